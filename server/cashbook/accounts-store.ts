@@ -1,0 +1,44 @@
+import type { ScopedStore } from '../db/scoped-store.ts';
+import type { AccountKind } from './categories.ts';
+
+export interface CashbookAccountRow {
+  id: string;
+  estate_id: string;
+  name: string;
+  kind: AccountKind;
+  institution: string | null;
+  account_number: string | null;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+}
+
+const DEFAULT_NAMES: Record<AccountKind, string> = {
+  cash: 'Kas Tunai',
+  bank: 'Rekening Bank',
+  ewallet: 'Dompet Digital',
+};
+
+/**
+ * The account money of a kind lands in when nobody chose one: the oldest live account of that kind, created on
+ * first use so a new estate can record its first payment before setting up its cash book.
+ */
+export async function defaultAccountFor(tx: ScopedStore, kind: AccountKind): Promise<CashbookAccountRow> {
+  const existing = (await tx
+    .live('cashbook_accounts')
+    .where('cashbook_accounts.kind', kind)
+    .orderBy([{ column: 'created_at' }, { column: 'id' }])
+    .first()) as CashbookAccountRow | undefined;
+  if (existing) return existing;
+  return tx.insert<CashbookAccountRow & Record<string, unknown>>(
+    'cashbook_accounts',
+    { name: DEFAULT_NAMES[kind], kind, institution: null, account_number: null, deleted_at: null },
+    'cashbook_accounts.create',
+  );
+}
+
+export async function listAccounts(tx: ScopedStore): Promise<CashbookAccountRow[]> {
+  return (await tx
+    .live('cashbook_accounts')
+    .orderBy([{ column: 'created_at' }, { column: 'id' }])) as CashbookAccountRow[];
+}

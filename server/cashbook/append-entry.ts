@@ -1,0 +1,103 @@
+import type { ScopedStore } from '../db/scoped-store.ts';
+import { nowIso } from '../db/clock.ts';
+import { newId } from '../db/ids.ts';
+import { dialectOf } from '../db/knex.ts';
+import { NotFoundError, ValidationError } from '../http/errors.ts';
+import { entryHash, GENESIS_HASH, type ChainedEntry } from './entry-hash.ts';
+import { assertPeriodsOpen } from './period-closing-store.ts';
+
+export type CashbookEntryRow = ChainedEntry;
+
+export interface EntryDraft {
+  account_id: string;
+  direction: 'in' | 'out';
+  amount: number;
+  category: string;
+  entry_date: string;
+  description: string;
+  proof_number?: string | null;
+  source_type: string;
+  source_id?: string | null;
+  reverses_entry_id?: string | null;
+  transfer_id?: string | null;
+  recorded_by: string | null;
+}
+
+const ENTRY_COLUMNS = [
+  'id', 'estate_id', 'seq', 'account_id', 'direction', 'amount', 'category', 'entry_date', 'description',
+  'proof_number', 'source_type', 'source_id', 'reverses_entry_id', 'transfer_id', 'recorded_by', 'created_at',
+  'prev_hash', 'hash',
+];
+
+export function normalizeEntry(row: Record<string, unknown>): CashbookEntryRow {
+  return { ...(row as unknown as CashbookEntryRow), seq: Number(row.seq), amount: Number(row.amount) };
+}
+
+/**
+ * The only writer of cash-book entries: checks the month is open and the account belongs to this estate, then
+ * links each entry to the chain head. Must run inside the caller's transaction so the entries land with whatever
+ * they record (a payment, a transfer's other leg).
+ */
+export async function appendCashbookEntries(tx: ScopedStore, drafts: EntryDraft[]): Promise<CashbookEntryRow[]> {
+  return tx.transaction(async (t) => {
+    for (const d of drafts) {
+      if (!Number.isSafeInteger(d.amount) || d.amount <= 0) throw new ValidationError('Jumlah harus bilangan bulat positif.', 'amount');
+    }
+    await assertPeriodsOpen(t, drafts.map((d) => d.entry_date));
+    const accountIds = [...new Set(drafts.map((d) => d.account_id))];
+    const found = await t.live('cashbook_accounts').whereIn('cashbook_accounts.id', accountIds).select('id');
+    if (found.length !== accountIds.length) throw new NotFoundError('Akun kas');
+
+    if (dialectOf(t.knex as never) === 'postgres') {
+      // SQLite serialises writers already; PostgreSQL needs the chain head locked so two appends cannot share a seq.
+      await t.knex.raw('select pg_advisory_xact_lock(hashtext(?))', [`cashbook:${t.estateId}`]);
+    }
+    const head = await t.query('cashbook_entries').orderBy('seq', 'desc').first('seq', 'hash');
+    let seq = head ? Number(head.seq) : 0;
+    let prevHash: string = head ? head.hash : GENESIS_HASH;
+
+    const written: CashbookEntryRow[] = [];
+    for (const d of drafts) {
+      seq += 1;
+      const content = {
+        id: newId(),
+        estate_id: t.estateId,
+        seq,
+        account_id: d.account_id,
+        direction: d.direction,
+        amount: d.amount,
+        category: d.category,
+        entry_date: d.entry_date,
+        description: d.description,
+        proof_number: d.proof_number ?? null,
+        source_type: d.source_type,
+        source_id: d.source_id ?? null,
+        reverses_entry_id: d.reverses_entry_id ?? null,
+        transfer_id: d.transfer_id ?? null,
+        recorded_by: d.recorded_by,
+        created_at: nowIso(),
+      };
+      const hash = entryHash(prevHash, content);
+      const row = { ...content, prev_hash: prevHash, hash };
+      await t.appendOnly('cashbook_entries', row, 'cashbook_entries.create');
+      written.push(row);
+      prevHash = hash;
+    }
+    return written;
+  });
+}
+
+export async function findEntryBySource(
+  tx: ScopedStore,
+  sourceType: string,
+  sourceId: string,
+  direction: 'in' | 'out',
+): Promise<CashbookEntryRow | undefined> {
+  const row = await tx
+    .query('cashbook_entries')
+    .where({ 'cashbook_entries.source_type': sourceType, 'cashbook_entries.source_id': sourceId, 'cashbook_entries.direction': direction })
+    .first(ENTRY_COLUMNS);
+  return row ? normalizeEntry(row) : undefined;
+}
+
+export { ENTRY_COLUMNS };

@@ -1,0 +1,39 @@
+import type { ScopedStore } from '../db/scoped-store.ts';
+import { ConflictError } from '../http/errors.ts';
+
+export interface PeriodEventRow {
+  id: string;
+  estate_id: string;
+  period: string;
+  action: 'close' | 'reopen';
+  reason: string | null;
+  actor_user_id: string | null;
+  created_at: string;
+}
+
+/** Latest close/reopen event per period; a period is closed when its latest event is a close. */
+export async function periodStates(tx: ScopedStore, periods?: string[]): Promise<Map<string, PeriodEventRow>> {
+  let q = tx.query('cashbook_period_events').orderBy([{ column: 'created_at' }, { column: 'id' }]);
+  if (periods) q = q.whereIn('cashbook_period_events.period', periods);
+  const latest = new Map<string, PeriodEventRow>();
+  for (const row of (await q) as PeriodEventRow[]) latest.set(row.period, row);
+  return latest;
+}
+
+export async function isPeriodClosed(tx: ScopedStore, period: string): Promise<boolean> {
+  return (await periodStates(tx, [period])).get(period)?.action === 'close';
+}
+
+export async function assertPeriodsOpen(tx: ScopedStore, dates: string[]): Promise<void> {
+  const periods = [...new Set(dates.map((d) => d.slice(0, 7)))];
+  const states = await periodStates(tx, periods);
+  for (const period of periods) {
+    if (states.get(period)?.action === 'close') {
+      throw new ConflictError(
+        'MONTH_CLOSED',
+        `Buku kas bulan ${period} sudah ditutup; buka kembali dengan alasan untuk mencatat transaksi di bulan itu.`,
+        'entry_date',
+      );
+    }
+  }
+}
