@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { decodePayload, encodeSignedToken, generateEstateKeyPair, PAYLOAD_PREFIX, verifySignedToken } from './pass-payload.ts';
+
+const keys = generateEstateKeyPair();
+const otherKeys = generateEstateKeyPair();
+const estateId = '0195a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
+const passId = '0195a1b2-c3d4-7e5f-8a9b-aaaaaaaaaaaa';
+
+function decodeOk(text: string) {
+  const decoded = decodePayload(text);
+  if (!decoded.ok) throw new Error(`expected a token, got ${decoded.reason}`);
+  return decoded;
+}
+
+describe('signed gate tokens', () => {
+  it('round-trips estate, subject and id and verifies with the estate key only', () => {
+    const text = encodeSignedToken({ subject: 'pass', estateId, subjectId: passId }, keys.privateKeyPem);
+    expect(text.startsWith(PAYLOAD_PREFIX)).toBe(true);
+    expect(text).toMatch(/^KL1\.[A-Za-z0-9_-]+$/);
+    const decoded = decodeOk(text);
+    expect(decoded.token).toEqual({ subject: 'pass', estateId, subjectId: passId });
+    expect(verifySignedToken(decoded, keys.publicKeyPem)).toBe(true);
+    expect(verifySignedToken(decoded, otherKeys.publicKeyPem)).toBe(false);
+  });
+
+  it('keeps visits and passes apart', () => {
+    const text = encodeSignedToken({ subject: 'visit', estateId, subjectId: passId }, keys.privateKeyPem);
+    expect(decodeOk(text).token.subject).toBe('visit');
+  });
+
+  it('rejects every single-character edit of a valid payload', () => {
+    const text = encodeSignedToken({ subject: 'pass', estateId, subjectId: passId }, keys.privateKeyPem);
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    fc.assert(
+      fc.property(fc.integer({ min: PAYLOAD_PREFIX.length, max: text.length - 1 }), fc.constantFrom(...alphabet), (at, ch) => {
+        fc.pre(text[at] !== ch);
+        const edited = text.slice(0, at) + ch + text.slice(at + 1);
+        const decoded = decodePayload(edited);
+        return !decoded.ok || !verifySignedToken(decoded, keys.publicKeyPem);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('tells malformed tokens from things that are not tokens', () => {
+    expect(decodePayload('123456')).toEqual({ ok: false, reason: 'not_a_token' });
+    expect(decodePayload('https://example.com')).toEqual({ ok: false, reason: 'not_a_token' });
+    expect(decodePayload('KL1.')).toEqual({ ok: false, reason: 'malformed' });
+    expect(decodePayload('KL1.abc$')).toEqual({ ok: false, reason: 'malformed' });
+    const text = encodeSignedToken({ subject: 'pass', estateId, subjectId: passId }, keys.privateKeyPem);
+    expect(decodePayload(text.slice(0, -4))).toEqual({ ok: false, reason: 'malformed' });
+    expect(decodePayload(text + 'AA')).toEqual({ ok: false, reason: 'malformed' });
+  });
+
+  it('accepts the prefix in any case because some scanners type with caps lock semantics', () => {
+    const text = encodeSignedToken({ subject: 'pass', estateId, subjectId: passId }, keys.privateKeyPem);
+    const decoded = decodeOk('kl1.' + text.slice(4));
+    expect(verifySignedToken(decoded, keys.publicKeyPem)).toBe(true);
+  });
+});
