@@ -1,0 +1,91 @@
+import type { Request } from 'express';
+import { parse as parseCookie } from 'cookie';
+import type { Knex } from 'knex';
+import { nowIso } from '../db/clock.ts';
+import { isRole, type Role } from './permissions.ts';
+import { sha256Hex } from './passwords.ts';
+
+export const SESSION_COOKIE = 'klustera_session';
+
+export interface Membership {
+  estate_id: string;
+  role: Role;
+  resident_id: string | null;
+}
+
+export interface AuthInfo {
+  via: 'session' | 'token' | 'device';
+  userId: string | null;
+  isPlatformAdmin: boolean;
+  memberships: Membership[];
+  sessionId?: string;
+  csrfToken?: string;
+  tokenId?: string;
+  /** Devices (kiosks) belong to one estate and act with the guard role there. */
+  deviceId?: string;
+  deviceEstateId?: string;
+}
+
+export async function loadMemberships(knex: Knex, userId: string): Promise<Membership[]> {
+  const rows = await knex('memberships')
+    .join('estates', 'estates.id', 'memberships.estate_id')
+    .where('memberships.user_id', userId)
+    .whereNull('memberships.deleted_at')
+    .whereNull('estates.deleted_at')
+    .select('memberships.estate_id', 'memberships.role', 'memberships.resident_id');
+  return rows.filter((r) => isRole(r.role));
+}
+
+/** Resolves the caller from the session cookie or a bearer token; null when neither is valid. */
+export async function authenticate(knex: Knex, req: Request): Promise<AuthInfo | null> {
+  const header = req.headers.authorization;
+  if (typeof header === 'string' && header.toLowerCase().startsWith('bearer ')) {
+    return authenticateToken(knex, header.slice(7).trim());
+  }
+  const cookies = req.headers.cookie ? parseCookie(req.headers.cookie) : {};
+  const token = cookies[SESSION_COOKIE];
+  if (!token) return null;
+  const session = await knex('sessions')
+    .join('users', 'users.id', 'sessions.user_id')
+    .where('sessions.token_hash', sha256Hex(token))
+    .whereNull('sessions.revoked_at')
+    .where('sessions.expires_at', '>', nowIso())
+    .whereNull('users.deleted_at')
+    .where('users.status', 'active')
+    .first('sessions.id', 'sessions.user_id', 'sessions.csrf_token', 'users.is_platform_admin');
+  if (!session) return null;
+  return {
+    via: 'session',
+    userId: session.user_id,
+    isPlatformAdmin: Boolean(session.is_platform_admin),
+    memberships: await loadMemberships(knex, session.user_id),
+    sessionId: session.id,
+    csrfToken: session.csrf_token,
+  };
+}
+
+async function authenticateToken(knex: Knex, token: string): Promise<AuthInfo | null> {
+  if (!token || token.length > 200) return null;
+  const row = await knex('api_tokens').where({ token_hash: sha256Hex(token) }).whereNull('revoked_at').first();
+  if (!row) return null;
+  if (row.kind === 'device') {
+    return {
+      via: 'device',
+      userId: null,
+      isPlatformAdmin: false,
+      memberships: [{ estate_id: row.estate_id, role: 'guard', resident_id: null }],
+      tokenId: row.id,
+      deviceId: row.device_id ?? row.id,
+      deviceEstateId: row.estate_id,
+    };
+  }
+  const user = await knex('users').where({ id: row.user_id, status: 'active' }).whereNull('deleted_at').first();
+  if (!user) return null;
+  return {
+    via: 'token',
+    userId: user.id,
+    isPlatformAdmin: Boolean(user.is_platform_admin),
+    memberships: await loadMemberships(knex, user.id),
+    tokenId: row.id,
+  };
+}

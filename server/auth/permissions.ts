@@ -1,0 +1,65 @@
+/**
+ * The one table that maps roles to permissions. Every route names one of these keys (or 'public' /
+ * 'authenticated'); tests/api/permissions.test.ts snapshots the whole matrix so a change is never unnoticed.
+ */
+export const ROLES = ['platform_admin', 'estate_admin', 'treasurer', 'guard', 'staff', 'resident'] as const;
+export type Role = (typeof ROLES)[number];
+
+const OFFICE: Role[] = ['platform_admin', 'estate_admin', 'treasurer', 'staff'];
+const MONEY: Role[] = ['platform_admin', 'estate_admin', 'treasurer'];
+const ADMIN: Role[] = ['platform_admin', 'estate_admin'];
+const GATE: Role[] = ['platform_admin', 'estate_admin', 'guard'];
+const EVERYONE: Role[] = [...ROLES];
+
+export const PERMISSIONS = {
+  'estates.create': ['platform_admin'],
+  'estates.read': EVERYONE,
+  'estates.update': ADMIN,
+  'users.read': ADMIN,
+  'users.write': ADMIN,
+  'invites.write': [...ADMIN, 'treasurer'],
+  'units.read': OFFICE,
+  'units.write': [...ADMIN, 'treasurer'],
+  'residents.read': OFFICE,
+  'residents.write': [...ADMIN, 'treasurer'],
+  'imports.write': [...ADMIN, 'treasurer'],
+  'audit.read': ADMIN,
+  // ledger
+  'fees.read': OFFICE,
+  'fees.write': MONEY,
+  'billing.read': OFFICE,
+  'billing.run': MONEY,
+  'invoices.read': OFFICE,
+  'invoices.void': MONEY,
+  'payments.read': OFFICE,
+  'payments.write': MONEY,
+  'payments.reverse': MONEY,
+  'payments.verify': MONEY,
+  'receipts.print': OFFICE,
+  'cashbook.read': OFFICE,
+  'cashbook.write': MONEY,
+  'cashbook.close': MONEY,
+  'reports.read': OFFICE,
+  'settings.read': OFFICE,
+  'settings.write': ADMIN,
+  // guard post
+  'devices.write': ADMIN,
+  'gates.write': ADMIN,
+  'passes.read': [...OFFICE, 'guard'],
+  'passes.write': [...OFFICE],
+  'gate.scan': GATE,
+  'gate.walk_in': GATE,
+  'access_log.read': [...OFFICE, 'guard'],
+  // resident portal: the resident's own unit only, enforced by the service
+  'portal.self': ['resident'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function roleHasPermission(role: Role, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}

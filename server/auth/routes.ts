@@ -1,0 +1,67 @@
+import { nowIso } from '../db/clock.ts';
+import { newId } from '../db/ids.ts';
+import { writeAuditAndOutbox } from '../db/scoped-store.ts';
+import { defineRoutes } from '../http/route.ts';
+import { UnauthenticatedError } from '../http/errors.ts';
+import { hashPassword, randomToken, sha256Hex, verifyPassword } from './passwords.ts';
+import { loginBody, passwordChangeBody, tokenBody } from './schemas.ts';
+import { checkCredentials, sessionPayload } from './service.ts';
+import { createSession, revokeSession } from './sessions.ts';
+
+export const authRoutes = defineRoutes([
+  {
+    method: 'post', path: '/auth/login', permission: 'public', summary: 'Log in with email or phone and password (browser session)',
+    body: loginBody,
+    handler: async ({ app, body, req, res }) => {
+      const user = await checkCredentials(app, body.login, body.password);
+      const { csrfToken } = await createSession(app, app.db.knex, res, user.id, req.headers['user-agent']);
+      return sessionPayload(app.db.knex, user.id, csrfToken);
+    },
+  },
+  {
+    method: 'post', path: '/auth/token', permission: 'public', summary: 'Exchange email/phone and password for a bearer token (scripts, devices)',
+    body: tokenBody, status: 201,
+    handler: async ({ app, body }) => {
+      const user = await checkCredentials(app, body.login, body.password);
+      const token = `klt_${randomToken()}`;
+      await app.db.knex('api_tokens').insert({
+        id: newId(), kind: 'user', user_id: user.id, name: body.name ?? 'token', token_hash: sha256Hex(token), created_at: nowIso(),
+      });
+      return { token, token_type: 'Bearer' };
+    },
+  },
+  {
+    method: 'get', path: '/auth/me', permission: 'authenticated', summary: 'The signed-in user, their estates and roles',
+    handler: async ({ app, auth }) => {
+      if (!auth?.userId) throw new UnauthenticatedError();
+      return sessionPayload(app.db.knex, auth.userId, auth.csrfToken);
+    },
+  },
+  {
+    method: 'post', path: '/auth/logout', permission: 'authenticated', summary: 'End the browser session (or revoke the bearer token used)',
+    status: 204,
+    handler: async ({ app, auth, res }) => {
+      if (auth?.via === 'session') await revokeSession(app.db.knex, res, auth.sessionId);
+      else if (auth?.tokenId) await app.db.knex('api_tokens').where({ id: auth.tokenId }).update({ revoked_at: nowIso() });
+    },
+  },
+  {
+    method: 'post', path: '/auth/password', permission: 'authenticated', summary: 'Change the signed-in user\'s password',
+    body: passwordChangeBody, status: 204,
+    handler: async ({ app, auth, body, actor }) => {
+      const knex = app.db.knex;
+      const user = await knex('users').where({ id: auth!.userId }).first();
+      if (!user || !(await verifyPassword(body.current_password, user.password_hash))) {
+        throw new UnauthenticatedError('Kata sandi lama salah.', 'INVALID_CREDENTIALS');
+      }
+      const hash = await hashPassword(body.new_password);
+      await knex.transaction(async (trx) => {
+        await trx('users').where({ id: user.id }).update({ password_hash: hash, updated_at: nowIso() });
+        // Other browsers signed in as this user must sign in again with the new password.
+        await trx('sessions').where({ user_id: user.id }).whereNot({ id: auth!.sessionId ?? '' }).update({ revoked_at: nowIso() });
+        await writeAuditAndOutbox(trx, app.sync, { ...actor, role: 'system' }, null, { action: 'users.password_change', table: 'users', rowId: user.id });
+      });
+    },
+  },
+]);
+

@@ -1,0 +1,35 @@
+import type { Response } from 'express';
+import type { Knex } from 'knex';
+import { nowIso } from '../db/clock.ts';
+import { newId } from '../db/ids.ts';
+import type { AppContext } from '../http/app-context.ts';
+import { SESSION_COOKIE } from './authenticate.ts';
+import { randomToken, sha256Hex } from './passwords.ts';
+
+export async function createSession(app: AppContext, knex: Knex, res: Response, userId: string, userAgent?: string): Promise<{ csrfToken: string }> {
+  const token = randomToken();
+  const csrfToken = randomToken(24);
+  const maxAgeMs = app.options.sessionDays * 24 * 3600 * 1000;
+  await knex('sessions').insert({
+    id: newId(),
+    user_id: userId,
+    token_hash: sha256Hex(token),
+    csrf_token: csrfToken,
+    created_at: nowIso(),
+    expires_at: new Date(Date.now() + maxAgeMs).toISOString(),
+    user_agent: userAgent?.slice(0, 300) ?? null,
+  });
+  res.cookie(SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: app.options.secureCookies,
+    path: '/',
+    maxAge: maxAgeMs,
+  });
+  return { csrfToken };
+}
+
+export async function revokeSession(knex: Knex, res: Response, sessionId: string | undefined): Promise<void> {
+  if (sessionId) await knex('sessions').where({ id: sessionId }).update({ revoked_at: nowIso() });
+  res.clearCookie(SESSION_COOKIE, { path: '/' });
+}

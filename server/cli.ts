@@ -1,0 +1,123 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { defaultDataDir } from './config.ts';
+import { openDatabase } from './db/knex.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { backupDatabase, restoreDatabase } from './db/backup.ts';
+import { createAdmin } from './system/create-admin.ts';
+import { seedDemo } from './system/seed-demo.ts';
+import { startServer } from './start.ts';
+
+const USAGE = `klustera — housing estate management
+
+Usage:
+  klustera serve [--port 4780] [--host 127.0.0.1|0.0.0.0] [--data-dir DIR] [--database-url postgres://…]
+  klustera migrate [--data-dir DIR] [--database-url …]
+  klustera create-admin --name NAME (--email EMAIL | --phone PHONE) --password PASSWORD [--estate NAME]
+  klustera seed-demo [--data-dir DIR] [--database-url …]
+  klustera backup <file> [--data-dir DIR]
+  klustera restore <file> [--data-dir DIR]
+
+Data folder: --data-dir, else KLUSTERA_DATA_DIR, else ${defaultDataDir()}
+Database: --database-url, else DATABASE_URL, else the SQLite file in the data folder.`;
+
+const OPTIONS = {
+  port: { type: 'string' }, host: { type: 'string' }, 'data-dir': { type: 'string' }, 'database-url': { type: 'string' },
+  name: { type: 'string' }, email: { type: 'string' }, phone: { type: 'string' }, password: { type: 'string' },
+  estate: { type: 'string' }, kiosk: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+} as const;
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
+  } catch (err) {
+    console.error(`${(err as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [command = 'serve', ...rest] = positionals;
+  if (values.help || command === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  const dataDir = values['data-dir'] ? path.resolve(values['data-dir']) : defaultDataDir();
+  const databaseUrl = values['database-url'] ?? process.env.DATABASE_URL;
+  try {
+    switch (command) {
+      case 'serve': {
+        const port = values.port !== undefined ? Number(values.port) : Number(process.env.PORT ?? 4780);
+        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0–65535, got ${values.port}`);
+        const server = await startServer({ dataDir, databaseUrl, port, host: values.host ?? process.env.KLUSTERA_HOST });
+        const health = await server.db.knex('users').first('id');
+        console.log(`Klustera is ready at ${server.url}${values.kiosk ? '/kiosk' : ''}`);
+        console.log(`  data: ${databaseUrl ? 'PostgreSQL' : server.dataDir}`);
+        if (!health) console.log(`  first run: open ${server.url} to set up your estate and its first administrator`);
+        if (values.host === '0.0.0.0') console.log('  listening on every network interface: residents on the estate Wi-Fi can open the portal');
+        console.log(`KLUSTERA_READY ${JSON.stringify({ url: server.url, port: server.port })}`);
+        const stop = async () => {
+          await server.close();
+          process.exit(0);
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        await new Promise(() => {});
+        return 0;
+      }
+      case 'migrate': {
+        const db = openDatabase({ dataDir, databaseUrl });
+        try {
+          const result = await migrateToLatest(db);
+          console.log(result.applied.length ? `Applied: ${result.applied.join(', ')}` : 'Already up to date.');
+          if (result.backupFile) console.log(`Backup before migrating: ${result.backupFile}`);
+        } finally {
+          await db.close();
+        }
+        return 0;
+      }
+      case 'create-admin': {
+        const db = openDatabase({ dataDir, databaseUrl });
+        try {
+          await migrateToLatest(db);
+          const out = await createAdmin(db, { name: values.name, email: values.email, phone: values.phone, password: values.password, estate: values.estate });
+          console.log(`Administrator ${out.login} created${out.estateName ? ` for ${out.estateName}` : ''}.`);
+        } finally {
+          await db.close();
+        }
+        return 0;
+      }
+      case 'seed-demo': {
+        const db = openDatabase({ dataDir, databaseUrl });
+        try {
+          await migrateToLatest(db);
+          const out = await seedDemo(db);
+          console.log(`Demo estate "${out.estateName}": ${out.units} units, ${out.residents} residents. Sign in as ${out.login} / ${out.password}`);
+        } finally {
+          await db.close();
+        }
+        return 0;
+      }
+      case 'backup': {
+        const file = rest[0];
+        if (!file) throw new Error('backup needs a target file: klustera backup <file>');
+        const out = await backupDatabase(dataDir, path.resolve(file));
+        console.log(`Backup written to ${out.file} (${Math.round(out.bytes / 1024)} KB).`);
+        return 0;
+      }
+      case 'restore': {
+        const file = rest[0];
+        if (!file || !fs.existsSync(file)) throw new Error('restore needs an existing backup file: klustera restore <file>');
+        const out = await restoreDatabase(dataDir, path.resolve(file));
+        console.log(`Restored from ${file}. The previous database was kept at ${out.previous}.`);
+        return 0;
+      }
+      default:
+        console.error(`Unknown command "${command}".\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (err) {
+    console.error(`klustera ${command}: ${(err as Error).message}`);
+    return 1;
+  }
+}

@@ -1,0 +1,178 @@
+import type { Knex } from 'knex';
+import { NotFoundError } from '../http/errors.ts';
+import type { Role } from '../auth/permissions.ts';
+import { nowIso } from './clock.ts';
+import { newId } from './ids.ts';
+import type { SyncContext } from './sync-context.ts';
+
+export interface Actor {
+  userId: string | null;
+  role: Role | 'system' | 'device';
+  deviceId?: string | null;
+}
+
+export const SYSTEM_ACTOR: Actor = { userId: null, role: 'system' };
+
+type Row = Record<string, unknown>;
+export type OutboxOp = 'insert' | 'update' | 'delete';
+
+/**
+ * Writes that are not estate-owned (users, memberships) still leave an audit row and an outbox row in the same
+ * transaction; `estateId` is then the estate the action happened in, or null.
+ */
+export async function writeAuditAndOutbox(
+  trx: Knex | Knex.Transaction,
+  sync: SyncContext,
+  actor: Actor,
+  estateId: string | null,
+  entry: { action: string; table: string; rowId: string; before?: unknown; after?: unknown; op?: OutboxOp },
+): Promise<void> {
+  const at = nowIso();
+  await trx('audit_log').insert({
+    id: newId(),
+    estate_id: estateId,
+    actor_user_id: actor.userId,
+    actor_role: actor.role,
+    actor_device_id: actor.deviceId ?? null,
+    action: entry.action,
+    entity_table: entry.table,
+    entity_id: entry.rowId,
+    before: entry.before === undefined ? null : JSON.stringify(entry.before),
+    after: entry.after === undefined ? null : JSON.stringify(entry.after),
+    created_at: at,
+  });
+  if (entry.op) {
+    await trx('outbox').insert({
+      id: newId(),
+      estate_id: estateId,
+      table_name: entry.table,
+      row_id: entry.rowId,
+      op: entry.op,
+      hlc: sync.clock.tick(),
+      site_id: sync.siteId,
+      created_at: at,
+    });
+  }
+}
+
+/**
+ * The one way to reach estate data. Every read is filtered by `estate_id`, every write gets it added, and every
+ * mutation writes its audit row and outbox row in the same transaction as the change itself.
+ */
+export class ScopedStore {
+  constructor(
+    readonly knex: Knex | Knex.Transaction,
+    readonly estateId: string,
+    readonly actor: Actor,
+    readonly sync: SyncContext,
+  ) {}
+
+  get inTransaction(): boolean {
+    return (this.knex as Knex.Transaction).isTransaction === true;
+  }
+
+  withActor(actor: Actor): ScopedStore {
+    return new ScopedStore(this.knex, this.estateId, actor, this.sync);
+  }
+
+  /** Runs `fn` in one transaction; nested calls join the outer one so a service can compose others. */
+  async transaction<T>(fn: (tx: ScopedStore) => Promise<T>): Promise<T> {
+    if (this.inTransaction) return fn(this);
+    return (this.knex as Knex).transaction((trx) => fn(new ScopedStore(trx, this.estateId, this.actor, this.sync)));
+  }
+
+  /** Every row of `table` in this estate, tombstoned ones included. */
+  query(table: string): Knex.QueryBuilder {
+    return this.knex(table).where(`${table}.estate_id`, this.estateId);
+  }
+
+  /** Rows of `table` in this estate that are not tombstoned. */
+  live(table: string): Knex.QueryBuilder {
+    return this.query(table).whereNull(`${table}.deleted_at`);
+  }
+
+  async find<T = Row>(table: string, id: string, opts: { includeDeleted?: boolean } = {}): Promise<T | undefined> {
+    if (typeof id !== 'string' || id.length > 64) return undefined;
+    const q = opts.includeDeleted ? this.query(table) : this.live(table);
+    return (await q.where(`${table}.id`, id).first()) as T | undefined;
+  }
+
+  async get<T = Row>(table: string, id: string, what = 'Data'): Promise<T> {
+    const row = await this.find<T>(table, id);
+    if (!row) throw new NotFoundError(what);
+    return row;
+  }
+
+  /** A mutable reference row (units, residents, settings): gets updated_at and may be tombstoned later. */
+  async insert<T = Row>(table: string, values: Row, action = `${table}.create`): Promise<T> {
+    const at = nowIso();
+    const row = { id: newId(), ...values, estate_id: this.estateId, created_at: at, updated_at: at };
+    return this.transaction(async (tx) => {
+      await tx.knex(table).insert(row);
+      await tx.audit(action, table, row.id as string, undefined, row, 'insert');
+      return row as unknown as T;
+    });
+  }
+
+  /** A money record (invoice, payment, cash-book entry): written once, never updated or deleted. */
+  async appendOnly<T = Row>(table: string, values: Row, action = `${table}.create`): Promise<T> {
+    const row = { id: newId(), created_at: nowIso(), ...values, estate_id: this.estateId };
+    return this.transaction(async (tx) => {
+      await tx.knex(table).insert(row);
+      await tx.audit(action, table, row.id as string, undefined, row, 'insert');
+      return row as unknown as T;
+    });
+  }
+
+  async update<T = Row>(table: string, id: string, patch: Row, action = `${table}.update`): Promise<T> {
+    return this.transaction(async (tx) => {
+      const before = await tx.get<Row>(table, id);
+      const changes: Row = { ...patch, updated_at: nowIso() };
+      delete changes.id;
+      delete changes.estate_id;
+      await tx.query(table).where(`${table}.id`, id).update(changes);
+      const after = { ...before, ...changes };
+      await tx.audit(action, table, id, before, after, 'update');
+      return after as T;
+    });
+  }
+
+  async softDelete(table: string, id: string, action = `${table}.delete`): Promise<void> {
+    await this.transaction(async (tx) => {
+      const before = await tx.get<Row>(table, id);
+      const at = nowIso();
+      await tx.query(table).where(`${table}.id`, id).update({ deleted_at: at, updated_at: at });
+      await tx.audit(action, table, id, before, { ...before, deleted_at: at, updated_at: at }, 'delete');
+    });
+  }
+
+  async audit(action: string, table: string, rowId: string, before?: unknown, after?: unknown, op?: OutboxOp): Promise<void> {
+    await writeAuditAndOutbox(this.knex, this.sync, this.actor, this.estateId, { action, table, rowId, before, after, op });
+  }
+
+  /** Outbox rows only, for bulk writes that record one summary audit row (billing runs) instead of one per row. */
+  async outboxMany(table: string, rowIds: string[], op: OutboxOp): Promise<void> {
+    const at = nowIso();
+    const rows = rowIds.map((rowId) => ({
+      id: newId(),
+      estate_id: this.estateId,
+      table_name: table,
+      row_id: rowId,
+      op,
+      hlc: this.sync.clock.tick(),
+      site_id: this.sync.siteId,
+      created_at: at,
+    }));
+    for (let i = 0; i < rows.length; i += 500) await this.knex('outbox').insert(rows.slice(i, i + 500));
+  }
+
+  /** Next value of a per-estate counter (invoice and payment numbers); call inside the transaction that uses it. */
+  async nextSequence(name: string, by = 1): Promise<number> {
+    return this.transaction(async (tx) => {
+      const updated = await tx.knex('sequences').where({ estate_id: this.estateId, name }).increment('value', by);
+      if (!updated) await tx.knex('sequences').insert({ estate_id: this.estateId, name, value: by });
+      const row = await tx.knex('sequences').where({ estate_id: this.estateId, name }).first();
+      return Number(row.value);
+    });
+  }
+}

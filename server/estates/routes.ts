@@ -1,0 +1,79 @@
+import { nowIso } from '../db/clock.ts';
+import { newId } from '../db/ids.ts';
+import { writeAuditAndOutbox } from '../db/scoped-store.ts';
+import { hashPassword } from '../auth/passwords.ts';
+import { sessionPayload } from '../auth/service.ts';
+import { createSession } from '../auth/sessions.ts';
+import { defineRoutes } from '../http/route.ts';
+import { ConflictError } from '../http/errors.ts';
+import { estateParams } from '../http/schemas.ts';
+import { estateCreateBody, estatePatchBody, setupBody } from './schemas.ts';
+import { insertEstate, insertMembership, serializeEstate } from './service.ts';
+
+export const estateRoutes = defineRoutes([
+  {
+    method: 'post', path: '/setup', permission: 'public', status: 201,
+    summary: 'First run: create the first estate and its administrator (409 once any user exists)',
+    body: setupBody,
+    handler: async ({ app, body, req, res }) => {
+      const knex = app.db.knex;
+      const passwordHash = await hashPassword(body.admin.password);
+      const { user, estate } = await knex.transaction(async (trx) => {
+        if (await trx('users').first('id')) throw new ConflictError('SETUP_ALREADY_DONE', 'Klustera sudah disiapkan. Silakan masuk.');
+        const at = nowIso();
+        const user = {
+          id: newId(), name: body.admin.name, email: body.admin.email ?? null, phone: body.admin.phone ?? null,
+          password_hash: passwordHash, is_platform_admin: true, status: 'active', failed_logins: 0, created_at: at, updated_at: at,
+        };
+        const actor = { userId: user.id, role: 'platform_admin' as const };
+        await trx('users').insert(user);
+        const estate = await insertEstate(trx, app.sync, actor, body.estate);
+        await writeAuditAndOutbox(trx, app.sync, actor, estate.id, { action: 'users.create', table: 'users', rowId: user.id, after: { ...user, password_hash: undefined }, op: 'insert' });
+        await insertMembership(trx, app.sync, actor, { estate_id: estate.id, user_id: user.id, role: 'estate_admin' });
+        return { user, estate };
+      });
+      const { csrfToken } = await createSession(app, knex, res, user.id, req.headers['user-agent']);
+      return { ...(await sessionPayload(knex, user.id, csrfToken)), estate: serializeEstate(estate) };
+    },
+  },
+  {
+    method: 'post', path: '/estates', permission: 'estates.create', status: 201,
+    summary: 'Create another estate (platform administrator)', body: estateCreateBody,
+    handler: async ({ app, body, actor, auth }) => {
+      const estate = await app.db.knex.transaction(async (trx) => {
+        const estate = await insertEstate(trx, app.sync, actor, body);
+        await insertMembership(trx, app.sync, actor, { estate_id: estate.id, user_id: auth!.userId!, role: 'estate_admin' });
+        return estate;
+      });
+      return serializeEstate(estate);
+    },
+  },
+  {
+    method: 'get', path: '/estates', permission: 'authenticated', summary: 'Estates the caller belongs to',
+    handler: async ({ app, auth }) => {
+      const q = app.db.knex('estates').whereNull('deleted_at').orderBy('name');
+      if (!auth!.isPlatformAdmin) q.whereIn('id', auth!.memberships.map((m) => m.estate_id));
+      return { items: (await q).map(serializeEstate) };
+    },
+  },
+  {
+    method: 'get', path: '/estates/:estate_id', permission: 'estates.read', summary: 'One estate',
+    params: estateParams,
+    handler: ({ estate }) => serializeEstate(estate!),
+  },
+  {
+    method: 'patch', path: '/estates/:estate_id', permission: 'estates.update', summary: 'Change an estate\'s name, address, time zone or settings',
+    params: estateParams, body: estatePatchBody,
+    handler: async ({ app, estate, body, actor }) => {
+      const patch: Record<string, unknown> = { ...body, updated_at: nowIso() };
+      if (body.settings) patch.settings = JSON.stringify({ ...JSON.parse((estate!.settings as string) || '{}'), ...body.settings });
+      const after = await app.db.knex.transaction(async (trx) => {
+        await trx('estates').where({ id: estate!.id }).update(patch);
+        const after = await trx('estates').where({ id: estate!.id }).first();
+        await writeAuditAndOutbox(trx, app.sync, actor, estate!.id, { action: 'estates.update', table: 'estates', rowId: estate!.id, before: estate, after, op: 'update' });
+        return after;
+      });
+      return serializeEstate(after);
+    },
+  },
+]);

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { email, optionalText, phone, text, timeZone } from '../http/schemas.ts';
+import { password } from '../auth/schemas.ts';
+
+export const estateFields = {
+  name: text(200),
+  address: optionalText(500),
+  timezone: timeZone.default('Asia/Jakarta'),
+  rt: optionalText(10),
+  rw: optionalText(10),
+};
+
+export const estateCreateBody = z.object(estateFields);
+
+export const estatePatchBody = z
+  .object({
+    name: text(200),
+    address: optionalText(500),
+    timezone: timeZone,
+    rt: optionalText(10),
+    rw: optionalText(10),
+    settings: z.record(z.string().max(64), z.unknown()).refine((s) => JSON.stringify(s).length <= 20_000, 'Pengaturan terlalu besar.'),
+  })
+  .partial();
+
+export const setupBody = z.object({
+  estate: estateCreateBody,
+  admin: z
+    .object({ name: text(200), email: email.optional(), phone: phone.optional(), password })
+    .refine((a) => a.email || a.phone, { message: 'Isi email atau nomor HP.', path: ['email'] }),
+});

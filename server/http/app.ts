@@ -1,0 +1,56 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { AppContext } from './app-context.ts';
+import { NotFoundError, toErrorResponse } from './errors.ts';
+import { mountRoutes } from './pipeline.ts';
+import { allRoutes } from './routes-index.ts';
+import { loginRateLimiter } from '../auth/rate-limit.ts';
+
+export const RENDERER_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../renderer/dist');
+
+export function createApp(app: AppContext, opts: { rendererDir?: string } = {}): express.Express {
+  const server = express();
+  server.disable('x-powered-by');
+  server.set('trust proxy', 'loopback');
+  server.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'same-origin');
+    res.setHeader('X-Frame-Options', 'DENY');
+    next();
+  });
+
+  const api = express.Router();
+  api.use(express.json({ limit: '1mb', strict: false }));
+  const limiter = loginRateLimiter(app.options.loginRateLimitPerMinute);
+  for (const p of ['/auth/login', '/auth/token', '/setup', '/invites/:code/accept']) api.post(p, limiter);
+  mountRoutes(api, app, allRoutes);
+  api.use((_req, _res, next) => next(new NotFoundError('Alamat API')));
+  server.use('/api/v1', api);
+
+  const rendererDir = opts.rendererDir ?? RENDERER_DIST;
+  if (fs.existsSync(rendererDir)) {
+    server.use(express.static(rendererDir, { index: false, maxAge: '1h' }));
+    // Single-page app: every non-API path (/, /portal/…, /kiosk) loads the same index.html.
+    server.get(/^(?!\/api\/).*/, (_req, res) => {
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(path.join(rendererDir, 'index.html'));
+    });
+  } else {
+    server.get('/', (_req, res) => {
+      res.type('text/plain').send('Klustera server is running. The web interface is not built: run `npm run build:renderer`.');
+    });
+  }
+
+  server.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const { status, body, unexpected } = toErrorResponse(err);
+    if (unexpected) console.error(`[klustera] ${req.method} ${req.originalUrl} failed:`, err);
+    if (res.headersSent) return res.end();
+    if (status === 429 && (err as { retryAfterSeconds?: number }).retryAfterSeconds) {
+      res.setHeader('Retry-After', String((err as { retryAfterSeconds: number }).retryAfterSeconds));
+    }
+    res.status(status).json(body);
+  });
+  return server;
+}

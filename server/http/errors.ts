@@ -1,0 +1,95 @@
+/**
+ * Typed errors with stable codes. The pipeline maps them to `{"error": {code, message, field}}` in one place
+ * (`toErrorResponse`); the UI shows messages keyed by `code`.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationError extends AppError {
+  constructor(message: string, field?: string, code = 'VALIDATION_FAILED') {
+    super(400, code, message, field);
+  }
+}
+
+export class BadRequestError extends AppError {
+  constructor(code: string, message: string, field?: string) {
+    super(400, code, message, field);
+  }
+}
+
+export class UnauthenticatedError extends AppError {
+  constructor(message = 'Silakan masuk terlebih dahulu.', code = 'UNAUTHENTICATED') {
+    super(401, code, message);
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(message = 'Anda tidak memiliki akses untuk tindakan ini.', code = 'FORBIDDEN') {
+    super(403, code, message);
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(what = 'Data', code = 'NOT_FOUND') {
+    super(404, code, `${what} tidak ditemukan.`);
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(code: string, message: string, field?: string) {
+    super(409, code, message, field);
+  }
+}
+
+export class UnprocessableError extends AppError {
+  constructor(code: string, message: string, field?: string) {
+    super(422, code, message, field);
+  }
+}
+
+export class TooManyRequestsError extends AppError {
+  constructor(code: string, message: string, readonly retryAfterSeconds?: number) {
+    super(429, code, message);
+  }
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string; field?: string; details?: unknown };
+}
+
+export function toErrorResponse(err: unknown): { status: number; body: ErrorBody; unexpected: boolean } {
+  if (err instanceof AppError) {
+    const body: ErrorBody = { error: { code: err.code, message: err.message } };
+    if (err.field) body.error.field = err.field;
+    if (err.details !== undefined) body.error.details = err.details;
+    return { status: err.status, body, unexpected: false };
+  }
+  const e = err as { type?: string; status?: number; code?: string };
+  // body-parser and multer errors carry their own status; they are the client's fault, not ours.
+  if (e?.type === 'entity.parse.failed') {
+    return { status: 400, body: { error: { code: 'INVALID_JSON', message: 'Badan permintaan bukan JSON yang sah.' } }, unexpected: false };
+  }
+  if (e?.type === 'entity.too.large' || e?.code === 'LIMIT_FILE_SIZE' || e?.code === 'LIMIT_FIELD_VALUE') {
+    return { status: 413, body: { error: { code: 'PAYLOAD_TOO_LARGE', message: 'Data yang dikirim terlalu besar.' } }, unexpected: false };
+  }
+  if (typeof e?.code === 'string' && e.code.startsWith('LIMIT_')) {
+    return { status: 400, body: { error: { code: 'INVALID_UPLOAD', message: 'Unggahan tidak sah.' } }, unexpected: false };
+  }
+  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
+    return { status: 415, body: { error: { code: 'UNSUPPORTED_ENCODING', message: 'Encoding tidak didukung.' } }, unexpected: false };
+  }
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
+    return { status: e.status, body: { error: { code: 'BAD_REQUEST', message: 'Permintaan tidak sah.' } }, unexpected: false };
+  }
+  return { status: 500, body: { error: { code: 'INTERNAL', message: 'Terjadi kesalahan pada server.' } }, unexpected: true };
+}

@@ -1,0 +1,163 @@
+import crypto from 'node:crypto';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import multer from 'multer';
+import type { z } from 'zod';
+import { authenticate, type AuthInfo } from '../auth/authenticate.ts';
+import { ROLES, roleHasPermission, type Permission, type Role } from '../auth/permissions.ts';
+import { isUuid } from '../db/ids.ts';
+import { ScopedStore, type Actor } from '../db/scoped-store.ts';
+import { nowIso } from '../db/clock.ts';
+import { newId } from '../db/ids.ts';
+import type { AppContext } from './app-context.ts';
+import { AppError, ForbiddenError, NotFoundError, UnauthenticatedError, UnprocessableError, ValidationError } from './errors.ts';
+import type { RequestContext, RouteDef } from './route.ts';
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export function parseWith<T>(schema: z.ZodType<T> | undefined, value: unknown, where: 'body' | 'query' | 'params'): T {
+  if (!schema) return value as T;
+  const result = schema.safeParse(value ?? (where === 'body' ? undefined : {}));
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = issue.path.length ? issue.path.join('.') : undefined;
+  const err = new ValidationError(field ? `${field}: ${issue.message}` : issue.message, field);
+  (err as { details?: unknown }).details = result.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message }));
+  throw err;
+}
+
+/** The strongest of the caller's roles in this estate that grants `permission` ('authenticated': any role). */
+function grantingRole(auth: AuthInfo, estateId: string, permission: RouteDef['permission']): Role | 'member-without-permission' | null {
+  const held = new Set<Role>(auth.memberships.filter((m) => m.estate_id === estateId).map((m) => m.role));
+  if (auth.isPlatformAdmin) held.add('platform_admin');
+  if (!held.size) return null;
+  for (const role of ROLES) {
+    if (!held.has(role)) continue;
+    if (permission === 'authenticated' || permission === 'public' || roleHasPermission(role, permission as Permission)) return role;
+  }
+  return 'member-without-permission';
+}
+
+function checkCsrf(req: Request, auth: AuthInfo | null): void {
+  if (!UNSAFE.has(req.method)) return;
+  const origin = req.headers.origin;
+  if (typeof origin === 'string' && origin !== 'null') {
+    let host: string | undefined;
+    try {
+      host = new URL(origin).host;
+    } catch {
+      host = undefined;
+    }
+    if (host !== req.headers.host) throw new ForbiddenError('Permintaan dari situs lain ditolak.', 'CSRF_FAILED');
+  }
+  if (auth?.via === 'session' && req.headers['x-csrf-token'] !== auth.csrfToken) {
+    throw new ForbiddenError('Token CSRF tidak cocok. Muat ulang halaman.', 'CSRF_FAILED');
+  }
+}
+
+async function withIdempotency(ctx: RequestContext, def: RouteDef, run: (store: ScopedStore) => Promise<unknown>): Promise<{ status: number; body: unknown; replayed: boolean }> {
+  const store = ctx.store!;
+  const key = ctx.idempotencyKey!;
+  const route = `${def.method.toUpperCase()} ${def.path}`;
+  const requestHash = crypto.createHash('sha256').update(route).update(JSON.stringify(ctx.body ?? null)).update(JSON.stringify(ctx.params)).digest('hex');
+  const replay = async () => {
+    const prior = await store.knex('idempotency_keys').where({ estate_id: store.estateId, idem_key: key }).first();
+    if (!prior) return undefined;
+    if (prior.request_hash !== requestHash || prior.route !== route) {
+      throw new UnprocessableError('IDEMPOTENCY_KEY_REUSED', 'Idempotency-Key ini sudah dipakai untuk permintaan lain.');
+    }
+    return { status: prior.status_code as number, body: JSON.parse(prior.response), replayed: true };
+  };
+  const first = await replay();
+  if (first) return first;
+  const status = def.status ?? 200;
+  try {
+    return await store.transaction(async (tx) => {
+      const body = await run(tx);
+      await tx.knex('idempotency_keys').insert({
+        id: newId(), estate_id: store.estateId, idem_key: key, route, request_hash: requestHash,
+        status_code: status, response: JSON.stringify(body ?? null), created_at: nowIso(),
+      });
+      return { status, body, replayed: false };
+    });
+  } catch (err) {
+    // A concurrent request with the same key committed first: answer with its result.
+    if (!(err instanceof AppError)) {
+      const again = await replay();
+      if (again) return again;
+    }
+    throw err;
+  }
+}
+
+export function mountRoutes(router: Router, app: AppContext, defs: RouteDef[]): void {
+  const knex = app.db.knex;
+  for (const def of defs) {
+    const handlers: express.RequestHandler[] = [];
+    if (def.upload) {
+      const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: def.upload.maxBytes, files: 1, fields: 20, fieldSize: 64 * 1024 } });
+      handlers.push(upload.single(def.upload.field) as express.RequestHandler);
+    }
+    handlers.push(async (req: Request, res: Response, next: NextFunction) => {
+      try {
+        const auth = await authenticate(knex, req);
+        if (def.permission !== 'public' && !auth) throw new UnauthenticatedError();
+        checkCsrf(req, auth);
+        const actor: Actor = { userId: auth?.userId ?? null, role: 'system', deviceId: auth?.deviceId ?? null };
+        const ctx: RequestContext = {
+          app, req, res, auth, actor, params: req.params, query: {}, body: undefined, fields: {},
+        };
+        const estateId = req.params.estate_id;
+        if (estateId !== undefined) {
+          if (!isUuid(estateId)) throw new NotFoundError('Perumahan');
+          const estate = await knex('estates').where({ id: estateId }).whereNull('deleted_at').first();
+          if (!estate) throw new NotFoundError('Perumahan');
+          if (def.permission !== 'public') {
+            const role = grantingRole(auth!, estateId, def.permission);
+            // Not a member: the estate does not exist as far as this caller is concerned.
+            if (role === null) throw new NotFoundError('Perumahan');
+            if (role === 'member-without-permission') throw new ForbiddenError();
+            ctx.role = role;
+            actor.role = auth!.via === 'device' ? 'device' : role;
+          }
+          ctx.estate = estate;
+          ctx.store = new ScopedStore(knex, estateId, actor, app.sync);
+        } else if (def.permission !== 'public' && def.permission !== 'authenticated') {
+          const allowed = auth!.isPlatformAdmin && roleHasPermission('platform_admin', def.permission);
+          if (!allowed) throw new ForbiddenError();
+          actor.role = 'platform_admin';
+        }
+        ctx.params = parseWith(def.params, req.params, 'params');
+        ctx.query = parseWith(def.query, req.query, 'query');
+        if (def.upload) {
+          ctx.file = (req as Request & { file?: RequestContext['file'] }).file;
+          ctx.fields = Object.fromEntries(Object.entries((req.body ?? {}) as Record<string, unknown>).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+          ctx.body = parseWith(def.body, ctx.fields, 'body');
+        } else {
+          ctx.body = parseWith(def.body, req.body, 'body');
+        }
+        const keyHeader = req.headers['idempotency-key'];
+        if (def.idempotent && typeof keyHeader === 'string' && keyHeader.length) {
+          if (keyHeader.length > 200) throw new ValidationError('Idempotency-Key terlalu panjang.', 'Idempotency-Key');
+          ctx.idempotencyKey = keyHeader;
+        }
+        if (def.raw) {
+          await def.handler(ctx);
+          return;
+        }
+        if (ctx.idempotencyKey && ctx.store) {
+          const result = await withIdempotency(ctx, def, (tx) => Promise.resolve(def.handler({ ...ctx, store: tx })));
+          if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
+          res.status(result.status).json(result.body);
+          return;
+        }
+        const body = await def.handler(ctx);
+        const status = def.status ?? 200;
+        if (status === 204 || body === undefined) res.status(status === 200 ? 204 : status).end();
+        else res.status(status).json(body);
+      } catch (err) {
+        next(err);
+      }
+    });
+    router[def.method](def.path, ...handlers);
+  }
+}

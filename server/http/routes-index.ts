@@ -1,0 +1,17 @@
+import type { RouteDef } from './route.ts';
+import { systemRoutes } from '../system/routes.ts';
+import { authRoutes } from '../auth/routes.ts';
+import { estateRoutes } from '../estates/routes.ts';
+import { userRoutes } from '../users/routes.ts';
+import { unitRoutes } from '../units/routes.ts';
+import { residentRoutes } from '../residents/routes.ts';
+
+/** Every HTTP route of the API, in one list: the pipeline mounts it, OpenAPI and the permission test read it. */
+export const allRoutes: RouteDef[] = [
+  ...systemRoutes,
+  ...authRoutes,
+  ...estateRoutes,
+  ...userRoutes,
+  ...unitRoutes,
+  ...residentRoutes,
+];

@@ -1,0 +1,78 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultDataDir } from './config.ts';
+import { openDatabase, type Database } from './db/knex.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { loadSyncContext } from './db/sync-context.ts';
+import { DEFAULT_SERVER_OPTIONS, type AppContext, type ServerOptions } from './http/app-context.ts';
+import { createApp } from './http/app.ts';
+import { startBackgroundJobs } from './jobs.ts';
+
+export interface StartOptions {
+  dataDir?: string;
+  databaseUrl?: string;
+  port?: number;
+  host?: string;
+  rendererDir?: string;
+  publicUrl?: string;
+  options?: Partial<ServerOptions>;
+  /** Background timers (scheduled billing runs, pass renewal); tests drive them by hand instead. */
+  backgroundJobs?: boolean;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  dataDir: string;
+  db: Database;
+  app: AppContext;
+  close(): Promise<void>;
+}
+
+export function packageVersion(): string {
+  const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../package.json');
+  return (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { version: string }).version;
+}
+
+export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
+  const dataDir = opts.dataDir ? path.resolve(opts.dataDir) : defaultDataDir();
+  const databaseUrl = opts.databaseUrl ?? process.env.DATABASE_URL ?? undefined;
+  const db = openDatabase({ dataDir, databaseUrl });
+  try {
+    await migrateToLatest(db);
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  const sync = await loadSyncContext(db.knex);
+  const host = opts.host ?? '127.0.0.1';
+  const app: AppContext = {
+    db, sync, dataDir, version: packageVersion(), publicUrl: opts.publicUrl ?? '',
+    options: { ...DEFAULT_SERVER_OPTIONS, ...opts.options },
+  };
+  const server = http.createServer(createApp(app, { rendererDir: opts.rendererDir }));
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 4780, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
+  if (!app.publicUrl) app.publicUrl = url;
+  const stopJobs = opts.backgroundJobs === false ? () => {} : startBackgroundJobs(app);
+  return {
+    url, port, dataDir, db, app,
+    async close() {
+      stopJobs();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await db.close();
+    },
+  };
+}

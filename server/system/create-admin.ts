@@ -1,0 +1,39 @@
+import { nowIso } from '../db/clock.ts';
+import { newId } from '../db/ids.ts';
+import type { Database } from '../db/knex.ts';
+import { loadSyncContext } from '../db/sync-context.ts';
+import { writeAuditAndOutbox } from '../db/scoped-store.ts';
+import { hashPassword } from '../auth/passwords.ts';
+import { insertEstate, insertMembership } from '../estates/service.ts';
+import { normalizePhone } from '../residents/phone.ts';
+
+/** For headless installs: an administrator (and, on an empty database, the estate) without the setup screen. */
+export async function createAdmin(db: Database, input: { name?: string; email?: string; phone?: string; password?: string; estate?: string }) {
+  if (!input.name) throw new Error('--name is required');
+  if (!input.email && !input.phone) throw new Error('--email or --phone is required');
+  if (!input.password || input.password.length < 8) throw new Error('--password of at least 8 characters is required');
+  const phone = input.phone ? normalizePhone(input.phone) : null;
+  if (input.phone && !phone) throw new Error(`--phone ${input.phone} is not a valid phone number`);
+  const email = input.email?.trim().toLowerCase() ?? null;
+  const sync = await loadSyncContext(db.knex);
+  const hash = await hashPassword(input.password);
+  return db.knex.transaction(async (trx) => {
+    const clash = await trx('users').whereNull('deleted_at').where((w) => {
+      if (email) w.orWhere({ email });
+      if (phone) w.orWhere({ phone });
+    }).first();
+    if (clash) throw new Error('a user with that email or phone already exists');
+    let estate = await trx('estates').whereNull('deleted_at').orderBy('created_at').first();
+    const at = nowIso();
+    const user = { id: newId(), name: input.name!, email, phone, password_hash: hash, is_platform_admin: true, status: 'active', failed_logins: 0, created_at: at, updated_at: at };
+    const actor = { userId: user.id, role: 'platform_admin' as const };
+    await trx('users').insert(user);
+    if (!estate) {
+      if (!input.estate) throw new Error('no estate exists yet: pass --estate "Estate name"');
+      estate = await insertEstate(trx, sync, actor, { name: input.estate, timezone: 'Asia/Jakarta' });
+    }
+    await writeAuditAndOutbox(trx, sync, actor, estate.id, { action: 'users.create', table: 'users', rowId: user.id, after: { ...user, password_hash: undefined }, op: 'insert' });
+    await insertMembership(trx, sync, actor, { estate_id: estate.id, user_id: user.id, role: 'estate_admin' });
+    return { login: email ?? phone!, estateName: estate.name as string };
+  });
+}

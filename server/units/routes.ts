@@ -1,0 +1,42 @@
+import { defineRoutes } from '../http/route.ts';
+import { estateParams, idParams } from '../http/schemas.ts';
+import { unitCreateBody, unitListQuery, unitPatchBody } from './schemas.ts';
+import { createUnit, deleteUnit, listUnits, residentsOfUnits, serializeUnit, unitHistory, updateUnit, type UnitRow } from './service.ts';
+
+async function detail(store: Parameters<typeof residentsOfUnits>[0], unit: UnitRow) {
+  const residents = await residentsOfUnits(store, [unit.id]);
+  return serializeUnit(unit, residents.get(unit.id) ?? []);
+}
+
+export const unitRoutes = defineRoutes([
+  {
+    method: 'get', path: '/estates/:estate_id/units', permission: 'units.read', summary: 'List and search units (paged)',
+    params: estateParams, query: unitListQuery,
+    handler: ({ store, query }) => listUnits(store!, query),
+  },
+  {
+    method: 'post', path: '/estates/:estate_id/units', permission: 'units.write', summary: 'Create a unit', status: 201,
+    params: estateParams, body: unitCreateBody,
+    handler: async ({ store, body }) => detail(store!, await createUnit(store!, body)),
+  },
+  {
+    method: 'get', path: '/estates/:estate_id/units/:id', permission: 'units.read', summary: 'One unit with its current residents',
+    params: idParams,
+    handler: async ({ store, params }) => detail(store!, await store!.get<UnitRow>('units', params.id, 'Unit')),
+  },
+  {
+    method: 'patch', path: '/estates/:estate_id/units/:id', permission: 'units.write', summary: 'Change a unit',
+    params: idParams, body: unitPatchBody,
+    handler: async ({ store, params, body }) => detail(store!, await updateUnit(store!, params.id, body)),
+  },
+  {
+    method: 'delete', path: '/estates/:estate_id/units/:id', permission: 'units.write', summary: 'Remove a unit (tombstone)',
+    params: idParams, status: 204,
+    handler: ({ store, params }) => deleteUnit(store!, params.id),
+  },
+  {
+    method: 'get', path: '/estates/:estate_id/units/:id/history', permission: 'units.read', summary: 'Who lived in a unit, and when',
+    params: idParams,
+    handler: ({ store, params }) => unitHistory(store!, params.id),
+  },
+]);

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { nullable, optionalText, paging } from '../http/schemas.ts';
+import { normalizeUnitCode } from './unit-code.ts';
+
+export const UNIT_TYPES = ['rumah', 'ruko', 'kavling', 'other'] as const;
+export const OCCUPANCIES = ['occupied', 'vacant', 'under_construction'] as const;
+
+export const unitCode = z
+  .string()
+  .trim()
+  .min(1, 'Wajib diisi.')
+  .max(40, 'Maksimal 40 karakter.')
+  .transform((v, ctx) => {
+    const code = normalizeUnitCode(v);
+    if (!code) {
+      ctx.addIssue({ code: 'custom', message: 'Kode unit tidak sah (contoh: A-12).' });
+      return z.NEVER;
+    }
+    return code;
+  });
+
+const area = nullable(z.number({ error: 'Harus berupa angka.' }).min(0, 'Tidak boleh negatif.').max(1_000_000, 'Terlalu besar.'));
+
+export const unitCreateBody = z.object({
+  code: unitCode,
+  block: optionalText(20),
+  type: z.enum(UNIT_TYPES).default('rumah'),
+  land_area_m2: area,
+  building_area_m2: area,
+  occupancy: z.enum(OCCUPANCIES).default('occupied'),
+  notes: optionalText(2000),
+});
+
+export const unitPatchBody = z
+  .object({
+    code: unitCode,
+    block: optionalText(20),
+    type: z.enum(UNIT_TYPES),
+    land_area_m2: area,
+    building_area_m2: area,
+    occupancy: z.enum(OCCUPANCIES),
+    notes: optionalText(2000),
+  })
+  .partial()
+  .refine((b) => Object.keys(b).length > 0, 'Tidak ada yang diubah.');
+
+export const unitListQuery = z.object({
+  q: z.string().trim().max(100).optional(),
+  block: z.string().trim().max(20).optional(),
+  type: z.enum(UNIT_TYPES).optional(),
+  occupancy: z.enum(OCCUPANCIES).optional(),
+  sort: z.enum(['code', 'updated_at']).default('code'),
+  ...paging,
+});
+
+export type UnitCreate = z.infer<typeof unitCreateBody>;
+export type UnitPatch = z.infer<typeof unitPatchBody>;
+export type UnitListQuery = z.infer<typeof unitListQuery>;

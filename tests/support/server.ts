@@ -1,0 +1,121 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startServer, type RunningServer, type StartOptions } from '../../server/start.ts';
+
+export interface TestServer extends RunningServer {
+  dataDir: string;
+}
+
+/** The real server on 127.0.0.1 with a real SQLite file in a fresh temp folder. */
+export async function startTestServer(opts: StartOptions = {}): Promise<TestServer> {
+  const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'klustera-test-'));
+  const server = await startServer({ port: 0, host: '127.0.0.1', backgroundJobs: false, ...opts, dataDir });
+  return {
+    ...server,
+    dataDir,
+    async close() {
+      await server.close();
+      if (!opts.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+  text: string;
+}
+
+/** A client that behaves like the browser app: keeps the session cookie and sends the CSRF token on writes. */
+export class ApiClient {
+  cookie?: string;
+  csrf?: string;
+  bearer?: string;
+
+  constructor(readonly baseUrl: string) {}
+
+  withBearer(token: string): ApiClient {
+    const c = new ApiClient(this.baseUrl);
+    c.bearer = token;
+    return c;
+  }
+
+  async request<T = any>(method: string, p: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+    const h: Record<string, string> = { ...headers };
+    let payload: BodyInit | undefined;
+    if (body instanceof FormData) payload = body;
+    else if (typeof body === 'string') {
+      payload = body;
+      h['content-type'] ??= 'application/json';
+    } else if (body !== undefined) {
+      payload = JSON.stringify(body);
+      h['content-type'] = 'application/json';
+    }
+    if (this.cookie) h.cookie = this.cookie;
+    if (this.csrf && method !== 'GET') h['x-csrf-token'] ??= this.csrf;
+    if (this.bearer) h.authorization = `Bearer ${this.bearer}`;
+    const url = p.startsWith('http') ? p : `${this.baseUrl}/api/v1${p}`;
+    const res = await fetch(url, { method, headers: h, body: payload, redirect: 'manual' });
+    const setCookie = res.headers.getSetCookie?.() ?? [];
+    for (const c of setCookie) {
+      const [pair] = c.split(';');
+      if (pair.startsWith('klustera_session=')) this.cookie = pair.endsWith('=') ? undefined : pair;
+    }
+    const text = await res.text();
+    let parsed: any = text;
+    if ((res.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
+    if (parsed && typeof parsed === 'object' && typeof parsed.csrf_token === 'string') this.csrf = parsed.csrf_token;
+    return { status: res.status, body: parsed, headers: res.headers, text };
+  }
+
+  get<T = any>(p: string, headers?: Record<string, string>) { return this.request<T>('GET', p, undefined, headers); }
+  post<T = any>(p: string, body?: unknown, headers?: Record<string, string>) { return this.request<T>('POST', p, body ?? {}, headers); }
+  patch<T = any>(p: string, body?: unknown, headers?: Record<string, string>) { return this.request<T>('PATCH', p, body ?? {}, headers); }
+  put<T = any>(p: string, body?: unknown, headers?: Record<string, string>) { return this.request<T>('PUT', p, body ?? {}, headers); }
+  delete<T = any>(p: string, headers?: Record<string, string>) { return this.request<T>('DELETE', p, undefined, headers); }
+
+  /** multipart/form-data: text fields plus files given as {name: {filename, content, type?}}. */
+  upload<T = any>(p: string, fields: Record<string, string>, files: Record<string, { filename: string; content: Buffer | Uint8Array; type?: string }>, headers?: Record<string, string>) {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
+    for (const [k, f] of Object.entries(files)) form.append(k, new Blob([f.content], { type: f.type ?? 'application/octet-stream' }), f.filename);
+    return this.request<T>('POST', p, form, headers);
+  }
+}
+
+export function apiClient(url: string): ApiClient {
+  return new ApiClient(url);
+}
+
+export const ADMIN = { name: 'Ibu Ketua', email: 'ketua@griya-asri.id', password: 'rahasia-ketua-1' };
+
+/** Runs first-run setup and returns the logged-in administrator's client. */
+export async function setupEstate(url: string, estateName = 'Perumahan Griya Asri') {
+  const client = apiClient(url);
+  const res = await client.post('/setup', {
+    estate: { name: estateName, address: 'Jl. Melati Raya, Bekasi', rt: '003', rw: '011' },
+    admin: ADMIN,
+  });
+  if (res.status !== 201) throw new Error(`setup failed: ${res.status} ${res.text}`);
+  return { client, estateId: res.body.estate.id as string, admin: ADMIN };
+}
+
+/** Adds a user with a role (and password) to an estate and returns their logged-in client. */
+export async function userWithRole(url: string, admin: ApiClient, estateId: string, role: string, extra: Record<string, unknown> = {}) {
+  const n = Math.random().toString(36).slice(2, 8);
+  const email = `${role}-${n}@griya-asri.id`;
+  const password = `rahasia-${role}-1`;
+  let residentId = extra.resident_id as string | undefined;
+  if (role === 'resident' && !residentId) {
+    const r = await admin.post(`/estates/${estateId}/residents`, { name: `Warga ${n}` });
+    residentId = r.body.id;
+  }
+  const res = await admin.post(`/estates/${estateId}/users`, { name: `${role} ${n}`, email, role, password, resident_id: residentId, ...extra });
+  if (res.status !== 201) throw new Error(`user create failed: ${res.status} ${res.text}`);
+  const client = apiClient(url);
+  const login = await client.post('/auth/login', { login: email, password });
+  if (login.status !== 200) throw new Error(`login failed: ${login.status} ${login.text}`);
+  return { client, email, password, userId: res.body.user.id as string, residentId };
+}
