@@ -65,9 +65,9 @@ export function findElectronBinary(root, env = process.env, platform = process.p
   return { ok: true, path: binary };
 }
 
-/** Splits the desktop-only flag from what the headless server understands. */
+/** `klustera serve` understands every flag `npm start` takes, --kiosk included (it prints the /kiosk address). */
 export function splitStartArgs(argv) {
-  return { kiosk: argv.includes('--kiosk'), serveArgs: argv.filter((arg) => arg !== '--kiosk') };
+  return { kiosk: argv.includes('--kiosk'), serveArgs: [...argv] };
 }
 
 function run(command, args, label) {

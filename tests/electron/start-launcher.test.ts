@@ -87,8 +87,8 @@ describe('findElectronBinary', () => {
 });
 
 describe('splitStartArgs', () => {
-  it('keeps server flags and lifts out --kiosk', () => {
-    expect(start.splitStartArgs(['--port', '8080', '--kiosk', '--data-dir', 'X'])).toEqual({ kiosk: true, serveArgs: ['--port', '8080', '--data-dir', 'X'] });
+  it('passes every flag, --kiosk included, through to the server', () => {
+    expect(start.splitStartArgs(['--port', '8080', '--kiosk', '--data-dir', 'X'])).toEqual({ kiosk: true, serveArgs: ['--port', '8080', '--kiosk', '--data-dir', 'X'] });
     expect(start.splitStartArgs(['--port', '0'])).toEqual({ kiosk: false, serveArgs: ['--port', '0'] });
   });
 });
