@@ -1,0 +1,49 @@
+import type { ApiError } from '../api/errors.ts';
+import { isApiError } from '../api/errors.ts';
+import { useI18n } from '../i18n/I18nProvider.tsx';
+import { Icon } from './Icon.tsx';
+
+/** The text the UI shows for an error: keyed by the server's stable code, never the server's own wording. */
+export function useErrorText(): (error: unknown) => string {
+  const { t, tDynamic } = useI18n();
+  return (error) => {
+    const code = isApiError(error) ? error.code : 'UNKNOWN';
+    return tDynamic(`errors.${code}`, t('errors.UNKNOWN'));
+  };
+}
+
+/** Validation failures name what was wrong only in the server's message; it is shown small, under our own text. */
+function detailOf(error: unknown): string | null {
+  return isApiError(error) && error.code === 'VALIDATION_FAILED' && error.message !== error.code ? error.message : null;
+}
+
+export function ErrorBanner({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  const { t } = useI18n();
+  const text = useErrorText();
+  const detail = detailOf(error);
+  return (
+    <div className="banner banner--error" role="alert" data-code={isApiError(error) ? error.code : undefined}>
+      <Icon name="alert" />
+      <div className="banner__text">
+        {text(error)}
+        {detail && <small className="banner__detail">{detail}</small>}
+      </div>
+      {onRetry && (
+        <button type="button" className="btn btn--ghost" onClick={onRetry}>
+          {t('common.retry')}
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function FieldErrorText({ id, error }: { id: string; error: ApiError }) {
+  const text = useErrorText();
+  const detail = detailOf(error);
+  return (
+    <p className="field__error" id={id} role="alert" data-code={error.code}>
+      {text(error)}
+      {detail && <span className="field__error-detail"> {detail}</span>}
+    </p>
+  );
+}

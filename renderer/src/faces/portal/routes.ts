@@ -1,0 +1,8 @@
+import { page, type PageRoute } from '../types.ts';
+
+/** The residents' portal, phone-first. Paths are relative to /portal. One line per page. */
+export const portalRoutes: PageRoute[] = [
+  { path: '/', access: 'authenticated', page: page(() => import('../../pages/portal/PortalHomePage.tsx')) },
+  { path: '/login', access: 'guest', bare: true, page: page(() => import('../../pages/auth/LoginPage.tsx')) },
+  { path: '/invite/:code', access: 'public', bare: true, page: page(() => import('../../pages/portal/InviteAcceptPage.tsx')) },
+];

@@ -1,0 +1,22 @@
+/** Keyed by the server's stable error `code`; UNKNOWN covers codes this version does not know yet. */
+export default {
+  UNKNOWN: 'Terjadi kesalahan. Coba lagi.',
+  NETWORK_ERROR: 'Tidak dapat menghubungi server. Periksa jaringan.',
+  BAD_RESPONSE: 'Jawaban server tidak dapat dibaca.',
+  VALIDATION_FAILED: 'Isian tidak valid.',
+  INVALID_JSON: 'Permintaan tidak valid.',
+  UNAUTHENTICATED: 'Silakan masuk terlebih dahulu.',
+  INVALID_CREDENTIALS: 'Email/nomor HP atau kata sandi salah.',
+  FORBIDDEN: 'Anda tidak memiliki izin untuk tindakan ini.',
+  CSRF_FAILED: 'Sesi kedaluwarsa. Muat ulang halaman lalu coba lagi.',
+  NOT_FOUND: 'Data tidak ditemukan.',
+  CONFLICT: 'Data ini sudah diubah atau bertentangan dengan data lain.',
+  DUPLICATE: 'Sudah ada data dengan nilai yang sama.',
+  SETUP_ALREADY_DONE: 'Klustera sudah disiapkan. Silakan masuk.',
+  PAYLOAD_TOO_LARGE: 'Berkas terlalu besar.',
+  RATE_LIMITED: 'Terlalu banyak percobaan. Tunggu sebentar lalu coba lagi.',
+  ACCOUNT_LOCKED: 'Akun dikunci sementara karena terlalu banyak percobaan gagal. Coba lagi nanti.',
+  INVITE_INVALID: 'Undangan tidak berlaku atau sudah dipakai.',
+  UNSUPPORTED_FILE: 'Jenis berkas tidak didukung. Gunakan .xlsx atau .csv.',
+  PASSWORD_MISMATCH: 'Kedua kata sandi tidak sama.',
+};

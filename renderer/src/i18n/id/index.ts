@@ -1,0 +1,11 @@
+// One line per feature dictionary; en/index.ts mirrors this list.
+export { default as common } from './common.ts';
+export { default as nav } from './nav.ts';
+export { default as errors } from './errors.ts';
+export { default as auth } from './auth.ts';
+export { default as units } from './units.ts';
+export { default as residents } from './residents.ts';
+export { default as users } from './users.ts';
+export { default as imports } from './imports.ts';
+export { default as portal } from './portal.ts';
+export { default as kiosk } from './kiosk.ts';
