@@ -1,0 +1,65 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const require = createRequire(path.join(repoRoot, 'package.json'));
+
+// electron-builder's own loader and schema validator, so the test fails exactly when `npm run dist` would.
+const { getConfig, validateConfiguration } = require('app-builder-lib/out/util/config/config.js') as {
+  getConfig(projectDir: string, configPath: string | null, configFromOptions: null): Promise<Record<string, any>>;
+  validateConfiguration(config: Record<string, any>, logger: unknown): Promise<void>;
+};
+const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
+
+async function loadConfig(): Promise<Record<string, any>> {
+  return getConfig(repoRoot, path.join(repoRoot, 'electron-builder.yml'), null);
+}
+
+/** electron-builder normalises `files` into `[{ filter: [...] }]`. */
+async function filePatterns(): Promise<string[]> {
+  const files = (await loadConfig()).files as Array<string | { filter?: string[] }>;
+  return files.flatMap((entry) => (typeof entry === 'string' ? [entry] : (entry.filter ?? [])));
+}
+
+describe('electron-builder.yml', () => {
+  it('passes electron-builder schema validation', async () => {
+    await expect(validateConfiguration(await loadConfig(), new DebugLogger(false))).resolves.toBeUndefined();
+  });
+
+  it('names the app and pins the Electron version to the installed electron package', async () => {
+    const config = await loadConfig();
+    expect(config.appId).toBe('id.klustera.desktop');
+    expect(config.productName).toBe('Klustera');
+    expect(config.electronVersion).toBe((require('electron/package.json') as { version: string }).version);
+  });
+
+  it('packages the server, migrations, built renderer, launcher and desktop shell', async () => {
+    const files = await filePatterns();
+    for (const required of ['package.json', 'main/dist/**', 'server/**', 'migrations/**', 'renderer/dist/**', 'bin/**']) {
+      expect(files).toContain(required);
+    }
+  });
+
+  it('ships the entry point package.json names', async () => {
+    const pkg = require('./package.json') as { main: string };
+    const files = await filePatterns();
+    expect(pkg.main.startsWith('main/dist/')).toBe(true);
+    expect(files).toContain('main/dist/**');
+  });
+
+  it('unpacks and rebuilds the native modules for Electron', async () => {
+    const config = await loadConfig();
+    expect(config.asar).toBe(true);
+    expect(config.asarUnpack).toEqual(expect.arrayContaining(['node_modules/better-sqlite3/**', 'node_modules/usb/**', '**/*.node']));
+    expect(config.npmRebuild).toBe(true);
+  });
+
+  it('targets AppImage and deb on Linux, NSIS on Windows, dmg on macOS', async () => {
+    const config = await loadConfig();
+    expect(config.linux.target).toEqual(['AppImage', 'deb']);
+    expect(config.win.target).toEqual(['nsis']);
+    expect(config.mac.target).toEqual(['dmg']);
+  });
+});
