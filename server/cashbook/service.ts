@@ -1,0 +1,233 @@
+import type { ScopedStore } from '../db/scoped-store.ts';
+import { newId } from '../db/ids.ts';
+import { ConflictError, NotFoundError, UnprocessableError } from '../http/errors.ts';
+import type { z } from 'zod';
+import { listAccounts, type CashbookAccountRow } from './accounts-store.ts';
+import { appendCashbookEntries, ENTRY_COLUMNS, normalizeEntry, type CashbookEntryRow } from './append-entry.ts';
+import { periodBounds, summarizeAccounts } from './balances.ts';
+import { estateToday } from './estate-dates.ts';
+import { isPeriodClosed, periodStates } from './period-closing-store.ts';
+import type {
+  accountCreateSchema, entryCreateSchema, entryListQuery, entryReverseSchema, transferCreateSchema,
+} from './schemas.ts';
+import { verifyCashbookChain } from './verify.ts';
+
+type AccountCreate = z.infer<typeof accountCreateSchema>;
+type EntryCreate = z.infer<typeof entryCreateSchema>;
+type EntryList = z.infer<typeof entryListQuery>;
+type EntryReverse = z.infer<typeof entryReverseSchema>;
+type TransferCreate = z.infer<typeof transferCreateSchema>;
+
+function actorId(store: ScopedStore): string | null {
+  return store.actor.userId ?? null;
+}
+
+export async function createAccount(store: ScopedStore, body: AccountCreate) {
+  return store.transaction(async (tx) => {
+    const account = await tx.insert<CashbookAccountRow & Record<string, unknown>>('cashbook_accounts', {
+      name: body.name,
+      kind: body.kind,
+      institution: body.institution ?? null,
+      account_number: body.account_number ?? null,
+      deleted_at: null,
+    });
+    // The opening balance is an entry like any other, so it is covered by the hash chain and month closing.
+    if (body.opening_balance) {
+      await appendCashbookEntries(tx, [
+        {
+          account_id: account.id,
+          direction: 'in',
+          amount: body.opening_balance,
+          category: 'opening_balance',
+          entry_date: body.opening_date ?? (await estateToday(tx)),
+          description: `Saldo awal ${body.name}`,
+          source_type: 'opening',
+          source_id: account.id,
+          recorded_by: actorId(tx),
+        },
+      ]);
+    }
+    return (await accountsWithBalances(tx)).find((a) => a.id === account.id)!;
+  });
+}
+
+/** Accounts with balances derived from entries; with a period, that month's opening, movements and closing. */
+export async function accountsWithBalances(store: ScopedStore, period?: string) {
+  const accounts = await listAccounts(store);
+  const entries: Record<string, any>[] = await store.query('cashbook_entries').select('account_id', 'direction', 'amount', 'entry_date', 'source_type');
+  const opening = new Map<string, number>();
+  for (const e of entries) {
+    if (e.source_type === 'opening') opening.set(e.account_id, (opening.get(e.account_id) ?? 0) + Number(e.amount));
+  }
+  const range = period ? periodBounds(period) : {};
+  const summary = summarizeAccounts(accounts.map((a) => a.id), entries.map((e) => ({ account_id: e.account_id, direction: e.direction, entry_date: e.entry_date, amount: Number(e.amount) })), range);
+  return accounts.map((a) => {
+    const m = summary.get(a.id)!;
+    return {
+      id: a.id,
+      name: a.name,
+      kind: a.kind,
+      institution: a.institution,
+      account_number: a.account_number,
+      opening_balance: opening.get(a.id) ?? 0,
+      ...(period ? { period, period_opening: m.opening, period_in: m.total_in, period_out: m.total_out, period_closing: m.closing } : {}),
+      balance: period ? undefined : m.closing,
+      created_at: a.created_at,
+    };
+  });
+}
+
+export async function listEntries(store: ScopedStore, q: EntryList) {
+  const base = () => {
+    let b = store.query('cashbook_entries');
+    if (q.account_id) b = b.where('cashbook_entries.account_id', q.account_id);
+    if (q.category) b = b.where('cashbook_entries.category', q.category);
+    if (q.direction) b = b.where('cashbook_entries.direction', q.direction);
+    if (q.from) b = b.where('cashbook_entries.entry_date', '>=', q.from);
+    if (q.to) b = b.where('cashbook_entries.entry_date', '<=', q.to);
+    return b;
+  };
+  const [{ n }] = await base().count({ n: '*' });
+  const rows: Record<string, any>[] = await base()
+    .orderBy([{ column: 'entry_date', order: 'desc' }, { column: 'seq', order: 'desc' }])
+    .limit(q.limit)
+    .offset(q.offset)
+    .select(ENTRY_COLUMNS.map((c) => `cashbook_entries.${c}`));
+  const attachmentCounts = new Map<string, number>();
+  if (rows.length) {
+    const counts = await store
+      .query('cashbook_attachments')
+      .whereIn('cashbook_attachments.entry_id', rows.map((r) => r.id))
+      .groupBy('entry_id')
+      .select('entry_id')
+      .count({ n: '*' });
+    for (const c of counts) attachmentCounts.set(c.entry_id as string, Number(c.n));
+  }
+  return {
+    items: rows.map((r) => ({ ...normalizeEntry(r), attachments: attachmentCounts.get(r.id) ?? 0 })),
+    total: Number(n),
+    limit: q.limit,
+    offset: q.offset,
+  };
+}
+
+export async function getEntry(store: ScopedStore, id: string): Promise<CashbookEntryRow> {
+  const row = await store.query('cashbook_entries').where('cashbook_entries.id', id).first(ENTRY_COLUMNS);
+  if (!row) throw new NotFoundError('Transaksi kas');
+  return normalizeEntry(row);
+}
+
+export async function createEntry(store: ScopedStore, body: EntryCreate) {
+  const [entry] = await appendCashbookEntries(store, [
+    {
+      account_id: body.account_id,
+      direction: body.direction,
+      amount: body.amount,
+      category: body.category,
+      entry_date: body.entry_date,
+      description: body.description,
+      proof_number: body.proof_number ?? null,
+      source_type: 'manual',
+      recorded_by: actorId(store),
+    },
+  ]);
+  return entry;
+}
+
+/**
+ * Corrections never edit: the opposite movement on the same account, linked to the original. A transfer is undone
+ * as a whole (both legs). Payment postings are undone by reversing the payment, so the ledger and the cash book
+ * cannot disagree.
+ */
+export async function reverseEntry(store: ScopedStore, id: string, body: EntryReverse) {
+  return store.transaction(async (tx) => {
+    const original = await getEntry(tx, id);
+    if (original.source_type === 'payment' || original.source_type === 'payment_reversal' || original.source_type === 'credit_refund') {
+      throw new ConflictError('ENTRY_FROM_PAYMENT', 'Transaksi ini berasal dari pembayaran; batalkan pembayarannya.');
+    }
+    if (original.source_type === 'reversal') {
+      throw new ConflictError('ENTRY_IS_REVERSAL', 'Transaksi koreksi tidak dapat dibalik lagi.');
+    }
+    const legs: CashbookEntryRow[] = original.transfer_id
+      ? (await tx.query('cashbook_entries').where('cashbook_entries.transfer_id', original.transfer_id).orderBy('seq').select(ENTRY_COLUMNS)).map((r: Record<string, unknown>) => normalizeEntry(r))
+      : [original];
+    const already = await tx
+      .query('cashbook_entries')
+      .where('cashbook_entries.source_type', 'reversal')
+      .whereIn('cashbook_entries.source_id', legs.map((l) => l.id))
+      .first('id');
+    if (already) throw new ConflictError('ALREADY_REVERSED', 'Transaksi ini sudah dikoreksi.');
+    const date = body.entry_date ?? (await estateToday(tx));
+    return appendCashbookEntries(
+      tx,
+      legs.map((leg) => ({
+        account_id: leg.account_id,
+        direction: leg.direction === 'in' ? ('out' as const) : ('in' as const),
+        amount: leg.amount,
+        category: 'reversal',
+        entry_date: date,
+        description: `Koreksi transaksi #${leg.seq}: ${body.reason}`,
+        proof_number: leg.proof_number,
+        source_type: 'reversal',
+        source_id: leg.id,
+        reverses_entry_id: leg.id,
+        transfer_id: leg.transfer_id,
+        recorded_by: actorId(tx),
+      })),
+    );
+  });
+}
+
+export async function createTransfer(store: ScopedStore, body: TransferCreate) {
+  const transferId = newId();
+  const description = body.description ?? 'Pemindahan dana antar akun';
+  const common = {
+    amount: body.amount,
+    category: 'transfer',
+    entry_date: body.entry_date,
+    description,
+    proof_number: body.proof_number ?? null,
+    source_type: 'transfer',
+    source_id: transferId,
+    transfer_id: transferId,
+    recorded_by: actorId(store),
+  };
+  const entries = await appendCashbookEntries(store, [
+    { ...common, account_id: body.from_account_id, direction: 'out' },
+    { ...common, account_id: body.to_account_id, direction: 'in' },
+  ]);
+  return { transfer_id: transferId, amount: body.amount, entry_date: body.entry_date, entries };
+}
+
+export async function verifyCashbook(store: ScopedStore) {
+  return verifyCashbookChain(store.knex, store.estateId);
+}
+
+export async function listPeriods(store: ScopedStore) {
+  const states = await periodStates(store);
+  return {
+    items: [...states.values()]
+      .sort((a, b) => b.period.localeCompare(a.period))
+      .map((e) => ({ period: e.period, status: e.action === 'close' ? 'closed' : 'open', changed_at: e.created_at, reason: e.reason })),
+  };
+}
+
+export async function closePeriod(store: ScopedStore, period: string) {
+  return store.transaction(async (tx) => {
+    const today = await estateToday(tx);
+    if (period > today.slice(0, 7)) throw new UnprocessableError('PERIOD_IN_FUTURE', 'Bulan yang belum berjalan tidak dapat ditutup.', 'period');
+    if (await isPeriodClosed(tx, period)) throw new ConflictError('MONTH_ALREADY_CLOSED', `Bulan ${period} sudah ditutup.`, 'period');
+    const event = await tx.appendOnly('cashbook_period_events', { period, action: 'close', reason: null, actor_user_id: actorId(tx) }, 'cashbook.close');
+    const accounts = await accountsWithBalances(tx, period);
+    return { period, status: 'closed', closed_at: event.created_at, accounts };
+  });
+}
+
+/** Reopening needs a reason; the event row and its audit row keep who reopened which month and why. */
+export async function reopenPeriod(store: ScopedStore, period: string, reason: string) {
+  return store.transaction(async (tx) => {
+    if (!(await isPeriodClosed(tx, period))) throw new ConflictError('MONTH_NOT_CLOSED', `Bulan ${period} tidak sedang ditutup.`, 'period');
+    const event = await tx.appendOnly('cashbook_period_events', { period, action: 'reopen', reason, actor_user_id: actorId(tx) }, 'cashbook.reopen');
+    return { period, status: 'open', reopened_at: event.created_at, reason };
+  });
+}
