@@ -1,0 +1,31 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allRoutes } from '../../server/http/routes-index.ts';
+import { apiClient, startTestServer, type TestServer } from '../support/server.ts';
+
+let server: TestServer;
+beforeAll(async () => { server = await startTestServer(); });
+afterAll(async () => { await server.close(); });
+
+describe('OpenAPI document', () => {
+  it('describes every route with its permission, generated from the zod schemas', async () => {
+    const doc = (await apiClient(server.url).get('/openapi.json')).body;
+    expect(doc.openapi).toBe('3.1.0');
+    for (const r of allRoutes) {
+      const op = doc.paths['/api/v1' + r.path.replace(/:(\w+)/g, '{$1}')]?.[r.method];
+      expect(op, `${r.method} ${r.path}`).toBeDefined();
+      expect(op['x-permission']).toBe(r.permission);
+    }
+    const createUnit = doc.paths['/api/v1/estates/{estate_id}/units'].post;
+    const schema = createUnit.requestBody.content['application/json'].schema;
+    expect(schema.properties.type.enum).toEqual(['rumah', 'ruko', 'kavling', 'other']);
+    expect(schema.required).toContain('code');
+    const list = doc.paths['/api/v1/estates/{estate_id}/units'].get;
+    expect(list.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['estate_id', 'q', 'block', 'limit', 'offset']));
+  });
+
+  it('answers unknown API paths with a JSON 404', async () => {
+    const res = await apiClient(server.url).get('/tidak-ada');
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('NOT_FOUND');
+  });
+});
