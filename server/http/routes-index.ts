@@ -5,6 +5,7 @@ import { estateRoutes } from '../estates/routes.ts';
 import { userRoutes } from '../users/routes.ts';
 import { unitRoutes } from '../units/routes.ts';
 import { residentRoutes } from '../residents/routes.ts';
+import { importRoutes } from '../imports/routes.ts';
 import { cashbookRoutes } from '../cashbook/routes.ts';
 
 /** Every HTTP route of the API, in one list: the pipeline mounts it, OpenAPI and the permission test read it. */
@@ -15,5 +16,6 @@ export const allRoutes: RouteDef[] = [
   ...userRoutes,
   ...unitRoutes,
   ...residentRoutes,
+  ...importRoutes,
   ...cashbookRoutes,
 ];

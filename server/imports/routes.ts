@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { AppError, ValidationError } from '../http/errors.ts';
+import { defineRoutes } from '../http/route.ts';
+import { booleanish, estateParams } from '../http/schemas.ts';
+import { IMPORT_FIELDS, type MappingOverride } from './column-mapping.ts';
+import { IMPORT_LIMITS, ImportFileError } from './import-file-error.ts';
+import { planImport } from './import-plan.ts';
+import { importUnits } from './import-units.ts';
+import { readSheets } from './read-sheet.ts';
+
+const importQuery = z.object({ dry_run: booleanish.default(false) });
+const importFields = z.object({ mapping: z.string().max(20_000).optional() });
+
+const mappingSchema = z.record(z.string().regex(/^\d{1,4}$/, 'column index'), z.enum(IMPORT_FIELDS).nullable());
+
+function parseMapping(text: string | undefined): MappingOverride | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ValidationError('Pemetaan kolom bukan JSON yang sah.', 'mapping', 'INVALID_MAPPING');
+  }
+  const parsed = mappingSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new ValidationError(`Pemetaan kolom tidak sah: pakai {"<nomor kolom>": "<${IMPORT_FIELDS.join('|')}>"}.`, 'mapping', 'INVALID_MAPPING');
+  }
+  return parsed.data;
+}
+
+export const importRoutes = defineRoutes([
+  {
+    method: 'post',
+    path: '/estates/:estate_id/imports/units',
+    permission: 'imports.write',
+    summary: 'Import units and residents from the treasurer\'s spreadsheet (.xlsx or .csv); ?dry_run=1 previews',
+    tags: ['imports'],
+    params: estateParams,
+    query: importQuery,
+    body: importFields,
+    upload: { field: 'file', maxBytes: IMPORT_LIMITS.maxFileBytes },
+    handler: async ({ store, file, query, body }) => {
+      if (!file) throw new ValidationError('Pilih berkas .xlsx atau .csv untuk diimpor.', 'file');
+      const mapping = parseMapping(body.mapping);
+      try {
+        const plan = planImport(await readSheets(file.buffer, file.originalname), mapping);
+        return await importUnits(store!, plan, query.dry_run);
+      } catch (error) {
+        if (error instanceof ImportFileError) throw new AppError(error.status, error.code, error.message, error.field);
+        throw error;
+      }
+    },
+  },
+]);
