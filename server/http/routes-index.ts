@@ -7,6 +7,10 @@ import { unitRoutes } from '../units/routes.ts';
 import { residentRoutes } from '../residents/routes.ts';
 import { importRoutes } from '../imports/routes.ts';
 import { cashbookRoutes } from '../cashbook/routes.ts';
+import { passRoutes } from '../passes/routes.ts';
+import { devicePairingRoutes } from '../devices-pairing/routes.ts';
+import { gateRoutes } from '../gate/routes.ts';
+import { gatePortalRoutes } from '../gate/portal-routes.ts';
 
 /** Every HTTP route of the API, in one list: the pipeline mounts it, OpenAPI and the permission test read it. */
 export const allRoutes: RouteDef[] = [
@@ -18,4 +22,8 @@ export const allRoutes: RouteDef[] = [
   ...residentRoutes,
   ...importRoutes,
   ...cashbookRoutes,
+  ...passRoutes,
+  ...devicePairingRoutes,
+  ...gateRoutes,
+  ...gatePortalRoutes,
 ];

@@ -1,0 +1,33 @@
+import { defineRoutes } from '../http/route.ts';
+import { estateParams } from '../http/schemas.ts';
+import { deviceCreateSchema, deviceIdParams, devicePairSchema } from './schemas.ts';
+import { createDevice, listDevices, pairDevice, reissuePairingCode, revokeDevice } from './service.ts';
+
+export const devicePairingRoutes = defineRoutes([
+  {
+    method: 'post', path: '/estates/:estate_id/devices', permission: 'devices.write', tags: ['devices'],
+    summary: 'Register a kiosk device and get its one-time pairing code', params: estateParams, body: deviceCreateSchema, status: 201,
+    handler: (ctx) => createDevice(ctx.store!, ctx.body),
+  },
+  {
+    method: 'get', path: '/estates/:estate_id/devices', permission: 'devices.write', tags: ['devices'],
+    summary: 'List kiosk devices', params: estateParams,
+    handler: (ctx) => listDevices(ctx.store!),
+  },
+  {
+    // Public: the kiosk has no credentials yet; the pairing code is the credential.
+    method: 'post', path: '/estates/:estate_id/devices/pair', permission: 'public', tags: ['devices'],
+    summary: 'Exchange a pairing code for a device bearer token', params: estateParams, body: devicePairSchema,
+    handler: (ctx) => pairDevice(ctx.store!, ctx.body.pairing_code, ctx.req.ip ?? 'unknown'),
+  },
+  {
+    method: 'post', path: '/estates/:estate_id/devices/:id/pairing-code', permission: 'devices.write', tags: ['devices'],
+    summary: 'Issue a new pairing code for a device', params: deviceIdParams,
+    handler: (ctx) => reissuePairingCode(ctx.store!, ctx.params.id),
+  },
+  {
+    method: 'post', path: '/estates/:estate_id/devices/:id/revoke', permission: 'devices.write', tags: ['devices'],
+    summary: 'Revoke a device: its token stops working and its shift ends', params: deviceIdParams,
+    handler: (ctx) => revokeDevice(ctx.store!, ctx.params.id),
+  },
+]);

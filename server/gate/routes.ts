@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { defineRoutes, type RequestContext } from '../http/route.ts';
+import { estateParams, id } from '../http/schemas.ts';
+import { accessLogForExport, listAccessLog } from './access-log-store.ts';
+import { accessLogPdf, accessLogXlsx } from './access-log-export.ts';
+import { createGate, createGuard, currentShift, endShift, gatePost, listGates, listGuards, startShift, updateGate } from './gate-post.ts';
+import { scanAtGate } from './scan-service.ts';
+import { accessLogQuery, checkoutSchema, gateCreateSchema, gatePatchSchema, guardCreateSchema, scanSchema, shiftStartSchema, walkInSchema } from './schemas.ts';
+import { checkoutVisit, expectedToday, insideNow, overstays, printVisitSlip, recordWalkIn, unitCodeOf, visitView, type VisitRow } from './visits-service.ts';
+
+const estateOf = (ctx: RequestContext) => ctx.estate as { id: string; name: string; timezone: string };
+const idParams = z.object({ estate_id: id, id });
+const EXPORT_CAP = 50_000;
+
+export const gateRoutes = defineRoutes([
+  {
+    method: 'post', path: '/estates/:estate_id/gates', permission: 'gates.write', tags: ['gate'],
+    summary: 'Add a gate (with an optional slip printer)', params: estateParams, body: gateCreateSchema, status: 201,
+    handler: (ctx) => createGate(ctx.store!, ctx.body),
+  },
+  {
+    method: 'get', path: '/estates/:estate_id/gates', permission: 'access_log.read', tags: ['gate'],
+    summary: 'List gates', params: estateParams,
+    handler: (ctx) => listGates(ctx.store!),
+  },
+  {
+    method: 'patch', path: '/estates/:estate_id/gates/:id', permission: 'gates.write', tags: ['gate'],
+    summary: 'Rename a gate or set its printer', params: idParams, body: gatePatchSchema,
+    handler: (ctx) => updateGate(ctx.store!, ctx.params.id, ctx.body),
+  },
+  {
+    method: 'post', path: '/estates/:estate_id/gate/guards', permission: 'gates.write', tags: ['gate'],
+    summary: 'Add a guard with a shift PIN', params: estateParams, body: guardCreateSchema, status: 201,
+    handler: (ctx) => createGuard(ctx.store!, ctx.body),
+  },
+  {
+    method: 'get', path: '/estates/:estate_id/gate/guards', permission: 'access_log.read', tags: ['gate'],
+    summary: 'List guards', params: estateParams,
+    handler: (ctx) => listGuards(ctx.store!),
+  },
+  {
+    method: 'post', path: '/estates/:estate_id/gate/shifts', permission: 'gate.scan', tags: ['gate'],
+    summary: 'Start a guard shift on this kiosk with the guard PIN', params: estateParams, body: shiftStartSchema, status: 201,
+    handler: (ctx) => startShift(ctx, ctx.body),
+  },
+  {
+    method: 'get', path: '/estates/:estate_id/gate/shifts/current', permission: 'gate.scan', tags: ['gate'],
+    summary: "This kiosk's open shift", params: estateParams,
+    handler: (ctx) => currentShift(ctx),
+  },
+  {
+    method: 'post', path: '/estates/:estate_id/gate/shifts/current/end', permission: 'gate.scan', tags: ['gate'],
+    summary: "End this kiosk's shift", params: estateParams,
+    handler: (ctx) => endShift(ctx),
+  },
+  {
+    method: 'post', path: '/estates/:estate_id/gate/scan', permission: 'gate.scan', tags: ['gate'],
+    summary: 'Scan a QR payload or typed code: verdict, logged with gate and guard', params: estateParams, body: scanSchema,
+    handler: async (ctx) => scanAtGate(ctx.store!, estateOf(ctx), await gatePost(ctx, ctx.body.gate_id), ctx.body),
+  },
+  {
+    method: 'post', path: '/estates/:estate_id/gate/walk-ins', permission: 'gate.walk_in', tags: ['gate'],
+    summary: 'Record a guest without a pass; the host unit is notified', params: estateParams, body: walkInSchema, status: 201,
+    handler: async (ctx) => recordWalkIn(ctx.store!, estateOf(ctx), await gatePost(ctx, ctx.body.gate_id), ctx.body),
+  },
+  {
+    method: 'get', path: '/estates/:estate_id/gate/inside', permission: 'access_log.read', tags: ['gate'],
+    summary: 'Guests inside now', params: estateParams,
+    handler: (ctx) => insideNow(ctx.store!),
+  },
+  {
+    method: 'get', path: '/estates/:estate_id/gate/overstays', permission: 'access_log.read', tags: ['gate'],
+    summary: 'Guests still inside after their visit window', params: estateParams,
+    handler: (ctx) => overstays(ctx.store!),
+  },
+  {
+    method: 'get', path: '/estates/:estate_id/gate/expected', permission: 'access_log.read', tags: ['gate'],
+    summary: "Today's expected guests who have not arrived", params: estateParams,
+    handler: (ctx) => expectedToday(ctx.store!, estateOf(ctx).timezone),
+  },
+  {
+    method: 'post', path: '/estates/:estate_id/gate/visits/:id/checkout', permission: 'gate.scan', tags: ['gate'],
+    summary: 'Check a guest out by hand', params: idParams, body: checkoutSchema,
+    handler: async (ctx) => checkoutVisit(ctx.store!, await gatePost(ctx, ctx.body.gate_id), ctx.params.id),
+  },
+  {
+    method: 'post', path: '/estates/:estate_id/gate/visits/:id/slip', permission: 'gate.scan', tags: ['gate'],
+    summary: 'Print the guest slip again', params: idParams, body: checkoutSchema,
+    handler: async (ctx) => {
+      const visit = await ctx.store!.get<VisitRow>('gate_visits', ctx.params.id, 'Kunjungan');
+      await printVisitSlip(ctx.store!, estateOf(ctx), await gatePost(ctx, ctx.body.gate_id), visit);
+      return { printed: true, visit: visitView(visit, await unitCodeOf(ctx.store!, visit.unit_id)) };
+    },
+  },
+  {
+    method: 'get', path: '/estates/:estate_id/access-log', permission: 'access_log.read', tags: ['gate'],
+    summary: 'The access log, filtered; JSON, .xlsx or PDF', params: estateParams, query: accessLogQuery, raw: true,
+    produces: ['application/json', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/pdf'],
+    handler: async (ctx) => {
+      const estate = estateOf(ctx);
+      if (ctx.query.format === 'json') {
+        ctx.res.json(await listAccessLog(ctx.store!, ctx.query, estate.timezone));
+        return;
+      }
+      const entries = await accessLogForExport(ctx.store!, ctx.query, estate.timezone, EXPORT_CAP);
+      const stamp = new Date().toISOString().slice(0, 10);
+      if (ctx.query.format === 'xlsx') {
+        const file = await accessLogXlsx(entries, estate.name, estate.timezone);
+        ctx.res.setHeader('Content-Disposition', `attachment; filename="log-akses-${stamp}.xlsx"`);
+        ctx.res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(file);
+        return;
+      }
+      const file = await accessLogPdf(entries, estate.name, estate.timezone, entries.length >= EXPORT_CAP);
+      ctx.res.setHeader('Content-Disposition', `attachment; filename="log-akses-${stamp}.pdf"`);
+      ctx.res.type('application/pdf').send(file);
+    },
+  },
+]);

@@ -1,0 +1,187 @@
+import { nowIso } from '../db/clock.ts';
+import type { ScopedStore } from '../db/scoped-store.ts';
+import { looksLikePassCode } from '../passes/pass-codes.ts';
+import { decodePayload, verifySignedToken, type SignedToken } from '../passes/pass-payload.ts';
+import { passRejection, type Direction, type RejectionReason } from '../passes/pass-verdict.ts';
+import { keepResidentPassCurrent, type EstateInfo, type PassRow } from '../passes/service.ts';
+import { estateKeys } from '../passes/signing-keys.ts';
+import { appendAccessLog, type LogFields } from './access-log-store.ts';
+import { AttemptLimiter, CODE_LIMITS } from './attempt-limiter.ts';
+import type { GatePost } from './gate-post.ts';
+import type { ScanInput } from './schemas.ts';
+import { closeVisit, notifyHost, openVisit, queueVisitSlip, unitCodeOf, type SlipStatus, type VisitRow } from './visits-service.ts';
+
+/** Per device (or per signed-in guard): typed numeric codes are the one thing at the gate worth guessing. */
+export const codeAttempts = new AttemptLimiter(CODE_LIMITS);
+
+type Resolved =
+  | { kind: 'pass'; pass: PassRow; method: 'qr' | 'code' }
+  | { kind: 'visit'; visit: VisitRow }
+  | { kind: 'rejected'; reason: RejectionReason; method: 'qr' | 'code' };
+
+async function resolveToken(store: ScopedStore, token: SignedToken, decoded: Parameters<typeof verifySignedToken>[0]): Promise<Resolved> {
+  // A pass from another estate is told apart before the signature: this server does not hold that estate's key to check.
+  if (token.estateId !== store.estateId) return { kind: 'rejected', reason: 'other_estate', method: 'qr' };
+  const keys = await estateKeys(store);
+  if (!verifySignedToken(decoded, keys.publicKeyPem)) return { kind: 'rejected', reason: 'forged', method: 'qr' };
+  if (token.subject === 'visit') {
+    const visit = await store.find<VisitRow>('gate_visits', token.subjectId);
+    return visit ? { kind: 'visit', visit } : { kind: 'rejected', reason: 'unknown_code', method: 'qr' };
+  }
+  const pass = await store.find<PassRow>('passes', token.subjectId, { includeDeleted: true });
+  return pass ? { kind: 'pass', pass, method: 'qr' } : { kind: 'rejected', reason: 'unknown_code', method: 'qr' };
+}
+
+async function resolveCode(store: ScopedStore, code: string, limiterKey: string): Promise<Resolved> {
+  const decision = codeAttempts.begin(limiterKey, Date.now());
+  if (!decision.allowed) return { kind: 'rejected', reason: 'throttled', method: 'code' };
+  const pass = looksLikePassCode(code)
+    ? ((await store
+        .live('passes')
+        .where({ code })
+        // Codes are reused only after a pass stops being usable; the usable one (if any) is the one meant.
+        .orderByRaw('case when revoked_at is null then 0 else 1 end')
+        .orderBy('valid_until', 'desc')
+        .first()) as PassRow | undefined)
+    : undefined;
+  codeAttempts.finish(limiterKey, Date.now(), Boolean(pass));
+  return pass ? { kind: 'pass', pass, method: 'code' } : { kind: 'rejected', reason: 'unknown_code', method: 'code' };
+}
+
+async function resolveScan(store: ScopedStore, text: string, limiterKey: string): Promise<Resolved> {
+  const decoded = decodePayload(text);
+  if (decoded.ok) return resolveToken(store, decoded.token, decoded);
+  if (decoded.reason === 'malformed') return { kind: 'rejected', reason: 'forged', method: 'qr' };
+  return resolveCode(store, text.trim(), limiterKey);
+}
+
+/**
+ * Counts one entry against the pass if, at this instant, it is still usable. The WHERE clause repeats every rule of
+ * `passRejection`, so two gates scanning the same single-use pass at once cannot both get a row back: the database
+ * serialises the two updates and the second one no longer matches.
+ */
+async function consumeEntry(tx: ScopedStore, pass: PassRow, now: string): Promise<boolean> {
+  const updated = await tx
+    .query('passes')
+    .where('id', pass.id)
+    .whereNull('revoked_at')
+    .whereNull('deleted_at')
+    .where('valid_from', '<=', now)
+    .where('valid_until', '>', now)
+    .where((q) => q.whereNull('max_uses').orWhere('uses', '<', tx.knex.ref('max_uses')))
+    .update({ uses: tx.knex.raw('uses + 1'), updated_at: now });
+  if (updated !== 1) return false;
+  await tx.audit('passes.use', 'passes', pass.id, { uses: pass.uses }, { uses: pass.uses + 1, used_at: now }, 'update');
+  return true;
+}
+
+export interface ScanOutcome {
+  verdict: 'accepted' | 'rejected';
+  reason: RejectionReason | null;
+  direction: Direction;
+  pass: null | {
+    id: string; kind: string; name: string; unit_id: string; unit_code: string; purpose: string | null; plate: string | null;
+    people: number; valid_until: string; uses: number; max_uses: number | null;
+  };
+  visit_id: string | null;
+  entry_id: string;
+  slip: SlipStatus | 'none';
+  scanned_at: string;
+}
+
+function passSummary(pass: PassRow, unitCode: string, uses: number): NonNullable<ScanOutcome['pass']> {
+  return {
+    id: pass.id, kind: pass.kind, name: pass.name, unit_id: pass.unit_id, unit_code: unitCode, purpose: pass.purpose,
+    plate: pass.plate, people: pass.people, valid_until: pass.valid_until, uses, max_uses: pass.max_uses,
+  };
+}
+
+export async function scanAtGate(store: ScopedStore, estate: EstateInfo, post: GatePost, input: ScanInput): Promise<ScanOutcome> {
+  const text = (input.payload ?? input.code)!;
+  const limiterKey = `${store.estateId}:${post.deviceId ?? `user:${store.actor.userId}`}`;
+  const resolved = await resolveScan(store, text, limiterKey);
+  const now = nowIso();
+  const direction = input.direction;
+  const method = resolved.kind === 'rejected' ? resolved.method : resolved.kind === 'visit' ? 'qr' : resolved.method;
+
+  if (resolved.kind === 'rejected') {
+    const entry = await appendAccessLog(store, post, {
+      occurred_at: now, direction, verdict: 'rejected', reason: resolved.reason, method, pass_id: null, pass_kind: null, visit_id: null,
+      person_name: null, unit_id: null, unit_code: null, plate: null, purpose: null,
+    });
+    return { verdict: 'rejected', reason: resolved.reason, direction, pass: null, visit_id: null, entry_id: entry.id, slip: 'none', scanned_at: now };
+  }
+
+  if (resolved.kind === 'visit') return scanSlip(store, post, resolved.visit, now);
+
+  let pass = resolved.pass;
+  if (pass.kind === 'resident') pass = await keepResidentPassCurrent(store, pass, estate.timezone);
+  const unitCode = await unitCodeOf(store, pass.unit_id);
+  const logFor = (verdict: 'accepted' | 'rejected', reason: RejectionReason | null, visitId: string | null): LogFields => ({
+    occurred_at: now, direction, verdict, reason, method, pass_id: pass.id, pass_kind: pass.kind, visit_id: visitId,
+    person_name: pass.name, unit_id: pass.unit_id, unit_code: unitCode, plate: pass.plate, purpose: pass.purpose,
+  });
+
+  const outcome = await store.transaction(async (tx) => {
+    if (direction === 'out') {
+      const open = (await tx.query('gate_visits').where({ pass_id: pass.id }).whereNull('exited_at').orderBy('entered_at', 'desc').first()) as VisitRow | undefined;
+      if (open) await closeVisit(tx, post, open.id, now);
+      const entry = await appendAccessLog(tx, post, logFor('accepted', null, open?.id ?? null));
+      return { accepted: true, reason: null, visit: null as VisitRow | null, visitId: open?.id ?? null, entryId: entry.id, uses: pass.uses };
+    }
+    const early = passRejection(pass, now, 'in');
+    const consumed = early ? false : await consumeEntry(tx, pass, now);
+    if (!consumed) {
+      // Lost the race or the pass was never usable: say why from the row as it is now.
+      const fresh = (await tx.query('passes').where('id', pass.id).first()) as PassRow;
+      const reason = passRejection(fresh, now, 'in') ?? 'used_up';
+      const entry = await appendAccessLog(tx, post, logFor('rejected', reason, null));
+      return { accepted: false, reason, visit: null, visitId: null, entryId: entry.id, uses: fresh.uses };
+    }
+    let visit: VisitRow | null = null;
+    if (pass.kind !== 'resident') {
+      visit = await openVisit(tx, post, {
+        kind: pass.kind, pass_id: pass.id, unit_id: pass.unit_id, name: pass.name, phone: pass.phone, plate: pass.plate,
+        purpose: pass.purpose, people: pass.people, id_card_left: false, entered_at: now, expected_until: pass.valid_until,
+      });
+      await notifyHost(tx, post, visit, 'guest_arrived');
+    }
+    const entry = await appendAccessLog(tx, post, logFor('accepted', null, visit?.id ?? null));
+    return { accepted: true, reason: null, visit, visitId: visit?.id ?? null, entryId: entry.id, uses: pass.uses + 1 };
+  });
+
+  const slip = outcome.visit ? queueVisitSlip(store, estate, post, outcome.visit) : 'none';
+  return {
+    verdict: outcome.accepted ? 'accepted' : 'rejected',
+    reason: outcome.reason,
+    direction,
+    pass: passSummary(pass, unitCode, outcome.uses),
+    visit_id: outcome.visitId,
+    entry_id: outcome.entryId,
+    slip,
+    scanned_at: now,
+  };
+}
+
+/** A guest slip's QR: the way out. Scanning it again after the guest left is refused as used. */
+async function scanSlip(store: ScopedStore, post: GatePost, visit: VisitRow, now: string): Promise<ScanOutcome> {
+  const unitCode = await unitCodeOf(store, visit.unit_id);
+  return store.transaction(async (tx) => {
+    const fresh = (await tx.query('gate_visits').where('id', visit.id).first()) as VisitRow;
+    const reason: RejectionReason | null = fresh.exited_at ? 'used_up' : null;
+    if (!reason) await closeVisit(tx, post, visit.id, now);
+    const entry = await appendAccessLog(tx, post, {
+      occurred_at: now, direction: 'out', verdict: reason ? 'rejected' : 'accepted', reason, method: 'qr', pass_id: visit.pass_id,
+      pass_kind: visit.kind, visit_id: visit.id, person_name: visit.name, unit_id: visit.unit_id, unit_code: unitCode, plate: visit.plate,
+      purpose: visit.purpose,
+    });
+    return {
+      verdict: reason ? 'rejected' : 'accepted', reason, direction: 'out',
+      pass: {
+        id: visit.pass_id ?? visit.id, kind: visit.kind, name: visit.name, unit_id: visit.unit_id, unit_code: unitCode, purpose: visit.purpose,
+        plate: visit.plate, people: visit.people, valid_until: visit.expected_until ?? now, uses: 1, max_uses: 1,
+      },
+      visit_id: visit.id, entry_id: entry.id, slip: 'none', scanned_at: now,
+    };
+  });
+}

@@ -1,0 +1,168 @@
+import { DateTime } from 'luxon';
+import { nowIso } from '../db/clock.ts';
+import type { ScopedStore } from '../db/scoped-store.ts';
+import { printDocument } from '../devices/print-document.ts';
+import { ConflictError } from '../http/errors.ts';
+import { encodeSignedToken } from '../passes/pass-payload.ts';
+import { estateKeys } from '../passes/signing-keys.ts';
+import type { EstateInfo } from '../passes/service.ts';
+import { appendAccessLog } from './access-log-store.ts';
+import type { GatePost } from './gate-post.ts';
+import { guestSlipLayout } from './guest-slip.ts';
+import type { WalkInInput } from './schemas.ts';
+
+export type VisitRow = {
+  id: string;
+  kind: 'guest' | 'temporary' | 'walk_in';
+  pass_id: string | null;
+  unit_id: string;
+  name: string;
+  phone: string | null;
+  plate: string | null;
+  purpose: string | null;
+  people: number;
+  id_card_left: boolean | number;
+  entered_at: string;
+  entry_gate_id: string | null;
+  expected_until: string | null;
+  exited_at: string | null;
+  exit_gate_id: string | null;
+};
+
+export type VisitOpening = Omit<VisitRow, 'id' | 'exited_at' | 'exit_gate_id' | 'entry_gate_id'>;
+
+export async function openVisit(tx: ScopedStore, post: GatePost, visit: VisitOpening): Promise<VisitRow> {
+  return tx.insert<VisitRow & Record<string, unknown>>('gate_visits', { ...visit, entry_gate_id: post.gate.id, exited_at: null, exit_gate_id: null }, 'gate_visits.enter');
+}
+
+export async function closeVisit(tx: ScopedStore, post: GatePost, visitId: string, at: string): Promise<VisitRow> {
+  return tx.update<VisitRow & Record<string, unknown>>('gate_visits', visitId, { exited_at: at, exit_gate_id: post.gate.id }, 'gate_visits.exit');
+}
+
+/** Tells the host unit in the portal that someone arrived for them. */
+export async function notifyHost(tx: ScopedStore, post: GatePost, visit: VisitRow, kind: 'walk_in' | 'guest_arrived'): Promise<void> {
+  await tx.insert('gate_notifications', {
+    unit_id: visit.unit_id, visit_id: visit.id, kind, guest_name: visit.name, purpose: visit.purpose, gate_name: post.gate.name, read_at: null,
+  });
+}
+
+export async function unitCodeOf(store: ScopedStore, unitId: string): Promise<string> {
+  return (await store.query('units').where('id', unitId).first('code'))?.code ?? '';
+}
+
+export type SlipStatus = 'queued' | 'no_printer';
+
+/** Prints the guest slip on the gate's printer. Awaitable for a reprint; the scan path does not wait for paper. */
+export async function printVisitSlip(store: ScopedStore, estate: EstateInfo, post: GatePost, visit: VisitRow): Promise<void> {
+  if (!post.gate.printer) throw new ConflictError('PRINTER_NOT_CONFIGURED', 'Gerbang ini belum memiliki printer slip.');
+  const keys = await estateKeys(store);
+  const layout = guestSlipLayout({
+    estateName: estate.name,
+    guestName: visit.name,
+    unitCode: await unitCodeOf(store, visit.unit_id),
+    enteredAt: visit.entered_at,
+    timezone: estate.timezone,
+    gateName: post.gate.name,
+    guardName: post.guard.name,
+    people: visit.people,
+    plate: visit.plate,
+    purpose: visit.purpose,
+    idCardLeft: Boolean(visit.id_card_left),
+    checkoutPayload: encodeSignedToken({ subject: 'visit', estateId: store.estateId, subjectId: visit.id }, keys.privateKeyPem),
+  });
+  await printDocument(post.gate.printer, layout);
+}
+
+export function queueVisitSlip(store: ScopedStore, estate: EstateInfo, post: GatePost, visit: VisitRow): SlipStatus {
+  if (!post.gate.printer) return 'no_printer';
+  // After the response: a slow or switched-off printer must not hold the guard's verdict screen.
+  setImmediate(() => {
+    printVisitSlip(store, estate, post, visit).catch((err: Error) => console.warn(`[klustera] guest slip not printed: ${err.message}`));
+  });
+  return 'queued';
+}
+
+export async function recordWalkIn(store: ScopedStore, estate: EstateInfo, post: GatePost, input: WalkInInput) {
+  const now = nowIso();
+  const { visit, entry, unitCode } = await store.transaction(async (tx) => {
+    const unit = await tx.live('units').where('id', input.unit_id).first('id', 'code');
+    if (!unit) throw new ConflictError('UNIT_NOT_FOUND', 'Unit tujuan tidak ditemukan.', 'unit_id');
+    const visit = await openVisit(tx, post, {
+      kind: 'walk_in', pass_id: null, unit_id: unit.id, name: input.name, phone: input.phone ?? null, plate: input.plate || null,
+      purpose: input.purpose ?? null, people: input.people, id_card_left: input.id_card_left, entered_at: now,
+      expected_until: new Date(Date.parse(now) + input.expected_minutes * 60_000).toISOString(),
+    });
+    await notifyHost(tx, post, visit, 'walk_in');
+    const entry = await appendAccessLog(tx, post, {
+      occurred_at: now, direction: 'in', verdict: 'accepted', reason: null, method: 'walk_in', pass_id: null, pass_kind: 'walk_in',
+      visit_id: visit.id, person_name: visit.name, unit_id: unit.id, unit_code: unit.code, plate: visit.plate, purpose: visit.purpose,
+    });
+    return { visit, entry, unitCode: unit.code as string };
+  });
+  const slip = queueVisitSlip(store, estate, post, visit);
+  return { entry_id: entry.id, visit: visitView(visit, unitCode, now), slip };
+}
+
+export function visitView(visit: VisitRow, unitCode: string, now = nowIso()) {
+  return {
+    id: visit.id, kind: visit.kind, pass_id: visit.pass_id, unit_id: visit.unit_id, unit_code: unitCode, name: visit.name, phone: visit.phone,
+    plate: visit.plate, purpose: visit.purpose, people: visit.people, id_card_left: Boolean(visit.id_card_left), entered_at: visit.entered_at,
+    expected_until: visit.expected_until, exited_at: visit.exited_at,
+    overstay: !visit.exited_at && visit.expected_until !== null && visit.expected_until < now,
+  };
+}
+
+async function openVisits(store: ScopedStore) {
+  return store
+    .query('gate_visits')
+    .leftJoin('units', 'units.id', 'gate_visits.unit_id')
+    .whereNull('gate_visits.exited_at')
+    .orderBy('gate_visits.entered_at', 'desc')
+    .limit(500)
+    .select('gate_visits.*', 'units.code as unit_code') as Promise<(VisitRow & { unit_code: string })[]>;
+}
+
+export async function insideNow(store: ScopedStore) {
+  const now = nowIso();
+  return { items: (await openVisits(store)).map((v) => visitView(v, v.unit_code, now)) };
+}
+
+export async function overstays(store: ScopedStore) {
+  const now = nowIso();
+  return { items: (await openVisits(store)).map((v) => visitView(v, v.unit_code, now)).filter((v) => v.overstay) };
+}
+
+export async function checkoutVisit(store: ScopedStore, post: GatePost, visitId: string) {
+  const now = nowIso();
+  return store.transaction(async (tx) => {
+    const visit = await tx.get<VisitRow>('gate_visits', visitId, 'Kunjungan');
+    if (visit.exited_at) throw new ConflictError('ALREADY_CHECKED_OUT', 'Tamu ini sudah tercatat keluar.');
+    const closed = await closeVisit(tx, post, visit.id, now);
+    const unitCode = await unitCodeOf(tx, visit.unit_id);
+    const entry = await appendAccessLog(tx, post, {
+      occurred_at: now, direction: 'out', verdict: 'accepted', reason: null, method: 'manual', pass_id: visit.pass_id, pass_kind: visit.kind,
+      visit_id: visit.id, person_name: visit.name, unit_id: visit.unit_id, unit_code: unitCode, plate: visit.plate, purpose: visit.purpose,
+    });
+    return { entry_id: entry.id, visit: visitView(closed, unitCode, now) };
+  });
+}
+
+/** Guests and service visits expected today (estate calendar) who have not come in yet. */
+export async function expectedToday(store: ScopedStore, timezone: string) {
+  const start = DateTime.now().setZone(timezone).startOf('day');
+  const from = start.toUTC().toISO()!;
+  const to = start.plus({ days: 1 }).toUTC().toISO()!;
+  const rows = await store
+    .live('passes')
+    .leftJoin('units', 'units.id', 'passes.unit_id')
+    .whereIn('passes.kind', ['guest', 'temporary'])
+    .whereNull('passes.revoked_at')
+    .where('passes.valid_from', '<', to)
+    .where('passes.valid_until', '>', from)
+    .where((q) => q.whereNull('passes.max_uses').orWhere('passes.uses', '<', store.knex.ref('passes.max_uses')))
+    .orderBy('passes.valid_from')
+    .limit(200)
+    .select('passes.id', 'passes.kind', 'passes.name', 'passes.plate', 'passes.purpose', 'passes.people', 'passes.valid_from',
+      'passes.valid_until', 'passes.uses', 'passes.max_uses', 'passes.unit_id', 'units.code as unit_code');
+  return { items: rows };
+}

@@ -1,0 +1,87 @@
+import { roleHasPermission } from '../auth/permissions.ts';
+import { defineRoutes, type RequestContext } from '../http/route.ts';
+import { estateParams } from '../http/schemas.ts';
+import { addVehiclePass, createPortalPass, portalResident, residentPasses, unitGuestPasses } from './portal-service.ts';
+import { passCreateSchema, passIdParams, passListQuery, portalPassCreateSchema, vehiclePassSchema } from './schemas.ts';
+import { assertPassOfUnit, createPass, listPasses, passQrPng, passView, revokePass, type PassRow } from './service.ts';
+
+const estateOf = (ctx: RequestContext) => ctx.estate as { id: string; name: string; timezone: string };
+
+async function viewAll(ctx: RequestContext, rows: PassRow[]) {
+  const out = [];
+  for (const row of rows) out.push(await passView(ctx.store!, estateOf(ctx), row, (row as { unit_code?: string }).unit_code));
+  return out;
+}
+
+export const passRoutes = defineRoutes([
+  {
+    method: 'post', path: '/estates/:estate_id/passes', permission: 'passes.write', tags: ['passes'],
+    summary: 'Create a resident, guest or temporary pass', params: estateParams, body: passCreateSchema, status: 201,
+    handler: async (ctx) => passView(ctx.store!, estateOf(ctx), await createPass(ctx.store!, ctx.body, { via: 'office', userId: ctx.actor.userId })),
+  },
+  {
+    method: 'get', path: '/estates/:estate_id/passes', permission: 'passes.read', tags: ['passes'],
+    summary: 'List passes', params: estateParams, query: passListQuery,
+    handler: async (ctx) => {
+      const { rows, total } = await listPasses(ctx.store!, ctx.query);
+      return { items: await viewAll(ctx, rows), total, limit: ctx.query.limit, offset: ctx.query.offset };
+    },
+  },
+  {
+    method: 'get', path: '/estates/:estate_id/passes/:id', permission: 'passes.read', tags: ['passes'],
+    summary: 'One pass', params: passIdParams,
+    handler: async (ctx) => passView(ctx.store!, estateOf(ctx), await ctx.store!.get<PassRow>('passes', ctx.params.id, 'Kartu akses')),
+  },
+  {
+    method: 'post', path: '/estates/:estate_id/passes/:id/revoke', permission: 'passes.write', tags: ['passes'],
+    summary: 'Revoke a pass', params: passIdParams,
+    handler: async (ctx) => passView(ctx.store!, estateOf(ctx), await revokePass(ctx.store!, ctx.params.id, 'revoked_by_office')),
+  },
+  {
+    // The office, the guard post, or the resident whose unit the pass belongs to.
+    method: 'get', path: '/estates/:estate_id/passes/:id/qr.png', permission: 'authenticated', tags: ['passes'],
+    summary: 'The pass QR code as a PNG image', params: passIdParams, raw: true, produces: ['image/png'],
+    handler: async (ctx) => {
+      const pass = await ctx.store!.get<PassRow>('passes', ctx.params.id, 'Kartu akses');
+      if (!ctx.role || !roleHasPermission(ctx.role, 'passes.read')) assertPassOfUnit(pass, (await portalResident(ctx)).unitId);
+      const png = await passQrPng(ctx.store!, pass);
+      ctx.res.setHeader('Cache-Control', 'private, max-age=300');
+      ctx.res.type('image/png').send(png);
+    },
+  },
+  // Resident portal: the resident's own unit only.
+  {
+    method: 'get', path: '/estates/:estate_id/portal/passes', permission: 'portal.self', tags: ['portal'],
+    summary: "The resident's own passes and their unit's guest passes", params: estateParams,
+    handler: async (ctx) => {
+      const resident = await portalResident(ctx);
+      const own = await residentPasses(ctx.store!, resident, estateOf(ctx).timezone);
+      const guests = await unitGuestPasses(ctx.store!, resident.unitId);
+      return { resident: await viewAll(ctx, own), guests: await viewAll(ctx, guests) };
+    },
+  },
+  {
+    method: 'post', path: '/estates/:estate_id/portal/passes', permission: 'portal.self', tags: ['portal'],
+    summary: 'Register a guest or service visit for the own unit', params: estateParams, body: portalPassCreateSchema, status: 201,
+    handler: async (ctx) => {
+      const resident = await portalResident(ctx);
+      return passView(ctx.store!, estateOf(ctx), await createPortalPass(ctx.store!, resident, ctx.body, ctx.actor.userId));
+    },
+  },
+  {
+    method: 'post', path: '/estates/:estate_id/portal/passes/vehicle', permission: 'portal.self', tags: ['portal'],
+    summary: 'Add a vehicle pass (plate) for the resident', params: estateParams, body: vehiclePassSchema, status: 201,
+    handler: async (ctx) => {
+      const resident = await portalResident(ctx);
+      return passView(ctx.store!, estateOf(ctx), await addVehiclePass(ctx.store!, resident, ctx.body.plate, ctx.actor.userId));
+    },
+  },
+  {
+    method: 'post', path: '/estates/:estate_id/portal/passes/:id/revoke', permission: 'portal.self', tags: ['portal'],
+    summary: "Cancel a guest pass of the own unit", params: passIdParams,
+    handler: async (ctx) => {
+      const resident = await portalResident(ctx);
+      return passView(ctx.store!, estateOf(ctx), await revokePass(ctx.store!, ctx.params.id, 'revoked_by_resident', resident.unitId));
+    },
+  },
+]);
