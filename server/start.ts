@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { defaultDataDir } from './config.ts';
 import { openDatabase, type Database } from './db/knex.ts';
 import { migrateToLatest } from './db/migrate.ts';
@@ -10,6 +9,7 @@ import { loadSyncContext } from './db/sync-context.ts';
 import { DEFAULT_SERVER_OPTIONS, type AppContext, type ServerOptions } from './http/app-context.ts';
 import { createApp } from './http/app.ts';
 import { startBackgroundJobs } from './jobs.ts';
+import { PACKAGE_JSON } from './paths.ts';
 
 export interface StartOptions {
   dataDir?: string;
@@ -33,8 +33,7 @@ export interface RunningServer {
 }
 
 export function packageVersion(): string {
-  const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../package.json');
-  return (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { version: string }).version;
+  return (JSON.parse(fs.readFileSync(PACKAGE_JSON, 'utf8')) as { version: string }).version;
 }
 
 export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {

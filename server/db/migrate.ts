@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import type { Knex } from 'knex';
 import type { Database } from './knex.ts';
 
-export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
+import { MIGRATIONS_DIR } from '../paths.ts';
+
+export { MIGRATIONS_DIR };
 
 interface MigrationModule {
   up(knex: Knex): Promise<void>;

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { AppContext } from './app-context.ts';
 import { NotFoundError, toErrorResponse } from './errors.ts';
@@ -8,7 +7,9 @@ import { mountRoutes } from './pipeline.ts';
 import { allRoutes } from './routes-index.ts';
 import { loginRateLimiter } from '../auth/rate-limit.ts';
 
-export const RENDERER_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../renderer/dist');
+import { RENDERER_DIST } from '../paths.ts';
+
+export { RENDERER_DIST };
 
 export function createApp(app: AppContext, opts: { rendererDir?: string } = {}): express.Express {
   const server = express();
