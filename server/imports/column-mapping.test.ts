@@ -69,10 +69,10 @@ describe('mapColumns', () => {
   });
 
   it.each([
-    [{ '9': 'phone' }, 'does not exist'],
-    [{ x: 'phone' }, 'does not exist'],
-    [{ '0': 'salary' }, 'not a field'],
-    [{ '0': 'phone', '1': 'phone' }, 'Two columns'],
+    [{ '9': 'phone' }, 'tidak ada'],
+    [{ x: 'phone' }, 'tidak ada'],
+    [{ '0': 'salary' }, 'bukan kolom'],
+    [{ '0': 'phone', '1': 'phone' }, 'Dua kolom'],
   ])('rejects the override %j', (override, message) => {
     const attempt = () => mapColumns(['Alamat', 'Nama'], 2, override as never);
     expect(attempt).toThrow(ImportFileError);

@@ -110,13 +110,13 @@ function applyOverride(columns: ImportColumn[], override: MappingOverride): void
   for (const [key, field] of Object.entries(override)) {
     const index = Number(key);
     if (!/^\d+$/.test(key) || index >= columns.length) {
-      throw new ImportFileError('INVALID_MAPPING', `Column ${key} does not exist in the sheet.`, 'mapping');
+      throw new ImportFileError('INVALID_MAPPING', `Kolom ${key} tidak ada di lembar ini.`, 'mapping');
     }
     if (field !== null && !(IMPORT_FIELDS as readonly string[]).includes(field)) {
-      throw new ImportFileError('INVALID_MAPPING', `"${String(field)}" is not a field that can be imported.`, 'mapping');
+      throw new ImportFileError('INVALID_MAPPING', `"${String(field)}" bukan kolom yang dapat diimpor.`, 'mapping');
     }
     if (field && field !== 'ignore' && field !== 'sequence') {
-      if (seen.has(field)) throw new ImportFileError('INVALID_MAPPING', `Two columns are mapped to ${field}.`, 'mapping');
+      if (seen.has(field)) throw new ImportFileError('INVALID_MAPPING', `Dua kolom dipetakan ke ${field}.`, 'mapping');
       seen.add(field);
       // The override wins over whatever column the headers had given this field.
       for (const column of columns) if (column.field === field) column.field = null;

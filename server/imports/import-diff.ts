@@ -148,7 +148,9 @@ export function diffImport(rows: PlannedRow[], snapshot: EstateSnapshot) {
         matchedInRow.add(residentId);
         const known = residents.get(residentId)!;
         const patch: Partial<Pick<PlannedResident, 'name' | 'phone' | 'email'>> = {};
-        if (known.name !== person.name) patch.name = person.name;
+        // Only a real correction renames; a difference in case alone would flip back and forth between two rows
+        // that spell the same person differently.
+        if (!sameName(known.name, person.name)) patch.name = person.name;
         if (person.phone && person.phone !== known.phone) patch.phone = person.phone;
         if (person.email && person.email !== known.email) patch.email = person.email;
         if (Object.keys(patch).length > 0) {

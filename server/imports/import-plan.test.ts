@@ -86,8 +86,8 @@ describe('planImport: CSV layouts and row errors', () => {
     expect(plan.rows[1].unit).toMatchObject({ occupancy: 'occupied', building_area_m2: 45.5 });
     expect(plan.rows[1].residents).toEqual([{ name: 'Siti', phone: '+6281311112222', email: null, relation: 'tenant' }]);
     expect(plan.rows[2].errors.map((error) => error.field).sort()).toEqual(['phone', 'status']);
-    expect(plan.rows[3].errors).toEqual([{ field: 'address', message: expect.stringContaining('no block') }]);
-    expect(plan.rows[4].errors).toEqual([{ field: 'address', message: expect.stringContaining('row 3') }]);
+    expect(plan.rows[3].errors).toEqual([{ field: 'address', message: expect.stringContaining('tidak ditemukan') }]);
+    expect(plan.rows[4].errors).toEqual([{ field: 'address', message: expect.stringContaining('baris 3') }]);
     expect(plan.rows[5].unit?.occupancy).toBe('vacant');
     expect(plan.rows[5].residents).toEqual([]);
     expect(plan.rows[5].errors.map((error) => error.field)).toEqual(['building_area_m2']);

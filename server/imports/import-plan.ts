@@ -68,11 +68,11 @@ const MAX_NOTES_LENGTH = 2000;
  */
 export function planImport(sheets: Sheet[], override?: MappingOverride): ImportPlan {
   const chosen = chooseSheet(sheets);
-  if (!chosen) throw new ImportFileError('EMPTY_FILE', 'The file has no rows to import.');
+  if (!chosen) throw new ImportFileError('EMPTY_FILE', 'Berkas tidak berisi baris untuk diimpor.');
   const { sheet, header } = chosen;
   const dataRows = sheet.rows.slice(header.position + 1);
   if (dataRows.length > IMPORT_LIMITS.maxDataRows) {
-    throw new ImportFileError('TOO_MANY_ROWS', `The sheet has more than ${IMPORT_LIMITS.maxDataRows} rows.`);
+    throw new ImportFileError('TOO_MANY_ROWS', `Lembar berisi lebih dari ${IMPORT_LIMITS.maxDataRows} baris.`);
   }
   const width = Math.max(header.row.cells.length, ...dataRows.map((row) => row.cells.length));
   const columns = mapColumns(header.row.cells, width, override);
@@ -85,7 +85,7 @@ export function planImport(sheets: Sheet[], override?: MappingOverride): ImportP
     if (planned.unit_code) {
       const first = firstRowOfCode.get(planned.unit_code);
       if (first !== undefined) {
-        planned.errors.push({ field: reader.identityField(), message: `unit ${planned.unit_code} already appears in row ${first}` });
+        planned.errors.push({ field: reader.identityField(), message: `unit ${planned.unit_code} sudah ada di baris ${first}` });
       } else {
         firstRowOfCode.set(planned.unit_code, planned.row_number);
       }
@@ -147,7 +147,7 @@ class RowReader {
 
     const errors: RowError[] = [];
     const address = this.readAddress(get);
-    if (!address) errors.push({ field: this.identityField(), message: 'no block and house number found in this row' });
+    if (!address) errors.push({ field: this.identityField(), message: 'blok dan nomor rumah tidak ditemukan di baris ini' });
 
     let type = this.sectionType;
     let landArea = readArea(get('land_area_m2'), 'land_area_m2', errors);
@@ -160,7 +160,7 @@ class RowReader {
       else if (model) {
         buildingArea ??= model.building;
         landArea ??= model.land;
-      } else errors.push({ field: 'type', message: `unknown unit type "${typeText}" (use Rumah, Ruko or Kavling)` });
+      } else errors.push({ field: 'type', message: `tipe unit "${typeText}" tidak dikenal (gunakan Rumah, Ruko atau Kavling)` });
     }
 
     const ownerName = cleanName(get('owner_name'));
@@ -175,10 +175,10 @@ class RowReader {
     const residents = residentsFor(tenure, ownerName, occupantName);
     this.assignContacts(residents, get, errors);
     for (const resident of residents) {
-      if (resident.name.length > MAX_NAME_LENGTH) errors.push({ field: resident.relation === 'owner' ? 'owner_name' : 'occupant_name', message: 'name is too long' });
+      if (resident.name.length > MAX_NAME_LENGTH) errors.push({ field: resident.relation === 'owner' ? 'owner_name' : 'occupant_name', message: 'nama terlalu panjang' });
     }
     const notes = get('notes') || null;
-    if (notes && notes.length > MAX_NOTES_LENGTH) errors.push({ field: 'notes', message: 'notes are too long' });
+    if (notes && notes.length > MAX_NOTES_LENGTH) errors.push({ field: 'notes', message: 'keterangan terlalu panjang' });
 
     return {
       row_number: row.number,

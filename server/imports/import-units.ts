@@ -48,7 +48,7 @@ function checkAgainstApiRules(plan: ImportPlan): PlannedRow[] {
     } else {
       code = unit.data.code;
       const first = firstRowOfCode.get(code);
-      if (first !== undefined) errors.push({ field: identityField, message: `unit ${code} already appears in row ${first}` });
+      if (first !== undefined) errors.push({ field: identityField, message: `unit ${code} sudah ada di baris ${first}` });
       else firstRowOfCode.set(code, row.row_number);
     }
     for (const resident of row.residents) {

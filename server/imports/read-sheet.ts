@@ -26,15 +26,15 @@ const MAX_ROWS_READ = IMPORT_LIMITS.maxDataRows + 500;
 export async function readSheets(buffer: Buffer, fileName?: string): Promise<Sheet[]> {
   const extension = fileName?.toLowerCase().match(/\.([a-z0-9]+)$/)?.[1];
   if (extension && !ACCEPTED_EXTENSIONS.has(extension)) {
-    throw new ImportFileError('UNSUPPORTED_FILE', `A .${extension} file cannot be imported; use .xlsx or .csv.`);
+    throw new ImportFileError('UNSUPPORTED_FILE', `Berkas .${extension} tidak dapat diimpor; gunakan .xlsx atau .csv.`);
   }
-  if (buffer.length === 0) throw new ImportFileError('EMPTY_FILE', 'The file is empty.');
+  if (buffer.length === 0) throw new ImportFileError('EMPTY_FILE', 'Berkas kosong.');
   if (buffer.length > IMPORT_LIMITS.maxFileBytes) {
-    throw new ImportFileError('PAYLOAD_TOO_LARGE', 'The file is larger than 5 MB.');
+    throw new ImportFileError('PAYLOAD_TOO_LARGE', 'Berkas lebih dari 5 MB.');
   }
   if (isZip(buffer)) return readXlsx(buffer);
   if (isOleCompoundFile(buffer)) {
-    throw new ImportFileError('UNSUPPORTED_FILE', 'Old .xls files cannot be read; save the sheet as .xlsx and try again.');
+    throw new ImportFileError('UNSUPPORTED_FILE', 'Berkas .xls lama tidak dapat dibaca; simpan sebagai .xlsx lalu coba lagi.');
   }
   const baseName = fileName ? fileName.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '') : 'CSV';
   return [{ name: baseName || 'CSV', rows: readDelimitedText(buffer) }];
@@ -55,14 +55,14 @@ async function readXlsx(buffer: Buffer): Promise<Sheet[]> {
     // exceljs's typings predate Node's generic Buffer; the runtime accepts any Buffer.
     await workbook.xlsx.load(buffer as unknown as ExcelJS.Buffer);
   } catch {
-    throw new ImportFileError('UNREADABLE_FILE', 'The file could not be read as an Excel workbook (.xlsx).');
+    throw new ImportFileError('UNREADABLE_FILE', 'Berkas tidak dapat dibaca sebagai buku kerja Excel (.xlsx).');
   }
   const sheets: Sheet[] = [];
   for (const worksheet of workbook.worksheets) {
     if (worksheet.state === 'hidden' || worksheet.state === 'veryHidden') continue;
     sheets.push({ name: worksheet.name, rows: worksheetRows(worksheet) });
   }
-  if (sheets.length === 0) throw new ImportFileError('UNSUPPORTED_FILE', 'The file has no worksheets.');
+  if (sheets.length === 0) throw new ImportFileError('UNSUPPORTED_FILE', 'Berkas tidak berisi lembar kerja.');
   return sheets;
 }
 
@@ -70,7 +70,7 @@ function worksheetRows(worksheet: ExcelJS.Worksheet): SheetRow[] {
   const rows: SheetRow[] = [];
   worksheet.eachRow({ includeEmpty: false }, (row) => {
     if (rows.length >= MAX_ROWS_READ) {
-      throw new ImportFileError('TOO_MANY_ROWS', `The sheet has more than ${IMPORT_LIMITS.maxDataRows} rows.`);
+      throw new ImportFileError('TOO_MANY_ROWS', `Lembar berisi lebih dari ${IMPORT_LIMITS.maxDataRows} baris.`);
     }
     const cells: string[] = [];
     row.eachCell({ includeEmpty: false }, (cell, column) => {
@@ -113,7 +113,7 @@ export function cellValueText(value: ExcelJS.CellValue | undefined): string {
 function readDelimitedText(buffer: Buffer): SheetRow[] {
   const text = decodeText(buffer);
   if (/[\u0000-\u0008\u000e-\u001f]/.test(text.slice(0, 4096))) {
-    throw new ImportFileError('UNSUPPORTED_FILE', 'The file is neither an .xlsx workbook nor a CSV text file.');
+    throw new ImportFileError('UNSUPPORTED_FILE', 'Berkas bukan buku kerja .xlsx maupun teks CSV.');
   }
   let records: string[][];
   try {
@@ -126,10 +126,10 @@ function readDelimitedText(buffer: Buffer): SheetRow[] {
     }) as string[][];
   } catch (error) {
     const detail = error instanceof Error ? error.message : '';
-    throw new ImportFileError('UNREADABLE_FILE', `The CSV file could not be read. ${detail}`.trim());
+    throw new ImportFileError('UNREADABLE_FILE', `Berkas CSV tidak dapat dibaca. ${detail}`.trim());
   }
   if (records.length > MAX_ROWS_READ) {
-    throw new ImportFileError('TOO_MANY_ROWS', `The sheet has more than ${IMPORT_LIMITS.maxDataRows} rows.`);
+    throw new ImportFileError('TOO_MANY_ROWS', `Lembar berisi lebih dari ${IMPORT_LIMITS.maxDataRows} baris.`);
   }
   const rows: SheetRow[] = [];
   records.forEach((record, index) => {

@@ -7,21 +7,21 @@ import { IMPORT_LIMITS, ImportFileError } from './import-file-error.ts';
  */
 export function assertXlsxExpandsSafely(buffer: Buffer, limit: number = IMPORT_LIMITS.maxXlsxUncompressedBytes): void {
   const eocd = findEndOfCentralDirectory(buffer);
-  if (eocd < 0) throw new ImportFileError('UNREADABLE_FILE', 'The file looks like an .xlsx but is damaged.');
+  if (eocd < 0) throw new ImportFileError('UNREADABLE_FILE', 'Berkas tampak seperti .xlsx tetapi rusak.');
 
   const entries = buffer.readUInt16LE(eocd + 10);
   let offset = buffer.readUInt32LE(eocd + 16);
   let total = 0;
   for (let i = 0; i < entries; i++) {
     if (offset + 46 > buffer.length || buffer.readUInt32LE(offset) !== 0x02014b50) {
-      throw new ImportFileError('UNREADABLE_FILE', 'The file looks like an .xlsx but is damaged.');
+      throw new ImportFileError('UNREADABLE_FILE', 'Berkas tampak seperti .xlsx tetapi rusak.');
     }
     const uncompressed = buffer.readUInt32LE(offset + 24);
     // 0xFFFFFFFF means the real size lives in a ZIP64 record: more than 4 GB, far past any limit we accept.
     if (uncompressed === 0xffffffff) total = Number.POSITIVE_INFINITY;
     else total += uncompressed;
     if (total > limit) {
-      throw new ImportFileError('PAYLOAD_TOO_LARGE', 'The spreadsheet is too large to import; split it into smaller files.');
+      throw new ImportFileError('PAYLOAD_TOO_LARGE', 'Lembar kerja terlalu besar untuk diimpor; pecah menjadi beberapa berkas.');
     }
     const nameLength = buffer.readUInt16LE(offset + 28);
     const extraLength = buffer.readUInt16LE(offset + 30);

@@ -89,7 +89,7 @@ describe('POST /estates/:estate_id/imports/units', () => {
     expect(byRow[3].action).toBe('error');
     expect(byRow[3].errors.map((error: { field: string }) => error.field).sort()).toEqual(['phone', 'status']);
     expect(byRow[4]).toMatchObject({ action: 'error', unit_code: null, errors: [{ field: 'address' }] });
-    expect(byRow[5]).toMatchObject({ action: 'error', unit_code: 'A-1', errors: [{ field: 'address', message: expect.stringContaining('row 2') }] });
+    expect(byRow[5]).toMatchObject({ action: 'error', unit_code: 'A-1', errors: [{ field: 'address', message: expect.stringContaining('baris 2') }] });
     expect((await counts(estate)).units).toBe(0);
   });
 
