@@ -80,7 +80,7 @@ export class ApiClient {
   upload<T = any>(p: string, fields: Record<string, string>, files: Record<string, { filename: string; content: Buffer | Uint8Array; type?: string }>, headers?: Record<string, string>) {
     const form = new FormData();
     for (const [k, v] of Object.entries(fields)) form.append(k, v);
-    for (const [k, f] of Object.entries(files)) form.append(k, new Blob([f.content], { type: f.type ?? 'application/octet-stream' }), f.filename);
+    for (const [k, f] of Object.entries(files)) form.append(k, new Blob([new Uint8Array(f.content)], { type: f.type ?? 'application/octet-stream' }), f.filename);
     return this.request<T>('POST', p, form, headers);
   }
 }
