@@ -11,6 +11,8 @@ import { passRoutes } from '../passes/routes.ts';
 import { devicePairingRoutes } from '../devices-pairing/routes.ts';
 import { gateRoutes } from '../gate/routes.ts';
 import { gatePortalRoutes } from '../gate/portal-routes.ts';
+import { receiptRoutes } from '../receipts/routes.ts';
+import { settingsRoutes } from '../settings/routes.ts';
 
 /** Every HTTP route of the API, in one list: the pipeline mounts it, OpenAPI and the permission test read it. */
 export const allRoutes: RouteDef[] = [
@@ -26,4 +28,6 @@ export const allRoutes: RouteDef[] = [
   ...devicePairingRoutes,
   ...gateRoutes,
   ...gatePortalRoutes,
+  ...receiptRoutes,
+  ...settingsRoutes,
 ];

@@ -1,0 +1,117 @@
+import type { ScopedStore } from '../db/scoped-store.ts';
+import { NotFoundError } from '../http/errors.ts';
+import { rupiah, terbilang } from '../money/rupiah.ts';
+import { receiptSettings } from '../settings/printer-settings.ts';
+import { periodLabel, receiptNumberFor, type ReceiptData, type ReceiptItem } from './receipt-data.ts';
+import { newVerifyCode } from './verify-code.ts';
+
+export interface ReceiptRow {
+  id: string;
+  estate_id: string;
+  payment_id: string;
+  receipt_number: string;
+  verify_code: string;
+  created_at: string;
+}
+
+async function paymentRow(store: ScopedStore, paymentId: string): Promise<Record<string, any>> {
+  if (typeof paymentId !== 'string' || paymentId.length > 64) throw new NotFoundError('Pembayaran');
+  const row = await store.query('payments').where('payments.id', paymentId).first();
+  if (!row) throw new NotFoundError('Pembayaran');
+  return row;
+}
+
+/** The payment's receipt, created the first time it is asked for (its number follows the payment's). */
+export async function ensureReceipt(store: ScopedStore, paymentId: string): Promise<ReceiptRow> {
+  return store.transaction(async (tx) => {
+    const existing = (await tx.query('receipts').where('receipts.payment_id', paymentId).first()) as ReceiptRow | undefined;
+    if (existing) return existing;
+    const payment = await paymentRow(tx, paymentId);
+    return tx.appendOnly<ReceiptRow & Record<string, unknown>>('receipts', {
+      payment_id: payment.id,
+      receipt_number: receiptNumberFor(payment.number),
+      verify_code: newVerifyCode(),
+    }, 'receipts.create');
+  });
+}
+
+/** Counts this print; the number decides whether it says "copy". */
+export async function recordPrint(store: ScopedStore, receiptId: string, format: 'pdf' | 'thermal'): Promise<number> {
+  return store.transaction(async (tx) => {
+    const last = await tx.query('receipt_prints').where('receipt_prints.receipt_id', receiptId).max({ n: 'print_number' }).first();
+    const printNumber = Number(last?.n ?? 0) + 1;
+    await tx.appendOnly('receipt_prints', { receipt_id: receiptId, print_number: printNumber, format, printed_by: tx.actor.userId ?? null }, 'receipts.print');
+    return printNumber;
+  });
+}
+
+export function verifyUrl(base: string, code: string): string {
+  return `${base.replace(/\/+$/, '')}/api/v1/receipts/verify/${code}`;
+}
+
+/** Reads the payment, what it paid, who paid and who received it, from the payments tables. */
+export async function loadReceiptData(store: ScopedStore, receipt: ReceiptRow, publicUrl: string): Promise<ReceiptData> {
+  const payment = await paymentRow(store, receipt.payment_id);
+  const k = store.knex;
+  const estate = await k('estates').where({ id: store.estateId }).first('name', 'address', 'rt', 'rw', 'timezone');
+  const unit = await store.query('units').where('units.id', payment.unit_id).first('code');
+  const occupants = await store
+    .query('unit_occupancies')
+    .join('residents', 'residents.id', 'unit_occupancies.resident_id')
+    .where('unit_occupancies.unit_id', payment.unit_id)
+    .whereNull('unit_occupancies.moved_out_on')
+    .whereNull('unit_occupancies.deleted_at')
+    .select('residents.name', 'unit_occupancies.relation');
+  // The person living there pays the dues: a tenant before the owner.
+  const rank = (r: string) => (r === 'tenant' ? 0 : r === 'owner' ? 1 : 2);
+  const payer = occupants.sort((a: any, b: any) => rank(a.relation) - rank(b.relation))[0];
+
+  const allocations = await store
+    .query('payment_allocations')
+    .join('invoices', 'invoices.id', 'payment_allocations.invoice_id')
+    .where('payment_allocations.payment_id', payment.id)
+    .where('payment_allocations.reason', 'payment')
+    .where('payment_allocations.amount', '>', 0)
+    .groupBy('invoices.id', 'invoices.number', 'invoices.period', 'invoices.kind')
+    .orderBy('invoices.period')
+    .select('invoices.id', 'invoices.number', 'invoices.period', 'invoices.kind')
+    .sum({ amount: 'payment_allocations.amount' });
+  const lines = allocations.length
+    ? await store.query('invoice_lines').whereIn('invoice_lines.invoice_id', allocations.map((a: any) => a.id)).select('invoice_id', 'description')
+    : [];
+  const items: ReceiptItem[] = allocations.map((a: any) => {
+    const names = lines.filter((l: any) => l.invoice_id === a.id).map((l: any) => l.description);
+    const what = names.length ? names.join(', ') : a.kind === 'late_fee' ? 'Denda' : 'Tagihan';
+    return { description: `${a.number} ${periodLabel(a.period)}: ${what}`, amount: Number(a.amount) };
+  });
+  const credit = await store
+    .query('credit_movements')
+    .where('credit_movements.payment_id', payment.id)
+    .where('credit_movements.kind', 'payment_excess')
+    .sum({ amount: 'amount' })
+    .first();
+  const creditAmount = Number(credit?.amount ?? 0);
+  if (creditAmount > 0) items.push({ description: 'Saldo titipan (untuk tagihan berikutnya)', amount: creditAmount });
+
+  const reversal = await store.query('payment_reversals').where('payment_reversals.payment_id', payment.id).first('id');
+  const receiver = payment.recorded_by ? await k('users').where({ id: payment.recorded_by }).first('name') : undefined;
+  const settings = await receiptSettings(store);
+  const amount = Number(payment.amount);
+  return {
+    estate: { name: estate.name, address: estate.address ?? null, rt: estate.rt ?? null, rw: estate.rw ?? null },
+    receipt_number: receipt.receipt_number,
+    payment_number: payment.number,
+    unit_code: unit?.code ?? '',
+    payer_name: payer?.name ?? null,
+    items,
+    amount,
+    amount_words: terbilang(rupiah(amount)),
+    method: payment.method,
+    reference: payment.reference ?? null,
+    paid_at: payment.paid_at,
+    timezone: estate.timezone || 'Asia/Jakarta',
+    received_by: receiver?.name ?? null,
+    status: reversal ? 'reversed' : 'valid',
+    verify_url: verifyUrl(settings.public_base_url || publicUrl, receipt.verify_code),
+  };
+}

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { SYSTEM_ACTOR, ScopedStore } from '../db/scoped-store.ts';
+import { printDocument } from '../devices/print-document.ts';
+import { NotFoundError } from '../http/errors.ts';
+import { defineRoutes, type RequestContext } from '../http/route.ts';
+import { idParams } from '../http/schemas.ts';
+import { receiptSettings, requirePrinter } from '../settings/printer-settings.ts';
+import { renderReceiptPdf } from './receipt-pdf.ts';
+import { ensureReceipt, loadReceiptData, recordPrint } from './receipt-store.ts';
+import { receiptLayout } from './receipt-thermal.ts';
+import { isWellFormedVerifyCode } from './verify-code.ts';
+import { notFoundPageHtml, publicReceiptView, verifyPageHtml } from './verify-page.ts';
+
+const tags = ['receipts'];
+const pdfQuery = z.object({ paper: z.enum(['A5', 'A6']).optional() });
+const printBody = z.object({ paper_width: z.union([z.literal(58), z.literal(80)]).optional() }).strict().optional();
+
+function wantsHtml(ctx: RequestContext): boolean {
+  return ctx.req.accepts(['application/json', 'text/html']) === 'text/html';
+}
+
+export const receiptRoutes = defineRoutes([
+  {
+    method: 'get', path: '/estates/:estate_id/payments/:id/receipt', permission: 'receipts.print', tags, params: idParams,
+    summary: "A payment's receipt as data (what the PDF and the thermal slip show)",
+    handler: async ({ store, params, app }) => {
+      const receipt = await ensureReceipt(store!, params.id);
+      const data = await loadReceiptData(store!, receipt, app.publicUrl);
+      const prints = await store!.query('receipt_prints').where('receipt_prints.receipt_id', receipt.id).count({ n: '*' }).first();
+      return { ...data, prints: Number(prints?.n ?? 0) };
+    },
+  },
+  {
+    method: 'get', path: '/estates/:estate_id/payments/:id/receipt.pdf', permission: 'receipts.print', tags, params: idParams,
+    query: pdfQuery, raw: true, produces: ['application/pdf'],
+    summary: 'The receipt (kwitansi) as an A5 or A6 PDF; every download after the first is marked as a copy',
+    handler: async ({ store, params, query, app, res }) => {
+      const receipt = await ensureReceipt(store!, params.id);
+      const data = await loadReceiptData(store!, receipt, app.publicUrl);
+      const settings = await receiptSettings(store!);
+      const printNumber = await recordPrint(store!, receipt.id, 'pdf');
+      const pdf = await renderReceiptPdf(data, { print_number: printNumber }, { paper: query.paper ?? settings.paper, signer_title: settings.signer_title, footer: settings.footer });
+      res.setHeader('Content-Type', 'application/pdf');
+      res.setHeader('Content-Disposition', `inline; filename="kwitansi-${data.receipt_number}.pdf"`);
+      res.setHeader('X-Print-Number', String(printNumber));
+      res.status(200).end(pdf);
+    },
+  },
+  {
+    method: 'post', path: '/estates/:estate_id/payments/:id/print', permission: 'receipts.print', tags, params: idParams, body: printBody,
+    summary: 'Print the thermal receipt on the configured printer; reprints are marked as copies',
+    handler: async ({ store, params, body, app }) => {
+      const receipt = await ensureReceipt(store!, params.id);
+      const printer = await requirePrinter(store!);
+      const data = await loadReceiptData(store!, receipt, app.publicUrl);
+      const settings = await receiptSettings(store!);
+      const done = await store!.query('receipt_prints').where('receipt_prints.receipt_id', receipt.id).count({ n: '*' }).first();
+      const printNumber = Number(done?.n ?? 0) + 1;
+      const config = { ...printer, paper_width: body?.paper_width ?? printer.paper_width };
+      // Sent before it is counted (and outside any transaction): a printer that is off must not use up the original.
+      const sent = await printDocument(config, receiptLayout(data, { print_number: printNumber }, settings));
+      const recorded = await recordPrint(store!, receipt.id, 'thermal');
+      return { printed: true, receipt_number: data.receipt_number, print_number: recorded, copy: recorded > 1, bytes: sent.bytes };
+    },
+  },
+  {
+    method: 'get', path: '/receipts/verify/:code', permission: 'public', tags, params: z.object({ code: z.string().max(200) }),
+    raw: true, produces: ['application/json', 'text/html'],
+    summary: "What a receipt's QR opens: the receipt's own facts and whether it is still valid or was reversed",
+    handler: async (ctx) => {
+      const { app, params, res } = ctx;
+      const html = wantsHtml(ctx);
+      const receipt = isWellFormedVerifyCode(params.code)
+        ? await app.db.knex('receipts').where({ verify_code: params.code }).first()
+        : undefined;
+      res.setHeader('Cache-Control', 'no-store');
+      if (!receipt) {
+        if (html) {
+          res.status(404).type('html').send(notFoundPageHtml());
+          return;
+        }
+        throw new NotFoundError('Kwitansi', 'RECEIPT_NOT_FOUND');
+      }
+      // The code names its estate; reading through that estate's scoped store keeps the one path to estate data.
+      const store = new ScopedStore(app.db.knex, receipt.estate_id, SYSTEM_ACTOR, app.sync);
+      const view = publicReceiptView(await loadReceiptData(store, receipt, app.publicUrl));
+      if (html) res.status(200).type('html').send(verifyPageHtml(view));
+      else res.status(200).json(view);
+    },
+  },
+]);

@@ -1,0 +1,58 @@
+import { printDocument } from '../devices/print-document.ts';
+import { printerConfigSchema } from '../devices/printer-config.ts';
+import { defineRoutes } from '../http/route.ts';
+import { estateParams } from '../http/schemas.ts';
+import { printerSettings, receiptSettings, requirePrinter } from './printer-settings.ts';
+import { receiptSettingsSchema } from './schemas.ts';
+import { removeSetting, writeSetting } from './settings-store.ts';
+
+const base = '/estates/:estate_id/settings';
+const tags = ['settings'];
+
+export const settingsRoutes = defineRoutes([
+  {
+    method: 'get', path: `${base}/printer`, permission: 'settings.read', tags, params: estateParams,
+    summary: 'The receipt printer (network, USB or device file; 58 or 80 mm), or null',
+    handler: async ({ store }) => ({ printer: await printerSettings(store!) }),
+  },
+  {
+    method: 'put', path: `${base}/printer`, permission: 'settings.write', tags, params: estateParams, body: printerConfigSchema,
+    summary: 'Set the receipt printer',
+    handler: async ({ store, body }) => ({ printer: await writeSetting(store!, 'printer', body) }),
+  },
+  {
+    method: 'delete', path: `${base}/printer`, permission: 'settings.write', tags, params: estateParams, status: 204,
+    summary: 'Forget the receipt printer',
+    handler: ({ store }) => removeSetting(store!, 'printer'),
+  },
+  {
+    method: 'post', path: `${base}/printer/test`, permission: 'devices.write', tags, params: estateParams,
+    summary: 'Print a test slip on the configured printer',
+    handler: async ({ store, estate }) => {
+      const config = await requirePrinter(store!);
+      const result = await printDocument(config, {
+        blocks: [
+          { kind: 'text', text: estate!.name, align: 'center', bold: true },
+          { kind: 'text', text: 'Tes printer Klustera', align: 'center' },
+          { kind: 'rule' },
+          { kind: 'pair', left: 'Lebar kertas', right: `${config.paper_width} mm` },
+          { kind: 'qr', data: 'KLUSTERA-PRINTER-TEST', caption: 'QR dicetak sebagai gambar' },
+        ],
+      });
+      return { printed: true, bytes: result.bytes };
+    },
+  },
+  {
+    method: 'get', path: `${base}/receipt`, permission: 'settings.read', tags, params: estateParams,
+    summary: 'Receipt settings: paper size, public address for QR codes, signer, footer',
+    handler: ({ store }) => receiptSettings(store!),
+  },
+  {
+    method: 'put', path: `${base}/receipt`, permission: 'settings.write', tags, params: estateParams, body: receiptSettingsSchema,
+    summary: 'Change receipt settings',
+    handler: async ({ store, body }) => {
+      await writeSetting(store!, 'receipt', body);
+      return receiptSettings(store!);
+    },
+  },
+]);
