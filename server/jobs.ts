@@ -1,4 +1,5 @@
 import type { AppContext } from './http/app-context.ts';
+import { residentPassRenewalJob } from './passes/renewal-job.ts';
 
 /**
  * Periodic work the server does on its own (scheduled billing runs, pass renewal, session cleanup). Each job is a
@@ -10,7 +11,7 @@ export interface BackgroundJob {
   tick(app: AppContext, now: Date): Promise<void>;
 }
 
-export const backgroundJobs: BackgroundJob[] = [];
+export const backgroundJobs: BackgroundJob[] = [residentPassRenewalJob];
 
 export function startBackgroundJobs(app: AppContext): () => void {
   const timers = backgroundJobs.map((job) => {
