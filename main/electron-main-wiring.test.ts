@@ -86,4 +86,11 @@ describe('Electron main process wiring', () => {
     expect(events.find((e) => e.event === 'error-box')!.message).toMatch(/tidak dapat dijalankan[\s\S]*\/nonexistent\/node/);
     expect(events.some((e) => e.event === 'window')).toBe(false);
   });
+
+  it('refuses a bad --port with an error box and exit code 2 before starting anything', async () => {
+    const { events, code } = await runShell(['--port', 'eighty']);
+    expect(code).toBe(2);
+    expect(events.find((e) => e.event === 'error-box')!.message).toMatch(/--port must be a number/);
+    expect(events.some((e) => e.event === 'window' || e.event === 'ipc')).toBe(false);
+  });
 });

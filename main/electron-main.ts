@@ -16,14 +16,14 @@ let quitting = false;
 let server: ServerChild | undefined;
 let windows: AppWindows | undefined;
 
-function readArgs(argv: readonly string[]): LaunchArgs {
+function readArgs(argv: readonly string[]): LaunchArgs | null {
   try {
     return parseLaunchArgs(argv);
   } catch (error) {
     if (!(error instanceof LaunchArgsError)) throw error;
     dialog.showErrorBox('Klustera', error.message);
     app.exit(2);
-    throw error;
+    return null;
   }
 }
 
@@ -131,8 +131,11 @@ if (!app.requestSingleInstanceLock()) {
   // Another Klustera is running and owns the database; it was told about us via 'second-instance'.
   app.quit();
 } else {
-  const args = readArgs(process.argv);
+  const parsed = readArgs(process.argv);
+  if (parsed) startApp(parsed);
+}
 
+function startApp(args: LaunchArgs): void {
   app.on('second-instance', (_event, argv) => {
     let kiosk = false;
     try {
