@@ -7,12 +7,16 @@ import { unitRoutes } from '../units/routes.ts';
 import { residentRoutes } from '../residents/routes.ts';
 import { importRoutes } from '../imports/routes.ts';
 import { cashbookRoutes } from '../cashbook/routes.ts';
+import { receiptRoutes } from '../receipts/routes.ts';
+import { settingsRoutes } from '../settings/routes.ts';
+import { reportRoutes } from '../reports/routes.ts';
+import { dashboardRoutes } from '../dashboard/routes.ts';
 import { passRoutes } from '../passes/routes.ts';
 import { devicePairingRoutes } from '../devices-pairing/routes.ts';
 import { gateRoutes } from '../gate/routes.ts';
 import { gatePortalRoutes } from '../gate/portal-routes.ts';
-import { receiptRoutes } from '../receipts/routes.ts';
-import { settingsRoutes } from '../settings/routes.ts';
+import { billingRoutes } from '../billing/routes.ts';
+import { paymentRoutes, portalPaymentRoutes } from '../payments/routes.ts';
 
 /** Every HTTP route of the API, in one list: the pipeline mounts it, OpenAPI and the permission test read it. */
 export const allRoutes: RouteDef[] = [
@@ -24,10 +28,15 @@ export const allRoutes: RouteDef[] = [
   ...residentRoutes,
   ...importRoutes,
   ...cashbookRoutes,
+  ...receiptRoutes,
+  ...settingsRoutes,
+  ...reportRoutes,
+  ...dashboardRoutes,
   ...passRoutes,
   ...devicePairingRoutes,
   ...gateRoutes,
   ...gatePortalRoutes,
-  ...receiptRoutes,
-  ...settingsRoutes,
+  ...billingRoutes,
+  ...paymentRoutes,
+  ...portalPaymentRoutes,
 ];
