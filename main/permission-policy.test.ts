@@ -20,6 +20,12 @@ describe('isPermissionGranted', () => {
     expect(isPermissionGranted({ permission: 'media', requestingUrl: 'https://evil.example/kiosk', appOrigin, mediaTypes: ['video'] })).toBe(false);
   });
 
+  it('lets app pages write to the clipboard (copy invite link) but not other origins, and never read it', () => {
+    expect(isPermissionGranted({ permission: 'clipboard-sanitized-write', requestingUrl: `${appOrigin}/users`, appOrigin })).toBe(true);
+    expect(isPermissionGranted({ permission: 'clipboard-sanitized-write', requestingUrl: 'https://evil.example/', appOrigin })).toBe(false);
+    expect(isPermissionGranted({ permission: 'clipboard-read', requestingUrl: `${appOrigin}/users`, appOrigin })).toBe(false);
+  });
+
   it('refuses every other permission', () => {
     for (const permission of ['notifications', 'geolocation', 'openExternal', 'clipboard-read', 'midi', 'fullscreen', 'hid', 'serial']) {
       expect(isPermissionGranted({ permission, requestingUrl: `${appOrigin}/kiosk`, appOrigin })).toBe(false);

@@ -1,7 +1,8 @@
 /**
- * Chromium asks before a page may use the camera, notifications, geolocation, etc. The office app needs none
- * of them; the guard-post kiosk needs the camera to read QR passes when no USB scanner is attached.
- * So exactly one thing is granted: video capture, for the app origin, on a /kiosk page.
+ * Chromium asks before a page may use the camera, notifications, geolocation, etc. The guard-post kiosk needs
+ * the camera to read QR passes when no USB scanner is attached, so video capture is granted to /kiosk pages.
+ * The only other grant is writing plain text to the clipboard from app pages ("copy invite link" in the office):
+ * Chromium sanitises it and it cannot read anything back. Everything else is denied.
  */
 export interface PermissionQuery {
   /** Electron's permission name, e.g. 'media', 'notifications', 'geolocation'. */
@@ -23,7 +24,16 @@ function isKioskPage(url: string, appOrigin: string): boolean {
   }
 }
 
+function isAppPage(url: string, appOrigin: string): boolean {
+  try {
+    return new URL(url).origin === new URL(appOrigin).origin;
+  } catch {
+    return false;
+  }
+}
+
 export function isPermissionGranted(query: PermissionQuery): boolean {
+  if (query.permission === 'clipboard-sanitized-write') return isAppPage(query.requestingUrl, query.appOrigin);
   if (query.permission !== 'media') return false;
   if (!isKioskPage(query.requestingUrl, query.appOrigin)) return false;
   const types = query.mediaTypes ?? [];
