@@ -1,0 +1,14 @@
+import crypto from 'node:crypto';
+
+/**
+ * A UUID (version 8, RFC 9562) derived from a name, for rows whose identity is a fact rather than an event: the
+ * dues invoice of unit U for period P is the same invoice on every machine that bills it, so two offline copies
+ * of the ledger cannot both issue it under different ids.
+ */
+export function deterministicId(...parts: string[]): string {
+  const bytes = crypto.createHash('sha256').update(parts.join('\u001f')).digest().subarray(0, 16);
+  bytes[6] = (bytes[6] & 0x0f) | 0x80;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

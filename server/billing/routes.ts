@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { defineRoutes } from '../http/route.ts';
+import { estateParams, idParams } from '../http/schemas.ts';
+import { ConflictError, NotFoundError } from '../http/errors.ts';
+import { newId } from '../db/ids.ts';
+import { backgroundJobs } from '../jobs.ts';
+import { activeRunOf, runProgress } from './billing-progress.ts';
+import { previewBillingRun, runBilling } from './billing-run.ts';
+import { createFeeType, deleteFeeType, getFeeType, listFeeTypes, updateFeeType } from './fee-service.ts';
+import { createCharge, creditNote, getInvoice, listBillingRuns, listInvoices, serializeRun, voidInvoice } from './invoice-service.ts';
+import type { Period } from './period.ts';
+import { billingScheduleJob } from './schedule.ts';
+import {
+  billingRunBody, billingRunQuery, chargeBody, creditNoteBody, feeTypeCreateBody, feeTypePatchBody, invoiceListQuery, reasonBody,
+} from './schemas.ts';
+
+// The server's timer list lives in jobs.ts; billing contributes its monthly scheduler when its routes are loaded.
+if (!backgroundJobs.includes(billingScheduleJob)) backgroundJobs.push(billingScheduleJob);
+
+const runIdParams = z.object({ estate_id: estateParams.shape.estate_id, id: z.string().max(64) });
+
+export const billingRoutes = defineRoutes([
+  {
+    method: 'get', path: '/estates/:estate_id/fee-types', permission: 'fees.read', summary: 'Fee types with their current rate and rate history',
+    params: estateParams, handler: ({ store }) => listFeeTypes(store!),
+  },
+  {
+    method: 'post', path: '/estates/:estate_id/fee-types', permission: 'fees.write', summary: 'Create a fee type (IPL, keamanan, …)', status: 201,
+    params: estateParams, body: feeTypeCreateBody, handler: ({ store, body }) => createFeeType(store!, body),
+  },
+  {
+    method: 'get', path: '/estates/:estate_id/fee-types/:id', permission: 'fees.read', summary: 'One fee type',
+    params: idParams, handler: ({ store, params }) => getFeeType(store!, params.id),
+  },
+  {
+    method: 'patch', path: '/estates/:estate_id/fee-types/:id', permission: 'fees.write', summary: 'Change a fee type; a new amount becomes a new rate from effective_from',
+    params: idParams, body: feeTypePatchBody, handler: ({ store, params, body }) => updateFeeType(store!, params.id, body),
+  },
+  {
+    method: 'delete', path: '/estates/:estate_id/fee-types/:id', permission: 'fees.write', summary: 'Stop billing a fee type (tombstone)', status: 204,
+    params: idParams, handler: ({ store, params }) => deleteFeeType(store!, params.id),
+  },
+  {
+    method: 'post', path: '/estates/:estate_id/billing-runs', permission: 'billing.run', summary: 'Preview (dry_run) or run billing for a period',
+    params: estateParams, body: billingRunBody, raw: true,
+    handler: async ({ store, body, res }) => {
+      const input = { period: body.period as Period, due_date: body.due_date, trigger: 'manual' as const };
+      if (body.dry_run) {
+        res.status(200).json(await previewBillingRun(store!, input));
+        return;
+      }
+      if (activeRunOf(store!.estateId)) throw new ConflictError('RUN_IN_PROGRESS', 'Penagihan lain sedang berjalan untuk perumahan ini.');
+      if (body.background) {
+        // Validate cheaply up front so bad input still gets its 4xx instead of a failed background run.
+        await previewBillingRun(store!, input);
+        const id = newId();
+        runBilling(store!, input, id).catch(() => {
+          // The failure stays readable in the progress registry (GET billing-runs/:id).
+        });
+        res.status(202).json({ id, status: 'running', ...runProgress(store!.estateId, id) });
+        return;
+      }
+      res.status(201).json(await runBilling(store!, input));
+    },
+  },
+  {
+    method: 'get', path: '/estates/:estate_id/billing-runs', permission: 'billing.read', summary: 'Billing runs, newest first',
+    params: estateParams, query: billingRunQuery, handler: ({ store, query }) => listBillingRuns(store!, query),
+  },
+  {
+    method: 'get', path: '/estates/:estate_id/billing-runs/:id', permission: 'billing.read', summary: 'One billing run, or the progress of one still running',
+    params: runIdParams,
+    handler: async ({ store, params }) => {
+      const row = await store!.query('billing_runs').where('billing_runs.id', params.id).first();
+      if (row) return serializeRun(row);
+      const progress = runProgress(store!.estateId, params.id);
+      if (progress) return progress;
+      throw new NotFoundError('Penagihan');
+    },
+  },
+  {
+    method: 'post', path: '/estates/:estate_id/charges', permission: 'billing.run', summary: 'One-off charge for all or selected units', status: 201,
+    params: estateParams, body: chargeBody, idempotent: true,
+    handler: ({ store, body }) => createCharge(store!, { ...body, period: body.period as Period }),
+  },
+  {
+    method: 'get', path: '/estates/:estate_id/invoices', permission: 'invoices.read', summary: 'Invoices by unit, period and status (paged)',
+    params: estateParams, query: invoiceListQuery, handler: ({ store, query }) => listInvoices(store!, query),
+  },
+  {
+    method: 'get', path: '/estates/:estate_id/invoices/:id', permission: 'invoices.read', summary: 'One invoice with lines, allocations and adjustments',
+    params: idParams, handler: ({ store, params }) => getInvoice(store!, params.id),
+  },
+  {
+    method: 'post', path: '/estates/:estate_id/invoices/:id/void', permission: 'invoices.void', summary: 'Void an invoice with a reason; money on it returns to credit',
+    params: idParams, body: reasonBody, handler: ({ store, params, body }) => voidInvoice(store!, params.id, body.reason),
+  },
+  {
+    method: 'post', path: '/estates/:estate_id/invoices/:id/credit-notes', permission: 'invoices.void', summary: 'Lower what an invoice asks for', status: 201,
+    params: idParams, body: creditNoteBody, idempotent: true, handler: ({ store, params, body }) => creditNote(store!, params.id, body),
+  },
+]);

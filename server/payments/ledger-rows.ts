@@ -1,0 +1,52 @@
+import { nowIso } from '../db/clock.ts';
+import { newId } from '../db/ids.ts';
+import type { ScopedStore } from '../db/scoped-store.ts';
+
+/**
+ * Bulk writers for append-only money rows (invoice lines, allocations, credit movements). They insert in batches
+ * and write one outbox row per inserted row; the calling service writes one audit row describing the whole
+ * action, so a billing run of 40,000 rows does not write 40,000 audit rows.
+ */
+type Row = Record<string, unknown>;
+
+// SQLite allows 32,766 bound variables per statement; 400 rows × ≤ 16 columns stays well under it.
+const BATCH = 400;
+
+export async function appendRows(tx: ScopedStore, table: string, rows: Row[]): Promise<Row[]> {
+  if (!rows.length) return [];
+  const at = nowIso();
+  const full = rows.map((r) => ({ id: newId(), created_at: at, ...r, estate_id: tx.estateId }));
+  for (let i = 0; i < full.length; i += BATCH) await tx.knex(table).insert(full.slice(i, i + BATCH));
+  await tx.outboxMany(table, full.map((r) => r.id as string), 'insert');
+  return full;
+}
+
+export interface AllocationRow {
+  unit_id: string;
+  invoice_id: string;
+  payment_id: string | null;
+  amount: number;
+  reason: 'payment' | 'credit' | 'payment_reversal' | 'void' | 'clawback';
+  reverses_allocation_id?: string | null;
+}
+
+export interface CreditMovementRow {
+  unit_id: string;
+  amount: number;
+  kind: 'payment_excess' | 'applied' | 'void_release' | 'payment_reversal' | 'clawback' | 'refund';
+  payment_id?: string | null;
+  invoice_id?: string | null;
+  refund_id?: string | null;
+}
+
+export async function appendAllocations(tx: ScopedStore, rows: AllocationRow[]): Promise<Row[]> {
+  return appendRows(tx, 'payment_allocations', rows.filter((r) => r.amount !== 0).map((r) => ({ reverses_allocation_id: null, ...r })));
+}
+
+export async function appendCreditMovements(tx: ScopedStore, rows: CreditMovementRow[]): Promise<Row[]> {
+  return appendRows(
+    tx,
+    'credit_movements',
+    rows.filter((r) => r.amount !== 0).map((r) => ({ payment_id: null, invoice_id: null, refund_id: null, ...r })),
+  );
+}

@@ -1,0 +1,268 @@
+import { DateTime } from 'luxon';
+import type { ScopedStore } from '../db/scoped-store.ts';
+import { nowIso } from '../db/clock.ts';
+import { BadRequestError, ConflictError, NotFoundError } from '../http/errors.ts';
+import { rupiah, type Rupiah } from '../money/rupiah.ts';
+import { formatPaymentNumber, paymentSequenceName } from '../billing/numbering.ts';
+import { localDateOfInstant } from '../billing/period.ts';
+import { postCreditRefund, postPaymentReversal, postPaymentToCashbook } from '../cashbook/posting.ts';
+import { AllocationError, allocateToOldestInvoices, planPaymentReversal } from './allocation.ts';
+import { appendAllocations, appendCreditMovements } from './ledger-rows.ts';
+import { creditOfUnit, liveAllocations, openInvoicesOfUnit, outstandingOfUnit } from './ledger-store.ts';
+import { estateTimezoneOf, getRecord, unitCodes } from './records.ts';
+
+export const PAYMENT_METHODS = ['cash', 'bank_transfer', 'qris', 'ewallet', 'other'] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+
+export interface PaymentInput {
+  unit_id: string;
+  amount: number;
+  method: PaymentMethod;
+  /** UTC ISO instant, or an estate-local date "YYYY-MM-DD" (start of that day). */
+  paid_at: string;
+  reference?: string | null;
+  notes?: string | null;
+  invoice_ids?: string[] | null;
+}
+
+interface PaymentRow {
+  id: string;
+  unit_id: string;
+  number: string;
+  amount: number;
+  method: string;
+  paid_at: string;
+  reference: string | null;
+  notes: string | null;
+  source: string;
+  submission_id: string | null;
+  recorded_by: string | null;
+  created_at: string;
+}
+
+/** An instant as stored (UTC ISO); dates mean the start of that day in the estate's zone. */
+export function normalizePaidAt(value: string, zone: string, now = new Date()): string {
+  const dt = /^\d{4}-\d{2}-\d{2}$/.test(value)
+    ? DateTime.fromISO(value, { zone })
+    : DateTime.fromISO(value, { setZone: true });
+  if (!dt.isValid) throw new BadRequestError('VALIDATION_FAILED', 'Waktu bayar tidak sah.', 'paid_at');
+  if (dt.year < 2000) throw new BadRequestError('VALIDATION_FAILED', 'Waktu bayar terlalu lampau.', 'paid_at');
+  // A little slack for a clock that runs ahead; a payment dated days ahead is a typo.
+  if (dt.toMillis() > now.getTime() + 24 * 3600_000) {
+    throw new BadRequestError('PAID_AT_IN_FUTURE', 'Waktu bayar tidak boleh di masa depan.', 'paid_at');
+  }
+  return dt.toUTC().toISO()!;
+}
+
+async function assertUnit(store: ScopedStore, unitId: string): Promise<{ id: string; code: string }> {
+  const unit = await store.find<{ id: string; code: string }>('units', unitId);
+  if (!unit) throw new NotFoundError('Unit');
+  return unit;
+}
+
+/**
+ * Records a payment: number, allocation (oldest first or the chosen invoices), excess to credit, cash-book line,
+ * audit and outbox — all in one transaction.
+ */
+export async function recordPayment(
+  store: ScopedStore,
+  input: PaymentInput,
+  opts: { source?: 'office' | 'portal'; submissionId?: string | null } = {},
+) {
+  return store.transaction(async (tx) => {
+    const unit = await assertUnit(tx, input.unit_id);
+    const zone = await estateTimezoneOf(tx);
+    const paidAt = normalizePaidAt(input.paid_at, zone);
+    const amount = rupiah(input.amount);
+
+    for (const invoiceId of input.invoice_ids ?? []) {
+      const inv = await tx.query('invoices').where('invoices.id', invoiceId).first('unit_id');
+      if (!inv) throw new NotFoundError('Tagihan');
+      if (inv.unit_id !== unit.id) throw new ConflictError('INVOICE_NOT_OPEN', 'Tagihan bukan milik unit ini.', 'invoice_ids');
+    }
+    const open = await openInvoicesOfUnit(tx, unit.id);
+    let plan: ReturnType<typeof allocateToOldestInvoices>;
+    try {
+      plan = allocateToOldestInvoices(amount, open, input.invoice_ids);
+    } catch (err) {
+      if (err instanceof AllocationError) throw new ConflictError('INVOICE_NOT_OPEN', 'Tagihan sudah lunas atau dibatalkan.', 'invoice_ids');
+      throw err;
+    }
+
+    const recordedOn = localDateOfInstant(nowIso(), zone);
+    const seq = await tx.nextSequence(paymentSequenceName(recordedOn));
+    const payment = await tx.appendOnly<PaymentRow & Record<string, unknown>>(
+      'payments',
+      {
+        unit_id: unit.id,
+        number: formatPaymentNumber(recordedOn, seq),
+        amount,
+        method: input.method,
+        paid_at: paidAt,
+        reference: input.reference ?? null,
+        notes: input.notes ?? null,
+        source: opts.source ?? 'office',
+        submission_id: opts.submissionId ?? null,
+        recorded_by: tx.actor.userId,
+      },
+      'payments.record',
+    );
+    await appendAllocations(
+      tx,
+      plan.allocations.map((a) => ({ unit_id: unit.id, invoice_id: a.invoice_id, payment_id: payment.id, amount: a.amount, reason: 'payment' as const })),
+    );
+    await appendCreditMovements(tx, [{ unit_id: unit.id, amount: plan.excess, kind: 'payment_excess', payment_id: payment.id }]);
+    await postPaymentToCashbook(tx, {
+      payment_id: payment.id,
+      payment_number: payment.number,
+      unit_code: unit.code,
+      amount,
+      method: input.method,
+      paid_at: paidAt,
+      recorded_by: tx.actor.userId,
+    });
+    return serializePayment(tx, payment);
+  });
+}
+
+/**
+ * Undoes a payment with a reason: its allocations are reversed, what it left in credit leaves again (clawing back
+ * credit already spent on later invoices), and the cash book gets a reversing line. The payment row itself stays.
+ */
+export async function reversePayment(store: ScopedStore, paymentId: string, reason: string) {
+  return store.transaction(async (tx) => {
+    const payment = await getRecord<PaymentRow>(tx, 'payments', paymentId, 'Pembayaran');
+    const already = await tx.query('payment_reversals').where('payment_id', payment.id).first();
+    if (already) throw new ConflictError('ALREADY_REVERSED', 'Pembayaran ini sudah dibatalkan.');
+    const own = await liveAllocations(tx, { paymentId: payment.id });
+    let plan: ReturnType<typeof planPaymentReversal>;
+    try {
+      plan = planPaymentReversal({
+        amount: rupiah(Number(payment.amount)),
+        paymentAllocations: own,
+        creditBalance: await creditOfUnit(tx, payment.unit_id),
+        creditAllocations: await liveAllocations(tx, { unitId: payment.unit_id, creditFunded: true }),
+      });
+    } catch (err) {
+      if (err instanceof AllocationError) {
+        throw new ConflictError('CREDIT_REFUNDED', 'Saldo titipan dari pembayaran ini sudah dikembalikan; pembatalan tidak bisa dilakukan.');
+      }
+      throw err;
+    }
+    const reversal = await tx.appendOnly('payment_reversals', { payment_id: payment.id, reason, created_by: tx.actor.userId }, 'payments.reverse');
+    await appendAllocations(tx, [
+      ...plan.reverse.map((a) => ({
+        unit_id: payment.unit_id, invoice_id: a.invoice_id, payment_id: payment.id, amount: -a.amount,
+        reason: 'payment_reversal' as const, reverses_allocation_id: a.allocation_id,
+      })),
+      ...plan.clawback.map((a) => ({
+        unit_id: payment.unit_id, invoice_id: a.invoice_id, payment_id: null, amount: -a.amount,
+        reason: 'clawback' as const, reverses_allocation_id: a.allocation_id,
+      })),
+    ]);
+    await appendCreditMovements(tx, [
+      ...plan.clawback.map((a) => ({ unit_id: payment.unit_id, amount: a.amount, kind: 'clawback' as const, invoice_id: a.invoice_id, payment_id: payment.id })),
+      { unit_id: payment.unit_id, amount: -plan.creditRemoved, kind: 'payment_reversal', payment_id: payment.id },
+    ]);
+    const codes = await unitCodes(tx, [payment.unit_id]);
+    await postPaymentReversal(tx, {
+      payment_id: payment.id,
+      payment_number: payment.number,
+      unit_code: codes.get(payment.unit_id) ?? '',
+      reversed_at: reversal.created_at as string,
+      recorded_by: tx.actor.userId,
+      reason,
+    });
+    return serializePayment(tx, payment);
+  });
+}
+
+/** Pays a unit's credit (saldo titipan) back to the resident: a credit movement out and a cash-book line out. */
+export async function refundCredit(
+  store: ScopedStore,
+  unitId: string,
+  input: { amount: number; method: PaymentMethod; reason?: string | null },
+) {
+  return store.transaction(async (tx) => {
+    const unit = await assertUnit(tx, unitId);
+    const credit = await creditOfUnit(tx, unit.id);
+    if (input.amount > credit) {
+      throw new ConflictError('INSUFFICIENT_CREDIT', `Saldo titipan unit ini hanya ${credit}.`, 'amount');
+    }
+    const refund = await tx.appendOnly(
+      'credit_refunds',
+      { unit_id: unit.id, amount: input.amount, method: input.method, reason: input.reason ?? null, refunded_at: nowIso(), created_by: tx.actor.userId },
+      'credit.refund',
+    );
+    await appendCreditMovements(tx, [{ unit_id: unit.id, amount: -input.amount, kind: 'refund', refund_id: refund.id as string }]);
+    await postCreditRefund(tx, {
+      refund_id: refund.id as string,
+      unit_code: unit.code,
+      amount: input.amount,
+      method: input.method,
+      refunded_at: refund.refunded_at as string,
+      recorded_by: tx.actor.userId,
+      description: input.reason ?? null,
+    });
+    return { refund: { id: refund.id, unit_id: unit.id, amount: input.amount, method: input.method, reason: input.reason ?? null, refunded_at: refund.refunded_at }, balance: await unitBalance(tx, unit.id) };
+  });
+}
+
+export async function unitBalance(store: ScopedStore, unitId: string): Promise<{ unit_id: string; outstanding: Rupiah; credit: Rupiah }> {
+  await assertUnit(store, unitId);
+  return { unit_id: unitId, outstanding: await outstandingOfUnit(store, unitId), credit: await creditOfUnit(store, unitId) };
+}
+
+export async function serializePayment(store: ScopedStore, payment: PaymentRow) {
+  const [allocRows, reversal, creditRows, codes, proof] = await Promise.all([
+    store
+      .query('payment_allocations')
+      .join('invoices', 'invoices.id', 'payment_allocations.invoice_id')
+      .where('payment_allocations.payment_id', payment.id)
+      .groupBy('payment_allocations.invoice_id', 'invoices.number', 'invoices.period')
+      .select('payment_allocations.invoice_id', 'invoices.number', 'invoices.period')
+      .sum({ amount: 'payment_allocations.amount' }),
+    store.query('payment_reversals').where('payment_id', payment.id).first(),
+    store.query('credit_movements').where({ payment_id: payment.id, kind: 'payment_excess' }).sum({ s: 'amount' }).first(),
+    unitCodes(store, [payment.unit_id]),
+    store.query('payment_proofs').where({ owner_table: 'payments', owner_id: payment.id }).first('id', 'filename', 'mime', 'size'),
+  ]);
+  const allocations = allocRows
+    .map((r: Record<string, unknown>) => ({ invoice_id: r.invoice_id as string, invoice_number: r.number as string, period: r.period as string, amount: Number(r.amount) }))
+    .filter((a: { amount: number }) => a.amount > 0 || !reversal)
+    .sort((a: { period: string; invoice_number: string }, b: { period: string; invoice_number: string }) => (a.period + a.invoice_number < b.period + b.invoice_number ? -1 : 1));
+  return {
+    id: payment.id,
+    payment_number: payment.number,
+    unit_id: payment.unit_id,
+    unit_code: codes.get(payment.unit_id) ?? null,
+    amount: Number(payment.amount),
+    method: payment.method,
+    paid_at: payment.paid_at,
+    reference: payment.reference,
+    notes: payment.notes,
+    source: payment.source,
+    status: reversal ? ('reversed' as const) : ('recorded' as const),
+    reversal: reversal ? { reason: reversal.reason as string, reversed_at: reversal.created_at as string, reversed_by: reversal.created_by as string | null } : null,
+    allocations,
+    credit: Number(creditRows?.s ?? 0),
+    proof: proof ? { id: proof.id, filename: proof.filename, mime: proof.mime, size: Number(proof.size) } : null,
+    recorded_by: payment.recorded_by,
+    created_at: payment.created_at,
+  };
+}
+
+export async function getPayment(store: ScopedStore, id: string) {
+  return serializePayment(store, await getRecord<PaymentRow>(store, 'payments', id, 'Pembayaran'));
+}
+
+export async function listPayments(store: ScopedStore, q: { unit_id?: string; limit: number; offset: number }) {
+  if (q.unit_id) await assertUnit(store, q.unit_id);
+  const base = store.query('payments');
+  if (q.unit_id) base.where('payments.unit_id', q.unit_id);
+  const [{ n }] = await base.clone().count({ n: '*' });
+  const rows = (await base.orderBy([{ column: 'paid_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(q.limit).offset(q.offset)) as PaymentRow[];
+  const items = [];
+  for (const row of rows) items.push(await serializePayment(store, row));
+  return { items, total: Number(n), limit: q.limit, offset: q.offset };
+}

@@ -1,0 +1,42 @@
+import type { ScopedStore } from '../db/scoped-store.ts';
+import { BadRequestError, ConflictError, NotFoundError } from '../http/errors.ts';
+import type { UploadedFile } from '../http/route.ts';
+import { appendRows } from './ledger-rows.ts';
+import { getRecord } from './records.ts';
+
+/** Proof images and PDFs of payments and transfer submissions, checked by content, not by the claimed type. */
+export const PROOF_MAX_BYTES = 5 * 1024 * 1024;
+
+function sniffMime(buf: Buffer): string | null {
+  if (buf.length >= 8 && buf.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
+  if (buf.length >= 3 && buf[0] === 0xff && buf[1] === 0xd8 && buf[2] === 0xff) return 'image/jpeg';
+  if (buf.length >= 12 && buf.toString('ascii', 0, 4) === 'RIFF' && buf.toString('ascii', 8, 12) === 'WEBP') return 'image/webp';
+  if (buf.length >= 5 && buf.toString('ascii', 0, 5) === '%PDF-') return 'application/pdf';
+  return null;
+}
+
+export async function appendProof(tx: ScopedStore, ownerTable: 'payments' | 'payment_submissions', ownerId: string, file: UploadedFile) {
+  const mime = sniffMime(file.buffer);
+  if (!mime) throw new BadRequestError('INVALID_PROOF', 'Bukti harus berupa gambar (JPG, PNG, WebP) atau PDF.', 'file');
+  const filename = (file.originalname || 'bukti').replace(/[^\w.\- ]+/g, '_').slice(0, 200);
+  const [row] = await appendRows(tx, 'payment_proofs', [{ owner_table: ownerTable, owner_id: ownerId, filename, mime, size: file.buffer.length, data: file.buffer }]);
+  return { id: row.id as string, filename, mime, size: file.buffer.length };
+}
+
+export async function attachPaymentProof(store: ScopedStore, paymentId: string, file: UploadedFile | undefined) {
+  if (!file) throw new BadRequestError('VALIDATION_FAILED', 'File bukti wajib diunggah.', 'file');
+  return store.transaction(async (tx) => {
+    await getRecord(tx, 'payments', paymentId, 'Pembayaran');
+    const existing = await tx.query('payment_proofs').where({ owner_table: 'payments', owner_id: paymentId }).first('id');
+    if (existing) throw new ConflictError('PROOF_EXISTS', 'Pembayaran ini sudah punya bukti.');
+    const proof = await appendProof(tx, 'payments', paymentId, file);
+    await tx.audit('payments.attach_proof', 'payment_proofs', proof.id, undefined, { payment_id: paymentId, filename: proof.filename, mime: proof.mime, size: proof.size });
+    return proof;
+  });
+}
+
+export async function readProof(store: ScopedStore, ownerTable: 'payments' | 'payment_submissions', ownerId: string) {
+  const row = await store.query('payment_proofs').where({ owner_table: ownerTable, owner_id: ownerId }).first();
+  if (!row) throw new NotFoundError('Bukti');
+  return { filename: row.filename as string, mime: row.mime as string, data: row.data as Buffer };
+}

@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { defineRoutes } from '../http/route.ts';
+import { estateParams, idParams } from '../http/schemas.ts';
+import { ValidationError } from '../http/errors.ts';
+import { listInvoices } from '../billing/invoice-service.ts';
+import { getPayment, listPayments, recordPayment, refundCredit, reversePayment, unitBalance } from './payment-service.ts';
+import { residentUnit, residentUnits } from './portal-units.ts';
+import { attachPaymentProof, PROOF_MAX_BYTES, readProof } from './proof-store.ts';
+import { paymentBody, paymentListQuery, portalQuery, refundBody, reverseBody, submissionFields, submissionListQuery } from './schemas.ts';
+import { listSubmissions, rejectSubmission, submitTransferProof, verifySubmission } from './submission-service.ts';
+import { creditOfUnit, outstandingOfUnit } from './ledger-store.ts';
+
+const sendProof = (res: import('express').Response, proof: { filename: string; mime: string; data: Buffer }) => {
+  res.setHeader('Content-Type', proof.mime);
+  res.setHeader('Content-Disposition', `inline; filename="${proof.filename.replace(/"/g, '')}"`);
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.end(proof.data);
+};
+
+export const paymentRoutes = defineRoutes([
+  {
+    method: 'post', path: '/estates/:estate_id/payments', permission: 'payments.write', summary: 'Record a payment (allocated oldest first or to chosen invoices; excess becomes credit)', status: 201,
+    params: estateParams, body: paymentBody, idempotent: true,
+    handler: ({ store, body }) => recordPayment(store!, body),
+  },
+  {
+    method: 'get', path: '/estates/:estate_id/payments', permission: 'payments.read', summary: 'Payments, newest first (paged)',
+    params: estateParams, query: paymentListQuery, handler: ({ store, query }) => listPayments(store!, query),
+  },
+  {
+    method: 'get', path: '/estates/:estate_id/payments/:id', permission: 'payments.read', summary: 'One payment with its allocations',
+    params: idParams, handler: ({ store, params }) => getPayment(store!, params.id),
+  },
+  {
+    method: 'post', path: '/estates/:estate_id/payments/:id/reverse', permission: 'payments.reverse', summary: 'Reverse a payment with a reason',
+    params: idParams, body: reverseBody, idempotent: true,
+    handler: ({ store, params, body }) => reversePayment(store!, params.id, body.reason),
+  },
+  {
+    method: 'post', path: '/estates/:estate_id/payments/:id/proof', permission: 'payments.write', summary: 'Attach a proof image or PDF to a payment', status: 201,
+    params: idParams, upload: { field: 'file', maxBytes: PROOF_MAX_BYTES }, body: z.object({}).passthrough(),
+    handler: ({ store, params, file }) => attachPaymentProof(store!, params.id, file),
+  },
+  {
+    method: 'get', path: '/estates/:estate_id/payments/:id/proof', permission: 'payments.read', summary: 'The proof attached to a payment', raw: true, produces: ['image/*', 'application/pdf'],
+    params: idParams, handler: async ({ store, params, res }) => sendProof(res, await readProof(store!, 'payments', params.id)),
+  },
+  {
+    method: 'get', path: '/estates/:estate_id/units/:id/balance', permission: 'payments.read', summary: 'What a unit owes and its credit (saldo titipan)',
+    params: idParams, handler: ({ store, params }) => unitBalance(store!, params.id),
+  },
+  {
+    method: 'post', path: '/estates/:estate_id/units/:id/credit-refunds', permission: 'payments.write', summary: 'Pay a unit\'s credit back (cash-out)', status: 201,
+    params: idParams, body: refundBody, idempotent: true,
+    handler: ({ store, params, body }) => refundCredit(store!, params.id, body),
+  },
+  {
+    method: 'get', path: '/estates/:estate_id/transfer-proofs', permission: 'payments.verify', summary: 'Residents\' transfer proofs awaiting review',
+    params: estateParams, query: submissionListQuery, handler: ({ store, query }) => listSubmissions(store!, query),
+  },
+  {
+    method: 'post', path: '/estates/:estate_id/transfer-proofs/:id/verify', permission: 'payments.verify', summary: 'Accept a transfer proof: records the payment',
+    params: idParams, idempotent: true, handler: ({ store, params }) => verifySubmission(store!, params.id),
+  },
+  {
+    method: 'post', path: '/estates/:estate_id/transfer-proofs/:id/reject', permission: 'payments.verify', summary: 'Reject a transfer proof with a reason',
+    params: idParams, body: reverseBody, handler: ({ store, params, body }) => rejectSubmission(store!, params.id, body.reason),
+  },
+  {
+    method: 'get', path: '/estates/:estate_id/transfer-proofs/:id/proof', permission: 'payments.verify', summary: 'The image or PDF a resident uploaded', raw: true, produces: ['image/*', 'application/pdf'],
+    params: idParams, handler: async ({ store, params, res }) => sendProof(res, await readProof(store!, 'payment_submissions', params.id)),
+  },
+]);
+
+/** The resident portal: only the caller's own unit, resolved from their membership. */
+export const portalPaymentRoutes = defineRoutes([
+  {
+    method: 'get', path: '/estates/:estate_id/portal/balance', permission: 'portal.self', summary: 'My unit\'s outstanding and credit',
+    params: estateParams, query: portalQuery,
+    handler: async (ctx) => {
+      const { unitId, store } = await residentUnit(ctx, ctx.query.unit_id);
+      return { unit_id: unitId, outstanding: await outstandingOfUnit(store, unitId), credit: await creditOfUnit(store, unitId) };
+    },
+  },
+  {
+    method: 'get', path: '/estates/:estate_id/portal/invoices', permission: 'portal.self', summary: 'My unit\'s invoices',
+    params: estateParams, query: portalQuery,
+    handler: async (ctx) => {
+      const { unitId, store } = await residentUnit(ctx, ctx.query.unit_id);
+      return listInvoices(store, { unit_id: unitId, limit: ctx.query.limit, offset: ctx.query.offset });
+    },
+  },
+  {
+    method: 'get', path: '/estates/:estate_id/portal/payments', permission: 'portal.self', summary: 'My unit\'s payments',
+    params: estateParams, query: portalQuery,
+    handler: async (ctx) => {
+      const { unitId, store } = await residentUnit(ctx, ctx.query.unit_id);
+      return listPayments(store, { unit_id: unitId, limit: ctx.query.limit, offset: ctx.query.offset });
+    },
+  },
+  {
+    method: 'get', path: '/estates/:estate_id/portal/transfer-proofs', permission: 'portal.self', summary: 'My transfer proofs and their review status',
+    params: estateParams, query: portalQuery,
+    handler: async (ctx) => {
+      const { unitIds } = await residentUnits(ctx);
+      return listSubmissions(ctx.store!, { unit_ids: unitIds, limit: ctx.query.limit, offset: ctx.query.offset });
+    },
+  },
+  {
+    method: 'post', path: '/estates/:estate_id/portal/transfer-proofs', permission: 'portal.self', summary: 'Send a transfer proof for the treasurer to verify', status: 201,
+    params: estateParams, upload: { field: 'file', maxBytes: PROOF_MAX_BYTES }, body: submissionFields,
+    handler: async (ctx) => {
+      const { residentId, unitId, store } = await residentUnit(ctx, ctx.body.unit_id);
+      if (!ctx.file) throw new ValidationError('File bukti wajib diunggah.', 'file');
+      return submitTransferProof(store, { ...ctx.body, unit_id: unitId, resident_id: residentId }, ctx.file);
+    },
+  },
+]);

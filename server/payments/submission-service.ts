@@ -1,0 +1,143 @@
+import type { ScopedStore } from '../db/scoped-store.ts';
+import { ConflictError, NotFoundError } from '../http/errors.ts';
+import type { UploadedFile } from '../http/route.ts';
+import { normalizePaidAt, recordPayment, type PaymentMethod } from './payment-service.ts';
+import { appendProof } from './proof-store.ts';
+import { estateTimezoneOf, unitCodes } from './records.ts';
+
+/**
+ * A resident's transfer proof from the portal. It is not money yet: it waits as `pending` until the treasurer
+ * verifies it (which records a real payment) or rejects it with a reason.
+ */
+interface SubmissionRow {
+  id: string;
+  unit_id: string;
+  resident_id: string | null;
+  submitted_by: string | null;
+  amount: number | string;
+  method: string;
+  paid_at: string;
+  reference: string | null;
+  note: string | null;
+  invoice_ids: string | null;
+  status: 'pending' | 'verified' | 'rejected';
+  review_reason: string | null;
+  reviewed_by: string | null;
+  reviewed_at: string | null;
+  payment_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export async function submitTransferProof(
+  store: ScopedStore,
+  input: { unit_id: string; resident_id: string | null; amount: number; method: PaymentMethod; paid_at: string; reference?: string | null; note?: string | null; invoice_ids?: string[] | null },
+  file: UploadedFile | undefined,
+) {
+  return store.transaction(async (tx) => {
+    const paidAt = normalizePaidAt(input.paid_at, await estateTimezoneOf(tx));
+    for (const id of input.invoice_ids ?? []) {
+      const inv = await tx.query('invoices').where('invoices.id', id).first('unit_id');
+      if (!inv || inv.unit_id !== input.unit_id) throw new NotFoundError('Tagihan');
+    }
+    const row = await tx.insert<SubmissionRow & Record<string, unknown>>('payment_submissions', {
+      unit_id: input.unit_id,
+      resident_id: input.resident_id,
+      submitted_by: tx.actor.userId,
+      amount: input.amount,
+      method: input.method,
+      paid_at: paidAt,
+      reference: input.reference ?? null,
+      note: input.note ?? null,
+      invoice_ids: input.invoice_ids?.length ? JSON.stringify(input.invoice_ids) : null,
+      status: 'pending',
+      review_reason: null,
+      reviewed_by: null,
+      reviewed_at: null,
+      payment_id: null,
+      deleted_at: null,
+    }, 'payment_submissions.create');
+    if (file) await appendProof(tx, 'payment_submissions', row.id, file);
+    return serializeSubmission(tx, row);
+  });
+}
+
+async function pendingSubmission(tx: ScopedStore, id: string): Promise<SubmissionRow> {
+  const row = await tx.get<SubmissionRow>('payment_submissions', id, 'Bukti transfer');
+  if (row.status !== 'pending') throw new ConflictError('ALREADY_REVIEWED', 'Bukti transfer ini sudah diperiksa.');
+  return row;
+}
+
+export async function verifySubmission(store: ScopedStore, id: string) {
+  return store.transaction(async (tx) => {
+    const sub = await pendingSubmission(tx, id);
+    const payment = await recordPayment(
+      tx,
+      {
+        unit_id: sub.unit_id,
+        amount: Number(sub.amount),
+        method: sub.method as PaymentMethod,
+        paid_at: sub.paid_at,
+        reference: sub.reference,
+        notes: sub.note,
+        // Invoices chosen by the resident may have been paid meanwhile; then the money goes oldest-first.
+        invoice_ids: null,
+      },
+      { source: 'portal', submissionId: sub.id },
+    );
+    // The proof travels with the payment it became.
+    const proof = await tx.query('payment_proofs').where({ owner_table: 'payment_submissions', owner_id: sub.id }).first();
+    if (proof) {
+      await appendProof(tx, 'payments', payment.id, { originalname: proof.filename, mimetype: proof.mime, size: Number(proof.size), buffer: proof.data } as UploadedFile);
+    }
+    const updated = await tx.update<SubmissionRow & Record<string, unknown>>('payment_submissions', id, {
+      status: 'verified', reviewed_by: tx.actor.userId, reviewed_at: new Date().toISOString(), payment_id: payment.id,
+    }, 'payment_submissions.verify');
+    return { submission: await serializeSubmission(tx, updated), payment: { ...payment, proof: proof ? { filename: proof.filename, mime: proof.mime, size: Number(proof.size) } : null } };
+  });
+}
+
+export async function rejectSubmission(store: ScopedStore, id: string, reason: string) {
+  return store.transaction(async (tx) => {
+    await pendingSubmission(tx, id);
+    const updated = await tx.update<SubmissionRow & Record<string, unknown>>('payment_submissions', id, {
+      status: 'rejected', review_reason: reason, reviewed_by: tx.actor.userId, reviewed_at: new Date().toISOString(),
+    }, 'payment_submissions.reject');
+    return serializeSubmission(tx, updated);
+  });
+}
+
+export async function listSubmissions(store: ScopedStore, q: { status?: string; unit_ids?: string[]; limit: number; offset: number }) {
+  const base = store.live('payment_submissions');
+  if (q.status) base.where('payment_submissions.status', q.status);
+  if (q.unit_ids) base.whereIn('payment_submissions.unit_id', q.unit_ids);
+  const rows = (await base.orderBy('id', 'desc').limit(q.limit).offset(q.offset)) as SubmissionRow[];
+  const items = [];
+  for (const r of rows) items.push(await serializeSubmission(store, r));
+  return { items };
+}
+
+async function serializeSubmission(store: ScopedStore, row: SubmissionRow) {
+  const [codes, proof] = await Promise.all([
+    unitCodes(store, [row.unit_id]),
+    store.query('payment_proofs').where({ owner_table: 'payment_submissions', owner_id: row.id }).first('id', 'filename', 'mime', 'size'),
+  ]);
+  return {
+    id: row.id,
+    unit_id: row.unit_id,
+    unit_code: codes.get(row.unit_id) ?? null,
+    resident_id: row.resident_id,
+    amount: Number(row.amount),
+    method: row.method,
+    paid_at: row.paid_at,
+    reference: row.reference,
+    note: row.note,
+    invoice_ids: row.invoice_ids ? JSON.parse(row.invoice_ids) : null,
+    status: row.status,
+    review_reason: row.review_reason,
+    reviewed_at: row.reviewed_at,
+    payment_id: row.payment_id,
+    proof: proof ? { id: proof.id, filename: proof.filename, mime: proof.mime, size: Number(proof.size) } : null,
+    created_at: row.created_at,
+  };
+}
