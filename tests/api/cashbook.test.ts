@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -198,5 +199,11 @@ describe('cash book', () => {
     expect(broken.body.ok).toBe(false);
     expect(broken.body.first_broken).toEqual({ seq: target.seq, entry_id: target.id, reason: 'hash_mismatch' });
     expect(broken.body.checked).toBe(target.seq - 1);
+
+    // The same check from the command line, against the data folder, for cron jobs and backup scripts.
+    const cli = spawnSync(process.execPath, ['--import', 'tsx', 'server/cashbook/verify-cli.ts', '--data-dir', server.dataDir], { encoding: 'utf8' });
+    expect(cli.status).toBe(1);
+    expect(cli.stdout).toContain(`BROKEN  Perumahan Griya Asri (${estateId}): entry #${target.seq} ${target.id}`);
+    expect(cli.stdout).toMatch(/OK +Perumahan Lain/);
   });
 });
