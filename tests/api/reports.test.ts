@@ -1,0 +1,233 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setupEstate, startTestServer, userWithRole, type ApiClient, type TestServer } from '../support/server.ts';
+
+/**
+ * Reports read from a real ledger built through the API: units, fee types, two billing runs, cash and transfer
+ * payments (one reversed), cash-book spending. Every expected figure below follows from those calls by hand.
+ */
+let server: TestServer;
+let admin: ApiClient;
+let estateId: string;
+const units: Record<string, string> = {};
+let reversalPeriod: string;
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'klustera-reports-'));
+const e = (p: string) => `/estates/${estateId}${p}`;
+// Filler units make the arrears grid run over several PDF pages.
+const FILLER = 80;
+
+async function ok<T = any>(res: Promise<{ status: number; body: T; text: string }>, status = 201): Promise<T> {
+  const r = await res;
+  if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${r.text.slice(0, 300)}`);
+  return r.body;
+}
+
+async function download(p: string): Promise<{ status: number; type: string; disposition: string; body: Buffer }> {
+  const res = await fetch(`${server.url}/api/v1${p}`, { headers: { cookie: admin.cookie! } });
+  return { status: res.status, type: res.headers.get('content-type') ?? '', disposition: res.headers.get('content-disposition') ?? '', body: Buffer.from(await res.arrayBuffer()) };
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+  ({ client: admin, estateId } = await setupEstate(server.url));
+  for (const code of ['A-1', 'A-2', 'A-12']) units[code] = (await ok(admin.post(e('/units'), { code, block: 'A' }))).id;
+  await ok(admin.post(e('/residents'), { name: 'Budi Santoso', unit_id: units['A-12'], relation: 'owner' }));
+  for (let i = 1; i <= FILLER; i++) await ok(admin.post(e('/units'), { code: `B-${i}`, block: 'B', occupancy: 'vacant' }));
+
+  await ok(admin.post(e('/cashbook/accounts'), { name: 'Kas Bendahara', kind: 'cash', opening_balance: 1_000_000, opening_date: '2026-10-01' }));
+  await ok(admin.post(e('/cashbook/accounts'), { name: 'BRI Paguyuban', kind: 'bank' }));
+  // Vacant units are exempt, so only A-1, A-2 and A-12 are billed: 150,000 a month each.
+  await ok(admin.post(e('/fee-types'), { code: 'IPL', name: 'Iuran Pengelolaan Lingkungan', amount: 100_000, basis: 'flat', vacant_rule: 'exempt', effective_from: '2026-01' }));
+  await ok(admin.post(e('/fee-types'), { code: 'KEAMANAN', name: 'Keamanan', amount: 50_000, basis: 'flat', vacant_rule: 'exempt', effective_from: '2026-01' }));
+  for (const period of ['2026-10', '2026-11']) await ok(admin.post(e('/billing-runs'), { period, due_date: `${period}-10` }));
+
+  await ok(admin.post(e('/payments'), { unit_id: units['A-1'], amount: 300_000, method: 'cash', paid_at: '2026-11-05T03:00:00Z' }));
+  await ok(admin.post(e('/payments'), { unit_id: units['A-2'], amount: 100_000, method: 'bank_transfer', paid_at: '2026-11-10T03:00:00Z', reference: 'BRI-7781' }));
+  const wrong = await ok(admin.post(e('/payments'), { unit_id: units['A-12'], amount: 150_000, method: 'cash', paid_at: '2026-11-12T03:00:00Z' }));
+  const reversed = await admin.post(e(`/payments/${wrong.id}/reverse`), { reason: 'Dicatat untuk unit yang salah' });
+  expect([200, 201]).toContain(reversed.status);
+  const accounts = (await ok(admin.get(e('/cashbook/accounts')), 200)).items;
+  const cash = accounts.find((a: any) => a.kind === 'cash');
+  await ok(admin.post(e('/cashbook/entries'), { account_id: cash.id, direction: 'out', amount: 250_000, category: 'guard_salary', entry_date: '2026-11-25', description: 'Gaji satpam November' }));
+  const reversal = await ok(admin.get(e('/cashbook/entries?category=reversal')), 200);
+  reversalPeriod = reversal.items[0].entry_date.slice(0, 7);
+});
+
+afterAll(async () => {
+  await server?.close();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('arrears report', () => {
+  it('shows per unit and month what is still owed, and lists the units that owe', async () => {
+    const r = await ok(admin.get(e('/reports/arrears?year=2026')), 200);
+    expect(r.periods).toHaveLength(12);
+    const row = (code: string) => r.grid.find((g: any) => g.code === code);
+    expect(row('A-1').outstanding.slice(9, 12)).toEqual([0, 0, null]);
+    expect(row('A-2').outstanding.slice(9, 11)).toEqual([50_000, 150_000]);
+    expect(row('A-12').outstanding.slice(9, 11)).toEqual([150_000, 150_000]);
+    expect(row('B-1').outstanding.every((c: unknown) => c === null)).toBe(true);
+    expect(r.list.map((l: any) => [l.code, l.resident, l.months_owed, l.total_outstanding])).toEqual([['A-12', 'Budi Santoso', 2, 300_000], ['A-2', null, 2, 200_000]]);
+    expect(r.totals).toMatchObject({ total_outstanding: 500_000, units_in_arrears: 2 });
+    // Natural unit order: A-2 before A-12.
+    expect(r.grid.slice(0, 3).map((g: any) => g.code)).toEqual(['A-1', 'A-2', 'A-12']);
+  });
+
+  it('exports an .xlsx with real numbers, rupiah formats, a frozen header and column widths', async () => {
+    const file = await download(e('/reports/arrears?year=2026&format=xlsx'));
+    expect(file.status).toBe(200);
+    expect(file.type).toContain('spreadsheetml');
+    expect(file.disposition).toContain('tunggakan-2026.xlsx');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(file.body as unknown as ArrayBuffer);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Per bulan', 'Daftar penunggak']);
+    const grid = wb.getWorksheet('Per bulan')!;
+    expect(grid.getCell('A1').value).toBe('Perumahan Griya Asri');
+    expect(grid.getRow(5).values).toEqual([, 'Unit', 'Jan', 'Feb', 'Mar', 'Apr', 'Mei', 'Jun', 'Jul', 'Agu', 'Sep', 'Okt', 'Nov', 'Des', 'Total']);
+    expect(grid.views[0]).toMatchObject({ state: 'frozen', ySplit: 5 });
+    expect(grid.getColumn(1).width).toBe(10);
+    const a2 = grid.getRow(7);
+    expect(a2.getCell(1).value).toBe('A-2');
+    expect(a2.getCell(11).value).toBe(50_000);
+    expect(a2.getCell(11).numFmt).toContain('"Rp "#,##0');
+    expect(a2.getCell(14).value).toBe(200_000);
+    expect(grid.getRow(6).getCell(11).value).toBe(0); // paid: a real 0 that the format shows as "lunas"
+    expect(grid.getRow(6).getCell(11).numFmt).toContain('"lunas"');
+    const list = wb.getWorksheet('Daftar penunggak')!;
+    expect(list.getRow(6).getCell(2).value).toBe('A-12');
+    expect(list.getRow(6).getCell(6).value).toBe(300_000);
+
+    const xlsx = path.join(tmp, 'tunggakan.xlsx');
+    fs.writeFileSync(xlsx, file.body);
+    execFileSync('libreoffice', [`-env:UserInstallation=file://${path.join(tmp, 'lo-profile')}`, '--headless', '--convert-to', 'pdf', '--outdir', tmp, xlsx], { stdio: 'pipe', timeout: 120_000 });
+    const converted = execFileSync('pdftotext', [path.join(tmp, 'tunggakan.pdf'), '-'], { encoding: 'utf8' });
+    expect(converted).toContain('Perumahan Griya Asri');
+    expect(converted).toMatch(/Rp 200[.,]000/);
+  });
+
+  it('exports an A4 PDF with the estate and column header and a page number on every page', async () => {
+    const file = await download(e('/reports/arrears?year=2026&format=pdf'));
+    expect(file.status).toBe(200);
+    expect(file.type).toBe('application/pdf');
+    const pdf = path.join(tmp, 'arrears.pdf');
+    fs.writeFileSync(pdf, file.body);
+    const info = execFileSync('pdfinfo', [pdf], { encoding: 'utf8' });
+    expect(info).toMatch(/Page size:\s+(841\.89 x 595\.28|595\.28 x 841\.89)/);
+    const pages = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' }).split('\f').filter((p) => p.trim());
+    expect(pages.length).toBeGreaterThanOrEqual(3);
+    pages.forEach((page, i) => {
+      expect(page).toContain('Perumahan Griya Asri');
+      expect(page).toContain('Laporan Tunggakan Iuran');
+      expect(page).toMatch(/Unit\s+(Jan|Warga)/);
+      expect(page).toContain(`Halaman ${i + 1} dari ${pages.length}`);
+    });
+    expect(pages[0]).toMatch(/A-2\s+-.*50\.000\s+150\.000\s+-\s+200\.000/);
+  });
+});
+
+describe('monthly financial report', () => {
+  it('gives opening, receipts and spending by category and closing per account', async () => {
+    const r = await ok(admin.get(e('/reports/monthly?period=2026-11')), 200);
+    const cash = r.accounts.find((a: any) => a.kind === 'cash');
+    const bank = r.accounts.find((a: any) => a.kind === 'bank');
+    const reversed = reversalPeriod === '2026-11' ? 150_000 : 0;
+    expect(cash.opening).toBe(1_000_000);
+    expect(cash.receipts.find((c: any) => c.category === 'iuran').amount).toBe(450_000);
+    expect(cash.total_receipts).toBe(450_000 - reversed);
+    expect(cash.spending).toEqual([{ category: 'guard_salary', label: 'Gaji satpam', amount: 250_000 }]);
+    expect(cash.closing).toBe(1_000_000 + 450_000 - reversed - 250_000);
+    expect(bank).toMatchObject({ opening: 0, total_receipts: 100_000, total_spending: 0, closing: 100_000 });
+    expect(r.total.closing).toBe(cash.closing + bank.closing);
+
+    const oct = await ok(admin.get(e('/reports/monthly?period=2026-10')), 200);
+    expect(oct.accounts.find((a: any) => a.kind === 'cash')).toMatchObject({ opening: 0, total_receipts: 1_000_000, closing: 1_000_000 });
+  });
+
+  it('exports .xlsx and PDF', async () => {
+    const xlsx = await download(e('/reports/monthly?period=2026-11&format=xlsx'));
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.body as unknown as ArrayBuffer);
+    const summary = wb.getWorksheet('Ringkasan')!;
+    expect(summary.getRow(5).getCell(2).value).toBe('Saldo awal');
+    const cashRow = [6, 7].map((n) => summary.getRow(n)).find((row) => row.getCell(1).value === 'Kas Bendahara')!;
+    expect(cashRow.getCell(2).value).toBe(1_000_000);
+    expect(cashRow.getCell(2).numFmt).toContain('Rp');
+
+    const pdf = await download(e('/reports/monthly?period=2026-11&format=pdf'));
+    const file = path.join(tmp, 'monthly.pdf');
+    fs.writeFileSync(file, pdf.body);
+    const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+    expect(text).toContain('Laporan Keuangan');
+    expect(text).toContain('Periode November 2026');
+    expect(text).toMatch(/Gaji satpam\s+Rp 250\.000/);
+  });
+});
+
+describe('collection rate and payment history', () => {
+  it('counts per month what was billed and what of it was collected', async () => {
+    const r = await ok(admin.get(e('/reports/collection?year=2026')), 200);
+    const month = (p: string) => r.months.find((m: any) => m.period === p);
+    expect(month('2026-10')).toMatchObject({ invoices: 3, billed: 450_000, collected: 250_000, outstanding: 200_000, rate: 0.5556 });
+    expect(month('2026-11')).toMatchObject({ invoices: 3, billed: 450_000, collected: 150_000, rate: 0.3333 });
+    expect(month('2026-01')).toMatchObject({ billed: 0, rate: null });
+    const pdf = await download(e('/reports/collection?year=2026&format=pdf'));
+    expect(pdf.status).toBe(200);
+  });
+
+  it("lists a unit's payments, the reversed one marked, with credit and outstanding", async () => {
+    const r = await ok(admin.get(e(`/reports/payment-history?unit_id=${units['A-12']}`)), 200);
+    expect(r.unit.code).toBe('A-12');
+    expect(r.payments).toHaveLength(1);
+    expect(r.payments[0].reversed.reason).toBe('Dicatat untuk unit yang salah');
+    expect(r.total_paid).toBe(0);
+    expect(r.outstanding).toBe(300_000);
+    const a1 = await ok(admin.get(e(`/reports/payment-history?unit_id=${units['A-1']}&format=json`)), 200);
+    expect(a1.payments[0].allocations.map((a: any) => a.period)).toEqual(['2026-10', '2026-11']);
+    expect(a1.total_paid).toBe(300_000);
+    const xlsx = await download(e(`/reports/payment-history?unit_id=${units['A-1']}&format=xlsx`));
+    expect(xlsx.status).toBe(200);
+  });
+});
+
+describe('dashboard', () => {
+  it('shows outstanding, cash per account, top arrears and a 12-month series', async () => {
+    const d = await ok(admin.get(e('/dashboard')), 200);
+    expect(d.outstanding_total).toBe(500_000);
+    expect(d.units_in_arrears).toBe(2);
+    expect(d.top_arrears.map((u: any) => [u.code, u.outstanding])).toEqual([['A-12', 300_000], ['A-2', 200_000]]);
+    expect(d.cash_total).toBe(1_000_000 + 300_000 + 150_000 - 150_000 - 250_000 + 100_000);
+    expect(d.accounts.map((a: any) => a.balance).sort()).toEqual([100_000, 1_050_000].sort());
+    expect(d.series).toHaveLength(12);
+    expect(d.series.at(-1).period).toBe(d.period);
+    const nov = d.series.find((m: any) => m.period === '2026-11');
+    if (nov) expect(nov).toMatchObject({ billed: 450_000, collected: 150_000 });
+  });
+});
+
+describe('bad input and access', () => {
+  it('answers malformed queries with 400 and a stable code', async () => {
+    for (const q of ['/reports/monthly?period=2026-13', '/reports/monthly', '/reports/arrears?year=abc', '/reports/arrears?year=1999', '/reports/arrears?year=2026&format=docx', '/reports/payment-history?unit_id=nope']) {
+      const r = await admin.get(e(q));
+      expect(r.status, q).toBe(400);
+      expect(r.body.error.code).toBe('VALIDATION_FAILED');
+    }
+  });
+
+  it("answers 404 for another estate's unit and 403 for a guard", async () => {
+    const estateB = (await ok(admin.post('/estates', { name: 'Perumahan Lain' }))).id;
+    const unitB = (await ok(admin.post(`/estates/${estateB}/units`, { code: 'C-1' }))).id;
+    expect((await admin.get(`/estates/${estateB}/reports/payment-history?unit_id=${unitB}`)).status).toBe(200);
+    const r = await admin.get(e(`/reports/payment-history?unit_id=${unitB}`));
+    expect(r.status).toBe(404);
+    expect(r.body.error.code).toBe('NOT_FOUND');
+    const guard = await userWithRole(server.url, admin, estateId, 'guard');
+    expect((await guard.client.get(e('/reports/arrears?year=2026'))).status).toBe(403);
+    expect((await guard.client.get(e('/dashboard'))).status).toBe(403);
+    const staff = await userWithRole(server.url, admin, estateId, 'staff');
+    expect((await staff.client.get(e('/reports/arrears?year=2026'))).status).toBe(200);
+  });
+});
