@@ -59,6 +59,21 @@ describe('planImport: the single address column layout', () => {
   });
 });
 
+describe('planImport: workbooks with several sheets', () => {
+  it('takes the sheet whose header names the units, wherever it is', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const dues = workbook.addWorksheet('Iuran');
+    dues.addRow(['Bulan', 'Jumlah']);
+    dues.addRow(['Januari', 150000]);
+    const residents = workbook.addWorksheet('Warga');
+    residents.addRow(['Alamat', 'Nama', 'HP']);
+    residents.addRow(['Blok D No. 4', 'Wulan', '0812 3456 7890']);
+    const plan = planImport(await readSheets(Buffer.from(await workbook.xlsx.writeBuffer()), 'buku-rt.xlsx'));
+    expect(plan.sheet).toBe('Warga');
+    expect(plan.rows.map((row) => [row.row_number, row.unit_code, row.residents[0]?.phone])).toEqual([[2, 'D-4', '+6281234567890']]);
+  });
+});
+
 describe('planImport: CSV layouts and row errors', () => {
   it('normalizes A/12-style addresses and phones, and reports bad rows with their row numbers', async () => {
     const plan = await planCsv(

@@ -61,9 +61,11 @@ describe('readSheets: xlsx', () => {
       sheet.getCell('C1').value = { text: 'budi@contoh.id', hyperlink: 'mailto:budi@contoh.id' };
       sheet.getCell('D1').value = new Date(Date.UTC(2024, 0, 31));
       sheet.getCell('E1').value = 72.5;
+      sheet.getCell('F1').value = 6281234567891;
+      sheet.getCell('G1').value = 0.1 + 0.2;
     });
     const [sheet] = await readSheets(buffer);
-    expect(sheet.rows[0].cells).toEqual(['Blok A', '12', 'budi@contoh.id', '2024-01-31', '72.5']);
+    expect(sheet.rows[0].cells).toEqual(['Blok A', '12', 'budi@contoh.id', '2024-01-31', '72.5', '6281234567891', '0.3']);
   });
 
   it('refuses a workbook that would expand past the limit', async () => {

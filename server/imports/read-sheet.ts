@@ -95,7 +95,11 @@ function mergedCellText(cell: ExcelJS.Cell): string {
 export function cellValueText(value: ExcelJS.CellValue | undefined): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value.trim();
-  if (typeof value === 'number') return Number.isFinite(value) ? String(Number(value.toPrecision(12))) : '';
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return '';
+    // Whole numbers verbatim (a phone typed as a number has 13 digits); fractions lose binary noise (72.50000000001).
+    return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(12)));
+  }
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString().slice(0, 10);
   if (typeof value === 'object') {
