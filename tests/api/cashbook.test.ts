@@ -78,6 +78,18 @@ describe('cash book', () => {
     expect(revOfRev.body.error.code).toBe('ENTRY_IS_REVERSAL');
   });
 
+  it('records one entry for a retried request with the same Idempotency-Key', async () => {
+    const body = { account_id: bank, direction: 'in', amount: 33_000, category: 'donation', entry_date: '2026-10-07', description: 'Donasi transfer' };
+    const first = await admin.post(`${cb()}/entries`, body, { 'Idempotency-Key': 'donasi-0710' });
+    const retry = await admin.post(`${cb()}/entries`, body, { 'Idempotency-Key': 'donasi-0710' });
+    expect(first.status).toBe(201);
+    expect(retry.status).toBe(201);
+    expect(retry.body.id).toBe(first.body.id);
+    expect((await admin.get(`${cb()}/entries?category=donation&account_id=${bank}`)).body.total).toBe(1);
+    const rev = await admin.post(`${cb()}/entries/${first.body.id}/reverse`, { reason: 'Dobel', entry_date: '2026-10-07' });
+    expect(rev.status).toBe(201);
+  });
+
   it('refuses a transfer to the same account and an overdrawn-looking amount of the wrong type', async () => {
     const same = await admin.post(`${cb()}/transfers`, { from_account_id: cash, to_account_id: cash, amount: 1, entry_date: '2026-10-10' });
     expect(same.status).toBe(400);
