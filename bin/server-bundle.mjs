@@ -35,10 +35,29 @@ export function sourceStateKey() {
   return `${Math.floor(acc.newest).toString(36)}-${acc.count.toString(36)}-${acc.size.toString(36)}`;
 }
 
-/** Path of an up-to-date bundle of server/cli.ts, building it when needed; null when esbuild is unavailable. */
+const RELEASE = 'release';
+
+/**
+ * Path of an up-to-date bundle of server/cli.ts, building it when needed; null when esbuild is unavailable.
+ * A packaged app ships only the release bundle (`npm run build:server`), without the TypeScript sources.
+ */
 export async function serverBundle() {
   const base = path.join(root, 'dist', 'server');
-  const key = sourceStateKey();
+  if (!fs.existsSync(path.join(root, 'server', 'cli.ts'))) {
+    const release = path.join(base, RELEASE, 'cli.mjs');
+    return fs.existsSync(release) ? release : null;
+  }
+  return buildBundle(sourceStateKey());
+}
+
+/** Builds the release bundle that packaging ships. */
+export async function buildReleaseBundle() {
+  fs.rmSync(path.join(root, 'dist', 'server', RELEASE), { recursive: true, force: true });
+  return buildBundle(RELEASE);
+}
+
+async function buildBundle(key) {
+  const base = path.join(root, 'dist', 'server');
   const dir = path.join(base, key);
   const entry = path.join(dir, 'cli.mjs');
   if (fs.existsSync(entry)) return entry;
@@ -79,7 +98,11 @@ export async function serverBundle() {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
   for (const old of fs.readdirSync(base)) {
-    if (old !== key && !old.includes('.tmp-')) fs.rmSync(path.join(base, old), { recursive: true, force: true });
+    if (old !== key && old !== RELEASE && !old.includes('.tmp-')) fs.rmSync(path.join(base, old), { recursive: true, force: true });
   }
   return entry;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1]) && process.argv[2] === '--release') {
+  console.log(`server bundle: ${path.relative(root, await buildReleaseBundle())}`);
 }
