@@ -64,6 +64,16 @@ export const gateRoutes = defineRoutes([
     handler: async (ctx) => recordWalkIn(ctx.store!, estateOf(ctx), await gatePost(ctx, ctx.body.gate_id), ctx.body),
   },
   {
+    // The guard picks a walk-in's destination; unit codes only, none of the office's resident data.
+    method: 'get', path: '/estates/:estate_id/gate/units', permission: 'gate.walk_in', tags: ['gate'],
+    summary: 'Unit codes for choosing a walk-in destination', params: estateParams, query: z.object({ q: z.string().trim().max(40).optional() }),
+    handler: async (ctx) => {
+      const q = ctx.store!.live('units').orderBy('code').limit(50).select('id', 'code', 'block');
+      if (ctx.query.q) q.where('code', 'like', `%${ctx.query.q.replace(/[%_]/g, '')}%`);
+      return { items: await q };
+    },
+  },
+  {
     method: 'get', path: '/estates/:estate_id/gate/inside', permission: 'access_log.read', tags: ['gate'],
     summary: 'Guests inside now', params: estateParams,
     handler: (ctx) => insideNow(ctx.store!),

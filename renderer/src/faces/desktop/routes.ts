@@ -5,6 +5,16 @@ import { page, type PageRoute } from '../types.ts';
  * grouped by section (data, finance, admin).
  */
 export const desktopRoutes: PageRoute[] = [
+  { path: '/', access: 'reports.read', nav: { label: 'ledger.nav_dashboard', icon: 'home', section: 'finance' }, page: page(() => import('../../ledger/DashboardPage.tsx')) },
+  { path: '/fee-types', access: 'fees.read', nav: { label: 'ledger.nav_fee_types', icon: 'wallet', section: 'finance' }, page: page(() => import('../../ledger/FeeTypesPage.tsx')) },
+  { path: '/billing', access: 'billing.run', nav: { label: 'ledger.nav_billing', icon: 'file', section: 'finance' }, page: page(() => import('../../ledger/BillingRunPage.tsx')) },
+  { path: '/invoices', access: 'invoices.read', nav: { label: 'ledger.nav_invoices', icon: 'file', section: 'finance' }, page: page(() => import('../../ledger/InvoicesPage.tsx')) },
+  { path: '/payments', access: 'payments.read', nav: { label: 'ledger.nav_payments', icon: 'receipt', section: 'finance' }, page: page(() => import('../../ledger/PaymentsPage.tsx')) },
+  { path: '/payments/new', access: 'payments.write', page: page(() => import('../../ledger/RecordPaymentPage.tsx')) },
+  { path: '/payments/:id', access: 'payments.read', page: page(() => import('../../ledger/PaymentDetailPage.tsx')) },
+  { path: '/cashbook', access: 'cashbook.read', nav: { label: 'ledger.nav_cashbook', icon: 'book', section: 'finance' }, page: page(() => import('../../ledger/CashbookPage.tsx')) },
+  { path: '/reports', access: 'reports.read', nav: { label: 'ledger.nav_reports', icon: 'chart', section: 'finance' }, page: page(() => import('../../ledger/ReportsPage.tsx')) },
+  { path: '/arrears', access: 'reports.read', nav: { label: 'ledger.nav_arrears', icon: 'alert', section: 'finance' }, page: page(() => import('../../ledger/ArrearsPage.tsx')) },
   { path: '/login', access: 'guest', bare: true, page: page(() => import('../../pages/auth/LoginPage.tsx')) },
   { path: '/units', access: 'units.read', nav: { label: 'nav.units', icon: 'units', section: 'data' }, page: page(() => import('../../pages/units/UnitsListPage.tsx')) },
   { path: '/units/new', access: 'units.write', page: page(() => import('../../pages/units/UnitFormPage.tsx')) },
@@ -14,6 +24,7 @@ export const desktopRoutes: PageRoute[] = [
   { path: '/residents/new', access: 'residents.write', page: page(() => import('../../pages/residents/ResidentFormPage.tsx')) },
   { path: '/residents/:id/edit', access: 'residents.write', page: page(() => import('../../pages/residents/ResidentFormPage.tsx')) },
   { path: '/import', access: 'imports.write', nav: { label: 'nav.import', icon: 'import', section: 'data' }, page: page(() => import('../../pages/imports/ImportUnitsPage.tsx')) },
+  { path: '/gate/access-log', access: 'access_log.read', nav: { label: 'gate.nav_access_log', icon: 'gate', section: 'data' }, page: page(() => import('../../gate/AccessLogPage.tsx')) },
   { path: '/users', access: 'invites.write', nav: { label: 'nav.users', icon: 'users', section: 'admin' }, page: page(() => import('../../pages/users/UsersPage.tsx')) },
 ];
 

@@ -9,3 +9,5 @@ export { default as users } from './users.ts';
 export { default as imports } from './imports.ts';
 export { default as portal } from './portal.ts';
 export { default as kiosk } from './kiosk.ts';
+export { default as ledger } from '../../ledger/i18n/en.ts';
+export { default as gate } from './gate.ts';
