@@ -189,6 +189,40 @@ describe('receipts', () => {
     expect((await admin.get(e('/cashbook/verify'))).body.ok).toBe(true);
   });
 
+  it('settings: receipt paper and public address shape the receipt; a device-file printer and the test slip work', async () => {
+    const p = await pay(60_000);
+    const put = await admin.put(e('/settings/receipt'), { paper: 'A6', public_base_url: 'http://192.168.1.10:8080/', signer_title: 'Bendahara RT 003', footer: 'Terima kasih' });
+    expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({ paper: 'A6', public_base_url: 'http://192.168.1.10:8080' });
+    expect((await admin.put(e('/settings/receipt'), { public_base_url: 'javascript:alert(1)' })).status).toBe(400);
+    const data = await admin.get(e(`/payments/${p.id}/receipt`));
+    expect(data.body.verify_url).toMatch(/^http:\/\/192\.168\.1\.10:8080\/api\/v1\/receipts\/verify\/[\w-]{24}$/);
+    const pdf = await getPdf(p.id);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kw-a6-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'r.pdf'), pdf.body);
+      expect(execFileSync('pdfinfo', [path.join(dir, 'r.pdf')]).toString()).toMatch(/Page size:\s+297\.\d+ x 419\.\d+ pts/);
+      expect(pdfText(pdf.body)).toContain('Bendahara RT 003');
+
+      const prn = path.join(dir, 'kasir.prn');
+      expect((await admin.put(e('/settings/printer'), { connection: 'file', device_path: prn, paper_width: 80 })).status).toBe(200);
+      expect((await admin.get(e('/settings/printer'))).body.printer).toMatchObject({ connection: 'file', device_path: prn, paper_width: 80, port: 9100 });
+      expect((await admin.post(e(`/payments/${p.id}/print`), {})).status).toBe(200);
+      expect((await admin.post(e('/settings/printer/test'), {})).body).toMatchObject({ printed: true });
+      const decoded = decodeEscPos(fs.readFileSync(prn));
+      expect(decoded.lines.some((l) => l.includes(numberOf(p)))).toBe(true);
+      expect(decoded.lines).toContain('Tes printer Klustera');
+      expect(decoded.images).toHaveLength(2);
+      expect(decoded.cuts).toBe(2);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    expect((await admin.delete(e('/settings/printer'))).status).toBe(204);
+    expect((await admin.get(e('/settings/printer'))).body.printer).toBeNull();
+    expect((await admin.post(e(`/payments/${p.id}/print`), {})).body.error.code).toBe('PRINTER_NOT_CONFIGURED');
+    await admin.put(e('/settings/receipt'), { paper: 'A5' });
+  });
+
   it("answers 404 for another estate's payment", async () => {
     const p = await pay(50_000);
     const other = await admin.post('/estates', { name: 'Perumahan Sebelah' });
