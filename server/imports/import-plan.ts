@@ -74,7 +74,7 @@ export function planImport(sheets: Sheet[], override?: MappingOverride): ImportP
   if (dataRows.length > IMPORT_LIMITS.maxDataRows) {
     throw new ImportFileError('TOO_MANY_ROWS', `Lembar berisi lebih dari ${IMPORT_LIMITS.maxDataRows} baris.`);
   }
-  const width = Math.max(header.row.cells.length, ...dataRows.map((row) => row.cells.length));
+  const width = dataRows.reduce((widest, row) => Math.max(widest, row.cells.length), header.row.cells.length);
   const columns = mapColumns(header.row.cells, width, override);
   const reader = new RowReader(columns, header.row.cells);
   const rows: PlannedRow[] = [];

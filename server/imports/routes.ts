@@ -1,17 +1,12 @@
-import { z } from 'zod';
 import { AppError, ValidationError } from '../http/errors.ts';
 import { defineRoutes } from '../http/route.ts';
-import { booleanish, estateParams } from '../http/schemas.ts';
+import { estateParams } from '../http/schemas.ts';
 import { IMPORT_FIELDS, type MappingOverride } from './column-mapping.ts';
 import { IMPORT_LIMITS, ImportFileError } from './import-file-error.ts';
 import { planImport } from './import-plan.ts';
 import { importUnits } from './import-units.ts';
 import { readSheets } from './read-sheet.ts';
-
-const importQuery = z.object({ dry_run: booleanish.default(false) });
-const importFields = z.object({ mapping: z.string().max(20_000).optional() });
-
-const mappingSchema = z.record(z.string().regex(/^\d{1,4}$/, 'column index'), z.enum(IMPORT_FIELDS).nullable());
+import { importFields, importQuery, importResponse, mappingOverride } from './schemas.ts';
 
 function parseMapping(text: string | undefined): MappingOverride | undefined {
   if (text === undefined || text.trim() === '') return undefined;
@@ -21,7 +16,7 @@ function parseMapping(text: string | undefined): MappingOverride | undefined {
   } catch {
     throw new ValidationError('Pemetaan kolom bukan JSON yang sah.', 'mapping', 'INVALID_MAPPING');
   }
-  const parsed = mappingSchema.safeParse(json);
+  const parsed = mappingOverride.safeParse(json);
   if (!parsed.success) {
     throw new ValidationError(`Pemetaan kolom tidak sah: pakai {"<nomor kolom>": "<${IMPORT_FIELDS.join('|')}>"}.`, 'mapping', 'INVALID_MAPPING');
   }
@@ -38,6 +33,7 @@ export const importRoutes = defineRoutes([
     params: estateParams,
     query: importQuery,
     body: importFields,
+    response: importResponse,
     upload: { field: 'file', maxBytes: IMPORT_LIMITS.maxFileBytes },
     handler: async ({ store, file, query, body }) => {
       if (!file) throw new ValidationError('Pilih berkas .xlsx atau .csv untuk diimpor.', 'file');

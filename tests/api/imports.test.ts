@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADDRESS_LAYOUT_SHOPHOUSES, ADDRESS_LAYOUT_UNITS, addressLayoutRows, buildAddressLayoutWorkbook } from '../fixtures/address-layout-workbook.ts';
+import { importResponse } from '../../server/imports/schemas.ts';
 import { setupEstate, startTestServer, userWithRole, type ApiClient, type TestServer } from '../support/server.ts';
 
 const SAMPLE_PATH = new URL('../fixtures/data-warga-griya-asri.xlsx', import.meta.url);
@@ -75,7 +76,13 @@ describe('POST /estates/:estate_id/imports/units', () => {
       residents_create: expected.residents, residents_update: 0, residents_unchanged: 0, error_rows: 0,
     });
     expect(res.body.rows[0]).toMatchObject({ row_number: 5, action: 'create', unit_code: 'A-1', errors: [] });
+    expect(importResponse.safeParse(res.body).success).toBe(true);
     expect(await counts(estate)).toEqual(before);
+
+    const openapi = await admin.get('/openapi.json');
+    const documented = openapi.body.paths['/api/v1/estates/{estate_id}/imports/units'].post;
+    expect(documented.requestBody.content['multipart/form-data'].schema.properties.file).toMatchObject({ format: 'binary' });
+    expect(documented.responses['200'].content['application/json'].schema.properties).toHaveProperty('summary');
   });
 
   it('reports row errors with the sheet row numbers in a dry run', async () => {
