@@ -20,6 +20,8 @@ export interface RequestOptions {
   query?: Query;
   body?: unknown;
   signal?: AbortSignal;
+  /** Extra request headers, e.g. `Idempotency-Key` on payment forms. */
+  headers?: Record<string, string>;
 }
 
 export function buildUrl(path: string, query?: Query): string {
@@ -49,7 +51,7 @@ async function readBody(response: Response): Promise<unknown> {
 export async function apiRequest<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
   const upper = method.toUpperCase();
   const isForm = options.body instanceof FormData;
-  const headers: Record<string, string> = { Accept: 'application/json', ...writeHeaders(upper) };
+  const headers: Record<string, string> = { Accept: 'application/json', ...writeHeaders(upper), ...options.headers };
   if (options.body !== undefined && !isForm) headers['Content-Type'] = 'application/json';
 
   let response: Response;

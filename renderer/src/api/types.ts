@@ -79,19 +79,14 @@ export interface UnitInput {
   notes?: string | null;
 }
 
-/** One entry of a unit's occupancy history; the server may add fields, the UI reads these. */
+/** One stay of a resident in a unit, newest first. */
 export interface UnitHistoryEntry {
-  id?: string;
-  occupancy?: Occupancy;
-  resident_name?: string | null;
-  relation?: Relation | null;
-  from?: string | null;
-  to?: string | null;
-  started_on?: string | null;
-  ended_on?: string | null;
-  changed_at?: string;
-  created_at?: string;
-  [key: string]: unknown;
+  id: string;
+  resident_id: string;
+  name: string;
+  relation: Relation | null;
+  moved_in_on: string | null;
+  moved_out_on: string | null;
 }
 
 export interface Resident {
@@ -159,8 +154,7 @@ export interface ImportResult {
   sheet: string;
   header_row: number;
   columns: ImportColumn[];
-  /** The fields a column can be mapped to, when the server lists them. */
-  fields?: string[];
+  unmapped_columns: { index: number; header: string }[];
   summary: {
     units_create: number;
     units_update: number;
@@ -174,6 +168,19 @@ export interface ImportResult {
     row_number: number;
     action: ImportAction;
     unit_code: string | null;
-    errors: { field: string | null; message: string; code?: string }[];
+    errors: { field: string | null; message: string }[];
+    residents: { name: string; relation: Relation; action: 'create' | 'update' | 'unchanged' }[];
   }[];
+}
+
+export interface EstateUser {
+  id: string;
+  membership_id: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  role: Role;
+  resident_id: string | null;
+  status: 'active' | 'invited' | string;
+  last_login_at: string | null;
 }

@@ -20,8 +20,5 @@ export const updateUnit = (estateId: string, id: string, input: Partial<UnitInpu
   api.patch<Unit>(`${base(estateId)}/${id}`, input);
 export const deleteUnit = (estateId: string, id: string) => api.delete<unknown>(`${base(estateId)}/${id}`);
 
-/** The history route may answer with a bare array or a page; both mean the same list. */
-export async function getUnitHistory(estateId: string, id: string): Promise<UnitHistoryEntry[]> {
-  const body = await api.get<UnitHistoryEntry[] | { items: UnitHistoryEntry[] }>(`${base(estateId)}/${id}/history`);
-  return Array.isArray(body) ? body : body.items;
-}
+export const getUnitHistory = (estateId: string, id: string) =>
+  api.get<{ items: UnitHistoryEntry[] }>(`${base(estateId)}/${id}/history`);

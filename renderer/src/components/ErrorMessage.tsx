@@ -1,20 +1,25 @@
 import type { ApiError } from '../api/errors.ts';
 import { isApiError } from '../api/errors.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
+import { lookupError } from '../i18n/messages.ts';
 import { Icon } from './Icon.tsx';
 
 /** The text the UI shows for an error: keyed by the server's stable code, never the server's own wording. */
 export function useErrorText(): (error: unknown) => string {
-  const { t, tDynamic } = useI18n();
+  const { t, language } = useI18n();
   return (error) => {
     const code = isApiError(error) ? error.code : 'UNKNOWN';
-    return tDynamic(`errors.${code}`, t('errors.UNKNOWN'));
+    return lookupError(language, code) ?? t('errors.UNKNOWN');
   };
 }
 
-/** Validation failures name what was wrong only in the server's message; it is shown small, under our own text. */
+/**
+ * For bad input (4xx other than sign-in and rate limits) only the server's message says exactly what was wrong (which
+ * limit, which format); it is shown small, under our own text for the code.
+ */
 function detailOf(error: unknown): string | null {
-  return isApiError(error) && error.code === 'VALIDATION_FAILED' && error.message !== error.code ? error.message : null;
+  if (!isApiError(error) || error.message === error.code) return null;
+  return [400, 404, 409, 413, 422].includes(error.status) ? error.message : null;
 }
 
 export function ErrorBanner({ error, onRetry }: { error: unknown; onRetry?: () => void }) {

@@ -24,6 +24,22 @@ export function interpolate(template: string, vars?: Vars): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
 }
 
+/**
+ * Text for a server error code: `errors.<CODE>`, else `error_<CODE>` in any feature dictionary, so a feature (billing,
+ * gate) brings its own codes without editing the shared errors file.
+ */
+export function lookupError(language: Language, code: string): string | null {
+  const shared = lookup(language, `errors.${code}`);
+  if (shared) return shared;
+  for (const lang of [language, 'id'] as const) {
+    for (const dict of Object.values(catalogs[lang]) as Record<string, string>[]) {
+      const text = dict[`error_${code}`];
+      if (typeof text === 'string') return text;
+    }
+  }
+  return null;
+}
+
 /** Looks a dotted key up, falling back to Indonesian and then to null (callers decide what a miss shows). */
 export function lookup(language: Language, key: string): string | null {
   const dot = key.indexOf('.');

@@ -21,4 +21,12 @@ export default {
   INVITE_INVALID: 'This invite is not valid or was already used.',
   UNSUPPORTED_FILE: 'Unsupported file type. Use .xlsx or .csv.',
   PASSWORD_MISMATCH: 'The two passwords differ.',
+  ROLE_NOT_ALLOWED: 'You may not give this role.',
+  INVITE_USED: 'This invitation was already used.',
+  INVALID_MAPPING: 'The column mapping is not valid.',
+  EMPTY_FILE: 'The file is empty or holds no data table.',
+  UNREADABLE_FILE: 'The file cannot be read. Save it again as .xlsx or .csv.',
+  TOO_MANY_ROWS: 'The file has too many rows.',
+  UNSUPPORTED_ENCODING: 'The CSV text encoding is not supported. Save it as UTF-8.',
+  INVALID_UPLOAD: 'The upload is not valid.',
 } satisfies Translation<typeof source>;

@@ -42,7 +42,10 @@ export default {
   no_residents: 'No residents recorded for this unit yet.',
   no_history: 'No history yet.',
   add_resident: 'Add resident',
-  history_when: 'Date',
-  history_what: 'Change',
+  history_name: 'Name',
+  history_relation: 'Relation',
+  history_moved_in: 'Moved in',
+  history_moved_out: 'Moved out',
+  history_current: 'Still living here',
   updated_at: 'Last changed',
 } satisfies Translation<typeof source>;

@@ -21,4 +21,13 @@ export default {
   invite_link: 'Link',
   invite_whatsapp: 'Send via WhatsApp',
   another: 'Add another user',
+  resident: 'Resident record',
+  resident_hint: 'A resident account is always linked to a resident record (and its unit).',
+  resident_placeholder: 'Type a resident name…',
+  list_title: 'Users of this estate',
+  contact: 'Contact',
+  status: 'Status',
+  last_login: 'Last sign-in',
+  status_active: 'Active',
+  status_invited: 'Invited',
 } satisfies Translation<typeof source>;

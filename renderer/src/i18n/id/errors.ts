@@ -1,4 +1,7 @@
-/** Keyed by the server's stable error `code`; UNKNOWN covers codes this version does not know yet. */
+/**
+ * Keyed by the server's stable error `code`; UNKNOWN covers codes this version does not know yet. A feature's own
+ * codes may instead live in its dictionary as `error_<CODE>` (see lookupError in ../messages.ts).
+ */
 export default {
   UNKNOWN: 'Terjadi kesalahan. Coba lagi.',
   NETWORK_ERROR: 'Tidak dapat menghubungi server. Periksa jaringan.',
@@ -19,4 +22,12 @@ export default {
   INVITE_INVALID: 'Undangan tidak berlaku atau sudah dipakai.',
   UNSUPPORTED_FILE: 'Jenis berkas tidak didukung. Gunakan .xlsx atau .csv.',
   PASSWORD_MISMATCH: 'Kedua kata sandi tidak sama.',
+  ROLE_NOT_ALLOWED: 'Peran ini tidak boleh Anda berikan.',
+  INVITE_USED: 'Undangan ini sudah dipakai.',
+  INVALID_MAPPING: 'Pencocokan kolom tidak valid.',
+  EMPTY_FILE: 'Berkas kosong atau tidak berisi tabel data.',
+  UNREADABLE_FILE: 'Berkas tidak dapat dibaca. Simpan ulang sebagai .xlsx atau .csv.',
+  TOO_MANY_ROWS: 'Berkas berisi terlalu banyak baris.',
+  UNSUPPORTED_ENCODING: 'Pengodean teks berkas CSV tidak didukung. Simpan sebagai UTF-8.',
+  INVALID_UPLOAD: 'Unggahan tidak valid.',
 };

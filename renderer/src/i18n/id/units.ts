@@ -39,7 +39,10 @@ export default {
   no_residents: 'Belum ada warga tercatat di unit ini.',
   no_history: 'Belum ada riwayat.',
   add_resident: 'Tambah warga',
-  history_when: 'Tanggal',
-  history_what: 'Perubahan',
+  history_name: 'Nama',
+  history_relation: 'Hubungan',
+  history_moved_in: 'Masuk',
+  history_moved_out: 'Keluar',
+  history_current: 'Masih tinggal',
   updated_at: 'Terakhir diubah',
 };

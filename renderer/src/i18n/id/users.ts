@@ -18,4 +18,13 @@ export default {
   invite_link: 'Tautan',
   invite_whatsapp: 'Kirim lewat WhatsApp',
   another: 'Tambah pengguna lain',
+  resident: 'Data warga',
+  resident_hint: 'Akun warga selalu terhubung ke data warga (dan unitnya).',
+  resident_placeholder: 'Ketik nama warga…',
+  list_title: 'Pengguna perumahan ini',
+  contact: 'Kontak',
+  status: 'Status',
+  last_login: 'Terakhir masuk',
+  status_active: 'Aktif',
+  status_invited: 'Diundang',
 };

@@ -14,13 +14,13 @@ interface Props {
 export function ColumnMappingEditor({ columns, fields, onApply }: Props) {
   const { t, tDynamic } = useI18n();
   const [mapping, setMapping] = useState<Record<number, string>>(() =>
-    Object.fromEntries(columns.map((column) => [column.index, column.field ?? ''])),
+    Object.fromEntries(columns.map((column) => [column.index, column.field === 'ignore' ? '' : (column.field ?? '')])),
   );
   const apply = () => {
     const chosen: Mapping = {};
     for (const column of columns) {
-      const field = mapping[column.index];
-      if (field) chosen[String(column.index)] = field;
+      // Every column is sent: a column left unmapped must stay ignored rather than be guessed again.
+      chosen[String(column.index)] = mapping[column.index] || 'ignore';
     }
     onApply(chosen);
   };

@@ -88,6 +88,7 @@ export function PreviewRows({ rows }: { rows: ImportResult['rows'] }) {
             <th className="num">{t('imports.col_row')}</th>
             <th>{t('imports.col_unit')}</th>
             <th>{t('imports.col_action')}</th>
+            <th>{t('imports.col_residents')}</th>
           </tr>
         </thead>
         <tbody>
@@ -97,6 +98,9 @@ export function PreviewRows({ rows }: { rows: ImportResult['rows'] }) {
               <td>{row.unit_code ?? t('common.none')}</td>
               <td>
                 <Badge tone={ACTION_TONE[row.action] ?? 'grey'}>{tDynamic(`imports.action_${row.action}`, row.action)}</Badge>
+              </td>
+              <td className="table__muted">
+                {row.residents.map((person) => `${person.name} (${tDynamic(`residents.relation_${person.relation}`, person.relation)})`).join(', ')}
               </td>
             </tr>
           ))}

@@ -9,7 +9,7 @@ import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { Link } from '../../router/Link.tsx';
 import { useEstateId } from '../../session/SessionProvider.tsx';
 import { ColumnMappingEditor } from './ColumnMapping.tsx';
-import { DEFAULT_IMPORT_FIELDS } from './importFields.ts';
+import { IMPORT_FIELDS } from '../../../../server/imports/column-mapping.ts';
 import { PreviewRows, RowErrors, SummaryCards } from './ImportPreview.tsx';
 
 type Step =
@@ -155,7 +155,7 @@ interface PreviewProps {
 function Preview({ result, fileName, onMapping, onImport, onReset }: PreviewProps) {
   const { t } = useI18n();
   const [editMapping, setEditMapping] = useState(false);
-  const unrecognised = result.columns.some((column) => column.header && !column.field);
+  const unrecognised = result.unmapped_columns.length > 0;
   const toWrite = result.summary.units_create + result.summary.units_update;
   const anything = toWrite + result.summary.residents_create + result.summary.residents_update > 0;
   return (
@@ -185,7 +185,7 @@ function Preview({ result, fileName, onMapping, onImport, onReset }: PreviewProp
         <ColumnMappingEditor
           key={JSON.stringify(result.columns)}
           columns={result.columns}
-          fields={result.fields ?? DEFAULT_IMPORT_FIELDS}
+          fields={IMPORT_FIELDS.filter((field) => field !== 'ignore')}
           onApply={onMapping}
         />
       )}

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { createResident, getResident, updateResident } from '../../api/residents.ts';
-import { getUnit } from '../../api/units.ts';
+import { getUnit, listUnits } from '../../api/units.ts';
 import { ApiError } from '../../api/errors.ts';
 import { RELATIONS, type Relation, type Resident, type ResidentInput } from '../../api/types.ts';
 import { ErrorBanner } from '../../components/ErrorMessage.tsx';
@@ -15,7 +15,7 @@ import { Link } from '../../router/Link.tsx';
 import { navigate } from '../../router/navigation.ts';
 import { useEstateId } from '../../session/SessionProvider.tsx';
 import { relationKey } from './residentLabels.ts';
-import { UnitPicker } from './UnitPicker.tsx';
+import { SearchPicker } from '../../components/SearchPicker.tsx';
 
 const FIELDS = ['name', 'phone', 'email', 'unit_id', 'relation', 'moved_in_on', 'moved_out_on', 'directory_opt_in'] as const;
 
@@ -58,6 +58,8 @@ function toInput(values: Values, creating: boolean): ResidentInput {
     directory_opt_in: values.directory_opt_in,
   };
   if (creating) for (const key of Object.keys(input)) if (input[key] === null) delete input[key];
+  // A relation can be changed but not removed, so an edit without one leaves it as it is.
+  if (input.relation === null) delete input.relation;
   return input as unknown as ResidentInput;
 }
 
@@ -109,9 +111,11 @@ function ResidentForm({ resident, unit }: { resident?: Resident; unit?: { id: st
         </div>
         <div className="form__row">
           <Field label={t('residents.unit')} error={e.unit_id}>
-            <UnitPicker
-              estateId={estateId}
-              code={values.unit_code}
+            <SearchPicker
+              search={async (text, signal) =>
+                (await listUnits(estateId, { q: text, limit: 20 }, signal)).items.map((u) => ({ id: u.id, label: u.code }))
+              }
+              text={values.unit_code}
               placeholder={t('residents.unit_placeholder')}
               onChange={(code, unitId) => {
                 set('unit_code', code);

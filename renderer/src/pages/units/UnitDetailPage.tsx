@@ -1,6 +1,5 @@
 import { getUnit, getUnitHistory } from '../../api/units.ts';
 import { listResidents } from '../../api/residents.ts';
-import type { UnitHistoryEntry } from '../../api/types.ts';
 import { Badge } from '../../components/Badge.tsx';
 import { ErrorBanner } from '../../components/ErrorMessage.tsx';
 import { Icon } from '../../components/Icon.tsx';
@@ -16,16 +15,8 @@ import { useEstateId, useSession } from '../../session/SessionProvider.tsx';
 import { relationKey } from '../residents/residentLabels.ts';
 import { OCCUPANCY_TONE, occupancyKey, unitTypeKey } from './unitLabels.ts';
 
-/** When a history entry happened: the server's entries carry a day or an instant under one of these names. */
-function entryWhen(entry: UnitHistoryEntry, locale: string): string {
-  const day = entry.started_on ?? entry.from;
-  if (typeof day === 'string') return formatDay(day, locale);
-  const at = entry.changed_at ?? entry.created_at;
-  return typeof at === 'string' ? formatDateTime(at, locale) : '';
-}
-
 export default function UnitDetailPage({ params }: PageProps) {
-  const { t, tDynamic, locale } = useI18n();
+  const { t, locale } = useI18n();
   const estateId = useEstateId();
   const { can } = useSession();
   const id = params.id!;
@@ -110,28 +101,24 @@ export default function UnitDetailPage({ params }: PageProps) {
       <section className="card">
         <h2 className="card__title">{t('units.detail_history')}</h2>
         {history.error ? <ErrorBanner error={history.error} onRetry={history.reload} /> : null}
-        {history.data && history.data.length === 0 && <p className="muted">{t('units.no_history')}</p>}
-        {history.data && history.data.length > 0 && (
+        {history.data && history.data.items.length === 0 && <p className="muted">{t('units.no_history')}</p>}
+        {history.data && history.data.items.length > 0 && (
           <table className="table">
             <thead>
               <tr>
-                <th>{t('units.history_when')}</th>
-                <th>{t('units.history_what')}</th>
+                <th>{t('units.history_name')}</th>
+                <th>{t('units.history_relation')}</th>
+                <th>{t('units.history_moved_in')}</th>
+                <th>{t('units.history_moved_out')}</th>
               </tr>
             </thead>
             <tbody>
-              {history.data.map((entry, index) => (
-                <tr key={entry.id ?? index}>
-                  <td>{entryWhen(entry, locale)}</td>
-                  <td>
-                    {[
-                      entry.occupancy && t(occupancyKey(entry.occupancy)),
-                      entry.resident_name,
-                      entry.relation && tDynamic(`residents.relation_${entry.relation}`, entry.relation),
-                    ]
-                      .filter(Boolean)
-                      .join(' · ')}
-                  </td>
+              {history.data.items.map((entry) => (
+                <tr key={entry.id}>
+                  <td>{entry.name}</td>
+                  <td>{entry.relation ? t(relationKey(entry.relation)) : t('common.none')}</td>
+                  <td>{entry.moved_in_on ? formatDay(entry.moved_in_on, locale) : t('common.none')}</td>
+                  <td>{entry.moved_out_on ? formatDay(entry.moved_out_on, locale) : t('units.history_current')}</td>
                 </tr>
               ))}
             </tbody>

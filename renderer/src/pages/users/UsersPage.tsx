@@ -1,5 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { createUser } from '../../api/users.ts';
+import { listResidents } from '../../api/residents.ts';
+import { SearchPicker } from '../../components/SearchPicker.tsx';
+import { UsersTable } from './UsersTable.tsx';
 import type { Role, UserCreated } from '../../api/types.ts';
 import { ErrorBanner } from '../../components/ErrorMessage.tsx';
 import { Field } from '../../components/Field.tsx';
@@ -10,13 +13,13 @@ import type { MessageKey } from '../../i18n/messages.ts';
 import { useEstateId, useSession } from '../../session/SessionProvider.tsx';
 import { InviteCard } from './InviteCard.tsx';
 
-const FIELDS = ['name', 'email', 'phone', 'role', 'password'] as const;
+const FIELDS = ['name', 'email', 'phone', 'role', 'password', 'resident_id'] as const;
 
 /** Roles an estate grants; platform_admin belongs to the hosted instance, not to an estate's user list. */
 const ESTATE_ROLES: Role[] = ['estate_admin', 'treasurer', 'staff', 'guard', 'resident'];
 const roleKey = (role: Role): MessageKey => `auth.role_${role}`;
 
-const EMPTY = { name: '', email: '', phone: '', role: 'treasurer' as Role, password: '' };
+const EMPTY = { name: '', email: '', phone: '', role: 'treasurer' as Role, password: '', resident: '', resident_id: null as string | null };
 
 export default function UsersPage() {
   const { t } = useI18n();
@@ -26,6 +29,7 @@ export default function UsersPage() {
   const [values, setValues] = useState(EMPTY);
   const [mode, setMode] = useState<'invite' | 'password'>('invite');
   const [created, setCreated] = useState<UserCreated | null>(null);
+  const [listVersion, setListVersion] = useState(0);
   // Only admins may give out every role; a treasurer may invite residents (invites.write without users.write).
   const roles = can('users.write') ? ESTATE_ROLES : (['resident'] as Role[]);
 
@@ -48,8 +52,10 @@ export default function UsersPage() {
         phone: optional(values.phone),
         role: roles.includes(values.role) ? values.role : roles[0]!,
         password: mode === 'password' ? values.password : undefined,
+        resident_id: values.role === 'resident' ? (values.resident_id ?? undefined) : undefined,
       });
       setCreated(result);
+      setListVersion((n) => n + 1);
       setValues(EMPTY);
     });
   };
@@ -87,6 +93,29 @@ export default function UsersPage() {
               ))}
             </select>
           </Field>
+          {values.role === 'resident' && (
+            <Field label={t('users.resident')} hint={t('users.resident_hint')} error={e.resident_id} required>
+              <SearchPicker
+                search={async (text, signal) =>
+                  (await listResidents(estateId, { q: text, limit: 20 }, signal)).items.map((r) => ({
+                    id: r.id,
+                    label: r.unit_code ? `${r.name} (${r.unit_code})` : r.name,
+                  }))
+                }
+                text={values.resident}
+                placeholder={t('users.resident_placeholder')}
+                onChange={(text, id) => {
+                  setValues((current) => ({
+                    ...current,
+                    resident: text,
+                    resident_id: id,
+                    name: id && current.name === '' ? text.replace(/ \(.*\)$/, '') : current.name,
+                  }));
+                  form.clearField('resident_id');
+                }}
+              />
+            </Field>
+          )}
           <fieldset className="choice">
             <legend className="field__label">{t('users.mode')}</legend>
             <label className="checkbox">
@@ -118,6 +147,7 @@ export default function UsersPage() {
           {created?.invite && <InviteCard name={created.user.name} invite={created.invite} />}
         </div>
       </div>
+      {can('users.read') && <UsersTable estateId={estateId} version={listVersion} />}
     </>
   );
 }

@@ -1,0 +1,70 @@
+import { Badge } from '../components/Badge.tsx';
+import { ErrorBanner } from '../components/ErrorMessage.tsx';
+import { PageHeader } from '../components/PageHeader.tsx';
+import { Pagination } from '../components/Pagination.tsx';
+import { formatDay } from '../format/date.ts';
+import { formatRupiah } from '../format/rupiah.ts';
+import { useApiData } from '../hooks/useApiData.ts';
+import { useI18n } from '../i18n/I18nProvider.tsx';
+import { useSearchParams } from '../router/navigation.ts';
+import { useEstateId, useSession } from '../session/SessionProvider.tsx';
+import { api, estatePath, type Invoice, type Paged } from './api.ts';
+import { STATUS_TONE, statusKey } from './labels.ts';
+import './ledger.css';
+
+const PAGE = 50;
+const STATUSES = ['unpaid', 'partial', 'paid', 'void'] as const;
+
+export default function InvoicesPage() {
+  const { t, locale } = useI18n();
+  const estateId = useEstateId();
+  const { can } = useSession();
+  const [params, setParams] = useSearchParams();
+  const period = params.get('period') ?? '';
+  const status = params.get('status') ?? '';
+  const offset = Number(params.get('offset') ?? 0) || 0;
+  const query = { period, status, limit: PAGE, offset };
+  const { data, error, reload } = useApiData((signal) => api.get<Paged<Invoice>>(estatePath(estateId, '/invoices'), query, signal), JSON.stringify([estateId, query]));
+
+  const voidInvoice = async (inv: Invoice) => {
+    const reason = window.prompt(t('ledger.void_reason_prompt'));
+    if (!reason) return;
+    try { await api.post(estatePath(estateId, `/invoices/${inv.id}/void`), { reason }); reload(); }
+    catch (e) { window.alert(String((e as Error).message)); }
+  };
+
+  return (
+    <>
+      <PageHeader title={t('ledger.invoices_title')} />
+      <div className="toolbar">
+        <input className="input toolbar__block" type="month" aria-label={t('ledger.period')} value={period} onChange={(e) => setParams({ period: e.target.value, offset: undefined })} />
+        <select className="input toolbar__select" aria-label={t('ledger.col_status')} value={status} onChange={(e) => setParams({ status: e.target.value, offset: undefined })}>
+          <option value="">{t('ledger.all_statuses')}</option>
+          {STATUSES.map((s) => <option key={s} value={s}>{t(statusKey(s))}</option>)}
+        </select>
+        <span className="toolbar__count">{data ? t('common.total_count', { total: data.total }) : ''}</span>
+      </div>
+      {error ? <ErrorBanner error={error} onRetry={reload} /> : null}
+      <div className="table-wrap">
+        <table className="table" data-testid="invoices">
+          <thead><tr><th>{t('ledger.col_number')}</th><th>{t('ledger.col_unit')}</th><th>{t('ledger.col_period')}</th><th>{t('ledger.col_due')}</th><th className="num">{t('ledger.col_total')}</th><th className="num">{t('ledger.col_outstanding')}</th><th>{t('ledger.col_status')}</th><th /></tr></thead>
+          <tbody>
+            {data?.items.map((inv) => (
+              <tr key={inv.id}>
+                <td className="table__mono">{inv.number}</td>
+                <td>{inv.unit_code ?? ''}</td>
+                <td>{inv.period}</td>
+                <td>{formatDay(inv.due_date, locale)}</td>
+                <td className="num">{formatRupiah(inv.total)}</td>
+                <td className="num">{formatRupiah(inv.outstanding)}</td>
+                <td><Badge tone={STATUS_TONE[inv.status] ?? 'grey'}>{t(statusKey(inv.status))}</Badge></td>
+                <td>{can('invoices.void') && inv.status !== 'void' && inv.paid === 0 && <button type="button" className="btn btn--ghost btn--small" onClick={() => voidInvoice(inv)}>{t('ledger.void_invoice')}</button>}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {data && data.total > PAGE && <Pagination total={data.total} limit={PAGE} offset={offset} onOffset={(next) => setParams({ offset: next })} />}
+    </>
+  );
+}

@@ -1,0 +1,68 @@
+import { useState } from 'react';
+import { Badge } from '../components/Badge.tsx';
+import { ErrorBanner } from '../components/ErrorMessage.tsx';
+import { PageHeader } from '../components/PageHeader.tsx';
+import { formatDateTime } from '../format/date.ts';
+import { formatRupiah } from '../format/rupiah.ts';
+import { useApiData } from '../hooks/useApiData.ts';
+import { useI18n } from '../i18n/I18nProvider.tsx';
+import type { PageProps } from '../faces/types.ts';
+import { useEstateId, useSession } from '../session/SessionProvider.tsx';
+import { api, estatePath, fileUrl, newIdempotencyKey, postIdempotent, type Payment } from './api.ts';
+import { STATUS_TONE, methodKey, statusKey } from './labels.ts';
+import './ledger.css';
+
+export default function PaymentDetailPage({ params }: PageProps) {
+  const { t, locale } = useI18n();
+  const estateId = useEstateId();
+  const { can } = useSession();
+  const { data: p, error, reload } = useApiData((signal) => api.get<Payment>(estatePath(estateId, `/payments/${params.id}`), undefined, signal), `${estateId}:${params.id}`);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<unknown>(null);
+
+  const print = async () => {
+    setActionError(null); setNotice(null);
+    try { await api.post(estatePath(estateId, `/payments/${params.id}/print`)); setNotice(t('ledger.printed')); }
+    catch (e) { setActionError(e); }
+  };
+  const reverse = async () => {
+    const reason = window.prompt(t('ledger.reverse_reason_prompt'));
+    if (!reason) return;
+    setActionError(null);
+    try { await postIdempotent(estatePath(estateId, `/payments/${params.id}/reverse`), { reason }, newIdempotencyKey()); reload(); }
+    catch (e) { setActionError(e); }
+  };
+
+  return (
+    <>
+      <PageHeader title={p ? t('ledger.payment_title', { number: p.payment_number }) : t('ledger.payments_title')} />
+      {error ? <ErrorBanner error={error} onRetry={reload} /> : null}
+      {p && (
+        <section className="card" data-testid="payment-detail">
+          <dl className="facts">
+            <dt>{t('ledger.unit')}</dt><dd>{p.unit_code}</dd>
+            <dt>{t('ledger.col_amount')}</dt><dd data-testid="payment-amount">{formatRupiah(p.amount)}</dd>
+            <dt>{t('ledger.method')}</dt><dd>{t(methodKey(p.method))}</dd>
+            <dt>{t('ledger.paid_at')}</dt><dd>{formatDateTime(p.paid_at, locale)}</dd>
+            {p.reference && (<><dt>{t('ledger.reference')}</dt><dd>{p.reference}</dd></>)}
+            <dt>{t('ledger.col_status')}</dt><dd><Badge tone={STATUS_TONE[p.status]}>{t(statusKey(p.status))}</Badge>{p.reversal && <> {t('ledger.reversed_because', { reason: p.reversal.reason })}</>}</dd>
+          </dl>
+          <h2 className="card__title">{t('ledger.allocations')}</h2>
+          <table className="table table--compact">
+            <tbody>
+              {p.allocations.map((a) => <tr key={a.invoice_id}><td className="table__mono">{a.number}</td><td>{a.period}</td><td className="num">{formatRupiah(a.amount)}</td></tr>)}
+              {p.credit > 0 && <tr><td colSpan={2}>{t('ledger.to_credit')}</td><td className="num">{formatRupiah(p.credit)}</td></tr>}
+            </tbody>
+          </table>
+          <div className="ledger-actions">
+            <a className="btn btn--primary" href={fileUrl(estatePath(estateId, `/payments/${p.id}/receipt.pdf`), {})} download={`kwitansi-${p.payment_number}.pdf`} data-testid="receipt-download">{t('ledger.receipt_pdf')}</a>
+            {can('receipts.print') && <button type="button" className="btn btn--secondary" onClick={print}>{t('ledger.print_receipt')}</button>}
+            {can('payments.reverse') && p.status === 'recorded' && <button type="button" className="btn btn--ghost" onClick={reverse}>{t('ledger.reverse')}</button>}
+          </div>
+          {notice && <div className="banner banner--success" role="status">{notice}</div>}
+          {actionError ? <ErrorBanner error={actionError} /> : null}
+        </section>
+      )}
+    </>
+  );
+}

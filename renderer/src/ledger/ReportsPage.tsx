@@ -1,0 +1,73 @@
+import { ErrorBanner } from '../components/ErrorMessage.tsx';
+import { PageHeader } from '../components/PageHeader.tsx';
+import { formatRupiah } from '../format/rupiah.ts';
+import { useApiData } from '../hooks/useApiData.ts';
+import { useI18n } from '../i18n/I18nProvider.tsx';
+import { useSearchParams } from '../router/navigation.ts';
+import { useEstateId } from '../session/SessionProvider.tsx';
+import { api, estatePath, type CollectionMonth, type MonthlyReport, type MonthlySection } from './api.ts';
+import { ExportButtons } from './ExportButtons.tsx';
+import { currentPeriod, formatPercent } from './labels.ts';
+import './ledger.css';
+
+function Section({ title, s }: { title: string; s: MonthlySection }) {
+  const { t } = useI18n();
+  return (
+    <section className="card">
+      <h3 className="card__title">{title}</h3>
+      <table className="table table--compact">
+        <tbody>
+          <tr><th>{t('ledger.opening')}</th><td className="num">{formatRupiah(s.opening)}</td></tr>
+          {s.receipts.map((c) => <tr key={`r-${c.category}`}><td>+ {c.label}</td><td className="num">{formatRupiah(c.amount)}</td></tr>)}
+          <tr><th>{t('ledger.receipts')}</th><td className="num">{formatRupiah(s.total_receipts)}</td></tr>
+          {s.spending.map((c) => <tr key={`s-${c.category}`}><td>− {c.label}</td><td className="num">{formatRupiah(c.amount)}</td></tr>)}
+          <tr><th>{t('ledger.spending')}</th><td className="num">{formatRupiah(s.total_spending)}</td></tr>
+          <tr><th>{t('ledger.closing')}</th><td className="num"><strong>{formatRupiah(s.closing)}</strong></td></tr>
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+export default function ReportsPage() {
+  const { t } = useI18n();
+  const estateId = useEstateId();
+  const [params, setParams] = useSearchParams();
+  const period = params.get('period') ?? currentPeriod();
+  const year = Number(period.slice(0, 4));
+  const monthlyPath = estatePath(estateId, '/reports/monthly');
+  const collectionPath = estatePath(estateId, '/reports/collection');
+  const monthly = useApiData((signal) => api.get<MonthlyReport>(monthlyPath, { period }, signal), `${estateId}:${period}`);
+  const collection = useApiData((signal) => api.get<{ months: CollectionMonth[] }>(collectionPath, { year }, signal), `${estateId}:${year}`);
+  return (
+    <>
+      <PageHeader title={t('ledger.reports_title')} />
+      <h2>{t('ledger.monthly_report')}</h2>
+      <div className="ledger-actions">
+        <input className="input input--small" type="month" aria-label={t('ledger.period')} value={period} onChange={(e) => e.target.value && setParams({ period: e.target.value })} />
+        <ExportButtons path={monthlyPath} query={{ period }} />
+      </div>
+      {monthly.error ? <ErrorBanner error={monthly.error} onRetry={monthly.reload} /> : null}
+      {monthly.data && (
+        <div className="ledger-grid" data-testid="monthly-report">
+          <Section title={t('ledger.all_accounts')} s={monthly.data.total} />
+          {monthly.data.accounts.map((a) => <Section key={a.account_id} title={a.name} s={a} />)}
+        </div>
+      )}
+      <h2>{t('ledger.collection_report')} {year}</h2>
+      <div className="ledger-actions"><ExportButtons path={collectionPath} query={{ year }} /></div>
+      {collection.data && (
+        <div className="table-wrap">
+          <table className="table table--compact">
+            <thead><tr><th>{t('ledger.col_period')}</th><th className="num">{t('ledger.billed')}</th><th className="num">{t('ledger.collected')}</th><th className="num">{t('ledger.col_outstanding')}</th><th className="num">{t('ledger.rate')}</th></tr></thead>
+            <tbody>
+              {collection.data.months.map((m) => (
+                <tr key={m.period}><td>{m.period}</td><td className="num">{formatRupiah(m.billed)}</td><td className="num">{formatRupiah(m.collected)}</td><td className="num">{formatRupiah(m.outstanding)}</td><td className="num">{formatPercent(m.rate)}</td></tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,30 @@
+import type { BadgeTone } from '../components/Badge.tsx';
+import type { MessageKey } from '../i18n/messages.ts';
+
+/** Keys and badge tones for the ledger's status and method codes. */
+export const STATUS_TONE: Record<string, BadgeTone> = {
+  unpaid: 'red', partial: 'amber', paid: 'green', void: 'grey', recorded: 'green', reversed: 'grey',
+  pending: 'amber', verified: 'green', rejected: 'red',
+};
+
+export const statusKey = (status: string) => `ledger.status_${status}` as MessageKey;
+export const methodKey = (method: string) => `ledger.method_${method}` as MessageKey;
+export const METHODS = ['cash', 'bank_transfer', 'qris', 'ewallet', 'other'] as const;
+
+const MONTHS_SHORT = ['Jan', 'Feb', 'Mar', 'Apr', 'Mei', 'Jun', 'Jul', 'Agu', 'Sep', 'Okt', 'Nov', 'Des'];
+export function monthShort(period: string): string {
+  return MONTHS_SHORT[Number(period.slice(5, 7)) - 1] ?? period;
+}
+
+export function currentPeriod(now = new Date()): string {
+  const local = new Date(now.getTime() + 7 * 3600_000); // estates default to Asia/Jakarta
+  return local.toISOString().slice(0, 7);
+}
+
+export function todayLocal(now = new Date()): string {
+  return new Date(now.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
+}
+
+export function formatPercent(rate: number | null): string {
+  return rate === null ? '–' : new Intl.NumberFormat('id-ID', { style: 'percent', maximumFractionDigits: 1 }).format(rate);
+}

@@ -1,0 +1,103 @@
+import { useState, type FormEvent } from 'react';
+import { uploadWithProgress } from '../../api/client.ts';
+import { Badge } from '../../components/Badge.tsx';
+import { ErrorBanner } from '../../components/ErrorMessage.tsx';
+import { Field } from '../../components/Field.tsx';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { formatDateTime, formatDay } from '../../format/date.ts';
+import { formatRupiah } from '../../format/rupiah.ts';
+import { useApiData } from '../../hooks/useApiData.ts';
+import { useApiForm } from '../../hooks/useApiForm.ts';
+import { useI18n } from '../../i18n/I18nProvider.tsx';
+import { useEstateId } from '../../session/SessionProvider.tsx';
+import { api, estatePath, type Invoice, type Paged, type Payment } from '../api.ts';
+import { STATUS_TONE, methodKey, statusKey, todayLocal } from '../labels.ts';
+import '../ledger.css';
+
+interface Proof { id: string; amount: number; status: string; paid_at: string; review_reason: string | null }
+
+const FIELDS = ['amount', 'paid_at', 'reference', 'file'] as const;
+
+/** The resident's own unit: what is owed, credit, invoices, payments and transfer proofs, and sending a new proof. */
+export default function MyBillsPage() {
+  const { t, locale } = useI18n();
+  const estateId = useEstateId();
+  const [version, setVersion] = useState(0);
+  const key = `${estateId}:${version}`;
+  const balance = useApiData((s) => api.get<{ outstanding: number; credit: number }>(estatePath(estateId, '/portal/balance'), undefined, s), key);
+  const invoices = useApiData((s) => api.get<Paged<Invoice>>(estatePath(estateId, '/portal/invoices'), { limit: 24 }, s), key);
+  const payments = useApiData((s) => api.get<Paged<Payment>>(estatePath(estateId, '/portal/payments'), { limit: 24 }, s), key);
+  const proofs = useApiData((s) => api.get<Paged<Proof>>(estatePath(estateId, '/portal/transfer-proofs'), { limit: 24 }, s), key);
+  const [amount, setAmount] = useState('');
+  const [paidAt, setPaidAt] = useState(todayLocal());
+  const [reference, setReference] = useState('');
+  const [file, setFile] = useState<File | null>(null);
+  const [sent, setSent] = useState(false);
+  const form = useApiForm(FIELDS);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void form.submit(async () => {
+      const data = new FormData();
+      data.append('amount', amount.replace(/\./g, ''));
+      data.append('method', 'bank_transfer');
+      data.append('paid_at', new Date(`${paidAt}T12:00:00+07:00`).toISOString());
+      if (reference) data.append('reference', reference);
+      if (file) data.append('file', file);
+      await uploadWithProgress(estatePath(estateId, '/portal/transfer-proofs'), data);
+      setSent(true);
+      setAmount(''); setReference(''); setFile(null);
+      setVersion((v) => v + 1);
+    });
+  };
+
+  const error = balance.error ?? invoices.error;
+  return (
+    <>
+      <PageHeader title={t('ledger.my_bills_title')} />
+      {error ? <ErrorBanner error={error} /> : null}
+      {balance.data && (
+        <div className="stats">
+          <div className={`stat${balance.data.outstanding > 0 ? ' stat--bad' : ''}`} data-testid="my-outstanding"><div className="stat__label">{t('ledger.my_outstanding')}</div><div className="stat__value">{formatRupiah(balance.data.outstanding)}</div></div>
+          <div className="stat"><div className="stat__label">{t('ledger.my_credit')}</div><div className="stat__value">{formatRupiah(balance.data.credit)}</div></div>
+        </div>
+      )}
+      <h2>{t('ledger.my_invoices')}</h2>
+      <table className="table table--compact" data-testid="my-invoices">
+        <tbody>
+          {invoices.data?.items.map((inv) => (
+            <tr key={inv.id}><td>{inv.period}</td><td>{formatDay(inv.due_date, locale)}</td><td className="num">{formatRupiah(inv.outstanding > 0 ? inv.outstanding : inv.total)}</td><td><Badge tone={STATUS_TONE[inv.status] ?? 'grey'}>{t(statusKey(inv.status))}</Badge></td></tr>
+          ))}
+        </tbody>
+      </table>
+      {invoices.data?.items.length === 0 && <p>{t('ledger.none_yet')}</p>}
+      <h2>{t('ledger.my_payments')}</h2>
+      <table className="table table--compact">
+        <tbody>
+          {payments.data?.items.map((p) => (
+            <tr key={p.id}><td className="table__mono">{p.payment_number}</td><td>{formatDateTime(p.paid_at, locale)}</td><td>{t(methodKey(p.method))}</td><td className="num">{formatRupiah(p.amount)}</td><td><Badge tone={STATUS_TONE[p.status]}>{t(statusKey(p.status))}</Badge></td></tr>
+          ))}
+        </tbody>
+      </table>
+      {payments.data?.items.length === 0 && <p>{t('ledger.none_yet')}</p>}
+      <h2>{t('ledger.my_proofs')}</h2>
+      <table className="table table--compact">
+        <tbody>
+          {proofs.data?.items.map((p) => (
+            <tr key={p.id}><td>{formatDateTime(p.paid_at, locale)}</td><td className="num">{formatRupiah(Number(p.amount))}</td><td><Badge tone={STATUS_TONE[p.status] ?? 'grey'}>{t(statusKey(p.status))}</Badge> {p.review_reason ?? ''}</td></tr>
+          ))}
+        </tbody>
+      </table>
+      <form className="card form" onSubmit={submit} data-testid="proof-form">
+        <h2 className="card__title">{t('ledger.send_proof')}</h2>
+        <Field label={t('ledger.amount')} required error={form.fieldErrors.amount}><input className="input" name="amount" inputMode="numeric" value={amount} onChange={(e) => setAmount(e.target.value)} /></Field>
+        <Field label={t('ledger.paid_at')} required error={form.fieldErrors.paid_at}><input className="input" name="paid_at" type="date" value={paidAt} onChange={(e) => setPaidAt(e.target.value)} /></Field>
+        <Field label={t('ledger.reference')} error={form.fieldErrors.reference}><input className="input" name="reference" value={reference} onChange={(e) => setReference(e.target.value)} /></Field>
+        <Field label={t('ledger.proof_file')} required error={form.fieldErrors.file}><input className="input" name="file" type="file" accept="image/*,application/pdf" onChange={(e) => setFile(e.target.files?.[0] ?? null)} /></Field>
+        {form.formError ? <ErrorBanner error={form.formError} /> : null}
+        {sent && <div className="banner banner--success" role="status">{t('ledger.proof_sent')}</div>}
+        <button type="submit" className="btn btn--primary btn--block" disabled={form.submitting || !file}>{t('ledger.send_proof')}</button>
+      </form>
+    </>
+  );
+}
