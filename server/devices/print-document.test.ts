@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeEscPos, startEscPosListener, type EscPosListener } from '../../tests/support/escpos-listener.ts';
@@ -54,6 +55,26 @@ describe('printDocument', () => {
     const lines = decodeEscPos(fs.readFileSync(file)).lines;
     expect(lines).toContain('Slip tamu 001');
     expect(lines).toContain('Slip tamu 002');
+  });
+
+  it('finishes a job on a printer that keeps the connection open', async () => {
+    const chunks: Buffer[] = [];
+    const sockets: net.Socket[] = [];
+    const holder = net.createServer((s) => {
+      sockets.push(s);
+      s.on('data', (c) => chunks.push(c));
+    });
+    await new Promise<void>((r) => holder.listen(0, '127.0.0.1', () => r()));
+    try {
+      const port = (holder.address() as net.AddressInfo).port;
+      const config = printerConfigSchema.parse({ connection: 'network', host: '127.0.0.1', port, timeout_ms: 500 });
+      const { bytes } = await printDocument(config, { blocks: [{ kind: 'text', text: 'Slip tamu 003' }] });
+      expect(Buffer.concat(chunks).length).toBe(bytes);
+      expect(decodeEscPos(Buffer.concat(chunks)).lines).toContain('Slip tamu 003');
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => holder.close(r));
+    }
   });
 
   it('reports an unreachable printer as PRINTER_UNAVAILABLE', async () => {

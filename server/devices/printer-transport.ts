@@ -28,23 +28,24 @@ function sendOverTcp(host: string, port: number, bytes: Buffer, timeoutMs: numbe
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host, port });
     let settled = false;
+    let flushed = false;
+    const done = () => {
+      if (settled) return;
+      settled = true;
+      socket.destroy();
+      resolve();
+    };
     const fail = (err: Error) => {
       if (settled) return;
       settled = true;
       socket.destroy();
       reject(new PrinterUnavailableError(`${host}:${port} (${err.message})`));
     };
-    socket.setTimeout(timeoutMs, () => fail(new Error('timeout')));
+    // Some printers keep the connection open after a job; once every byte is written, silence is success.
+    socket.setTimeout(timeoutMs, () => (flushed ? done() : fail(new Error('timeout'))));
     socket.once('error', fail);
-    socket.once('connect', () => {
-      socket.end(bytes);
-    });
-    socket.once('close', (hadError) => {
-      if (settled) return;
-      if (hadError) return fail(new Error('connection closed with error'));
-      settled = true;
-      resolve();
-    });
+    socket.once('connect', () => socket.end(bytes, () => (flushed = true)));
+    socket.once('close', (hadError) => (hadError ? fail(new Error('connection closed with error')) : done()));
   });
 }
 
