@@ -79,6 +79,10 @@ export function cleanName(text: string): string | null {
   return value;
 }
 
+// One collator for every comparison: building one per localeCompare call dominates a 20,000-row import.
+const NAME_COLLATOR = new Intl.Collator('id', { sensitivity: 'base' });
+
+/** The same person's name, ignoring case and accents ("Rene" and "René"). */
 export function sameName(a: string, b: string): boolean {
-  return a.localeCompare(b, 'id', { sensitivity: 'base' }) === 0;
+  return NAME_COLLATOR.compare(a, b) === 0;
 }
