@@ -50,7 +50,7 @@ export default function PaymentDetailPage({ params }: PageProps) {
           <h2 className="card__title">{t('ledger.allocations')}</h2>
           <table className="table table--compact">
             <tbody>
-              {p.allocations.map((a) => <tr key={a.invoice_id}><td className="table__mono">{a.number}</td><td>{a.period}</td><td className="num">{formatRupiah(a.amount)}</td></tr>)}
+              {p.allocations.map((a) => <tr key={a.invoice_id}><td className="table__mono">{a.invoice_number}</td><td>{a.period}</td><td className="num">{formatRupiah(a.amount)}</td></tr>)}
               {p.credit > 0 && <tr><td colSpan={2}>{t('ledger.to_credit')}</td><td className="num">{formatRupiah(p.credit)}</td></tr>}
             </tbody>
           </table>

@@ -89,7 +89,7 @@ export default function RecordPaymentPage() {
           <h2 className="card__title">{t('ledger.allocations')}</h2>
           <table className="table table--compact">
             <tbody>
-              {recorded.allocations.map((a) => <tr key={a.invoice_id}><td className="table__mono">{a.number}</td><td>{a.period}</td><td className="num">{formatRupiah(a.amount)}</td></tr>)}
+              {recorded.allocations.map((a) => <tr key={a.invoice_id}><td className="table__mono">{a.invoice_number}</td><td>{a.period}</td><td className="num">{formatRupiah(a.amount)}</td></tr>)}
               {recorded.credit > 0 && <tr><td colSpan={2}>{t('ledger.to_credit')}</td><td className="num">{formatRupiah(recorded.credit)}</td></tr>}
             </tbody>
           </table>

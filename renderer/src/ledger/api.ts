@@ -30,7 +30,7 @@ export interface Payment {
   reference: string | null;
   status: 'recorded' | 'reversed';
   reversal: { reason: string; reversed_at: string } | null;
-  allocations: Array<{ invoice_id: string; number: string; period: string; amount: number }>;
+  allocations: Array<{ invoice_id: string; invoice_number: string; period: string; amount: number }>;
   credit: number;
 }
 
