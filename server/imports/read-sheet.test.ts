@@ -111,6 +111,15 @@ describe('readSheets: csv', () => {
     expect(sheet.rows[1].cells).toEqual(['A-1', 'Siti']);
   });
 
+  it('follows an Excel `sep=` line and does not count it as a row', async () => {
+    // Unquoted semicolons outnumber the commas here, so only the declaration gets the separator right.
+    const [sheet] = await readSheets(Buffer.from('sep=,\nAlamat,Catatan\nA-1,ada; titik; koma; di; sini\n'), 'warga.csv');
+    expect(sheet.rows).toEqual([
+      { number: 1, cells: ['Alamat', 'Catatan'] },
+      { number: 2, cells: ['A-1', 'ada; titik; koma; di; sini'] },
+    ]);
+  });
+
   it('guesses the separator from the first lines', () => {
     expect(guessDelimiter('a;b;c\n1;2,5;3')).toBe(';');
     expect(guessDelimiter('a,b,c\n1,"2;5",3')).toBe(',');

@@ -115,14 +115,17 @@ export function cellValueText(value: ExcelJS.CellValue | undefined): string {
 }
 
 function readDelimitedText(buffer: Buffer): SheetRow[] {
-  const text = decodeText(buffer);
+  let text = decodeText(buffer).replace(/^\uFEFF/, '');
+  // Excel's `sep=;` first line names the separator and is not shown as a row when Excel opens the file.
+  const declared = text.match(/^sep=(.)\r?\n/i);
+  if (declared) text = text.slice(declared[0].length);
   if (/[\u0000-\u0008\u000e-\u001f]/.test(text.slice(0, 4096))) {
     throw new ImportFileError('UNSUPPORTED_FILE', 'Berkas bukan buku kerja .xlsx maupun teks CSV.');
   }
   let records: string[][];
   try {
     records = parseCsv(text, {
-      delimiter: guessDelimiter(text),
+      delimiter: declared?.[1] ?? guessDelimiter(text),
       relax_column_count: true,
       relax_quotes: true,
       skip_empty_lines: false,
