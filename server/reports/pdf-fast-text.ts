@@ -29,8 +29,14 @@ function num(n: number): string {
   return (Math.round(n * 100) / 100).toString();
 }
 
+// Report cells repeat a lot ("lunas", "150.000", block codes), and AFM width lookups with kerning pairs are the
+// bulk of the cost, so widths (per 1 pt) and encodings are remembered per font, up to a bound.
+const CACHE_LIMIT = 50_000;
+
 export class FastText {
   private readonly fonts: Record<'regular' | 'bold', StandardFont>;
+  private readonly widths = { regular: new Map<string, number>(), bold: new Map<string, number>() };
+  private readonly encodings = { regular: new Map<string, string>(), bold: new Map<string, string>() };
 
   constructor(private readonly doc: PDFKit.PDFDocument, regular: string, bold: string) {
     const d = doc as Doc;
@@ -41,7 +47,23 @@ export class FastText {
   }
 
   width(text: string, weight: 'regular' | 'bold', size: number): number {
-    return this.fonts[weight].widthOfString(text, size);
+    const cache = this.widths[weight];
+    let perPoint = cache.get(text);
+    if (perPoint === undefined) {
+      perPoint = this.fonts[weight].widthOfString(text, 1);
+      if (cache.size < CACHE_LIMIT) cache.set(text, perPoint);
+    }
+    return perPoint * size;
+  }
+
+  private hex(text: string, weight: 'regular' | 'bold'): string {
+    const cache = this.encodings[weight];
+    let hex = cache.get(text);
+    if (hex === undefined) {
+      hex = this.fonts[weight].encode(text)[0].map((h) => (h.length < 2 ? `0${h}` : h)).join('');
+      if (cache.size < CACHE_LIMIT) cache.set(text, hex);
+    }
+    return hex;
   }
 
   /** Shortens `text` with an ellipsis until it fits `width`. */
@@ -63,9 +85,8 @@ export class FastText {
     for (const c of cells) {
       if (!c.text) continue;
       const text = this.fit(c.text, weight, size, c.width - 2 * pad);
-      const x = c.align === 'left' ? c.x + pad : c.x + c.width - pad - font.widthOfString(text, size);
-      const hex = font.encode(text)[0].map((h) => (h.length < 2 ? `0${h}` : h)).join('');
-      ops.push(`1 0 0 1 ${num(x)} ${num(baseline)} Tm <${hex}> Tj`);
+      const x = c.align === 'left' ? c.x + pad : c.x + c.width - pad - this.width(text, weight, size);
+      ops.push(`1 0 0 1 ${num(x)} ${num(baseline)} Tm <${this.hex(text, weight)}> Tj`);
     }
     ops.push('ET Q');
     doc.addContent(ops.join('\n'));
