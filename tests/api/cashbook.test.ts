@@ -145,6 +145,10 @@ describe('cash book', () => {
     const periods = await admin.get(`${cb()}/periods`);
     expect(periods.body.items).toEqual([expect.objectContaining({ period: '2026-10', status: 'open', reason: 'Nota listrik terlambat' })]);
 
+    const audit = await server.db.knex('audit_log').where({ estate_id: estateId, action: 'cashbook.reopen' });
+    expect(audit).toHaveLength(1);
+    expect(audit[0].actor_user_id).toBeTruthy();
+    expect(JSON.parse(audit[0].after)).toMatchObject({ period: '2026-10', action: 'reopen', reason: 'Nota listrik terlambat' });
     expect((await admin.post(`${cb()}/reopen`, { period: '2026-10', reason: 'x' })).body.error.code).toBe('MONTH_NOT_CLOSED');
     expect((await admin.post(`${cb()}/close`, { period: '2999-01' })).body.error.code).toBe('PERIOD_IN_FUTURE');
     expect((await admin.post(`${cb()}/close`, { period: '2026-13' })).status).toBe(400);
