@@ -145,6 +145,37 @@ export function KioskScanScreen({ device, shift, estateName, onEndShift }: { dev
         <div className="kiosk-gate__left">
           <VerdictPanel shown={shown} />
           {camera && <CameraScanner onCode={onCameraCode} />}
+          <nav className="kiosk-gate__tabs" role="tablist">
+            {tabs.map(([id, label, count]) => (
+              <button key={id} type="button" role="tab" aria-selected={tab === id} className={`kiosk-gate__tab${tab === id ? ' is-selected' : ''}`} onClick={() => setTab(id)}>
+                {t(label)}{count !== null ? ` (${count})` : ''}
+              </button>
+            ))}
+          </nav>
+          <section className="kiosk-gate__panel" data-testid={`panel-${tab}`}>
+            {tab === 'expected' && (expected.length === 0 ? <p className="kiosk-gate__empty">{t('gate.expected_empty')}</p> : (
+              <ul className="kiosk-gate__list">
+                {expected.map((p) => (
+                  <li key={p.id} className="kiosk-gate__row">
+                    <strong>{p.name}</strong><span>{t('gate.unit', { unit: p.unit_code })}</span>
+                    <span>{p.purpose ?? ''}</span><span>{time(p.valid_from)}–{time(p.valid_until)}</span>
+                  </li>
+                ))}
+              </ul>
+            ))}
+            {tab === 'inside' && (inside.length === 0 ? <p className="kiosk-gate__empty">{t('gate.inside_empty')}</p> : (
+              <ul className="kiosk-gate__list">
+                {inside.map((v) => (
+                  <li key={v.id} className={`kiosk-gate__row${v.overstay ? ' is-overstay' : ''}`}>
+                    <strong>{v.name}</strong><span>{t('gate.unit', { unit: v.unit_code })}</span>
+                    <span>{t('gate.since', { time: time(v.entered_at) })}{v.overstay ? ` · ${t('gate.overstay')}` : ''}</span>
+                    <button type="button" className="kiosk-gate__row-action" onClick={() => void checkout(v.id)}>{t('gate.checkout')}</button>
+                  </li>
+                ))}
+              </ul>
+            ))}
+            {tab === 'walk_in' && <WalkInForm device={device} onSaved={(text) => { show({ kind: 'notice', text }); refreshLists(); }} />}
+          </section>
         </div>
         <div className="kiosk-gate__right">
           <Keypad value={code} onChange={setCode} maxLength={8} testId="code-pad"
@@ -154,37 +185,6 @@ export function KioskScanScreen({ device, shift, estateName, onEndShift }: { dev
           </button>
         </div>
       </div>
-      <nav className="kiosk-gate__tabs" role="tablist">
-        {tabs.map(([id, label, count]) => (
-          <button key={id} type="button" role="tab" aria-selected={tab === id} className={`kiosk-gate__tab${tab === id ? ' is-selected' : ''}`} onClick={() => setTab(id)}>
-            {t(label)}{count !== null ? ` (${count})` : ''}
-          </button>
-        ))}
-      </nav>
-      <section className="kiosk-gate__panel" data-testid={`panel-${tab}`}>
-        {tab === 'expected' && (expected.length === 0 ? <p className="kiosk-gate__empty">{t('gate.expected_empty')}</p> : (
-          <ul className="kiosk-gate__list">
-            {expected.map((p) => (
-              <li key={p.id} className="kiosk-gate__row">
-                <strong>{p.name}</strong><span>{t('gate.unit', { unit: p.unit_code })}</span>
-                <span>{p.purpose ?? ''}</span><span>{time(p.valid_from)}–{time(p.valid_until)}</span>
-              </li>
-            ))}
-          </ul>
-        ))}
-        {tab === 'inside' && (inside.length === 0 ? <p className="kiosk-gate__empty">{t('gate.inside_empty')}</p> : (
-          <ul className="kiosk-gate__list">
-            {inside.map((v) => (
-              <li key={v.id} className={`kiosk-gate__row${v.overstay ? ' is-overstay' : ''}`}>
-                <strong>{v.name}</strong><span>{t('gate.unit', { unit: v.unit_code })}</span>
-                <span>{t('gate.since', { time: time(v.entered_at) })}{v.overstay ? ` · ${t('gate.overstay')}` : ''}</span>
-                <button type="button" className="kiosk-gate__row-action" onClick={() => void checkout(v.id)}>{t('gate.checkout')}</button>
-              </li>
-            ))}
-          </ul>
-        ))}
-        {tab === 'walk_in' && <WalkInForm device={device} onSaved={(text) => { show({ kind: 'notice', text }); refreshLists(); }} />}
-      </section>
     </div>
   );
 }

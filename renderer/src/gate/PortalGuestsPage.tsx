@@ -53,7 +53,7 @@ function PassCard({ pass, onRevoke }: { pass: PassItem; onRevoke?: () => void })
   const { t, tDynamic, locale } = useI18n();
   return (
     <li className={`pass-card pass-card--${pass.status}`} data-testid="pass-card" data-pass-id={pass.id}>
-      <img className="pass-card__qr" src={pass.qr_image_url} alt={`QR ${pass.name}`} width={180} height={180} data-testid="pass-qr" />
+      <img className="pass-card__qr" src={pass.qr_image_url} alt={`QR ${pass.name}`} width={128} height={128} data-testid="pass-qr" />
       <div className="pass-card__body">
         <strong className="pass-card__name">{pass.name}{pass.plate ? ` · ${pass.plate}` : ''}</strong>
         <span className="pass-card__code" data-testid="pass-code">{t('gate.portal_code', { code: pass.code })}</span>

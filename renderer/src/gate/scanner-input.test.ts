@@ -26,7 +26,7 @@ describe('ScannerInput', () => {
     const input = new ScannerInput();
     expect(input.key('a', 0)).toEqual([]);
     expect(input.flush(10)).toEqual([]);
-    expect(input.flush(100)).toEqual([{ type: 'typed', text: 'a' }]);
+    expect(input.flush(150)).toEqual([{ type: 'typed', text: 'a' }]);
   });
 
   it('ignores the same code within the repeat window and accepts it after', () => {
@@ -42,6 +42,20 @@ describe('ScannerInput', () => {
     expect(typeKeys(input, burst('~12345678'), 0, 3)).toEqual([{ type: 'scan', code: '12345678' }]);
     const events = typeKeys(input, burst('87654321'), 5000, 3);
     expect(events).toEqual([{ type: 'typed', text: '87654321' }, { type: 'enter' }]);
+  });
+
+  it('tolerates a hiccup inside a scanner burst', () => {
+    const input = new ScannerInput();
+    const keys = burst('KL1.abcdefghijklmnop');
+    const events = keys.flatMap((key, i) => input.key(key, i * 3 + (i >= 10 ? 80 : 0)));
+    expect(events).toEqual([{ type: 'scan', code: 'KL1.abcdefghijklmnop' }]);
+  });
+
+  it('never takes a fast typist for a scanner', () => {
+    const input = new ScannerInput();
+    const events = typeKeys(input, burst('12345678'), 0, 60);
+    expect(events.some((e) => e.type === 'scan')).toBe(false);
+    expect(events.map((e) => (e.type === 'typed' ? e.text : e.type)).join('')).toBe('12345678enter');
   });
 
   it('does not count a short fast burst (key rollover) as a scan', () => {

@@ -1,12 +1,15 @@
 /**
  * Tells a USB QR scanner from a person at the keyboard. Most scanners are HID keyboards: they "type" the code in a
- * burst (a few ms between keys) and press Enter. People type at 100 ms+ per key. The kiosk routes every printable
+ * burst (a few ms between keys, with the odd USB or scheduler hiccup) and press Enter. Even a fast typist averages
+ * well over 60 ms per key. So a burst is judged by its average gap, and only a long pause ends one. The kiosk routes every printable
  * keystroke through here first, so a scan is never typed into whatever field has focus: characters come back out as
  * `typed` only once they are known not to be part of a burst.
  */
 export interface ScannerOptions {
-  /** Longest gap between two keys of one burst. */
+  /** A pause this long ends a burst (what came before was typed by a person). */
   maxGapMs: number;
+  /** A burst is a scan only when its keys came this fast on average. */
+  maxAverageGapMs: number;
   /** Shortest code accepted as a scan (numeric pass codes are 6). */
   minLength: number;
   /** When the scanner is configured to send a prefix, only bursts starting with it count as scans. */
@@ -16,7 +19,8 @@ export interface ScannerOptions {
 }
 
 export const DEFAULT_SCANNER_OPTIONS: ScannerOptions = {
-  maxGapMs: 40,
+  maxGapMs: 100,
+  maxAverageGapMs: 30,
   minLength: 6,
   prefix: '',
   repeatWindowMs: 2000,
@@ -31,6 +35,7 @@ export type ScannerEvent =
 export class ScannerInput {
   private buffer = '';
   private lastKeyAt = -Infinity;
+  private firstKeyAt = 0;
   private burst = true;
   private readonly lastSeen = new Map<string, number>();
   private readonly options: ScannerOptions;
@@ -56,7 +61,10 @@ export class ScannerInput {
       return events;
     }
     if (key.length !== 1) return events;
-    if (!this.buffer) this.burst = true;
+    if (!this.buffer) {
+      this.burst = true;
+      this.firstKeyAt = atMs;
+    }
     this.buffer += key;
     this.lastKeyAt = atMs;
     return events;
@@ -70,7 +78,8 @@ export class ScannerInput {
 
   private finishBurst(atMs: number): ScannerEvent[] {
     const text = this.buffer;
-    const wasBurst = this.burst && text.length >= this.options.minLength;
+    const averageGap = (atMs - this.firstKeyAt) / Math.max(1, text.length);
+    const wasBurst = this.burst && text.length >= this.options.minLength && averageGap <= this.options.maxAverageGapMs;
     this.buffer = '';
     if (!wasBurst || (this.options.prefix && !text.startsWith(this.options.prefix))) {
       return text ? [{ type: 'typed', text }, { type: 'enter' }] : [{ type: 'enter' }];
