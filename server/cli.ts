@@ -8,6 +8,7 @@ import { backupDatabase, restoreDatabase } from './db/backup.ts';
 import { createAdmin } from './system/create-admin.ts';
 import { seedDemo } from './system/seed-demo.ts';
 import { startServer } from './start.ts';
+import { printCashbookVerification } from './cashbook/verify-report.ts';
 
 const USAGE = `klustera — housing estate management
 
@@ -18,6 +19,7 @@ Usage:
   klustera seed-demo [--data-dir DIR] [--database-url …]
   klustera backup <file> [--data-dir DIR]
   klustera restore <file> [--data-dir DIR]
+  klustera verify-cashbook [--data-dir DIR] [--database-url …]   exit 1 when a cash-book hash chain is broken
 
 Data folder: --data-dir, else KLUSTERA_DATA_DIR, else ${defaultDataDir()}
 Database: --database-url, else DATABASE_URL, else the SQLite file in the data folder.`;
@@ -111,6 +113,14 @@ export async function main(argv: string[]): Promise<number> {
         const out = await restoreDatabase(dataDir, path.resolve(file));
         console.log(`Restored from ${file}. The previous database was kept at ${out.previous}.`);
         return 0;
+      }
+      case 'verify-cashbook': {
+        const db = openDatabase({ dataDir, databaseUrl });
+        try {
+          return await printCashbookVerification(db.knex);
+        } finally {
+          await db.close();
+        }
       }
       default:
         console.error(`Unknown command "${command}".\n\n${USAGE}`);

@@ -217,7 +217,7 @@ describe('cash book', () => {
     expect(broken.body.checked).toBe(target.seq - 1);
 
     // The same check from the command line, against the data folder, for cron jobs and backup scripts.
-    const cli = spawnSync(process.execPath, ['--import', 'tsx', 'server/cashbook/verify-cli.ts', '--data-dir', server.dataDir], { encoding: 'utf8' });
+    const cli = spawnSync(process.execPath, ['bin/klustera.mjs', 'verify-cashbook', '--data-dir', server.dataDir], { encoding: 'utf8' });
     expect(cli.status).toBe(1);
     expect(cli.stdout).toContain(`BROKEN  Perumahan Griya Asri (${estateId}): entry #${target.seq} ${target.id}`);
     expect(cli.stdout).toMatch(/OK +Perumahan Lain/);
