@@ -5,12 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotFoundError } from '../../server/http/errors.ts';
 import { migrateToLatest } from '../../server/db/migrate.ts';
 import type { ScopedStore } from '../../server/db/scoped-store.ts';
+import { unitSortKey } from '../../server/units/unit-code.ts';
 import { BACKENDS, type OpenedBackend } from './backends.ts';
 import { countRows, createEstate, storeFor, UUID_V7 } from './fixtures.ts';
 
 let codeCounter = 0;
 function unitRow(code = `T-${++codeCounter}`) {
-  return { code, block: 'T', type: 'rumah', occupancy: 'occupied' };
+  return { code, sort_key: unitSortKey(code), block: 'T', type: 'rumah', occupancy: 'occupied' };
 }
 
 describe.each(BACKENDS)('ScopedStore on $name', (backend) => {
