@@ -67,9 +67,12 @@ describe('office foundation in Chromium', () => {
     await page.getByLabel('Ulangi kata sandi').fill(ADMIN.password);
     await page.getByRole('button', { name: 'Siapkan Klustera' }).click();
 
-    // Lands signed in, in the office shell, on the (empty) units list.
-    await waitForPath(page, '/units');
+    // Lands signed in, in the office shell (on the dashboard); the units list is one click away and empty.
+    await waitForPath(page, '/');
     await waitForText(page.getByTestId('estate-name'), 'Perumahan Griya Asri');
+    await screenshot(page, 'desktop-02-home');
+    await page.locator('.sidebar').getByRole('link', { name: 'Unit rumah' }).click();
+    await waitForPath(page, '/units');
     await waitForText(page.getByRole('heading', { level: 1 }), 'Unit rumah');
     await waitForText(page.getByTestId('units-total'), '0 data');
     await screenshot(page, 'desktop-02-units-empty');
@@ -172,11 +175,11 @@ describe('office foundation in Chromium', () => {
     const { context, page } = await newPage(browser, DESKTOP);
     await page.goto(`${server.url}/login`);
     await signIn(page, ADMIN.email, ADMIN.password);
-    await waitForPath(page, '/units');
+    await waitForPath(page, '/');
 
     // A resident record first: accounts for residents are linked to one.
     await page.goto(`${server.url}/residents/new`);
-    await page.getByLabel('Nama lengkap').fill('Pak Hendra Wijaya');
+    await page.getByLabel('Nama lengkap').fill('Pak Yohanes Tanujaya');
     await page.getByLabel(/^Nomor HP/).fill('0812-9999-0000');
     // The unit box resolves B-7 to its id through the server's search.
     const unitSearched = page.waitForResponse((response) => response.url().includes('/units?q=B-7'));
@@ -188,9 +191,9 @@ describe('office foundation in Chromium', () => {
     await unitSearched;
     await page.getByRole('button', { name: 'Simpan' }).click();
     await waitForText(page.getByRole('heading', { level: 1 }), 'B-7');
-    await waitForText(page.locator('.people'), 'Pak Hendra Wijaya');
+    await waitForText(page.locator('.people'), 'Pak Yohanes Tanujaya');
 
-    await page.goto(`${server.url}/residents?q=Hendra`);
+    await page.goto(`${server.url}/residents?q=Tanujaya`);
     await waitForText(page.getByTestId('residents-total'), /^1 data$/);
     await waitForText(page.locator('tbody'), '+6281299990000');
     await screenshot(page, 'desktop-13-residents');
@@ -198,10 +201,10 @@ describe('office foundation in Chromium', () => {
     // Invite him as a resident: code, link and a WhatsApp share link.
     await page.goto(`${server.url}/users`);
     await page.getByLabel('Peran').selectOption('resident');
-    await page.getByLabel('Data warga').fill('Pak Hendra');
+    await page.getByLabel('Data warga').fill('Tanujaya');
     await page.locator('datalist option').first().waitFor({ state: 'attached' });
     const suggestion = await page.locator('datalist option').first().getAttribute('value');
-    expect(suggestion).toBe('Pak Hendra Wijaya (B-7)');
+    expect(suggestion).toBe('Pak Yohanes Tanujaya (B-7)');
     await page.getByLabel('Data warga').fill(suggestion!);
     await page.getByLabel(/^Nomor HP/).fill('081299990000');
     await page.getByRole('button', { name: 'Tambah pengguna' }).click();
@@ -219,14 +222,14 @@ describe('office foundation in Chromium', () => {
     await phone.page.goto(`${server.url}/portal/invite/${code}`);
     await waitForText(phone.page.getByRole('heading', { level: 1 }), 'Undangan ke Perumahan Griya Asri');
     await screenshot(phone.page, 'portal-01-invite');
-    await phone.page.getByLabel('Kata sandi', { exact: true }).fill('sandi-hendra-1');
-    await phone.page.getByLabel('Ulangi kata sandi').fill('sandi-hendra-2');
+    await phone.page.getByLabel('Kata sandi', { exact: true }).fill('sandi-yohanes-1');
+    await phone.page.getByLabel('Ulangi kata sandi').fill('sandi-yohanes-2');
     await phone.page.getByRole('button', { name: 'Buat kata sandi & masuk' }).click();
     await waitForText(phone.page.locator('.field__error'), 'Kedua kata sandi tidak sama.');
-    await phone.page.getByLabel('Ulangi kata sandi').fill('sandi-hendra-1');
+    await phone.page.getByLabel('Ulangi kata sandi').fill('sandi-yohanes-1');
     await phone.page.getByRole('button', { name: 'Buat kata sandi & masuk' }).click();
     await waitForPath(phone.page, '/portal');
-    await waitForText(phone.page.getByRole('heading', { level: 1 }), 'Halo, Pak Hendra Wijaya');
+    await waitForText(phone.page.getByRole('heading', { level: 1 }), 'Halo, Pak Yohanes Tanujaya');
     await screenshot(phone.page, 'portal-02-home');
 
     // Sign out and back in with the phone number on the portal's own sign-in.
@@ -235,9 +238,9 @@ describe('office foundation in Chromium', () => {
     await waitForPath(phone.page, '/portal/login');
     await waitForText(phone.page.getByRole('heading', { level: 1 }), 'Masuk Portal Warga');
     await screenshot(phone.page, 'portal-03-login');
-    await signIn(phone.page, '081299990000', 'sandi-hendra-1');
+    await signIn(phone.page, '081299990000', 'sandi-yohanes-1');
     await waitForPath(phone.page, '/portal');
-    await waitForText(phone.page.getByRole('heading', { level: 1 }), 'Halo, Pak Hendra Wijaya');
+    await waitForText(phone.page.getByRole('heading', { level: 1 }), 'Halo, Pak Yohanes Tanujaya');
     expect(pageErrors(phone.page)).toEqual([]);
     await phone.context.close();
   }, 120_000);
@@ -277,21 +280,6 @@ describe('office foundation in Chromium', () => {
     await waitForText(page.getByTestId('summary-residents_create').locator('.stat__value'), /^2$/);
     expect(await page.getByTestId('summary-units_create').locator('.stat__value').textContent()).toBe('2');
     await waitForText(page.getByTestId('import-rows'), 'Budi Santoso');
-    expect(pageErrors(page)).toEqual([]);
-    await context.close();
-  }, 120_000);
-
-  it('shows the kiosk placeholder full screen after a guard-post sign-in', async () => {
-    await ensureEstate();
-    const { context, page } = await newPage(browser, DESKTOP);
-    await page.goto(`${server.url}/kiosk`);
-    await waitForPath(page, '/kiosk/login');
-    await waitForText(page.getByRole('heading', { level: 1 }), 'Masuk Pos Satpam');
-    await signIn(page, ADMIN.email, ADMIN.password);
-    await waitForPath(page, '/kiosk');
-    await waitForText(page.getByRole('heading', { level: 1 }), 'Pos Satpam');
-    await waitForText(page.getByTestId('estate-name'), 'Perumahan Griya Asri');
-    await screenshot(page, 'kiosk-01-home');
     expect(pageErrors(page)).toEqual([]);
     await context.close();
   }, 120_000);

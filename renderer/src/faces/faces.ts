@@ -10,7 +10,8 @@ export const desktopFace: Face = {
   name: 'desktop',
   base: '',
   routes: desktopRoutes,
-  home: desktopHome,
+  // A page at '/' (the dashboard) is home; without one, the fallback in the route table is.
+  home: desktopRoutes.some((route) => route.path === '/') ? '/' : desktopHome,
   login: '/login',
   Shell: DesktopShell,
 };
