@@ -1,5 +1,5 @@
 import type { ScopedStore } from '../db/scoped-store.ts';
-import { createResident, updateResident } from '../residents/service.ts';
+import { createResident, linkResidentToUnit, updateResident } from '../residents/service.ts';
 import { residentCreateBody } from '../residents/schemas.ts';
 import { createUnit, updateUnit } from '../units/service.ts';
 import { unitCreateBody } from '../units/schemas.ts';
@@ -98,12 +98,8 @@ async function applyOperations(tx: ScopedStore, operations: ImportOperation[]): 
         await updateResident(tx, operation.residentId, operation.patch);
         break;
       case 'link_resident':
-        // A second unit for someone already known (an owner of two houses): a new link, not a move, which is why
-        // this does not go through updateResident (that closes the current link).
-        await tx.insert('unit_occupancies', {
-          unit_id: resolve(operation.unitRef), resident_id: resolve(operation.residentRef), relation: operation.relation,
-          moved_in_on: null, moved_out_on: null,
-        });
+        // A second unit for someone already known (an owner of two houses): a new link, not a move.
+        await linkResidentToUnit(tx, resolve(operation.residentRef), resolve(operation.unitRef), operation.relation, null);
         break;
       case 'change_relation':
         await tx.update('unit_occupancies', operation.occupancyId, { relation: operation.relation });

@@ -45,6 +45,11 @@ async function latestOccupancy(store: ScopedStore, residentId: string): Promise<
     .first('unit_occupancies.*', 'units.code as unit_code');
 }
 
+/** Links a resident to a(nother) unit without closing their current link: an owner of two houses. */
+export async function linkResidentToUnit(store: ScopedStore, residentId: string, unitId: string, relation: string, movedInOn: string | null) {
+  await openOccupancy(store, residentId, unitId, relation, movedInOn);
+}
+
 async function openOccupancy(store: ScopedStore, residentId: string, unitId: string, relation: string, movedInOn: string | null) {
   await store.get('units', unitId, 'Unit');
   await store.insert('unit_occupancies', {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseUnitAddress, unitAddressFromParts } from './unit-code.ts';
+import { parseUnitAddress, unitAddressFromParts } from './unit-address.ts';
 
 describe('parseUnitAddress', () => {
   it.each([
