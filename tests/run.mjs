@@ -24,7 +24,8 @@ function run(command, commandArgs) {
 }
 
 function requireChromium() {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean);
+  // An explicit CHROMIUM_PATH is the only candidate: silently testing another browser would hide a setup mistake.
+  const candidates = process.env.CHROMIUM_PATH ? [process.env.CHROMIUM_PATH] : ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
   const found = candidates.find((candidate) => existsSync(candidate));
   if (!found) {
     note(`Chromium not found (looked at ${candidates.join(', ')}). The browser tests need it.`);
