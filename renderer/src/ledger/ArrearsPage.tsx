@@ -22,7 +22,7 @@ export default function ArrearsPage() {
     <>
       <PageHeader title={t('ledger.arrears_title')} subtitle={t('ledger.arrears_subtitle')} />
       <div className="ledger-actions">
-        <input className="input input--small" type="number" aria-label={t('ledger.year')} value={year} min={2000} max={2100} onChange={(e) => setParams({ year: e.target.value })} />
+        <input className="input input--small" style={{ maxWidth: 120 }} type="number" aria-label={t('ledger.year')} value={year} min={2000} max={2100} onChange={(e) => setParams({ year: e.target.value })} />
         <ExportButtons path={path} query={{ year }} />
         {data && <span data-testid="arrears-summary">{t('ledger.arrears_summary', { units: data.totals.units_in_arrears, amount: formatRupiah(data.totals.total_outstanding) })}</span>}
       </div>

@@ -44,7 +44,7 @@ export default function ReportsPage() {
       <PageHeader title={t('ledger.reports_title')} />
       <h2>{t('ledger.monthly_report')}</h2>
       <div className="ledger-actions">
-        <input className="input input--small" type="month" aria-label={t('ledger.period')} value={period} onChange={(e) => e.target.value && setParams({ period: e.target.value })} />
+        <input className="input input--small" style={{ maxWidth: 180 }} type="month" aria-label={t('ledger.period')} value={period} onChange={(e) => e.target.value && setParams({ period: e.target.value })} />
         <ExportButtons path={monthlyPath} query={{ period }} />
       </div>
       {monthly.error ? <ErrorBanner error={monthly.error} onRetry={monthly.reload} /> : null}
