@@ -22,6 +22,7 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 async function openLoop(total: number, send: (i: number) => Promise<number>): Promise<{ latencies: number[]; failures: number }> {
   const latencies: number[] = [];
   let failures = 0;
+  const statuses: Record<string, number> = {};
   const started = performance.now();
   const pending: Promise<void>[] = [];
   for (let i = 0; i < total; i++) {
@@ -33,15 +34,20 @@ async function openLoop(total: number, send: (i: number) => Promise<number>): Pr
       send(i).then(
         (status) => {
           if (status >= 200 && status < 300) latencies.push(performance.now() - t0);
-          else failures++;
+          else {
+            failures++;
+            statuses[status] = (statuses[status] ?? 0) + 1;
+          }
         },
-        () => {
+        (err: Error) => {
           failures++;
+          statuses[err.name] = (statuses[err.name] ?? 0) + 1;
         },
       ),
     );
   }
   await Promise.all(pending);
+  if (failures) process.stdout.write(`failures by status: ${JSON.stringify(statuses)}\n`);
   return { latencies, failures };
 }
 
