@@ -19,7 +19,9 @@ export function useErrorText(): (error: unknown) => string {
  */
 function detailOf(error: unknown): string | null {
   if (!isApiError(error) || error.message === error.code) return null;
-  return [400, 404, 409, 413, 422].includes(error.status) ? error.message : null;
+  if (![400, 404, 409, 413, 422].includes(error.status)) return null;
+  // The field is already shown by where the message sits; the server's `field: ` prefix would repeat it.
+  return error.field && error.message.startsWith(`${error.field}: `) ? error.message.slice(error.field.length + 2) : error.message;
 }
 
 export function ErrorBanner({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
