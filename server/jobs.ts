@@ -1,4 +1,5 @@
 import type { AppContext } from './http/app-context.ts';
+import { billingScheduleJob } from './billing/schedule.ts';
 import { residentPassRenewalJob } from './passes/renewal-job.ts';
 
 /**
@@ -11,7 +12,7 @@ export interface BackgroundJob {
   tick(app: AppContext, now: Date): Promise<void>;
 }
 
-export const backgroundJobs: BackgroundJob[] = [residentPassRenewalJob];
+export const backgroundJobs: BackgroundJob[] = [billingScheduleJob, residentPassRenewalJob];
 
 export function startBackgroundJobs(app: AppContext): () => void {
   const timers = backgroundJobs.map((job) => {

@@ -3,19 +3,16 @@ import { defineRoutes } from '../http/route.ts';
 import { estateParams, idParams } from '../http/schemas.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
 import { newId } from '../db/ids.ts';
-import { backgroundJobs } from '../jobs.ts';
 import { activeRunOf, runProgress } from './billing-progress.ts';
 import { previewBillingRun, runBilling } from './billing-run.ts';
 import { createFeeType, deleteFeeType, getFeeType, listFeeTypes, updateFeeType } from './fee-service.ts';
 import { createCharge, creditNote, getInvoice, listBillingRuns, listInvoices, serializeRun, voidInvoice } from './invoice-service.ts';
 import type { Period } from './period.ts';
-import { billingScheduleJob } from './schedule.ts';
 import {
   billingRunBody, billingRunQuery, chargeBody, creditNoteBody, feeTypeCreateBody, feeTypePatchBody, invoiceListQuery, reasonBody,
 } from './schemas.ts';
 
 // The server's timer list lives in jobs.ts; billing contributes its monthly scheduler when its routes are loaded.
-if (!backgroundJobs.includes(billingScheduleJob)) backgroundJobs.push(billingScheduleJob);
 
 const runIdParams = z.object({ estate_id: estateParams.shape.estate_id, id: z.string().max(64) });
 

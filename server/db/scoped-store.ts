@@ -3,6 +3,7 @@ import { NotFoundError } from '../http/errors.ts';
 import type { Role } from '../auth/permissions.ts';
 import { nowIso } from './clock.ts';
 import { newId } from './ids.ts';
+import { insertValues } from './bulk-insert.ts';
 import type { SyncContext } from './sync-context.ts';
 
 export interface Actor {
@@ -163,7 +164,7 @@ export class ScopedStore {
       site_id: this.sync.siteId,
       created_at: at,
     }));
-    for (let i = 0; i < rows.length; i += 500) await this.knex('outbox').insert(rows.slice(i, i + 500));
+    await insertValues(this.knex, 'outbox', rows);
   }
 
   /** Next value of a per-estate counter (invoice and payment numbers); call inside the transaction that uses it. */

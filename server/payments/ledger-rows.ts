@@ -1,6 +1,6 @@
-import type { Knex } from 'knex';
 import { nowIso } from '../db/clock.ts';
 import { newId } from '../db/ids.ts';
+import { insertValues } from '../db/bulk-insert.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
 
 /**
@@ -10,32 +10,11 @@ import type { ScopedStore } from '../db/scoped-store.ts';
  */
 type Row = Record<string, unknown>;
 
-// SQLite allows 32,766 bound variables per statement (PostgreSQL 65,535); stay well under both.
-const MAX_BINDINGS = 30_000;
-
-/**
- * A multi-row `insert … values (…), (…)`. knex compiles multi-row inserts for SQLite as `select … union all
- * select …`, which costs noticeably more to build and parse at billing-run sizes; VALUES lists work on both
- * SQLite and PostgreSQL.
- */
-async function insertValues(tx: ScopedStore, table: string, rows: Row[]): Promise<void> {
-  const columns = Object.keys(rows[0]);
-  const perRow = `(${columns.map(() => '?').join(', ')})`;
-  const head = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values `;
-  const batch = Math.max(1, Math.floor(MAX_BINDINGS / columns.length));
-  for (let i = 0; i < rows.length; i += batch) {
-    const slice = rows.slice(i, i + batch);
-    const bindings: Knex.Value[] = [];
-    for (const row of slice) for (const c of columns) bindings.push(row[c] === undefined ? null : (row[c] as Knex.Value));
-    await tx.knex.raw(head + slice.map(() => perRow).join(', '), bindings);
-  }
-}
-
 export async function appendRows(tx: ScopedStore, table: string, rows: Row[]): Promise<Row[]> {
   if (!rows.length) return [];
   const at = nowIso();
   const full = rows.map((r) => ({ id: newId(), created_at: at, ...r, estate_id: tx.estateId }));
-  await insertValues(tx, table, full);
+  await insertValues(tx.knex, table, full);
   await tx.outboxMany(table, full.map((r) => r.id as string), 'insert');
   return full;
 }

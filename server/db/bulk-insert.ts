@@ -1,0 +1,25 @@
+import type { Knex } from 'knex';
+
+type Row = Record<string, unknown>;
+
+// SQLite allows 32,766 bound variables per statement (PostgreSQL 65,535); stay well under both.
+const MAX_BINDINGS = 30_000;
+
+/**
+ * A multi-row `insert … values (…), (…)`. knex compiles multi-row inserts for SQLite as `select … union all
+ * select …`, which costs noticeably more to build and parse at billing-run sizes; VALUES lists work on both
+ * SQLite and PostgreSQL. Every row must have the same columns as the first.
+ */
+export async function insertValues(knex: Knex | Knex.Transaction, table: string, rows: Row[]): Promise<void> {
+  if (!rows.length) return;
+  const columns = Object.keys(rows[0]);
+  const perRow = `(${columns.map(() => '?').join(', ')})`;
+  const head = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values `;
+  const batch = Math.max(1, Math.floor(MAX_BINDINGS / columns.length));
+  for (let i = 0; i < rows.length; i += batch) {
+    const slice = rows.slice(i, i + batch);
+    const bindings: Knex.Value[] = [];
+    for (const row of slice) for (const c of columns) bindings.push(row[c] === undefined ? null : (row[c] as Knex.Value));
+    await knex.raw(head + slice.map(() => perRow).join(', '), bindings);
+  }
+}
