@@ -17,6 +17,6 @@ export default defineConfig({
   },
   server: {
     // `npm run serve` (or any running Klustera) answers the API while vite serves the renderer with hot reload.
-    proxy: { '/api': process.env.KLUSTERA_API_URL ?? 'http://127.0.0.1:4700' },
+    proxy: { '/api': process.env.KLUSTERA_API_URL ?? 'http://127.0.0.1:4780' },
   },
 });

@@ -22,18 +22,20 @@ export function launchChromium(): Promise<Browser> {
 export const DESKTOP = { width: 1366, height: 768 };
 export const PHONE = { width: 390, height: 844 };
 
+const errorsByPage = new WeakMap<Page, string[]>();
+
 export async function newPage(browser: Browser, viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport, locale: 'id-ID', timezoneId: 'Asia/Jakarta' });
   const page = await context.newPage();
   // A page error is a bug in the renderer; collect it so the test can fail on it.
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  (page as Page & { pageErrors?: string[] }).pageErrors = errors;
+  errorsByPage.set(page, errors);
   return { context, page };
 }
 
 export function pageErrors(page: Page): string[] {
-  return (page as Page & { pageErrors?: string[] }).pageErrors ?? [];
+  return errorsByPage.get(page) ?? [];
 }
 
 /** Screenshots land in KLUSTERA_SCREENSHOTS (default /tmp/klustera-screenshots) for people to look at. */
