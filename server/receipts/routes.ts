@@ -4,6 +4,7 @@ import { printDocument } from '../devices/print-document.ts';
 import { NotFoundError } from '../http/errors.ts';
 import { defineRoutes, type RequestContext } from '../http/route.ts';
 import { idParams } from '../http/schemas.ts';
+import { residentUnits } from '../payments/portal-units.ts';
 import { receiptSettings, requirePrinter } from '../settings/printer-settings.ts';
 import { renderReceiptPdf } from './receipt-pdf.ts';
 import { ensureReceipt, loadReceiptData, recordPrint } from './receipt-store.ts';
@@ -43,6 +44,25 @@ export const receiptRoutes = defineRoutes([
       res.setHeader('Content-Type', 'application/pdf');
       res.setHeader('Content-Disposition', `inline; filename="kwitansi-${data.receipt_number}.pdf"`);
       res.setHeader('X-Print-Number', String(printNumber));
+      res.status(200).end(pdf);
+    },
+  },
+  {
+    method: 'get', path: '/estates/:estate_id/portal/payments/:id/receipt.pdf', permission: 'portal.self', tags, params: idParams,
+    query: pdfQuery, raw: true, produces: ['application/pdf'],
+    summary: "A resident's own receipt as PDF, always marked as a copy (the original is what the treasurer hands over)",
+    handler: async (ctx) => {
+      const { store, params, query, app, res } = ctx;
+      const { unitIds } = await residentUnits(ctx);
+      const payment = await store!.query('payments').where('payments.id', params.id).first('unit_id');
+      if (!payment || !unitIds.includes(payment.unit_id)) throw new NotFoundError('Pembayaran');
+      const receipt = await ensureReceipt(store!, params.id);
+      const data = await loadReceiptData(store!, receipt, app.publicUrl);
+      const settings = await receiptSettings(store!);
+      const prints = await store!.query('receipt_prints').where('receipt_prints.receipt_id', receipt.id).count({ n: '*' }).first();
+      const pdf = await renderReceiptPdf(data, { print_number: Math.max(2, Number(prints?.n ?? 0) + 1) }, { paper: query.paper ?? settings.paper, signer_title: settings.signer_title, footer: settings.footer });
+      res.setHeader('Content-Type', 'application/pdf');
+      res.setHeader('Content-Disposition', `inline; filename="kwitansi-${data.receipt_number}.pdf"`);
       res.status(200).end(pdf);
     },
   },

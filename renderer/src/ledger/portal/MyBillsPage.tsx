@@ -10,7 +10,7 @@ import { useApiData } from '../../hooks/useApiData.ts';
 import { useApiForm } from '../../hooks/useApiForm.ts';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { useEstateId } from '../../session/SessionProvider.tsx';
-import { api, estatePath, type Invoice, type Paged, type Payment } from '../api.ts';
+import { api, estatePath, fileUrl, type Invoice, type Paged, type Payment } from '../api.ts';
 import { STATUS_TONE, methodKey, statusKey, todayLocal } from '../labels.ts';
 import '../ledger.css';
 
@@ -75,7 +75,7 @@ export default function MyBillsPage() {
       <table className="table table--compact">
         <tbody>
           {payments.data?.items.map((p) => (
-            <tr key={p.id}><td className="table__mono">{p.payment_number}</td><td>{formatDateTime(p.paid_at, locale)}</td><td>{t(methodKey(p.method))}</td><td className="num">{formatRupiah(p.amount)}</td><td><Badge tone={STATUS_TONE[p.status]}>{t(statusKey(p.status))}</Badge></td></tr>
+            <tr key={p.id}><td className="table__mono">{p.payment_number}</td><td>{formatDateTime(p.paid_at, locale)}</td><td>{t(methodKey(p.method))}</td><td className="num">{formatRupiah(p.amount)}</td><td><Badge tone={STATUS_TONE[p.status]}>{t(statusKey(p.status))}</Badge></td><td><a className="btn btn--secondary btn--small" href={fileUrl(estatePath(estateId, `/portal/payments/${p.id}/receipt.pdf`), {})} download={`kwitansi-${p.payment_number}.pdf`} data-testid="my-receipt">{t('ledger.receipt_pdf')}</a></td></tr>
           ))}
         </tbody>
       </table>
