@@ -209,3 +209,57 @@ describe('guard post in Chromium', () => {
     await Promise.all([kiosk.context.close(), portal.context.close(), office.context.close()]);
   });
 });
+
+describe('guard post setup in the office, in Chromium', () => {
+  it('adds a gate and a guard, pairs a kiosk with the shown code, and pre-registers a guest for a unit', async () => {
+    const office = await newPage(browser, DESKTOP);
+    const page = office.page;
+    await page.goto(`${server.url}/login`);
+    await signIn(page, ADMIN.email, ADMIN.password);
+    await page.waitForURL((url) => url.pathname !== '/login');
+    await page.goto(`${server.url}/gate/setup`);
+    await page.getByLabel('Nama gerbang').fill('Gerbang Timur');
+    await page.getByRole('button', { name: 'Tambah' }).first().click();
+    await waitForText(page.locator('.gate-setup__list').first(), 'Gerbang Timur');
+    await page.getByLabel('Nama petugas').fill('Pak Slamet');
+    await page.getByLabel('PIN (4–8 angka)').fill('8642');
+    await page.getByRole('button', { name: 'Tambah' }).nth(1).click();
+    await waitForText(page.locator('.gate-setup__list').nth(1), 'Pak Slamet');
+    await page.getByLabel('Nama perangkat').fill('Tablet gerbang timur');
+    await page.getByRole('button', { name: 'Buat kode pemasangan' }).click();
+    const code = (await page.locator('.gate-setup__code').textContent())!.trim();
+    expect(code).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+    await screenshot(page, 'office-gate-setup');
+
+    const tablet = await newPage(browser, DESKTOP);
+    await tablet.page.goto(`${server.url}/kiosk?estate=${estateId}`);
+    await tablet.page.getByLabel('Kode pemasangan').fill(code.toLowerCase());
+    await tablet.page.getByRole('button', { name: 'Pasangkan' }).click();
+    await tablet.page.getByRole('button', { name: 'Gerbang Timur' }).click();
+    await tablet.page.getByRole('button', { name: 'Pak Slamet' }).click();
+    for (const digit of '8642') await tablet.page.getByTestId('pin-pad').getByRole('button', { name: digit, exact: true }).click();
+    await tablet.page.getByTestId('pin-pad').getByRole('button', { name: 'Mulai shift' }).click();
+    await waitForText(tablet.page.getByTestId('on-duty'), 'Pak Slamet · Gerbang Timur');
+    await page.reload();
+    await waitForText(page.locator('.gate-setup__list').nth(2), 'Terpasang');
+
+    await page.goto(`${server.url}/gate/passes`);
+    const form = page.getByTestId('office-pass-form');
+    await form.getByPlaceholder('A-12').fill('A-12');
+    await form.getByLabel('Nama tamu').fill('Teknisi PLN');
+    await form.getByLabel('Keperluan').fill('Cek meteran');
+    await form.getByRole('button', { name: 'Buat kartu tamu' }).click();
+    await waitForText(page.getByRole('status'), 'Teknisi PLN');
+    const officeCode = /Kode: (\d{8})/.exec((await page.getByRole('status').textContent())!)![1];
+    await screenshot(page, 'office-passes');
+
+    // The guard types the guest's code on the kiosk keypad.
+    const pad = tablet.page.getByTestId('code-pad');
+    for (const digit of officeCode) await pad.getByRole('button', { name: digit, exact: true }).click();
+    await pad.getByRole('button', { name: 'Periksa' }).click();
+    await waitForText(await verdictIs(tablet.page, 'accepted'), 'Teknisi PLN');
+
+    for (const p of [page, tablet.page]) expect(pageErrors(p)).toEqual([]);
+    await Promise.all([office.context.close(), tablet.context.close()]);
+  });
+});

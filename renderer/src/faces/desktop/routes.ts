@@ -25,6 +25,8 @@ export const desktopRoutes: PageRoute[] = [
   { path: '/residents/:id/edit', access: 'residents.write', page: page(() => import('../../pages/residents/ResidentFormPage.tsx')) },
   { path: '/import', access: 'imports.write', nav: { label: 'nav.import', icon: 'import', section: 'data' }, page: page(() => import('../../pages/imports/ImportUnitsPage.tsx')) },
   { path: '/gate/access-log', access: 'access_log.read', nav: { label: 'gate.nav_access_log', icon: 'gate', section: 'data' }, page: page(() => import('../../gate/AccessLogPage.tsx')) },
+  { path: '/gate/passes', access: 'passes.read', nav: { label: 'gate.nav_passes', icon: 'gate', section: 'data' }, page: page(() => import('../../gate/OfficePassesPage.tsx')) },
+  { path: '/gate/setup', access: 'gates.write', nav: { label: 'gate.nav_setup', icon: 'gate', section: 'admin' }, page: page(() => import('../../gate/GatePostSetupPage.tsx')) },
   { path: '/users', access: 'invites.write', nav: { label: 'nav.users', icon: 'users', section: 'admin' }, page: page(() => import('../../pages/users/UsersPage.tsx')) },
 ];
 
