@@ -69,7 +69,7 @@ export const gateRoutes = defineRoutes([
     summary: 'Unit codes for choosing a walk-in destination', params: estateParams, query: z.object({ q: z.string().trim().max(40).optional() }),
     handler: async (ctx) => {
       const q = ctx.store!.live('units').orderBy('code').limit(50).select('id', 'code', 'block');
-      if (ctx.query.q) q.where('code', 'like', `%${ctx.query.q.replace(/[%_]/g, '')}%`);
+      if (ctx.query.q) q.whereRaw('lower(code) like lower(?)', [`%${ctx.query.q.replace(/[%_]/g, '')}%`]);
       return { items: await q };
     },
   },

@@ -173,7 +173,8 @@ export async function listPasses(store: ScopedStore, query: PassListQuery) {
   if (query.unit_id) base.where('passes.unit_id', query.unit_id);
   if (query.q) {
     const like = `%${query.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
-    base.where((q) => q.whereRaw("passes.name like ? escape '\\'", [like]).orWhere('passes.plate', 'like', like).orWhere('passes.code', query.q!));
+    // lower() on both sides: LIKE ignores case on SQLite but not on PostgreSQL.
+    base.where((q) => q.whereRaw("lower(passes.name) like lower(?) escape '\\'", [like]).orWhereRaw("lower(passes.plate) like lower(?) escape '\\'", [like]).orWhere('passes.code', query.q!));
   }
   if (query.active === 'true') base.whereNull('passes.revoked_at').where('passes.valid_until', '>', now);
   const total = Number((await base.clone().count({ n: '*' }).first())?.n ?? 0);
