@@ -3,7 +3,7 @@
 // once. Scans are QR payloads of random passes: mostly usable multi-use passes (accepted: use counted, visit opened,
 // host notified, log + audit + outbox rows), some single-use passes that get used up, some forged payloads.
 // Baseline, same run: the pass lookup by id through raw better-sqlite3 in this process, and GET /health over HTTP.
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import { sqliteFile } from '../server/config.ts';
 import { newId } from '../server/db/ids.ts';
@@ -73,6 +73,12 @@ function seedGateVolume(file: string, estateId: string, unitIds: string[], gateI
   return passes;
 }
 
+/** CPU time the server process has used so far, in ms (utime + stime from /proc, 100 ticks per second). */
+function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 async function timedFetch(url: string, init: RequestInit): Promise<{ ms: number; status: number; body: { verdict?: string } }> {
   const t0 = performance.now();
   const res = await fetch(url, init);
@@ -125,12 +131,14 @@ async function main(): Promise<number> {
     const verdicts: Record<string, number> = {};
     const single: number[] = [];
     let failures = 0;
+    const cpuBefore = cpuMsOf(server.pid);
     for (let i = 0; i < SCANS; i++) {
       const r = await scan(kiosks[0]);
       if (r.status !== 200) failures++;
       else single.push(r.ms);
       verdicts[r.body.verdict ?? 'error'] = (verdicts[r.body.verdict ?? 'error'] ?? 0) + 1;
     }
+    const serverCpuPerScan = round((cpuMsOf(server.pid) - cpuBefore) / SCANS, 3);
     const four: number[] = [];
     await Promise.all(kiosks.map(async (headers) => {
       for (let i = 0; i < SCANS / 4; i++) {
@@ -157,7 +165,7 @@ async function main(): Promise<number> {
       name: 'gate-scan',
       description: `POST gate/scan with a kiosk device token, ${PASSES} passes, ${LOG_ROWS} access-log rows`,
       scenarios: {
-        one_kiosk: { ...s, failures, ...Object.fromEntries(Object.entries(verdicts).map(([k, v]) => [`verdict_${k}`, v])) },
+        one_kiosk: { ...s, server_cpu_ms_per_scan: serverCpuPerScan, failures, ...Object.fromEntries(Object.entries(verdicts).map(([k, v]) => [`verdict_${k}`, v])) },
         four_kiosks: { ...f },
       },
       baseline: {

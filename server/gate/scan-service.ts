@@ -9,15 +9,22 @@ import { appendAccessLog, type LogFields } from './access-log-store.ts';
 import { AttemptLimiter, CODE_LIMITS } from './attempt-limiter.ts';
 import type { GatePost } from './gate-post.ts';
 import type { ScanInput } from './schemas.ts';
-import { closeVisit, notifyHost, openVisit, queueVisitSlip, unitCodeOf, type SlipStatus, type VisitRow } from './visits-service.ts';
+import { closeVisit, openVisit, queueVisitSlip, unitCodeOf, type SlipStatus, type VisitRow } from './visits-service.ts';
 
 /** Per device (or per signed-in guard): typed numeric codes are the one thing at the gate worth guessing. */
 export const codeAttempts = new AttemptLimiter(CODE_LIMITS);
 
+type PassWithUnit = PassRow & { unit_code: string | null };
+
 type Resolved =
-  | { kind: 'pass'; pass: PassRow; method: 'qr' | 'code' }
+  | { kind: 'pass'; pass: PassWithUnit; method: 'qr' | 'code' }
   | { kind: 'visit'; visit: VisitRow }
   | { kind: 'rejected'; reason: RejectionReason; method: 'qr' | 'code' };
+
+/** The pass row with its unit's code in one read: the verdict screen shows the unit. */
+function passWithUnitCode(store: ScopedStore) {
+  return store.query('passes').leftJoin('units', 'units.id', 'passes.unit_id').select('passes.*', 'units.code as unit_code');
+}
 
 async function resolveToken(store: ScopedStore, token: SignedToken, decoded: Parameters<typeof verifySignedToken>[0]): Promise<Resolved> {
   // A pass from another estate is told apart before the signature: this server does not hold that estate's key to check.
@@ -28,7 +35,7 @@ async function resolveToken(store: ScopedStore, token: SignedToken, decoded: Par
     const visit = await store.find<VisitRow>('gate_visits', token.subjectId);
     return visit ? { kind: 'visit', visit } : { kind: 'rejected', reason: 'unknown_code', method: 'qr' };
   }
-  const pass = await store.find<PassRow>('passes', token.subjectId, { includeDeleted: true });
+  const pass = await passWithUnitCode(store).where('passes.id', token.subjectId).first();
   return pass ? { kind: 'pass', pass, method: 'qr' } : { kind: 'rejected', reason: 'unknown_code', method: 'qr' };
 }
 
@@ -36,13 +43,13 @@ async function resolveCode(store: ScopedStore, code: string, limiterKey: string)
   const decision = codeAttempts.begin(limiterKey, Date.now());
   if (!decision.allowed) return { kind: 'rejected', reason: 'throttled', method: 'code' };
   const pass = looksLikePassCode(code)
-    ? ((await store
-        .live('passes')
-        .where({ code })
+    ? ((await passWithUnitCode(store)
+        .whereNull('passes.deleted_at')
+        .where('passes.code', code)
         // Codes are reused only after a pass stops being usable; the usable one (if any) is the one meant.
-        .orderByRaw('case when revoked_at is null then 0 else 1 end')
-        .orderBy('valid_until', 'desc')
-        .first()) as PassRow | undefined)
+        .orderByRaw('case when passes.revoked_at is null then 0 else 1 end')
+        .orderBy('passes.valid_until', 'desc')
+        .first()) as PassWithUnit | undefined)
     : undefined;
   codeAttempts.finish(limiterKey, Date.now(), Boolean(pass));
   return pass ? { kind: 'pass', pass, method: 'code' } : { kind: 'rejected', reason: 'unknown_code', method: 'code' };
@@ -114,9 +121,9 @@ export async function scanAtGate(store: ScopedStore, estate: EstateInfo, post: G
 
   if (resolved.kind === 'visit') return scanSlip(store, post, resolved.visit, now);
 
-  let pass = resolved.pass;
+  const unitCode = resolved.pass.unit_code ?? '';
+  let pass: PassRow = resolved.pass;
   if (pass.kind === 'resident') pass = await keepResidentPassCurrent(store, pass, estate.timezone);
-  const unitCode = await unitCodeOf(store, pass.unit_id);
   const logFor = (verdict: 'accepted' | 'rejected', reason: RejectionReason | null, visitId: string | null): LogFields => ({
     occurred_at: now, direction, verdict, reason, method, pass_id: pass.id, pass_kind: pass.kind, visit_id: visitId,
     person_name: pass.name, unit_id: pass.unit_id, unit_code: unitCode, plate: pass.plate, purpose: pass.purpose,
@@ -140,11 +147,12 @@ export async function scanAtGate(store: ScopedStore, estate: EstateInfo, post: G
     }
     let visit: VisitRow | null = null;
     if (pass.kind !== 'resident') {
+      // No host notice for an expected guest: the host invited them and sees the visit in the portal; notices are
+      // for walk-ins the host did not announce.
       visit = await openVisit(tx, post, {
         kind: pass.kind, pass_id: pass.id, unit_id: pass.unit_id, name: pass.name, phone: pass.phone, plate: pass.plate,
         purpose: pass.purpose, people: pass.people, id_card_left: false, entered_at: now, expected_until: pass.valid_until,
       });
-      await notifyHost(tx, post, visit, 'guest_arrived');
     }
     const entry = await appendAccessLog(tx, post, logFor('accepted', null, visit?.id ?? null));
     return { accepted: true, reason: null, visit, visitId: visit?.id ?? null, entryId: entry.id, uses: pass.uses + 1 };
