@@ -22,9 +22,7 @@ export function isPeriod(value: string): boolean {
 }
 
 export async function estateTimezone(tx: ScopedStore): Promise<string> {
-  // The estate's own row: estates are not estate-scoped rows, so the scoped query helpers do not apply.
-  const row = await tx.knex('estates').where({ id: tx.estateId }).first('timezone');
-  return row?.timezone || 'Asia/Jakarta';
+  return tx.timezone();
 }
 
 export async function estateToday(tx: ScopedStore): Promise<string> {

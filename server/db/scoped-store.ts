@@ -66,20 +66,32 @@ export class ScopedStore {
     readonly estateId: string,
     readonly actor: Actor,
     readonly sync: SyncContext,
+    /** Facts about the estate itself, read once per request and shared with the stores of its transactions. */
+    private readonly estateFacts: { timezone?: string } = {},
   ) {}
+
+  /** The estate's time zone (periods, due dates, report days). */
+  async timezone(): Promise<string> {
+    if (!this.estateFacts.timezone) {
+      // The estate row is the scope itself, not estate-scoped data, so it is read by id.
+      const row = await this.knex('estates').where({ id: this.estateId }).first('timezone');
+      this.estateFacts.timezone = (row?.timezone as string) || 'Asia/Jakarta';
+    }
+    return this.estateFacts.timezone;
+  }
 
   get inTransaction(): boolean {
     return (this.knex as Knex.Transaction).isTransaction === true;
   }
 
   withActor(actor: Actor): ScopedStore {
-    return new ScopedStore(this.knex, this.estateId, actor, this.sync);
+    return new ScopedStore(this.knex, this.estateId, actor, this.sync, this.estateFacts);
   }
 
   /** Runs `fn` in one transaction; nested calls join the outer one so a service can compose others. */
   async transaction<T>(fn: (tx: ScopedStore) => Promise<T>): Promise<T> {
     if (this.inTransaction) return fn(this);
-    return (this.knex as Knex).transaction((trx) => fn(new ScopedStore(trx, this.estateId, this.actor, this.sync)));
+    return (this.knex as Knex).transaction((trx) => fn(new ScopedStore(trx, this.estateId, this.actor, this.sync, this.estateFacts)));
   }
 
   /** Every row of `table` in this estate, tombstoned ones included. */

@@ -120,7 +120,7 @@ export function mountRoutes(router: Router, app: AppContext, defs: RouteDef[]): 
             actor.role = auth!.via === 'device' ? 'device' : role;
           }
           ctx.estate = estate;
-          ctx.store = new ScopedStore(knex, estateId, actor, app.sync);
+          ctx.store = new ScopedStore(knex, estateId, actor, app.sync, { timezone: estate.timezone });
         } else if (def.permission !== 'public' && def.permission !== 'authenticated') {
           const allowed = auth!.isPlatformAdmin && roleHasPermission('platform_admin', def.permission);
           if (!allowed) throw new ForbiddenError();

@@ -121,8 +121,37 @@ export async function recordPayment(
       paid_at: paidAt,
       recorded_by: tx.actor.userId,
     });
-    return serializePayment(tx, payment);
+    // The same shape serializePayment reads back, built from what was just written: a new payment has no reversal
+    // and no proof, its allocations are the plan's and its credit is the plan's excess.
+    const invoiceById = new Map(open.map((i) => [i.id, i]));
+    return {
+      ...paymentFields(payment, unit.code),
+      status: 'recorded' as const,
+      reversal: null,
+      allocations: plan.allocations
+        .map((a) => ({ invoice_id: a.invoice_id, invoice_number: invoiceById.get(a.invoice_id)!.number, period: invoiceById.get(a.invoice_id)!.period, amount: Number(a.amount) }))
+        .sort((a, b) => (a.period + a.invoice_number < b.period + b.invoice_number ? -1 : 1)),
+      credit: Number(plan.excess),
+      proof: null,
+    };
   });
+}
+
+function paymentFields(payment: PaymentRow, unitCode: string | null) {
+  return {
+    id: payment.id,
+    payment_number: payment.number,
+    unit_id: payment.unit_id,
+    unit_code: unitCode,
+    amount: Number(payment.amount),
+    method: payment.method,
+    paid_at: payment.paid_at,
+    reference: payment.reference,
+    notes: payment.notes,
+    source: payment.source,
+    recorded_by: payment.recorded_by,
+    created_at: payment.created_at,
+  };
 }
 
 /**
@@ -214,41 +243,29 @@ export async function unitBalance(store: ScopedStore, unitId: string): Promise<{
 }
 
 export async function serializePayment(store: ScopedStore, payment: PaymentRow) {
-  const [allocRows, reversal, creditRows, codes, proof] = await Promise.all([
-    store
-      .query('payment_allocations')
-      .join('invoices', 'invoices.id', 'payment_allocations.invoice_id')
-      .where('payment_allocations.payment_id', payment.id)
-      .groupBy('payment_allocations.invoice_id', 'invoices.number', 'invoices.period')
-      .select('payment_allocations.invoice_id', 'invoices.number', 'invoices.period')
-      .sum({ amount: 'payment_allocations.amount' }),
-    store.query('payment_reversals').where('payment_id', payment.id).first(),
-    store.query('credit_movements').where({ payment_id: payment.id, kind: 'payment_excess' }).sum({ s: 'amount' }).first(),
-    unitCodes(store, [payment.unit_id]),
-    store.query('payment_proofs').where({ owner_table: 'payments', owner_id: payment.id }).first('id', 'filename', 'mime', 'size'),
-  ]);
+  // One query after another: inside a transaction PostgreSQL serves one query at a time on its connection.
+  const allocRows = await store
+    .query('payment_allocations')
+    .join('invoices', 'invoices.id', 'payment_allocations.invoice_id')
+    .where('payment_allocations.payment_id', payment.id)
+    .groupBy('payment_allocations.invoice_id', 'invoices.number', 'invoices.period')
+    .select('payment_allocations.invoice_id', 'invoices.number', 'invoices.period')
+    .sum({ amount: 'payment_allocations.amount' });
+  const reversal = await store.query('payment_reversals').where('payment_id', payment.id).first();
+  const creditRows = await store.query('credit_movements').where({ payment_id: payment.id, kind: 'payment_excess' }).sum({ s: 'amount' }).first();
+  const codes = await unitCodes(store, [payment.unit_id]);
+  const proof = await store.query('payment_proofs').where({ owner_table: 'payments', owner_id: payment.id }).first('id', 'filename', 'mime', 'size');
   const allocations = allocRows
     .map((r: Record<string, unknown>) => ({ invoice_id: r.invoice_id as string, invoice_number: r.number as string, period: r.period as string, amount: Number(r.amount) }))
     .filter((a: { amount: number }) => a.amount > 0 || !reversal)
     .sort((a: { period: string; invoice_number: string }, b: { period: string; invoice_number: string }) => (a.period + a.invoice_number < b.period + b.invoice_number ? -1 : 1));
   return {
-    id: payment.id,
-    payment_number: payment.number,
-    unit_id: payment.unit_id,
-    unit_code: codes.get(payment.unit_id) ?? null,
-    amount: Number(payment.amount),
-    method: payment.method,
-    paid_at: payment.paid_at,
-    reference: payment.reference,
-    notes: payment.notes,
-    source: payment.source,
+    ...paymentFields(payment, codes.get(payment.unit_id) ?? null),
     status: reversal ? ('reversed' as const) : ('recorded' as const),
     reversal: reversal ? { reason: reversal.reason as string, reversed_at: reversal.created_at as string, reversed_by: reversal.created_by as string | null } : null,
     allocations,
     credit: Number(creditRows?.s ?? 0),
     proof: proof ? { id: proof.id, filename: proof.filename, mime: proof.mime, size: Number(proof.size) } : null,
-    recorded_by: payment.recorded_by,
-    created_at: payment.created_at,
   };
 }
 

@@ -13,9 +13,7 @@ export async function getRecord<T = Record<string, unknown>>(store: ScopedStore,
 }
 
 export async function estateTimezoneOf(store: ScopedStore): Promise<string> {
-  // The estate row itself is not estate-scoped data; reading its time zone by id is the scope.
-  const row = await store.knex('estates').where({ id: store.estateId }).first('timezone');
-  return (row?.timezone as string) || 'Asia/Jakarta';
+  return store.timezone();
 }
 
 export async function unitCodes(store: ScopedStore, unitIds: string[]): Promise<Map<string, string>> {
