@@ -231,6 +231,12 @@ describe('office foundation in Chromium', () => {
     await waitForPath(phone.page, '/portal');
     await waitForText(phone.page.getByRole('heading', { level: 1 }), 'Halo, Pak Yohanes Tanujaya');
     await screenshot(phone.page, 'portal-02-home');
+    // The start page leads to the resident's bills.
+    await phone.page.getByTestId('tile-bills').click();
+    await waitForPath(phone.page, '/portal/bills');
+    await waitForText(phone.page.getByRole('heading', { level: 1 }), 'Tagihan saya');
+    await phone.page.goBack();
+    await waitForPath(phone.page, '/portal');
 
     // Sign out and back in with the phone number on the portal's own sign-in.
     await phone.page.getByRole('button', { name: 'Menu pengguna' }).click();

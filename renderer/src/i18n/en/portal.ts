@@ -4,9 +4,11 @@ import type source from '../id/portal.ts';
 export default {
   home_title: 'Resident portal',
   home_greeting: 'Hello, {name}',
-  home_body: 'This is where residents will see and pay bills, register guests, read announcements and file complaints.',
-  coming_bills: 'My bills',
-  coming_guests: 'Guests',
-  coming_news: 'Announcements',
+  home_body: 'See your unit\'s bills and receipts, send a transfer proof, and register guests before they arrive.',
+  tile_bills: 'My bills',
+  tile_bills_note: 'Invoices, payments, receipts',
+  tile_guests: 'Guests',
+  tile_guests_note: 'Guest passes & access codes',
+  tile_news: 'Announcements',
   coming_soon: 'Coming soon',
 } satisfies Translation<typeof source>;

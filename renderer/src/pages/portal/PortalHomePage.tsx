@@ -1,16 +1,17 @@
 import { Icon, type IconName } from '../../components/Icon.tsx';
+import { PageHeader } from '../../components/PageHeader.tsx';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import type { MessageKey } from '../../i18n/messages.ts';
+import { Link } from '../../router/Link.tsx';
 import { useSession } from '../../session/SessionProvider.tsx';
-import { PageHeader } from '../../components/PageHeader.tsx';
 
-const COMING: [IconName, MessageKey][] = [
-  ['receipt', 'portal.coming_bills'],
-  ['residents', 'portal.coming_guests'],
-  ['book', 'portal.coming_news'],
+const TILES: { icon: IconName; label: MessageKey; note: MessageKey; href?: string }[] = [
+  { icon: 'receipt', label: 'portal.tile_bills', note: 'portal.tile_bills_note', href: '/portal/bills' },
+  { icon: 'residents', label: 'portal.tile_guests', note: 'portal.tile_guests_note', href: '/portal/guests' },
+  { icon: 'book', label: 'portal.tile_news', note: 'portal.coming_soon' },
 ];
 
-/** Placeholder until the residents' pages (bills, guests, announcements) land. */
+/** The resident's start page: their bills, their guests, and what is still to come. */
 export default function PortalHomePage() {
   const { t } = useI18n();
   const { state } = useSession();
@@ -20,13 +21,20 @@ export default function PortalHomePage() {
       <PageHeader title={t('portal.home_greeting', { name })} subtitle={t('portal.home_title')} />
       <p className="muted">{t('portal.home_body')}</p>
       <ul className="tiles">
-        {COMING.map(([icon, label]) => (
-          <li key={label} className="tile">
-            <Icon name={icon} size={26} />
-            <span className="tile__label">{t(label)}</span>
-            <span className="tile__note">{t('portal.coming_soon')}</span>
-          </li>
-        ))}
+        {TILES.map((tile) => {
+          const body = (
+            <>
+              <Icon name={tile.icon} size={26} />
+              <span className="tile__label">{t(tile.label)}</span>
+              <span className="tile__note">{t(tile.note)}</span>
+            </>
+          );
+          return (
+            <li key={tile.label} className="tile">
+              {tile.href ? <Link href={tile.href} className="tile__link" data-testid={`tile-${tile.href.split('/').pop()}`}>{body}</Link> : body}
+            </li>
+          );
+        })}
       </ul>
     </>
   );
