@@ -6,7 +6,8 @@
 //   npm test -- tests/db          only some files; the typecheck is skipped when test files are named
 //   KLUSTERA_TYPECHECK=0|1        force the typecheck off / on
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -81,6 +82,31 @@ if (shouldTypecheck()) {
   note('typecheck skipped (test files named); run it with `npm run typecheck`');
 }
 
-const vitestStatus = run(process.execPath, [path.join(root, 'node_modules/vitest/vitest.mjs'), 'run', ...args]);
+/**
+ * Failed tests according to vitest's JSON report. The exit code alone is not trusted: a dependency's exit hook
+ * once ended a failing run with status 0.
+ */
+function failuresInReport(file) {
+  if (!existsSync(file)) return undefined;
+  const report = JSON.parse(readFileSync(file, 'utf8'));
+  return (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0) + (report.success === false ? 1 : 0);
+}
+
+const ownReporters = args.some((arg) => arg.startsWith('--reporter') || arg.startsWith('--outputFile'));
+const reportDir = mkdtempSync(path.join(os.tmpdir(), 'klustera-test-report-'));
+const reportFile = path.join(reportDir, 'vitest.json');
+const reporterArgs = ownReporters ? [] : ['--reporter=default', '--reporter=json', `--outputFile.json=${reportFile}`];
+let vitestStatus = run(process.execPath, [path.join(root, 'node_modules/vitest/vitest.mjs'), 'run', ...reporterArgs, ...args]);
+if (!ownReporters) {
+  const failures = failuresInReport(reportFile);
+  if (vitestStatus === 0 && failures === undefined) {
+    note('vitest wrote no report: treating the run as failed');
+    vitestStatus = 1;
+  } else if (vitestStatus === 0 && failures > 0) {
+    note('vitest exited with 0 but its report lists failures: treating the run as failed');
+    vitestStatus = 1;
+  }
+  rmSync(reportDir, { recursive: true, force: true });
+}
 if (typecheckStatus !== 0) note('FAILED: typecheck (see above)');
 process.exit(vitestStatus !== 0 ? vitestStatus : typecheckStatus);
