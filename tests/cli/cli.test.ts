@@ -89,3 +89,18 @@ describe('klustera CLI', () => {
     expect(err.stderr).toContain('29991231000000_from_the_future');
   });
 });
+
+describe('release bundle for packaging', () => {
+  it('compiles the server and every migration, and migrates a database from the compiled files', async () => {
+    // @ts-expect-error plain ESM module without types
+    const { buildReleaseBundle } = await import('../../bin/server-bundle.mjs');
+    const entry: string = await buildReleaseBundle();
+    const compiled = fs.readdirSync(path.join(path.dirname(entry), 'migrations')).map((f) => f.replace(/\.mjs$/, ''));
+    const sources = fs.readdirSync('migrations').filter((f) => /^\d{14}_.*\.ts$/.test(f)).map((f) => f.replace(/\.ts$/, ''));
+    expect(compiled.sort()).toEqual(sources.sort());
+    const dir = tempDir();
+    const migrated = await run(process.execPath, ['-e', `import(${JSON.stringify(entry)}).then(async (m) => process.exit(await m.main(['migrate', '--data-dir', ${JSON.stringify(dir)}])))`], { timeout: 60_000 });
+    expect(migrated.stdout).toContain(`Applied: ${sources.sort()[0]}`);
+    expect(count(dir, 'select count(*) n from knex_migrations')).toBe(sources.length);
+  });
+});

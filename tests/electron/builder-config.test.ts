@@ -35,9 +35,9 @@ describe('electron-builder.yml', () => {
     expect(config.electronVersion).toBe((require('electron/package.json') as { version: string }).version);
   });
 
-  it('packages the server, migrations, built renderer, launcher and desktop shell', async () => {
+  it('packages the server bundle with its migrations, built renderer, launcher and desktop shell', async () => {
     const files = await filePatterns();
-    for (const required of ['package.json', 'main/dist/**', 'server/**', 'migrations/**', 'renderer/dist/**', 'bin/**']) {
+    for (const required of ['package.json', 'main/dist/**', 'dist/server/release/**', 'renderer/dist/**', 'bin/**']) {
       expect(files).toContain(required);
     }
   });
