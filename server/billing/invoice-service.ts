@@ -47,17 +47,16 @@ export async function getInvoice(store: ScopedStore, id: string) {
   await getRecord(store, 'invoices', id, 'Tagihan');
   const [row] = (await invoiceBalancesQuery(store, (q) => q.where('i.id', id))) as Record<string, unknown>[];
   const inv = toInvoiceBalance(row);
-  const [lines, allocations, adjustments, codes] = await Promise.all([
-    store.query('invoice_lines').where('invoice_id', id).orderBy('id').select('id', 'fee_type_id', 'source_invoice_id', 'description', 'quantity', 'unit_amount', 'amount'),
-    store
-      .query('payment_allocations')
-      .leftJoin('payments', 'payments.id', 'payment_allocations.payment_id')
-      .where('payment_allocations.invoice_id', id)
-      .orderBy('payment_allocations.id')
-      .select('payment_allocations.id', 'payment_allocations.payment_id', 'payments.number as payment_number', 'payment_allocations.amount', 'payment_allocations.reason', 'payment_allocations.created_at'),
-    store.query('invoice_adjustments').where('invoice_id', id).orderBy('id').select('id', 'kind', 'amount', 'reason', 'created_by', 'created_at'),
-    unitCodes(store, [inv.unit_id]),
-  ]);
+  // Sequential: this also runs inside transactions, where a PostgreSQL connection serves one query at a time.
+  const lines = await store.query('invoice_lines').where('invoice_id', id).orderBy('id').select('id', 'fee_type_id', 'source_invoice_id', 'description', 'quantity', 'unit_amount', 'amount');
+  const allocations = await store
+    .query('payment_allocations')
+    .leftJoin('payments', 'payments.id', 'payment_allocations.payment_id')
+    .where('payment_allocations.invoice_id', id)
+    .orderBy('payment_allocations.id')
+    .select('payment_allocations.id', 'payment_allocations.payment_id', 'payments.number as payment_number', 'payment_allocations.amount', 'payment_allocations.reason', 'payment_allocations.created_at');
+  const adjustments = await store.query('invoice_adjustments').where('invoice_id', id).orderBy('id').select('id', 'kind', 'amount', 'reason', 'created_by', 'created_at');
+  const codes = await unitCodes(store, [inv.unit_id]);
   const num = (rows: Record<string, unknown>[], keys: string[]) => rows.map((r) => ({ ...r, ...Object.fromEntries(keys.map((k) => [k, Number(r[k])])) }));
   return {
     ...inv,

@@ -65,11 +65,10 @@ function checkAgainstApiRules(plan: ImportPlan): PlannedRow[] {
 }
 
 async function loadSnapshot(store: ScopedStore): Promise<EstateSnapshot> {
-  const [units, residents, occupancies] = await Promise.all([
-    store.live('units').select('id', 'code', 'block', 'type', 'land_area_m2', 'building_area_m2', 'occupancy', 'notes'),
-    store.live('residents').select('id', 'name', 'phone', 'email'),
-    store.live('unit_occupancies').whereNull('moved_out_on').select('id', 'unit_id', 'resident_id', 'relation'),
-  ]);
+  // One after another: inside a PostgreSQL transaction the connection serves one query at a time.
+  const units = await store.live('units').select('id', 'code', 'block', 'type', 'land_area_m2', 'building_area_m2', 'occupancy', 'notes');
+  const residents = await store.live('residents').select('id', 'name', 'phone', 'email');
+  const occupancies = await store.live('unit_occupancies').whereNull('moved_out_on').select('id', 'unit_id', 'resident_id', 'relation');
   return { units, residents, occupancies };
 }
 

@@ -118,10 +118,9 @@ export async function listSubmissions(store: ScopedStore, q: { status?: string; 
 }
 
 async function serializeSubmission(store: ScopedStore, row: SubmissionRow) {
-  const [codes, proof] = await Promise.all([
-    unitCodes(store, [row.unit_id]),
-    store.query('payment_proofs').where({ owner_table: 'payment_submissions', owner_id: row.id }).first('id', 'filename', 'mime', 'size'),
-  ]);
+  // Sequential: this also runs inside transactions, where a PostgreSQL connection serves one query at a time.
+  const codes = await unitCodes(store, [row.unit_id]);
+  const proof = await store.query('payment_proofs').where({ owner_table: 'payment_submissions', owner_id: row.id }).first('id', 'filename', 'mime', 'size');
   return {
     id: row.id,
     unit_id: row.unit_id,
