@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
 import { sqliteFile } from '../config.ts';
+import { CachingBetterSqlite3Client } from './sqlite-client.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -29,7 +30,7 @@ export function openDatabase(opts: { dataDir: string; databaseUrl?: string }): D
   fs.mkdirSync(opts.dataDir, { recursive: true });
   const file = sqliteFile(opts.dataDir);
   const knex = knexFactory({
-    client: 'better-sqlite3',
+    client: CachingBetterSqlite3Client as never,
     connection: { filename: file },
     useNullAsDefault: true,
     pool: {

@@ -112,6 +112,8 @@ export async function listUnits(store: ScopedStore, query: UnitListQuery) {
           this.select(1)
             .from('unit_occupancies')
             .join('residents', 'residents.id', 'unit_occupancies.resident_id')
+            // estate_id first, so the (estate_id, unit_id) index serves this per-unit probe.
+            .whereRaw('unit_occupancies.estate_id = units.estate_id')
             .whereRaw('unit_occupancies.unit_id = units.id')
             .whereNull('unit_occupancies.deleted_at')
             .whereNull('unit_occupancies.moved_out_on')
