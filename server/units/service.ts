@@ -108,18 +108,19 @@ export async function listUnits(store: ScopedStore, query: UnitListQuery) {
     base.where((w) => {
       w.where('units.code', 'like', codeLike)
         .orWhereRaw("lower(units.notes) like ? escape '\\'", [`%${q}%`])
-        .orWhereExists(function () {
-          this.select(1)
-            .from('unit_occupancies')
-            .join('residents', 'residents.id', 'unit_occupancies.resident_id')
-            // estate_id first, so the (estate_id, unit_id) index serves this per-unit probe.
-            .whereRaw('unit_occupancies.estate_id = units.estate_id')
-            .whereRaw('unit_occupancies.unit_id = units.id')
-            .whereNull('unit_occupancies.deleted_at')
+        // Units whose current residents match, found in one pass over residents rather than one probe per unit.
+        .orWhereIn(
+          'units.id',
+          store
+            .live('unit_occupancies')
             .whereNull('unit_occupancies.moved_out_on')
-            .whereNull('residents.deleted_at')
-            .whereRaw("lower(residents.name) like ? escape '\\'", [`%${q}%`]);
-        });
+            // Matching residents first (a name scan), then their links: the other order probes every link.
+            .whereIn(
+              'unit_occupancies.resident_id',
+              store.live('residents').whereRaw("lower(residents.name) like ? escape '\\'", [`%${q}%`]).select('residents.id'),
+            )
+            .select('unit_occupancies.unit_id'),
+        );
     });
   }
   const [{ total }] = await base.clone().count({ total: '*' });
