@@ -66,7 +66,11 @@ export async function authenticate(knex: Knex, req: Request): Promise<AuthInfo |
 
 async function authenticateToken(knex: Knex, token: string): Promise<AuthInfo | null> {
   if (!token || token.length > 200) return null;
-  const row = await knex('api_tokens').where({ token_hash: sha256Hex(token) }).whereNull('revoked_at').first();
+  const row = await knex('api_tokens')
+    .leftJoin('users', 'users.id', 'api_tokens.user_id')
+    .where('api_tokens.token_hash', sha256Hex(token))
+    .whereNull('api_tokens.revoked_at')
+    .first('api_tokens.*', 'users.status as user_status', 'users.deleted_at as user_deleted_at', 'users.is_platform_admin');
   if (!row) return null;
   if (row.kind === 'device') {
     return {
@@ -79,13 +83,12 @@ async function authenticateToken(knex: Knex, token: string): Promise<AuthInfo | 
       deviceEstateId: row.estate_id,
     };
   }
-  const user = await knex('users').where({ id: row.user_id, status: 'active' }).whereNull('deleted_at').first();
-  if (!user) return null;
+  if (!row.user_id || row.user_status !== 'active' || row.user_deleted_at) return null;
   return {
     via: 'token',
-    userId: user.id,
-    isPlatformAdmin: Boolean(user.is_platform_admin),
-    memberships: await loadMemberships(knex, user.id),
+    userId: row.user_id,
+    isPlatformAdmin: Boolean(row.is_platform_admin),
+    memberships: await loadMemberships(knex, row.user_id),
     tokenId: row.id,
   };
 }

@@ -182,10 +182,11 @@ export class ScopedStore {
   /** Next value of a per-estate counter (invoice and payment numbers); call inside the transaction that uses it. */
   async nextSequence(name: string, by = 1): Promise<number> {
     return this.transaction(async (tx) => {
-      const updated = await tx.knex('sequences').where({ estate_id: this.estateId, name }).increment('value', by);
-      if (!updated) await tx.knex('sequences').insert({ estate_id: this.estateId, name, value: by });
-      const row = await tx.knex('sequences').where({ estate_id: this.estateId, name }).first();
-      return Number(row.value);
+      // UPDATE … RETURNING (SQLite ≥ 3.35 and PostgreSQL): one statement for the common case.
+      const [row] = await tx.knex('sequences').where({ estate_id: this.estateId, name }).increment('value', by).returning('value');
+      if (row) return Number(row.value);
+      await tx.knex('sequences').insert({ estate_id: this.estateId, name, value: by });
+      return by;
     });
   }
 }

@@ -8,6 +8,7 @@ import { defineRoutes } from '../http/route.ts';
 import { ConflictError } from '../http/errors.ts';
 import { estateParams } from '../http/schemas.ts';
 import { estateCreateBody, estatePatchBody, setupBody } from './schemas.ts';
+import { forgetEstate } from './estate-cache.ts';
 import { insertEstate, insertMembership, serializeEstate } from './service.ts';
 
 export const estateRoutes = defineRoutes([
@@ -73,6 +74,7 @@ export const estateRoutes = defineRoutes([
         await writeAuditAndOutbox(trx, app.sync, actor, estate!.id, { action: 'estates.update', table: 'estates', rowId: estate!.id, before: estate, after, op: 'update' });
         return after;
       });
+      forgetEstate(estate!.id);
       return serializeEstate(after);
     },
   },

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { authenticate, type AuthInfo } from '../auth/authenticate.ts';
 import { ROLES, roleHasPermission, type Permission, type Role } from '../auth/permissions.ts';
 import { isUuid } from '../db/ids.ts';
+import { liveEstate } from '../estates/estate-cache.ts';
 import { ScopedStore, type Actor } from '../db/scoped-store.ts';
 import { nowIso } from '../db/clock.ts';
 import { newId } from '../db/ids.ts';
@@ -109,7 +110,7 @@ export function mountRoutes(router: Router, app: AppContext, defs: RouteDef[]): 
         const estateId = req.params.estate_id;
         if (estateId !== undefined) {
           if (!isUuid(estateId)) throw new NotFoundError('Perumahan');
-          const estate = await knex('estates').where({ id: estateId }).whereNull('deleted_at').first();
+          const estate = await liveEstate(knex, estateId);
           if (!estate) throw new NotFoundError('Perumahan');
           if (def.permission !== 'public') {
             const role = grantingRole(auth!, estateId, def.permission);
