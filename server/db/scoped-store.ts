@@ -17,19 +17,10 @@ export const SYSTEM_ACTOR: Actor = { userId: null, role: 'system' };
 type Row = Record<string, unknown>;
 export type OutboxOp = 'insert' | 'update' | 'delete';
 
-/**
- * Writes that are not estate-owned (users, memberships) still leave an audit row and an outbox row in the same
- * transaction; `estateId` is then the estate the action happened in, or null.
- */
-export async function writeAuditAndOutbox(
-  trx: Knex | Knex.Transaction,
-  sync: SyncContext,
-  actor: Actor,
-  estateId: string | null,
-  entry: { action: string; table: string; rowId: string; before?: unknown; after?: unknown; op?: OutboxOp },
-): Promise<void> {
-  const at = nowIso();
-  await trx('audit_log').insert({
+type JournalEntry = { action: string; table: string; rowId: string; before?: unknown; after?: unknown; op?: OutboxOp };
+
+function auditRow(actor: Actor, estateId: string | null, entry: JournalEntry, at: string): Row {
+  return {
     id: newId(),
     estate_id: estateId,
     actor_user_id: actor.userId,
@@ -41,19 +32,41 @@ export async function writeAuditAndOutbox(
     before: entry.before === undefined ? null : JSON.stringify(entry.before),
     after: entry.after === undefined ? null : JSON.stringify(entry.after),
     created_at: at,
-  });
-  if (entry.op) {
-    await trx('outbox').insert({
-      id: newId(),
-      estate_id: estateId,
-      table_name: entry.table,
-      row_id: entry.rowId,
-      op: entry.op,
-      hlc: sync.clock.tick(),
-      site_id: sync.siteId,
-      created_at: at,
-    });
-  }
+  };
+}
+
+function outboxRow(sync: SyncContext, estateId: string | null, table: string, rowId: string, op: OutboxOp, at: string): Row {
+  return { id: newId(), estate_id: estateId, table_name: table, row_id: rowId, op, hlc: sync.clock.tick(), site_id: sync.siteId, created_at: at };
+}
+
+/**
+ * Writes that are not estate-owned (users, memberships) still leave an audit row and an outbox row in the same
+ * transaction; `estateId` is then the estate the action happened in, or null.
+ */
+export async function writeAuditAndOutbox(
+  trx: Knex | Knex.Transaction,
+  sync: SyncContext,
+  actor: Actor,
+  estateId: string | null,
+  entry: JournalEntry,
+): Promise<void> {
+  const at = nowIso();
+  await trx('audit_log').insert(auditRow(actor, estateId, entry, at));
+  if (entry.op) await trx('outbox').insert(outboxRow(sync, estateId, entry.table, entry.rowId, entry.op, at));
+}
+
+/**
+ * Audit and outbox rows of one transaction, written together just before it commits: two multi-row inserts instead
+ * of two inserts per change (a gate scan or a payment touches three or four tables).
+ */
+interface Journal {
+  audit: Row[];
+  outbox: Row[];
+}
+
+async function flushJournal(trx: Knex.Transaction, journal: Journal): Promise<void> {
+  await insertValues(trx, 'audit_log', journal.audit.splice(0));
+  await insertValues(trx, 'outbox', journal.outbox.splice(0));
 }
 
 /**
@@ -68,6 +81,7 @@ export class ScopedStore {
     readonly sync: SyncContext,
     /** Facts about the estate itself, read once per request and shared with the stores of its transactions. */
     private readonly estateFacts: { timezone?: string } = {},
+    private readonly journal?: Journal,
   ) {}
 
   /** The estate's time zone (periods, due dates, report days). */
@@ -85,13 +99,18 @@ export class ScopedStore {
   }
 
   withActor(actor: Actor): ScopedStore {
-    return new ScopedStore(this.knex, this.estateId, actor, this.sync, this.estateFacts);
+    return new ScopedStore(this.knex, this.estateId, actor, this.sync, this.estateFacts, this.journal);
   }
 
   /** Runs `fn` in one transaction; nested calls join the outer one so a service can compose others. */
   async transaction<T>(fn: (tx: ScopedStore) => Promise<T>): Promise<T> {
     if (this.inTransaction) return fn(this);
-    return (this.knex as Knex).transaction((trx) => fn(new ScopedStore(trx, this.estateId, this.actor, this.sync, this.estateFacts)));
+    return (this.knex as Knex).transaction(async (trx) => {
+      const journal: Journal = { audit: [], outbox: [] };
+      const result = await fn(new ScopedStore(trx, this.estateId, this.actor, this.sync, this.estateFacts, journal));
+      await flushJournal(trx, journal);
+      return result;
+    });
   }
 
   /** Every row of `table` in this estate, tombstoned ones included. */
@@ -160,23 +179,19 @@ export class ScopedStore {
   }
 
   async audit(action: string, table: string, rowId: string, before?: unknown, after?: unknown, op?: OutboxOp): Promise<void> {
-    await writeAuditAndOutbox(this.knex, this.sync, this.actor, this.estateId, { action, table, rowId, before, after, op });
+    const entry = { action, table, rowId, before, after, op };
+    if (!this.journal) return writeAuditAndOutbox(this.knex, this.sync, this.actor, this.estateId, entry);
+    const at = nowIso();
+    this.journal.audit.push(auditRow(this.actor, this.estateId, entry, at));
+    if (op) this.journal.outbox.push(outboxRow(this.sync, this.estateId, table, rowId, op, at));
   }
 
   /** Outbox rows only, for bulk writes that record one summary audit row (billing runs) instead of one per row. */
   async outboxMany(table: string, rowIds: string[], op: OutboxOp): Promise<void> {
     const at = nowIso();
-    const rows = rowIds.map((rowId) => ({
-      id: newId(),
-      estate_id: this.estateId,
-      table_name: table,
-      row_id: rowId,
-      op,
-      hlc: this.sync.clock.tick(),
-      site_id: this.sync.siteId,
-      created_at: at,
-    }));
-    await insertValues(this.knex, 'outbox', rows);
+    const rows = rowIds.map((rowId) => outboxRow(this.sync, this.estateId, table, rowId, op, at));
+    if (this.journal) for (const row of rows) this.journal.outbox.push(row);
+    else await insertValues(this.knex, 'outbox', rows);
   }
 
   /** Next value of a per-estate counter (invoice and payment numbers); call inside the transaction that uses it. */
