@@ -4,6 +4,7 @@ import { RELATIONS } from '../../api/types.ts';
 import { Badge } from '../../components/Badge.tsx';
 import { ErrorBanner } from '../../components/ErrorMessage.tsx';
 import { Icon } from '../../components/Icon.tsx';
+import { SearchBox } from '../../components/SearchBox.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Pagination } from '../../components/Pagination.tsx';
 import { formatDay } from '../../format/date.ts';
@@ -54,17 +55,7 @@ export default function ResidentsListPage() {
         }
       />
       <div className="toolbar">
-        <label className="search">
-          <Icon name="search" size={18} />
-          <input
-            className="search__input"
-            type="search"
-            aria-label={t('common.search')}
-            placeholder={t('residents.search_placeholder')}
-            value={searchText}
-            onChange={(e) => setSearchText(e.target.value)}
-          />
-        </label>
+        <SearchBox label={t('common.search')} placeholder={t('residents.search_placeholder')} value={searchText} onChange={setSearchText} />
         <select
           className="input toolbar__select"
           aria-label={t('residents.filter_relation')}

@@ -4,6 +4,7 @@ import { OCCUPANCIES, UNIT_TYPES, type Occupancy, type UnitType } from '../../ap
 import { Badge } from '../../components/Badge.tsx';
 import { ErrorBanner } from '../../components/ErrorMessage.tsx';
 import { Icon } from '../../components/Icon.tsx';
+import { SearchBox } from '../../components/SearchBox.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Pagination } from '../../components/Pagination.tsx';
 import { formatNumber } from '../../format/rupiah.ts';
@@ -59,17 +60,7 @@ export default function UnitsListPage() {
         }
       />
       <div className="toolbar">
-        <label className="search">
-          <Icon name="search" size={18} />
-          <input
-            className="search__input"
-            type="search"
-            aria-label={t('common.search')}
-            placeholder={t('units.search_placeholder')}
-            value={searchText}
-            onChange={(e) => setSearchText(e.target.value)}
-          />
-        </label>
+        <SearchBox label={t('common.search')} placeholder={t('units.search_placeholder')} value={searchText} onChange={setSearchText} />
         <input
           className="input toolbar__block"
           aria-label={t('units.filter_block')}
