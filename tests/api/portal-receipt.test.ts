@@ -14,9 +14,14 @@ let paymentNumber: string;
 let otherPaymentId: string;
 
 function pdfText(bytes: Buffer): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kw-')), 'r.pdf');
-  fs.writeFileSync(file, bytes);
-  return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kw-'));
+  try {
+    const file = path.join(dir, 'r.pdf');
+    fs.writeFileSync(file, bytes);
+    return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 beforeAll(async () => {
