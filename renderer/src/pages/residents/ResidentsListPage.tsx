@@ -3,6 +3,7 @@ import { listResidents } from '../../api/residents.ts';
 import { RELATIONS } from '../../api/types.ts';
 import { Badge } from '../../components/Badge.tsx';
 import { ErrorBanner } from '../../components/ErrorMessage.tsx';
+import { FilterSelect } from '../../components/FilterSelect.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import { SearchBox } from '../../components/SearchBox.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
@@ -56,19 +57,14 @@ export default function ResidentsListPage() {
       />
       <div className="toolbar">
         <SearchBox label={t('common.search')} placeholder={t('residents.search_placeholder')} value={searchText} onChange={setSearchText} />
-        <select
-          className="input toolbar__select"
-          aria-label={t('residents.filter_relation')}
+        <FilterSelect
+          label={t('residents.filter_relation')}
+          allLabel={t('common.all')}
           value={relation}
-          onChange={(e) => setParams({ relation: e.target.value, offset: undefined })}
-        >
-          <option value="">{`${t('residents.filter_relation')}: ${t('common.all')}`}</option>
-          {RELATIONS.map((value) => (
-            <option key={value} value={value}>
-              {t(relationKey(value))}
-            </option>
-          ))}
-        </select>
+          values={RELATIONS}
+          optionLabel={(value) => t(relationKey(value))}
+          onChange={(value) => setParams({ relation: value, offset: undefined })}
+        />
         <span className="toolbar__count" data-testid="residents-total">
           {data ? t('common.total_count', { total: formatNumber(data.total) }) : ''}
         </span>

@@ -3,6 +3,7 @@ import { listUnits } from '../../api/units.ts';
 import { OCCUPANCIES, UNIT_TYPES, type Occupancy, type UnitType } from '../../api/types.ts';
 import { Badge } from '../../components/Badge.tsx';
 import { ErrorBanner } from '../../components/ErrorMessage.tsx';
+import { FilterSelect } from '../../components/FilterSelect.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import { SearchBox } from '../../components/SearchBox.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
@@ -68,32 +69,22 @@ export default function UnitsListPage() {
           value={blockText}
           onChange={(e) => setBlockText(e.target.value)}
         />
-        <select
-          className="input toolbar__select"
-          aria-label={t('units.filter_type')}
+        <FilterSelect
+          label={t('units.filter_type')}
+          allLabel={t('common.all')}
           value={type}
-          onChange={(e) => setParams({ type: e.target.value, offset: undefined })}
-        >
-          <option value="">{`${t('units.filter_type')}: ${t('common.all')}`}</option>
-          {UNIT_TYPES.map((value) => (
-            <option key={value} value={value}>
-              {t(unitTypeKey(value))}
-            </option>
-          ))}
-        </select>
-        <select
-          className="input toolbar__select"
-          aria-label={t('units.filter_occupancy')}
+          values={UNIT_TYPES}
+          optionLabel={(value) => t(unitTypeKey(value))}
+          onChange={(value) => setParams({ type: value, offset: undefined })}
+        />
+        <FilterSelect
+          label={t('units.filter_occupancy')}
+          allLabel={t('common.all')}
           value={occupancy}
-          onChange={(e) => setParams({ occupancy: e.target.value, offset: undefined })}
-        >
-          <option value="">{`${t('units.filter_occupancy')}: ${t('common.all')}`}</option>
-          {OCCUPANCIES.map((value) => (
-            <option key={value} value={value}>
-              {t(occupancyKey(value))}
-            </option>
-          ))}
-        </select>
+          values={OCCUPANCIES}
+          optionLabel={(value) => t(occupancyKey(value))}
+          onChange={(value) => setParams({ occupancy: value, offset: undefined })}
+        />
         <span className="toolbar__count" data-testid="units-total">
           {data ? t('common.total_count', { total: formatNumber(data.total) }) : ''}
         </span>
