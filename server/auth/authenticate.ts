@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import { parse as parseCookie } from 'cookie';
 import type { Knex } from 'knex';
 import { nowIso } from '../db/clock.ts';
+import { queryTemplate } from '../db/query-template.ts';
 import { isRole, type Role } from './permissions.ts';
 import { sha256Hex } from './passwords.ts';
 
@@ -26,13 +27,48 @@ export interface AuthInfo {
   deviceEstateId?: string;
 }
 
-export async function loadMemberships(knex: Knex, userId: string): Promise<Membership[]> {
-  const rows = await knex('memberships')
+// Every request runs these; compiled once (see queryTemplate).
+const membershipsQuery = queryTemplate<'userId'>((knex, p) =>
+  knex('memberships')
     .join('estates', 'estates.id', 'memberships.estate_id')
-    .where('memberships.user_id', userId)
+    .where('memberships.user_id', p.userId)
     .whereNull('memberships.deleted_at')
     .whereNull('estates.deleted_at')
-    .select('memberships.estate_id', 'memberships.role', 'memberships.resident_id');
+    .select('memberships.estate_id', 'memberships.role', 'memberships.resident_id'),
+);
+
+const sessionQuery = queryTemplate<'tokenHash' | 'now'>((knex, p) =>
+  knex('sessions')
+    .join('users', 'users.id', 'sessions.user_id')
+    .where('sessions.token_hash', p.tokenHash)
+    .whereNull('sessions.revoked_at')
+    .where('sessions.expires_at', '>', p.now)
+    .whereNull('users.deleted_at')
+    .where('users.status', 'active')
+    .first('sessions.id', 'sessions.user_id', 'sessions.csrf_token', 'users.is_platform_admin'),
+);
+
+const tokenQuery = queryTemplate<'tokenHash'>((knex, p) =>
+  knex('api_tokens')
+    .leftJoin('users', 'users.id', 'api_tokens.user_id')
+    .where('api_tokens.token_hash', p.tokenHash)
+    .whereNull('api_tokens.revoked_at')
+    .first('api_tokens.*', 'users.status as user_status', 'users.deleted_at as user_deleted_at', 'users.is_platform_admin'),
+);
+
+interface TokenRow {
+  id: string;
+  kind: string;
+  estate_id: string;
+  device_id: string | null;
+  user_id: string | null;
+  user_status: string | null;
+  user_deleted_at: string | null;
+  is_platform_admin: unknown;
+}
+
+export async function loadMemberships(knex: Knex, userId: string): Promise<Membership[]> {
+  const rows = await membershipsQuery<Membership>(knex, { userId });
   return rows.filter((r) => isRole(r.role));
 }
 
@@ -45,14 +81,10 @@ export async function authenticate(knex: Knex, req: Request): Promise<AuthInfo |
   const cookies = req.headers.cookie ? parseCookie(req.headers.cookie) : {};
   const token = cookies[SESSION_COOKIE];
   if (!token) return null;
-  const session = await knex('sessions')
-    .join('users', 'users.id', 'sessions.user_id')
-    .where('sessions.token_hash', sha256Hex(token))
-    .whereNull('sessions.revoked_at')
-    .where('sessions.expires_at', '>', nowIso())
-    .whereNull('users.deleted_at')
-    .where('users.status', 'active')
-    .first('sessions.id', 'sessions.user_id', 'sessions.csrf_token', 'users.is_platform_admin');
+  const [session] = await sessionQuery<{ id: string; user_id: string; csrf_token: string; is_platform_admin: unknown }>(knex, {
+    tokenHash: sha256Hex(token),
+    now: nowIso(),
+  });
   if (!session) return null;
   return {
     via: 'session',
@@ -66,11 +98,7 @@ export async function authenticate(knex: Knex, req: Request): Promise<AuthInfo |
 
 async function authenticateToken(knex: Knex, token: string): Promise<AuthInfo | null> {
   if (!token || token.length > 200) return null;
-  const row = await knex('api_tokens')
-    .leftJoin('users', 'users.id', 'api_tokens.user_id')
-    .where('api_tokens.token_hash', sha256Hex(token))
-    .whereNull('api_tokens.revoked_at')
-    .first('api_tokens.*', 'users.status as user_status', 'users.deleted_at as user_deleted_at', 'users.is_platform_admin');
+  const [row] = await tokenQuery<TokenRow>(knex, { tokenHash: sha256Hex(token) });
   if (!row) return null;
   if (row.kind === 'device') {
     return {

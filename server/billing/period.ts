@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { localDateAt, parseExplicitInstant } from '../db/clock.ts';
 
 /**
  * Billing periods are calendar months in the estate's time zone, written "2026-11". A payment made at 23:30 on
@@ -60,6 +61,8 @@ export function periodOfLocalDate(date: string): Period {
 
 /** The estate-local calendar date ("YYYY-MM-DD") of an instant. */
 export function localDateOfInstant(instantIso: string, zone: string): string {
+  const ms = parseExplicitInstant(instantIso);
+  if (!Number.isNaN(ms)) return localDateAt(ms, zone);
   const dt = DateTime.fromISO(instantIso, { zone: 'UTC' }).setZone(zone);
   if (!dt.isValid) throw new RangeError(`not an instant: ${instantIso}`);
   return dt.toISODate()!;

@@ -1,5 +1,6 @@
 import type { ScopedStore } from '../db/scoped-store.ts';
 import type { AccountKind } from './categories.ts';
+import { queryTemplate } from '../db/query-template.ts';
 
 export interface CashbookAccountRow {
   id: string;
@@ -23,12 +24,16 @@ const DEFAULT_NAMES: Record<AccountKind, string> = {
  * The account money of a kind lands in when nobody chose one: the oldest live account of that kind, created on
  * first use so a new estate can record its first payment before setting up its cash book.
  */
-export async function defaultAccountFor(tx: ScopedStore, kind: AccountKind): Promise<CashbookAccountRow> {
-  const existing = (await tx
-    .live('cashbook_accounts')
-    .where('cashbook_accounts.kind', kind)
+const defaultAccountQuery = queryTemplate<'estateId' | 'kind'>((knex, p) =>
+  knex('cashbook_accounts')
+    .where({ estate_id: p.estateId, kind: p.kind })
+    .whereNull('deleted_at')
     .orderBy([{ column: 'created_at' }, { column: 'id' }])
-    .first()) as CashbookAccountRow | undefined;
+    .first(),
+);
+
+export async function defaultAccountFor(tx: ScopedStore, kind: AccountKind): Promise<CashbookAccountRow> {
+  const [existing] = await defaultAccountQuery<CashbookAccountRow>(tx.knex, { estateId: tx.estateId, kind });
   if (existing) return existing;
   return tx.insert<CashbookAccountRow & Record<string, unknown>>(
     'cashbook_accounts',

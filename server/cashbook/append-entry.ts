@@ -5,6 +5,7 @@ import { dialectOf } from '../db/knex.ts';
 import { NotFoundError, ValidationError } from '../http/errors.ts';
 import { entryHash, GENESIS_HASH, type ChainedEntry } from './entry-hash.ts';
 import { assertPeriodsOpen } from './period-closing-store.ts';
+import { queryTemplate } from '../db/query-template.ts';
 
 export type CashbookEntryRow = ChainedEntry;
 
@@ -29,6 +30,10 @@ const ENTRY_COLUMNS = [
   'prev_hash', 'hash',
 ];
 
+const chainHeadQuery = queryTemplate<'estateId'>((knex, p) =>
+  knex('cashbook_entries').where('estate_id', p.estateId).orderBy('seq', 'desc').first('seq', 'hash'),
+);
+
 export function normalizeEntry(row: Record<string, unknown>): CashbookEntryRow {
   return { ...(row as unknown as CashbookEntryRow), seq: Number(row.seq), amount: Number(row.amount) };
 }
@@ -38,21 +43,28 @@ export function normalizeEntry(row: Record<string, unknown>): CashbookEntryRow {
  * links each entry to the chain head. Must run inside the caller's transaction so the entries land with whatever
  * they record (a payment, a transfer's other leg).
  */
-export async function appendCashbookEntries(tx: ScopedStore, drafts: EntryDraft[]): Promise<CashbookEntryRow[]> {
+export async function appendCashbookEntries(
+  tx: ScopedStore,
+  drafts: EntryDraft[],
+  opts: { accountsChecked?: boolean } = {},
+): Promise<CashbookEntryRow[]> {
   return tx.transaction(async (t) => {
     for (const d of drafts) {
       if (!Number.isSafeInteger(d.amount) || d.amount <= 0) throw new ValidationError('Jumlah harus bilangan bulat positif.', 'amount');
     }
     await assertPeriodsOpen(t, drafts.map((d) => d.entry_date));
-    const accountIds = [...new Set(drafts.map((d) => d.account_id))];
-    const found = await t.live('cashbook_accounts').whereIn('cashbook_accounts.id', accountIds).select('id');
-    if (found.length !== accountIds.length) throw new NotFoundError('Akun kas');
+    // accountsChecked: the caller read the accounts as live rows of this estate inside this same transaction.
+    if (!opts.accountsChecked) {
+      const accountIds = [...new Set(drafts.map((d) => d.account_id))];
+      const found = await t.live('cashbook_accounts').whereIn('cashbook_accounts.id', accountIds).select('id');
+      if (found.length !== accountIds.length) throw new NotFoundError('Akun kas');
+    }
 
     if (dialectOf(t.knex as never) === 'postgres') {
       // SQLite serialises writers already; PostgreSQL needs the chain head locked so two appends cannot share a seq.
       await t.knex.raw('select pg_advisory_xact_lock(hashtext(?))', [`cashbook:${t.estateId}`]);
     }
-    const head = await t.query('cashbook_entries').orderBy('seq', 'desc').first('seq', 'hash');
+    const [head] = await chainHeadQuery<{ seq: number | string; hash: string }>(t.knex, { estateId: t.estateId });
     let seq = head ? Number(head.seq) : 0;
     let prevHash: string = head ? head.hash : GENESIS_HASH;
 
@@ -87,16 +99,19 @@ export async function appendCashbookEntries(tx: ScopedStore, drafts: EntryDraft[
   });
 }
 
+const entryBySourceQuery = queryTemplate<'estateId' | 'sourceType' | 'sourceId' | 'direction'>((knex, p) =>
+  knex('cashbook_entries')
+    .where({ estate_id: p.estateId, source_type: p.sourceType, source_id: p.sourceId, direction: p.direction })
+    .first(ENTRY_COLUMNS),
+);
+
 export async function findEntryBySource(
   tx: ScopedStore,
   sourceType: string,
   sourceId: string,
   direction: 'in' | 'out',
 ): Promise<CashbookEntryRow | undefined> {
-  const row = await tx
-    .query('cashbook_entries')
-    .where({ 'cashbook_entries.source_type': sourceType, 'cashbook_entries.source_id': sourceId, 'cashbook_entries.direction': direction })
-    .first(ENTRY_COLUMNS);
+  const [row] = await entryBySourceQuery(tx.knex, { estateId: tx.estateId, sourceType, sourceId, direction });
   return row ? normalizeEntry(row) : undefined;
 }
 

@@ -1,5 +1,6 @@
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { ConflictError } from '../http/errors.ts';
+import { queryTemplate } from '../db/query-template.ts';
 
 export interface PeriodEventRow {
   id: string;
@@ -12,7 +13,16 @@ export interface PeriodEventRow {
 }
 
 /** Latest close/reopen event per period; a period is closed when its latest event is a close. */
+const onePeriodQuery = queryTemplate<'estateId' | 'period'>((knex, p) =>
+  knex('cashbook_period_events').where({ estate_id: p.estateId, period: p.period }).orderBy([{ column: 'created_at' }, { column: 'id' }]),
+);
+
 export async function periodStates(tx: ScopedStore, periods?: string[]): Promise<Map<string, PeriodEventRow>> {
+  if (periods?.length === 1) {
+    // Every payment and cash-book line asks about the one month it falls in.
+    const rows = await onePeriodQuery<PeriodEventRow>(tx.knex, { estateId: tx.estateId, period: periods[0] });
+    return rows.length ? new Map([[periods[0], rows[rows.length - 1]]]) : new Map();
+  }
   let q = tx.query('cashbook_period_events').orderBy([{ column: 'created_at' }, { column: 'id' }]);
   if (periods) q = q.whereIn('cashbook_period_events.period', periods);
   const latest = new Map<string, PeriodEventRow>();

@@ -39,9 +39,16 @@ export interface CreditRefundPosting {
   description?: string | null;
 }
 
-export async function postPaymentToCashbook(tx: ScopedStore, p: PaymentPosting): Promise<CashbookEntryRow> {
-  const existing = await findEntryBySource(tx, 'payment', p.payment_id, 'in');
-  if (existing) return existing;
+export async function postPaymentToCashbook(
+  tx: ScopedStore,
+  p: PaymentPosting,
+  /** newPayment: the payment was written in this transaction, so it cannot have a line yet. */
+  opts: { newPayment?: boolean } = {},
+): Promise<CashbookEntryRow> {
+  if (!opts.newPayment) {
+    const existing = await findEntryBySource(tx, 'payment', p.payment_id, 'in');
+    if (existing) return existing;
+  }
   const account = await defaultAccountFor(tx, accountKindForMethod(p.method));
   const tz = await estateTimezone(tx);
   const [entry] = await appendCashbookEntries(tx, [
@@ -57,7 +64,7 @@ export async function postPaymentToCashbook(tx: ScopedStore, p: PaymentPosting):
       source_id: p.payment_id,
       recorded_by: p.recorded_by,
     },
-  ]);
+  ], { accountsChecked: true });
   return entry;
 }
 

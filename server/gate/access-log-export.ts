@@ -6,8 +6,16 @@ import { REASON_TEXT_ID } from './reason-text.ts';
 const DIRECTION_TEXT: Record<string, string> = { in: 'Masuk', out: 'Keluar' };
 const VERDICT_TEXT: Record<string, string> = { accepted: 'Diterima', rejected: 'Ditolak' };
 
+// One formatter per zone: building one costs far more than formatting with it, and an export formats every row.
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+
 function localTime(iso: string, timezone: string): string {
-  return new Intl.DateTimeFormat('id-ID', { dateStyle: 'short', timeStyle: 'medium', timeZone: timezone }).format(new Date(iso));
+  let format = timeFormats.get(timezone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('id-ID', { dateStyle: 'short', timeStyle: 'medium', timeZone: timezone });
+    timeFormats.set(timezone, format);
+  }
+  return format.format(new Date(iso));
 }
 
 function rowCells(e: AccessLogEntry, timezone: string): string[] {

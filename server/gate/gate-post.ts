@@ -5,6 +5,7 @@ import type { PrinterConfig } from '../devices/printer-config.ts';
 import { ConflictError, NotFoundError, TooManyRequestsError, UnauthenticatedError, ValidationError } from '../http/errors.ts';
 import type { RequestContext } from '../http/route.ts';
 import { AttemptLimiter } from './attempt-limiter.ts';
+import { queryTemplate } from '../db/query-template.ts';
 
 export interface GateRow {
   id: string;
@@ -91,15 +92,31 @@ export interface GatePost {
   shiftId: string | null;
 }
 
-async function openShiftOf(store: ScopedStore, deviceId: string) {
-  return store
-    .query('gate_shifts')
+interface OpenShift {
+  id: string;
+  started_at: string;
+  gate_id: string;
+  gate_name: string;
+  printer: string | null;
+  guard_id: string;
+  guard_name: string;
+}
+
+// Every kiosk scan asks this first (see queryTemplate).
+const openShiftQuery = queryTemplate<'estateId' | 'deviceId'>((knex, p) =>
+  knex('gate_shifts')
     .join('gates', 'gates.id', 'gate_shifts.gate_id')
     .join('gate_guards', 'gate_guards.id', 'gate_shifts.guard_id')
-    .where('gate_shifts.device_id', deviceId)
+    .where('gate_shifts.estate_id', p.estateId)
+    .where('gate_shifts.device_id', p.deviceId)
     .whereNull('gate_shifts.ended_at')
     .first('gate_shifts.id', 'gate_shifts.started_at', 'gates.id as gate_id', 'gates.name as gate_name', 'gates.printer',
-      'gate_guards.id as guard_id', 'gate_guards.name as guard_name');
+      'gate_guards.id as guard_id', 'gate_guards.name as guard_name'),
+);
+
+async function openShiftOf(store: ScopedStore, deviceId: string): Promise<OpenShift | undefined> {
+  const [shift] = await openShiftQuery<OpenShift>(store.knex, { estateId: store.estateId, deviceId });
+  return shift;
 }
 
 export async function currentShift(ctx: RequestContext) {

@@ -1,4 +1,5 @@
 import { nowIso } from '../db/clock.ts';
+import { queryTemplate } from '../db/query-template.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { looksLikePassCode } from '../passes/pass-codes.ts';
 import { decodePayload, verifySignedToken, type SignedToken } from '../passes/pass-payload.ts';
@@ -22,9 +23,25 @@ type Resolved =
   | { kind: 'rejected'; reason: RejectionReason; method: 'qr' | 'code' };
 
 /** The pass row with its unit's code in one read: the verdict screen shows the unit. */
-function passWithUnitCode(store: ScopedStore) {
-  return store.query('passes').leftJoin('units', 'units.id', 'passes.unit_id').select('passes.*', 'units.code as unit_code');
-}
+const passByIdQuery = queryTemplate<'estateId' | 'id'>((knex, p) =>
+  knex('passes')
+    .leftJoin('units', 'units.id', 'passes.unit_id')
+    .where('passes.estate_id', p.estateId)
+    .where('passes.id', p.id)
+    .first('passes.*', 'units.code as unit_code'),
+);
+
+const passByCodeQuery = queryTemplate<'estateId' | 'code'>((knex, p) =>
+  knex('passes')
+    .leftJoin('units', 'units.id', 'passes.unit_id')
+    .where('passes.estate_id', p.estateId)
+    .whereNull('passes.deleted_at')
+    .where('passes.code', p.code)
+    // Codes are reused only after a pass stops being usable; the usable one (if any) is the one meant.
+    .orderByRaw('case when passes.revoked_at is null then 0 else 1 end')
+    .orderBy('passes.valid_until', 'desc')
+    .first('passes.*', 'units.code as unit_code'),
+);
 
 async function resolveToken(store: ScopedStore, token: SignedToken, decoded: Parameters<typeof verifySignedToken>[0]): Promise<Resolved> {
   // A pass from another estate is told apart before the signature: this server does not hold that estate's key to check.
@@ -35,7 +52,7 @@ async function resolveToken(store: ScopedStore, token: SignedToken, decoded: Par
     const visit = await store.find<VisitRow>('gate_visits', token.subjectId);
     return visit ? { kind: 'visit', visit } : { kind: 'rejected', reason: 'unknown_code', method: 'qr' };
   }
-  const pass = await passWithUnitCode(store).where('passes.id', token.subjectId).first();
+  const [pass] = await passByIdQuery<PassWithUnit>(store.knex, { estateId: store.estateId, id: token.subjectId });
   return pass ? { kind: 'pass', pass, method: 'qr' } : { kind: 'rejected', reason: 'unknown_code', method: 'qr' };
 }
 
@@ -43,13 +60,7 @@ async function resolveCode(store: ScopedStore, code: string, limiterKey: string)
   const decision = codeAttempts.begin(limiterKey, Date.now());
   if (!decision.allowed) return { kind: 'rejected', reason: 'throttled', method: 'code' };
   const pass = looksLikePassCode(code)
-    ? ((await passWithUnitCode(store)
-        .whereNull('passes.deleted_at')
-        .where('passes.code', code)
-        // Codes are reused only after a pass stops being usable; the usable one (if any) is the one meant.
-        .orderByRaw('case when passes.revoked_at is null then 0 else 1 end')
-        .orderBy('passes.valid_until', 'desc')
-        .first()) as PassWithUnit | undefined)
+    ? (await passByCodeQuery<PassWithUnit>(store.knex, { estateId: store.estateId, code }))[0]
     : undefined;
   codeAttempts.finish(limiterKey, Date.now(), Boolean(pass));
   return pass ? { kind: 'pass', pass, method: 'code' } : { kind: 'rejected', reason: 'unknown_code', method: 'code' };
@@ -67,17 +78,22 @@ async function resolveScan(store: ScopedStore, text: string, limiterKey: string)
  * `passRejection`, so two gates scanning the same single-use pass at once cannot both get a row back: the database
  * serialises the two updates and the second one no longer matches.
  */
-async function consumeEntry(tx: ScopedStore, pass: PassRow, now: string): Promise<boolean> {
-  const updated = await tx
-    .query('passes')
-    .where('id', pass.id)
+const consumeEntryQuery = queryTemplate<'estateId' | 'id' | 'now'>((knex, p) =>
+  knex('passes')
+    .where('estate_id', p.estateId)
+    .where('id', p.id)
     .whereNull('revoked_at')
     .whereNull('deleted_at')
-    .where('valid_from', '<=', now)
-    .where('valid_until', '>', now)
-    .where((q) => q.whereNull('max_uses').orWhere('uses', '<', tx.knex.ref('max_uses')))
-    .update({ uses: tx.knex.raw('uses + 1'), updated_at: now });
-  if (updated !== 1) return false;
+    .where('valid_from', '<=', p.now)
+    .where('valid_until', '>', p.now)
+    .where((q) => q.whereNull('max_uses').orWhere('uses', '<', knex.ref('max_uses')))
+    .update({ uses: knex.raw('uses + 1'), updated_at: p.now })
+    .returning('id'),
+);
+
+async function consumeEntry(tx: ScopedStore, pass: PassRow, now: string): Promise<boolean> {
+  const updated = await consumeEntryQuery(tx.knex, { estateId: tx.estateId, id: pass.id, now });
+  if (updated.length !== 1) return false;
   await tx.audit('passes.use', 'passes', pass.id, { uses: pass.uses }, { uses: pass.uses + 1, used_at: now }, 'update');
   return true;
 }

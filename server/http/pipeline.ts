@@ -9,6 +9,8 @@ import { liveEstate } from '../estates/estate-cache.ts';
 import { ScopedStore, type Actor } from '../db/scoped-store.ts';
 import { nowIso } from '../db/clock.ts';
 import { newId } from '../db/ids.ts';
+import { insertValues } from '../db/bulk-insert.ts';
+import { queryTemplate } from '../db/query-template.ts';
 import type { AppContext } from './app-context.ts';
 import { AppError, ForbiddenError, NotFoundError, UnauthenticatedError, UnprocessableError, ValidationError } from './errors.ts';
 import type { RequestContext, RouteDef } from './route.ts';
@@ -55,13 +57,17 @@ function checkCsrf(req: Request, auth: AuthInfo | null): void {
   }
 }
 
+const idempotencyKeyQuery = queryTemplate<'estateId' | 'key'>((knex, p) =>
+  knex('idempotency_keys').where({ estate_id: p.estateId, idem_key: p.key }).first(),
+);
+
 async function withIdempotency(ctx: RequestContext, def: RouteDef, run: (store: ScopedStore) => Promise<unknown>): Promise<{ status: number; body: unknown; replayed: boolean }> {
   const store = ctx.store!;
   const key = ctx.idempotencyKey!;
   const route = `${def.method.toUpperCase()} ${def.path}`;
   const requestHash = crypto.createHash('sha256').update(route).update(JSON.stringify(ctx.body ?? null)).update(JSON.stringify(ctx.params)).digest('hex');
   const replay = async () => {
-    const prior = await store.knex('idempotency_keys').where({ estate_id: store.estateId, idem_key: key }).first();
+    const [prior] = await idempotencyKeyQuery<{ request_hash: string; route: string; status_code: number; response: string }>(store.knex, { estateId: store.estateId, key });
     if (!prior) return undefined;
     if (prior.request_hash !== requestHash || prior.route !== route) {
       throw new UnprocessableError('IDEMPOTENCY_KEY_REUSED', 'Idempotency-Key ini sudah dipakai untuk permintaan lain.');
@@ -74,10 +80,10 @@ async function withIdempotency(ctx: RequestContext, def: RouteDef, run: (store: 
   try {
     return await store.transaction(async (tx) => {
       const body = await run(tx);
-      await tx.knex('idempotency_keys').insert({
+      await insertValues(tx.knex, 'idempotency_keys', [{
         id: newId(), estate_id: store.estateId, idem_key: key, route, request_hash: requestHash,
         status_code: status, response: JSON.stringify(body ?? null), created_at: nowIso(),
-      });
+      }]);
       return { status, body, replayed: false };
     });
   } catch (err) {

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { rupiah, type Rupiah } from '../money/rupiah.ts';
 import type { LiveAllocation, OpenInvoice } from './allocation.ts';
+import { queryTemplate } from '../db/query-template.ts';
 
 /**
  * Balances derived from the append-only rows: what an invoice still owes, what a unit owes in total, and its
@@ -30,7 +31,7 @@ export interface InvoiceBalanceRow {
 }
 
 /** Invoices with their derived paid/credited/outstanding/status, filtered by `where` on alias `i`. */
-export function invoiceBalancesQuery(store: ScopedStore, where?: (q: Knex.QueryBuilder) => void): Knex.QueryBuilder {
+export function invoiceBalancesQuery(store: Pick<ScopedStore, 'knex' | 'estateId'>, where?: (q: Knex.QueryBuilder) => void): Knex.QueryBuilder {
   const k = store.knex;
   const paid = k('payment_allocations as pa')
     .whereRaw('pa.estate_id = i.estate_id and pa.invoice_id = i.id')
@@ -87,20 +88,25 @@ export function toInvoiceBalance(row: Record<string, unknown>): InvoiceBalanceRo
   };
 }
 
+const invoicesOfUnitQuery = queryTemplate<'estateId' | 'unitId'>((knex, p) =>
+  invoiceBalancesQuery({ knex, estateId: p.estateId }, (q) => q.where('i.unit_id', p.unitId)).orderBy([{ column: 'period' }, { column: 'number' }]),
+);
+
 /** A unit's invoices that still owe something, oldest first (period, then number). */
 export async function openInvoicesOfUnit(store: ScopedStore, unitId: string): Promise<Array<OpenInvoice & InvoiceBalanceRow>> {
-  const rows = (await invoiceBalancesQuery(store, (q) => q.where('i.unit_id', unitId)).orderBy([
-    { column: 'period' },
-    { column: 'number' },
-  ])) as Record<string, unknown>[];
+  const rows = await invoicesOfUnitQuery(store.knex, { estateId: store.estateId, unitId });
   return rows
     .map(toInvoiceBalance)
     .filter((r) => r.outstanding > 0)
     .map((r) => ({ ...r, sort_key: `${r.period}|${r.number}`, outstanding: rupiah(r.outstanding) }));
 }
 
+const creditOfUnitQuery = queryTemplate<'estateId' | 'unitId'>((knex, p) =>
+  knex('credit_movements').where({ estate_id: p.estateId, unit_id: p.unitId }).sum({ s: 'amount' }),
+);
+
 export async function creditOfUnit(store: ScopedStore, unitId: string): Promise<Rupiah> {
-  const row = await store.query('credit_movements').where('unit_id', unitId).sum({ s: 'amount' }).first();
+  const [row] = await creditOfUnitQuery<{ s: unknown }>(store.knex, { estateId: store.estateId, unitId });
   return rupiah(Number(row?.s ?? 0));
 }
 

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { ScopedStore } from '../db/scoped-store.ts';
-import { nowIso } from '../db/clock.ts';
+import { nowIso, parseExplicitInstant } from '../db/clock.ts';
 import { BadRequestError, ConflictError, NotFoundError } from '../http/errors.ts';
 import { rupiah, type Rupiah } from '../money/rupiah.ts';
 import { formatPaymentNumber, paymentSequenceName } from '../billing/numbering.ts';
@@ -42,16 +42,23 @@ interface PaymentRow {
 
 /** An instant as stored (UTC ISO); dates mean the start of that day in the estate's zone. */
 export function normalizePaidAt(value: string, zone: string, now = new Date()): string {
+  const ms = parseExplicitInstant(value);
+  if (!Number.isNaN(ms)) return checkPaidAt(ms, now);
   const dt = /^\d{4}-\d{2}-\d{2}$/.test(value)
     ? DateTime.fromISO(value, { zone })
     : DateTime.fromISO(value, { setZone: true });
   if (!dt.isValid) throw new BadRequestError('VALIDATION_FAILED', 'Waktu bayar tidak sah.', 'paid_at');
-  if (dt.year < 2000) throw new BadRequestError('VALIDATION_FAILED', 'Waktu bayar terlalu lampau.', 'paid_at');
+  return checkPaidAt(dt.toMillis(), now);
+}
+
+function checkPaidAt(ms: number, now: Date): string {
+  // Year 2000 in any zone: nothing in an estate's books is older.
+  if (ms < Date.UTC(1999, 11, 31, 10)) throw new BadRequestError('VALIDATION_FAILED', 'Waktu bayar terlalu lampau.', 'paid_at');
   // A little slack for a clock that runs ahead; a payment dated days ahead is a typo.
-  if (dt.toMillis() > now.getTime() + 24 * 3600_000) {
+  if (ms > now.getTime() + 24 * 3600_000) {
     throw new BadRequestError('PAID_AT_IN_FUTURE', 'Waktu bayar tidak boleh di masa depan.', 'paid_at');
   }
-  return dt.toUTC().toISO()!;
+  return new Date(ms).toISOString();
 }
 
 async function assertUnit(store: ScopedStore, unitId: string): Promise<{ id: string; code: string }> {
@@ -120,7 +127,7 @@ export async function recordPayment(
       method: input.method,
       paid_at: paidAt,
       recorded_by: tx.actor.userId,
-    });
+    }, { newPayment: true });
     // The same shape serializePayment reads back, built from what was just written: a new payment has no reversal
     // and no proof, its allocations are the plan's and its credit is the plan's excess.
     const invoiceById = new Map(open.map((i) => [i.id, i]));

@@ -1,0 +1,35 @@
+import type { Knex } from 'knex';
+import { dialectOf } from './knex.ts';
+
+type Slot = { param: string } | { value: unknown };
+
+const SENTINEL = '\u0000klustera-param:';
+
+/**
+ * A query written once with the knex builder and compiled once per dialect, then run as plain SQL with new values.
+ * knex spends more time building a small query than SQLite spends running it, and the paths that run on every
+ * payment and every gate scan issue a dozen each; the builder stays the one place the query's shape is written.
+ *
+ * `build` receives stand-ins for the named parameters and must use each only where a bound value goes (where
+ * clauses, limits); values it writes itself (constants, `limit 1`) are bound as written.
+ */
+export function queryTemplate<P extends string>(
+  build: (knex: Knex, params: Record<P, string>) => Knex.QueryBuilder | Knex.Raw,
+): <T = Record<string, unknown>>(knex: Knex | Knex.Transaction, values: Record<P, unknown>) => Promise<T[]> {
+  const compiled = new Map<string, { sql: string; slots: Slot[] }>();
+  const stand = new Proxy({} as Record<P, string>, { get: (_t, name) => `${SENTINEL}${String(name)}` });
+  return async <T>(knex: Knex | Knex.Transaction, values: Record<P, unknown>) => {
+    const dialect = dialectOf(knex as Knex);
+    let c = compiled.get(dialect);
+    if (!c) {
+      const { sql, bindings } = build(knex as Knex, stand).toSQL() as { sql: string; bindings: readonly unknown[] };
+      const slots = bindings.map((b): Slot => (typeof b === 'string' && b.startsWith(SENTINEL) ? { param: b.slice(SENTINEL.length) } : { value: b }));
+      if (sql.includes(SENTINEL)) throw new Error('a query template parameter was written into the SQL text instead of bound');
+      c = { sql, slots };
+      compiled.set(dialect, c);
+    }
+    const bindings = c.slots.map((s) => ('param' in s ? values[s.param as P] : s.value)) as Knex.RawBinding[];
+    const result = await knex.raw(c.sql, bindings);
+    return (Array.isArray(result) ? result : result.rows) as T[];
+  };
+}
