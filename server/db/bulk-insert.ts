@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { rawRows } from './sqlite-direct.ts';
 
 type Row = Record<string, unknown>;
 
@@ -20,6 +21,6 @@ export async function insertValues(knex: Knex | Knex.Transaction, table: string,
     const slice = rows.slice(i, i + batch);
     const bindings: Knex.Value[] = [];
     for (const row of slice) for (const c of columns) bindings.push(row[c] === undefined ? null : (row[c] as Knex.Value));
-    await knex.raw(head + slice.map(() => perRow).join(', '), bindings);
+    await rawRows(knex, head + slice.map(() => perRow).join(', '), bindings);
   }
 }

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
 import { sqliteFile } from '../config.ts';
-import { CachingBetterSqlite3Client } from './sqlite-client.ts';
+import { CachingBetterSqlite3Client, type Connection } from './sqlite-client.ts';
+import { sqliteConnectionHolder } from './sqlite-direct.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -29,23 +30,27 @@ export function openDatabase(opts: { dataDir: string; databaseUrl?: string }): D
   }
   fs.mkdirSync(opts.dataDir, { recursive: true });
   const file = sqliteFile(opts.dataDir);
-  const knex = knexFactory({
+  const config = {
     client: CachingBetterSqlite3Client as never,
     connection: { filename: file },
     useNullAsDefault: true,
     pool: {
+      // One connection: SQLite has one writer anyway, and sqlite-direct.ts relies on it being the only one.
       min: 1,
       max: 1,
-      afterCreate(conn: { pragma(s: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
+      afterCreate(conn: Connection & { pragma(s: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
         // WAL lets readers (backups, reports) run while a write transaction is open; NORMAL sync is durable in WAL.
         conn.pragma('journal_mode = WAL');
         conn.pragma('synchronous = NORMAL');
         conn.pragma('foreign_keys = ON');
         conn.pragma('busy_timeout = 5000');
+        holder.connection = conn;
         done(null, conn);
       },
     },
-  });
+  };
+  const holder = sqliteConnectionHolder(config);
+  const knex = knexFactory(config);
   return { knex, dialect: 'sqlite', file, close: () => knex.destroy() };
 }
 

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { dialectOf } from './knex.ts';
+import { rawRows } from './sqlite-direct.ts';
 
 type Slot = { param: string } | { value: unknown };
 
@@ -29,7 +30,6 @@ export function queryTemplate<P extends string>(
       compiled.set(dialect, c);
     }
     const bindings = c.slots.map((s) => ('param' in s ? values[s.param as P] : s.value)) as Knex.RawBinding[];
-    const result = await knex.raw(c.sql, bindings);
-    return (Array.isArray(result) ? result : result.rows) as T[];
+    return rawRows<T>(knex, c.sql, bindings);
   };
 }

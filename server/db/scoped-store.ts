@@ -4,6 +4,7 @@ import type { Role } from '../auth/permissions.ts';
 import { nowIso } from './clock.ts';
 import { newId } from './ids.ts';
 import { insertValues } from './bulk-insert.ts';
+import { rawRows, sqliteTransaction } from './sqlite-direct.ts';
 import type { SyncContext } from './sync-context.ts';
 
 export interface Actor {
@@ -126,7 +127,8 @@ export class ScopedStore {
   /** Runs `fn` in one transaction; nested calls join the outer one so a service can compose others. */
   async transaction<T>(fn: (tx: ScopedStore) => Promise<T>): Promise<T> {
     if (this.inTransaction) return fn(this);
-    return (this.knex as Knex).transaction(async (trx) => {
+    const onSqlite = sqliteTransaction(this.knex);
+    return (onSqlite ?? ((body) => (this.knex as Knex).transaction(body)))(async (trx: Knex.Transaction) => {
       const journal: Journal = { audit: [], outbox: [] };
       const result = await fn(new ScopedStore(trx, this.estateId, this.actor, this.sync, this.estateFacts, journal));
       await flushJournal(trx, journal);
@@ -155,8 +157,7 @@ export class ScopedStore {
    * spends more time building a small query than SQLite spends running it. The caller scopes it to the estate.
    */
   async rows<T = Row>(sql: string, bindings: readonly unknown[]): Promise<T[]> {
-    const result = await this.knex.raw(sql, bindings as Knex.RawBinding[]);
-    return (Array.isArray(result) ? result : result.rows) as T[];
+    return rawRows<T>(this.knex, sql, bindings);
   }
 
   async get<T = Row>(table: string, id: string, what = 'Data'): Promise<T> {

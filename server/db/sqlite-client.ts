@@ -10,8 +10,11 @@ interface Statement {
   run(bindings: unknown[]): { lastInsertRowid: number | bigint; changes: number };
   safeIntegers(on: boolean): void;
 }
-interface Connection {
+export interface Connection {
   prepare(sql: string): Statement;
+  /** better-sqlite3: whether a transaction is open on this connection. */
+  readonly inTransaction: boolean;
+  readonly open: boolean;
 }
 interface QueryObject {
   sql: string;
@@ -30,21 +33,27 @@ const statementsByConnection = new WeakMap<Connection, Map<string, Statement>>()
  * query's cost (recording a payment runs ~25). This client keeps prepared statements per connection, keyed by the
  * SQL text. SQLite re-prepares a cached statement by itself after a schema change.
  */
+/** The connection's prepared statement for `sql`, prepared on first use. */
+export function preparedStatement(connection: Connection, sql: string): Statement {
+  let cache = statementsByConnection.get(connection);
+  if (!cache) {
+    cache = new Map();
+    statementsByConnection.set(connection, cache);
+  }
+  let statement = cache.get(sql);
+  if (!statement) {
+    statement = connection.prepare(sql);
+    if (cache.size >= MAX_CACHED) cache.clear();
+    cache.set(sql, statement);
+  }
+  return statement;
+}
+
 export class CachingBetterSqlite3Client extends ClientBetterSqlite3 {
   async _query(connection: Connection, obj: QueryObject): Promise<QueryObject> {
     if (!obj.sql) throw new Error('The query is empty');
     if (!connection) throw new Error('No connection provided');
-    let cache = statementsByConnection.get(connection);
-    if (!cache) {
-      cache = new Map();
-      statementsByConnection.set(connection, cache);
-    }
-    let statement = cache.get(obj.sql);
-    if (!statement) {
-      statement = connection.prepare(obj.sql);
-      if (cache.size >= MAX_CACHED) cache.clear();
-      cache.set(obj.sql, statement);
-    }
+    const statement = preparedStatement(connection, obj.sql);
     const self = this as unknown as {
       _optSafeIntegers(options: unknown): boolean | undefined;
       _formatBindings(bindings: unknown[] | undefined): unknown[];

@@ -1,0 +1,116 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Database } from './knex.ts';
+import { directSqlite, rawRows, sqliteTransaction } from './sqlite-direct.ts';
+
+let dir: string;
+let db: Database;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'klustera-direct-'));
+  db = openDatabase({ dataDir: dir });
+  await db.knex.schema.createTable('notes', (t) => {
+    t.increments('id');
+    t.string('text').notNullable();
+  });
+});
+
+afterAll(async () => {
+  await db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const count = async () => Number((await db.knex('notes').count({ n: '*' }))[0].n);
+
+describe('SQLite transactions without knex transaction objects', () => {
+  it('commits the builder and the direct statements of the body together', async () => {
+    const before = await count();
+    const run = sqliteTransaction(db.knex)!;
+    await run(async (trx) => {
+      await trx('notes').insert({ text: 'builder' });
+      await rawRows(trx, 'insert into notes (text) values (?)', ['direct']);
+      expect(directSqlite(trx)).not.toBeNull();
+      expect((await rawRows<{ n: number }>(trx, 'select count(*) as n from notes', []))[0].n).toBe(before + 2);
+    });
+    expect(await count()).toBe(before + 2);
+  });
+
+  it('rolls the whole body back when it throws, and the connection is usable afterwards', async () => {
+    const before = await count();
+    await expect(
+      sqliteTransaction(db.knex)!(async (trx) => {
+        await trx('notes').insert({ text: 'kept?' });
+        await rawRows(trx, 'insert into notes (text) values (?)', ['kept too?']);
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await count()).toBe(before);
+    await sqliteTransaction(db.knex)!(async (trx) => trx('notes').insert({ text: 'after' }));
+    expect(await count()).toBe(before + 1);
+  });
+
+  it('rolls back when a statement fails (constraint), leaving nothing of the body', async () => {
+    const before = await count();
+    await expect(
+      sqliteTransaction(db.knex)!(async (trx) => {
+        await rawRows(trx, 'insert into notes (text) values (?)', ['first']);
+        await rawRows(trx, 'insert into notes (text) values (?)', [null]);
+      }),
+    ).rejects.toThrow(/NOT NULL/);
+    expect(await count()).toBe(before);
+  });
+
+  it('keeps other queries out until it commits: they neither see its rows nor run inside it', async () => {
+    const before = await count();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const tx = sqliteTransaction(db.knex)!(async (trx) => {
+      await rawRows(trx, 'insert into notes (text) values (?)', ['pending']);
+      await gate;
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    // The connection is taken: a plain read may not run directly, and through knex it waits for the commit.
+    expect(directSqlite(db.knex)).toBeNull();
+    const outside = count();
+    let outsideDone = false;
+    void outside.then(() => (outsideDone = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(outsideDone).toBe(false);
+    release();
+    await tx;
+    expect(await outside).toBe(before + 1);
+    expect(directSqlite(db.knex)).not.toBeNull();
+  });
+
+  it('refuses work through a transaction that has ended instead of running it in whatever comes next', async () => {
+    let leaked!: Parameters<Parameters<NonNullable<ReturnType<typeof sqliteTransaction>>>[0]>[0];
+    await sqliteTransaction(db.knex)!(async (trx) => {
+      leaked = trx;
+    });
+    expect(leaked.isCompleted()).toBe(true);
+    expect(directSqlite(leaked)).toBeNull();
+    expect(() => leaked('notes')).toThrow(/complete/);
+    const before = await count();
+    await sqliteTransaction(db.knex)!(async () => {
+      await expect(rawRows(leaked, 'insert into notes (text) values (?)', ['stray'])).rejects.toThrow(/complete/);
+    });
+    expect(await count()).toBe(before);
+  });
+
+  it('serialises two transactions started together', async () => {
+    const before = await count();
+    const order: string[] = [];
+    const one = (name: string) =>
+      sqliteTransaction(db.knex)!(async (trx) => {
+        order.push(`${name}:begin`);
+        await rawRows(trx, 'insert into notes (text) values (?)', [name]);
+        await new Promise((r) => setTimeout(r, 10));
+        order.push(`${name}:end`);
+      });
+    await Promise.all([one('a'), one('b')]);
+    expect(order).toEqual(['a:begin', 'a:end', 'b:begin', 'b:end']);
+    expect(await count()).toBe(before + 2);
+  });
+});
