@@ -39,7 +39,7 @@ export function packageVersion(): string {
 export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
   const dataDir = opts.dataDir ? path.resolve(opts.dataDir) : defaultDataDir();
   const databaseUrl = opts.databaseUrl ?? process.env.DATABASE_URL ?? undefined;
-  const db = openDatabase({ dataDir, databaseUrl });
+  const db = openDatabase({ dataDir, databaseUrl, backgroundCheckpoint: true });
   try {
     await migrateToLatest(db);
   } catch (err) {
