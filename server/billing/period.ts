@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { localDateAt, parseExplicitInstant } from '../db/clock.ts';
+import { localDateOfIso } from '../db/clock.ts';
 
 /**
  * Billing periods are calendar months in the estate's time zone, written "2026-11". A payment made at 23:30 on
@@ -61,11 +61,7 @@ export function periodOfLocalDate(date: string): Period {
 
 /** The estate-local calendar date ("YYYY-MM-DD") of an instant. */
 export function localDateOfInstant(instantIso: string, zone: string): string {
-  const ms = parseExplicitInstant(instantIso);
-  if (!Number.isNaN(ms)) return localDateAt(ms, zone);
-  const dt = DateTime.fromISO(instantIso, { zone: 'UTC' }).setZone(zone);
-  if (!dt.isValid) throw new RangeError(`not an instant: ${instantIso}`);
-  return dt.toISODate()!;
+  return localDateOfIso(instantIso, zone);
 }
 
 /** First and last instant of a period in the estate's zone, as UTC ISO strings (end exclusive). */

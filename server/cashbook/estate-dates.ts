@@ -1,14 +1,10 @@
 import { DateTime } from 'luxon';
-import { localDateAt, parseExplicitInstant } from '../db/clock.ts';
+import { localDateOfIso } from '../db/clock.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
 
 /** The calendar day (YYYY-MM-DD) an instant falls on in the estate's time zone: cash-book dates and periods use it. */
 export function localDateOf(iso: string, timezone: string): string {
-  const ms = parseExplicitInstant(iso);
-  if (!Number.isNaN(ms)) return localDateAt(ms, timezone);
-  const dt = DateTime.fromISO(iso, { zone: 'utc' }).setZone(timezone);
-  if (!dt.isValid) throw new RangeError(`not an ISO-8601 instant: ${iso}`);
-  return dt.toISODate()!;
+  return localDateOfIso(iso, timezone);
 }
 
 export function periodOfDate(date: string): string {

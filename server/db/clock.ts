@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 /** All stored times are UTC ISO-8601 strings; the estate's time zone is applied only for periods and display. */
 export function nowIso(): string {
   return new Date().toISOString();
@@ -52,4 +53,13 @@ export function localDateAt(ms: number, zone: string): string {
   const local = new Date(ms + zoneOffsetMs(zone, ms));
   const y = local.getUTCFullYear();
   return `${y < 1000 ? String(y).padStart(4, '0') : y}-${String(local.getUTCMonth() + 1).padStart(2, '0')}-${String(local.getUTCDate()).padStart(2, '0')}`;
+}
+
+/** The estate-local calendar day of an ISO-8601 instant (no offset written means UTC). */
+export function localDateOfIso(iso: string, zone: string): string {
+  const ms = parseExplicitInstant(iso);
+  if (!Number.isNaN(ms)) return localDateAt(ms, zone);
+  const dt = DateTime.fromISO(iso, { zone: 'utc' }).setZone(zone);
+  if (!dt.isValid) throw new RangeError(`not an ISO-8601 instant: ${iso}`);
+  return dt.toISODate()!;
 }
