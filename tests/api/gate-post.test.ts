@@ -4,6 +4,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeEscPos, startEscPosListener, type EscPosListener } from '../support/escpos-listener.ts';
 import { readQrFromRaster } from '../support/raster-qr.ts';
+import { localDateAt } from '../../server/db/clock.ts';
 import { apiClient } from '../support/server.ts';
 import { addUnit, gatePostWorld, GUARD_PIN, hoursFromNow, residentOf, type GatePostWorld } from './gate-post-fixture.ts';
 
@@ -202,7 +203,8 @@ describe('access log', () => {
     expect((await w.admin.get(`${w.base}/access-log?plate=f%20777%20gh`)).body.total).toBe(2);
     const rejected = await w.admin.get(`${w.base}/access-log?unit_id=${unitB}&verdict=rejected`);
     expect(rejected.body.items.map((r: { reason: string }) => r.reason)).toEqual(['used_up']);
-    const today = new Date().toISOString().slice(0, 10);
+    // "Today" is the estate's calendar day (Asia/Jakarta), not UTC's.
+    const today = localDateAt(Date.now(), (await w.admin.get(`/estates/${w.estateId}`)).body.timezone);
     expect((await w.admin.get(`${w.base}/access-log?unit_id=${unitB}&from=${today}&to=${today}`)).body.total).toBe(2);
     expect((await w.admin.get(`${w.base}/access-log?unit_id=${unitB}&from=2020-01-01&to=2020-01-31`)).body.total).toBe(0);
     expect((await w.admin.get(`${w.base}/access-log?from=yesterday`)).status).toBe(400);
