@@ -1,15 +1,15 @@
-import fs from 'node:fs/promises';
 import net from 'node:net';
 import { AppError } from '../http/errors.ts';
 import type { PrinterConfig } from './printer-config.ts';
+import { openPrinterDevice, PrinterDeviceInvalidError, resolvePrinterHost } from './printer-target.ts';
 
 /**
  * Sends finished ESC/POS bytes to the device. The printer being off, unplugged or out of reach is a state of the
  * office, not a server fault, so it is reported as 409 PRINTER_UNAVAILABLE and the UI can say "check the printer".
  */
 export class PrinterUnavailableError extends AppError {
-  constructor(detail: string) {
-    super(409, 'PRINTER_UNAVAILABLE', `Printer tidak dapat dihubungi: ${detail}`);
+  constructor(detail?: string) {
+    super(409, 'PRINTER_UNAVAILABLE', detail ? `Printer tidak dapat dihubungi: ${detail}` : 'Printer tidak dapat dihubungi. Periksa apakah printer menyala dan tersambung.');
   }
 }
 
@@ -18,43 +18,66 @@ export async function sendToPrinter(config: PrinterConfig, bytes: Buffer): Promi
     case 'network':
       return sendOverTcp(config.host!, config.port ?? 9100, bytes, config.timeout_ms ?? 5000);
     case 'file':
-      return writeToDeviceFile(config.device_path!, bytes);
+      return writeToDevice(config.device_path!, bytes, config.timeout_ms ?? 5000);
     case 'usb':
       return sendOverUsb(config.vendor_id!, config.product_id!, bytes, config.timeout_ms ?? 5000);
   }
 }
 
-function sendOverTcp(host: string, port: number, bytes: Buffer, timeoutMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port });
+/**
+ * A failed connection says nothing about why and always takes the whole timeout: "refused" comes back at once and
+ * "filtered" only after the timeout, so either the message or the delay would tell an admin which ports are open on
+ * hosts the server can reach.
+ */
+async function sendOverTcp(host: string, port: number, bytes: Buffer, timeoutMs: number): Promise<void> {
+  const started = Date.now();
+  const failSlowly = async (): Promise<never> => {
+    const left = started + timeoutMs - Date.now();
+    if (left > 0) await new Promise((r) => setTimeout(r, left));
+    throw new PrinterUnavailableError();
+  };
+  const target = await resolvePrinterHost(host);
+  if (!target) return failSlowly();
+  const ok = await new Promise<boolean>((resolve) => {
+    const socket = net.connect({ host: target.address, port, family: target.family });
     let settled = false;
     let flushed = false;
-    const done = () => {
+    const finish = (success: boolean) => {
       if (settled) return;
       settled = true;
       socket.destroy();
-      resolve();
-    };
-    const fail = (err: Error) => {
-      if (settled) return;
-      settled = true;
-      socket.destroy();
-      reject(new PrinterUnavailableError(`${host}:${port} (${err.message})`));
+      resolve(success);
     };
     // Some printers keep the connection open after a job; once every byte is written, silence is success.
-    socket.setTimeout(timeoutMs, () => (flushed ? done() : fail(new Error('timeout'))));
-    socket.once('error', fail);
+    socket.setTimeout(Math.max(1, timeoutMs - (Date.now() - started)), () => finish(flushed));
+    socket.once('error', () => finish(false));
     socket.once('connect', () => socket.end(bytes, () => (flushed = true)));
-    socket.once('close', (hadError) => (hadError ? fail(new Error('connection closed with error')) : done()));
+    socket.once('close', (hadError) => finish(!hadError));
   });
+  if (!ok) await failSlowly();
 }
 
-async function writeToDeviceFile(path: string, bytes: Buffer): Promise<void> {
+async function writeToDevice(devicePath: string, bytes: Buffer, timeoutMs: number): Promise<void> {
+  const job = (async () => {
+    // Checked again here, not only when saved: the node a path names can change between the two.
+    const handle = await openPrinterDevice(devicePath);
+    try {
+      let offset = 0;
+      while (offset < bytes.length) offset += (await handle.write(bytes, offset)).bytesWritten;
+    } finally {
+      await handle.close().catch(() => undefined);
+    }
+  })();
+  job.catch(() => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  // A serial port without a printer behind it can block a write forever.
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), timeoutMs)));
   try {
-    // Append: a character device ignores it, and a .prn print-to-file collects successive jobs.
-    await fs.appendFile(path, bytes);
+    await Promise.race([job, timeout]);
   } catch (err) {
-    throw new PrinterUnavailableError(`${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new PrinterUnavailableError(err instanceof PrinterDeviceInvalidError ? err.message : undefined);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

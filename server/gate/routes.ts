@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { assertPrinterTargetUsable } from '../devices/printer-target.ts';
 import { defineRoutes, type RequestContext } from '../http/route.ts';
 import { estateParams, id } from '../http/schemas.ts';
 import { accessLogForExport, listAccessLog } from './access-log-store.ts';
@@ -16,7 +17,10 @@ export const gateRoutes = defineRoutes([
   {
     method: 'post', path: '/estates/:estate_id/gates', permission: 'gates.write', tags: ['gate'],
     summary: 'Add a gate (with an optional slip printer)', params: estateParams, body: gateCreateSchema, status: 201,
-    handler: (ctx) => createGate(ctx.store!, ctx.body),
+    handler: async (ctx) => {
+      if (ctx.body.printer) await assertPrinterTargetUsable(ctx.body.printer);
+      return createGate(ctx.store!, ctx.body);
+    },
   },
   {
     method: 'get', path: '/estates/:estate_id/gates', permission: 'access_log.read', tags: ['gate'],
@@ -26,7 +30,10 @@ export const gateRoutes = defineRoutes([
   {
     method: 'patch', path: '/estates/:estate_id/gates/:id', permission: 'gates.write', tags: ['gate'],
     summary: 'Rename a gate or set its printer', params: idParams, body: gatePatchSchema,
-    handler: (ctx) => updateGate(ctx.store!, ctx.params.id, ctx.body),
+    handler: async (ctx) => {
+      if (ctx.body.printer) await assertPrinterTargetUsable(ctx.body.printer);
+      return updateGate(ctx.store!, ctx.params.id, ctx.body);
+    },
   },
   {
     method: 'post', path: '/estates/:estate_id/gate/guards', permission: 'gates.write', tags: ['gate'],

@@ -1,5 +1,6 @@
 import { printDocument } from '../devices/print-document.ts';
 import { printerConfigSchema } from '../devices/printer-config.ts';
+import { assertPrinterTargetUsable } from '../devices/printer-target.ts';
 import { defineRoutes } from '../http/route.ts';
 import { estateParams } from '../http/schemas.ts';
 import { printerSettings, receiptSettings, requirePrinter } from './printer-settings.ts';
@@ -18,7 +19,10 @@ export const settingsRoutes = defineRoutes([
   {
     method: 'put', path: `${base}/printer`, permission: 'settings.write', tags, params: estateParams, body: printerConfigSchema,
     summary: 'Set the receipt printer',
-    handler: async ({ store, body }) => ({ printer: await writeSetting(store!, 'printer', body) }),
+    handler: async ({ store, body }) => {
+      await assertPrinterTargetUsable(body);
+      return { printer: await writeSetting(store!, 'printer', body) };
+    },
   },
   {
     method: 'delete', path: `${base}/printer`, permission: 'settings.write', tags, params: estateParams, status: 204,

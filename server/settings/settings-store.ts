@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { nowIso } from '../db/clock.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
 
 /**
@@ -27,14 +28,41 @@ export async function readSetting<T>(store: ScopedStore, key: string, schema: z.
   }
 }
 
+/**
+ * One row per key for the life of the estate: a removed setting is a tombstone, and writing the key again brings that
+ * row back rather than adding a second one (the key is unique per estate, tombstones included, so sync merges one row).
+ */
 export async function writeSetting<T>(store: ScopedStore, key: string, value: T): Promise<T> {
+  try {
+    return await writeSettingOnce(store, key, value);
+  } catch (err) {
+    // Two first writes of a key at once: the loser retries and finds the winner's row.
+    if (!isUniqueViolation(err) || store.inTransaction) throw err;
+    return writeSettingOnce(store, key, value);
+  }
+}
+
+async function writeSettingOnce<T>(store: ScopedStore, key: string, value: T): Promise<T> {
   return store.transaction(async (tx) => {
-    const row = await findRow(tx, key);
+    const row = (await tx.query('estate_settings').where('estate_settings.key', key).first()) as (SettingRow & { deleted_at: string | null }) | undefined;
     const json = JSON.stringify(value);
-    if (row) await tx.update('estate_settings', row.id, { value: json }, `settings.${key}.update`);
-    else await tx.insert('estate_settings', { key, value: json, deleted_at: null }, `settings.${key}.create`);
+    if (!row) {
+      await tx.insert('estate_settings', { key, value: json, deleted_at: null }, `settings.${key}.create`);
+    } else if (!row.deleted_at) {
+      await tx.update('estate_settings', row.id, { value: json }, `settings.${key}.update`);
+    } else {
+      const at = nowIso();
+      const changes = { value: json, deleted_at: null, updated_at: at };
+      await tx.query('estate_settings').where('estate_settings.id', row.id).update(changes);
+      await tx.audit(`settings.${key}.restore`, 'estate_settings', row.id, row, { ...row, ...changes }, 'update');
+    }
     return value;
   });
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(e?.message ?? '');
 }
 
 export async function removeSetting(store: ScopedStore, key: string): Promise<void> {
