@@ -10,6 +10,7 @@ import { AllocationError, allocateToOldestInvoices, planPaymentReversal } from '
 import { appendAllocations, appendCreditMovements } from './ledger-rows.ts';
 import { creditOfUnit, liveAllocations, openInvoicesOfUnit, outstandingOfUnit } from './ledger-store.ts';
 import { estateTimezoneOf, getRecord, unitCodes } from './records.ts';
+import { payerToRecord } from './payer.ts';
 
 export const PAYMENT_METHODS = ['cash', 'bank_transfer', 'qris', 'ewallet', 'other'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
@@ -23,6 +24,9 @@ export interface PaymentInput {
   reference?: string | null;
   notes?: string | null;
   invoice_ids?: string[] | null;
+  /** Who paid, when the treasurer names them; otherwise the occupant on the payment date. */
+  payer_resident_id?: string | null;
+  payer_name?: string | null;
 }
 
 interface PaymentRow {
@@ -37,6 +41,8 @@ interface PaymentRow {
   source: string;
   submission_id: string | null;
   recorded_by: string | null;
+  payer_name?: string | null;
+  payer_resident_id?: string | null;
   created_at: string;
 }
 
@@ -80,6 +86,10 @@ export async function recordPayment(
     const unit = await assertUnit(tx, input.unit_id);
     const zone = await estateTimezoneOf(tx);
     const paidAt = normalizePaidAt(input.paid_at, zone);
+    // A transfer proof names its sender, who may have been removed from the register before it was verified.
+    const payer = await payerToRecord(tx, unit.id, paidAt, {
+      payer_resident_id: input.payer_resident_id, payer_name: input.payer_name, includeRemovedResident: opts.source === 'portal',
+    });
     const amount = rupiah(input.amount);
 
     for (const invoiceId of input.invoice_ids ?? []) {
@@ -111,6 +121,7 @@ export async function recordPayment(
         source: opts.source ?? 'office',
         submission_id: opts.submissionId ?? null,
         recorded_by: tx.actor.userId,
+        ...payer,
       },
       'payments.record',
     );
@@ -144,7 +155,7 @@ export async function recordPayment(
   });
 }
 
-function paymentFields(payment: PaymentRow, unitCode: string | null) {
+export function paymentFields(payment: PaymentRow, unitCode: string | null) {
   return {
     id: payment.id,
     payment_number: payment.number,
@@ -157,6 +168,8 @@ function paymentFields(payment: PaymentRow, unitCode: string | null) {
     notes: payment.notes,
     source: payment.source,
     recorded_by: payment.recorded_by,
+    payer_name: payment.payer_name ?? null,
+    payer_resident_id: payment.payer_resident_id ?? null,
     created_at: payment.created_at,
   };
 }

@@ -2,13 +2,12 @@ import { z } from 'zod';
 import { defineRoutes } from '../http/route.ts';
 import { estateParams, idParams } from '../http/schemas.ts';
 import { ValidationError } from '../http/errors.ts';
-import { listInvoices } from '../billing/invoice-service.ts';
 import { getPayment, listPayments, recordPayment, refundCredit, reversePayment, unitBalance } from './payment-service.ts';
 import { residentUnit, residentUnits } from './portal-units.ts';
 import { attachPaymentProof, PROOF_MAX_BYTES, readProof } from './proof-store.ts';
 import { paymentBody, paymentListQuery, portalQuery, refundBody, reverseBody, submissionFields, submissionListQuery } from './schemas.ts';
 import { listSubmissions, rejectSubmission, submitTransferProof, verifySubmission } from './submission-service.ts';
-import { creditOfUnit, outstandingOfUnit } from './ledger-store.ts';
+import { portalBalance, portalInvoices, portalPayments } from './portal-store.ts';
 
 const sendProof = (res: import('express').Response, proof: { filename: string; mime: string; data: Buffer }) => {
   res.setHeader('Content-Type', proof.mime);
@@ -78,32 +77,33 @@ export const portalPaymentRoutes = defineRoutes([
     method: 'get', path: '/estates/:estate_id/portal/balance', permission: 'portal.self', summary: 'My unit\'s outstanding and credit',
     params: estateParams, query: portalQuery,
     handler: async (ctx) => {
-      const { unitId, store } = await residentUnit(ctx, ctx.query.unit_id);
-      return { unit_id: unitId, outstanding: await outstandingOfUnit(store, unitId), credit: await creditOfUnit(store, unitId) };
+      const view = await residentUnit(ctx, ctx.query.unit_id);
+      return portalBalance(view.store, view);
     },
   },
   {
-    method: 'get', path: '/estates/:estate_id/portal/invoices', permission: 'portal.self', summary: 'My unit\'s invoices',
+    method: 'get', path: '/estates/:estate_id/portal/invoices', permission: 'portal.self', summary: 'My unit\'s invoices: what it still owes and what was issued since I moved in',
     params: estateParams, query: portalQuery,
     handler: async (ctx) => {
-      const { unitId, store } = await residentUnit(ctx, ctx.query.unit_id);
-      return listInvoices(store, { unit_id: unitId, limit: ctx.query.limit, offset: ctx.query.offset });
+      const view = await residentUnit(ctx, ctx.query.unit_id);
+      return portalInvoices(view.store, view, ctx.query);
     },
   },
   {
-    method: 'get', path: '/estates/:estate_id/portal/payments', permission: 'portal.self', summary: 'My unit\'s payments',
+    method: 'get', path: '/estates/:estate_id/portal/payments', permission: 'portal.self', summary: 'My unit\'s payments since I moved in, and any I paid',
     params: estateParams, query: portalQuery,
     handler: async (ctx) => {
-      const { unitId, store } = await residentUnit(ctx, ctx.query.unit_id);
-      return listPayments(store, { unit_id: unitId, limit: ctx.query.limit, offset: ctx.query.offset });
+      const view = await residentUnit(ctx, ctx.query.unit_id);
+      return portalPayments(view.store, view, ctx.query);
     },
   },
   {
     method: 'get', path: '/estates/:estate_id/portal/transfer-proofs', permission: 'portal.self', summary: 'My transfer proofs and their review status',
     params: estateParams, query: portalQuery,
     handler: async (ctx) => {
-      const { unitIds } = await residentUnits(ctx);
-      return listSubmissions(ctx.store!, { unit_ids: unitIds, limit: ctx.query.limit, offset: ctx.query.offset });
+      // Only their own: a unit's earlier occupant's transfer proofs are not the new occupant's to read.
+      const { residentId, unitIds } = await residentUnits(ctx);
+      return listSubmissions(ctx.store!, { unit_ids: unitIds, resident_id: residentId, limit: ctx.query.limit, offset: ctx.query.offset });
     },
   },
   {

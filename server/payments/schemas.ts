@@ -13,6 +13,8 @@ export const paymentBody = z.object({
   reference: optionalText(100),
   notes: optionalText(500),
   invoice_ids: z.array(id).max(240).optional(),
+  payer_resident_id: id.optional(),
+  payer_name: optionalText(200),
 }).strict();
 
 export const paymentListQuery = z.object({ unit_id: id.optional(), ...paging });

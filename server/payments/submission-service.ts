@@ -82,6 +82,7 @@ export async function verifySubmission(store: ScopedStore, id: string) {
         notes: sub.note,
         // Invoices chosen by the resident may have been paid meanwhile; then the money goes oldest-first.
         invoice_ids: null,
+        payer_resident_id: sub.resident_id,
       },
       { source: 'portal', submissionId: sub.id },
     );
@@ -107,10 +108,11 @@ export async function rejectSubmission(store: ScopedStore, id: string, reason: s
   });
 }
 
-export async function listSubmissions(store: ScopedStore, q: { status?: string; unit_ids?: string[]; limit: number; offset: number }) {
+export async function listSubmissions(store: ScopedStore, q: { status?: string; unit_ids?: string[]; resident_id?: string; limit: number; offset: number }) {
   const base = store.live('payment_submissions');
   if (q.status) base.where('payment_submissions.status', q.status);
   if (q.unit_ids) base.whereIn('payment_submissions.unit_id', q.unit_ids);
+  if (q.resident_id) base.where('payment_submissions.resident_id', q.resident_id);
   const rows = (await base.orderBy('id', 'desc').limit(q.limit).offset(q.offset)) as SubmissionRow[];
   const items = [];
   for (const r of rows) items.push(await serializeSubmission(store, r));

@@ -1,6 +1,7 @@
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { NotFoundError } from '../http/errors.ts';
 import { rupiah, terbilang } from '../money/rupiah.ts';
+import { occupantPayer } from '../payments/payer.ts';
 import { receiptSettings } from '../settings/printer-settings.ts';
 import { periodLabel, receiptNumberFor, type ReceiptData, type ReceiptItem } from './receipt-data.ts';
 import { newVerifyCode } from './verify-code.ts';
@@ -55,16 +56,8 @@ export async function loadReceiptData(store: ScopedStore, receipt: ReceiptRow, p
   const k = store.knex;
   const estate = await k('estates').where({ id: store.estateId }).first('name', 'address', 'rt', 'rw', 'timezone');
   const unit = await store.query('units').where('units.id', payment.unit_id).first('code');
-  const occupants = await store
-    .query('unit_occupancies')
-    .join('residents', 'residents.id', 'unit_occupancies.resident_id')
-    .where('unit_occupancies.unit_id', payment.unit_id)
-    .whereNull('unit_occupancies.moved_out_on')
-    .whereNull('unit_occupancies.deleted_at')
-    .select('residents.name', 'unit_occupancies.relation');
-  // The person living there pays the dues: a tenant before the owner.
-  const rank = (r: string) => (r === 'tenant' ? 0 : r === 'owner' ? 1 : 2);
-  const payer = occupants.sort((a: any, b: any) => rank(a.relation) - rank(b.relation))[0];
+  // The payer recorded with the payment; rows recorded before it was kept name whoever lived there on that day.
+  const payerName = payment.payer_name ?? (payment.payer_resident_id ? null : (await occupantPayer(store, payment.unit_id, payment.paid_at)).payer_name);
 
   const allocations = await store
     .query('payment_allocations')
@@ -102,7 +95,7 @@ export async function loadReceiptData(store: ScopedStore, receipt: ReceiptRow, p
     receipt_number: receipt.receipt_number,
     payment_number: payment.number,
     unit_code: unit?.code ?? '',
-    payer_name: payer?.name ?? null,
+    payer_name: payerName ?? null,
     items,
     amount,
     amount_words: terbilang(rupiah(amount)),

@@ -4,7 +4,8 @@ import { printDocument } from '../devices/print-document.ts';
 import { NotFoundError } from '../http/errors.ts';
 import { defineRoutes, type RequestContext } from '../http/route.ts';
 import { idParams } from '../http/schemas.ts';
-import { residentUnits } from '../payments/portal-units.ts';
+import { portalPaymentVisible } from '../payments/portal-store.ts';
+import { residentUnit } from '../payments/portal-units.ts';
 import { receiptSettings, requirePrinter } from '../settings/printer-settings.ts';
 import { renderReceiptPdf } from './receipt-pdf.ts';
 import { ensureReceipt, loadReceiptData, recordPrint } from './receipt-store.ts';
@@ -53,9 +54,14 @@ export const receiptRoutes = defineRoutes([
     summary: "A resident's own receipt as PDF, always marked as a copy (the original is what the treasurer hands over)",
     handler: async (ctx) => {
       const { store, params, query, app, res } = ctx;
-      const { unitIds } = await residentUnits(ctx);
       const payment = await store!.query('payments').where('payments.id', params.id).first('unit_id');
-      if (!payment || !unitIds.includes(payment.unit_id)) throw new NotFoundError('Pembayaran');
+      if (!payment) throw new NotFoundError('Pembayaran');
+      // The unit must be theirs today and the payment from their own occupancy (or paid by them).
+      const view = await residentUnit(ctx, payment.unit_id).catch((err) => {
+        if (err instanceof NotFoundError) return undefined;
+        throw err;
+      });
+      if (!view || !(await portalPaymentVisible(store!, view, params.id))) throw new NotFoundError('Pembayaran');
       const receipt = await ensureReceipt(store!, params.id);
       const data = await loadReceiptData(store!, receipt, app.publicUrl);
       const settings = await receiptSettings(store!);
