@@ -2,10 +2,11 @@ import type { ScopedStore } from '../db/scoped-store.ts';
 import { nowIso } from '../db/clock.ts';
 import { newId } from '../db/ids.ts';
 import { BadRequestError, ConflictError } from '../http/errors.ts';
-import { rupiah, sumRupiah, type Rupiah } from '../money/rupiah.ts';
+import { rupiah, sumRupiah, ZERO_RUPIAH, type Rupiah } from '../money/rupiah.ts';
 import { applyCreditToInvoices } from '../payments/allocation.ts';
 import { appendAllocations, appendCreditMovements, appendRows } from '../payments/ledger-rows.ts';
 import { creditsByUnit, invoiceBalancesQuery, openInvoicesOfUnit, toInvoiceBalance } from '../payments/ledger-store.ts';
+import { lockName, lockUnits } from '../payments/row-lock.ts';
 import { billingSettingsOf } from './billing-settings.ts';
 import { beginRun, endRun, reportProgress } from './billing-progress.ts';
 import { deterministicId } from './deterministic-id.ts';
@@ -154,6 +155,9 @@ export async function runBilling(store: ScopedStore, input: BillingRunInput, run
 const CHUNK = 1000;
 
 async function commitRun(tx: ScopedStore, input: BillingRunInput, runId: string, startedAt: string) {
+  // The in-memory guard in billing-progress.ts covers one process; server processes sharing one PostgreSQL database
+  // bill an estate one at a time here, and a run that waited plans after the other's invoices are visible.
+  await lockName(tx, `billing:${tx.estateId}`);
   const estate = await loadEstate(tx);
   const today = localDateOfInstant(startedAt, estate.timezone);
   const { planned, summary } = await plan(tx, input, estate, today);
@@ -220,8 +224,12 @@ async function commitRun(tx: ScopedStore, input: BillingRunInput, runId: string,
 
 /** Units with credit (saldo titipan) pay their new invoices from it, oldest open invoice first. */
 export async function applyCreditToNewInvoices(tx: ScopedStore, unitIds: string[]): Promise<Rupiah> {
-  const credits = await creditsByUnit(tx);
   const wanted = new Set(unitIds);
+  let credits = await creditsByUnit(tx);
+  const withCredit = [...credits.keys()].filter((id) => wanted.has(id));
+  if (!withCredit.length) return ZERO_RUPIAH;
+  // Credit is read again under the units' locks, so a refund or payment that landed meanwhile is seen.
+  if (await lockUnits(tx, withCredit)) credits = await creditsByUnit(tx);
   const allocations = [];
   const movements = [];
   for (const [unitId, credit] of credits) {

@@ -5,6 +5,7 @@ import { rupiah } from '../money/rupiah.ts';
 import { appendAllocations, appendCreditMovements, appendRows } from '../payments/ledger-rows.ts';
 import { invoiceBalancesQuery, liveAllocations, toInvoiceBalance, type InvoiceStatus } from '../payments/ledger-store.ts';
 import { estateTimezoneOf, getRecord, unitCodes } from '../payments/records.ts';
+import { lockUnit } from '../payments/row-lock.ts';
 import { applyCreditToNewInvoices } from './billing-run.ts';
 import { deterministicId } from './deterministic-id.ts';
 import { formatInvoiceNumber, invoiceSequenceName } from './numbering.ts';
@@ -74,6 +75,8 @@ export async function getInvoice(store: ScopedStore, id: string) {
 export async function voidInvoice(store: ScopedStore, id: string, reason: string) {
   return store.transaction(async (tx) => {
     const inv = await getRecord<{ id: string; unit_id: string }>(tx, 'invoices', id, 'Tagihan');
+    // The allocations released below must be the ones in force when the void lands, and only one void may land.
+    await lockUnit(tx, inv.unit_id);
     const already = await tx.query('invoice_adjustments').where({ invoice_id: id, kind: 'void' }).first('id');
     if (already) throw new ConflictError('ALREADY_VOID', 'Tagihan ini sudah dibatalkan.');
     await tx.appendOnly('invoice_adjustments', { invoice_id: id, kind: 'void', amount: 0, reason, created_by: tx.actor.userId }, 'invoices.void');
@@ -93,7 +96,9 @@ export async function voidInvoice(store: ScopedStore, id: string, reason: string
 /** A credit note lowers what an invoice asks for (a discount granted after issue); never below what is owed. */
 export async function creditNote(store: ScopedStore, id: string, input: { amount: number; reason: string }) {
   return store.transaction(async (tx) => {
-    await getRecord(tx, 'invoices', id, 'Tagihan');
+    const found = await getRecord<{ unit_id: string }>(tx, 'invoices', id, 'Tagihan');
+    // What the invoice still owes must not change between the check below and the note.
+    await lockUnit(tx, found.unit_id);
     const [row] = (await invoiceBalancesQuery(tx, (q) => q.where('i.id', id))) as Record<string, unknown>[];
     const inv = toInvoiceBalance(row);
     if (inv.status === 'void') throw new ConflictError('INVOICE_VOID', 'Tagihan ini sudah dibatalkan.');

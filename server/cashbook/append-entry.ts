@@ -52,6 +52,8 @@ export async function appendCashbookEntries(
     for (const d of drafts) {
       if (!Number.isSafeInteger(d.amount) || d.amount <= 0) throw new ValidationError('Jumlah harus bilangan bulat positif.', 'amount');
     }
+    // Locked before the month check: a close waits for this append, or this append sees the close.
+    await lockCashbook(t);
     await assertPeriodsOpen(t, drafts.map((d) => d.entry_date));
     // accountsChecked: the caller read the accounts as live rows of this estate inside this same transaction.
     if (!opts.accountsChecked) {
@@ -60,10 +62,6 @@ export async function appendCashbookEntries(
       if (found.length !== accountIds.length) throw new NotFoundError('Akun kas');
     }
 
-    if (dialectOf(t.knex as never) === 'postgres') {
-      // SQLite serialises writers already; PostgreSQL needs the chain head locked so two appends cannot share a seq.
-      await t.knex.raw('select pg_advisory_xact_lock(hashtext(?))', [`cashbook:${t.estateId}`]);
-    }
     const [head] = await chainHeadQuery<{ seq: number | string; hash: string }>(t.knex, { estateId: t.estateId });
     let seq = head ? Number(head.seq) : 0;
     let prevHash: string = head ? head.hash : GENESIS_HASH;
@@ -97,6 +95,17 @@ export async function appendCashbookEntries(
     }
     return written;
   });
+}
+
+/**
+ * The estate's cash book, locked until the transaction ends: appends (the chain head), month closing and reopening,
+ * and the first-use default accounts. SQLite serialises writers already; PostgreSQL needs the lock so two appends
+ * cannot share a seq and a month cannot close under an entry being written into it.
+ */
+export async function lockCashbook(tx: ScopedStore): Promise<void> {
+  if (dialectOf(tx.knex as never) === 'postgres') {
+    await tx.knex.raw('select pg_advisory_xact_lock(hashtext(?))', [`cashbook:${tx.estateId}`]);
+  }
 }
 
 const entryBySourceQuery = queryTemplate<'estateId' | 'sourceType' | 'sourceId' | 'direction'>((knex, p) =>

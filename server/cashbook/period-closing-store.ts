@@ -9,6 +9,8 @@ export interface PeriodEventRow {
   action: 'close' | 'reopen';
   reason: string | null;
   actor_user_id: string | null;
+  /** 1 for a month's first close, 2 for the reopen after it, …; null on events written before it was recorded. */
+  change_no: number | null;
   created_at: string;
 }
 
@@ -28,6 +30,15 @@ export async function periodStates(tx: ScopedStore, periods?: string[]): Promise
   const latest = new Map<string, PeriodEventRow>();
   for (const row of (await q) as PeriodEventRow[]) latest.set(row.period, row);
   return latest;
+}
+
+/**
+ * A month's latest event and how many state changes it has had. The next close or reopen is change `changes + 1`;
+ * the unique index on (estate, period, change_no) lets only one of two simultaneous changes land.
+ */
+export async function periodChanges(tx: ScopedStore, period: string): Promise<{ latest: PeriodEventRow | undefined; changes: number }> {
+  const rows = await onePeriodQuery<PeriodEventRow>(tx.knex, { estateId: tx.estateId, period });
+  return { latest: rows[rows.length - 1], changes: rows.length };
 }
 
 export async function isPeriodClosed(tx: ScopedStore, period: string): Promise<boolean> {

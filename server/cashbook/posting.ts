@@ -1,6 +1,6 @@
 import { accountKindForMethod } from './categories.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
-import { appendCashbookEntries, findEntryBySource, type CashbookEntryRow } from './append-entry.ts';
+import { appendCashbookEntries, findEntryBySource, lockCashbook, type CashbookEntryRow } from './append-entry.ts';
 import { defaultAccountFor } from './accounts-store.ts';
 import { localDateOf, estateTimezone } from './estate-dates.ts';
 
@@ -49,6 +49,8 @@ export async function postPaymentToCashbook(
     const existing = await findEntryBySource(tx, 'payment', p.payment_id, 'in');
     if (existing) return existing;
   }
+  // Before the default account is looked up: the first payments of a new estate create it once, not once each.
+  await lockCashbook(tx);
   const account = await defaultAccountFor(tx, accountKindForMethod(p.method));
   const tz = await estateTimezone(tx);
   const [entry] = await appendCashbookEntries(tx, [
@@ -100,6 +102,7 @@ export async function postPaymentReversal(tx: ScopedStore, p: PaymentReversalPos
 export async function postCreditRefund(tx: ScopedStore, p: CreditRefundPosting): Promise<CashbookEntryRow> {
   const existing = await findEntryBySource(tx, 'credit_refund', p.refund_id, 'out');
   if (existing) return existing;
+  await lockCashbook(tx);
   const account = await defaultAccountFor(tx, accountKindForMethod(p.method));
   const tz = await estateTimezone(tx);
   const [entry] = await appendCashbookEntries(tx, [

@@ -3,10 +3,10 @@ import { newId } from '../db/ids.ts';
 import { ConflictError, NotFoundError, UnprocessableError } from '../http/errors.ts';
 import type { z } from 'zod';
 import { listAccounts, type CashbookAccountRow } from './accounts-store.ts';
-import { appendCashbookEntries, ENTRY_COLUMNS, normalizeEntry, type CashbookEntryRow } from './append-entry.ts';
+import { appendCashbookEntries, ENTRY_COLUMNS, lockCashbook, normalizeEntry, type CashbookEntryRow } from './append-entry.ts';
 import { periodBounds, summarizeAccounts } from './balances.ts';
 import { estateToday } from './estate-dates.ts';
-import { isPeriodClosed, periodStates } from './period-closing-store.ts';
+import { periodChanges, periodStates } from './period-closing-store.ts';
 import type {
   accountCreateSchema, entryCreateSchema, entryListQuery, entryReverseSchema, transferCreateSchema,
 } from './schemas.ts';
@@ -226,8 +226,11 @@ export async function closePeriod(store: ScopedStore, period: string) {
   return store.transaction(async (tx) => {
     const today = await estateToday(tx);
     if (period > today.slice(0, 7)) throw new UnprocessableError('PERIOD_IN_FUTURE', 'Bulan yang belum berjalan tidak dapat ditutup.', 'period');
-    if (await isPeriodClosed(tx, period)) throw new ConflictError('MONTH_ALREADY_CLOSED', `Bulan ${period} sudah ditutup.`, 'period');
-    const event = await tx.appendOnly('cashbook_period_events', { period, action: 'close', reason: null, actor_user_id: actorId(tx) }, 'cashbook.close');
+    // Locked: of two closes at once the second sees the first, and no entry is being written into the month.
+    await lockCashbook(tx);
+    const { latest, changes } = await periodChanges(tx, period);
+    if (latest?.action === 'close') throw new ConflictError('MONTH_ALREADY_CLOSED', `Bulan ${period} sudah ditutup.`, 'period');
+    const event = await tx.appendOnly('cashbook_period_events', { period, action: 'close', reason: null, actor_user_id: actorId(tx), change_no: changes + 1 }, 'cashbook.close');
     const accounts = await accountsWithBalances(tx, period);
     return { period, status: 'closed', closed_at: event.created_at, accounts };
   });
@@ -236,8 +239,10 @@ export async function closePeriod(store: ScopedStore, period: string) {
 /** Reopening needs a reason; the event row and its audit row keep who reopened which month and why. */
 export async function reopenPeriod(store: ScopedStore, period: string, reason: string) {
   return store.transaction(async (tx) => {
-    if (!(await isPeriodClosed(tx, period))) throw new ConflictError('MONTH_NOT_CLOSED', `Bulan ${period} tidak sedang ditutup.`, 'period');
-    const event = await tx.appendOnly('cashbook_period_events', { period, action: 'reopen', reason, actor_user_id: actorId(tx) }, 'cashbook.reopen');
+    await lockCashbook(tx);
+    const { latest, changes } = await periodChanges(tx, period);
+    if (latest?.action !== 'close') throw new ConflictError('MONTH_NOT_CLOSED', `Bulan ${period} tidak sedang ditutup.`, 'period');
+    const event = await tx.appendOnly('cashbook_period_events', { period, action: 'reopen', reason, actor_user_id: actorId(tx), change_no: changes + 1 }, 'cashbook.reopen');
     return { period, status: 'open', reopened_at: event.created_at, reason };
   });
 }

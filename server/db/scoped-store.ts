@@ -70,7 +70,11 @@ async function flushJournal(trx: Knex.Transaction, journal: Journal): Promise<vo
   await insertValues(trx, 'outbox', journal.outbox.splice(0));
 }
 
-const NEXT_SEQUENCE_SQL = 'update "sequences" set "value" = "value" + ? where "estate_id" = ? and "name" = ? returning "value"';
+// One statement, so two transactions minting the first number of a day cannot both find no row and both insert it:
+// the loser of the insert waits for the winner's row and increments it (SQLite ≥ 3.35 and PostgreSQL).
+const NEXT_SEQUENCE_SQL =
+  'insert into "sequences" ("estate_id", "name", "value") values (?, ?, ?) ' +
+  'on conflict ("estate_id", "name") do update set "value" = "sequences"."value" + excluded."value" returning "value"';
 
 const findSqlCache = new Map<string, string>();
 function findSql(table: string, includeDeleted: boolean): string {
@@ -228,11 +232,8 @@ export class ScopedStore {
   /** Next value of a per-estate counter (invoice and payment numbers); call inside the transaction that uses it. */
   async nextSequence(name: string, by = 1): Promise<number> {
     return this.transaction(async (tx) => {
-      // UPDATE … RETURNING (SQLite ≥ 3.35 and PostgreSQL): one statement for the common case.
-      const [row] = await tx.rows<{ value: number | string }>(NEXT_SEQUENCE_SQL, [by, this.estateId, name]);
-      if (row) return Number(row.value);
-      await tx.knex('sequences').insert({ estate_id: this.estateId, name, value: by });
-      return by;
+      const [row] = await tx.rows<{ value: number | string }>(NEXT_SEQUENCE_SQL, [this.estateId, name, by]);
+      return Number(row.value);
     });
   }
 }

@@ -149,7 +149,10 @@ export function sqliteTransaction(knex: Knex | Knex.Transaction): (<T>(body: (tr
     const bound = boundKnex(root, holder);
     const token = { open: true };
     try {
-      run(connection, 'BEGIN', []);
+      // IMMEDIATE: the write lock is taken up front. This process has one connection, so its transactions already
+      // run one at a time; another process on the same file (a CLI command) then waits for the lock
+      // (busy_timeout) instead of failing with SQLITE_BUSY when a transaction that read first tries to write.
+      run(connection, 'BEGIN IMMEDIATE', []);
       bound.state.connection = connection;
       bound.state.token = token;
       try {

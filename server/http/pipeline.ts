@@ -11,6 +11,8 @@ import { nowIso } from '../db/clock.ts';
 import { newId } from '../db/ids.ts';
 import { insertValues } from '../db/bulk-insert.ts';
 import { queryTemplate } from '../db/query-template.ts';
+import { dialectOf } from '../db/knex.ts';
+import type { Knex } from 'knex';
 import type { AppContext } from './app-context.ts';
 import { AppError, ForbiddenError, NotFoundError, UnauthenticatedError, UnprocessableError, ValidationError } from './errors.ts';
 import type { RequestContext, RouteDef } from './route.ts';
@@ -66,8 +68,8 @@ async function withIdempotency(ctx: RequestContext, def: RouteDef, run: (store: 
   const key = ctx.idempotencyKey!;
   const route = `${def.method.toUpperCase()} ${def.path}`;
   const requestHash = crypto.createHash('sha256').update(route).update(JSON.stringify(ctx.body ?? null)).update(JSON.stringify(ctx.params)).digest('hex');
-  const replay = async () => {
-    const [prior] = await idempotencyKeyQuery<{ request_hash: string; route: string; status_code: number; response: string }>(store.knex, { estateId: store.estateId, key });
+  const replay = async (knex = store.knex) => {
+    const [prior] = await idempotencyKeyQuery<{ request_hash: string; route: string; status_code: number; response: string }>(knex, { estateId: store.estateId, key });
     if (!prior) return undefined;
     if (prior.request_hash !== requestHash || prior.route !== route) {
       throw new UnprocessableError('IDEMPOTENCY_KEY_REUSED', 'Idempotency-Key ini sudah dipakai untuk permintaan lain.');
@@ -79,6 +81,13 @@ async function withIdempotency(ctx: RequestContext, def: RouteDef, run: (store: 
   const status = def.status ?? 200;
   try {
     return await store.transaction(async (tx) => {
+      // Requests with the same key run one after the other, and a later one answers with the earlier one's result
+      // instead of running the handler again (which could answer differently, e.g. 409 for a proof already verified).
+      if (dialectOf(tx.knex as Knex) === 'postgres') {
+        await tx.knex.raw('select pg_advisory_xact_lock(hashtext(?))', [`idempotency:${store.estateId}:${key}`]);
+      }
+      const earlier = await replay(tx.knex);
+      if (earlier) return earlier;
       const body = await run(tx);
       await insertValues(tx.knex, 'idempotency_keys', [{
         id: newId(), estate_id: store.estateId, idem_key: key, route, request_hash: requestHash,

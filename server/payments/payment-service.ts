@@ -10,6 +10,7 @@ import { AllocationError, allocateToOldestInvoices, planPaymentReversal } from '
 import { appendAllocations, appendCreditMovements } from './ledger-rows.ts';
 import { creditOfUnit, liveAllocations, openInvoicesOfUnit, outstandingOfUnit } from './ledger-store.ts';
 import { estateTimezoneOf, getRecord, unitCodes } from './records.ts';
+import { lockUnit } from './row-lock.ts';
 import { payerToRecord } from './payer.ts';
 
 export const PAYMENT_METHODS = ['cash', 'bank_transfer', 'qris', 'ewallet', 'other'] as const;
@@ -84,6 +85,8 @@ export async function recordPayment(
 ) {
   return store.transaction(async (tx) => {
     const unit = await assertUnit(tx, input.unit_id);
+    // The open invoices read below must still be open when the allocations land.
+    await lockUnit(tx, unit.id);
     const zone = await estateTimezoneOf(tx);
     const paidAt = normalizePaidAt(input.paid_at, zone);
     // A transfer proof names its sender, who may have been removed from the register before it was verified.
@@ -181,6 +184,7 @@ export function paymentFields(payment: PaymentRow, unitCode: string | null) {
 export async function reversePayment(store: ScopedStore, paymentId: string, reason: string) {
   return store.transaction(async (tx) => {
     const payment = await getRecord<PaymentRow>(tx, 'payments', paymentId, 'Pembayaran');
+    await lockUnit(tx, payment.unit_id);
     const already = await tx.query('payment_reversals').where('payment_id', payment.id).first();
     if (already) throw new ConflictError('ALREADY_REVERSED', 'Pembayaran ini sudah dibatalkan.');
     const own = await liveAllocations(tx, { paymentId: payment.id });
@@ -234,6 +238,7 @@ export async function refundCredit(
 ) {
   return store.transaction(async (tx) => {
     const unit = await assertUnit(tx, unitId);
+    await lockUnit(tx, unit.id);
     const credit = await creditOfUnit(tx, unit.id);
     if (input.amount > credit) {
       throw new ConflictError('INSUFFICIENT_CREDIT', `Saldo titipan unit ini hanya ${credit}.`, 'amount');

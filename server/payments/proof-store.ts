@@ -3,6 +3,7 @@ import { BadRequestError, ConflictError, NotFoundError } from '../http/errors.ts
 import type { UploadedFile } from '../http/route.ts';
 import { appendRows } from './ledger-rows.ts';
 import { getRecord } from './records.ts';
+import { lockUnit } from './row-lock.ts';
 
 /** Proof images and PDFs of payments and transfer submissions, checked by content, not by the claimed type. */
 export const PROOF_MAX_BYTES = 5 * 1024 * 1024;
@@ -26,7 +27,9 @@ export async function appendProof(tx: ScopedStore, ownerTable: 'payments' | 'pay
 export async function attachPaymentProof(store: ScopedStore, paymentId: string, file: UploadedFile | undefined) {
   if (!file) throw new BadRequestError('VALIDATION_FAILED', 'File bukti wajib diunggah.', 'file');
   return store.transaction(async (tx) => {
-    await getRecord(tx, 'payments', paymentId, 'Pembayaran');
+    const payment = await getRecord<{ unit_id: string }>(tx, 'payments', paymentId, 'Pembayaran');
+    // One proof per payment: two uploads at once are checked one after the other.
+    await lockUnit(tx, payment.unit_id);
     const existing = await tx.query('payment_proofs').where({ owner_table: 'payments', owner_id: paymentId }).first('id');
     if (existing) throw new ConflictError('PROOF_EXISTS', 'Pembayaran ini sudah punya bukti.');
     const proof = await appendProof(tx, 'payments', paymentId, file);

@@ -4,6 +4,7 @@ import type { UploadedFile } from '../http/route.ts';
 import { normalizePaidAt, recordPayment, type PaymentMethod } from './payment-service.ts';
 import { appendProof } from './proof-store.ts';
 import { estateTimezoneOf, unitCodes } from './records.ts';
+import { lockRow } from './row-lock.ts';
 
 /**
  * A resident's transfer proof from the portal. It is not money yet: it waits as `pending` until the treasurer
@@ -63,6 +64,8 @@ export async function submitTransferProof(
 }
 
 async function pendingSubmission(tx: ScopedStore, id: string): Promise<SubmissionRow> {
+  // Two clicks on "verify" (or a verify and a reject) review the proof one after the other; the second sees it reviewed.
+  await lockRow(tx, 'payment_submissions', id);
   const row = await tx.get<SubmissionRow>('payment_submissions', id, 'Bukti transfer');
   if (row.status !== 'pending') throw new ConflictError('ALREADY_REVIEWED', 'Bukti transfer ini sudah diperiksa.');
   return row;
