@@ -63,6 +63,12 @@ export class TooManyRequestsError extends AppError {
   }
 }
 
+export class PayloadTooLargeError extends AppError {
+  constructor(code = 'PAYLOAD_TOO_LARGE', message = 'Data yang dikirim terlalu besar.', field?: string) {
+    super(413, code, message, field);
+  }
+}
+
 export interface ErrorBody {
   error: { code: string; message: string; field?: string; details?: unknown };
 }

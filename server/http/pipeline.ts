@@ -14,7 +14,8 @@ import { queryTemplate } from '../db/query-template.ts';
 import { dialectOf } from '../db/knex.ts';
 import type { Knex } from 'knex';
 import type { AppContext } from './app-context.ts';
-import { AppError, ForbiddenError, NotFoundError, UnauthenticatedError, UnprocessableError, ValidationError } from './errors.ts';
+import { AppError, BadRequestError, ForbiddenError, NotFoundError, PayloadTooLargeError, UnauthenticatedError, UnprocessableError, ValidationError } from './errors.ts';
+import { assertSafeRequest, assertSafeValue } from './input-guard.ts';
 import type { RequestContext, RouteDef } from './route.ts';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -105,75 +106,121 @@ async function withIdempotency(ctx: RequestContext, def: RouteDef, run: (store: 
   }
 }
 
+/** multer/busboy failures are the sender's malformed or oversized upload, never the server's fault. */
+function uploadError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const code = (err as { code?: unknown })?.code;
+  if (err instanceof multer.MulterError) {
+    if (code === 'LIMIT_FILE_SIZE' || code === 'LIMIT_FIELD_VALUE') return new PayloadTooLargeError('PAYLOAD_TOO_LARGE', 'Berkas atau isian terlalu besar.', err.field);
+    if (code === 'LIMIT_UNEXPECTED_FILE') return new BadRequestError('UPLOAD_UNEXPECTED_FIELD', 'Berkas dikirim pada isian yang tidak dikenal.', err.field);
+    if (code === 'LIMIT_PART_COUNT' || code === 'LIMIT_FILE_COUNT' || code === 'LIMIT_FIELD_COUNT' || code === 'LIMIT_FIELD_KEY') {
+      return new BadRequestError('UPLOAD_TOO_MANY_PARTS', 'Unggahan berisi terlalu banyak bagian.', err.field);
+    }
+  }
+  return new BadRequestError('MALFORMED_MULTIPART', 'Unggahan multipart/form-data rusak atau tidak lengkap.');
+}
+
+const prepared = new WeakMap<Request, RequestContext>();
+
 export function mountRoutes(router: Router, app: AppContext, defs: RouteDef[]): void {
   const knex = app.db.knex;
   for (const def of defs) {
+    // Who is asking and whether they may: answered before any body is read, so an anonymous or unauthorised caller
+    // never gets an upload buffered into memory.
+    const prepare = async (req: Request, res: Response): Promise<RequestContext> => {
+      assertSafeRequest(req);
+      const auth = await authenticate(knex, req);
+      if (def.permission !== 'public' && !auth) throw new UnauthenticatedError();
+      checkCsrf(req, auth);
+      const actor: Actor = { userId: auth?.userId ?? null, role: 'system', deviceId: auth?.deviceId ?? null };
+      const ctx: RequestContext = {
+        app, req, res, auth, actor, params: req.params, query: {}, body: undefined, fields: {},
+      };
+      const estateId = req.params.estate_id;
+      if (estateId !== undefined) {
+        if (!isUuid(estateId)) throw new NotFoundError('Perumahan');
+        const estate = await liveEstate(knex, estateId);
+        if (!estate) throw new NotFoundError('Perumahan');
+        if (def.permission !== 'public') {
+          const role = grantingRole(auth!, estateId, def.permission);
+          // Not a member: the estate does not exist as far as this caller is concerned.
+          if (role === null) throw new NotFoundError('Perumahan');
+          if (role === 'member-without-permission') throw new ForbiddenError();
+          ctx.role = role;
+          actor.role = auth!.via === 'device' ? 'device' : role;
+        }
+        ctx.estate = estate;
+        ctx.store = new ScopedStore(knex, estateId, actor, app.sync, { timezone: estate.timezone });
+      } else if (def.permission !== 'public' && def.permission !== 'authenticated') {
+        const allowed = auth!.isPlatformAdmin && roleHasPermission('platform_admin', def.permission);
+        if (!allowed) throw new ForbiddenError();
+        actor.role = 'platform_admin';
+      }
+      return ctx;
+    };
+    const run = async (ctx: RequestContext, req: Request, res: Response): Promise<void> => {
+      ctx.params = parseWith(def.params, req.params, 'params');
+      ctx.query = parseWith(def.query, req.query, 'query');
+      if (def.upload) {
+        ctx.file = (req as Request & { file?: RequestContext['file'] }).file;
+        ctx.fields = Object.fromEntries(Object.entries((req.body ?? {}) as Record<string, unknown>).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+        assertSafeValue(ctx.fields, '');
+        if (ctx.file) assertSafeValue(ctx.file.originalname, def.upload.field);
+        ctx.body = parseWith(def.body, ctx.fields, 'body');
+      } else {
+        ctx.body = parseWith(def.body, req.body, 'body');
+      }
+      const keyHeader = req.headers['idempotency-key'];
+      if (def.idempotent && typeof keyHeader === 'string' && keyHeader.length) {
+        if (keyHeader.length > 200) throw new ValidationError('Idempotency-Key terlalu panjang.', 'Idempotency-Key');
+        ctx.idempotencyKey = keyHeader;
+      }
+      if (def.raw) {
+        await def.handler(ctx);
+        return;
+      }
+      if (ctx.idempotencyKey && ctx.store) {
+        const result = await withIdempotency(ctx, def, (tx) => Promise.resolve(def.handler({ ...ctx, store: tx })));
+        if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
+        res.status(result.status).json(result.body);
+        return;
+      }
+      const body = await def.handler(ctx);
+      const status = def.status ?? 200;
+      if (status === 204 || body === undefined) res.status(status === 200 ? 204 : status).end();
+      else res.status(status).json(body);
+    };
     const handlers: express.RequestHandler[] = [];
     if (def.upload) {
-      const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: def.upload.maxBytes, files: 1, fields: 20, fieldSize: 64 * 1024 } });
-      handlers.push(upload.single(def.upload.field) as express.RequestHandler);
+      const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: def.upload.maxBytes, files: 1, fields: 20, fieldSize: 64 * 1024, parts: 30 } });
+      const single = upload.single(def.upload.field);
+      handlers.push(async (req: Request, res: Response, next: NextFunction) => {
+        try {
+          prepared.set(req, await prepare(req, res));
+          next();
+        } catch (err) {
+          next(err);
+        }
+      });
+      handlers.push((req: Request, res: Response, next: NextFunction) => {
+        single(req, res, (err?: unknown) => next(err ? uploadError(err) : undefined));
+      });
+      handlers.push(async (req: Request, res: Response, next: NextFunction) => {
+        try {
+          await run(prepared.get(req)!, req, res);
+        } catch (err) {
+          next(err);
+        }
+      });
+    } else {
+      handlers.push(async (req: Request, res: Response, next: NextFunction) => {
+        try {
+          await run(await prepare(req, res), req, res);
+        } catch (err) {
+          next(err);
+        }
+      });
     }
-    handlers.push(async (req: Request, res: Response, next: NextFunction) => {
-      try {
-        const auth = await authenticate(knex, req);
-        if (def.permission !== 'public' && !auth) throw new UnauthenticatedError();
-        checkCsrf(req, auth);
-        const actor: Actor = { userId: auth?.userId ?? null, role: 'system', deviceId: auth?.deviceId ?? null };
-        const ctx: RequestContext = {
-          app, req, res, auth, actor, params: req.params, query: {}, body: undefined, fields: {},
-        };
-        const estateId = req.params.estate_id;
-        if (estateId !== undefined) {
-          if (!isUuid(estateId)) throw new NotFoundError('Perumahan');
-          const estate = await liveEstate(knex, estateId);
-          if (!estate) throw new NotFoundError('Perumahan');
-          if (def.permission !== 'public') {
-            const role = grantingRole(auth!, estateId, def.permission);
-            // Not a member: the estate does not exist as far as this caller is concerned.
-            if (role === null) throw new NotFoundError('Perumahan');
-            if (role === 'member-without-permission') throw new ForbiddenError();
-            ctx.role = role;
-            actor.role = auth!.via === 'device' ? 'device' : role;
-          }
-          ctx.estate = estate;
-          ctx.store = new ScopedStore(knex, estateId, actor, app.sync, { timezone: estate.timezone });
-        } else if (def.permission !== 'public' && def.permission !== 'authenticated') {
-          const allowed = auth!.isPlatformAdmin && roleHasPermission('platform_admin', def.permission);
-          if (!allowed) throw new ForbiddenError();
-          actor.role = 'platform_admin';
-        }
-        ctx.params = parseWith(def.params, req.params, 'params');
-        ctx.query = parseWith(def.query, req.query, 'query');
-        if (def.upload) {
-          ctx.file = (req as Request & { file?: RequestContext['file'] }).file;
-          ctx.fields = Object.fromEntries(Object.entries((req.body ?? {}) as Record<string, unknown>).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
-          ctx.body = parseWith(def.body, ctx.fields, 'body');
-        } else {
-          ctx.body = parseWith(def.body, req.body, 'body');
-        }
-        const keyHeader = req.headers['idempotency-key'];
-        if (def.idempotent && typeof keyHeader === 'string' && keyHeader.length) {
-          if (keyHeader.length > 200) throw new ValidationError('Idempotency-Key terlalu panjang.', 'Idempotency-Key');
-          ctx.idempotencyKey = keyHeader;
-        }
-        if (def.raw) {
-          await def.handler(ctx);
-          return;
-        }
-        if (ctx.idempotencyKey && ctx.store) {
-          const result = await withIdempotency(ctx, def, (tx) => Promise.resolve(def.handler({ ...ctx, store: tx })));
-          if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
-          res.status(result.status).json(result.body);
-          return;
-        }
-        const body = await def.handler(ctx);
-        const status = def.status ?? 200;
-        if (status === 204 || body === undefined) res.status(status === 200 ? 204 : status).end();
-        else res.status(status).json(body);
-      } catch (err) {
-        next(err);
-      }
-    });
     router[def.method](def.path, ...handlers);
   }
 }

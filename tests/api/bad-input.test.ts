@@ -1,6 +1,7 @@
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allRoutes } from '../../server/http/routes-index.ts';
-import { setupEstate, startTestServer, type ApiClient, type TestServer } from '../support/server.ts';
+import { apiClient, setupEstate, startTestServer, type ApiClient, type TestServer } from '../support/server.ts';
 import { fillPath, isStringSchema, jsonSchemaOf, plausibleValue, wrongTypeValue } from '../support/route-sweep.ts';
 
 /**
@@ -95,4 +96,44 @@ describe('bad query strings on list routes', () => {
       }
     });
   }
+});
+
+describe('limits held at the edge, before authentication', () => {
+  it('answers an anonymous upload before reading its body', async () => {
+    const url = new URL(`${server.url}/api/v1/estates/${estateId}/imports/units`);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request(url, { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=b', 'content-length': String(4 * 1024 * 1024) } });
+      req.on('response', (res) => { res.resume(); resolve(res.statusCode ?? 0); req.destroy(); });
+      req.on('error', (error) => { if ((error as NodeJS.ErrnoException).code !== 'ECONNRESET') reject(error); });
+      // Only the start of a 4 MB body: a server that buffers the upload first would still be waiting for the rest.
+      req.write('--b\r\nContent-Disposition: form-data; name="file"; filename="warga.csv"\r\n\r\nAlamat\n');
+      setTimeout(() => reject(new Error('no answer before the body was complete')), 3000).unref();
+    });
+    expect(status).toBe(401);
+  });
+
+  it('refuses NUL bytes on the public token route and in query strings with NUL_BYTE', async () => {
+    const token = await apiClient(server.url).post('/auth/token', { login: `ketua${'\u0000'}@griya-asri.id`, password: 'x', name: 'skrip' });
+    expect(token.status).toBe(400);
+    expect(token.body.error.code).toBe('NUL_BYTE');
+    const query = await admin.get(`/estates/${estateId}/units?q=A%00`);
+    expect(query.body.error.code).toBe('NUL_BYTE');
+  });
+
+  it('refuses estate settings nested past 32 levels with JSON_TOO_DEEP, and keeps shallow ones', async () => {
+    const deep = '{"a":'.repeat(2000) + '1' + '}'.repeat(2000);
+    const res = await admin.request('PATCH', `/estates/${estateId}`, `{"settings": ${deep}}`, { 'content-type': 'application/json' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('JSON_TOO_DEEP');
+    const ok = await admin.patch(`/estates/${estateId}`, { settings: { receipt: { footer: { line: 'Terima kasih' } } } });
+    expect(ok.status).toBe(200);
+  });
+
+  it('maps broken multipart bodies to 4xx codes for a signed-in administrator', async () => {
+    const path = `/estates/${estateId}/imports/units`;
+    const cut = await admin.request('POST', path, '--b\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\nAlamat', { 'content-type': 'multipart/form-data; boundary=b' });
+    expect([cut.status, cut.body.error.code]).toEqual([400, 'MALFORMED_MULTIPART']);
+    const other = await admin.upload(path, {}, { lampiran: { filename: 'a.csv', content: Buffer.from('Alamat\nA-1\n') } });
+    expect([other.status, other.body.error.code]).toEqual([400, 'UPLOAD_UNEXPECTED_FIELD']);
+  });
 });
