@@ -42,6 +42,9 @@ export const PERMISSIONS = {
   'reports.read': OFFICE,
   'settings.read': OFFICE,
   'settings.write': ADMIN,
+  // background work (printing, billing runs, messages)
+  'jobs.read': OFFICE,
+  'jobs.retry': MONEY,
   // guard post
   'devices.write': ADMIN,
   'gates.write': ADMIN,
@@ -62,4 +65,16 @@ export function roleHasPermission(role: Role, permission: Permission): boolean {
 
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+const ESTATE_GRANTABLE: Role[] = ['estate_admin', 'treasurer', 'guard', 'staff', 'resident'];
+
+/**
+ * Roles a holder of `role` may hand to someone in an estate. Only administrators give out office, guard and admin
+ * roles; a treasurer (who may invite) only invites residents, so inviting can never raise anyone above the inviter.
+ */
+export function grantableRoles(role: Role | undefined): readonly Role[] {
+  if (role === 'platform_admin' || role === 'estate_admin') return ESTATE_GRANTABLE;
+  if (role === 'treasurer') return ['resident'];
+  return [];
 }

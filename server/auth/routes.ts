@@ -1,4 +1,8 @@
+import type { Request, Response } from 'express';
+import { parse as parseCookie } from 'cookie';
 import { nowIso } from '../db/clock.ts';
+import type { AppContext } from '../http/app-context.ts';
+import { DEVICE_COOKIE, isPlausibleDeviceToken, type LoginOrigin } from './login-throttle.ts';
 import { newId } from '../db/ids.ts';
 import { writeAuditAndOutbox } from '../db/scoped-store.ts';
 import { defineRoutes } from '../http/route.ts';
@@ -8,12 +12,26 @@ import { loginBody, passwordChangeBody, tokenBody } from './schemas.ts';
 import { checkCredentials, sessionPayload } from './service.ts';
 import { createSession, revokeSession } from './sessions.ts';
 
+function loginOrigin(req: Request): LoginOrigin {
+  const cookies = req.headers.cookie ? parseCookie(req.headers.cookie) : {};
+  const device = cookies[DEVICE_COOKIE];
+  return { ip: req.ip ?? req.socket.remoteAddress ?? 'unknown', deviceToken: isPlausibleDeviceToken(device) ? device : undefined };
+}
+
+/** The browser keeps a random id so that its owner's logins are told apart from strangers' (login-throttle.ts). */
+function rememberDevice(app: AppContext, res: Response, token: string): void {
+  res.cookie(DEVICE_COOKIE, token, {
+    httpOnly: true, sameSite: 'lax', secure: app.options.secureCookies, path: '/api/v1/auth', maxAge: 365 * 86_400_000,
+  });
+}
+
 export const authRoutes = defineRoutes([
   {
     method: 'post', path: '/auth/login', permission: 'public', summary: 'Log in with email or phone and password (browser session)',
     body: loginBody,
     handler: async ({ app, body, req, res }) => {
-      const user = await checkCredentials(app, body.login, body.password);
+      const { user, deviceToken } = await checkCredentials(app, body.login, body.password, loginOrigin(req));
+      rememberDevice(app, res, deviceToken);
       const { csrfToken } = await createSession(app, app.db.knex, res, user.id, req.headers['user-agent']);
       return sessionPayload(app.db.knex, user.id, csrfToken);
     },
@@ -21,8 +39,8 @@ export const authRoutes = defineRoutes([
   {
     method: 'post', path: '/auth/token', permission: 'public', summary: 'Exchange email/phone and password for a bearer token (scripts, devices)',
     body: tokenBody, status: 201,
-    handler: async ({ app, body }) => {
-      const user = await checkCredentials(app, body.login, body.password);
+    handler: async ({ app, body, req }) => {
+      const { user } = await checkCredentials(app, body.login, body.password, loginOrigin(req));
       const token = `klt_${randomToken()}`;
       await app.db.knex('api_tokens').insert({
         id: newId(), kind: 'user', user_id: user.id, name: body.name ?? 'token', token_hash: sha256Hex(token), created_at: nowIso(),
@@ -59,6 +77,9 @@ export const authRoutes = defineRoutes([
         await trx('users').where({ id: user.id }).update({ password_hash: hash, updated_at: nowIso() });
         // Other browsers signed in as this user must sign in again with the new password.
         await trx('sessions').where({ user_id: user.id }).whereNot({ id: auth!.sessionId ?? '' }).update({ revoked_at: nowIso() });
+        // Bearer tokens were handed out for the old password: a leaked one must not outlive the change.
+        await trx('api_tokens').where({ user_id: user.id, kind: 'user' }).whereNull('revoked_at')
+          .whereNot({ id: auth!.tokenId ?? '' }).update({ revoked_at: nowIso() });
         await writeAuditAndOutbox(trx, app.sync, { ...actor, role: 'system' }, null, { action: 'users.password_change', table: 'users', rowId: user.id });
       });
     },

@@ -4,7 +4,8 @@ import { normalizePhone } from '../residents/phone.ts';
 import type { AppContext } from '../http/app-context.ts';
 import { TooManyRequestsError, UnauthenticatedError } from '../http/errors.ts';
 import { loadMemberships } from './authenticate.ts';
-import { dummyPasswordHash, verifyPassword } from './passwords.ts';
+import { beginLoginAttempt, type LoginOrigin } from './login-throttle.ts';
+import { dummyPasswordHash, randomToken, verifyPassword } from './passwords.ts';
 
 export interface UserRow {
   id: string;
@@ -27,34 +28,37 @@ export async function findUserByLogin(knex: Knex, login: string): Promise<UserRo
   return q.where('phone', phone).first();
 }
 
+const INVALID = () => new UnauthenticatedError('Email/nomor HP atau kata sandi salah.', 'INVALID_CREDENTIALS');
+const LOCKED = (seconds: number) =>
+  new TooManyRequestsError('ACCOUNT_LOCKED', 'Akun dikunci sementara karena terlalu banyak percobaan gagal.', seconds);
+
 /**
- * Checks a password with per-account lockout: after `lockoutThreshold` failures in a row the account refuses
- * logins for `lockoutMinutes`, whatever password is sent, so guessing from many IPs does not help.
+ * Checks a password, throttled per account and per source (see login-throttle.ts). Every path runs one scrypt
+ * verification, so neither an unknown account nor a lock answers faster than a wrong password.
+ * Returns the device token the browser should keep (a new one unless it sent a plausible one).
  */
-export async function checkCredentials(app: AppContext, login: string, password: string): Promise<UserRow> {
+export async function checkCredentials(app: AppContext, login: string, password: string, origin: LoginOrigin): Promise<{ user: UserRow; deviceToken: string }> {
   const knex = app.db.knex;
   const user = await findUserByLogin(knex, login);
   if (!user || user.status !== 'active') {
     await verifyPassword(password, await dummyPasswordHash());
-    throw new UnauthenticatedError('Email/nomor HP atau kata sandi salah.', 'INVALID_CREDENTIALS');
+    throw INVALID();
   }
-  const now = nowIso();
-  if (user.locked_until && user.locked_until > now) {
-    const seconds = Math.ceil((Date.parse(user.locked_until) - Date.now()) / 1000);
-    throw new TooManyRequestsError('ACCOUNT_LOCKED', 'Akun dikunci sementara karena terlalu banyak percobaan gagal.', seconds);
+  const attempt = await beginLoginAttempt(knex, user.id, origin, app.options);
+  const ok = await verifyPassword(password, user.password_hash);
+  if (!attempt.allowed) {
+    await attempt.failed();
+    throw LOCKED(attempt.retryAfterSeconds);
   }
-  if (!(await verifyPassword(password, user.password_hash))) {
-    const failures = user.failed_logins + 1;
-    const lock = failures >= app.options.lockoutThreshold;
-    await knex('users').where({ id: user.id }).update({
-      failed_logins: lock ? 0 : failures,
-      locked_until: lock ? new Date(Date.now() + app.options.lockoutMinutes * 60_000).toISOString() : user.locked_until,
-    });
-    if (lock) throw new TooManyRequestsError('ACCOUNT_LOCKED', 'Akun dikunci sementara karena terlalu banyak percobaan gagal.', app.options.lockoutMinutes * 60);
-    throw new UnauthenticatedError('Email/nomor HP atau kata sandi salah.', 'INVALID_CREDENTIALS');
+  if (!ok) {
+    const lockedFor = await attempt.failed();
+    if (lockedFor) throw LOCKED(lockedFor);
+    throw INVALID();
   }
-  await knex('users').where({ id: user.id }).update({ failed_logins: 0, locked_until: null, last_login_at: now });
-  return user;
+  const deviceToken = origin.deviceToken ?? randomToken();
+  await attempt.succeeded(deviceToken);
+  await knex('users').where({ id: user.id }).update({ last_login_at: nowIso() });
+  return { user, deviceToken };
 }
 
 export function publicUser(u: UserRow) {

@@ -26,6 +26,8 @@ export function createApp(app: AppContext, opts: { rendererDir?: string } = {}):
   api.use(express.json({ limit: '1mb', strict: false }));
   const limiter = loginRateLimiter(app.options.loginRateLimitPerMinute);
   for (const p of ['/auth/login', '/auth/token', '/setup', '/invites/:code/accept']) api.post(p, limiter);
+  // Looking up invite codes is guessing them: limited per IP like the password endpoints, on a counter of its own.
+  api.get('/invites/:code', loginRateLimiter(app.options.loginRateLimitPerMinute));
   mountRoutes(api, app, allRoutes);
   api.use((_req, _res, next) => next(new NotFoundError('Alamat API')));
   server.use('/api/v1', api);

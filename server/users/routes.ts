@@ -1,22 +1,19 @@
-import { nowIso } from '../db/clock.ts';
-import { writeAuditAndOutbox } from '../db/scoped-store.ts';
+import type { AuthInfo } from '../auth/authenticate.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { sessionPayload } from '../auth/service.ts';
 import { createSession } from '../auth/sessions.ts';
 import { defineRoutes } from '../http/route.ts';
-import { ConflictError, NotFoundError } from '../http/errors.ts';
+import { ForbiddenError } from '../http/errors.ts';
 import { estateParams } from '../http/schemas.ts';
-import { inviteAcceptBody, inviteParams, userCreateBody } from './schemas.ts';
+import { invitationParams, inviteAcceptBody, inviteParams, userCreateBody } from './schemas.ts';
+import { acceptInvite, openInvite } from './invite-service.ts';
+import { acceptMembershipInvitation, declineMembershipInvitation, listMyInvitations } from './membership-invitations.ts';
 import { createEstateUser, listEstateUsers } from './service.ts';
 
-async function openInvite(knex: import('knex').Knex, code: string) {
-  const invite = await knex('invites')
-    .join('users', 'users.id', 'invites.user_id')
-    .join('estates', 'estates.id', 'invites.estate_id')
-    .where('invites.code', code.toUpperCase())
-    .first('invites.*', 'users.name as user_name', 'users.status as user_status', 'estates.name as estate_name');
-  if (!invite || invite.accepted_at || invite.expires_at < nowIso()) throw new NotFoundError('Undangan');
-  return invite;
+/** Invitations belong to people; a kiosk's device token has none. */
+function signedInUser(auth: AuthInfo | null): string {
+  if (!auth?.userId) throw new ForbiddenError();
+  return auth.userId;
 }
 
 export const userRoutes = defineRoutes([
@@ -29,13 +26,7 @@ export const userRoutes = defineRoutes([
     method: 'post', path: '/estates/:estate_id/users', permission: 'invites.write', status: 201,
     summary: 'Give a person a role: with a password directly, otherwise by invite (code, link, WhatsApp link)',
     params: estateParams, body: userCreateBody,
-    handler: async ({ store, estate, app, body, role }) => {
-      // A treasurer may invite residents; only administrators hand out office and guard roles.
-      if (role === 'treasurer' && body.role !== 'resident') {
-        throw new ConflictError('ROLE_NOT_ALLOWED', 'Bendahara hanya dapat mengundang warga.', 'role');
-      }
-      return createEstateUser(store!, estate!, app.publicUrl, body);
-    },
+    handler: ({ store, estate, app, body, role }) => createEstateUser(store!, estate!, app.publicUrl, body, role),
   },
   {
     method: 'get', path: '/invites/:code', permission: 'public', summary: 'What an invite is for (name, estate, role)',
@@ -49,23 +40,32 @@ export const userRoutes = defineRoutes([
     method: 'post', path: '/invites/:code/accept', permission: 'public', summary: 'Accept an invite by choosing a password; signs in',
     params: inviteParams, body: inviteAcceptBody,
     handler: async ({ app, params, body, req, res }) => {
-      const knex = app.db.knex;
-      const hash = await hashPassword(body.password);
-      const userId = await knex.transaction(async (trx) => {
-        const inv = await openInvite(trx, params.code);
-        const at = nowIso();
-        const claimed = await trx('invites').where({ id: inv.id }).whereNull('accepted_at').update({ accepted_at: at });
-        if (!claimed) throw new ConflictError('INVITE_USED', 'Undangan ini sudah dipakai.');
-        const userPatch: Record<string, unknown> = { status: 'active', updated_at: at };
-        if (inv.user_status === 'invited') userPatch.password_hash = hash;
-        await trx('users').where({ id: inv.user_id }).update(userPatch);
-        await writeAuditAndOutbox(trx, app.sync, { userId: inv.user_id, role: inv.role }, inv.estate_id, {
-          action: 'invites.accept', table: 'invites', rowId: inv.id, after: { accepted_at: at }, op: 'update',
-        });
-        return inv.user_id as string;
-      });
-      const { csrfToken } = await createSession(app, knex, res, userId, req.headers['user-agent']);
-      return sessionPayload(knex, userId, csrfToken);
+      const userId = await acceptInvite(app.db.knex, app.sync, params.code, await hashPassword(body.password));
+      const { csrfToken } = await createSession(app, app.db.knex, res, userId, req.headers['user-agent']);
+      return sessionPayload(app.db.knex, userId, csrfToken);
+    },
+  },
+  {
+    method: 'get', path: '/membership-invitations', permission: 'authenticated',
+    summary: 'Estates that invite the signed-in user to a role, waiting for an answer',
+    handler: ({ app, auth }) => listMyInvitations(app.db.knex, signedInUser(auth)),
+  },
+  {
+    method: 'post', path: '/membership-invitations/:id/accept', permission: 'authenticated',
+    summary: 'Accept an invitation into an estate (the role applies from now on)',
+    params: invitationParams,
+    handler: async ({ app, auth, params }) => {
+      const userId = signedInUser(auth);
+      await acceptMembershipInvitation(app.db.knex, app.sync, userId, params.id);
+      return sessionPayload(app.db.knex, userId, auth!.csrfToken);
+    },
+  },
+  {
+    method: 'post', path: '/membership-invitations/:id/decline', permission: 'authenticated', status: 204,
+    summary: 'Decline an invitation into an estate',
+    params: invitationParams,
+    handler: async ({ app, auth, params }) => {
+      await declineMembershipInvitation(app.db.knex, app.sync, signedInUser(auth), params.id);
     },
   },
 ]);

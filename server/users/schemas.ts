@@ -18,3 +18,4 @@ export const userCreateBody = z
 
 export const inviteParams = z.object({ code: z.string().trim().min(6).max(32) });
 export const inviteAcceptBody = z.object({ password });
+export const invitationParams = z.object({ id });

@@ -1,15 +1,25 @@
+import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { nowIso } from '../db/clock.ts';
 import { newId } from '../db/ids.ts';
 import { writeAuditAndOutbox, type ScopedStore } from '../db/scoped-store.ts';
-import { hashPassword, randomToken } from '../auth/passwords.ts';
+import { hashPassword } from '../auth/passwords.ts';
+import { grantableRoles, type Role } from '../auth/permissions.ts';
 import { insertMembership } from '../estates/service.ts';
-import { ConflictError, ValidationError } from '../http/errors.ts';
+import { ConflictError, ForbiddenError, ValidationError } from '../http/errors.ts';
 import { whatsappDigits } from '../residents/phone.ts';
 import type { z } from 'zod';
 import type { userCreateBody } from './schemas.ts';
 
-const INVITE_DAYS = 14;
+export const INVITE_DAYS = 14;
+
+// 32 symbols without 0/O/1/I so a code read aloud or typed from a slip survives; 16 of them are 80 random bits.
+const CODE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
+const CODE_LENGTH = 16;
+
+export function newInviteCode(): string {
+  return Array.from(crypto.randomBytes(CODE_LENGTH), (b) => CODE_ALPHABET[b & 31]).join('');
+}
 
 export function inviteLinks(publicUrl: string, estateName: string, code: string, name: string, phone: string | null) {
   const url = `${publicUrl}/portal/invite/${code}`;
@@ -18,56 +28,110 @@ export function inviteLinks(publicUrl: string, estateName: string, code: string,
   return { code, url, whatsapp_url };
 }
 
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(e?.message ?? '');
+}
+
+type UserCreateInput = z.infer<typeof userCreateBody>;
+
 /**
- * Adds a person to the estate with a role. With a password the account is active at once; without one an invite is
- * created that the person accepts on the portal by choosing a password.
+ * Gives a person a role in the estate.
+ *
+ * - No account with this email/phone: a new account is created, active at once with a password, otherwise `invited`
+ *   with one invite code that lets its holder choose the password (users/invite-service.ts).
+ * - An account already exists (whatever its status, whichever estate): it is never attached and its credentials
+ *   are never touched. A membership invitation is recorded instead, which the person accepts or declines while signed
+ *   in with their own password. The answer repeats only what the caller typed, so it tells an estate nothing about
+ *   someone else's account beyond "it exists".
  */
-export async function createEstateUser(store: ScopedStore, estate: { id: string; name: string }, publicUrl: string, input: z.infer<typeof userCreateBody>) {
+export async function createEstateUser(
+  store: ScopedStore, estate: { id: string; name: string }, publicUrl: string, input: UserCreateInput, actorRole: Role | undefined,
+) {
+  if (!grantableRoles(actorRole).includes(input.role)) {
+    throw new ForbiddenError('Peran ini tidak boleh Anda berikan.', 'ROLE_NOT_ALLOWED');
+  }
+  if (input.role === 'resident' && !input.resident_id) {
+    throw new ValidationError('Akun warga harus dihubungkan ke data penghuni.', 'resident_id');
+  }
   const passwordHash = input.password ? await hashPassword(input.password) : null;
-  return store.transaction(async (tx) => {
-    const knex = tx.knex as Knex.Transaction;
-    if (input.resident_id) await tx.get('residents', input.resident_id, 'Penghuni');
-    const byEmail = input.email ? await knex('users').where({ email: input.email }).whereNull('deleted_at').first() : undefined;
-    const byPhone = input.phone ? await knex('users').where({ phone: input.phone }).whereNull('deleted_at').first() : undefined;
-    if (byEmail && byPhone && byEmail.id !== byPhone.id) {
-      throw new ConflictError('DUPLICATE', 'Email dan nomor HP milik dua akun berbeda.', 'phone');
-    }
-    let user = byEmail ?? byPhone;
-    const at = nowIso();
-    if (!user) {
-      user = {
+  try {
+    return await store.transaction(async (tx) => {
+      const knex = tx.knex as Knex.Transaction;
+      if (input.resident_id) await tx.get('residents', input.resident_id, 'Penghuni');
+      const byEmail = input.email ? await knex('users').where({ email: input.email }).whereNull('deleted_at').first('id') : undefined;
+      const byPhone = input.phone ? await knex('users').where({ phone: input.phone }).whereNull('deleted_at').first('id') : undefined;
+      if (byEmail && byPhone && byEmail.id !== byPhone.id) {
+        throw new ConflictError('DUPLICATE', 'Email dan nomor HP milik dua akun berbeda.', 'phone');
+      }
+      const existing = byEmail ?? byPhone;
+      if (existing) {
+        if (input.password) {
+          throw new ConflictError('DUPLICATE', 'Akun dengan email/nomor HP ini sudah ada; kata sandinya tidak diubah dari sini.', input.email ? 'email' : 'phone');
+        }
+        return { user: null, role: input.role, invite: undefined, membership_invitation: await inviteExistingAccount(tx, existing.id, input) };
+      }
+
+      const at = nowIso();
+      const user = {
         id: newId(), name: input.name, email: input.email ?? null, phone: input.phone ?? null,
         password_hash: passwordHash, is_platform_admin: false, status: passwordHash ? 'active' : 'invited',
         failed_logins: 0, created_at: at, updated_at: at,
       };
       await knex('users').insert(user);
       await writeAuditAndOutbox(knex, tx.sync, tx.actor, tx.estateId, { action: 'users.create', table: 'users', rowId: user.id, after: { ...user, password_hash: undefined }, op: 'insert' });
-    } else if (input.password) {
-      throw new ConflictError('DUPLICATE', 'Akun dengan email/nomor HP ini sudah ada; kata sandinya tidak diubah dari sini.', input.email ? 'email' : 'phone');
-    }
-    const existing = await knex('memberships').where({ estate_id: tx.estateId, user_id: user.id, role: input.role }).whereNull('deleted_at').first();
-    if (existing) throw new ConflictError('DUPLICATE', 'Orang ini sudah memiliki peran tersebut di perumahan ini.', 'role');
-    if (input.role === 'resident' && !input.resident_id) {
-      throw new ValidationError('Akun warga harus dihubungkan ke data penghuni.', 'resident_id');
-    }
-    await insertMembership(knex, tx.sync, tx.actor, { estate_id: tx.estateId, user_id: user.id, role: input.role, resident_id: input.resident_id ?? null });
-    let invite: ReturnType<typeof inviteLinks> | undefined;
-    if (user.status === 'invited') {
-      const code = randomToken(8).replace(/[-_]/g, 'x').slice(0, 10).toUpperCase();
-      const row = {
-        id: newId(), estate_id: tx.estateId, user_id: user.id, code, role: input.role, created_by: tx.actor.userId,
-        expires_at: new Date(Date.now() + INVITE_DAYS * 86_400_000).toISOString(), created_at: at,
+      await insertMembership(knex, tx.sync, tx.actor, { estate_id: tx.estateId, user_id: user.id, role: input.role, resident_id: input.resident_id ?? null });
+      let invite: ReturnType<typeof inviteLinks> | undefined;
+      if (!passwordHash) {
+        // The only invite this account will ever have: it was created for exactly this new, password-less account.
+        const code = newInviteCode();
+        const row = {
+          id: newId(), estate_id: tx.estateId, user_id: user.id, code, role: input.role, created_by: tx.actor.userId,
+          expires_at: new Date(Date.now() + INVITE_DAYS * 86_400_000).toISOString(), created_at: at,
+        };
+        await knex('invites').insert(row);
+        await writeAuditAndOutbox(knex, tx.sync, tx.actor, tx.estateId, { action: 'invites.create', table: 'invites', rowId: row.id, after: { ...row, code: undefined }, op: 'insert' });
+        invite = inviteLinks(publicUrl, estate.name, code, user.name, user.phone);
+      }
+      return {
+        user: { id: user.id, name: user.name, email: user.email, phone: user.phone, status: user.status },
+        role: input.role,
+        invite,
+        membership_invitation: undefined,
       };
-      await knex('invites').insert(row);
-      await writeAuditAndOutbox(knex, tx.sync, tx.actor, tx.estateId, { action: 'invites.create', table: 'invites', rowId: row.id, after: row, op: 'insert' });
-      invite = inviteLinks(publicUrl, estate.name, code, user.name, user.phone);
-    }
-    return {
-      user: { id: user.id, name: user.name, email: user.email, phone: user.phone, status: user.status },
-      role: input.role,
-      invite,
-    };
+    });
+  } catch (err) {
+    // Two people adding the same email at once: the loser of the unique index gets the same answer as a late caller.
+    if (isUniqueViolation(err)) throw new ConflictError('DUPLICATE', 'Orang ini sudah ada atau sudah diundang dengan peran tersebut.', 'email');
+    throw err;
+  }
+}
+
+async function inviteExistingAccount(tx: ScopedStore, userId: string, input: UserCreateInput) {
+  const knex = tx.knex as Knex.Transaction;
+  const member = await knex('memberships').where({ estate_id: tx.estateId, user_id: userId, role: input.role }).whereNull('deleted_at').first('id');
+  const pending = await knex('membership_invitations').where({ estate_id: tx.estateId, user_id: userId, role: input.role, status: 'pending' })
+    .where('expires_at', '>', nowIso()).first('id');
+  if (member || pending) throw new ConflictError('DUPLICATE', 'Orang ini sudah memiliki atau sudah diundang dengan peran tersebut di perumahan ini.', 'role');
+  const at = nowIso();
+  // An expired invitation still holds the pending slot of the unique index; it is replaced by this one.
+  await knex('membership_invitations').where({ estate_id: tx.estateId, user_id: userId, role: input.role, status: 'pending' })
+    .update({ status: 'expired', updated_at: at });
+  const row = {
+    id: newId(), estate_id: tx.estateId, user_id: userId, role: input.role, resident_id: input.resident_id ?? null,
+    name: input.name, email: input.email ?? null, phone: input.phone ?? null, invited_by: tx.actor.userId, status: 'pending',
+    expires_at: new Date(Date.now() + INVITE_DAYS * 86_400_000).toISOString(), responded_at: null, created_at: at, updated_at: at,
+  };
+  await knex('membership_invitations').insert(row);
+  await writeAuditAndOutbox(knex, tx.sync, tx.actor, tx.estateId, {
+    action: 'membership_invitations.create', table: 'membership_invitations', rowId: row.id, after: row, op: 'insert',
   });
+  return pendingView(row);
+}
+
+/** What the inviting estate may see of an invitation: what it typed itself, never the account's own details. */
+function pendingView(row: { id: string; name: string; email: string | null; phone: string | null; role: string; status: string; expires_at: string; created_at: string }) {
+  return { id: row.id, name: row.name, email: row.email, phone: row.phone, role: row.role, status: row.status, expires_at: row.expires_at, created_at: row.created_at };
 }
 
 export async function listEstateUsers(store: ScopedStore) {
@@ -78,5 +142,7 @@ export async function listEstateUsers(store: ScopedStore) {
     .orderBy('users.name')
     .select('memberships.id as membership_id', 'memberships.role', 'memberships.resident_id', 'users.id', 'users.name',
       'users.email', 'users.phone', 'users.status', 'users.last_login_at');
-  return { items: rows };
+  const pending = await store.query('membership_invitations').where({ status: 'pending' }).where('expires_at', '>', nowIso())
+    .orderBy('created_at').select('id', 'name', 'email', 'phone', 'role', 'status', 'expires_at', 'created_at');
+  return { items: rows, pending_invitations: pending.map(pendingView) };
 }

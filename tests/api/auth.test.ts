@@ -101,6 +101,21 @@ describe('login, session and tokens', () => {
     expect((await u.client.get('/auth/me')).status).toBe(200);
     expect((await apiClient(server.url).post('/auth/login', { login: u.email, password: 'baru-sekali-1' })).status).toBe(200);
   });
+
+  it('revokes bearer tokens issued before a password change', async () => {
+    const u = await userWithRole(server.url, admin, estateId, 'treasurer');
+    const issued = await apiClient(server.url).post('/auth/token', { login: u.email, password: u.password, name: 'skrip lama' });
+    const script = apiClient(server.url).withBearer(issued.body.token);
+    expect((await script.get(`/estates/${estateId}/units`)).status).toBe(200);
+    expect((await u.client.post('/auth/password', { current_password: u.password, new_password: 'sandi-baru-bendahara-1' })).status).toBe(204);
+    expect((await script.get(`/estates/${estateId}/units`)).status).toBe(401);
+    // A token asked for with the new password works; one changing the password keeps itself, revoking the others.
+    const fresh = apiClient(server.url).withBearer((await apiClient(server.url).post('/auth/token', { login: u.email, password: 'sandi-baru-bendahara-1' })).body.token);
+    const other = apiClient(server.url).withBearer((await apiClient(server.url).post('/auth/token', { login: u.email, password: 'sandi-baru-bendahara-1' })).body.token);
+    expect((await fresh.post('/auth/password', { current_password: 'sandi-baru-bendahara-1', new_password: 'sandi-ketiga-1' })).status).toBe(204);
+    expect((await fresh.get(`/estates/${estateId}/units`)).status).toBe(200);
+    expect((await other.get(`/estates/${estateId}/units`)).status).toBe(401);
+  });
 });
 
 describe('invites', () => {
