@@ -8,7 +8,8 @@ import { migrateToLatest } from './db/migrate.ts';
 import { loadSyncContext } from './db/sync-context.ts';
 import { DEFAULT_SERVER_OPTIONS, type AppContext, type ServerOptions } from './http/app-context.ts';
 import { createApp } from './http/app.ts';
-import { startBackgroundJobs } from './jobs.ts';
+import type { JobRunner } from './jobs/job-runner.ts';
+import { serverJobRunner } from './jobs/registry.ts';
 import { PACKAGE_JSON } from './paths.ts';
 
 export interface StartOptions {
@@ -19,8 +20,10 @@ export interface StartOptions {
   rendererDir?: string;
   publicUrl?: string;
   options?: Partial<ServerOptions>;
-  /** Background timers (scheduled billing runs, pass renewal); tests drive them by hand instead. */
+  /** Run durable jobs and schedules in the background; tests drive `jobs` by hand instead. */
   backgroundJobs?: boolean;
+  /** Plan recurring work (scheduled billing, pass renewal) when running jobs; tests plan with their own clock. */
+  schedules?: boolean;
 }
 
 export interface RunningServer {
@@ -29,6 +32,8 @@ export interface RunningServer {
   dataDir: string;
   db: Database;
   app: AppContext;
+  /** This process's job runner (started unless `backgroundJobs: false`). */
+  jobs: JobRunner;
   close(): Promise<void>;
 }
 
@@ -62,11 +67,12 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
   if (!app.publicUrl) app.publicUrl = url;
-  const stopJobs = opts.backgroundJobs === false ? () => {} : startBackgroundJobs(app);
+  const jobs = serverJobRunner(app, { schedules: opts.schedules });
+  if (opts.backgroundJobs !== false) jobs.start();
   return {
-    url, port, dataDir, db, app,
+    url, port, dataDir, db, app, jobs,
     async close() {
-      stopJobs();
+      await jobs.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

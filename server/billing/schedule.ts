@@ -1,6 +1,8 @@
 import { ScopedStore, SYSTEM_ACTOR } from '../db/scoped-store.ts';
 import type { AppContext } from '../http/app-context.ts';
-import type { BackgroundJob } from '../jobs.ts';
+import { z } from 'zod';
+import { defineJob, defineSchedule } from '../jobs/define-job.ts';
+import { enqueueJob } from '../jobs/job-queue.ts';
 import { billingSettingsOf } from './billing-settings.ts';
 import { activeRunOf } from './billing-progress.ts';
 import { runBilling } from './billing-run.ts';
@@ -39,10 +41,25 @@ export async function billingScheduleTick(app: AppContext, now: Date): Promise<A
   return done;
 }
 
-export const billingScheduleJob: BackgroundJob = {
-  name: 'billing-schedule',
-  intervalMs: 15 * 60_000,
-  tick: async (app, now) => {
-    await billingScheduleTick(app, now);
+const EVERY_MS = 15 * 60_000;
+
+/** One look at every estate's billing day, as of `at`; deduplicated per quarter hour, so it runs once per slot. */
+export const billingScheduleTickJob = defineJob({
+  name: 'billing.schedule-tick',
+  schema: z.object({ at: z.iso.datetime() }),
+  // Each estate's run is its own transaction (runBilling), and a run already made for the period is not repeated.
+  transactional: false,
+  leaseMs: 10 * 60_000,
+  run: async (ctx, payload) => {
+    await billingScheduleTick(ctx.app, new Date(payload.at));
   },
-};
+});
+
+export const billingSchedule = defineSchedule({
+  name: 'billing',
+  everyMs: EVERY_MS,
+  plan: async (app, now) => {
+    const slot = Math.floor(now.getTime() / EVERY_MS);
+    await enqueueJob(app.db.knex, billingScheduleTickJob, { at: now.toISOString() }, { key: String(slot) });
+  },
+});

@@ -7,7 +7,8 @@ import { accessLogPdf, accessLogXlsx } from './access-log-export.ts';
 import { createGate, createGuard, currentShift, endShift, gatePost, listGates, listGuards, startShift, updateGate } from './gate-post.ts';
 import { scanAtGate } from './scan-service.ts';
 import { accessLogQuery, checkoutSchema, gateCreateSchema, gatePatchSchema, guardCreateSchema, scanSchema, shiftStartSchema, walkInSchema } from './schemas.ts';
-import { checkoutVisit, expectedToday, insideNow, overstays, printVisitSlip, recordWalkIn, unitCodeOf, visitView, type VisitRow } from './visits-service.ts';
+import { printVisitSlip } from './slip-job.ts';
+import { checkoutVisit, expectedToday, insideNow, overstays, recordWalkIn, unitCodeOf, visitView, type VisitRow } from './visits-service.ts';
 
 const estateOf = (ctx: RequestContext) => ctx.estate as { id: string; name: string; timezone: string };
 const idParams = z.object({ estate_id: id, id });
@@ -68,7 +69,7 @@ export const gateRoutes = defineRoutes([
   {
     method: 'post', path: '/estates/:estate_id/gate/walk-ins', permission: 'gate.walk_in', tags: ['gate'],
     summary: 'Record a guest without a pass; the host unit is notified', params: estateParams, body: walkInSchema, status: 201,
-    handler: async (ctx) => recordWalkIn(ctx.store!, estateOf(ctx), await gatePost(ctx, ctx.body.gate_id), ctx.body),
+    handler: async (ctx) => recordWalkIn(ctx.store!, await gatePost(ctx, ctx.body.gate_id), ctx.body),
   },
   {
     // The guard picks a walk-in's destination; unit codes only, none of the office's resident data.

@@ -171,10 +171,11 @@ export async function scanAtGate(store: ScopedStore, estate: EstateInfo, post: G
       });
     }
     const entry = await appendAccessLog(tx, post, logFor('accepted', null, visit?.id ?? null));
-    return { accepted: true, reason: null, visit, visitId: visit?.id ?? null, entryId: entry.id, uses: pass.uses + 1 };
+    const slip: SlipStatus | 'none' = visit ? await queueVisitSlip(tx, post, visit) : 'none';
+    return { accepted: true, reason: null, visit, visitId: visit?.id ?? null, entryId: entry.id, uses: pass.uses + 1, slip };
   });
 
-  const slip = outcome.visit ? queueVisitSlip(store, estate, post, outcome.visit) : 'none';
+  const slip = ('slip' in outcome ? outcome.slip : undefined) ?? 'none';
   return {
     verdict: outcome.accepted ? 'accepted' : 'rejected',
     reason: outcome.reason,

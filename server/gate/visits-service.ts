@@ -1,14 +1,11 @@
 import { DateTime } from 'luxon';
 import { nowIso } from '../db/clock.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
-import { printDocument } from '../devices/print-document.ts';
 import { ConflictError } from '../http/errors.ts';
-import { encodeSignedToken } from '../passes/pass-payload.ts';
-import { estateKeys } from '../passes/signing-keys.ts';
-import type { EstateInfo } from '../passes/service.ts';
 import { appendAccessLog } from './access-log-store.ts';
 import type { GatePost } from './gate-post.ts';
-import { guestSlipLayout } from './guest-slip.ts';
+import { printSlipJob } from './slip-job.ts';
+import { enqueueJob } from '../jobs/job-queue.ts';
 import type { WalkInInput } from './schemas.ts';
 
 export type VisitRow = {
@@ -52,39 +49,19 @@ export async function unitCodeOf(store: ScopedStore, unitId: string): Promise<st
 
 export type SlipStatus = 'queued' | 'no_printer';
 
-/** Prints the guest slip on the gate's printer. Awaitable for a reprint; the scan path does not wait for paper. */
-export async function printVisitSlip(store: ScopedStore, estate: EstateInfo, post: GatePost, visit: VisitRow): Promise<void> {
-  if (!post.gate.printer) throw new ConflictError('PRINTER_NOT_CONFIGURED', 'Gerbang ini belum memiliki printer slip.');
-  const keys = await estateKeys(store);
-  const layout = guestSlipLayout({
-    estateName: estate.name,
-    guestName: visit.name,
-    unitCode: await unitCodeOf(store, visit.unit_id),
-    enteredAt: visit.entered_at,
-    timezone: estate.timezone,
-    gateName: post.gate.name,
-    guardName: post.guard.name,
-    people: visit.people,
-    plate: visit.plate,
-    purpose: visit.purpose,
-    idCardLeft: Boolean(visit.id_card_left),
-    checkoutPayload: encodeSignedToken({ subject: 'visit', estateId: store.estateId, subjectId: visit.id }, keys.privateKeyPem),
-  });
-  await printDocument(post.gate.printer, layout);
-}
-
-export function queueVisitSlip(store: ScopedStore, estate: EstateInfo, post: GatePost, visit: VisitRow): SlipStatus {
+/**
+ * Enqueues the guest slip in the transaction that opens the visit: printed after the response (a slow or
+ * switched-off printer must not hold the guard's verdict screen), retried a few times, and never lost to a restart.
+ */
+export async function queueVisitSlip(tx: ScopedStore, post: GatePost, visit: VisitRow): Promise<SlipStatus> {
   if (!post.gate.printer) return 'no_printer';
-  // After the response: a slow or switched-off printer must not hold the guard's verdict screen.
-  setImmediate(() => {
-    printVisitSlip(store, estate, post, visit).catch((err: Error) => console.warn(`[klustera] guest slip not printed: ${err.message}`));
-  });
+  await enqueueJob(tx.knex, printSlipJob, { visit_id: visit.id, gate_id: post.gate.id, guard_name: post.guard.name }, { estateId: tx.estateId, key: `slip:${visit.id}` });
   return 'queued';
 }
 
-export async function recordWalkIn(store: ScopedStore, estate: EstateInfo, post: GatePost, input: WalkInInput) {
+export async function recordWalkIn(store: ScopedStore, post: GatePost, input: WalkInInput) {
   const now = nowIso();
-  const { visit, entry, unitCode } = await store.transaction(async (tx) => {
+  const { visit, entry, unitCode, slip } = await store.transaction(async (tx) => {
     const unit = await tx.live('units').where('id', input.unit_id).first('id', 'code');
     if (!unit) throw new ConflictError('UNIT_NOT_FOUND', 'Unit tujuan tidak ditemukan.', 'unit_id');
     const visit = await openVisit(tx, post, {
@@ -93,13 +70,13 @@ export async function recordWalkIn(store: ScopedStore, estate: EstateInfo, post:
       expected_until: new Date(Date.parse(now) + input.expected_minutes * 60_000).toISOString(),
     });
     await notifyHost(tx, post, visit, 'walk_in');
+    const slip = await queueVisitSlip(tx, post, visit);
     const entry = await appendAccessLog(tx, post, {
       occurred_at: now, direction: 'in', verdict: 'accepted', reason: null, method: 'walk_in', pass_id: null, pass_kind: 'walk_in',
       visit_id: visit.id, person_name: visit.name, unit_id: unit.id, unit_code: unit.code, plate: visit.plate, purpose: visit.purpose,
     });
-    return { visit, entry, unitCode: unit.code as string };
+    return { visit, entry, unitCode: unit.code as string, slip };
   });
-  const slip = queueVisitSlip(store, estate, post, visit);
   return { entry_id: entry.id, visit: visitView(visit, unitCode, now), slip };
 }
 

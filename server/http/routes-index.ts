@@ -17,6 +17,7 @@ import { gateRoutes } from '../gate/routes.ts';
 import { gatePortalRoutes } from '../gate/portal-routes.ts';
 import { billingRoutes } from '../billing/routes.ts';
 import { paymentRoutes, portalPaymentRoutes } from '../payments/routes.ts';
+import { jobRoutes } from '../jobs/routes.ts';
 
 /** Every HTTP route of the API, in one list: the pipeline mounts it, OpenAPI and the permission test read it. */
 export const allRoutes: RouteDef[] = [
@@ -39,4 +40,5 @@ export const allRoutes: RouteDef[] = [
   ...billingRoutes,
   ...paymentRoutes,
   ...portalPaymentRoutes,
+  ...jobRoutes,
 ];

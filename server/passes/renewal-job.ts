@@ -1,5 +1,7 @@
 import { ScopedStore, SYSTEM_ACTOR } from '../db/scoped-store.ts';
-import type { BackgroundJob } from '../jobs.ts';
+import { z } from 'zod';
+import { defineJob, defineSchedule } from '../jobs/define-job.ts';
+import { enqueueJob } from '../jobs/job-queue.ts';
 import { keepResidentPassCurrent, type PassRow } from './service.ts';
 
 /**
@@ -18,13 +20,26 @@ export async function renewResidentPasses(store: ScopedStore, timezone: string, 
   return { renewed, revoked };
 }
 
-export const residentPassRenewalJob: BackgroundJob = {
+const EVERY_MS = 60 * 60_000;
+
+/** One estate's renewal as of `at`: its own job, so one estate's failure is retried without holding up the others. */
+export const residentPassRenewalJob = defineJob({
+  name: 'passes.renew-resident',
+  schema: z.object({ at: z.iso.datetime() }),
+  run: async (ctx, payload) => {
+    const store = ctx.store();
+    await renewResidentPasses(store, await store.timezone(), new Date(payload.at));
+  },
+});
+
+export const residentPassRenewalSchedule = defineSchedule({
   name: 'resident-pass-renewal',
-  intervalMs: 60 * 60_000,
-  async tick(app, now) {
-    const estates = await app.db.knex('estates').whereNull('deleted_at').select('id', 'timezone');
+  everyMs: EVERY_MS,
+  plan: async (app, now) => {
+    const slot = Math.floor(now.getTime() / EVERY_MS);
+    const estates = await app.db.knex('estates').whereNull('deleted_at').select('id');
     for (const estate of estates) {
-      await renewResidentPasses(new ScopedStore(app.db.knex, estate.id, SYSTEM_ACTOR, app.sync), estate.timezone, now);
+      await enqueueJob(app.db.knex, residentPassRenewalJob, { at: now.toISOString() }, { estateId: estate.id, key: `${estate.id}:${slot}` });
     }
   },
-};
+});

@@ -10,7 +10,7 @@ export interface TestServer extends RunningServer {
 /** The real server on 127.0.0.1 with a real SQLite file in a fresh temp folder. */
 export async function startTestServer(opts: StartOptions = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'klustera-test-'));
-  const server = await startServer({ port: 0, host: '127.0.0.1', backgroundJobs: false, ...opts, dataDir });
+  const server = await startServer({ port: 0, host: '127.0.0.1', schedules: false, ...opts, dataDir });
   return {
     ...server,
     dataDir,

@@ -1,0 +1,192 @@
+import crypto from 'node:crypto';
+import os from 'node:os';
+import type { Knex } from 'knex';
+import { ScopedStore, SYSTEM_ACTOR } from '../db/scoped-store.ts';
+import { sqliteTransaction } from '../db/sqlite-direct.ts';
+import type { AppContext } from '../http/app-context.ts';
+import type { JobContext, JobDef, ScheduleDef } from './define-job.ts';
+import { onJobsEnqueued } from './wakeup.ts';
+import { claimDueJobs, completeJob, dropLease, failJob, holdLease, releaseExpiredLeases, renewLease, type JobRow } from './job-queue.ts';
+
+const DEFAULT_LEASE_MS = 60_000;
+const SCHEDULER_LEASE = 'scheduler';
+
+export interface RunnerOptions {
+  jobs: JobDef<any>[];
+  schedules?: ScheduleDef[];
+  /** How often to look for due jobs when idle. */
+  pollMs?: number;
+  /** Jobs claimed per look. */
+  batch?: number;
+  /** The clock, injectable so tests can run a schedule at 23:30 in Jayapura. */
+  now?: () => Date;
+  workerId?: string;
+}
+
+export interface RunOutcome {
+  id: string;
+  name: string;
+  result: 'done' | 'retry' | 'failed' | 'lost';
+}
+
+/** Runs `body` in one transaction on either database. */
+function inTransaction<T>(knex: Knex, body: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+  const onSqlite = sqliteTransaction(knex);
+  return onSqlite ? onSqlite(body) : knex.transaction(body);
+}
+
+class LeaseLost extends Error {
+  constructor() {
+    super('the job was taken over by another process');
+  }
+}
+
+/**
+ * Claims due jobs and runs them, and (in the one process holding the scheduler lease) plans recurring work. Any
+ * number of runners may share one database: a job is claimed by one of them, and a job whose runner died goes back
+ * to the queue when its lease runs out.
+ */
+export class JobRunner {
+  readonly workerId: string;
+  private readonly defs = new Map<string, JobDef<any>>();
+  private readonly schedules: ScheduleDef[];
+  private readonly lastPlanned = new Map<string, number>();
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> | null = null;
+  private stopped = true;
+  private unsubscribe: (() => void) | null = null;
+  private nudged = false;
+  private readonly clock: () => Date;
+
+  constructor(private readonly app: AppContext, private readonly opts: RunnerOptions) {
+    for (const def of opts.jobs) this.defs.set(def.name, def);
+    this.schedules = opts.schedules ?? [];
+    this.clock = opts.now ?? (() => new Date());
+    this.workerId = opts.workerId ?? `${os.hostname().slice(0, 30)}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`;
+  }
+
+  private get knex(): Knex {
+    return this.app.db.knex;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    const loop = async () => {
+      this.timer = null;
+      if (this.stopped) return;
+      this.nudged = false;
+      this.running = this.tick().catch((err) => console.error('[klustera] job runner:', err));
+      const worked = await this.running;
+      this.running = null;
+      if (this.stopped) return;
+      // Straight on while there is work or a job was enqueued meanwhile; otherwise wait a poll interval.
+      this.timer = setTimeout(loop, worked || this.nudged ? 0 : this.opts.pollMs ?? 1000);
+      this.timer.unref();
+    };
+    // The enqueuing transaction may still be open when this fires: on SQLite the claim waits for the one
+    // connection, so it sees the committed job; on PostgreSQL a miss is caught by the next poll.
+    this.unsubscribe = onJobsEnqueued(() => {
+      this.nudged = true;
+      if (this.timer && !this.running) {
+        clearTimeout(this.timer);
+        this.timer = setTimeout(loop, 5);
+        this.timer.unref();
+      }
+    });
+    this.timer = setTimeout(loop, 0);
+    this.timer.unref();
+  }
+
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe?.();
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+    if (this.schedules.length) await dropLease(this.knex, SCHEDULER_LEASE, this.workerId).catch(() => {});
+  }
+
+  /** One round: plan schedules if this process leads, release dead leases, run what is due. True if it ran anything. */
+  async tick(): Promise<boolean> {
+    await this.planSchedules();
+    const outcomes = await this.runDue();
+    return outcomes.length > 0;
+  }
+
+  /** Plans every schedule whose interval has passed, when this process holds the scheduler lease. */
+  async planSchedules(): Promise<string[]> {
+    if (!this.schedules.length) return [];
+    const now = this.clock();
+    const longest = Math.max(...this.schedules.map((s) => s.everyMs));
+    const leads = await holdLease(this.knex, SCHEDULER_LEASE, this.workerId, now, new Date(now.getTime() + Math.min(longest, 5 * 60_000) * 2));
+    if (!leads) return [];
+    const planned: string[] = [];
+    for (const schedule of this.schedules) {
+      const last = this.lastPlanned.get(schedule.name);
+      if (last !== undefined && now.getTime() - last < schedule.everyMs) continue;
+      this.lastPlanned.set(schedule.name, now.getTime());
+      try {
+        await schedule.plan(this.app, now);
+        planned.push(schedule.name);
+      } catch (err) {
+        console.error(`[klustera] schedule ${schedule.name} failed to plan:`, err);
+      }
+    }
+    return planned;
+  }
+
+  /** Claims and runs due jobs until none are left (bounded by `rounds`); what happened to each. */
+  async runDue(rounds = 20): Promise<RunOutcome[]> {
+    const outcomes: RunOutcome[] = [];
+    await releaseExpiredLeases(this.knex, this.clock());
+    for (let round = 0; round < rounds; round++) {
+      const now = this.clock();
+      const claimed = await claimDueJobs(this.knex, this.workerId, [...this.defs.keys()], this.opts.batch ?? 5, now,
+        (name) => this.defs.get(name)?.leaseMs ?? DEFAULT_LEASE_MS);
+      if (!claimed.length) break;
+      for (const job of claimed) outcomes.push(await this.runOne(job));
+    }
+    return outcomes;
+  }
+
+  private async runOne(job: JobRow): Promise<RunOutcome> {
+    const def = this.defs.get(job.name)!;
+    const leaseMs = def.leaseMs ?? DEFAULT_LEASE_MS;
+    let lost = false;
+    const heartbeat = setInterval(() => {
+      renewLease(this.knex, job.id, this.workerId, new Date(this.clock().getTime() + leaseMs))
+        .then((held) => { if (!held) lost = true; })
+        .catch(() => {});
+    }, Math.max(250, leaseMs / 3));
+    heartbeat.unref();
+    try {
+      const payload = def.schema.parse(JSON.parse(job.payload));
+      const context = (trx: Knex.Transaction | null): JobContext => ({
+        app: this.app, jobId: job.id, attempt: job.attempts, estateId: job.estate_id, now: this.clock(), trx,
+        store: () => {
+          if (!job.estate_id) throw new Error(`job ${job.name} has no estate`);
+          return new ScopedStore(trx ?? this.knex, job.estate_id, SYSTEM_ACTOR, this.app.sync);
+        },
+      });
+      if (def.transactional === false) {
+        await def.run(context(null), payload);
+        if (lost || !(await completeJob(this.knex, job.id, this.workerId, this.clock()))) return { id: job.id, name: job.name, result: 'lost' };
+      } else {
+        await inTransaction(this.knex, async (trx) => {
+          await def.run(context(trx), payload);
+          // The work and its completion mark commit together, or not at all if another process took the job over.
+          if (lost || !(await completeJob(trx, job.id, this.workerId, this.clock()))) throw new LeaseLost();
+        });
+      }
+      return { id: job.id, name: job.name, result: 'done' };
+    } catch (err) {
+      if (err instanceof LeaseLost) return { id: job.id, name: job.name, result: 'lost' };
+      const result = await failJob(this.knex, job, this.workerId, err, this.clock());
+      if (result === 'failed') console.error(`[klustera] job ${job.name} ${job.id} failed for good:`, err);
+      return { id: job.id, name: job.name, result };
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { billingSchedule, billingScheduleTickJob } from '../billing/schedule.ts';
+import { printSlipJob } from '../gate/slip-job.ts';
+import type { AppContext } from '../http/app-context.ts';
+import { residentPassRenewalJob, residentPassRenewalSchedule } from '../passes/renewal-job.ts';
+import { defineJob, defineSchedule, type JobDef, type ScheduleDef } from './define-job.ts';
+import { enqueueJob, pruneFinishedJobs } from './job-queue.ts';
+import { JobRunner } from './job-runner.ts';
+
+const PRUNE_EVERY_MS = 6 * 3_600_000;
+
+const pruneJobsJob = defineJob({
+  name: 'jobs.prune',
+  schema: z.object({}),
+  run: async (ctx) => {
+    await pruneFinishedJobs(ctx.trx!, ctx.now);
+  },
+});
+
+const pruneSchedule = defineSchedule({
+  name: 'jobs-prune',
+  everyMs: PRUNE_EVERY_MS,
+  plan: async (app, now) => {
+    await enqueueJob(app.db.knex, pruneJobsJob, {}, { key: String(Math.floor(now.getTime() / PRUNE_EVERY_MS)) });
+  },
+});
+
+/** Every job the server knows how to run, in one list (as routes-index.ts is for routes). */
+export const allJobs: JobDef<any>[] = [billingScheduleTickJob, residentPassRenewalJob, printSlipJob, pruneJobsJob];
+
+export const allSchedules: ScheduleDef[] = [billingSchedule, residentPassRenewalSchedule, pruneSchedule];
+
+/** The server's runner: every job, and the schedules when `schedules` is on (tests drive time themselves). */
+export function serverJobRunner(app: AppContext, opts: { schedules?: boolean; now?: () => Date } = {}): JobRunner {
+  return new JobRunner(app, { jobs: allJobs, schedules: opts.schedules === false ? [] : allSchedules, now: opts.now });
+}

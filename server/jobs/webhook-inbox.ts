@@ -1,0 +1,44 @@
+import type { Knex } from 'knex';
+import { nowIso } from '../db/clock.ts';
+import { newId } from '../db/ids.ts';
+import { sqliteTransaction } from '../db/sqlite-direct.ts';
+import type { JobDef } from './define-job.ts';
+import { enqueueJob } from './job-queue.ts';
+
+export interface IncomingWebhook {
+  provider: string;
+  /** The provider's own id for the event; a redelivery carries the same one. */
+  eventId: string;
+  estateId?: string | null;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * Stores a gateway's webhook exactly as received and enqueues its processing, in one transaction, so it can be
+ * acknowledged at once. A redelivered event (same provider and event id) is recognised and not stored or processed
+ * again.
+ */
+export async function receiveWebhook(knex: Knex, event: IncomingWebhook, processJob: JobDef<{ webhook_event_id: string }>): Promise<{ id: string; duplicate: boolean }> {
+  const run = sqliteTransaction(knex) ?? ((body: (trx: Knex.Transaction) => Promise<{ id: string; duplicate: boolean }>) => knex.transaction(body));
+  return run(async (trx) => {
+    const id = newId();
+    const inserted = await trx('webhook_events')
+      .insert({
+        id, provider: event.provider, event_id: event.eventId, estate_id: event.estateId ?? null,
+        headers: JSON.stringify(event.headers), body: event.body, received_at: nowIso(), status: 'received',
+      })
+      .onConflict(['provider', 'event_id']).ignore().returning('id');
+    if (!inserted.length) {
+      const existing = await trx('webhook_events').where({ provider: event.provider, event_id: event.eventId }).first('id');
+      return { id: existing.id as string, duplicate: true };
+    }
+    await enqueueJob(trx, processJob, { webhook_event_id: id }, { estateId: event.estateId ?? null, key: `${event.provider}:${event.eventId}` });
+    return { id, duplicate: false };
+  });
+}
+
+/** Called by the processing job inside its transaction: the event is settled together with what it caused. */
+export async function markWebhookProcessed(trx: Knex.Transaction, id: string): Promise<void> {
+  await trx('webhook_events').where({ id }).update({ status: 'processed', processed_at: nowIso(), error: null });
+}
