@@ -151,6 +151,8 @@ export async function createEntry(store: ScopedStore, body: EntryCreate) {
  */
 export async function reverseEntry(store: ScopedStore, id: string, body: EntryReverse) {
   return store.transaction(async (tx) => {
+    // Two corrections of one entry at once: the second sees the first's reversing entry and answers 409.
+    await lockCashbook(tx);
     const original = await getEntry(tx, id);
     if (original.source_type === 'payment' || original.source_type === 'payment_reversal' || original.source_type === 'credit_refund') {
       throw new ConflictError('ENTRY_FROM_PAYMENT', 'Transaksi ini berasal dari pembayaran; batalkan pembayarannya.');

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../setup/pg-database.ts';
 import { ApiClient, setupEstate, startTestServer, userWithRole, type ApiResponse, type TestServer } from '../support/server.ts';
@@ -95,7 +96,7 @@ describe.each(['sqlite', 'postgres'] as const)('money races on %s', (backendName
   });
 
   it('80 parallel first payments of the day all succeed with distinct, gapless numbers into one cash account', async () => {
-    const units = [];
+    const units: string[] = [];
     for (let i = 0; i < 8; i++) units.push(await newUnit());
     const responses = await Promise.all(Array.from({ length: 80 }, (_, i) => pay(units[i % units.length], 10_000)));
     expectNo5xx(responses);
@@ -120,7 +121,7 @@ describe.each(['sqlite', 'postgres'] as const)('money races on %s', (backendName
   });
 
   it('two simultaneous payments to a unit never over-allocate its only invoice', async () => {
-    const units = [];
+    const units: string[] = [];
     for (let i = 0; i < 10; i++) units.push(await newUnit());
     await charge(units);
     const responses = await Promise.all(units.flatMap((u) => [pay(u, 100_000), pay(u, 100_000)]));
@@ -134,7 +135,7 @@ describe.each(['sqlite', 'postgres'] as const)('money races on %s', (backendName
   });
 
   it('50 concurrent payments over a few units keep every invoice within its total', async () => {
-    const units = [];
+    const units: string[] = [];
     for (let i = 0; i < 5; i++) units.push(await newUnit());
     await charge(units, 150_000);
     const responses = await Promise.all(Array.from({ length: 50 }, (_, i) => pay(units[i % units.length], 40_000)));
@@ -173,6 +174,8 @@ describe.each(['sqlite', 'postgres'] as const)('money races on %s', (backendName
     for (const r of responses.filter((x) => x.status === 409)) expect(r.body.error.code).toBe('ALREADY_REVIEWED');
     const payments = await knex()('payments').where({ estate_id: estateId, submission_id: sent.body.id });
     expect(payments).toHaveLength(1);
+    // The database itself refuses a second payment from the same transfer proof.
+    await expect(knex()('payments').insert({ ...payments[0], id: randomUUID(), number: `${payments[0].number}X` })).rejects.toThrow(/unique/i);
     const { invoices, balance } = await expectUnitBooksHold(unit);
     expect(invoices.map((i) => i.paid)).toEqual([100_000]);
     expect(balance.credit).toBe(0);
@@ -224,6 +227,25 @@ describe.each(['sqlite', 'postgres'] as const)('money races on %s', (backendName
     expect(balance.credit).toBe(60_000);
   });
 
+  it('parallel credit notes never lower an invoice below zero; parallel proof uploads leave one proof', async () => {
+    const unit = await newUnit();
+    await charge([unit]);
+    const invoice = (await admin.get(e(`/invoices?unit_id=${unit}`))).body.items[0];
+    const notes = await Promise.all(Array.from({ length: 10 }, () => admin.post(e(`/invoices/${invoice.id}/credit-notes`), { amount: 60_000, reason: 'Diskon' })));
+    expectNo5xx(notes);
+    expect(statuses(notes)).toEqual({ 201: 1, 409: 9 });
+    for (const r of notes.filter((x) => x.status === 409)) expect(r.body.error.code).toBe('CREDIT_NOTE_TOO_LARGE');
+    await expectUnitBooksHold(unit);
+
+    const paid = await pay(unit, 40_000);
+    expect(paid.status).toBe(201);
+    const uploads = await Promise.all(Array.from({ length: 5 }, (_, i) =>
+      admin.upload(e(`/payments/${paid.body.id}/proof`), {}, { file: { filename: `bukti-${i}.png`, content: PNG, type: 'image/png' } })));
+    expectNo5xx(uploads);
+    expect(statuses(uploads)).toEqual({ 201: 1, 409: 4 });
+    expect(await knex()('payment_proofs').where({ estate_id: estateId, owner_table: 'payments', owner_id: paid.body.id })).toHaveLength(1);
+  });
+
   it('a reversal racing a payment on the same unit leaves consistent books', async () => {
     for (let round = 0; round < 5; round++) {
       const unit = await newUnit();
@@ -253,6 +275,9 @@ describe.each(['sqlite', 'postgres'] as const)('money races on %s', (backendName
     for (const r of reopens.filter((x) => x.status === 409)) expect(r.body.error.code).toBe('MONTH_NOT_CLOSED');
     const events = await knex()('cashbook_period_events').where({ estate_id: estateId, period: '2026-09' }).orderBy('created_at');
     expect(events.map((ev: { action: string }) => ev.action)).toEqual(['close', 'reopen']);
+    expect(events.map((ev: { change_no: unknown }) => Number(ev.change_no))).toEqual([1, 2]);
+    // The database itself refuses a second event for the same step of the month.
+    await expect(knex()('cashbook_period_events').insert({ ...events[1], id: randomUUID() })).rejects.toThrow(/unique/i);
     const mixed = await Promise.all([
       admin.post(e('/cashbook/close'), { period: '2026-09' }),
       admin.post(e('/cashbook/reopen'), { period: '2026-09', reason: 'x' }),
@@ -263,6 +288,19 @@ describe.each(['sqlite', 'postgres'] as const)('money races on %s', (backendName
     // Events alternate: never two closes or two reopens in a row.
     const actions = after.map((ev: { action: string }) => ev.action);
     for (let i = 1; i < actions.length; i++) expect(actions[i]).not.toBe(actions[i - 1]);
+  });
+
+  it('10 parallel corrections of one cash-book entry: one reversing entry, the rest answer 409', async () => {
+    const account = await admin.post(e('/cashbook/accounts'), { name: 'Kas Kecil', kind: 'cash' });
+    expect(account.status, account.text).toBe(201);
+    const entry = await admin.post(e('/cashbook/entries'), { account_id: account.body.id, direction: 'out', amount: 75_000, category: 'electricity', entry_date: '2026-11-03', description: 'Listrik pos' });
+    expect(entry.status, entry.text).toBe(201);
+    const responses = await Promise.all(Array.from({ length: 10 }, () => admin.post(e(`/cashbook/entries/${entry.body.id}/reverse`), { reason: 'Salah catat' })));
+    expectNo5xx(responses);
+    expect(statuses(responses)).toEqual({ 201: 1, 409: 9 });
+    for (const r of responses.filter((x) => x.status === 409)) expect(r.body.error.code).toBe('ALREADY_REVERSED');
+    expect(await knex()('cashbook_entries').where({ estate_id: estateId, reverses_entry_id: entry.body.id })).toHaveLength(1);
+    expect((await admin.get(e('/cashbook/verify'))).body.ok).toBe(true);
   });
 
   it('a payment dated in a month being closed either lands before the close or is refused', async () => {
