@@ -130,9 +130,34 @@ export interface UserCreateInput {
   resident_id?: string;
 }
 
+/** An invitation this estate sent to someone who already has an account: only what the estate itself typed. */
+export interface SentInvitation {
+  id: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  role: Role;
+  status: 'pending' | string;
+  expires_at: string;
+  created_at: string;
+}
+
+/** A new account (with an invite code unless a password was set), or an invitation to an existing account. */
 export interface UserCreated {
-  user: User;
+  user: User | null;
   invite?: Invite;
+  membership_invitation?: SentInvitation;
+}
+
+/** An estate inviting the signed-in user to a role; nothing applies until the user accepts. */
+export interface MembershipInvitation {
+  id: string;
+  estate_id: string;
+  estate_name: string;
+  role: Role;
+  invited_by_name: string | null;
+  created_at: string;
+  expires_at: string;
 }
 
 export interface InviteInfo {

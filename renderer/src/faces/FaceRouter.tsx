@@ -4,6 +4,7 @@ import { matchPath } from '../router/matchPath.ts';
 import { navigate, useLocation } from '../router/navigation.ts';
 import { useSession } from '../session/SessionProvider.tsx';
 import { Loading, MessageScreen, NotFound } from '../components/StatusScreens.tsx';
+import { PendingInvitations } from '../pages/users/PendingInvitations.tsx';
 import { mayOpen } from './access.ts';
 import { faceForPath, pathInFace } from './faces.ts';
 import type { Face, PageRoute } from './types.ts';
@@ -85,7 +86,8 @@ export function FaceRouter() {
     return <Redirect to={`${face.login}?next=${encodeURIComponent(pathname + search)}`} />;
   }
   if (signedIn && route.access !== 'public' && route.access !== 'guest' && !session.membership && !state.session.user.is_platform_admin) {
-    return <MessageScreen title={t('common.app_name')} body={t('common.no_estate')} />;
+    // Someone whose only way in is an invitation answers it here.
+    return <MessageScreen title={t('common.app_name')} body={t('common.no_estate')} action={<PendingInvitations />} />;
   }
 
   const content = (

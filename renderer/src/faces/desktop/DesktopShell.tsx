@@ -6,6 +6,7 @@ import { useSession } from '../../session/SessionProvider.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import { LanguageSwitch } from '../../components/LanguageSwitch.tsx';
 import { mayOpen } from '../access.ts';
+import { PendingInvitations } from '../../pages/users/PendingInvitations.tsx';
 import { UserMenu } from '../UserMenu.tsx';
 import type { Face, NavSection } from '../types.ts';
 
@@ -77,7 +78,10 @@ export function DesktopShell({ face, children }: { face: Face; children: ReactNo
           <LanguageSwitch />
           <UserMenu face={face} />
         </header>
-        <main className="content">{children}</main>
+        <main className="content">
+          <PendingInvitations />
+          {children}
+        </main>
       </div>
     </div>
   );

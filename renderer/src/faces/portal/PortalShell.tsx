@@ -6,6 +6,7 @@ import { Icon } from '../../components/Icon.tsx';
 import { mayOpen } from '../access.ts';
 import { LanguageSwitch } from '../../components/LanguageSwitch.tsx';
 import { Link } from '../../router/Link.tsx';
+import { PendingInvitations } from '../../pages/users/PendingInvitations.tsx';
 import { UserMenu } from '../UserMenu.tsx';
 import type { Face } from '../types.ts';
 
@@ -38,7 +39,10 @@ export function PortalShell({ face, children }: { face: Face; children: ReactNod
           })}
         </nav>
       )}
-      <main className="portal__content">{children}</main>
+      <main className="portal__content">
+        <PendingInvitations />
+        {children}
+      </main>
     </div>
   );
 }

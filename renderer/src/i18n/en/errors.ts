@@ -22,6 +22,8 @@ export default {
   UNSUPPORTED_FILE: 'Unsupported file type. Use .xlsx or .csv.',
   PASSWORD_MISMATCH: 'The two passwords differ.',
   ROLE_NOT_ALLOWED: 'You may not give this role.',
+  INVITATION_ANSWERED: 'This invitation was already answered.',
+  INVITATION_STALE: 'The resident record for this invitation was removed. Ask the office to invite you again.',
   INVITE_USED: 'This invitation was already used.',
   INVALID_MAPPING: 'The column mapping is not valid.',
   EMPTY_FILE: 'The file is empty or holds no data table.',

@@ -30,4 +30,14 @@ export default {
   last_login: 'Last sign-in',
   status_active: 'Active',
   status_invited: 'Invited',
+  status_pending: 'Awaiting acceptance',
+  invitation_sent: 'Invitation for {name} sent.',
+  invitation_sent_detail:
+    'This person already has a Klustera account. They will see the invitation after signing in with their own password, and can accept or decline it.',
+  my_invitations_title: 'Invitations for you',
+  my_invitation: '{estate} invites you as {role}.',
+  my_invitation_by: 'Sent by {name}.',
+  accept: 'Accept',
+  decline: 'Decline',
+  accepted: 'You are now a member of {estate}.',
 } satisfies Translation<typeof source>;

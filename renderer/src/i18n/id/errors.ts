@@ -23,6 +23,8 @@ export default {
   UNSUPPORTED_FILE: 'Jenis berkas tidak didukung. Gunakan .xlsx atau .csv.',
   PASSWORD_MISMATCH: 'Kedua kata sandi tidak sama.',
   ROLE_NOT_ALLOWED: 'Peran ini tidak boleh Anda berikan.',
+  INVITATION_ANSWERED: 'Undangan ini sudah dijawab.',
+  INVITATION_STALE: 'Data warga untuk undangan ini sudah dihapus. Minta pengurus mengundang ulang.',
   INVITE_USED: 'Undangan ini sudah dipakai.',
   INVALID_MAPPING: 'Pencocokan kolom tidak valid.',
   EMPTY_FILE: 'Berkas kosong atau tidak berisi tabel data.',

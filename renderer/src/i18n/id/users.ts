@@ -27,4 +27,14 @@ export default {
   last_login: 'Terakhir masuk',
   status_active: 'Aktif',
   status_invited: 'Diundang',
+  status_pending: 'Menunggu persetujuan',
+  invitation_sent: 'Undangan untuk {name} dikirim.',
+  invitation_sent_detail:
+    'Orang ini sudah punya akun Klustera. Ia akan melihat undangan setelah masuk dengan kata sandinya sendiri, lalu dapat menerima atau menolaknya.',
+  my_invitations_title: 'Undangan untuk Anda',
+  my_invitation: '{estate} mengundang Anda sebagai {role}.',
+  my_invitation_by: 'Dikirim oleh {name}.',
+  accept: 'Terima',
+  decline: 'Tolak',
+  accepted: 'Anda sekarang terdaftar di {estate}.',
 };

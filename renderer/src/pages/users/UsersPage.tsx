@@ -139,12 +139,20 @@ export default function UsersPage() {
           </div>
         </form>
         <div>
-          {created && !created.invite && (
+          {created?.user && !created.invite && (
             <div className="banner banner--success" role="status">
               {t('users.created', { name: created.user.name })}
             </div>
           )}
-          {created?.invite && <InviteCard name={created.user.name} invite={created.invite} />}
+          {created?.membership_invitation && (
+            <div className="banner banner--success" role="status" data-testid="membership-invitation-sent">
+              <span className="banner__text">
+                {t('users.invitation_sent', { name: created.membership_invitation.name })}
+                <span className="banner__detail">{t('users.invitation_sent_detail')}</span>
+              </span>
+            </div>
+          )}
+          {created?.user && created.invite && <InviteCard name={created.user.name} invite={created.invite} />}
         </div>
       </div>
       {can('users.read') && <UsersTable estateId={estateId} version={listVersion} />}
