@@ -8,6 +8,8 @@ export type ImportFileErrorCode =
   | 'EMPTY_FILE'
   | 'TOO_MANY_ROWS'
   | 'PAYLOAD_TOO_LARGE'
+  | 'IMPORT_FILE_TOO_LARGE'
+  | 'TOO_MANY_CELLS'
   | 'INVALID_MAPPING';
 
 export class ImportFileError extends Error {
@@ -19,7 +21,7 @@ export class ImportFileError extends Error {
     super(message);
     this.name = 'ImportFileError';
     this.code = code;
-    this.status = code === 'PAYLOAD_TOO_LARGE' ? 413 : 400;
+    this.status = code === 'PAYLOAD_TOO_LARGE' || code === 'IMPORT_FILE_TOO_LARGE' ? 413 : 400;
     this.field = field;
   }
 }
@@ -28,6 +30,13 @@ export class ImportFileError extends Error {
 export const IMPORT_LIMITS = {
   maxFileBytes: 5 * 1024 * 1024,
   maxDataRows: 20_000,
-  // Total uncompressed size of an .xlsx's parts; stops a small zip from expanding into gigabytes of XML.
-  maxXlsxUncompressedBytes: 150 * 1024 * 1024,
+  // What an .xlsx may inflate to, counted as it inflates: a 20,000-row sheet of 15 columns is about 17 MB of XML.
+  maxXlsxUncompressedBytes: 48 * 1024 * 1024,
+  maxXlsxParts: 2_000,
+  // `<row>` elements, empty formatted ones included (a template formatted far down the sheet has many).
+  maxXlsxRows: 100_000,
+  maxXlsxCells: 400_000,
+  // The parser's heap on its worker thread: 400,000 cells take about 400 MB in exceljs.
+  parserHeapMb: 768,
+  parserTimeoutMs: 120_000,
 } as const;

@@ -1,7 +1,8 @@
 import ExcelJS from 'exceljs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { IMPORT_LIMITS, ImportFileError } from './import-file-error.ts';
-import { assertXlsxExpandsSafely } from './xlsx-size-guard.ts';
+import { inspectXlsx } from './xlsx-size-guard.ts';
+import { parseXlsxOnWorker, type RawSheet } from './xlsx-worker.ts';
 
 /** One row of a sheet as text, numbered the way the treasurer sees it in Excel (1-based). */
 export interface SheetRow {
@@ -49,47 +50,19 @@ function isOleCompoundFile(buffer: Buffer): boolean {
 }
 
 async function readXlsx(buffer: Buffer): Promise<Sheet[]> {
-  assertXlsxExpandsSafely(buffer);
-  const workbook = new ExcelJS.Workbook();
-  try {
-    // exceljs's typings predate Node's generic Buffer; the runtime accepts any Buffer.
-    await workbook.xlsx.load(buffer as unknown as ExcelJS.Buffer);
-  } catch {
-    throw new ImportFileError('UNREADABLE_FILE', 'Berkas tidak dapat dibaca sebagai buku kerja Excel (.xlsx).');
-  }
-  const sheets: Sheet[] = [];
-  for (const worksheet of workbook.worksheets) {
-    if (worksheet.state === 'hidden' || worksheet.state === 'veryHidden') continue;
-    sheets.push({ name: worksheet.name, rows: worksheetRows(worksheet) });
-  }
+  // Sizes, rows and cells are counted before the parser allocates anything for them.
+  await inspectXlsx(buffer);
+  const sheets = (await parseXlsxOnWorker(buffer, MAX_ROWS_READ)).map((raw) => ({ name: raw.name, rows: sheetRows(raw) }));
   if (sheets.length === 0) throw new ImportFileError('UNSUPPORTED_FILE', 'Berkas tidak berisi lembar kerja.');
   return sheets;
 }
 
-function worksheetRows(worksheet: ExcelJS.Worksheet): SheetRow[] {
-  const rows: SheetRow[] = [];
-  worksheet.eachRow({ includeEmpty: false }, (row) => {
-    if (rows.length >= MAX_ROWS_READ) {
-      throw new ImportFileError('TOO_MANY_ROWS', `Lembar berisi lebih dari ${IMPORT_LIMITS.maxDataRows} baris.`);
-    }
+function sheetRows(raw: RawSheet): SheetRow[] {
+  return raw.rows.map(([number, pairs]) => {
     const cells: string[] = [];
-    row.eachCell({ includeEmpty: false }, (cell, column) => {
-      cells[column - 1] = mergedCellText(cell);
-    });
-    rows.push({ number: row.number, cells: Array.from(cells, (text) => text ?? '') });
+    for (const [column, value] of pairs) cells[column - 1] = cellValueText(value);
+    return { number, cells: Array.from(cells, (text) => text ?? '') };
   });
-  return rows;
-}
-
-/**
- * A title merged across the columns should read as one cell (so a `RUKO` section row stays a one-cell row), while a
- * block letter merged down the rows of its houses belongs to every one of those rows.
- */
-function mergedCellText(cell: ExcelJS.Cell): string {
-  if (cell.isMerged && cell.master !== cell) {
-    return cell.master.col === cell.col ? cellValueText(cell.master.value) : '';
-  }
-  return cellValueText(cell.value);
 }
 
 export function cellValueText(value: ExcelJS.CellValue | undefined): string {
