@@ -17,8 +17,8 @@ Usage:
   klustera migrate [--data-dir DIR] [--database-url …]
   klustera create-admin --name NAME (--email EMAIL | --phone PHONE) --password PASSWORD [--estate NAME]
   klustera seed-demo [--data-dir DIR] [--database-url …]
-  klustera backup <file> [--data-dir DIR]
-  klustera restore <file> [--data-dir DIR]
+  klustera backup <file> [--data-dir DIR]        online copy, safe while the server runs
+  klustera restore <file> [--data-dir DIR]       stop the server first: refused while one uses the data folder
   klustera verify-cashbook [--data-dir DIR] [--database-url …]   exit 1 when a cash-book hash chain is broken
 
 Data folder: --data-dir, else KLUSTERA_DATA_DIR, else ${defaultDataDir()}
@@ -111,7 +111,7 @@ export async function main(argv: string[]): Promise<number> {
         const file = rest[0];
         if (!file || !fs.existsSync(file)) throw new Error('restore needs an existing backup file: klustera restore <file>');
         const out = await restoreDatabase(dataDir, path.resolve(file));
-        console.log(`Restored from ${file}. The previous database was kept at ${out.previous}.`);
+        console.log(`Restored from ${file}.${out.previous ? ` The previous database was kept at ${out.previous}.` : ''}`);
         return 0;
       }
       case 'verify-cashbook': {

@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { defaultDataDir } from './config.ts';
+import { lockDataDir } from './db/data-dir-lock.ts';
 import { openDatabase, type Database } from './db/knex.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { loadSyncContext } from './db/sync-context.ts';
@@ -24,6 +25,8 @@ export interface StartOptions {
   backgroundJobs?: boolean;
   /** Plan recurring work (scheduled billing, pass renewal) when running jobs; tests plan with their own clock. */
   schedules?: boolean;
+  /** How long to wait for a restore of the SQLite file in progress before giving up (default 60 s). */
+  waitForRestoreMs?: number;
 }
 
 export interface RunningServer {
@@ -44,11 +47,14 @@ export function packageVersion(): string {
 export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
   const dataDir = opts.dataDir ? path.resolve(opts.dataDir) : defaultDataDir();
   const databaseUrl = opts.databaseUrl ?? process.env.DATABASE_URL ?? undefined;
+  // One server per SQLite file, and none while a restore swaps the file underneath (see db/data-dir-lock.ts).
+  const lock = databaseUrl ? null : await lockDataDir(dataDir, 'server', { waitMs: opts.waitForRestoreMs ?? 60_000 });
   const db = openDatabase({ dataDir, databaseUrl, backgroundCheckpoint: true });
   try {
     await migrateToLatest(db);
   } catch (err) {
     await db.close();
+    lock?.release();
     throw err;
   }
   const sync = await loadSyncContext(db.knex);
@@ -62,10 +68,15 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 4780, host, () => resolve());
+  }).catch(async (err) => {
+    await db.close();
+    lock?.release();
+    throw err;
   });
   const port = (server.address() as AddressInfo).port;
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
+  lock?.describe({ url, port });
   if (!app.publicUrl) app.publicUrl = url;
   const jobs = serverJobRunner(app, { schedules: opts.schedules });
   if (opts.backgroundJobs !== false) jobs.start();
@@ -78,6 +89,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
         server.closeAllConnections();
       });
       await db.close();
+      lock?.release();
     },
   };
 }

@@ -1,30 +1,77 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { sqliteFile } from '../config.ts';
+import { DataDirBusyError, readLockHolder, tryLockDataDir } from './data-dir-lock.ts';
 
-/** Online backup through SQLite's backup API: safe while the server is running and writing. */
-export async function backupDatabase(dataDir: string, target: string): Promise<{ file: string; bytes: number }> {
-  const source = sqliteFile(dataDir);
-  if (!fs.existsSync(source)) throw new Error(`no database at ${source}`);
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  const db = new Database(source, { readonly: true, fileMustExist: true });
-  try {
-    await db.backup(target);
-  } finally {
-    db.close();
-  }
-  return { file: target, bytes: fs.statSync(target).size };
+/**
+ * Backups and restores of the SQLite file.
+ *
+ * A copy is made with `VACUUM INTO`: one read transaction that sees one snapshot, so it finishes however often the
+ * server commits meanwhile (the stepwise backup API starts over after every commit by another process, and at
+ * 20 payments a second it never finished). The copy is written under a temporary name beside its destination,
+ * checked, flushed to disk and only then renamed: a file at the final name is always a complete, verified backup.
+ */
+
+const PARTIAL = /^\.(.+)\.(\d+)\.[0-9a-f]{8}\.klustera-partial$/;
+
+function partialName(target: string): string {
+  return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.klustera-partial`);
 }
 
-function assertKlusteraBackup(file: string): void {
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes copies left in `dir` by backups that were killed; those of a backup still running are left alone. */
+export function removeStalePartials(dir: string): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const match = PARTIAL.exec(name);
+    if (!match || (Number(match[2]) !== process.pid && isAlive(Number(match[2])))) continue;
+    fs.rmSync(path.join(dir, name), { force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+function fsyncPath(p: string, flags: 'r' | 'r+'): void {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(p, flags);
+    fs.fsyncSync(fd);
+  } catch (err) {
+    // Directories cannot be opened for fsync on Windows; the rename there is made durable by the file system.
+    if (flags === 'r' && process.platform === 'win32') return;
+    throw err;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** Throws unless `file` is an intact SQLite database holding Klustera's schema. */
+export function assertKlusteraDatabase(file: string, check: 'quick_check' | 'integrity_check' = 'integrity_check'): void {
   let db: Database.Database | undefined;
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });
-    const check = db.pragma('integrity_check', { simple: true });
-    if (check !== 'ok') throw new Error(`integrity check failed: ${check}`);
-    const hasTables = db.prepare("select count(*) as n from sqlite_master where type='table' and name in ('knex_migrations','estates')").get() as { n: number };
-    if (hasTables.n !== 2) throw new Error('not a Klustera database');
+    const result = db.pragma(check, { simple: true });
+    if (result !== 'ok') throw new Error(`${check} failed: ${String(result)}`);
+    const tables = db.prepare("select count(*) as n from sqlite_master where type='table' and name in ('knex_migrations','estates')").get() as { n: number };
+    if (tables.n !== 2) throw new Error('not a Klustera database');
+    const migrations = db.prepare('select count(*) as n from knex_migrations').get() as { n: number };
+    if (migrations.n === 0) throw new Error('its schema was never migrated');
   } catch (err) {
     throw new Error(`${file} is not a usable Klustera backup: ${(err as Error).message}`);
   } finally {
@@ -33,21 +80,99 @@ function assertKlusteraBackup(file: string): void {
 }
 
 /**
- * Replaces the database with a backup. Stop the server first. The current file is kept beside it so a wrong
- * restore can itself be undone.
+ * Writes a verified copy of `source` (any SQLite file, in WAL mode or not) to `target`, replacing it atomically.
+ * `target`'s folder must be on one file system with it, which a name beside it guarantees.
  */
-export async function restoreDatabase(dataDir: string, backupFile: string): Promise<{ previous: string }> {
-  assertKlusteraBackup(backupFile);
-  const target = sqliteFile(dataDir);
-  fs.mkdirSync(dataDir, { recursive: true });
-  const previous = path.join(dataDir, 'backups', `klustera-before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}.sqlite`);
-  if (fs.existsSync(target)) await backupDatabase(dataDir, previous);
-  for (const suffix of ['-wal', '-shm']) fs.rmSync(target + suffix, { force: true });
-  const src = new Database(backupFile, { readonly: true, fileMustExist: true });
+function copyVerified(source: string, target: string, check: 'quick_check' | 'integrity_check'): void {
+  const dir = path.dirname(target);
+  fs.mkdirSync(dir, { recursive: true });
+  removeStalePartials(dir);
+  const partial = partialName(target);
   try {
-    await src.backup(target);
-  } finally {
-    src.close();
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(source, { readonly: true, fileMustExist: true });
+      db.prepare('VACUUM INTO ?').run(partial);
+    } catch (err) {
+      throw new Error(`${source} is not a usable Klustera backup: ${(err as Error).message}`);
+    } finally {
+      db?.close();
+    }
+    assertKlusteraDatabase(partial, check);
+    // SQLite does not flush a VACUUM INTO copy: without this a power cut could leave a renamed but empty file.
+    fsyncPath(partial, 'r+');
+    fs.renameSync(partial, target);
+    fsyncPath(dir, 'r');
+  } catch (err) {
+    fs.rmSync(partial, { force: true });
+    throw err;
   }
-  return { previous };
+}
+
+/** Online backup: safe while the server is running and writing. */
+export async function backupDatabase(dataDir: string, target: string): Promise<{ file: string; bytes: number }> {
+  const source = sqliteFile(dataDir);
+  if (!fs.existsSync(source)) throw new Error(`no database at ${source}`);
+  if (path.resolve(target) === path.resolve(source)) throw new Error('the backup cannot replace the database it copies');
+  copyVerified(source, target, 'quick_check');
+  return { file: target, bytes: fs.statSync(target).size };
+}
+
+/** A copy of the current database that does not depend on it being readable (it may be why we restore). */
+function keepCurrent(dataDir: string, previous: string): void {
+  try {
+    copyVerified(sqliteFile(dataDir), previous, 'quick_check');
+  } catch {
+    fs.mkdirSync(path.dirname(previous), { recursive: true });
+    for (const suffix of ['', '-wal']) {
+      const file = sqliteFile(dataDir) + suffix;
+      if (fs.existsSync(file)) fs.copyFileSync(file, previous + suffix);
+    }
+  }
+}
+
+/** Copies the write-ahead log into the file and removes it: an old log beside a new file would be replayed into it. */
+function retireLog(file: string): void {
+  try {
+    const db = new Database(file, { fileMustExist: true, timeout: 5000 });
+    try {
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      db.close();
+    }
+  } catch {
+    // An unreadable file was already kept byte for byte by keepCurrent.
+  }
+  for (const suffix of ['-wal', '-shm', '-journal']) fs.rmSync(file + suffix, { force: true });
+}
+
+/**
+ * Replaces the database with a backup. Refused while a server uses the data folder: it would keep acknowledging
+ * payments into a file that is no longer the database. A server started meanwhile waits for the restore to end.
+ * The current file is kept beside it so a wrong restore can itself be undone.
+ */
+export async function restoreDatabase(dataDir: string, backupFile: string): Promise<{ previous: string | null }> {
+  const lock = tryLockDataDir(dataDir, 'restore');
+  if (!lock) throw new DataDirBusyError(dataDir, readLockHolder(dataDir), 'restore');
+  try {
+    const target = sqliteFile(dataDir);
+    // Brought into the data folder and checked completely before anything there changes.
+    const incoming = path.join(dataDir, 'klustera.sqlite.restoring');
+    copyVerified(backupFile, incoming, 'integrity_check');
+    let previous: string | null = null;
+    try {
+      if (fs.existsSync(target)) {
+        previous = path.join(dataDir, 'backups', `klustera-before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}.sqlite`);
+        keepCurrent(dataDir, previous);
+        retireLog(target);
+      }
+      fs.renameSync(incoming, target);
+      fsyncPath(dataDir, 'r');
+    } finally {
+      fs.rmSync(incoming, { force: true });
+    }
+    return { previous };
+  } finally {
+    lock.release();
+  }
 }
