@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { assertPrinterTargetUsable } from '../devices/printer-target.ts';
 import { defineRoutes, type RequestContext } from '../http/route.ts';
+import { seesPassCredentials } from '../passes/pass-audience.ts';
 import { estateParams, id } from '../http/schemas.ts';
 import { accessLogForExport, listAccessLog } from './access-log-store.ts';
 import { accessLogPdf, accessLogXlsx } from './access-log-export.ts';
@@ -84,12 +85,12 @@ export const gateRoutes = defineRoutes([
   {
     method: 'get', path: '/estates/:estate_id/gate/inside', permission: 'access_log.read', tags: ['gate'],
     summary: 'Guests inside now', params: estateParams,
-    handler: (ctx) => insideNow(ctx.store!),
+    handler: (ctx) => insideNow(ctx.store!, seesPassCredentials(ctx.role)),
   },
   {
     method: 'get', path: '/estates/:estate_id/gate/overstays', permission: 'access_log.read', tags: ['gate'],
     summary: 'Guests still inside after their visit window', params: estateParams,
-    handler: (ctx) => overstays(ctx.store!),
+    handler: (ctx) => overstays(ctx.store!, seesPassCredentials(ctx.role)),
   },
   {
     method: 'get', path: '/estates/:estate_id/gate/expected', permission: 'access_log.read', tags: ['gate'],

@@ -80,9 +80,14 @@ export async function recordWalkIn(store: ScopedStore, post: GatePost, input: Wa
   return { entry_id: entry.id, visit: visitView(visit, unitCode, now), slip };
 }
 
-export function visitView(visit: VisitRow, unitCode: string, now = nowIso()) {
+/**
+ * A visit as the API answers it. The guest's phone (typed at the gate or copied from their pass) is only for the office
+ * (`contact`): the guard post recognises guests by name, plate and unit.
+ */
+export function visitView(visit: VisitRow, unitCode: string, now = nowIso(), contact = false) {
   return {
-    id: visit.id, kind: visit.kind, pass_id: visit.pass_id, unit_id: visit.unit_id, unit_code: unitCode, name: visit.name, phone: visit.phone,
+    id: visit.id, kind: visit.kind, pass_id: visit.pass_id, unit_id: visit.unit_id, unit_code: unitCode, name: visit.name,
+    ...(contact ? { phone: visit.phone } : {}),
     plate: visit.plate, purpose: visit.purpose, people: visit.people, id_card_left: Boolean(visit.id_card_left), entered_at: visit.entered_at,
     expected_until: visit.expected_until, exited_at: visit.exited_at,
     overstay: !visit.exited_at && visit.expected_until !== null && visit.expected_until < now,
@@ -99,14 +104,14 @@ async function openVisits(store: ScopedStore) {
     .select('gate_visits.*', 'units.code as unit_code') as Promise<(VisitRow & { unit_code: string })[]>;
 }
 
-export async function insideNow(store: ScopedStore) {
+export async function insideNow(store: ScopedStore, contact = false) {
   const now = nowIso();
-  return { items: (await openVisits(store)).map((v) => visitView(v, v.unit_code, now)) };
+  return { items: (await openVisits(store)).map((v) => visitView(v, v.unit_code, now, contact)) };
 }
 
-export async function overstays(store: ScopedStore) {
+export async function overstays(store: ScopedStore, contact = false) {
   const now = nowIso();
-  return { items: (await openVisits(store)).map((v) => visitView(v, v.unit_code, now)).filter((v) => v.overstay) };
+  return { items: (await openVisits(store)).map((v) => visitView(v, v.unit_code, now, contact)).filter((v) => v.overstay) };
 }
 
 export async function checkoutVisit(store: ScopedStore, post: GatePost, visitId: string) {

@@ -1,9 +1,9 @@
-import { roleHasPermission } from '../auth/permissions.ts';
 import { defineRoutes, type RequestContext } from '../http/route.ts';
 import { estateParams } from '../http/schemas.ts';
 import { addVehiclePass, createPortalPass, portalResident, residentPasses, unitGuestPasses } from './portal-service.ts';
-import { passCreateSchema, passIdParams, passListQuery, portalPassCreateSchema, vehiclePassSchema } from './schemas.ts';
-import { assertPassOfUnit, createPass, listPasses, passQrPng, passView, revokePass, type PassRow } from './service.ts';
+import { seesPassCredentials } from './pass-audience.ts';
+import { passCreateSchema, passIdParams, passListQuery, passListResponse, passResponse, portalPassCreateSchema, vehiclePassSchema } from './schemas.ts';
+import { assertPassOfUnit, createPass, gatePassView, listPasses, passQrPng, passView, revokePass, type PassRow } from './service.ts';
 
 const estateOf = (ctx: RequestContext) => ctx.estate as { id: string; name: string; timezone: string };
 
@@ -11,6 +11,13 @@ async function viewAll(ctx: RequestContext, rows: PassRow[]) {
   const out = [];
   for (const row of rows) out.push(await passView(ctx.store!, estateOf(ctx), row, (row as { unit_code?: string }).unit_code));
   return out;
+}
+
+/** Office routes that the guard post may also read: the full pass for the office, the gate's view for guards. */
+async function officeOrGateView(ctx: RequestContext, row: PassRow & { unit_code?: string | null }) {
+  if (seesPassCredentials(ctx.role)) return passView(ctx.store!, estateOf(ctx), row, row.unit_code ?? undefined);
+  const unitCode = row.unit_code ?? (await ctx.store!.query('units').where('id', row.unit_id).first('code'))?.code ?? '';
+  return gatePassView(row, unitCode);
 }
 
 export const passRoutes = defineRoutes([
@@ -21,16 +28,18 @@ export const passRoutes = defineRoutes([
   },
   {
     method: 'get', path: '/estates/:estate_id/passes', permission: 'passes.read', tags: ['passes'],
-    summary: 'List passes', params: estateParams, query: passListQuery,
+    summary: 'List passes', params: estateParams, query: passListQuery, response: passListResponse,
     handler: async (ctx) => {
       const { rows, total } = await listPasses(ctx.store!, ctx.query);
-      return { items: await viewAll(ctx, rows), total, limit: ctx.query.limit, offset: ctx.query.offset };
+      const items = [];
+      for (const row of rows) items.push(await officeOrGateView(ctx, row));
+      return { items, total, limit: ctx.query.limit, offset: ctx.query.offset };
     },
   },
   {
     method: 'get', path: '/estates/:estate_id/passes/:id', permission: 'passes.read', tags: ['passes'],
-    summary: 'One pass', params: passIdParams,
-    handler: async (ctx) => passView(ctx.store!, estateOf(ctx), await ctx.store!.get<PassRow>('passes', ctx.params.id, 'Kartu akses')),
+    summary: 'One pass', params: passIdParams, response: passResponse,
+    handler: async (ctx) => officeOrGateView(ctx, await ctx.store!.get<PassRow>('passes', ctx.params.id, 'Kartu akses')),
   },
   {
     method: 'post', path: '/estates/:estate_id/passes/:id/revoke', permission: 'passes.write', tags: ['passes'],
@@ -38,12 +47,12 @@ export const passRoutes = defineRoutes([
     handler: async (ctx) => passView(ctx.store!, estateOf(ctx), await revokePass(ctx.store!, ctx.params.id, 'revoked_by_office')),
   },
   {
-    // The office, the guard post, or the resident whose unit the pass belongs to.
+    // The image is the credential itself: the office that issues passes, or the resident whose unit the pass belongs to.
     method: 'get', path: '/estates/:estate_id/passes/:id/qr.png', permission: 'authenticated', tags: ['passes'],
-    summary: 'The pass QR code as a PNG image', params: passIdParams, raw: true, produces: ['image/png'],
+    summary: 'The pass QR code as a PNG image (the office and the holder only)', params: passIdParams, raw: true, produces: ['image/png'],
     handler: async (ctx) => {
       const pass = await ctx.store!.get<PassRow>('passes', ctx.params.id, 'Kartu akses');
-      if (!ctx.role || !roleHasPermission(ctx.role, 'passes.read')) assertPassOfUnit(pass, (await portalResident(ctx)).unitId);
+      if (!seesPassCredentials(ctx.role)) assertPassOfUnit(pass, (await portalResident(ctx)).unitId);
       const png = await passQrPng(ctx.store!, pass);
       ctx.res.setHeader('Cache-Control', 'private, max-age=300');
       ctx.res.type('image/png').send(png);

@@ -51,3 +51,33 @@ export const passListQuery = z.object({
 export type PassListQuery = z.infer<typeof passListQuery>;
 
 export const passIdParams = z.object({ estate_id: id, id });
+
+const credential = (what: string) => `${what}; only for the office (passes.write) and the pass's own unit, never for the guard post`;
+
+/** A pass as the API answers it. The guard post (guard role, kiosk device) gets the same object without the optional fields. */
+export const passResponse = z.object({
+  id: z.string(),
+  kind: z.enum(PASS_KINDS),
+  unit_id: z.string(),
+  unit_code: z.string(),
+  name: z.string(),
+  plate: z.string().nullable(),
+  purpose: z.string().nullable(),
+  people: z.number().int(),
+  valid_from: z.string(),
+  valid_until: z.string(),
+  max_uses: z.number().int().nullable(),
+  uses: z.number().int(),
+  status: z.string(),
+  revoked_at: z.string().nullable(),
+  revoked_reason: z.string().nullable(),
+  created_via: z.string(),
+  created_at: z.string(),
+  resident_id: z.string().nullable().optional().describe(credential('The resident holding a resident pass')),
+  phone: z.string().nullable().optional().describe(credential("The guest's phone")),
+  code: z.string().optional().describe(credential('The code typed at the gate keypad')),
+  qr_payload: z.string().optional().describe(credential('The signed QR payload, the gate credential itself')),
+  qr_image_url: z.string().optional().describe(credential('The QR image')),
+  whatsapp_url: z.string().nullable().optional().describe(credential('A wa.me invitation with the code')),
+});
+export const passListResponse = z.object({ items: z.array(passResponse), total: z.number().int(), limit: z.number().int(), offset: z.number().int() });

@@ -85,6 +85,33 @@ export async function passView(store: ScopedStore, estate: EstateInfo, pass: Pas
 }
 export type PassView = Awaited<ReturnType<typeof passView>>;
 
+/**
+ * What the guard post sees of a pass: enough to recognise an expected guest (name, plate, unit, purpose, window) and
+ * nothing that would let someone in (the signed QR payload, the typed code) or reach the holder (phone, WhatsApp link).
+ * The kiosk gets verdicts from scans; it never needs a credential.
+ */
+export function gatePassView(pass: PassRow, unitCode: string) {
+  return {
+    id: pass.id,
+    kind: pass.kind,
+    unit_id: pass.unit_id,
+    unit_code: unitCode,
+    name: pass.name,
+    plate: pass.plate,
+    purpose: pass.purpose,
+    people: pass.people,
+    valid_from: pass.valid_from,
+    valid_until: pass.valid_until,
+    max_uses: pass.max_uses,
+    uses: pass.uses,
+    status: passStatus(pass),
+    revoked_at: pass.revoked_at,
+    revoked_reason: pass.revoked_reason,
+    created_via: pass.created_via,
+    created_at: pass.created_at,
+  };
+}
+
 function resolveWindow(kind: PassKind, input: { valid_from?: string; valid_until?: string }, now: Date) {
   if (kind === 'resident') {
     return { valid_from: now.toISOString(), valid_until: new Date(now.getTime() + RESIDENT_PASS_DAYS * DAY_MS).toISOString() };

@@ -108,7 +108,7 @@ export default function OfficePassesPage() {
       <div className="table-wrap">
         <table className="table">
           <thead>
-            <tr><th>{t('gate.log_col_name')}</th><th>{t('gate.passes_kind')}</th><th>{t('gate.log_col_unit')}</th><th>{t('gate.passes_code')}</th><th>{t('gate.passes_valid')}</th><th>{t('gate.passes_status')}</th><th /></tr>
+            <tr><th>{t('gate.log_col_name')}</th><th>{t('gate.passes_kind')}</th><th>{t('gate.log_col_unit')}</th>{can('passes.write') && <th>{t('gate.passes_code')}</th>}<th>{t('gate.passes_valid')}</th><th>{t('gate.passes_status')}</th><th /></tr>
           </thead>
           <tbody>
             {passes.data?.items.map((p) => (
@@ -116,7 +116,8 @@ export default function OfficePassesPage() {
                 <td>{p.name}{p.plate ? ` · ${p.plate}` : ''}</td>
                 <td>{tDynamic(`gate.kind_${p.kind}`, p.kind)}</td>
                 <td>{p.unit_code}</td>
-                <td className="gate-mono">{p.code}</td>
+                {/* Codes are credentials: the server sends them to the office only, not to the guard post. */}
+                {can('passes.write') && <td className="gate-mono">{p.code}</td>}
                 <td>{formatDateTime(p.valid_from, locale)} – {formatDateTime(p.valid_until, locale)}</td>
                 <td><Badge tone={p.status === 'active' ? 'green' : 'grey'}>{tDynamic(`gate.status_${p.status}`, p.status)}</Badge></td>
                 <td>{can('passes.write') && p.status === 'active' && <button type="button" className="btn btn--small" onClick={() => void revoke(p.id)}>{t('gate.portal_revoke')}</button>}</td>
