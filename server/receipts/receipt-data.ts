@@ -30,6 +30,8 @@ export interface ReceiptData {
 export interface PrintMark {
   /** 1 for the original; every later print is a copy. */
   print_number: number;
+  /** A look at the receipt that is not a counted print (a download, the portal): a copy without a number. */
+  unrecorded?: boolean;
 }
 
 const METHOD_LABELS: Record<string, string> = {
@@ -45,6 +47,7 @@ export function methodLabel(method: string): string {
 }
 
 export function copyLabel(mark: PrintMark): string | null {
+  if (mark.unrecorded) return 'SALINAN / COPY';
   return mark.print_number > 1 ? `SALINAN / COPY ke-${mark.print_number - 1}` : null;
 }
 

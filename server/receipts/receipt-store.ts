@@ -1,3 +1,4 @@
+import { dialectOf } from '../db/knex.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { NotFoundError } from '../http/errors.ts';
 import { rupiah, terbilang } from '../money/rupiah.ts';
@@ -24,6 +25,16 @@ async function paymentRow(store: ScopedStore, paymentId: string): Promise<Record
 
 /** The payment's receipt, created the first time it is asked for (its number follows the payment's). */
 export async function ensureReceipt(store: ScopedStore, paymentId: string): Promise<ReceiptRow> {
+  try {
+    return await createReceiptOnce(store, paymentId);
+  } catch (err) {
+    // Two first looks at one receipt at once (two tabs, a double click): the loser reads the winner's row.
+    if (!isUniqueViolation(err) || store.inTransaction) throw err;
+    return createReceiptOnce(store, paymentId);
+  }
+}
+
+async function createReceiptOnce(store: ScopedStore, paymentId: string): Promise<ReceiptRow> {
   return store.transaction(async (tx) => {
     const existing = (await tx.query('receipts').where('receipts.payment_id', paymentId).first()) as ReceiptRow | undefined;
     if (existing) return existing;
@@ -36,14 +47,53 @@ export async function ensureReceipt(store: ScopedStore, paymentId: string): Prom
   });
 }
 
-/** Counts this print; the number decides whether it says "copy". */
-export async function recordPrint(store: ScopedStore, receiptId: string, format: 'pdf' | 'thermal'): Promise<number> {
-  return store.transaction(async (tx) => {
-    const last = await tx.query('receipt_prints').where('receipt_prints.receipt_id', receiptId).max({ n: 'print_number' }).first();
-    const printNumber = Number(last?.n ?? 0) + 1;
-    await tx.appendOnly('receipt_prints', { receipt_id: receiptId, print_number: printNumber, format, printed_by: tx.actor.userId ?? null }, 'receipts.print');
-    return printNumber;
-  });
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(e?.message ?? '');
+}
+
+/** How many counted prints a receipt has had; reading it never counts as one. */
+export async function printCount(store: ScopedStore, receiptId: string): Promise<number> {
+  const row = await store.query('receipt_prints').where('receipt_prints.receipt_id', receiptId).max({ n: 'print_number' }).first();
+  return Number(row?.n ?? 0);
+}
+
+const localPrintQueues = new Map<string, Promise<unknown>>();
+
+/**
+ * One counted print of a receipt: takes the next number (1 = the original), lets `produce` make the document with it
+ * (render the PDF, send the slip), and records the print only when that worked, so a printer that is off does not use
+ * up the original. Prints of one receipt run one at a time, so two clicks at once make one original and one copy:
+ * on PostgreSQL under a lock on the receipt row (any number of server processes), on SQLite in the one server process
+ * that owns the file, without holding its single writer while the printer works.
+ */
+export async function countedPrint<T>(
+  store: ScopedStore,
+  receiptId: string,
+  format: 'pdf' | 'thermal',
+  produce: (printNumber: number) => Promise<T>,
+): Promise<{ printNumber: number; result: T }> {
+  const once = async (s: ScopedStore) => {
+    const printNumber = (await printCount(s, receiptId)) + 1;
+    const result = await produce(printNumber);
+    await s.appendOnly('receipt_prints', { receipt_id: receiptId, print_number: printNumber, format, printed_by: s.actor.userId ?? null }, 'receipts.print');
+    return { printNumber, result };
+  };
+  if (dialectOf(store.knex as never) === 'postgres') {
+    return store.transaction(async (tx) => {
+      await tx.query('receipts').where('receipts.id', receiptId).forUpdate().first('id');
+      return once(tx);
+    });
+  }
+  const key = `${store.estateId}:${receiptId}`;
+  const previous = localPrintQueues.get(key) ?? Promise.resolve();
+  const mine = previous.catch(() => undefined).then(() => once(store));
+  localPrintQueues.set(key, mine);
+  try {
+    return await mine;
+  } finally {
+    if (localPrintQueues.get(key) === mine) localPrintQueues.delete(key);
+  }
 }
 
 export function verifyUrl(base: string, code: string): string {

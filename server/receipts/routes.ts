@@ -8,7 +8,9 @@ import { portalPaymentVisible } from '../payments/portal-store.ts';
 import { residentUnit } from '../payments/portal-units.ts';
 import { receiptSettings, requirePrinter } from '../settings/printer-settings.ts';
 import { renderReceiptPdf } from './receipt-pdf.ts';
-import { ensureReceipt, loadReceiptData, recordPrint } from './receipt-store.ts';
+import { countedPrint, ensureReceipt, loadReceiptData, printCount } from './receipt-store.ts';
+import type { ReceiptData } from './receipt-data.ts';
+import type { ReceiptSettings } from '../settings/schemas.ts';
 import { receiptLayout } from './receipt-thermal.ts';
 import { isWellFormedVerifyCode } from './verify-code.ts';
 import { notFoundPageHtml, publicReceiptView, verifyPageHtml } from './verify-page.ts';
@@ -16,6 +18,22 @@ import { notFoundPageHtml, publicReceiptView, verifyPageHtml } from './verify-pa
 const tags = ['receipts'];
 const pdfQuery = z.object({ paper: z.enum(['A5', 'A6']).optional() });
 const printBody = z.object({ paper_width: z.union([z.literal(58), z.literal(80)]).optional() }).strict().optional();
+
+const receiptPrintBody = z
+  .object({
+    target: z.enum(['pdf', 'printer']),
+    paper: z.enum(['A5', 'A6']).optional(),
+    paper_width: z.union([z.literal(58), z.literal(80)]).optional(),
+  })
+  .strict();
+
+async function printSlip(store: ScopedStore, receiptId: string, data: ReceiptData, settings: ReceiptSettings, paperWidth?: 58 | 80) {
+  const printer = await requirePrinter(store);
+  const config = { ...printer, paper_width: paperWidth ?? printer.paper_width };
+  const { printNumber, result: sent } = await countedPrint(store, receiptId, 'thermal', (n) =>
+    printDocument(config, receiptLayout(data, { print_number: n }, settings)));
+  return { printed: true, receipt_number: data.receipt_number, print_number: printNumber, copy: printNumber > 1, bytes: sent.bytes };
+}
 
 function wantsHtml(ctx: RequestContext): boolean {
   return ctx.req.accepts(['application/json', 'text/html']) === 'text/html';
@@ -28,22 +46,41 @@ export const receiptRoutes = defineRoutes([
     handler: async ({ store, params, app }) => {
       const receipt = await ensureReceipt(store!, params.id);
       const data = await loadReceiptData(store!, receipt, app.publicUrl);
-      const prints = await store!.query('receipt_prints').where('receipt_prints.receipt_id', receipt.id).count({ n: '*' }).first();
-      return { ...data, prints: Number(prints?.n ?? 0) };
+      return { ...data, prints: await printCount(store!, receipt.id) };
     },
   },
   {
     method: 'get', path: '/estates/:estate_id/payments/:id/receipt.pdf', permission: 'receipts.print', tags, params: idParams,
     query: pdfQuery, raw: true, produces: ['application/pdf'],
-    summary: 'The receipt (kwitansi) as an A5 or A6 PDF; every download after the first is marked as a copy',
+    summary: 'The receipt (kwitansi) as an A5 or A6 PDF, marked as a copy; reading it is not a print (POST …/receipt/print makes the original)',
     handler: async ({ store, params, query, app, res }) => {
       const receipt = await ensureReceipt(store!, params.id);
       const data = await loadReceiptData(store!, receipt, app.publicUrl);
       const settings = await receiptSettings(store!);
-      const printNumber = await recordPrint(store!, receipt.id, 'pdf');
-      const pdf = await renderReceiptPdf(data, { print_number: printNumber }, { paper: query.paper ?? settings.paper, signer_title: settings.signer_title, footer: settings.footer });
+      const prints = await printCount(store!, receipt.id);
+      const pdf = await renderReceiptPdf(data, { print_number: prints + 1, unrecorded: true }, { paper: query.paper ?? settings.paper, signer_title: settings.signer_title, footer: settings.footer });
       res.setHeader('Content-Type', 'application/pdf');
-      res.setHeader('Content-Disposition', `inline; filename="kwitansi-${data.receipt_number}.pdf"`);
+      res.setHeader('Content-Disposition', `inline; filename="kwitansi-${data.receipt_number}-salinan.pdf"`);
+      res.setHeader('X-Receipt-Prints', String(prints));
+      res.status(200).end(pdf);
+    },
+  },
+  {
+    method: 'post', path: '/estates/:estate_id/payments/:id/receipt/print', permission: 'receipts.print', tags, params: idParams,
+    body: receiptPrintBody, raw: true, produces: ['application/pdf', 'application/json'],
+    summary: 'Print the receipt: the first print is the original (ASLI), every later one a numbered copy. `pdf` answers the PDF (X-Print-Number), `printer` sends the slip to the configured printer',
+    handler: async ({ store, params, body, app, res }) => {
+      const receipt = await ensureReceipt(store!, params.id);
+      const data = await loadReceiptData(store!, receipt, app.publicUrl);
+      const settings = await receiptSettings(store!);
+      if (body.target === 'printer') {
+        res.status(200).json(await printSlip(store!, receipt.id, data, settings, body.paper_width));
+        return;
+      }
+      const { printNumber, result: pdf } = await countedPrint(store!, receipt.id, 'pdf', (n) =>
+        renderReceiptPdf(data, { print_number: n }, { paper: body.paper ?? settings.paper, signer_title: settings.signer_title, footer: settings.footer }));
+      res.setHeader('Content-Type', 'application/pdf');
+      res.setHeader('Content-Disposition', `attachment; filename="kwitansi-${data.receipt_number}${printNumber > 1 ? `-salinan-${printNumber - 1}` : ''}.pdf"`);
       res.setHeader('X-Print-Number', String(printNumber));
       res.status(200).end(pdf);
     },
@@ -65,8 +102,7 @@ export const receiptRoutes = defineRoutes([
       const receipt = await ensureReceipt(store!, params.id);
       const data = await loadReceiptData(store!, receipt, app.publicUrl);
       const settings = await receiptSettings(store!);
-      const prints = await store!.query('receipt_prints').where('receipt_prints.receipt_id', receipt.id).count({ n: '*' }).first();
-      const pdf = await renderReceiptPdf(data, { print_number: Math.max(2, Number(prints?.n ?? 0) + 1) }, { paper: query.paper ?? settings.paper, signer_title: settings.signer_title, footer: settings.footer });
+      const pdf = await renderReceiptPdf(data, { print_number: (await printCount(store!, receipt.id)) + 1, unrecorded: true }, { paper: query.paper ?? settings.paper, signer_title: settings.signer_title, footer: settings.footer });
       res.setHeader('Content-Type', 'application/pdf');
       res.setHeader('Content-Disposition', `inline; filename="kwitansi-${data.receipt_number}.pdf"`);
       res.status(200).end(pdf);
@@ -74,19 +110,11 @@ export const receiptRoutes = defineRoutes([
   },
   {
     method: 'post', path: '/estates/:estate_id/payments/:id/print', permission: 'receipts.print', tags, params: idParams, body: printBody,
-    summary: 'Print the thermal receipt on the configured printer; reprints are marked as copies',
+    summary: 'Print the thermal receipt on the configured printer; reprints are marked as copies (same as receipt/print with target printer)',
     handler: async ({ store, params, body, app }) => {
       const receipt = await ensureReceipt(store!, params.id);
-      const printer = await requirePrinter(store!);
       const data = await loadReceiptData(store!, receipt, app.publicUrl);
-      const settings = await receiptSettings(store!);
-      const done = await store!.query('receipt_prints').where('receipt_prints.receipt_id', receipt.id).count({ n: '*' }).first();
-      const printNumber = Number(done?.n ?? 0) + 1;
-      const config = { ...printer, paper_width: body?.paper_width ?? printer.paper_width };
-      // Sent before it is counted (and outside any transaction): a printer that is off must not use up the original.
-      const sent = await printDocument(config, receiptLayout(data, { print_number: printNumber }, settings));
-      const recorded = await recordPrint(store!, receipt.id, 'thermal');
-      return { printed: true, receipt_number: data.receipt_number, print_number: recorded, copy: recorded > 1, bytes: sent.bytes };
+      return printSlip(store!, receipt.id, data, await receiptSettings(store!), body?.paper_width);
     },
   },
   {

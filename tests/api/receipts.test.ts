@@ -51,6 +51,15 @@ function pdfText(pdf: Buffer): string {
   }
 }
 
+async function printPdf(paymentId: string, options: { paper?: string } = {}) {
+  const res = await fetch(`${server.url}/api/v1${e(`/payments/${paymentId}/receipt/print`)}`, {
+    method: 'POST',
+    headers: { cookie: admin.cookie!, 'x-csrf-token': admin.csrf!, 'content-type': 'application/json' },
+    body: JSON.stringify({ target: 'pdf', ...options }),
+  });
+  return { status: res.status, type: res.headers.get('content-type'), printNumber: res.headers.get('x-print-number'), body: Buffer.from(await res.arrayBuffer()) };
+}
+
 async function getPdf(paymentId: string, query = '') {
   const res = await fetch(`${server.url}/api/v1${e(`/payments/${paymentId}/receipt.pdf${query}`)}`, { headers: { cookie: admin.cookie! } });
   return { status: res.status, type: res.headers.get('content-type'), body: Buffer.from(await res.arrayBuffer()) };
@@ -76,11 +85,12 @@ describe('receipts', () => {
     expect((await admin.get(e('/settings/printer'))).body.printer).toBeNull();
   });
 
-  it('PDF receipt: numbers, unit, amount in words; a second download is marked as a copy', async () => {
+  it('PDF receipt: numbers, unit, amount in words; the first explicit print is the original, downloads and reprints are copies', async () => {
     const p = await pay(200_000);
-    const first = await getPdf(p.id);
+    const first = await printPdf(p.id);
     expect(first.status).toBe(200);
     expect(first.type).toBe('application/pdf');
+    expect(first.printNumber).toBe('1');
     const text = pdfText(first.body);
     expect(text).toContain(numberOf(p));
     expect(text).toContain(numberOf(p).replace(/^PAY/, 'KW'));
@@ -93,10 +103,31 @@ describe('receipts', () => {
     expect(text).toMatch(/Saldo titipan .* +Rp 50\.000/);
     expect(text).not.toContain('SALINAN');
 
-    const second = await getPdf(p.id, '?paper=A6');
+    const second = await printPdf(p.id, { paper: 'A6' });
     expect(second.status).toBe(200);
+    expect(second.printNumber).toBe('2');
     expect(pdfText(second.body)).toContain('SALINAN / COPY ke-1');
+    const download = await getPdf(p.id);
+    expect(download.status).toBe(200);
+    expect(pdfText(download.body)).toContain('SALINAN / COPY');
     expect((await getPdf(p.id, '?paper=A4')).status).toBe(400);
+    expect((await admin.post(e(`/payments/${p.id}/receipt/print`), { target: 'fax' })).status).toBe(400);
+  });
+
+  it('looking at a receipt never counts as a print: GETs leave the original for the first explicit print', async () => {
+    const p = await pay(80_000);
+    for (let i = 0; i < 3; i++) {
+      const copy = await getPdf(p.id);
+      expect(copy.status).toBe(200);
+      expect(pdfText(copy.body)).toContain('SALINAN / COPY');
+      expect((await admin.get(e(`/payments/${p.id}/receipt`))).body.prints).toBe(0);
+    }
+    const original = await printPdf(p.id);
+    expect(original.printNumber).toBe('1');
+    expect(pdfText(original.body)).not.toContain('SALINAN');
+    expect((await admin.get(e(`/payments/${p.id}/receipt`))).body.prints).toBe(1);
+    await getPdf(p.id);
+    expect((await admin.get(e(`/payments/${p.id}/receipt`))).body.prints).toBe(1);
   });
 
   it('thermal receipt on a network printer: 58 mm within 32 columns, raster QR that verifies, reprints are copies', async () => {

@@ -103,16 +103,23 @@ describe('treasurer ledger in Chromium', () => {
     // Receipt: download the PDF and print the thermal slip.
     await page.getByRole('link', { name: 'Lihat pembayaran' }).click();
     await waitForText(page.getByTestId('payment-amount'), 'Rp 150.000');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('receipt-download').click()]);
+    // The first explicit print is the original; the download link beside it is always a copy.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('receipt-print-pdf').click()]);
     const pdfPath = path.join(tmp, 'kwitansi.pdf');
     await download.saveAs(pdfPath);
     expect(fs.readFileSync(pdfPath).subarray(0, 5).toString()).toBe('%PDF-');
     const receiptText = execFileSync('pdftotext', [pdfPath, '-'], { encoding: 'utf8' });
     expect(receiptText).toContain(paymentNumber);
     expect(receiptText).toContain('A-12');
+    expect(receiptText).not.toContain('SALINAN');
+    await waitForText(page.getByRole('status'), 'Kwitansi ASLI dicetak.');
+    const [copyDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('receipt-download').click()]);
+    const copyPath = path.join(tmp, 'kwitansi-salinan.pdf');
+    await copyDownload.saveAs(copyPath);
+    expect(execFileSync('pdftotext', [copyPath, '-'], { encoding: 'utf8' })).toContain('SALINAN / COPY');
 
     await page.getByRole('button', { name: 'Cetak struk' }).click();
-    await waitForText(page.getByRole('status'), 'Struk dikirim ke printer.');
+    await waitForText(page.getByRole('status'), 'Struk dikirim ke printer. SALINAN ke-1 dicetak.');
     const slip = decodeEscPos(await printer.nextJob());
     expect(slip.lines.join('\n')).toContain(paymentNumber);
     expect(slip.lines.join('\n')).toContain('A-12');

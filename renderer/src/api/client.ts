@@ -74,6 +74,24 @@ export async function apiRequest<T>(method: string, path: string, options: Reque
   return body as T;
 }
 
+/**
+ * A write whose answer is a file (a receipt printed as PDF): the same CSRF header and error handling as JSON calls,
+ * with the body handed back as a Blob together with the response headers.
+ */
+export async function apiFileRequest(method: string, path: string, body?: unknown): Promise<{ blob: Blob; headers: Headers }> {
+  const upper = method.toUpperCase();
+  const headers: Record<string, string> = { Accept: 'application/pdf, application/json', ...writeHeaders(upper) };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let response: Response;
+  try {
+    response = await fetch(buildUrl(path), { method: upper, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch (cause) {
+    throw new ApiError(0, CLIENT_ERROR_CODES.network, (cause as Error)?.message ?? 'network error');
+  }
+  if (!response.ok) throw apiErrorFromBody(response.status, await readBody(response));
+  return { blob: await response.blob(), headers: response.headers };
+}
+
 export const api = {
   get: <T>(path: string, query?: Query, signal?: AbortSignal) => apiRequest<T>('GET', path, { query, signal }),
   post: <T>(path: string, body?: unknown, query?: Query) => apiRequest<T>('POST', path, { body, query }),

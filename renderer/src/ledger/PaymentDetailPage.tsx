@@ -8,6 +8,7 @@ import { useApiData } from '../hooks/useApiData.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import type { PageProps } from '../faces/types.ts';
 import { useEstateId, useSession } from '../session/SessionProvider.tsx';
+import { apiFileRequest } from '../api/client.ts';
 import { api, estatePath, fileUrl, newIdempotencyKey, postIdempotent, type Payment } from './api.ts';
 import { STATUS_TONE, methodKey, statusKey } from './labels.ts';
 import './ledger.css';
@@ -20,10 +21,30 @@ export default function PaymentDetailPage({ params }: PageProps) {
   const [notice, setNotice] = useState<string | null>(null);
   const [actionError, setActionError] = useState<unknown>(null);
 
+  // Printing is what makes the original: the first print says so, every later one is a numbered copy.
+  const printedNotice = (printNumber: number) => (printNumber <= 1 ? t('ledger.printed_original') : t('ledger.printed_copy', { n: printNumber - 1 }));
   const print = async () => {
     setActionError(null); setNotice(null);
-    try { await api.post(estatePath(estateId, `/payments/${params.id}/print`)); setNotice(t('ledger.printed')); }
-    catch (e) { setActionError(e); }
+    try {
+      const res = await api.post<{ print_number: number }>(estatePath(estateId, `/payments/${params.id}/receipt/print`), { target: 'printer' });
+      setNotice(`${t('ledger.printed')} ${printedNotice(res.print_number)}`);
+    } catch (e) { setActionError(e); }
+  };
+  const printPdf = async (paymentNumber: string) => {
+    setActionError(null); setNotice(null);
+    try {
+      const { blob, headers } = await apiFileRequest('POST', estatePath(estateId, `/payments/${params.id}/receipt/print`), { target: 'pdf' });
+      const printNumber = Number(headers.get('X-Print-Number') ?? '1');
+      const url = URL.createObjectURL(blob);
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = `kwitansi-${paymentNumber}${printNumber > 1 ? `-salinan-${printNumber - 1}` : ''}.pdf`;
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      setNotice(printedNotice(printNumber));
+    } catch (e) { setActionError(e); }
   };
   const reverse = async () => {
     const reason = window.prompt(t('ledger.reverse_reason_prompt'));
@@ -55,8 +76,9 @@ export default function PaymentDetailPage({ params }: PageProps) {
             </tbody>
           </table>
           <div className="ledger-actions">
-            <a className="btn btn--primary" href={fileUrl(estatePath(estateId, `/payments/${p.id}/receipt.pdf`), {})} download={`kwitansi-${p.payment_number}.pdf`} data-testid="receipt-download">{t('ledger.receipt_pdf')}</a>
+            {can('receipts.print') && <button type="button" className="btn btn--primary" onClick={() => void printPdf(p.payment_number)} data-testid="receipt-print-pdf">{t('ledger.receipt_print_pdf')}</button>}
             {can('receipts.print') && <button type="button" className="btn btn--secondary" onClick={print}>{t('ledger.print_receipt')}</button>}
+            <a className="btn btn--ghost" href={fileUrl(estatePath(estateId, `/payments/${p.id}/receipt.pdf`), {})} download={`kwitansi-${p.payment_number}-salinan.pdf`} data-testid="receipt-download">{t('ledger.receipt_pdf')}</a>
             {can('payments.reverse') && p.status === 'recorded' && <button type="button" className="btn btn--ghost" onClick={reverse}>{t('ledger.reverse')}</button>}
           </div>
           {notice && <div className="banner banner--success" role="status">{notice}</div>}

@@ -112,7 +112,10 @@ export default {
   open_payment: 'View payment',
 
   payment_title: 'Payment {number}',
-  receipt_pdf: 'Download receipt (PDF)',
+  receipt_pdf: 'Download a copy (PDF)',
+  receipt_print_pdf: 'Print receipt (PDF)',
+  printed_original: 'ORIGINAL receipt printed.',
+  printed_copy: 'COPY no. {n} printed.',
   print_receipt: 'Print slip',
   printed: 'Slip sent to the printer.',
   reverse: 'Reverse payment',

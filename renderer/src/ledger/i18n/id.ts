@@ -110,7 +110,10 @@ export default {
   open_payment: 'Lihat pembayaran',
 
   payment_title: 'Pembayaran {number}',
-  receipt_pdf: 'Unduh kwitansi (PDF)',
+  receipt_pdf: 'Unduh salinan (PDF)',
+  receipt_print_pdf: 'Cetak kwitansi (PDF)',
+  printed_original: 'Kwitansi ASLI dicetak.',
+  printed_copy: 'SALINAN ke-{n} dicetak.',
   print_receipt: 'Cetak struk',
   printed: 'Struk dikirim ke printer.',
   reverse: 'Batalkan pembayaran',
