@@ -8,6 +8,8 @@ export interface LoadOptions {
   /** Paths to request in turn on every connection (varied queries defeat caching of one answer). */
   paths: string[];
   headers?: Record<string, string>;
+  /** Instead of `paths`: requests with their own headers (e.g. one signed-in resident's cookie each). */
+  requests?: Array<{ path: string; headers?: Record<string, string> }>;
   connections?: number;
   durationSeconds?: number;
   warmupSeconds?: number;
@@ -34,7 +36,9 @@ async function runOnce(opts: LoadOptions, durationSeconds: number, samples?: num
     connections: opts.connections ?? 10,
     duration: durationSeconds,
     headers: opts.headers,
-    requests: opts.paths.map((path) => ({ method: 'GET' as const, path })),
+    requests: opts.requests
+      ? opts.requests.map((r) => ({ method: 'GET' as const, path: r.path, headers: { ...opts.headers, ...r.headers } }))
+      : opts.paths.map((path) => ({ method: 'GET' as const, path })),
   }) as unknown as autocannon.Instance & PromiseLike<autocannon.Result>;
   instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
     samples?.push(responseTime);
