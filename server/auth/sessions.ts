@@ -22,7 +22,8 @@ export async function createSession(app: AppContext, knex: Knex, res: Response, 
   res.cookie(SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: 'lax',
-    secure: app.options.secureCookies,
+    // HTTPS as seen through the trusted proxies (`trustProxy`): a TLS proxy in front makes req.secure true.
+    secure: app.options.secureCookies || res.req.secure,
     path: '/',
     maxAge: maxAgeMs,
   });

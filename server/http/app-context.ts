@@ -1,3 +1,4 @@
+import { parseTrustProxy, type TrustProxy } from '../config.ts';
 import type { Database } from '../db/knex.ts';
 import type { SyncContext } from '../db/sync-context.ts';
 
@@ -17,8 +18,10 @@ export interface ServerOptions {
   lockoutThreshold: number;
   lockoutMinutes: number;
   sessionDays: number;
-  /** Secure cookies when served over HTTPS (hosted instance). */
+  /** Secure cookies even on plain HTTP requests (otherwise only HTTPS requests get them). */
   secureCookies: boolean;
+  /** Express 'trust proxy': which proxies' X-Forwarded-For/-Proto count (see config.ts parseTrustProxy). */
+  trustProxy: TrustProxy;
 }
 
 export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
@@ -27,4 +30,5 @@ export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
   lockoutMinutes: 15,
   sessionDays: 30,
   secureCookies: false,
+  trustProxy: parseTrustProxy(process.env.KLUSTERA_TRUST_PROXY) ?? 'loopback',
 };
