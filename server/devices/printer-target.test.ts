@@ -88,6 +88,18 @@ describe('network printer hosts', () => {
       expect(() => assertHostAllowed(bad), bad).toThrow(expect.objectContaining({ status: 400, code: 'PRINTER_HOST_NOT_ALLOWED' }));
     }
     expect(() => assertHostAllowed('printer-kasir.local')).not.toThrow();
+    process.env.KLUSTERA_PRINTER_HOSTS = 'off';
+    try {
+      expect(() => assertHostAllowed('192.168.1.50')).toThrow(expect.objectContaining({ code: 'PRINTER_HOST_NOT_ALLOWED' }));
+    } finally {
+      delete process.env.KLUSTERA_PRINTER_HOSTS;
+    }
+    process.env.KLUSTERA_PRINTER_HOSTS = 'any';
+    try {
+      expect(() => assertHostAllowed('8.8.8.8')).not.toThrow();
+    } finally {
+      delete process.env.KLUSTERA_PRINTER_HOSTS;
+    }
     for (const bad of ['a b', 'printer;id', '-x.lan', 'x..lan', '1.2.3', 'a'.repeat(64)]) {
       expect(printerConfigSchema.safeParse({ connection: 'network', host: bad }).success, bad).toBe(false);
     }

@@ -87,8 +87,10 @@ export async function openPrinterDevice(devicePath: string): Promise<fs.FileHand
 
 /**
  * Receipt printers sit on the estate LAN. Anything else (a public address, the cloud metadata address) would let a
- * printer setting make the server talk to hosts it has no business with. `KLUSTERA_PRINTER_HOSTS=any` lifts this for
- * an office whose printer really is elsewhere (over a VPN with public addresses).
+ * printer setting make the server talk to hosts it has no business with. `KLUSTERA_PRINTER_HOSTS` sets the policy:
+ * `lan` (default: private and loopback addresses), `any` (an office whose printer really is elsewhere, over a VPN with
+ * public addresses) or `off` (no network printers at all: the hosted instance, whose private network is the
+ * provider's, not an estate's, and which reaches no estate printer anyway).
  */
 const LAN = new net.BlockList();
 LAN.addSubnet('10.0.0.0', 8, 'ipv4');
@@ -100,6 +102,10 @@ LAN.addSubnet('fc00::', 7, 'ipv6');
 
 export function anyPrinterHostAllowed(): boolean {
   return process.env.KLUSTERA_PRINTER_HOSTS === 'any';
+}
+
+function networkPrintersOff(): boolean {
+  return process.env.KLUSTERA_PRINTER_HOSTS === 'off';
 }
 
 export function isLanAddress(address: string): boolean {
@@ -123,13 +129,13 @@ export function isHostShape(host: string): boolean {
 
 /** At save time: a literal address must be on the LAN; a name is checked when it is resolved for each job. */
 export function assertHostAllowed(host: string): void {
-  if (!isHostShape(host)) throw new PrinterHostNotAllowedError();
+  if (!isHostShape(host) || networkPrintersOff()) throw new PrinterHostNotAllowedError();
   if (net.isIP(host) && !anyPrinterHostAllowed() && !isLanAddress(host)) throw new PrinterHostNotAllowedError();
 }
 
 /** The address a job connects to: resolved once, so a name cannot point elsewhere between check and connect. */
 export async function resolvePrinterHost(host: string): Promise<{ address: string; family: number } | null> {
-  if (!isHostShape(host)) return null;
+  if (!isHostShape(host) || networkPrintersOff()) return null;
   const found = net.isIP(host) ? [{ address: host, family: net.isIP(host) }] : await dns.lookup(host, { all: true }).catch(() => []);
   if (!found.length) return null;
   if (anyPrinterHostAllowed()) return found[0];
