@@ -6,8 +6,8 @@ import { sha256Hex } from './passwords.ts';
 /**
  * Who may try a password for an account, and how often.
  *
- * A *source* is where an attempt comes from: the browser's device cookie when this account has signed in from that
- * browser before (`device:<hash>`), otherwise the client address (`ip:<address>`). A source is *known* to an account
+ * A *source* is where an attempt comes from: the browser's KNOWN_BROWSER_COOKIE when this account signed in from
+ * that browser before (`device:<hash>`), otherwise the client address (`ip:<address>`). A source is *known* to an account
  * once a login from it succeeded (within KNOWN_FOR_DAYS); the address of a successful login becomes known too, for
  * clients that keep no cookies (scripts asking for a bearer token).
  *
@@ -23,7 +23,7 @@ import { sha256Hex } from './passwords.ts';
  * The caller runs the scrypt check even for a refused attempt, so a locked account answers as slowly as any other.
  */
 
-export const DEVICE_COOKIE = 'klustera_device';
+export const KNOWN_BROWSER_COOKIE = 'klustera_browser';
 const ACCOUNT_WIDE = '*';
 const KNOWN_FOR_DAYS = 90;
 const MAX_LOCK_MINUTES = 24 * 60;

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { parse as parseCookie } from 'cookie';
 import { nowIso } from '../db/clock.ts';
 import type { AppContext } from '../http/app-context.ts';
-import { DEVICE_COOKIE, isPlausibleDeviceToken, type LoginOrigin } from './login-throttle.ts';
+import { KNOWN_BROWSER_COOKIE, isPlausibleDeviceToken, type LoginOrigin } from './login-throttle.ts';
 import { newId } from '../db/ids.ts';
 import { writeAuditAndOutbox } from '../db/scoped-store.ts';
 import { defineRoutes } from '../http/route.ts';
@@ -14,13 +14,13 @@ import { createSession, revokeSession } from './sessions.ts';
 
 function loginOrigin(req: Request): LoginOrigin {
   const cookies = req.headers.cookie ? parseCookie(req.headers.cookie) : {};
-  const device = cookies[DEVICE_COOKIE];
+  const device = cookies[KNOWN_BROWSER_COOKIE];
   return { ip: req.ip ?? req.socket.remoteAddress ?? 'unknown', deviceToken: isPlausibleDeviceToken(device) ? device : undefined };
 }
 
 /** The browser keeps a random id so that its owner's logins are told apart from strangers' (login-throttle.ts). */
 function rememberDevice(app: AppContext, res: Response, token: string): void {
-  res.cookie(DEVICE_COOKIE, token, {
+  res.cookie(KNOWN_BROWSER_COOKIE, token, {
     httpOnly: true, sameSite: 'lax', secure: app.options.secureCookies, path: '/api/v1/auth', maxAge: 365 * 86_400_000,
   });
 }

@@ -24,14 +24,14 @@ const THRESHOLD = 5;
 
 function loginFrom(url: string, login: string, password: string, source: { ip: string; device?: string }) {
   const headers: Record<string, string> = { 'x-forwarded-for': source.ip };
-  if (source.device) headers.cookie = `klustera_device=${source.device}`;
+  if (source.device) headers.cookie = `klustera_browser=${source.device}`;
   return apiClient(url).post('/auth/login', { login, password }, headers);
 }
 
 function deviceCookie(res: { headers: Headers }): string {
-  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('klustera_device='));
+  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('klustera_browser='));
   expect(cookie).toMatch(/HttpOnly/i);
-  return cookie!.split(';')[0]!.slice('klustera_device='.length);
+  return cookie!.split(';')[0]!.slice('klustera_browser='.length);
 }
 
 describe.each(['sqlite', 'postgres'] as const)('accounts under concurrency on %s', (backend) => {
