@@ -68,11 +68,12 @@ export function publicUser(u: UserRow) {
 export async function sessionPayload(knex: Knex, userId: string, csrfToken: string | undefined) {
   const user = (await knex('users').where({ id: userId }).first()) as UserRow;
   const memberships = await loadMemberships(knex, userId);
-  const estates = await knex('estates').whereIn('id', memberships.map((m) => m.estate_id)).select('id', 'name');
-  const names = new Map(estates.map((e: { id: string; name: string }) => [e.id, e.name]));
+  const estates = await knex('estates').whereIn('id', memberships.map((m) => m.estate_id)).select('id', 'name', 'timezone');
+  const byId = new Map(estates.map((e: { id: string; name: string; timezone: string }) => [e.id, e]));
   return {
     user: publicUser(user),
-    memberships: memberships.map((m) => ({ ...m, estate_name: names.get(m.estate_id) ?? '' })),
+    // The estate's zone comes with the session, so every screen shows the estate's calendar from the first paint.
+    memberships: memberships.map((m) => ({ ...m, estate_name: byId.get(m.estate_id)?.name ?? '', estate_timezone: byId.get(m.estate_id)?.timezone || 'Asia/Jakarta' })),
     csrf_token: csrfToken ?? null,
   };
 }

@@ -18,6 +18,7 @@ import { gatePortalRoutes } from '../gate/portal-routes.ts';
 import { billingRoutes } from '../billing/routes.ts';
 import { paymentRoutes, portalPaymentRoutes } from '../payments/routes.ts';
 import { jobRoutes } from '../jobs/routes.ts';
+import { calendarRoutes } from '../calendar/routes.ts';
 
 /** Every HTTP route of the API, in one list: the pipeline mounts it, OpenAPI and the permission test read it. */
 export const allRoutes: RouteDef[] = [
@@ -41,4 +42,5 @@ export const allRoutes: RouteDef[] = [
   ...paymentRoutes,
   ...portalPaymentRoutes,
   ...jobRoutes,
+  ...calendarRoutes,
 ];

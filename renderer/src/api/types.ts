@@ -28,6 +28,8 @@ export interface User {
 export interface Membership {
   estate_id: string;
   estate_name: string;
+  /** The estate's IANA time zone: its calendar decides every date shown. */
+  estate_timezone: string;
   role: Role;
   resident_id: string | null;
 }

@@ -2,9 +2,7 @@
  * Stored times are UTC ISO strings; they are shown in the estate's time zone (a Jakarta treasurer looking at a Jayapura
  * estate still sees Jayapura's dates). Date-only values (`2026-03-01`, a move-in day) have no zone and are shown as is.
  */
-const DEFAULT_ZONE = 'Asia/Jakarta';
-
-export function formatDateTime(iso: string, locale: string, timeZone = DEFAULT_ZONE): string {
+export function formatDateTime(iso: string, locale: string, timeZone: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(date);

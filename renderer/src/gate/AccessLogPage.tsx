@@ -4,10 +4,10 @@ import { ErrorBanner } from '../components/ErrorMessage.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { Pagination } from '../components/Pagination.tsx';
 import { Badge } from '../components/Badge.tsx';
-import { formatDateTime } from '../format/date.ts';
 import { useApiData } from '../hooks/useApiData.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { useSession } from '../session/SessionProvider.tsx';
+import { useEstateCalendar } from '../session/useEstateCalendar.ts';
 import './access-log.css';
 
 interface LogRow {
@@ -35,6 +35,7 @@ const LIMIT = 50;
 
 /** Office: every scan and decision, filtered by date, unit, plate and verdict, exported as .xlsx or PDF. */
 export default function AccessLogPage() {
+  const calendar = useEstateCalendar();
   const { t, tDynamic, locale } = useI18n();
   const { membership } = useSession();
   const base = `/estates/${membership?.estate_id}`;
@@ -71,7 +72,7 @@ export default function AccessLogPage() {
       {overstays.data && overstays.data.items.length > 0 && (
         <div className="banner access-log__overstays" role="status" data-testid="overstays">
           <strong>{t('gate.log_overstays')}:</strong>{' '}
-          {overstays.data.items.map((v) => `${v.name} (${v.unit_code}, ${formatDateTime(v.expected_until, locale)})`).join(', ')}
+          {overstays.data.items.map((v) => `${v.name} (${v.unit_code}, ${calendar.formatDateTime(v.expected_until, locale)})`).join(', ')}
         </div>
       )}
       <div className="toolbar access-log__filters">
@@ -104,7 +105,7 @@ export default function AccessLogPage() {
         <tbody>
           {log.data?.items.map((row) => (
             <tr key={row.id}>
-              <td>{formatDateTime(row.occurred_at, locale)}</td>
+              <td>{calendar.formatDateTime(row.occurred_at, locale)}</td>
               <td>{t(row.direction === 'in' ? 'gate.direction_in' : 'gate.direction_out')}</td>
               <td>
                 <Badge tone={row.verdict === 'accepted' ? 'green' : 'red'}>

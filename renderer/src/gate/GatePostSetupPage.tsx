@@ -3,10 +3,10 @@ import { api } from '../api/client.ts';
 import { ErrorBanner } from '../components/ErrorMessage.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { Badge } from '../components/Badge.tsx';
-import { formatDateTime } from '../format/date.ts';
 import { useApiData } from '../hooks/useApiData.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { useSession } from '../session/SessionProvider.tsx';
+import { useEstateCalendar } from '../session/useEstateCalendar.ts';
 import './access-log.css';
 
 interface Gate {
@@ -31,6 +31,7 @@ interface Pairing {
  * pairing link carries the estate so the tablet only needs the code.
  */
 export default function GatePostSetupPage() {
+  const calendar = useEstateCalendar();
   const { t, locale } = useI18n();
   const { membership } = useSession();
   const base = `/estates/${membership?.estate_id}`;
@@ -128,7 +129,7 @@ export default function GatePostSetupPage() {
             <li key={d.id}>
               <strong>{d.name}</strong>{' '}
               <Badge tone={d.status === 'paired' ? 'green' : d.status === 'waiting' ? 'amber' : 'grey'}>{t(`gate.device_${d.status}`)}</Badge>{' '}
-              {d.paired_at && <span className="muted">{formatDateTime(d.paired_at, locale)}</span>}{' '}
+              {d.paired_at && <span className="muted">{calendar.formatDateTime(d.paired_at, locale)}</span>}{' '}
               {d.status !== 'revoked' && <button type="button" className="btn btn--small" onClick={() => revoke(d.id)}>{t('gate.setup_revoke')}</button>}
             </li>
           ))}
@@ -141,7 +142,7 @@ export default function GatePostSetupPage() {
           <div className="banner banner--success gate-setup__pairing" role="status" data-testid="pairing-code">
             <p>{t('gate.setup_pairing_hint', { link: pairingLink })}</p>
             <p className="gate-setup__code">{pairing.pairing_code}</p>
-            <p className="muted">{t('gate.setup_pairing_expires', { time: formatDateTime(pairing.pairing_expires_at, locale) })}</p>
+            <p className="muted">{t('gate.setup_pairing_expires', { time: calendar.formatDateTime(pairing.pairing_expires_at, locale) })}</p>
           </div>
         )}
       </section>

@@ -5,22 +5,19 @@ import { PageHeader } from '../components/PageHeader.tsx';
 import { Pagination } from '../components/Pagination.tsx';
 import { SearchPicker } from '../components/SearchPicker.tsx';
 import { Badge } from '../components/Badge.tsx';
-import { formatDateTime } from '../format/date.ts';
 import { useApiData } from '../hooks/useApiData.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { useSession } from '../session/SessionProvider.tsx';
 import type { PassItem } from './PortalGuestsPage.tsx';
+import { useEstateCalendar } from '../session/useEstateCalendar.ts';
+import { instantOfLocalInput, localInputOf } from '../format/calendar.ts';
 import './access-log.css';
 
 const LIMIT = 50;
 
-function localInput(date: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
-}
-
 /** Office: pre-register a guest or a service visit for any unit, and see or revoke every pass of the estate. */
 export default function OfficePassesPage() {
+  const calendar = useEstateCalendar();
   const { t, tDynamic, locale } = useI18n();
   const { membership, can } = useSession();
   const base = `/estates/${membership?.estate_id}`;
@@ -32,7 +29,7 @@ export default function OfficePassesPage() {
   const [unit, setUnit] = useState<{ text: string; id: string | null }>({ text: '', id: null });
   const [form, setForm] = useState(() => ({
     kind: 'guest', name: '', phone: '', purpose: '', plate: '', max_uses: '1',
-    valid_from: localInput(new Date()), valid_until: localInput(new Date(Date.now() + 6 * 3_600_000)),
+    valid_from: localInputOf(new Date(), calendar.zone), valid_until: localInputOf(new Date(Date.now() + 6 * 3_600_000), calendar.zone),
   }));
 
   useEffect(() => {
@@ -47,7 +44,7 @@ export default function OfficePassesPage() {
     try {
       const pass = await api.post<PassItem>(`${base}/passes`, {
         kind: form.kind, unit_id: unit.id, name: form.name, phone: form.phone || null, purpose: form.purpose || null, plate: form.plate || null,
-        max_uses: Number(form.max_uses) || 1, valid_from: new Date(form.valid_from).toISOString(), valid_until: new Date(form.valid_until).toISOString(),
+        max_uses: Number(form.max_uses) || 1, valid_from: instantOfLocalInput(form.valid_from, calendar.zone), valid_until: instantOfLocalInput(form.valid_until, calendar.zone),
       });
       setCreated(pass);
       setForm((f) => ({ ...f, name: '', phone: '', purpose: '', plate: '' }));
@@ -118,7 +115,7 @@ export default function OfficePassesPage() {
                 <td>{p.unit_code}</td>
                 {/* Codes are credentials: the server sends them to the office only, not to the guard post. */}
                 {can('passes.write') && <td className="gate-mono">{p.code}</td>}
-                <td>{formatDateTime(p.valid_from, locale)} – {formatDateTime(p.valid_until, locale)}</td>
+                <td>{calendar.formatDateTime(p.valid_from, locale)} – {calendar.formatDateTime(p.valid_until, locale)}</td>
                 <td><Badge tone={p.status === 'active' ? 'green' : 'grey'}>{tDynamic(`gate.status_${p.status}`, p.status)}</Badge></td>
                 <td>{can('passes.write') && p.status === 'active' && <button type="button" className="btn btn--small" onClick={() => void revoke(p.id)}>{t('gate.portal_revoke')}</button>}</td>
               </tr>

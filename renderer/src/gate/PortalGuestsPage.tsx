@@ -3,11 +3,12 @@ import { api } from '../api/client.ts';
 import { ErrorBanner } from '../components/ErrorMessage.tsx';
 import { Field } from '../components/Field.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
-import { formatDateTime } from '../format/date.ts';
 import { useApiData } from '../hooks/useApiData.ts';
 import { useApiForm } from '../hooks/useApiForm.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { useSession } from '../session/SessionProvider.tsx';
+import { useEstateCalendar } from '../session/useEstateCalendar.ts';
+import { instantOfLocalInput, localInputOf } from '../format/calendar.ts';
 import './portal-guests.css';
 
 export interface PassItem {
@@ -41,15 +42,10 @@ interface Notice {
   created_at: string;
 }
 
-/** `datetime-local` wants local wall-clock text without a zone. */
-function localInput(date: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
-}
-
 const FIELDS = ['name', 'phone', 'people', 'plate', 'purpose', 'valid_from', 'valid_until', 'max_uses'] as const;
 
 function PassCard({ pass, onRevoke }: { pass: PassItem; onRevoke?: () => void }) {
+  const calendar = useEstateCalendar();
   const { t, tDynamic, locale } = useI18n();
   return (
     <li className={`pass-card pass-card--${pass.status}`} data-testid="pass-card" data-pass-id={pass.id}>
@@ -58,7 +54,7 @@ function PassCard({ pass, onRevoke }: { pass: PassItem; onRevoke?: () => void })
         <strong className="pass-card__name">{pass.name}{pass.plate ? ` · ${pass.plate}` : ''}</strong>
         <span className="pass-card__code" data-testid="pass-code">{t('gate.portal_code', { code: pass.code })}</span>
         <span>{tDynamic(`gate.status_${pass.status}`, pass.status)}{pass.purpose ? ` · ${pass.purpose}` : ''}</span>
-        <span className="muted">{t('gate.portal_valid', { from: formatDateTime(pass.valid_from, locale), until: formatDateTime(pass.valid_until, locale) })}</span>
+        <span className="muted">{t('gate.portal_valid', { from: calendar.formatDateTime(pass.valid_from, locale), until: calendar.formatDateTime(pass.valid_until, locale) })}</span>
         {pass.max_uses !== null && <span className="muted">{t('gate.portal_uses_left', { uses: pass.uses, max: pass.max_uses })}</span>}
         <div className="pass-card__actions">
           {pass.whatsapp_url && pass.status === 'active' && (
@@ -73,6 +69,7 @@ function PassCard({ pass, onRevoke }: { pass: PassItem; onRevoke?: () => void })
 
 /** Residents: their own pass, registering guests (QR + code + WhatsApp), and who came to their unit. */
 export default function PortalGuestsPage() {
+  const calendar = useEstateCalendar();
   const { t, locale } = useI18n();
   const { membership } = useSession();
   const base = `/estates/${membership?.estate_id}`;
@@ -83,7 +80,7 @@ export default function PortalGuestsPage() {
   const [kind, setKind] = useState<'guest' | 'temporary'>('guest');
   const [values, setValues] = useState(() => ({
     name: '', phone: '', people: '1', plate: '', purpose: '',
-    valid_from: localInput(new Date()), valid_until: localInput(new Date(Date.now() + 6 * 3_600_000)), max_uses: '1',
+    valid_from: localInputOf(new Date(), calendar.zone), valid_until: localInputOf(new Date(Date.now() + 6 * 3_600_000), calendar.zone), max_uses: '1',
   }));
   const [created, setCreated] = useState<PassItem | null>(null);
 
@@ -98,7 +95,7 @@ export default function PortalGuestsPage() {
     void form.submit(async () => {
       const pass = await api.post<PassItem>(`${base}/portal/passes`, {
         kind, name: values.name, phone: values.phone || null, people: Number(values.people) || 1, plate: values.plate || null,
-        purpose: values.purpose || null, valid_from: new Date(values.valid_from).toISOString(), valid_until: new Date(values.valid_until).toISOString(),
+        purpose: values.purpose || null, valid_from: instantOfLocalInput(values.valid_from, calendar.zone), valid_until: instantOfLocalInput(values.valid_until, calendar.zone),
         max_uses: Number(values.max_uses) || 1,
       });
       setCreated(pass);
@@ -161,7 +158,7 @@ export default function PortalGuestsPage() {
         <ul className="portal-guests__notices">
           {notices.data?.items.map((n) => (
             <li key={n.id}>
-              <span className="muted">{formatDateTime(n.created_at, locale)}</span>{' '}
+              <span className="muted">{calendar.formatDateTime(n.created_at, locale)}</span>{' '}
               {t(n.kind === 'walk_in' ? 'gate.portal_notification_walk_in' : 'gate.portal_notification_guest_arrived', { name: n.guest_name, purpose: n.purpose ?? '-', gate: n.gate_name ?? '-' })}
             </li>
           ))}
@@ -171,7 +168,7 @@ export default function PortalGuestsPage() {
         <ul className="portal-guests__visits">
           {visits.data?.items.map((v) => (
             <li key={v.id}>
-              <span className="muted">{formatDateTime(v.occurred_at, locale)}</span> {v.person_name ?? '-'} · {t(v.direction === 'in' ? 'gate.direction_in' : 'gate.direction_out')} · {t(v.verdict === 'accepted' ? 'gate.log_accepted' : 'gate.log_rejected')} · {v.gate_name}
+              <span className="muted">{calendar.formatDateTime(v.occurred_at, locale)}</span> {v.person_name ?? '-'} · {t(v.direction === 'in' ? 'gate.direction_in' : 'gate.direction_out')} · {t(v.verdict === 'accepted' ? 'gate.log_accepted' : 'gate.log_rejected')} · {v.gate_name}
             </li>
           ))}
         </ul>

@@ -6,16 +6,18 @@ import { useI18n } from '../i18n/I18nProvider.tsx';
 import { useSearchParams } from '../router/navigation.ts';
 import { useEstateId } from '../session/SessionProvider.tsx';
 import { api, estatePath, type ArrearsReport } from './api.ts';
-import { currentPeriod, monthShort } from './labels.ts';
+import { monthShort } from './labels.ts';
 import { ExportButtons } from './ExportButtons.tsx';
+import { useEstateCalendar } from '../session/useEstateCalendar.ts';
 import './ledger.css';
 
 /** Units × months of the year: red where money is still owed, "lunas" where paid, blank where nothing was billed. */
 export default function ArrearsPage() {
+  const calendar = useEstateCalendar();
   const { t } = useI18n();
   const estateId = useEstateId();
   const [params, setParams] = useSearchParams();
-  const year = Number(params.get('year') ?? currentPeriod().slice(0, 4));
+  const year = Number(params.get('year') ?? calendar.period().slice(0, 4));
   const path = estatePath(estateId, '/reports/arrears');
   const { data, error, reload } = useApiData((signal) => api.get<ArrearsReport>(path, { year }, signal), `${estateId}:${year}`);
   return (

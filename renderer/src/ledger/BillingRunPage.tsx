@@ -7,7 +7,7 @@ import { useApiData } from '../hooks/useApiData.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { useEstateId } from '../session/SessionProvider.tsx';
 import { api, estatePath, type Paged } from './api.ts';
-import { currentPeriod } from './labels.ts';
+import { useEstateCalendar } from '../session/useEstateCalendar.ts';
 import './ledger.css';
 
 interface RunSummary {
@@ -25,10 +25,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Preview, then run in the background and poll its progress, so a 10,000-unit estate sees the run move. */
 export default function BillingRunPage() {
+  const calendar = useEstateCalendar();
   const { t } = useI18n();
   const estateId = useEstateId();
-  const [period, setPeriod] = useState(currentPeriod());
-  const [dueDate, setDueDate] = useState(`${currentPeriod()}-10`);
+  const [period, setPeriod] = useState(calendar.period());
+  const [dueDate, setDueDate] = useState(`${calendar.period()}-10`);
   const [preview, setPreview] = useState<RunSummary | null>(null);
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
   const [result, setResult] = useState<RunSummary | null>(null);

@@ -11,7 +11,7 @@ import { useI18n } from '../i18n/I18nProvider.tsx';
 import { useSearchParams } from '../router/navigation.ts';
 import { useEstateId, useSession } from '../session/SessionProvider.tsx';
 import { api, estatePath, newIdempotencyKey, postIdempotent, type Paged } from './api.ts';
-import { currentPeriod, todayLocal } from './labels.ts';
+import { useEstateCalendar } from '../session/useEstateCalendar.ts';
 import './ledger.css';
 
 interface Account { id: string; name: string; kind: string; balance: number }
@@ -21,6 +21,7 @@ const PAGE = 50;
 const ENTRY_FIELDS = ['account_id', 'direction', 'amount', 'category', 'entry_date', 'description'] as const;
 
 export default function CashbookPage() {
+  const calendar = useEstateCalendar();
   const { t, locale } = useI18n();
   const estateId = useEstateId();
   const { can } = useSession();
@@ -30,7 +31,7 @@ export default function CashbookPage() {
   const refresh = () => setVersion((v) => v + 1);
   const accounts = useApiData((s) => api.get<{ items: Account[] }>(estatePath(estateId, '/cashbook/accounts'), undefined, s), `${estateId}:${version}`);
   const entries = useApiData((s) => api.get<Paged<Entry>>(estatePath(estateId, '/cashbook/entries'), { limit: PAGE, offset }, s), `${estateId}:${offset}:${version}`);
-  const [entry, setEntry] = useState({ account_id: '', direction: 'out', amount: '', category: 'other_expense', entry_date: todayLocal(), description: '' });
+  const [entry, setEntry] = useState({ account_id: '', direction: 'out', amount: '', category: 'other_expense', entry_date: calendar.today(), description: '' });
   const [transfer, setTransfer] = useState({ from_account_id: '', to_account_id: '', amount: '' });
   const [account, setAccount] = useState({ name: '', kind: 'cash', opening_balance: '' });
   const [notice, setNotice] = useState<string | null>(null);
@@ -87,13 +88,13 @@ export default function CashbookPage() {
               </select>
               <input className="input" aria-label={t('ledger.amount')} placeholder={t('ledger.amount')} inputMode="numeric" value={transfer.amount} onChange={(e) => setTransfer({ ...transfer, amount: e.target.value })} />
               <button type="button" className="btn btn--secondary" onClick={() => act(async () => {
-                await postIdempotent(estatePath(estateId, '/cashbook/transfers'), { ...transfer, amount: num(transfer.amount), entry_date: todayLocal() }, newIdempotencyKey());
+                await postIdempotent(estatePath(estateId, '/cashbook/transfers'), { ...transfer, amount: num(transfer.amount), entry_date: calendar.today() }, newIdempotencyKey());
                 setTransfer({ from_account_id: '', to_account_id: '', amount: '' });
               })}>{t('ledger.transfer')}</button>
             </div>
             <div className="ledger-actions">
               {can('cashbook.close') && <button type="button" className="btn btn--ghost" onClick={() => {
-                const period = window.prompt(t('ledger.close_month'), currentPeriod());
+                const period = window.prompt(t('ledger.close_month'), calendar.period());
                 if (period) void act(async () => { await api.post(estatePath(estateId, '/cashbook/close'), { period }); });
               }}>{t('ledger.close_month')}</button>}
               <button type="button" className="btn btn--ghost" onClick={() => act(async () => {

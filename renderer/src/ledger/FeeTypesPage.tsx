@@ -8,7 +8,7 @@ import { useApiForm } from '../hooks/useApiForm.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { useEstateId, useSession } from '../session/SessionProvider.tsx';
 import { api, estatePath } from './api.ts';
-import { currentPeriod } from './labels.ts';
+import { useEstateCalendar } from '../session/useEstateCalendar.ts';
 import './ledger.css';
 
 interface FeeType {
@@ -23,11 +23,12 @@ interface FeeType {
 const FIELDS = ['code', 'name', 'amount', 'basis', 'effective_from', 'vacant_rule'] as const;
 
 export default function FeeTypesPage() {
+  const calendar = useEstateCalendar();
   const { t } = useI18n();
   const estateId = useEstateId();
   const { can } = useSession();
   const { data, error, reload } = useApiData((signal) => api.get<{ items: FeeType[] }>(estatePath(estateId, '/fee-types'), undefined, signal), estateId);
-  const [draft, setDraft] = useState({ code: '', name: '', amount: '', basis: 'flat', effective_from: currentPeriod(), vacant_rule: 'exempt' });
+  const [draft, setDraft] = useState({ code: '', name: '', amount: '', basis: 'flat', effective_from: calendar.period(), vacant_rule: 'exempt' });
   const form = useApiForm(FIELDS);
   const set = (k: keyof typeof draft) => (e: { target: { value: string } }) => setDraft({ ...draft, [k]: e.target.value });
   const submit = (e: FormEvent) => {

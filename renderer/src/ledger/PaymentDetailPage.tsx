@@ -2,7 +2,6 @@ import { useState } from 'react';
 import { Badge } from '../components/Badge.tsx';
 import { ErrorBanner } from '../components/ErrorMessage.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
-import { formatDateTime } from '../format/date.ts';
 import { formatRupiah } from '../format/rupiah.ts';
 import { useApiData } from '../hooks/useApiData.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
@@ -11,9 +10,11 @@ import { useEstateId, useSession } from '../session/SessionProvider.tsx';
 import { apiFileRequest } from '../api/client.ts';
 import { api, estatePath, fileUrl, newIdempotencyKey, postIdempotent, type Payment } from './api.ts';
 import { STATUS_TONE, methodKey, statusKey } from './labels.ts';
+import { useEstateCalendar } from '../session/useEstateCalendar.ts';
 import './ledger.css';
 
 export default function PaymentDetailPage({ params }: PageProps) {
+  const calendar = useEstateCalendar();
   const { t, locale } = useI18n();
   const estateId = useEstateId();
   const { can } = useSession();
@@ -64,7 +65,7 @@ export default function PaymentDetailPage({ params }: PageProps) {
             <dt>{t('ledger.unit')}</dt><dd>{p.unit_code}</dd>
             <dt>{t('ledger.col_amount')}</dt><dd data-testid="payment-amount">{formatRupiah(p.amount)}</dd>
             <dt>{t('ledger.method')}</dt><dd>{t(methodKey(p.method))}</dd>
-            <dt>{t('ledger.paid_at')}</dt><dd>{formatDateTime(p.paid_at, locale)}</dd>
+            <dt>{t('ledger.paid_at')}</dt><dd>{calendar.formatDateTime(p.paid_at, locale)}</dd>
             {p.reference && (<><dt>{t('ledger.reference')}</dt><dd>{p.reference}</dd></>)}
             <dt>{t('ledger.col_status')}</dt><dd><Badge tone={STATUS_TONE[p.status]}>{t(statusKey(p.status))}</Badge>{p.reversal && <> {t('ledger.reversed_because', { reason: p.reversal.reason })}</>}</dd>
           </dl>

@@ -3,7 +3,6 @@ import { ErrorBanner } from '../components/ErrorMessage.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { Pagination } from '../components/Pagination.tsx';
-import { formatDateTime } from '../format/date.ts';
 import { formatRupiah } from '../format/rupiah.ts';
 import { useApiData } from '../hooks/useApiData.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
@@ -12,11 +11,13 @@ import { navigate, useSearchParams } from '../router/navigation.ts';
 import { useEstateId, useSession } from '../session/SessionProvider.tsx';
 import { api, estatePath, type Paged, type Payment } from './api.ts';
 import { STATUS_TONE, methodKey, statusKey } from './labels.ts';
+import { useEstateCalendar } from '../session/useEstateCalendar.ts';
 import './ledger.css';
 
 const PAGE = 50;
 
 export default function PaymentsPage() {
+  const calendar = useEstateCalendar();
   const { t, locale } = useI18n();
   const estateId = useEstateId();
   const { can } = useSession();
@@ -38,7 +39,7 @@ export default function PaymentsPage() {
               <tr key={p.id} onClick={() => navigate(`/payments/${p.id}`)}>
                 <td className="table__mono"><Link href={`/payments/${p.id}`} onClick={(e) => e.stopPropagation()}>{p.payment_number}</Link></td>
                 <td>{p.unit_code}</td>
-                <td>{formatDateTime(p.paid_at, locale)}</td>
+                <td>{calendar.formatDateTime(p.paid_at, locale)}</td>
                 <td>{t(methodKey(p.method))}</td>
                 <td className="num">{formatRupiah(p.amount)}</td>
                 <td><Badge tone={STATUS_TONE[p.status]}>{t(statusKey(p.status))}</Badge></td>

@@ -9,13 +9,15 @@ import { Link } from '../router/Link.tsx';
 import { useSearchParams } from '../router/navigation.ts';
 import { useEstateId } from '../session/SessionProvider.tsx';
 import { api, estatePath, newIdempotencyKey, postIdempotent, type Payment } from './api.ts';
-import { METHODS, methodKey, todayLocal } from './labels.ts';
+import { METHODS, methodKey } from './labels.ts';
 import { UnitPicker, type PickedUnit } from './UnitPicker.tsx';
+import { useEstateCalendar } from '../session/useEstateCalendar.ts';
 import './ledger.css';
 
 const FIELDS = ['unit_id', 'amount', 'method', 'paid_at', 'reference'] as const;
 
 export default function RecordPaymentPage() {
+  const calendar = useEstateCalendar();
   const { t } = useI18n();
   const estateId = useEstateId();
   const [params] = useSearchParams();
@@ -23,7 +25,7 @@ export default function RecordPaymentPage() {
   const [balance, setBalance] = useState<{ outstanding: number; credit: number } | null>(null);
   const [amount, setAmount] = useState('');
   const [method, setMethod] = useState<string>('cash');
-  const [paidAt, setPaidAt] = useState(todayLocal());
+  const [paidAt, setPaidAt] = useState(calendar.today());
   const [reference, setReference] = useState('');
   const [recorded, setRecorded] = useState<Payment | null>(null);
   const form = useApiForm(FIELDS);
@@ -43,7 +45,7 @@ export default function RecordPaymentPage() {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void form.submit(async () => {
-      const paidAtIso = new Date(`${paidAt}T12:00:00+07:00`).toISOString();
+      const paidAtIso = calendar.noonOf(paidAt);
       const payment = await postIdempotent<Payment>(estatePath(estateId, '/payments'), {
         unit_id: unit?.id ?? '', amount: Number(amount.replace(/\./g, '')), method, paid_at: paidAtIso, reference: reference || undefined,
       }, key.current);

@@ -7,7 +7,8 @@ import { useSearchParams } from '../router/navigation.ts';
 import { useEstateId } from '../session/SessionProvider.tsx';
 import { api, estatePath, type CollectionMonth, type MonthlyReport, type MonthlySection } from './api.ts';
 import { ExportButtons } from './ExportButtons.tsx';
-import { currentPeriod, formatPercent } from './labels.ts';
+import { formatPercent } from './labels.ts';
+import { useEstateCalendar } from '../session/useEstateCalendar.ts';
 import './ledger.css';
 
 function Section({ title, s }: { title: string; s: MonthlySection }) {
@@ -30,10 +31,11 @@ function Section({ title, s }: { title: string; s: MonthlySection }) {
 }
 
 export default function ReportsPage() {
+  const calendar = useEstateCalendar();
   const { t } = useI18n();
   const estateId = useEstateId();
   const [params, setParams] = useSearchParams();
-  const period = params.get('period') ?? currentPeriod();
+  const period = params.get('period') ?? calendar.period();
   const year = Number(period.slice(0, 4));
   const monthlyPath = estatePath(estateId, '/reports/monthly');
   const collectionPath = estatePath(estateId, '/reports/collection');

@@ -16,15 +16,6 @@ export function monthShort(period: string): string {
   return MONTHS_SHORT[Number(period.slice(5, 7)) - 1] ?? period;
 }
 
-export function currentPeriod(now = new Date()): string {
-  const local = new Date(now.getTime() + 7 * 3600_000); // estates default to Asia/Jakarta
-  return local.toISOString().slice(0, 7);
-}
-
-export function todayLocal(now = new Date()): string {
-  return new Date(now.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
-}
-
 export function formatPercent(rate: number | null): string {
   return rate === null ? '–' : new Intl.NumberFormat('id-ID', { style: 'percent', maximumFractionDigits: 1 }).format(rate);
 }

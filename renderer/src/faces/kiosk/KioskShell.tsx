@@ -1,12 +1,14 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { useSession } from '../../session/SessionProvider.tsx';
+import { useEstateCalendar } from '../../session/useEstateCalendar.ts';
 import { LanguageSwitch } from '../../components/LanguageSwitch.tsx';
 import { UserMenu } from '../UserMenu.tsx';
 import type { Face } from '../types.ts';
 
 function Clock() {
   const { locale } = useI18n();
+  const { zone } = useEstateCalendar();
   const [now, setNow] = useState(() => new Date());
   useEffect(() => {
     const timer = setInterval(() => setNow(new Date()), 1000);
@@ -14,7 +16,7 @@ function Clock() {
   }, []);
   return (
     <time className="kiosk__clock" dateTime={now.toISOString()}>
-      {new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' }).format(now)}
+      {new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', timeZone: zone }).format(now)}
     </time>
   );
 }

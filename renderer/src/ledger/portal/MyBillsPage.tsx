@@ -4,14 +4,15 @@ import { Badge } from '../../components/Badge.tsx';
 import { ErrorBanner } from '../../components/ErrorMessage.tsx';
 import { Field } from '../../components/Field.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
-import { formatDateTime, formatDay } from '../../format/date.ts';
+import { formatDay } from '../../format/date.ts';
 import { formatRupiah } from '../../format/rupiah.ts';
 import { useApiData } from '../../hooks/useApiData.ts';
 import { useApiForm } from '../../hooks/useApiForm.ts';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { useEstateId } from '../../session/SessionProvider.tsx';
 import { api, estatePath, fileUrl, type Invoice, type Paged, type Payment } from '../api.ts';
-import { STATUS_TONE, methodKey, statusKey, todayLocal } from '../labels.ts';
+import { STATUS_TONE, methodKey, statusKey } from '../labels.ts';
+import { useEstateCalendar } from '../../session/useEstateCalendar.ts';
 import '../ledger.css';
 
 interface Proof { id: string; amount: number; status: string; paid_at: string; review_reason: string | null }
@@ -20,6 +21,7 @@ const FIELDS = ['amount', 'paid_at', 'reference', 'file'] as const;
 
 /** The resident's own unit: what is owed, credit, invoices, payments and transfer proofs, and sending a new proof. */
 export default function MyBillsPage() {
+  const calendar = useEstateCalendar();
   const { t, locale } = useI18n();
   const estateId = useEstateId();
   const [version, setVersion] = useState(0);
@@ -29,7 +31,7 @@ export default function MyBillsPage() {
   const payments = useApiData((s) => api.get<Paged<Payment>>(estatePath(estateId, '/portal/payments'), { limit: 24 }, s), key);
   const proofs = useApiData((s) => api.get<Paged<Proof>>(estatePath(estateId, '/portal/transfer-proofs'), { limit: 24 }, s), key);
   const [amount, setAmount] = useState('');
-  const [paidAt, setPaidAt] = useState(todayLocal());
+  const [paidAt, setPaidAt] = useState(calendar.today());
   const [reference, setReference] = useState('');
   const [file, setFile] = useState<File | null>(null);
   const [sent, setSent] = useState(false);
@@ -41,7 +43,7 @@ export default function MyBillsPage() {
       const data = new FormData();
       data.append('amount', amount.replace(/\./g, ''));
       data.append('method', 'bank_transfer');
-      data.append('paid_at', new Date(`${paidAt}T12:00:00+07:00`).toISOString());
+      data.append('paid_at', calendar.noonOf(paidAt));
       if (reference) data.append('reference', reference);
       if (file) data.append('file', file);
       await uploadWithProgress(estatePath(estateId, '/portal/transfer-proofs'), data);
@@ -75,7 +77,7 @@ export default function MyBillsPage() {
       <table className="table table--compact">
         <tbody>
           {payments.data?.items.map((p) => (
-            <tr key={p.id}><td className="table__mono">{p.payment_number}</td><td>{formatDateTime(p.paid_at, locale)}</td><td>{t(methodKey(p.method))}</td><td className="num">{formatRupiah(p.amount)}</td><td><Badge tone={STATUS_TONE[p.status]}>{t(statusKey(p.status))}</Badge></td><td><a className="btn btn--secondary btn--small" href={fileUrl(estatePath(estateId, `/portal/payments/${p.id}/receipt.pdf`), {})} download={`kwitansi-${p.payment_number}.pdf`} data-testid="my-receipt">{t('ledger.receipt_pdf')}</a></td></tr>
+            <tr key={p.id}><td className="table__mono">{p.payment_number}</td><td>{calendar.formatDateTime(p.paid_at, locale)}</td><td>{t(methodKey(p.method))}</td><td className="num">{formatRupiah(p.amount)}</td><td><Badge tone={STATUS_TONE[p.status]}>{t(statusKey(p.status))}</Badge></td><td><a className="btn btn--secondary btn--small" href={fileUrl(estatePath(estateId, `/portal/payments/${p.id}/receipt.pdf`), {})} download={`kwitansi-${p.payment_number}.pdf`} data-testid="my-receipt">{t('ledger.receipt_pdf')}</a></td></tr>
           ))}
         </tbody>
       </table>
@@ -84,7 +86,7 @@ export default function MyBillsPage() {
       <table className="table table--compact">
         <tbody>
           {proofs.data?.items.map((p) => (
-            <tr key={p.id}><td>{formatDateTime(p.paid_at, locale)}</td><td className="num">{formatRupiah(Number(p.amount))}</td><td><Badge tone={STATUS_TONE[p.status] ?? 'grey'}>{t(statusKey(p.status))}</Badge> {p.review_reason ?? ''}</td></tr>
+            <tr key={p.id}><td>{calendar.formatDateTime(p.paid_at, locale)}</td><td className="num">{formatRupiah(Number(p.amount))}</td><td><Badge tone={STATUS_TONE[p.status] ?? 'grey'}>{t(statusKey(p.status))}</Badge> {p.review_reason ?? ''}</td></tr>
           ))}
         </tbody>
       </table>

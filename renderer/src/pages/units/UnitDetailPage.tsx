@@ -5,7 +5,7 @@ import { ErrorBanner } from '../../components/ErrorMessage.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Loading } from '../../components/StatusScreens.tsx';
-import { formatDateTime, formatDay } from '../../format/date.ts';
+import { formatDay } from '../../format/date.ts';
 import { formatNumber } from '../../format/rupiah.ts';
 import type { PageProps } from '../../faces/types.ts';
 import { useApiData } from '../../hooks/useApiData.ts';
@@ -14,8 +14,10 @@ import { Link } from '../../router/Link.tsx';
 import { useEstateId, useSession } from '../../session/SessionProvider.tsx';
 import { relationKey } from '../residents/residentLabels.ts';
 import { OCCUPANCY_TONE, occupancyKey, unitTypeKey } from './unitLabels.ts';
+import { useEstateCalendar } from '../../session/useEstateCalendar.ts';
 
 export default function UnitDetailPage({ params }: PageProps) {
+  const calendar = useEstateCalendar();
   const { t, locale } = useI18n();
   const estateId = useEstateId();
   const { can } = useSession();
@@ -68,7 +70,7 @@ export default function UnitDetailPage({ params }: PageProps) {
             <dt>{t('units.notes')}</dt>
             <dd>{u.notes ?? t('common.none')}</dd>
             <dt>{t('units.updated_at')}</dt>
-            <dd>{formatDateTime(u.updated_at, locale)}</dd>
+            <dd>{calendar.formatDateTime(u.updated_at, locale)}</dd>
           </dl>
         </section>
         <section className="card">
