@@ -104,7 +104,7 @@ export async function main(argv: string[]): Promise<number> {
         const file = rest[0];
         if (!file) throw new Error('backup needs a target file: klustera backup <file>');
         const out = await backupDatabase(dataDir, path.resolve(file));
-        console.log(`Backup written to ${out.file} (${Math.round(out.bytes / 1024)} KB).`);
+        console.log(`Backup written to ${out.file} (${Math.round(out.bytes / 1024)} KB, checked, in ${out.seconds.toFixed(1)} s).`);
         return 0;
       }
       case 'restore': {

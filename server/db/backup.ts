@@ -88,6 +88,9 @@ function copyVerified(source: string, target: string, check: 'quick_check' | 'in
   fs.mkdirSync(dir, { recursive: true });
   removeStalePartials(dir);
   const partial = partialName(target);
+  // A backup holds password hashes, token hashes and gate signing keys: readable by its owner only, from the first
+  // byte on (VACUUM INTO accepts an empty file that already exists).
+  fs.writeFileSync(partial, '', { flag: 'wx', mode: 0o600 });
   try {
     let db: Database.Database | undefined;
     try {
@@ -110,12 +113,13 @@ function copyVerified(source: string, target: string, check: 'quick_check' | 'in
 }
 
 /** Online backup: safe while the server is running and writing. */
-export async function backupDatabase(dataDir: string, target: string): Promise<{ file: string; bytes: number }> {
+export async function backupDatabase(dataDir: string, target: string): Promise<{ file: string; bytes: number; seconds: number }> {
   const source = sqliteFile(dataDir);
   if (!fs.existsSync(source)) throw new Error(`no database at ${source}`);
   if (path.resolve(target) === path.resolve(source)) throw new Error('the backup cannot replace the database it copies');
+  const started = performance.now();
   copyVerified(source, target, 'quick_check');
-  return { file: target, bytes: fs.statSync(target).size };
+  return { file: target, bytes: fs.statSync(target).size, seconds: (performance.now() - started) / 1000 };
 }
 
 /** A copy of the current database that does not depend on it being readable (it may be why we restore). */
@@ -146,6 +150,14 @@ function retireLog(file: string): void {
   for (const suffix of ['-wal', '-shm', '-journal']) fs.rmSync(file + suffix, { force: true });
 }
 
+/** The server's account must still be able to open the file when the restore was run by root (`sudo`). */
+function keepOwnership(current: string, replacement: string): void {
+  if (process.platform === 'win32') return;
+  const st = fs.statSync(current);
+  fs.chmodSync(replacement, st.mode & 0o777);
+  if (process.getuid?.() === 0) fs.chownSync(replacement, st.uid, st.gid);
+}
+
 /**
  * Replaces the database with a backup. Refused while a server uses the data folder: it would keep acknowledging
  * payments into a file that is no longer the database. A server started meanwhile waits for the restore to end.
@@ -162,6 +174,7 @@ export async function restoreDatabase(dataDir: string, backupFile: string): Prom
     let previous: string | null = null;
     try {
       if (fs.existsSync(target)) {
+        keepOwnership(target, incoming);
         previous = path.join(dataDir, 'backups', `klustera-before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}.sqlite`);
         keepCurrent(dataDir, previous);
         retireLog(target);

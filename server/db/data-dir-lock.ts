@@ -113,12 +113,20 @@ function openExclusive(file: string): Database.Database | null {
   }
 }
 
+/** A lock file first created by `sudo klustera restore` must stay writable by the account the server runs as. */
+function handToFolderOwner(dataDir: string, file: string): void {
+  if (process.getuid?.() !== 0) return;
+  const folder = fs.statSync(dataDir);
+  fs.chownSync(file, folder.uid, folder.gid);
+}
+
 /** Takes the data folder's lock at once, or returns null when a live process holds it. */
 export function tryLockDataDir(dataDir: string, purpose: LockPurpose): DataDirLock | null {
   fs.mkdirSync(dataDir, { recursive: true });
   const files = lockFiles(dataDir);
   const db = openExclusive(files.lock);
   if (!db) return null;
+  handToFolderOwner(dataDir, files.lock);
   const holder: LockHolder = { purpose, pid: process.pid, hostname: os.hostname(), since: new Date().toISOString() };
   let released = false;
   try {
