@@ -5,6 +5,7 @@ import { nowIso } from '../db/clock.ts';
 import { queryTemplate } from '../db/query-template.ts';
 import { isRole, type Role } from './permissions.ts';
 import { sha256Hex } from './passwords.ts';
+import { deviceCookieToken, wantsDeviceCookie } from './device-cookie.ts';
 
 export const SESSION_COOKIE = 'klustera_session';
 
@@ -77,6 +78,12 @@ export async function authenticate(knex: Knex, req: Request): Promise<AuthInfo |
   const header = req.headers.authorization;
   if (typeof header === 'string' && header.toLowerCase().startsWith('bearer ')) {
     return authenticateToken(knex, header.slice(7).trim());
+  }
+  // The kiosk client speaks only as its device (see device-cookie.ts), never as a session open in the same browser.
+  if (wantsDeviceCookie(req)) {
+    const deviceToken = deviceCookieToken(req);
+    const device = deviceToken ? await authenticateToken(knex, deviceToken) : null;
+    return device?.via === 'device' ? device : null;
   }
   const cookies = req.headers.cookie ? parseCookie(req.headers.cookie) : {};
   const token = cookies[SESSION_COOKIE];

@@ -1,3 +1,4 @@
+import { setDeviceCookie, wantsDeviceCookie } from '../auth/device-cookie.ts';
 import { defineRoutes } from '../http/route.ts';
 import { estateParams } from '../http/schemas.ts';
 import { deviceCreateSchema, deviceIdParams, devicePairSchema } from './schemas.ts';
@@ -18,7 +19,13 @@ export const devicePairingRoutes = defineRoutes([
     // Public: the kiosk has no credentials yet; the pairing code is the credential.
     method: 'post', path: '/estates/:estate_id/devices/pair', permission: 'public', tags: ['devices'],
     summary: 'Exchange a pairing code for a device bearer token', params: estateParams, body: devicePairSchema,
-    handler: (ctx) => pairDevice(ctx.store!, ctx.body.pairing_code, ctx.req.ip ?? 'unknown'),
+    handler: async (ctx) => {
+      const paired = await pairDevice(ctx.store!, ctx.body.pairing_code, ctx.req.ip ?? 'unknown');
+      // A browser kiosk asks for its credential as an httpOnly cookie and never sees it (see auth/device-cookie.ts).
+      if (!wantsDeviceCookie(ctx.req)) return paired;
+      setDeviceCookie(ctx.req, ctx.res, ctx.store!.estateId, paired.token);
+      return { device: paired.device, credential: 'cookie' as const };
+    },
   },
   {
     method: 'post', path: '/estates/:estate_id/devices/:id/pairing-code', permission: 'devices.write', tags: ['devices'],

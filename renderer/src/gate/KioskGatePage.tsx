@@ -19,8 +19,8 @@ function PairingScreen({ onPaired }: { onPaired: (device: KioskDevice) => void }
     e?.preventDefault();
     setError(null);
     try {
-      const res = await kioskRequest<{ token: string }>(null, 'POST', `/estates/${estateId}/devices/pair`, { pairing_code: code });
-      const device = { estateId: estateId!, token: res.token };
+      await kioskRequest(null, 'POST', `/estates/${estateId}/devices/pair`, { pairing_code: code });
+      const device = { estateId: estateId! };
       saveDevice(device);
       window.history.replaceState(null, '', '/kiosk');
       onPaired(device);
