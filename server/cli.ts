@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { defaultDataDir } from './config.ts';
+import { defaultDataDir, parseTrustProxy } from './config.ts';
 import { openDatabase } from './db/knex.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { backupDatabase, restoreDatabase } from './db/backup.ts';
@@ -14,6 +14,7 @@ const USAGE = `klustera — housing estate management
 
 Usage:
   klustera serve [--port 4780] [--host 127.0.0.1|0.0.0.0] [--data-dir DIR] [--database-url postgres://…]
+                 [--trust-proxy loopback|ADDRESSES|HOPS|false]   proxies whose X-Forwarded-* count (KLUSTERA_TRUST_PROXY)
   klustera migrate [--data-dir DIR] [--database-url …]
   klustera create-admin --name NAME (--email EMAIL | --phone PHONE) --password PASSWORD [--estate NAME]
   klustera seed-demo [--data-dir DIR] [--database-url …]
@@ -26,6 +27,7 @@ Database: --database-url, else DATABASE_URL, else the SQLite file in the data fo
 
 const OPTIONS = {
   port: { type: 'string' }, host: { type: 'string' }, 'data-dir': { type: 'string' }, 'database-url': { type: 'string' },
+  'trust-proxy': { type: 'string' },
   name: { type: 'string' }, email: { type: 'string' }, phone: { type: 'string' }, password: { type: 'string' },
   estate: { type: 'string' }, kiosk: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 } as const;
@@ -51,7 +53,10 @@ export async function main(argv: string[]): Promise<number> {
       case 'serve': {
         const port = values.port !== undefined ? Number(values.port) : Number(process.env.PORT ?? 4780);
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0–65535, got ${values.port}`);
-        const server = await startServer({ dataDir, databaseUrl, port, host: values.host ?? process.env.KLUSTERA_HOST });
+        const trustProxy = parseTrustProxy(values['trust-proxy']);
+        const server = await startServer({
+          dataDir, databaseUrl, port, host: values.host ?? process.env.KLUSTERA_HOST, options: trustProxy === undefined ? undefined : { trustProxy },
+        });
         const health = await server.db.knex('users').first('id');
         console.log(`Klustera is ready at ${server.url}${values.kiosk ? '/kiosk' : ''}`);
         console.log(`  data: ${databaseUrl ? 'PostgreSQL' : server.dataDir}`);
