@@ -93,20 +93,69 @@ function failuresInReport(file) {
 }
 
 const ownReporters = args.some((arg) => arg.startsWith('--reporter') || arg.startsWith('--outputFile'));
-const reportDir = mkdtempSync(path.join(os.tmpdir(), 'klustera-test-report-'));
-const reportFile = path.join(reportDir, 'vitest.json');
-const reporterArgs = ownReporters ? [] : ['--reporter=default', '--reporter=json', `--outputFile.json=${reportFile}`];
-let vitestStatus = run(process.execPath, [path.join(root, 'node_modules/vitest/vitest.mjs'), 'run', ...reporterArgs, ...args]);
-if (!ownReporters) {
-  const failures = failuresInReport(reportFile);
-  if (vitestStatus === 0 && failures === undefined) {
-    note('vitest wrote no report: treating the run as failed');
-    vitestStatus = 1;
-  } else if (vitestStatus === 0 && failures > 0) {
-    note('vitest exited with 0 but its report lists failures: treating the run as failed');
-    vitestStatus = 1;
+
+/** One vitest run (optionally under `faketime` and with extra environment); its status, checked against its report. */
+function runVitest(vitestArgs, { env = {}, fakeTime } = {}) {
+  const reportDir = mkdtempSync(path.join(os.tmpdir(), 'klustera-test-report-'));
+  const reportFile = path.join(reportDir, 'vitest.json');
+  const reporterArgs = ownReporters ? [] : ['--reporter=default', '--reporter=json', `--outputFile.json=${reportFile}`];
+  const vitest = [path.join(root, 'node_modules/vitest/vitest.mjs'), 'run', ...reporterArgs, ...vitestArgs];
+  // faketime -f '@<start>': the clock starts at <start> and runs on from there, for this process and its children.
+  const [command, commandArgs] = fakeTime ? ['faketime', ['-f', `@${fakeTime}`, process.execPath, ...vitest]] : [process.execPath, vitest];
+  const result = spawnSync(command, commandArgs, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  if (result.error) throw result.error;
+  let status = result.status ?? 1;
+  if (!ownReporters) {
+    const failures = failuresInReport(reportFile);
+    if (status === 0 && failures === undefined) {
+      note('vitest wrote no report: treating the run as failed');
+      status = 1;
+    } else if (status === 0 && failures > 0) {
+      note('vitest exited with 0 but its report lists failures: treating the run as failed');
+      status = 1;
+    }
   }
   rmSync(reportDir, { recursive: true, force: true });
+  return status;
+}
+
+/**
+ * The tests whose answers depend on the estate's calendar, run again at the hours where the estate's day and UTC's
+ * differ: 23:30 and 00:30 in Jakarta (WIB), and 00:30 in Jayapura (WIT) for an estate there.
+ */
+const CALENDAR_TESTS = [
+  'tests/api/calendar.test.ts', 'tests/api/gate-post.test.ts', 'tests/api/gate-scan.test.ts', 'tests/api/passes.test.ts',
+  'tests/api/billing.test.ts', 'tests/api/payments.test.ts', 'tests/api/cashbook.test.ts', 'tests/api/receipts.test.ts',
+  'tests/api/reports.test.ts', 'tests/api/portal-receipt.test.ts',
+];
+const CALENDAR_RUNS = [
+  { label: '23:30 in Jakarta', fakeTime: '2026-11-30 16:30:00', env: {} },
+  { label: '00:30 in Jakarta', fakeTime: '2026-11-30 17:30:00', env: {} },
+  { label: '00:30 in Jayapura, estate in Asia/Jayapura', fakeTime: '2026-12-31 15:30:00', env: { KLUSTERA_TEST_ESTATE_TZ: 'Asia/Jayapura' } },
+];
+
+function requireFaketime() {
+  const found = spawnSync('faketime', ['-f', '@2026-01-01 00:00:00', 'true'], { stdio: 'ignore' });
+  if (found.error || found.status !== 0) {
+    note('faketime not found. The calendar runs of the suite need it.');
+    note('install it: apt-get install faketime   (or run only some test files: npm test -- tests/api)');
+    process.exit(1);
+  }
+}
+
+const fullSuite = !args.some((arg) => !arg.startsWith('-'));
+if (fullSuite && process.env.KLUSTERA_CALENDAR_RUNS !== '0') requireFaketime();
+
+let vitestStatus = runVitest(args);
+if (fullSuite && process.env.KLUSTERA_CALENDAR_RUNS !== '0') {
+  for (const calendarRun of CALENDAR_RUNS) {
+    note(`calendar run: ${calendarRun.label} (faketime ${calendarRun.fakeTime} UTC)`);
+    const status = runVitest([...args, ...CALENDAR_TESTS], { env: { ...calendarRun.env, KLUSTERA_TYPECHECK: '0' }, fakeTime: calendarRun.fakeTime });
+    if (status !== 0) {
+      note(`FAILED: calendar run at ${calendarRun.label}`);
+      vitestStatus ||= status;
+    }
+  }
 }
 if (typecheckStatus !== 0) note('FAILED: typecheck (see above)');
 process.exit(vitestStatus !== 0 ? vitestStatus : typecheckStatus);

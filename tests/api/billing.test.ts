@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { billingScheduleTick } from '../../server/billing/schedule.ts';
 import { setupEstate, startTestServer, userWithRole, type ApiClient, type TestServer } from '../support/server.ts';
@@ -182,9 +183,11 @@ describe('fee types and billing runs', () => {
   it('the scheduler bills the current period once on the chosen day', async () => {
     const patch = await admin.patch(`/estates/${estateId}`, { settings: { billing: { auto_run_day: 5, due_day: 15 } } });
     expect(patch.status).toBe(200);
-    // 4 Dec 2026 23:00 WIB is before the 5th in Jakarta: nothing yet.
-    expect(await billingScheduleTick(server.app, new Date('2026-12-04T16:00:00Z'))).toEqual([]);
-    const first = await billingScheduleTick(server.app, new Date('2026-12-04T17:30:00Z'));
+    // The estate's own clock decides: 23:00 on the 4th there is before the 5th, 00:30 on the 5th is on it.
+    const zone = (await admin.get(`/estates/${estateId}`)).body.timezone as string;
+    const at = (local: string) => new Date(DateTime.fromISO(local, { zone }).toUTC().toISO()!);
+    expect(await billingScheduleTick(server.app, at('2026-12-04T23:00'))).toEqual([]);
+    const first = await billingScheduleTick(server.app, at('2026-12-05T00:30'));
     expect(first).toEqual([{ estate_id: estateId, period: '2026-12', invoices_created: 4 }]);
     const inv = (await admin.get(`${base()}/invoices?period=2026-12&unit_id=${occupied}`)).body.items[0];
     expect(inv.due_date).toBe('2026-12-15');
