@@ -2,11 +2,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { allRoutes } from '../../server/http/routes-index.ts';
 import type { RouteDef } from '../../server/http/route.ts';
 import { createTestDatabase, type TestDatabase } from '../setup/pg-database.ts';
-import { apiClient, setupEstate, startTestServer, ADMIN, type ApiClient, type TestServer } from '../support/server.ts';
+import { ADMIN, ApiClient, apiClient, setupEstate, startTestServer, type TestServer } from '../support/server.ts';
 import { fillPath, jsonSchemaOf, plausibleValue } from '../support/route-sweep.ts';
 
 /**
- * Every route of the route table, on SQLite and on PostgreSQL, anonymous, as an administrator and as a paired kiosk:
+ * Every route of the route table, on SQLite and on PostgreSQL, anonymous, as an administrator and as a paired kiosk
+ * (bearer token, and the browser kiosk's device cookie):
  * NUL bytes in each string of the body, the path and the query; broken multipart bodies; JSON nested thousands deep;
  * bodies past the size limit; wrong content types. Not one answer may be a 5xx, every error carries a stable code,
  * and a write route refused this way leaves every table as it was.
@@ -17,7 +18,14 @@ const DEEP = 5000;
 const deepArray = '['.repeat(DEEP) + ']'.repeat(DEEP);
 const deepObject = '{"a":'.repeat(DEEP) + '1' + '}'.repeat(DEEP);
 
-type Credential = 'anonymous' | 'admin' | 'kiosk';
+type Credential = 'anonymous' | 'admin' | 'kiosk' | 'kiosk-cookie';
+
+/** The browser kiosk: its device cookie plus the header that makes the server use it. */
+class KioskCookieClient extends ApiClient {
+  override request<T = any>(method: string, p: string, body?: unknown, headers: Record<string, string> = {}) {
+    return super.request<T>(method, p, body, { 'x-klustera-device': '1', ...headers });
+  }
+}
 type Attempt = { label: string; status: number; code?: string };
 
 /** A valid-looking value with a NUL in every string it holds, keys included. */
@@ -104,6 +112,16 @@ describe.each(BACKENDS)('fuzzing every route on $name', (backend) => {
     clients.anonymous = apiClient(server.url);
     clients.admin = admin;
     clients.kiosk = apiClient(server.url).withBearer(paired.body.token);
+    const browserDevice = await admin.post(`/estates/${estateId}/devices`, { name: 'Tablet browser', kind: 'kiosk' });
+    const browserPaired = await fetch(`${server.url}/api/v1/estates/${estateId}/devices/pair`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'x-klustera-device': '1' }, body: JSON.stringify({ pairing_code: browserDevice.body.pairing_code }),
+    });
+    clients['kiosk-cookie'] = new KioskCookieClient(server.url);
+    clients['kiosk-cookie'].cookie = browserPaired.headers.getSetCookie().find((c) => c.startsWith('klustera_device='))!.split(';')[0];
+    for (const credential of ['kiosk', 'kiosk-cookie'] as const) {
+      const probe = await clients[credential].get(`/estates/${estateId}/gate/units`);
+      if (probe.status !== 200) throw new Error(`${credential} is not signed in: ${probe.status}`);
+    }
   }, 60_000);
   afterAll(async () => { await dispose?.(); });
 
@@ -138,7 +156,7 @@ describe.each(BACKENDS)('fuzzing every route on $name', (backend) => {
     // The credential that gets past authentication gets every variant; the others need only show that refusing
     // them never trips over the malformed input first.
     const full = credential === 'admin' || (credential === 'anonymous' && route.permission === 'public')
-      || (credential === 'kiosk' && route.permission.startsWith('gate.'));
+      || (credential.startsWith('kiosk') && route.permission.startsWith('gate.'));
     const path = fillPath(route.path, { estate_id: estateId, id: unitId, code: 'ZZZZZZZZ', default: unitId });
     for (const param of route.path.match(/:(\w+)/g) ?? []) {
       send(`NUL in ${param}`, fillPath(route.path.replace(param, 'x%00y'), { estate_id: estateId, default: unitId }), '{}', 'application/json');
@@ -190,7 +208,7 @@ describe.each(BACKENDS)('fuzzing every route on $name', (backend) => {
     it(`${route.method.toUpperCase()} ${route.path}`, async () => {
       const before = route.method !== 'get' ? await tableCounts(server) : undefined;
       const failures: string[] = [];
-      const credentials = ['anonymous', 'admin', 'kiosk'] as const;
+      const credentials = ['anonymous', 'admin', 'kiosk', 'kiosk-cookie'] as const;
       const results = await Promise.all(credentials.map((credential) => attack(route, credential)));
       results.forEach((attempts, i) => {
         for (const a of attempts) {
