@@ -1,5 +1,4 @@
-import { DateTime } from 'luxon';
-import { localDateAt } from '../db/clock.ts';
+import { localDateAt, zoneOffsetMs } from '../db/clock.ts';
 import { queryTemplate } from '../db/query-template.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { NotFoundError } from '../http/errors.ts';
@@ -37,6 +36,17 @@ const occupiedUnitsQuery = queryTemplate<'estateId' | 'residentId' | 'today'>((k
     .select('o.unit_id', 'u.code as unit_code', 'o.moved_in_on', previousOut.as('previous_moved_out_on'));
 });
 
+/** The first instant (UTC ISO, as paid_at is stored) of an estate-local date. */
+function startOfLocalDay(date: string, zone: string): string {
+  const [y, m, d] = date.split('-').map(Number);
+  const wall = Date.UTC(y, m - 1, d);
+  // A move-in date that is not a date hides the history rather than showing all of it.
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(wall)) return '9999-12-31T00:00:00.000Z';
+  // The offset at the guessed instant, then at the corrected one: right across an offset change as well.
+  const guess = wall - zoneOffsetMs(zone, wall);
+  return new Date(wall - zoneOffsetMs(zone, guess)).toISOString();
+}
+
 function residentIdOf(ctx: RequestContext): string {
   const store = ctx.store!;
   const residentId = ctx.auth?.memberships.find((m) => m.estate_id === store.estateId && m.role === 'resident')?.resident_id;
@@ -64,6 +74,6 @@ export async function residentUnit(ctx: RequestContext, requested?: string): Pro
   const unit = requested ? units.find((u) => u.unit_id === requested) : units[0];
   if (!unit) throw new NotFoundError('Unit');
   const visibleFrom = unit.moved_in_on ?? unit.previous_moved_out_on ?? '';
-  const visibleFromInstant = visibleFrom ? DateTime.fromISO(visibleFrom, { zone: await store.timezone() }).toUTC().toISO() ?? '' : '';
+  const visibleFromInstant = visibleFrom ? startOfLocalDay(visibleFrom, await store.timezone()) : '';
   return { residentId, unitId: unit.unit_id, unitCode: unit.unit_code, visibleFrom, visibleFromInstant, store };
 }
