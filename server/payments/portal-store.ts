@@ -43,10 +43,13 @@ export async function portalBalance(store: ScopedStore, view: PortalView) {
 }
 
 // Dues belong to their period: an invoice for a month before the occupant's first is the earlier occupant's history.
+// Materialized: each invoice's sums are computed once, not once per place the filter and the page name them.
 function visibleInvoices(knex: Knex, p: Record<Params | 'visiblePeriod', string>) {
-  return invoiceBalancesQuery({ knex, estateId: p.estateId }, (q) => q.where('i.unit_id', p.unitId)).where((q) =>
-    q.where('b.period', '>=', p.visiblePeriod).orWhere((open) => open.whereNull('b.voided_at').whereRaw('b.total - b.credited - b.paid > 0')),
-  );
+  return knex
+    .withMaterialized('ub', invoiceBalancesQuery({ knex, estateId: p.estateId }, (q) => q.where('i.unit_id', p.unitId)))
+    .from('ub as b')
+    .where((q) => q.where('b.period', '>=', p.visiblePeriod).orWhere((open) => open.whereNull('b.voided_at').whereRaw('b.total - b.credited - b.paid > 0')))
+    .select('b.*');
 }
 
 const invoiceCountQuery = queryTemplate<Params | 'visiblePeriod'>((knex, p) => knex.from(visibleInvoices(knex, p).as('v')).count({ n: '*' }));
