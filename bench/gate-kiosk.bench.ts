@@ -47,9 +47,14 @@ async function main(): Promise<number> {
     }
 
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'id-ID' });
-    await context.addInitScript(({ estateId, deviceToken }) => {
-      localStorage.setItem('klustera.kiosk.device', JSON.stringify({ estateId, token: deviceToken }));
-    }, { estateId: seeded.estateId, deviceToken: token });
+    // What pairing in the kiosk page leaves behind: the device cookie (httpOnly) and the estate id in localStorage.
+    await context.addCookies([{
+      name: 'klustera_device', value: token, domain: new URL(server.url).hostname, path: `/api/v1/estates/${seeded.estateId}/`,
+      httpOnly: true, sameSite: 'Strict',
+    }]);
+    await context.addInitScript(({ estateId }) => {
+      localStorage.setItem('klustera.kiosk.device', JSON.stringify({ estateId }));
+    }, { estateId: seeded.estateId });
     const page = await context.newPage();
     await page.goto(`${server.url}/kiosk`);
     await page.getByTestId('on-duty').waitFor();
