@@ -31,4 +31,11 @@ export default {
   TOO_MANY_ROWS: 'The file has too many rows.',
   UNSUPPORTED_ENCODING: 'The CSV text encoding is not supported. Save it as UTF-8.',
   INVALID_UPLOAD: 'The upload is not valid.',
+  IMPORT_FILE_TOO_LARGE: 'The sheet is too large to import. Split it into several files.',
+  TOO_MANY_CELLS: 'The sheet has too many cells. Remove the columns you do not use.',
+  MALFORMED_MULTIPART: 'The upload is damaged or incomplete. Try again.',
+  UPLOAD_UNEXPECTED_FIELD: 'The file was sent in the wrong field.',
+  UPLOAD_TOO_MANY_PARTS: 'The upload has too many parts.',
+  NUL_BYTE: 'The text contains a character that is not allowed.',
+  JSON_TOO_DEEP: 'The data is nested too deeply.',
 } satisfies Translation<typeof source>;

@@ -32,4 +32,11 @@ export default {
   TOO_MANY_ROWS: 'Berkas berisi terlalu banyak baris.',
   UNSUPPORTED_ENCODING: 'Pengodean teks berkas CSV tidak didukung. Simpan sebagai UTF-8.',
   INVALID_UPLOAD: 'Unggahan tidak valid.',
+  IMPORT_FILE_TOO_LARGE: 'Lembar kerja terlalu besar untuk diimpor. Pecah menjadi beberapa berkas.',
+  TOO_MANY_CELLS: 'Lembar kerja berisi terlalu banyak sel. Hapus kolom yang tidak dipakai.',
+  MALFORMED_MULTIPART: 'Unggahan rusak atau terputus. Coba lagi.',
+  UPLOAD_UNEXPECTED_FIELD: 'Berkas dikirim pada isian yang salah.',
+  UPLOAD_TOO_MANY_PARTS: 'Unggahan berisi terlalu banyak bagian.',
+  NUL_BYTE: 'Teks berisi karakter yang tidak diizinkan.',
+  JSON_TOO_DEEP: 'Data terlalu bertingkat.',
 };
