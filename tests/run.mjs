@@ -147,6 +147,15 @@ const fullSuite = !args.some((arg) => !arg.startsWith('-'));
 if (fullSuite && process.env.KLUSTERA_CALENDAR_RUNS !== '0') requireFaketime();
 
 let vitestStatus = runVitest(args);
+if (fullSuite && process.env.KLUSTERA_POSTGRES_RUN !== '0') {
+  // The API suites again, every test server on a fresh PostgreSQL database: the hosted instance's backend is first class.
+  note('PostgreSQL run: tests/api with KLUSTERA_TEST_BACKEND=postgres');
+  const status = runVitest([...args, 'tests/api'], { env: { KLUSTERA_TEST_BACKEND: 'postgres', KLUSTERA_TEST_PG: '1', KLUSTERA_TYPECHECK: '0' } });
+  if (status !== 0) {
+    note('FAILED: the API suites on PostgreSQL');
+    vitestStatus ||= status;
+  }
+}
 if (fullSuite && process.env.KLUSTERA_CALENDAR_RUNS !== '0') {
   for (const calendarRun of CALENDAR_RUNS) {
     note(`calendar run: ${calendarRun.label} (faketime ${calendarRun.fakeTime} UTC)`);

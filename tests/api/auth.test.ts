@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, apiClient, setupEstate, startTestServer, userWithRole, type TestServer } from '../support/server.ts';
+import { ADMIN, apiClient, setupEstate, startTestServer, TEST_BACKEND, userWithRole, type TestServer } from '../support/server.ts';
 
 let server: TestServer;
 let estateId: string;
@@ -14,7 +14,7 @@ afterAll(async () => { await server.close(); });
 describe('first-run setup', () => {
   it('reports setup as done and refuses a second setup with 409', async () => {
     const health = await apiClient(server.url).get('/health');
-    expect(health.body).toMatchObject({ status: 'ok', database: 'sqlite', setup_required: false });
+    expect(health.body).toMatchObject({ status: 'ok', database: TEST_BACKEND, setup_required: false });
     const again = await apiClient(server.url).post('/setup', { estate: { name: 'Lain' }, admin: { name: 'X', email: 'x@x.id', password: 'password123' } });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('SETUP_ALREADY_DONE');

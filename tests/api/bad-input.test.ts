@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allRoutes } from '../../server/http/routes-index.ts';
-import { apiClient, setupEstate, startTestServer, type ApiClient, type TestServer } from '../support/server.ts';
+import { apiClient, setupEstate, startTestServer, tableNames, type ApiClient, type TestServer } from '../support/server.ts';
 import { fillPath, isStringSchema, jsonSchemaOf, plausibleValue, wrongTypeValue } from '../support/route-sweep.ts';
 
 /**
@@ -16,9 +16,8 @@ let unitId: string;
 
 async function tableCounts(): Promise<Record<string, number>> {
   const k = server.db.knex;
-  const tables: { name: string }[] = await k('sqlite_master').where({ type: 'table' }).whereNot('name', 'like', 'sqlite_%').select('name');
   const out: Record<string, number> = {};
-  for (const { name } of tables) {
+  for (const name of await tableNames(k)) {
     if (name === 'sessions') continue;
     out[name] = Number((await k(name).count({ n: '*' }))[0].n);
   }

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setupEstate, startTestServer, userWithRole, type ApiClient, type TestServer } from '../support/server.ts';
+import { setupEstate, startTestServer, TEST_BACKEND, userWithRole, type ApiClient, type TestServer } from '../support/server.ts';
 
 let server: TestServer;
 let admin: ApiClient;
@@ -198,18 +198,24 @@ describe('cash book', () => {
     expect((await resident.get(`${cb()}/accounts`)).status).toBe(403);
   });
 
-  it('detects a hand edit of the SQLite file and names the first broken entry', async () => {
+  it('detects a hand edit of the database and names the first broken entry', async () => {
     const ok = await admin.get(`${cb()}/verify`);
     expect(ok.body).toMatchObject({ ok: true, first_broken: null });
     const count = ok.body.checked;
     expect(count).toBeGreaterThan(5);
 
     const target = (await admin.get(`${cb()}/entries?category=guard_salary`)).body.items[0];
-    const raw = new Database(path.join(server.dataDir, 'klustera.sqlite'));
-    try {
-      raw.prepare('UPDATE cashbook_entries SET amount = 150000 WHERE id = ?').run(target.id);
-    } finally {
-      raw.close();
+    if (TEST_BACKEND === 'postgres') {
+      // Straight into the database, past the server's journal, as someone with a SQL client would.
+      await server.db.knex.raw('UPDATE cashbook_entries SET amount = 150000 WHERE id = ?', [target.id]);
+    } else {
+      // A second connection to the SQLite file, as someone with a database browser would.
+      const raw = new Database(path.join(server.dataDir, 'klustera.sqlite'));
+      try {
+        raw.prepare('UPDATE cashbook_entries SET amount = 150000 WHERE id = ?').run(target.id);
+      } finally {
+        raw.close();
+      }
     }
     const broken = await admin.get(`${cb()}/verify`);
     expect(broken.body.ok).toBe(false);
@@ -217,7 +223,8 @@ describe('cash book', () => {
     expect(broken.body.checked).toBe(target.seq - 1);
 
     // The same check from the command line, against the data folder, for cron jobs and backup scripts.
-    const cli = spawnSync(process.execPath, ['bin/klustera.mjs', 'verify-cashbook', '--data-dir', server.dataDir], { encoding: 'utf8' });
+    const where = server.databaseUrl ? ['--database-url', server.databaseUrl] : ['--data-dir', server.dataDir];
+    const cli = spawnSync(process.execPath, ['bin/klustera.mjs', 'verify-cashbook', ...where], { encoding: 'utf8' });
     expect(cli.status).toBe(1);
     expect(cli.stdout).toContain(`BROKEN  Perumahan Griya Asri (${estateId}): entry #${target.seq} ${target.id}`);
     expect(cli.stdout).toMatch(/OK +Perumahan Lain/);

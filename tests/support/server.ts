@@ -1,21 +1,46 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { inject } from 'vitest';
 import { startServer, type RunningServer, type StartOptions } from '../../server/start.ts';
+import { createTestDatabase } from '../setup/pg-database.ts';
 
 export interface TestServer extends RunningServer {
   dataDir: string;
+  /** The PostgreSQL database it runs on, or undefined on SQLite. */
+  databaseUrl?: string;
 }
 
-/** The real server on 127.0.0.1 with a real SQLite file in a fresh temp folder. */
+/** Every table of the server's database, on either backend. */
+export async function tableNames(knex: RunningServer['db']['knex']): Promise<string[]> {
+  if (knex.client.config.client === 'pg') {
+    const result = await knex.raw("select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'");
+    return (result.rows as { name: string }[]).map((r) => r.name).sort();
+  }
+  const rows: { name: string }[] = await knex('sqlite_master').where({ type: 'table' }).whereNot('name', 'like', 'sqlite_%').select('name');
+  return rows.map((r) => r.name).sort();
+}
+
+/** The database the API suites run on when a test does not choose: `KLUSTERA_TEST_BACKEND=postgres` or SQLite. */
+export const TEST_BACKEND: 'sqlite' | 'postgres' = process.env.KLUSTERA_TEST_BACKEND === 'postgres' ? 'postgres' : 'sqlite';
+
+/**
+ * The real server on 127.0.0.1 with a real SQLite file in a fresh temp folder, or, when the suite runs on PostgreSQL
+ * (`KLUSTERA_TEST_BACKEND=postgres`, `npm test` does both), a fresh PostgreSQL database of its own.
+ */
 export async function startTestServer(opts: StartOptions = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'klustera-test-'));
-  const server = await startServer({ port: 0, host: '127.0.0.1', schedules: false, ...opts, dataDir });
+  const ownDatabase = TEST_BACKEND === 'postgres' && opts.databaseUrl === undefined && !opts.dataDir
+    ? await createTestDatabase(inject('pgUrl'))
+    : null;
+  const server = await startServer({ port: 0, host: '127.0.0.1', schedules: false, ...opts, dataDir, databaseUrl: opts.databaseUrl ?? ownDatabase?.url });
   return {
     ...server,
     dataDir,
+    databaseUrl: opts.databaseUrl ?? ownDatabase?.url,
     async close() {
       await server.close();
+      await ownDatabase?.drop();
       if (!opts.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
