@@ -7,7 +7,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { runBilling } from '../server/billing/billing-run.ts';
 import { createFeeType } from '../server/billing/fee-service.ts';
 import { formatInvoiceNumber } from '../server/billing/numbering.ts';
-import type { Period } from '../server/billing/period.ts';
+import type { Period } from '../server/calendar/calendar.ts';
 import { openDatabase } from '../server/db/knex.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { ScopedStore, SYSTEM_ACTOR } from '../server/db/scoped-store.ts';

@@ -9,7 +9,7 @@ import { ScopedStore, SYSTEM_ACTOR } from '../server/db/scoped-store.ts';
 import { loadSyncContext } from '../server/db/sync-context.ts';
 import { createFeeType } from '../server/billing/fee-service.ts';
 import { runBilling } from '../server/billing/billing-run.ts';
-import type { Period } from '../server/billing/period.ts';
+import type { Period } from '../server/calendar/calendar.ts';
 import { report, ratio } from './lib/report.ts';
 import { bearerToken, seedEstate } from './lib/seed-estate.ts';
 import { spawnServer } from './lib/server-process.ts';

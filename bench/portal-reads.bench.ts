@@ -12,7 +12,7 @@ import { randomToken, sha256Hex } from '../server/auth/passwords.ts';
 import { createFeeType } from '../server/billing/fee-service.ts';
 import { newId } from '../server/db/ids.ts';
 import { runBilling } from '../server/billing/billing-run.ts';
-import type { Period } from '../server/billing/period.ts';
+import type { Period } from '../server/calendar/calendar.ts';
 import { openDatabase } from '../server/db/knex.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { ScopedStore, SYSTEM_ACTOR } from '../server/db/scoped-store.ts';

@@ -14,7 +14,7 @@ import { feeLinesForUnit, type BillableUnit, type FeeLine } from './fee-amount.t
 import { loadFeeDefinitions } from './fee-service.ts';
 import { lateFeeFor } from './late-fee.ts';
 import { formatInvoiceNumber, invoiceSequenceName } from './numbering.ts';
-import { dueDateInPeriod, localDateOfInstant, type Period } from './period.ts';
+import { dueDateInPeriod, localDateOfInstant, type Period } from '../calendar/calendar.ts';
 
 /**
  * The monthly billing run: one dues invoice per billable unit for a period, one line per applicable fee (plus a

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { rupiah } from '../money/rupiah.ts';
 import { feeLineForUnit, feeLinesForUnit, rateInForce, type FeeDefinition, type FeeRate } from './fee-amount.ts';
 import { lateFeeFor } from './late-fee.ts';
-import { parsePeriod as p } from './period.ts';
+import { parsePeriod as p } from '../calendar/calendar.ts';
 import { formatInvoiceNumber, formatPaymentNumber, parseInvoiceNumber, parsePaymentNumber } from './numbering.ts';
 
 const rate = (id: string, from: string, amount: number, byType: FeeRate['amounts_by_type'] = null): FeeRate => ({

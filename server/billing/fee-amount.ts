@@ -1,5 +1,5 @@
 import { multiplyByDecimal, percentOf, subRupiah, type Rupiah } from '../money/rupiah.ts';
-import type { Period } from './period.ts';
+import type { Period } from '../calendar/calendar.ts';
 
 /**
  * What a unit owes for one fee in one period. Pure: the billing run loads fee types, their effective-dated rates and

@@ -3,8 +3,7 @@ import { nowIso } from '../db/clock.ts';
 import { ConflictError } from '../http/errors.ts';
 import { rupiah } from '../money/rupiah.ts';
 import type { FeeDefinition, FeeRate, UnitType, VacantRule } from './fee-amount.ts';
-import { periodOfInstant, type Period } from './period.ts';
-import { estateTimezoneOf } from '../payments/records.ts';
+import { periodOfInstant, type Period } from '../calendar/calendar.ts';
 
 /**
  * Fee types (IPL, keamanan, kebersihan, …) and their effective-dated rates. Changing an amount never edits a rate:
@@ -62,7 +61,7 @@ function splitUnitTypes(input: FeeTypeInput['unit_types']): { unit_types: string
 
 async function effectivePeriod(store: ScopedStore, value: string | undefined): Promise<Period> {
   if (value) return value.slice(0, 7) as Period;
-  return periodOfInstant(nowIso(), await estateTimezoneOf(store));
+  return periodOfInstant(nowIso(), await store.timezone());
 }
 
 function vacantRuleOf(row: FeeTypeRow): VacantRule {
@@ -112,14 +111,14 @@ async function ratesOf(store: ScopedStore, feeTypeIds: string[]): Promise<Map<st
 export async function listFeeTypes(store: ScopedStore) {
   const rows = (await store.live('fee_types').orderBy('code')) as FeeTypeRow[];
   const rates = await ratesOf(store, rows.map((r) => r.id));
-  const period = periodOfInstant(nowIso(), await estateTimezoneOf(store));
+  const period = periodOfInstant(nowIso(), await store.timezone());
   return { items: rows.map((r) => serializeFeeType(r, rates.get(r.id) ?? [], period)) };
 }
 
 export async function getFeeType(store: ScopedStore, id: string) {
   const row = await store.get<FeeTypeRow>('fee_types', id, 'Jenis iuran');
   const rates = await ratesOf(store, [row.id]);
-  return serializeFeeType(row, rates.get(row.id) ?? [], periodOfInstant(nowIso(), await estateTimezoneOf(store)));
+  return serializeFeeType(row, rates.get(row.id) ?? [], periodOfInstant(nowIso(), await store.timezone()));
 }
 
 export async function createFeeType(store: ScopedStore, input: FeeTypeInput) {

@@ -4,12 +4,12 @@ import { ConflictError, NotFoundError } from '../http/errors.ts';
 import { rupiah } from '../money/rupiah.ts';
 import { appendAllocations, appendCreditMovements, appendRows } from '../payments/ledger-rows.ts';
 import { invoiceBalancesQuery, liveAllocations, toInvoiceBalance, type InvoiceStatus } from '../payments/ledger-store.ts';
-import { estateTimezoneOf, getRecord, unitCodes } from '../payments/records.ts';
+import { getRecord, unitCodes } from '../payments/records.ts';
 import { lockUnit } from '../payments/row-lock.ts';
 import { applyCreditToNewInvoices } from './billing-run.ts';
 import { deterministicId } from './deterministic-id.ts';
 import { formatInvoiceNumber, invoiceSequenceName } from './numbering.ts';
-import { localDateOfInstant, type Period } from './period.ts';
+import { localDateOfInstant, type Period } from '../calendar/calendar.ts';
 
 /** Reading invoices with their derived status, voiding them, credit notes, and one-off charges. */
 export interface InvoiceQuery {
@@ -133,7 +133,7 @@ export async function createCharge(
     }, 'charges.create');
     const last = await tx.nextSequence(invoiceSequenceName(input.period), unitIds.length);
     let seq = last - unitIds.length;
-    const today = localDateOfInstant(nowIso(), await estateTimezoneOf(tx));
+    const today = localDateOfInstant(nowIso(), await tx.timezone());
     const invoices = unitIds.map((unitId) => ({
       id: deterministicId('invoice', tx.estateId, unitId, charge.id as string, 'charge'),
       unit_id: unitId,

@@ -1,5 +1,5 @@
 import { percentOf, rupiah, ZERO_RUPIAH, type Rupiah } from '../money/rupiah.ts';
-import { daysBetweenDates } from './period.ts';
+import { daysBetweenDates } from '../calendar/calendar.ts';
 
 /** The estate's optional late-fee (denda) rule: a flat amount or a percent of what is still owed, after N days. */
 export type LateFeeRule =

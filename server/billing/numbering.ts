@@ -1,4 +1,4 @@
-import type { Period } from './period.ts';
+import type { Period } from '../calendar/calendar.ts';
 
 /**
  * Human numbers. They are separate from ids (which are UUIDs) and unique per estate: invoices count per period,

@@ -7,7 +7,7 @@ import { activeRunOf, runProgress } from './billing-progress.ts';
 import { previewBillingRun, runBilling } from './billing-run.ts';
 import { createFeeType, deleteFeeType, getFeeType, listFeeTypes, updateFeeType } from './fee-service.ts';
 import { createCharge, creditNote, getInvoice, listBillingRuns, listInvoices, serializeRun, voidInvoice } from './invoice-service.ts';
-import type { Period } from './period.ts';
+import type { Period } from '../calendar/calendar.ts';
 import {
   billingRunBody, billingRunQuery, chargeBody, creditNoteBody, feeTypeCreateBody, feeTypePatchBody, invoiceListQuery, reasonBody,
 } from './schemas.ts';

@@ -6,7 +6,7 @@ import { enqueueJob } from '../jobs/job-queue.ts';
 import { billingSettingsOf } from './billing-settings.ts';
 import { activeRunOf } from './billing-progress.ts';
 import { runBilling } from './billing-run.ts';
-import { localDateOfInstant, periodOfInstant } from './period.ts';
+import { localDateOfInstant, periodOfInstant } from '../calendar/calendar.ts';
 
 /**
  * The automatic monthly run: on or after the estate's chosen day of the month (settings.billing.auto_run_day, in

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { id, isoDate, paging, booleanish, text } from '../http/schemas.ts';
 import { UNIT_TYPES } from './fee-amount.ts';
-import { isPeriod } from './period.ts';
+import { isPeriod } from '../calendar/calendar.ts';
 
 /** Money on the wire: a whole number of rupiah (no strings, no fractions), capped well below the safe range. */
 export const amount = z.number({ error: 'Jumlah harus angka.' }).int('Jumlah harus bilangan bulat rupiah.').max(1_000_000_000_000, 'Jumlah terlalu besar.');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { localDateAt } from '../db/clock.ts';
+import { localDateAt } from './calendar.ts';
 import { defineRoutes } from '../http/route.ts';
 import { estateParams } from '../http/schemas.ts';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { periodBounds, summarizeAccounts, type BalanceEntry } from './balances.ts';
+import { periodDays as periodBounds } from '../calendar/calendar.ts';
+import { summarizeAccounts, type BalanceEntry } from './balances.ts';
 
 const accounts = ['cash', 'bank', 'ewallet'];
 const dateArb = fc

@@ -44,10 +44,3 @@ export function summarizeAccounts(
   }
   return out;
 }
-
-/** First and last day of a YYYY-MM period, as entry_date bounds. */
-export function periodBounds(period: string): { from: string; to: string } {
-  const [y, m] = period.split('-').map(Number);
-  const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  return { from: `${period}-01`, to: `${period}-${String(last).padStart(2, '0')}` };
-}

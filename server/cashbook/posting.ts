@@ -2,7 +2,7 @@ import { accountKindForMethod } from './categories.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { appendCashbookEntries, findEntryBySource, lockCashbook, type CashbookEntryRow } from './append-entry.ts';
 import { defaultAccountFor } from './accounts-store.ts';
-import { localDateOf, estateTimezone } from './estate-dates.ts';
+import { localDateOfInstant } from '../calendar/calendar.ts';
 
 /**
  * What the payments code calls inside its own transaction, so a payment, its reversal or a credit refund and the
@@ -52,14 +52,14 @@ export async function postPaymentToCashbook(
   // Before the default account is looked up: the first payments of a new estate create it once, not once each.
   await lockCashbook(tx);
   const account = await defaultAccountFor(tx, accountKindForMethod(p.method));
-  const tz = await estateTimezone(tx);
+  const tz = await tx.timezone();
   const [entry] = await appendCashbookEntries(tx, [
     {
       account_id: account.id,
       direction: 'in',
       amount: p.amount,
       category: 'iuran',
-      entry_date: localDateOf(p.paid_at, tz),
+      entry_date: localDateOfInstant(p.paid_at, tz),
       description: `Pembayaran ${p.payment_number} unit ${p.unit_code}`,
       proof_number: p.payment_number,
       source_type: 'payment',
@@ -79,14 +79,14 @@ export async function postPaymentReversal(tx: ScopedStore, p: PaymentReversalPos
   if (!original) return null;
   const existing = await findEntryBySource(tx, 'payment_reversal', p.payment_id, 'out');
   if (existing) return existing;
-  const tz = await estateTimezone(tx);
+  const tz = await tx.timezone();
   const [entry] = await appendCashbookEntries(tx, [
     {
       account_id: original.account_id,
       direction: 'out',
       amount: original.amount,
       category: 'reversal',
-      entry_date: localDateOf(p.reversed_at, tz),
+      entry_date: localDateOfInstant(p.reversed_at, tz),
       description: `Pembatalan pembayaran ${p.payment_number} unit ${p.unit_code}${p.reason ? `: ${p.reason}` : ''}`,
       proof_number: p.payment_number,
       source_type: 'payment_reversal',
@@ -104,14 +104,14 @@ export async function postCreditRefund(tx: ScopedStore, p: CreditRefundPosting):
   if (existing) return existing;
   await lockCashbook(tx);
   const account = await defaultAccountFor(tx, accountKindForMethod(p.method));
-  const tz = await estateTimezone(tx);
+  const tz = await tx.timezone();
   const [entry] = await appendCashbookEntries(tx, [
     {
       account_id: account.id,
       direction: 'out',
       amount: p.amount,
       category: 'credit_refund',
-      entry_date: localDateOf(p.refunded_at, tz),
+      entry_date: localDateOfInstant(p.refunded_at, tz),
       description: p.description || `Pengembalian saldo titipan unit ${p.unit_code}`,
       proof_number: null,
       source_type: 'credit_refund',

@@ -4,8 +4,8 @@ import { ConflictError, NotFoundError, UnprocessableError } from '../http/errors
 import type { z } from 'zod';
 import { listAccounts, type CashbookAccountRow } from './accounts-store.ts';
 import { appendCashbookEntries, ENTRY_COLUMNS, lockCashbook, normalizeEntry, type CashbookEntryRow } from './append-entry.ts';
-import { periodBounds, summarizeAccounts } from './balances.ts';
-import { estateToday } from './estate-dates.ts';
+import { estateToday, periodDays } from '../calendar/calendar.ts';
+import { summarizeAccounts } from './balances.ts';
 import { periodChanges, periodStates } from './period-closing-store.ts';
 import type {
   accountCreateSchema, entryCreateSchema, entryListQuery, entryReverseSchema, transferCreateSchema,
@@ -39,7 +39,7 @@ export async function createAccount(store: ScopedStore, body: AccountCreate) {
           direction: 'in',
           amount: body.opening_balance,
           category: 'opening_balance',
-          entry_date: body.opening_date ?? (await estateToday(tx)),
+          entry_date: body.opening_date ?? (estateToday(await tx.timezone())),
           description: `Saldo awal ${body.name}`,
           source_type: 'opening',
           source_id: account.id,
@@ -65,7 +65,7 @@ export async function accountsWithBalances(store: ScopedStore, period?: string) 
   for (const e of daily) {
     if (e.source_type === 'opening') opening.set(e.account_id, (opening.get(e.account_id) ?? 0) + Number(e.amount));
   }
-  const range = period ? periodBounds(period) : {};
+  const range = period ? periodDays(period) : {};
   const summary = summarizeAccounts(
     accounts.map((a) => a.id),
     daily.map((e) => ({ account_id: e.account_id, direction: e.direction, entry_date: e.entry_date, amount: Number(e.amount) })),
@@ -169,7 +169,7 @@ export async function reverseEntry(store: ScopedStore, id: string, body: EntryRe
       .whereIn('cashbook_entries.source_id', legs.map((l) => l.id))
       .first('id');
     if (already) throw new ConflictError('ALREADY_REVERSED', 'Transaksi ini sudah dikoreksi.');
-    const date = body.entry_date ?? (await estateToday(tx));
+    const date = body.entry_date ?? (estateToday(await tx.timezone()));
     return appendCashbookEntries(
       tx,
       legs.map((leg) => ({
@@ -226,7 +226,7 @@ export async function listPeriods(store: ScopedStore) {
 
 export async function closePeriod(store: ScopedStore, period: string) {
   return store.transaction(async (tx) => {
-    const today = await estateToday(tx);
+    const today = estateToday(await tx.timezone());
     if (period > today.slice(0, 7)) throw new UnprocessableError('PERIOD_IN_FUTURE', 'Bulan yang belum berjalan tidak dapat ditutup.', 'period');
     // Locked: of two closes at once the second sees the first, and no entry is being written into the month.
     await lockCashbook(tx);

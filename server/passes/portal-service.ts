@@ -1,7 +1,8 @@
 import type { RequestContext } from '../http/route.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { ForbiddenError } from '../http/errors.ts';
-import { currentUnitOf, estateToday } from './residency.ts';
+import { estateToday } from '../calendar/calendar.ts';
+import { currentUnitOf } from './residency.ts';
 import { createPass, keepResidentPassCurrent, renewResidentPass, type PassRow } from './service.ts';
 import type { PortalPassCreateInput } from './schemas.ts';
 

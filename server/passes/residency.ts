@@ -1,11 +1,5 @@
-import { localDateAt } from '../db/clock.ts';
 import { queryTemplate } from '../db/query-template.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
-
-/** Today in the estate's calendar, for comparing with `moved_out_on` dates. */
-export function estateToday(timezone: string, now = new Date()): string {
-  return localDateAt(now.getTime(), timezone);
-}
 
 /**
  * The unit a resident currently lives in, or undefined once they moved out (or were removed). Resident passes live

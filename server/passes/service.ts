@@ -5,7 +5,8 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { generatePassCode, type PassKind } from './pass-codes.ts';
 import { encodeSignedToken } from './pass-payload.ts';
 import { passRejection, type RejectionReason } from './pass-verdict.ts';
-import { currentUnitOf, estateToday } from './residency.ts';
+import { estateToday } from '../calendar/calendar.ts';
+import { currentUnitOf } from './residency.ts';
 import type { PassCreateInput, PassListQuery } from './schemas.ts';
 import { estateKeys } from './signing-keys.ts';
 import { guestInvitationText, whatsappLink } from './whatsapp-link.ts';

@@ -1,4 +1,4 @@
-import { localDateOfIso } from '../db/clock.ts';
+import { localDateOfInstant } from '../calendar/calendar.ts';
 import { queryTemplate } from '../db/query-template.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { ValidationError } from '../http/errors.ts';
@@ -32,7 +32,7 @@ const occupantsOnQuery = queryTemplate<'estateId' | 'unitId' | 'date'>((knex, p)
 
 /** The unit's primary occupant on the estate-local day of `paidAt`, or no one. */
 export async function occupantPayer(store: ScopedStore, unitId: string, paidAt: string): Promise<Payer> {
-  const date = localDateOfIso(paidAt, await store.timezone());
+  const date = localDateOfInstant(paidAt, await store.timezone());
   const [row] = await occupantsOnQuery<{ id: string; name: string }>(store.knex, { estateId: store.estateId, unitId, date });
   return row ? { payer_name: row.name, payer_resident_id: row.id } : { payer_name: null, payer_resident_id: null };
 }

@@ -4,12 +4,12 @@ import { nowIso, parseExplicitInstant } from '../db/clock.ts';
 import { BadRequestError, ConflictError, NotFoundError } from '../http/errors.ts';
 import { rupiah, type Rupiah } from '../money/rupiah.ts';
 import { formatPaymentNumber, paymentSequenceName } from '../billing/numbering.ts';
-import { localDateOfInstant } from '../billing/period.ts';
+import { localDateOfInstant } from '../calendar/calendar.ts';
 import { postCreditRefund, postPaymentReversal, postPaymentToCashbook } from '../cashbook/posting.ts';
 import { AllocationError, allocateToOldestInvoices, planPaymentReversal } from './allocation.ts';
 import { appendAllocations, appendCreditMovements } from './ledger-rows.ts';
 import { creditOfUnit, liveAllocations, openInvoicesOfUnit, outstandingOfUnit } from './ledger-store.ts';
-import { estateTimezoneOf, getRecord, unitCodes } from './records.ts';
+import { getRecord, unitCodes } from './records.ts';
 import { lockUnit } from './row-lock.ts';
 import { payerToRecord } from './payer.ts';
 
@@ -87,7 +87,7 @@ export async function recordPayment(
     const unit = await assertUnit(tx, input.unit_id);
     // The open invoices read below must still be open when the allocations land.
     await lockUnit(tx, unit.id);
-    const zone = await estateTimezoneOf(tx);
+    const zone = await tx.timezone();
     const paidAt = normalizePaidAt(input.paid_at, zone);
     // A transfer proof names its sender, who may have been removed from the register before it was verified.
     const payer = await payerToRecord(tx, unit.id, paidAt, {

@@ -1,4 +1,4 @@
-import { localDateAt, zoneOffsetMs } from '../db/clock.ts';
+import { localDateAt, zoneOffsetMs } from '../calendar/calendar.ts';
 import { queryTemplate } from '../db/query-template.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { NotFoundError } from '../http/errors.ts';

@@ -12,10 +12,6 @@ export async function getRecord<T = Record<string, unknown>>(store: ScopedStore,
   return row as T;
 }
 
-export async function estateTimezoneOf(store: ScopedStore): Promise<string> {
-  return store.timezone();
-}
-
 export async function unitCodes(store: ScopedStore, unitIds: string[]): Promise<Map<string, string>> {
   const ids = [...new Set(unitIds)];
   const map = new Map<string, string>();

@@ -3,7 +3,7 @@ import { ConflictError, NotFoundError } from '../http/errors.ts';
 import type { UploadedFile } from '../http/route.ts';
 import { normalizePaidAt, recordPayment, type PaymentMethod } from './payment-service.ts';
 import { appendProof } from './proof-store.ts';
-import { estateTimezoneOf, unitCodes } from './records.ts';
+import { unitCodes } from './records.ts';
 import { lockRow } from './row-lock.ts';
 
 /**
@@ -36,7 +36,7 @@ export async function submitTransferProof(
   file: UploadedFile | undefined,
 ) {
   return store.transaction(async (tx) => {
-    const paidAt = normalizePaidAt(input.paid_at, await estateTimezoneOf(tx));
+    const paidAt = normalizePaidAt(input.paid_at, await tx.timezone());
     for (const id of input.invoice_ids ?? []) {
       const inv = await tx.query('invoices').where('invoices.id', id).first('unit_id');
       if (!inv || inv.unit_id !== input.unit_id) throw new NotFoundError('Tagihan');

@@ -1,4 +1,4 @@
-import { periodBounds } from '../cashbook/balances.ts';
+import { periodDays } from '../calendar/calendar.ts';
 import { categoryLabel } from './category-labels.ts';
 import { periodLabel } from './period-names.ts';
 import type { ReportDocument, ReportRow, ReportTable, EstateHeader } from './report-table.ts';
@@ -86,7 +86,7 @@ class SectionBuilder {
 }
 
 export function buildMonthlyReport(period: string, accounts: MonthlyAccount[], entries: Iterable<MonthlyEntry>): MonthlyReport {
-  const { from, to } = periodBounds(period);
+  const { from, to } = periodDays(period);
   const perAccount = new Map(accounts.map((a) => [a.id, new SectionBuilder()]));
   const total = new SectionBuilder();
   for (const raw of entries) {

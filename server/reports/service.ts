@@ -10,7 +10,7 @@ import { periodsOfYear } from './period-names.ts';
 import { generatedStamp } from './report-format.ts';
 import { estateHeaderOf, type ReportDocument } from './report-table.ts';
 import { cashbookAccounts, cashbookEntriesUpTo, invoiceFacts, reportUnits, unitCredit, unitPayments } from './store.ts';
-import { periodBounds } from '../cashbook/balances.ts';
+import { periodDays } from '../calendar/calendar.ts';
 
 /** Each report: its JSON for the screen, and the document the .xlsx and PDF writers render. */
 export interface BuiltReport<T> {
@@ -25,7 +25,7 @@ function tzOf(estate: EstateRow): string {
 }
 
 export async function monthlyReport(store: ScopedStore, estate: EstateRow, period: string): Promise<BuiltReport<MonthlyReport>> {
-  const [accounts, entries] = await Promise.all([cashbookAccounts(store), cashbookEntriesUpTo(store, periodBounds(period).to)]);
+  const [accounts, entries] = await Promise.all([cashbookAccounts(store), cashbookEntriesUpTo(store, periodDays(period).to)]);
   const data = buildMonthlyReport(period, accounts, entries);
   return { data, document: () => monthlyReportDocument(data, estateHeaderOf(estate), generatedStamp(tzOf(estate))) };
 }

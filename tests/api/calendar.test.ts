@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localDateAt } from '../../server/db/clock.ts';
+import { localDateAt } from '../../server/calendar/calendar.ts';
 import { setupEstate, startTestServer, userWithRole, type ApiClient, type TestServer } from '../support/server.ts';
 
 /** The estate's calendar reaches the screens through the API: its zone with the session, its today on request. */

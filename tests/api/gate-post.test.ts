@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeEscPos, startEscPosListener, type EscPosListener } from '../support/escpos-listener.ts';
 import { readQrFromRaster } from '../support/raster-qr.ts';
-import { localDateAt } from '../../server/db/clock.ts';
+import { localDateAt } from '../../server/calendar/calendar.ts';
 import { apiClient } from '../support/server.ts';
 import { addUnit, gatePostWorld, GUARD_PIN, hoursFromNow, residentOf, type GatePostWorld } from './gate-post-fixture.ts';
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
-import { localDateAt, parseExplicitInstant, zoneOffsetMs } from './clock.ts';
+import { parseExplicitInstant } from '../db/clock.ts';
+import { localDateAt, zoneOffsetMs } from './calendar.ts';
 
 const ZONES = ['Asia/Jakarta', 'Asia/Makassar', 'Asia/Jayapura', 'UTC', 'Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Pacific/Chatham'];
 

@@ -1,10 +1,12 @@
 import { DateTime } from 'luxon';
-import { localDateOfIso } from '../db/clock.ts';
+import { parseExplicitInstant } from '../db/clock.ts';
 
 /**
- * Billing periods are calendar months in the estate's time zone, written "2026-11". A payment made at 23:30 on
- * 31 October in Jakarta is October's even though it is already 1 November in some other zone, so every
- * conversion between an instant and a period or a local date goes through here with the estate's zone.
+ * The estate's calendar: the one place that turns instants into the estate's days and periods and back. Days are
+ * "YYYY-MM-DD", periods (billing months, cash-book months, report months) "2026-11", both in the estate's time zone.
+ * A payment made at 23:30 on 31 October in Jakarta is October's even though it is already 1 November in UTC+8, so
+ * every conversion between an instant and a day or a period goes through here with the estate's zone. Nothing here
+ * takes "today" from UTC.
  */
 export type Period = string & { readonly __period: true };
 
@@ -59,11 +61,6 @@ export function periodOfLocalDate(date: string): Period {
   return date.slice(0, 7) as Period;
 }
 
-/** The estate-local calendar date ("YYYY-MM-DD") of an instant. */
-export function localDateOfInstant(instantIso: string, zone: string): string {
-  return localDateOfIso(instantIso, zone);
-}
-
 /** First and last instant of a period in the estate's zone, as UTC ISO strings (end exclusive). */
 export function periodBounds(period: Period, zone: string): { start: string; end: string } {
   const { year, month } = periodParts(period);
@@ -95,4 +92,67 @@ export function periodRange(from: Period, to: Period): Period[] {
   const out: Period[] = [];
   for (let p = from; monthsBetween(p, to) >= 0; p = addMonths(p, 1)) out.push(p);
   return out;
+}
+
+const BUCKET_MS = 15 * 60_000;
+const offsets = new Map<string, number>();
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(zone: string): Intl.DateTimeFormat {
+  let f = formatters.get(zone);
+  if (!f) {
+    // Throws RangeError for a zone the runtime does not know.
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+    });
+    formatters.set(zone, f);
+  }
+  return f;
+}
+
+/**
+ * The zone's offset from UTC in milliseconds at `ms`. Zones change offset only on quarter-hour boundaries of UTC,
+ * so the answer is computed once per zone and quarter hour (an estate asks about the same few quarter hours over
+ * and over) instead of through Intl on every call.
+ */
+export function zoneOffsetMs(zone: string, ms: number): number {
+  const bucketStart = Math.floor(ms / BUCKET_MS) * BUCKET_MS;
+  const key = `${zone}|${bucketStart}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    const parts: Record<string, number> = {};
+    for (const p of formatterFor(zone).formatToParts(bucketStart)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
+    offset = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second) - bucketStart;
+    if (offsets.size >= 10_000) offsets.clear();
+    offsets.set(key, offset);
+  }
+  return offset;
+}
+
+/** The calendar day ("YYYY-MM-DD") the instant `ms` falls on in `zone`. */
+export function localDateAt(ms: number, zone: string): string {
+  const local = new Date(ms + zoneOffsetMs(zone, ms));
+  const y = local.getUTCFullYear();
+  return `${y < 1000 ? String(y).padStart(4, '0') : y}-${String(local.getUTCMonth() + 1).padStart(2, '0')}-${String(local.getUTCDate()).padStart(2, '0')}`;
+}
+
+/** The estate-local calendar day of an ISO-8601 instant (no offset written means UTC). */
+export function localDateOfInstant(iso: string, zone: string): string {
+  const ms = parseExplicitInstant(iso);
+  if (!Number.isNaN(ms)) return localDateAt(ms, zone);
+  const dt = DateTime.fromISO(iso, { zone: 'utc' }).setZone(zone);
+  if (!dt.isValid) throw new RangeError(`not an ISO-8601 instant: ${iso}`);
+  return dt.toISODate()!;
+}
+
+/** Today in the estate's calendar. */
+export function estateToday(zone: string, now: Date = new Date()): string {
+  return localDateAt(now.getTime(), zone);
+}
+
+/** First and last local day of a period ("2026-02" → 2026-02-01 … 2026-02-28), for day-dated rows (cash book). */
+export function periodDays(period: string): { from: string; to: string } {
+  const [y, m] = period.split('-').map(Number);
+  const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return { from: `${period}-01`, to: `${period}-${String(last).padStart(2, '0')}` };
 }

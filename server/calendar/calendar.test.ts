@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   addMonths, dueDateInPeriod, isLocalDate, isPeriod, localDateOfInstant, monthsBetween, periodBounds,
   periodOfInstant, periodRange, parsePeriod, daysBetweenDates, addDaysToDate,
-} from './period.ts';
+} from './calendar.ts';
 
 describe('periods in the estate time zone', () => {
   it('validates periods and dates', () => {
