@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { estateToday } from '../calendar/calendar.ts';
 import { assertPrinterTargetUsable } from '../devices/printer-target.ts';
 import { defineRoutes, type RequestContext } from '../http/route.ts';
 import { seesPassCredentials } from '../passes/pass-audience.ts';
@@ -122,7 +123,7 @@ export const gateRoutes = defineRoutes([
         return;
       }
       const entries = await accessLogForExport(ctx.store!, ctx.query, estate.timezone, EXPORT_CAP);
-      const stamp = new Date().toISOString().slice(0, 10);
+      const stamp = estateToday(estate.timezone);
       if (ctx.query.format === 'xlsx') {
         const file = await accessLogXlsx(entries, estate.name, estate.timezone);
         ctx.res.setHeader('Content-Disposition', `attachment; filename="log-akses-${stamp}.xlsx"`);

@@ -157,7 +157,7 @@ export async function createPass(
     let residentId: string | null = null;
     if (input.kind === 'resident') {
       if (!input.resident_id) throw new ValidationError('Pilih warga pemegang kartu.', 'resident_id');
-      const livesThere = await currentUnitOf(tx, input.resident_id, now.toISOString().slice(0, 10));
+      const livesThere = await currentUnitOf(tx, input.resident_id, estateToday(await tx.timezone(), now));
       if (livesThere !== input.unit_id) {
         throw new ValidationError('Warga ini tidak tinggal di unit tersebut.', 'resident_id', 'NOT_A_RESIDENT');
       }

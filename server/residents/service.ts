@@ -1,5 +1,5 @@
 import type { ScopedStore } from '../db/scoped-store.ts';
-import { nowIso } from '../db/clock.ts';
+import { estateToday } from '../calendar/calendar.ts';
 import { ValidationError } from '../http/errors.ts';
 import type { ResidentCreate, ResidentListQuery, ResidentPatch } from './schemas.ts';
 
@@ -82,7 +82,7 @@ export async function updateResident(store: ScopedStore, id: string, patch: Resi
       if (unit_id) await tx.get('units', unit_id, 'Unit').catch(() => {
         throw new ValidationError('Unit tidak ditemukan.', 'unit_id', 'UNKNOWN_UNIT');
       });
-      const today = nowIso().slice(0, 10);
+      const today = estateToday(await tx.timezone());
       if (currentOcc) await tx.update('unit_occupancies', currentOcc.id, { moved_out_on: moved_out_on ?? today }, 'residents.move_out');
       if (unit_id) await openOccupancy(tx, id, unit_id, relation ?? currentOcc?.relation ?? 'owner', moved_in_on ?? today);
     } else if (currentOcc) {
@@ -110,7 +110,8 @@ export async function deleteResident(store: ScopedStore, id: string): Promise<vo
   await store.transaction(async (tx) => {
     await tx.get('residents', id, 'Penghuni');
     const open = await tx.live('unit_occupancies').where({ resident_id: id }).whereNull('moved_out_on').select('id');
-    for (const o of open) await tx.update('unit_occupancies', o.id, { moved_out_on: nowIso().slice(0, 10) }, 'residents.move_out');
+    const today = estateToday(await tx.timezone());
+    for (const o of open) await tx.update('unit_occupancies', o.id, { moved_out_on: today }, 'residents.move_out');
     await tx.softDelete('residents', id);
   });
 }

@@ -40,4 +40,15 @@ describe('estate calendar', () => {
     const guard = await userWithRole(server.url, admin, estateId, 'guard');
     expect((await guard.client.get(`/estates/${other}/calendar`)).status).toBe(404);
   });
+
+  it("dates a move to another unit and a move-out on the estate's today", async () => {
+    const u1 = (await admin.post(`/estates/${estateId}/units`, { code: 'K-1' })).body.id;
+    const u2 = (await admin.post(`/estates/${estateId}/units`, { code: 'K-2' })).body.id;
+    const r = (await admin.post(`/estates/${estateId}/residents`, { name: 'Pindahan', unit_id: u1, moved_in_on: '2025-01-01' })).body;
+    const moved = await admin.patch(`/estates/${estateId}/residents/${r.id}`, { unit_id: u2 });
+    const { today } = (await admin.get(`/estates/${estateId}/calendar`)).body;
+    expect(moved.body).toMatchObject({ unit_id: u2, moved_in_on: today });
+    const closed = await server.db.knex('unit_occupancies').where({ resident_id: r.id, unit_id: u1 }).first('moved_out_on');
+    expect(closed.moved_out_on).toBe(today);
+  });
 });
