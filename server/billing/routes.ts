@@ -3,7 +3,9 @@ import { defineRoutes } from '../http/route.ts';
 import { estateParams, idParams } from '../http/schemas.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
 import { newId } from '../db/ids.ts';
+import { enqueueJob } from '../jobs/job-queue.ts';
 import { activeRunOf, runProgress } from './billing-progress.ts';
+import { billingRunJob, billingRunJobKey } from './billing-run-job.ts';
 import { previewBillingRun, runBilling } from './billing-run.ts';
 import { createFeeType, deleteFeeType, getFeeType, listFeeTypes, updateFeeType } from './fee-service.ts';
 import { createCharge, creditNote, getInvoice, listBillingRuns, listInvoices, serializeRun, voidInvoice } from './invoice-service.ts';
@@ -11,8 +13,6 @@ import type { Period } from '../calendar/calendar.ts';
 import {
   billingRunBody, billingRunQuery, chargeBody, creditNoteBody, feeTypeCreateBody, feeTypePatchBody, invoiceListQuery, reasonBody,
 } from './schemas.ts';
-
-// The server's timer list lives in jobs.ts; billing contributes its monthly scheduler when its routes are loaded.
 
 const runIdParams = z.object({ estate_id: estateParams.shape.estate_id, id: z.string().max(64) });
 
@@ -40,7 +40,7 @@ export const billingRoutes = defineRoutes([
   {
     method: 'post', path: '/estates/:estate_id/billing-runs', permission: 'billing.run', summary: 'Preview (dry_run) or run billing for a period',
     params: estateParams, body: billingRunBody, raw: true,
-    handler: async ({ store, body, res }) => {
+    handler: async ({ store, body, res, actor }) => {
       const input = { period: body.period as Period, due_date: body.due_date, trigger: 'manual' as const };
       if (body.dry_run) {
         res.status(200).json(await previewBillingRun(store!, input));
@@ -51,10 +51,11 @@ export const billingRoutes = defineRoutes([
         // Validate cheaply up front so bad input still gets its 4xx instead of a failed background run.
         await previewBillingRun(store!, input);
         const id = newId();
-        runBilling(store!, input, id).catch(() => {
-          // The failure stays readable in the progress registry (GET billing-runs/:id).
-        });
-        res.status(202).json({ id, status: 'running', ...runProgress(store!.estateId, id) });
+        // A durable job, not a promise left running: a restart or a crash does not lose the run.
+        await enqueueJob(store!.knex, billingRunJob, {
+          run_id: id, period: input.period, due_date: input.due_date, user_id: actor.userId, role: actor.role,
+        }, { estateId: store!.estateId, key: billingRunJobKey(id) });
+        res.status(202).json({ id, status: 'running', period: input.period, processed_units: 0, total_units: 0 });
         return;
       }
       res.status(201).json(await runBilling(store!, input));
@@ -72,7 +73,11 @@ export const billingRoutes = defineRoutes([
       if (row) return serializeRun(row);
       const progress = runProgress(store!.estateId, params.id);
       if (progress) return progress;
-      throw new NotFoundError('Penagihan');
+      // Queued, running in another process, or failed for good: the job says which.
+      const job = await store!.query('jobs').where({ 'jobs.name': billingRunJob.name, 'jobs.dedupe_key': billingRunJobKey(params.id) }).first('status', 'last_error');
+      if (!job) throw new NotFoundError('Penagihan');
+      if (job.status === 'failed') return { id: params.id, status: 'failed', error: { code: 'BILLING_RUN_FAILED', message: job.last_error ?? '' } };
+      return { id: params.id, status: 'running', processed_units: 0, total_units: 0 };
     },
   },
   {

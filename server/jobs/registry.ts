@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { billingRunJob } from '../billing/billing-run-job.ts';
 import { billingSchedule, billingScheduleTickJob } from '../billing/schedule.ts';
 import { printSlipJob } from '../gate/slip-job.ts';
 import type { AppContext } from '../http/app-context.ts';
@@ -26,7 +27,7 @@ const pruneSchedule = defineSchedule({
 });
 
 /** Every job the server knows how to run, in one list (as routes-index.ts is for routes). */
-export const allJobs: JobDef<any>[] = [billingScheduleTickJob, residentPassRenewalJob, printSlipJob, pruneJobsJob];
+export const allJobs: JobDef<any>[] = [billingRunJob, billingScheduleTickJob, residentPassRenewalJob, printSlipJob, pruneJobsJob];
 
 export const allSchedules: ScheduleDef[] = [billingSchedule, residentPassRenewalSchedule, pruneSchedule];
 

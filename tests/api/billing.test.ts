@@ -180,6 +180,30 @@ describe('fee types and billing runs', () => {
     expect(res.body).toMatchObject({ credited: 20000, outstanding: inv.total - 20000, status: 'partial' });
   });
 
+  it('runs a background billing run as a durable job: queued before a runner takes it, then completed once', async () => {
+    // Stop this process's runner: the run must wait in the jobs table, not in a promise.
+    await server.jobs.stop();
+    const started = await admin.post(`${base()}/billing-runs`, { period: '2026-09', due_date: '2026-09-10', background: true });
+    expect(started.status).toBe(202);
+    const queued = await admin.get(`${base()}/billing-runs/${started.body.id}`);
+    expect(queued.body).toMatchObject({ id: started.body.id, status: 'running', processed_units: 0 });
+    const job = await server.db.knex('jobs').where({ name: 'billing.run', dedupe_key: `billing-run:${started.body.id}` }).first();
+    expect(job).toMatchObject({ status: 'pending', estate_id: estateId });
+
+    const outcomes = await server.jobs.runDue();
+    expect(outcomes.filter((o) => o.name === 'billing.run').map((o) => o.result)).toEqual(['done']);
+    const done = await admin.get(`${base()}/billing-runs/${started.body.id}`);
+    expect(done.body).toMatchObject({ id: started.body.id, status: 'completed', invoices_created: 4, trigger: 'manual' });
+    // The run is recorded as the treasurer's, not the system's.
+    const audit = await server.db.knex('audit_log').where({ entity_table: 'billing_runs', entity_id: started.body.id }).first();
+    expect(audit.actor_user_id).not.toBeNull();
+    // Running the job again (a crash before its completion mark) makes nothing twice.
+    await server.db.knex('jobs').where({ id: job.id }).update({ status: 'pending', locked_by: null });
+    await server.jobs.runDue();
+    expect((await admin.get(`${base()}/invoices?period=2026-09`)).body.total).toBe(4);
+    server.jobs.start();
+  });
+
   it('the scheduler bills the current period once on the chosen day', async () => {
     const patch = await admin.patch(`/estates/${estateId}`, { settings: { billing: { auto_run_day: 5, due_day: 15 } } });
     expect(patch.status).toBe(200);
