@@ -1,19 +1,11 @@
-import { z } from 'zod';
 import { nowIso } from '../db/clock.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
 import { defineRoutes } from '../http/route.ts';
-import { estateParams, idParams, paging } from '../http/schemas.ts';
+import { estateParams, idParams } from '../http/schemas.ts';
+import { jobListQuery, jobListSchema, jobSchema, type JobView } from './schemas.ts';
 
 const tags = ['jobs'];
 const base = '/estates/:estate_id/jobs';
-
-const jobListQuery = z.object({ status: z.enum(['pending', 'running', 'done', 'failed']).optional(), ...paging }).strict();
-
-export const jobSchema = z.object({
-  id: z.string(), name: z.string(), status: z.enum(['pending', 'running', 'done', 'failed']), attempts: z.number().int(),
-  max_attempts: z.number().int(), run_at: z.string(), last_error: z.string().nullable(), created_at: z.string(),
-  finished_at: z.string().nullable(),
-});
 
 const COLUMNS = ['id', 'name', 'status', 'attempts', 'max_attempts', 'run_at', 'last_error', 'created_at', 'finished_at'];
 
@@ -21,7 +13,7 @@ export const jobRoutes = defineRoutes([
   {
     method: 'get', path: base, permission: 'jobs.read', tags, params: estateParams, query: jobListQuery,
     summary: "The estate's background work (printing, billing runs, messages): what is waiting, what failed and why",
-    response: z.object({ items: z.array(jobSchema), total: z.number().int() }),
+    response: jobListSchema,
     handler: async ({ store, query }) => {
       const filtered = () => (query.status ? store!.query('jobs').where('jobs.status', query.status) : store!.query('jobs'));
       const [items, [{ n }]] = await Promise.all([
@@ -44,7 +36,7 @@ export const jobRoutes = defineRoutes([
           .update({ status: 'pending', attempts: 0, run_at: at, last_error: null, finished_at: null, updated_at: at });
         if (!changed) throw new ConflictError('JOB_NOT_FAILED', 'Hanya pekerjaan yang gagal yang dapat diulang.');
         await tx.audit('jobs.retry', 'jobs', params.id, { status: before.status, attempts: before.attempts }, { status: 'pending', attempts: 0 });
-        return (await tx.query('jobs').where('jobs.id', params.id).first(COLUMNS)) as z.infer<typeof jobSchema>;
+        return (await tx.query('jobs').where('jobs.id', params.id).first(COLUMNS)) as JobView;
       }),
   },
 ]);

@@ -11,3 +11,4 @@ export { default as portal } from './portal.ts';
 export { default as kiosk } from './kiosk.ts';
 export { default as ledger } from '../../ledger/i18n/id.ts';
 export { default as gate } from './gate.ts';
+export { default as jobs } from '../../features/jobs/i18n/id.ts';

@@ -1,0 +1,30 @@
+import type { Translation } from '../../../i18n/messages.ts';
+import type source from './id.ts';
+
+export default {
+  nav: 'Background work',
+  title: 'Background work',
+  intro: 'Guest slips, scheduled billing and pass renewal run in the background. Failed ones are listed here and can be tried again.',
+  filter_failed: 'Failed',
+  filter_pending: 'Waiting',
+  filter_done: 'Done',
+  filter_all: 'All',
+  col_job: 'Job',
+  col_status: 'Status',
+  col_attempts: 'Tries',
+  col_when: 'When',
+  col_error: 'Cause',
+  status_pending: 'Waiting',
+  status_running: 'Running',
+  status_done: 'Done',
+  status_failed: 'Failed',
+  retry: 'Try again',
+  retried: 'Scheduled again.',
+  empty: 'No jobs here.',
+  job_gate_print_slip: 'Print guest slip',
+  job_billing_run: 'Monthly billing',
+  job_billing_schedule_tick: 'Scheduled billing',
+  job_passes_renew_resident: 'Resident pass renewal',
+  job_jobs_prune: 'Job history clean-up',
+  error_JOB_NOT_FAILED: 'Only a failed job can be tried again.',
+} satisfies Translation<typeof source>;
