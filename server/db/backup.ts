@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { sqliteFile } from '../config.ts';
-import { DataDirBusyError, readLockHolder, tryLockDataDir } from './data-dir-lock.ts';
+import { DataDirBusyError, isAlive, readLockHolder, tryLockDataDir } from './data-dir-lock.ts';
 
 /**
  * Backups and restores of the SQLite file.
@@ -20,14 +20,6 @@ function partialName(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.klustera-partial`);
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Removes copies left in `dir` by backups that were killed; those of a backup still running are left alone. */
 export function removeStalePartials(dir: string): string[] {

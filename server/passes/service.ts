@@ -58,30 +58,15 @@ export async function passView(store: ScopedStore, estate: EstateInfo, pass: Pas
     estateName: estate.name, guestName: pass.name, unitCode: code, code: pass.code,
     validFrom: pass.valid_from, validUntil: pass.valid_until, timezone: estate.timezone,
   });
+  // The guard post's view plus what only the office and the holder get: the credential and the ways to reach them.
   return {
-    id: pass.id,
-    kind: pass.kind,
-    unit_id: pass.unit_id,
-    unit_code: code,
+    ...gatePassView(pass, code),
     resident_id: pass.resident_id,
-    name: pass.name,
     phone: pass.phone,
-    plate: pass.plate,
-    purpose: pass.purpose,
-    people: pass.people,
-    valid_from: pass.valid_from,
-    valid_until: pass.valid_until,
-    max_uses: pass.max_uses,
-    uses: pass.uses,
     code: pass.code,
-    status: passStatus(pass),
-    revoked_at: pass.revoked_at,
-    revoked_reason: pass.revoked_reason,
     qr_payload: qrPayload,
     qr_image_url: `/api/v1/estates/${store.estateId}/passes/${pass.id}/qr.png`,
     whatsapp_url: pass.kind === 'resident' ? null : whatsappLink(pass.phone, text),
-    created_via: pass.created_via,
-    created_at: pass.created_at,
   };
 }
 export type PassView = Awaited<ReturnType<typeof passView>>;
