@@ -57,12 +57,12 @@ export async function reissuePairingCode(store: ScopedStore, deviceId: string) {
   return { device: deviceView(row), pairing_code: code, pairing_expires_at: fields.pairing_expires_at };
 }
 
-const pairingAttempts = new AttemptLimiter({ windowMs: 60_000, maxAttemptsPerWindow: 10, maxConsecutiveFailures: 10, lockoutMs: 15 * 60_000 });
+const pairingAttempts = new AttemptLimiter('pairing', { windowMs: 60_000, maxAttemptsPerWindow: 10, maxConsecutiveFailures: 10, lockoutMs: 15 * 60_000 });
 
 /** Exchanges a pairing code for the device's bearer token; the code works once. */
 export async function pairDevice(store: ScopedStore, pairingCode: string, clientAddress: string) {
   const limiterKey = `${store.estateId}:${clientAddress}`;
-  const decision = pairingAttempts.begin(limiterKey, Date.now());
+  const decision = await pairingAttempts.begin(store.knex, limiterKey, Date.now());
   if (!decision.allowed) {
     throw new TooManyRequestsError('RATE_LIMITED', 'Terlalu banyak percobaan. Coba lagi nanti.', Math.ceil(decision.retryAfterMs / 1000));
   }
@@ -90,7 +90,7 @@ export async function pairDevice(store: ScopedStore, pairingCode: string, client
       { pairing_code_hash: null, pairing_expires_at: null, paired_at: now }, 'gate_devices.pair');
     return { token, device: deviceView(paired) };
   });
-  pairingAttempts.finish(limiterKey, Date.now(), Boolean(result));
+  await pairingAttempts.finish(store.knex, limiterKey, Date.now(), Boolean(result));
   if (!result) throw new BadRequestError('PAIRING_CODE_INVALID', 'Kode pemasangan salah atau sudah kedaluwarsa.', 'pairing_code');
   return result;
 }

@@ -48,7 +48,7 @@ export async function listGuards(store: ScopedStore) {
 }
 
 // A guard PIN is 4–8 digits: guessable without a lockout.
-const pinAttempts = new AttemptLimiter({ windowMs: 60_000, maxAttemptsPerWindow: 10, maxConsecutiveFailures: 5, lockoutMs: 5 * 60_000 });
+const pinAttempts = new AttemptLimiter('gate-pin', { windowMs: 60_000, maxAttemptsPerWindow: 10, maxConsecutiveFailures: 5, lockoutMs: 5 * 60_000 });
 
 function requireDevice(ctx: RequestContext): string {
   const deviceId = ctx.auth?.via === 'device' ? ctx.auth.deviceId : undefined;
@@ -60,14 +60,14 @@ export async function startShift(ctx: RequestContext, input: { gate_id: string; 
   const store = ctx.store!;
   const deviceId = requireDevice(ctx);
   const key = `${store.estateId}:${deviceId}`;
-  const decision = pinAttempts.begin(key, Date.now());
+  const decision = await pinAttempts.begin(store.knex, key, Date.now());
   if (!decision.allowed) {
     throw new TooManyRequestsError('ACCOUNT_LOCKED', 'Terlalu banyak PIN salah. Tunggu beberapa menit.', Math.ceil(decision.retryAfterMs / 1000));
   }
   const gate = (await store.find<GateRow>('gates', input.gate_id)) ?? notFound('Gerbang');
   const guard = (await store.find<{ id: string; name: string; pin_hash: string }>('gate_guards', input.guard_id)) ?? notFound('Petugas');
   const ok = await verifyPassword(input.pin, guard.pin_hash);
-  pinAttempts.finish(key, Date.now(), ok);
+  await pinAttempts.finish(store.knex, key, Date.now(), ok);
   if (!ok) throw new ValidationError('PIN salah.', 'pin', 'PIN_INCORRECT');
   const now = nowIso();
   const shift = await store.transaction(async (tx) => {

@@ -13,7 +13,7 @@ import type { ScanInput } from './schemas.ts';
 import { closeVisit, openVisit, queueVisitSlip, unitCodeOf, type SlipStatus, type VisitRow } from './visits-service.ts';
 
 /** Per device (or per signed-in guard): typed numeric codes are the one thing at the gate worth guessing. */
-export const codeAttempts = new AttemptLimiter(CODE_LIMITS);
+export const codeAttempts = new AttemptLimiter('gate-code', CODE_LIMITS);
 
 type PassWithUnit = PassRow & { unit_code: string | null };
 
@@ -57,12 +57,12 @@ async function resolveToken(store: ScopedStore, token: SignedToken, decoded: Par
 }
 
 async function resolveCode(store: ScopedStore, code: string, limiterKey: string): Promise<Resolved> {
-  const decision = codeAttempts.begin(limiterKey, Date.now());
+  const decision = await codeAttempts.begin(store.knex, limiterKey, Date.now());
   if (!decision.allowed) return { kind: 'rejected', reason: 'throttled', method: 'code' };
   const pass = looksLikePassCode(code)
     ? (await passByCodeQuery<PassWithUnit>(store.knex, { estateId: store.estateId, code }))[0]
     : undefined;
-  codeAttempts.finish(limiterKey, Date.now(), Boolean(pass));
+  await codeAttempts.finish(store.knex, limiterKey, Date.now(), Boolean(pass));
   return pass ? { kind: 'pass', pass, method: 'code' } : { kind: 'rejected', reason: 'unknown_code', method: 'code' };
 }
 
