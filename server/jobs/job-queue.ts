@@ -104,7 +104,10 @@ export async function completeJob(knex: Knex | Knex.Transaction, jobId: string, 
 
 /** A failed try: back to the queue after a backoff, or `failed` for good once its tries are used up. */
 export async function failJob(knex: Knex, job: JobRow, worker: string, error: unknown, now: Date): Promise<'retry' | 'failed'> {
-  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  // The office reads this: an AppError's message is already written for people; anything else keeps its class name.
+  const message = error instanceof Error
+    ? (typeof (error as { code?: unknown }).code === 'string' ? error.message : `${error.name}: ${error.message}`)
+    : String(error);
   const final = job.attempts >= job.max_attempts;
   const at = now.toISOString();
   await rawRows(knex,
