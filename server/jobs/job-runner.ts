@@ -72,6 +72,10 @@ export class JobRunner {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    // A server that just started plans each schedule one interval later, as a timer would: the first minutes after a
+    // start (an update, a restart under load) belong to requests, and the slot keys catch up on anything missed.
+    const startedAt = this.clock().getTime();
+    for (const schedule of this.schedules) if (!this.lastPlanned.has(schedule.name)) this.lastPlanned.set(schedule.name, startedAt);
     const loop = async () => {
       this.timer = null;
       if (this.stopped) return;

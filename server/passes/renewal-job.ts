@@ -26,6 +26,9 @@ const EVERY_MS = 60 * 60_000;
 export const residentPassRenewalJob = defineJob({
   name: 'passes.renew-resident',
   schema: z.object({ at: z.iso.datetime() }),
+  // One short transaction per pass (keepResidentPassCurrent), not one long one over the estate: SQLite has one writer,
+  // and the gate's scans must not wait behind a renewal. Renewing a pass again is harmless.
+  transactional: false,
   run: async (ctx, payload) => {
     const store = ctx.store();
     await renewResidentPasses(store, await store.timezone(), new Date(payload.at));
