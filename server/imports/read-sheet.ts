@@ -74,6 +74,7 @@ export function cellValueText(value: ExcelJS.CellValue | undefined): string {
     return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(12)));
   }
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  // A date cell has no zone: exceljs gives it as midnight UTC of the typed day, so that day is its UTC date.
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString().slice(0, 10);
   if (typeof value === 'object') {
     if ('richText' in value && Array.isArray(value.richText)) {

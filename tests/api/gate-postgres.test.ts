@@ -57,12 +57,12 @@ describe('guard post on PostgreSQL', () => {
     expect((await host.client.get(`${w.base}/portal/gate-notifications`)).body.items[0]).toMatchObject({ kind: 'walk_in', guest_name: 'Agus' });
     expect((await w.kiosk.get(`${w.base}/gate/inside`)).body.items.map((v: { id: string }) => v.id)).toContain(walkIn.body.visit.id);
     expect((await w.kiosk.get(`${w.base}/gate/units?q=a-1`)).body.items.map((u: { code: string }) => u.code)).toEqual(['A-12']);
-    const moved = await w.admin.patch(`${w.base}/residents/${host.residentId}`, { moved_out_on: new Date().toISOString().slice(0, 10) });
+    const moved = await w.admin.patch(`${w.base}/residents/${host.residentId}`, { moved_out_on: (await w.admin.get(`${w.base}/calendar`)).body.today });
     expect(moved.status).toBe(200);
     expect((await w.kiosk.post(`${w.base}/gate/scan`, { payload: own.body.resident[0].qr_payload })).body.reason).toBe('revoked');
     const xlsx = await fetch(`${w.server.url}/api/v1${w.base}/access-log?format=xlsx`, { headers: { cookie: w.admin.cookie! } });
     expect(xlsx.status).toBe(200);
-    const log = await w.admin.get(`${w.base}/access-log?verdict=accepted&from=${new Date().toISOString().slice(0, 10)}`);
+    const log = await w.admin.get(`${w.base}/access-log?verdict=accepted&from=${(await w.admin.get(`${w.base}/calendar`)).body.today}`);
     expect(log.body.total).toBeGreaterThan(0);
   });
 });

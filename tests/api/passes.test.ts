@@ -141,7 +141,7 @@ describe('resident and vehicle passes', () => {
     // Ten days later, the job slides the window to 30 days from then.
     const later = new Date(Date.now() + 10 * 86_400_000);
     const store = new ScopedStore(w.server.db.knex, w.estateId, SYSTEM_ACTOR, w.server.app.sync);
-    const result = await renewResidentPasses(store, 'Asia/Jakarta', later);
+    const result = await renewResidentPasses(store, await store.timezone(), later);
     expect(result.renewed).toBeGreaterThanOrEqual(1);
     const after = await w.admin.get(`${w.base}/passes/${own.id}`);
     expect(Date.parse(after.body.valid_until) - later.getTime()).toBeGreaterThan(29.9 * 86_400_000);
@@ -151,12 +151,12 @@ describe('resident and vehicle passes', () => {
     const mover = await residentOf(w, w.unitId, 'Dewi Lestari');
     const passes = (await mover.client.get(`${w.base}/portal/passes`)).body.resident;
     const car = (await mover.client.post(`${w.base}/portal/passes/vehicle`, { plate: 'D 1 ABC' })).body;
-    const moved = await w.admin.patch(`${w.base}/residents/${mover.residentId}`, { moved_out_on: new Date().toISOString().slice(0, 10) });
+    const moved = await w.admin.patch(`${w.base}/residents/${mover.residentId}`, { moved_out_on: (await w.admin.get(`${w.base}/calendar`)).body.today });
     expect(moved.status, moved.text).toBe(200);
     const atGate = await w.kiosk.post(`${w.base}/gate/scan`, { payload: passes[0].qr_payload });
     expect(atGate.body).toMatchObject({ verdict: 'rejected', reason: 'revoked' });
     const store = new ScopedStore(w.server.db.knex, w.estateId, SYSTEM_ACTOR, w.server.app.sync);
-    const result = await renewResidentPasses(store, 'Asia/Jakarta', new Date());
+    const result = await renewResidentPasses(store, await store.timezone(), new Date());
     expect(result.revoked).toBeGreaterThanOrEqual(1);
     const carAfter = await w.admin.get(`${w.base}/passes/${car.id}`);
     expect(carAfter.body).toMatchObject({ status: 'revoked', revoked_reason: 'moved_out' });
