@@ -57,3 +57,27 @@ describe('background work in Chromium', () => {
     await other.context.close();
   });
 });
+
+describe('questions asked in the page, not with window.prompt (the desktop window has none)', () => {
+  it('reverses a payment with a reason typed into the in-page dialog', async () => {
+    const unit = (await admin.post(`/estates/${estateId}/units`, { code: 'Z-9' })).body.id;
+    const payment = (await admin.post(`/estates/${estateId}/payments`, { unit_id: unit, amount: 50_000, method: 'cash', paid_at: new Date().toISOString() })).body;
+    const { page, context } = await newPage(browser, DESKTOP);
+    let nativeDialogs = 0;
+    page.on('dialog', (d) => { nativeDialogs++; void d.dismiss(); });
+    await signIn(page, 'ketua@griya-asri.id', 'rahasia-ketua-1');
+    await waitForText(page.getByTestId('estate-name'), 'Perumahan Griya Asri');
+    await page.goto(`${server.url}/payments/${payment.id}`);
+    await page.getByRole('button', { name: 'Batalkan pembayaran' }).click();
+    const dialog = page.getByTestId('prompt-dialog');
+    await waitForText(dialog, 'Alasan pembatalan:');
+    await dialog.getByRole('textbox').fill('Salah unit');
+    await screenshot(page, 'desktop-payment-reverse-dialog');
+    await dialog.getByRole('button', { name: 'Lanjutkan' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await expect.poll(async () => (await admin.get(`/estates/${estateId}/payments/${payment.id}`)).body.status).toBe('reversed');
+    expect(nativeDialogs).toBe(0);
+    expect(pageErrors(page)).toEqual([]);
+    await context.close();
+  });
+});

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { ErrorBanner } from '../components/ErrorMessage.tsx';
 import { Field } from '../components/Field.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
+import { usePromptDialog } from '../components/PromptDialog.tsx';
 import { Pagination } from '../components/Pagination.tsx';
 import { formatDay } from '../format/date.ts';
 import { formatRupiah } from '../format/rupiah.ts';
@@ -22,6 +23,7 @@ const ENTRY_FIELDS = ['account_id', 'direction', 'amount', 'category', 'entry_da
 
 export default function CashbookPage() {
   const calendar = useEstateCalendar();
+  const { ask, dialog } = usePromptDialog();
   const { t, locale } = useI18n();
   const estateId = useEstateId();
   const { can } = useSession();
@@ -55,6 +57,7 @@ export default function CashbookPage() {
 
   return (
     <>
+      {dialog}
       <PageHeader title={t('ledger.cashbook_title')} />
       <div className="ledger-grid">
         <section className="card">
@@ -93,8 +96,8 @@ export default function CashbookPage() {
               })}>{t('ledger.transfer')}</button>
             </div>
             <div className="ledger-actions">
-              {can('cashbook.close') && <button type="button" className="btn btn--ghost" onClick={() => {
-                const period = window.prompt(t('ledger.close_month'), calendar.period());
+              {can('cashbook.close') && <button type="button" className="btn btn--ghost" onClick={async () => {
+                const period = await ask(t('ledger.close_month'), { initial: calendar.period(), type: 'month' });
                 if (period) void act(async () => { await api.post(estatePath(estateId, '/cashbook/close'), { period }); });
               }}>{t('ledger.close_month')}</button>}
               <button type="button" className="btn btn--ghost" onClick={() => act(async () => {

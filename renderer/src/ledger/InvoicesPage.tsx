@@ -1,6 +1,8 @@
+import { useState } from 'react';
 import { Badge } from '../components/Badge.tsx';
 import { ErrorBanner } from '../components/ErrorMessage.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
+import { usePromptDialog } from '../components/PromptDialog.tsx';
 import { Pagination } from '../components/Pagination.tsx';
 import { formatDay } from '../format/date.ts';
 import { formatRupiah } from '../format/rupiah.ts';
@@ -26,16 +28,21 @@ export default function InvoicesPage() {
   const query = { period, status, limit: PAGE, offset };
   const { data, error, reload } = useApiData((signal) => api.get<Paged<Invoice>>(estatePath(estateId, '/invoices'), query, signal), JSON.stringify([estateId, query]));
 
+  const { ask, dialog } = usePromptDialog();
+  const [actionError, setActionError] = useState<unknown>(null);
   const voidInvoice = async (inv: Invoice) => {
-    const reason = window.prompt(t('ledger.void_reason_prompt'));
+    const reason = await ask(t('ledger.void_reason_prompt'));
     if (!reason) return;
+    setActionError(null);
     try { await api.post(estatePath(estateId, `/invoices/${inv.id}/void`), { reason }); reload(); }
-    catch (e) { window.alert(String((e as Error).message)); }
+    catch (e) { setActionError(e); }
   };
 
   return (
     <>
       <PageHeader title={t('ledger.invoices_title')} />
+      {dialog}
+      {actionError ? <ErrorBanner error={actionError} /> : null}
       <div className="toolbar">
         <input className="input toolbar__block" type="month" aria-label={t('ledger.period')} value={period} onChange={(e) => setParams({ period: e.target.value, offset: undefined })} />
         <select className="input toolbar__select" aria-label={t('ledger.col_status')} value={status} onChange={(e) => setParams({ status: e.target.value, offset: undefined })}>

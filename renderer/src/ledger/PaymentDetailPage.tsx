@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Badge } from '../components/Badge.tsx';
 import { ErrorBanner } from '../components/ErrorMessage.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
+import { usePromptDialog } from '../components/PromptDialog.tsx';
 import { formatRupiah } from '../format/rupiah.ts';
 import { useApiData } from '../hooks/useApiData.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
@@ -15,6 +16,7 @@ import './ledger.css';
 
 export default function PaymentDetailPage({ params }: PageProps) {
   const calendar = useEstateCalendar();
+  const { ask, dialog } = usePromptDialog();
   const { t, locale } = useI18n();
   const estateId = useEstateId();
   const { can } = useSession();
@@ -48,7 +50,7 @@ export default function PaymentDetailPage({ params }: PageProps) {
     } catch (e) { setActionError(e); }
   };
   const reverse = async () => {
-    const reason = window.prompt(t('ledger.reverse_reason_prompt'));
+    const reason = await ask(t('ledger.reverse_reason_prompt'));
     if (!reason) return;
     setActionError(null);
     try { await postIdempotent(estatePath(estateId, `/payments/${params.id}/reverse`), { reason }, newIdempotencyKey()); reload(); }
@@ -57,6 +59,7 @@ export default function PaymentDetailPage({ params }: PageProps) {
 
   return (
     <>
+      {dialog}
       <PageHeader title={p ? t('ledger.payment_title', { number: p.payment_number }) : t('ledger.payments_title')} />
       {error ? <ErrorBanner error={error} onRetry={reload} /> : null}
       {p && (

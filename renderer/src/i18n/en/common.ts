@@ -7,6 +7,7 @@ export default {
   save: 'Save',
   saving: 'Saving…',
   cancel: 'Cancel',
+  ok: 'Continue',
   edit: 'Edit',
   back: 'Back',
   search: 'Search',

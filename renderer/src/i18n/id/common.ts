@@ -4,6 +4,7 @@ export default {
   save: 'Simpan',
   saving: 'Menyimpan…',
   cancel: 'Batal',
+  ok: 'Lanjutkan',
   edit: 'Ubah',
   back: 'Kembali',
   search: 'Cari',
