@@ -4,9 +4,9 @@
 // outbox rows for every row, the run's audit row, credit application); the ratio is what that costs.
 import { rmSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
-import { runBilling } from '../server/billing/billing-run.ts';
-import { createFeeType } from '../server/billing/fee-service.ts';
-import { formatInvoiceNumber } from '../server/billing/numbering.ts';
+import { runBilling } from '../server/ledger/billing-run.ts';
+import { createFeeType } from '../server/ledger/fee-service.ts';
+import { formatInvoiceNumber } from '../server/ledger/numbering.ts';
 import type { Period } from '../server/calendar/calendar.ts';
 import { openDatabase } from '../server/db/knex.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';

@@ -15,8 +15,8 @@ import { passRoutes } from '../passes/routes.ts';
 import { devicePairingRoutes } from '../devices-pairing/routes.ts';
 import { gateRoutes } from '../gate/routes.ts';
 import { gatePortalRoutes } from '../gate/portal-routes.ts';
-import { billingRoutes } from '../billing/routes.ts';
-import { paymentRoutes, portalPaymentRoutes } from '../payments/routes.ts';
+import { billingRoutes } from '../ledger/billing-routes.ts';
+import { paymentRoutes, portalPaymentRoutes } from '../ledger/payment-routes.ts';
 import { jobRoutes } from '../jobs/routes.ts';
 import { calendarRoutes } from '../calendar/routes.ts';
 

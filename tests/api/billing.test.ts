@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { billingScheduleTick } from '../../server/billing/schedule.ts';
+import { billingScheduleTick } from '../../server/ledger/schedule.ts';
 import { setupEstate, startTestServer, userWithRole, type ApiClient, type TestServer } from '../support/server.ts';
 
 let server: TestServer;

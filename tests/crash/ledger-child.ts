@@ -1,11 +1,11 @@
 // Child process for the crash tests: bills a period or records payments on a real SQLite file until the parent
 // kills it. It prints READY once the database is open, so the parent's kill lands inside the work.
-import { runBilling } from '../../server/billing/billing-run.ts';
+import { runBilling } from '../../server/ledger/billing-run.ts';
 import type { Period } from '../../server/calendar/calendar.ts';
 import { openDatabase } from '../../server/db/knex.ts';
 import { ScopedStore, SYSTEM_ACTOR } from '../../server/db/scoped-store.ts';
 import { loadSyncContext } from '../../server/db/sync-context.ts';
-import { recordPayment } from '../../server/payments/payment-service.ts';
+import { recordPayment } from '../../server/ledger/payment-service.ts';
 
 const [mode, dataDir, estateId, arg] = process.argv.slice(2);
 const db = openDatabase({ dataDir });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { id, optionalText, paging, text } from '../http/schemas.ts';
-import { positiveAmount } from '../billing/schemas.ts';
+import { positiveAmount } from './billing-schemas.ts';
 import { PAYMENT_METHODS } from './payment-service.ts';
 
 const paidAt = z.string().trim().min(10).max(40);

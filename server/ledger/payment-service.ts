@@ -3,7 +3,7 @@ import type { ScopedStore } from '../db/scoped-store.ts';
 import { nowIso, parseExplicitInstant } from '../db/clock.ts';
 import { BadRequestError, ConflictError, NotFoundError } from '../http/errors.ts';
 import { rupiah, type Rupiah } from '../money/rupiah.ts';
-import { formatPaymentNumber, paymentSequenceName } from '../billing/numbering.ts';
+import { formatPaymentNumber, paymentSequenceName } from './numbering.ts';
 import { localDateOfInstant } from '../calendar/calendar.ts';
 import { postCreditRefund, postPaymentReversal, postPaymentToCashbook } from '../cashbook/posting.ts';
 import { AllocationError, allocateToOldestInvoices, planPaymentReversal } from './allocation.ts';

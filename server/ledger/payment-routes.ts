@@ -5,7 +5,7 @@ import { ValidationError } from '../http/errors.ts';
 import { getPayment, listPayments, recordPayment, refundCredit, reversePayment, unitBalance } from './payment-service.ts';
 import { residentUnit, residentUnits } from './portal-units.ts';
 import { attachPaymentProof, PROOF_MAX_BYTES, readProof } from './proof-store.ts';
-import { paymentBody, paymentListQuery, portalQuery, refundBody, reverseBody, submissionFields, submissionListQuery } from './schemas.ts';
+import { paymentBody, paymentListQuery, portalQuery, refundBody, reverseBody, submissionFields, submissionListQuery } from './payment-schemas.ts';
 import { listSubmissions, rejectSubmission, submitTransferProof, verifySubmission } from './submission-service.ts';
 import { portalBalance, portalInvoices, portalPayments } from './portal-store.ts';
 

@@ -12,7 +12,7 @@ import { createCharge, creditNote, getInvoice, listBillingRuns, listInvoices, se
 import type { Period } from '../calendar/calendar.ts';
 import {
   billingRunBody, billingRunQuery, chargeBody, creditNoteBody, feeTypeCreateBody, feeTypePatchBody, invoiceListQuery, reasonBody,
-} from './schemas.ts';
+} from './billing-schemas.ts';
 
 const runIdParams = z.object({ estate_id: estateParams.shape.estate_id, id: z.string().max(64) });
 
