@@ -8,7 +8,7 @@ import { writeAuditAndOutbox } from '../db/scoped-store.ts';
 import { defineRoutes } from '../http/route.ts';
 import { UnauthenticatedError } from '../http/errors.ts';
 import { hashPassword, randomToken, sha256Hex, verifyPassword } from './passwords.ts';
-import { loginBody, passwordChangeBody, tokenBody } from './schemas.ts';
+import { loginBody, passwordChangeBody, sessionResponse, tokenBody, tokenResponse } from './schemas.ts';
 import { checkCredentials, sessionPayload } from './service.ts';
 import { createSession, revokeSession } from './sessions.ts';
 
@@ -28,7 +28,7 @@ function rememberDevice(app: AppContext, res: Response, token: string): void {
 export const authRoutes = defineRoutes([
   {
     method: 'post', path: '/auth/login', permission: 'public', summary: 'Log in with email or phone and password (browser session)',
-    body: loginBody,
+    body: loginBody, response: sessionResponse,
     handler: async ({ app, body, req, res }) => {
       const { user, deviceToken } = await checkCredentials(app, body.login, body.password, loginOrigin(req));
       rememberDevice(app, res, deviceToken);
@@ -38,7 +38,7 @@ export const authRoutes = defineRoutes([
   },
   {
     method: 'post', path: '/auth/token', permission: 'public', summary: 'Exchange email/phone and password for a bearer token (scripts, devices)',
-    body: tokenBody, status: 201,
+    body: tokenBody, status: 201, response: tokenResponse,
     handler: async ({ app, body, req }) => {
       const { user } = await checkCredentials(app, body.login, body.password, loginOrigin(req));
       const token = `klt_${randomToken()}`;
@@ -49,7 +49,7 @@ export const authRoutes = defineRoutes([
     },
   },
   {
-    method: 'get', path: '/auth/me', permission: 'authenticated', summary: 'The signed-in user, their estates and roles',
+    method: 'get', path: '/auth/me', permission: 'authenticated', summary: 'The signed-in user, their estates and roles', response: sessionResponse,
     handler: async ({ app, auth }) => {
       if (!auth?.userId) throw new UnauthenticatedError();
       return sessionPayload(app.db.knex, auth.userId, auth.csrfToken);

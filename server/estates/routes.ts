@@ -7,7 +7,7 @@ import { createSession } from '../auth/sessions.ts';
 import { defineRoutes } from '../http/route.ts';
 import { ConflictError } from '../http/errors.ts';
 import { estateParams } from '../http/schemas.ts';
-import { estateCreateBody, estatePatchBody, setupBody } from './schemas.ts';
+import { estateCreateBody, estateListResponse, estatePatchBody, estateResponse, setupBody, setupResponse } from './schemas.ts';
 import { forgetEstate } from './estate-cache.ts';
 import { insertEstate, insertMembership, serializeEstate } from './service.ts';
 
@@ -15,7 +15,7 @@ export const estateRoutes = defineRoutes([
   {
     method: 'post', path: '/setup', permission: 'public', status: 201,
     summary: 'First run: create the first estate and its administrator (409 once any user exists)',
-    body: setupBody,
+    body: setupBody, response: setupResponse,
     handler: async ({ app, body, req, res }) => {
       const knex = app.db.knex;
       const passwordHash = await hashPassword(body.admin.password);
@@ -39,7 +39,7 @@ export const estateRoutes = defineRoutes([
   },
   {
     method: 'post', path: '/estates', permission: 'estates.create', status: 201,
-    summary: 'Create another estate (platform administrator)', body: estateCreateBody,
+    summary: 'Create another estate (platform administrator)', body: estateCreateBody, response: estateResponse,
     handler: async ({ app, body, actor, auth }) => {
       const estate = await app.db.knex.transaction(async (trx) => {
         const estate = await insertEstate(trx, app.sync, actor, body);
@@ -50,7 +50,7 @@ export const estateRoutes = defineRoutes([
     },
   },
   {
-    method: 'get', path: '/estates', permission: 'authenticated', summary: 'Estates the caller belongs to',
+    method: 'get', path: '/estates', permission: 'authenticated', summary: 'Estates the caller belongs to', response: estateListResponse,
     handler: async ({ app, auth }) => {
       const q = app.db.knex('estates').whereNull('deleted_at').orderBy('name');
       if (!auth!.isPlatformAdmin) q.whereIn('id', auth!.memberships.map((m) => m.estate_id));
@@ -59,12 +59,12 @@ export const estateRoutes = defineRoutes([
   },
   {
     method: 'get', path: '/estates/:estate_id', permission: 'estates.read', summary: 'One estate',
-    params: estateParams,
+    params: estateParams, response: estateResponse,
     handler: ({ estate }) => serializeEstate(estate!),
   },
   {
     method: 'patch', path: '/estates/:estate_id', permission: 'estates.update', summary: 'Change an estate\'s name, address, time zone or settings',
-    params: estateParams, body: estatePatchBody,
+    params: estateParams, body: estatePatchBody, response: estateResponse,
     handler: async ({ app, estate, body, actor }) => {
       const patch: Record<string, unknown> = { ...body, updated_at: nowIso() };
       if (body.settings) patch.settings = JSON.stringify({ ...JSON.parse((estate!.settings as string) || '{}'), ...body.settings });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { email, optionalText, phone, text, timeZone } from '../http/schemas.ts';
-import { password } from '../auth/schemas.ts';
+import { password, sessionResponse } from '../auth/schemas.ts';
 
 export const estateFields = {
   name: text(200),
@@ -29,3 +29,22 @@ export const setupBody = z.object({
     .object({ name: text(200), email: email.optional(), phone: phone.optional(), password })
     .refine((a) => a.email || a.phone, { message: 'Isi email atau nomor HP.', path: ['email'] }),
 });
+
+export const estateResponse = z.object({
+  id: z.string(),
+  name: z.string(),
+  address: z.string().nullable(),
+  timezone: z.string(),
+  rt: z.string().nullable(),
+  rw: z.string().nullable(),
+  settings: z.record(z.string(), z.unknown()),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+
+export const estateListResponse = z.object({ items: z.array(estateResponse) });
+
+/** First run answers the new administrator's session and the estate made for it. */
+export const setupResponse = sessionResponse.extend({ estate: estateResponse });
+
+export type Estate = z.infer<typeof estateResponse>;

@@ -69,6 +69,13 @@ export class PayloadTooLargeError extends AppError {
   }
 }
 
+/** A route answered outside its documented response schema (checked only when KLUSTERA_VALIDATE_RESPONSES=1). */
+export class ResponseSchemaError extends AppError {
+  constructor(issues: unknown[]) {
+    super(500, 'RESPONSE_SCHEMA', 'Jawaban server tidak sesuai skemanya.', undefined, issues);
+  }
+}
+
 export interface ErrorBody {
   error: { code: string; message: string; field?: string; details?: unknown };
 }

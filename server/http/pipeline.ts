@@ -17,6 +17,7 @@ import type { AppContext } from './app-context.ts';
 import { AppError, BadRequestError, ForbiddenError, NotFoundError, PayloadTooLargeError, UnauthenticatedError, UnprocessableError, ValidationError } from './errors.ts';
 import { assertSafeRequest, assertSafeValue } from './input-guard.ts';
 import type { RequestContext, RouteDef } from './route.ts';
+import { assertResponseMatches, responseChecksEnabled } from './response-check.ts';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -124,6 +125,7 @@ const prepared = new WeakMap<Request, RequestContext>();
 
 export function mountRoutes(router: Router, app: AppContext, defs: RouteDef[]): void {
   const knex = app.db.knex;
+  const checkResponses = responseChecksEnabled();
   for (const def of defs) {
     // Who is asking and whether they may: answered before any body is read, so an anonymous or unauthorised caller
     // never gets an upload buffered into memory.
@@ -181,11 +183,13 @@ export function mountRoutes(router: Router, app: AppContext, defs: RouteDef[]): 
       }
       if (ctx.idempotencyKey && ctx.store) {
         const result = await withIdempotency(ctx, def, (tx) => Promise.resolve(def.handler({ ...ctx, store: tx })));
+        if (checkResponses) assertResponseMatches(def, result.body);
         if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
         res.status(result.status).json(result.body);
         return;
       }
       const body = await def.handler(ctx);
+      if (checkResponses) assertResponseMatches(def, body);
       const status = def.status ?? 200;
       if (status === 204 || body === undefined) res.status(status === 200 ? 204 : status).end();
       else res.status(status).json(body);

@@ -53,3 +53,10 @@ export function isValidTimeZone(tz: string): boolean {
 }
 
 export const timeZone = z.string().trim().max(64).refine(isValidTimeZone, 'Zona waktu tidak dikenal.');
+
+/** A page of a list as every paged route answers it. */
+export const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), total: z.number().int(), limit: z.number().int(), offset: z.number().int() });
+
+/** A list answered whole, without paging. */
+export const itemsOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { booleanish, email, id, isoDate, nullable, optionalText, paging, phone, text } from '../http/schemas.ts';
+import { booleanish, email, id, isoDate, nullable, optionalText, pageOf, paging, phone, text } from '../http/schemas.ts';
 
 export const RELATIONS = ['owner', 'tenant', 'family'] as const;
 
@@ -40,3 +40,23 @@ export const residentListQuery = z.object({
 export type ResidentCreate = z.infer<typeof residentCreateBody>;
 export type ResidentPatch = z.infer<typeof residentPatchBody>;
 export type ResidentListQuery = z.infer<typeof residentListQuery>;
+
+/** A resident with their current (or latest) unit link; the unit fields are null when they have none. */
+export const residentResponse = z.object({
+  id: z.string(),
+  name: z.string(),
+  phone: z.string().nullable(),
+  email: z.string().nullable(),
+  unit_id: z.string().nullable(),
+  unit_code: z.string().nullable(),
+  relation: z.enum(RELATIONS).nullable(),
+  moved_in_on: z.string().nullable(),
+  moved_out_on: z.string().nullable(),
+  directory_opt_in: z.boolean(),
+  notes: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export const residentPageResponse = pageOf(residentResponse);
+
+export type Resident = z.infer<typeof residentResponse>;

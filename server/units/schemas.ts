@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { nullable, optionalText, paging } from '../http/schemas.ts';
+import { itemsOf, nullable, optionalText, pageOf, paging } from '../http/schemas.ts';
+import { RELATIONS } from '../residents/schemas.ts';
 import { normalizeUnitCode } from './unit-code.ts';
 
 export const UNIT_TYPES = ['rumah', 'ruko', 'kavling', 'other'] as const;
@@ -56,3 +57,33 @@ export const unitListQuery = z.object({
 export type UnitCreate = z.infer<typeof unitCreateBody>;
 export type UnitPatch = z.infer<typeof unitPatchBody>;
 export type UnitListQuery = z.infer<typeof unitListQuery>;
+
+export const unitResponse = z.object({
+  id: z.string(),
+  code: z.string(),
+  block: z.string().nullable(),
+  type: z.enum(UNIT_TYPES),
+  land_area_m2: z.number().nullable(),
+  building_area_m2: z.number().nullable(),
+  occupancy: z.enum(OCCUPANCIES),
+  notes: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  /** Who lives there now. */
+  residents: z.array(z.object({ id: z.string(), name: z.string(), relation: z.enum(RELATIONS) })),
+});
+export const unitPageResponse = pageOf(unitResponse);
+
+/** One stay of a resident in a unit, newest first. */
+export const unitHistoryEntryResponse = z.object({
+  id: z.string(),
+  resident_id: z.string(),
+  name: z.string(),
+  relation: z.enum(RELATIONS),
+  moved_in_on: z.string().nullable(),
+  moved_out_on: z.string().nullable(),
+});
+export const unitHistoryResponse = itemsOf(unitHistoryEntryResponse);
+
+export type Unit = z.infer<typeof unitResponse>;
+export type UnitHistoryEntry = z.infer<typeof unitHistoryEntryResponse>;

@@ -21,6 +21,9 @@ export async function tableNames(knex: RunningServer['db']['knex']): Promise<str
   return rows.map((r) => r.name).sort();
 }
 
+// Every JSON answer of a test server is checked against its route's response schema (a drift answers 500 RESPONSE_SCHEMA).
+process.env.KLUSTERA_VALIDATE_RESPONSES ??= '1';
+
 /** The database the API suites run on when a test does not choose: `KLUSTERA_TEST_BACKEND=postgres` or SQLite. */
 export const TEST_BACKEND: 'sqlite' | 'postgres' = process.env.KLUSTERA_TEST_BACKEND === 'postgres' ? 'postgres' : 'sqlite';
 
