@@ -1,5 +1,6 @@
 import { collectionByMonth, type CollectionMonth } from '../reports/collection-rate.ts';
-import { outstandingOf, type InvoiceFact } from '../reports/invoice-facts.ts';
+import { outstandingOf } from '../ledger/index.ts';
+import type { InvoiceFact } from '../reports/invoice-facts.ts';
 import { periodsEndingWith } from '../reports/period-names.ts';
 
 /**

@@ -5,7 +5,8 @@ import { BadRequestError, ConflictError } from '../http/errors.ts';
 import { rupiah, sumRupiah, ZERO_RUPIAH, type Rupiah } from '../money/rupiah.ts';
 import { applyCreditToInvoices } from './allocation.ts';
 import { appendAllocations, appendCreditMovements, appendRows } from './ledger-rows.ts';
-import { creditsByUnit, invoiceBalancesQuery, openInvoicesOfUnit, toInvoiceBalance } from './ledger-store.ts';
+import { creditsByUnit, openInvoicesOfUnit } from './ledger-store.ts';
+import { invoiceBalancesQuery, isOverdue, toInvoiceBalance } from './invoice-balance.ts';
 import { lockName, lockUnits } from './row-lock.ts';
 import { billingSettingsOf } from './billing-settings.ts';
 import { beginRun, endRun, reportProgress } from './billing-progress.ts';
@@ -13,7 +14,7 @@ import { deterministicId } from './deterministic-id.ts';
 import { feeLinesForUnit, type BillableUnit, type FeeLine } from './fee-amount.ts';
 import { loadFeeDefinitions } from './fee-service.ts';
 import { lateFeeFor } from './late-fee.ts';
-import { formatInvoiceNumber, invoiceSequenceName } from './numbering.ts';
+import { mintInvoiceNumbers } from './number-minting.ts';
 import { dueDateInPeriod, localDateOfInstant, type Period } from '../calendar/calendar.ts';
 
 /**
@@ -75,7 +76,7 @@ async function plan(store: ScopedStore, input: BillingRunInput, estate: Estate, 
     const rows = (await invoiceBalancesQuery(store, (q) => q.where('i.due_date', '<', today).where('i.period', '<', input.period))) as Record<string, unknown>[];
     const overdue = rows
       .map(toInvoiceBalance)
-      .filter((i) => i.outstanding > 0 && !charged.has(i.id));
+      .filter((i) => isOverdue(i, today) && !charged.has(i.id));
     for (const inv of overdue) {
       const amount = lateFeeFor({ due_date: inv.due_date, outstanding: rupiah(inv.outstanding) }, today, settings.late_fee);
       if (amount <= 0) continue;
@@ -164,16 +165,15 @@ async function commitRun(tx: ScopedStore, input: BillingRunInput, runId: string,
   const progress = { total: planned.length };
   reportProgress(runId, 0, planned.length);
 
-  const last = planned.length ? await tx.nextSequence(invoiceSequenceName(input.period), planned.length) : 0;
-  let seq = last - planned.length;
+  const numbers = await mintInvoiceNumbers(tx, input.period, planned.length);
   const at = nowIso();
   const by = tx.actor.userId;
   for (let i = 0; i < planned.length; i += CHUNK) {
     const chunk = planned.slice(i, i + CHUNK);
-    const invoices = chunk.map((p) => ({
+    const invoices = chunk.map((p, j) => ({
       id: p.id,
       unit_id: p.unit_id,
-      number: formatInvoiceNumber(input.period, ++seq),
+      number: numbers[i + j],
       period: input.period,
       kind: 'dues',
       identity_key: `dues:${p.unit_id}:${input.period}`,

@@ -3,12 +3,13 @@ import { nowIso } from '../db/clock.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
 import { rupiah } from '../money/rupiah.ts';
 import { appendAllocations, appendCreditMovements, appendRows } from './ledger-rows.ts';
-import { invoiceBalancesQuery, liveAllocations, toInvoiceBalance, type InvoiceStatus } from './ledger-store.ts';
+import { liveAllocations } from './ledger-store.ts';
+import { invoiceBalancesQuery, toInvoiceBalance, type InvoiceStatus } from './invoice-balance.ts';
 import { getRecord, unitCodes } from './records.ts';
 import { lockUnit } from './row-lock.ts';
 import { applyCreditToNewInvoices } from './billing-run.ts';
 import { deterministicId } from './deterministic-id.ts';
-import { formatInvoiceNumber, invoiceSequenceName } from './numbering.ts';
+import { mintInvoiceNumbers } from './number-minting.ts';
 import { localDateOfInstant, type Period } from '../calendar/calendar.ts';
 
 /** Reading invoices with their derived status, voiding them, credit notes, and one-off charges. */
@@ -26,12 +27,8 @@ export async function listInvoices(store: ScopedStore, q: InvoiceQuery) {
     if (q.unit_id) iq.where('i.unit_id', q.unit_id);
     if (q.period) iq.where('i.period', q.period);
   });
-  const k = store.knex;
-  // Status is derived from sums; the same rule as toInvoiceBalance, in SQL so paging and filtering agree.
-  const statusSql = `case when voided_at is not null then 'void' when total - credited - paid <= 0 then 'paid'
-    when paid > 0 or credited > 0 then 'partial' else 'unpaid' end`;
-  const withStatus = k.select('*', k.raw(`${statusSql} as status`)).from(base.as('s'));
-  const filtered = k.select('*').from(withStatus.as('f'));
+  // Filtered on the derived status column in SQL, so paging and filtering agree.
+  const filtered = store.knex.select('*').from(base.as('f'));
   if (q.status) filtered.where('status', q.status);
   const [{ n }] = await filtered.clone().clearSelect().count({ n: '*' });
   const rows = (await filtered.orderBy([{ column: 'period', order: 'desc' }, { column: 'number', order: 'asc' }]).limit(q.limit).offset(q.offset)) as Record<string, unknown>[];
@@ -131,13 +128,12 @@ export async function createCharge(
     const charge = await tx.appendOnly('charges', {
       name: input.name, amount: rupiah(input.amount), period: input.period, due_date: input.due_date, unit_count: unitIds.length, created_by: tx.actor.userId,
     }, 'charges.create');
-    const last = await tx.nextSequence(invoiceSequenceName(input.period), unitIds.length);
-    let seq = last - unitIds.length;
+    const numbers = await mintInvoiceNumbers(tx, input.period, unitIds.length);
     const today = localDateOfInstant(nowIso(), await tx.timezone());
-    const invoices = unitIds.map((unitId) => ({
+    const invoices = unitIds.map((unitId, i) => ({
       id: deterministicId('invoice', tx.estateId, unitId, charge.id as string, 'charge'),
       unit_id: unitId,
-      number: formatInvoiceNumber(input.period, ++seq),
+      number: numbers[i],
       period: input.period,
       kind: 'charge',
       identity_key: `charge:${charge.id}:${unitId}`,

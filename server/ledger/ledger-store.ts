@@ -1,92 +1,13 @@
-import type { Knex } from 'knex';
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { rupiah, type Rupiah } from '../money/rupiah.ts';
 import type { LiveAllocation, OpenInvoice } from './allocation.ts';
 import { queryTemplate } from '../db/query-template.ts';
+import { invoiceBalancesQuery, toInvoiceBalance, type InvoiceBalanceRow } from './invoice-balance.ts';
 
 /**
- * Balances derived from the append-only rows: what an invoice still owes, what a unit owes in total, and its
- * credit. PostgreSQL returns bigint sums as strings, hence the Number() around every aggregate.
+ * A unit's balances derived from the append-only rows: what it owes in total (per invoice by invoice-balance.ts's
+ * rule) and its credit. PostgreSQL returns bigint sums as strings, hence the Number() around every aggregate.
  */
-export type InvoiceStatus = 'unpaid' | 'partial' | 'paid' | 'void';
-
-export interface InvoiceBalanceRow {
-  id: string;
-  unit_id: string;
-  number: string;
-  period: string;
-  kind: string;
-  issue_date: string;
-  due_date: string;
-  total: number;
-  paid: number;
-  credited: number;
-  outstanding: number;
-  status: InvoiceStatus;
-  void_reason: string | null;
-  voided_at: string | null;
-  billing_run_id: string | null;
-  charge_id: string | null;
-  created_at: string;
-}
-
-/** Invoices with their derived paid/credited/outstanding/status, filtered by `where` on alias `i`. */
-export function invoiceBalancesQuery(store: Pick<ScopedStore, 'knex' | 'estateId'>, where?: (q: Knex.QueryBuilder) => void): Knex.QueryBuilder {
-  const k = store.knex;
-  const paid = k('payment_allocations as pa')
-    .whereRaw('pa.estate_id = i.estate_id and pa.invoice_id = i.id')
-    .select(k.raw('coalesce(sum(pa.amount), 0)'));
-  const credited = k('invoice_adjustments as ad')
-    .whereRaw("ad.estate_id = i.estate_id and ad.invoice_id = i.id and ad.kind = 'credit_note'")
-    .select(k.raw('coalesce(sum(ad.amount), 0)'));
-  const voidReason = k('invoice_adjustments as av')
-    .whereRaw("av.estate_id = i.estate_id and av.invoice_id = i.id and av.kind = 'void'")
-    .select('av.reason');
-  const voidedAt = k('invoice_adjustments as aw')
-    .whereRaw("aw.estate_id = i.estate_id and aw.invoice_id = i.id and aw.kind = 'void'")
-    .select('aw.created_at');
-  const inner = k('invoices as i')
-    .where('i.estate_id', store.estateId)
-    .select(
-      'i.id', 'i.unit_id', 'i.number', 'i.period', 'i.kind', 'i.issue_date', 'i.due_date', 'i.total',
-      'i.billing_run_id', 'i.charge_id', 'i.created_at',
-      paid.as('paid'), credited.as('credited'), voidReason.as('void_reason'), voidedAt.as('voided_at'),
-    );
-  if (where) where(inner);
-  return k.select('*').from(inner.as('b'));
-}
-
-export function toInvoiceBalance(row: Record<string, unknown>): InvoiceBalanceRow {
-  const total = Number(row.total);
-  const paid = Number(row.paid);
-  const credited = Number(row.credited);
-  const voided = row.voided_at != null;
-  const outstanding = voided ? 0 : total - credited - paid;
-  let status: InvoiceStatus;
-  if (voided) status = 'void';
-  else if (outstanding <= 0) status = 'paid';
-  else if (paid > 0 || credited > 0) status = 'partial';
-  else status = 'unpaid';
-  return {
-    id: row.id as string,
-    unit_id: row.unit_id as string,
-    number: row.number as string,
-    period: row.period as string,
-    kind: row.kind as string,
-    issue_date: row.issue_date as string,
-    due_date: row.due_date as string,
-    total,
-    paid,
-    credited,
-    outstanding,
-    status,
-    void_reason: (row.void_reason as string | null) ?? null,
-    voided_at: (row.voided_at as string | null) ?? null,
-    billing_run_id: (row.billing_run_id as string | null) ?? null,
-    charge_id: (row.charge_id as string | null) ?? null,
-    created_at: row.created_at as string,
-  };
-}
 
 const invoicesOfUnitQuery = queryTemplate<'estateId' | 'unitId'>((knex, p) =>
   invoiceBalancesQuery({ knex, estateId: p.estateId }, (q) => q.where('i.unit_id', p.unitId)).orderBy([{ column: 'period' }, { column: 'number' }]),

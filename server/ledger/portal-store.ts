@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { queryTemplate } from '../db/query-template.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
-import { invoiceBalancesQuery, toInvoiceBalance } from './ledger-store.ts';
+import { invoiceBalancesQuery, toInvoiceBalance } from './invoice-balance.ts';
 import { paymentFields } from './payment-service.ts';
 
 /**
@@ -31,7 +31,7 @@ const balanceQuery = queryTemplate<Params>((knex, p) => {
   return knex
     .from(invoiceBalancesQuery({ knex, estateId: p.estateId }, (q) => q.where('i.unit_id', p.unitId)).as('x'))
     .select(
-      knex.raw('coalesce(sum(case when voided_at is null and total - credited - paid > 0 then total - credited - paid else 0 end), 0) as outstanding'),
+      knex.raw('coalesce(sum(x.outstanding), 0) as outstanding'),
       credit.as('credit'),
     );
 });
@@ -48,7 +48,7 @@ function visibleInvoices(knex: Knex, p: Record<Params | 'visiblePeriod', string>
   return knex
     .withMaterialized('ub', invoiceBalancesQuery({ knex, estateId: p.estateId }, (q) => q.where('i.unit_id', p.unitId)))
     .from('ub as b')
-    .where((q) => q.where('b.period', '>=', p.visiblePeriod).orWhere((open) => open.whereNull('b.voided_at').whereRaw('b.total - b.credited - b.paid > 0')))
+    .where((q) => q.where('b.period', '>=', p.visiblePeriod).orWhere('b.outstanding', '>', 0))
     .select('b.*');
 }
 

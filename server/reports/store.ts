@@ -1,6 +1,7 @@
 import type { ScopedStore } from '../db/scoped-store.ts';
 import type { ArrearsUnit } from './arrears-matrix.ts';
 import type { InvoiceFact } from './invoice-facts.ts';
+import { invoiceSumsInPeriods } from '../ledger/index.ts';
 import type { MonthlyAccount, MonthlyEntry } from './monthly-report.ts';
 
 /**
@@ -9,48 +10,7 @@ import type { MonthlyAccount, MonthlyEntry } from './monthly-report.ts';
  * as strings, hence Number() on every aggregate.
  */
 export async function invoiceFacts(store: ScopedStore, range: { from?: string; to?: string } = {}): Promise<InvoiceFact[]> {
-  const inRange = (q: any, alias: string) => {
-    if (range.from) q.where(`${alias}.period`, '>=', range.from);
-    if (range.to) q.where(`${alias}.period`, '<=', range.to);
-    return q;
-  };
-  const k = store.knex;
-  const [invoices, paid, adjustments] = await Promise.all([
-    inRange(store.query('invoices').select('id', 'unit_id', 'period', 'total'), 'invoices'),
-    inRange(
-      k('payment_allocations as pa')
-        .join('invoices as i', 'i.id', 'pa.invoice_id')
-        .where('pa.estate_id', store.estateId)
-        .groupBy('pa.invoice_id')
-        .select('pa.invoice_id')
-        .sum({ s: 'pa.amount' }),
-      'i',
-    ),
-    inRange(
-      k('invoice_adjustments as ad')
-        .join('invoices as i', 'i.id', 'ad.invoice_id')
-        .where('ad.estate_id', store.estateId)
-        .groupBy('ad.invoice_id', 'ad.kind')
-        .select('ad.invoice_id', 'ad.kind')
-        .sum({ s: 'ad.amount' }),
-      'i',
-    ),
-  ]);
-  const paidBy = new Map<string, number>(paid.map((r: any) => [r.invoice_id, Number(r.s)]));
-  const creditedBy = new Map<string, number>();
-  const voided = new Set<string>();
-  for (const a of adjustments as any[]) {
-    if (a.kind === 'void') voided.add(a.invoice_id);
-    else if (a.kind === 'credit_note') creditedBy.set(a.invoice_id, (creditedBy.get(a.invoice_id) ?? 0) + Number(a.s));
-  }
-  return (invoices as any[]).map((i) => ({
-    unit_id: i.unit_id,
-    period: i.period,
-    total: Number(i.total),
-    paid: paidBy.get(i.id) ?? 0,
-    credited: creditedBy.get(i.id) ?? 0,
-    voided: voided.has(i.id),
-  }));
+  return invoiceSumsInPeriods(store, range);
 }
 
 /**

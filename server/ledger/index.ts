@@ -1,0 +1,21 @@
+/**
+ * The ledger's public face: what other domains (receipts, reports, dashboard, jobs, the route index) may use.
+ * Everything else in this folder is the ledger's own; tests and benchmarks may still reach inside.
+ */
+export { billingRoutes } from './billing-routes.ts';
+export { paymentRoutes, portalPaymentRoutes } from './payment-routes.ts';
+export { billingRunJob } from './billing-run-job.ts';
+export { billingSchedule, billingScheduleTickJob } from './schedule.ts';
+export { occupantPayer, type Payer } from './payer.ts';
+export { portalPaymentVisible, type PortalView } from './portal-store.ts';
+export {
+  billedOf,
+  collectedOf,
+  invoiceSumsInPeriods,
+  isOverdue,
+  outstandingOf,
+  statusOf,
+  type InvoiceStatus,
+  type InvoiceSums,
+  type InvoiceSumsRow,
+} from './invoice-balance.ts';
