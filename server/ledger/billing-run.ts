@@ -14,7 +14,7 @@ import { deterministicId } from './deterministic-id.ts';
 import { feeLinesForUnit, type BillableUnit, type FeeLine } from './fee-amount.ts';
 import { loadFeeDefinitions } from './fee-service.ts';
 import { lateFeeFor } from './late-fee.ts';
-import { mintInvoiceNumbers } from './number-minting.ts';
+import { formatInvoiceNumber, invoiceSequenceName } from './numbering.ts';
 import { dueDateInPeriod, localDateOfInstant, type Period } from '../calendar/calendar.ts';
 
 /**
@@ -165,15 +165,16 @@ async function commitRun(tx: ScopedStore, input: BillingRunInput, runId: string,
   const progress = { total: planned.length };
   reportProgress(runId, 0, planned.length);
 
-  const numbers = await mintInvoiceNumbers(tx, input.period, planned.length);
+  const last = planned.length ? await tx.nextSequence(invoiceSequenceName(input.period), planned.length) : 0;
+  let seq = last - planned.length;
   const at = nowIso();
   const by = tx.actor.userId;
   for (let i = 0; i < planned.length; i += CHUNK) {
     const chunk = planned.slice(i, i + CHUNK);
-    const invoices = chunk.map((p, j) => ({
+    const invoices = chunk.map((p) => ({
       id: p.id,
       unit_id: p.unit_id,
-      number: numbers[i + j],
+      number: formatInvoiceNumber(input.period, ++seq),
       period: input.period,
       kind: 'dues',
       identity_key: `dues:${p.unit_id}:${input.period}`,
