@@ -15,8 +15,7 @@ import { passRoutes } from '../passes/routes.ts';
 import { devicePairingRoutes } from '../devices-pairing/routes.ts';
 import { gateRoutes } from '../gate/routes.ts';
 import { gatePortalRoutes } from '../gate/portal-routes.ts';
-import { billingRoutes } from '../ledger/billing-routes.ts';
-import { paymentRoutes, portalPaymentRoutes } from '../ledger/payment-routes.ts';
+import { billingRoutes, paymentRoutes, portalPaymentRoutes } from '../ledger/index.ts';
 import { jobRoutes } from '../jobs/routes.ts';
 import { calendarRoutes } from '../calendar/routes.ts';
 

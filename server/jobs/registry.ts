@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { billingRunJob } from '../ledger/billing-run-job.ts';
-import { billingSchedule, billingScheduleTickJob } from '../ledger/schedule.ts';
+import { billingRunJob, billingSchedule, billingScheduleTickJob } from '../ledger/index.ts';
 import { printSlipJob } from '../gate/slip-job.ts';
 import type { AppContext } from '../http/app-context.ts';
 import { residentPassRenewalJob, residentPassRenewalSchedule } from '../passes/renewal-job.ts';

@@ -2,7 +2,7 @@ import { dialectOf } from '../db/knex.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { NotFoundError } from '../http/errors.ts';
 import { rupiah, terbilang } from '../money/rupiah.ts';
-import { occupantPayer } from '../ledger/payer.ts';
+import { occupantPayer } from '../ledger/index.ts';
 import { receiptSettings } from '../settings/printer-settings.ts';
 import { periodLabel, receiptNumberFor, type ReceiptData, type ReceiptItem } from './receipt-data.ts';
 import { newVerifyCode } from './verify-code.ts';
