@@ -14,7 +14,7 @@ import { deterministicId } from './deterministic-id.ts';
 import { feeLinesForUnit, type BillableUnit, type FeeLine } from './fee-amount.ts';
 import { loadFeeDefinitions } from './fee-service.ts';
 import { lateFeeFor } from './late-fee.ts';
-import { formatInvoiceNumber, invoiceSequenceName } from './numbering.ts';
+import { mintInvoiceNumbers } from './number-minting.ts';
 import { dueDateInPeriod, localDateOfInstant, type Period } from '../calendar/calendar.ts';
 
 /**
@@ -165,16 +165,15 @@ async function commitRun(tx: ScopedStore, input: BillingRunInput, runId: string,
   const progress = { total: planned.length };
   reportProgress(runId, 0, planned.length);
 
-  const last = planned.length ? await tx.nextSequence(invoiceSequenceName(input.period), planned.length) : 0;
-  let seq = last - planned.length;
+  const numbers = await mintInvoiceNumbers(tx, input.period, planned.length);
   const at = nowIso();
   const by = tx.actor.userId;
   for (let i = 0; i < planned.length; i += CHUNK) {
     const chunk = planned.slice(i, i + CHUNK);
-    const invoices = chunk.map((p) => ({
+    const invoices = chunk.map((p, j) => ({
       id: p.id,
       unit_id: p.unit_id,
-      number: formatInvoiceNumber(input.period, ++seq),
+      number: numbers[i + j],
       period: input.period,
       kind: 'dues',
       identity_key: `dues:${p.unit_id}:${input.period}`,

@@ -84,10 +84,10 @@ describe('numbering', () => {
   it('formats and parses invoice and payment numbers', () => {
     expect(formatInvoiceNumber(p('2026-11'), 1)).toBe('INV/2026/11/0001');
     expect(formatInvoiceNumber(p('2026-11'), 12345)).toBe('INV/2026/11/12345');
-    expect(parseInvoiceNumber('INV/2026/11/0042')).toEqual({ period: '2026-11', seq: 42 });
+    expect(parseInvoiceNumber('INV/2026/11/0042')).toEqual({ site: '', period: '2026-11', seq: 42 });
     expect(parseInvoiceNumber('INV/2026/11/42')).toBeNull();
     expect(formatPaymentNumber('2026-11-21', 1)).toBe('PAY20261121001');
-    expect(parsePaymentNumber('PAY20261121001')).toEqual({ localDate: '2026-11-21', seq: 1 });
+    expect(parsePaymentNumber('PAY20261121001')).toEqual({ site: '', localDate: '2026-11-21', seq: 1 });
     expect(() => formatPaymentNumber('2026-11-21', 0)).toThrow();
   });
 });

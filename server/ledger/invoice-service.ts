@@ -9,7 +9,7 @@ import { getRecord, unitCodes } from './records.ts';
 import { lockUnit } from './row-lock.ts';
 import { applyCreditToNewInvoices } from './billing-run.ts';
 import { deterministicId } from './deterministic-id.ts';
-import { formatInvoiceNumber, invoiceSequenceName } from './numbering.ts';
+import { mintInvoiceNumbers } from './number-minting.ts';
 import { localDateOfInstant, type Period } from '../calendar/calendar.ts';
 
 /** Reading invoices with their derived status, voiding them, credit notes, and one-off charges. */
@@ -128,13 +128,12 @@ export async function createCharge(
     const charge = await tx.appendOnly('charges', {
       name: input.name, amount: rupiah(input.amount), period: input.period, due_date: input.due_date, unit_count: unitIds.length, created_by: tx.actor.userId,
     }, 'charges.create');
-    const last = await tx.nextSequence(invoiceSequenceName(input.period), unitIds.length);
-    let seq = last - unitIds.length;
+    const numbers = await mintInvoiceNumbers(tx, input.period, unitIds.length);
     const today = localDateOfInstant(nowIso(), await tx.timezone());
-    const invoices = unitIds.map((unitId) => ({
+    const invoices = unitIds.map((unitId, i) => ({
       id: deterministicId('invoice', tx.estateId, unitId, charge.id as string, 'charge'),
       unit_id: unitId,
-      number: formatInvoiceNumber(input.period, ++seq),
+      number: numbers[i],
       period: input.period,
       kind: 'charge',
       identity_key: `charge:${charge.id}:${unitId}`,

@@ -3,7 +3,7 @@ import type { ScopedStore } from '../db/scoped-store.ts';
 import { nowIso, parseExplicitInstant } from '../db/clock.ts';
 import { BadRequestError, ConflictError, NotFoundError } from '../http/errors.ts';
 import { rupiah, type Rupiah } from '../money/rupiah.ts';
-import { formatPaymentNumber, paymentSequenceName } from './numbering.ts';
+import { mintPaymentNumber } from './number-minting.ts';
 import { localDateOfInstant } from '../calendar/calendar.ts';
 import { postCreditRefund, postPaymentReversal, postPaymentToCashbook } from '../cashbook/posting.ts';
 import { AllocationError, allocateToOldestInvoices, planPaymentReversal } from './allocation.ts';
@@ -110,12 +110,11 @@ export async function recordPayment(
     }
 
     const recordedOn = localDateOfInstant(nowIso(), zone);
-    const seq = await tx.nextSequence(paymentSequenceName(recordedOn));
     const payment = await tx.appendOnly<PaymentRow & Record<string, unknown>>(
       'payments',
       {
         unit_id: unit.id,
-        number: formatPaymentNumber(recordedOn, seq),
+        number: await mintPaymentNumber(tx, recordedOn),
         amount,
         method: input.method,
         paid_at: paidAt,
