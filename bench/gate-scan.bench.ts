@@ -3,16 +3,15 @@
 // once. Scans are QR payloads of random passes: mostly usable multi-use passes (accepted: use counted, visit opened,
 // host notified, log + audit + outbox rows), some single-use passes that get used up, some forged payloads.
 // Baseline, same run: the pass lookup by id through raw better-sqlite3 in this process, and GET /health over HTTP.
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import { sqliteFile } from '../server/config.ts';
-import { newId } from '../server/db/ids.ts';
 import { openDatabase } from '../server/db/knex.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { ScopedStore, SYSTEM_ACTOR } from '../server/db/scoped-store.ts';
 import { loadSyncContext } from '../server/db/sync-context.ts';
-import { encodeSignedToken } from '../server/passes/pass-payload.ts';
 import { estateKeys } from '../server/passes/signing-keys.ts';
+import { kiosksOnShift, logRow, measureScans, passRow, type SeededPass } from './lib/gate-load.ts';
 import { ratio, report } from './lib/report.ts';
 import { bearerToken, seedEstate } from './lib/seed-estate.ts';
 import { spawnServer } from './lib/server-process.ts';
@@ -22,36 +21,21 @@ const UNITS = Number(process.env.BENCH_UNITS ?? 2_000);
 const PASSES = Number(process.env.BENCH_PASSES ?? 100_000);
 const LOG_ROWS = Number(process.env.BENCH_LOG_ROWS ?? 1_000_000);
 const SCANS = Number(process.env.BENCH_SCANS ?? 3_000);
-const PIN = '135790';
-
-interface SeededPass {
-  id: string;
-  singleUse: boolean;
-}
 
 /** Passes and access-log history written straight into the file: the volume, not the write path, is what matters here. */
 function seedGateVolume(file: string, estateId: string, unitIds: string[], gateId: string): SeededPass[] {
   const db = new BetterSqlite3(file);
   db.pragma('journal_mode = WAL');
   const now = Date.now();
-  const iso = (ms: number) => new Date(ms).toISOString();
   const insertPass = db.prepare(`insert into passes (id, estate_id, kind, unit_id, resident_id, name, phone, plate, purpose, people,
     valid_from, valid_until, max_uses, uses, code, created_via, created_by, revoked_at, revoked_reason, created_at, updated_at, deleted_at)
     values (?, ?, ?, ?, null, ?, null, ?, ?, 1, ?, ?, ?, 0, ?, 'office', null, null, null, ?, ?, null)`);
   const passes: SeededPass[] = [];
   db.transaction(() => {
     for (let i = 0; i < PASSES; i++) {
-      const id = newId();
-      const kind = i % 5 === 0 ? 'resident' : i % 7 === 0 ? 'temporary' : 'guest';
-      // Half of the history is long over; the other half is usable now (the scans pick from those).
-      const current = i % 2 === 0;
-      const from = current ? now - 3_600_000 : now - (40 + (i % 300)) * 86_400_000;
-      const until = current ? now + 30 * 86_400_000 : from + 86_400_000;
-      const singleUse = current && kind === 'guest' && i % 10 === 2;
-      const maxUses = kind === 'resident' ? null : singleUse ? 1 : 100_000;
-      insertPass.run(id, estateId, kind, unitIds[i % unitIds.length], `Tamu ${i}`, i % 3 ? null : `B ${1000 + (i % 9000)} XY`, 'Berkunjung',
-        iso(from), iso(until), maxUses, String(10_000_000 + ((i * 7919) % 89_999_999)), iso(from), iso(from));
-      if (current) passes.push({ id, singleUse });
+      const { values, usable } = passRow(i, estateId, unitIds, now);
+      insertPass.run(...values);
+      if (usable) passes.push(usable);
     }
   })();
   const insertLog = db.prepare(`insert into gate_access_log (id, estate_id, occurred_at, direction, verdict, reason, method, gate_id, gate_name,
@@ -60,30 +44,12 @@ function seedGateVolume(file: string, estateId: string, unitIds: string[], gateI
   const BATCH = 100_000;
   for (let start = 0; start < LOG_ROWS; start += BATCH) {
     db.transaction(() => {
-      for (let i = start; i < Math.min(LOG_ROWS, start + BATCH); i++) {
-        const at = iso(now - 365 * 86_400_000 + Math.floor((i / LOG_ROWS) * 365 * 86_400_000));
-        const rejected = i % 11 === 0;
-        insertLog.run(newId(), estateId, at, i % 2 ? 'out' : 'in', rejected ? 'rejected' : 'accepted', rejected ? 'expired' : null, gateId,
-          `Tamu ${i % PASSES}`, unitIds[i % unitIds.length], i % 3 ? null : `B ${1000 + (i % 9000)} XY`, at);
-      }
+      for (let i = start; i < Math.min(LOG_ROWS, start + BATCH); i++) insertLog.run(...logRow(i, LOG_ROWS, PASSES, estateId, unitIds, gateId, now));
     })();
   }
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
   return passes;
-}
-
-/** CPU time the server process has used so far, in ms (utime + stime from /proc, 100 ticks per second). */
-function cpuMsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-async function timedFetch(url: string, init: RequestInit): Promise<{ ms: number; status: number; body: { verdict?: string } }> {
-  const t0 = performance.now();
-  const res = await fetch(url, init);
-  const body = (await res.json()) as { verdict?: string };
-  return { ms: performance.now() - t0, status: res.status, body };
 }
 
 async function main(): Promise<number> {
@@ -103,52 +69,10 @@ async function main(): Promise<number> {
 
   const server = await spawnServer(seeded.dataDir);
   try {
-    const admin = { authorization: `Bearer ${await bearerToken(server.url)}`, 'content-type': 'application/json' };
-    const api = `${server.url}/api/v1/estates/${seeded.estateId}`;
-    const guard = await (await fetch(`${api}/gate/guards`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'Pak Bench', pin: PIN }) })).json() as { id: string };
-    const kiosks: Record<string, string>[] = [];
-    for (let k = 0; k < 4; k++) {
-      const device = await (await fetch(`${api}/devices`, { method: 'POST', headers: admin, body: JSON.stringify({ name: `Kios ${k}`, kind: 'kiosk' }) })).json() as { pairing_code: string };
-      const paired = await (await fetch(`${api}/devices/pair`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pairing_code: device.pairing_code }) })).json() as { token: string };
-      const headers = { authorization: `Bearer ${paired.token}`, 'content-type': 'application/json' };
-      const shift = await fetch(`${api}/gate/shifts`, { method: 'POST', headers, body: JSON.stringify({ gate_id: k % 2 ? gate2.id : gate.id, guard_id: guard.id, pin: PIN }) });
-      if (shift.status !== 201) throw new Error(`shift: ${shift.status} ${await shift.text()}`);
-      kiosks.push(headers);
-    }
-
-    let pick = 0;
-    const nextPayload = () => {
-      pick++;
-      const pass = passes[(pick * 7919) % passes.length];
-      const payload = encodeSignedToken({ subject: 'pass', estateId: seeded.estateId, subjectId: pass.id }, keys.privateKeyPem);
-      // One in twenty is forged: a flipped character in the signature.
-      return pick % 20 === 0 ? `${payload.slice(0, -3)}${payload.at(-3) === 'A' ? 'B' : 'A'}${payload.slice(-2)}` : payload;
-    };
-    const scan = (headers: Record<string, string>) => timedFetch(`${api}/gate/scan`, { method: 'POST', headers, body: JSON.stringify({ payload: nextPayload(), direction: 'in' }) });
-
-    for (let i = 0; i < 300; i++) await scan(kiosks[0]); // warm-up
-
-    const verdicts: Record<string, number> = {};
-    const single: number[] = [];
-    let failures = 0;
-    const cpuBefore = cpuMsOf(server.pid);
-    for (let i = 0; i < SCANS; i++) {
-      const r = await scan(kiosks[0]);
-      if (r.status !== 200) failures++;
-      else single.push(r.ms);
-      verdicts[r.body.verdict ?? 'error'] = (verdicts[r.body.verdict ?? 'error'] ?? 0) + 1;
-    }
-    const serverCpuPerScan = round((cpuMsOf(server.pid) - cpuBefore) / SCANS, 3);
-    const four: number[] = [];
-    await Promise.all(kiosks.map(async (headers) => {
-      for (let i = 0; i < SCANS / 4; i++) {
-        const r = await scan(headers);
-        if (r.status !== 200) failures++;
-        else four.push(r.ms);
-      }
-    }));
-    const health: number[] = [];
-    for (let i = 0; i < SCANS; i++) health.push((await timedFetch(`${server.url}/api/v1/health`, {})).ms);
+    const kiosks = await kiosksOnShift(server.url, seeded.estateId, await bearerToken(server.url), [gate.id, gate2.id]);
+    const { single, four, health, verdicts, failures, serverCpuPerScan } = await measureScans({
+      serverUrl: server.url, serverPid: server.pid, estateId: seeded.estateId, privateKeyPem: keys.privateKeyPem, passes, kiosks, scans: SCANS,
+    });
 
     // Raw baseline: the pass row by id, prepared statement, same file, same process as the load generator.
     const raw = new BetterSqlite3(sqliteFile(seeded.dataDir), { readonly: true });

@@ -13,43 +13,12 @@ import type { Period } from '../server/calendar/calendar.ts';
 import { report, ratio } from './lib/report.ts';
 import { bearerToken, seedEstate } from './lib/seed-estate.ts';
 import { spawnServer } from './lib/server-process.ts';
+import { openLoop } from './lib/open-loop.ts';
 import { round, summarizeLatencies } from './lib/stats.ts';
 
 const UNITS = Number(process.env.BENCH_UNITS ?? 2_000);
 const RATE = Number(process.env.BENCH_RATE ?? 200);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
-
-async function openLoop(total: number, send: (i: number) => Promise<number>): Promise<{ latencies: number[]; failures: number }> {
-  const latencies: number[] = [];
-  let failures = 0;
-  const statuses: Record<string, number> = {};
-  const started = performance.now();
-  const pending: Promise<void>[] = [];
-  for (let i = 0; i < total; i++) {
-    const due = started + (i * 1000) / RATE;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    const t0 = performance.now();
-    pending.push(
-      send(i).then(
-        (status) => {
-          if (status >= 200 && status < 300) latencies.push(performance.now() - t0);
-          else {
-            failures++;
-            statuses[status] = (statuses[status] ?? 0) + 1;
-          }
-        },
-        (err: Error) => {
-          failures++;
-          statuses[err.name] = (statuses[err.name] ?? 0) + 1;
-        },
-      ),
-    );
-  }
-  await Promise.all(pending);
-  if (failures) process.stdout.write(`failures by status: ${JSON.stringify(statuses)}\n`);
-  return { latencies, failures };
-}
 
 async function main(): Promise<number> {
   process.stdout.write(`seeding ${UNITS} units and billing two months…\n`);
@@ -82,9 +51,9 @@ async function main(): Promise<number> {
       await res.arrayBuffer();
       return res.status;
     };
-    await openLoop(Math.min(200, total), (i) => pay(total + i)); // warm-up, distinct keys
-    const product = await openLoop(total, pay);
-    const baseline = await openLoop(total, health);
+    await openLoop(RATE, Math.min(200, total), (i) => pay(total + i)); // warm-up, distinct keys
+    const product = await openLoop(RATE, total, pay);
+    const baseline = await openLoop(RATE, total, health);
     const p = summarizeLatencies(product.latencies);
     const b = summarizeLatencies(baseline.latencies);
     return report({

@@ -1,6 +1,7 @@
 // Builds a data directory holding one estate with N units, each with one resident, the way the product would:
 // the estate and its administrator through POST /setup, the units and residents through the unit and resident
-// services on a ScopedStore (so every row has its audit and outbox rows, as in real use).
+// services on a ScopedStore (so every row has its audit and outbox rows, as in real use). With `databaseUrl` the
+// estate lands in that PostgreSQL database instead of the data dir's SQLite file.
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,11 +35,11 @@ export function residentName(n: number): string {
   return `${GIVEN[n % GIVEN.length]} ${FAMILY[Math.floor(n / GIVEN.length) % FAMILY.length]} ${n}`;
 }
 
-export async function seedEstate(units: number, opts: { batch?: number } = {}): Promise<SeededEstate> {
+export async function seedEstate(units: number, opts: { batch?: number; databaseUrl?: string } = {}): Promise<SeededEstate> {
   const started = process.hrtime.bigint();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'klustera-bench-'));
   const perBlock = Math.ceil(units / BLOCKS.length);
-  const server = await startServer({ dataDir, port: 0, backgroundJobs: false });
+  const server = await startServer({ dataDir, databaseUrl: opts.databaseUrl, port: 0, backgroundJobs: false });
   try {
     const response = await fetch(`${server.url}/api/v1/setup`, {
       method: 'POST',
