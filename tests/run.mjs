@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // `npm test`: checks the machine has what the tests need, builds the renderer when it is missing or stale,
-// typechecks, then runs vitest with the given arguments.
+// checks formatting and import rules, typechecks, then runs vitest with the given arguments.
 //
-//   npm test                      everything (typecheck + all tests)
-//   npm test -- tests/db          only some files; the typecheck is skipped when test files are named
-//   KLUSTERA_TYPECHECK=0|1        force the typecheck off / on
+//   npm test                      everything (format check, import rules, typecheck + all tests)
+//   npm test -- tests/db          only some files; the checks before the tests are skipped when test files are named
+//   KLUSTERA_TYPECHECK=0|1        force those checks off / on
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -74,12 +74,20 @@ if (buildRendererIfNeeded() !== 0) {
 }
 
 let typecheckStatus = 0;
+let formatStatus = 0;
+let importsStatus = 0;
 if (shouldTypecheck()) {
-  note('typecheck: tsc --noEmit');
-  typecheckStatus = run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json']);
+  note('format: biome format (check only; `npm run format` rewrites)');
+  formatStatus = run(process.execPath, [path.join(root, 'node_modules/@biomejs/biome/bin/biome'), 'format']);
+  if (formatStatus !== 0) note('format check failed; running the tests anyway');
+  note('import rules: dependency-cruiser (.dependency-cruiser.cjs)');
+  importsStatus = run('npm', ['run', '--silent', 'lint:imports']);
+  if (importsStatus !== 0) note('import rules failed; running the tests anyway');
+  note('typecheck: every TypeScript project (tests/typecheck.mjs)');
+  typecheckStatus = run(process.execPath, [path.join(root, 'tests/typecheck.mjs')]);
   if (typecheckStatus !== 0) note('typecheck failed; running the tests anyway');
 } else {
-  note('typecheck skipped (test files named); run it with `npm run typecheck`');
+  note('format check, import rules and typecheck skipped (test files named); run them with `npm run format:check`, `npm run lint:imports`, `npm run typecheck`');
 }
 
 /**
@@ -166,5 +174,7 @@ if (fullSuite && process.env.KLUSTERA_CALENDAR_RUNS !== '0') {
     }
   }
 }
+if (formatStatus !== 0) note('FAILED: format check (see above; `npm run format` fixes it)');
+if (importsStatus !== 0) note('FAILED: import rules (see above)');
 if (typecheckStatus !== 0) note('FAILED: typecheck (see above)');
-process.exit(vitestStatus !== 0 ? vitestStatus : typecheckStatus);
+process.exit(vitestStatus || typecheckStatus || importsStatus || formatStatus);
