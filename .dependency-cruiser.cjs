@@ -134,6 +134,13 @@ module.exports = {
       },
     },
     {
+      name: 'shared-stands-alone',
+      severity: 'error',
+      comment: 'shared/ holds shapes and pure code used on both sides, so it imports no server, renderer or main code.',
+      from: { path: '^shared/' },
+      to: { path: '^(server|renderer|main)/', dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'renderer-main-apart',
       severity: 'error',
       comment: 'The renderer and the Electron shell meet only through the preload bridge (IPC), never by import.',
@@ -147,10 +154,23 @@ module.exports = {
         "Domains use each other through the other domain's public module, server/<domain>/index.ts. Infrastructure " +
         `(${INFRASTRUCTURE.join(', ')}) composes the domains (route index, job registry) and is not bound by this; ` +
         `shared kernel folders (${KERNEL.join(', ')}) are imported directly.`,
-      from: { path: `^server/(?!(?:${NOT_DOMAINS.join('|')})/)([^/]+)/`, pathNot: TEST_FILE },
+      from: { path: `^server/(?!(?:${NOT_DOMAINS.join('|')})/)([^/]+)/`, pathNot: [TEST_FILE, '/schemas\\.ts$'] },
       to: {
         path: `^server/(?!(?:${NOT_DOMAINS.join('|')})/)[^/]+/`,
         pathNot: ['^server/$1/', '^server/[^/]+/index\\.ts$'],
+      },
+    },
+    {
+      name: 'schemas-reach-inside-domain',
+      severity: 'error',
+      comment:
+        "A domain's schemas.ts uses another domain's shapes from that domain's schemas.ts. Schemas are shared with the " +
+        'renderer, which type-checks without Node types: going through index.ts would pull services and the data ' +
+        'layer into it.',
+      from: { path: `^server/(?!(?:${NOT_DOMAINS.join('|')})/)([^/]+)/schemas\\.ts$` },
+      to: {
+        path: `^server/(?!(?:${NOT_DOMAINS.join('|')})/)[^/]+/`,
+        pathNot: ['^server/$1/', '^server/[^/]+/(index|schemas)\\.ts$'],
       },
     },
   ],

@@ -34,6 +34,9 @@ const FIXTURE: Record<string, string> = {
   ].join('\n'),
   'server/units/schemas.ts': 'export type Unit = { id: string };\n',
   'server/units/index.ts': "export { service } from './service.ts';\n",
+  'server/gate/schemas.ts':
+    "import type { Unit } from '../units/schemas.ts';\nimport { service } from '../units/service.ts';\nexport const s = service as unknown as Unit;\n",
+  'shared/shapes.ts': "import { service } from '../server/units/service.ts';\nexport const shape = service;\n",
   'server/ledger/row-lock.ts': "import { dialectOf } from '../db/knex.ts';\nexport const lock = dialectOf;\n",
   'server/gate/scan.ts': [
     "import { service } from '../units/service.ts';",
@@ -48,7 +51,8 @@ const FIXTURE: Record<string, string> = {
     "import type { Unit } from '../../server/units/schemas.ts';",
     "import type { Raw } from '../../server/units/service.ts';",
     "import { bridge } from '../../main/bridge.ts';",
-    'export const page = [service, bridge] as unknown as [Unit, Raw];',
+    "import { shape } from '../../shared/shapes.ts';",
+    'export const page = [service, bridge, shape] as unknown as [Unit, Raw];',
     '',
   ].join('\n'),
   'main/bridge.ts': 'export const bridge = 1;\n',
@@ -66,6 +70,8 @@ const EXPECTED: [string, string, string][] = [
   ['renderer-imports-server-internals-as-types', 'renderer/src/page.tsx', 'server/units/service.ts'],
   ['renderer-main-apart', 'renderer/src/page.tsx', 'main/bridge.ts'],
   ['domain-reaches-inside-domain', 'server/gate/scan.ts', 'server/units/service.ts'],
+  ['schemas-reach-inside-domain', 'server/gate/schemas.ts', 'server/units/service.ts'],
+  ['shared-stands-alone', 'shared/shapes.ts', 'server/units/service.ts'],
 ];
 
 let dir = '';
