@@ -57,3 +57,89 @@ export const transferCreateSchema = z
 export const closeSchema = z.object({ period }).strict();
 export const reopenSchema = z.object({ period, reason: text(500) }).strict();
 export const accountsQuery = z.object({ period: period.optional() });
+
+// Answers. Money is an integer number of rupiah in every answer too.
+const rupiahOut = z.number().int();
+
+/** An account with its balance now, or with one month's opening, in, out and closing when a period was asked for. */
+export const cashbookAccountResponse = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(['cash', 'bank', 'ewallet']),
+  institution: z.string().nullable(),
+  account_number: z.string().nullable(),
+  opening_balance: rupiahOut,
+  period: z.string().optional(),
+  period_opening: rupiahOut.optional(),
+  period_in: rupiahOut.optional(),
+  period_out: rupiahOut.optional(),
+  period_closing: rupiahOut.optional(),
+  balance: rupiahOut.optional(),
+  created_at: z.string(),
+});
+export const cashbookAccountListResponse = z.object({ items: z.array(cashbookAccountResponse) });
+
+/** One line of the hash-chained cash book (buku kas). */
+export const cashbookEntryResponse = z.object({
+  id: z.string(),
+  estate_id: z.string(),
+  seq: z.number().int(),
+  account_id: z.string(),
+  direction: z.enum(['in', 'out']),
+  amount: rupiahOut,
+  category: z.string(),
+  entry_date: z.string(),
+  description: z.string(),
+  proof_number: z.string().nullable(),
+  source_type: z.string(),
+  source_id: z.string().nullable(),
+  reverses_entry_id: z.string().nullable(),
+  transfer_id: z.string().nullable(),
+  recorded_by: z.string().nullable(),
+  created_at: z.string(),
+  prev_hash: z.string(),
+  hash: z.string(),
+});
+export const cashbookEntryPageResponse = z.object({
+  items: z.array(cashbookEntryResponse.extend({ attachments: z.number().int() })),
+  total: z.number().int(), limit: z.number().int(), offset: z.number().int(),
+});
+export const cashbookEntriesResponse = z.object({ entries: z.array(cashbookEntryResponse) });
+export const cashbookTransferResponse = z.object({
+  transfer_id: z.string(), amount: rupiahOut, entry_date: z.string(), entries: z.array(cashbookEntryResponse),
+});
+
+export const cashbookAttachmentResponse = z.object({
+  id: z.string(),
+  estate_id: z.string().optional(),
+  entry_id: z.string(),
+  filename: z.string(),
+  content_type: z.string(),
+  size_bytes: z.number().int(),
+  sha256: z.string(),
+  uploaded_by: z.string().nullable(),
+  created_at: z.string(),
+});
+export const cashbookAttachmentListResponse = z.object({ items: z.array(cashbookAttachmentResponse) });
+
+export const cashbookVerifyResponse = z.object({
+  ok: z.boolean(),
+  checked: z.number().int(),
+  head_hash: z.string(),
+  first_broken: z.object({ seq: z.number().int(), entry_id: z.string(), reason: z.string(), expected_seq: z.number().int().optional() }).nullable(),
+});
+
+export const cashbookPeriodListResponse = z.object({
+  items: z.array(z.object({ period: z.string(), status: z.enum(['open', 'closed']), changed_at: z.string(), reason: z.string().nullable() })),
+});
+export const cashbookCloseResponse = z.object({
+  period: z.string(), status: z.literal('closed'), closed_at: z.string(), accounts: z.array(cashbookAccountResponse),
+});
+export const cashbookReopenResponse = z.object({
+  period: z.string(), status: z.literal('open'), reopened_at: z.string(), reason: z.string(),
+});
+
+export type CashbookAccount = z.infer<typeof cashbookAccountResponse>;
+export type CashbookEntry = z.infer<typeof cashbookEntryResponse>;
+export type CashbookAttachment = z.infer<typeof cashbookAttachmentResponse>;
+export type CashbookVerification = z.infer<typeof cashbookVerifyResponse>;

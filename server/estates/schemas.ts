@@ -48,3 +48,4 @@ export const estateListResponse = z.object({ items: z.array(estateResponse) });
 export const setupResponse = sessionResponse.extend({ estate: estateResponse });
 
 export type Estate = z.infer<typeof estateResponse>;
+export type SetupAnswer = z.infer<typeof setupResponse>;

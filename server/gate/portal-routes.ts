@@ -5,7 +5,7 @@ import { defineRoutes, type RequestContext } from '../http/route.ts';
 import { estateParams, id, paging } from '../http/schemas.ts';
 import { portalResident } from '../passes/portal-service.ts';
 import { listAccessLog } from './access-log-store.ts';
-import { accessLogQuery } from './schemas.ts';
+import { accessLogQuery, gateNotificationListResponse, gateNotificationReadResponse, portalVisitsResponse } from './schemas.ts';
 import { visitView, type VisitRow } from './visits-service.ts';
 
 const estateOf = (ctx: RequestContext) => ctx.estate as { id: string; name: string; timezone: string };
@@ -15,6 +15,7 @@ export const gatePortalRoutes = defineRoutes([
     method: 'get', path: '/estates/:estate_id/portal/visits', permission: 'portal.self', tags: ['portal'],
     summary: "Visits to the resident's own unit: the access log and who is inside now", params: estateParams,
     query: accessLogQuery.omit({ unit_id: true, format: true }),
+    response: portalVisitsResponse,
     handler: async (ctx) => {
       const resident = await portalResident(ctx);
       const log = await listAccessLog(ctx.store!, { ...ctx.query, format: 'json' }, estateOf(ctx).timezone, resident.unitId);
@@ -27,6 +28,7 @@ export const gatePortalRoutes = defineRoutes([
     method: 'get', path: '/estates/:estate_id/portal/gate-notifications', permission: 'portal.self', tags: ['portal'],
     summary: 'Arrivals at the gate for the own unit (walk-ins and expected guests)', params: estateParams,
     query: z.object({ ...paging }),
+    response: gateNotificationListResponse,
     handler: async (ctx) => {
       const resident = await portalResident(ctx);
       const q = ctx.store!.query('gate_notifications').where('unit_id', resident.unitId);
@@ -39,6 +41,7 @@ export const gatePortalRoutes = defineRoutes([
   {
     method: 'post', path: '/estates/:estate_id/portal/gate-notifications/:id/read', permission: 'portal.self', tags: ['portal'],
     summary: 'Mark a gate notification read', params: z.object({ estate_id: id, id }),
+    response: gateNotificationReadResponse,
     handler: async (ctx) => {
       const resident = await portalResident(ctx);
       const row = await ctx.store!.get<{ unit_id: string; read_at: string | null }>('gate_notifications', ctx.params.id, 'Pemberitahuan');

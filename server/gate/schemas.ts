@@ -51,3 +51,115 @@ export type AccessLogQuery = z.infer<typeof accessLogQuery>;
 
 export const checkoutSchema = z.object({ gate_id: id.optional() });
 export const notificationListQuery = z.object({ unread: booleanish.optional() });
+
+// Answers.
+export const gateResponse = z.object({ id: z.string(), name: z.string(), printer: printerConfigSchema.nullable(), created_at: z.string() });
+export const gateListResponse = z.object({ items: z.array(gateResponse) });
+
+export const guardResponse = z.object({ id: z.string(), name: z.string(), created_at: z.string() });
+export const guardListResponse = z.object({ items: z.array(z.object({ id: z.string(), name: z.string() })) });
+
+const shift = z.object({
+  id: z.string(),
+  started_at: z.string(),
+  gate: z.object({ id: z.string(), name: z.string() }),
+  guard: z.object({ id: z.string(), name: z.string() }),
+});
+export const shiftResponse = shift;
+/** The guard post's open shift, or null when none is open (also the answer to ending one). */
+export const currentShiftResponse = z.object({ shift: shift.nullable() });
+
+const slipStatus = z.enum(['queued', 'no_printer', 'none']);
+
+/** The verdict the guard post shows for a scan. */
+export const scanResponse = z.object({
+  verdict: z.enum(['accepted', 'rejected']),
+  reason: z.string().nullable(),
+  direction: z.enum(['in', 'out']),
+  pass: z.object({
+    id: z.string(), kind: z.string(), name: z.string(), unit_id: z.string(), unit_code: z.string(), purpose: z.string().nullable(),
+    plate: z.string().nullable(), people: z.number().int(), valid_until: z.string(), uses: z.number().int(), max_uses: z.number().int().nullable(),
+  }).nullable(),
+  visit_id: z.string().nullable(),
+  entry_id: z.string(),
+  slip: slipStatus,
+  scanned_at: z.string(),
+});
+
+/** A visit as the gate sees it; the guest's phone only for the office (passes credentials). */
+export const visitResponse = z.object({
+  id: z.string(),
+  kind: z.string(),
+  pass_id: z.string().nullable(),
+  unit_id: z.string(),
+  unit_code: z.string(),
+  name: z.string(),
+  phone: z.string().nullable().optional(),
+  plate: z.string().nullable(),
+  purpose: z.string().nullable(),
+  people: z.number().int(),
+  id_card_left: z.boolean(),
+  entered_at: z.string(),
+  expected_until: z.string().nullable(),
+  exited_at: z.string().nullable(),
+  overstay: z.boolean(),
+});
+export const visitListResponse = z.object({ items: z.array(visitResponse) });
+export const walkInResponse = z.object({ entry_id: z.string(), visit: visitResponse, slip: slipStatus });
+export const checkoutResponse = z.object({ entry_id: z.string(), visit: visitResponse });
+export const slipReprintResponse = z.object({ printed: z.literal(true), visit: visitResponse });
+
+export const gateUnitListResponse = z.object({ items: z.array(z.object({ id: z.string(), code: z.string(), block: z.string().nullable() })) });
+
+/** Guest and temporary passes valid some time today, for the guard post's "expected" list. */
+export const expectedPassListResponse = z.object({
+  items: z.array(z.object({
+    id: z.string(), kind: z.string(), name: z.string(), plate: z.string().nullable(), purpose: z.string().nullable(),
+    people: z.number().int(), valid_from: z.string(), valid_until: z.string(), uses: z.number().int(), max_uses: z.number().int().nullable(),
+    unit_id: z.string(), unit_code: z.string(),
+  })),
+});
+
+export const accessLogEntryResponse = z.object({
+  id: z.string(),
+  occurred_at: z.string(),
+  direction: z.enum(['in', 'out']),
+  verdict: z.enum(['accepted', 'rejected']),
+  reason: z.string().nullable(),
+  method: z.string(),
+  gate_id: z.string().nullable(),
+  gate_name: z.string().nullable(),
+  guard_id: z.string().nullable(),
+  guard_name: z.string().nullable(),
+  device_id: z.string().nullable(),
+  pass_id: z.string().nullable(),
+  pass_kind: z.string().nullable(),
+  visit_id: z.string().nullable(),
+  person_name: z.string().nullable(),
+  unit_id: z.string().nullable(),
+  unit_code: z.string().nullable(),
+  plate: z.string().nullable(),
+  purpose: z.string().nullable(),
+});
+export const accessLogPageResponse = z.object({
+  items: z.array(accessLogEntryResponse), total: z.number().int(), limit: z.number().int(), offset: z.number().int(),
+});
+
+export const portalVisitsResponse = accessLogPageResponse.extend({ inside: z.array(visitResponse) });
+export const gateNotificationListResponse = z.object({
+  items: z.array(z.object({
+    id: z.string(), kind: z.enum(['walk_in', 'guest_arrived']), guest_name: z.string(), purpose: z.string().nullable(),
+    gate_name: z.string().nullable(), visit_id: z.string().nullable(), read_at: z.string().nullable(), created_at: z.string(),
+  })),
+  unread: z.number().int(),
+});
+export const gateNotificationReadResponse = z.object({ id: z.string(), read: z.literal(true) });
+
+export type Gate = z.infer<typeof gateResponse>;
+export type GateShift = z.infer<typeof shiftResponse>;
+export type ScanVerdict = z.infer<typeof scanResponse>;
+export type Visit = z.infer<typeof visitResponse>;
+export type AccessLogEntry = z.infer<typeof accessLogEntryResponse>;
+export type ExpectedPass = z.infer<typeof expectedPassListResponse>['items'][number];
+export type GateNotification = z.infer<typeof gateNotificationListResponse>['items'][number];
+export type PortalVisits = z.infer<typeof portalVisitsResponse>;

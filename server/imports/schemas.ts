@@ -37,3 +37,5 @@ export const importResponse = z.object({
     }),
   ),
 });
+
+export type ImportResult = z.infer<typeof importResponse>;

@@ -10,28 +10,26 @@ import { previewBillingRun, runBilling } from './billing-run.ts';
 import { createFeeType, deleteFeeType, getFeeType, listFeeTypes, updateFeeType } from './fee-service.ts';
 import { createCharge, creditNote, getInvoice, listBillingRuns, listInvoices, serializeRun, voidInvoice } from './invoice-service.ts';
 import type { Period } from '../calendar/calendar.ts';
-import {
-  billingRunBody, billingRunQuery, chargeBody, creditNoteBody, feeTypeCreateBody, feeTypePatchBody, invoiceListQuery, reasonBody,
-} from './billing-schemas.ts';
+import { billingRunBody, billingRunListResponse, billingRunQuery, billingRunStateResponse, chargeBody, chargeResponse, creditNoteBody, feeTypeCreateBody, feeTypeListResponse, feeTypePatchBody, feeTypeResponse, invoiceDetailResponse, invoiceListQuery, invoicePageResponse, reasonBody } from './billing-schemas.ts';
 
 const runIdParams = z.object({ estate_id: estateParams.shape.estate_id, id: z.string().max(64) });
 
 export const billingRoutes = defineRoutes([
   {
     method: 'get', path: '/estates/:estate_id/fee-types', permission: 'fees.read', summary: 'Fee types with their current rate and rate history',
-    params: estateParams, handler: ({ store }) => listFeeTypes(store!),
+    params: estateParams, response: feeTypeListResponse, handler: ({ store }) => listFeeTypes(store!),
   },
   {
     method: 'post', path: '/estates/:estate_id/fee-types', permission: 'fees.write', summary: 'Create a fee type (IPL, keamanan, …)', status: 201,
-    params: estateParams, body: feeTypeCreateBody, handler: ({ store, body }) => createFeeType(store!, body),
+    params: estateParams, body: feeTypeCreateBody, response: feeTypeResponse, handler: ({ store, body }) => createFeeType(store!, body),
   },
   {
     method: 'get', path: '/estates/:estate_id/fee-types/:id', permission: 'fees.read', summary: 'One fee type',
-    params: idParams, handler: ({ store, params }) => getFeeType(store!, params.id),
+    params: idParams, response: feeTypeResponse, handler: ({ store, params }) => getFeeType(store!, params.id),
   },
   {
     method: 'patch', path: '/estates/:estate_id/fee-types/:id', permission: 'fees.write', summary: 'Change a fee type; a new amount becomes a new rate from effective_from',
-    params: idParams, body: feeTypePatchBody, handler: ({ store, params, body }) => updateFeeType(store!, params.id, body),
+    params: idParams, body: feeTypePatchBody, response: feeTypeResponse, handler: ({ store, params, body }) => updateFeeType(store!, params.id, body),
   },
   {
     method: 'delete', path: '/estates/:estate_id/fee-types/:id', permission: 'fees.write', summary: 'Stop billing a fee type (tombstone)', status: 204,
@@ -39,7 +37,7 @@ export const billingRoutes = defineRoutes([
   },
   {
     method: 'post', path: '/estates/:estate_id/billing-runs', permission: 'billing.run', summary: 'Preview (dry_run) or run billing for a period',
-    params: estateParams, body: billingRunBody, raw: true,
+    params: estateParams, body: billingRunBody, raw: true, produces: ['application/json'],
     handler: async ({ store, body, res, actor }) => {
       const input = { period: body.period as Period, due_date: body.due_date, trigger: 'manual' as const };
       if (body.dry_run) {
@@ -63,11 +61,12 @@ export const billingRoutes = defineRoutes([
   },
   {
     method: 'get', path: '/estates/:estate_id/billing-runs', permission: 'billing.read', summary: 'Billing runs, newest first',
-    params: estateParams, query: billingRunQuery, handler: ({ store, query }) => listBillingRuns(store!, query),
+    params: estateParams, query: billingRunQuery, response: billingRunListResponse, handler: ({ store, query }) => listBillingRuns(store!, query),
   },
   {
     method: 'get', path: '/estates/:estate_id/billing-runs/:id', permission: 'billing.read', summary: 'One billing run, or the progress of one still running',
     params: runIdParams,
+    response: billingRunStateResponse,
     handler: async ({ store, params }) => {
       const row = await store!.query('billing_runs').where('billing_runs.id', params.id).first();
       if (row) return serializeRun(row);
@@ -83,22 +82,23 @@ export const billingRoutes = defineRoutes([
   {
     method: 'post', path: '/estates/:estate_id/charges', permission: 'billing.run', summary: 'One-off charge for all or selected units', status: 201,
     params: estateParams, body: chargeBody, idempotent: true,
+    response: chargeResponse,
     handler: ({ store, body }) => createCharge(store!, { ...body, period: body.period as Period }),
   },
   {
     method: 'get', path: '/estates/:estate_id/invoices', permission: 'invoices.read', summary: 'Invoices by unit, period and status (paged)',
-    params: estateParams, query: invoiceListQuery, handler: ({ store, query }) => listInvoices(store!, query),
+    params: estateParams, query: invoiceListQuery, response: invoicePageResponse, handler: ({ store, query }) => listInvoices(store!, query),
   },
   {
     method: 'get', path: '/estates/:estate_id/invoices/:id', permission: 'invoices.read', summary: 'One invoice with lines, allocations and adjustments',
-    params: idParams, handler: ({ store, params }) => getInvoice(store!, params.id),
+    params: idParams, response: invoiceDetailResponse, handler: ({ store, params }) => getInvoice(store!, params.id),
   },
   {
     method: 'post', path: '/estates/:estate_id/invoices/:id/void', permission: 'invoices.void', summary: 'Void an invoice with a reason; money on it returns to credit',
-    params: idParams, body: reasonBody, handler: ({ store, params, body }) => voidInvoice(store!, params.id, body.reason),
+    params: idParams, body: reasonBody, response: invoiceDetailResponse, handler: ({ store, params, body }) => voidInvoice(store!, params.id, body.reason),
   },
   {
     method: 'post', path: '/estates/:estate_id/invoices/:id/credit-notes', permission: 'invoices.void', summary: 'Lower what an invoice asks for', status: 201,
-    params: idParams, body: creditNoteBody, idempotent: true, handler: ({ store, params, body }) => creditNote(store!, params.id, body),
+    params: idParams, body: creditNoteBody, idempotent: true, response: invoiceDetailResponse, handler: ({ store, params, body }) => creditNote(store!, params.id, body),
   },
 ]);

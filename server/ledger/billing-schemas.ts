@@ -63,3 +63,146 @@ export const reasonBody = z.object({ reason: text(500) }).strict();
 export const creditNoteBody = z.object({ amount: positiveAmount, reason: text(500) }).strict();
 
 export { booleanish };
+
+// Answers. Money is an integer number of rupiah in every answer too.
+const rupiahOut = z.number().int();
+
+export const feeRateResponse = z.object({
+  id: z.string(),
+  effective_from: z.string(),
+  amount: rupiahOut,
+  amounts_by_type: z.record(z.string(), rupiahOut).nullable(),
+  created_at: z.string(),
+});
+
+/** A fee type with the rate in force this period (null fields when it has no rate yet) and its rate history. */
+export const feeTypeResponse = z.object({
+  id: z.string(),
+  code: z.string(),
+  name: z.string(),
+  basis: z.enum(['flat', 'per_m2']),
+  unit_types: z.array(z.string()).nullable(),
+  vacant_rule: z.union([
+    z.object({ mode: z.enum(['charge', 'exempt']) }),
+    z.object({ mode: z.literal('discount'), percent: z.number() }),
+  ]),
+  amount: rupiahOut.nullable(),
+  amounts_by_type: z.record(z.string(), rupiahOut).nullable(),
+  effective_from: z.string().nullable(),
+  rates: z.array(feeRateResponse),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export const feeTypeListResponse = z.object({ items: z.array(feeTypeResponse) });
+
+/** A committed billing run. */
+export const billingRunResponse = z.object({
+  id: z.string(),
+  period: z.string(),
+  due_date: z.string(),
+  trigger: z.string(),
+  status: z.string(),
+  total_units: z.number().int(),
+  invoices_created: z.number().int(),
+  invoices_existing: z.number().int(),
+  units_not_billed: z.number().int(),
+  lines_created: z.number().int(),
+  total_amount: rupiahOut,
+  credit_applied: rupiahOut,
+  started_at: z.string(),
+  finished_at: z.string(),
+  created_by: z.string().nullable(),
+  created_at: z.string(),
+  processed_units: z.number().int(),
+});
+export const billingRunListResponse = z.object({ items: z.array(billingRunResponse) });
+
+/** A run still going (in this process, or queued/running elsewhere), or one whose job failed for good. */
+export const billingRunProgressResponse = z.object({
+  id: z.string(),
+  estate_id: z.string().optional(),
+  period: z.string().optional(),
+  status: z.enum(['running', 'failed']),
+  processed_units: z.number().int().optional(),
+  total_units: z.number().int().optional(),
+  started_at: z.string().optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+export const billingRunStateResponse = z.union([billingRunResponse, billingRunProgressResponse]);
+
+export const chargeResponse = z.object({
+  id: z.string(),
+  name: z.string(),
+  amount: rupiahOut,
+  period: z.string(),
+  due_date: z.string(),
+  unit_count: z.number().int(),
+  total_amount: rupiahOut,
+  credit_applied: rupiahOut,
+  invoice_ids: z.array(z.string()),
+});
+
+export const INVOICE_STATUSES = ['unpaid', 'partial', 'paid', 'void'] as const;
+
+/** An invoice with its sums and the derived outstanding and status (one rule: invoice-balance.ts). */
+export const invoiceBalanceResponse = z.object({
+  id: z.string(),
+  unit_id: z.string(),
+  number: z.string(),
+  period: z.string(),
+  kind: z.enum(['dues', 'charge', 'late_fee']),
+  issue_date: z.string(),
+  due_date: z.string(),
+  total: rupiahOut,
+  paid: rupiahOut,
+  credited: rupiahOut,
+  outstanding: rupiahOut,
+  status: z.enum(INVOICE_STATUSES),
+  void_reason: z.string().nullable(),
+  voided_at: z.string().nullable(),
+  billing_run_id: z.string().nullable(),
+  charge_id: z.string().nullable(),
+  created_at: z.string(),
+});
+export const invoiceListItemResponse = invoiceBalanceResponse.extend({ unit_code: z.string().nullable() });
+export const invoicePageResponse = z.object({
+  items: z.array(invoiceListItemResponse), total: z.number().int(), limit: z.number().int(), offset: z.number().int(),
+});
+
+export const invoiceDetailResponse = invoiceListItemResponse.extend({
+  lines: z.array(z.object({
+    id: z.string(),
+    fee_type_id: z.string().nullable(),
+    source_invoice_id: z.string().nullable(),
+    description: z.string(),
+    /** Units of the fee (m², or 1): a decimal kept as text so no float touches money. */
+    quantity: z.string(),
+    unit_amount: rupiahOut,
+    amount: rupiahOut,
+  })),
+  allocations: z.array(z.object({
+    id: z.string(),
+    /** Null when the invoice was paid from the unit's credit. */
+    payment_id: z.string().nullable(),
+    payment_number: z.string().nullable(),
+    amount: rupiahOut,
+    reason: z.string(),
+    created_at: z.string(),
+  })),
+  adjustments: z.array(z.object({
+    id: z.string(),
+    kind: z.enum(['void', 'credit_note']),
+    amount: rupiahOut,
+    reason: z.string(),
+    created_by: z.string().nullable(),
+    created_at: z.string(),
+  })),
+});
+
+export type FeeType = z.infer<typeof feeTypeResponse>;
+export type BillingRun = z.infer<typeof billingRunResponse>;
+export type BillingRunState = z.infer<typeof billingRunStateResponse>;
+export type Charge = z.infer<typeof chargeResponse>;
+export type InvoiceBalance = z.infer<typeof invoiceBalanceResponse>;
+export type InvoiceListItem = z.infer<typeof invoiceListItemResponse>;
+export type InvoiceDetail = z.infer<typeof invoiceDetailResponse>;

@@ -5,9 +5,10 @@ import { ValidationError } from '../http/errors.ts';
 import { getPayment, listPayments, recordPayment, refundCredit, reversePayment, unitBalance } from './payment-service.ts';
 import { residentUnit, residentUnits } from './portal-units.ts';
 import { attachPaymentProof, PROOF_MAX_BYTES, readProof } from './proof-store.ts';
-import { paymentBody, paymentListQuery, portalQuery, refundBody, reverseBody, submissionFields, submissionListQuery } from './payment-schemas.ts';
+import { creditRefundResponse, paymentBody, paymentListQuery, paymentPageResponse, paymentResponse, portalQuery, proofResponse, refundBody, reverseBody, submissionFields, submissionListQuery, transferProofListResponse, transferProofResponse, transferProofVerifiedResponse, unitBalanceResponse } from './payment-schemas.ts';
 import { listSubmissions, rejectSubmission, submitTransferProof, verifySubmission } from './submission-service.ts';
 import { portalBalance, portalInvoices, portalPayments } from './portal-store.ts';
+import { invoicePageResponse } from './billing-schemas.ts';
 
 const sendProof = (res: import('express').Response, proof: { filename: string; mime: string; data: Buffer }) => {
   res.setHeader('Content-Type', proof.mime);
@@ -20,24 +21,27 @@ export const paymentRoutes = defineRoutes([
   {
     method: 'post', path: '/estates/:estate_id/payments', permission: 'payments.write', summary: 'Record a payment (allocated oldest first or to chosen invoices; excess becomes credit)', status: 201,
     params: estateParams, body: paymentBody, idempotent: true,
+    response: paymentResponse,
     handler: ({ store, body }) => recordPayment(store!, body),
   },
   {
     method: 'get', path: '/estates/:estate_id/payments', permission: 'payments.read', summary: 'Payments, newest first (paged)',
-    params: estateParams, query: paymentListQuery, handler: ({ store, query }) => listPayments(store!, query),
+    params: estateParams, query: paymentListQuery, response: paymentPageResponse, handler: ({ store, query }) => listPayments(store!, query),
   },
   {
     method: 'get', path: '/estates/:estate_id/payments/:id', permission: 'payments.read', summary: 'One payment with its allocations',
-    params: idParams, handler: ({ store, params }) => getPayment(store!, params.id),
+    params: idParams, response: paymentResponse, handler: ({ store, params }) => getPayment(store!, params.id),
   },
   {
     method: 'post', path: '/estates/:estate_id/payments/:id/reverse', permission: 'payments.reverse', summary: 'Reverse a payment with a reason',
     params: idParams, body: reverseBody, idempotent: true,
+    response: paymentResponse,
     handler: ({ store, params, body }) => reversePayment(store!, params.id, body.reason),
   },
   {
     method: 'post', path: '/estates/:estate_id/payments/:id/proof', permission: 'payments.write', summary: 'Attach a proof image or PDF to a payment', status: 201,
     params: idParams, upload: { field: 'file', maxBytes: PROOF_MAX_BYTES }, body: z.object({}).passthrough(),
+    response: proofResponse,
     handler: ({ store, params, file }) => attachPaymentProof(store!, params.id, file),
   },
   {
@@ -46,24 +50,25 @@ export const paymentRoutes = defineRoutes([
   },
   {
     method: 'get', path: '/estates/:estate_id/units/:id/balance', permission: 'payments.read', summary: 'What a unit owes and its credit (saldo titipan)',
-    params: idParams, handler: ({ store, params }) => unitBalance(store!, params.id),
+    params: idParams, response: unitBalanceResponse, handler: ({ store, params }) => unitBalance(store!, params.id),
   },
   {
     method: 'post', path: '/estates/:estate_id/units/:id/credit-refunds', permission: 'payments.write', summary: 'Pay a unit\'s credit back (cash-out)', status: 201,
     params: idParams, body: refundBody, idempotent: true,
+    response: creditRefundResponse,
     handler: ({ store, params, body }) => refundCredit(store!, params.id, body),
   },
   {
     method: 'get', path: '/estates/:estate_id/transfer-proofs', permission: 'payments.verify', summary: 'Residents\' transfer proofs awaiting review',
-    params: estateParams, query: submissionListQuery, handler: ({ store, query }) => listSubmissions(store!, query),
+    params: estateParams, query: submissionListQuery, response: transferProofListResponse, handler: ({ store, query }) => listSubmissions(store!, query),
   },
   {
     method: 'post', path: '/estates/:estate_id/transfer-proofs/:id/verify', permission: 'payments.verify', summary: 'Accept a transfer proof: records the payment',
-    params: idParams, idempotent: true, handler: ({ store, params }) => verifySubmission(store!, params.id),
+    params: idParams, idempotent: true, response: transferProofVerifiedResponse, handler: ({ store, params }) => verifySubmission(store!, params.id),
   },
   {
     method: 'post', path: '/estates/:estate_id/transfer-proofs/:id/reject', permission: 'payments.verify', summary: 'Reject a transfer proof with a reason',
-    params: idParams, body: reverseBody, handler: ({ store, params, body }) => rejectSubmission(store!, params.id, body.reason),
+    params: idParams, body: reverseBody, response: transferProofResponse, handler: ({ store, params, body }) => rejectSubmission(store!, params.id, body.reason),
   },
   {
     method: 'get', path: '/estates/:estate_id/transfer-proofs/:id/proof', permission: 'payments.verify', summary: 'The image or PDF a resident uploaded', raw: true, produces: ['image/*', 'application/pdf'],
@@ -76,6 +81,7 @@ export const portalPaymentRoutes = defineRoutes([
   {
     method: 'get', path: '/estates/:estate_id/portal/balance', permission: 'portal.self', summary: 'My unit\'s outstanding and credit',
     params: estateParams, query: portalQuery,
+    response: unitBalanceResponse,
     handler: async (ctx) => {
       const view = await residentUnit(ctx, ctx.query.unit_id);
       return portalBalance(view.store, view);
@@ -84,6 +90,7 @@ export const portalPaymentRoutes = defineRoutes([
   {
     method: 'get', path: '/estates/:estate_id/portal/invoices', permission: 'portal.self', summary: 'My unit\'s invoices: what it still owes and what was issued since I moved in',
     params: estateParams, query: portalQuery,
+    response: invoicePageResponse,
     handler: async (ctx) => {
       const view = await residentUnit(ctx, ctx.query.unit_id);
       return portalInvoices(view.store, view, ctx.query);
@@ -92,6 +99,7 @@ export const portalPaymentRoutes = defineRoutes([
   {
     method: 'get', path: '/estates/:estate_id/portal/payments', permission: 'portal.self', summary: 'My unit\'s payments since I moved in, and any I paid',
     params: estateParams, query: portalQuery,
+    response: paymentPageResponse,
     handler: async (ctx) => {
       const view = await residentUnit(ctx, ctx.query.unit_id);
       return portalPayments(view.store, view, ctx.query);
@@ -100,6 +108,7 @@ export const portalPaymentRoutes = defineRoutes([
   {
     method: 'get', path: '/estates/:estate_id/portal/transfer-proofs', permission: 'portal.self', summary: 'My transfer proofs and their review status',
     params: estateParams, query: portalQuery,
+    response: transferProofListResponse,
     handler: async (ctx) => {
       // Only their own: a unit's earlier occupant's transfer proofs are not the new occupant's to read.
       const { residentId, unitIds } = await residentUnits(ctx);
@@ -109,6 +118,7 @@ export const portalPaymentRoutes = defineRoutes([
   {
     method: 'post', path: '/estates/:estate_id/portal/transfer-proofs', permission: 'portal.self', summary: 'Send a transfer proof for the treasurer to verify', status: 201,
     params: estateParams, upload: { field: 'file', maxBytes: PROOF_MAX_BYTES }, body: submissionFields,
+    response: transferProofResponse,
     handler: async (ctx) => {
       const { residentId, unitId, store } = await residentUnit(ctx, ctx.body.unit_id);
       if (!ctx.file) throw new ValidationError('File bukti wajib diunggah.', 'file');

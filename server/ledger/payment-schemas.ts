@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { id, optionalText, paging, text } from '../http/schemas.ts';
 import { positiveAmount } from './billing-schemas.ts';
-import { PAYMENT_METHODS } from './payment-service.ts';
+
+export const PAYMENT_METHODS = ['cash', 'bank_transfer', 'qris', 'ewallet', 'other'] as const;
 
 const paidAt = z.string().trim().min(10).max(40);
 
@@ -49,3 +50,76 @@ export const submissionFields = z.object({
 export const submissionListQuery = z.object({ status: z.enum(['pending', 'verified', 'rejected']).optional(), ...paging });
 
 export const portalQuery = z.object({ unit_id: id.optional(), ...paging });
+
+// Answers. Money is an integer number of rupiah in every answer too.
+const rupiahOut = z.number().int();
+
+export const proofResponse = z.object({ id: z.string(), filename: z.string(), mime: z.string(), size: z.number().int() });
+
+/** A payment with what it paid (per invoice), what it left as credit, its reversal and its proof. */
+export const paymentResponse = z.object({
+  id: z.string(),
+  payment_number: z.string(),
+  unit_id: z.string(),
+  unit_code: z.string().nullable(),
+  amount: rupiahOut,
+  method: z.enum(PAYMENT_METHODS),
+  paid_at: z.string(),
+  reference: z.string().nullable(),
+  notes: z.string().nullable(),
+  source: z.enum(['office', 'portal']),
+  recorded_by: z.string().nullable(),
+  payer_name: z.string().nullable(),
+  payer_resident_id: z.string().nullable(),
+  created_at: z.string(),
+  status: z.enum(['recorded', 'reversed']),
+  reversal: z.object({ reason: z.string(), reversed_at: z.string(), reversed_by: z.string().nullable() }).nullable(),
+  allocations: z.array(z.object({ invoice_id: z.string(), invoice_number: z.string(), period: z.string(), amount: rupiahOut })),
+  credit: rupiahOut,
+  proof: proofResponse.nullable(),
+});
+export const paymentPageResponse = z.object({
+  items: z.array(paymentResponse), total: z.number().int(), limit: z.number().int(), offset: z.number().int(),
+});
+
+export const unitBalanceResponse = z.object({ unit_id: z.string(), outstanding: rupiahOut, credit: rupiahOut });
+
+export const creditRefundResponse = z.object({
+  refund: z.object({
+    id: z.string(), unit_id: z.string(), amount: rupiahOut, method: z.enum(PAYMENT_METHODS), reason: z.string().nullable(), refunded_at: z.string(),
+  }),
+  balance: unitBalanceResponse,
+});
+
+/** A resident's transfer proof (bukti transfer) and where its review stands. */
+export const transferProofResponse = z.object({
+  id: z.string(),
+  unit_id: z.string(),
+  unit_code: z.string().nullable(),
+  resident_id: z.string().nullable(),
+  amount: rupiahOut,
+  method: z.enum(PAYMENT_METHODS),
+  paid_at: z.string(),
+  reference: z.string().nullable(),
+  note: z.string().nullable(),
+  invoice_ids: z.array(z.string()).nullable(),
+  status: z.enum(['pending', 'verified', 'rejected']),
+  review_reason: z.string().nullable(),
+  reviewed_at: z.string().nullable(),
+  payment_id: z.string().nullable(),
+  proof: proofResponse.nullable(),
+  created_at: z.string(),
+});
+export const transferProofListResponse = z.object({ items: z.array(transferProofResponse) });
+
+/** A verified proof and the payment it became (its proof travels with it, without the id of the copy). */
+export const transferProofVerifiedResponse = z.object({
+  submission: transferProofResponse,
+  payment: paymentResponse.extend({ proof: proofResponse.omit({ id: true }).nullable() }),
+});
+
+export type Payment = z.infer<typeof paymentResponse>;
+export type UnitBalance = z.infer<typeof unitBalanceResponse>;
+export type CreditRefund = z.infer<typeof creditRefundResponse>;
+export type TransferProof = z.infer<typeof transferProofResponse>;
+export type PaymentProof = z.infer<typeof proofResponse>;

@@ -13,7 +13,9 @@ import { getRecord, unitCodes } from './records.ts';
 import { lockUnit } from './row-lock.ts';
 import { payerToRecord } from './payer.ts';
 
-export const PAYMENT_METHODS = ['cash', 'bank_transfer', 'qris', 'ewallet', 'other'] as const;
+// Defined beside the request and response schemas, which the renderer reads as types without this module's I/O.
+import { PAYMENT_METHODS } from './payment-schemas.ts';
+export { PAYMENT_METHODS };
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 
 export interface PaymentInput {

@@ -2,7 +2,7 @@ import { defineRoutes, type RequestContext } from '../http/route.ts';
 import { estateParams } from '../http/schemas.ts';
 import { addVehiclePass, createPortalPass, portalResident, residentPasses, unitGuestPasses } from './portal-service.ts';
 import { seesPassCredentials } from './pass-audience.ts';
-import { passCreateSchema, passIdParams, passListQuery, passListResponse, passResponse, portalPassCreateSchema, vehiclePassSchema } from './schemas.ts';
+import { passCreateSchema, passIdParams, passListQuery, passListResponse, passResponse, portalPassCreateSchema, portalPassesResponse, vehiclePassSchema } from './schemas.ts';
 import { assertPassOfUnit, createPass, gatePassView, listPasses, passQrPng, passView, revokePass, type PassRow } from './service.ts';
 
 const estateOf = (ctx: RequestContext) => ctx.estate as { id: string; name: string; timezone: string };
@@ -24,6 +24,7 @@ export const passRoutes = defineRoutes([
   {
     method: 'post', path: '/estates/:estate_id/passes', permission: 'passes.write', tags: ['passes'],
     summary: 'Create a resident, guest or temporary pass', params: estateParams, body: passCreateSchema, status: 201,
+    response: passResponse,
     handler: async (ctx) => passView(ctx.store!, estateOf(ctx), await createPass(ctx.store!, ctx.body, { via: 'office', userId: ctx.actor.userId })),
   },
   {
@@ -44,6 +45,7 @@ export const passRoutes = defineRoutes([
   {
     method: 'post', path: '/estates/:estate_id/passes/:id/revoke', permission: 'passes.write', tags: ['passes'],
     summary: 'Revoke a pass', params: passIdParams,
+    response: passResponse,
     handler: async (ctx) => passView(ctx.store!, estateOf(ctx), await revokePass(ctx.store!, ctx.params.id, 'revoked_by_office')),
   },
   {
@@ -62,6 +64,7 @@ export const passRoutes = defineRoutes([
   {
     method: 'get', path: '/estates/:estate_id/portal/passes', permission: 'portal.self', tags: ['portal'],
     summary: "The resident's own passes and their unit's guest passes", params: estateParams,
+    response: portalPassesResponse,
     handler: async (ctx) => {
       const resident = await portalResident(ctx);
       const own = await residentPasses(ctx.store!, resident, estateOf(ctx).timezone);
@@ -72,6 +75,7 @@ export const passRoutes = defineRoutes([
   {
     method: 'post', path: '/estates/:estate_id/portal/passes', permission: 'portal.self', tags: ['portal'],
     summary: 'Register a guest or service visit for the own unit', params: estateParams, body: portalPassCreateSchema, status: 201,
+    response: passResponse,
     handler: async (ctx) => {
       const resident = await portalResident(ctx);
       return passView(ctx.store!, estateOf(ctx), await createPortalPass(ctx.store!, resident, ctx.body, ctx.actor.userId));
@@ -80,6 +84,7 @@ export const passRoutes = defineRoutes([
   {
     method: 'post', path: '/estates/:estate_id/portal/passes/vehicle', permission: 'portal.self', tags: ['portal'],
     summary: 'Add a vehicle pass (plate) for the resident', params: estateParams, body: vehiclePassSchema, status: 201,
+    response: passResponse,
     handler: async (ctx) => {
       const resident = await portalResident(ctx);
       return passView(ctx.store!, estateOf(ctx), await addVehiclePass(ctx.store!, resident, ctx.body.plate, ctx.actor.userId));
@@ -88,6 +93,7 @@ export const passRoutes = defineRoutes([
   {
     method: 'post', path: '/estates/:estate_id/portal/passes/:id/revoke', permission: 'portal.self', tags: ['portal'],
     summary: "Cancel a guest pass of the own unit", params: passIdParams,
+    response: passResponse,
     handler: async (ctx) => {
       const resident = await portalResident(ctx);
       return passView(ctx.store!, estateOf(ctx), await revokePass(ctx.store!, ctx.params.id, 'revoked_by_resident', resident.unitId));

@@ -81,3 +81,10 @@ export const passResponse = z.object({
   whatsapp_url: z.string().nullable().optional().describe(credential('A wa.me invitation with the code')),
 });
 export const passListResponse = z.object({ items: z.array(passResponse), total: z.number().int(), limit: z.number().int(), offset: z.number().int() });
+
+/** The portal's passes: the resident's own, and their unit's guest and service passes. */
+export const portalPassesResponse = z.object({ resident: z.array(passResponse), guests: z.array(passResponse) });
+
+export type Pass = z.infer<typeof passResponse>;
+export type PassPage = z.infer<typeof passListResponse>;
+export type PortalPasses = z.infer<typeof portalPassesResponse>;

@@ -14,6 +14,7 @@ import type { ReceiptSettings } from '../settings/schemas.ts';
 import { receiptLayout } from './receipt-thermal.ts';
 import { isWellFormedVerifyCode } from './verify-code.ts';
 import { notFoundPageHtml, publicReceiptView, verifyPageHtml } from './verify-page.ts';
+import { receiptResponse, receiptSlipPrintedResponse } from './schemas.ts';
 
 const tags = ['receipts'];
 const pdfQuery = z.object({ paper: z.enum(['A5', 'A6']).optional() });
@@ -43,6 +44,7 @@ export const receiptRoutes = defineRoutes([
   {
     method: 'get', path: '/estates/:estate_id/payments/:id/receipt', permission: 'receipts.print', tags, params: idParams,
     summary: "A payment's receipt as data (what the PDF and the thermal slip show)",
+    response: receiptResponse,
     handler: async ({ store, params, app }) => {
       const receipt = await ensureReceipt(store!, params.id);
       const data = await loadReceiptData(store!, receipt, app.publicUrl);
@@ -111,6 +113,7 @@ export const receiptRoutes = defineRoutes([
   {
     method: 'post', path: '/estates/:estate_id/payments/:id/print', permission: 'receipts.print', tags, params: idParams, body: printBody,
     summary: 'Print the thermal receipt on the configured printer; reprints are marked as copies (same as receipt/print with target printer)',
+    response: receiptSlipPrintedResponse,
     handler: async ({ store, params, body, app }) => {
       const receipt = await ensureReceipt(store!, params.id);
       const data = await loadReceiptData(store!, receipt, app.publicUrl);

@@ -4,7 +4,7 @@ import { assertPrinterTargetUsable } from '../devices/printer-target.ts';
 import { defineRoutes } from '../http/route.ts';
 import { estateParams } from '../http/schemas.ts';
 import { printerSettings, receiptSettings, requirePrinter } from './printer-settings.ts';
-import { receiptSettingsSchema } from './schemas.ts';
+import { printerSettingsResponse, printerTestResponse, receiptSettingsResponse, receiptSettingsSchema } from './schemas.ts';
 import { removeSetting, writeSetting } from './settings-store.ts';
 
 const base = '/estates/:estate_id/settings';
@@ -14,11 +14,13 @@ export const settingsRoutes = defineRoutes([
   {
     method: 'get', path: `${base}/printer`, permission: 'settings.read', tags, params: estateParams,
     summary: 'The receipt printer (network, USB or device file; 58 or 80 mm), or null',
+    response: printerSettingsResponse,
     handler: async ({ store }) => ({ printer: await printerSettings(store!) }),
   },
   {
     method: 'put', path: `${base}/printer`, permission: 'settings.write', tags, params: estateParams, body: printerConfigSchema,
     summary: 'Set the receipt printer',
+    response: printerSettingsResponse,
     handler: async ({ store, body }) => {
       await assertPrinterTargetUsable(body);
       return { printer: await writeSetting(store!, 'printer', body) };
@@ -32,6 +34,7 @@ export const settingsRoutes = defineRoutes([
   {
     method: 'post', path: `${base}/printer/test`, permission: 'devices.write', tags, params: estateParams,
     summary: 'Print a test slip on the configured printer',
+    response: printerTestResponse,
     handler: async ({ store, estate }) => {
       const config = await requirePrinter(store!);
       const result = await printDocument(config, {
@@ -49,11 +52,13 @@ export const settingsRoutes = defineRoutes([
   {
     method: 'get', path: `${base}/receipt`, permission: 'settings.read', tags, params: estateParams,
     summary: 'Receipt settings: paper size, public address for QR codes, signer, footer',
+    response: receiptSettingsResponse,
     handler: ({ store }) => receiptSettings(store!),
   },
   {
     method: 'put', path: `${base}/receipt`, permission: 'settings.write', tags, params: estateParams, body: receiptSettingsSchema,
     summary: 'Change receipt settings',
+    response: receiptSettingsResponse,
     handler: async ({ store, body }) => {
       await writeSetting(store!, 'receipt', body);
       return receiptSettings(store!);

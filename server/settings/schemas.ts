@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { optionalText } from '../http/schemas.ts';
+import { printerConfigSchema } from '../devices/printer-config.ts';
 
 /** What goes on every receipt besides the payment itself. */
 export const receiptSettingsSchema = z
@@ -22,3 +23,17 @@ export const receiptSettingsSchema = z
 export type ReceiptSettings = z.infer<typeof receiptSettingsSchema>;
 
 export const DEFAULT_RECEIPT_SETTINGS: ReceiptSettings = { paper: 'A5', public_base_url: null, signer_title: 'Bendahara', footer: null };
+
+// Answers.
+export const printerSettingsResponse = z.object({ printer: printerConfigSchema.nullable() });
+export const printerTestResponse = z.object({ printed: z.literal(true), bytes: z.number().int() });
+/** The receipt settings in force: what the estate saved over the defaults. */
+export const receiptSettingsResponse = z.object({
+  paper: z.enum(['A5', 'A6']),
+  public_base_url: z.string().nullable().optional(),
+  signer_title: z.string().nullable().optional(),
+  footer: z.string().nullable().optional(),
+});
+
+export type PrinterSettings = z.infer<typeof printerSettingsResponse>;
+export type ReceiptSettingsAnswer = z.infer<typeof receiptSettingsResponse>;

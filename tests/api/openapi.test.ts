@@ -23,6 +23,31 @@ describe('OpenAPI document', () => {
     expect(list.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['estate_id', 'q', 'block', 'limit', 'offset']));
   });
 
+  it('documents every answer: a response schema for each JSON route, the content types of raw ones', async () => {
+    const doc = (await apiClient(server.url).get('/openapi.json')).body;
+    const missing: string[] = [];
+    for (const r of allRoutes) {
+      const name = `${r.method} ${r.path}`;
+      const status = String(r.status ?? 200);
+      const answer = doc.paths['/api/v1' + r.path.replace(/:(\w+)/g, '{$1}')][r.method].responses[status];
+      if (r.raw) {
+        if (!r.produces?.length) missing.push(`${name}: raw without produces`);
+        else expect(Object.keys(answer.content ?? {}), name).toEqual(r.produces);
+      } else if (r.status === 204) {
+        expect(r.response, name).toBeUndefined();
+        expect(answer.content, name).toBeUndefined();
+      } else if (!r.response) {
+        missing.push(`${name}: no response schema`);
+      } else {
+        expect(answer.content?.['application/json']?.schema, name).toBeTruthy();
+      }
+    }
+    expect(missing).toEqual([]);
+    const unit = doc.paths['/api/v1/estates/{estate_id}/units/{id}'].get.responses['200'].content['application/json'].schema;
+    expect(unit.properties.type.enum).toEqual(['rumah', 'ruko', 'kavling', 'other']);
+    expect(unit.required).toEqual(expect.arrayContaining(['id', 'code', 'residents']));
+  });
+
   it('answers unknown API paths with a JSON 404', async () => {
     const res = await apiClient(server.url).get('/tidak-ada');
     expect(res.status).toBe(404);

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+/** A month's collection: of what its invoices billed, how much is paid; `rate` is null when nothing was billed. */
+export const collectionMonthResponse = z.object({
+  period: z.string(),
+  invoices: z.number().int(),
+  billed: z.number().int(),
+  collected: z.number().int(),
+  outstanding: z.number().int(),
+  rate: z.number().nullable(),
+});
+
+export const treasurerDashboardResponse = z.object({
+  period: z.string(),
+  this_month: collectionMonthResponse,
+  outstanding_total: z.number().int(),
+  units_in_arrears: z.number().int(),
+  credit_total: z.number().int(),
+  pending_submissions: z.number().int(),
+  accounts: z.array(z.object({ id: z.string(), name: z.string(), kind: z.string(), balance: z.number().int() })),
+  cash_total: z.number().int(),
+  top_arrears: z.array(z.object({
+    unit_id: z.string(),
+    code: z.string(),
+    resident: z.string().nullable(),
+    months_owed: z.number().int(),
+    outstanding: z.number().int(),
+    oldest_period: z.string(),
+  })),
+  series: z.array(collectionMonthResponse),
+});
+
+export type CollectionMonth = z.infer<typeof collectionMonthResponse>;
+export type TreasurerDashboard = z.infer<typeof treasurerDashboardResponse>;
