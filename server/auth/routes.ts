@@ -3,8 +3,7 @@ import { parse as parseCookie } from 'cookie';
 import { nowIso } from '../db/clock.ts';
 import type { AppContext } from '../http/app-context.ts';
 import { KNOWN_BROWSER_COOKIE, isPlausibleDeviceToken, type LoginOrigin } from './login-throttle.ts';
-import { newId } from '../db/ids.ts';
-import { writeAuditAndOutbox } from '../db/scoped-store.ts';
+import { PlatformStore } from '../db/platform-store.ts';
 import { defineRoutes } from '../http/route.ts';
 import { UnauthenticatedError } from '../http/errors.ts';
 import { hashPassword, randomToken, sha256Hex, verifyPassword } from './passwords.ts';
@@ -42,9 +41,9 @@ export const authRoutes = defineRoutes([
     handler: async ({ app, body, req }) => {
       const { user } = await checkCredentials(app, body.login, body.password, loginOrigin(req));
       const token = `klt_${randomToken()}`;
-      await app.db.knex('api_tokens').insert({
-        id: newId(), kind: 'user', user_id: user.id, name: body.name ?? 'token', token_hash: sha256Hex(token), created_at: nowIso(),
-      });
+      await new PlatformStore(app.db.knex, { userId: user.id, role: 'system' }, app.sync).insert('api_tokens', {
+        kind: 'user', user_id: user.id, name: body.name ?? 'token', token_hash: sha256Hex(token), created_at: nowIso(),
+      }, { estateId: null });
       return { token, token_type: 'Bearer' };
     },
   },
@@ -58,9 +57,12 @@ export const authRoutes = defineRoutes([
   {
     method: 'post', path: '/auth/logout', permission: 'authenticated', summary: 'End the browser session (or revoke the bearer token used)',
     status: 204,
-    handler: async ({ app, auth, res }) => {
-      if (auth?.via === 'session') await revokeSession(app.db.knex, res, auth.sessionId);
-      else if (auth?.tokenId) await app.db.knex('api_tokens').where({ id: auth.tokenId }).update({ revoked_at: nowIso() });
+    handler: async ({ app, auth, res, actor }) => {
+      const platform = new PlatformStore(app.db.knex, actor, app.sync);
+      if (auth?.via === 'session') await revokeSession(platform, res, auth.sessionId);
+      else if (auth?.tokenId) {
+        await platform.update('api_tokens', (q) => q.where({ id: auth.tokenId }), { revoked_at: nowIso() }, { estateId: null, action: 'api_tokens.revoke' });
+      }
     },
   },
   {
@@ -73,14 +75,16 @@ export const authRoutes = defineRoutes([
         throw new UnauthenticatedError('Kata sandi lama salah.', 'INVALID_CREDENTIALS');
       }
       const hash = await hashPassword(body.new_password);
-      await knex.transaction(async (trx) => {
-        await trx('users').where({ id: user.id }).update({ password_hash: hash, updated_at: nowIso() });
+      await new PlatformStore(knex, { ...actor, role: 'system' }, app.sync).transaction(async (tx) => {
+        const at = nowIso();
+        const account = { estateId: null };
+        await tx.update('users', (q) => q.where({ id: user.id }), { password_hash: hash, updated_at: at }, { ...account, action: 'users.password_change' });
         // Other browsers signed in as this user must sign in again with the new password.
-        await trx('sessions').where({ user_id: user.id }).whereNot({ id: auth!.sessionId ?? '' }).update({ revoked_at: nowIso() });
+        await tx.update('sessions', (q) => q.where({ user_id: user.id }).whereNot({ id: auth!.sessionId ?? '' }).whereNull('revoked_at'),
+          { revoked_at: at }, { ...account, action: 'sessions.revoke' });
         // Bearer tokens were handed out for the old password: a leaked one must not outlive the change.
-        await trx('api_tokens').where({ user_id: user.id, kind: 'user' }).whereNull('revoked_at')
-          .whereNot({ id: auth!.tokenId ?? '' }).update({ revoked_at: nowIso() });
-        await writeAuditAndOutbox(trx, app.sync, { ...actor, role: 'system' }, null, { action: 'users.password_change', table: 'users', rowId: user.id });
+        await tx.update('api_tokens', (q) => q.where({ user_id: user.id, kind: 'user' }).whereNull('revoked_at').whereNot({ id: auth!.tokenId ?? '' }),
+          { revoked_at: at }, { ...account, action: 'api_tokens.revoke' });
       });
     },
   },

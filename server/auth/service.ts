@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { nowIso } from '../db/clock.ts';
+import { PlatformStore } from '../db/platform-store.ts';
 import { normalizePhone } from '../residents/phone.ts';
 import type { AppContext } from '../http/app-context.ts';
 import { TooManyRequestsError, UnauthenticatedError } from '../http/errors.ts';
@@ -57,7 +58,8 @@ export async function checkCredentials(app: AppContext, login: string, password:
   }
   const deviceToken = origin.deviceToken ?? randomToken();
   await attempt.succeeded(deviceToken);
-  await knex('users').where({ id: user.id }).update({ last_login_at: nowIso() });
+  await new PlatformStore(knex, { userId: user.id, role: 'system' }, app.sync)
+    .update('users', (q) => q.where({ id: user.id }), { last_login_at: nowIso() }, { estateId: null, action: 'users.login' });
   return { user, deviceToken };
 }
 

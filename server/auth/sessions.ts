@@ -1,7 +1,7 @@
 import type { Response } from 'express';
 import type { Knex } from 'knex';
 import { nowIso } from '../db/clock.ts';
-import { newId } from '../db/ids.ts';
+import { PlatformStore } from '../db/platform-store.ts';
 import type { AppContext } from '../http/app-context.ts';
 import { SESSION_COOKIE } from './authenticate.ts';
 import { randomToken, sha256Hex } from './passwords.ts';
@@ -10,15 +10,15 @@ export async function createSession(app: AppContext, knex: Knex, res: Response, 
   const token = randomToken();
   const csrfToken = randomToken(24);
   const maxAgeMs = app.options.sessionDays * 24 * 3600 * 1000;
-  await knex('sessions').insert({
-    id: newId(),
+  const platform = new PlatformStore(knex, { userId, role: 'system' }, app.sync);
+  await platform.insert('sessions', {
     user_id: userId,
     token_hash: sha256Hex(token),
     csrf_token: csrfToken,
     created_at: nowIso(),
     expires_at: new Date(Date.now() + maxAgeMs).toISOString(),
     user_agent: userAgent?.slice(0, 300) ?? null,
-  });
+  }, { estateId: null });
   res.cookie(SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: 'lax',
@@ -30,7 +30,7 @@ export async function createSession(app: AppContext, knex: Knex, res: Response, 
   return { csrfToken };
 }
 
-export async function revokeSession(knex: Knex, res: Response, sessionId: string | undefined): Promise<void> {
-  if (sessionId) await knex('sessions').where({ id: sessionId }).update({ revoked_at: nowIso() });
+export async function revokeSession(platform: PlatformStore, res: Response, sessionId: string | undefined): Promise<void> {
+  if (sessionId) await platform.update('sessions', (q) => q.where({ id: sessionId }), { revoked_at: nowIso() }, { estateId: null, action: 'sessions.revoke' });
   res.clearCookie(SESSION_COOKIE, { path: '/' });
 }

@@ -33,7 +33,7 @@ const defaultAccountQuery = queryTemplate<'estateId' | 'kind'>((knex, p) =>
 );
 
 export async function defaultAccountFor(tx: ScopedStore, kind: AccountKind): Promise<CashbookAccountRow> {
-  const [existing] = await defaultAccountQuery<CashbookAccountRow>(tx.knex, { estateId: tx.estateId, kind });
+  const [existing] = await tx.select<CashbookAccountRow>(defaultAccountQuery, { kind });
   if (existing) return existing;
   return tx.insert<CashbookAccountRow & Record<string, unknown>>(
     'cashbook_accounts',

@@ -62,7 +62,7 @@ export async function appendCashbookEntries(
       if (found.length !== accountIds.length) throw new NotFoundError('Akun kas');
     }
 
-    const [head] = await chainHeadQuery<{ seq: number | string; hash: string }>(t.knex, { estateId: t.estateId });
+    const [head] = await t.select<{ seq: number | string; hash: string }>(chainHeadQuery, {});
     let seq = head ? Number(head.seq) : 0;
     let prevHash: string = head ? head.hash : GENESIS_HASH;
 
@@ -120,7 +120,7 @@ export async function findEntryBySource(
   sourceId: string,
   direction: 'in' | 'out',
 ): Promise<CashbookEntryRow | undefined> {
-  const [row] = await entryBySourceQuery(tx.knex, { estateId: tx.estateId, sourceType, sourceId, direction });
+  const [row] = await tx.select(entryBySourceQuery, { sourceType, sourceId, direction });
   return row ? normalizeEntry(row) : undefined;
 }
 

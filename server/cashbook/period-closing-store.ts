@@ -22,7 +22,7 @@ const onePeriodQuery = queryTemplate<'estateId' | 'period'>((knex, p) =>
 export async function periodStates(tx: ScopedStore, periods?: string[]): Promise<Map<string, PeriodEventRow>> {
   if (periods?.length === 1) {
     // Every payment and cash-book line asks about the one month it falls in.
-    const rows = await onePeriodQuery<PeriodEventRow>(tx.knex, { estateId: tx.estateId, period: periods[0] });
+    const rows = await tx.select<PeriodEventRow>(onePeriodQuery, { period: periods[0] });
     return rows.length ? new Map([[periods[0], rows[rows.length - 1]]]) : new Map();
   }
   let q = tx.query('cashbook_period_events').orderBy([{ column: 'created_at' }, { column: 'id' }]);
@@ -37,7 +37,7 @@ export async function periodStates(tx: ScopedStore, periods?: string[]): Promise
  * the unique index on (estate, period, change_no) lets only one of two simultaneous changes land.
  */
 export async function periodChanges(tx: ScopedStore, period: string): Promise<{ latest: PeriodEventRow | undefined; changes: number }> {
-  const rows = await onePeriodQuery<PeriodEventRow>(tx.knex, { estateId: tx.estateId, period });
+  const rows = await tx.select<PeriodEventRow>(onePeriodQuery, { period });
   return { latest: rows[rows.length - 1], changes: rows.length };
 }
 

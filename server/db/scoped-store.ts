@@ -6,6 +6,8 @@ import { newId } from './ids.ts';
 import { insertValues } from './bulk-insert.ts';
 import { rawRows, sqliteTransaction } from './sqlite-direct.ts';
 import type { SyncContext } from './sync-context.ts';
+import { isSynced, withoutSecrets } from './journal-policy.ts';
+import { changeRows, type RowFilter } from './change-rows.ts';
 
 export interface Actor {
   userId: string | null;
@@ -18,9 +20,9 @@ export const SYSTEM_ACTOR: Actor = { userId: null, role: 'system' };
 type Row = Record<string, unknown>;
 export type OutboxOp = 'insert' | 'update' | 'delete';
 
-type JournalEntry = { action: string; table: string; rowId: string; before?: unknown; after?: unknown; op?: OutboxOp };
+export type JournalEntry = { action: string; table: string; rowId: string; before?: unknown; after?: unknown; op?: OutboxOp };
 
-function auditRow(actor: Actor, estateId: string | null, entry: JournalEntry, at: string): Row {
+export function auditRow(actor: Actor, estateId: string | null, entry: JournalEntry, at: string): Row {
   return {
     id: newId(),
     estate_id: estateId,
@@ -30,13 +32,13 @@ function auditRow(actor: Actor, estateId: string | null, entry: JournalEntry, at
     action: entry.action,
     entity_table: entry.table,
     entity_id: entry.rowId,
-    before: entry.before === undefined ? null : JSON.stringify(entry.before),
-    after: entry.after === undefined ? null : JSON.stringify(entry.after),
+    before: entry.before === undefined ? null : JSON.stringify(withoutSecrets(entry.table, entry.before)),
+    after: entry.after === undefined ? null : JSON.stringify(withoutSecrets(entry.table, entry.after)),
     created_at: at,
   };
 }
 
-function outboxRow(sync: SyncContext, estateId: string | null, table: string, rowId: string, op: OutboxOp, at: string): Row {
+export function outboxRow(sync: SyncContext, estateId: string | null, table: string, rowId: string, op: OutboxOp, at: string): Row {
   return { id: newId(), estate_id: estateId, table_name: table, row_id: rowId, op, hlc: sync.clock.tick(), site_id: sync.siteId, created_at: at };
 }
 
@@ -60,12 +62,12 @@ export async function writeAuditAndOutbox(
  * Audit and outbox rows of one transaction, written together just before it commits: two multi-row inserts instead
  * of two inserts per change (a gate scan or a payment touches three or four tables).
  */
-interface Journal {
+export interface Journal {
   audit: Row[];
   outbox: Row[];
 }
 
-async function flushJournal(trx: Knex.Transaction, journal: Journal): Promise<void> {
+export async function flushJournal(trx: Knex.Transaction, journal: Journal): Promise<void> {
   await insertValues(trx, 'audit_log', journal.audit.splice(0));
   await insertValues(trx, 'outbox', journal.outbox.splice(0));
 }
@@ -82,10 +84,31 @@ function findSql(table: string, includeDeleted: boolean): string {
   let sql = findSqlCache.get(key);
   if (!sql) {
     if (!/^[a-z_]+$/.test(table)) throw new Error(`not a table name: ${table}`);
-    sql = `select * from "${table}" where "estate_id" = ?${includeDeleted ? '' : ' and "deleted_at" is null'} and "id" = ? limit 1`;
+    sql = `select * from "${table}" where "estate_id" = :estate_id${includeDeleted ? '' : ' and "deleted_at" is null'} and "id" = ? limit 1`;
     findSqlCache.set(key, sql);
   }
   return sql;
+}
+
+/** A compiled query (`queryTemplate`) with an `estateId` parameter, run by `ScopedStore.select`. */
+type EstateTemplate = (knex: Knex | Knex.Transaction, values: never) => Promise<unknown[]>;
+
+const ESTATE_MARKER = ':estate_id';
+const estateStatements = new Map<string, { text: string; slots: ('estate' | 'value')[] }>();
+/** `sql` with its estate markers turned into placeholders, and which placeholder takes what. */
+function estateStatement(sql: string): { text: string; slots: ('estate' | 'value')[] } {
+  let compiled = estateStatements.get(sql);
+  if (!compiled) {
+    const slots: ('estate' | 'value')[] = [];
+    const text = sql.replace(/:estate_id\b|\?/g, (token) => {
+      slots.push(token === ESTATE_MARKER ? 'estate' : 'value');
+      return '?';
+    });
+    if (!slots.includes('estate')) throw new Error(`statement names no ${ESTATE_MARKER}: ${sql}`);
+    compiled = { text, slots };
+    estateStatements.set(sql, compiled);
+  }
+  return compiled;
 }
 
 /** A row without its undefined fields, so the columns they name get their defaults as with a knex insert. */
@@ -152,7 +175,7 @@ export class ScopedStore {
 
   async find<T = Row>(table: string, id: string, opts: { includeDeleted?: boolean } = {}): Promise<T | undefined> {
     if (typeof id !== 'string' || id.length > 64) return undefined;
-    const [row] = await this.rows<T>(findSql(table, opts.includeDeleted === true), [this.estateId, id]);
+    const [row] = await this.estateRows<T>(findSql(table, opts.includeDeleted === true), [id]);
     return row;
   }
 
@@ -162,6 +185,25 @@ export class ScopedStore {
    */
   async rows<T = Row>(sql: string, bindings: readonly unknown[]): Promise<T[]> {
     return rawRows<T>(this.knex, sql, bindings);
+  }
+
+  /**
+   * A hand-written statement scoped by the store: each `:estate_id` in `sql` becomes a placeholder bound to this
+   * store's estate, the other `?` take `bindings` in order. Domain code names where the estate goes, never its value.
+   */
+  async estateRows<T = Row>(sql: string, bindings: readonly unknown[] = []): Promise<T[]> {
+    const { text, slots } = estateStatement(sql);
+    let next = 0;
+    return rawRows<T>(this.knex, text, slots.map((slot) => (slot === 'estate' ? this.estateId : bindings[next++])));
+  }
+
+  /**
+   * Runs a compiled query (`queryTemplate`) whose `estateId` parameter is this store's estate: the caller passes the
+   * other values only.
+   */
+  async select<T = Row>(template: EstateTemplate, values: Record<string, unknown> & { estateId?: never }): Promise<T[]> {
+    const run = template as unknown as (knex: Knex | Knex.Transaction, values: Record<string, unknown>) => Promise<T[]>;
+    return run(this.knex, { ...values, estateId: this.estateId });
   }
 
   async get<T = Row>(table: string, id: string, what = 'Data'): Promise<T> {
@@ -204,6 +246,39 @@ export class ScopedStore {
     });
   }
 
+  /**
+   * Changes this estate's rows of `table` that `filter` selects, each journaled; returns them as they are now. For
+   * tables without `updated_at` (tokens, shifts) and conditional updates that check how many rows they changed.
+   */
+  async updateWhere(table: string, filter: RowFilter, patch: Row, action = `${table}.update`): Promise<Row[]> {
+    return this.transaction(async (tx) => {
+      const changes: Row = { ...patch };
+      delete changes.id;
+      delete changes.estate_id;
+      const changed = await changeRows(tx.knex as Knex.Transaction, table, (q) => filter(q.where(`${table}.estate_id`, this.estateId)), changes);
+      for (const { before, after } of changed) await tx.audit(action, table, before.id as string, before, after, 'update');
+      return changed.map((c) => c.after);
+    });
+  }
+
+  /**
+   * Inserts a row unless another with the same `conflictColumns` exists (two first uses at once); the row when this
+   * one was written, else undefined. Only a written row is journaled.
+   */
+  async insertUnlessExists<T = Row>(table: string, values: Row, conflictColumns: readonly string[], action = `${table}.create`): Promise<T | undefined> {
+    if (!/^[a-z_]+$/.test(table)) throw new Error(`not a table name: ${table}`);
+    const row: Row = definedOnly({ id: newId(), created_at: nowIso(), ...values, estate_id: this.estateId });
+    const columns = Object.keys(row);
+    const sql = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')}) `
+      + `on conflict (${conflictColumns.map((c) => `"${c}"`).join(', ')}) do nothing returning "id"`;
+    return this.transaction(async (tx) => {
+      const inserted = await tx.rows(sql, columns.map((c) => row[c]));
+      if (!inserted.length) return undefined;
+      await tx.audit(action, table, row.id as string, undefined, row, 'insert');
+      return row as T;
+    });
+  }
+
   async softDelete(table: string, id: string, action = `${table}.delete`): Promise<void> {
     await this.transaction(async (tx) => {
       const before = await tx.get<Row>(table, id);
@@ -214,11 +289,11 @@ export class ScopedStore {
   }
 
   async audit(action: string, table: string, rowId: string, before?: unknown, after?: unknown, op?: OutboxOp): Promise<void> {
-    const entry = { action, table, rowId, before, after, op };
+    const entry = { action, table, rowId, before, after, op: op && isSynced(table) ? op : undefined };
     if (!this.journal) return writeAuditAndOutbox(this.knex, this.sync, this.actor, this.estateId, entry);
     const at = nowIso();
     this.journal.audit.push(auditRow(this.actor, this.estateId, entry, at));
-    if (op) this.journal.outbox.push(outboxRow(this.sync, this.estateId, table, rowId, op, at));
+    if (entry.op) this.journal.outbox.push(outboxRow(this.sync, this.estateId, table, rowId, entry.op, at));
   }
 
   /** Outbox rows only, for bulk writes that record one summary audit row (billing runs) instead of one per row. */

@@ -1,7 +1,6 @@
 import { AttemptLimiter } from '../gate/attempt-limiter.ts';
 import { randomToken, sha256Hex } from '../auth/passwords.ts';
 import { nowIso } from '../db/clock.ts';
-import { newId } from '../db/ids.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { BadRequestError, TooManyRequestsError } from '../http/errors.ts';
 import { generatePairingCode, normalizePairingCode } from './pairing-code.ts';
@@ -77,15 +76,12 @@ export async function pairDevice(store: ScopedStore, pairingCode: string, client
       .first()) as DeviceRow | undefined;
     if (!device) return undefined;
     const token = randomToken();
-    const tokenRow = {
-      id: newId(), kind: 'device', user_id: null, estate_id: tx.estateId, device_id: device.id, name: device.name,
-      token_hash: sha256Hex(token), created_at: now, last_used_at: null, revoked_at: null,
-    };
     // One live token per device: pairing again (a replaced tablet) cuts the old one off.
-    await tx.knex('api_tokens').where({ kind: 'device', estate_id: tx.estateId, device_id: device.id }).whereNull('revoked_at').update({ revoked_at: now });
-    await tx.knex('api_tokens').insert(tokenRow);
-    const { token_hash: _hidden, ...auditable } = tokenRow;
-    await tx.audit('api_tokens.create', 'api_tokens', tokenRow.id, undefined, auditable);
+    await revokeDeviceTokens(tx, device.id, now);
+    await tx.appendOnly('api_tokens', {
+      kind: 'device', user_id: null, device_id: device.id, name: device.name,
+      token_hash: sha256Hex(token), created_at: now, last_used_at: null, revoked_at: null,
+    });
     const paired = await tx.update<DeviceRow & Record<string, unknown>>('gate_devices', device.id,
       { pairing_code_hash: null, pairing_expires_at: null, paired_at: now }, 'gate_devices.pair');
     return { token, device: deviceView(paired) };
@@ -95,13 +91,17 @@ export async function pairDevice(store: ScopedStore, pairingCode: string, client
   return result;
 }
 
+async function revokeDeviceTokens(tx: ScopedStore, deviceId: string, now: string): Promise<void> {
+  await tx.updateWhere('api_tokens', (q) => q.where({ kind: 'device', device_id: deviceId }).whereNull('revoked_at'), { revoked_at: now }, 'api_tokens.revoke');
+}
+
 export async function revokeDevice(store: ScopedStore, deviceId: string) {
   return store.transaction(async (tx) => {
     const now = nowIso();
     const row = await tx.update<DeviceRow & Record<string, unknown>>('gate_devices', deviceId,
       { revoked_at: now, pairing_code_hash: null, pairing_expires_at: null }, 'gate_devices.revoke');
-    await tx.knex('api_tokens').where({ kind: 'device', estate_id: tx.estateId, device_id: deviceId }).whereNull('revoked_at').update({ revoked_at: now });
-    await tx.query('gate_shifts').where({ device_id: deviceId }).whereNull('ended_at').update({ ended_at: now, updated_at: now });
+    await revokeDeviceTokens(tx, deviceId, now);
+    await tx.updateWhere('gate_shifts', (q) => q.where({ device_id: deviceId }).whereNull('ended_at'), { ended_at: now, updated_at: now }, 'gate_shifts.end');
     return deviceView(row);
   });
 }

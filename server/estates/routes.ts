@@ -1,6 +1,7 @@
 import { nowIso } from '../db/clock.ts';
 import { newId } from '../db/ids.ts';
-import { writeAuditAndOutbox } from '../db/scoped-store.ts';
+import { PlatformStore } from '../db/platform-store.ts';
+import { SYSTEM_ACTOR } from '../db/scoped-store.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { sessionPayload } from '../auth/service.ts';
 import { createSession } from '../auth/sessions.ts';
@@ -19,18 +20,17 @@ export const estateRoutes = defineRoutes([
     handler: async ({ app, body, req, res }) => {
       const knex = app.db.knex;
       const passwordHash = await hashPassword(body.admin.password);
-      const { user, estate } = await knex.transaction(async (trx) => {
-        if (await trx('users').first('id')) throw new ConflictError('SETUP_ALREADY_DONE', 'Klustera sudah disiapkan. Silakan masuk.');
+      const { user, estate } = await new PlatformStore(knex, SYSTEM_ACTOR, app.sync).transaction(async (platform) => {
+        if (await platform.query('users').first('id')) throw new ConflictError('SETUP_ALREADY_DONE', 'Klustera sudah disiapkan. Silakan masuk.');
         const at = nowIso();
-        const user = {
-          id: newId(), name: body.admin.name, email: body.admin.email ?? null, phone: body.admin.phone ?? null,
+        const userId = newId();
+        const tx = platform.withActor({ userId, role: 'platform_admin' });
+        const estate = await insertEstate(tx, body.estate);
+        const user = await tx.insert<{ id: string }>('users', {
+          id: userId, name: body.admin.name, email: body.admin.email ?? null, phone: body.admin.phone ?? null,
           password_hash: passwordHash, is_platform_admin: true, status: 'active', failed_logins: 0, created_at: at, updated_at: at,
-        };
-        const actor = { userId: user.id, role: 'platform_admin' as const };
-        await trx('users').insert(user);
-        const estate = await insertEstate(trx, app.sync, actor, body.estate);
-        await writeAuditAndOutbox(trx, app.sync, actor, estate.id, { action: 'users.create', table: 'users', rowId: user.id, after: { ...user, password_hash: undefined }, op: 'insert' });
-        await insertMembership(trx, app.sync, actor, { estate_id: estate.id, user_id: user.id, role: 'estate_admin' });
+        }, { estateId: estate.id });
+        await insertMembership(tx, { estate_id: estate.id, user_id: user.id, role: 'estate_admin' });
         return { user, estate };
       });
       const { csrfToken } = await createSession(app, knex, res, user.id, req.headers['user-agent']);
@@ -41,9 +41,9 @@ export const estateRoutes = defineRoutes([
     method: 'post', path: '/estates', permission: 'estates.create', status: 201,
     summary: 'Create another estate (platform administrator)', body: estateCreateBody, response: estateResponse,
     handler: async ({ app, body, actor, auth }) => {
-      const estate = await app.db.knex.transaction(async (trx) => {
-        const estate = await insertEstate(trx, app.sync, actor, body);
-        await insertMembership(trx, app.sync, actor, { estate_id: estate.id, user_id: auth!.userId!, role: 'estate_admin' });
+      const estate = await new PlatformStore(app.db.knex, actor, app.sync).transaction(async (tx) => {
+        const estate = await insertEstate(tx, body);
+        await insertMembership(tx, { estate_id: estate.id, user_id: auth!.userId!, role: 'estate_admin' });
         return estate;
       });
       return serializeEstate(estate);
@@ -68,12 +68,8 @@ export const estateRoutes = defineRoutes([
     handler: async ({ app, estate, body, actor }) => {
       const patch: Record<string, unknown> = { ...body, updated_at: nowIso() };
       if (body.settings) patch.settings = JSON.stringify({ ...JSON.parse((estate!.settings as string) || '{}'), ...body.settings });
-      const after = await app.db.knex.transaction(async (trx) => {
-        await trx('estates').where({ id: estate!.id }).update(patch);
-        const after = await trx('estates').where({ id: estate!.id }).first();
-        await writeAuditAndOutbox(trx, app.sync, actor, estate!.id, { action: 'estates.update', table: 'estates', rowId: estate!.id, before: estate, after, op: 'update' });
-        return after;
-      });
+      const [after] = await new PlatformStore(app.db.knex, actor, app.sync)
+        .update('estates', (q) => q.where({ id: estate!.id }), patch, { estateId: estate!.id });
       forgetEstate(estate!.id);
       return serializeEstate(after);
     },

@@ -1,8 +1,6 @@
-import type { Knex } from 'knex';
 import { nowIso } from '../db/clock.ts';
 import { newId } from '../db/ids.ts';
-import { writeAuditAndOutbox, type Actor } from '../db/scoped-store.ts';
-import type { SyncContext } from '../db/sync-context.ts';
+import type { PlatformStore } from '../db/platform-store.ts';
 
 export interface EstateInput {
   name: string;
@@ -26,21 +24,16 @@ export function serializeEstate(row: Record<string, unknown>) {
   };
 }
 
-export async function insertEstate(trx: Knex.Transaction, sync: SyncContext, actor: Actor, input: EstateInput) {
+export async function insertEstate(store: PlatformStore, input: EstateInput) {
   const at = nowIso();
-  const row = {
-    id: newId(), name: input.name, address: input.address ?? null, timezone: input.timezone,
+  const id = newId();
+  return store.insert<Record<string, unknown> & { id: string }>('estates', {
+    id, name: input.name, address: input.address ?? null, timezone: input.timezone,
     rt: input.rt ?? null, rw: input.rw ?? null, settings: '{}', created_at: at, updated_at: at,
-  };
-  await trx('estates').insert(row);
-  await writeAuditAndOutbox(trx, sync, actor, row.id, { action: 'estates.create', table: 'estates', rowId: row.id, after: row, op: 'insert' });
-  return row;
+  }, { estateId: id });
 }
 
-export async function insertMembership(trx: Knex.Transaction, sync: SyncContext, actor: Actor, m: { estate_id: string; user_id: string; role: string; resident_id?: string | null }) {
+export async function insertMembership(store: PlatformStore, m: { estate_id: string; user_id: string; role: string; resident_id?: string | null }) {
   const at = nowIso();
-  const row = { id: newId(), ...m, resident_id: m.resident_id ?? null, created_at: at, updated_at: at };
-  await trx('memberships').insert(row);
-  await writeAuditAndOutbox(trx, sync, actor, m.estate_id, { action: 'memberships.create', table: 'memberships', rowId: row.id, after: row, op: 'insert' });
-  return row;
+  return store.insert('memberships', { ...m, resident_id: m.resident_id ?? null, created_at: at, updated_at: at }, { estateId: m.estate_id });
 }

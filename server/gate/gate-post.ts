@@ -115,7 +115,7 @@ const openShiftQuery = queryTemplate<'estateId' | 'deviceId'>((knex, p) =>
 );
 
 async function openShiftOf(store: ScopedStore, deviceId: string): Promise<OpenShift | undefined> {
-  const [shift] = await openShiftQuery<OpenShift>(store.knex, { estateId: store.estateId, deviceId });
+  const [shift] = await store.select<OpenShift>(openShiftQuery, { deviceId });
   return shift;
 }
 

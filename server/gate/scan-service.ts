@@ -52,7 +52,7 @@ async function resolveToken(store: ScopedStore, token: SignedToken, decoded: Par
     const visit = await store.find<VisitRow>('gate_visits', token.subjectId);
     return visit ? { kind: 'visit', visit } : { kind: 'rejected', reason: 'unknown_code', method: 'qr' };
   }
-  const [pass] = await passByIdQuery<PassWithUnit>(store.knex, { estateId: store.estateId, id: token.subjectId });
+  const [pass] = await store.select<PassWithUnit>(passByIdQuery, { id: token.subjectId });
   return pass ? { kind: 'pass', pass, method: 'qr' } : { kind: 'rejected', reason: 'unknown_code', method: 'qr' };
 }
 
@@ -60,7 +60,7 @@ async function resolveCode(store: ScopedStore, code: string, limiterKey: string)
   const decision = await codeAttempts.begin(store.knex, limiterKey, Date.now());
   if (!decision.allowed) return { kind: 'rejected', reason: 'throttled', method: 'code' };
   const pass = looksLikePassCode(code)
-    ? (await passByCodeQuery<PassWithUnit>(store.knex, { estateId: store.estateId, code }))[0]
+    ? (await store.select<PassWithUnit>(passByCodeQuery, { code }))[0]
     : undefined;
   await codeAttempts.finish(store.knex, limiterKey, Date.now(), Boolean(pass));
   return pass ? { kind: 'pass', pass, method: 'code' } : { kind: 'rejected', reason: 'unknown_code', method: 'code' };
@@ -92,7 +92,7 @@ const consumeEntryQuery = queryTemplate<'estateId' | 'id' | 'now'>((knex, p) =>
 );
 
 async function consumeEntry(tx: ScopedStore, pass: PassRow, now: string): Promise<boolean> {
-  const updated = await consumeEntryQuery(tx.knex, { estateId: tx.estateId, id: pass.id, now });
+  const updated = await tx.select(consumeEntryQuery, { id: pass.id, now });
   if (updated.length !== 1) return false;
   await tx.audit('passes.use', 'passes', pass.id, { uses: pass.uses }, { uses: pass.uses + 1, used_at: now }, 'update');
   return true;

@@ -1,5 +1,4 @@
 import { nowIso } from '../db/clock.ts';
-import { newId } from '../db/ids.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { generateEstateKeyPair, type EstateKeyPair } from './pass-payload.ts';
 
@@ -14,24 +13,10 @@ export async function estateKeys(store: ScopedStore): Promise<EstateKeyPair> {
   if (!row) {
     const pair = generateEstateKeyPair();
     const at = nowIso();
-    const candidate = {
-      id: newId(),
-      estate_id: store.estateId,
-      public_key_pem: pair.publicKeyPem,
-      private_key_pem: pair.privateKeyPem,
-      created_at: at,
-      updated_at: at,
-    };
-    await store.transaction(async (tx) => {
-      // Two first scans at once: one insert wins, the other reads the winner's key below.
-      await tx.knex('gate_signing_keys').insert(candidate).onConflict('estate_id').ignore();
-      const stored = await tx.query('gate_signing_keys').first('id');
-      if (stored?.id === candidate.id) {
-        // The audit row names the key, never its private half.
-        await tx.audit('gate_signing_keys.create', 'gate_signing_keys', candidate.id, undefined,
-          { id: candidate.id, public_key_pem: candidate.public_key_pem }, 'insert');
-      }
-    });
+    // Two first scans at once: one insert wins, the other reads the winner's key below.
+    await store.insertUnlessExists('gate_signing_keys', {
+      public_key_pem: pair.publicKeyPem, private_key_pem: pair.privateKeyPem, created_at: at, updated_at: at,
+    }, ['estate_id']);
     row = await store.query('gate_signing_keys').first();
   }
   const pair = { publicKeyPem: row.public_key_pem, privateKeyPem: row.private_key_pem };

@@ -2,7 +2,7 @@ import { nowIso } from '../db/clock.ts';
 import { newId } from '../db/ids.ts';
 import type { Database } from '../db/knex.ts';
 import { loadSyncContext } from '../db/sync-context.ts';
-import { writeAuditAndOutbox } from '../db/scoped-store.ts';
+import { PlatformStore } from '../db/platform-store.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { insertEstate, insertMembership } from '../estates/service.ts';
 import { normalizePhone } from '../residents/phone.ts';
@@ -27,13 +27,13 @@ export async function createAdmin(db: Database, input: { name?: string; email?: 
     const at = nowIso();
     const user = { id: newId(), name: input.name!, email, phone, password_hash: hash, is_platform_admin: true, status: 'active', failed_logins: 0, created_at: at, updated_at: at };
     const actor = { userId: user.id, role: 'platform_admin' as const };
-    await trx('users').insert(user);
+    const platform = new PlatformStore(trx, actor, sync);
     if (!estate) {
       if (!input.estate) throw new Error('no estate exists yet: pass --estate "Estate name"');
-      estate = await insertEstate(trx, sync, actor, { name: input.estate, timezone: 'Asia/Jakarta' });
+      estate = await insertEstate(platform, { name: input.estate, timezone: 'Asia/Jakarta' });
     }
-    await writeAuditAndOutbox(trx, sync, actor, estate.id, { action: 'users.create', table: 'users', rowId: user.id, after: { ...user, password_hash: undefined }, op: 'insert' });
-    await insertMembership(trx, sync, actor, { estate_id: estate.id, user_id: user.id, role: 'estate_admin' });
+    await platform.insert('users', user, { estateId: estate.id as string });
+    await insertMembership(platform, { estate_id: estate.id as string, user_id: user.id, role: 'estate_admin' });
     return { login: email ?? phone!, estateName: estate.name as string };
   });
 }

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { nowIso } from '../db/clock.ts';
-import { writeAuditAndOutbox } from '../db/scoped-store.ts';
+import { PlatformStore } from '../db/platform-store.ts';
+import { SYSTEM_ACTOR } from '../db/scoped-store.ts';
 import type { SyncContext } from '../db/sync-context.ts';
 import { isRole } from '../auth/permissions.ts';
 import { NotFoundError } from '../http/errors.ts';
@@ -47,21 +48,17 @@ export async function openInvite(knex: Knex, code: string): Promise<InviteRow> {
  * one succeeds; the other changes nothing.
  */
 export async function acceptInvite(knex: Knex, sync: SyncContext, code: string, passwordHash: string): Promise<string> {
-  return knex.transaction(async (trx) => {
-    const inv = await openInvite(trx, code);
+  return new PlatformStore(knex, SYSTEM_ACTOR, sync).transaction(async (platform) => {
+    const inv = await openInvite(platform.knex as Knex, code);
+    const tx = platform.withActor({ userId: inv.user_id, role: isRole(inv.role) ? inv.role : 'system' });
     const at = nowIso();
-    const claimed = await trx('invites').where({ id: inv.id }).whereNull('accepted_at').where('expires_at', '>', at)
-      .update({ accepted_at: at });
-    if (claimed !== 1) throw new NotFoundError('Undangan');
-    const activated = await trx('users')
-      .where({ id: inv.user_id, status: 'invited' })
-      .whereNull('password_hash')
-      .whereNull('deleted_at')
-      .update({ password_hash: passwordHash, status: 'active', updated_at: at });
-    if (activated !== 1) throw new NotFoundError('Undangan');
-    await writeAuditAndOutbox(trx, sync, { userId: inv.user_id, role: isRole(inv.role) ? inv.role : 'system' }, inv.estate_id, {
-      action: 'invites.accept', table: 'invites', rowId: inv.id, after: { accepted_at: at }, op: 'update',
-    });
+    const write = { estateId: inv.estate_id };
+    const claimed = await tx.update('invites', (q) => q.where({ id: inv.id }).whereNull('accepted_at').where('expires_at', '>', at),
+      { accepted_at: at }, { ...write, action: 'invites.accept' });
+    if (claimed.length !== 1) throw new NotFoundError('Undangan');
+    const activated = await tx.update('users', (q) => q.where({ id: inv.user_id, status: 'invited' }).whereNull('password_hash').whereNull('deleted_at'),
+      { password_hash: passwordHash, status: 'active', updated_at: at }, { ...write, action: 'users.activate' });
+    if (activated.length !== 1) throw new NotFoundError('Undangan');
     return inv.user_id;
   });
 }

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { nowIso } from '../db/clock.ts';
-import { writeAuditAndOutbox } from '../db/scoped-store.ts';
+import { PlatformStore } from '../db/platform-store.ts';
 import type { SyncContext } from '../db/sync-context.ts';
 import { isRole } from '../auth/permissions.ts';
 import { insertMembership } from '../estates/service.ts';
@@ -23,44 +23,39 @@ export async function listMyInvitations(knex: Knex, userId: string) {
 }
 
 /** Answers a pending invitation once: a conditional update, so a double click or a race answers it only once. */
-async function respond(trx: Knex.Transaction, userId: string, id: string, status: 'accepted' | 'declined') {
-  const row = await trx('membership_invitations').where({ id, user_id: userId }).first();
+async function respond(tx: PlatformStore, userId: string, id: string, status: 'accepted' | 'declined') {
+  const row = await tx.query('membership_invitations').where({ id, user_id: userId }).first();
   if (!row) throw new NotFoundError('Undangan');
   const at = nowIso();
-  const changed = await trx('membership_invitations')
-    .where({ id, user_id: userId, status: 'pending' })
-    .where('expires_at', '>', at)
-    .update({ status, responded_at: at, updated_at: at });
-  if (changed !== 1) {
+  const [changed] = await tx.update('membership_invitations',
+    (q) => q.where({ id, user_id: userId, status: 'pending' }).where('expires_at', '>', at),
+    { status, responded_at: at, updated_at: at }, { estateId: row.estate_id, action: `membership_invitations.${status === 'accepted' ? 'accept' : 'decline'}` });
+  if (!changed) {
     if (row.status !== 'pending') throw new ConflictError('INVITATION_ANSWERED', 'Undangan ini sudah dijawab.');
     throw new NotFoundError('Undangan');
   }
-  return { ...row, status, responded_at: at, updated_at: at };
+  return changed as typeof row;
 }
 
 export async function acceptMembershipInvitation(knex: Knex, sync: SyncContext, userId: string, id: string): Promise<void> {
-  await knex.transaction(async (trx) => {
-    const inv = await respond(trx, userId, id, 'accepted');
-    const actor = { userId, role: isRole(inv.role) ? inv.role : 'system' as const };
-    const estate = await trx('estates').where({ id: inv.estate_id }).whereNull('deleted_at').first('id');
+  const invited = await knex('membership_invitations').where({ id, user_id: userId }).first('role');
+  const actor = { userId, role: invited && isRole(invited.role) ? invited.role : 'system' as const };
+  await new PlatformStore(knex, actor, sync).transaction(async (tx) => {
+    const inv = await respond(tx, userId, id, 'accepted');
+    const estate = await tx.query('estates').where({ id: inv.estate_id }).whereNull('deleted_at').first('id');
     if (!estate) throw new NotFoundError('Undangan');
     if (inv.resident_id) {
-      const resident = await trx('residents').where({ id: inv.resident_id, estate_id: inv.estate_id }).whereNull('deleted_at').first('id');
+      // The invitation names its estate; the resident must be that estate's, which is what is checked here.
+      const resident = await tx.query('residents').where({ id: inv.resident_id, estate_id: inv.estate_id }).whereNull('deleted_at').first('id');
       if (!resident) throw new ConflictError('INVITATION_STALE', 'Data penghuni untuk undangan ini sudah dihapus. Minta pengurus mengundang ulang.');
     }
-    await writeAuditAndOutbox(trx, sync, actor, inv.estate_id, {
-      action: 'membership_invitations.accept', table: 'membership_invitations', rowId: inv.id, after: inv, op: 'update',
-    });
-    const member = await trx('memberships').where({ estate_id: inv.estate_id, user_id: userId, role: inv.role }).whereNull('deleted_at').first('id');
-    if (!member) await insertMembership(trx, sync, actor, { estate_id: inv.estate_id, user_id: userId, role: inv.role, resident_id: inv.resident_id });
+    const member = await tx.query('memberships').where({ estate_id: inv.estate_id, user_id: userId, role: inv.role }).whereNull('deleted_at').first('id');
+    if (!member) await insertMembership(tx, { estate_id: inv.estate_id, user_id: userId, role: inv.role, resident_id: inv.resident_id });
   });
 }
 
 export async function declineMembershipInvitation(knex: Knex, sync: SyncContext, userId: string, id: string): Promise<void> {
-  await knex.transaction(async (trx) => {
-    const inv = await respond(trx, userId, id, 'declined');
-    await writeAuditAndOutbox(trx, sync, { userId, role: 'system' }, inv.estate_id, {
-      action: 'membership_invitations.decline', table: 'membership_invitations', rowId: inv.id, after: inv, op: 'update',
-    });
+  await new PlatformStore(knex, { userId, role: 'system' }, sync).transaction(async (tx) => {
+    await respond(tx, userId, id, 'declined');
   });
 }

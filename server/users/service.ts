@@ -1,11 +1,9 @@
 import crypto from 'node:crypto';
-import type { Knex } from 'knex';
 import { nowIso } from '../db/clock.ts';
-import { newId } from '../db/ids.ts';
-import { writeAuditAndOutbox, type ScopedStore } from '../db/scoped-store.ts';
+import { PlatformStore } from '../db/platform-store.ts';
+import type { ScopedStore } from '../db/scoped-store.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { grantableRoles, type Role } from '../auth/permissions.ts';
-import { insertMembership } from '../estates/service.ts';
 import { ConflictError, ForbiddenError, ValidationError } from '../http/errors.ts';
 import { whatsappDigits } from '../residents/phone.ts';
 import type { z } from 'zod';
@@ -57,10 +55,10 @@ export async function createEstateUser(
   const passwordHash = input.password ? await hashPassword(input.password) : null;
   try {
     return await store.transaction(async (tx) => {
-      const knex = tx.knex as Knex.Transaction;
+      const platform = new PlatformStore(tx.knex, tx.actor, tx.sync);
       if (input.resident_id) await tx.get('residents', input.resident_id, 'Penghuni');
-      const byEmail = input.email ? await knex('users').where({ email: input.email }).whereNull('deleted_at').first('id') : undefined;
-      const byPhone = input.phone ? await knex('users').where({ phone: input.phone }).whereNull('deleted_at').first('id') : undefined;
+      const byEmail = input.email ? await platform.query('users').where({ email: input.email }).whereNull('deleted_at').first('id') : undefined;
+      const byPhone = input.phone ? await platform.query('users').where({ phone: input.phone }).whereNull('deleted_at').first('id') : undefined;
       if (byEmail && byPhone && byEmail.id !== byPhone.id) {
         throw new ConflictError('DUPLICATE', 'Email dan nomor HP milik dua akun berbeda.', 'phone');
       }
@@ -73,24 +71,20 @@ export async function createEstateUser(
       }
 
       const at = nowIso();
-      const user = {
-        id: newId(), name: input.name, email: input.email ?? null, phone: input.phone ?? null,
+      const user = await platform.insert<{ id: string; name: string; email: string | null; phone: string | null; status: string }>('users', {
+        name: input.name, email: input.email ?? null, phone: input.phone ?? null,
         password_hash: passwordHash, is_platform_admin: false, status: passwordHash ? 'active' : 'invited',
         failed_logins: 0, created_at: at, updated_at: at,
-      };
-      await knex('users').insert(user);
-      await writeAuditAndOutbox(knex, tx.sync, tx.actor, tx.estateId, { action: 'users.create', table: 'users', rowId: user.id, after: { ...user, password_hash: undefined }, op: 'insert' });
-      await insertMembership(knex, tx.sync, tx.actor, { estate_id: tx.estateId, user_id: user.id, role: input.role, resident_id: input.resident_id ?? null });
+      }, { estateId: tx.estateId });
+      await tx.insert('memberships', { user_id: user.id, role: input.role, resident_id: input.resident_id ?? null });
       let invite: ReturnType<typeof inviteLinks> | undefined;
       if (!passwordHash) {
         // The only invite this account will ever have: it was created for exactly this new, password-less account.
         const code = newInviteCode();
-        const row = {
-          id: newId(), estate_id: tx.estateId, user_id: user.id, code, role: input.role, created_by: tx.actor.userId,
+        await tx.appendOnly('invites', {
+          user_id: user.id, code, role: input.role, created_by: tx.actor.userId,
           expires_at: new Date(Date.now() + INVITE_DAYS * 86_400_000).toISOString(), created_at: at,
-        };
-        await knex('invites').insert(row);
-        await writeAuditAndOutbox(knex, tx.sync, tx.actor, tx.estateId, { action: 'invites.create', table: 'invites', rowId: row.id, after: { ...row, code: undefined }, op: 'insert' });
+        });
         invite = inviteLinks(publicUrl, estate.name, code, user.name, user.phone);
       }
       return {
@@ -108,23 +102,18 @@ export async function createEstateUser(
 }
 
 async function inviteExistingAccount(tx: ScopedStore, userId: string, input: UserCreateInput) {
-  const knex = tx.knex as Knex.Transaction;
-  const member = await knex('memberships').where({ estate_id: tx.estateId, user_id: userId, role: input.role }).whereNull('deleted_at').first('id');
-  const pending = await knex('membership_invitations').where({ estate_id: tx.estateId, user_id: userId, role: input.role, status: 'pending' })
+  const member = await tx.live('memberships').where({ user_id: userId, role: input.role }).first('id');
+  const pending = await tx.query('membership_invitations').where({ user_id: userId, role: input.role, status: 'pending' })
     .where('expires_at', '>', nowIso()).first('id');
   if (member || pending) throw new ConflictError('DUPLICATE', 'Orang ini sudah memiliki atau sudah diundang dengan peran tersebut di perumahan ini.', 'role');
   const at = nowIso();
   // An expired invitation still holds the pending slot of the unique index; it is replaced by this one.
-  await knex('membership_invitations').where({ estate_id: tx.estateId, user_id: userId, role: input.role, status: 'pending' })
-    .update({ status: 'expired', updated_at: at });
-  const row = {
-    id: newId(), estate_id: tx.estateId, user_id: userId, role: input.role, resident_id: input.resident_id ?? null,
+  await tx.updateWhere('membership_invitations', (q) => q.where({ user_id: userId, role: input.role, status: 'pending' }),
+    { status: 'expired', updated_at: at }, 'membership_invitations.expire');
+  const row = await tx.insert<Parameters<typeof pendingView>[0]>('membership_invitations', {
+    user_id: userId, role: input.role, resident_id: input.resident_id ?? null,
     name: input.name, email: input.email ?? null, phone: input.phone ?? null, invited_by: tx.actor.userId, status: 'pending',
-    expires_at: new Date(Date.now() + INVITE_DAYS * 86_400_000).toISOString(), responded_at: null, created_at: at, updated_at: at,
-  };
-  await knex('membership_invitations').insert(row);
-  await writeAuditAndOutbox(knex, tx.sync, tx.actor, tx.estateId, {
-    action: 'membership_invitations.create', table: 'membership_invitations', rowId: row.id, after: row, op: 'insert',
+    expires_at: new Date(Date.now() + INVITE_DAYS * 86_400_000).toISOString(), responded_at: null,
   });
   return pendingView(row);
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { inject } from 'vitest';
 import { startServer, type RunningServer, type StartOptions } from '../../server/start.ts';
 import { createTestDatabase } from '../setup/pg-database.ts';
+import { journalGaps } from './journal-coverage.ts';
 
 export interface TestServer extends RunningServer {
   dataDir: string;
@@ -42,9 +43,12 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
     dataDir,
     databaseUrl: opts.databaseUrl ?? ownDatabase?.url,
     async close() {
+      // KLUSTERA_CHECK_OUTBOX=1: whatever a suite did through the API must have left its audit and outbox rows.
+      const gaps = process.env.KLUSTERA_CHECK_OUTBOX === '1' ? await journalGaps(server.db.knex) : [];
       await server.close();
       await ownDatabase?.drop();
       if (!opts.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+      if (gaps.length) throw new Error(`writes without their journal rows (${gaps.length}):\n${gaps.slice(0, 30).join('\n')}`);
     },
   };
 }

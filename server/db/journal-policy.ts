@@ -1,0 +1,60 @@
+/**
+ * What the journal (audit_log + outbox) covers, table by table. Every other table holds data: each write to it goes
+ * through a store (ScopedStore for estate data, PlatformStore for platform data) that writes its audit row and, unless
+ * listed below as audit-only, its outbox row in the same transaction. tests/api/outbox-coverage.test.ts reads this
+ * module, so a new table is journaled (and checked) unless it is named here on purpose.
+ */
+
+/**
+ * Infrastructure, not data: counters, throttles, queues, the request replay cache and the journal itself. They
+ * describe this server's work, not the estate, and are never synced; journaling them would also journal the journal.
+ */
+export const UNJOURNALED_TABLES: readonly string[] = [
+  'audit_log',
+  'outbox',
+  'sequences',
+  'login_sources',
+  'attempt_limits',
+  'jobs',
+  'job_leases',
+  'webhook_events',
+  'idempotency_keys',
+  'site',
+  'knex_migrations',
+  'knex_migrations_lock',
+];
+
+/**
+ * Audited but not synced: credentials that are valid only on the server that issued them. A browser session or a
+ * bearer token copied to another site would be a sign-in nobody made there; each site issues its own.
+ */
+export const AUDIT_ONLY_TABLES: readonly string[] = ['sessions', 'api_tokens', 'installation_settings'];
+
+/**
+ * Bulk money rows (a billing run's invoices and lines, allocations, credit movements, proof files): one outbox row
+ * each, but one audit row for the whole action that wrote them, so a run of 40,000 rows writes one audit row.
+ */
+export const SUMMARY_AUDITED_TABLES: readonly string[] = ['invoices', 'invoice_lines', 'payment_allocations', 'credit_movements', 'payment_proofs'];
+
+/** Columns never copied into an audit row: the audit log is readable by estate admins and goes into exports. */
+export const SECRET_COLUMNS: Readonly<Record<string, readonly string[]>> = {
+  users: ['password_hash'],
+  sessions: ['token_hash', 'csrf_token'],
+  api_tokens: ['token_hash'],
+  invites: ['code'],
+  gate_devices: ['pairing_code_hash'],
+  gate_signing_keys: ['private_key_pem'],
+};
+
+export function isSynced(table: string): boolean {
+  return !UNJOURNALED_TABLES.includes(table) && !AUDIT_ONLY_TABLES.includes(table);
+}
+
+/** `value` without the table's secret columns, for the audit row's before/after. */
+export function withoutSecrets(table: string, value: unknown): unknown {
+  const secret = SECRET_COLUMNS[table];
+  if (!secret || value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) if (!secret.includes(key)) out[key] = v;
+  return out;
+}
