@@ -14,6 +14,9 @@ const NOT_DOMAINS = [...INFRASTRUCTURE, ...KERNEL];
 /** Unit tests beside the code may reach inside the module they test (and its neighbours' fixtures). */
 const TEST_FILE = '\\.test\\.tsx?$';
 
+/** Request and response schemas: `schemas.ts`, or `<aggregate>-schemas.ts` in a domain with several aggregates. */
+const SCHEMA_FILE = '/(schemas|[\\w-]+-schemas)\\.ts$';
+
 /** A file in a server folder that is a domain or kernel code: everything outside db/, http/ and jobs/. */
 const DOMAIN_CODE = `^server/(?!(?:${INFRASTRUCTURE.join('|')})/)[^/]+/`;
 
@@ -112,7 +115,7 @@ module.exports = {
       severity: 'error',
       comment:
         'The renderer runs in a browser and imports server shapes as types only, from route schemas ' +
-        '(server/**/schemas.ts) or the role table, or pure code from shared/. Exceptions, pure modules without ' +
+        '(server/**/schemas.ts, server/**/*-schemas.ts) or the role table, or pure code from shared/. Exceptions, pure modules without ' +
         'imports that the UI must agree with exactly: auth/permissions.ts (roleHasPermission: the UI hides what ' +
         "the server would refuse) and imports/column-mapping.ts (IMPORT_FIELDS: the import page's columns).",
       from: { path: '^renderer/' },
@@ -129,7 +132,7 @@ module.exports = {
       from: { path: '^renderer/' },
       to: {
         path: '^server/',
-        pathNot: ['^server/.+/schemas\\.ts$', '^server/auth/permissions\\.ts$', '^server/imports/column-mapping\\.ts$'],
+        pathNot: [`^server/.+${SCHEMA_FILE}`, '^server/auth/permissions\\.ts$', '^server/imports/column-mapping\\.ts$'],
         dependencyTypes: ['type-only'],
       },
     },
@@ -154,7 +157,7 @@ module.exports = {
         "Domains use each other through the other domain's public module, server/<domain>/index.ts. Infrastructure " +
         `(${INFRASTRUCTURE.join(', ')}) composes the domains (route index, job registry) and is not bound by this; ` +
         `shared kernel folders (${KERNEL.join(', ')}) are imported directly.`,
-      from: { path: `^server/(?!(?:${NOT_DOMAINS.join('|')})/)([^/]+)/`, pathNot: [TEST_FILE, '/schemas\\.ts$'] },
+      from: { path: `^server/(?!(?:${NOT_DOMAINS.join('|')})/)([^/]+)/`, pathNot: [TEST_FILE, SCHEMA_FILE] },
       to: {
         path: `^server/(?!(?:${NOT_DOMAINS.join('|')})/)[^/]+/`,
         pathNot: ['^server/$1/', '^server/[^/]+/index\\.ts$'],
@@ -167,10 +170,10 @@ module.exports = {
         "A domain's schemas.ts uses another domain's shapes from that domain's schemas.ts. Schemas are shared with the " +
         'renderer, which type-checks without Node types: going through index.ts would pull services and the data ' +
         'layer into it.',
-      from: { path: `^server/(?!(?:${NOT_DOMAINS.join('|')})/)([^/]+)/schemas\\.ts$` },
+      from: { path: `^server/(?!(?:${NOT_DOMAINS.join('|')})/)([^/]+)/(schemas|[\\w-]+-schemas)\\.ts$` },
       to: {
         path: `^server/(?!(?:${NOT_DOMAINS.join('|')})/)[^/]+/`,
-        pathNot: ['^server/$1/', '^server/[^/]+/(index|schemas)\\.ts$'],
+        pathNot: ['^server/$1/', '^server/[^/]+/index\\.ts$', `^server/.+${SCHEMA_FILE}`],
       },
     },
   ],

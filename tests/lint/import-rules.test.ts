@@ -33,6 +33,7 @@ const FIXTURE: Record<string, string> = {
     '',
   ].join('\n'),
   'server/units/schemas.ts': 'export type Unit = { id: string };\n',
+  'server/units/unit-schemas.ts': 'export type UnitPage = { items: string[] };\n',
   'server/units/index.ts': "export { service } from './service.ts';\n",
   'server/gate/schemas.ts':
     "import type { Unit } from '../units/schemas.ts';\nimport { service } from '../units/service.ts';\nexport const s = service as unknown as Unit;\n",
@@ -49,10 +50,11 @@ const FIXTURE: Record<string, string> = {
   'renderer/src/page.tsx': [
     "import { service } from '../../server/units/service.ts';",
     "import type { Unit } from '../../server/units/schemas.ts';",
+    "import type { UnitPage } from '../../server/units/unit-schemas.ts';",
     "import type { Raw } from '../../server/units/service.ts';",
     "import { bridge } from '../../main/bridge.ts';",
     "import { shape } from '../../shared/shapes.ts';",
-    'export const page = [service, bridge, shape] as unknown as [Unit, Raw];',
+    'export const page = [service, bridge, shape] as unknown as [Unit, UnitPage, Raw];',
     '',
   ].join('\n'),
   'main/bridge.ts': 'export const bridge = 1;\n',
