@@ -8,8 +8,6 @@ import { createTestDatabase, type TestDatabase } from '../../tests/setup/pg-data
 export interface BenchPostgres {
   /** Connection URL of the benchmark's own, empty database. */
   url: string;
-  /** `embedded PostgreSQL 18.x` or `KLUSTERA_BENCH_DATABASE_URL`, for the result file. */
-  server: string;
 }
 
 export async function withPostgres<T>(work: (pg: BenchPostgres) => Promise<T>): Promise<T> {
@@ -32,7 +30,7 @@ export async function withPostgres<T>(work: (pg: BenchPostgres) => Promise<T>): 
   try {
     if (!external) embedded = await startEmbeddedPostgres();
     database = await createTestDatabase(external ?? embedded!.url);
-    return await work({ url: database.url, server: external ? 'KLUSTERA_BENCH_DATABASE_URL' : 'embedded PostgreSQL' });
+    return await work({ url: database.url });
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
