@@ -3,7 +3,7 @@ import { nowIso } from '../db/clock.ts';
 import { NotFoundError } from '../http/errors.ts';
 import { defineRoutes, type RequestContext } from '../http/route.ts';
 import { estateParams, id, paging } from '../http/schemas.ts';
-import { portalResident } from '../passes/portal-service.ts';
+import { residenceOfRequest } from '../residency/index.ts';
 import { listAccessLog } from './access-log-store.ts';
 import { accessLogQuery, gateNotificationListResponse, gateNotificationReadResponse, portalVisitsResponse } from './schemas.ts';
 import { visitView, type VisitRow } from './visits-service.ts';
@@ -17,7 +17,7 @@ export const gatePortalRoutes = defineRoutes([
     query: accessLogQuery.omit({ unit_id: true, format: true }),
     response: portalVisitsResponse,
     handler: async (ctx) => {
-      const resident = await portalResident(ctx);
+      const resident = await residenceOfRequest(ctx);
       const log = await listAccessLog(ctx.store!, { ...ctx.query, format: 'json' }, estateOf(ctx).timezone, resident.unitId);
       const inside = (await ctx.store!.query('gate_visits').where('unit_id', resident.unitId).whereNull('exited_at').orderBy('entered_at', 'desc').limit(100)) as VisitRow[];
       const now = nowIso();
@@ -30,7 +30,7 @@ export const gatePortalRoutes = defineRoutes([
     query: z.object({ ...paging }),
     response: gateNotificationListResponse,
     handler: async (ctx) => {
-      const resident = await portalResident(ctx);
+      const resident = await residenceOfRequest(ctx);
       const q = ctx.store!.query('gate_notifications').where('unit_id', resident.unitId);
       const [{ n }] = await q.clone().whereNull('read_at').count({ n: '*' });
       const items = await q.orderBy('created_at', 'desc').limit(ctx.query.limit).offset(ctx.query.offset)
@@ -43,9 +43,10 @@ export const gatePortalRoutes = defineRoutes([
     summary: 'Mark a gate notification read', params: z.object({ estate_id: id, id }),
     response: gateNotificationReadResponse,
     handler: async (ctx) => {
-      const resident = await portalResident(ctx);
       const row = await ctx.store!.get<{ unit_id: string; read_at: string | null }>('gate_notifications', ctx.params.id, 'Pemberitahuan');
-      if (row.unit_id !== resident.unitId) throw new NotFoundError('Pemberitahuan');
+      await residenceOfRequest(ctx, row.unit_id).catch((err) => {
+        throw err instanceof NotFoundError ? new NotFoundError('Pemberitahuan') : err;
+      });
       if (!row.read_at) await ctx.store!.update('gate_notifications', ctx.params.id, { read_at: nowIso() }, 'gate_notifications.read');
       return { id: ctx.params.id, read: true };
     },

@@ -8,6 +8,7 @@ export { billingRunJob } from './billing-run-job.ts';
 export { billingSchedule, billingScheduleTickJob } from './schedule.ts';
 export { occupantPayer, type Payer } from './payer.ts';
 export { portalPaymentVisible, type PortalView } from './portal-store.ts';
+export { residentUnit } from './portal-units.ts';
 export {
   billedOf,
   collectedOf,

@@ -22,7 +22,7 @@ const occupantsOnQuery = queryTemplate<'estateId' | 'unitId' | 'date'>((knex, p)
     .where('o.unit_id', p.unitId)
     .whereNull('o.deleted_at')
     .where((q) => q.whereNull('o.moved_in_on').orWhere('o.moved_in_on', '<=', p.date))
-    // Moving out on a day hands that day to whoever moves in (the same reading as passes/residency.ts).
+    // Moving out on a day hands that day to whoever moves in (the same reading as residency/occupancy.ts).
     .where((q) => q.whereNull('o.moved_out_on').orWhere('o.moved_out_on', '>', p.date))
     .orderByRaw("case o.relation when 'tenant' then 0 when 'owner' then 1 else 2 end")
     .orderBy([{ column: 'o.moved_in_on', order: 'desc' }, { column: 'o.created_at', order: 'desc' }])

@@ -1,8 +1,6 @@
 import type { RequestContext } from '../http/route.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
-import { ForbiddenError } from '../http/errors.ts';
-import { estateToday } from '../calendar/calendar.ts';
-import { currentUnitOf } from './residency.ts';
+import { residenceOfRequest } from '../residency/index.ts';
 import { createPass, keepResidentPassCurrent, renewResidentPass, type PassRow } from './service.ts';
 import type { PortalPassCreateInput } from './schemas.ts';
 
@@ -12,15 +10,14 @@ export interface PortalResident {
   name: string;
 }
 
-/** The resident behind a portal request and the unit they live in now; the portal never trusts a unit id from the body. */
-export async function portalResident(ctx: RequestContext): Promise<PortalResident> {
-  const store = ctx.store!;
-  const membership = ctx.auth?.memberships.find((m) => m.estate_id === store.estateId && m.role === 'resident' && m.resident_id);
-  if (!membership?.resident_id) throw new ForbiddenError('Akun ini tidak terhubung dengan data warga.', 'NOT_A_RESIDENT');
-  const unitId = await currentUnitOf(store, membership.resident_id, estateToday(ctx.estate!.timezone));
-  if (!unitId) throw new ForbiddenError('Anda tidak lagi tercatat tinggal di perumahan ini.', 'NOT_A_RESIDENT');
-  const resident = await store.get<{ name: string }>('residents', membership.resident_id, 'Warga');
-  return { residentId: membership.resident_id, unitId, name: resident.name };
+/**
+ * The resident behind a portal request and the unit it acts for: the one asked for when they live there, else their
+ * first (residency/). Any other unit answers 404.
+ */
+export async function portalResident(ctx: RequestContext, requestedUnitId?: string): Promise<PortalResident> {
+  const { residentId, unitId } = await residenceOfRequest(ctx, requestedUnitId);
+  const resident = await ctx.store!.get<{ name: string }>('residents', residentId, 'Warga');
+  return { residentId, unitId, name: resident.name };
 }
 
 /**

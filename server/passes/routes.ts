@@ -1,9 +1,11 @@
+import { ForbiddenError } from '../http/errors.ts';
 import { defineRoutes, type RequestContext } from '../http/route.ts';
+import { residentIdOf } from '../residency/index.ts';
 import { estateParams } from '../http/schemas.ts';
 import { addVehiclePass, createPortalPass, portalResident, residentPasses, unitGuestPasses } from './portal-service.ts';
 import { seesPassCredentials } from './pass-audience.ts';
 import { passCreateSchema, passIdParams, passListQuery, passListResponse, passResponse, portalPassCreateSchema, portalPassesResponse, vehiclePassSchema } from './schemas.ts';
-import { assertPassOfUnit, createPass, gatePassView, listPasses, passQrPng, passView, revokePass, type PassRow } from './service.ts';
+import { createPass, gatePassView, listPasses, passQrPng, passView, revokePass, type PassRow } from './service.ts';
 
 const estateOf = (ctx: RequestContext) => ctx.estate as { id: string; name: string; timezone: string };
 
@@ -54,7 +56,11 @@ export const passRoutes = defineRoutes([
     summary: 'The pass QR code as a PNG image (the office and the holder only)', params: passIdParams, raw: true, produces: ['image/png'],
     handler: async (ctx) => {
       const pass = await ctx.store!.get<PassRow>('passes', ctx.params.id, 'Kartu akses');
-      if (!seesPassCredentials(ctx.role)) assertPassOfUnit(pass, (await portalResident(ctx)).unitId);
+      if (!seesPassCredentials(ctx.role)) {
+        // The guard post never gets the image; a resident gets their own units' and a 404 for any other unit's.
+        if (!residentIdOf(ctx)) throw new ForbiddenError();
+        await portalResident(ctx, pass.unit_id);
+      }
       const png = await passQrPng(ctx.store!, pass);
       ctx.res.setHeader('Cache-Control', 'private, max-age=300');
       ctx.res.type('image/png').send(png);
@@ -77,7 +83,7 @@ export const passRoutes = defineRoutes([
     summary: 'Register a guest or service visit for the own unit', params: estateParams, body: portalPassCreateSchema, status: 201,
     response: passResponse,
     handler: async (ctx) => {
-      const resident = await portalResident(ctx);
+      const resident = await portalResident(ctx, ctx.body.unit_id);
       return passView(ctx.store!, estateOf(ctx), await createPortalPass(ctx.store!, resident, ctx.body, ctx.actor.userId));
     },
   },
@@ -95,7 +101,8 @@ export const passRoutes = defineRoutes([
     summary: "Cancel a guest pass of the own unit", params: passIdParams,
     response: passResponse,
     handler: async (ctx) => {
-      const resident = await portalResident(ctx);
+      const pass = await ctx.store!.get<PassRow>('passes', ctx.params.id, 'Kartu akses');
+      const resident = await portalResident(ctx, pass.unit_id);
       return passView(ctx.store!, estateOf(ctx), await revokePass(ctx.store!, ctx.params.id, 'revoked_by_resident', resident.unitId));
     },
   },

@@ -32,9 +32,11 @@ export const passCreateSchema = z.object({
 });
 export type PassCreateInput = z.infer<typeof passCreateSchema>;
 
-/** A resident registers guests and service visits for their own unit only; the unit comes from their membership. */
+/** A resident registers guests and service visits only for a unit they live in (residency/), never another's. */
 export const portalPassCreateSchema = z.object({
   kind: z.enum(['guest', 'temporary']).default('guest'),
+  /** One of the units the resident lives in; their first when omitted. */
+  unit_id: id.optional(),
   ...passFields,
 });
 export type PortalPassCreateInput = z.infer<typeof portalPassCreateSchema>;

@@ -1,12 +1,12 @@
 import QRCode from 'qrcode';
 import { nowIso } from '../db/clock.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../http/errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../http/errors.ts';
 import { generatePassCode, type PassKind } from './pass-codes.ts';
 import { encodeSignedToken } from './pass-payload.ts';
 import { passRejection, type RejectionReason } from './pass-verdict.ts';
 import { estateToday } from '../calendar/calendar.ts';
-import { currentUnitOf } from './residency.ts';
+import { livesIn } from '../residency/index.ts';
 import type { PassCreateInput, PassListQuery } from './schemas.ts';
 import { estateKeys } from './signing-keys.ts';
 import { guestInvitationText, whatsappLink } from './whatsapp-link.ts';
@@ -142,8 +142,7 @@ export async function createPass(
     let residentId: string | null = null;
     if (input.kind === 'resident') {
       if (!input.resident_id) throw new ValidationError('Pilih warga pemegang kartu.', 'resident_id');
-      const livesThere = await currentUnitOf(tx, input.resident_id, estateToday(await tx.timezone(), now));
-      if (livesThere !== input.unit_id) {
+      if (!(await livesIn(tx, input.resident_id, input.unit_id, estateToday(await tx.timezone(), now)))) {
         throw new ValidationError('Warga ini tidak tinggal di unit tersebut.', 'resident_id', 'NOT_A_RESIDENT');
       }
       residentId = input.resident_id;
@@ -207,8 +206,7 @@ export async function passQrPng(store: ScopedStore, pass: PassRow): Promise<Buff
  */
 export async function keepResidentPassCurrent(store: ScopedStore, pass: PassRow, timezone: string, now = new Date()): Promise<PassRow> {
   if (pass.kind !== 'resident' || pass.revoked_at || !pass.resident_id) return pass;
-  const unitId = await currentUnitOf(store, pass.resident_id, estateToday(timezone, now));
-  if (unitId !== pass.unit_id) return revokePass(store, pass.id, 'moved_out');
+  if (!(await livesIn(store, pass.resident_id, pass.unit_id, estateToday(timezone, now)))) return revokePass(store, pass.id, 'moved_out');
   const renewAfter = new Date(now.getTime() + (RESIDENT_PASS_DAYS - 1) * DAY_MS).toISOString();
   // An expired pass stays expired until its holder opens the portal again (which renews with `force`).
   if (pass.valid_until <= now.toISOString() || pass.valid_until >= renewAfter) return pass;
@@ -219,8 +217,4 @@ export async function renewResidentPass(store: ScopedStore, pass: PassRow, now =
   const valid_until = new Date(now.getTime() + RESIDENT_PASS_DAYS * DAY_MS).toISOString();
   const valid_from = pass.valid_from < now.toISOString() ? pass.valid_from : now.toISOString();
   return store.update<PassRow>('passes', pass.id, { valid_from, valid_until }, 'passes.renew');
-}
-
-export function assertPassOfUnit(pass: PassRow, unitId: string | undefined): void {
-  if (!unitId || pass.unit_id !== unitId) throw new ForbiddenError();
 }
