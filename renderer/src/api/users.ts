@@ -1,8 +1,8 @@
 import { api } from './client.ts';
-import type { AuthSession, EstateUser, MembershipInvitation, SentInvitation, UserCreateInput, UserCreated } from './types.ts';
+import type { AuthSession, EstateUserList, MembershipInvitation, UserCreateInput, UserCreated } from './types.ts';
 
 export const listUsers = (estateId: string) =>
-  api.get<{ items: EstateUser[]; pending_invitations: SentInvitation[] }>(`/estates/${estateId}/users`);
+  api.get<EstateUserList>(`/estates/${estateId}/users`);
 export const createUser = (estateId: string, input: UserCreateInput) =>
   api.post<UserCreated>(`/estates/${estateId}/users`, input);
 

@@ -9,27 +9,12 @@ import { useI18n } from '../i18n/I18nProvider.tsx';
 import { useSession } from '../session/SessionProvider.tsx';
 import { useEstateCalendar } from '../session/useEstateCalendar.ts';
 import './access-log.css';
+import type { AccessLogEntry, Visit } from '../../../server/gate/schemas.ts';
 
-interface LogRow {
-  id: string;
-  occurred_at: string;
-  direction: 'in' | 'out';
-  verdict: 'accepted' | 'rejected';
-  reason: string | null;
-  person_name: string | null;
-  unit_code: string | null;
-  plate: string | null;
-  gate_name: string | null;
-  guard_name: string | null;
-}
+type LogRow = AccessLogEntry;
 
-interface Overstay {
-  id: string;
-  name: string;
-  unit_code: string;
-  entered_at: string;
-  expected_until: string;
-}
+/** An overstay is a visit past its expected time, so it always has one. */
+type Overstay = Visit & { expected_until: string };
 
 const LIMIT = 50;
 

@@ -8,23 +8,12 @@ import { useI18n } from '../i18n/I18nProvider.tsx';
 import { useSession } from '../session/SessionProvider.tsx';
 import { useEstateCalendar } from '../session/useEstateCalendar.ts';
 import './access-log.css';
+import type { DevicePairingCode, Device as ServerDevice } from '../../../server/devices-pairing/schemas.ts';
+import type { Gate as ServerGate } from '../../../server/gate/schemas.ts';
 
-interface Gate {
-  id: string;
-  name: string;
-  printer: { connection: string; host?: string; port?: number; paper_width?: number } | null;
-}
-interface Device {
-  id: string;
-  name: string;
-  status: 'waiting' | 'paired' | 'revoked';
-  paired_at: string | null;
-}
-interface Pairing {
-  device: Device;
-  pairing_code: string;
-  pairing_expires_at: string;
-}
+type Gate = ServerGate;
+type Device = ServerDevice;
+type Pairing = DevicePairingCode;
 
 /**
  * Office: the guard post's gates (with their slip printers), guards and their shift PINs, and kiosk pairing. The

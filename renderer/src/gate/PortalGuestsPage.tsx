@@ -10,37 +10,15 @@ import { useSession } from '../session/SessionProvider.tsx';
 import { useEstateCalendar } from '../session/useEstateCalendar.ts';
 import { instantOfLocalInput, localInputOf } from '../format/calendar.ts';
 import './portal-guests.css';
+import type { GateNotification, PortalVisits } from '../../../server/gate/schemas.ts';
+import type { Pass } from '../../../server/passes/schemas.ts';
 
-export interface PassItem {
-  id: string;
-  kind: 'resident' | 'guest' | 'temporary';
-  name: string;
-  plate: string | null;
-  purpose: string | null;
-  people: number;
-  code: string;
-  status: string;
-  uses: number;
-  max_uses: number | null;
-  valid_from: string;
-  valid_until: string;
-  qr_image_url: string;
-  whatsapp_url: string | null;
-}
+/** The portal's own passes always carry their credentials (the code and the QR the guest shows). */
+export type PassItem = Pass & Required<Pick<Pass, 'code' | 'qr_image_url'>>;
 
-interface VisitLog {
-  items: { id: string; occurred_at: string; direction: string; verdict: string; person_name: string | null; gate_name: string | null }[];
-  inside: { id: string; name: string; entered_at: string }[];
-}
+type VisitLog = PortalVisits;
 
-interface Notice {
-  id: string;
-  kind: 'walk_in' | 'guest_arrived';
-  guest_name: string;
-  purpose: string | null;
-  gate_name: string | null;
-  created_at: string;
-}
+type Notice = GateNotification;
 
 const FIELDS = ['name', 'phone', 'people', 'plate', 'purpose', 'valid_from', 'valid_until', 'max_uses'] as const;
 

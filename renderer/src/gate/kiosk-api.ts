@@ -53,41 +53,5 @@ export async function kioskRequest<T>(_device: KioskDevice | null, method: strin
   return parsed as T;
 }
 
-export type Verdict = {
-  verdict: 'accepted' | 'rejected';
-  reason: string | null;
-  direction: 'in' | 'out';
-  pass: null | { id: string; kind: string; name: string; unit_code: string; purpose: string | null; plate: string | null; people: number };
-  visit_id: string | null;
-  entry_id: string;
-  slip: string;
-};
-
-export interface Shift {
-  id: string;
-  gate: { id: string; name: string };
-  guard: { id: string; name: string };
-}
-
-export interface VisitItem {
-  id: string;
-  kind: string;
-  name: string;
-  unit_code: string;
-  purpose: string | null;
-  plate: string | null;
-  people: number;
-  entered_at: string;
-  overstay: boolean;
-}
-
-export interface ExpectedItem {
-  id: string;
-  kind: string;
-  name: string;
-  unit_code: string;
-  purpose: string | null;
-  plate: string | null;
-  valid_from: string;
-  valid_until: string;
-}
+// The server's own answer shapes (type-only: no server code reaches the bundle).
+export type { ExpectedPass as ExpectedItem, GateShift as Shift, ScanVerdict as Verdict, Visit as VisitItem } from '../../../server/gate/schemas.ts';

@@ -13,10 +13,12 @@ import { useSearchParams } from '../router/navigation.ts';
 import { useEstateId, useSession } from '../session/SessionProvider.tsx';
 import { api, estatePath, newIdempotencyKey, postIdempotent, type Paged } from './api.ts';
 import { useEstateCalendar } from '../session/useEstateCalendar.ts';
+import type { CashbookAccount, CashbookEntry, CashbookVerification } from '../../../server/cashbook/schemas.ts';
 import './ledger.css';
 
-interface Account { id: string; name: string; kind: string; balance: number }
-interface Entry { id: string; seq: number; account_id: string; direction: 'in' | 'out'; amount: number; category: string; entry_date: string; description: string }
+/** Asked without a period, every account comes with its balance now. */
+type Account = CashbookAccount & { balance: number };
+type Entry = CashbookEntry;
 
 const PAGE = 50;
 const ENTRY_FIELDS = ['account_id', 'direction', 'amount', 'category', 'entry_date', 'description'] as const;
@@ -101,7 +103,7 @@ export default function CashbookPage() {
                 if (period) void act(async () => { await api.post(estatePath(estateId, '/cashbook/close'), { period }); });
               }}>{t('ledger.close_month')}</button>}
               <button type="button" className="btn btn--ghost" onClick={() => act(async () => {
-                const v = await api.get<{ ok: boolean; checked: number; first_broken: { seq: number } | null }>(estatePath(estateId, '/cashbook/verify'));
+                const v = await api.get<CashbookVerification>(estatePath(estateId, '/cashbook/verify'));
                 setNotice(v.ok ? t('ledger.chain_ok', { count: v.checked }) : t('ledger.chain_broken', { seq: v.first_broken?.seq ?? '?' }));
               })}>{t('ledger.verify_chain')}</button>
             </div>

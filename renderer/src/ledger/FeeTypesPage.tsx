@@ -9,16 +9,9 @@ import { useI18n } from '../i18n/I18nProvider.tsx';
 import { useEstateId, useSession } from '../session/SessionProvider.tsx';
 import { api, estatePath } from './api.ts';
 import { useEstateCalendar } from '../session/useEstateCalendar.ts';
+import type { FeeType } from '../../../server/ledger/billing-schemas.ts';
 import './ledger.css';
 
-interface FeeType {
-  id: string;
-  code: string;
-  name: string;
-  basis: 'flat' | 'per_m2';
-  amount: number | null;
-  effective_from: string | null;
-}
 
 const FIELDS = ['code', 'name', 'amount', 'basis', 'effective_from', 'vacant_rule'] as const;
 

@@ -12,6 +12,7 @@ import { api, estatePath, newIdempotencyKey, postIdempotent, type Payment } from
 import { METHODS, methodKey } from './labels.ts';
 import { UnitPicker, type PickedUnit } from './UnitPicker.tsx';
 import { useEstateCalendar } from '../session/useEstateCalendar.ts';
+import type { UnitBalance } from '../../../server/ledger/payment-schemas.ts';
 import './ledger.css';
 
 const FIELDS = ['unit_id', 'amount', 'method', 'paid_at', 'reference'] as const;
@@ -22,7 +23,7 @@ export default function RecordPaymentPage() {
   const estateId = useEstateId();
   const [params] = useSearchParams();
   const [unit, setUnit] = useState<PickedUnit | null>(null);
-  const [balance, setBalance] = useState<{ outstanding: number; credit: number } | null>(null);
+  const [balance, setBalance] = useState<UnitBalance | null>(null);
   const [amount, setAmount] = useState('');
   const [method, setMethod] = useState<string>('cash');
   const [paidAt, setPaidAt] = useState(calendar.today());
@@ -39,7 +40,7 @@ export default function RecordPaymentPage() {
   }, []);
   useEffect(() => {
     setBalance(null);
-    if (unit) api.get<{ outstanding: number; credit: number }>(estatePath(estateId, `/units/${unit.id}/balance`)).then(setBalance).catch(() => undefined);
+    if (unit) api.get<UnitBalance>(estatePath(estateId, `/units/${unit.id}/balance`)).then(setBalance).catch(() => undefined);
   }, [unit?.id, recorded?.id]);
 
   const submit = (e: FormEvent) => {

@@ -6,55 +6,10 @@ export interface Paged<T> {
   total: number;
 }
 
-export interface Invoice {
-  id: string;
-  unit_id: string;
-  unit_code?: string | null;
-  number: string;
-  period: string;
-  due_date: string;
-  total: number;
-  paid: number;
-  outstanding: number;
-  status: 'unpaid' | 'partial' | 'paid' | 'void';
-}
-
-export interface Payment {
-  id: string;
-  payment_number: string;
-  unit_id: string;
-  unit_code: string | null;
-  amount: number;
-  method: string;
-  paid_at: string;
-  reference: string | null;
-  status: 'recorded' | 'reversed';
-  reversal: { reason: string; reversed_at: string } | null;
-  allocations: Array<{ invoice_id: string; invoice_number: string; period: string; amount: number }>;
-  credit: number;
-}
-
-export interface CollectionMonth {
-  period: string;
-  invoices: number;
-  billed: number;
-  collected: number;
-  outstanding: number;
-  rate: number | null;
-}
-
-export interface Dashboard {
-  period: string;
-  this_month: CollectionMonth;
-  outstanding_total: number;
-  units_in_arrears: number;
-  credit_total: number;
-  pending_submissions: number;
-  accounts: Array<{ id: string; name: string; kind: string; balance: number }>;
-  cash_total: number;
-  top_arrears: Array<{ unit_id: string; code: string; resident: string | null; months_owed: number; outstanding: number }>;
-  series: CollectionMonth[];
-}
+// The server's own answer shapes (type-only: no server code reaches the bundle).
+export type { InvoiceListItem as Invoice } from '../../../server/ledger/billing-schemas.ts';
+export type { Payment } from '../../../server/ledger/payment-schemas.ts';
+export type { CollectionMonth, TreasurerDashboard as Dashboard } from '../../../server/dashboard/schemas.ts';
 
 export interface ArrearsReport {
   year: number;

@@ -13,9 +13,10 @@ import { useEstateId } from '../../session/SessionProvider.tsx';
 import { api, estatePath, fileUrl, type Invoice, type Paged, type Payment } from '../api.ts';
 import { STATUS_TONE, methodKey, statusKey } from '../labels.ts';
 import { useEstateCalendar } from '../../session/useEstateCalendar.ts';
+import type { TransferProof, UnitBalance } from '../../../../server/ledger/payment-schemas.ts';
 import '../ledger.css';
 
-interface Proof { id: string; amount: number; status: string; paid_at: string; review_reason: string | null }
+type Proof = TransferProof;
 
 const FIELDS = ['amount', 'paid_at', 'reference', 'file'] as const;
 
@@ -26,7 +27,7 @@ export default function MyBillsPage() {
   const estateId = useEstateId();
   const [version, setVersion] = useState(0);
   const key = `${estateId}:${version}`;
-  const balance = useApiData((s) => api.get<{ outstanding: number; credit: number }>(estatePath(estateId, '/portal/balance'), undefined, s), key);
+  const balance = useApiData((s) => api.get<UnitBalance>(estatePath(estateId, '/portal/balance'), undefined, s), key);
   const invoices = useApiData((s) => api.get<Paged<Invoice>>(estatePath(estateId, '/portal/invoices'), { limit: 24 }, s), key);
   const payments = useApiData((s) => api.get<Paged<Payment>>(estatePath(estateId, '/portal/payments'), { limit: 24 }, s), key);
   const proofs = useApiData((s) => api.get<Paged<Proof>>(estatePath(estateId, '/portal/transfer-proofs'), { limit: 24 }, s), key);
