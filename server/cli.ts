@@ -8,6 +8,7 @@ import { backupDatabase, restoreDatabase } from './db/backup.ts';
 import { createAdmin } from './system/create-admin.ts';
 import { seedDemo } from './system/seed-demo.ts';
 import { startServer } from './start.ts';
+import { effectivePublicUrl, phoneAddressLines } from './public-url/index.ts';
 import { printCashbookVerification } from './cashbook/verify-report.ts';
 
 const USAGE = `klustera — housing estate management
@@ -15,6 +16,8 @@ const USAGE = `klustera — housing estate management
 Usage:
   klustera serve [--port 4780] [--host 127.0.0.1|0.0.0.0] [--data-dir DIR] [--database-url postgres://…]
                  [--trust-proxy loopback|ADDRESSES|HOPS|false]   proxies whose X-Forwarded-* count (KLUSTERA_TRUST_PROXY)
+                 [--public-url https://klustera.example.id]   the address phones open, for links and QR codes
+                 (KLUSTERA_PUBLIC_URL; otherwise the office settings, else the LAN address when serving on 0.0.0.0)
   klustera migrate [--data-dir DIR] [--database-url …]
   klustera create-admin --name NAME (--email EMAIL | --phone PHONE) --password PASSWORD [--estate NAME]
   klustera seed-demo [--data-dir DIR] [--database-url …]
@@ -27,7 +30,7 @@ Database: --database-url, else DATABASE_URL, else the SQLite file in the data fo
 
 const OPTIONS = {
   port: { type: 'string' }, host: { type: 'string' }, 'data-dir': { type: 'string' }, 'database-url': { type: 'string' },
-  'trust-proxy': { type: 'string' },
+  'trust-proxy': { type: 'string' }, 'public-url': { type: 'string' },
   name: { type: 'string' }, email: { type: 'string' }, phone: { type: 'string' }, password: { type: 'string' },
   estate: { type: 'string' }, kiosk: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 } as const;
@@ -56,12 +59,15 @@ export async function main(argv: string[]): Promise<number> {
         const trustProxy = parseTrustProxy(values['trust-proxy']);
         const server = await startServer({
           dataDir, databaseUrl, port, host: values.host ?? process.env.KLUSTERA_HOST, options: trustProxy === undefined ? undefined : { trustProxy },
+          publicUrl: values['public-url'] ?? (process.env.KLUSTERA_PUBLIC_URL || undefined),
         });
         const health = await server.db.knex('users').first('id');
         console.log(`Klustera is ready at ${server.url}${values.kiosk ? '/kiosk' : ''}`);
         console.log(`  data: ${databaseUrl ? 'PostgreSQL' : server.dataDir}`);
         if (!health) console.log(`  first run: open ${server.url} to set up your estate and its first administrator`);
         if (values.host === '0.0.0.0') console.log('  listening on every network interface: residents on the estate Wi-Fi can open the portal');
+        const phones = server.app.publicAddress ? effectivePublicUrl(server.app.publicAddress) : { url: server.app.publicUrl, source: 'local' as const };
+        for (const line of await phoneAddressLines(phones.url, phones.source, Boolean(values.kiosk))) console.log(line);
         console.log(`KLUSTERA_READY ${JSON.stringify({ url: server.url, port: server.port })}`);
         const stop = async () => {
           await server.close();

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { defaultDataDir } from './config.ts';
@@ -12,6 +13,7 @@ import { createApp } from './http/app.ts';
 import type { JobRunner } from './jobs/job-runner.ts';
 import { serverJobRunner } from './jobs/registry.ts';
 import { PACKAGE_JSON } from './paths.ts';
+import { effectivePublicUrl, listeningPublicUrl, parsePublicUrl, readStoredPublicUrl, type PublicAddress } from './public-url/index.ts';
 
 export interface StartOptions {
   dataDir?: string;
@@ -19,7 +21,10 @@ export interface StartOptions {
   port?: number;
   host?: string;
   rendererDir?: string;
+  /** The address phones open (`--public-url`, KLUSTERA_PUBLIC_URL); validated, and then not editable in the office. */
   publicUrl?: string;
+  /** The machine's network interfaces, for the LAN address when serving on 0.0.0.0 (tests pass their own). */
+  networkInterfaces?: ReturnType<typeof os.networkInterfaces>;
   options?: Partial<ServerOptions>;
   /** Run durable jobs and schedules in the background; tests drive `jobs` by hand instead. */
   backgroundJobs?: boolean;
@@ -46,6 +51,13 @@ export function packageVersion(): string {
 
 export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
   const dataDir = opts.dataDir ? path.resolve(opts.dataDir) : defaultDataDir();
+  // A mistyped --public-url stops the start: every invite and receipt QR would carry it.
+  let startupUrl: string | null = null;
+  try {
+    startupUrl = opts.publicUrl ? parsePublicUrl(opts.publicUrl) : null;
+  } catch (err) {
+    throw new Error(`--public-url ${opts.publicUrl}: ${(err as Error).message}`);
+  }
   const databaseUrl = opts.databaseUrl ?? process.env.DATABASE_URL ?? undefined;
   // One server per SQLite file, and none while a restore swaps the file underneath (see db/data-dir-lock.ts).
   const lock = databaseUrl ? null : await lockDataDir(dataDir, 'server', { waitMs: opts.waitForRestoreMs ?? 60_000 });
@@ -59,8 +71,16 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   }
   const sync = await loadSyncContext(db.knex);
   const host = opts.host ?? '127.0.0.1';
+  let storedUrl: string | null;
+  try {
+    storedUrl = await readStoredPublicUrl(db.knex);
+  } catch (err) {
+    await db.close();
+    lock?.release();
+    throw err;
+  }
   const app: AppContext = {
-    db, sync, dataDir, version: packageVersion(), publicUrl: opts.publicUrl ?? '',
+    db, sync, dataDir, version: packageVersion(), publicUrl: startupUrl ?? '',
     options: { ...DEFAULT_SERVER_OPTIONS, ...opts.options },
   };
   const server = http.createServer(createApp(app, { rendererDir: opts.rendererDir }));
@@ -77,7 +97,10 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
   lock?.describe({ url, port });
-  if (!app.publicUrl) app.publicUrl = url;
+  const listening = listeningPublicUrl(host, port, opts.networkInterfaces ?? os.networkInterfaces());
+  const publicAddress: PublicAddress = { startup: startupUrl, stored: storedUrl, fallback: listening.url, fallbackSource: listening.source };
+  app.publicAddress = publicAddress;
+  app.publicUrl = effectivePublicUrl(publicAddress).url;
   const jobs = serverJobRunner(app, { schedules: opts.schedules });
   if (opts.backgroundJobs !== false) jobs.start();
   return {

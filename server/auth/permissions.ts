@@ -15,6 +15,8 @@ export const PERMISSIONS = {
   'estates.create': ['platform_admin'],
   'estates.read': EVERYONE,
   'estates.update': ADMIN,
+  // this server as a whole (the address phones open): the installation's administrator, not one estate's
+  'installation.write': ['platform_admin'],
   'users.read': ADMIN,
   'users.write': ADMIN,
   'invites.write': [...ADMIN, 'treasurer'],

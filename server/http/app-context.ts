@@ -1,6 +1,7 @@
 import { parseTrustProxy, type TrustProxy } from '../config.ts';
 import type { Database } from '../db/knex.ts';
 import type { SyncContext } from '../db/sync-context.ts';
+import type { PublicAddress } from '../public-url/public-url.ts';
 
 /** What every request can reach: the database, this site's sync identity, and server-wide settings. */
 export interface AppContext {
@@ -10,6 +11,8 @@ export interface AppContext {
   dataDir: string;
   /** Base URL residents' phones use (invite links, receipt QR codes); defaults to the listening URL. */
   publicUrl: string;
+  /** Where `publicUrl` comes from (start option, saved setting, listening address); absent in hand-built contexts. */
+  publicAddress?: PublicAddress;
   options: ServerOptions;
 }
 

@@ -18,6 +18,7 @@ import { gatePortalRoutes } from '../gate/portal-routes.ts';
 import { billingRoutes, paymentRoutes, portalPaymentRoutes } from '../ledger/index.ts';
 import { jobRoutes } from '../jobs/routes.ts';
 import { calendarRoutes } from '../calendar/routes.ts';
+import { publicUrlRoutes } from '../public-url/index.ts';
 
 /** Every HTTP route of the API, in one list: the pipeline mounts it, OpenAPI and the permission test read it. */
 export const allRoutes: RouteDef[] = [
@@ -42,4 +43,5 @@ export const allRoutes: RouteDef[] = [
   ...portalPaymentRoutes,
   ...jobRoutes,
   ...calendarRoutes,
+  ...publicUrlRoutes,
 ];
