@@ -1,18 +1,28 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import knexFactory, { type Knex } from 'knex';
-import pg from 'pg';
 import { sqliteFile } from '../config.ts';
-import { CachingBetterSqlite3Client, type Connection } from './sqlite-client.ts';
-import { sqliteConnectionHolder } from './sqlite-direct.ts';
+import { adoptConnection, type Connection } from './sqlite-client.ts';
+import type { DatabaseParams, SqliteHolder } from './sqlite-direct.ts';
 import { SAFETY_NET_PAGES, startCheckpointer } from './checkpointer.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
 const WAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024;
 
-// int8 (count(*), bigint rupiah columns) arrives from pg as a string; every value we store fits in 2^53.
-pg.types.setTypeParser(20, (v: string) => Number(v));
-pg.types.setTypeParser(1700, (v: string) => Number(v));
+let pgTypesSet = false;
+
+/**
+ * int8 (count(*), bigint rupiah columns) arrives from pg as a string; every value we store fits in 2^53. The driver
+ * is loaded only for PostgreSQL: the embedded database never needs it, and loading it is start-up time.
+ */
+function parsePgNumbers(): void {
+  if (pgTypesSet) return;
+  const pg = createRequire(import.meta.url)('pg') as typeof import('pg');
+  pg.types.setTypeParser(20, (v: string) => Number(v));
+  pg.types.setTypeParser(1700, (v: string) => Number(v));
+  pgTypesSet = true;
+}
 
 export interface Database {
   knex: Knex;
@@ -37,19 +47,29 @@ function sqliteSynchronous(opts: OpenOptions): 'FULL' | 'NORMAL' {
   return opts.backgroundCheckpoint ? 'NORMAL' : 'FULL';
 }
 
+/**
+ * knex's `userParams` config option (knex.userParams, inherited by every transaction of the instance), which its
+ * type declarations leave out of Knex.Config.
+ */
+function withParams(config: Knex.Config, userParams: DatabaseParams): Knex.Config {
+  return { ...config, userParams } as Knex.Config;
+}
+
 export function openDatabase(opts: OpenOptions): Database {
   if (opts.databaseUrl) {
-    const knex = knexFactory({
+    parsePgNumbers();
+    const knex = knexFactory(withParams({
       client: 'pg',
       connection: opts.databaseUrl,
       pool: { min: 0, max: 10 },
-    });
+    }, { klusteraDialect: 'postgres' }));
     return { knex, dialect: 'postgres', close: () => knex.destroy() };
   }
   fs.mkdirSync(opts.dataDir, { recursive: true });
   const file = sqliteFile(opts.dataDir);
-  const config = {
-    client: CachingBetterSqlite3Client as never,
+  const holder: SqliteHolder = { connection: null };
+  const knex = knexFactory(withParams({
+    client: 'better-sqlite3',
     connection: { filename: file },
     useNullAsDefault: true,
     pool: {
@@ -68,18 +88,26 @@ export function openDatabase(opts: OpenOptions): Database {
         conn.pragma('foreign_keys = ON');
         conn.pragma('busy_timeout = 5000');
         if (opts.backgroundCheckpoint) conn.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
-        holder.connection = conn;
+        holder.connection = adoptConnection(conn);
         done(null, conn);
       },
     },
-  };
-  const holder = sqliteConnectionHolder(config);
-  const knex = knexFactory(config);
+  }, { klusteraDialect: 'sqlite', klusteraSqlite: holder }));
   const checkpointer = opts.backgroundCheckpoint ? startCheckpointer(file) : null;
   return { knex, dialect: 'sqlite', file, close: async () => { await checkpointer?.stop(); await knex.destroy(); } };
 }
 
-export function dialectOf(knex: Knex): Dialect {
-  const client = (knex.client as { config: { client: string } }).config.client;
-  return client === 'pg' ? 'postgres' : 'sqlite';
+const compiledDialect = new WeakMap<object, Dialect>();
+
+/** The dialect of a knex instance or transaction: from the `userParams` openDatabase sets, which transactions inherit. */
+export function dialectOf(knex: Knex | Knex.Transaction): Dialect {
+  const known = (knex.userParams as Partial<DatabaseParams> | undefined)?.klusteraDialect;
+  if (known) return known;
+  // A knex instance made elsewhere: how it compiles a placeholder tells.
+  let dialect = compiledDialect.get(knex);
+  if (!dialect) {
+    dialect = knex.raw('?', [0]).toSQL().toNative().sql === '$1' ? 'postgres' : 'sqlite';
+    compiledDialect.set(knex, dialect);
+  }
+  return dialect;
 }

@@ -1,14 +1,13 @@
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
-// knex's own better-sqlite3 dialect; extended below rather than replaced.
-const ClientBetterSqlite3 = require('knex/lib/dialects/better-sqlite3') as new (config: unknown) => object;
-
+/**
+ * What the server asks of the better-sqlite3 connection that knex's pool hands to `pool.afterCreate`. Everything
+ * here works on that connection object (better-sqlite3's public API), never on knex's client: knex is reached
+ * through its public API only, so a knex release cannot change how a statement runs.
+ */
 interface Statement {
   reader: boolean;
-  all(bindings: unknown[]): unknown[];
-  run(bindings: unknown[]): { lastInsertRowid: number | bigint; changes: number };
-  safeIntegers(on: boolean): void;
+  all(...bindings: unknown[]): unknown[];
+  run(...bindings: unknown[]): { lastInsertRowid: number | bigint; changes: number };
+  safeIntegers(on?: boolean): Statement;
 }
 export interface Connection {
   prepare(sql: string): Statement;
@@ -16,58 +15,36 @@ export interface Connection {
   readonly inTransaction: boolean;
   readonly open: boolean;
 }
-interface QueryObject {
-  sql: string;
-  bindings?: unknown[];
-  options?: unknown;
-  response?: unknown;
-  context?: unknown;
-}
 
 const MAX_CACHED = 1000;
-// Module-level: knex builds transaction clients from the class prototype, so instance fields would not be seen there.
-const statementsByConnection = new WeakMap<Connection, Map<string, Statement>>();
+
+// knex opens a transaction with a plain BEGIN (deferred). A deferred transaction that reads first and writes later
+// fails with SQLITE_BUSY at once when another process (a CLI command) wrote in between, whatever busy_timeout says;
+// taking the write lock up front makes it wait for the lock instead. This process has one connection, so its own
+// transactions run one at a time either way.
+const DEFERRED_BEGIN = /^\s*begin(\s+deferred)?(\s+transaction)?\s*;?\s*$/i;
+const BEGIN_IMMEDIATE = 'BEGIN IMMEDIATE';
 
 /**
- * knex's better-sqlite3 client prepares every statement anew; compiling the SQL is a large share of a small
- * query's cost (recording a payment runs ~25). This client keeps prepared statements per connection, keyed by the
- * SQL text. SQLite re-prepares a cached statement by itself after a schema change.
+ * Makes the connection keep its prepared statements, keyed by SQL text, and begin transactions IMMEDIATE. Preparing
+ * (compiling the SQL) is a large share of a small query's cost and recording a payment runs ~25 of them; SQLite
+ * re-prepares a cached statement by itself after a schema change. Statements from knex and from sqlite-direct.ts
+ * share the cache because both call `prepare` on this connection.
  */
-/** The connection's prepared statement for `sql`, prepared on first use. */
-export function preparedStatement(connection: Connection, sql: string): Statement {
-  let cache = statementsByConnection.get(connection);
-  if (!cache) {
-    cache = new Map();
-    statementsByConnection.set(connection, cache);
-  }
-  let statement = cache.get(sql);
-  if (!statement) {
-    statement = connection.prepare(sql);
-    if (cache.size >= MAX_CACHED) cache.clear();
-    cache.set(sql, statement);
-  }
-  return statement;
-}
-
-export class CachingBetterSqlite3Client extends ClientBetterSqlite3 {
-  async _query(connection: Connection, obj: QueryObject): Promise<QueryObject> {
-    if (!obj.sql) throw new Error('The query is empty');
-    if (!connection) throw new Error('No connection provided');
-    const statement = preparedStatement(connection, obj.sql);
-    const self = this as unknown as {
-      _optSafeIntegers(options: unknown): boolean | undefined;
-      _formatBindings(bindings: unknown[] | undefined): unknown[];
-    };
-    const safeIntegers = self._optSafeIntegers(obj.options);
-    statement.safeIntegers(safeIntegers ?? false);
-    const bindings = self._formatBindings(obj.bindings);
-    if (statement.reader) {
-      obj.response = statement.all(bindings);
-      return obj;
-    }
-    const response = statement.run(bindings);
-    obj.response = response;
-    obj.context = { lastID: response.lastInsertRowid, changes: response.changes };
-    return obj;
-  }
+export function adoptConnection<C extends Connection>(connection: C): C {
+  const prepareAnew = connection.prepare.bind(connection);
+  const cache = new Map<string, Statement>();
+  Object.defineProperty(connection, 'prepare', {
+    configurable: true,
+    value: (sql: string): Statement => {
+      let statement = cache.get(sql);
+      if (!statement) {
+        statement = prepareAnew(DEFERRED_BEGIN.test(sql) ? BEGIN_IMMEDIATE : sql);
+        if (cache.size >= MAX_CACHED) cache.clear();
+        cache.set(sql, statement);
+      }
+      return statement;
+    },
+  });
+  return connection;
 }

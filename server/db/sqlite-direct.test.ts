@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Sqlite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from './knex.ts';
 import { directSqlite, rawRows, sqliteTransaction } from './sqlite-direct.ts';
@@ -24,7 +25,7 @@ afterAll(async () => {
 
 const count = async () => Number((await db.knex('notes').count({ n: '*' }))[0].n);
 
-describe('SQLite transactions without knex transaction objects', () => {
+describe('SQLite transactions and direct statements', () => {
   it('commits the builder and the direct statements of the body together', async () => {
     const before = await count();
     const run = sqliteTransaction(db.knex)!;
@@ -91,8 +92,8 @@ describe('SQLite transactions without knex transaction objects', () => {
     });
     expect(leaked.isCompleted()).toBe(true);
     expect(directSqlite(leaked)).toBeNull();
-    expect(() => leaked('notes')).toThrow(/complete/);
     const before = await count();
+    await expect(leaked('notes').insert({ text: 'stray builder' })).rejects.toThrow(/complete/);
     await sqliteTransaction(db.knex)!(async () => {
       await expect(rawRows(leaked, 'insert into notes (text) values (?)', ['stray'])).rejects.toThrow(/complete/);
     });
@@ -112,5 +113,33 @@ describe('SQLite transactions without knex transaction objects', () => {
     await Promise.all([one('a'), one('b')]);
     expect(order).toEqual(['a:begin', 'a:end', 'b:begin', 'b:end']);
     expect(await count()).toBe(before + 2);
+  });
+
+  it('takes the write lock when it begins (BEGIN IMMEDIATE), so another process waits instead of failing later', async () => {
+    // Another process on the same file, as a CLI command would be; no waiting, so a held lock shows as SQLITE_BUSY.
+    const other = new Sqlite(db.file!, { timeout: 0 });
+    try {
+      await sqliteTransaction(db.knex)!(async (trx) => {
+        // Nothing written yet: a deferred BEGIN would hold no lock at this point.
+        expect(() => other.prepare('BEGIN IMMEDIATE').run()).toThrow(/locked|busy/i);
+        await trx('notes').insert({ text: 'locked' });
+      });
+      other.prepare('BEGIN IMMEDIATE').run();
+      other.prepare('ROLLBACK').run();
+    } finally {
+      other.close();
+    }
+  });
+
+  it('runs plain statements directly when nothing else holds the connection, and through knex when a transaction does', async () => {
+    expect(directSqlite(db.knex)).not.toBeNull();
+    let inside: ReturnType<typeof directSqlite> = null;
+    let outside: ReturnType<typeof directSqlite> = null;
+    await sqliteTransaction(db.knex)!(async (trx) => {
+      inside = directSqlite(trx);
+      outside = directSqlite(db.knex);
+    });
+    expect(inside).not.toBeNull();
+    expect(outside).toBeNull();
   });
 });
