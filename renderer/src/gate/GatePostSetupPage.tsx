@@ -75,7 +75,8 @@ export default function GatePostSetupPage() {
     await api.post(`${base}/devices/${id}/revoke`);
     devices.reload();
   });
-  const pairingLink = pairing ? `${window.location.origin}/kiosk?estate=${membership?.estate_id}` : '';
+  // The server's public address: this window's own origin is 127.0.0.1 on the office desktop, which a tablet cannot open.
+  const pairingLink = pairing ? (pairing.pairing_url ?? `${window.location.origin}/kiosk?estate=${membership?.estate_id}`) : '';
 
   return (
     <>

@@ -28,6 +28,7 @@ export const desktopRoutes: PageRoute[] = [
   { path: '/gate/passes', access: 'passes.read', nav: { label: 'gate.nav_passes', icon: 'gate', section: 'data' }, page: page(() => import('../../gate/OfficePassesPage.tsx')) },
   { path: '/gate/setup', access: 'gates.write', nav: { label: 'gate.nav_setup', icon: 'gate', section: 'admin' }, page: page(() => import('../../gate/GatePostSetupPage.tsx')) },
   { path: '/jobs', access: 'jobs.read', nav: { label: 'jobs.nav', icon: 'alert', section: 'admin' }, page: page(() => import('../../features/jobs/JobsPage.tsx')) },
+  { path: '/settings', access: 'settings.read', nav: { label: 'settings.nav', icon: 'settings', section: 'admin' }, page: page(() => import('../../features/settings/PublicUrlSettingsPage.tsx')) },
   { path: '/users', access: 'invites.write', nav: { label: 'nav.users', icon: 'users', section: 'admin' }, page: page(() => import('../../pages/users/UsersPage.tsx')) },
 ];
 

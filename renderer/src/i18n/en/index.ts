@@ -12,3 +12,4 @@ export { default as kiosk } from './kiosk.ts';
 export { default as ledger } from '../../ledger/i18n/en.ts';
 export { default as gate } from './gate.ts';
 export { default as jobs } from '../../features/jobs/i18n/en.ts';
+export { default as settings } from '../../features/settings/i18n/en.ts';
