@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import PDFDocument from 'pdfkit';
 import type { AccessLogEntry } from './access-log-store.ts';
 import { REASON_TEXT_ID } from './reason-text.ts';
@@ -36,7 +36,9 @@ function rowCells(e: AccessLogEntry, timezone: string): string[] {
 const HEADERS = ['Waktu', 'Arah', 'Keputusan', 'Alasan', 'Nama', 'Unit', 'No. polisi', 'Keperluan', 'Gerbang', 'Petugas'];
 
 export async function accessLogXlsx(entries: AccessLogEntry[], estateName: string, timezone: string): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  // Loaded on first use: exceljs is a large share of the server's start-up, and only exports need it.
+  const { default: Excel } = await import('exceljs');
+  const workbook = new Excel.Workbook();
   workbook.creator = 'Klustera';
   const sheet = workbook.addWorksheet('Buku tamu');
   sheet.addRow([`Log akses — ${estateName}`]).font = { bold: true, size: 13 };

@@ -78,8 +78,8 @@ async function withIdempotency(ctx: RequestContext, def: RouteDef, run: (store: 
     }
     return { status: prior.status_code as number, body: JSON.parse(prior.response), replayed: true };
   };
-  const first = await replay();
-  if (first) return first;
+  // Looked up inside the transaction only: a read before it would answer nothing new (a key in use must be re-read
+  // under the lock anyway) and cost every first request one more query; a repeated key is the rare case.
   const status = def.status ?? 200;
   try {
     return await store.transaction(async (tx) => {

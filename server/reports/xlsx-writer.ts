@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { numberFormat } from './cell-text.ts';
 import { estateAddressLine, type ReportDocument } from './report-table.ts';
 
@@ -22,7 +22,9 @@ export async function reportToXlsx(doc: ReportDocument): Promise<Buffer> {
     stream.on('end', resolve);
     stream.on('error', reject);
   });
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
+  // Loaded on first use: exceljs is a large share of the server's start-up, and only exports need it.
+  const { default: Excel } = await import('exceljs');
+  const workbook = new Excel.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
   workbook.creator = 'Klustera';
   workbook.created = new Date();
 
