@@ -12,11 +12,21 @@ export type RowFilter = (query: Knex.QueryBuilder) => Knex.QueryBuilder;
  * conditional updates racing for one row (an invite accepted twice at once) exactly one gets it. SQLite runs one
  * write transaction at a time.
  */
-export async function changeRows(trx: Knex.Transaction, table: string, filter: RowFilter, patch: Row): Promise<{ before: Row; after: Row }[]> {
+export async function changeRows(
+  trx: Knex.Transaction,
+  table: string,
+  filter: RowFilter,
+  patch: Row,
+): Promise<{ before: Row; after: Row }[]> {
   const select = filter(trx(table)).select('*');
   if (dialectOf(trx as unknown as Knex) === 'postgres') select.forUpdate();
   const before = (await select) as Row[];
   if (!before.length) return [];
-  await trx(table).whereIn('id', before.map((r) => r.id as string)).update(patch);
+  await trx(table)
+    .whereIn(
+      'id',
+      before.map((r) => r.id as string),
+    )
+    .update(patch);
   return before.map((row) => ({ before: row, after: { ...row, ...patch } }));
 }

@@ -34,7 +34,13 @@ export const AUDIT_ONLY_TABLES: readonly string[] = ['sessions', 'api_tokens', '
  * Bulk money rows (a billing run's invoices and lines, allocations, credit movements, proof files): one outbox row
  * each, but one audit row for the whole action that wrote them, so a run of 40,000 rows writes one audit row.
  */
-export const SUMMARY_AUDITED_TABLES: readonly string[] = ['invoices', 'invoice_lines', 'payment_allocations', 'credit_movements', 'payment_proofs'];
+export const SUMMARY_AUDITED_TABLES: readonly string[] = [
+  'invoices',
+  'invoice_lines',
+  'payment_allocations',
+  'credit_movements',
+  'payment_proofs',
+];
 
 /** Columns never copied into an audit row: the audit log is readable by estate admins and goes into exports. */
 export const SECRET_COLUMNS: Readonly<Record<string, readonly string[]>> = {

@@ -86,9 +86,14 @@ export class PlatformStore {
     const row: Row = { id: newId(), ...values };
     return this.transaction(async (tx) => {
       const columns = Object.keys(row);
-      const sql = `insert into ${quoted(table)} (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')}) `
-        + `on conflict (${conflictColumns.map((c) => `"${c}"`).join(', ')}) do nothing returning "id"`;
-      const inserted = await rawRows<{ id: string }>(tx.knex, sql, columns.map((c) => row[c] ?? null));
+      const sql =
+        `insert into ${quoted(table)} (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')}) ` +
+        `on conflict (${conflictColumns.map((c) => `"${c}"`).join(', ')}) do nothing returning "id"`;
+      const inserted = await rawRows<{ id: string }>(
+        tx.knex,
+        sql,
+        columns.map((c) => row[c] ?? null),
+      );
       if (!inserted.length) return false;
       tx.record(write, table, row.id as string, undefined, row, 'insert');
       return true;
@@ -106,7 +111,15 @@ export class PlatformStore {
     });
   }
 
-  private record(write: PlatformWrite, table: string, rowId: string, before: unknown, after: unknown, op: OutboxOp, rowEstate?: string | null): void {
+  private record(
+    write: PlatformWrite,
+    table: string,
+    rowId: string,
+    before: unknown,
+    after: unknown,
+    op: OutboxOp,
+    rowEstate?: string | null,
+  ): void {
     const journal = this.journal!;
     const estateId = write.estateId ?? rowEstate ?? null;
     const at = nowIso();

@@ -42,14 +42,18 @@ describe.each(['sqlite', 'postgres'] as const)('outbox coverage on %s', (backend
     const gone = (await ok(admin.post(e('/units'), { code: 'Z-9', type: 'ruko', occupancy: 'vacant' }))).id;
     await ok(admin.patch(e(`/units/${unitB}`), { land_area_m2: 120 }));
     await ok(admin.delete(e(`/units/${gone}`)));
-    const owner = (await ok(admin.post(e('/residents'), { name: 'Budi Santoso', unit_id: unitA, relation: 'owner', phone: '081234567890' }))).id;
+    const owner = (
+      await ok(admin.post(e('/residents'), { name: 'Budi Santoso', unit_id: unitA, relation: 'owner', phone: '081234567890' }))
+    ).id;
     await ok(admin.patch(e(`/residents/${owner}`), { phone: '081298765432' }));
     const leaver = (await ok(admin.post(e('/residents'), { name: 'Rina', unit_id: unitB, relation: 'tenant' }))).id;
     await ok(admin.delete(e(`/residents/${leaver}`)));
 
     // Accounts: a treasurer with a password, a resident by invite code, an existing account invited and accepting,
     // a password change, tokens and a sign-out.
-    const treasurer = await ok(admin.post(e('/users'), { name: 'Bu Sari', email: 'sari@griya-asri.id', role: 'treasurer', password: 'rahasia-sari-1' }));
+    const treasurer = await ok(
+      admin.post(e('/users'), { name: 'Bu Sari', email: 'sari@griya-asri.id', role: 'treasurer', password: 'rahasia-sari-1' }),
+    );
     const invited = await ok(admin.post(e('/users'), { name: 'Budi', email: 'budi@griya-asri.id', role: 'resident', resident_id: owner }));
     const resident = apiClient(server.url);
     await ok(resident.post(`/invites/${invited.invite.code}/accept`, { password: 'rahasia-budi-1' }));
@@ -62,7 +66,9 @@ describe.each(['sqlite', 'postgres'] as const)('outbox coverage on %s', (backend
     const [invitation] = (await ok(sari.get('/membership-invitations'))).items;
     await ok(sari.post(`/membership-invitations/${invitation.id}/accept`, {}));
     await ok(sari.post('/auth/password', { current_password: 'rahasia-sari-1', new_password: 'rahasia-sari-2' }));
-    const token = (await ok(apiClient(server.url).post('/auth/token', { login: 'sari@griya-asri.id', password: 'rahasia-sari-2', name: 'skrip' }))).token;
+    const token = (
+      await ok(apiClient(server.url).post('/auth/token', { login: 'sari@griya-asri.id', password: 'rahasia-sari-2', name: 'skrip' }))
+    ).token;
     await ok(apiClient(server.url).withBearer(token).post('/auth/logout', {}));
     await ok(elsewhere.post('/auth/logout', {}));
     expect(treasurer.user.id).toBeTruthy();
@@ -70,25 +76,48 @@ describe.each(['sqlite', 'postgres'] as const)('outbox coverage on %s', (backend
     // Billing, payments, a reversal, a proof, a transfer proof from the portal, invoice corrections.
     await ok(admin.post(e('/fee-types'), { code: 'IPL', name: 'IPL', amount: 150_000, basis: 'flat', effective_from: '2026-01' }));
     await ok(admin.post(e('/billing-runs'), { period: '2026-10', due_date: '2026-10-10' }));
-    await ok(admin.post(e('/charges'), { name: 'Iuran 17 Agustus', amount: 25_000, period: '2026-08', due_date: '2026-08-17', unit_ids: [unitB] }));
+    await ok(
+      admin.post(e('/charges'), { name: 'Iuran 17 Agustus', amount: 25_000, period: '2026-08', due_date: '2026-08-17', unit_ids: [unitB] }),
+    );
     const invoices = (await ok(admin.get(e('/invoices?limit=50')))).items as { id: string; unit_id: string }[];
     const ofB = invoices.filter((i) => i.unit_id === unitB);
     await ok(admin.post(e(`/invoices/${ofB[0].id}/void`), { reason: 'Salah tagih' }));
     await ok(admin.post(e(`/invoices/${ofB[1].id}/credit-notes`), { amount: 5_000, reason: 'Diskon' }));
     const paid = await ok(admin.post(e('/payments'), { unit_id: unitA, amount: 200_000, method: 'cash', paid_at: '2026-10-05T03:00:00Z' }));
     await ok(admin.upload(e(`/payments/${paid.id}/proof`), {}, { file: { filename: 'bukti.png', content: PNG, type: 'image/png' } }));
-    const wrong = await ok(admin.post(e('/payments'), { unit_id: unitB, amount: 50_000, method: 'bank_transfer', paid_at: '2026-10-06T03:00:00Z' }));
+    const wrong = await ok(
+      admin.post(e('/payments'), { unit_id: unitB, amount: 50_000, method: 'bank_transfer', paid_at: '2026-10-06T03:00:00Z' }),
+    );
     await ok(admin.post(e(`/payments/${wrong.id}/reverse`), { reason: 'Transfer ditolak bank' }));
     await ok(admin.post(e(`/units/${unitA}/credit-refunds`), { amount: 50_000, method: 'cash', reason: 'Lebih bayar' }));
-    const proof = await ok(resident.upload(e('/portal/transfer-proofs'), { amount: '100000', paid_at: '2026-11-06', reference: 'BCA 1' }, { file: { filename: 'bukti.png', content: PNG, type: 'image/png' } }));
+    const proof = await ok(
+      resident.upload(
+        e('/portal/transfer-proofs'),
+        { amount: '100000', paid_at: '2026-11-06', reference: 'BCA 1' },
+        { file: { filename: 'bukti.png', content: PNG, type: 'image/png' } },
+      ),
+    );
     await ok(admin.post(e(`/transfer-proofs/${proof.id}/verify`), {}));
     await ok(admin.post(e(`/payments/${paid.id}/receipt/print`), { target: 'pdf' }), [200, 201]);
 
     // Cash book.
-    const cash = (await ok(admin.post(e('/cashbook/accounts'), { name: 'Kas', kind: 'cash', opening_balance: 1_000_000, opening_date: '2026-09-30' }))).id;
+    const cash = (
+      await ok(admin.post(e('/cashbook/accounts'), { name: 'Kas', kind: 'cash', opening_balance: 1_000_000, opening_date: '2026-09-30' }))
+    ).id;
     const bank = (await ok(admin.post(e('/cashbook/accounts'), { name: 'Bank', kind: 'bank' }))).id;
-    const spend = await ok(admin.post(e('/cashbook/entries'), { account_id: cash, direction: 'out', amount: 300_000, category: 'electricity', entry_date: '2026-10-03', description: 'Listrik' }));
-    await ok(admin.post(e('/cashbook/transfers'), { from_account_id: cash, to_account_id: bank, amount: 200_000, entry_date: '2026-10-04' }));
+    const spend = await ok(
+      admin.post(e('/cashbook/entries'), {
+        account_id: cash,
+        direction: 'out',
+        amount: 300_000,
+        category: 'electricity',
+        entry_date: '2026-10-03',
+        description: 'Listrik',
+      }),
+    );
+    await ok(
+      admin.post(e('/cashbook/transfers'), { from_account_id: cash, to_account_id: bank, amount: 200_000, entry_date: '2026-10-04' }),
+    );
     await ok(admin.post(e(`/cashbook/entries/${spend.id}/reverse`), { reason: 'Salah catat', entry_date: '2026-10-05' }));
     await ok(admin.post(e('/cashbook/close'), { period: '2026-10' }));
 
@@ -105,7 +134,15 @@ describe.each(['sqlite', 'postgres'] as const)('outbox coverage on %s', (backend
     await ok(kiosk.post(e('/gate/shifts'), { gate_id: gate.id, guard_id: guard.id, pin: GUARD_PIN }));
     const guest = await ok(resident.post(e('/portal/passes'), { name: 'Tamu Budi' }));
     await ok(kiosk.post(e('/gate/scan'), { payload: guest.qr_payload }));
-    const temp = await ok(resident.post(e('/portal/passes'), { kind: 'temporary', name: 'Tukang AC', purpose: 'Servis', valid_until: hoursFromNow(8), max_uses: 2 }));
+    const temp = await ok(
+      resident.post(e('/portal/passes'), {
+        kind: 'temporary',
+        name: 'Tukang AC',
+        purpose: 'Servis',
+        valid_until: hoursFromNow(8),
+        max_uses: 2,
+      }),
+    );
     await ok(kiosk.post(e('/gate/scan'), { code: temp.code }));
     const office = await ok(admin.post(e('/passes'), { kind: 'guest', unit_id: unitB, name: 'Tamu A-2' }));
     await ok(admin.post(e(`/passes/${office.id}/revoke`), {}));
@@ -116,8 +153,25 @@ describe.each(['sqlite', 'postgres'] as const)('outbox coverage on %s', (backend
 
     // The run touched the tables that hold the data this test is about; an empty table would check nothing.
     const knex = server.db.knex;
-    for (const table of ['users', 'sessions', 'api_tokens', 'invites', 'membership_invitations', 'memberships', 'estates', 'gate_devices',
-      'gate_signing_keys', 'gate_shifts', 'passes', 'gate_access_log', 'invoices', 'payments', 'payment_reversals', 'cashbook_entries', 'estate_settings']) {
+    for (const table of [
+      'users',
+      'sessions',
+      'api_tokens',
+      'invites',
+      'membership_invitations',
+      'memberships',
+      'estates',
+      'gate_devices',
+      'gate_signing_keys',
+      'gate_shifts',
+      'passes',
+      'gate_access_log',
+      'invoices',
+      'payments',
+      'payment_reversals',
+      'cashbook_entries',
+      'estate_settings',
+    ]) {
       expect(Number((await knex(table).count({ n: '*' }))[0].n), table).toBeGreaterThan(0);
     }
     expect(await tableNames(knex)).toContain('outbox');
@@ -125,10 +179,12 @@ describe.each(['sqlite', 'postgres'] as const)('outbox coverage on %s', (backend
 
     // The audit log is read by estate admins and exported: no hash, token, key or invite code is copied into it.
     const secrets = ['password_hash', 'token_hash', 'csrf_token', 'private_key_pem', 'pairing_code_hash'];
-    const leaked = await knex('audit_log').where((q) => {
-      for (const c of secrets) q.orWhere('before', 'like', `%"${c}"%`).orWhere('after', 'like', `%"${c}"%`);
-      q.orWhere((w) => w.where({ entity_table: 'invites' }).where('after', 'like', '%"code"%'));
-    }).select('entity_table', 'action');
+    const leaked = await knex('audit_log')
+      .where((q) => {
+        for (const c of secrets) q.orWhere('before', 'like', `%"${c}"%`).orWhere('after', 'like', `%"${c}"%`);
+        q.orWhere((w) => w.where({ entity_table: 'invites' }).where('after', 'like', '%"code"%'));
+      })
+      .select('entity_table', 'action');
     expect(leaked).toEqual([]);
     expect(await knex('audit_log').where({ entity_table: 'gate_devices', action: 'gate_devices.pair' }).first('id')).toBeTruthy();
   });

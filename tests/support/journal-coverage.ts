@@ -10,8 +10,23 @@ type Row = Record<string, unknown>;
  * (expires_at) are not stamps of a write and are left out.
  */
 const WRITE_STAMPS = [
-  'created_at', 'updated_at', 'deleted_at', 'revoked_at', 'accepted_at', 'responded_at', 'paired_at', 'ended_at',
-  'last_login_at', 'used_at', 'voided_at', 'verified_at', 'rejected_at', 'reviewed_at', 'closed_at', 'read_at', 'printed_at',
+  'created_at',
+  'updated_at',
+  'deleted_at',
+  'revoked_at',
+  'accepted_at',
+  'responded_at',
+  'paired_at',
+  'ended_at',
+  'last_login_at',
+  'used_at',
+  'voided_at',
+  'verified_at',
+  'rejected_at',
+  'reviewed_at',
+  'closed_at',
+  'read_at',
+  'printed_at',
 ];
 
 function stamp(value: unknown): string | null {
@@ -59,28 +74,38 @@ export async function journalGaps(knex: Knex): Promise<string[]> {
     const rows = (await knex(table).select('*')) as Row[];
     if (!rows.length) continue;
     if (!('id' in rows[0])) {
-      gaps.push(`${table}: has no id column, so the journal cannot name its rows (list it in server/db/journal-policy.ts if it is infrastructure)`);
+      gaps.push(
+        `${table}: has no id column, so the journal cannot name its rows (list it in server/db/journal-policy.ts if it is infrastructure)`,
+      );
       continue;
     }
     const synced = !AUDIT_ONLY_TABLES.includes(table);
     const ownAudit = !SUMMARY_AUDITED_TABLES.includes(table);
-    const outbox = synced ? newest(await knex('outbox').where({ table_name: table }).select('row_id', 'op', 'hlc', 'created_at'), 'row_id', true) : null;
+    const outbox = synced
+      ? newest(await knex('outbox').where({ table_name: table }).select('row_id', 'op', 'hlc', 'created_at'), 'row_id', true)
+      : null;
     const audit = newest(await knex('audit_log').where({ entity_table: table }).select('entity_id', 'created_at'), 'entity_id', false);
     for (const row of rows) {
       const id = String(row.id);
-      const changedAt = WRITE_STAMPS.map((c) => stamp(row[c])).filter((v): v is string => v !== null).sort().pop() ?? '';
+      const changedAt =
+        WRITE_STAMPS.map((c) => stamp(row[c]))
+          .filter((v): v is string => v !== null)
+          .sort()
+          .pop() ?? '';
       const o = outbox?.get(id);
       if (outbox && !o) gaps.push(`${table} ${id}: no outbox row`);
       if (o) {
         if ('deleted_at' in row) {
           const tombstoned = row.deleted_at !== null && row.deleted_at !== undefined;
-          if (tombstoned !== (o.newestOp === 'delete')) gaps.push(`${table} ${id}: newest outbox op is ${o.newestOp}, but deleted_at is ${stamp(row.deleted_at)}`);
+          if (tombstoned !== (o.newestOp === 'delete'))
+            gaps.push(`${table} ${id}: newest outbox op is ${o.newestOp}, but deleted_at is ${stamp(row.deleted_at)}`);
         }
         if (changedAt > o.newestAt) gaps.push(`${table} ${id}: changed at ${changedAt}, after its newest outbox row (${o.newestAt})`);
       }
       const a = audit.get(id);
       if (ownAudit && !a) gaps.push(`${table} ${id}: no audit row`);
-      if (ownAudit && a && changedAt > a.newestAt) gaps.push(`${table} ${id}: changed at ${changedAt}, after its newest audit row (${a.newestAt})`);
+      if (ownAudit && a && changedAt > a.newestAt)
+        gaps.push(`${table} ${id}: changed at ${changedAt}, after its newest audit row (${a.newestAt})`);
     }
   }
   return gaps;
