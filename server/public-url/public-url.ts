@@ -26,10 +26,10 @@ export const PUBLIC_URL_MAX_LENGTH = 200;
 const SHAPE = /^(https?):\/\/([A-Za-z0-9.\-]+|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?\/?$/;
 
 /** The normalised origin (`http://host:port`, no trailing slash) or 400 PUBLIC_URL_INVALID. */
-export function parsePublicUrl(text: string): string {
+export function parsePublicUrl(text: string, field = 'public_url'): string {
   const trimmed = text.trim();
   const invalid = (why: string) =>
-    new BadRequestError('PUBLIC_URL_INVALID', `Alamat publik tidak valid: ${why}. Contoh: http://192.168.1.10:4780 atau https://klustera.example.id`, 'public_url');
+    new BadRequestError('PUBLIC_URL_INVALID', `Alamat publik tidak valid: ${why}. Contoh: http://192.168.1.10:4780 atau https://klustera.example.id`, field);
   if (!trimmed) throw invalid('kosong');
   if (trimmed.length > PUBLIC_URL_MAX_LENGTH) throw invalid(`lebih dari ${PUBLIC_URL_MAX_LENGTH} karakter`);
   if (!/^https?:\/\//i.test(trimmed)) throw invalid('harus diawali http:// atau https://');
@@ -46,6 +46,16 @@ export function parsePublicUrl(text: string): string {
   if (!host || host.startsWith('.') || host.endsWith('..') || host.includes('..')) throw invalid('nama host tidak dapat dibaca');
   if (shape[3] && Number(shape[3].slice(1)) > 65535) throw invalid('port lebih dari 65535');
   return `${url.protocol}//${url.host}`;
+}
+
+/** A stored address that still passes today's rules, or null: one saved under looser rules is not put on paper. */
+export function usablePublicUrl(text: string | null | undefined): string | null {
+  if (!text) return null;
+  try {
+    return parsePublicUrl(text);
+  } catch {
+    return null;
+  }
 }
 
 function privateRank(address: string): number {

@@ -4,6 +4,7 @@ import { NotFoundError } from '../http/errors.ts';
 import { rupiah, terbilang } from '../money/rupiah.ts';
 import { occupantPayer } from '../ledger/index.ts';
 import { receiptSettings } from '../settings/printer-settings.ts';
+import { usablePublicUrl } from '../public-url/index.ts';
 import { periodLabel, receiptNumberFor, type ReceiptData, type ReceiptItem } from './receipt-data.ts';
 import { newVerifyCode } from './verify-code.ts';
 
@@ -155,6 +156,6 @@ export async function loadReceiptData(store: ScopedStore, receipt: ReceiptRow, p
     timezone: estate.timezone || 'Asia/Jakarta',
     received_by: receiver?.name ?? null,
     status: reversal ? 'reversed' : 'valid',
-    verify_url: verifyUrl(settings.public_base_url || publicUrl, receipt.verify_code),
+    verify_url: verifyUrl(usablePublicUrl(settings.public_base_url) ?? publicUrl, receipt.verify_code),
   };
 }

@@ -3,6 +3,7 @@ import { printerConfigSchema } from '../devices/printer-config.ts';
 import { assertPrinterTargetUsable } from '../devices/printer-target.ts';
 import { defineRoutes } from '../http/route.ts';
 import { estateParams } from '../http/schemas.ts';
+import { parsePublicUrl } from '../public-url/index.ts';
 import { printerSettings, receiptSettings, requirePrinter } from './printer-settings.ts';
 import { printerSettingsResponse, printerTestResponse, receiptSettingsResponse, receiptSettingsSchema } from './schemas.ts';
 import { removeSetting, writeSetting } from './settings-store.ts';
@@ -60,7 +61,9 @@ export const settingsRoutes = defineRoutes([
     summary: 'Change receipt settings',
     response: receiptSettingsResponse,
     handler: async ({ store, body }) => {
-      await writeSetting(store!, 'receipt', body);
+      // The receipt's QR code is a link that leaves the screen: the same rules as the installation's address.
+      const base = body.public_base_url ? parsePublicUrl(body.public_base_url, 'public_base_url') : body.public_base_url;
+      await writeSetting(store!, 'receipt', base === undefined ? body : { ...body, public_base_url: base });
       return receiptSettings(store!);
     },
   },

@@ -100,6 +100,29 @@ describe('by default, serving on 0.0.0.0', () => {
   });
 });
 
+describe("the estate's own address for receipt QR codes (receipt settings)", () => {
+  it('follows the same rules: credentials or a path are refused with 400 PUBLIC_URL_INVALID', async () => {
+    for (const value of ['http://kantor.griya-asri.id@evil.example', 'http://192.168.1.10:8080/portal']) {
+      const res = await platform.put(e('/settings/receipt'), { public_base_url: value });
+      expect(res.status, value).toBe(400);
+      expect(res.body.error, value).toMatchObject({ code: 'PUBLIC_URL_INVALID', field: 'public_base_url' });
+    }
+    expect((await platform.get(e('/settings/receipt'))).body.public_base_url ?? null).toBeNull();
+  });
+
+  it('an address saved under looser rules is not put on a receipt: the installation address is', async () => {
+    expect((await platform.put(e('/settings/receipt'), { public_base_url: 'http://192.168.1.10:8080/' })).status).toBe(200);
+    const row = await server.db.knex('estate_settings').where({ estate_id: estateId, key: 'receipt' }).first();
+    await server.db.knex('estate_settings').where({ id: row.id })
+      .update({ value: JSON.stringify({ ...JSON.parse(row.value), public_base_url: 'http://kantor.griya-asri.id@evil.example' }) });
+    const unit = await platform.post(e('/units'), { code: 'B-3', block: 'B', type: 'rumah', occupancy: 'occupied' });
+    const paid = await platform.post(e('/payments'), { unit_id: unit.body.id, amount: 150_000, method: 'cash', paid_at: '2026-11-21T07:05:00.000Z' });
+    const receipt = await platform.get(e(`/payments/${paid.body.id}/receipt`));
+    expect(receipt.body.verify_url).toMatch(new RegExp(`^${lan}/api/v1/receipts/verify/[\\w-]{24}$`));
+    expect((await platform.put(e('/settings/receipt'), { paper: 'A5', public_base_url: null })).status).toBe(200);
+  });
+});
+
 describe('set on the settings screen', () => {
   it('only the installation administrator may change it; office roles may read it; anonymous callers neither', async () => {
     for (const role of ['estate_admin', 'treasurer', 'staff', 'guard', 'resident']) {
