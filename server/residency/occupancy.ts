@@ -55,7 +55,7 @@ async function todayOf(store: ScopedStore, today?: string): Promise<string> {
 
 /** The units the resident lives in on `today` (the estate's today when omitted), the earliest linked first. */
 export async function residencesOf(store: ScopedStore, residentId: string, today?: string): Promise<Residence[]> {
-  const rows = await residencesQuery<Record<string, string | null>>(store.knex, { estateId: store.estateId, residentId, today: await todayOf(store, today) });
+  const rows = await store.select<Record<string, string | null>>(residencesQuery, { residentId, today: await todayOf(store, today) });
   const seen = new Set<string>();
   return rows
     .filter((r) => !seen.has(r.unit_id as string) && seen.add(r.unit_id as string))
@@ -70,6 +70,6 @@ export async function residencesOf(store: ScopedStore, residentId: string, today
 
 /** Whether the resident lives in the unit on `today` (the estate's today when omitted). */
 export async function livesIn(store: ScopedStore, residentId: string, unitId: string, today?: string): Promise<boolean> {
-  const rows = await livesInQuery(store.knex, { estateId: store.estateId, residentId, unitId, today: await todayOf(store, today) });
+  const rows = await store.select(livesInQuery, { residentId, unitId, today: await todayOf(store, today) });
   return rows.length > 0;
 }
