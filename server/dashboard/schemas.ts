@@ -19,14 +19,16 @@ export const treasurerDashboardResponse = z.object({
   pending_submissions: z.number().int(),
   accounts: z.array(z.object({ id: z.string(), name: z.string(), kind: z.string(), balance: z.number().int() })),
   cash_total: z.number().int(),
-  top_arrears: z.array(z.object({
-    unit_id: z.string(),
-    code: z.string(),
-    resident: z.string().nullable(),
-    months_owed: z.number().int(),
-    outstanding: z.number().int(),
-    oldest_period: z.string(),
-  })),
+  top_arrears: z.array(
+    z.object({
+      unit_id: z.string(),
+      code: z.string(),
+      resident: z.string().nullable(),
+      months_owed: z.number().int(),
+      outstanding: z.number().int(),
+      oldest_period: z.string(),
+    }),
+  ),
   series: z.array(collectionMonthResponse),
 });
 

@@ -4,7 +4,12 @@ import { assertResponseMatches } from './response-check.ts';
 import type { RouteDef } from './route.ts';
 
 const route = (response: z.ZodType): RouteDef => ({
-  method: 'get', path: '/things', permission: 'public', summary: 'things', response, handler: () => undefined,
+  method: 'get',
+  path: '/things',
+  permission: 'public',
+  summary: 'things',
+  response,
+  handler: () => undefined,
 });
 const thing = z.object({ id: z.string(), amount: z.number().int(), note: z.string().nullable() });
 

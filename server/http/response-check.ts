@@ -35,6 +35,9 @@ export function assertResponseMatches(def: RouteDef, body: unknown): void {
     for (const path of extra) issues.push({ path, message: 'not in the response schema' });
   }
   if (!issues.length) return;
-  console.error(`[klustera] ${def.method.toUpperCase()} ${def.path} answered outside its response schema:`, JSON.stringify(issues.slice(0, 20)));
+  console.error(
+    `[klustera] ${def.method.toUpperCase()} ${def.path} answered outside its response schema:`,
+    JSON.stringify(issues.slice(0, 20)),
+  );
   throw new ResponseSchemaError(issues);
 }
