@@ -5,8 +5,8 @@ import { ValidationError } from '../http/errors.ts';
 import { getPayment, listPayments, recordPayment, refundCredit, reversePayment, unitBalance } from './payment-service.ts';
 import { residentUnit, residentUnits } from './portal-units.ts';
 import { attachPaymentProof, PROOF_MAX_BYTES, readProof } from './proof-store.ts';
-import { creditRefundResponse, paymentBody, paymentListQuery, paymentPageResponse, paymentResponse, portalQuery, proofResponse, refundBody, reverseBody, submissionFields, submissionListQuery, transferProofListResponse, transferProofResponse, transferProofVerifiedResponse, unitBalanceResponse } from './payment-schemas.ts';
-import { listSubmissions, rejectSubmission, submitTransferProof, verifySubmission } from './submission-service.ts';
+import { creditRefundResponse, paymentBody, paymentListQuery, paymentPageResponse, paymentResponse, portalQuery, proofResponse, refundBody, reverseBody, submissionFields, submissionListQuery, transferProofListResponse, transferProofResponse, transferProofVerifiedResponse, unitBalanceResponse, verifyBody } from './payment-schemas.ts';
+import { listSubmissions, rejectSubmission, submissionOwnedBy, submitTransferProof, verifySubmission } from './submission-service.ts';
 import { portalBalance, portalInvoices, portalPayments } from './portal-store.ts';
 import { invoicePageResponse } from './billing-schemas.ts';
 
@@ -64,7 +64,7 @@ export const paymentRoutes = defineRoutes([
   },
   {
     method: 'post', path: '/estates/:estate_id/transfer-proofs/:id/verify', permission: 'payments.verify', summary: 'Accept a transfer proof: records the payment',
-    params: idParams, idempotent: true, response: transferProofVerifiedResponse, handler: ({ store, params }) => verifySubmission(store!, params.id),
+    params: idParams, body: verifyBody, idempotent: true, response: transferProofVerifiedResponse, handler: ({ store, params, body }) => verifySubmission(store!, params.id, body),
   },
   {
     method: 'post', path: '/estates/:estate_id/transfer-proofs/:id/reject', permission: 'payments.verify', summary: 'Reject a transfer proof with a reason',
@@ -113,6 +113,15 @@ export const portalPaymentRoutes = defineRoutes([
       // Only their own: a unit's earlier occupant's transfer proofs are not the new occupant's to read.
       const { residentId, unitIds } = await residentUnits(ctx);
       return listSubmissions(ctx.store!, { unit_ids: unitIds, resident_id: residentId, limit: ctx.query.limit, offset: ctx.query.offset });
+    },
+  },
+  {
+    method: 'get', path: '/estates/:estate_id/portal/transfer-proofs/:id/proof', permission: 'portal.self', summary: 'The image or PDF I sent with a transfer proof', raw: true, produces: ['image/*', 'application/pdf'],
+    params: idParams,
+    handler: async (ctx) => {
+      const { residentId, unitIds } = await residentUnits(ctx);
+      await submissionOwnedBy(ctx.store!, ctx.params.id, residentId, unitIds);
+      sendProof(ctx.res, await readProof(ctx.store!, 'payment_submissions', ctx.params.id));
     },
   },
   {

@@ -47,6 +47,12 @@ export const submissionFields = z.object({
   }),
 }).strict();
 
+/** What the treasurer saw arrive in the bank, when it differs from the resident's claim; empty accepts the claim. */
+export const verifyBody = z.object({
+  amount: positiveAmount.optional(),
+  paid_at: paidAt.optional(),
+}).strict();
+
 export const submissionListQuery = z.object({ status: z.enum(['pending', 'verified', 'rejected']).optional(), ...paging });
 
 export const portalQuery = z.object({ unit_id: id.optional(), ...paging });
@@ -97,6 +103,7 @@ export const transferProofResponse = z.object({
   unit_id: z.string(),
   unit_code: z.string().nullable(),
   resident_id: z.string().nullable(),
+  resident_name: z.string().nullable(),
   amount: rupiahOut,
   method: z.enum(PAYMENT_METHODS),
   paid_at: z.string(),
@@ -106,11 +113,12 @@ export const transferProofResponse = z.object({
   status: z.enum(['pending', 'verified', 'rejected']),
   review_reason: z.string().nullable(),
   reviewed_at: z.string().nullable(),
+  reviewed_by_name: z.string().nullable(),
   payment_id: z.string().nullable(),
   proof: proofResponse.nullable(),
   created_at: z.string(),
 });
-export const transferProofListResponse = z.object({ items: z.array(transferProofResponse) });
+export const transferProofListResponse = z.object({ items: z.array(transferProofResponse), total: z.number().int(), pending_count: z.number().int() });
 
 /** A verified proof and the payment it became (its proof travels with it, without the id of the copy). */
 export const transferProofVerifiedResponse = z.object({

@@ -71,16 +71,26 @@ async function pendingSubmission(tx: ScopedStore, id: string): Promise<Submissio
   return row;
 }
 
-export async function verifySubmission(store: ScopedStore, id: string) {
+/**
+ * The treasurer checks the bank's statement, not the resident's claim: when the transfer that arrived differs from
+ * what the proof says, the payment records what arrived and on which day.
+ */
+export interface VerifyCorrection {
+  amount?: number;
+  paid_at?: string;
+}
+
+export async function verifySubmission(store: ScopedStore, id: string, correction: VerifyCorrection = {}) {
   return store.transaction(async (tx) => {
     const sub = await pendingSubmission(tx, id);
+    const paidAt = correction.paid_at ? normalizePaidAt(correction.paid_at, await tx.timezone()) : sub.paid_at;
     const payment = await recordPayment(
       tx,
       {
         unit_id: sub.unit_id,
-        amount: Number(sub.amount),
+        amount: correction.amount ?? Number(sub.amount),
         method: sub.method as PaymentMethod,
-        paid_at: sub.paid_at,
+        paid_at: paidAt,
         reference: sub.reference,
         notes: sub.note,
         // Invoices chosen by the resident may have been paid meanwhile; then the money goes oldest-first.
@@ -112,25 +122,41 @@ export async function rejectSubmission(store: ScopedStore, id: string, reason: s
 }
 
 export async function listSubmissions(store: ScopedStore, q: { status?: string; unit_ids?: string[]; resident_id?: string; limit: number; offset: number }) {
-  const base = store.live('payment_submissions');
+  const whose = store.live('payment_submissions');
+  if (q.unit_ids) whose.whereIn('payment_submissions.unit_id', q.unit_ids);
+  if (q.resident_id) whose.where('payment_submissions.resident_id', q.resident_id);
+  const base = whose.clone();
   if (q.status) base.where('payment_submissions.status', q.status);
-  if (q.unit_ids) base.whereIn('payment_submissions.unit_id', q.unit_ids);
-  if (q.resident_id) base.where('payment_submissions.resident_id', q.resident_id);
-  const rows = (await base.orderBy('id', 'desc').limit(q.limit).offset(q.offset)) as SubmissionRow[];
+  // The queue is worked oldest first, so nobody's transfer waits behind newer ones; decided ones read newest first.
+  const order = q.status === 'pending'
+    ? [{ column: 'created_at', order: 'asc' as const }, { column: 'id', order: 'asc' as const }]
+    : [{ column: 'created_at', order: 'desc' as const }, { column: 'id', order: 'desc' as const }];
+  const rows = (await base.clone().orderBy(order).limit(q.limit).offset(q.offset)) as SubmissionRow[];
+  const [{ n }] = await base.clone().count({ n: '*' });
+  const [{ p }] = await whose.clone().where('payment_submissions.status', 'pending').count({ p: '*' });
   const items = [];
   for (const r of rows) items.push(await serializeSubmission(store, r));
-  return { items };
+  return { items, total: Number(n), pending_count: Number(p) };
+}
+
+/** The resident's own proof file: only whoever sent it, while the unit is theirs. */
+export async function submissionOwnedBy(store: ScopedStore, id: string, residentId: string, unitIds: string[]): Promise<void> {
+  const row = await store.live('payment_submissions').where('payment_submissions.id', id).first('resident_id', 'unit_id');
+  if (!row || row.resident_id !== residentId || !unitIds.includes(row.unit_id)) throw new NotFoundError('Bukti transfer');
 }
 
 async function serializeSubmission(store: ScopedStore, row: SubmissionRow) {
   // Sequential: this also runs inside transactions, where a PostgreSQL connection serves one query at a time.
   const codes = await unitCodes(store, [row.unit_id]);
   const proof = await store.query('payment_proofs').where({ owner_table: 'payment_submissions', owner_id: row.id }).first('id', 'filename', 'mime', 'size');
+  const resident = row.resident_id ? await store.find<{ name: string }>('residents', row.resident_id, { includeDeleted: true }) : null;
+  const reviewer = row.reviewed_by ? await store.knex('users').where('id', row.reviewed_by).first('name') : null;
   return {
     id: row.id,
     unit_id: row.unit_id,
     unit_code: codes.get(row.unit_id) ?? null,
     resident_id: row.resident_id,
+    resident_name: resident?.name ?? null,
     amount: Number(row.amount),
     method: row.method,
     paid_at: row.paid_at,
@@ -140,6 +166,7 @@ async function serializeSubmission(store: ScopedStore, row: SubmissionRow) {
     status: row.status,
     review_reason: row.review_reason,
     reviewed_at: row.reviewed_at,
+    reviewed_by_name: (reviewer?.name as string | undefined) ?? null,
     payment_id: row.payment_id,
     proof: proof ? { id: proof.id, filename: proof.filename, mime: proof.mime, size: Number(proof.size) } : null,
     created_at: row.created_at,
