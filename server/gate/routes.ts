@@ -8,7 +8,8 @@ import { accessLogForExport, listAccessLog } from './access-log-store.ts';
 import { accessLogPdf, accessLogXlsx } from './access-log-export.ts';
 import { createGate, createGuard, currentShift, endShift, gatePost, listGates, listGuards, startShift, updateGate } from './gate-post.ts';
 import { scanAtGate } from './scan-service.ts';
-import { accessLogQuery, checkoutResponse, checkoutSchema, currentShiftResponse, expectedPassListResponse, gateCreateSchema, gateListResponse, gatePatchSchema, gateResponse, gateUnitListResponse, guardCreateSchema, guardListResponse, guardResponse, scanResponse, scanSchema, shiftResponse, shiftStartSchema, slipReprintResponse, visitListResponse, walkInResponse, walkInSchema } from './schemas.ts';
+import { accessLogQuery, checkoutResponse, checkoutSchema, currentShiftResponse, expectedPassListResponse, gateCreateSchema, gateListResponse, gatePatchSchema, gateResponse, gateUnitListResponse, gateUnitQuery, guardCreateSchema, guardListResponse, guardResponse, scanResponse, scanSchema, shiftResponse, shiftStartSchema, slipReprintResponse, visitListResponse, walkInResponse, walkInSchema } from './schemas.ts';
+import { searchUnits } from '../units/index.ts';
 import { printVisitSlip } from './slip-job.ts';
 import { checkoutVisit, expectedToday, insideNow, overstays, recordWalkIn, unitCodeOf, visitView, type VisitRow } from './visits-service.ts';
 
@@ -84,14 +85,17 @@ export const gateRoutes = defineRoutes([
     handler: async (ctx) => recordWalkIn(ctx.store!, await gatePost(ctx, ctx.body.gate_id), ctx.body),
   },
   {
-    // The guard picks a walk-in's destination; unit codes only, none of the office's resident data.
+    // The guard picks a walk-in's destination: codes, and a resident's name only where the directory lists it.
     method: 'get', path: '/estates/:estate_id/gate/units', permission: 'gate.walk_in', tags: ['gate'],
-    summary: 'Unit codes for choosing a walk-in destination', params: estateParams, query: z.object({ q: z.string().trim().max(40).optional() }),
+    summary: 'Find a walk-in destination by code, house number or listed resident name', params: estateParams, query: gateUnitQuery,
     response: gateUnitListResponse,
     handler: async (ctx) => {
-      const q = ctx.store!.live('units').orderBy('code').limit(50).select('id', 'code', 'block');
-      if (ctx.query.q) q.whereRaw('lower(code) like lower(?)', [`%${ctx.query.q.replace(/[%_]/g, '')}%`]);
-      return { items: await q };
+      if (!ctx.query.q) {
+        const first = await ctx.store!.live('units').orderBy('units.sort_key').limit(ctx.query.limit).select('units.id', 'units.code', 'units.block');
+        return { items: first.map((u: { id: string; code: string; block: string | null }) => ({ ...u, resident_name: null })) };
+      }
+      const hits = await searchUnits(ctx.store!, { q: ctx.query.q, limit: ctx.query.limit, gate: true });
+      return { items: hits.map((u) => ({ id: u.id, code: u.code, block: u.block, resident_name: u.residents[0]?.name ?? null })) };
     },
   },
   {

@@ -109,7 +109,14 @@ export const walkInResponse = z.object({ entry_id: z.string(), visit: visitRespo
 export const checkoutResponse = z.object({ entry_id: z.string(), visit: visitResponse });
 export const slipReprintResponse = z.object({ printed: z.literal(true), visit: visitResponse });
 
-export const gateUnitListResponse = z.object({ items: z.array(z.object({ id: z.string(), code: z.string(), block: z.string().nullable() })) });
+/** A walk-in's destination: what the guard needs to pick it, and the name only of a resident listed in the directory. */
+export const gateUnitListResponse = z.object({
+  items: z.array(z.object({ id: z.string(), code: z.string(), block: z.string().nullable(), resident_name: z.string().nullable() })),
+});
+export const gateUnitQuery = z.object({
+  q: z.string().trim().max(100, 'Maksimal 100 karakter.').optional(),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+});
 
 /** Guest and temporary passes valid some time today, for the guard post's "expected" list. */
 export const expectedPassListResponse = z.object({

@@ -1,6 +1,7 @@
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { estateToday } from '../calendar/calendar.ts';
 import { ValidationError } from '../http/errors.ts';
+import { residentNameKeys } from '../units/index.ts';
 import type { ResidentCreate, ResidentListQuery, ResidentPatch } from './schemas.ts';
 
 export interface ResidentRow {
@@ -63,7 +64,7 @@ export async function createResident(store: ScopedStore, input: ResidentCreate):
       throw new ValidationError('Unit tidak ditemukan.', 'unit_id', 'UNKNOWN_UNIT');
     });
     const resident = await tx.insert<ResidentRow & Record<string, unknown>>('residents', {
-      name: input.name, phone: input.phone ?? null, email: input.email ?? null,
+      name: input.name, ...residentNameKeys(input.name), phone: input.phone ?? null, email: input.email ?? null,
       directory_opt_in: input.directory_opt_in, notes: input.notes ?? null,
     });
     if (input.unit_id) await openOccupancy(tx, resident.id, input.unit_id, input.relation ?? 'owner', input.moved_in_on ?? null);
@@ -101,7 +102,9 @@ export async function updateResident(store: ScopedStore, id: string, patch: Resi
     } else if (relation !== undefined || moved_out_on) {
       throw new ValidationError('Penghuni ini tidak terhubung dengan unit.', 'unit_id', 'NO_UNIT');
     }
-    if (Object.keys(own).length) return tx.update<ResidentRow & Record<string, unknown>>('residents', id, own);
+    if (Object.keys(own).length) {
+      return tx.update<ResidentRow & Record<string, unknown>>('residents', id, own.name === undefined ? own : { ...own, ...residentNameKeys(own.name) });
+    }
     return current;
   });
 }

@@ -1,6 +1,7 @@
 import { defineRoutes } from '../http/route.ts';
 import { estateParams, idParams } from '../http/schemas.ts';
-import { unitCreateBody, unitHistoryResponse, unitListQuery, unitPageResponse, unitPatchBody, unitResponse } from './schemas.ts';
+import { unitCreateBody, unitHistoryResponse, unitListQuery, unitPageResponse, unitPatchBody, unitResponse, unitSearchQuery, unitSearchResponse } from './schemas.ts';
+import { searchUnits } from './unit-search.ts';
 import { createUnit, deleteUnit, listUnits, residentsOfUnits, serializeUnit, unitHistory, updateUnit, type UnitRow } from './service.ts';
 
 async function detail(store: Parameters<typeof residentsOfUnits>[0], unit: UnitRow) {
@@ -20,6 +21,14 @@ export const unitRoutes = defineRoutes([
     params: estateParams, body: unitCreateBody,
     response: unitResponse,
     handler: async ({ store, body }) => detail(store!, await createUnit(store!, body)),
+  },
+  {
+    // Before `/units/:id`, which would read `search` as an id.
+    method: 'get', path: '/estates/:estate_id/units/search', permission: 'units.read',
+    summary: 'Find units by code in any spelling, house number or current resident name (natural order, exact first)',
+    params: estateParams, query: unitSearchQuery,
+    response: unitSearchResponse,
+    handler: async ({ store, query }) => ({ items: await searchUnits(store!, { q: query.q, limit: query.limit, gate: false }) }),
   },
   {
     method: 'get', path: '/estates/:estate_id/units/:id', permission: 'units.read', summary: 'One unit with its current residents',

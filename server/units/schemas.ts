@@ -87,3 +87,16 @@ export const unitHistoryResponse = itemsOf(unitHistoryEntryResponse);
 
 export type Unit = z.infer<typeof unitResponse>;
 export type UnitHistoryEntry = z.infer<typeof unitHistoryEntryResponse>;
+
+/** What was typed into a unit search box: a code in any spelling, a house number, or a resident's name. */
+export const unitSearchQuery = z.object({
+  q: z.string().trim().min(1, 'Wajib diisi.').max(100, 'Maksimal 100 karakter.'),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+});
+export const unitSearchResponse = itemsOf(z.object({
+  id: z.string(),
+  code: z.string(),
+  block: z.string().nullable(),
+  type: z.enum(UNIT_TYPES),
+  residents: z.array(z.object({ id: z.string(), name: z.string(), relation: z.enum(RELATIONS) })),
+}));

@@ -1,6 +1,7 @@
 import { ConflictError } from '../http/errors.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { blockOf, unitSortKey } from './unit-code.ts';
+import { unitSearchKeys } from './search-key.ts';
 import type { UnitCreate, UnitListQuery, UnitPatch } from './schemas.ts';
 
 export interface UnitRow {
@@ -46,6 +47,7 @@ export async function createUnit(store: ScopedStore, input: UnitCreate): Promise
     return tx.insert<UnitRow>('units', {
       code: input.code,
       sort_key: unitSortKey(input.code),
+      ...unitSearchKeys(input.code),
       block: input.block ?? blockOf(input.code),
       type: input.type,
       land_area_m2: input.land_area_m2 ?? null,
@@ -63,6 +65,7 @@ export async function updateUnit(store: ScopedStore, id: string, patch: UnitPatc
     if (patch.code && patch.code !== current.code) {
       await assertCodeFree(tx, patch.code, id);
       changes.sort_key = unitSortKey(patch.code);
+      Object.assign(changes, unitSearchKeys(patch.code));
       if (patch.block === undefined && current.block === blockOf(current.code)) changes.block = blockOf(patch.code);
     }
     return tx.update<UnitRow>('units', id, changes);

@@ -1,0 +1,3 @@
+/** Units' public face for other domains: the search keys other writers keep and the one unit search. */
+export { residentNameKeys } from './search-key.ts';
+export { searchUnits, type UnitSearchHit } from './unit-search.ts';
