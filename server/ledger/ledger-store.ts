@@ -15,7 +15,7 @@ const invoicesOfUnitQuery = queryTemplate<'estateId' | 'unitId'>((knex, p) =>
 
 /** A unit's invoices that still owe something, oldest first (period, then number). */
 export async function openInvoicesOfUnit(store: ScopedStore, unitId: string): Promise<Array<OpenInvoice & InvoiceBalanceRow>> {
-  const rows = await invoicesOfUnitQuery(store.knex, { estateId: store.estateId, unitId });
+  const rows = await store.select(invoicesOfUnitQuery, { unitId });
   return rows
     .map(toInvoiceBalance)
     .filter((r) => r.outstanding > 0)
@@ -27,7 +27,7 @@ const creditOfUnitQuery = queryTemplate<'estateId' | 'unitId'>((knex, p) =>
 );
 
 export async function creditOfUnit(store: ScopedStore, unitId: string): Promise<Rupiah> {
-  const [row] = await creditOfUnitQuery<{ s: unknown }>(store.knex, { estateId: store.estateId, unitId });
+  const [row] = await store.select<{ s: unknown }>(creditOfUnitQuery, { unitId });
   return rupiah(Number(row?.s ?? 0));
 }
 

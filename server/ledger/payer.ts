@@ -33,7 +33,7 @@ const occupantsOnQuery = queryTemplate<'estateId' | 'unitId' | 'date'>((knex, p)
 /** The unit's primary occupant on the estate-local day of `paidAt`, or no one. */
 export async function occupantPayer(store: ScopedStore, unitId: string, paidAt: string): Promise<Payer> {
   const date = localDateOfInstant(paidAt, await store.timezone());
-  const [row] = await occupantsOnQuery<{ id: string; name: string }>(store.knex, { estateId: store.estateId, unitId, date });
+  const [row] = await store.select<{ id: string; name: string }>(occupantsOnQuery, { unitId, date });
   return row ? { payer_name: row.name, payer_resident_id: row.id } : { payer_name: null, payer_resident_id: null };
 }
 

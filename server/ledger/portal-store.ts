@@ -38,7 +38,7 @@ const balanceQuery = queryTemplate<Params>((knex, p) => {
 
 /** What the unit owes now and its credit: the unit's, whoever incurred it (it is what the occupant is asked to pay). */
 export async function portalBalance(store: ScopedStore, view: PortalView) {
-  const [row] = await balanceQuery<{ outstanding: unknown; credit: unknown }>(store.knex, { estateId: store.estateId, unitId: view.unitId });
+  const [row] = await store.select<{ outstanding: unknown; credit: unknown }>(balanceQuery, { unitId: view.unitId });
   return { unit_id: view.unitId, outstanding: n(row?.outstanding), credit: n(row?.credit) };
 }
 
@@ -58,9 +58,9 @@ const invoicePageQuery = queryTemplate<Params | 'visiblePeriod' | 'limit' | 'off
 );
 
 export async function portalInvoices(store: ScopedStore, view: PortalView, q: { limit: number; offset: number }) {
-  const values = { estateId: store.estateId, unitId: view.unitId, visiblePeriod: view.visibleFrom.slice(0, 7) };
-  const [count] = await invoiceCountQuery<{ n: unknown }>(store.knex, values);
-  const rows = await invoicePageQuery(store.knex, { ...values, limit: q.limit, offset: q.offset });
+  const values = { unitId: view.unitId, visiblePeriod: view.visibleFrom.slice(0, 7) };
+  const [count] = await store.select<{ n: unknown }>(invoiceCountQuery, values);
+  const rows = await store.select(invoicePageQuery, { ...values, limit: q.limit, offset: q.offset });
   return { items: rows.map((r) => ({ ...toInvoiceBalance(r), unit_code: view.unitCode })), total: n(count?.n), limit: q.limit, offset: q.offset };
 }
 
@@ -113,11 +113,11 @@ const pageAllocationsQuery = queryTemplate<PaymentParams | 'limit' | 'offset'>((
 
 /** The unit's payments the occupant may see, newest first, in the shape of the office's payment list. */
 export async function portalPayments(store: ScopedStore, view: PortalView, q: { limit: number; offset: number }) {
-  const values = { estateId: store.estateId, unitId: view.unitId, residentId: view.residentId, visibleFrom: view.visibleFromInstant };
-  const [count] = await paymentCountQuery<{ n: unknown }>(store.knex, values);
+  const values = { unitId: view.unitId, residentId: view.residentId, visibleFrom: view.visibleFromInstant };
+  const [count] = await store.select<{ n: unknown }>(paymentCountQuery, values);
   const paged = { ...values, limit: q.limit, offset: q.offset };
-  const rows = await paymentPageQuery<Record<string, any>>(store.knex, paged);
-  const allocationRows = rows.length ? await pageAllocationsQuery<Record<string, any>>(store.knex, paged) : [];
+  const rows = await store.select<Record<string, any>>(paymentPageQuery, paged);
+  const allocationRows = rows.length ? await store.select<Record<string, any>>(pageAllocationsQuery, paged) : [];
   const byPayment = new Map<string, Array<{ invoice_id: string; invoice_number: string; period: string; amount: number }>>();
   for (const a of allocationRows) {
     const list = byPayment.get(a.payment_id) ?? [];
@@ -147,8 +147,8 @@ const paymentVisibleQuery = queryTemplate<PaymentParams | 'paymentId'>((knex, p)
 );
 
 export async function portalPaymentVisible(store: ScopedStore, view: PortalView, paymentId: string): Promise<boolean> {
-  const rows = await paymentVisibleQuery(store.knex, {
-    estateId: store.estateId, unitId: view.unitId, residentId: view.residentId, visibleFrom: view.visibleFromInstant, paymentId,
+  const rows = await store.select(paymentVisibleQuery, {
+    unitId: view.unitId, residentId: view.residentId, visibleFrom: view.visibleFromInstant, paymentId,
   });
   return rows.length > 0;
 }

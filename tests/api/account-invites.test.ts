@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId } from '../../server/db/ids.ts';
+import { SYSTEM_ACTOR, ScopedStore } from '../../server/db/scoped-store.ts';
 import { apiClient, setupEstate, startTestServer, userWithRole, type ApiClient, type TestServer } from '../support/server.ts';
 
 /**
@@ -35,6 +35,8 @@ async function invitedUser(admin: ApiClient, estateId: string, person: { name: s
 }
 
 const k = () => server.db.knex;
+/** Writes a row as an older server would have, journaled like every write (KLUSTERA_CHECK_OUTBOX checks it). */
+const storeOf = (estateId: string) => new ScopedStore(k(), estateId, SYSTEM_ACTOR, server.app.sync);
 
 describe('adding a person who already has an account', () => {
   it('does not let estate A take over estate B\'s pending administrator: no code, no membership, a pending invitation', async () => {
@@ -89,8 +91,8 @@ describe('adding a person who already has an account', () => {
     expect(again.body.invite).toBeUndefined();
 
     const legacy = 'LEGACYCODE234567';
-    await k()('invites').insert({
-      id: newId(), estate_id: estateA, user_id: active.userId, code: legacy, role: 'resident', created_by: null,
+    await storeOf(estateA).appendOnly('invites', {
+      user_id: active.userId, code: legacy, role: 'resident', created_by: null,
       expires_at: new Date(Date.now() + 86_400_000).toISOString(), created_at: new Date().toISOString(),
     });
     expect((await apiClient(server.url).get(`/invites/${legacy}`)).status).toBe(404);
@@ -104,9 +106,9 @@ describe('adding a person who already has an account', () => {
   it('refuses a later invite code for a still-pending account: only the account\'s first invite can activate it', async () => {
     const pending = await invitedUser(adminA, estateA, { name: 'Calon Admin', email: 'calon@a.id' });
     const legacy = 'LATERCODE2345678';
-    await k()('invites').insert({
-      id: newId(), estate_id: estateB, user_id: pending.userId, code: legacy, role: 'resident', created_by: null,
-      expires_at: new Date(Date.now() + 86_400_000).toISOString(), created_at: new Date(Date.now() + 1000).toISOString(),
+    await storeOf(estateB).appendOnly('invites', {
+      user_id: pending.userId, code: legacy, role: 'resident', created_by: null,
+      expires_at: new Date(Date.now() + 86_400_000).toISOString(),
     });
     expect((await apiClient(server.url).post(`/invites/${legacy}/accept`, { password: 'penyerang-123' })).status).toBe(404);
     expect((await apiClient(server.url).post(`/invites/${pending.code}/accept`, { password: 'calon-rahasia-1' })).status).toBe(200);

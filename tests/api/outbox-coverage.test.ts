@@ -189,18 +189,34 @@ describe.each(['sqlite', 'postgres'] as const)('outbox coverage on %s', (backend
     expect(await knex('audit_log').where({ entity_table: 'gate_devices', action: 'gate_devices.pair' }).first('id')).toBeTruthy();
   });
 
-  it('names a row written behind the stores’ back', async () => {
-    const knex = server.db.knex;
-    const later = new Date(Date.now() + 60_000).toISOString();
-    const [changed, tombstoned] = await knex('units').whereNull('deleted_at').orderBy('code').limit(2).select('id');
-    await knex('units').where({ id: changed.id }).update({ updated_at: later });
-    await knex('units').where({ id: tombstoned.id }).update({ deleted_at: later });
-    const session = await knex('sessions').whereNull('revoked_at').first('id');
-    await knex('sessions').where({ id: session.id }).update({ revoked_at: later });
-    const gaps = await journalGaps(knex);
-    expect(gaps.some((g) => g.startsWith(`units ${changed.id}: changed at ${later}`))).toBe(true);
-    expect(gaps.some((g) => g.startsWith(`units ${tombstoned.id}: newest outbox op is `))).toBe(true);
-    expect(gaps.some((g) => g.startsWith(`sessions ${session.id}: changed at ${later}, after its newest audit row`))).toBe(true);
-    expect(gaps.some((g) => g.startsWith('sessions') && g.includes('outbox'))).toBe(false);
+  it('names a row written behind the stores’ back, and a test server with KLUSTERA_CHECK_OUTBOX=1 refuses to close quietly', async () => {
+    // A server of its own: the rows edited here must not fail the check of the suite's server.
+    const scratchDb = pgdb ? await createTestDatabase(inject('pgUrl')) : undefined;
+    const scratch = await startTestServer(scratchDb ? { databaseUrl: scratchDb.url } : {});
+    const flag = process.env.KLUSTERA_CHECK_OUTBOX;
+    try {
+      const { client, estateId: id } = await setupEstate(scratch.url);
+      for (const code of ['B-1', 'B-2']) await ok(client.post(`/estates/${id}/units`, { code, type: 'rumah', occupancy: 'occupied' }));
+      const knex = scratch.db.knex;
+      const later = new Date(Date.now() + 60_000).toISOString();
+      const [changed, tombstoned] = await knex('units').orderBy('code').select('id');
+      await knex('units').where({ id: changed.id }).update({ updated_at: later });
+      await knex('units').where({ id: tombstoned.id }).update({ deleted_at: later });
+      const session = await knex('sessions').whereNull('revoked_at').first('id');
+      await knex('sessions').where({ id: session.id }).update({ revoked_at: later });
+      const gaps = await journalGaps(knex);
+      expect(gaps.some((g) => g.startsWith(`units ${changed.id}: changed at ${later}`))).toBe(true);
+      expect(gaps.some((g) => g.startsWith(`units ${tombstoned.id}: newest outbox op is insert`))).toBe(true);
+      expect(gaps.some((g) => g.startsWith(`sessions ${session.id}: changed at ${later}, after its newest audit row`))).toBe(true);
+      expect(gaps.some((g) => g.startsWith('sessions') && g.includes('outbox'))).toBe(false);
+      process.env.KLUSTERA_CHECK_OUTBOX = '1';
+    } finally {
+      const closed = scratch.close();
+      if (process.env.KLUSTERA_CHECK_OUTBOX === '1') await expect(closed).rejects.toThrow(/writes without their journal rows \(6\)/);
+      else await closed;
+      await scratchDb?.drop();
+      if (flag === undefined) delete process.env.KLUSTERA_CHECK_OUTBOX;
+      else process.env.KLUSTERA_CHECK_OUTBOX = flag;
+    }
   });
 });
