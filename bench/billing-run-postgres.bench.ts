@@ -67,6 +67,7 @@ async function main(): Promise<number> {
     const seeded = await seedEstate(UNITS, { databaseUrl: url });
     const db = openDatabase({ dataDir: seeded.dataDir, databaseUrl: url });
     const client = new pg.Client({ connectionString: url });
+    client.on('error', (err) => process.stderr.write(`[bench] pg client: ${err.message}\n`));
     try {
       await client.connect();
       const { rows: [{ server_version: version }] } = await client.query<{ server_version: string }>('show server_version');

@@ -135,6 +135,9 @@ async function main(): Promise<number> {
     const seeded = await seedEstate(UNITS, { databaseUrl: url });
     const db = openDatabase({ dataDir: seeded.dataDir, databaseUrl: url });
     const pool = new pg.Pool({ connectionString: url, max: 10 });
+    // An idle client hears PostgreSQL shut down at the end; without a listener that error would end the process
+    // before the data dir is removed.
+    pool.on('error', (err) => process.stderr.write(`[bench] idle pg client: ${err.message}\n`));
     let server: Awaited<ReturnType<typeof spawnServer>> | undefined;
     try {
       await migrateToLatest(db);
