@@ -177,7 +177,8 @@ describe('guard post in Chromium', () => {
 
     await page.keyboard.type(' Kurir', { delay: 120 });
     await expect.poll(() => name.inputValue()).toBe('Agus Kurir');
-    await page.getByTestId('walk-in-form').getByLabel('Unit tujuan').selectOption({ label: 'A-12' });
+    await page.getByTestId('walk-in-form').getByRole('combobox', { name: 'Unit tujuan' }).fill('a12');
+    await page.getByTestId('walk-in-unit-results').getByRole('option', { name: /A-12/ }).click();
     await page.getByTestId('walk-in-form').getByLabel('Keperluan').fill('Antar paket');
     await page.getByTestId('walk-in-form').getByLabel('KTP dititipkan di pos').check();
     await screenshot(page, 'kiosk-05-walk-in');

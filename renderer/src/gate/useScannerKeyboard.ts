@@ -21,6 +21,9 @@ function insertIntoField(field: HTMLInputElement | HTMLTextAreaElement, text: st
   field.dispatchEvent(new Event('input', { bubbles: true }));
 }
 
+/** What the kiosk sends to a focused combobox on Enter, since it swallows the key itself. */
+export const SUGGESTION_CHOSEN = 'klustera-suggestion-chosen';
+
 /**
  * Every printable keystroke on the kiosk passes through a ScannerInput first. Bursts ending in Enter become scans;
  * anything slower is handed back to the focused field (a guard typing a walk-in's name), so a scan never fills a form.
@@ -38,7 +41,11 @@ export function useScannerKeyboard(onScan: (code: string) => void, options: Part
       for (const event of events) {
         if (event.type === 'scan') onScanRef.current(event.code);
         else if (event.type === 'typed' && isTextField(target)) insertIntoField(target, event.text);
-        else if (event.type === 'enter' && isTextField(target)) target.form?.requestSubmit();
+        else if (event.type === 'enter' && isTextField(target)) {
+          // A search box showing suggestions takes Enter as "this one" (see UnitSearchField), not as "send the form".
+          if (target.getAttribute('aria-expanded') === 'true') target.dispatchEvent(new Event(SUGGESTION_CHOSEN));
+          else target.form?.requestSubmit();
+        }
       }
     };
     const onKeyDown = (e: KeyboardEvent) => {
