@@ -30,7 +30,7 @@ export interface PageRoute {
   page: Page;
   access: Access;
   /** Shown in the face's navigation when present. Hidden when the user lacks `access`. */
-  nav?: { label: MessageKey; icon: IconName; section: NavSection };
+  nav?: { label: MessageKey; icon: IconName; section: NavSection; badge?: ComponentType };
   /** Rendered without the face's chrome (sidebar, header): sign-in screens. */
   bare?: boolean;
 }

@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useState, type ComponentType, type ReactNode } from 'react';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { Link } from '../../router/Link.tsx';
 import { useLocation } from '../../router/navigation.ts';
@@ -15,6 +15,10 @@ const SECTIONS: { id: NavSection; label: 'nav.section_data' | 'nav.section_finan
   { id: 'finance', label: 'nav.section_finance' },
   { id: 'admin', label: 'nav.section_admin' },
 ];
+
+function NavBadge({ component: Count }: { component: ComponentType }) {
+  return <Count />;
+}
 
 export function DesktopShell({ face, children }: { face: Face; children: ReactNode }) {
   const { t } = useI18n();
@@ -56,6 +60,7 @@ export function DesktopShell({ face, children }: { face: Face; children: ReactNo
                     >
                       <Icon name={route.nav!.icon} />
                       {t(route.nav!.label)}
+                      {route.nav!.badge ? <NavBadge component={route.nav!.badge} /> : null}
                     </Link>
                   );
                 })}

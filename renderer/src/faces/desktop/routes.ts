@@ -1,3 +1,4 @@
+import { PendingProofsBadge } from '../../ledger/PendingProofsBadge.tsx';
 import { page, type PageRoute } from '../types.ts';
 
 /**
@@ -12,6 +13,7 @@ export const desktopRoutes: PageRoute[] = [
   { path: '/payments', access: 'payments.read', nav: { label: 'ledger.nav_payments', icon: 'receipt', section: 'finance' }, page: page(() => import('../../ledger/PaymentsPage.tsx')) },
   { path: '/payments/new', access: 'payments.write', page: page(() => import('../../ledger/RecordPaymentPage.tsx')) },
   { path: '/payments/:id', access: 'payments.read', page: page(() => import('../../ledger/PaymentDetailPage.tsx')) },
+  { path: '/transfer-proofs', access: 'payments.verify', nav: { label: 'ledger.nav_transfer_proofs', icon: 'receipt', section: 'finance', badge: PendingProofsBadge }, page: page(() => import('../../ledger/TransferProofsPage.tsx')) },
   { path: '/cashbook', access: 'cashbook.read', nav: { label: 'ledger.nav_cashbook', icon: 'book', section: 'finance' }, page: page(() => import('../../ledger/CashbookPage.tsx')) },
   { path: '/reports', access: 'reports.read', nav: { label: 'ledger.nav_reports', icon: 'chart', section: 'finance' }, page: page(() => import('../../ledger/ReportsPage.tsx')) },
   { path: '/arrears', access: 'reports.read', nav: { label: 'ledger.nav_arrears', icon: 'alert', section: 'finance' }, page: page(() => import('../../ledger/ArrearsPage.tsx')) },

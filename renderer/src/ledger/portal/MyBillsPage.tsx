@@ -15,6 +15,9 @@ import { STATUS_TONE, methodKey, statusKey } from '../labels.ts';
 import { useEstateCalendar } from '../../session/useEstateCalendar.ts';
 import type { TransferProof, UnitBalance } from '../../../../server/ledger/payment-schemas.ts';
 import '../ledger.css';
+import '../transfer-proofs.css';
+import { todayIn } from '../../format/calendar.ts';
+import type { MessageKey } from '../../i18n/messages.ts';
 
 type Proof = TransferProof;
 
@@ -75,22 +78,31 @@ export default function MyBillsPage() {
       </table>
       {invoices.data?.items.length === 0 && <p>{t('ledger.none_yet')}</p>}
       <h2>{t('ledger.my_payments')}</h2>
-      <table className="table table--compact">
-        <tbody>
-          {payments.data?.items.map((p) => (
-            <tr key={p.id}><td className="table__mono">{p.payment_number}</td><td>{calendar.formatDateTime(p.paid_at, locale)}</td><td>{t(methodKey(p.method))}</td><td className="num">{formatRupiah(p.amount)}</td><td><Badge tone={STATUS_TONE[p.status]}>{t(statusKey(p.status))}</Badge></td><td><a className="btn btn--secondary btn--small" href={fileUrl(estatePath(estateId, `/portal/payments/${p.id}/receipt.pdf`), {})} download={`kwitansi-${p.payment_number}.pdf`} data-testid="my-receipt">{t('ledger.receipt_pdf')}</a></td></tr>
-          ))}
-        </tbody>
-      </table>
+      {/* Cards, not a table row: a phone fits the number, amount, status and the receipt button without scrolling sideways. */}
+      <ul className="my-proofs" data-testid="my-payments">
+        {payments.data?.items.map((p) => (
+          <li key={p.id} className="card my-proofs__item">
+            <div className="my-proofs__head"><strong>{formatRupiah(p.amount)}</strong><Badge tone={STATUS_TONE[p.status]}>{t(statusKey(p.status))}</Badge></div>
+            <div className="my-proofs__meta"><span className="table__mono">{p.payment_number}</span> · {calendar.formatDateTime(p.paid_at, locale)} · {t(methodKey(p.method))}</div>
+            <a className="btn btn--secondary btn--small" href={fileUrl(estatePath(estateId, `/portal/payments/${p.id}/receipt.pdf`), {})} download={`kwitansi-${p.payment_number}.pdf`} data-testid="my-receipt">{t('ledger.receipt_pdf')}</a>
+          </li>
+        ))}
+      </ul>
       {payments.data?.items.length === 0 && <p>{t('ledger.none_yet')}</p>}
       <h2>{t('ledger.my_proofs')}</h2>
-      <table className="table table--compact">
-        <tbody>
-          {proofs.data?.items.map((p) => (
-            <tr key={p.id}><td>{calendar.formatDateTime(p.paid_at, locale)}</td><td className="num">{formatRupiah(Number(p.amount))}</td><td><Badge tone={STATUS_TONE[p.status] ?? 'grey'}>{t(statusKey(p.status))}</Badge> {p.review_reason ?? ''}</td></tr>
-          ))}
-        </tbody>
-      </table>
+      <ul className="my-proofs" data-testid="my-proofs">
+        {proofs.data?.items.map((p) => (
+          <li key={p.id} className="card my-proofs__item" data-testid="my-proof" data-status={p.status}>
+            <div className="my-proofs__head">
+              <strong>{formatRupiah(Number(p.amount))}</strong>
+              <Badge tone={STATUS_TONE[p.status] ?? 'grey'}>{t(`ledger.proofs_status_${p.status}` as MessageKey)}</Badge>
+            </div>
+            <div className="my-proofs__meta">{t('ledger.proofs_col_transfer_date')}: {formatDay(todayIn(calendar.zone, new Date(p.paid_at)), locale)}{p.reference ? ` · ${p.reference}` : ''}</div>
+            {p.status === 'rejected' && p.review_reason && <div className="my-proofs__reason" data-testid="my-proof-reason">{t('ledger.proofs_reason_label')}: {p.review_reason}</div>}
+            {p.status === 'verified' && p.payment_id && <a className="btn btn--secondary btn--small" href={fileUrl(estatePath(estateId, `/portal/payments/${p.payment_id}/receipt.pdf`), {})} target="_blank" rel="noopener" data-testid="my-proof-receipt">{t('ledger.proofs_see_receipt')}</a>}
+          </li>
+        ))}
+      </ul>
       <form className="card form" onSubmit={submit} data-testid="proof-form">
         <h2 className="card__title">{t('ledger.send_proof')}</h2>
         <Field label={t('ledger.amount')} required error={form.fieldErrors.amount}><input className="input" name="amount" inputMode="numeric" value={amount} onChange={(e) => setAmount(e.target.value)} /></Field>
