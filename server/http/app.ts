@@ -67,9 +67,10 @@ export function createApp(app: AppContext, opts: { rendererDir?: string } = {}):
   }
 
   server.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const { status, body, unexpected } = toErrorResponse(err);
+    const { status, body, unexpected, retryAfterSeconds } = toErrorResponse(err);
     if (unexpected) console.error(`[klustera] ${req.method} ${req.originalUrl} failed:`, err);
     if (res.headersSent) return res.end();
+    if (retryAfterSeconds) res.setHeader('Retry-After', String(retryAfterSeconds));
     if (status === 429 && (err as { retryAfterSeconds?: number }).retryAfterSeconds) {
       res.setHeader('Retry-After', String((err as { retryAfterSeconds: number }).retryAfterSeconds));
     }

@@ -80,7 +80,17 @@ export interface ErrorBody {
   error: { code: string; message: string; field?: string; details?: unknown };
 }
 
-export function toErrorResponse(err: unknown): { status: number; body: ErrorBody; unexpected: boolean } {
+/**
+ * The database could not take the request in time: every pooled connection stayed busy until knex gave up waiting
+ * (`KnexTimeoutError`), or SQLite's writer lock outlasted its busy timeout. Nothing was written, and the same request
+ * can succeed a moment later, so the answer is 503 with Retry-After rather than a 500 that reads as a bug.
+ */
+function isOverloaded(err: unknown): boolean {
+  const e = err as { name?: unknown; code?: unknown };
+  return e?.name === 'KnexTimeoutError' || e?.code === 'SQLITE_BUSY';
+}
+
+export function toErrorResponse(err: unknown): { status: number; body: ErrorBody; unexpected: boolean; retryAfterSeconds?: number } {
   if (err instanceof AppError) {
     const body: ErrorBody = { error: { code: err.code, message: err.message } };
     if (err.field) body.error.field = err.field;
@@ -100,6 +110,14 @@ export function toErrorResponse(err: unknown): { status: number; body: ErrorBody
   }
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
     return { status: 415, body: { error: { code: 'UNSUPPORTED_ENCODING', message: 'Encoding tidak didukung.' } }, unexpected: false };
+  }
+  if (isOverloaded(err)) {
+    return {
+      status: 503,
+      body: { error: { code: 'SERVER_BUSY', message: 'Server sedang sibuk. Coba lagi sebentar lagi.' } },
+      unexpected: false,
+      retryAfterSeconds: 2,
+    };
   }
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
     return { status: e.status, body: { error: { code: 'BAD_REQUEST', message: 'Permintaan tidak sah.' } }, unexpected: false };
