@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { ScopedStore } from '../db/scoped-store.ts';
-import { summarizeAccounts } from '../cashbook/balances.ts';
-import { cashbookAccounts, cashbookEntriesUpTo, invoiceFacts, pendingSubmissions, reportUnits, totalCredit } from '../reports/store.ts';
+import { summarizeAccounts } from '../cashbook/index.ts';
+import { cashbookAccounts, cashbookEntriesUpTo, invoiceFacts, pendingSubmissions, reportUnits, totalCredit } from '../reports/index.ts';
 import { treasurerDashboard, type TreasurerDashboard } from './treasurer-summary.ts';
 
 export async function dashboardOf(store: ScopedStore, estate: Record<string, unknown>, now = new Date()): Promise<TreasurerDashboard> {

@@ -1,7 +1,5 @@
-import { collectionByMonth, type CollectionMonth } from '../reports/collection-rate.ts';
+import { collectionByMonth, type CollectionMonth, type InvoiceFact, periodsEndingWith } from '../reports/index.ts';
 import { outstandingOf } from '../ledger/index.ts';
-import type { InvoiceFact } from '../reports/invoice-facts.ts';
-import { periodsEndingWith } from '../reports/period-names.ts';
 
 /**
  * The treasurer's dashboard as a pure function of invoice facts, units and account balances: this month's

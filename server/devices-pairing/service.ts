@@ -1,4 +1,4 @@
-import { AttemptLimiter } from '../gate/attempt-limiter.ts';
+import { AttemptLimiter } from '../gate/index.ts';
 import { randomToken, sha256Hex } from '../auth/passwords.ts';
 import { nowIso } from '../db/clock.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';

@@ -1,4 +1,4 @@
-import type { RejectionReason } from '../passes/pass-verdict.ts';
+import type { RejectionReason } from '../passes/index.ts';
 
 /** Indonesian wording of each rejection, for exports (the kiosk and portal use their i18n files). */
 export const REASON_TEXT_ID: Record<RejectionReason, string> = {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { estateToday } from '../calendar/calendar.ts';
 import { assertPrinterTargetUsable } from '../devices/printer-target.ts';
 import { defineRoutes, type RequestContext } from '../http/route.ts';
-import { seesPassCredentials } from '../passes/pass-audience.ts';
+import { seesPassCredentials } from '../passes/index.ts';
 import { estateParams, id } from '../http/schemas.ts';
 import { accessLogForExport, listAccessLog } from './access-log-store.ts';
 import { accessLogPdf, accessLogXlsx } from './access-log-export.ts';

@@ -1,11 +1,19 @@
 import { nowIso } from '../db/clock.ts';
 import { queryTemplate } from '../db/query-template.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
-import { looksLikePassCode } from '../passes/pass-codes.ts';
-import { decodePayload, verifySignedToken, type SignedToken } from '../passes/pass-payload.ts';
-import { passRejection, type Direction, type RejectionReason } from '../passes/pass-verdict.ts';
-import { keepResidentPassCurrent, type EstateInfo, type PassRow } from '../passes/service.ts';
-import { estateKeys } from '../passes/signing-keys.ts';
+import {
+  decodePayload,
+  type Direction,
+  type EstateInfo,
+  estateKeys,
+  keepResidentPassCurrent,
+  looksLikePassCode,
+  type PassRow,
+  passRejection,
+  type RejectionReason,
+  type SignedToken,
+  verifySignedToken,
+} from '../passes/index.ts';
 import { appendAccessLog, type LogFields } from './access-log-store.ts';
 import { AttemptLimiter, CODE_LIMITS } from './attempt-limiter.ts';
 import type { GatePost } from './gate-post.ts';

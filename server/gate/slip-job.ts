@@ -1,12 +1,10 @@
 import { z } from 'zod';
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { printDocument } from '../devices/print-document.ts';
-import { liveEstate } from '../estates/estate-cache.ts';
+import { liveEstate } from '../estates/index.ts';
 import { ConflictError } from '../http/errors.ts';
 import { defineJob } from '../jobs/define-job.ts';
-import { encodeSignedToken } from '../passes/pass-payload.ts';
-import type { EstateInfo } from '../passes/service.ts';
-import { estateKeys } from '../passes/signing-keys.ts';
+import { encodeSignedToken, type EstateInfo, estateKeys } from '../passes/index.ts';
 import { gateView, type GatePost, type GateRow } from './gate-post.ts';
 import { guestSlipLayout } from './guest-slip.ts';
 import type { VisitRow } from './visits-service.ts';

@@ -15,7 +15,7 @@ import { findHeaderRow, mapColumns, type ImportColumn, type ImportField, type Ma
 import { IMPORT_LIMITS, ImportFileError } from './import-file-error.ts';
 import { normalizePhone } from './phone.ts';
 import type { Sheet, SheetRow } from './read-sheet.ts';
-import { normalizeBlock, parseUnitAddress, unitAddressFromParts, type UnitAddress } from '../units/unit-address.ts';
+import { normalizeBlock, parseUnitAddress, unitAddressFromParts, type UnitAddress } from '../units/index.ts';
 
 export interface PlannedUnit {
   code: string;

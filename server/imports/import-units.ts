@@ -1,8 +1,6 @@
 import type { ScopedStore } from '../db/scoped-store.ts';
-import { createResident, linkResidentToUnit, updateResident } from '../residents/service.ts';
-import { residentCreateBody } from '../residents/schemas.ts';
-import { createUnit, updateUnit } from '../units/service.ts';
-import { unitCreateBody } from '../units/schemas.ts';
+import { createResident, linkResidentToUnit, updateResident, residentCreateBody } from '../residents/index.ts';
+import { createUnit, updateUnit, unitCreateBody } from '../units/index.ts';
 import { diffImport, type EstateSnapshot, type ImportOperation } from './import-diff.ts';
 import type { ImportPlan, PlannedRow } from './import-plan.ts';
 

@@ -5,7 +5,7 @@ import { BadRequestError, ConflictError, NotFoundError } from '../http/errors.ts
 import { rupiah, type Rupiah } from '../money/rupiah.ts';
 import { mintPaymentNumber } from './number-minting.ts';
 import { localDateOfInstant } from '../calendar/calendar.ts';
-import { postCreditRefund, postPaymentReversal, postPaymentToCashbook } from '../cashbook/posting.ts';
+import { postCreditRefund, postPaymentReversal, postPaymentToCashbook } from '../cashbook/index.ts';
 import { AllocationError, allocateToOldestInvoices, planPaymentReversal } from './allocation.ts';
 import { appendAllocations, appendCreditMovements } from './ledger-rows.ts';
 import { creditOfUnit, liveAllocations, openInvoicesOfUnit, outstandingOfUnit } from './ledger-store.ts';

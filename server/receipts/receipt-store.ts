@@ -3,7 +3,7 @@ import type { ScopedStore } from '../db/scoped-store.ts';
 import { NotFoundError } from '../http/errors.ts';
 import { rupiah, terbilang } from '../money/rupiah.ts';
 import { occupantPayer } from '../ledger/index.ts';
-import { receiptSettings } from '../settings/printer-settings.ts';
+import { receiptSettings } from '../settings/index.ts';
 import { usablePublicUrl } from '../public-url/index.ts';
 import { periodLabel, receiptNumberFor, type ReceiptData, type ReceiptItem } from './receipt-data.ts';
 import { newVerifyCode } from './verify-code.ts';

@@ -4,8 +4,8 @@ import type { Database } from '../db/knex.ts';
 import { loadSyncContext } from '../db/sync-context.ts';
 import { PlatformStore } from '../db/platform-store.ts';
 import { hashPassword } from '../auth/passwords.ts';
-import { insertEstate, insertMembership } from '../estates/service.ts';
-import { normalizePhone } from '../residents/phone.ts';
+import { insertEstate, insertMembership } from '../estates/index.ts';
+import { normalizePhone } from '../residents/index.ts';
 
 /** For headless installs: an administrator (and, on an empty database, the estate) without the setup screen. */
 export async function createAdmin(db: Database, input: { name?: string; email?: string; phone?: string; password?: string; estate?: string }) {

@@ -5,9 +5,9 @@ import { loadSyncContext } from '../db/sync-context.ts';
 import { PlatformStore } from '../db/platform-store.ts';
 import { ScopedStore } from '../db/scoped-store.ts';
 import { hashPassword } from '../auth/passwords.ts';
-import { insertEstate, insertMembership } from '../estates/service.ts';
-import { createUnit } from '../units/service.ts';
-import { createResident } from '../residents/service.ts';
+import { insertEstate, insertMembership } from '../estates/index.ts';
+import { createUnit } from '../units/index.ts';
+import { createResident } from '../residents/index.ts';
 
 const FIRST = ['Budi', 'Siti', 'Agus', 'Dewi', 'Hendra', 'Rina', 'Joko', 'Sri', 'Bambang', 'Wati', 'Andi', 'Nur', 'Eko', 'Fitri', 'Rudi', 'Yuni', 'Dedi', 'Lestari', 'Ahmad', 'Ratna', 'Teguh', 'Maya', 'Slamet', 'Indah', 'Hadi', 'Putri', 'Wahyu', 'Ani', 'Iwan', 'Kartika'];
 const LAST = ['Santoso', 'Wijaya', 'Hidayat', 'Kusuma', 'Pratama', 'Saputra', 'Nugroho', 'Setiawan', 'Lestari', 'Gunawan', 'Siregar', 'Nasution', 'Simanjuntak', 'Halim', 'Wibowo', 'Susanto', 'Rahman', 'Hakim', 'Utomo', 'Purnomo'];

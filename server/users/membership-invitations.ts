@@ -3,7 +3,7 @@ import { nowIso } from '../db/clock.ts';
 import { PlatformStore } from '../db/platform-store.ts';
 import type { SyncContext } from '../db/sync-context.ts';
 import { isRole } from '../auth/permissions.ts';
-import { insertMembership } from '../estates/service.ts';
+import { insertMembership } from '../estates/index.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
 
 /**

@@ -5,7 +5,7 @@ import type { ScopedStore } from '../db/scoped-store.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { grantableRoles, type Role } from '../auth/permissions.ts';
 import { ConflictError, ForbiddenError, ValidationError } from '../http/errors.ts';
-import { whatsappDigits } from '../residents/phone.ts';
+import { whatsappDigits } from '../residents/index.ts';
 import type { z } from 'zod';
 import type { userCreateBody } from './schemas.ts';
 

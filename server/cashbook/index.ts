@@ -1,0 +1,6 @@
+/**
+ * The cash book domain's public face: what other domains may use. Everything else in this folder is its
+ * own; tests beside the code may still reach inside.
+ */
+export { summarizeAccounts } from './balances.ts';
+export { postCreditRefund, postPaymentReversal, postPaymentToCashbook } from './posting.ts';
