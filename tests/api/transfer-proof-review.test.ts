@@ -39,7 +39,13 @@ describe.each(['sqlite', 'postgres'] as const)('transfer proof review on %s', (b
     estateId = setup.estateId;
     const unit = await admin.post(e('/units'), { code: 'B-7', type: 'rumah', occupancy: 'occupied' });
     unitId = unit.body.id;
-    const charge = await admin.post(e('/charges'), { name: 'Iuran November', amount: 150_000, period: '2026-11', due_date: '2026-11-20', unit_ids: [unitId] });
+    const charge = await admin.post(e('/charges'), {
+      name: 'Iuran November',
+      amount: 150_000,
+      period: '2026-11',
+      due_date: '2026-11-20',
+      unit_ids: [unitId],
+    });
     expect(charge.status, charge.text).toBe(201);
     const a = await admin.post(e('/residents'), { name: 'Pak Budi', unit_id: unitId, relation: 'owner' });
     const b = await admin.post(e('/residents'), { name: 'Bu Sari', unit_id: unitId, relation: 'tenant' });
@@ -59,15 +65,27 @@ describe.each(['sqlite', 'postgres'] as const)('transfer proof review on %s', (b
     const queue = await admin.get(e('/transfer-proofs?status=pending'));
     expect(queue.status, queue.text).toBe(200);
     expect(queue.body.items.map((s: { id: string }) => s.id)).toEqual([first.body.id, second.body.id]);
-    expect(queue.body.items[0]).toMatchObject({ unit_code: 'B-7', resident_name: 'Pak Budi', amount: 150_000, status: 'pending', reviewed_by_name: null });
+    expect(queue.body.items[0]).toMatchObject({
+      unit_code: 'B-7',
+      resident_name: 'Pak Budi',
+      amount: 150_000,
+      status: 'pending',
+      reviewed_by_name: null,
+    });
     expect(queue.body.pending_count).toBe(2);
 
     // The bank shows 140,000 on the 5th: the payment records that, not the claim.
     const approved = await admin.post(e(`/transfer-proofs/${first.body.id}/verify`), { amount: 140_000, paid_at: '2026-11-05' });
     expect(approved.status, approved.text).toBe(200);
     expect(approved.body.payment).toMatchObject({ amount: 140_000, source: 'portal', unit_id: unitId, payer_name: 'Pak Budi' });
-    expect(approved.body.payment.paid_at.slice(0, 10) >= '2026-11-04' && approved.body.payment.paid_at.slice(0, 10) <= '2026-11-05').toBe(true);
-    expect(approved.body.submission).toMatchObject({ status: 'verified', reviewed_by_name: 'Ibu Ketua', payment_id: approved.body.payment.id });
+    expect(approved.body.payment.paid_at.slice(0, 10) >= '2026-11-04' && approved.body.payment.paid_at.slice(0, 10) <= '2026-11-05').toBe(
+      true,
+    );
+    expect(approved.body.submission).toMatchObject({
+      status: 'verified',
+      reviewed_by_name: 'Ibu Ketua',
+      payment_id: approved.body.payment.id,
+    });
     expect(approved.body.payment.allocations).toEqual([expect.objectContaining({ amount: 140_000 })]);
     const receipt = await residentA.client.get(e(`/portal/payments/${approved.body.payment.id}/receipt.pdf`));
     expect(receipt.status).toBe(200);
@@ -83,7 +101,15 @@ describe.each(['sqlite', 'postgres'] as const)('transfer proof review on %s', (b
   it('an approve with a bad amount or date writes nothing', async () => {
     const sent = await send(residentA.client, '10000', '2026-11-06');
     const before = await counts();
-    for (const body of [{ amount: 0 }, { amount: 1.5 }, { amount: -5 }, { amount: '10000' }, { paid_at: 'kemarin sore' }, { paid_at: '2026-11-06\u0000' }, { extra: 1 }]) {
+    for (const body of [
+      { amount: 0 },
+      { amount: 1.5 },
+      { amount: -5 },
+      { amount: '10000' },
+      { paid_at: 'kemarin sore' },
+      { paid_at: '2026-11-06\u0000' },
+      { extra: 1 },
+    ]) {
       const res = await admin.post(e(`/transfer-proofs/${sent.body.id}/verify`), body);
       expect(res.status, JSON.stringify(body)).toBeGreaterThanOrEqual(400);
       expect(res.status, JSON.stringify(body)).toBeLessThan(500);
@@ -106,15 +132,25 @@ describe.each(['sqlite', 'postgres'] as const)('transfer proof review on %s', (b
 
     const rejected = await admin.post(e(`/transfer-proofs/${sent.body.id}/reject`), { reason: 'Dana belum masuk ke rekening' });
     expect(rejected.status, rejected.text).toBe(200);
-    expect(rejected.body).toMatchObject({ status: 'rejected', review_reason: 'Dana belum masuk ke rekening', reviewed_by_name: 'Ibu Ketua' });
+    expect(rejected.body).toMatchObject({
+      status: 'rejected',
+      review_reason: 'Dana belum masuk ke rekening',
+      reviewed_by_name: 'Ibu Ketua',
+    });
     expect(rejected.body.reviewed_at).toMatch(/^\d{4}-\d{2}-\d{2}T/);
-    for (const again of [admin.post(e(`/transfer-proofs/${sent.body.id}/reject`), { reason: 'lagi' }), admin.post(e(`/transfer-proofs/${sent.body.id}/verify`), {})]) {
+    for (const again of [
+      admin.post(e(`/transfer-proofs/${sent.body.id}/reject`), { reason: 'lagi' }),
+      admin.post(e(`/transfer-proofs/${sent.body.id}/verify`), {}),
+    ]) {
       const res = await again;
       expect(res.status).toBe(409);
       expect(res.body.error.code).toBe('ALREADY_REVIEWED');
     }
     const mine = await residentB.client.get(e('/portal/transfer-proofs'));
-    expect(mine.body.items.find((s: { id: string }) => s.id === sent.body.id)).toMatchObject({ status: 'rejected', review_reason: 'Dana belum masuk ke rekening' });
+    expect(mine.body.items.find((s: { id: string }) => s.id === sent.body.id)).toMatchObject({
+      status: 'rejected',
+      review_reason: 'Dana belum masuk ke rekening',
+    });
   });
 
   it('approve racing reject: exactly one decision stands', async () => {
@@ -137,7 +173,11 @@ describe.each(['sqlite', 'postgres'] as const)('transfer proof review on %s', (b
     const svg = await send(residentA.client, '1000', '2026-11-09', { filename: 'bukti.svg', content: SVG, type: 'image/svg+xml' });
     expect(svg.status).toBe(400);
     expect(svg.body.error.code).toBe('INVALID_PROOF');
-    const html = await send(residentA.client, '1000', '2026-11-09', { filename: 'bukti.png', content: Buffer.from('<html><script>alert(1)</script></html>'), type: 'image/png' });
+    const html = await send(residentA.client, '1000', '2026-11-09', {
+      filename: 'bukti.png',
+      content: Buffer.from('<html><script>alert(1)</script></html>'),
+      type: 'image/png',
+    });
     expect(html.status).toBe(400);
 
     const sent = await send(residentA.client, '30000', '2026-11-09');

@@ -41,14 +41,31 @@ beforeAll(async () => {
   const e = (p: string) => `/estates/${estateId}${p}`;
   const unit = await admin.post(e('/units'), { code: 'B-7', block: 'B' });
   expect(unit.status).toBe(201);
-  expect((await admin.post(e('/charges'), { name: 'Iuran November', amount: 150_000, period: '2026-11', due_date: '2026-11-20', unit_ids: [unit.body.id] })).status).toBe(201);
+  expect(
+    (
+      await admin.post(e('/charges'), {
+        name: 'Iuran November',
+        amount: 150_000,
+        period: '2026-11',
+        due_date: '2026-11-20',
+        unit_ids: [unit.body.id],
+      })
+    ).status,
+  ).toBe(201);
   const budi = await admin.post(e('/residents'), { name: 'Budi Santoso', unit_id: unit.body.id, relation: 'owner' });
   const r = await userWithRole(server.url, admin, estateId, 'resident', { resident_id: budi.body.id });
   resident = { email: r.email, password: r.password, client: r.client };
   const t = await userWithRole(server.url, admin, estateId, 'treasurer');
   treasurer = { email: t.email, password: t.password };
-  for (const [amount, day] of [['150.000', '2026-11-03'], ['75.000', '2026-11-04']] as const) {
-    const sent = await resident.client.upload(e('/portal/transfer-proofs'), { amount: amount.replace('.', ''), paid_at: day, reference: 'BCA mobile' }, { file: { filename: 'bukti.png', content: await bankScreenshot(amount), type: 'image/png' } });
+  for (const [amount, day] of [
+    ['150.000', '2026-11-03'],
+    ['75.000', '2026-11-04'],
+  ] as const) {
+    const sent = await resident.client.upload(
+      e('/portal/transfer-proofs'),
+      { amount: amount.replace('.', ''), paid_at: day, reference: 'BCA mobile' },
+      { file: { filename: 'bukti.png', content: await bankScreenshot(amount), type: 'image/png' } },
+    );
     expect(sent.status, sent.text).toBe(201);
   }
 }, 60_000);

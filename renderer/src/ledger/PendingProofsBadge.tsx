@@ -14,7 +14,8 @@ export function PendingProofsBadge() {
   useEffect(() => {
     const controller = new AbortController();
     const load = () => {
-      api.get<{ pending_count: number }>(estatePath(estateId, '/transfer-proofs'), { status: 'pending', limit: 1 }, controller.signal)
+      api
+        .get<{ pending_count: number }>(estatePath(estateId, '/transfer-proofs'), { status: 'pending', limit: 1 }, controller.signal)
         .then((r) => setCount(r.pending_count))
         .catch(() => undefined);
     };
@@ -28,5 +29,14 @@ export function PendingProofsBadge() {
     };
   }, [estateId]);
   if (count <= 0) return null;
-  return <span className="badge badge--amber" style={{ marginLeft: 'auto' }} data-testid="nav-proofs-count" aria-label={`${count} ${t('ledger.status_pending')}`}>{count}</span>;
+  return (
+    <span
+      className="badge badge--amber"
+      style={{ marginLeft: 'auto' }}
+      data-testid="nav-proofs-count"
+      aria-label={`${count} ${t('ledger.status_pending')}`}
+    >
+      {count}
+    </span>
+  );
 }

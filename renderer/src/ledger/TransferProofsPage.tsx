@@ -23,9 +23,14 @@ import './transfer-proofs.css';
 type Status = TransferProof['status'];
 const STATUSES: Status[] = ['pending', 'verified', 'rejected'];
 const REASONS = ['wrong_amount', 'unreadable', 'not_received', 'duplicate'] as const;
-interface ProofList { items: TransferProof[]; total: number; pending_count: number }
+interface ProofList {
+  items: TransferProof[];
+  total: number;
+  pending_count: number;
+}
 
-const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+const daysBetween = (from: string, to: string) =>
+  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 
 /**
  * The office's queue of residents' transfer proofs: oldest first, the proof beside the unit's open invoices, approve
@@ -60,29 +65,70 @@ export default function TransferProofsPage() {
     <>
       <PageHeader title={t('ledger.proofs_title')} />
       <div className="toolbar">
-        <select className="input toolbar__select" aria-label={t('ledger.proofs_filter')} data-testid="proofs-filter" value={status || 'all'} onChange={(e) => { setSelectedId(null); setNotice(null); setParams({ status: e.target.value }); }}>
-          {STATUSES.map((s) => <option key={s} value={s}>{t(`ledger.proofs_status_${s}` as MessageKey)}</option>)}
+        <select
+          className="input toolbar__select"
+          aria-label={t('ledger.proofs_filter')}
+          data-testid="proofs-filter"
+          value={status || 'all'}
+          onChange={(e) => {
+            setSelectedId(null);
+            setNotice(null);
+            setParams({ status: e.target.value });
+          }}
+        >
+          {STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {t(`ledger.proofs_status_${s}` as MessageKey)}
+            </option>
+          ))}
           <option value="all">{`${t('ledger.proofs_filter')}: ${t('ledger.proofs_all')}`}</option>
         </select>
       </div>
-      {notice && <div className="banner banner--success" role="status" data-testid="proofs-notice">{notice}</div>}
+      {notice && (
+        <div className="banner banner--success" role="status" data-testid="proofs-notice">
+          {notice}
+        </div>
+      )}
       {list.error ? <ErrorBanner error={list.error} onRetry={list.reload} /> : null}
       <div className="proofs">
         <div className="proofs__list table-wrap">
           <table className="table table--clickable" data-testid="proofs-list">
-            <thead><tr><th>{t('ledger.col_unit')}</th><th>{t('ledger.col_resident')}</th><th className="num">{t('ledger.proofs_claimed')}</th><th>{t('ledger.proofs_col_transfer_date')}</th><th>{t('ledger.proofs_col_note')}</th><th>{t('ledger.proofs_col_age')}</th>{status !== 'pending' && <th>{t('ledger.col_status')}</th>}</tr></thead>
+            <thead>
+              <tr>
+                <th>{t('ledger.col_unit')}</th>
+                <th>{t('ledger.col_resident')}</th>
+                <th className="num">{t('ledger.proofs_claimed')}</th>
+                <th>{t('ledger.proofs_col_transfer_date')}</th>
+                <th>{t('ledger.proofs_col_note')}</th>
+                <th>{t('ledger.proofs_col_age')}</th>
+                {status !== 'pending' && <th>{t('ledger.col_status')}</th>}
+              </tr>
+            </thead>
             <tbody>
               {items.map((p) => {
                 const age = daysBetween(todayIn(calendar.zone, new Date(p.created_at)), today);
                 return (
-                  <tr key={p.id} aria-selected={selected?.id === p.id} className={selected?.id === p.id ? 'proofs__row--selected' : undefined} onClick={() => { setSelectedId(p.id); setNotice(null); }} data-testid="proof-row">
+                  <tr
+                    key={p.id}
+                    aria-selected={selected?.id === p.id}
+                    className={selected?.id === p.id ? 'proofs__row--selected' : undefined}
+                    onClick={() => {
+                      setSelectedId(p.id);
+                      setNotice(null);
+                    }}
+                    data-testid="proof-row"
+                  >
                     <td>{p.unit_code}</td>
                     <td>{p.resident_name ?? '–'}</td>
                     <td className="num">{formatRupiah(p.amount)}</td>
                     <td>{formatDay(todayIn(calendar.zone, new Date(p.paid_at)), locale)}</td>
                     <td className="proofs__note">{[p.reference, p.note].filter(Boolean).join(' · ') || '–'}</td>
                     <td>{age <= 0 ? t('ledger.proofs_age_today') : t('ledger.proofs_age_days', { n: age })}</td>
-                    {status !== 'pending' && <td><Badge tone={STATUS_TONE[p.status] ?? 'grey'}>{t(`ledger.proofs_status_${p.status}` as MessageKey)}</Badge></td>}
+                    {status !== 'pending' && (
+                      <td>
+                        <Badge tone={STATUS_TONE[p.status] ?? 'grey'}>{t(`ledger.proofs_status_${p.status}` as MessageKey)}</Badge>
+                      </td>
+                    )}
                   </tr>
                 );
               })}
@@ -91,7 +137,11 @@ export default function TransferProofsPage() {
           {list.data && items.length === 0 && <p data-testid="proofs-empty">{t('ledger.proofs_empty')}</p>}
         </div>
         <div className="proofs__detail">
-          {selected ? <ProofReview key={selected.id} proof={selected} onDecided={decided} /> : items.length > 0 && <p>{t('ledger.proofs_select')}</p>}
+          {selected ? (
+            <ProofReview key={selected.id} proof={selected} onDecided={decided} />
+          ) : (
+            items.length > 0 && <p>{t('ledger.proofs_select')}</p>
+          )}
         </div>
       </div>
     </>
@@ -110,7 +160,10 @@ function ProofReview({ proof, onDecided }: { proof: TransferProof; onDecided: (m
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [idempotencyKey] = useState(newIdempotencyKey);
-  const invoices = useApiData((s) => api.get<Paged<Invoice>>(estatePath(estateId, '/invoices'), { unit_id: proof.unit_id, limit: 100 }, s), `${proof.unit_id}`);
+  const invoices = useApiData(
+    (s) => api.get<Paged<Invoice>>(estatePath(estateId, '/invoices'), { unit_id: proof.unit_id, limit: 100 }, s),
+    `${proof.unit_id}`,
+  );
   const open = useMemo(() => (invoices.data?.items ?? []).filter((i) => i.outstanding > 0 && i.status !== 'void'), [invoices.data]);
   const amountNumber = Number(amount.replace(/\./g, ''));
   const plan = useMemo(() => allocateOldestFirst(open, Number.isSafeInteger(amountNumber) ? amountNumber : 0), [open, amountNumber]);
@@ -125,7 +178,11 @@ function ProofReview({ proof, onDecided }: { proof: TransferProof; onDecided: (m
       const body: { amount?: number; paid_at?: string } = {};
       if (amountNumber !== proof.amount) body.amount = amountNumber;
       if (day !== transferDay) body.paid_at = calendar.noonOf(day);
-      const done = await postIdempotent<{ payment: Payment }>(estatePath(estateId, `/transfer-proofs/${proof.id}/verify`), body, idempotencyKey);
+      const done = await postIdempotent<{ payment: Payment }>(
+        estatePath(estateId, `/transfer-proofs/${proof.id}/verify`),
+        body,
+        idempotencyKey,
+      );
       onDecided(t('ledger.proofs_approved_done', { number: done.payment.payment_number }));
     } catch (err) {
       setError(err);
@@ -153,53 +210,130 @@ function ProofReview({ proof, onDecided }: { proof: TransferProof; onDecided: (m
       <div className="proofs__file card">
         {proof.proof?.mime === 'application/pdf' ? (
           // The API never lets itself be framed, so a PDF opens in a tab of its own (inline, full size).
-          <a className="btn btn--secondary" href={fileHref} target="_blank" rel="noopener" data-testid="proof-pdf">{t('ledger.proofs_open_pdf')}</a>
+          <a className="btn btn--secondary" href={fileHref} target="_blank" rel="noopener" data-testid="proof-pdf">
+            {t('ledger.proofs_open_pdf')}
+          </a>
         ) : proof.proof ? (
-          <a href={fileHref} target="_blank" rel="noopener" title={t('ledger.proofs_open_file')}><img className="proofs__image" src={fileHref} alt={proof.proof.filename} data-testid="proof-image" /></a>
+          <a href={fileHref} target="_blank" rel="noopener" title={t('ledger.proofs_open_file')}>
+            <img className="proofs__image" src={fileHref} alt={proof.proof.filename} data-testid="proof-image" />
+          </a>
         ) : null}
       </div>
       <div className="proofs__side">
         <div className="card">
-          <h2 className="card__title">{proof.unit_code} · {proof.resident_name ?? '–'}</h2>
-          <p>{t('ledger.proofs_claimed')}: <strong>{formatRupiah(proof.amount)}</strong> · {formatDay(transferDay, locale)}{proof.reference ? ` · ${proof.reference}` : ''}</p>
+          <h2 className="card__title">
+            {proof.unit_code} · {proof.resident_name ?? '–'}
+          </h2>
+          <p>
+            {t('ledger.proofs_claimed')}: <strong>{formatRupiah(proof.amount)}</strong> · {formatDay(transferDay, locale)}
+            {proof.reference ? ` · ${proof.reference}` : ''}
+          </p>
           {proof.note && <p>{proof.note}</p>}
           {!pending && (
             <p data-testid="proof-decision">
               <Badge tone={STATUS_TONE[proof.status] ?? 'grey'}>{t(`ledger.proofs_status_${proof.status}` as MessageKey)}</Badge>{' '}
-              {proof.reviewed_at && t('ledger.proofs_decided_by', { name: proof.reviewed_by_name ?? '–', when: calendar.formatDateTime(proof.reviewed_at, locale) })}
-              {proof.review_reason && <><br />{t('ledger.proofs_reason_label')}: {proof.review_reason}</>}
-              {proof.payment_id && <><br /><Link href={`/payments/${proof.payment_id}`}>{t('ledger.proofs_view_payment')}</Link></>}
+              {proof.reviewed_at &&
+                t('ledger.proofs_decided_by', {
+                  name: proof.reviewed_by_name ?? '–',
+                  when: calendar.formatDateTime(proof.reviewed_at, locale),
+                })}
+              {proof.review_reason && (
+                <>
+                  <br />
+                  {t('ledger.proofs_reason_label')}: {proof.review_reason}
+                </>
+              )}
+              {proof.payment_id && (
+                <>
+                  <br />
+                  <Link href={`/payments/${proof.payment_id}`}>{t('ledger.proofs_view_payment')}</Link>
+                </>
+              )}
             </p>
           )}
           <h3>{t('ledger.proofs_open_invoices')}</h3>
           <table className="table table--compact" data-testid="proof-invoices">
-            <thead><tr><th>{t('ledger.col_period')}</th><th className="num">{t('ledger.col_outstanding')}</th>{pending && <th className="num">{t('ledger.proofs_would_allocate')}</th>}</tr></thead>
+            <thead>
+              <tr>
+                <th>{t('ledger.col_period')}</th>
+                <th className="num">{t('ledger.col_outstanding')}</th>
+                {pending && <th className="num">{t('ledger.proofs_would_allocate')}</th>}
+              </tr>
+            </thead>
             <tbody>
               {open.map((inv) => (
-                <tr key={inv.id}><td>{inv.period}</td><td className="num">{formatRupiah(inv.outstanding)}</td>{pending && <td className="num">{plan.byInvoice.get(inv.id) ? formatRupiah(plan.byInvoice.get(inv.id)!) : '–'}</td>}</tr>
+                <tr key={inv.id}>
+                  <td>{inv.period}</td>
+                  <td className="num">{formatRupiah(inv.outstanding)}</td>
+                  {pending && <td className="num">{plan.byInvoice.get(inv.id) ? formatRupiah(plan.byInvoice.get(inv.id)!) : '–'}</td>}
+                </tr>
               ))}
             </tbody>
           </table>
           {invoices.data && open.length === 0 && <p>{t('ledger.none_yet')}</p>}
-          {pending && plan.credit > 0 && <p data-testid="proof-credit">{t('ledger.proofs_to_credit')}: {formatRupiah(plan.credit)}</p>}
+          {pending && plan.credit > 0 && (
+            <p data-testid="proof-credit">
+              {t('ledger.proofs_to_credit')}: {formatRupiah(plan.credit)}
+            </p>
+          )}
         </div>
         {pending && (
           <>
             <form className="card form" onSubmit={approve} data-testid="proof-approve-form">
-              <Field label={t('ledger.proofs_amount_received')} required><input className="input" name="amount" inputMode="numeric" value={amount} onChange={(e) => setAmount(e.target.value)} /></Field>
-              <Field label={t('ledger.proofs_transfer_date')} required><input className="input" name="paid_at" type="date" value={day} max={calendar.today()} onChange={(e) => setDay(e.target.value)} /></Field>
-              <button type="submit" className="btn btn--primary btn--block" disabled={busy || !(amountNumber > 0) || !day} data-testid="proof-approve">{t('ledger.proofs_approve')}</button>
+              <Field label={t('ledger.proofs_amount_received')} required>
+                <input className="input" name="amount" inputMode="numeric" value={amount} onChange={(e) => setAmount(e.target.value)} />
+              </Field>
+              <Field label={t('ledger.proofs_transfer_date')} required>
+                <input
+                  className="input"
+                  name="paid_at"
+                  type="date"
+                  value={day}
+                  max={calendar.today()}
+                  onChange={(e) => setDay(e.target.value)}
+                />
+              </Field>
+              <button
+                type="submit"
+                className="btn btn--primary btn--block"
+                disabled={busy || !(amountNumber > 0) || !day}
+                data-testid="proof-approve"
+              >
+                {t('ledger.proofs_approve')}
+              </button>
             </form>
             <div className="card form" data-testid="proof-reject-form">
               <Field label={t('ledger.proofs_reject_reason')} required>
                 <select className="input" name="reason" value={reason} onChange={(e) => setReason(e.target.value)}>
                   <option value="">–</option>
-                  {REASONS.map((r) => <option key={r} value={r}>{t(`ledger.proofs_reason_${r}` as MessageKey)}</option>)}
+                  {REASONS.map((r) => (
+                    <option key={r} value={r}>
+                      {t(`ledger.proofs_reason_${r}` as MessageKey)}
+                    </option>
+                  ))}
                   <option value="other">{t('ledger.proofs_reason_other')}</option>
                 </select>
               </Field>
-              {reason === 'other' && <Field label={t('ledger.proofs_reason_other_text')} required><input className="input" name="reason_text" maxLength={500} value={otherReason} onChange={(e) => setOtherReason(e.target.value)} /></Field>}
-              <button type="button" className="btn btn--secondary btn--block" disabled={busy || !reason || (reason === 'other' && !otherReason.trim())} onClick={() => void reject()} data-testid="proof-reject">{t('ledger.proofs_reject')}</button>
+              {reason === 'other' && (
+                <Field label={t('ledger.proofs_reason_other_text')} required>
+                  <input
+                    className="input"
+                    name="reason_text"
+                    maxLength={500}
+                    value={otherReason}
+                    onChange={(e) => setOtherReason(e.target.value)}
+                  />
+                </Field>
+              )}
+              <button
+                type="button"
+                className="btn btn--secondary btn--block"
+                disabled={busy || !reason || (reason === 'other' && !otherReason.trim())}
+                onClick={() => void reject()}
+                data-testid="proof-reject"
+              >
+                {t('ledger.proofs_reject')}
+              </button>
             </div>
           </>
         )}

@@ -8,7 +8,10 @@ describe('allocateOldestFirst (the approve preview)', () => {
   ];
   it('pays the oldest month first and keeps the rest as credit', () => {
     const plan = allocateOldestFirst(invoices, 300_000);
-    expect([...plan.byInvoice]).toEqual([['nov', 100_000], ['dec', 150_000]]);
+    expect([...plan.byInvoice]).toEqual([
+      ['nov', 100_000],
+      ['dec', 150_000],
+    ]);
     expect(plan.credit).toBe(50_000);
   });
   it('a part payment covers only the oldest', () => {
