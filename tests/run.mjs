@@ -154,7 +154,9 @@ function requireFaketime() {
 const fullSuite = !args.some((arg) => !arg.startsWith('-'));
 if (fullSuite && process.env.KLUSTERA_CALENDAR_RUNS !== '0') requireFaketime();
 
-let vitestStatus = runVitest(args);
+// Every API suite's test server checks, when it closes, that each row the suite wrote has its audit and outbox rows
+// (tests/support/journal-coverage.ts); a few table scans per server. KLUSTERA_CHECK_OUTBOX=0 turns it off.
+let vitestStatus = runVitest(args, { env: { KLUSTERA_CHECK_OUTBOX: process.env.KLUSTERA_CHECK_OUTBOX ?? '1' } });
 if (fullSuite && process.env.KLUSTERA_POSTGRES_RUN !== '0') {
   // The API suites again, every test server on a fresh PostgreSQL database: the hosted instance's backend is first class.
   note('PostgreSQL run: tests/api with KLUSTERA_TEST_BACKEND=postgres');
