@@ -99,6 +99,8 @@ describe('transfer proof review in Chromium', () => {
     await page.getByTestId('proof-approve').click();
     await waitForText(page.getByTestId('proofs-notice'), /Disetujui\. Pembayaran .+ tercatat\./);
     await waitForText(page.getByTestId('nav-proofs-count'), '1');
+    // The receipt is one click away: the payment page prints it.
+    expect(await page.getByTestId('proofs-notice-payment').getAttribute('href')).toMatch(/^\/payments\/[0-9a-f-]{36}$/);
 
     // On to the next one: reject it with a common reason.
     await waitForText(page.getByTestId('proof-review'), 'Rp 75.000');

@@ -45,7 +45,7 @@ export default function TransferProofsPage() {
   const status: Status | '' = (STATUSES as string[]).includes(chosen) ? (chosen as Status) : '';
   const [version, setVersion] = useState(0);
   const [selectedId, setSelectedId] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<{ text: string; paymentId?: string } | null>(null);
   const list = useApiData(
     (s) => api.get<ProofList>(estatePath(estateId, '/transfer-proofs'), { status: status || undefined, limit: 100 }, s),
     `${estateId}:${status}:${version}`,
@@ -54,8 +54,8 @@ export default function TransferProofsPage() {
   const selected = items.find((p) => p.id === selectedId) ?? (status === 'pending' ? items[0] : undefined);
   const today = calendar.today();
 
-  const decided = (message: string) => {
-    setNotice(message);
+  const decided = (message: string, paymentId?: string) => {
+    setNotice({ text: message, paymentId });
     setSelectedId(null);
     setVersion((v) => v + 1);
     window.dispatchEvent(new Event('klustera:transfer-proofs-changed'));
@@ -86,7 +86,15 @@ export default function TransferProofsPage() {
       </div>
       {notice && (
         <div className="banner banner--success" role="status" data-testid="proofs-notice">
-          {notice}
+          {notice.text}
+          {notice.paymentId && (
+            <>
+              {' '}
+              <Link href={`/payments/${notice.paymentId}`} data-testid="proofs-notice-payment">
+                {t('ledger.proofs_print_receipt')}
+              </Link>
+            </>
+          )}
         </div>
       )}
       {list.error ? <ErrorBanner error={list.error} onRetry={list.reload} /> : null}
@@ -148,7 +156,7 @@ export default function TransferProofsPage() {
   );
 }
 
-function ProofReview({ proof, onDecided }: { proof: TransferProof; onDecided: (message: string) => void }) {
+function ProofReview({ proof, onDecided }: { proof: TransferProof; onDecided: (message: string, paymentId?: string) => void }) {
   const { t, locale } = useI18n();
   const calendar = useEstateCalendar();
   const estateId = useEstateId();
@@ -183,7 +191,7 @@ function ProofReview({ proof, onDecided }: { proof: TransferProof; onDecided: (m
         body,
         idempotencyKey,
       );
-      onDecided(t('ledger.proofs_approved_done', { number: done.payment.payment_number }));
+      onDecided(t('ledger.proofs_approved_done', { number: done.payment.payment_number }), done.payment.id);
     } catch (err) {
       setError(err);
     } finally {

@@ -210,4 +210,5 @@ export default {
   proofs_status_verified: 'Approved',
   proofs_status_rejected: 'Rejected',
   proofs_see_receipt: 'View receipt',
+  proofs_print_receipt: 'Open the payment to print its receipt',
 } satisfies Translation<typeof source>;

@@ -208,4 +208,5 @@ export default {
   proofs_status_verified: 'Disetujui',
   proofs_status_rejected: 'Ditolak',
   proofs_see_receipt: 'Lihat kuitansi',
+  proofs_print_receipt: 'Buka pembayaran untuk mencetak kuitansi',
 };
