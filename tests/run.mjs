@@ -154,13 +154,15 @@ function requireFaketime() {
 const fullSuite = !args.some((arg) => !arg.startsWith('-'));
 if (fullSuite && process.env.KLUSTERA_CALENDAR_RUNS !== '0') requireFaketime();
 
-// Every API suite's test server checks, when it closes, that each row the suite wrote has its audit and outbox rows
-// (tests/support/journal-coverage.ts); a few table scans per server. KLUSTERA_CHECK_OUTBOX=0 turns it off.
-let vitestStatus = runVitest(args, { env: { KLUSTERA_CHECK_OUTBOX: process.env.KLUSTERA_CHECK_OUTBOX ?? '1' } });
+let vitestStatus = runVitest(args);
 if (fullSuite && process.env.KLUSTERA_POSTGRES_RUN !== '0') {
   // The API suites again, every test server on a fresh PostgreSQL database: the hosted instance's backend is first class.
   note('PostgreSQL run: tests/api with KLUSTERA_TEST_BACKEND=postgres');
-  const status = runVitest([...args, 'tests/api'], { env: { KLUSTERA_TEST_BACKEND: 'postgres', KLUSTERA_TEST_PG: '1', KLUSTERA_TYPECHECK: '0' } });
+  // Each API suite's test server also checks, when it closes, that every row the suite wrote has its audit and outbox
+  // rows (tests/support/journal-coverage.ts; a few table scans per server). Only tests/api: the crash and browser
+  // tests seed rows directly. KLUSTERA_CHECK_OUTBOX=0 turns it off.
+  const env = { KLUSTERA_TEST_BACKEND: 'postgres', KLUSTERA_TEST_PG: '1', KLUSTERA_TYPECHECK: '0', KLUSTERA_CHECK_OUTBOX: process.env.KLUSTERA_CHECK_OUTBOX ?? '1' };
+  const status = runVitest([...args, 'tests/api'], { env });
   if (status !== 0) {
     note('FAILED: the API suites on PostgreSQL');
     vitestStatus ||= status;
