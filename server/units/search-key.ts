@@ -7,13 +7,15 @@ import { normalizeUnitCode } from './unit-code.ts';
  * would scan on PostgreSQL without a C collation and on SQLite with its case-insensitive LIKE.
  */
 export function searchKey(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
-    .replace(/[^0-9a-z]+/g, '')
-    // Sheets mix `A-012` and `A-12` for one house.
-    .replace(/(^|[a-z])0+(?=\d)/g, '$1');
+  return (
+    text
+      .normalize('NFD')
+      .replace(/\p{M}+/gu, '')
+      .toLowerCase()
+      .replace(/[^0-9a-z]+/g, '')
+      // Sheets mix `A-012` and `A-12` for one house.
+      .replace(/(^|[a-z])0+(?=\d)/g, '$1')
+  );
 }
 
 /**
@@ -30,7 +32,12 @@ export function unitSearchKeys(code: string): { search_key: string; number_key: 
  * Budi Santoso. Words after the second are reached through the second key only (`santosowij`).
  */
 export function residentNameKeys(name: string): { name_key: string; name_key2: string | null } {
-  const words = name.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase().split(/[^0-9a-z]+/).filter(Boolean);
+  const words = name
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .split(/[^0-9a-z]+/)
+    .filter(Boolean);
   return { name_key: words.join('').slice(0, 200), name_key2: words.length > 1 ? words.slice(1).join('').slice(0, 200) : null };
 }
 

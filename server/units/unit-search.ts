@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { ScopedStore } from '../db/scoped-store.ts';
-import { prefixUpperBound, querySearchKey } from './search-key.ts';
+import { prefixUpperBound, querySearchKey, unitSearchKeys } from './search-key.ts';
 
 export interface UnitSearchOptions {
   q: string;
@@ -37,31 +37,49 @@ export async function searchUnits(store: ScopedStore, options: UnitSearchOptions
   if (key === '') return [];
   const upper = prefixUpperBound(key);
 
-  const residents = store
-    .live('residents')
-    .where((w) => {
-      w.where(keyRange('residents.name_key', key, upper)).orWhere(keyRange('residents.name_key2', key, upper));
-    });
+  const exact = ['case when units.search_key = ? or units.number_key = ? then 0 else 1 end', [key, key]] as const;
+  const columns = ['units.id', 'units.code', 'units.block', 'units.type', 'units.sort_key'];
+  const ordered = (q: Knex.QueryBuilder) =>
+    q
+      .orderByRaw(exact[0], [...exact[1]])
+      .orderBy('units.sort_key')
+      .limit(options.limit);
+
+  // Three small queries, each walking one index range and stopping at `limit`, merged here. One query with an OR (or
+  // a UNION under IN) leads SQLite to walk every unit of the estate and filter, which is the scan this replaces. The
+  // overall first `limit` in (exact, natural) order is always among the three branches' first `limit`.
+  const byCode = ordered(store.live('units').where(keyRange('units.search_key', key, upper))).select(columns);
+  const byNumber = ordered(store.live('units').where(keyRange('units.number_key', key, upper))).select(columns);
+  const residents = store.live('residents').where((w) => {
+    w.where(keyRange('residents.name_key', key, upper)).orWhere(keyRange('residents.name_key2', key, upper));
+  });
   if (options.gate) residents.where('residents.directory_opt_in', true);
-  const byName = store
-    .live('unit_occupancies')
-    .whereNull('unit_occupancies.moved_out_on')
-    .whereIn('unit_occupancies.resident_id', residents.select('residents.id'))
-    .select('unit_occupancies.unit_id');
+  // Matching residents first (two index ranges), then their current links, then their units.
+  const byName = ordered(
+    store
+      .live('unit_occupancies')
+      .whereNull('unit_occupancies.moved_out_on')
+      .whereIn('unit_occupancies.resident_id', residents.select('residents.id'))
+      .join('units', 'units.id', 'unit_occupancies.unit_id')
+      .whereNull('units.deleted_at')
+      // One row per unit when two of its residents match; grouping by the key lets PostgreSQL order by unit columns.
+      .groupBy('units.id'),
+  ).select(columns);
 
-  const rows: { id: string; code: string; block: string | null; type: string }[] = await store
-    .live('units')
-    .where((w) => {
-      w.where(keyRange('units.search_key', key, upper))
-        .orWhere(keyRange('units.number_key', key, upper))
-        .orWhereIn('units.id', byName);
-    })
-    .orderByRaw('case when units.search_key = ? or units.number_key = ? then 0 else 1 end', [key, key])
-    .orderBy('units.sort_key')
-    .limit(options.limit)
-    .select('units.id', 'units.code', 'units.block', 'units.type');
+  type Row = { id: string; code: string; block: string | null; type: string; sort_key: string };
+  const seen = new Map<string, Row>();
+  for (const list of (await Promise.all([byCode, byNumber, byName])) as Row[][]) for (const r of list) seen.set(r.id, r);
+  const rank = (r: Row) => (unitKeysMatch(r, key) ? 0 : 1);
+  const rows = [...seen.values()]
+    .sort((a, b) => rank(a) - rank(b) || (a.sort_key < b.sort_key ? -1 : a.sort_key > b.sort_key ? 1 : 0))
+    .slice(0, options.limit)
+    .map(({ sort_key: _sortKey, ...r }) => r);
 
-  const names = await currentResidents(store, rows.map((r) => r.id), options.gate);
+  const names = await currentResidents(
+    store,
+    rows.map((r) => r.id),
+    options.gate,
+  );
   return rows.map((r) => ({ ...r, residents: names.get(r.id) ?? [] }));
 }
 
@@ -85,4 +103,9 @@ async function currentResidents(store: ScopedStore, unitIds: string[], gate: boo
     out.set(r.unit_id, list);
   }
   return out;
+}
+
+function unitKeysMatch(unit: { code: string }, key: string): boolean {
+  const keys = unitSearchKeys(unit.code);
+  return keys.search_key === key || keys.number_key === key;
 }

@@ -51,7 +51,12 @@ describe.each(['sqlite', 'postgres'] as const)('unit search on %s', (backend) =>
     otherEstate = other.body.id;
     expect((await admin.post(`/estates/${otherEstate}/units`, { code: 'A-12' })).status).toBe(201);
     const u = await admin.post(`/estates/${otherEstate}/units`, { code: 'Z-1' });
-    await admin.post(`/estates/${otherEstate}/residents`, { name: 'Budi Lain', unit_id: u.body.id, relation: 'owner', directory_opt_in: true });
+    await admin.post(`/estates/${otherEstate}/residents`, {
+      name: 'Budi Lain',
+      unit_id: u.body.id,
+      relation: 'owner',
+      directory_opt_in: true,
+    });
   });
   afterAll(async () => {
     await server?.close();
@@ -64,7 +69,7 @@ describe.each(['sqlite', 'postgres'] as const)('unit search on %s', (backend) =>
     }
   });
 
-  it('finds every block\'s house by its number alone, exact numbers first in natural block order', async () => {
+  it("finds every block's house by its number alone, exact numbers first in natural block order", async () => {
     expect(await codes(admin, '12')).toEqual(['A-12', 'B-12', 'C-12', 'E-12', 'F-12', 'A-12X', 'A-120']);
   });
 
@@ -75,7 +80,7 @@ describe.each(['sqlite', 'postgres'] as const)('unit search on %s', (backend) =>
     expect(await codes(admin, 'ruko')).toEqual(['RUKO-3']);
   });
 
-  it('finds a unit by any of the first two words of its current resident\'s name, without case or accents', async () => {
+  it("finds a unit by any of the first two words of its current resident's name, without case or accents", async () => {
     expect(await codes(admin, 'budi')).toEqual(['D-7']);
     expect(await codes(admin, 'SANT')).toEqual(['D-7']);
     expect(await codes(admin, 'noman')).toEqual(['F-3']);
@@ -98,7 +103,7 @@ describe.each(['sqlite', 'postgres'] as const)('unit search on %s', (backend) =>
     expect(await codes(admin, 'wahyu')).toEqual([]);
   });
 
-  it('never shows another estate\'s units, through either route', async () => {
+  it("never shows another estate's units, through either route", async () => {
     expect(await codes(admin, 'z1')).toEqual([]);
     expect(await codes(admin, 'budi')).toEqual(['D-7']);
     const found = await admin.get(`/estates/${otherEstate}/units/search?q=a12`);
@@ -122,7 +127,7 @@ describe.each(['sqlite', 'postgres'] as const)('unit search on %s', (backend) =>
     expect((await kiosk.get(e(`/gate/units?q=${'a'.repeat(101)}`))).status).toBe(400);
   });
 
-  it('gives the guard post code, block and only a directory-listed resident\'s name, over all units', async () => {
+  it("gives the guard post code, block and only a directory-listed resident's name, over all units", async () => {
     const budi = await gateCodes('d7');
     expect(budi).toEqual([{ id: ids.get('D-7'), code: 'D-7', block: 'D', resident_name: 'Budi Santoso' }]);
     // Ñoman did not agree to be listed: the guard finds the house by its code, never by her name, and sees no name.
@@ -132,7 +137,7 @@ describe.each(['sqlite', 'postgres'] as const)('unit search on %s', (backend) =>
     expect((await gateCodes('ruko')).map((u: { code: string }) => u.code)).toEqual(['RUKO-3']);
   });
 
-  it('keeps the office search for office roles: a guard\'s or resident\'s session gets 403', async () => {
+  it("keeps the office search for office roles: a guard's or resident's session gets 403", async () => {
     const guard = await userWithRole(server.url, admin, estateId, 'guard');
     expect((await guard.client.get(e('/units/search?q=a'))).status).toBe(403);
     const resident = await userWithRole(server.url, admin, estateId, 'resident');

@@ -87,8 +87,11 @@ describe('treasurer ledger in Chromium', () => {
     await page.getByRole('link', { name: 'Catat pembayaran' }).click();
     await waitForPath(page, '/payments/new');
     await page.locator('input[name="unit"]').fill('A-12');
-    await page.getByRole('option').getByRole('button', { name: 'A-12', exact: true }).click();
+    await page.getByRole('option').getByRole('button', { name: 'A-12 · Budi Santoso', exact: true }).click();
     await waitForText(page.getByTestId('unit-balance'), 'Tagihan terbuka: Rp 150.000');
+    await waitForText(page.getByTestId('unit-resident'), 'Budi Santoso');
+    // What A-12 owes is filled in for the treasurer.
+    await expect.poll(() => page.locator('input[name="amount"]').inputValue()).toBe('150000');
     await page.locator('input[name="amount"]').fill('150000');
     await page.locator('select[name="method"]').selectOption('cash');
     await page.locator('input[name="paid_at"]').fill('2026-11-21');

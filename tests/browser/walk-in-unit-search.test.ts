@@ -28,7 +28,12 @@ beforeAll(async () => {
       unitIds.set(res.body.code, res.body.id);
     }
   }
-  await admin.post(`${base}/residents`, { name: 'Rahmat Hidayat', unit_id: unitIds.get('F-27'), relation: 'owner', directory_opt_in: true });
+  await admin.post(`${base}/residents`, {
+    name: 'Rahmat Hidayat',
+    unit_id: unitIds.get('F-27'),
+    relation: 'owner',
+    directory_opt_in: true,
+  });
   await admin.post(`${base}/gates`, { name: 'Gerbang Utama' });
   await admin.post(`${base}/gate/guards`, { name: 'Pak Joko', pin: PIN });
 }, 120_000);
@@ -50,7 +55,10 @@ async function kioskOnShift(language: 'id' | 'en'): Promise<{ context: BrowserCo
   await page.getByRole('button', { name: language === 'id' ? 'Pasangkan' : 'Pair' }).tap();
   await page.getByRole('button', { name: 'Pak Joko' }).tap();
   for (const digit of PIN) await page.getByTestId('pin-pad').getByRole('button', { name: digit, exact: true }).tap();
-  await page.getByTestId('pin-pad').getByRole('button', { name: language === 'id' ? 'Mulai shift' : 'Start shift' }).tap();
+  await page
+    .getByTestId('pin-pad')
+    .getByRole('button', { name: language === 'id' ? 'Mulai shift' : 'Start shift' })
+    .tap();
   await page.getByTestId('on-duty').waitFor();
   expect(errors).toEqual([]);
   return { context, page };
@@ -104,7 +112,9 @@ describe('walk-in unit search at the kiosk', () => {
     await box.click();
     await page.keyboard.type('f4', { delay: 40 });
     const results = page.getByTestId('walk-in-unit-results');
-    await expect.poll(() => results.getByRole('option').allTextContents()).toEqual(['F-4', 'F-40', 'F-41', 'F-42', 'F-43', 'F-44', 'F-45', 'F-46', 'F-47', 'F-48', 'F-49']);
+    await expect
+      .poll(() => results.getByRole('option').allTextContents())
+      .toEqual(['F-4', 'F-40', 'F-41', 'F-42', 'F-43', 'F-44', 'F-45', 'F-46', 'F-47', 'F-48', 'F-49']);
     await page.keyboard.press('ArrowDown');
     await screenshot(page, 'kiosk-08-walk-in-unit-search-en');
     await page.keyboard.press('Enter');

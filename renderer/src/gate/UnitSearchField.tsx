@@ -80,7 +80,9 @@ export function UnitSearchField({ search, value, onChange, label }: UnitSearchFi
         <div className="unit-search__chosen" data-testid="walk-in-unit-chosen">
           <strong>{value.code}</strong>
           {value.resident_name && <span>{value.resident_name}</span>}
-          <button type="button" className="unit-search__change" onClick={() => onChange(null)}>{t('gate.walk_in_unit_change')}</button>
+          <button type="button" className="unit-search__change" onClick={() => onChange(null)}>
+            {t('gate.walk_in_unit_change')}
+          </button>
         </div>
       </div>
     );
@@ -89,7 +91,9 @@ export function UnitSearchField({ search, value, onChange, label }: UnitSearchFi
   const open = hits !== null;
   return (
     <div className="unit-search" ref={box}>
-      <label className="unit-search__label" htmlFor={inputId}>{label}</label>
+      <label className="unit-search__label" htmlFor={inputId}>
+        {label}
+      </label>
       <input
         ref={input}
         id={inputId}

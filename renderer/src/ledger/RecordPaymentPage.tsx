@@ -40,7 +40,13 @@ export default function RecordPaymentPage() {
   }, []);
   useEffect(() => {
     setBalance(null);
-    if (unit) api.get<UnitBalance>(estatePath(estateId, `/units/${unit.id}/balance`)).then(setBalance).catch(() => undefined);
+    if (unit) {
+      api.get<UnitBalance>(estatePath(estateId, `/units/${unit.id}/balance`)).then((b) => {
+        setBalance(b);
+        // What the unit owes is what most payers bring; a typed amount is never overwritten.
+        if (b.outstanding > 0) setAmount((typed) => typed || String(b.outstanding));
+      }).catch(() => undefined);
+    }
   }, [unit?.id, recorded?.id]);
 
   const submit = (e: FormEvent) => {
@@ -80,6 +86,7 @@ export default function RecordPaymentPage() {
             <input className="input" name="reference" value={reference} onChange={(e) => setReference(e.target.value)} />
           </Field>
         </div>
+        {unit?.residents?.[0] && <p data-testid="unit-resident">{unit.residents.map((r) => r.name).join(', ')}</p>}
         {balance && <p data-testid="unit-balance">{t('ledger.owed_now', { outstanding: formatRupiah(balance.outstanding), credit: formatRupiah(balance.credit) })}</p>}
         {form.formError ? <ErrorBanner error={form.formError} /> : null}
         <div className="form__actions form__actions--start">

@@ -6,6 +6,8 @@ import { useI18n } from '../i18n/I18nProvider.tsx';
 export interface PickedUnit {
   id: string;
   code: string;
+  /** Who lives there now (owner first), so the treasurer can tell the payer's house from its neighbour. */
+  residents?: { name: string }[];
 }
 
 /** Type a unit code, pick from the matches: an estate of thousands of units does not fit a select box. */
@@ -19,7 +21,8 @@ export function UnitPicker({ estateId, value, onPick, id }: { estateId: string; 
   useEffect(() => {
     if (!open || !q.trim()) return;
     const controller = new AbortController();
-    api.get<{ items: PickedUnit[] }>(`/estates/${estateId}/units`, { q: q.trim(), limit: 8 }, controller.signal)
+    // The unit search: any spelling of the code, the house number alone, or a resident's name; exact codes first.
+    api.get<{ items: PickedUnit[] }>(`/estates/${estateId}/units/search`, { q: q.trim(), limit: 8 }, controller.signal)
       .then((r) => setMatches(r.items))
       .catch(() => undefined);
     return () => controller.abort();
@@ -39,7 +42,10 @@ export function UnitPicker({ estateId, value, onPick, id }: { estateId: string; 
         <ul className="ledger-picker__list" role="listbox">
           {matches.map((u) => (
             <li key={u.id} role="option" aria-selected={value?.id === u.id}>
-              <button type="button" onClick={() => { onPick(u); setText(u.code); setOpen(false); }}>{u.code}</button>
+              <button type="button" onClick={() => { onPick(u); setText(u.code); setOpen(false); }}>
+                {u.code}
+                {u.residents?.[0] && <span className="ledger-picker__resident"> · {u.residents[0].name}</span>}
+              </button>
             </li>
           ))}
         </ul>

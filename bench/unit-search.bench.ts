@@ -1,0 +1,152 @@
+// The unit search (GET /api/v1/estates/:id/units/search) over 10,000 units: by code prefix in the spellings people
+// type, and by a resident's name, at 10 connections. Baseline: the exact SQL the search runs, captured from knex
+// while calling the real service, replayed raw through better-sqlite3 in this process. Budget (DESIGN.md): p99 < 20 ms.
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { openDatabase } from '../server/db/knex.ts';
+import { ScopedStore, SYSTEM_ACTOR } from '../server/db/scoped-store.ts';
+import { loadSyncContext } from '../server/db/sync-context.ts';
+import { searchUnits } from '../server/units/unit-search.ts';
+import { measureHttpLoad } from './lib/http-load.ts';
+import { report, ratio, type BudgetCheck, type Figures } from './lib/report.ts';
+import { bearerToken, seedEstate } from './lib/seed-estate.ts';
+import { spawnServer } from './lib/server-process.ts';
+import { round, summarizeLatencies } from './lib/stats.ts';
+
+const UNITS = Number(process.env.BENCH_UNITS ?? 10_000);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
+const LIMIT = 20;
+
+const SCENARIOS = [
+  { name: 'search_code_prefix', queries: ['a1', 'C-2', 'f 3', 'K/1', 'n-04', 'S-12', 'v2', 'Z-3', '12', '7'] },
+  { name: 'search_resident_name', queries: ['santoso', 'wijaya', 'hidayat', 'siregar', 'budi', 'siti', 'agus', 'dewi'] },
+];
+
+function searchPath(estateId: string, q: string): string {
+  return `/api/v1/estates/${estateId}/units/search?${new URLSearchParams({ q, limit: String(LIMIT) })}`;
+}
+
+async function rawSearch(dataDir: string, estateId: string, queries: string[]) {
+  const database = openDatabase({ dataDir });
+  const store = new ScopedStore(database.knex, estateId, SYSTEM_ACTOR, await loadSyncContext(database.knex));
+  const captured = new Map<string, { sql: string; bindings: unknown[] }[]>();
+  let current: { sql: string; bindings: unknown[] }[] = [];
+  database.knex.on('query', (q: { sql: string; bindings?: unknown[] }) => current.push({ sql: q.sql, bindings: q.bindings ?? [] }));
+  const hits = new Map<string, number>();
+  for (const q of queries) {
+    current = [];
+    hits.set(q, (await searchUnits(store, { q, limit: LIMIT, gate: false })).length);
+    captured.set(q, current);
+  }
+  await database.close();
+  const db = new BetterSqlite3(path.join(dataDir, 'klustera.sqlite'), { readonly: true });
+  const plans = [...captured.values()]
+    .flat()
+    .map((s) => db.prepare(`EXPLAIN QUERY PLAN ${s.sql}`).all(...(s.bindings as unknown[])) as { detail: string }[]);
+  const scans = plans
+    .flat()
+    .filter((step) => /^SCAN (units|residents|unit_occupancies)\b/.test(step.detail) && !/USING/.test(step.detail)).length;
+  const prepared = new Map(
+    [...captured].map(([q, list]) => [q, list.map((s) => ({ statement: db.prepare(s.sql), bindings: s.bindings }))]),
+  );
+  return {
+    hits,
+    fullTableScans: scans,
+    run(q: string) {
+      for (const { statement, bindings } of prepared.get(q)!) statement.all(...bindings);
+    },
+    close: () => db.close(),
+  };
+}
+
+function measureRaw(raw: Awaited<ReturnType<typeof rawSearch>>, queries: string[]): Figures {
+  const samples: number[] = [];
+  const runFor = (seconds: number, keep: boolean) => {
+    const until = process.hrtime.bigint() + BigInt(Math.round(seconds * 1e9));
+    for (let i = 0; process.hrtime.bigint() < until; i++) {
+      const start = process.hrtime.bigint();
+      raw.run(queries[i % queries.length]);
+      if (keep) samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+  };
+  runFor(0.5, false);
+  const started = process.hrtime.bigint();
+  runFor(Math.min(3, DURATION_S), true);
+  const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
+  const latency = summarizeLatencies(samples);
+  return { queries_per_s: round(samples.length / elapsed, 1), p50_ms: latency.p50_ms, p95_ms: latency.p95_ms, p99_ms: latency.p99_ms };
+}
+
+async function main(): Promise<number> {
+  process.stdout.write(`seeding ${UNITS} units with residents…\n`);
+  const seeded = await seedEstate(UNITS);
+  process.stdout.write(`seeded in ${seeded.seedSeconds.toFixed(1)} s\n`);
+  try {
+    const raw = await rawSearch(
+      seeded.dataDir,
+      seeded.estateId,
+      SCENARIOS.flatMap((s) => s.queries),
+    );
+    for (const [q, n] of raw.hits)
+      if (n === 0) throw new Error(`the search for ${JSON.stringify(q)} found nothing: the benchmark would measure empty answers`);
+    const baseline: Record<string, Figures> = {};
+    for (const scenario of SCENARIOS) baseline[scenario.name] = measureRaw(raw, scenario.queries);
+    const fullTableScans = raw.fullTableScans;
+    raw.close();
+
+    const server = await spawnServer(seeded.dataDir);
+    const scenarios: Record<string, Figures> = {};
+    const ratios: Record<string, number> = {};
+    const budgets: BudgetCheck[] = [];
+    try {
+      const headers = { authorization: `Bearer ${await bearerToken(server.url)}` };
+      for (const scenario of SCENARIOS) {
+        const paths = scenario.queries.map((q) => searchPath(seeded.estateId, q));
+        const check = await fetch(`${server.url}${paths[0]}`, { headers });
+        const body = (await check.json()) as { items?: unknown[] };
+        if (check.status !== 200 || !body.items?.length)
+          throw new Error(`${scenario.name}: ${check.status} ${JSON.stringify(body).slice(0, 200)}`);
+        const load = await measureHttpLoad({ baseUrl: server.url, paths, headers, connections: CONNECTIONS, durationSeconds: DURATION_S });
+        scenarios[scenario.name] = { ...load };
+        ratios[`${scenario.name}.p50_http_vs_raw`] = ratio(load.p50_ms, Number(baseline[scenario.name].p50_ms));
+        ratios[`${scenario.name}.p99_http_vs_raw`] = ratio(load.p99_ms, Number(baseline[scenario.name].p99_ms));
+        budgets.push({
+          figure: `${scenario.name}.p99_ms`,
+          text: `unit search ${scenario.name.replace('search_', 'by ').replace(/_/g, ' ')} p99 < 20 ms`,
+          measured: round(load.p99_ms, 2),
+          limit: 20,
+          kind: 'max',
+        });
+      }
+      scenarios.server = { rss_mb_after_load: server.rssMb() };
+    } finally {
+      await server.stop();
+    }
+
+    return report({
+      name: 'unit-search',
+      description: `GET units/search over HTTP, ${UNITS} units, ${CONNECTIONS} connections, ${DURATION_S} s each`,
+      scenarios,
+      baseline: {
+        description: 'the SQL the unit search runs (captured from the service), replayed raw through better-sqlite3 in-process',
+        scenarios: baseline,
+      },
+      ratios,
+      budgets,
+      parameters: {
+        units: UNITS,
+        connections: CONNECTIONS,
+        duration_s: DURATION_S,
+        limit: LIMIT,
+        full_table_scans_in_plans: fullTableScans,
+        seed_s: round(seeded.seedSeconds, 1),
+      },
+    });
+  } finally {
+    rmSync(seeded.dataDir, { recursive: true, force: true });
+  }
+}
+
+process.exitCode = await main();
