@@ -16,11 +16,11 @@ import {
  * indexes on invoice, payment and receipt numbers hold after their rows meet.
  */
 
-const SITE_CODE_SQL = 'select "code" from "site_codes" where "estate_id" = ? and "site_id" = ? and "deleted_at" is null limit 1';
+const SITE_CODE_SQL = 'select "code" from "site_codes" where "estate_id" = :estate_id and "site_id" = ? and "deleted_at" is null limit 1';
 
 /** This site's code in the store's estate; the empty code when none was assigned (the estate's first site). */
 export async function siteCodeOf(store: ScopedStore): Promise<string> {
-  const [row] = await store.rows<{ code: string }>(SITE_CODE_SQL, [store.estateId, store.sync.siteId]);
+  const [row] = await store.estateRows<{ code: string }>(SITE_CODE_SQL, [store.sync.siteId]);
   return row?.code ?? '';
 }
 
@@ -74,7 +74,7 @@ function isUniqueViolation(err: unknown): boolean {
 
 // Raises a counter to at least the given value and never lowers it, in one statement on both databases.
 const RAISE_SEQUENCE_SQL =
-  'insert into "sequences" ("estate_id", "name", "value") values (?, ?, ?) ' +
+  'insert into "sequences" ("estate_id", "name", "value") values (:estate_id, ?, ?) ' +
   'on conflict ("estate_id", "name") do update set "value" = case when "sequences"."value" < excluded."value" ' +
   'then excluded."value" else "sequences"."value" end';
 
@@ -95,9 +95,9 @@ export async function resumeNumberingPast(store: ScopedStore, numbers: Iterable<
     }
     let moved = 0;
     for (const [name, value] of highest) {
-      const [before] = await tx.rows<{ value: number | string }>('select "value" from "sequences" where "estate_id" = ? and "name" = ?', [tx.estateId, name]);
+      const [before] = await tx.estateRows<{ value: number | string }>('select "value" from "sequences" where "estate_id" = :estate_id and "name" = ?', [name]);
       if (before && Number(before.value) >= value) continue;
-      await tx.rows(RAISE_SEQUENCE_SQL, [tx.estateId, name, value]);
+      await tx.estateRows(RAISE_SEQUENCE_SQL, [name, value]);
       moved++;
     }
     return moved;
