@@ -25,7 +25,9 @@ const BIN = path.join(ROOT_DIR, 'bin/klustera.mjs');
 function growHistory(file: string, estateId: string, mb: number): { months: number; rows: number } {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  const units = (db.prepare('select id from units where estate_id = ? and deleted_at is null').all(estateId) as Array<{ id: string }>).map((u) => u.id);
+  const units = (db.prepare('select id from units where estate_id = ? and deleted_at is null').all(estateId) as Array<{ id: string }>).map(
+    (u) => u.id,
+  );
   const insertInvoice = db.prepare(
     "insert into invoices (id, estate_id, unit_id, number, period, kind, identity_key, issue_date, due_date, total, created_at) values (?, ?, ?, ?, ?, 'dues', ?, ?, ?, ?, ?)",
   );
@@ -59,11 +61,35 @@ function growHistory(file: string, estateId: string, mb: number): { months: numb
         const paymentId = newId();
         const total = 150_000 + (n % 4) * 25_000;
         const number = `INV/${year}/${String(month).padStart(2, '0')}/H${String(n + 1).padStart(5, '0')}`;
-        insertInvoice.run(invoiceId, estateId, unitId, number, period, `dues:${unitId}:${period}`, `${period}-01`, `${period}-10`, total, at);
+        insertInvoice.run(
+          invoiceId,
+          estateId,
+          unitId,
+          number,
+          period,
+          `dues:${unitId}:${period}`,
+          `${period}-01`,
+          `${period}-10`,
+          total,
+          at,
+        );
         insertLine.run(newId(), estateId, invoiceId, `Iuran pengelolaan lingkungan ${period}`, total, total, at);
-        insertPayment.run(paymentId, estateId, unitId, `PAYH${period.replace('-', '')}${String(n + 1).padStart(5, '0')}`, total, n % 3 ? 'cash' : 'bank_transfer', at, n % 3 ? null : `TRF-${period}-${n}`, at);
+        insertPayment.run(
+          paymentId,
+          estateId,
+          unitId,
+          `PAYH${period.replace('-', '')}${String(n + 1).padStart(5, '0')}`,
+          total,
+          n % 3 ? 'cash' : 'bank_transfer',
+          at,
+          n % 3 ? null : `TRF-${period}-${n}`,
+          at,
+        );
         insertAllocation.run(newId(), estateId, unitId, invoiceId, paymentId, total, at);
-        for (const [table, id, after] of [['invoices', invoiceId, { number, total, period }], ['payments', paymentId, { amount: total, unit_id: unitId }]] as const) {
+        for (const [table, id, after] of [
+          ['invoices', invoiceId, { number, total, period }],
+          ['payments', paymentId, { amount: total, unit_id: unitId }],
+        ] as const) {
           insertAudit.run(newId(), estateId, `${table}.create`, table, id, JSON.stringify(after), at);
           insertOutbox.run(newId(), estateId, table, id, `${Date.parse(at)}-00000-site-bench`, at, at);
         }
@@ -93,7 +119,11 @@ function timedRun(args: string[], timeoutS: number): Promise<{ seconds: number; 
 }
 
 /** The previous backup method: SQLite's backup API in its default steps of 100 pages, given `capS` to finish. */
-async function stepwiseBackup(source: string, target: string, capS: number): Promise<{ finished: boolean; seconds: number; restarts: number }> {
+async function stepwiseBackup(
+  source: string,
+  target: string,
+  capS: number,
+): Promise<{ finished: boolean; seconds: number; restarts: number }> {
   const script = `
     const Database = require(${JSON.stringify(path.join(ROOT_DIR, 'node_modules/better-sqlite3'))});
     const db = new Database(${JSON.stringify(source)}, { readonly: true });
@@ -155,7 +185,9 @@ async function main(): Promise<number> {
   const seedStarted = performance.now();
   const history = growHistory(file, seeded.estateId, DB_MB);
   const dbBytes = statSync(file).size;
-  process.stdout.write(`database ${round(dbBytes / 2 ** 20, 1)} MB (${history.months} months, ${history.rows} history rows in ${round((performance.now() - seedStarted) / 1000, 1)} s)\n`);
+  process.stdout.write(
+    `database ${round(dbBytes / 2 ** 20, 1)} MB (${history.months} months, ${history.rows} history rows in ${round((performance.now() - seedStarted) / 1000, 1)} s)\n`,
+  );
   const out = mkdtempSync(path.join(os.tmpdir(), 'klustera-bench-backup-'));
   const unitIds = (() => {
     const db = new Database(file, { readonly: true });
@@ -210,18 +242,29 @@ async function main(): Promise<number> {
       description: `klustera backup of a ${round(dbBytes / 2 ** 20, 0)} MB database while the server records ${RATE} payments/s over HTTP`,
       scenarios: {
         backup: {
-          finished, cli_s: backupS, copy_and_check_s: copyS, backup_mb: round(backupBytes / 2 ** 20, 1), database_mb: round(dbBytes / 2 ** 20, 1),
-          holds_every_payment_acknowledged_before: holdsAcknowledged, payments_during: ackedDuring,
+          finished,
+          cli_s: backupS,
+          copy_and_check_s: copyS,
+          backup_mb: round(backupBytes / 2 ** 20, 1),
+          database_mb: round(dbBytes / 2 ** 20, 1),
+          holds_every_payment_acknowledged_before: holdsAcknowledged,
+          payments_during: ackedDuring,
         },
         payments_during_backup: { p50_ms: during.p50_ms, p99_ms: during.p99_ms, max_ms: during.max_ms, failures: result.failures },
         payments_outside_backup: { p50_ms: outside.p50_ms, p99_ms: outside.p99_ms, max_ms: outside.max_ms },
       },
       baseline: {
-        description: 'plain file copy of the same database (I/O floor); `klustera --help` (CLI start-up); the stepwise backup API (previous method) under the same load',
+        description:
+          'plain file copy of the same database (I/O floor); `klustera --help` (CLI start-up); the stepwise backup API (previous method) under the same load',
         scenarios: {
           plain_copy: { seconds: round(plainCopyS, 2) },
           cli_startup: { seconds: round(help.seconds, 2) },
-          stepwise_backup_api: { finished: stepwise.finished, seconds: round(stepwise.seconds, 1), cap_s: STEPWISE_CAP_S, restarts: stepwise.restarts },
+          stepwise_backup_api: {
+            finished: stepwise.finished,
+            seconds: round(stepwise.seconds, 1),
+            cap_s: STEPWISE_CAP_S,
+            restarts: stepwise.restarts,
+          },
         },
       },
       ratios: {
@@ -230,11 +273,30 @@ async function main(): Promise<number> {
         'payments.p99_during_vs_outside': ratio(during.p99_ms, outside.p99_ms),
       },
       budgets: [
-        { figure: 'backup.finished', text: '`klustera backup` of a 100 MB database under 20 payments/s finishes', measured: finished ? 1 : 0, limit: 1, kind: 'min' },
+        {
+          figure: 'backup.finished',
+          text: '`klustera backup` of a 100 MB database under 20 payments/s finishes',
+          measured: finished ? 1 : 0,
+          limit: 1,
+          kind: 'min',
+        },
         { figure: 'backup.cli_s', text: 'goal < 10 s', measured: backupS, limit: 10, kind: 'max' },
-        { figure: 'backup.holds_acknowledged', text: 'the copy holds every payment acknowledged before it began', measured: holdsAcknowledged ? 1 : 0, limit: 1, kind: 'min' },
+        {
+          figure: 'backup.holds_acknowledged',
+          text: 'the copy holds every payment acknowledged before it began',
+          measured: holdsAcknowledged ? 1 : 0,
+          limit: 1,
+          kind: 'min',
+        },
       ],
-      parameters: { units: UNITS, target_db_mb: DB_MB, rate: RATE, history_months: history.months, history_rows: history.rows, stepwise_cap_s: STEPWISE_CAP_S },
+      parameters: {
+        units: UNITS,
+        target_db_mb: DB_MB,
+        rate: RATE,
+        history_months: history.months,
+        history_rows: history.rows,
+        stepwise_cap_s: STEPWISE_CAP_S,
+      },
     });
   } finally {
     await server.stop();

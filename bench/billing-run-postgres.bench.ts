@@ -38,7 +38,13 @@ async function insertMany(client: pg.ClientBase, table: string, columns: string[
 }
 
 /** The same rows the run writes (invoices and lines), as multi-row inserts in one transaction. */
-async function rawInsert(client: pg.ClientBase, estateId: string, units: Array<{ id: string }>, period: Period, feeIds: string[]): Promise<number> {
+async function rawInsert(
+  client: pg.ClientBase,
+  estateId: string,
+  units: Array<{ id: string }>,
+  period: Period,
+  feeIds: string[],
+): Promise<number> {
   const started = process.hrtime.bigint();
   const at = new Date().toISOString();
   const runId = newId();
@@ -46,13 +52,65 @@ async function rawInsert(client: pg.ClientBase, estateId: string, units: Array<{
   const lines: unknown[][] = [];
   units.forEach((u, n) => {
     const id = newId();
-    invoices.push([id, estateId, u.id, formatInvoiceNumber(period, n + 1), period, 'dues', `dues:${u.id}:${period}`, `${period}-01`, `${period}-10`, 250_000, runId, null, null, at]);
+    invoices.push([
+      id,
+      estateId,
+      u.id,
+      formatInvoiceNumber(period, n + 1),
+      period,
+      'dues',
+      `dues:${u.id}:${period}`,
+      `${period}-01`,
+      `${period}-10`,
+      250_000,
+      runId,
+      null,
+      null,
+      at,
+    ]);
     FEES.forEach((f, i) => lines.push([newId(), estateId, id, feeIds[i], null, null, f.name, '1', f.amount, f.amount, at]));
   });
   await client.query('begin');
   try {
-    await insertMany(client, 'invoices', ['id', 'estate_id', 'unit_id', 'number', 'period', 'kind', 'identity_key', 'issue_date', 'due_date', 'total', 'billing_run_id', 'charge_id', 'created_by', 'created_at'], invoices);
-    await insertMany(client, 'invoice_lines', ['id', 'estate_id', 'invoice_id', 'fee_type_id', 'fee_rate_id', 'source_invoice_id', 'description', 'quantity', 'unit_amount', 'amount', 'created_at'], lines);
+    await insertMany(
+      client,
+      'invoices',
+      [
+        'id',
+        'estate_id',
+        'unit_id',
+        'number',
+        'period',
+        'kind',
+        'identity_key',
+        'issue_date',
+        'due_date',
+        'total',
+        'billing_run_id',
+        'charge_id',
+        'created_by',
+        'created_at',
+      ],
+      invoices,
+    );
+    await insertMany(
+      client,
+      'invoice_lines',
+      [
+        'id',
+        'estate_id',
+        'invoice_id',
+        'fee_type_id',
+        'fee_rate_id',
+        'source_invoice_id',
+        'description',
+        'quantity',
+        'unit_amount',
+        'amount',
+        'created_at',
+      ],
+      lines,
+    );
     await client.query('commit');
   } catch (err) {
     await client.query('rollback');
@@ -70,12 +128,15 @@ async function main(): Promise<number> {
     client.on('error', (err) => process.stderr.write(`[bench] pg client: ${err.message}\n`));
     try {
       await client.connect();
-      const { rows: [{ server_version: version }] } = await client.query<{ server_version: string }>('show server_version');
+      const {
+        rows: [{ server_version: version }],
+      } = await client.query<{ server_version: string }>('show server_version');
       await migrateToLatest(db);
       const sync = await loadSyncContext(db.knex);
       const store = new ScopedStore(db.knex, seeded.estateId, SYSTEM_ACTOR, sync);
       const feeIds: string[] = [];
-      for (const f of FEES) feeIds.push((await createFeeType(store, { ...f, basis: 'flat', vacant_rule: 'charge', effective_from: '2026-01' })).id);
+      for (const f of FEES)
+        feeIds.push((await createFeeType(store, { ...f, basis: 'flat', vacant_rule: 'charge', effective_from: '2026-01' })).id);
       const units = (await store.live('units').select('id')) as Array<{ id: string }>;
       // As in a database that has been in use: statistics exist for the tables the run reads.
       await client.query('analyze');
@@ -120,7 +181,13 @@ async function main(): Promise<number> {
         reportOnly: [
           { figure: 'ratio', text: 'billing run ÷ raw pg inserts (DESIGN.md: ≤ 3× raw better-sqlite3, SQLite only)', measured: r },
         ],
-        parameters: { database: `PostgreSQL ${version}`, units: UNITS, fees: FEES.length, runs: RUNS, seed_seconds: round(seeded.seedSeconds, 1) },
+        parameters: {
+          database: `PostgreSQL ${version}`,
+          units: UNITS,
+          fees: FEES.length,
+          runs: RUNS,
+          seed_seconds: round(seeded.seedSeconds, 1),
+        },
       });
     } finally {
       await client.end();

@@ -44,7 +44,19 @@ function rawInsert(file: string, estateId: string, units: Array<{ id: string }>,
   db.transaction(() => {
     units.forEach((u, n) => {
       const id = newId();
-      insertInvoice.run(id, estateId, u.id, formatInvoiceNumber(period, n + 1), period, `dues:${u.id}:${period}`, `${period}-01`, `${period}-10`, 250_000, runId, at);
+      insertInvoice.run(
+        id,
+        estateId,
+        u.id,
+        formatInvoiceNumber(period, n + 1),
+        period,
+        `dues:${u.id}:${period}`,
+        `${period}-01`,
+        `${period}-10`,
+        250_000,
+        runId,
+        at,
+      );
       FEES.forEach((f, i) => insertLine.run(newId(), estateId, id, feeIds[i], f.name, f.amount, f.amount, at));
     });
   })();
@@ -62,7 +74,8 @@ async function main(): Promise<number> {
     const sync = await loadSyncContext(db.knex);
     const store = new ScopedStore(db.knex, seeded.estateId, SYSTEM_ACTOR, sync);
     const feeIds: string[] = [];
-    for (const f of FEES) feeIds.push((await createFeeType(store, { ...f, basis: 'flat', vacant_rule: 'charge', effective_from: '2026-01' })).id);
+    for (const f of FEES)
+      feeIds.push((await createFeeType(store, { ...f, basis: 'flat', vacant_rule: 'charge', effective_from: '2026-01' })).id);
     const units = (await store.live('units').select('id')) as Array<{ id: string }>;
 
     const product: number[] = [];

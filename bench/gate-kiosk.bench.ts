@@ -24,7 +24,15 @@ async function main(): Promise<number> {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
   });
   try {
     const admin = { authorization: `Bearer ${await bearerToken(server.url)}`, 'content-type': 'application/json' };
@@ -48,13 +56,22 @@ async function main(): Promise<number> {
 
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'id-ID' });
     // What pairing in the kiosk page leaves behind: the device cookie (httpOnly) and the estate id in localStorage.
-    await context.addCookies([{
-      name: 'klustera_device', value: token, domain: new URL(server.url).hostname, path: `/api/v1/estates/${seeded.estateId}/`,
-      httpOnly: true, sameSite: 'Strict',
-    }]);
-    await context.addInitScript(({ estateId }) => {
-      localStorage.setItem('klustera.kiosk.device', JSON.stringify({ estateId }));
-    }, { estateId: seeded.estateId });
+    await context.addCookies([
+      {
+        name: 'klustera_device',
+        value: token,
+        domain: new URL(server.url).hostname,
+        path: `/api/v1/estates/${seeded.estateId}/`,
+        httpOnly: true,
+        sameSite: 'Strict',
+      },
+    ]);
+    await context.addInitScript(
+      ({ estateId }) => {
+        localStorage.setItem('klustera.kiosk.device', JSON.stringify({ estateId }));
+      },
+      { estateId: seeded.estateId },
+    );
     const page = await context.newPage();
     await page.goto(`${server.url}/kiosk`);
     await page.getByTestId('on-duty').waitFor();
@@ -93,7 +110,11 @@ async function main(): Promise<number> {
     for (let i = 0; i < SCANS; i++) {
       const pass = passes.pop()!;
       const t0 = performance.now();
-      const res = await fetch(`${api}/gate/scan`, { method: 'POST', headers: kiosk, body: JSON.stringify({ payload: pass.payload, direction: 'in' }) });
+      const res = await fetch(`${api}/gate/scan`, {
+        method: 'POST',
+        headers: kiosk,
+        body: JSON.stringify({ payload: pass.payload, direction: 'in' }),
+      });
       await res.json();
       http.push(performance.now() - t0);
     }

@@ -26,15 +26,40 @@ const SCANS = Number(process.env.BENCH_SCANS ?? 3_000);
 
 /** Column types for `unnest`: one array parameter per column, so a batch of 20,000 rows is one statement. */
 const PASS_TYPES: Record<(typeof PASS_COLUMNS)[number], string> = {
-  id: 'text', estate_id: 'text', kind: 'text', unit_id: 'text', name: 'text', plate: 'text', purpose: 'text',
-  valid_from: 'text', valid_until: 'text', max_uses: 'int', code: 'text', created_at: 'text', updated_at: 'text',
+  id: 'text',
+  estate_id: 'text',
+  kind: 'text',
+  unit_id: 'text',
+  name: 'text',
+  plate: 'text',
+  purpose: 'text',
+  valid_from: 'text',
+  valid_until: 'text',
+  max_uses: 'int',
+  code: 'text',
+  created_at: 'text',
+  updated_at: 'text',
 };
 const LOG_TYPES: Record<(typeof LOG_COLUMNS)[number], string> = {
-  id: 'text', estate_id: 'text', occurred_at: 'text', direction: 'text', verdict: 'text', reason: 'text', gate_id: 'text',
-  person_name: 'text', unit_id: 'text', plate: 'text', created_at: 'text',
+  id: 'text',
+  estate_id: 'text',
+  occurred_at: 'text',
+  direction: 'text',
+  verdict: 'text',
+  reason: 'text',
+  gate_id: 'text',
+  person_name: 'text',
+  unit_id: 'text',
+  plate: 'text',
+  created_at: 'text',
 };
 
-async function insertUnnest(client: pg.ClientBase, sql: (columns: string) => string, types: Record<string, string>, rows: unknown[][]): Promise<void> {
+async function insertUnnest(
+  client: pg.ClientBase,
+  sql: (columns: string) => string,
+  types: Record<string, string>,
+  rows: unknown[][],
+): Promise<void> {
   const names = Object.keys(types);
   const columns = names.map((_, c) => rows.map((r) => r[c]));
   await client.query(sql(names.map((n, c) => `$${c + 1}::${types[n]}[]`).join(', ')), columns);
@@ -47,7 +72,9 @@ async function seedGateVolume(client: pg.ClientBase, estateId: string, unitIds: 
   const passes: SeededPass[] = [];
   const passSql = (arrays: string) => `insert into passes (${PASS_COLUMNS.join(', ')}, people, uses, created_via)
     select *, 1, 0, 'office' from unnest(${arrays})`;
-  const logSql = (arrays: string) => `insert into gate_access_log (${LOG_COLUMNS.join(', ')}, method, gate_name, guard_name, pass_kind, purpose)
+  const logSql = (
+    arrays: string,
+  ) => `insert into gate_access_log (${LOG_COLUMNS.join(', ')}, method, gate_name, guard_name, pass_kind, purpose)
     select *, 'qr', 'Gerbang Utama', 'Pak Bench', 'guest', 'Berkunjung' from unnest(${arrays})`;
   await client.query('begin');
   for (let start = 0; start < PASSES; start += BATCH) {
@@ -72,8 +99,12 @@ async function seedGateVolume(client: pg.ClientBase, estateId: string, unitIds: 
 
 /** A scan's database work without the application, one at a time like one kiosk. */
 async function rawScans(pool: pg.Pool, estateId: string, passes: SeededPass[], scans: number): Promise<number[]> {
-  const { rows: [shift] } = await pool.query<{ device_id: string }>(
-    'select device_id from gate_shifts where estate_id = $1 and ended_at is null and device_id is not null limit 1', [estateId]);
+  const {
+    rows: [shift],
+  } = await pool.query<{ device_id: string }>(
+    'select device_id from gate_shifts where estate_id = $1 and ended_at is null and device_id is not null limit 1',
+    [estateId],
+  );
   const multiUse = passes.filter((p) => !p.singleUse);
   const samples: number[] = [];
   for (let n = 0; n < scans + 300; n++) {
@@ -82,41 +113,91 @@ async function rawScans(pool: pg.Pool, estateId: string, passes: SeededPass[], s
     const at = new Date().toISOString();
     const client = await pool.connect();
     try {
-      const { rows: [onShift] } = await client.query<{ gate_id: string; gate_name: string; guard_id: string; guard_name: string }>(
+      const {
+        rows: [onShift],
+      } = await client.query<{ gate_id: string; gate_name: string; guard_id: string; guard_name: string }>(
         `select gate_shifts.id, gate_shifts.started_at, gates.id as gate_id, gates.name as gate_name, gates.printer, gate_guards.id as guard_id,
            gate_guards.name as guard_name from gate_shifts join gates on gates.id = gate_shifts.gate_id join gate_guards on gate_guards.id = gate_shifts.guard_id
          where gate_shifts.estate_id = $1 and gate_shifts.device_id = $2 and gate_shifts.ended_at is null limit 1`,
-        [estateId, shift.device_id]);
-      const { rows: [pass] } = await client.query<{ id: string; kind: string; unit_id: string; unit_code: string; name: string; plate: string | null; purpose: string }>(
+        [estateId, shift.device_id],
+      );
+      const {
+        rows: [pass],
+      } = await client.query<{
+        id: string;
+        kind: string;
+        unit_id: string;
+        unit_code: string;
+        name: string;
+        plate: string | null;
+        purpose: string;
+      }>(
         'select passes.*, units.code as unit_code from passes left join units on units.id = passes.unit_id where passes.estate_id = $1 and passes.id = $2 limit 1',
-        [estateId, passId]);
+        [estateId, passId],
+      );
       await client.query('begin');
       await client.query(
         `update passes set uses = uses + 1, updated_at = $1 where estate_id = $2 and id = $3 and revoked_at is null and deleted_at is null
            and valid_from <= $4 and valid_until > $4 and (max_uses is null or uses < max_uses) returning id`,
-        [at, estateId, pass.id, at]);
+        [at, estateId, pass.id, at],
+      );
       const visitId = newId();
       await client.query(
         `insert into gate_visits (id, kind, pass_id, unit_id, name, phone, plate, purpose, people, id_card_left, entered_at, expected_until,
            entry_gate_id, exited_at, exit_gate_id, estate_id, created_at, updated_at)
          values ($1, $2, $3, $4, $5, null, $6, $7, 1, false, $8, null, $9, null, null, $10, $8, $8)`,
-        [visitId, pass.kind === 'resident' ? 'guest' : pass.kind, pass.id, pass.unit_id, pass.name, pass.plate, pass.purpose, at, onShift.gate_id, estateId]);
+        [
+          visitId,
+          pass.kind === 'resident' ? 'guest' : pass.kind,
+          pass.id,
+          pass.unit_id,
+          pass.name,
+          pass.plate,
+          pass.purpose,
+          at,
+          onShift.gate_id,
+          estateId,
+        ],
+      );
       const logId = newId();
       await client.query(
         `insert into gate_access_log (id, created_at, occurred_at, direction, verdict, reason, method, pass_id, pass_kind, visit_id, person_name,
            unit_id, unit_code, plate, purpose, gate_id, gate_name, guard_id, guard_name, device_id, estate_id)
          values ($1, $2, $2, 'in', 'accepted', null, 'qr', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
-        [logId, at, pass.id, pass.kind, visitId, pass.name, pass.unit_id, pass.unit_code, pass.plate, pass.purpose, onShift.gate_id, onShift.gate_name,
-          onShift.guard_id, onShift.guard_name, shift.device_id, estateId]);
-      const changed: Array<[string, string, string]> = [['passes', pass.id, 'update'], ['gate_visits', visitId, 'insert'], ['gate_access_log', logId, 'insert']];
+        [
+          logId,
+          at,
+          pass.id,
+          pass.kind,
+          visitId,
+          pass.name,
+          pass.unit_id,
+          pass.unit_code,
+          pass.plate,
+          pass.purpose,
+          onShift.gate_id,
+          onShift.gate_name,
+          onShift.guard_id,
+          onShift.guard_name,
+          shift.device_id,
+          estateId,
+        ],
+      );
+      const changed: Array<[string, string, string]> = [
+        ['passes', pass.id, 'update'],
+        ['gate_visits', visitId, 'insert'],
+        ['gate_access_log', logId, 'insert'],
+      ];
       await client.query(
         `insert into audit_log (id, estate_id, actor_user_id, actor_role, actor_device_id, action, entity_table, entity_id, before, after, created_at) values
          ${changed.map((_, k) => `($${k * 5 + 1}, $${k * 5 + 2}, null, 'device', $${k * 5 + 3}, 'gate.scan', $${k * 5 + 4}, $${k * 5 + 5}, null, '{}', '${at}')`).join(', ')}`,
-        changed.flatMap(([table, id]) => [newId(), estateId, shift.device_id, table, id]));
+        changed.flatMap(([table, id]) => [newId(), estateId, shift.device_id, table, id]),
+      );
       await client.query(
         `insert into outbox (id, estate_id, table_name, row_id, op, hlc, site_id, created_at) values
          ${changed.map((_, k) => `($${k * 5 + 1}, $${k * 5 + 2}, $${k * 5 + 3}, $${k * 5 + 4}, $${k * 5 + 5}, '${at}-0000', 'bench', '${at}')`).join(', ')}`,
-        changed.flatMap(([table, id, op]) => [newId(), estateId, table, id, op]));
+        changed.flatMap(([table, id, op]) => [newId(), estateId, table, id, op]),
+      );
       await client.query('commit');
     } catch (err) {
       await client.query('rollback').catch(() => {});
@@ -150,12 +231,20 @@ async function main(): Promise<number> {
       const seedClient = await pool.connect();
       const passes = await seedGateVolume(seedClient, seeded.estateId, unitIds, gate.id).finally(() => seedClient.release());
       const seedSeconds = round((performance.now() - seedStarted) / 1000, 1);
-      const { rows: [{ server_version: version }] } = await pool.query<{ server_version: string }>('show server_version');
+      const {
+        rows: [{ server_version: version }],
+      } = await pool.query<{ server_version: string }>('show server_version');
 
       server = await spawnServer(seeded.dataDir, { DATABASE_URL: url });
       const kiosks = await kiosksOnShift(server.url, seeded.estateId, await bearerToken(server.url), [gate.id, gate2.id]);
       const { single, four, health, verdicts, failures, serverCpuPerScan } = await measureScans({
-        serverUrl: server.url, serverPid: server.pid, estateId: seeded.estateId, privateKeyPem: keys.privateKeyPem, passes, kiosks, scans: SCANS,
+        serverUrl: server.url,
+        serverPid: server.pid,
+        estateId: seeded.estateId,
+        privateKeyPem: keys.privateKeyPem,
+        passes,
+        kiosks,
+        scans: SCANS,
       });
       await server.stop();
       const raw = await rawScans(pool, seeded.estateId, passes, SCANS);
@@ -168,11 +257,17 @@ async function main(): Promise<number> {
         name: 'gate-scan-postgres',
         description: `POST gate/scan with a kiosk device token on PostgreSQL ${version}, ${PASSES} passes, ${LOG_ROWS} access-log rows`,
         scenarios: {
-          one_kiosk: { ...s, server_cpu_ms_per_scan: serverCpuPerScan, failures, ...Object.fromEntries(Object.entries(verdicts).map(([k, v]) => [`verdict_${k}`, v])) },
+          one_kiosk: {
+            ...s,
+            server_cpu_ms_per_scan: serverCpuPerScan,
+            failures,
+            ...Object.fromEntries(Object.entries(verdicts).map(([k, v]) => [`verdict_${k}`, v])),
+          },
           four_kiosks: { ...f },
         },
         baseline: {
-          description: 'a scan\'s queries and writes by hand through a pg Pool (shift, pass, one transaction: use, visit, log, audit, outbox); GET /health over HTTP',
+          description:
+            "a scan's queries and writes by hand through a pg Pool (shift, pass, one transaction: use, visit, log, audit, outbox); GET /health over HTTP",
           scenarios: { raw_pg_scan: { ...r }, http_health: { ...h } },
         },
         ratios: {
@@ -182,13 +277,26 @@ async function main(): Promise<number> {
           'one_kiosk.p99_ms / http_health.p99_ms': ratio(s.p99_ms, h.p99_ms),
         },
         budgets: [
-          { figure: 'one_kiosk.p99_ms', text: 'gate scan → verdict over HTTP, 100k passes, 1M access-log rows: p99 < 10 ms', measured: round(s.p99_ms, 2), limit: 10, kind: 'max' },
+          {
+            figure: 'one_kiosk.p99_ms',
+            text: 'gate scan → verdict over HTTP, 100k passes, 1M access-log rows: p99 < 10 ms',
+            measured: round(s.p99_ms, 2),
+            limit: 10,
+            kind: 'max',
+          },
           { figure: 'failures', text: 'every scan answered with a verdict', measured: failures, limit: 0, kind: 'max' },
         ],
         reportOnly: [
           { figure: 'four_kiosks.p99_ms', text: 'four kiosks at once (DESIGN.md: a goal, p99 < 10 ms)', measured: round(f.p99_ms, 2) },
         ],
-        parameters: { database: `PostgreSQL ${version}`, units: UNITS, passes: PASSES, access_log_rows: LOG_ROWS, scans: SCANS, gate_seed_s: seedSeconds },
+        parameters: {
+          database: `PostgreSQL ${version}`,
+          units: UNITS,
+          passes: PASSES,
+          access_log_rows: LOG_ROWS,
+          scans: SCANS,
+          gate_seed_s: seedSeconds,
+        },
       });
     } finally {
       await server?.stop();

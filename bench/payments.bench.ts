@@ -26,7 +26,14 @@ async function main(): Promise<number> {
   const db = openDatabase({ dataDir: seeded.dataDir });
   await migrateToLatest(db);
   const store = new ScopedStore(db.knex, seeded.estateId, SYSTEM_ACTOR, await loadSyncContext(db.knex));
-  await createFeeType(store, { code: 'IPL', name: 'IPL', amount: 150_000, basis: 'flat', vacant_rule: 'charge', effective_from: '2026-01' });
+  await createFeeType(store, {
+    code: 'IPL',
+    name: 'IPL',
+    amount: 150_000,
+    basis: 'flat',
+    vacant_rule: 'charge',
+    effective_from: '2026-01',
+  });
   for (const period of ['2026-09', '2026-10'] as Period[]) await runBilling(store, { period, due_date: `${period}-10` });
   const unitIds = ((await store.live('units').select('id')) as Array<{ id: string }>).map((u) => u.id);
   await db.close();
@@ -41,7 +48,12 @@ async function main(): Promise<number> {
       const res = await fetch(paymentsUrl, {
         method: 'POST',
         headers: { ...headers, 'idempotency-key': `bench-${i}` },
-        body: JSON.stringify({ unit_id: unitIds[i % unitIds.length], amount: 100_000 + (i % 5) * 50_000, method: i % 3 ? 'cash' : 'bank_transfer', paid_at: new Date().toISOString() }),
+        body: JSON.stringify({
+          unit_id: unitIds[i % unitIds.length],
+          amount: 100_000 + (i % 5) * 50_000,
+          method: i % 3 ? 'cash' : 'bank_transfer',
+          paid_at: new Date().toISOString(),
+        }),
       });
       await res.arrayBuffer();
       return res.status;
@@ -60,7 +72,10 @@ async function main(): Promise<number> {
       name: 'payments',
       description: `POST payments at ${RATE} req/s for ${DURATION} s (open loop), ${UNITS} units with two billed months`,
       scenarios: { record_payment: { ...p, requests: product.latencies.length, failures: product.failures } },
-      baseline: { description: `GET /health at the same rate on the same server`, scenarios: { health: { ...b, requests: baseline.latencies.length, failures: baseline.failures } } },
+      baseline: {
+        description: `GET /health at the same rate on the same server`,
+        scenarios: { health: { ...b, requests: baseline.latencies.length, failures: baseline.failures } },
+      },
       ratios: { 'record_payment.p99_ms': ratio(p.p99_ms, b.p99_ms), 'record_payment.p50_ms': ratio(p.p50_ms, b.p50_ms) },
       budgets: [
         { figure: 'p99_ms', text: 'record payment p99 < 20 ms', measured: round(p.p99_ms, 2), limit: 20, kind: 'max' },

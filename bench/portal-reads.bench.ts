@@ -30,14 +30,31 @@ const UNITS = Number(process.env.BENCH_UNITS ?? 2_000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 500);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 5);
 const SIGNED_IN = Number(process.env.BENCH_RESIDENTS ?? 40);
-const PERIODS = ['2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-11'] as Period[];
+const PERIODS = [
+  '2025-12',
+  '2026-01',
+  '2026-02',
+  '2026-03',
+  '2026-04',
+  '2026-05',
+  '2026-06',
+  '2026-07',
+  '2026-08',
+  '2026-09',
+  '2026-10',
+  '2026-11',
+] as Period[];
 const MOVE_OUT = '2026-05-31';
 const MOVE_IN = '2026-06-01';
 const PAGES = ['balance', 'invoices', 'payments'] as const;
 const GOAL_RPS = 3_000;
 const GOAL_P95_MS = 30;
 
-interface Resident { residentId: string; unitId: string; moved: boolean }
+interface Resident {
+  residentId: string;
+  unitId: string;
+  moved: boolean;
+}
 
 /** Bills 12 months, moves one unit in ten to a new tenant, and pays most months (the unit's occupant pays). */
 async function seedLedger(dataDir: string, estateId: string): Promise<{ residents: Resident[]; payments: number }> {
@@ -45,9 +62,19 @@ async function seedLedger(dataDir: string, estateId: string): Promise<{ resident
   await migrateToLatest(db);
   const store = new ScopedStore(db.knex, estateId, SYSTEM_ACTOR, await loadSyncContext(db.knex));
   try {
-    await createFeeType(store, { code: 'IPL', name: 'IPL', amount: 150_000, basis: 'flat', vacant_rule: 'charge', effective_from: '2025-12' } as Parameters<typeof createFeeType>[1]);
+    await createFeeType(store, {
+      code: 'IPL',
+      name: 'IPL',
+      amount: 150_000,
+      basis: 'flat',
+      vacant_rule: 'charge',
+      effective_from: '2025-12',
+    } as Parameters<typeof createFeeType>[1]);
     for (const period of PERIODS) await runBilling(store, { period, due_date: `${period}-10` });
-    const occupants = (await store.live('unit_occupancies').orderBy('created_at').select('unit_id', 'resident_id')) as Array<{ unit_id: string; resident_id: string }>;
+    const occupants = (await store.live('unit_occupancies').orderBy('created_at').select('unit_id', 'resident_id')) as Array<{
+      unit_id: string;
+      resident_id: string;
+    }>;
     const residents: Resident[] = [];
     let payments = 0;
     for (let start = 0; start < occupants.length; start += 100) {
@@ -60,13 +87,24 @@ async function seedLedger(dataDir: string, estateId: string): Promise<{ resident
             if (moved && period === '2026-06') {
               await updateResident(tx, ownerId, { moved_out_on: MOVE_OUT } as Parameters<typeof updateResident>[2]);
               const tenant = await createResident(tx, {
-                name: `Penyewa ${n}`, phone: null, email: null, unit_id: unitId, relation: 'tenant', moved_in_on: MOVE_IN, directory_opt_in: false,
+                name: `Penyewa ${n}`,
+                phone: null,
+                email: null,
+                unit_id: unitId,
+                relation: 'tenant',
+                moved_in_on: MOVE_IN,
+                directory_opt_in: false,
               } as Parameters<typeof createResident>[1]);
               current = tenant.id;
             }
             // Most units pay every month; one in seven skips a month now and then, so some invoices stay open.
             if ((n + m) % 7 === 3 && n % 7 === 0) continue;
-            await recordPayment(tx, { unit_id: unitId, amount: 150_000, method: m % 3 ? 'cash' : 'bank_transfer', paid_at: `${period}-0${1 + (n % 8)}` });
+            await recordPayment(tx, {
+              unit_id: unitId,
+              amount: 150_000,
+              method: m % 3 ? 'cash' : 'bank_transfer',
+              paid_at: `${period}-0${1 + (n % 8)}`,
+            });
             payments++;
           }
           residents.push({ residentId: current, unitId, moved });
@@ -83,18 +121,36 @@ async function seedLedger(dataDir: string, estateId: string): Promise<{ resident
  * A resident account created through the API, and a session for it minted the way login mints one (a random token,
  * its SHA-256 stored): the login throttle rightly refuses dozens of logins a second from one address.
  */
-async function signIn(baseUrl: string, estateId: string, adminToken: string, sessions: Knex, resident: Resident, n: number): Promise<string> {
+async function signIn(
+  baseUrl: string,
+  estateId: string,
+  adminToken: string,
+  sessions: Knex,
+  resident: Resident,
+  n: number,
+): Promise<string> {
   const created = await fetch(`${baseUrl}/api/v1/estates/${estateId}/users`, {
     method: 'POST',
     headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ name: `Warga ${n}`, email: `warga-${n}@griya-bench.example`, role: 'resident', resident_id: resident.residentId, password: `warga-bench-${n}-2026` }),
+    body: JSON.stringify({
+      name: `Warga ${n}`,
+      email: `warga-${n}@griya-bench.example`,
+      role: 'resident',
+      resident_id: resident.residentId,
+      password: `warga-bench-${n}-2026`,
+    }),
   });
   if (created.status !== 201) throw new Error(`resident user: ${created.status} ${await created.text()}`);
   const { user } = (await created.json()) as { user: { id: string } };
   const token = randomToken();
   await sessions('sessions').insert({
-    id: newId(), user_id: user.id, token_hash: sha256Hex(token), csrf_token: randomToken(24),
-    created_at: new Date().toISOString(), expires_at: new Date(Date.now() + 86_400_000).toISOString(), user_agent: 'portal-reads bench',
+    id: newId(),
+    user_id: user.id,
+    token_hash: sha256Hex(token),
+    csrf_token: randomToken(24),
+    created_at: new Date().toISOString(),
+    expires_at: new Date(Date.now() + 86_400_000).toISOString(),
+    user_agent: 'portal-reads bench',
   });
   return `${SESSION_COOKIE}=${token}`;
 }
@@ -104,8 +160,11 @@ async function inProcessBaseline(dataDir: string, estateId: string, residents: R
   const db = openDatabase({ dataDir });
   const store = new ScopedStore(db.knex, estateId, SYSTEM_ACTOR, await loadSyncContext(db.knex), { timezone: 'Asia/Jakarta' });
   const views: PortalView[] = residents.map((r) => ({
-    residentId: r.residentId, unitId: r.unitId, unitCode: null,
-    visibleFrom: r.moved ? MOVE_IN : '', visibleFromInstant: r.moved ? '2026-05-31T17:00:00.000Z' : '',
+    residentId: r.residentId,
+    unitId: r.unitId,
+    unitCode: null,
+    visibleFrom: r.moved ? MOVE_IN : '',
+    visibleFromInstant: r.moved ? '2026-05-31T17:00:00.000Z' : '',
   }));
   const page = { limit: 50, offset: 0 };
   const reads: Record<(typeof PAGES)[number], (v: PortalView) => Promise<unknown>> = {
@@ -130,7 +189,12 @@ async function inProcessBaseline(dataDir: string, estateId: string, residents: R
       await runFor(Math.min(3, DURATION_S), true);
       const elapsed = (performance.now() - started) / 1000;
       const latency = summarizeLatencies(samples);
-      out[name] = { calls_per_s: round(samples.length / elapsed, 1), p50_ms: latency.p50_ms, p95_ms: latency.p95_ms, p99_ms: latency.p99_ms };
+      out[name] = {
+        calls_per_s: round(samples.length / elapsed, 1),
+        p50_ms: latency.p50_ms,
+        p95_ms: latency.p95_ms,
+        p99_ms: latency.p99_ms,
+      };
     }
   } finally {
     await db.close();
@@ -147,7 +211,9 @@ async function main(): Promise<number> {
     const seedS = seeded.seedSeconds + (performance.now() - ledgerStarted) / 1000;
     process.stdout.write(`seeded in ${seedS.toFixed(1)} s (${payments} payments)\n`);
     // Spread the signed-in residents over the estate; every fifth of them is a tenant who moved in half-way.
-    const chosen = Array.from({ length: Math.min(SIGNED_IN, all.length) }, (_, i) => (i % 5 === 0 ? all[(i * 10) % all.length] : all[Math.floor((i * all.length) / SIGNED_IN) | 1]));
+    const chosen = Array.from({ length: Math.min(SIGNED_IN, all.length) }, (_, i) =>
+      i % 5 === 0 ? all[(i * 10) % all.length] : all[Math.floor((i * all.length) / SIGNED_IN) | 1],
+    );
     const baseline: Record<string, Figures> = await inProcessBaseline(seeded.dataDir, seeded.estateId, chosen);
 
     // The budgets assume an otherwise idle 2-core machine; the load average says how far this run was from that.
@@ -161,11 +227,17 @@ async function main(): Promise<number> {
       const cookies: string[] = [];
       const sessionDb = openDatabase({ dataDir: seeded.dataDir });
       try {
-        for (const [n, resident] of chosen.entries()) cookies.push(await signIn(server.url, seeded.estateId, token, sessionDb.knex, resident, n));
+        for (const [n, resident] of chosen.entries())
+          cookies.push(await signIn(server.url, seeded.estateId, token, sessionDb.knex, resident, n));
       } finally {
         await sessionDb.close();
       }
-      const health: LoadResult = await measureHttpLoad({ baseUrl: server.url, paths: ['/api/v1/health'], connections: CONNECTIONS, durationSeconds: DURATION_S });
+      const health: LoadResult = await measureHttpLoad({
+        baseUrl: server.url,
+        paths: ['/api/v1/health'],
+        connections: CONNECTIONS,
+        durationSeconds: DURATION_S,
+      });
       baseline.http_health = { ...health };
       for (const name of PAGES) {
         const path = `/api/v1/estates/${seeded.estateId}/portal/${name}`;
@@ -173,14 +245,30 @@ async function main(): Promise<number> {
         const body = (await check.json()) as { items?: unknown[]; total?: number };
         if (check.status !== 200) throw new Error(`${name}: ${check.status} ${JSON.stringify(body).slice(0, 200)}`);
         const load = await measureHttpLoad({
-          baseUrl: server.url, paths: [], requests: cookies.map((cookie) => ({ path, headers: { cookie } })), connections: CONNECTIONS, durationSeconds: DURATION_S,
+          baseUrl: server.url,
+          paths: [],
+          requests: cookies.map((cookie) => ({ path, headers: { cookie } })),
+          connections: CONNECTIONS,
+          durationSeconds: DURATION_S,
         });
         scenarios[name] = { ...load, items_first_resident: body.items?.length ?? null };
         ratios[`${name}.health_rps_per_page_rps`] = ratio(health.requests_per_s, load.requests_per_s);
         ratios[`${name}.p50_http_vs_in_process`] = ratio(load.p50_ms, Number(baseline[name].p50_ms));
         budgets.push(
-          { figure: `${name}.requests_per_s`, text: `portal ${name} ≥ ${GOAL_RPS} req/s at ${CONNECTIONS} conn.`, measured: load.requests_per_s, limit: GOAL_RPS, kind: 'min' as const },
-          { figure: `${name}.p95_ms`, text: `portal ${name} p95 < ${GOAL_P95_MS} ms`, measured: load.p95_ms, limit: GOAL_P95_MS, kind: 'max' as const },
+          {
+            figure: `${name}.requests_per_s`,
+            text: `portal ${name} ≥ ${GOAL_RPS} req/s at ${CONNECTIONS} conn.`,
+            measured: load.requests_per_s,
+            limit: GOAL_RPS,
+            kind: 'min' as const,
+          },
+          {
+            figure: `${name}.p95_ms`,
+            text: `portal ${name} p95 < ${GOAL_P95_MS} ms`,
+            measured: load.p95_ms,
+            limit: GOAL_P95_MS,
+            kind: 'max' as const,
+          },
         );
       }
       scenarios.server = { rss_mb_after_load: server.rssMb() };
@@ -191,10 +279,24 @@ async function main(): Promise<number> {
       name: 'portal-reads',
       description: `GET portal balance / invoices / payments as ${chosen.length} signed-in residents, ${UNITS} units × ${PERIODS.length} months, ${CONNECTIONS} connections, ${DURATION_S} s each`,
       scenarios,
-      baseline: { description: 'GET /health over HTTP at the same connections (same server process), and the portal reads called in-process on the same SQLite file', scenarios: baseline },
+      baseline: {
+        description:
+          'GET /health over HTTP at the same connections (same server process), and the portal reads called in-process on the same SQLite file',
+        scenarios: baseline,
+      },
       ratios,
       budgets,
-      parameters: { units: UNITS, months: PERIODS.length, payments, signed_in_residents: chosen.length, connections: CONNECTIONS, duration_s: DURATION_S, seed_s: round(seedS, 1), load_average_1m_before: round(loadBefore, 2), load_average_1m_after: round(os.loadavg()[0], 2) },
+      parameters: {
+        units: UNITS,
+        months: PERIODS.length,
+        payments,
+        signed_in_residents: chosen.length,
+        connections: CONNECTIONS,
+        duration_s: DURATION_S,
+        seed_s: round(seedS, 1),
+        load_average_1m_before: round(loadBefore, 2),
+        load_average_1m_after: round(os.loadavg()[0], 2),
+      },
     });
   } finally {
     rmSync(seeded.dataDir, { recursive: true, force: true });

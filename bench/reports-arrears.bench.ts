@@ -38,7 +38,18 @@ function seedLedger(file: string, estateId: string): { invoices: number; allocat
       const period = `${YEAR}-${String(m).padStart(2, '0')}`;
       units.forEach((u, n) => {
         const id = newId();
-        insertInvoice.run(id, estateId, u.id, `INV/${YEAR}/${String(m).padStart(2, '0')}/${String(n + 1).padStart(5, '0')}`, period, `dues:${u.id}:${period}`, `${period}-01`, `${period}-10`, FEE, now);
+        insertInvoice.run(
+          id,
+          estateId,
+          u.id,
+          `INV/${YEAR}/${String(m).padStart(2, '0')}/${String(n + 1).padStart(5, '0')}`,
+          period,
+          `dues:${u.id}:${period}`,
+          `${period}-01`,
+          `${period}-10`,
+          FEE,
+          now,
+        );
         invoices++;
         const pattern = (n * 7 + m) % 6;
         const paid = pattern < 2 ? 0 : pattern === 2 ? FEE / 2 : FEE;
@@ -59,13 +70,21 @@ function rawRead(file: string, estateId: string): number {
   const started = process.hrtime.bigint();
   let rows = 0;
   rows += db.prepare('select id, code, sort_key, deleted_at from units where estate_id = ? order by sort_key').all(estateId).length;
-  rows += db.prepare(`select o.unit_id, o.relation, r.name from unit_occupancies o join residents r on r.id = o.resident_id
-    where o.estate_id = ? and o.deleted_at is null and o.moved_out_on is null`).all(estateId).length;
-  rows += db.prepare('select id, unit_id, period, total from invoices where estate_id = ? and period >= ? and period <= ?').all(estateId, `${YEAR}-01`, `${YEAR}-12`).length;
-  rows += db.prepare(`select pa.invoice_id, sum(pa.amount) s from payment_allocations pa join invoices i on i.id = pa.invoice_id
-    where pa.estate_id = ? and i.period >= ? and i.period <= ? group by pa.invoice_id`).all(estateId, `${YEAR}-01`, `${YEAR}-12`).length;
-  rows += db.prepare(`select ad.invoice_id, ad.kind, sum(ad.amount) s from invoice_adjustments ad join invoices i on i.id = ad.invoice_id
-    where ad.estate_id = ? and i.period >= ? and i.period <= ? group by ad.invoice_id, ad.kind`).all(estateId, `${YEAR}-01`, `${YEAR}-12`).length;
+  rows += db
+    .prepare(`select o.unit_id, o.relation, r.name from unit_occupancies o join residents r on r.id = o.resident_id
+    where o.estate_id = ? and o.deleted_at is null and o.moved_out_on is null`)
+    .all(estateId).length;
+  rows += db
+    .prepare('select id, unit_id, period, total from invoices where estate_id = ? and period >= ? and period <= ?')
+    .all(estateId, `${YEAR}-01`, `${YEAR}-12`).length;
+  rows += db
+    .prepare(`select pa.invoice_id, sum(pa.amount) s from payment_allocations pa join invoices i on i.id = pa.invoice_id
+    where pa.estate_id = ? and i.period >= ? and i.period <= ? group by pa.invoice_id`)
+    .all(estateId, `${YEAR}-01`, `${YEAR}-12`).length;
+  rows += db
+    .prepare(`select ad.invoice_id, ad.kind, sum(ad.amount) s from invoice_adjustments ad join invoices i on i.id = ad.invoice_id
+    where ad.estate_id = ? and i.period >= ? and i.period <= ? group by ad.invoice_id, ad.kind`)
+    .all(estateId, `${YEAR}-01`, `${YEAR}-12`).length;
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   db.close();
   if (rows < UNITS) throw new Error(`raw read found ${rows} rows; the seed did not land`);
@@ -92,7 +111,9 @@ async function main(): Promise<number> {
   try {
     const file = path.join(seeded.dataDir, 'klustera.sqlite');
     const ledger = seedLedger(file, seeded.estateId);
-    process.stdout.write(`seeded in ${seeded.seedSeconds.toFixed(1)} s + ledger ${ledger.invoices} invoices, ${ledger.allocations} allocations\n`);
+    process.stdout.write(
+      `seeded in ${seeded.seedSeconds.toFixed(1)} s + ledger ${ledger.invoices} invoices, ${ledger.allocations} allocations\n`,
+    );
     const rawRuns = Array.from({ length: RUNS + 1 }, () => rawRead(file, seeded.estateId)).slice(1);
     const rawMs = median(rawRuns);
 
@@ -122,17 +143,39 @@ async function main(): Promise<number> {
       name: 'reports-arrears',
       description: `GET reports/arrears for ${UNITS} units × 12 months as JSON, .xlsx and PDF over HTTP (median of ${RUNS} after a warm-up)`,
       scenarios,
-      baseline: { description: 'raw better-sqlite3 reads of the rows the report uses (units, residents, invoices, allocation and adjustment sums)', scenarios: { raw_read: { median_ms: round(rawMs, 1) } } },
+      baseline: {
+        description: 'raw better-sqlite3 reads of the rows the report uses (units, residents, invoices, allocation and adjustment sums)',
+        scenarios: { raw_read: { median_ms: round(rawMs, 1) } },
+      },
       ratios: {
         'json.vs_raw_read': ratio(Number(scenarios.json.median_ms), rawMs),
         'xlsx.vs_raw_read': ratio(Number(scenarios.xlsx.median_ms), rawMs),
         'pdf.vs_raw_read': ratio(Number(scenarios.pdf.median_ms), rawMs),
       },
       budgets: [
-        { figure: 'xlsx.median_ms', text: 'arrears report, 10,000 units × 12 months, to .xlsx < 3 s', measured: Number(scenarios.xlsx.median_ms), limit: 3000, kind: 'max' },
-        { figure: 'pdf.median_ms', text: 'arrears report, 10,000 units × 12 months, to .pdf < 5 s', measured: Number(scenarios.pdf.median_ms), limit: 5000, kind: 'max' },
+        {
+          figure: 'xlsx.median_ms',
+          text: 'arrears report, 10,000 units × 12 months, to .xlsx < 3 s',
+          measured: Number(scenarios.xlsx.median_ms),
+          limit: 3000,
+          kind: 'max',
+        },
+        {
+          figure: 'pdf.median_ms',
+          text: 'arrears report, 10,000 units × 12 months, to .pdf < 5 s',
+          measured: Number(scenarios.pdf.median_ms),
+          limit: 5000,
+          kind: 'max',
+        },
       ],
-      parameters: { units: UNITS, months: 12, invoices: ledger.invoices, allocations: ledger.allocations, runs: RUNS, seed_s: round(seeded.seedSeconds, 1) },
+      parameters: {
+        units: UNITS,
+        months: 12,
+        invoices: ledger.invoices,
+        allocations: ledger.allocations,
+        runs: RUNS,
+        seed_s: round(seeded.seedSeconds, 1),
+      },
     });
   } finally {
     rmSync(seeded.dataDir, { recursive: true, force: true });

@@ -108,7 +108,11 @@ async function main(): Promise<number> {
   const seeded: SeededEstate = await seedEstate(UNITS);
   process.stdout.write(`seeded in ${seeded.seedSeconds.toFixed(1)} s\n`);
   try {
-    const raw = await rawListing(seeded.dataDir, seeded.estateId, SCENARIOS.flatMap((s) => s.queries));
+    const raw = await rawListing(
+      seeded.dataDir,
+      seeded.estateId,
+      SCENARIOS.flatMap((s) => s.queries),
+    );
     const baseline: Record<string, Figures> = {};
     for (const scenario of SCENARIOS) {
       baseline[scenario.name] = measureRaw(raw, scenario);
@@ -128,11 +132,16 @@ async function main(): Promise<number> {
         const check = await fetch(`${server.url}${paths[0]}`, { headers });
         const body = (await check.json()) as { items?: unknown[]; total?: number };
         const checkMs = Number(process.hrtime.bigint() - checkStarted) / 1e6;
-        if (check.status !== 200 || !body.items?.length) throw new Error(`${scenario.name}: ${check.status} ${JSON.stringify(body).slice(0, 200)}`);
+        if (check.status !== 200 || !body.items?.length)
+          throw new Error(`${scenario.name}: ${check.status} ${JSON.stringify(body).slice(0, 200)}`);
         if (checkMs > TOO_SLOW_TO_LOAD_MS) {
           // Loading a request this slow would only queue work the server keeps chewing on into the next scenario.
           process.stdout.write(`${scenario.name}: one request took ${Math.round(checkMs)} ms; not loading it\n`);
-          scenarios[scenario.name] = { single_request_ms: round(checkMs, 1), requests_per_s: round(1000 / checkMs, 3), first_page_total: body.total ?? null };
+          scenarios[scenario.name] = {
+            single_request_ms: round(checkMs, 1),
+            requests_per_s: round(1000 / checkMs, 3),
+            first_page_total: body.total ?? null,
+          };
           ratios[`${scenario.name}.single_call_http_vs_raw`] = ratio(checkMs, Number(baseline[scenario.name].p50_ms));
           continue;
         }
@@ -150,10 +159,21 @@ async function main(): Promise<number> {
       name: 'units-list',
       description: `GET units list/search over HTTP, ${UNITS} units, ${CONNECTIONS} connections, ${DURATION_S} s each`,
       scenarios,
-      baseline: { description: 'the SQL the unit listing runs (captured from the service), replayed raw through better-sqlite3 in-process', scenarios: baseline },
+      baseline: {
+        description: 'the SQL the unit listing runs (captured from the service), replayed raw through better-sqlite3 in-process',
+        scenarios: baseline,
+      },
       ratios,
       budgets: [],
-      parameters: { units: UNITS, connections: CONNECTIONS, duration_s: DURATION_S, page: PAGE, sql_statements_per_request: statementsPerRequest, seed_s: round(seeded.seedSeconds, 1), budget: 'none in DESIGN.md for this page' },
+      parameters: {
+        units: UNITS,
+        connections: CONNECTIONS,
+        duration_s: DURATION_S,
+        page: PAGE,
+        sql_statements_per_request: statementsPerRequest,
+        seed_s: round(seeded.seedSeconds, 1),
+        budget: 'none in DESIGN.md for this page',
+      },
     });
   } finally {
     rmSync(seeded.dataDir, { recursive: true, force: true });

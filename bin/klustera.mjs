@@ -5,10 +5,13 @@ import { pathToFileURL } from 'node:url';
 import { serverBundle } from './server-bundle.mjs';
 
 let cli;
-const bundle = process.env.KLUSTERA_FROM_SOURCE === '1' ? null : await serverBundle().catch((err) => {
-  console.error(`[klustera] could not bundle the server (${err.message}); running from source`);
-  return null;
-});
+const bundle =
+  process.env.KLUSTERA_FROM_SOURCE === '1'
+    ? null
+    : await serverBundle().catch((err) => {
+        console.error(`[klustera] could not bundle the server (${err.message}); running from source`);
+        return null;
+      });
 if (bundle) {
   cli = await import(pathToFileURL(bundle).href);
 } else {

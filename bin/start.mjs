@@ -59,9 +59,13 @@ export function findElectronBinary(root, env = process.env, platform = process.p
   if (typeof binary !== 'string' || !existsSync(binary)) return { ok: false, reason: `no Electron binary at ${binary}` };
   const probe = spawnSync(binary, ['--version'], { env: { ...env, ELECTRON_RUN_AS_NODE: '1' }, encoding: 'utf8', timeout: 30_000 });
   if (probe.status !== 0) {
-    return { ok: false, reason: `the Electron binary at ${binary} does not run (${probe.error?.message || probe.stderr?.trim() || `status ${probe.status}`})` };
+    return {
+      ok: false,
+      reason: `the Electron binary at ${binary} does not run (${probe.error?.message || probe.stderr?.trim() || `status ${probe.status}`})`,
+    };
   }
-  if (platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) return { ok: false, reason: 'there is no display (DISPLAY/WAYLAND_DISPLAY unset)' };
+  if (platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY)
+    return { ok: false, reason: 'there is no display (DISPLAY/WAYLAND_DISPLAY unset)' };
   return { ok: true, path: binary };
 }
 
@@ -128,7 +132,8 @@ function startHeadless(reason, argv) {
 function main() {
   const argv = process.argv.slice(2);
   buildRendererIfStale();
-  const electron = process.env.KLUSTERA_HEADLESS === '1' ? { ok: false, reason: 'KLUSTERA_HEADLESS=1 is set' } : findElectronBinary(repoRoot);
+  const electron =
+    process.env.KLUSTERA_HEADLESS === '1' ? { ok: false, reason: 'KLUSTERA_HEADLESS=1 is set' } : findElectronBinary(repoRoot);
   if (electron.ok) startDesktop(electron.path, argv);
   else startHeadless(electron.reason, argv);
 }

@@ -50,7 +50,12 @@ describe('Electron main process wiring', () => {
     expect(code, output).toBe(0);
 
     const window = events.find((e) => e.event === 'window')!;
-    expect(window.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
+    expect(window.options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    });
     expect(window.options.webPreferences.preload).toBe(path.join(here, 'dist', 'preload.cjs'));
     expect(window.options.kiosk).toBe(false);
     expect(window.guarded).toBe(true);
@@ -81,7 +86,9 @@ describe('Electron main process wiring', () => {
   });
 
   it('shows an error and exits when the server cannot be started', async () => {
-    const { events, code } = await runShell(['--data-dir', mkdtempSync(path.join(tmpdir(), 'klustera-shell-data-'))], { KLUSTERA_NODE: '/nonexistent/node' });
+    const { events, code } = await runShell(['--data-dir', mkdtempSync(path.join(tmpdir(), 'klustera-shell-data-'))], {
+      KLUSTERA_NODE: '/nonexistent/node',
+    });
     expect(code).toBe(1);
     expect(events.find((e) => e.event === 'error-box')!.message).toMatch(/tidak dapat dijalankan[\s\S]*\/nonexistent\/node/);
     expect(events.some((e) => e.event === 'window')).toBe(false);

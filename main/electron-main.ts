@@ -33,7 +33,12 @@ function openExternal(url: string): void {
 
 async function startEmbeddedServer(args: LaunchArgs, dataDir: string): Promise<ServerChild> {
   const appRoot = app.getAppPath();
-  const runtime = resolveNodeRuntime({ env: process.env, isPackaged: app.isPackaged, electronExecPath: process.execPath, platform: process.platform });
+  const runtime = resolveNodeRuntime({
+    env: process.env,
+    isPackaged: app.isPackaged,
+    electronExecPath: process.execPath,
+    platform: process.platform,
+  });
   const serveArgs = ['serve', '--port', String(args.port), '--data-dir', dataDir];
   if (args.host) serveArgs.push('--host', args.host);
   const child = await startServerChild({

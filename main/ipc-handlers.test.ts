@@ -4,7 +4,16 @@ import { createIpcHandlers } from './ipc-handlers.ts';
 
 const appOrigin = 'http://127.0.0.1:41234';
 const page = `${appOrigin}/units`;
-const info: AppInfo = { name: 'Klustera', version: '0.1.0', electron: '38.8.6', chrome: '140', platform: 'linux', kiosk: false, server_url: appOrigin, data_dir: '/data' };
+const info: AppInfo = {
+  name: 'Klustera',
+  version: '0.1.0',
+  electron: '38.8.6',
+  chrome: '140',
+  platform: 'linux',
+  kiosk: false,
+  server_url: appOrigin,
+  data_dir: '/data',
+};
 
 function setup(openExternal: (url: string) => Promise<void> = async () => {}) {
   const opened: string[] = [];
@@ -27,22 +36,40 @@ describe('IPC handlers', () => {
 
   it('refuses calls from frames on other origins or with no frame', async () => {
     const { handlers, opened } = setup();
-    expect(await handlers[IPC_CHANNELS.appInfo](undefined, 'https://evil.example/')).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    expect(await handlers[IPC_CHANNELS.shellOpenExternal]({ url: 'https://wa.me/62812' }, undefined)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await handlers[IPC_CHANNELS.appInfo](undefined, 'https://evil.example/')).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+    expect(await handlers[IPC_CHANNELS.shellOpenExternal]({ url: 'https://wa.me/62812' }, undefined)).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
     expect(opened).toEqual([]);
   });
 
   it('shell-open-external opens a wa.me link', async () => {
     const { handlers, opened } = setup();
-    expect(await handlers[IPC_CHANNELS.shellOpenExternal]({ url: 'https://wa.me/6281234567890?text=Halo' }, page)).toEqual({ ok: true, value: null });
+    expect(await handlers[IPC_CHANNELS.shellOpenExternal]({ url: 'https://wa.me/6281234567890?text=Halo' }, page)).toEqual({
+      ok: true,
+      value: null,
+    });
     expect(opened).toEqual(['https://wa.me/6281234567890?text=Halo']);
   });
 
   it('rejects malformed payloads with the failing field and never calls the OS', async () => {
     const { handlers, opened } = setup();
-    expect(await handlers[IPC_CHANNELS.shellOpenExternal]({ url: 42 }, page)).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', field: 'url' } });
-    expect(await handlers[IPC_CHANNELS.shellOpenExternal]({ url: 'https://a.b', extra: 1 }, page)).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
-    expect(await handlers[IPC_CHANNELS.shellOpenExternal]('https://a.b', page)).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    expect(await handlers[IPC_CHANNELS.shellOpenExternal]({ url: 42 }, page)).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED', field: 'url' },
+    });
+    expect(await handlers[IPC_CHANNELS.shellOpenExternal]({ url: 'https://a.b', extra: 1 }, page)).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED' },
+    });
+    expect(await handlers[IPC_CHANNELS.shellOpenExternal]('https://a.b', page)).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED' },
+    });
     expect(await handlers[IPC_CHANNELS.appInfo]({ sneaky: true }, page)).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
     expect(opened).toEqual([]);
   });

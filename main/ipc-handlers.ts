@@ -26,11 +26,7 @@ export type IpcHandler = (payload: unknown, senderUrl: string | undefined) => Pr
 const noInput = z.undefined();
 const openExternalInput = z.object({ url: z.string().min(1).max(4096) }).strict();
 
-function defineHandler<S extends z.ZodType, R>(
-  appOrigin: string,
-  schema: S,
-  run: (input: z.infer<S>) => Promise<R> | R,
-): IpcHandler {
+function defineHandler<S extends z.ZodType, R>(appOrigin: string, schema: S, run: (input: z.infer<S>) => Promise<R> | R): IpcHandler {
   return async (payload, senderUrl) => {
     if (!senderUrl || !isSameOrigin(senderUrl, appOrigin)) {
       return { ok: false, error: { code: 'FORBIDDEN', message: 'IPC is only available to Klustera pages' } };

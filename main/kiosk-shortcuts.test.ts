@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { isBlockedKioskShortcut, type KeyInput } from './kiosk-shortcuts.ts';
 
-const key = (k: string, mods: Partial<KeyInput> = {}): KeyInput => ({ type: 'keyDown', key: k, control: false, meta: false, alt: false, shift: false, ...mods });
+const key = (k: string, mods: Partial<KeyInput> = {}): KeyInput => ({
+  type: 'keyDown',
+  key: k,
+  control: false,
+  meta: false,
+  alt: false,
+  shift: false,
+  ...mods,
+});
 
 describe('isBlockedKioskShortcut', () => {
   it('blocks the ways to close, quit or leave the kiosk window', () => {

@@ -30,7 +30,12 @@ describe('resolveNodeRuntime', () => {
   const electronExecPath = '/opt/Klustera/klustera';
 
   it('prefers KLUSTERA_NODE over everything', () => {
-    const runtime = resolveNodeRuntime({ env: { KLUSTERA_NODE: '/custom/node', PATH: dirWithExecutable('node') }, isPackaged: true, electronExecPath, platform: 'linux' });
+    const runtime = resolveNodeRuntime({
+      env: { KLUSTERA_NODE: '/custom/node', PATH: dirWithExecutable('node') },
+      isPackaged: true,
+      electronExecPath,
+      platform: 'linux',
+    });
     expect(runtime).toEqual({ command: '/custom/node', env: {}, source: 'KLUSTERA_NODE' });
   });
 

@@ -10,14 +10,20 @@ describe('isPermissionGranted', () => {
   });
 
   it('refuses the microphone even on the kiosk page', () => {
-    expect(isPermissionGranted({ permission: 'media', requestingUrl: `${appOrigin}/kiosk`, appOrigin, mediaTypes: ['video', 'audio'] })).toBe(false);
+    expect(
+      isPermissionGranted({ permission: 'media', requestingUrl: `${appOrigin}/kiosk`, appOrigin, mediaTypes: ['video', 'audio'] }),
+    ).toBe(false);
     expect(isPermissionGranted({ permission: 'media', requestingUrl: `${appOrigin}/kiosk`, appOrigin, mediaTypes: ['audio'] })).toBe(false);
   });
 
   it('refuses the camera to office pages, look-alike paths and other origins', () => {
     expect(isPermissionGranted({ permission: 'media', requestingUrl: `${appOrigin}/units`, appOrigin, mediaTypes: ['video'] })).toBe(false);
-    expect(isPermissionGranted({ permission: 'media', requestingUrl: `${appOrigin}/kiosks`, appOrigin, mediaTypes: ['video'] })).toBe(false);
-    expect(isPermissionGranted({ permission: 'media', requestingUrl: 'https://evil.example/kiosk', appOrigin, mediaTypes: ['video'] })).toBe(false);
+    expect(isPermissionGranted({ permission: 'media', requestingUrl: `${appOrigin}/kiosks`, appOrigin, mediaTypes: ['video'] })).toBe(
+      false,
+    );
+    expect(
+      isPermissionGranted({ permission: 'media', requestingUrl: 'https://evil.example/kiosk', appOrigin, mediaTypes: ['video'] }),
+    ).toBe(false);
   });
 
   it('lets app pages write to the clipboard (copy invite link) but not other origins, and never read it', () => {

@@ -48,20 +48,30 @@ describe('startServerChild', () => {
   });
 
   it('rejects with the output tail when the server exits before it is ready', async () => {
-    const error = await startServerChild({ runtime, scriptPath: fixture, args: ['crash'], cwd: path.dirname(fixture) }).catch((e: unknown) => e);
+    const error = await startServerChild({ runtime, scriptPath: fixture, args: ['crash'], cwd: path.dirname(fixture) }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ServerStartError);
     expect((error as ServerStartError).message).toMatch(/exited before it was ready \(code 3/);
     expect((error as ServerStartError).outputTail).toContain('database is locked');
   });
 
   it('rejects and kills a child that never reports ready', async () => {
-    const error = await startServerChild({ runtime, scriptPath: fixture, args: ['silent'], cwd: path.dirname(fixture), readyTimeoutMs: 300 }).catch((e: unknown) => e);
+    const error = await startServerChild({
+      runtime,
+      scriptPath: fixture,
+      args: ['silent'],
+      cwd: path.dirname(fixture),
+      readyTimeoutMs: 300,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServerStartError);
     expect((error as Error).message).toMatch(/did not report ready/);
   });
 
   it('rejects when the runtime does not exist', async () => {
     const missing = { command: '/nonexistent/node', env: {}, source: 'KLUSTERA_NODE' as const };
-    await expect(startServerChild({ runtime: missing, scriptPath: fixture, args: [], cwd: path.dirname(fixture) })).rejects.toThrow(/Could not start \/nonexistent\/node/);
+    await expect(startServerChild({ runtime: missing, scriptPath: fixture, args: [], cwd: path.dirname(fixture) })).rejects.toThrow(
+      /Could not start \/nonexistent\/node/,
+    );
   });
 });

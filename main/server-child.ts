@@ -104,8 +104,14 @@ export function startServerChild(options: ServerChildOptions): Promise<ServerChi
       options.onOutput?.('stderr', line);
     });
 
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => stdout.push(chunk)).on('end', () => stdout.end());
-    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk)).on('end', () => stderr.end());
+    child
+      .stdout!.setEncoding('utf8')
+      .on('data', (chunk: string) => stdout.push(chunk))
+      .on('end', () => stdout.end());
+    child
+      .stderr!.setEncoding('utf8')
+      .on('data', (chunk: string) => stderr.push(chunk))
+      .on('end', () => stderr.end());
 
     child.once('error', (error) => fail(`Could not start ${options.runtime.command}: ${error.message}`));
     void exited.then(({ code, signal }) => fail(`Klustera server exited before it was ready (code ${code}, signal ${signal})`));

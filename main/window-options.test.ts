@@ -20,14 +20,24 @@ describe('buildWindowOptions', () => {
   });
 
   it('makes the kiosk full screen, unclosable and without DevTools', () => {
-    const options = buildWindowOptions({ kind: 'kiosk', preloadPath: '/p', allowDevTools: true, bounds: { x: 5, y: 5, width: 100, height: 100 } });
+    const options = buildWindowOptions({
+      kind: 'kiosk',
+      preloadPath: '/p',
+      allowDevTools: true,
+      bounds: { x: 5, y: 5, width: 100, height: 100 },
+    });
     expect(options).toMatchObject({ kiosk: true, fullscreen: true, closable: false, minimizable: false, autoHideMenuBar: true });
     expect(options.webPreferences!.devTools).toBe(false);
     expect(options.width).toBe(1280);
   });
 
   it('restores remembered bounds for the office window', () => {
-    const options = buildWindowOptions({ kind: 'office', preloadPath: '/p', allowDevTools: false, bounds: { x: 10, y: 20, width: 1400, height: 900 } });
+    const options = buildWindowOptions({
+      kind: 'office',
+      preloadPath: '/p',
+      allowDevTools: false,
+      bounds: { x: 10, y: 20, width: 1400, height: 900 },
+    });
     expect(options).toMatchObject({ x: 10, y: 20, width: 1400, height: 900, kiosk: false, closable: true });
     expect(options.webPreferences!.devTools).toBe(false);
   });

@@ -29,10 +29,19 @@ Data folder: --data-dir, else KLUSTERA_DATA_DIR, else ${defaultDataDir()}
 Database: --database-url, else DATABASE_URL, else the SQLite file in the data folder.`;
 
 const OPTIONS = {
-  port: { type: 'string' }, host: { type: 'string' }, 'data-dir': { type: 'string' }, 'database-url': { type: 'string' },
-  'trust-proxy': { type: 'string' }, 'public-url': { type: 'string' },
-  name: { type: 'string' }, email: { type: 'string' }, phone: { type: 'string' }, password: { type: 'string' },
-  estate: { type: 'string' }, kiosk: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'data-dir': { type: 'string' },
+  'database-url': { type: 'string' },
+  'trust-proxy': { type: 'string' },
+  'public-url': { type: 'string' },
+  name: { type: 'string' },
+  email: { type: 'string' },
+  phone: { type: 'string' },
+  password: { type: 'string' },
+  estate: { type: 'string' },
+  kiosk: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
 } as const;
 
 export async function main(argv: string[]): Promise<number> {
@@ -58,15 +67,22 @@ export async function main(argv: string[]): Promise<number> {
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0–65535, got ${values.port}`);
         const trustProxy = parseTrustProxy(values['trust-proxy']);
         const server = await startServer({
-          dataDir, databaseUrl, port, host: values.host ?? process.env.KLUSTERA_HOST, options: trustProxy === undefined ? undefined : { trustProxy },
+          dataDir,
+          databaseUrl,
+          port,
+          host: values.host ?? process.env.KLUSTERA_HOST,
+          options: trustProxy === undefined ? undefined : { trustProxy },
           publicUrl: values['public-url'] ?? (process.env.KLUSTERA_PUBLIC_URL || undefined),
         });
         const health = await server.db.knex('users').first('id');
         console.log(`Klustera is ready at ${server.url}${values.kiosk ? '/kiosk' : ''}`);
         console.log(`  data: ${databaseUrl ? 'PostgreSQL' : server.dataDir}`);
         if (!health) console.log(`  first run: open ${server.url} to set up your estate and its first administrator`);
-        if (values.host === '0.0.0.0') console.log('  listening on every network interface: residents on the estate Wi-Fi can open the portal');
-        const phones = server.app.publicAddress ? effectivePublicUrl(server.app.publicAddress) : { url: server.app.publicUrl, source: 'local' as const };
+        if (values.host === '0.0.0.0')
+          console.log('  listening on every network interface: residents on the estate Wi-Fi can open the portal');
+        const phones = server.app.publicAddress
+          ? effectivePublicUrl(server.app.publicAddress)
+          : { url: server.app.publicUrl, source: 'local' as const };
         for (const line of await phoneAddressLines(phones.url, phones.source, Boolean(values.kiosk))) console.log(line);
         console.log(`KLUSTERA_READY ${JSON.stringify({ url: server.url, port: server.port })}`);
         const stop = async () => {
@@ -93,7 +109,13 @@ export async function main(argv: string[]): Promise<number> {
         const db = openDatabase({ dataDir, databaseUrl });
         try {
           await migrateToLatest(db);
-          const out = await createAdmin(db, { name: values.name, email: values.email, phone: values.phone, password: values.password, estate: values.estate });
+          const out = await createAdmin(db, {
+            name: values.name,
+            email: values.email,
+            phone: values.phone,
+            password: values.password,
+            estate: values.estate,
+          });
           console.log(`Administrator ${out.login} created${out.estateName ? ` for ${out.estateName}` : ''}.`);
         } finally {
           await db.close();
@@ -105,7 +127,9 @@ export async function main(argv: string[]): Promise<number> {
         try {
           await migrateToLatest(db);
           const out = await seedDemo(db);
-          console.log(`Demo estate "${out.estateName}": ${out.units} units, ${out.residents} residents. Sign in as ${out.login} / ${out.password}`);
+          console.log(
+            `Demo estate "${out.estateName}": ${out.units} units, ${out.residents} residents. Sign in as ${out.login} / ${out.password}`,
+          );
         } finally {
           await db.close();
         }

@@ -80,7 +80,11 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     throw err;
   }
   const app: AppContext = {
-    db, sync, dataDir, version: packageVersion(), publicUrl: startupUrl ?? '',
+    db,
+    sync,
+    dataDir,
+    version: packageVersion(),
+    publicUrl: startupUrl ?? '',
     options: { ...DEFAULT_SERVER_OPTIONS, ...opts.options },
   };
   const server = http.createServer(createApp(app, { rendererDir: opts.rendererDir }));
@@ -98,13 +102,23 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
   lock?.describe({ url, port });
   const listening = listeningPublicUrl(host, port, opts.networkInterfaces ?? os.networkInterfaces());
-  const publicAddress: PublicAddress = { startup: startupUrl, stored: storedUrl, fallback: listening.url, fallbackSource: listening.source };
+  const publicAddress: PublicAddress = {
+    startup: startupUrl,
+    stored: storedUrl,
+    fallback: listening.url,
+    fallbackSource: listening.source,
+  };
   app.publicAddress = publicAddress;
   app.publicUrl = effectivePublicUrl(publicAddress).url;
   const jobs = serverJobRunner(app, { schedules: opts.schedules });
   if (opts.backgroundJobs !== false) jobs.start();
   return {
-    url, port, dataDir, db, app, jobs,
+    url,
+    port,
+    dataDir,
+    db,
+    app,
+    jobs,
     async close() {
       await jobs.stop();
       await new Promise<void>((resolve) => {

@@ -87,7 +87,9 @@ if (shouldTypecheck()) {
   typecheckStatus = run(process.execPath, [path.join(root, 'tests/typecheck.mjs')]);
   if (typecheckStatus !== 0) note('typecheck failed; running the tests anyway');
 } else {
-  note('format check, import rules and typecheck skipped (test files named); run them with `npm run format:check`, `npm run lint:imports`, `npm run typecheck`');
+  note(
+    'format check, import rules and typecheck skipped (test files named); run them with `npm run format:check`, `npm run lint:imports`, `npm run typecheck`',
+  );
 }
 
 /**
@@ -132,14 +134,25 @@ function runVitest(vitestArgs, { env = {}, fakeTime } = {}) {
  * differ: 23:30 and 00:30 in Jakarta (WIB), and 00:30 in Jayapura (WIT) for an estate there.
  */
 const CALENDAR_TESTS = [
-  'tests/api/calendar.test.ts', 'tests/api/gate-post.test.ts', 'tests/api/gate-scan.test.ts', 'tests/api/passes.test.ts',
-  'tests/api/billing.test.ts', 'tests/api/payments.test.ts', 'tests/api/cashbook.test.ts', 'tests/api/receipts.test.ts',
-  'tests/api/reports.test.ts', 'tests/api/portal-receipt.test.ts',
+  'tests/api/calendar.test.ts',
+  'tests/api/gate-post.test.ts',
+  'tests/api/gate-scan.test.ts',
+  'tests/api/passes.test.ts',
+  'tests/api/billing.test.ts',
+  'tests/api/payments.test.ts',
+  'tests/api/cashbook.test.ts',
+  'tests/api/receipts.test.ts',
+  'tests/api/reports.test.ts',
+  'tests/api/portal-receipt.test.ts',
 ];
 const CALENDAR_RUNS = [
   { label: '23:30 in Jakarta', fakeTime: '2026-11-30 16:30:00', env: {} },
   { label: '00:30 in Jakarta', fakeTime: '2026-11-30 17:30:00', env: {} },
-  { label: '00:30 in Jayapura, estate in Asia/Jayapura', fakeTime: '2026-12-31 15:30:00', env: { KLUSTERA_TEST_ESTATE_TZ: 'Asia/Jayapura' } },
+  {
+    label: '00:30 in Jayapura, estate in Asia/Jayapura',
+    fakeTime: '2026-12-31 15:30:00',
+    env: { KLUSTERA_TEST_ESTATE_TZ: 'Asia/Jayapura' },
+  },
 ];
 
 function requireFaketime() {
@@ -161,7 +174,12 @@ if (fullSuite && process.env.KLUSTERA_POSTGRES_RUN !== '0') {
   // Each API suite's test server also checks, when it closes, that every row the suite wrote has its audit and outbox
   // rows (tests/support/journal-coverage.ts; a few table scans per server). Only tests/api: the crash and browser
   // tests seed rows directly. KLUSTERA_CHECK_OUTBOX=0 turns it off.
-  const env = { KLUSTERA_TEST_BACKEND: 'postgres', KLUSTERA_TEST_PG: '1', KLUSTERA_TYPECHECK: '0', KLUSTERA_CHECK_OUTBOX: process.env.KLUSTERA_CHECK_OUTBOX ?? '1' };
+  const env = {
+    KLUSTERA_TEST_BACKEND: 'postgres',
+    KLUSTERA_TEST_PG: '1',
+    KLUSTERA_TYPECHECK: '0',
+    KLUSTERA_CHECK_OUTBOX: process.env.KLUSTERA_CHECK_OUTBOX ?? '1',
+  };
   const status = runVitest([...args, 'tests/api'], { env });
   if (status !== 0) {
     note('FAILED: the API suites on PostgreSQL');
@@ -171,7 +189,10 @@ if (fullSuite && process.env.KLUSTERA_POSTGRES_RUN !== '0') {
 if (fullSuite && process.env.KLUSTERA_CALENDAR_RUNS !== '0') {
   for (const calendarRun of CALENDAR_RUNS) {
     note(`calendar run: ${calendarRun.label} (faketime ${calendarRun.fakeTime} UTC)`);
-    const status = runVitest([...args, ...CALENDAR_TESTS], { env: { ...calendarRun.env, KLUSTERA_TYPECHECK: '0' }, fakeTime: calendarRun.fakeTime });
+    const status = runVitest([...args, ...CALENDAR_TESTS], {
+      env: { ...calendarRun.env, KLUSTERA_TYPECHECK: '0' },
+      fakeTime: calendarRun.fakeTime,
+    });
     if (status !== 0) {
       note(`FAILED: calendar run at ${calendarRun.label}`);
       vitestStatus ||= status;

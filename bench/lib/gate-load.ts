@@ -13,7 +13,21 @@ export interface SeededPass {
 }
 
 /** Pass i of the seeded history, as column values in the order of `PASS_COLUMNS`. */
-export const PASS_COLUMNS = ['id', 'estate_id', 'kind', 'unit_id', 'name', 'plate', 'purpose', 'valid_from', 'valid_until', 'max_uses', 'code', 'created_at', 'updated_at'] as const;
+export const PASS_COLUMNS = [
+  'id',
+  'estate_id',
+  'kind',
+  'unit_id',
+  'name',
+  'plate',
+  'purpose',
+  'valid_from',
+  'valid_until',
+  'max_uses',
+  'code',
+  'created_at',
+  'updated_at',
+] as const;
 
 export function passRow(i: number, estateId: string, unitIds: string[], now: number): { values: unknown[]; usable: SeededPass | null } {
   const iso = (ms: number) => new Date(ms).toISOString();
@@ -26,33 +40,96 @@ export function passRow(i: number, estateId: string, unitIds: string[], now: num
   const singleUse = current && kind === 'guest' && i % 10 === 2;
   const maxUses = kind === 'resident' ? null : singleUse ? 1 : 100_000;
   return {
-    values: [id, estateId, kind, unitIds[i % unitIds.length], `Tamu ${i}`, i % 3 ? null : `B ${1000 + (i % 9000)} XY`, 'Berkunjung',
-      iso(from), iso(until), maxUses, String(10_000_000 + ((i * 7919) % 89_999_999)), iso(from), iso(from)],
+    values: [
+      id,
+      estateId,
+      kind,
+      unitIds[i % unitIds.length],
+      `Tamu ${i}`,
+      i % 3 ? null : `B ${1000 + (i % 9000)} XY`,
+      'Berkunjung',
+      iso(from),
+      iso(until),
+      maxUses,
+      String(10_000_000 + ((i * 7919) % 89_999_999)),
+      iso(from),
+      iso(from),
+    ],
     usable: current ? { id, singleUse } : null,
   };
 }
 
 /** Access-log row i of `total` (a year of history), in the order of `LOG_COLUMNS`. */
-export const LOG_COLUMNS = ['id', 'estate_id', 'occurred_at', 'direction', 'verdict', 'reason', 'gate_id', 'person_name', 'unit_id', 'plate', 'created_at'] as const;
+export const LOG_COLUMNS = [
+  'id',
+  'estate_id',
+  'occurred_at',
+  'direction',
+  'verdict',
+  'reason',
+  'gate_id',
+  'person_name',
+  'unit_id',
+  'plate',
+  'created_at',
+] as const;
 
-export function logRow(i: number, total: number, passes: number, estateId: string, unitIds: string[], gateId: string, now: number): unknown[] {
+export function logRow(
+  i: number,
+  total: number,
+  passes: number,
+  estateId: string,
+  unitIds: string[],
+  gateId: string,
+  now: number,
+): unknown[] {
   const at = new Date(now - 365 * 86_400_000 + Math.floor((i / total) * 365 * 86_400_000)).toISOString();
   const rejected = i % 11 === 0;
-  return [newId(), estateId, at, i % 2 ? 'out' : 'in', rejected ? 'rejected' : 'accepted', rejected ? 'expired' : null, gateId,
-    `Tamu ${i % passes}`, unitIds[i % unitIds.length], i % 3 ? null : `B ${1000 + (i % 9000)} XY`, at];
+  return [
+    newId(),
+    estateId,
+    at,
+    i % 2 ? 'out' : 'in',
+    rejected ? 'rejected' : 'accepted',
+    rejected ? 'expired' : null,
+    gateId,
+    `Tamu ${i % passes}`,
+    unitIds[i % unitIds.length],
+    i % 3 ? null : `B ${1000 + (i % 9000)} XY`,
+    at,
+  ];
 }
 
 /** A guard and four kiosks, each paired (bearer token) and on shift at one of the gates; returns their headers. */
-export async function kiosksOnShift(serverUrl: string, estateId: string, adminToken: string, gateIds: string[]): Promise<Record<string, string>[]> {
+export async function kiosksOnShift(
+  serverUrl: string,
+  estateId: string,
+  adminToken: string,
+  gateIds: string[],
+): Promise<Record<string, string>[]> {
   const admin = { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' };
   const api = `${serverUrl}/api/v1/estates/${estateId}`;
-  const guard = await (await fetch(`${api}/gate/guards`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'Pak Bench', pin: GUARD_PIN }) })).json() as { id: string };
+  const guard = (await (
+    await fetch(`${api}/gate/guards`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'Pak Bench', pin: GUARD_PIN }) })
+  ).json()) as { id: string };
   const kiosks: Record<string, string>[] = [];
   for (let k = 0; k < 4; k++) {
-    const device = await (await fetch(`${api}/devices`, { method: 'POST', headers: admin, body: JSON.stringify({ name: `Kios ${k}`, kind: 'kiosk' }) })).json() as { pairing_code: string };
-    const paired = await (await fetch(`${api}/devices/pair`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pairing_code: device.pairing_code }) })).json() as { token: string };
+    const device = (await (
+      await fetch(`${api}/devices`, { method: 'POST', headers: admin, body: JSON.stringify({ name: `Kios ${k}`, kind: 'kiosk' }) })
+    ).json()) as { pairing_code: string };
+    const paired = (await (
+      await fetch(`${api}/devices/pair`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ pairing_code: device.pairing_code }),
+      })
+    ).json()) as { token: string };
     const headers = { authorization: `Bearer ${paired.token}`, 'content-type': 'application/json' };
-    const shift = await fetch(`${api}/gate/shifts`, { method: 'POST', headers, body: JSON.stringify({ gate_id: gateIds[k % gateIds.length], guard_id: guard.id, pin: GUARD_PIN }) });
+    const shift = await fetch(`${api}/gate/shifts`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ gate_id: gateIds[k % gateIds.length], guard_id: guard.id, pin: GUARD_PIN }),
+    });
     if (shift.status !== 201) throw new Error(`shift: ${shift.status} ${await shift.text()}`);
     kiosks.push(headers);
   }
@@ -86,7 +163,13 @@ export interface ScanFigures {
  * four kiosks at once, then GET /health as many times. One payload in twenty is forged (a flipped signature character).
  */
 export async function measureScans(opts: {
-  serverUrl: string; serverPid: number; estateId: string; privateKeyPem: string; passes: SeededPass[]; kiosks: Record<string, string>[]; scans: number;
+  serverUrl: string;
+  serverPid: number;
+  estateId: string;
+  privateKeyPem: string;
+  passes: SeededPass[];
+  kiosks: Record<string, string>[];
+  scans: number;
 }): Promise<ScanFigures> {
   const api = `${opts.serverUrl}/api/v1/estates/${opts.estateId}`;
   let pick = 0;
@@ -96,7 +179,8 @@ export async function measureScans(opts: {
     const payload = encodeSignedToken({ subject: 'pass', estateId: opts.estateId, subjectId: pass.id }, opts.privateKeyPem);
     return pick % 20 === 0 ? `${payload.slice(0, -3)}${payload.at(-3) === 'A' ? 'B' : 'A'}${payload.slice(-2)}` : payload;
   };
-  const scan = (headers: Record<string, string>) => timedFetch(`${api}/gate/scan`, { method: 'POST', headers, body: JSON.stringify({ payload: nextPayload(), direction: 'in' }) });
+  const scan = (headers: Record<string, string>) =>
+    timedFetch(`${api}/gate/scan`, { method: 'POST', headers, body: JSON.stringify({ payload: nextPayload(), direction: 'in' }) });
 
   for (let i = 0; i < 300; i++) await scan(opts.kiosks[0]); // warm-up
 
@@ -112,13 +196,15 @@ export async function measureScans(opts: {
   }
   const serverCpuPerScan = round((cpuMsOf(opts.serverPid) - cpuBefore) / opts.scans, 3);
   const four: number[] = [];
-  await Promise.all(opts.kiosks.map(async (headers) => {
-    for (let i = 0; i < opts.scans / 4; i++) {
-      const r = await scan(headers);
-      if (r.status !== 200) failures++;
-      else four.push(r.ms);
-    }
-  }));
+  await Promise.all(
+    opts.kiosks.map(async (headers) => {
+      for (let i = 0; i < opts.scans / 4; i++) {
+        const r = await scan(headers);
+        if (r.status !== 200) failures++;
+        else four.push(r.ms);
+      }
+    }),
+  );
   const health: number[] = [];
   for (let i = 0; i < opts.scans; i++) health.push((await timedFetch(`${opts.serverUrl}/api/v1/health`, {})).ms);
   return { single, four, health, verdicts, failures, serverCpuPerScan };

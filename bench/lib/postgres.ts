@@ -18,7 +18,8 @@ export async function withPostgres<T>(work: (pg: BenchPostgres) => Promise<T>): 
   const cleanUp = () =>
     (cleaning ??= (async () => {
       // Dropping is pointless on a server that is about to be removed with its data dir.
-      if (database && !embedded) await database.drop().catch((err: Error) => process.stderr.write(`[bench] drop database: ${err.message}\n`));
+      if (database && !embedded)
+        await database.drop().catch((err: Error) => process.stderr.write(`[bench] drop database: ${err.message}\n`));
       await embedded?.stop();
     })());
   const onSignal = (signal: NodeJS.Signals) => {

@@ -56,7 +56,11 @@ export function withinBudget(check: BudgetCheck): boolean {
 
 function gitCommit(): string | null {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT_DIR, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: ROOT_DIR,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return null;
   }
@@ -77,7 +81,9 @@ function machine() {
 function printTable(title: string, scenarios: Record<string, Figures>): void {
   process.stdout.write(`${title}\n`);
   for (const [scenario, figures] of Object.entries(scenarios)) {
-    const text = Object.entries(figures).map(([key, value]) => `${key}=${value}`).join('  ');
+    const text = Object.entries(figures)
+      .map(([key, value]) => `${key}=${value}`)
+      .join('  ');
     process.stdout.write(`  ${scenario.padEnd(24)} ${text}\n`);
   }
 }

@@ -14,8 +14,46 @@ export const ADMIN_LOGIN = 'bendahara@griya-bench.example';
 export const ADMIN_PASSWORD = 'bench-password-2026';
 
 const BLOCKS = 'ABCDEFGHJKLMNPQRSTUVWXYZ'.split('');
-const GIVEN = ['Budi', 'Siti', 'Agus', 'Dewi', 'Rudi', 'Sri', 'Andi', 'Rina', 'Joko', 'Wati', 'Hendra', 'Yuni', 'Bambang', 'Ratna', 'Eko', 'Lestari'];
-const FAMILY = ['Santoso', 'Wijaya', 'Hidayat', 'Saputra', 'Kusuma', 'Pratama', 'Siregar', 'Nasution', 'Hutapea', 'Gunawan', 'Setiawan', 'Halim', 'Purnomo', 'Susanto', 'Rahman', 'Lubis', 'Sitompul', 'Wibowo', 'Tanjung', 'Harahap'];
+const GIVEN = [
+  'Budi',
+  'Siti',
+  'Agus',
+  'Dewi',
+  'Rudi',
+  'Sri',
+  'Andi',
+  'Rina',
+  'Joko',
+  'Wati',
+  'Hendra',
+  'Yuni',
+  'Bambang',
+  'Ratna',
+  'Eko',
+  'Lestari',
+];
+const FAMILY = [
+  'Santoso',
+  'Wijaya',
+  'Hidayat',
+  'Saputra',
+  'Kusuma',
+  'Pratama',
+  'Siregar',
+  'Nasution',
+  'Hutapea',
+  'Gunawan',
+  'Setiawan',
+  'Halim',
+  'Purnomo',
+  'Susanto',
+  'Rahman',
+  'Lubis',
+  'Sitompul',
+  'Wibowo',
+  'Tanjung',
+  'Harahap',
+];
 
 export interface SeededEstate {
   dataDir: string;
@@ -57,18 +95,28 @@ export async function seedEstate(units: number, opts: { batch?: number; database
       await store.transaction(async (tx) => {
         for (let n = start; n < Math.min(units, start + batch); n++) {
           const unit = await createUnit(tx, {
-            code: unitCode(n, perBlock), type: 'rumah', occupancy: 'occupied',
-            land_area_m2: 72 + (n % 5) * 12, building_area_m2: 36 + (n % 4) * 9,
+            code: unitCode(n, perBlock),
+            type: 'rumah',
+            occupancy: 'occupied',
+            land_area_m2: 72 + (n % 5) * 12,
+            building_area_m2: 36 + (n % 4) * 9,
           } as Parameters<typeof createUnit>[1]);
           await createResident(tx, {
-            name: residentName(n), phone: null, email: null, unit_id: unit.id, relation: 'owner',
-            moved_in_on: '2020-01-01', directory_opt_in: false,
+            name: residentName(n),
+            phone: null,
+            email: null,
+            unit_id: unit.id,
+            relation: 'owner',
+            moved_in_on: '2020-01-01',
+            directory_opt_in: false,
           } as Parameters<typeof createResident>[1]);
         }
       });
     }
     return {
-      dataDir, estateId: estate.id, units,
+      dataDir,
+      estateId: estate.id,
+      units,
       codeOf: (n) => unitCode(n, perBlock),
       residentNameOf: residentName,
       seedSeconds: Number(process.hrtime.bigint() - started) / 1e9,

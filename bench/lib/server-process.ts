@@ -20,11 +20,11 @@ const READY_PREFIX = 'KLUSTERA_READY ';
 
 export function spawnServer(dataDir: string, extraEnv: Record<string, string> = {}, timeoutMs = 60_000): Promise<ServerProcess> {
   const started = process.hrtime.bigint();
-  const child = spawn(
-    process.execPath,
-    [path.join(ROOT_DIR, 'bin/klustera.mjs'), 'serve', '--port', '0', '--data-dir', dataDir],
-    { cwd: ROOT_DIR, env: { ...process.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child = spawn(process.execPath, [path.join(ROOT_DIR, 'bin/klustera.mjs'), 'serve', '--port', '0', '--data-dir', dataDir], {
+    cwd: ROOT_DIR,
+    env: { ...process.env, ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

@@ -94,7 +94,8 @@ async function takeSlot(knex: Knex, userId: string, key: string, o: ThrottleOpti
     .where((q) => q.where('failures', '<', o.lockoutThreshold).orWhere('last_attempt_at', '<=', stuckBefore))
     .update({
       failures: knex.raw('case when last_attempt_at is null or last_attempt_at <= ? or failures >= ? then 1 else failures + 1 end', [
-        isoAgo(FAILURE_MEMORY_MS), o.lockoutThreshold,
+        isoAgo(FAILURE_MEMORY_MS),
+        o.lockoutThreshold,
       ]),
       last_attempt_at: now,
     })
@@ -143,7 +144,8 @@ export async function beginLoginAttempt(knex: Knex, userId: string, origin: Logi
   };
   const succeeded = async (deviceToken: string) => {
     const now = nowIso();
-    await knex('login_sources').where({ user_id: userId, source_key: sourceKey })
+    await knex('login_sources')
+      .where({ user_id: userId, source_key: sourceKey })
       .update({ failures: 0, lockouts: 0, locked_until: null, last_success_at: now });
     // The account-wide lock keeps its history: one success does not hand a guesser a fresh set of attempts early.
     if (accountCount !== null) await knex('login_sources').where({ user_id: userId, source_key: ACCOUNT_WIDE }).update({ failures: 0 });

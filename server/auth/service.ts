@@ -38,7 +38,12 @@ const LOCKED = (seconds: number) =>
  * verification, so neither an unknown account nor a lock answers faster than a wrong password.
  * Returns the device token the browser should keep (a new one unless it sent a plausible one).
  */
-export async function checkCredentials(app: AppContext, login: string, password: string, origin: LoginOrigin): Promise<{ user: UserRow; deviceToken: string }> {
+export async function checkCredentials(
+  app: AppContext,
+  login: string,
+  password: string,
+  origin: LoginOrigin,
+): Promise<{ user: UserRow; deviceToken: string }> {
   const knex = app.db.knex;
   const user = await findUserByLogin(knex, login);
   if (!user || user.status !== 'active') {
@@ -58,8 +63,12 @@ export async function checkCredentials(app: AppContext, login: string, password:
   }
   const deviceToken = origin.deviceToken ?? randomToken();
   await attempt.succeeded(deviceToken);
-  await new PlatformStore(knex, { userId: user.id, role: 'system' }, app.sync)
-    .update('users', (q) => q.where({ id: user.id }), { last_login_at: nowIso() }, { estateId: null, action: 'users.login' });
+  await new PlatformStore(knex, { userId: user.id, role: 'system' }, app.sync).update(
+    'users',
+    (q) => q.where({ id: user.id }),
+    { last_login_at: nowIso() },
+    { estateId: null, action: 'users.login' },
+  );
   return { user, deviceToken };
 }
 
@@ -70,12 +79,21 @@ export function publicUser(u: UserRow) {
 export async function sessionPayload(knex: Knex, userId: string, csrfToken: string | undefined) {
   const user = (await knex('users').where({ id: userId }).first()) as UserRow;
   const memberships = await loadMemberships(knex, userId);
-  const estates = await knex('estates').whereIn('id', memberships.map((m) => m.estate_id)).select('id', 'name', 'timezone');
+  const estates = await knex('estates')
+    .whereIn(
+      'id',
+      memberships.map((m) => m.estate_id),
+    )
+    .select('id', 'name', 'timezone');
   const byId = new Map(estates.map((e: { id: string; name: string; timezone: string }) => [e.id, e]));
   return {
     user: publicUser(user),
     // The estate's zone comes with the session, so every screen shows the estate's calendar from the first paint.
-    memberships: memberships.map((m) => ({ ...m, estate_name: byId.get(m.estate_id)?.name ?? '', estate_timezone: byId.get(m.estate_id)?.timezone || 'Asia/Jakarta' })),
+    memberships: memberships.map((m) => ({
+      ...m,
+      estate_name: byId.get(m.estate_id)?.name ?? '',
+      estate_timezone: byId.get(m.estate_id)?.timezone || 'Asia/Jakarta',
+    })),
     csrf_token: csrfToken ?? null,
   };
 }

@@ -6,19 +6,29 @@ import type { AppContext } from '../http/app-context.ts';
 import { SESSION_COOKIE } from './authenticate.ts';
 import { randomToken, sha256Hex } from './passwords.ts';
 
-export async function createSession(app: AppContext, knex: Knex, res: Response, userId: string, userAgent?: string): Promise<{ csrfToken: string }> {
+export async function createSession(
+  app: AppContext,
+  knex: Knex,
+  res: Response,
+  userId: string,
+  userAgent?: string,
+): Promise<{ csrfToken: string }> {
   const token = randomToken();
   const csrfToken = randomToken(24);
   const maxAgeMs = app.options.sessionDays * 24 * 3600 * 1000;
   const platform = new PlatformStore(knex, { userId, role: 'system' }, app.sync);
-  await platform.insert('sessions', {
-    user_id: userId,
-    token_hash: sha256Hex(token),
-    csrf_token: csrfToken,
-    created_at: nowIso(),
-    expires_at: new Date(Date.now() + maxAgeMs).toISOString(),
-    user_agent: userAgent?.slice(0, 300) ?? null,
-  }, { estateId: null });
+  await platform.insert(
+    'sessions',
+    {
+      user_id: userId,
+      token_hash: sha256Hex(token),
+      csrf_token: csrfToken,
+      created_at: nowIso(),
+      expires_at: new Date(Date.now() + maxAgeMs).toISOString(),
+      user_agent: userAgent?.slice(0, 300) ?? null,
+    },
+    { estateId: null },
+  );
   res.cookie(SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: 'lax',
@@ -31,6 +41,12 @@ export async function createSession(app: AppContext, knex: Knex, res: Response, 
 }
 
 export async function revokeSession(platform: PlatformStore, res: Response, sessionId: string | undefined): Promise<void> {
-  if (sessionId) await platform.update('sessions', (q) => q.where({ id: sessionId }), { revoked_at: nowIso() }, { estateId: null, action: 'sessions.revoke' });
+  if (sessionId)
+    await platform.update(
+      'sessions',
+      (q) => q.where({ id: sessionId }),
+      { revoked_at: nowIso() },
+      { estateId: null, action: 'sessions.revoke' },
+    );
   res.clearCookie(SESSION_COOKIE, { path: '/' });
 }

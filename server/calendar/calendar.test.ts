@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
-  addMonths, dueDateInPeriod, isLocalDate, isPeriod, localDateOfInstant, monthsBetween, periodBounds,
-  periodOfInstant, periodRange, parsePeriod, daysBetweenDates, addDaysToDate,
+  addMonths,
+  dueDateInPeriod,
+  isLocalDate,
+  isPeriod,
+  localDateOfInstant,
+  monthsBetween,
+  periodBounds,
+  periodOfInstant,
+  periodRange,
+  parsePeriod,
+  daysBetweenDates,
+  addDaysToDate,
 } from './calendar.ts';
 
 describe('periods in the estate time zone', () => {

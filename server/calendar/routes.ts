@@ -12,7 +12,11 @@ export const estateCalendarSchema = z.object({
 
 export const calendarRoutes = defineRoutes([
   {
-    method: 'get', path: '/estates/:estate_id/calendar', permission: 'estates.read', tags: ['estates'], params: estateParams,
+    method: 'get',
+    path: '/estates/:estate_id/calendar',
+    permission: 'estates.read',
+    tags: ['estates'],
+    params: estateParams,
     summary: "The estate's calendar as of now: its time zone, today's date and the current period there",
     response: estateCalendarSchema,
     handler: ({ estate }) => {

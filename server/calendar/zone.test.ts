@@ -4,7 +4,17 @@ import { DateTime } from 'luxon';
 import { parseExplicitInstant } from '../db/clock.ts';
 import { localDateAt, zoneOffsetMs } from './calendar.ts';
 
-const ZONES = ['Asia/Jakarta', 'Asia/Makassar', 'Asia/Jayapura', 'UTC', 'Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Pacific/Chatham'];
+const ZONES = [
+  'Asia/Jakarta',
+  'Asia/Makassar',
+  'Asia/Jayapura',
+  'UTC',
+  'Europe/Berlin',
+  'America/New_York',
+  'Australia/Lord_Howe',
+  'Asia/Kathmandu',
+  'Pacific/Chatham',
+];
 
 describe('estate-local dates without luxon on the hot path', () => {
   it('agrees with luxon on the local date and offset of any instant in zones with and without DST', () => {
@@ -20,7 +30,10 @@ describe('estate-local dates without luxon on the hot path', () => {
 
   it('gets the days around DST changes right, minute by minute', () => {
     // Berlin springs forward at 01:00 UTC on 2026-03-29; Lord Howe moves by half an hour.
-    for (const [zone, at] of [['Europe/Berlin', Date.UTC(2026, 2, 29, 1)], ['Australia/Lord_Howe', Date.UTC(2026, 3, 4, 15)]] as const) {
+    for (const [zone, at] of [
+      ['Europe/Berlin', Date.UTC(2026, 2, 29, 1)],
+      ['Australia/Lord_Howe', Date.UTC(2026, 3, 4, 15)],
+    ] as const) {
       for (let m = -90; m <= 90; m++) {
         const ms = at + m * 60_000;
         expect(zoneOffsetMs(zone, ms)).toBe(DateTime.fromMillis(ms, { zone }).offset * 60_000);

@@ -43,7 +43,5 @@ export async function defaultAccountFor(tx: ScopedStore, kind: AccountKind): Pro
 }
 
 export async function listAccounts(tx: ScopedStore): Promise<CashbookAccountRow[]> {
-  return (await tx
-    .live('cashbook_accounts')
-    .orderBy([{ column: 'created_at' }, { column: 'id' }])) as CashbookAccountRow[];
+  return (await tx.live('cashbook_accounts').orderBy([{ column: 'created_at' }, { column: 'id' }])) as CashbookAccountRow[];
 }

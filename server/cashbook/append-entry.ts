@@ -25,9 +25,24 @@ export interface EntryDraft {
 }
 
 const ENTRY_COLUMNS = [
-  'id', 'estate_id', 'seq', 'account_id', 'direction', 'amount', 'category', 'entry_date', 'description',
-  'proof_number', 'source_type', 'source_id', 'reverses_entry_id', 'transfer_id', 'recorded_by', 'created_at',
-  'prev_hash', 'hash',
+  'id',
+  'estate_id',
+  'seq',
+  'account_id',
+  'direction',
+  'amount',
+  'category',
+  'entry_date',
+  'description',
+  'proof_number',
+  'source_type',
+  'source_id',
+  'reverses_entry_id',
+  'transfer_id',
+  'recorded_by',
+  'created_at',
+  'prev_hash',
+  'hash',
 ];
 
 const chainHeadQuery = queryTemplate<'estateId'>((knex, p) =>
@@ -54,7 +69,10 @@ export async function appendCashbookEntries(
     }
     // Locked before the month check: a close waits for this append, or this append sees the close.
     await lockCashbook(t);
-    await assertPeriodsOpen(t, drafts.map((d) => d.entry_date));
+    await assertPeriodsOpen(
+      t,
+      drafts.map((d) => d.entry_date),
+    );
     // accountsChecked: the caller read the accounts as live rows of this estate inside this same transaction.
     if (!opts.accountsChecked) {
       const accountIds = [...new Set(drafts.map((d) => d.account_id))];

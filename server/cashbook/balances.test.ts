@@ -15,9 +15,7 @@ const entryArb: fc.Arbitrary<BalanceEntry> = fc.record({
 });
 
 function signedSum(entries: BalanceEntry[], account: string, pred: (e: BalanceEntry) => boolean): number {
-  return entries
-    .filter((e) => e.account_id === account && pred(e))
-    .reduce((s, e) => s + (e.direction === 'in' ? e.amount : -e.amount), 0);
+  return entries.filter((e) => e.account_id === account && pred(e)).reduce((s, e) => s + (e.direction === 'in' ? e.amount : -e.amount), 0);
 }
 
 describe('summarizeAccounts', () => {
@@ -33,7 +31,9 @@ describe('summarizeAccounts', () => {
           expect(m.opening).toBe(signedSum(entries, a, (e) => e.entry_date < from));
           expect(m.closing).toBe(signedSum(entries, a, (e) => e.entry_date <= to));
           expect(m.total_in).toBe(
-            entries.filter((e) => e.account_id === a && e.direction === 'in' && e.entry_date >= from && e.entry_date <= to).reduce((s, e) => s + e.amount, 0),
+            entries
+              .filter((e) => e.account_id === a && e.direction === 'in' && e.entry_date >= from && e.entry_date <= to)
+              .reduce((s, e) => s + e.amount, 0),
           );
         }
       }),

@@ -6,9 +6,22 @@ function chain(n: number): ChainedEntry[] {
   let prev = GENESIS_HASH;
   for (let i = 1; i <= n; i++) {
     const content: HashedEntryContent = {
-      id: `e${i}`, estate_id: 'est', seq: i, account_id: 'acc', direction: i % 2 ? 'in' : 'out', amount: 1000 * i,
-      category: 'iuran', entry_date: '2026-11-01', description: `entry ${i}`, proof_number: null, source_type: 'manual',
-      source_id: null, reverses_entry_id: null, transfer_id: null, recorded_by: 'u1', created_at: '2026-11-01T00:00:00.000Z',
+      id: `e${i}`,
+      estate_id: 'est',
+      seq: i,
+      account_id: 'acc',
+      direction: i % 2 ? 'in' : 'out',
+      amount: 1000 * i,
+      category: 'iuran',
+      entry_date: '2026-11-01',
+      description: `entry ${i}`,
+      proof_number: null,
+      source_type: 'manual',
+      source_id: null,
+      reverses_entry_id: null,
+      transfer_id: null,
+      recorded_by: 'u1',
+      created_at: '2026-11-01T00:00:00.000Z',
     };
     const hash = entryHash(prev, content);
     out.push({ ...content, prev_hash: prev, hash });

@@ -84,7 +84,12 @@ export function verifyChain(entries: readonly ChainedEntry[]): ChainVerification
   for (const entry of entries) {
     const seq = Number(entry.seq);
     if (seq !== expectedSeq) {
-      return { ok: false, checked, head_hash: prev, first_broken: { seq, entry_id: entry.id, reason: 'sequence_gap', expected_seq: expectedSeq } };
+      return {
+        ok: false,
+        checked,
+        head_hash: prev,
+        first_broken: { seq, entry_id: entry.id, reason: 'sequence_gap', expected_seq: expectedSeq },
+      };
     }
     if (entry.prev_hash !== prev) {
       return { ok: false, checked, head_hash: prev, first_broken: { seq, entry_id: entry.id, reason: 'prev_hash_mismatch' } };

@@ -16,7 +16,9 @@ export interface PeriodEventRow {
 
 /** Latest close/reopen event per period; a period is closed when its latest event is a close. */
 const onePeriodQuery = queryTemplate<'estateId' | 'period'>((knex, p) =>
-  knex('cashbook_period_events').where({ estate_id: p.estateId, period: p.period }).orderBy([{ column: 'created_at' }, { column: 'id' }]),
+  knex('cashbook_period_events')
+    .where({ estate_id: p.estateId, period: p.period })
+    .orderBy([{ column: 'created_at' }, { column: 'id' }]),
 );
 
 export async function periodStates(tx: ScopedStore, periods?: string[]): Promise<Map<string, PeriodEventRow>> {

@@ -53,20 +53,24 @@ export async function postPaymentToCashbook(
   await lockCashbook(tx);
   const account = await defaultAccountFor(tx, accountKindForMethod(p.method));
   const tz = await tx.timezone();
-  const [entry] = await appendCashbookEntries(tx, [
-    {
-      account_id: account.id,
-      direction: 'in',
-      amount: p.amount,
-      category: 'iuran',
-      entry_date: localDateOfInstant(p.paid_at, tz),
-      description: `Pembayaran ${p.payment_number} unit ${p.unit_code}`,
-      proof_number: p.payment_number,
-      source_type: 'payment',
-      source_id: p.payment_id,
-      recorded_by: p.recorded_by,
-    },
-  ], { accountsChecked: true });
+  const [entry] = await appendCashbookEntries(
+    tx,
+    [
+      {
+        account_id: account.id,
+        direction: 'in',
+        amount: p.amount,
+        category: 'iuran',
+        entry_date: localDateOfInstant(p.paid_at, tz),
+        description: `Pembayaran ${p.payment_number} unit ${p.unit_code}`,
+        proof_number: p.payment_number,
+        source_type: 'payment',
+        source_id: p.payment_id,
+        recorded_by: p.recorded_by,
+      },
+    ],
+    { accountsChecked: true },
+  );
   return entry;
 }
 

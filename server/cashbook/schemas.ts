@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { id, isoDate, optionalText, paging, text } from '../http/schemas.ts';
 import { CATEGORY_PATTERN, SYSTEM_CATEGORIES } from './categories.ts';
 
-const amount = z.number({ error: 'Jumlah harus angka rupiah bulat.' }).int('Jumlah harus rupiah bulat.').positive('Jumlah harus lebih dari 0.').max(1e13, 'Jumlah terlalu besar.');
+const amount = z
+  .number({ error: 'Jumlah harus angka rupiah bulat.' })
+  .int('Jumlah harus rupiah bulat.')
+  .positive('Jumlah harus lebih dari 0.')
+  .max(1e13, 'Jumlah terlalu besar.');
 const period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Periode harus berformat YYYY-MM.');
 
 export const accountCreateSchema = z
@@ -102,11 +106,16 @@ export const cashbookEntryResponse = z.object({
 });
 export const cashbookEntryPageResponse = z.object({
   items: z.array(cashbookEntryResponse.extend({ attachments: z.number().int() })),
-  total: z.number().int(), limit: z.number().int(), offset: z.number().int(),
+  total: z.number().int(),
+  limit: z.number().int(),
+  offset: z.number().int(),
 });
 export const cashbookEntriesResponse = z.object({ entries: z.array(cashbookEntryResponse) });
 export const cashbookTransferResponse = z.object({
-  transfer_id: z.string(), amount: rupiahOut, entry_date: z.string(), entries: z.array(cashbookEntryResponse),
+  transfer_id: z.string(),
+  amount: rupiahOut,
+  entry_date: z.string(),
+  entries: z.array(cashbookEntryResponse),
 });
 
 export const cashbookAttachmentResponse = z.object({
@@ -126,17 +135,27 @@ export const cashbookVerifyResponse = z.object({
   ok: z.boolean(),
   checked: z.number().int(),
   head_hash: z.string(),
-  first_broken: z.object({ seq: z.number().int(), entry_id: z.string(), reason: z.string(), expected_seq: z.number().int().optional() }).nullable(),
+  first_broken: z
+    .object({ seq: z.number().int(), entry_id: z.string(), reason: z.string(), expected_seq: z.number().int().optional() })
+    .nullable(),
 });
 
 export const cashbookPeriodListResponse = z.object({
-  items: z.array(z.object({ period: z.string(), status: z.enum(['open', 'closed']), changed_at: z.string(), reason: z.string().nullable() })),
+  items: z.array(
+    z.object({ period: z.string(), status: z.enum(['open', 'closed']), changed_at: z.string(), reason: z.string().nullable() }),
+  ),
 });
 export const cashbookCloseResponse = z.object({
-  period: z.string(), status: z.literal('closed'), closed_at: z.string(), accounts: z.array(cashbookAccountResponse),
+  period: z.string(),
+  status: z.literal('closed'),
+  closed_at: z.string(),
+  accounts: z.array(cashbookAccountResponse),
 });
 export const cashbookReopenResponse = z.object({
-  period: z.string(), status: z.literal('open'), reopened_at: z.string(), reason: z.string(),
+  period: z.string(),
+  status: z.literal('open'),
+  reopened_at: z.string(),
+  reason: z.string(),
 });
 
 export type CashbookAccount = z.infer<typeof cashbookAccountResponse>;

@@ -7,9 +7,7 @@ import { appendCashbookEntries, ENTRY_COLUMNS, lockCashbook, normalizeEntry, typ
 import { estateToday, periodDays } from '../calendar/calendar.ts';
 import { summarizeAccounts } from './balances.ts';
 import { periodChanges, periodStates } from './period-closing-store.ts';
-import type {
-  accountCreateSchema, entryCreateSchema, entryListQuery, entryReverseSchema, transferCreateSchema,
-} from './schemas.ts';
+import type { accountCreateSchema, entryCreateSchema, entryListQuery, entryReverseSchema, transferCreateSchema } from './schemas.ts';
 import { verifyCashbookChain } from './verify.ts';
 
 type AccountCreate = z.infer<typeof accountCreateSchema>;
@@ -39,7 +37,7 @@ export async function createAccount(store: ScopedStore, body: AccountCreate) {
           direction: 'in',
           amount: body.opening_balance,
           category: 'opening_balance',
-          entry_date: body.opening_date ?? (estateToday(await tx.timezone())),
+          entry_date: body.opening_date ?? estateToday(await tx.timezone()),
           description: `Saldo awal ${body.name}`,
           source_type: 'opening',
           source_id: account.id,
@@ -99,7 +97,10 @@ export async function listEntries(store: ScopedStore, q: EntryList) {
   };
   const [{ n }] = await base().count({ n: '*' });
   const rows: Record<string, any>[] = await base()
-    .orderBy([{ column: 'entry_date', order: 'desc' }, { column: 'seq', order: 'desc' }])
+    .orderBy([
+      { column: 'entry_date', order: 'desc' },
+      { column: 'seq', order: 'desc' },
+    ])
     .limit(q.limit)
     .offset(q.offset)
     .select(ENTRY_COLUMNS.map((c) => `cashbook_entries.${c}`));
@@ -107,7 +108,10 @@ export async function listEntries(store: ScopedStore, q: EntryList) {
   if (rows.length) {
     const counts = await store
       .query('cashbook_attachments')
-      .whereIn('cashbook_attachments.entry_id', rows.map((r) => r.id))
+      .whereIn(
+        'cashbook_attachments.entry_id',
+        rows.map((r) => r.id),
+      )
       .groupBy('entry_id')
       .select('entry_id')
       .count({ n: '*' });
@@ -161,15 +165,24 @@ export async function reverseEntry(store: ScopedStore, id: string, body: EntryRe
       throw new ConflictError('ENTRY_IS_REVERSAL', 'Transaksi koreksi tidak dapat dibalik lagi.');
     }
     const legs: CashbookEntryRow[] = original.transfer_id
-      ? (await tx.query('cashbook_entries').where('cashbook_entries.transfer_id', original.transfer_id).orderBy('seq').select(ENTRY_COLUMNS)).map((r: Record<string, unknown>) => normalizeEntry(r))
+      ? (
+          await tx
+            .query('cashbook_entries')
+            .where('cashbook_entries.transfer_id', original.transfer_id)
+            .orderBy('seq')
+            .select(ENTRY_COLUMNS)
+        ).map((r: Record<string, unknown>) => normalizeEntry(r))
       : [original];
     const already = await tx
       .query('cashbook_entries')
       .where('cashbook_entries.source_type', 'reversal')
-      .whereIn('cashbook_entries.source_id', legs.map((l) => l.id))
+      .whereIn(
+        'cashbook_entries.source_id',
+        legs.map((l) => l.id),
+      )
       .first('id');
     if (already) throw new ConflictError('ALREADY_REVERSED', 'Transaksi ini sudah dikoreksi.');
-    const date = body.entry_date ?? (estateToday(await tx.timezone()));
+    const date = body.entry_date ?? estateToday(await tx.timezone());
     return appendCashbookEntries(
       tx,
       legs.map((leg) => ({
@@ -227,12 +240,17 @@ export async function listPeriods(store: ScopedStore) {
 export async function closePeriod(store: ScopedStore, period: string) {
   return store.transaction(async (tx) => {
     const today = estateToday(await tx.timezone());
-    if (period > today.slice(0, 7)) throw new UnprocessableError('PERIOD_IN_FUTURE', 'Bulan yang belum berjalan tidak dapat ditutup.', 'period');
+    if (period > today.slice(0, 7))
+      throw new UnprocessableError('PERIOD_IN_FUTURE', 'Bulan yang belum berjalan tidak dapat ditutup.', 'period');
     // Locked: of two closes at once the second sees the first, and no entry is being written into the month.
     await lockCashbook(tx);
     const { latest, changes } = await periodChanges(tx, period);
     if (latest?.action === 'close') throw new ConflictError('MONTH_ALREADY_CLOSED', `Bulan ${period} sudah ditutup.`, 'period');
-    const event = await tx.appendOnly('cashbook_period_events', { period, action: 'close', reason: null, actor_user_id: actorId(tx), change_no: changes + 1 }, 'cashbook.close');
+    const event = await tx.appendOnly(
+      'cashbook_period_events',
+      { period, action: 'close', reason: null, actor_user_id: actorId(tx), change_no: changes + 1 },
+      'cashbook.close',
+    );
     const accounts = await accountsWithBalances(tx, period);
     return { period, status: 'closed', closed_at: event.created_at, accounts };
   });
@@ -244,7 +262,11 @@ export async function reopenPeriod(store: ScopedStore, period: string, reason: s
     await lockCashbook(tx);
     const { latest, changes } = await periodChanges(tx, period);
     if (latest?.action !== 'close') throw new ConflictError('MONTH_NOT_CLOSED', `Bulan ${period} tidak sedang ditutup.`, 'period');
-    const event = await tx.appendOnly('cashbook_period_events', { period, action: 'reopen', reason, actor_user_id: actorId(tx), change_no: changes + 1 }, 'cashbook.reopen');
+    const event = await tx.appendOnly(
+      'cashbook_period_events',
+      { period, action: 'reopen', reason, actor_user_id: actorId(tx), change_no: changes + 1 },
+      'cashbook.reopen',
+    );
     return { period, status: 'open', reopened_at: event.created_at, reason };
   });
 }

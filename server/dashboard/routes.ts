@@ -6,8 +6,14 @@ import { treasurerDashboardResponse } from './schemas.ts';
 
 export const dashboardRoutes = defineRoutes([
   {
-    method: 'get', path: '/estates/:estate_id/dashboard', permission: 'reports.read', tags: ['reports'], params: estateParams,
-    query: z.object({}), summary: "The treasurer's dashboard: this month's collection rate, outstanding, cash per account, top arrears, 12 months billed vs collected",
+    method: 'get',
+    path: '/estates/:estate_id/dashboard',
+    permission: 'reports.read',
+    tags: ['reports'],
+    params: estateParams,
+    query: z.object({}),
+    summary:
+      "The treasurer's dashboard: this month's collection rate, outstanding, cash per account, top arrears, 12 months billed vs collected",
     response: treasurerDashboardResponse,
     handler: ({ store, estate }) => dashboardOf(store!, estate!),
   },

@@ -15,7 +15,10 @@ export async function dashboardOf(store: ScopedStore, estate: Record<string, unk
     totalCredit(store),
     pendingSubmissions(store),
   ]);
-  const balances = summarizeAccounts(accounts.map((a) => a.id), entries);
+  const balances = summarizeAccounts(
+    accounts.map((a) => a.id),
+    entries,
+  );
   return treasurerDashboard({
     period: today.slice(0, 7),
     invoices,

@@ -28,7 +28,14 @@ export interface TreasurerDashboard {
   pending_submissions: number;
   accounts: DashboardAccount[];
   cash_total: number;
-  top_arrears: Array<{ unit_id: string; code: string; resident: string | null; months_owed: number; outstanding: number; oldest_period: string }>;
+  top_arrears: Array<{
+    unit_id: string;
+    code: string;
+    resident: string | null;
+    months_owed: number;
+    outstanding: number;
+    oldest_period: string;
+  }>;
   series: CollectionMonth[];
 }
 

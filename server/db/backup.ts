@@ -20,7 +20,6 @@ function partialName(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.klustera-partial`);
 }
 
-
 /** Removes copies left in `dir` by backups that were killed; those of a backup still running are left alone. */
 export function removeStalePartials(dir: string): string[] {
   let names: string[];
@@ -60,7 +59,9 @@ export function assertKlusteraDatabase(file: string, check: 'quick_check' | 'int
     db = new Database(file, { readonly: true, fileMustExist: true });
     const result = db.pragma(check, { simple: true });
     if (result !== 'ok') throw new Error(`${check} failed: ${String(result)}`);
-    const tables = db.prepare("select count(*) as n from sqlite_master where type='table' and name in ('knex_migrations','estates')").get() as { n: number };
+    const tables = db
+      .prepare("select count(*) as n from sqlite_master where type='table' and name in ('knex_migrations','estates')")
+      .get() as { n: number };
     if (tables.n !== 2) throw new Error('not a Klustera database');
     const migrations = db.prepare('select count(*) as n from knex_migrations').get() as { n: number };
     if (migrations.n === 0) throw new Error('its schema was never migrated');

@@ -32,7 +32,11 @@ export interface DataDirLock {
 
 export class DataDirBusyError extends Error {
   readonly code = 'DATA_DIR_BUSY';
-  constructor(readonly dataDir: string, readonly holder: LockHolder | null, wanted: LockPurpose) {
+  constructor(
+    readonly dataDir: string,
+    readonly holder: LockHolder | null,
+    wanted: LockPurpose,
+  ) {
     super(busyMessage(dataDir, holder, wanted));
   }
 }
@@ -53,8 +57,10 @@ function describeHolder(holder: LockHolder | null): string {
 function busyMessage(dataDir: string, holder: LockHolder | null, wanted: LockPurpose): string {
   const who = describeHolder(holder);
   if (wanted === 'restore') {
-    return `${who} is using the database in ${dataDir}. Stop the server first (Ctrl+C in its terminal, ` +
-      '`systemctl stop klustera`, or quit the desktop app), then run the restore again. Nothing was changed.';
+    return (
+      `${who} is using the database in ${dataDir}. Stop the server first (Ctrl+C in its terminal, ` +
+      '`systemctl stop klustera`, or quit the desktop app), then run the restore again. Nothing was changed.'
+    );
   }
   if (holder?.purpose === 'restore') return `${who} is still replacing the database in ${dataDir}; start the server when it has finished.`;
   return `${who} is already using the database in ${dataDir}. Stop it first, or give this server another --data-dir.`;

@@ -24,7 +24,10 @@ const RULES: { what: string; pattern: RegExp; anyFile?: boolean }[] = [
     pattern: /\b(_formatBindings|_optSafeIntegers|_query|_stream|_completed|_transaction|_evaluateContainer|_statements|_single|_method)\b/,
     anyFile: true,
   },
-  { what: "a knex instance's client object (pool, connection handling, config)", pattern: /\.client\b|\b(acquireConnection|releaseConnection|acquireRawConnection)\b/ },
+  {
+    what: "a knex instance's client object (pool, connection handling, config)",
+    pattern: /\.client\b|\b(acquireConnection|releaseConnection|acquireRawConnection)\b/,
+  },
   { what: 'an underscore-prefixed field', pattern: /\.\s*_[A-Za-z]\w*|\[\s*['"`]_[A-Za-z]\w*['"`]\s*\]/ },
 ];
 
@@ -33,7 +36,8 @@ function violations(source: string, file: string): string[] {
   const found: string[] = [];
   source.split('\n').forEach((line, i) => {
     for (const rule of RULES) {
-      if ((rule.anyFile || usesKnex) && rule.pattern.test(line)) found.push(`${path.relative(serverDir, file)}:${i + 1}: ${rule.what}: ${line.trim()}`);
+      if ((rule.anyFile || usesKnex) && rule.pattern.test(line))
+        found.push(`${path.relative(serverDir, file)}:${i + 1}: ${rule.what}: ${line.trim()}`);
     }
   });
   return found;

@@ -58,43 +58,61 @@ function withParams(config: Knex.Config, userParams: DatabaseParams): Knex.Confi
 export function openDatabase(opts: OpenOptions): Database {
   if (opts.databaseUrl) {
     parsePgNumbers();
-    const knex = knexFactory(withParams({
-      client: 'pg',
-      connection: opts.databaseUrl,
-      pool: { min: 0, max: 10 },
-    }, { klusteraDialect: 'postgres' }));
+    const knex = knexFactory(
+      withParams(
+        {
+          client: 'pg',
+          connection: opts.databaseUrl,
+          pool: { min: 0, max: 10 },
+        },
+        { klusteraDialect: 'postgres' },
+      ),
+    );
     return { knex, dialect: 'postgres', close: () => knex.destroy() };
   }
   fs.mkdirSync(opts.dataDir, { recursive: true });
   const file = sqliteFile(opts.dataDir);
   const holder: SqliteHolder = { connection: null };
-  const knex = knexFactory(withParams({
-    client: 'better-sqlite3',
-    connection: { filename: file },
-    useNullAsDefault: true,
-    pool: {
-      // One connection: SQLite has one writer anyway, and sqlite-direct.ts relies on it being the only one.
-      min: 1,
-      max: 1,
-      afterCreate(conn: Connection & { pragma(s: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
-        // WAL lets readers (backups, reports) run while a write transaction is open. Either setting keeps every
-        // transaction whole through a crash or power cut. FULL flushes the log inside every COMMIT, so nothing
-        // acknowledged is ever lost; NORMAL leaves flushing to the server's checkpointer (every 0.1 s, see
-        // checkpointer.ts), trading that window for commits without an fsync on the request path.
-        conn.pragma('journal_mode = WAL');
-        conn.pragma(`synchronous = ${sqliteSynchronous(opts)}`);
-        // Once the log has been copied back, keep its file from staying at its largest size for ever.
-        conn.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
-        conn.pragma('foreign_keys = ON');
-        conn.pragma('busy_timeout = 5000');
-        if (opts.backgroundCheckpoint) conn.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
-        holder.connection = adoptConnection(conn);
-        done(null, conn);
+  const knex = knexFactory(
+    withParams(
+      {
+        client: 'better-sqlite3',
+        connection: { filename: file },
+        useNullAsDefault: true,
+        pool: {
+          // One connection: SQLite has one writer anyway, and sqlite-direct.ts relies on it being the only one.
+          min: 1,
+          max: 1,
+          afterCreate(conn: Connection & { pragma(s: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
+            // WAL lets readers (backups, reports) run while a write transaction is open. Either setting keeps every
+            // transaction whole through a crash or power cut. FULL flushes the log inside every COMMIT, so nothing
+            // acknowledged is ever lost; NORMAL leaves flushing to the server's checkpointer (every 0.1 s, see
+            // checkpointer.ts), trading that window for commits without an fsync on the request path.
+            conn.pragma('journal_mode = WAL');
+            conn.pragma(`synchronous = ${sqliteSynchronous(opts)}`);
+            // Once the log has been copied back, keep its file from staying at its largest size for ever.
+            conn.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
+            conn.pragma('foreign_keys = ON');
+            conn.pragma('busy_timeout = 5000');
+            if (opts.backgroundCheckpoint) conn.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
+            holder.connection = adoptConnection(conn);
+            done(null, conn);
+          },
+        },
       },
-    },
-  }, { klusteraDialect: 'sqlite', klusteraSqlite: holder }));
+      { klusteraDialect: 'sqlite', klusteraSqlite: holder },
+    ),
+  );
   const checkpointer = opts.backgroundCheckpoint ? startCheckpointer(file) : null;
-  return { knex, dialect: 'sqlite', file, close: async () => { await checkpointer?.stop(); await knex.destroy(); } };
+  return {
+    knex,
+    dialect: 'sqlite',
+    file,
+    close: async () => {
+      await checkpointer?.stop();
+      await knex.destroy();
+    },
+  };
 }
 
 const compiledDialect = new WeakMap<object, Dialect>();

@@ -53,11 +53,13 @@ describe('queryTemplate', () => {
 
   it('runs inside a transaction and sees its uncommitted rows', async () => {
     const byId = queryTemplate<'id'>((knex, p) => knex('things').where('id', p.id).select('id'));
-    await db.knex.transaction(async (trx) => {
-      await trx('things').insert({ id: 'e', owner: 'z', size: 2 });
-      expect(await byId(trx, { id: 'e' })).toEqual([{ id: 'e' }]);
-      await trx.rollback();
-    }).catch(() => undefined);
+    await db.knex
+      .transaction(async (trx) => {
+        await trx('things').insert({ id: 'e', owner: 'z', size: 2 });
+        expect(await byId(trx, { id: 'e' })).toEqual([{ id: 'e' }]);
+        await trx.rollback();
+      })
+      .catch(() => undefined);
     expect(await byId(db.knex, { id: 'e' })).toEqual([]);
   });
 

@@ -24,7 +24,9 @@ export function queryTemplate<P extends string>(
     let c = compiled.get(dialect);
     if (!c) {
       const { sql, bindings } = build(knex as Knex, stand).toSQL() as { sql: string; bindings: readonly unknown[] };
-      const slots = bindings.map((b): Slot => (typeof b === 'string' && b.startsWith(SENTINEL) ? { param: b.slice(SENTINEL.length) } : { value: b }));
+      const slots = bindings.map(
+        (b): Slot => (typeof b === 'string' && b.startsWith(SENTINEL) ? { param: b.slice(SENTINEL.length) } : { value: b }),
+      );
       if (sql.includes(SENTINEL)) throw new Error('a query template parameter was written into the SQL text instead of bound');
       c = { sql, slots };
       compiled.set(dialect, c);

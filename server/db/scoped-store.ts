@@ -39,7 +39,16 @@ export function auditRow(actor: Actor, estateId: string | null, entry: JournalEn
 }
 
 export function outboxRow(sync: SyncContext, estateId: string | null, table: string, rowId: string, op: OutboxOp, at: string): Row {
-  return { id: newId(), estate_id: estateId, table_name: table, row_id: rowId, op, hlc: sync.clock.tick(), site_id: sync.siteId, created_at: at };
+  return {
+    id: newId(),
+    estate_id: estateId,
+    table_name: table,
+    row_id: rowId,
+    op,
+    hlc: sync.clock.tick(),
+    site_id: sync.siteId,
+    created_at: at,
+  };
 }
 
 /**
@@ -194,7 +203,11 @@ export class ScopedStore {
   async estateRows<T = Row>(sql: string, bindings: readonly unknown[] = []): Promise<T[]> {
     const { text, slots } = estateStatement(sql);
     let next = 0;
-    return rawRows<T>(this.knex, text, slots.map((slot) => (slot === 'estate' ? this.estateId : bindings[next++])));
+    return rawRows<T>(
+      this.knex,
+      text,
+      slots.map((slot) => (slot === 'estate' ? this.estateId : bindings[next++])),
+    );
   }
 
   /**
@@ -255,7 +268,12 @@ export class ScopedStore {
       const changes: Row = { ...patch };
       delete changes.id;
       delete changes.estate_id;
-      const changed = await changeRows(tx.knex as Knex.Transaction, table, (q) => filter(q.where(`${table}.estate_id`, this.estateId)), changes);
+      const changed = await changeRows(
+        tx.knex as Knex.Transaction,
+        table,
+        (q) => filter(q.where(`${table}.estate_id`, this.estateId)),
+        changes,
+      );
       for (const { before, after } of changed) await tx.audit(action, table, before.id as string, before, after, 'update');
       return changed.map((c) => c.after);
     });
@@ -265,14 +283,23 @@ export class ScopedStore {
    * Inserts a row unless another with the same `conflictColumns` exists (two first uses at once); the row when this
    * one was written, else undefined. Only a written row is journaled.
    */
-  async insertUnlessExists<T = Row>(table: string, values: Row, conflictColumns: readonly string[], action = `${table}.create`): Promise<T | undefined> {
+  async insertUnlessExists<T = Row>(
+    table: string,
+    values: Row,
+    conflictColumns: readonly string[],
+    action = `${table}.create`,
+  ): Promise<T | undefined> {
     if (!/^[a-z_]+$/.test(table)) throw new Error(`not a table name: ${table}`);
     const row: Row = definedOnly({ id: newId(), created_at: nowIso(), ...values, estate_id: this.estateId });
     const columns = Object.keys(row);
-    const sql = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')}) `
-      + `on conflict (${conflictColumns.map((c) => `"${c}"`).join(', ')}) do nothing returning "id"`;
+    const sql =
+      `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')}) ` +
+      `on conflict (${conflictColumns.map((c) => `"${c}"`).join(', ')}) do nothing returning "id"`;
     return this.transaction(async (tx) => {
-      const inserted = await tx.rows(sql, columns.map((c) => row[c]));
+      const inserted = await tx.rows(
+        sql,
+        columns.map((c) => row[c]),
+      );
       if (!inserted.length) return undefined;
       await tx.audit(action, table, row.id as string, undefined, row, 'insert');
       return row as T;

@@ -19,7 +19,9 @@ export const deviceResponse = z.object({
 export const deviceListResponse = z.object({ items: z.array(deviceResponse) });
 /** A device with a fresh pairing code, shown once to type on the kiosk. */
 export const devicePairingCodeResponse = z.object({
-  device: deviceResponse, pairing_code: z.string(), pairing_expires_at: z.string(),
+  device: deviceResponse,
+  pairing_code: z.string(),
+  pairing_expires_at: z.string(),
   /** Where the tablet opens the kiosk: the installation's public address, never the office's own window location. */
   pairing_url: z.string().optional(),
 });

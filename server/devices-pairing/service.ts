@@ -44,7 +44,11 @@ function pairingCodeFields() {
 export async function createDevice(store: ScopedStore, input: { name: string; kind: string }) {
   const { code, fields } = pairingCodeFields();
   const row = await store.insert<DeviceRow & Record<string, unknown>>('gate_devices', {
-    name: input.name, kind: input.kind, ...fields, paired_at: null, revoked_at: null,
+    name: input.name,
+    kind: input.kind,
+    ...fields,
+    paired_at: null,
+    revoked_at: null,
   });
   return { device: deviceView(row), pairing_code: code, pairing_expires_at: fields.pairing_expires_at };
 }
@@ -52,11 +56,21 @@ export async function createDevice(store: ScopedStore, input: { name: string; ki
 /** A fresh pairing code for an existing device (a replaced tablet); its old token stops working once the new one pairs. */
 export async function reissuePairingCode(store: ScopedStore, deviceId: string) {
   const { code, fields } = pairingCodeFields();
-  const row = await store.update<DeviceRow & Record<string, unknown>>('gate_devices', deviceId, { ...fields, revoked_at: null }, 'gate_devices.reissue_pairing_code');
+  const row = await store.update<DeviceRow & Record<string, unknown>>(
+    'gate_devices',
+    deviceId,
+    { ...fields, revoked_at: null },
+    'gate_devices.reissue_pairing_code',
+  );
   return { device: deviceView(row), pairing_code: code, pairing_expires_at: fields.pairing_expires_at };
 }
 
-const pairingAttempts = new AttemptLimiter('pairing', { windowMs: 60_000, maxAttemptsPerWindow: 10, maxConsecutiveFailures: 10, lockoutMs: 15 * 60_000 });
+const pairingAttempts = new AttemptLimiter('pairing', {
+  windowMs: 60_000,
+  maxAttemptsPerWindow: 10,
+  maxConsecutiveFailures: 10,
+  lockoutMs: 15 * 60_000,
+});
 
 /** Exchanges a pairing code for the device's bearer token; the code works once. */
 export async function pairDevice(store: ScopedStore, pairingCode: string, clientAddress: string) {
@@ -79,11 +93,21 @@ export async function pairDevice(store: ScopedStore, pairingCode: string, client
     // One live token per device: pairing again (a replaced tablet) cuts the old one off.
     await revokeDeviceTokens(tx, device.id, now);
     await tx.appendOnly('api_tokens', {
-      kind: 'device', user_id: null, device_id: device.id, name: device.name,
-      token_hash: sha256Hex(token), created_at: now, last_used_at: null, revoked_at: null,
+      kind: 'device',
+      user_id: null,
+      device_id: device.id,
+      name: device.name,
+      token_hash: sha256Hex(token),
+      created_at: now,
+      last_used_at: null,
+      revoked_at: null,
     });
-    const paired = await tx.update<DeviceRow & Record<string, unknown>>('gate_devices', device.id,
-      { pairing_code_hash: null, pairing_expires_at: null, paired_at: now }, 'gate_devices.pair');
+    const paired = await tx.update<DeviceRow & Record<string, unknown>>(
+      'gate_devices',
+      device.id,
+      { pairing_code_hash: null, pairing_expires_at: null, paired_at: now },
+      'gate_devices.pair',
+    );
     return { token, device: deviceView(paired) };
   });
   await pairingAttempts.finish(store.knex, limiterKey, Date.now(), Boolean(result));
@@ -92,16 +116,30 @@ export async function pairDevice(store: ScopedStore, pairingCode: string, client
 }
 
 async function revokeDeviceTokens(tx: ScopedStore, deviceId: string, now: string): Promise<void> {
-  await tx.updateWhere('api_tokens', (q) => q.where({ kind: 'device', device_id: deviceId }).whereNull('revoked_at'), { revoked_at: now }, 'api_tokens.revoke');
+  await tx.updateWhere(
+    'api_tokens',
+    (q) => q.where({ kind: 'device', device_id: deviceId }).whereNull('revoked_at'),
+    { revoked_at: now },
+    'api_tokens.revoke',
+  );
 }
 
 export async function revokeDevice(store: ScopedStore, deviceId: string) {
   return store.transaction(async (tx) => {
     const now = nowIso();
-    const row = await tx.update<DeviceRow & Record<string, unknown>>('gate_devices', deviceId,
-      { revoked_at: now, pairing_code_hash: null, pairing_expires_at: null }, 'gate_devices.revoke');
+    const row = await tx.update<DeviceRow & Record<string, unknown>>(
+      'gate_devices',
+      deviceId,
+      { revoked_at: now, pairing_code_hash: null, pairing_expires_at: null },
+      'gate_devices.revoke',
+    );
     await revokeDeviceTokens(tx, deviceId, now);
-    await tx.updateWhere('gate_shifts', (q) => q.where({ device_id: deviceId }).whereNull('ended_at'), { ended_at: now, updated_at: now }, 'gate_shifts.end');
+    await tx.updateWhere(
+      'gate_shifts',
+      (q) => q.where({ device_id: deviceId }).whereNull('ended_at'),
+      { ended_at: now, updated_at: now },
+      'gate_shifts.end',
+    );
     return deviceView(row);
   });
 }

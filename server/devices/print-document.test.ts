@@ -26,7 +26,10 @@ afterAll(async () => {
 });
 
 describe('printDocument', () => {
-  for (const [paper, columns] of [[58, 32], [80, 48]] as const) {
+  for (const [paper, columns] of [
+    [58, 32],
+    [80, 48],
+  ] as const) {
     it(`prints to a network printer at ${paper} mm within ${columns} columns with the QR as a raster image`, async () => {
       const config = printerConfigSchema.parse({ connection: 'network', host: '127.0.0.1', port: listener.port, paper_width: paper });
       const result = await printDocument(config, layout);

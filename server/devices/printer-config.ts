@@ -26,7 +26,8 @@ export const printerConfigSchema = z
       if (c.vendor_id === undefined) ctx.addIssue({ code: 'custom', path: ['vendor_id'], message: 'required for a USB printer' });
       if (c.product_id === undefined) ctx.addIssue({ code: 'custom', path: ['product_id'], message: 'required for a USB printer' });
     }
-    if (c.connection === 'file' && !c.device_path) ctx.addIssue({ code: 'custom', path: ['device_path'], message: 'required for a device file' });
+    if (c.connection === 'file' && !c.device_path)
+      ctx.addIssue({ code: 'custom', path: ['device_path'], message: 'required for a device file' });
   });
 
 export type PrinterConfig = z.infer<typeof printerConfigSchema>;

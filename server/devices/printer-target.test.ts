@@ -28,11 +28,30 @@ function devSymlink(target: string): string {
 
 describe('printer device paths', () => {
   it('refuses paths that are not device nodes by their shape alone', () => {
-    for (const bad of ['/dev/../etc/x', '/dev/./null', 'x.prn', '/tmp/kasir.prn', 'dev/usb/lp0', '../dev/null', '/dev/null\0', '/dev//null', '\\\\.\\PhysicalDrive0', 'C:\\struk.prn', '']) {
+    for (const bad of [
+      '/dev/../etc/x',
+      '/dev/./null',
+      'x.prn',
+      '/tmp/kasir.prn',
+      'dev/usb/lp0',
+      '../dev/null',
+      '/dev/null\0',
+      '/dev//null',
+      '\\\\.\\PhysicalDrive0',
+      'C:\\struk.prn',
+      '',
+    ]) {
       expect(isDevicePathShape(bad), JSON.stringify(bad)).toBe(false);
       expect(printerConfigSchema.safeParse({ connection: 'file', device_path: bad }).success, JSON.stringify(bad)).toBe(false);
     }
-    for (const good of ['/dev/usb/lp0', '/dev/ttyUSB0', '/dev/serial/by-id/usb-1a86_USB_Serial-if00-port0', 'COM3', '\\\\.\\COM12', 'LPT1']) {
+    for (const good of [
+      '/dev/usb/lp0',
+      '/dev/ttyUSB0',
+      '/dev/serial/by-id/usb-1a86_USB_Serial-if00-port0',
+      'COM3',
+      '\\\\.\\COM12',
+      'LPT1',
+    ]) {
       expect(isDevicePathShape(good), good).toBe(true);
     }
   });
@@ -57,7 +76,11 @@ describe('printer device paths', () => {
     fs.writeFileSync(target, 'data');
     const link = devSymlink(target);
     const config = printerConfigSchema.parse({ connection: 'file', device_path: link });
-    await expect(assertPrinterTargetUsable(config)).rejects.toMatchObject({ status: 400, code: 'PRINTER_DEVICE_INVALID', field: 'device_path' });
+    await expect(assertPrinterTargetUsable(config)).rejects.toMatchObject({
+      status: 400,
+      code: 'PRINTER_DEVICE_INVALID',
+      field: 'device_path',
+    });
     await expect(sendToPrinter(config, Buffer.from('echo pwned\n'))).rejects.toMatchObject({ status: 409, code: 'PRINTER_UNAVAILABLE' });
     expect(fs.readFileSync(target, 'utf8')).toBe('data');
   });
@@ -82,7 +105,8 @@ describe('printer device paths', () => {
 
 describe('network printer hosts', () => {
   it('allows LAN and loopback addresses, refuses public, link-local and metadata addresses', () => {
-    for (const ok of ['192.168.1.50', '10.0.0.7', '172.16.3.4', '127.0.0.1', '::1', 'fd12::5', '::ffff:192.168.1.9']) expect(isLanAddress(ok), ok).toBe(true);
+    for (const ok of ['192.168.1.50', '10.0.0.7', '172.16.3.4', '127.0.0.1', '::1', 'fd12::5', '::ffff:192.168.1.9'])
+      expect(isLanAddress(ok), ok).toBe(true);
     for (const bad of ['8.8.8.8', '169.254.169.254', '172.32.0.1', '100.64.0.1', '::ffff:8.8.8.8', '2001:4860:4860::8888', 'fe80::1']) {
       expect(isLanAddress(bad), bad).toBe(false);
       expect(() => assertHostAllowed(bad), bad).toThrow(expect.objectContaining({ status: 400, code: 'PRINTER_HOST_NOT_ALLOWED' }));

@@ -38,7 +38,10 @@ export function isDevicePathShape(value: string): boolean {
   if (WINDOWS_PORT.test(value)) return true;
   if (!value.startsWith('/dev/') || value.length > 200) return false;
   // `..` and `.` segments are refused outright rather than normalised: a printer path never needs them.
-  return value.split('/').slice(1).every((segment) => /^[\w.+:@-]+$/.test(segment) && segment !== '.' && segment !== '..');
+  return value
+    .split('/')
+    .slice(1)
+    .every((segment) => /^[\w.+:@-]+$/.test(segment) && segment !== '.' && segment !== '..');
 }
 
 export function isWindowsPort(value: string): boolean {
@@ -52,7 +55,8 @@ export function isWindowsPort(value: string): boolean {
 export async function resolvePrinterDevice(devicePath: string, platform: NodeJS.Platform = process.platform): Promise<string> {
   if (!isDevicePathShape(devicePath)) throw new PrinterDeviceInvalidError();
   if (isWindowsPort(devicePath)) {
-    if (platform !== 'win32') throw new PrinterDeviceInvalidError('Port COM/LPT hanya ada di Windows; di komputer ini pilih perangkat di /dev.');
+    if (platform !== 'win32')
+      throw new PrinterDeviceInvalidError('Port COM/LPT hanya ada di Windows; di komputer ini pilih perangkat di /dev.');
     return devicePath;
   }
   if (platform === 'win32') throw new PrinterDeviceInvalidError();

@@ -9,7 +9,11 @@ import { openPrinterDevice, PrinterDeviceInvalidError, resolvePrinterHost } from
  */
 export class PrinterUnavailableError extends AppError {
   constructor(detail?: string) {
-    super(409, 'PRINTER_UNAVAILABLE', detail ? `Printer tidak dapat dihubungi: ${detail}` : 'Printer tidak dapat dihubungi. Periksa apakah printer menyala dan tersambung.');
+    super(
+      409,
+      'PRINTER_UNAVAILABLE',
+      detail ? `Printer tidak dapat dihubungi: ${detail}` : 'Printer tidak dapat dihubungi. Periksa apakah printer menyala dan tersambung.',
+    );
   }
 }
 

@@ -14,22 +14,39 @@ import { insertEstate, insertMembership, serializeEstate } from './service.ts';
 
 export const estateRoutes = defineRoutes([
   {
-    method: 'post', path: '/setup', permission: 'public', status: 201,
+    method: 'post',
+    path: '/setup',
+    permission: 'public',
+    status: 201,
     summary: 'First run: create the first estate and its administrator (409 once any user exists)',
-    body: setupBody, response: setupResponse,
+    body: setupBody,
+    response: setupResponse,
     handler: async ({ app, body, req, res }) => {
       const knex = app.db.knex;
       const passwordHash = await hashPassword(body.admin.password);
       const { user, estate } = await new PlatformStore(knex, SYSTEM_ACTOR, app.sync).transaction(async (platform) => {
-        if (await platform.query('users').first('id')) throw new ConflictError('SETUP_ALREADY_DONE', 'Klustera sudah disiapkan. Silakan masuk.');
+        if (await platform.query('users').first('id'))
+          throw new ConflictError('SETUP_ALREADY_DONE', 'Klustera sudah disiapkan. Silakan masuk.');
         const at = nowIso();
         const userId = newId();
         const tx = platform.withActor({ userId, role: 'platform_admin' });
         const estate = await insertEstate(tx, body.estate);
-        const user = await tx.insert<{ id: string }>('users', {
-          id: userId, name: body.admin.name, email: body.admin.email ?? null, phone: body.admin.phone ?? null,
-          password_hash: passwordHash, is_platform_admin: true, status: 'active', failed_logins: 0, created_at: at, updated_at: at,
-        }, { estateId: estate.id });
+        const user = await tx.insert<{ id: string }>(
+          'users',
+          {
+            id: userId,
+            name: body.admin.name,
+            email: body.admin.email ?? null,
+            phone: body.admin.phone ?? null,
+            password_hash: passwordHash,
+            is_platform_admin: true,
+            status: 'active',
+            failed_logins: 0,
+            created_at: at,
+            updated_at: at,
+          },
+          { estateId: estate.id },
+        );
         await insertMembership(tx, { estate_id: estate.id, user_id: user.id, role: 'estate_admin' });
         return { user, estate };
       });
@@ -38,8 +55,13 @@ export const estateRoutes = defineRoutes([
     },
   },
   {
-    method: 'post', path: '/estates', permission: 'estates.create', status: 201,
-    summary: 'Create another estate (platform administrator)', body: estateCreateBody, response: estateResponse,
+    method: 'post',
+    path: '/estates',
+    permission: 'estates.create',
+    status: 201,
+    summary: 'Create another estate (platform administrator)',
+    body: estateCreateBody,
+    response: estateResponse,
     handler: async ({ app, body, actor, auth }) => {
       const estate = await new PlatformStore(app.db.knex, actor, app.sync).transaction(async (tx) => {
         const estate = await insertEstate(tx, body);
@@ -50,26 +72,44 @@ export const estateRoutes = defineRoutes([
     },
   },
   {
-    method: 'get', path: '/estates', permission: 'authenticated', summary: 'Estates the caller belongs to', response: estateListResponse,
+    method: 'get',
+    path: '/estates',
+    permission: 'authenticated',
+    summary: 'Estates the caller belongs to',
+    response: estateListResponse,
     handler: async ({ app, auth }) => {
       const q = app.db.knex('estates').whereNull('deleted_at').orderBy('name');
-      if (!auth!.isPlatformAdmin) q.whereIn('id', auth!.memberships.map((m) => m.estate_id));
+      if (!auth!.isPlatformAdmin)
+        q.whereIn(
+          'id',
+          auth!.memberships.map((m) => m.estate_id),
+        );
       return { items: (await q).map(serializeEstate) };
     },
   },
   {
-    method: 'get', path: '/estates/:estate_id', permission: 'estates.read', summary: 'One estate',
-    params: estateParams, response: estateResponse,
+    method: 'get',
+    path: '/estates/:estate_id',
+    permission: 'estates.read',
+    summary: 'One estate',
+    params: estateParams,
+    response: estateResponse,
     handler: ({ estate }) => serializeEstate(estate!),
   },
   {
-    method: 'patch', path: '/estates/:estate_id', permission: 'estates.update', summary: 'Change an estate\'s name, address, time zone or settings',
-    params: estateParams, body: estatePatchBody, response: estateResponse,
+    method: 'patch',
+    path: '/estates/:estate_id',
+    permission: 'estates.update',
+    summary: "Change an estate's name, address, time zone or settings",
+    params: estateParams,
+    body: estatePatchBody,
+    response: estateResponse,
     handler: async ({ app, estate, body, actor }) => {
       const patch: Record<string, unknown> = { ...body, updated_at: nowIso() };
       if (body.settings) patch.settings = JSON.stringify({ ...JSON.parse((estate!.settings as string) || '{}'), ...body.settings });
-      const [after] = await new PlatformStore(app.db.knex, actor, app.sync)
-        .update('estates', (q) => q.where({ id: estate!.id }), patch, { estateId: estate!.id });
+      const [after] = await new PlatformStore(app.db.knex, actor, app.sync).update('estates', (q) => q.where({ id: estate!.id }), patch, {
+        estateId: estate!.id,
+      });
       forgetEstate(estate!.id);
       return serializeEstate(after);
     },

@@ -27,13 +27,31 @@ export function serializeEstate(row: Record<string, unknown>) {
 export async function insertEstate(store: PlatformStore, input: EstateInput) {
   const at = nowIso();
   const id = newId();
-  return store.insert<Record<string, unknown> & { id: string }>('estates', {
-    id, name: input.name, address: input.address ?? null, timezone: input.timezone,
-    rt: input.rt ?? null, rw: input.rw ?? null, settings: '{}', created_at: at, updated_at: at,
-  }, { estateId: id });
+  return store.insert<Record<string, unknown> & { id: string }>(
+    'estates',
+    {
+      id,
+      name: input.name,
+      address: input.address ?? null,
+      timezone: input.timezone,
+      rt: input.rt ?? null,
+      rw: input.rw ?? null,
+      settings: '{}',
+      created_at: at,
+      updated_at: at,
+    },
+    { estateId: id },
+  );
 }
 
-export async function insertMembership(store: PlatformStore, m: { estate_id: string; user_id: string; role: string; resident_id?: string | null }) {
+export async function insertMembership(
+  store: PlatformStore,
+  m: { estate_id: string; user_id: string; role: string; resident_id?: string | null },
+) {
   const at = nowIso();
-  return store.insert('memberships', { ...m, resident_id: m.resident_id ?? null, created_at: at, updated_at: at }, { estateId: m.estate_id });
+  return store.insert(
+    'memberships',
+    { ...m, resident_id: m.resident_id ?? null, created_at: at, updated_at: at },
+    { estateId: m.estate_id },
+  );
 }

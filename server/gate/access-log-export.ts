@@ -59,7 +59,10 @@ export function accessLogPdf(entries: AccessLogEntry[], estateName: string, time
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
     doc.font('Helvetica-Bold').fontSize(14).text(`Log akses — ${estateName}`);
-    doc.font('Helvetica').fontSize(8).text(`${entries.length} baris${capped ? ' (dibatasi; persempit filter untuk data lengkap)' : ''}`);
+    doc
+      .font('Helvetica')
+      .fontSize(8)
+      .text(`${entries.length} baris${capped ? ' (dibatasi; persempit filter untuk data lengkap)' : ''}`);
     doc.moveDown(0.5);
     const widths = [78, 38, 46, 80, 120, 40, 60, 110, 80, 80];
     const drawRow = (cells: string[], bold: boolean) => {

@@ -29,15 +29,19 @@ export type LogFields = Omit<AccessLogEntry, 'id' | 'gate_id' | 'gate_name' | 'g
 
 /** Appends one access-log row naming the gate and guard of `post`; inside the caller's transaction. */
 export async function appendAccessLog(store: ScopedStore, post: GatePost, fields: LogFields): Promise<AccessLogEntry> {
-  return store.appendOnly<AccessLogEntry & Record<string, unknown>>('gate_access_log', {
-    ...fields,
-    gate_id: post.gate.id,
-    gate_name: post.gate.name,
-    guard_id: post.guard.id,
-    guard_name: post.guard.name,
-    device_id: post.deviceId,
-    created_at: fields.occurred_at,
-  }, `gate_access_log.${fields.verdict}`);
+  return store.appendOnly<AccessLogEntry & Record<string, unknown>>(
+    'gate_access_log',
+    {
+      ...fields,
+      gate_id: post.gate.id,
+      gate_name: post.gate.name,
+      guard_id: post.guard.id,
+      guard_name: post.guard.name,
+      device_id: post.deviceId,
+      created_at: fields.occurred_at,
+    },
+    `gate_access_log.${fields.verdict}`,
+  );
 }
 
 /** A date (YYYY-MM-DD, the estate's calendar) or a full timestamp, as the UTC bound the log is stored in. */
@@ -60,17 +64,44 @@ export function accessLogQueryBuilder(store: ScopedStore, query: AccessLogQuery,
   return q;
 }
 
-const COLUMNS = ['id', 'occurred_at', 'direction', 'verdict', 'reason', 'method', 'gate_id', 'gate_name', 'guard_id', 'guard_name',
-  'device_id', 'pass_id', 'pass_kind', 'visit_id', 'person_name', 'unit_id', 'unit_code', 'plate', 'purpose'];
+const COLUMNS = [
+  'id',
+  'occurred_at',
+  'direction',
+  'verdict',
+  'reason',
+  'method',
+  'gate_id',
+  'gate_name',
+  'guard_id',
+  'guard_name',
+  'device_id',
+  'pass_id',
+  'pass_kind',
+  'visit_id',
+  'person_name',
+  'unit_id',
+  'unit_code',
+  'plate',
+  'purpose',
+];
 
 export async function listAccessLog(store: ScopedStore, query: AccessLogQuery, timezone: string, onlyUnitId?: string) {
   const base = accessLogQueryBuilder(store, query, timezone, onlyUnitId);
   const [{ n }] = await base.clone().count({ n: '*' });
-  const items = (await base.select(COLUMNS).orderBy('occurred_at', 'desc').orderBy('id', 'desc').limit(query.limit).offset(query.offset)) as AccessLogEntry[];
+  const items = (await base
+    .select(COLUMNS)
+    .orderBy('occurred_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(query.limit)
+    .offset(query.offset)) as AccessLogEntry[];
   return { items, total: Number(n), limit: query.limit, offset: query.offset };
 }
 
 /** Every matching row for an export, newest first, capped so one request cannot build an unbounded file. */
 export async function accessLogForExport(store: ScopedStore, query: AccessLogQuery, timezone: string, cap: number) {
-  return (await accessLogQueryBuilder(store, query, timezone).select(COLUMNS).orderBy('occurred_at', 'desc').limit(cap)) as AccessLogEntry[];
+  return (await accessLogQueryBuilder(store, query, timezone)
+    .select(COLUMNS)
+    .orderBy('occurred_at', 'desc')
+    .limit(cap)) as AccessLogEntry[];
 }

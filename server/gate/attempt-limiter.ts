@@ -60,8 +60,15 @@ export class AttemptLimiter {
   async begin(knex: Knex | Knex.Transaction, key: string, nowMs: number): Promise<AttemptDecision> {
     const k = this.keyOf(key);
     const windowOver = nowMs - this.limits.windowMs;
-    const taken = await rawRows<{ window_count: number }>(knex, BEGIN_SQL,
-      [k, nowMs, windowOver, windowOver, nowMs, windowOver, this.limits.maxAttemptsPerWindow]);
+    const taken = await rawRows<{ window_count: number }>(knex, BEGIN_SQL, [
+      k,
+      nowMs,
+      windowOver,
+      windowOver,
+      nowMs,
+      windowOver,
+      this.limits.maxAttemptsPerWindow,
+    ]);
     if (taken.length) return { allowed: true };
     const [state] = await rawRows<{ window_start_ms: number | string; locked_until_ms: number | string }>(knex, STATE_SQL, [k]);
     const lockedUntil = Number(state?.locked_until_ms ?? 0);

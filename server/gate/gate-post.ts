@@ -15,11 +15,19 @@ export interface GateRow {
 }
 
 export function gateView(row: GateRow) {
-  return { id: row.id, name: row.name, printer: row.printer ? (JSON.parse(row.printer) as PrinterConfig) : null, created_at: row.created_at };
+  return {
+    id: row.id,
+    name: row.name,
+    printer: row.printer ? (JSON.parse(row.printer) as PrinterConfig) : null,
+    created_at: row.created_at,
+  };
 }
 
 export async function createGate(store: ScopedStore, input: { name: string; printer?: PrinterConfig | null }) {
-  const row = await store.insert<GateRow & Record<string, unknown>>('gates', { name: input.name, printer: input.printer ? JSON.stringify(input.printer) : null });
+  const row = await store.insert<GateRow & Record<string, unknown>>('gates', {
+    name: input.name,
+    printer: input.printer ? JSON.stringify(input.printer) : null,
+  });
   return gateView(row);
 }
 
@@ -48,7 +56,12 @@ export async function listGuards(store: ScopedStore) {
 }
 
 // A guard PIN is 4–8 digits: guessable without a lockout.
-const pinAttempts = new AttemptLimiter('gate-pin', { windowMs: 60_000, maxAttemptsPerWindow: 10, maxConsecutiveFailures: 5, lockoutMs: 5 * 60_000 });
+const pinAttempts = new AttemptLimiter('gate-pin', {
+  windowMs: 60_000,
+  maxAttemptsPerWindow: 10,
+  maxConsecutiveFailures: 5,
+  lockoutMs: 5 * 60_000,
+});
 
 function requireDevice(ctx: RequestContext): string {
   const deviceId = ctx.auth?.via === 'device' ? ctx.auth.deviceId : undefined;
@@ -62,7 +75,11 @@ export async function startShift(ctx: RequestContext, input: { gate_id: string; 
   const key = `${store.estateId}:${deviceId}`;
   const decision = await pinAttempts.begin(store.knex, key, Date.now());
   if (!decision.allowed) {
-    throw new TooManyRequestsError('ACCOUNT_LOCKED', 'Terlalu banyak PIN salah. Tunggu beberapa menit.', Math.ceil(decision.retryAfterMs / 1000));
+    throw new TooManyRequestsError(
+      'ACCOUNT_LOCKED',
+      'Terlalu banyak PIN salah. Tunggu beberapa menit.',
+      Math.ceil(decision.retryAfterMs / 1000),
+    );
   }
   const gate = (await store.find<GateRow>('gates', input.gate_id)) ?? notFound('Gerbang');
   const guard = (await store.find<{ id: string; name: string; pin_hash: string }>('gate_guards', input.guard_id)) ?? notFound('Petugas');
@@ -74,9 +91,17 @@ export async function startShift(ctx: RequestContext, input: { gate_id: string; 
     // One open shift per device: the new guard's shift replaces whoever was still logged in.
     const open = await tx.query('gate_shifts').where({ device_id: deviceId }).whereNull('ended_at');
     for (const s of open) await tx.update('gate_shifts', s.id, { ended_at: now }, 'gate_shifts.end');
-    return tx.insert<{ id: string; started_at: string }>('gate_shifts', {
-      device_id: deviceId, gate_id: gate.id, guard_id: guard.id, started_at: now, ended_at: null,
-    }, 'gate_shifts.start');
+    return tx.insert<{ id: string; started_at: string }>(
+      'gate_shifts',
+      {
+        device_id: deviceId,
+        gate_id: gate.id,
+        guard_id: guard.id,
+        started_at: now,
+        ended_at: null,
+      },
+      'gate_shifts.start',
+    );
   });
   return { id: shift.id, started_at: shift.started_at, gate: { id: gate.id, name: gate.name }, guard: { id: guard.id, name: guard.name } };
 }
@@ -110,8 +135,15 @@ const openShiftQuery = queryTemplate<'estateId' | 'deviceId'>((knex, p) =>
     .where('gate_shifts.estate_id', p.estateId)
     .where('gate_shifts.device_id', p.deviceId)
     .whereNull('gate_shifts.ended_at')
-    .first('gate_shifts.id', 'gate_shifts.started_at', 'gates.id as gate_id', 'gates.name as gate_name', 'gates.printer',
-      'gate_guards.id as guard_id', 'gate_guards.name as guard_name'),
+    .first(
+      'gate_shifts.id',
+      'gate_shifts.started_at',
+      'gates.id as gate_id',
+      'gates.name as gate_name',
+      'gates.printer',
+      'gate_guards.id as guard_id',
+      'gate_guards.name as guard_name',
+    ),
 );
 
 async function openShiftOf(store: ScopedStore, deviceId: string): Promise<OpenShift | undefined> {
@@ -122,7 +154,14 @@ async function openShiftOf(store: ScopedStore, deviceId: string): Promise<OpenSh
 export async function currentShift(ctx: RequestContext) {
   const shift = await openShiftOf(ctx.store!, requireDevice(ctx));
   if (!shift) return { shift: null };
-  return { shift: { id: shift.id, started_at: shift.started_at, gate: { id: shift.gate_id, name: shift.gate_name }, guard: { id: shift.guard_id, name: shift.guard_name } } };
+  return {
+    shift: {
+      id: shift.id,
+      started_at: shift.started_at,
+      gate: { id: shift.gate_id, name: shift.gate_name },
+      guard: { id: shift.guard_id, name: shift.guard_name },
+    },
+  };
 }
 
 export async function endShift(ctx: RequestContext) {
@@ -142,7 +181,8 @@ export async function gatePost(ctx: RequestContext, gateId: string | undefined):
     const deviceId = ctx.auth.deviceId!;
     const shift = await openShiftOf(store, deviceId);
     if (!shift) throw new ConflictError('SHIFT_REQUIRED', 'Mulai shift jaga dengan PIN terlebih dahulu.');
-    if (gateId && gateId !== shift.gate_id) throw new ConflictError('GATE_MISMATCH', 'Perangkat ini sedang bertugas di gerbang lain.', 'gate_id');
+    if (gateId && gateId !== shift.gate_id)
+      throw new ConflictError('GATE_MISMATCH', 'Perangkat ini sedang bertugas di gerbang lain.', 'gate_id');
     return {
       gate: { id: shift.gate_id, name: shift.gate_name, printer: shift.printer ? JSON.parse(shift.printer) : null },
       guard: { id: shift.guard_id, name: shift.guard_name },

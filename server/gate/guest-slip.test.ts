@@ -3,9 +3,18 @@ import { guestSlipLayout } from './guest-slip.ts';
 
 describe('guestSlipLayout', () => {
   const slip = {
-    estateName: 'Perumahan Griya Asri', guestName: 'Siti Aminah', unitCode: 'B-07', enteredAt: '2026-11-21T03:15:00.000Z',
-    timezone: 'Asia/Jakarta', gateName: 'Gerbang Utama', guardName: 'Pak Joko', people: 2, plate: 'B 1234 XY',
-    purpose: 'Arisan', idCardLeft: true, checkoutPayload: 'KL1.abc',
+    estateName: 'Perumahan Griya Asri',
+    guestName: 'Siti Aminah',
+    unitCode: 'B-07',
+    enteredAt: '2026-11-21T03:15:00.000Z',
+    timezone: 'Asia/Jakarta',
+    gateName: 'Gerbang Utama',
+    guardName: 'Pak Joko',
+    people: 2,
+    plate: 'B 1234 XY',
+    purpose: 'Arisan',
+    idCardLeft: true,
+    checkoutPayload: 'KL1.abc',
   };
 
   it('names estate, guest, unit and local time in, and ends with the check-out QR and a cut', () => {

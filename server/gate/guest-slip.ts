@@ -17,8 +17,14 @@ export interface GuestSlip {
 }
 
 export function formatSlipTime(iso: string, timezone: string): string {
-  return new Intl.DateTimeFormat('id-ID', { day: '2-digit', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: timezone })
-    .format(new Date(iso));
+  return new Intl.DateTimeFormat('id-ID', {
+    day: '2-digit',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: timezone,
+  }).format(new Date(iso));
 }
 
 /** The paper the guest carries while inside: who they are, where they go, and the QR that checks them out. */

@@ -12,35 +12,55 @@ const estateOf = (ctx: RequestContext) => ctx.estate as { id: string; name: stri
 
 export const gatePortalRoutes = defineRoutes([
   {
-    method: 'get', path: '/estates/:estate_id/portal/visits', permission: 'portal.self', tags: ['portal'],
-    summary: "Visits to the resident's own unit: the access log and who is inside now", params: estateParams,
+    method: 'get',
+    path: '/estates/:estate_id/portal/visits',
+    permission: 'portal.self',
+    tags: ['portal'],
+    summary: "Visits to the resident's own unit: the access log and who is inside now",
+    params: estateParams,
     query: accessLogQuery.omit({ unit_id: true, format: true }),
     response: portalVisitsResponse,
     handler: async (ctx) => {
       const resident = await residenceOfRequest(ctx);
       const log = await listAccessLog(ctx.store!, { ...ctx.query, format: 'json' }, estateOf(ctx).timezone, resident.unitId);
-      const inside = (await ctx.store!.query('gate_visits').where('unit_id', resident.unitId).whereNull('exited_at').orderBy('entered_at', 'desc').limit(100)) as VisitRow[];
+      const inside = (await ctx
+        .store!.query('gate_visits')
+        .where('unit_id', resident.unitId)
+        .whereNull('exited_at')
+        .orderBy('entered_at', 'desc')
+        .limit(100)) as VisitRow[];
       const now = nowIso();
       return { ...log, inside: inside.map((v) => visitView(v, '', now)) };
     },
   },
   {
-    method: 'get', path: '/estates/:estate_id/portal/gate-notifications', permission: 'portal.self', tags: ['portal'],
-    summary: 'Arrivals at the gate for the own unit (walk-ins and expected guests)', params: estateParams,
+    method: 'get',
+    path: '/estates/:estate_id/portal/gate-notifications',
+    permission: 'portal.self',
+    tags: ['portal'],
+    summary: 'Arrivals at the gate for the own unit (walk-ins and expected guests)',
+    params: estateParams,
     query: z.object({ ...paging }),
     response: gateNotificationListResponse,
     handler: async (ctx) => {
       const resident = await residenceOfRequest(ctx);
       const q = ctx.store!.query('gate_notifications').where('unit_id', resident.unitId);
       const [{ n }] = await q.clone().whereNull('read_at').count({ n: '*' });
-      const items = await q.orderBy('created_at', 'desc').limit(ctx.query.limit).offset(ctx.query.offset)
+      const items = await q
+        .orderBy('created_at', 'desc')
+        .limit(ctx.query.limit)
+        .offset(ctx.query.offset)
         .select('id', 'kind', 'guest_name', 'purpose', 'gate_name', 'visit_id', 'read_at', 'created_at');
       return { items, unread: Number(n) };
     },
   },
   {
-    method: 'post', path: '/estates/:estate_id/portal/gate-notifications/:id/read', permission: 'portal.self', tags: ['portal'],
-    summary: 'Mark a gate notification read', params: z.object({ estate_id: id, id }),
+    method: 'post',
+    path: '/estates/:estate_id/portal/gate-notifications/:id/read',
+    permission: 'portal.self',
+    tags: ['portal'],
+    summary: 'Mark a gate notification read',
+    params: z.object({ estate_id: id, id }),
     response: gateNotificationReadResponse,
     handler: async (ctx) => {
       const row = await ctx.store!.get<{ unit_id: string; read_at: string | null }>('gate_notifications', ctx.params.id, 'Pemberitahuan');

@@ -67,9 +67,7 @@ async function resolveToken(store: ScopedStore, token: SignedToken, decoded: Par
 async function resolveCode(store: ScopedStore, code: string, limiterKey: string): Promise<Resolved> {
   const decision = await codeAttempts.begin(store.knex, limiterKey, Date.now());
   if (!decision.allowed) return { kind: 'rejected', reason: 'throttled', method: 'code' };
-  const pass = looksLikePassCode(code)
-    ? (await store.select<PassWithUnit>(passByCodeQuery, { code }))[0]
-    : undefined;
+  const pass = looksLikePassCode(code) ? (await store.select<PassWithUnit>(passByCodeQuery, { code }))[0] : undefined;
   await codeAttempts.finish(store.knex, limiterKey, Date.now(), Boolean(pass));
   return pass ? { kind: 'pass', pass, method: 'code' } : { kind: 'rejected', reason: 'unknown_code', method: 'code' };
 }
@@ -111,8 +109,17 @@ export interface ScanOutcome {
   reason: RejectionReason | null;
   direction: Direction;
   pass: null | {
-    id: string; kind: string; name: string; unit_id: string; unit_code: string; purpose: string | null; plate: string | null;
-    people: number; valid_until: string; uses: number; max_uses: number | null;
+    id: string;
+    kind: string;
+    name: string;
+    unit_id: string;
+    unit_code: string;
+    purpose: string | null;
+    plate: string | null;
+    people: number;
+    valid_until: string;
+    uses: number;
+    max_uses: number | null;
   };
   visit_id: string | null;
   entry_id: string;
@@ -122,8 +129,17 @@ export interface ScanOutcome {
 
 function passSummary(pass: PassRow, unitCode: string, uses: number): NonNullable<ScanOutcome['pass']> {
   return {
-    id: pass.id, kind: pass.kind, name: pass.name, unit_id: pass.unit_id, unit_code: unitCode, purpose: pass.purpose,
-    plate: pass.plate, people: pass.people, valid_until: pass.valid_until, uses, max_uses: pass.max_uses,
+    id: pass.id,
+    kind: pass.kind,
+    name: pass.name,
+    unit_id: pass.unit_id,
+    unit_code: unitCode,
+    purpose: pass.purpose,
+    plate: pass.plate,
+    people: pass.people,
+    valid_until: pass.valid_until,
+    uses,
+    max_uses: pass.max_uses,
   };
 }
 
@@ -137,10 +153,30 @@ export async function scanAtGate(store: ScopedStore, estate: EstateInfo, post: G
 
   if (resolved.kind === 'rejected') {
     const entry = await appendAccessLog(store, post, {
-      occurred_at: now, direction, verdict: 'rejected', reason: resolved.reason, method, pass_id: null, pass_kind: null, visit_id: null,
-      person_name: null, unit_id: null, unit_code: null, plate: null, purpose: null,
+      occurred_at: now,
+      direction,
+      verdict: 'rejected',
+      reason: resolved.reason,
+      method,
+      pass_id: null,
+      pass_kind: null,
+      visit_id: null,
+      person_name: null,
+      unit_id: null,
+      unit_code: null,
+      plate: null,
+      purpose: null,
     });
-    return { verdict: 'rejected', reason: resolved.reason, direction, pass: null, visit_id: null, entry_id: entry.id, slip: 'none', scanned_at: now };
+    return {
+      verdict: 'rejected',
+      reason: resolved.reason,
+      direction,
+      pass: null,
+      visit_id: null,
+      entry_id: entry.id,
+      slip: 'none',
+      scanned_at: now,
+    };
   }
 
   if (resolved.kind === 'visit') return scanSlip(store, post, resolved.visit, now);
@@ -149,16 +185,39 @@ export async function scanAtGate(store: ScopedStore, estate: EstateInfo, post: G
   let pass: PassRow = resolved.pass;
   if (pass.kind === 'resident') pass = await keepResidentPassCurrent(store, pass, estate.timezone);
   const logFor = (verdict: 'accepted' | 'rejected', reason: RejectionReason | null, visitId: string | null): LogFields => ({
-    occurred_at: now, direction, verdict, reason, method, pass_id: pass.id, pass_kind: pass.kind, visit_id: visitId,
-    person_name: pass.name, unit_id: pass.unit_id, unit_code: unitCode, plate: pass.plate, purpose: pass.purpose,
+    occurred_at: now,
+    direction,
+    verdict,
+    reason,
+    method,
+    pass_id: pass.id,
+    pass_kind: pass.kind,
+    visit_id: visitId,
+    person_name: pass.name,
+    unit_id: pass.unit_id,
+    unit_code: unitCode,
+    plate: pass.plate,
+    purpose: pass.purpose,
   });
 
   const outcome = await store.transaction(async (tx) => {
     if (direction === 'out') {
-      const open = (await tx.query('gate_visits').where({ pass_id: pass.id }).whereNull('exited_at').orderBy('entered_at', 'desc').first()) as VisitRow | undefined;
+      const open = (await tx
+        .query('gate_visits')
+        .where({ pass_id: pass.id })
+        .whereNull('exited_at')
+        .orderBy('entered_at', 'desc')
+        .first()) as VisitRow | undefined;
       if (open) await closeVisit(tx, post, open.id, now);
       const entry = await appendAccessLog(tx, post, logFor('accepted', null, open?.id ?? null));
-      return { accepted: true, reason: null, visit: null as VisitRow | null, visitId: open?.id ?? null, entryId: entry.id, uses: pass.uses };
+      return {
+        accepted: true,
+        reason: null,
+        visit: null as VisitRow | null,
+        visitId: open?.id ?? null,
+        entryId: entry.id,
+        uses: pass.uses,
+      };
     }
     const early = passRejection(pass, now, 'in');
     const consumed = early ? false : await consumeEntry(tx, pass, now);
@@ -174,8 +233,17 @@ export async function scanAtGate(store: ScopedStore, estate: EstateInfo, post: G
       // No host notice for an expected guest: the host invited them and sees the visit in the portal; notices are
       // for walk-ins the host did not announce.
       visit = await openVisit(tx, post, {
-        kind: pass.kind, pass_id: pass.id, unit_id: pass.unit_id, name: pass.name, phone: pass.phone, plate: pass.plate,
-        purpose: pass.purpose, people: pass.people, id_card_left: false, entered_at: now, expected_until: pass.valid_until,
+        kind: pass.kind,
+        pass_id: pass.id,
+        unit_id: pass.unit_id,
+        name: pass.name,
+        phone: pass.phone,
+        plate: pass.plate,
+        purpose: pass.purpose,
+        people: pass.people,
+        id_card_left: false,
+        entered_at: now,
+        expected_until: pass.valid_until,
       });
     }
     const entry = await appendAccessLog(tx, post, logFor('accepted', null, visit?.id ?? null));
@@ -204,17 +272,41 @@ async function scanSlip(store: ScopedStore, post: GatePost, visit: VisitRow, now
     const reason: RejectionReason | null = fresh.exited_at ? 'used_up' : null;
     if (!reason) await closeVisit(tx, post, visit.id, now);
     const entry = await appendAccessLog(tx, post, {
-      occurred_at: now, direction: 'out', verdict: reason ? 'rejected' : 'accepted', reason, method: 'qr', pass_id: visit.pass_id,
-      pass_kind: visit.kind, visit_id: visit.id, person_name: visit.name, unit_id: visit.unit_id, unit_code: unitCode, plate: visit.plate,
+      occurred_at: now,
+      direction: 'out',
+      verdict: reason ? 'rejected' : 'accepted',
+      reason,
+      method: 'qr',
+      pass_id: visit.pass_id,
+      pass_kind: visit.kind,
+      visit_id: visit.id,
+      person_name: visit.name,
+      unit_id: visit.unit_id,
+      unit_code: unitCode,
+      plate: visit.plate,
       purpose: visit.purpose,
     });
     return {
-      verdict: reason ? 'rejected' : 'accepted', reason, direction: 'out',
+      verdict: reason ? 'rejected' : 'accepted',
+      reason,
+      direction: 'out',
       pass: {
-        id: visit.pass_id ?? visit.id, kind: visit.kind, name: visit.name, unit_id: visit.unit_id, unit_code: unitCode, purpose: visit.purpose,
-        plate: visit.plate, people: visit.people, valid_until: visit.expected_until ?? now, uses: 1, max_uses: 1,
+        id: visit.pass_id ?? visit.id,
+        kind: visit.kind,
+        name: visit.name,
+        unit_id: visit.unit_id,
+        unit_code: unitCode,
+        purpose: visit.purpose,
+        plate: visit.plate,
+        people: visit.people,
+        valid_until: visit.expected_until ?? now,
+        uses: 1,
+        max_uses: 1,
       },
-      visit_id: visit.id, entry_id: entry.id, slip: 'none', scanned_at: now,
+      visit_id: visit.id,
+      entry_id: entry.id,
+      slip: 'none',
+      scanned_at: now,
     };
   });
 }

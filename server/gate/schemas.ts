@@ -31,7 +31,12 @@ export const walkInSchema = z.object({
   id_card_left: z.boolean().default(false),
   gate_id: id.optional(),
   /** How long the guest is expected to stay; past it they show on the overstay list. */
-  expected_minutes: z.number().int().min(5).max(24 * 60).default(240),
+  expected_minutes: z
+    .number()
+    .int()
+    .min(5)
+    .max(24 * 60)
+    .default(240),
 });
 export type WalkInInput = z.infer<typeof walkInSchema>;
 
@@ -76,10 +81,21 @@ export const scanResponse = z.object({
   verdict: z.enum(['accepted', 'rejected']),
   reason: z.string().nullable(),
   direction: z.enum(['in', 'out']),
-  pass: z.object({
-    id: z.string(), kind: z.string(), name: z.string(), unit_id: z.string(), unit_code: z.string(), purpose: z.string().nullable(),
-    plate: z.string().nullable(), people: z.number().int(), valid_until: z.string(), uses: z.number().int(), max_uses: z.number().int().nullable(),
-  }).nullable(),
+  pass: z
+    .object({
+      id: z.string(),
+      kind: z.string(),
+      name: z.string(),
+      unit_id: z.string(),
+      unit_code: z.string(),
+      purpose: z.string().nullable(),
+      plate: z.string().nullable(),
+      people: z.number().int(),
+      valid_until: z.string(),
+      uses: z.number().int(),
+      max_uses: z.number().int().nullable(),
+    })
+    .nullable(),
   visit_id: z.string().nullable(),
   entry_id: z.string(),
   slip: slipStatus,
@@ -120,11 +136,22 @@ export const gateUnitQuery = z.object({
 
 /** Guest and temporary passes valid some time today, for the guard post's "expected" list. */
 export const expectedPassListResponse = z.object({
-  items: z.array(z.object({
-    id: z.string(), kind: z.string(), name: z.string(), plate: z.string().nullable(), purpose: z.string().nullable(),
-    people: z.number().int(), valid_from: z.string(), valid_until: z.string(), uses: z.number().int(), max_uses: z.number().int().nullable(),
-    unit_id: z.string(), unit_code: z.string(),
-  })),
+  items: z.array(
+    z.object({
+      id: z.string(),
+      kind: z.string(),
+      name: z.string(),
+      plate: z.string().nullable(),
+      purpose: z.string().nullable(),
+      people: z.number().int(),
+      valid_from: z.string(),
+      valid_until: z.string(),
+      uses: z.number().int(),
+      max_uses: z.number().int().nullable(),
+      unit_id: z.string(),
+      unit_code: z.string(),
+    }),
+  ),
 });
 
 export const accessLogEntryResponse = z.object({
@@ -149,15 +176,26 @@ export const accessLogEntryResponse = z.object({
   purpose: z.string().nullable(),
 });
 export const accessLogPageResponse = z.object({
-  items: z.array(accessLogEntryResponse), total: z.number().int(), limit: z.number().int(), offset: z.number().int(),
+  items: z.array(accessLogEntryResponse),
+  total: z.number().int(),
+  limit: z.number().int(),
+  offset: z.number().int(),
 });
 
 export const portalVisitsResponse = accessLogPageResponse.extend({ inside: z.array(visitResponse) });
 export const gateNotificationListResponse = z.object({
-  items: z.array(z.object({
-    id: z.string(), kind: z.enum(['walk_in', 'guest_arrived']), guest_name: z.string(), purpose: z.string().nullable(),
-    gate_name: z.string().nullable(), visit_id: z.string().nullable(), read_at: z.string().nullable(), created_at: z.string(),
-  })),
+  items: z.array(
+    z.object({
+      id: z.string(),
+      kind: z.enum(['walk_in', 'guest_arrived']),
+      guest_name: z.string(),
+      purpose: z.string().nullable(),
+      gate_name: z.string().nullable(),
+      visit_id: z.string().nullable(),
+      read_at: z.string().nullable(),
+      created_at: z.string(),
+    }),
+  ),
   unread: z.number().int(),
 });
 export const gateNotificationReadResponse = z.object({ id: z.string(), read: z.literal(true) });

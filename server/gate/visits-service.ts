@@ -29,17 +29,32 @@ export type VisitRow = {
 export type VisitOpening = Omit<VisitRow, 'id' | 'exited_at' | 'exit_gate_id' | 'entry_gate_id'>;
 
 export async function openVisit(tx: ScopedStore, post: GatePost, visit: VisitOpening): Promise<VisitRow> {
-  return tx.insert<VisitRow & Record<string, unknown>>('gate_visits', { ...visit, entry_gate_id: post.gate.id, exited_at: null, exit_gate_id: null }, 'gate_visits.enter');
+  return tx.insert<VisitRow & Record<string, unknown>>(
+    'gate_visits',
+    { ...visit, entry_gate_id: post.gate.id, exited_at: null, exit_gate_id: null },
+    'gate_visits.enter',
+  );
 }
 
 export async function closeVisit(tx: ScopedStore, post: GatePost, visitId: string, at: string): Promise<VisitRow> {
-  return tx.update<VisitRow & Record<string, unknown>>('gate_visits', visitId, { exited_at: at, exit_gate_id: post.gate.id }, 'gate_visits.exit');
+  return tx.update<VisitRow & Record<string, unknown>>(
+    'gate_visits',
+    visitId,
+    { exited_at: at, exit_gate_id: post.gate.id },
+    'gate_visits.exit',
+  );
 }
 
 /** Tells the host unit in the portal that someone arrived for them. */
 export async function notifyHost(tx: ScopedStore, post: GatePost, visit: VisitRow, kind: 'walk_in' | 'guest_arrived'): Promise<void> {
   await tx.insert('gate_notifications', {
-    unit_id: visit.unit_id, visit_id: visit.id, kind, guest_name: visit.name, purpose: visit.purpose, gate_name: post.gate.name, read_at: null,
+    unit_id: visit.unit_id,
+    visit_id: visit.id,
+    kind,
+    guest_name: visit.name,
+    purpose: visit.purpose,
+    gate_name: post.gate.name,
+    read_at: null,
   });
 }
 
@@ -55,7 +70,12 @@ export type SlipStatus = 'queued' | 'no_printer';
  */
 export async function queueVisitSlip(tx: ScopedStore, post: GatePost, visit: VisitRow): Promise<SlipStatus> {
   if (!post.gate.printer) return 'no_printer';
-  await enqueueJob(tx.knex, printSlipJob, { visit_id: visit.id, gate_id: post.gate.id, guard_name: post.guard.name }, { estateId: tx.estateId, key: `slip:${visit.id}` });
+  await enqueueJob(
+    tx.knex,
+    printSlipJob,
+    { visit_id: visit.id, gate_id: post.gate.id, guard_name: post.guard.name },
+    { estateId: tx.estateId, key: `slip:${visit.id}` },
+  );
   return 'queued';
 }
 
@@ -65,15 +85,34 @@ export async function recordWalkIn(store: ScopedStore, post: GatePost, input: Wa
     const unit = await tx.live('units').where('id', input.unit_id).first('id', 'code');
     if (!unit) throw new ConflictError('UNIT_NOT_FOUND', 'Unit tujuan tidak ditemukan.', 'unit_id');
     const visit = await openVisit(tx, post, {
-      kind: 'walk_in', pass_id: null, unit_id: unit.id, name: input.name, phone: input.phone ?? null, plate: input.plate || null,
-      purpose: input.purpose ?? null, people: input.people, id_card_left: input.id_card_left, entered_at: now,
+      kind: 'walk_in',
+      pass_id: null,
+      unit_id: unit.id,
+      name: input.name,
+      phone: input.phone ?? null,
+      plate: input.plate || null,
+      purpose: input.purpose ?? null,
+      people: input.people,
+      id_card_left: input.id_card_left,
+      entered_at: now,
       expected_until: new Date(Date.parse(now) + input.expected_minutes * 60_000).toISOString(),
     });
     await notifyHost(tx, post, visit, 'walk_in');
     const slip = await queueVisitSlip(tx, post, visit);
     const entry = await appendAccessLog(tx, post, {
-      occurred_at: now, direction: 'in', verdict: 'accepted', reason: null, method: 'walk_in', pass_id: null, pass_kind: 'walk_in',
-      visit_id: visit.id, person_name: visit.name, unit_id: unit.id, unit_code: unit.code, plate: visit.plate, purpose: visit.purpose,
+      occurred_at: now,
+      direction: 'in',
+      verdict: 'accepted',
+      reason: null,
+      method: 'walk_in',
+      pass_id: null,
+      pass_kind: 'walk_in',
+      visit_id: visit.id,
+      person_name: visit.name,
+      unit_id: unit.id,
+      unit_code: unit.code,
+      plate: visit.plate,
+      purpose: visit.purpose,
     });
     return { visit, entry, unitCode: unit.code as string, slip };
   });
@@ -86,10 +125,20 @@ export async function recordWalkIn(store: ScopedStore, post: GatePost, input: Wa
  */
 export function visitView(visit: VisitRow, unitCode: string, now = nowIso(), contact = false) {
   return {
-    id: visit.id, kind: visit.kind, pass_id: visit.pass_id, unit_id: visit.unit_id, unit_code: unitCode, name: visit.name,
+    id: visit.id,
+    kind: visit.kind,
+    pass_id: visit.pass_id,
+    unit_id: visit.unit_id,
+    unit_code: unitCode,
+    name: visit.name,
     ...(contact ? { phone: visit.phone } : {}),
-    plate: visit.plate, purpose: visit.purpose, people: visit.people, id_card_left: Boolean(visit.id_card_left), entered_at: visit.entered_at,
-    expected_until: visit.expected_until, exited_at: visit.exited_at,
+    plate: visit.plate,
+    purpose: visit.purpose,
+    people: visit.people,
+    id_card_left: Boolean(visit.id_card_left),
+    entered_at: visit.entered_at,
+    expected_until: visit.expected_until,
+    exited_at: visit.exited_at,
     overstay: !visit.exited_at && visit.expected_until !== null && visit.expected_until < now,
   };
 }
@@ -122,8 +171,19 @@ export async function checkoutVisit(store: ScopedStore, post: GatePost, visitId:
     const closed = await closeVisit(tx, post, visit.id, now);
     const unitCode = await unitCodeOf(tx, visit.unit_id);
     const entry = await appendAccessLog(tx, post, {
-      occurred_at: now, direction: 'out', verdict: 'accepted', reason: null, method: 'manual', pass_id: visit.pass_id, pass_kind: visit.kind,
-      visit_id: visit.id, person_name: visit.name, unit_id: visit.unit_id, unit_code: unitCode, plate: visit.plate, purpose: visit.purpose,
+      occurred_at: now,
+      direction: 'out',
+      verdict: 'accepted',
+      reason: null,
+      method: 'manual',
+      pass_id: visit.pass_id,
+      pass_kind: visit.kind,
+      visit_id: visit.id,
+      person_name: visit.name,
+      unit_id: visit.unit_id,
+      unit_code: unitCode,
+      plate: visit.plate,
+      purpose: visit.purpose,
     });
     return { entry_id: entry.id, visit: visitView(closed, unitCode, now) };
   });
@@ -144,7 +204,19 @@ export async function expectedToday(store: ScopedStore, timezone: string) {
     .where((q) => q.whereNull('passes.max_uses').orWhere('passes.uses', '<', store.knex.ref('passes.max_uses')))
     .orderBy('passes.valid_from')
     .limit(200)
-    .select('passes.id', 'passes.kind', 'passes.name', 'passes.plate', 'passes.purpose', 'passes.people', 'passes.valid_from',
-      'passes.valid_until', 'passes.uses', 'passes.max_uses', 'passes.unit_id', 'units.code as unit_code');
+    .select(
+      'passes.id',
+      'passes.kind',
+      'passes.name',
+      'passes.plate',
+      'passes.purpose',
+      'passes.people',
+      'passes.valid_from',
+      'passes.valid_until',
+      'passes.uses',
+      'passes.max_uses',
+      'passes.unit_id',
+      'units.code as unit_code',
+    );
   return { items: rows };
 }

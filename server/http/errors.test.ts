@@ -30,7 +30,10 @@ describe('a database that cannot take the request in time', () => {
       await knex.transaction(async (trx) => {
         await trx.raw('select 1');
         // The only connection is this transaction's, so a query outside it waits for the pool and gives up.
-        caught = await knex.raw('select 1').then(() => undefined, (err: unknown) => err);
+        caught = await knex.raw('select 1').then(
+          () => undefined,
+          (err: unknown) => err,
+        );
       });
       expect((caught as Error)?.name).toBe('KnexTimeoutError');
       const answer = toErrorResponse(caught);
@@ -41,7 +44,7 @@ describe('a database that cannot take the request in time', () => {
     }
   });
 
-  it('answers 503 SERVER_BUSY when SQLite\'s writer lock outlasts the busy timeout', () => {
+  it("answers 503 SERVER_BUSY when SQLite's writer lock outlasts the busy timeout", () => {
     const file = tempFile();
     const holder = new Database(file);
     const other = new Database(file);

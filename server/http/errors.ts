@@ -58,7 +58,11 @@ export class UnprocessableError extends AppError {
 }
 
 export class TooManyRequestsError extends AppError {
-  constructor(code: string, message: string, readonly retryAfterSeconds?: number) {
+  constructor(
+    code: string,
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
     super(429, code, message);
   }
 }

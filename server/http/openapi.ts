@@ -11,7 +11,10 @@ export function openApiDocument(defs: RouteDef[], version: string): Record<strin
   for (const def of defs) {
     const path = '/api/v1' + def.path.replace(/:(\w+)/g, '{$1}');
     const parameters: unknown[] = [...def.path.matchAll(/:(\w+)/g)].map((m) => ({
-      name: m[1], in: 'path', required: true, schema: { type: 'string' },
+      name: m[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
     }));
     if (def.query) {
       const schema = jsonSchema(def.query, 'input') as { properties?: Record<string, unknown>; required?: string[] };
@@ -24,13 +27,21 @@ export function openApiDocument(defs: RouteDef[], version: string): Record<strin
     }
     const op: Record<string, unknown> = {
       summary: def.summary,
-      tags: def.tags ?? [def.path.split('/').filter((s) => s && !s.startsWith(':')).slice(-1)[0] ?? 'misc'],
+      tags: def.tags ?? [
+        def.path
+          .split('/')
+          .filter((s) => s && !s.startsWith(':'))
+          .slice(-1)[0] ?? 'misc',
+      ],
       'x-permission': def.permission,
       parameters,
       responses: {
         [String(def.status ?? 200)]: def.produces
           ? { description: 'OK', content: Object.fromEntries(def.produces.map((t) => [t, {}])) }
-          : { description: 'OK', content: def.response ? { 'application/json': { schema: jsonSchema(def.response, 'output') } } : undefined },
+          : {
+              description: 'OK',
+              content: def.response ? { 'application/json': { schema: jsonSchema(def.response, 'output') } } : undefined,
+            },
         '4XX': { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
       },
     };

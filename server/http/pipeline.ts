@@ -14,7 +14,16 @@ import { queryTemplate } from '../db/query-template.ts';
 import { dialectOf } from '../db/knex.ts';
 import type { Knex } from 'knex';
 import type { AppContext } from './app-context.ts';
-import { AppError, BadRequestError, ForbiddenError, NotFoundError, PayloadTooLargeError, UnauthenticatedError, UnprocessableError, ValidationError } from './errors.ts';
+import {
+  AppError,
+  BadRequestError,
+  ForbiddenError,
+  NotFoundError,
+  PayloadTooLargeError,
+  UnauthenticatedError,
+  UnprocessableError,
+  ValidationError,
+} from './errors.ts';
 import { assertSafeRequest, assertSafeValue } from './input-guard.ts';
 import type { RequestContext, RouteDef } from './route.ts';
 import { assertResponseMatches, responseChecksEnabled } from './response-check.ts';
@@ -65,13 +74,25 @@ const idempotencyKeyQuery = queryTemplate<'estateId' | 'key'>((knex, p) =>
   knex('idempotency_keys').where({ estate_id: p.estateId, idem_key: p.key }).first(),
 );
 
-async function withIdempotency(ctx: RequestContext, def: RouteDef, run: (store: ScopedStore) => Promise<unknown>): Promise<{ status: number; body: unknown; replayed: boolean }> {
+async function withIdempotency(
+  ctx: RequestContext,
+  def: RouteDef,
+  run: (store: ScopedStore) => Promise<unknown>,
+): Promise<{ status: number; body: unknown; replayed: boolean }> {
   const store = ctx.store!;
   const key = ctx.idempotencyKey!;
   const route = `${def.method.toUpperCase()} ${def.path}`;
-  const requestHash = crypto.createHash('sha256').update(route).update(JSON.stringify(ctx.body ?? null)).update(JSON.stringify(ctx.params)).digest('hex');
+  const requestHash = crypto
+    .createHash('sha256')
+    .update(route)
+    .update(JSON.stringify(ctx.body ?? null))
+    .update(JSON.stringify(ctx.params))
+    .digest('hex');
   const replay = async (knex = store.knex) => {
-    const [prior] = await idempotencyKeyQuery<{ request_hash: string; route: string; status_code: number; response: string }>(knex, { estateId: store.estateId, key });
+    const [prior] = await idempotencyKeyQuery<{ request_hash: string; route: string; status_code: number; response: string }>(knex, {
+      estateId: store.estateId,
+      key,
+    });
     if (!prior) return undefined;
     if (prior.request_hash !== requestHash || prior.route !== route) {
       throw new UnprocessableError('IDEMPOTENCY_KEY_REUSED', 'Idempotency-Key ini sudah dipakai untuk permintaan lain.');
@@ -91,10 +112,18 @@ async function withIdempotency(ctx: RequestContext, def: RouteDef, run: (store: 
       const earlier = await replay(tx.knex);
       if (earlier) return earlier;
       const body = await run(tx);
-      await insertValues(tx.knex, 'idempotency_keys', [{
-        id: newId(), estate_id: store.estateId, idem_key: key, route, request_hash: requestHash,
-        status_code: status, response: JSON.stringify(body ?? null), created_at: nowIso(),
-      }]);
+      await insertValues(tx.knex, 'idempotency_keys', [
+        {
+          id: newId(),
+          estate_id: store.estateId,
+          idem_key: key,
+          route,
+          request_hash: requestHash,
+          status_code: status,
+          response: JSON.stringify(body ?? null),
+          created_at: nowIso(),
+        },
+      ]);
       return { status, body, replayed: false };
     });
   } catch (err) {
@@ -112,8 +141,10 @@ function uploadError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   const code = (err as { code?: unknown })?.code;
   if (err instanceof multer.MulterError) {
-    if (code === 'LIMIT_FILE_SIZE' || code === 'LIMIT_FIELD_VALUE') return new PayloadTooLargeError('PAYLOAD_TOO_LARGE', 'Berkas atau isian terlalu besar.', err.field);
-    if (code === 'LIMIT_UNEXPECTED_FILE') return new BadRequestError('UPLOAD_UNEXPECTED_FIELD', 'Berkas dikirim pada isian yang tidak dikenal.', err.field);
+    if (code === 'LIMIT_FILE_SIZE' || code === 'LIMIT_FIELD_VALUE')
+      return new PayloadTooLargeError('PAYLOAD_TOO_LARGE', 'Berkas atau isian terlalu besar.', err.field);
+    if (code === 'LIMIT_UNEXPECTED_FILE')
+      return new BadRequestError('UPLOAD_UNEXPECTED_FIELD', 'Berkas dikirim pada isian yang tidak dikenal.', err.field);
     if (code === 'LIMIT_PART_COUNT' || code === 'LIMIT_FILE_COUNT' || code === 'LIMIT_FIELD_COUNT' || code === 'LIMIT_FIELD_KEY') {
       return new BadRequestError('UPLOAD_TOO_MANY_PARTS', 'Unggahan berisi terlalu banyak bagian.', err.field);
     }
@@ -136,7 +167,15 @@ export function mountRoutes(router: Router, app: AppContext, defs: RouteDef[]): 
       checkCsrf(req, auth);
       const actor: Actor = { userId: auth?.userId ?? null, role: 'system', deviceId: auth?.deviceId ?? null };
       const ctx: RequestContext = {
-        app, req, res, auth, actor, params: req.params, query: {}, body: undefined, fields: {},
+        app,
+        req,
+        res,
+        auth,
+        actor,
+        params: req.params,
+        query: {},
+        body: undefined,
+        fields: {},
       };
       const estateId = req.params.estate_id;
       if (estateId !== undefined) {
@@ -165,7 +204,9 @@ export function mountRoutes(router: Router, app: AppContext, defs: RouteDef[]): 
       ctx.query = parseWith(def.query, req.query, 'query');
       if (def.upload) {
         ctx.file = (req as Request & { file?: RequestContext['file'] }).file;
-        ctx.fields = Object.fromEntries(Object.entries((req.body ?? {}) as Record<string, unknown>).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+        ctx.fields = Object.fromEntries(
+          Object.entries((req.body ?? {}) as Record<string, unknown>).filter(([, v]) => typeof v === 'string'),
+        ) as Record<string, string>;
         assertSafeValue(ctx.fields, '');
         if (ctx.file) assertSafeValue(ctx.file.originalname, def.upload.field);
         ctx.body = parseWith(def.body, ctx.fields, 'body');
@@ -196,7 +237,10 @@ export function mountRoutes(router: Router, app: AppContext, defs: RouteDef[]): 
     };
     const handlers: express.RequestHandler[] = [];
     if (def.upload) {
-      const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: def.upload.maxBytes, files: 1, fields: 20, fieldSize: 64 * 1024, parts: 30 } });
+      const upload = multer({
+        storage: multer.memoryStorage(),
+        limits: { fileSize: def.upload.maxBytes, files: 1, fields: 20, fieldSize: 64 * 1024, parts: 30 },
+      });
       const single = upload.single(def.upload.field);
       handlers.push(async (req: Request, res: Response, next: NextFunction) => {
         try {

@@ -4,16 +4,22 @@ import { normalizePhone } from '../residents/phone.ts';
 /** Schema pieces shared by every bounded context. */
 export const text = (max: number) => z.string().trim().min(1, 'Wajib diisi.').max(max, `Maksimal ${max} karakter.`);
 export const optionalText = (max: number) =>
-  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? null : v), z.string().trim().max(max, `Maksimal ${max} karakter.`).nullable().optional());
+  z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? null : v),
+    z.string().trim().max(max, `Maksimal ${max} karakter.`).nullable().optional(),
+  );
 
 export const id = z.string().uuid('Id tidak sah.');
 export const idParams = z.object({ estate_id: id, id: z.string().max(64) });
 export const estateParams = z.object({ estate_id: id });
 
-export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Tanggal harus berformat YYYY-MM-DD.').refine((s) => {
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
-}, 'Tanggal tidak sah.');
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Tanggal harus berformat YYYY-MM-DD.')
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
+  }, 'Tanggal tidak sah.');
 
 export const phone = z
   .string()
@@ -30,18 +36,14 @@ export const phone = z
 
 export const email = z.string().trim().toLowerCase().max(254).email('Alamat email tidak sah.');
 
-export const nullable = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((v) => (v === '' ? null : v), schema.nullable().optional());
+export const nullable = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? null : v), schema.nullable().optional());
 
 export const paging = {
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
 };
 
-export const booleanish = z.preprocess(
-  (v) => (v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : v),
-  z.boolean(),
-);
+export const booleanish = z.preprocess((v) => (v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : v), z.boolean());
 
 export function isValidTimeZone(tz: string): boolean {
   try {

@@ -10,7 +10,10 @@ type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 const STATUS_WORDS: [RegExp, Tenure][] = [
   [/^(kosong|vacant|empty|tidak dihuni|tdk dihuni|belum dihuni|tidak ditempati|belum ditempati)$/, 'vacant'],
   [/^(kontrak|dikontrak(kan)?|ngontrak|sewa|disewa(kan)?|penyewa|rented|rent|tenant|kos)$/, 'rented'],
-  [/^(pemilik|milik sendiri|milik|owner|owner occupied|dihuni pemilik|ditempati pemilik|dihuni|ditempati|huni|tetap|occupied)$/, 'owner_occupied'],
+  [
+    /^(pemilik|milik sendiri|milik|owner|owner occupied|dihuni pemilik|ditempati pemilik|dihuni|ditempati|huni|tetap|occupied)$/,
+    'owner_occupied',
+  ],
   [/^(renovasi|dibangun|sedang dibangun|pembangunan|under construction|construction)$/, 'under_construction'],
 ];
 
@@ -36,7 +39,12 @@ const TYPE_WORDS: [RegExp, UnitType][] = [
 
 /** A unit-type word, or a section title like "RUKO" / "Blok Ruko" that switches the type of the rows below it. */
 export function parseUnitType(text: string): UnitType | null {
-  const value = text.trim().toLowerCase().replace(/[-_]+/g, ' ').replace(/\s+/g, ' ').replace(/^(blok|block|tipe|type|unit) /, '');
+  const value = text
+    .trim()
+    .toLowerCase()
+    .replace(/[-_]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .replace(/^(blok|block|tipe|type|unit) /, '');
   for (const [pattern, type] of TYPE_WORDS) if (pattern.test(value)) return type;
   return null;
 }
@@ -53,7 +61,11 @@ export function parseHouseModel(text: string): { building: number; land: number 
 
 /** Square metres: `72`, `72 m2`, `72,5`, `1.200` (Indonesian thousands). At most two decimals, never negative. */
 export function parseArea(text: string): Parsed<number | null> {
-  let value = text.trim().toLowerCase().replace(/\s*(m2|m²|meter|mtr|m)$/, '').trim();
+  let value = text
+    .trim()
+    .toLowerCase()
+    .replace(/\s*(m2|m²|meter|mtr|m)$/, '')
+    .trim();
   if (value === '' || value === '-') return { ok: true, value: null };
   if (/^\d{1,3}(\.\d{3})+$/.test(value)) value = value.replace(/\./g, '');
   else value = value.replace(',', '.');

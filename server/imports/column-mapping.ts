@@ -31,7 +31,24 @@ export interface ImportColumn {
 
 export type MappingOverride = Record<string, ImportField | null>;
 
-const PHONE_WORDS = ['hp', 'handphone', 'hape', 'telp', 'tlp', 'telpon', 'telepon', 'telephone', 'phone', 'wa', 'whatsapp', 'ponsel', 'kontak', 'contact', 'mobile', 'seluler'];
+const PHONE_WORDS = [
+  'hp',
+  'handphone',
+  'hape',
+  'telp',
+  'tlp',
+  'telpon',
+  'telepon',
+  'telephone',
+  'phone',
+  'wa',
+  'whatsapp',
+  'ponsel',
+  'kontak',
+  'contact',
+  'mobile',
+  'seluler',
+];
 const OWNER_WORDS = ['pemilik', 'owner', 'pemilk'];
 const OCCUPANT_WORDS = ['penghuni', 'penyewa', 'pengontrak', 'tenant', 'occupant', 'warga', 'resident', 'kk', 'keluarga'];
 
@@ -58,7 +75,11 @@ export function recognizeHeader(header: string): ImportField | null {
   if (has(...OCCUPANT_WORDS) || text === 'nama' || text === 'name' || text === 'nama lengkap') return 'occupant_name';
   if (words[0] === 'blok' || words[0] === 'block' || words[0] === 'blk') return 'block';
   if (text === 'no urut' || text === 'urut' || text === 'nomor urut') return 'sequence';
-  if (['no', 'nomor', 'nr', 'number', 'nmr'].includes(words[0]) && words.length > 1 && has('rumah', 'unit', 'kavling', 'kav', 'house', 'rmh')) {
+  if (
+    ['no', 'nomor', 'nr', 'number', 'nmr'].includes(words[0]) &&
+    words.length > 1 &&
+    has('rumah', 'unit', 'kavling', 'kav', 'house', 'rmh')
+  ) {
     return 'number';
   }
   if (['no', 'nomor', 'nr', 'number', 'nmr', '#'].includes(text) || text === 'house number') return 'number';

@@ -85,8 +85,13 @@ export function diffImport(rows: PlannedRow[], snapshot: EstateSnapshot) {
   const operations: ImportOperation[] = [];
   const outcomes: RowOutcome[] = [];
   const summary: ImportSummary = {
-    units_create: 0, units_update: 0, units_unchanged: 0,
-    residents_create: 0, residents_update: 0, residents_unchanged: 0, error_rows: 0,
+    units_create: 0,
+    units_update: 0,
+    units_unchanged: 0,
+    residents_create: 0,
+    residents_update: 0,
+    residents_unchanged: 0,
+    error_rows: 0,
   };
   let created = 0;
 

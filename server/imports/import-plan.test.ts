@@ -1,7 +1,12 @@
 import ExcelJS from 'exceljs';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ADDRESS_LAYOUT_SHOPHOUSES, ADDRESS_LAYOUT_UNITS, addressLayoutRows, buildAddressLayoutWorkbook } from '../../tests/fixtures/address-layout-workbook.ts';
+import {
+  ADDRESS_LAYOUT_SHOPHOUSES,
+  ADDRESS_LAYOUT_UNITS,
+  addressLayoutRows,
+  buildAddressLayoutWorkbook,
+} from '../../tests/fixtures/address-layout-workbook.ts';
 import { IMPORT_LIMITS, ImportFileError } from './import-file-error.ts';
 import { planImport } from './import-plan.ts';
 import { readSheets } from './read-sheet.ts';
@@ -118,7 +123,15 @@ describe('planImport: CSV layouts and row errors', () => {
 
   it('uses `Blok C` section rows, skips a repeated header and a footer line', async () => {
     const plan = await planCsv(
-      ['Nomor Rumah;Pemilik;Penghuni', 'Blok C;;', '1;Eka;Eka', '2;Fajar;Gita', 'Nomor Rumah;Pemilik;Penghuni', '3;Hadi;', 'Jumlah rumah: 3;;'].join('\n'),
+      [
+        'Nomor Rumah;Pemilik;Penghuni',
+        'Blok C;;',
+        '1;Eka;Eka',
+        '2;Fajar;Gita',
+        'Nomor Rumah;Pemilik;Penghuni',
+        '3;Hadi;',
+        'Jumlah rumah: 3;;',
+      ].join('\n'),
     );
     expect(plan.rows.map((row) => row.unit_code)).toEqual(['C-1', 'C-2', 'C-3']);
     // Without a status column, two different names mean the house is rented out.

@@ -175,7 +175,8 @@ class RowReader {
     const residents = residentsFor(tenure, ownerName, occupantName);
     this.assignContacts(residents, get, errors);
     for (const resident of residents) {
-      if (resident.name.length > MAX_NAME_LENGTH) errors.push({ field: resident.relation === 'owner' ? 'owner_name' : 'occupant_name', message: 'nama terlalu panjang' });
+      if (resident.name.length > MAX_NAME_LENGTH)
+        errors.push({ field: resident.relation === 'owner' ? 'owner_name' : 'occupant_name', message: 'nama terlalu panjang' });
     }
     const notes = get('notes') || null;
     if (notes && notes.length > MAX_NOTES_LENGTH) errors.push({ field: 'notes', message: 'keterangan terlalu panjang' });
@@ -184,7 +185,15 @@ class RowReader {
       row_number: row.number,
       unit_code: address?.code ?? null,
       unit: address
-        ? { code: address.code, block: address.block, type, land_area_m2: landArea, building_area_m2: buildingArea, occupancy: occupancyOf(tenure), notes }
+        ? {
+            code: address.code,
+            block: address.block,
+            type,
+            land_area_m2: landArea,
+            building_area_m2: buildingArea,
+            occupancy: occupancyOf(tenure),
+            notes,
+          }
         : null,
       residents,
       errors,

@@ -86,7 +86,14 @@ async function applyOperations(tx: ScopedStore, operations: ImportOperation[]): 
       case 'create_resident': {
         const { name, phone, email, relation } = operation.resident;
         const resident = await createResident(tx, {
-          name, phone, email, relation, unit_id: resolve(operation.unitRef), moved_in_on: null, directory_opt_in: false, notes: null,
+          name,
+          phone,
+          email,
+          relation,
+          unit_id: resolve(operation.unitRef),
+          moved_in_on: null,
+          directory_opt_in: false,
+          notes: null,
         });
         created.set(operation.ref, resident.id);
         break;

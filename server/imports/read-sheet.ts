@@ -78,7 +78,10 @@ export function cellValueText(value: ExcelJS.CellValue | undefined): string {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString().slice(0, 10);
   if (typeof value === 'object') {
     if ('richText' in value && Array.isArray(value.richText)) {
-      return value.richText.map((part) => part.text ?? '').join('').trim();
+      return value.richText
+        .map((part) => part.text ?? '')
+        .join('')
+        .trim();
     }
     if ('result' in value) return cellValueText(value.result as ExcelJS.CellValue);
     if ('formula' in value || 'sharedFormula' in value) return '';
@@ -137,7 +140,11 @@ function decodeText(buffer: Buffer): string {
  * "Unicode text" export uses tabs. The separator that occurs most often outside quotes in the first lines wins.
  */
 export function guessDelimiter(text: string): string {
-  const sample = text.split(/\r?\n/).slice(0, 30).join('\n').replace(/"[^"]*"/g, '');
+  const sample = text
+    .split(/\r?\n/)
+    .slice(0, 30)
+    .join('\n')
+    .replace(/"[^"]*"/g, '');
   const candidates = [';', ',', '\t'];
   let best = ';';
   let bestCount = 0;

@@ -18,7 +18,11 @@ function parseMapping(text: string | undefined): MappingOverride | undefined {
   }
   const parsed = mappingOverride.safeParse(json);
   if (!parsed.success) {
-    throw new ValidationError(`Pemetaan kolom tidak sah: pakai {"<nomor kolom>": "<${IMPORT_FIELDS.join('|')}>"}.`, 'mapping', 'INVALID_MAPPING');
+    throw new ValidationError(
+      `Pemetaan kolom tidak sah: pakai {"<nomor kolom>": "<${IMPORT_FIELDS.join('|')}>"}.`,
+      'mapping',
+      'INVALID_MAPPING',
+    );
   }
   return parsed.data;
 }
@@ -28,7 +32,7 @@ export const importRoutes = defineRoutes([
     method: 'post',
     path: '/estates/:estate_id/imports/units',
     permission: 'imports.write',
-    summary: 'Import units and residents from the treasurer\'s spreadsheet (.xlsx or .csv); ?dry_run=1 previews',
+    summary: "Import units and residents from the treasurer's spreadsheet (.xlsx or .csv); ?dry_run=1 previews",
     tags: ['imports'],
     params: estateParams,
     query: importQuery,

@@ -35,8 +35,12 @@ describe('inspectXlsx', () => {
   });
 
   it('refuses too many rows and too many cells before any parser runs', async () => {
-    await expect(inspectXlsx(await workbook(1_200, 1), { ...limits, maxUncompressedBytes: 1e9 })).rejects.toMatchObject({ code: 'TOO_MANY_ROWS' });
-    await expect(inspectXlsx(await workbook(600, 10), { ...limits, maxUncompressedBytes: 1e9 })).rejects.toMatchObject({ code: 'TOO_MANY_CELLS' });
+    await expect(inspectXlsx(await workbook(1_200, 1), { ...limits, maxUncompressedBytes: 1e9 })).rejects.toMatchObject({
+      code: 'TOO_MANY_ROWS',
+    });
+    await expect(inspectXlsx(await workbook(600, 10), { ...limits, maxUncompressedBytes: 1e9 })).rejects.toMatchObject({
+      code: 'TOO_MANY_CELLS',
+    });
   });
 
   it('refuses a damaged zip as unreadable', async () => {

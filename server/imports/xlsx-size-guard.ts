@@ -13,7 +13,8 @@ import { IMPORT_LIMITS, ImportFileError } from './import-file-error.ts';
  */
 
 const UNREADABLE = () => new ImportFileError('UNREADABLE_FILE', 'Berkas tampak seperti .xlsx tetapi rusak.');
-const TOO_LARGE = () => new ImportFileError('IMPORT_FILE_TOO_LARGE', 'Lembar kerja terlalu besar untuk diimpor; pecah menjadi beberapa berkas.');
+const TOO_LARGE = () =>
+  new ImportFileError('IMPORT_FILE_TOO_LARGE', 'Lembar kerja terlalu besar untuk diimpor; pecah menjadi beberapa berkas.');
 
 interface ZipEntry {
   name: string;
@@ -115,7 +116,10 @@ export async function inspectXlsx(buffer: Buffer, limits: XlsxLimits = DEFAULT_L
         throw new ImportFileError('TOO_MANY_ROWS', `Lembar berisi lebih dari ${IMPORT_LIMITS.maxDataRows} baris.`);
       }
       if (cells + counter.cells > limits.maxCells) {
-        throw new ImportFileError('TOO_MANY_CELLS', `Lembar berisi lebih dari ${limits.maxCells.toLocaleString('id-ID')} sel; hapus kolom yang tidak dipakai.`);
+        throw new ImportFileError(
+          'TOO_MANY_CELLS',
+          `Lembar berisi lebih dari ${limits.maxCells.toLocaleString('id-ID')} sel; hapus kolom yang tidak dipakai.`,
+        );
       }
     };
     if (entry.method === 0) onChunk(data);
@@ -146,7 +150,9 @@ function inflateCounting(data: Buffer, onChunk: (chunk: Buffer) => void): Promis
       }
     });
     inflate.on('error', fail);
-    inflate.on('end', () => { if (!failed) resolve(); });
+    inflate.on('end', () => {
+      if (!failed) resolve();
+    });
     inflate.end(data);
   });
 }

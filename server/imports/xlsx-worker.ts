@@ -74,7 +74,8 @@ export function parseXlsxOnWorker(buffer: Buffer, maxRows: number): Promise<RawS
       fn();
       void worker.terminate();
     };
-    const tooLarge = () => new ImportFileError('IMPORT_FILE_TOO_LARGE', 'Lembar kerja terlalu besar untuk diimpor; pecah menjadi beberapa berkas.');
+    const tooLarge = () =>
+      new ImportFileError('IMPORT_FILE_TOO_LARGE', 'Lembar kerja terlalu besar untuk diimpor; pecah menjadi beberapa berkas.');
     const timer = setTimeout(() => settle(() => reject(tooLarge())), IMPORT_LIMITS.parserTimeoutMs);
     worker.on('message', (message: { sheets?: RawSheet[]; error?: string }) => {
       if (message.sheets) return settle(() => resolve(message.sheets!));
@@ -85,8 +86,16 @@ export function parseXlsxOnWorker(buffer: Buffer, maxRows: number): Promise<RawS
     });
     worker.on('error', (error: Error & { code?: string }) => {
       // ERR_WORKER_OUT_OF_MEMORY: the workbook outgrew the parser's heap.
-      settle(() => reject(error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? tooLarge() : new ImportFileError('UNREADABLE_FILE', 'Berkas tidak dapat dibaca sebagai buku kerja Excel (.xlsx).')));
+      settle(() =>
+        reject(
+          error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? tooLarge()
+            : new ImportFileError('UNREADABLE_FILE', 'Berkas tidak dapat dibaca sebagai buku kerja Excel (.xlsx).'),
+        ),
+      );
     });
-    worker.on('exit', () => settle(() => reject(new ImportFileError('UNREADABLE_FILE', 'Berkas tidak dapat dibaca sebagai buku kerja Excel (.xlsx).'))));
+    worker.on('exit', () =>
+      settle(() => reject(new ImportFileError('UNREADABLE_FILE', 'Berkas tidak dapat dibaca sebagai buku kerja Excel (.xlsx).'))),
+    );
   });
 }

@@ -35,13 +35,26 @@ export interface EnqueueOptions {
  * Enqueues `def` with `payload`. Pass the transaction of the write that causes the job, so the job exists exactly
  * when that write committed. The payload is checked against the job's schema here, not when it runs.
  */
-export async function enqueueJob<P>(knex: Knex | Knex.Transaction, def: JobDef<P>, payload: P, opts: EnqueueOptions = {}): Promise<{ id: string; enqueued: boolean }> {
+export async function enqueueJob<P>(
+  knex: Knex | Knex.Transaction,
+  def: JobDef<P>,
+  payload: P,
+  opts: EnqueueOptions = {},
+): Promise<{ id: string; enqueued: boolean }> {
   const checked = def.schema.parse(payload);
   const at = nowIso();
   const row = {
-    id: newId(), estate_id: opts.estateId ?? null, name: def.name, payload: JSON.stringify(checked ?? null),
-    dedupe_key: opts.key ?? null, status: 'pending', attempts: 0, max_attempts: def.maxAttempts ?? 8,
-    run_at: (opts.runAt ?? new Date()).toISOString(), created_at: at, updated_at: at,
+    id: newId(),
+    estate_id: opts.estateId ?? null,
+    name: def.name,
+    payload: JSON.stringify(checked ?? null),
+    dedupe_key: opts.key ?? null,
+    status: 'pending',
+    attempts: 0,
+    max_attempts: def.maxAttempts ?? 8,
+    run_at: (opts.runAt ?? new Date()).toISOString(),
+    created_at: at,
+    updated_at: at,
   };
   if (row.dedupe_key === null) {
     await knex('jobs').insert(row);
@@ -62,7 +75,14 @@ export async function enqueueJob<P>(knex: Knex | Knex.Transaction, def: JobDef<P
  * claim at once without waiting on or taking each other's jobs; SQLite has one writer, so the statement alone is
  * enough there.
  */
-export async function claimDueJobs(knex: Knex, worker: string, names: string[], limit: number, now: Date, leaseMs: (name: string) => number): Promise<JobRow[]> {
+export async function claimDueJobs(
+  knex: Knex,
+  worker: string,
+  names: string[],
+  limit: number,
+  now: Date,
+  leaseMs: (name: string) => number,
+): Promise<JobRow[]> {
   if (!names.length) return [];
   const lock = dialectOf(knex) === 'postgres' ? ' for update skip locked' : '';
   const placeholders = names.map(() => '?').join(', ');
@@ -79,48 +99,71 @@ export async function claimDueJobs(knex: Knex, worker: string, names: string[], 
 /** Jobs whose process died while running them (its lease ran out) go back to the queue. */
 export async function releaseExpiredLeases(knex: Knex, now: Date): Promise<number> {
   const at = now.toISOString();
-  const rows = await rawRows<{ id: string }>(knex,
+  const rows = await rawRows<{ id: string }>(
+    knex,
     `update "jobs" set "status" = 'pending', "locked_by" = null, "locked_until" = null, "updated_at" = ? ` +
-    `where "status" = 'running' and "locked_until" < ? returning "id"`, [at, at]);
+      `where "status" = 'running' and "locked_until" < ? returning "id"`,
+    [at, at],
+  );
   return rows.length;
 }
 
 /** Extends the lease of a job this worker still holds; false when another process took it over. */
 export async function renewLease(knex: Knex, jobId: string, worker: string, until: Date): Promise<boolean> {
-  const rows = await rawRows<{ id: string }>(knex,
+  const rows = await rawRows<{ id: string }>(
+    knex,
     `update "jobs" set "locked_until" = ? where "id" = ? and "locked_by" = ? and "status" = 'running' returning "id"`,
-    [until.toISOString(), jobId, worker]);
+    [until.toISOString(), jobId, worker],
+  );
   return rows.length === 1;
 }
 
 /** Marks a job done if this worker still holds it; false means the lease was lost and the work must not count. */
 export async function completeJob(knex: Knex | Knex.Transaction, jobId: string, worker: string, now: Date): Promise<boolean> {
   const at = now.toISOString();
-  const rows = await rawRows<{ id: string }>(knex,
+  const rows = await rawRows<{ id: string }>(
+    knex,
     `update "jobs" set "status" = 'done', "finished_at" = ?, "updated_at" = ?, "locked_by" = null, "locked_until" = null, "last_error" = null ` +
-    `where "id" = ? and "locked_by" = ? and "status" = 'running' returning "id"`, [at, at, jobId, worker]);
+      `where "id" = ? and "locked_by" = ? and "status" = 'running' returning "id"`,
+    [at, at, jobId, worker],
+  );
   return rows.length === 1;
 }
 
 /** A failed try: back to the queue after a backoff, or `failed` for good once its tries are used up. */
 export async function failJob(knex: Knex, job: JobRow, worker: string, error: unknown, now: Date): Promise<'retry' | 'failed'> {
   // The office reads this: an AppError's message is already written for people; anything else keeps its class name.
-  const message = error instanceof Error
-    ? (typeof (error as { code?: unknown }).code === 'string' ? error.message : `${error.name}: ${error.message}`)
-    : String(error);
+  const message =
+    error instanceof Error
+      ? typeof (error as { code?: unknown }).code === 'string'
+        ? error.message
+        : `${error.name}: ${error.message}`
+      : String(error);
   const final = job.attempts >= job.max_attempts;
   const at = now.toISOString();
-  await rawRows(knex,
+  await rawRows(
+    knex,
     `update "jobs" set "status" = ?, "run_at" = ?, "last_error" = ?, "updated_at" = ?, "finished_at" = ?, "locked_by" = null, "locked_until" = null ` +
-    `where "id" = ? and "locked_by" = ?`,
-    [final ? 'failed' : 'pending', final ? job.run_at : new Date(now.getTime() + retryDelayMs(job.attempts)).toISOString(),
-      message.slice(0, 2000), at, final ? at : null, job.id, worker]);
+      `where "id" = ? and "locked_by" = ?`,
+    [
+      final ? 'failed' : 'pending',
+      final ? job.run_at : new Date(now.getTime() + retryDelayMs(job.attempts)).toISOString(),
+      message.slice(0, 2000),
+      at,
+      final ? at : null,
+      job.id,
+      worker,
+    ],
+  );
   return final ? 'failed' : 'retry';
 }
 
 /** Done jobs are kept a week for the office to look at, then removed. */
 export async function pruneFinishedJobs(knex: Knex, now: Date, keepMs = 7 * 86_400_000): Promise<number> {
-  return knex('jobs').where('status', 'done').where('finished_at', '<', new Date(now.getTime() - keepMs).toISOString()).delete();
+  return knex('jobs')
+    .where('status', 'done')
+    .where('finished_at', '<', new Date(now.getTime() - keepMs).toISOString())
+    .delete();
 }
 
 /**
@@ -128,15 +171,16 @@ export async function pruneFinishedJobs(knex: Knex, now: Date, keepMs = 7 * 86_4
  * both get it. True while `holder` holds it.
  */
 export async function holdLease(knex: Knex, name: string, holder: string, now: Date, until: Date): Promise<boolean> {
-  const rows = await rawRows<{ holder: string }>(knex,
+  const rows = await rawRows<{ holder: string }>(
+    knex,
     'insert into "job_leases" ("name", "holder", "expires_at") values (?, ?, ?) ' +
-    'on conflict ("name") do update set "holder" = excluded."holder", "expires_at" = excluded."expires_at" ' +
-    'where "job_leases"."holder" = excluded."holder" or "job_leases"."expires_at" < ? returning "holder"',
-    [name, holder, until.toISOString(), now.toISOString()]);
+      'on conflict ("name") do update set "holder" = excluded."holder", "expires_at" = excluded."expires_at" ' +
+      'where "job_leases"."holder" = excluded."holder" or "job_leases"."expires_at" < ? returning "holder"',
+    [name, holder, until.toISOString(), now.toISOString()],
+  );
   return rows.length === 1 && rows[0].holder === holder;
 }
 
 export async function dropLease(knex: Knex, name: string, holder: string): Promise<void> {
   await knex('job_leases').where({ name, holder }).delete();
 }
-

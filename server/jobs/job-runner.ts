@@ -58,7 +58,10 @@ export class JobRunner {
   private nudged = false;
   private readonly clock: () => Date;
 
-  constructor(private readonly app: AppContext, private readonly opts: RunnerOptions) {
+  constructor(
+    private readonly app: AppContext,
+    private readonly opts: RunnerOptions,
+  ) {
     for (const def of opts.jobs) this.defs.set(def.name, def);
     this.schedules = opts.schedules ?? [];
     this.clock = opts.now ?? (() => new Date());
@@ -85,7 +88,7 @@ export class JobRunner {
       this.running = null;
       if (this.stopped) return;
       // Straight on while there is work or a job was enqueued meanwhile; otherwise wait a poll interval.
-      this.timer = setTimeout(loop, worked || this.nudged ? 0 : this.opts.pollMs ?? 1000);
+      this.timer = setTimeout(loop, worked || this.nudged ? 0 : (this.opts.pollMs ?? 1000));
       this.timer.unref();
     };
     // The enqueuing transaction may still be open when this fires: on SQLite the claim waits for the one
@@ -101,7 +104,6 @@ export class JobRunner {
     this.timer = setTimeout(loop, 0);
     this.timer.unref();
   }
-
 
   async stop(): Promise<void> {
     this.stopped = true;
@@ -123,7 +125,13 @@ export class JobRunner {
     if (!this.schedules.length) return [];
     const now = this.clock();
     const longest = Math.max(...this.schedules.map((s) => s.everyMs));
-    const leads = await holdLease(this.knex, SCHEDULER_LEASE, this.workerId, now, new Date(now.getTime() + Math.min(longest, 5 * 60_000) * 2));
+    const leads = await holdLease(
+      this.knex,
+      SCHEDULER_LEASE,
+      this.workerId,
+      now,
+      new Date(now.getTime() + Math.min(longest, 5 * 60_000) * 2),
+    );
     if (!leads) return [];
     const planned: string[] = [];
     for (const schedule of this.schedules) {
@@ -146,8 +154,14 @@ export class JobRunner {
     await releaseExpiredLeases(this.knex, this.clock());
     for (let round = 0; round < rounds; round++) {
       const now = this.clock();
-      const claimed = await claimDueJobs(this.knex, this.workerId, [...this.defs.keys()], this.opts.batch ?? 5, now,
-        (name) => this.defs.get(name)?.leaseMs ?? DEFAULT_LEASE_MS);
+      const claimed = await claimDueJobs(
+        this.knex,
+        this.workerId,
+        [...this.defs.keys()],
+        this.opts.batch ?? 5,
+        now,
+        (name) => this.defs.get(name)?.leaseMs ?? DEFAULT_LEASE_MS,
+      );
       if (!claimed.length) break;
       for (const job of claimed) outcomes.push(await this.runOne(job));
     }
@@ -158,16 +172,26 @@ export class JobRunner {
     const def = this.defs.get(job.name)!;
     const leaseMs = def.leaseMs ?? DEFAULT_LEASE_MS;
     let lost = false;
-    const heartbeat = setInterval(() => {
-      renewLease(this.knex, job.id, this.workerId, new Date(this.clock().getTime() + leaseMs))
-        .then((held) => { if (!held) lost = true; })
-        .catch(() => {});
-    }, Math.max(250, leaseMs / 3));
+    const heartbeat = setInterval(
+      () => {
+        renewLease(this.knex, job.id, this.workerId, new Date(this.clock().getTime() + leaseMs))
+          .then((held) => {
+            if (!held) lost = true;
+          })
+          .catch(() => {});
+      },
+      Math.max(250, leaseMs / 3),
+    );
     heartbeat.unref();
     try {
       const payload = def.schema.parse(JSON.parse(job.payload));
       const context = (trx: Knex.Transaction | null): JobContext => ({
-        app: this.app, jobId: job.id, attempt: job.attempts, estateId: job.estate_id, now: this.clock(), trx,
+        app: this.app,
+        jobId: job.id,
+        attempt: job.attempts,
+        estateId: job.estate_id,
+        now: this.clock(),
+        trx,
         store: () => {
           if (!job.estate_id) throw new Error(`job ${job.name} has no estate`);
           return new ScopedStore(trx ?? this.knex, job.estate_id, SYSTEM_ACTOR, this.app.sync);
@@ -175,7 +199,8 @@ export class JobRunner {
       });
       if (def.transactional === false) {
         await def.run(context(null), payload);
-        if (lost || !(await completeJob(this.knex, job.id, this.workerId, this.clock()))) return { id: job.id, name: job.name, result: 'lost' };
+        if (lost || !(await completeJob(this.knex, job.id, this.workerId, this.clock())))
+          return { id: job.id, name: job.name, result: 'lost' };
       } else {
         await inTransaction(this.knex, async (trx) => {
           await def.run(context(trx), payload);

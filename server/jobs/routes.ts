@@ -11,7 +11,12 @@ const COLUMNS = ['id', 'name', 'status', 'attempts', 'max_attempts', 'run_at', '
 
 export const jobRoutes = defineRoutes([
   {
-    method: 'get', path: base, permission: 'jobs.read', tags, params: estateParams, query: jobListQuery,
+    method: 'get',
+    path: base,
+    permission: 'jobs.read',
+    tags,
+    params: estateParams,
+    query: jobListQuery,
     summary: "The estate's background work (printing, billing runs, messages): what is waiting, what failed and why",
     response: jobListSchema,
     handler: async ({ store, query }) => {
@@ -24,7 +29,11 @@ export const jobRoutes = defineRoutes([
     },
   },
   {
-    method: 'post', path: `${base}/:id/retry`, permission: 'jobs.retry', tags, params: idParams,
+    method: 'post',
+    path: `${base}/:id/retry`,
+    permission: 'jobs.retry',
+    tags,
+    params: idParams,
     summary: 'Try a failed job again now, with a fresh set of tries',
     response: jobSchema,
     handler: async ({ store, params }) =>
@@ -32,10 +41,18 @@ export const jobRoutes = defineRoutes([
         const before = await tx.find<Record<string, unknown>>('jobs', params.id, { includeDeleted: true });
         if (!before) throw new NotFoundError('Pekerjaan');
         const at = nowIso();
-        const changed = await tx.query('jobs').where({ 'jobs.id': params.id, 'jobs.status': 'failed' })
+        const changed = await tx
+          .query('jobs')
+          .where({ 'jobs.id': params.id, 'jobs.status': 'failed' })
           .update({ status: 'pending', attempts: 0, run_at: at, last_error: null, finished_at: null, updated_at: at });
         if (!changed) throw new ConflictError('JOB_NOT_FAILED', 'Hanya pekerjaan yang gagal yang dapat diulang.');
-        await tx.audit('jobs.retry', 'jobs', params.id, { status: before.status, attempts: before.attempts }, { status: 'pending', attempts: 0 });
+        await tx.audit(
+          'jobs.retry',
+          'jobs',
+          params.id,
+          { status: before.status, attempts: before.attempts },
+          { status: 'pending', attempts: 0 },
+        );
         return (await tx.query('jobs').where('jobs.id', params.id).first(COLUMNS)) as JobView;
       }),
   },

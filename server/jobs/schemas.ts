@@ -7,8 +7,14 @@ export const jobListQuery = z.object({ status: z.enum(JOB_STATUSES).optional(), 
 
 /** A job as the office sees it (the renderer imports this type). */
 export const jobSchema = z.object({
-  id: z.string(), name: z.string(), status: z.enum(JOB_STATUSES), attempts: z.number().int(),
-  max_attempts: z.number().int(), run_at: z.string(), last_error: z.string().nullable(), created_at: z.string(),
+  id: z.string(),
+  name: z.string(),
+  status: z.enum(JOB_STATUSES),
+  attempts: z.number().int(),
+  max_attempts: z.number().int(),
+  run_at: z.string(),
+  last_error: z.string().nullable(),
+  created_at: z.string(),
   finished_at: z.string().nullable(),
 });
 export type JobView = z.infer<typeof jobSchema>;

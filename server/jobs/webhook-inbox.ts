@@ -19,21 +19,39 @@ export interface IncomingWebhook {
  * acknowledged at once. A redelivered event (same provider and event id) is recognised and not stored or processed
  * again.
  */
-export async function receiveWebhook(knex: Knex, event: IncomingWebhook, processJob: JobDef<{ webhook_event_id: string }>): Promise<{ id: string; duplicate: boolean }> {
-  const run = sqliteTransaction(knex) ?? ((body: (trx: Knex.Transaction) => Promise<{ id: string; duplicate: boolean }>) => knex.transaction(body));
+export async function receiveWebhook(
+  knex: Knex,
+  event: IncomingWebhook,
+  processJob: JobDef<{ webhook_event_id: string }>,
+): Promise<{ id: string; duplicate: boolean }> {
+  const run =
+    sqliteTransaction(knex) ?? ((body: (trx: Knex.Transaction) => Promise<{ id: string; duplicate: boolean }>) => knex.transaction(body));
   return run(async (trx) => {
     const id = newId();
     const inserted = await trx('webhook_events')
       .insert({
-        id, provider: event.provider, event_id: event.eventId, estate_id: event.estateId ?? null,
-        headers: JSON.stringify(event.headers), body: event.body, received_at: nowIso(), status: 'received',
+        id,
+        provider: event.provider,
+        event_id: event.eventId,
+        estate_id: event.estateId ?? null,
+        headers: JSON.stringify(event.headers),
+        body: event.body,
+        received_at: nowIso(),
+        status: 'received',
       })
-      .onConflict(['provider', 'event_id']).ignore().returning('id');
+      .onConflict(['provider', 'event_id'])
+      .ignore()
+      .returning('id');
     if (!inserted.length) {
       const existing = await trx('webhook_events').where({ provider: event.provider, event_id: event.eventId }).first('id');
       return { id: existing.id as string, duplicate: true };
     }
-    await enqueueJob(trx, processJob, { webhook_event_id: id }, { estateId: event.estateId ?? null, key: `${event.provider}:${event.eventId}` });
+    await enqueueJob(
+      trx,
+      processJob,
+      { webhook_event_id: id },
+      { estateId: event.estateId ?? null, key: `${event.provider}:${event.eventId}` },
+    );
     return { id, duplicate: false };
   });
 }

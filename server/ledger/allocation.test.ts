@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { rupiah, type Rupiah } from '../money/rupiah.ts';
-import {
-  AllocationError, allocateToOldestInvoices, applyCreditToInvoices, planPaymentReversal, type OpenInvoice,
-} from './allocation.ts';
+import { AllocationError, allocateToOldestInvoices, applyCreditToInvoices, planPaymentReversal, type OpenInvoice } from './allocation.ts';
 
 const inv = (id: string, sort_key: string, outstanding: number): OpenInvoice => ({ id, sort_key, outstanding: rupiah(outstanding) });
 
@@ -12,7 +10,10 @@ describe('allocation', () => {
 
   it('pays the oldest invoices first and keeps the rest as credit', () => {
     expect(allocateToOldestInvoices(rupiah(120), open)).toEqual({
-      allocations: [{ invoice_id: 'a', amount: 50 }, { invoice_id: 'b', amount: 70 }],
+      allocations: [
+        { invoice_id: 'a', amount: 50 },
+        { invoice_id: 'b', amount: 70 },
+      ],
       excess: 0,
     });
     expect(allocateToOldestInvoices(rupiah(300), open).excess).toBe(80);
@@ -51,9 +52,13 @@ describe('allocation', () => {
   });
 
   it('refuses to reverse a payment whose credit was refunded', () => {
-    const attempt = () => planPaymentReversal({
-      amount: rupiah(100), paymentAllocations: [], creditBalance: rupiah(40), creditAllocations: [],
-    });
+    const attempt = () =>
+      planPaymentReversal({
+        amount: rupiah(100),
+        paymentAllocations: [],
+        creditBalance: rupiah(40),
+        creditAllocations: [],
+      });
     expect(attempt).toThrow(expect.objectContaining({ code: 'CREDIT_REFUNDED' }));
   });
 });
@@ -87,7 +92,11 @@ class Ledger {
     for (const a of this.allocations.filter(filter)) {
       const key = `${a.invoice_id}|${a.payment_id}`;
       const prev = byOriginal.get(key);
-      byOriginal.set(key, { allocation_id: prev?.allocation_id ?? a.id, invoice_id: a.invoice_id, amount: rupiah((prev?.amount ?? 0) + a.amount) });
+      byOriginal.set(key, {
+        allocation_id: prev?.allocation_id ?? a.id,
+        invoice_id: a.invoice_id,
+        amount: rupiah((prev?.amount ?? 0) + a.amount),
+      });
     }
     return [...byOriginal.values()].filter((a) => a.amount > 0);
   }
@@ -118,10 +127,10 @@ class Ledger {
     let plan: ReturnType<typeof planPaymentReversal>;
     try {
       plan = planPaymentReversal({
-      amount: rupiah(p.amount),
-      paymentAllocations: this.live((a) => a.payment_id === id),
-      creditBalance: rupiah(this.credit),
-      creditAllocations: this.live((a) => a.payment_id === null),
+        amount: rupiah(p.amount),
+        paymentAllocations: this.live((a) => a.payment_id === id),
+        creditBalance: rupiah(this.credit),
+        creditAllocations: this.live((a) => a.payment_id === null),
       });
     } catch (err) {
       // Refused only when the money really left as a refund; nothing is written then.

@@ -64,10 +64,7 @@ export function allocateToOldestInvoices(
 }
 
 /** Credit (saldo titipan) applied to open invoices oldest first; never more than the credit or the debt. */
-export function applyCreditToInvoices(
-  credit: Rupiah,
-  open: OpenInvoice[],
-): { allocations: Allocation[]; used: Rupiah } {
+export function applyCreditToInvoices(credit: Rupiah, open: OpenInvoice[]): { allocations: Allocation[]; used: Rupiah } {
   if (credit <= 0) return { allocations: [], used: ZERO_RUPIAH };
   const { allocations, excess } = allocateToOldestInvoices(credit, open);
   return { allocations, used: subRupiah(credit, excess) };

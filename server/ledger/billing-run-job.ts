@@ -14,8 +14,11 @@ export const billingRunJobKey = (runId: string) => `billing-run:${runId}`;
 export const billingRunJob = defineJob({
   name: 'billing.run',
   schema: z.object({
-    run_id: z.string(), period: z.string(), due_date: z.string().optional(),
-    user_id: z.string().nullable(), role: z.string(),
+    run_id: z.string(),
+    period: z.string(),
+    due_date: z.string().optional(),
+    user_id: z.string().nullable(),
+    role: z.string(),
   }),
   transactional: false,
   maxAttempts: 3,

@@ -55,10 +55,9 @@ async function plan(store: ScopedStore, input: BillingRunInput, estate: Estate, 
     throw new BadRequestError('VALIDATION_FAILED', 'Jatuh tempo tidak boleh sebelum awal periode.', 'due_date');
   }
   const fees = await loadFeeDefinitions(store);
-  const units = (await store
-    .live('units')
-    .orderBy('units.code')
-    .select('id', 'code', 'type', 'land_area_m2', 'occupancy')) as Array<BillableUnit & { code: string }>;
+  const units = (await store.live('units').orderBy('units.code').select('id', 'code', 'type', 'land_area_m2', 'occupancy')) as Array<
+    BillableUnit & { code: string }
+  >;
   const billed = new Set(
     (await store.query('invoices').where({ 'invoices.period': input.period, 'invoices.kind': 'dues' }).select('unit_id')).map(
       (r: { unit_id: string }) => r.unit_id,
@@ -73,14 +72,17 @@ async function plan(store: ScopedStore, input: BillingRunInput, estate: Estate, 
         (r: { source_invoice_id: string }) => r.source_invoice_id,
       ),
     );
-    const rows = (await invoiceBalancesQuery(store, (q) => q.where('i.due_date', '<', today).where('i.period', '<', input.period))) as Record<string, unknown>[];
-    const overdue = rows
-      .map(toInvoiceBalance)
-      .filter((i) => isOverdue(i, today) && !charged.has(i.id));
+    const rows = (await invoiceBalancesQuery(store, (q) =>
+      q.where('i.due_date', '<', today).where('i.period', '<', input.period),
+    )) as Record<string, unknown>[];
+    const overdue = rows.map(toInvoiceBalance).filter((i) => isOverdue(i, today) && !charged.has(i.id));
     for (const inv of overdue) {
       const amount = lateFeeFor({ due_date: inv.due_date, outstanding: rupiah(inv.outstanding) }, today, settings.late_fee);
       if (amount <= 0) continue;
-      lateByUnit.set(inv.unit_id, [...(lateByUnit.get(inv.unit_id) ?? []), { source_invoice_id: inv.id, source_number: inv.number, amount }]);
+      lateByUnit.set(inv.unit_id, [
+        ...(lateByUnit.get(inv.unit_id) ?? []),
+        { source_invoice_id: inv.id, source_number: inv.number, amount },
+      ]);
     }
   }
 
@@ -139,7 +141,17 @@ export async function previewBillingRun(store: ScopedStore, input: BillingRunInp
 /** Runs (commits) a billing run. `runId` lets a caller that answered 202 already poll the progress by id. */
 export async function runBilling(store: ScopedStore, input: BillingRunInput, runId = newId()) {
   const startedAt = nowIso();
-  if (!beginRun({ id: runId, estate_id: store.estateId, period: input.period, status: 'running', processed_units: 0, total_units: 0, started_at: startedAt })) {
+  if (
+    !beginRun({
+      id: runId,
+      estate_id: store.estateId,
+      period: input.period,
+      status: 'running',
+      processed_units: 0,
+      total_units: 0,
+      started_at: startedAt,
+    })
+  ) {
     throw new ConflictError('RUN_IN_PROGRESS', 'Penagihan lain sedang berjalan untuk perumahan ini.');
   }
   try {
@@ -187,12 +199,26 @@ async function commitRun(tx: ScopedStore, input: BillingRunInput, runId: string,
     }));
     const lines = chunk.flatMap((p) => [
       ...p.lines.map((l) => ({
-        invoice_id: p.id, fee_type_id: l.fee_type_id, fee_rate_id: l.fee_rate_id, source_invoice_id: null,
-        description: l.description, quantity: l.quantity, unit_amount: l.unit_amount, amount: l.amount, created_at: at,
+        invoice_id: p.id,
+        fee_type_id: l.fee_type_id,
+        fee_rate_id: l.fee_rate_id,
+        source_invoice_id: null,
+        description: l.description,
+        quantity: l.quantity,
+        unit_amount: l.unit_amount,
+        amount: l.amount,
+        created_at: at,
       })),
       ...p.lateFees.map((l) => ({
-        invoice_id: p.id, fee_type_id: null, fee_rate_id: null, source_invoice_id: l.source_invoice_id,
-        description: `Denda keterlambatan ${l.source_number}`, quantity: '1', unit_amount: l.amount, amount: l.amount, created_at: at,
+        invoice_id: p.id,
+        fee_type_id: null,
+        fee_rate_id: null,
+        source_invoice_id: l.source_invoice_id,
+        description: `Denda keterlambatan ${l.source_number}`,
+        quantity: '1',
+        unit_amount: l.amount,
+        amount: l.amount,
+        created_at: at,
       })),
     ]);
     await appendRows(tx, 'invoices', invoices);
@@ -200,7 +226,10 @@ async function commitRun(tx: ScopedStore, input: BillingRunInput, runId: string,
     reportProgress(runId, Math.min(i + CHUNK, progress.total));
   }
 
-  const creditApplied = await applyCreditToNewInvoices(tx, planned.map((p) => p.unit_id));
+  const creditApplied = await applyCreditToNewInvoices(
+    tx,
+    planned.map((p) => p.unit_id),
+  );
   const run = {
     id: runId,
     period: input.period,

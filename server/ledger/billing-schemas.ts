@@ -4,7 +4,10 @@ import { UNIT_TYPES } from './fee-amount.ts';
 import { isPeriod } from '../calendar/calendar.ts';
 
 /** Money on the wire: a whole number of rupiah (no strings, no fractions), capped well below the safe range. */
-export const amount = z.number({ error: 'Jumlah harus angka.' }).int('Jumlah harus bilangan bulat rupiah.').max(1_000_000_000_000, 'Jumlah terlalu besar.');
+export const amount = z
+  .number({ error: 'Jumlah harus angka.' })
+  .int('Jumlah harus bilangan bulat rupiah.')
+  .max(1_000_000_000_000, 'Jumlah terlalu besar.');
 export const positiveAmount = amount.positive('Jumlah harus lebih dari 0.');
 
 export const period = z.string().refine(isPeriod, 'Periode harus berformat YYYY-MM.');
@@ -13,7 +16,16 @@ const unitType = z.enum(UNIT_TYPES);
 const vacantRule = z.union([
   z.enum(['charge', 'exempt']),
   z.object({ mode: z.enum(['charge', 'exempt']) }).strict(),
-  z.object({ mode: z.literal('discount'), percent: z.number().gt(0).max(100).refine((n) => Number.isInteger(n * 100), 'Maksimal dua angka desimal.') }).strict(),
+  z
+    .object({
+      mode: z.literal('discount'),
+      percent: z
+        .number()
+        .gt(0)
+        .max(100)
+        .refine((n) => Number.isInteger(n * 100), 'Maksimal dua angka desimal.'),
+    })
+    .strict(),
 ]);
 const unitTypes = z.union([
   z.array(unitType).min(1).max(UNIT_TYPES.length),
@@ -21,35 +33,49 @@ const unitTypes = z.union([
 ]);
 const effectiveFrom = z.union([period, isoDate]);
 
-export const feeTypeCreateBody = z.object({
-  code: z.string().trim().min(1).max(32).regex(/^[A-Za-z0-9_-]+$/, 'Kode hanya huruf, angka, - dan _.'),
-  name: text(120),
-  amount: amount.min(0),
-  basis: z.enum(['flat', 'per_m2']),
-  unit_types: unitTypes.nullable().optional(),
-  vacant_rule: vacantRule.optional(),
-  effective_from: effectiveFrom.optional(),
-}).strict();
+export const feeTypeCreateBody = z
+  .object({
+    code: z
+      .string()
+      .trim()
+      .min(1)
+      .max(32)
+      .regex(/^[A-Za-z0-9_-]+$/, 'Kode hanya huruf, angka, - dan _.'),
+    name: text(120),
+    amount: amount.min(0),
+    basis: z.enum(['flat', 'per_m2']),
+    unit_types: unitTypes.nullable().optional(),
+    vacant_rule: vacantRule.optional(),
+    effective_from: effectiveFrom.optional(),
+  })
+  .strict();
 
-export const feeTypePatchBody = feeTypeCreateBody.partial().strict().refine((b) => Object.keys(b).length > 0, 'Tidak ada perubahan.');
+export const feeTypePatchBody = feeTypeCreateBody
+  .partial()
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, 'Tidak ada perubahan.');
 
-export const billingRunBody = z.object({
-  period,
-  due_date: isoDate.optional(),
-  dry_run: z.boolean().optional(),
-  /** Answer 202 at once and bill in the background; poll GET billing-runs/:id for progress. */
-  background: z.boolean().optional(),
-}).strict();
+export const billingRunBody = z
+  .object({
+    period,
+    due_date: isoDate.optional(),
+    dry_run: z.boolean().optional(),
+    /** Answer 202 at once and bill in the background; poll GET billing-runs/:id for progress. */
+    background: z.boolean().optional(),
+  })
+  .strict();
 
 export const billingRunQuery = z.object({ period: period.optional(), ...paging });
 
-export const chargeBody = z.object({
-  name: text(120),
-  amount: positiveAmount,
-  period,
-  due_date: isoDate,
-  unit_ids: z.array(id).max(100_000).optional(),
-}).strict();
+export const chargeBody = z
+  .object({
+    name: text(120),
+    amount: positiveAmount,
+    period,
+    due_date: isoDate,
+    unit_ids: z.array(id).max(100_000).optional(),
+  })
+  .strict();
 
 export const invoiceListQuery = z.object({
   unit_id: id.optional(),
@@ -82,10 +108,7 @@ export const feeTypeResponse = z.object({
   name: z.string(),
   basis: z.enum(['flat', 'per_m2']),
   unit_types: z.array(z.string()).nullable(),
-  vacant_rule: z.union([
-    z.object({ mode: z.enum(['charge', 'exempt']) }),
-    z.object({ mode: z.literal('discount'), percent: z.number() }),
-  ]),
+  vacant_rule: z.union([z.object({ mode: z.enum(['charge', 'exempt']) }), z.object({ mode: z.literal('discount'), percent: z.number() })]),
   amount: rupiahOut.nullable(),
   amounts_by_type: z.record(z.string(), rupiahOut).nullable(),
   effective_from: z.string().nullable(),
@@ -166,37 +189,46 @@ export const invoiceBalanceResponse = z.object({
 });
 export const invoiceListItemResponse = invoiceBalanceResponse.extend({ unit_code: z.string().nullable() });
 export const invoicePageResponse = z.object({
-  items: z.array(invoiceListItemResponse), total: z.number().int(), limit: z.number().int(), offset: z.number().int(),
+  items: z.array(invoiceListItemResponse),
+  total: z.number().int(),
+  limit: z.number().int(),
+  offset: z.number().int(),
 });
 
 export const invoiceDetailResponse = invoiceListItemResponse.extend({
-  lines: z.array(z.object({
-    id: z.string(),
-    fee_type_id: z.string().nullable(),
-    source_invoice_id: z.string().nullable(),
-    description: z.string(),
-    /** Units of the fee (m², or 1): a decimal kept as text so no float touches money. */
-    quantity: z.string(),
-    unit_amount: rupiahOut,
-    amount: rupiahOut,
-  })),
-  allocations: z.array(z.object({
-    id: z.string(),
-    /** Null when the invoice was paid from the unit's credit. */
-    payment_id: z.string().nullable(),
-    payment_number: z.string().nullable(),
-    amount: rupiahOut,
-    reason: z.string(),
-    created_at: z.string(),
-  })),
-  adjustments: z.array(z.object({
-    id: z.string(),
-    kind: z.enum(['void', 'credit_note']),
-    amount: rupiahOut,
-    reason: z.string(),
-    created_by: z.string().nullable(),
-    created_at: z.string(),
-  })),
+  lines: z.array(
+    z.object({
+      id: z.string(),
+      fee_type_id: z.string().nullable(),
+      source_invoice_id: z.string().nullable(),
+      description: z.string(),
+      /** Units of the fee (m², or 1): a decimal kept as text so no float touches money. */
+      quantity: z.string(),
+      unit_amount: rupiahOut,
+      amount: rupiahOut,
+    }),
+  ),
+  allocations: z.array(
+    z.object({
+      id: z.string(),
+      /** Null when the invoice was paid from the unit's credit. */
+      payment_id: z.string().nullable(),
+      payment_number: z.string().nullable(),
+      amount: rupiahOut,
+      reason: z.string(),
+      created_at: z.string(),
+    }),
+  ),
+  adjustments: z.array(
+    z.object({
+      id: z.string(),
+      kind: z.enum(['void', 'credit_note']),
+      amount: rupiahOut,
+      reason: z.string(),
+      created_by: z.string().nullable(),
+      created_at: z.string(),
+    }),
+  ),
 });
 
 export type FeeType = z.infer<typeof feeTypeResponse>;

@@ -6,11 +6,19 @@ import { parsePeriod as p } from '../calendar/calendar.ts';
 import { formatInvoiceNumber, formatPaymentNumber, parseInvoiceNumber, parsePaymentNumber } from './numbering.ts';
 
 const rate = (id: string, from: string, amount: number, byType: FeeRate['amounts_by_type'] = null): FeeRate => ({
-  id, effective_from: p(from), amount: rupiah(amount), amounts_by_type: byType,
+  id,
+  effective_from: p(from),
+  amount: rupiah(amount),
+  amounts_by_type: byType,
 });
 
 const ipl: FeeDefinition = {
-  id: 'fee-ipl', code: 'IPL', name: 'IPL', basis: 'flat', unit_types: null, vacant_rule: { mode: 'exempt' },
+  id: 'fee-ipl',
+  code: 'IPL',
+  name: 'IPL',
+  basis: 'flat',
+  unit_types: null,
+  vacant_rule: { mode: 'exempt' },
   rates: [rate('r1', '2026-01', 150000, { ruko: rupiah(300000) }), rate('r2', '2026-07', 175000)],
 };
 const rumah = { id: 'u1', type: 'rumah', land_area_m2: 72.5, occupancy: 'occupied' };
@@ -59,7 +67,13 @@ describe('fee amount for a unit', () => {
   });
 
   it('builds one line per applicable fee', () => {
-    const security: FeeDefinition = { ...ipl, id: 'sec', name: 'Keamanan', vacant_rule: { mode: 'charge' }, rates: [rate('s', '2026-01', 50000)] };
+    const security: FeeDefinition = {
+      ...ipl,
+      id: 'sec',
+      name: 'Keamanan',
+      vacant_rule: { mode: 'charge' },
+      rates: [rate('s', '2026-01', 50000)],
+    };
     expect(feeLinesForUnit([ipl, security], rumah, p('2026-03')).map((l) => l.amount)).toEqual([150000, 50000]);
     expect(feeLinesForUnit([ipl, security], { ...rumah, occupancy: 'vacant' }, p('2026-03')).map((l) => l.fee_type_id)).toEqual(['sec']);
   });

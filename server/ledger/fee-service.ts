@@ -110,7 +110,10 @@ async function ratesOf(store: ScopedStore, feeTypeIds: string[]): Promise<Map<st
 
 export async function listFeeTypes(store: ScopedStore) {
   const rows = (await store.live('fee_types').orderBy('code')) as FeeTypeRow[];
-  const rates = await ratesOf(store, rows.map((r) => r.id));
+  const rates = await ratesOf(
+    store,
+    rows.map((r) => r.id),
+  );
   const period = periodOfInstant(nowIso(), await store.timezone());
   return { items: rows.map((r) => serializeFeeType(r, rates.get(r.id) ?? [], period)) };
 }
@@ -129,16 +132,27 @@ export async function createFeeType(store: ScopedStore, input: FeeTypeInput) {
     const types = splitUnitTypes(input.unit_types);
     const row = await tx.insert<FeeTypeRow & Record<string, unknown>>(
       'fee_types',
-      { code, name: input.name, basis: input.basis, unit_types: types.unit_types, ...normalizeVacantRule(input.vacant_rule), deleted_at: null },
+      {
+        code,
+        name: input.name,
+        basis: input.basis,
+        unit_types: types.unit_types,
+        ...normalizeVacantRule(input.vacant_rule),
+        deleted_at: null,
+      },
       'fee_types.create',
     );
-    await tx.appendOnly('fee_rates', {
-      fee_type_id: row.id,
-      effective_from: await effectivePeriod(tx, input.effective_from),
-      amount: rupiah(input.amount),
-      amounts_by_type: types.amounts_by_type,
-      created_by: tx.actor.userId,
-    }, 'fee_rates.create');
+    await tx.appendOnly(
+      'fee_rates',
+      {
+        fee_type_id: row.id,
+        effective_from: await effectivePeriod(tx, input.effective_from),
+        amount: rupiah(input.amount),
+        amounts_by_type: types.amounts_by_type,
+        created_by: tx.actor.userId,
+      },
+      'fee_rates.create',
+    );
     return getFeeType(tx, row.id);
   });
 }
@@ -166,13 +180,17 @@ export async function updateFeeType(store: ScopedStore, id: string, input: Parti
     if (input.amount !== undefined || (types && types.amounts_by_type)) {
       const rates = (await ratesOf(tx, [id])).get(id) ?? [];
       const latest = rates[rates.length - 1];
-      await tx.appendOnly('fee_rates', {
-        fee_type_id: id,
-        effective_from: await effectivePeriod(tx, input.effective_from),
-        amount: rupiah(input.amount ?? Number(latest?.amount ?? 0)),
-        amounts_by_type: types ? types.amounts_by_type : latest?.amounts_by_type ?? null,
-        created_by: tx.actor.userId,
-      }, 'fee_rates.create');
+      await tx.appendOnly(
+        'fee_rates',
+        {
+          fee_type_id: id,
+          effective_from: await effectivePeriod(tx, input.effective_from),
+          amount: rupiah(input.amount ?? Number(latest?.amount ?? 0)),
+          amounts_by_type: types ? types.amounts_by_type : (latest?.amounts_by_type ?? null),
+          created_by: tx.actor.userId,
+        },
+        'fee_rates.create',
+      );
     }
     return getFeeType(tx, id);
   });
@@ -186,7 +204,10 @@ export async function deleteFeeType(store: ScopedStore, id: string): Promise<voi
 /** Every live fee type with all its rates, in the shape the pure fee calculation takes. */
 export async function loadFeeDefinitions(store: ScopedStore): Promise<FeeDefinition[]> {
   const rows = (await store.live('fee_types').orderBy('code')) as FeeTypeRow[];
-  const rates = await ratesOf(store, rows.map((r) => r.id));
+  const rates = await ratesOf(
+    store,
+    rows.map((r) => r.id),
+  );
   return rows.map((row) => ({
     id: row.id,
     code: row.code,

@@ -7,9 +7,12 @@ import { outstandingOf, outstandingSql, statusOf, statusSql, type InvoiceSums } 
 const totals = [0, 100_000];
 const amounts = [-50_000, 0, 40_000, 60_000, 100_000, 150_000];
 const cases: InvoiceSums[] = [];
-for (const total of totals) for (const paid of amounts) for (const credited of [0, 40_000, 100_000]) for (const voided of [false, true]) {
-  cases.push({ total, paid, credited, voided });
-}
+for (const total of totals)
+  for (const paid of amounts)
+    for (const credited of [0, 40_000, 100_000])
+      for (const voided of [false, true]) {
+        cases.push({ total, paid, credited, voided });
+      }
 
 describe('invoice balance rule', () => {
   it('gives the same status and outstanding in SQL as in JS', () => {
@@ -17,9 +20,12 @@ describe('invoice balance rule', () => {
     db.exec('create table b (n integer, total integer, paid integer, credited integer, voided_at text)');
     const insert = db.prepare('insert into b values (?, ?, ?, ?, ?)');
     cases.forEach((c, n) => insert.run(n, c.total, c.paid, c.credited, c.voided ? '2026-11-30T00:00:00.000Z' : null));
-    const rows = db.prepare(`select n, ${statusSql('b')} as status, ${outstandingSql('b')} as outstanding from b order by n`).all() as Array<{ n: number; status: string; outstanding: number }>;
-    expect(rows.map((r) => ({ ...cases[r.n], status: r.status, outstanding: r.outstanding })))
-      .toEqual(cases.map((c) => ({ ...c, status: statusOf(c), outstanding: outstandingOf(c) })));
+    const rows = db
+      .prepare(`select n, ${statusSql('b')} as status, ${outstandingSql('b')} as outstanding from b order by n`)
+      .all() as Array<{ n: number; status: string; outstanding: number }>;
+    expect(rows.map((r) => ({ ...cases[r.n], status: r.status, outstanding: r.outstanding }))).toEqual(
+      cases.map((c) => ({ ...c, status: statusOf(c), outstanding: outstandingOf(c) })),
+    );
     db.close();
   });
 

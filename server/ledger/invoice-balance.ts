@@ -89,7 +89,10 @@ export interface InvoiceBalanceRow {
  * Invoices with their sums and the derived `outstanding` and `status` columns, filtered by `where` on alias `i`.
  * Per invoice (correlated subqueries): for a page, a unit or one invoice. Reports over many use `invoiceSumsInPeriods`.
  */
-export function invoiceBalancesQuery(store: Pick<ScopedStore, 'knex' | 'estateId'>, where?: (q: Knex.QueryBuilder) => void): Knex.QueryBuilder {
+export function invoiceBalancesQuery(
+  store: Pick<ScopedStore, 'knex' | 'estateId'>,
+  where?: (q: Knex.QueryBuilder) => void,
+): Knex.QueryBuilder {
   const k = store.knex;
   const paid = k('payment_allocations as pa')
     .whereRaw('pa.estate_id = i.estate_id and pa.invoice_id = i.id')
@@ -106,19 +109,34 @@ export function invoiceBalancesQuery(store: Pick<ScopedStore, 'knex' | 'estateId
   const inner = k('invoices as i')
     .where('i.estate_id', store.estateId)
     .select(
-      'i.id', 'i.unit_id', 'i.number', 'i.period', 'i.kind', 'i.issue_date', 'i.due_date', 'i.total',
-      'i.billing_run_id', 'i.charge_id', 'i.created_at',
-      paid.as('paid'), credited.as('credited'), voidReason.as('void_reason'), voidedAt.as('voided_at'),
+      'i.id',
+      'i.unit_id',
+      'i.number',
+      'i.period',
+      'i.kind',
+      'i.issue_date',
+      'i.due_date',
+      'i.total',
+      'i.billing_run_id',
+      'i.charge_id',
+      'i.created_at',
+      paid.as('paid'),
+      credited.as('credited'),
+      voidReason.as('void_reason'),
+      voidedAt.as('voided_at'),
     );
   if (where) where(inner);
-  return k
-    .select('b.*', k.raw(`${outstandingSql('b')} as outstanding`), k.raw(`${statusSql('b')} as status`))
-    .from(inner.as('b'));
+  return k.select('b.*', k.raw(`${outstandingSql('b')} as outstanding`), k.raw(`${statusSql('b')} as status`)).from(inner.as('b'));
 }
 
 /** A row of `invoiceBalancesQuery` in API shape. PostgreSQL returns bigint sums as strings, hence Number(). */
 export function toInvoiceBalance(row: Record<string, unknown>): InvoiceBalanceRow {
-  const sums: InvoiceSums = { total: Number(row.total), paid: Number(row.paid), credited: Number(row.credited), voided: row.voided_at != null };
+  const sums: InvoiceSums = {
+    total: Number(row.total),
+    paid: Number(row.paid),
+    credited: Number(row.credited),
+    voided: row.voided_at != null,
+  };
   return {
     id: row.id as string,
     unit_id: row.unit_id as string,

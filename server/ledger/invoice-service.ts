@@ -31,8 +31,17 @@ export async function listInvoices(store: ScopedStore, q: InvoiceQuery) {
   const filtered = store.knex.select('*').from(base.as('f'));
   if (q.status) filtered.where('status', q.status);
   const [{ n }] = await filtered.clone().clearSelect().count({ n: '*' });
-  const rows = (await filtered.orderBy([{ column: 'period', order: 'desc' }, { column: 'number', order: 'asc' }]).limit(q.limit).offset(q.offset)) as Record<string, unknown>[];
-  const codes = await unitCodes(store, rows.map((r) => r.unit_id as string));
+  const rows = (await filtered
+    .orderBy([
+      { column: 'period', order: 'desc' },
+      { column: 'number', order: 'asc' },
+    ])
+    .limit(q.limit)
+    .offset(q.offset)) as Record<string, unknown>[];
+  const codes = await unitCodes(
+    store,
+    rows.map((r) => r.unit_id as string),
+  );
   return {
     items: rows.map((r) => ({ ...toInvoiceBalance(r), unit_code: codes.get(r.unit_id as string) ?? null })),
     total: Number(n),
@@ -46,16 +55,32 @@ export async function getInvoice(store: ScopedStore, id: string) {
   const [row] = (await invoiceBalancesQuery(store, (q) => q.where('i.id', id))) as Record<string, unknown>[];
   const inv = toInvoiceBalance(row);
   // Sequential: this also runs inside transactions, where a PostgreSQL connection serves one query at a time.
-  const lines = await store.query('invoice_lines').where('invoice_id', id).orderBy('id').select('id', 'fee_type_id', 'source_invoice_id', 'description', 'quantity', 'unit_amount', 'amount');
+  const lines = await store
+    .query('invoice_lines')
+    .where('invoice_id', id)
+    .orderBy('id')
+    .select('id', 'fee_type_id', 'source_invoice_id', 'description', 'quantity', 'unit_amount', 'amount');
   const allocations = await store
     .query('payment_allocations')
     .leftJoin('payments', 'payments.id', 'payment_allocations.payment_id')
     .where('payment_allocations.invoice_id', id)
     .orderBy('payment_allocations.id')
-    .select('payment_allocations.id', 'payment_allocations.payment_id', 'payments.number as payment_number', 'payment_allocations.amount', 'payment_allocations.reason', 'payment_allocations.created_at');
-  const adjustments = await store.query('invoice_adjustments').where('invoice_id', id).orderBy('id').select('id', 'kind', 'amount', 'reason', 'created_by', 'created_at');
+    .select(
+      'payment_allocations.id',
+      'payment_allocations.payment_id',
+      'payments.number as payment_number',
+      'payment_allocations.amount',
+      'payment_allocations.reason',
+      'payment_allocations.created_at',
+    );
+  const adjustments = await store
+    .query('invoice_adjustments')
+    .where('invoice_id', id)
+    .orderBy('id')
+    .select('id', 'kind', 'amount', 'reason', 'created_by', 'created_at');
   const codes = await unitCodes(store, [inv.unit_id]);
-  const num = (rows: Record<string, unknown>[], keys: string[]) => rows.map((r) => ({ ...r, ...Object.fromEntries(keys.map((k) => [k, Number(r[k])])) }));
+  const num = (rows: Record<string, unknown>[], keys: string[]) =>
+    rows.map((r) => ({ ...r, ...Object.fromEntries(keys.map((k) => [k, Number(r[k])])) }));
   return {
     ...inv,
     unit_code: codes.get(inv.unit_id) ?? null,
@@ -76,14 +101,33 @@ export async function voidInvoice(store: ScopedStore, id: string, reason: string
     await lockUnit(tx, inv.unit_id);
     const already = await tx.query('invoice_adjustments').where({ invoice_id: id, kind: 'void' }).first('id');
     if (already) throw new ConflictError('ALREADY_VOID', 'Tagihan ini sudah dibatalkan.');
-    await tx.appendOnly('invoice_adjustments', { invoice_id: id, kind: 'void', amount: 0, reason, created_by: tx.actor.userId }, 'invoices.void');
+    await tx.appendOnly(
+      'invoice_adjustments',
+      { invoice_id: id, kind: 'void', amount: 0, reason, created_by: tx.actor.userId },
+      'invoices.void',
+    );
     const live = await liveAllocations(tx, { invoiceId: id });
-    await appendAllocations(tx, live.map((a) => ({
-      unit_id: inv.unit_id, invoice_id: id, payment_id: a.payment_id, amount: -a.amount, reason: 'void' as const, reverses_allocation_id: a.allocation_id,
-    })));
-    await appendCreditMovements(tx, live.map((a) => ({
-      unit_id: inv.unit_id, amount: a.amount, kind: 'void_release' as const, invoice_id: id, payment_id: a.payment_id,
-    })));
+    await appendAllocations(
+      tx,
+      live.map((a) => ({
+        unit_id: inv.unit_id,
+        invoice_id: id,
+        payment_id: a.payment_id,
+        amount: -a.amount,
+        reason: 'void' as const,
+        reverses_allocation_id: a.allocation_id,
+      })),
+    );
+    await appendCreditMovements(
+      tx,
+      live.map((a) => ({
+        unit_id: inv.unit_id,
+        amount: a.amount,
+        kind: 'void_release' as const,
+        invoice_id: id,
+        payment_id: a.payment_id,
+      })),
+    );
     // Released money pays the unit's other open invoices first, as any credit would.
     await applyCreditToNewInvoices(tx, [inv.unit_id]);
     return getInvoice(tx, id);
@@ -102,7 +146,11 @@ export async function creditNote(store: ScopedStore, id: string, input: { amount
     if (input.amount > inv.outstanding) {
       throw new ConflictError('CREDIT_NOTE_TOO_LARGE', `Nota kredit melebihi sisa tagihan (${inv.outstanding}).`, 'amount');
     }
-    await tx.appendOnly('invoice_adjustments', { invoice_id: id, kind: 'credit_note', amount: rupiah(input.amount), reason: input.reason, created_by: tx.actor.userId }, 'invoices.credit_note');
+    await tx.appendOnly(
+      'invoice_adjustments',
+      { invoice_id: id, kind: 'credit_note', amount: rupiah(input.amount), reason: input.reason, created_by: tx.actor.userId },
+      'invoices.credit_note',
+    );
     return getInvoice(tx, id);
   });
 }
@@ -125,9 +173,18 @@ export async function createCharge(
       unitIds = (await tx.live('units').orderBy('units.code').select('id')).map((r: { id: string }) => r.id);
     }
     if (!unitIds.length) throw new ConflictError('NO_UNITS', 'Belum ada unit untuk ditagih.');
-    const charge = await tx.appendOnly('charges', {
-      name: input.name, amount: rupiah(input.amount), period: input.period, due_date: input.due_date, unit_count: unitIds.length, created_by: tx.actor.userId,
-    }, 'charges.create');
+    const charge = await tx.appendOnly(
+      'charges',
+      {
+        name: input.name,
+        amount: rupiah(input.amount),
+        period: input.period,
+        due_date: input.due_date,
+        unit_count: unitIds.length,
+        created_by: tx.actor.userId,
+      },
+      'charges.create',
+    );
     const numbers = await mintInvoiceNumbers(tx, input.period, unitIds.length);
     const today = localDateOfInstant(nowIso(), await tx.timezone());
     const invoices = unitIds.map((unitId, i) => ({
@@ -145,11 +202,32 @@ export async function createCharge(
       created_by: tx.actor.userId,
     }));
     await appendRows(tx, 'invoices', invoices);
-    await appendRows(tx, 'invoice_lines', invoices.map((inv) => ({
-      invoice_id: inv.id, fee_type_id: null, fee_rate_id: null, source_invoice_id: null, description: input.name, quantity: '1', unit_amount: input.amount, amount: input.amount,
-    })));
+    await appendRows(
+      tx,
+      'invoice_lines',
+      invoices.map((inv) => ({
+        invoice_id: inv.id,
+        fee_type_id: null,
+        fee_rate_id: null,
+        source_invoice_id: null,
+        description: input.name,
+        quantity: '1',
+        unit_amount: input.amount,
+        amount: input.amount,
+      })),
+    );
     const creditApplied = await applyCreditToNewInvoices(tx, unitIds);
-    return { id: charge.id, name: input.name, amount: input.amount, period: input.period, due_date: input.due_date, unit_count: unitIds.length, total_amount: input.amount * unitIds.length, credit_applied: creditApplied, invoice_ids: invoices.map((i) => i.id) };
+    return {
+      id: charge.id,
+      name: input.name,
+      amount: input.amount,
+      period: input.period,
+      due_date: input.due_date,
+      unit_count: unitIds.length,
+      total_amount: input.amount * unitIds.length,
+      credit_applied: creditApplied,
+      invoice_ids: invoices.map((i) => i.id),
+    };
   });
 }
 
@@ -162,5 +240,10 @@ export async function listBillingRuns(store: ScopedStore, q: { period?: string; 
 
 export function serializeRun(r: Record<string, unknown>) {
   const { estate_id: _e, ...rest } = r;
-  return { ...rest, processed_units: Number(r.invoices_created), total_amount: Number(r.total_amount), credit_applied: Number(r.credit_applied) };
+  return {
+    ...rest,
+    processed_units: Number(r.invoices_created),
+    total_amount: Number(r.total_amount),
+    credit_applied: Number(r.credit_applied),
+  };
 }

@@ -2,9 +2,7 @@ import { percentOf, rupiah, ZERO_RUPIAH, type Rupiah } from '../money/rupiah.ts'
 import { daysBetweenDates } from '../calendar/calendar.ts';
 
 /** The estate's optional late-fee (denda) rule: a flat amount or a percent of what is still owed, after N days. */
-export type LateFeeRule =
-  | { mode: 'flat'; amount: number; after_days: number }
-  | { mode: 'percent'; percent: number; after_days: number };
+export type LateFeeRule = { mode: 'flat'; amount: number; after_days: number } | { mode: 'percent'; percent: number; after_days: number };
 
 /**
  * The late fee an invoice has earned on `asOfDate` (estate-local "YYYY-MM-DD"): nothing until more than

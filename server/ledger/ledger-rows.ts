@@ -15,7 +15,11 @@ export async function appendRows(tx: ScopedStore, table: string, rows: Row[]): P
   const at = nowIso();
   const full = rows.map((r) => ({ id: newId(), created_at: at, ...r, estate_id: tx.estateId }));
   await insertValues(tx.knex, table, full);
-  await tx.outboxMany(table, full.map((r) => r.id as string), 'insert');
+  await tx.outboxMany(
+    table,
+    full.map((r) => r.id as string),
+    'insert',
+  );
   return full;
 }
 
@@ -38,7 +42,11 @@ export interface CreditMovementRow {
 }
 
 export async function appendAllocations(tx: ScopedStore, rows: AllocationRow[]): Promise<Row[]> {
-  return appendRows(tx, 'payment_allocations', rows.filter((r) => r.amount !== 0).map((r) => ({ reverses_allocation_id: null, ...r })));
+  return appendRows(
+    tx,
+    'payment_allocations',
+    rows.filter((r) => r.amount !== 0).map((r) => ({ reverses_allocation_id: null, ...r })),
+  );
 }
 
 export async function appendCreditMovements(tx: ScopedStore, rows: CreditMovementRow[]): Promise<Row[]> {

@@ -10,7 +10,10 @@ import { invoiceBalancesQuery, toInvoiceBalance, type InvoiceBalanceRow } from '
  */
 
 const invoicesOfUnitQuery = queryTemplate<'estateId' | 'unitId'>((knex, p) =>
-  invoiceBalancesQuery({ knex, estateId: p.estateId }, (q) => q.where('i.unit_id', p.unitId)).orderBy([{ column: 'period' }, { column: 'number' }]),
+  invoiceBalancesQuery({ knex, estateId: p.estateId }, (q) => q.where('i.unit_id', p.unitId)).orderBy([
+    { column: 'period' },
+    { column: 'number' },
+  ]),
 );
 
 /** A unit's invoices that still owe something, oldest first (period, then number). */
@@ -33,12 +36,7 @@ export async function creditOfUnit(store: ScopedStore, unitId: string): Promise<
 
 /** Credit of every unit that has any, for applying it to a billing run's new invoices. */
 export async function creditsByUnit(store: ScopedStore): Promise<Map<string, number>> {
-  const rows = await store
-    .query('credit_movements')
-    .groupBy('unit_id')
-    .select('unit_id')
-    .sum({ s: 'amount' })
-    .havingRaw('sum(amount) > 0');
+  const rows = await store.query('credit_movements').groupBy('unit_id').select('unit_id').sum({ s: 'amount' }).havingRaw('sum(amount) > 0');
   return new Map(rows.map((r: { unit_id: string; s: unknown }) => [r.unit_id, Number(r.s)]));
 }
 
@@ -65,7 +63,13 @@ export async function liveAllocations(
     const original = (r.reverses_allocation_id as string | null) ?? (r.id as string);
     const prev = byOriginal.get(original);
     if (prev) prev.amount = rupiah(prev.amount + Number(r.amount));
-    else byOriginal.set(original, { allocation_id: original, invoice_id: r.invoice_id, payment_id: r.payment_id, amount: rupiah(Number(r.amount)) });
+    else
+      byOriginal.set(original, {
+        allocation_id: original,
+        invoice_id: r.invoice_id,
+        payment_id: r.payment_id,
+        amount: rupiah(Number(r.amount)),
+      });
   }
   return [...byOriginal.values()].filter((a) => a.amount > 0);
 }

@@ -46,7 +46,8 @@ export async function mintPaymentNumber(tx: ScopedStore, localDate: string): Pro
  * has changes nothing.
  */
 export async function assignSiteCode(store: ScopedStore, siteId: string, code: string): Promise<{ site_id: string; code: string }> {
-  if (typeof siteId !== 'string' || !siteId || siteId.length > 64) throw new ValidationError('Situs tidak dikenal.', 'site_id', 'SITE_ID_INVALID');
+  if (typeof siteId !== 'string' || !siteId || siteId.length > 64)
+    throw new ValidationError('Situs tidak dikenal.', 'site_id', 'SITE_ID_INVALID');
   if (!isSiteCode(code)) {
     throw new ValidationError('Kode situs: satu atau dua huruf kapital tanpa I dan O, atau kosong.', 'code', 'SITE_CODE_INVALID');
   }
@@ -95,7 +96,10 @@ export async function resumeNumberingPast(store: ScopedStore, numbers: Iterable<
     }
     let moved = 0;
     for (const [name, value] of highest) {
-      const [before] = await tx.estateRows<{ value: number | string }>('select "value" from "sequences" where "estate_id" = :estate_id and "name" = ?', [name]);
+      const [before] = await tx.estateRows<{ value: number | string }>(
+        'select "value" from "sequences" where "estate_id" = :estate_id and "name" = ?',
+        [name],
+      );
       if (before && Number(before.value) >= value) continue;
       await tx.estateRows(RAISE_SEQUENCE_SQL, [name, value]);
       moved++;

@@ -23,7 +23,7 @@ describe('numbers of a site with a code', () => {
     expect(receiptNumberFor('PAY-B20261121007')).toBe('KW-B20261121007');
   });
 
-  it('keep the first site\'s numbers and counter names as they were', () => {
+  it("keep the first site's numbers and counter names as they were", () => {
     expect(formatInvoiceNumber(nov, 42)).toBe('INV/2026/11/0042');
     expect(formatPaymentNumber('2026-11-21', 1, '')).toBe('PAY20261121001');
     expect(invoiceSequenceName(nov)).toBe('invoice:2026-11');

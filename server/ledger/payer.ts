@@ -25,7 +25,10 @@ const occupantsOnQuery = queryTemplate<'estateId' | 'unitId' | 'date'>((knex, p)
     // Moving out on a day hands that day to whoever moves in (the same reading as residency/occupancy.ts).
     .where((q) => q.whereNull('o.moved_out_on').orWhere('o.moved_out_on', '>', p.date))
     .orderByRaw("case o.relation when 'tenant' then 0 when 'owner' then 1 else 2 end")
-    .orderBy([{ column: 'o.moved_in_on', order: 'desc' }, { column: 'o.created_at', order: 'desc' }])
+    .orderBy([
+      { column: 'o.moved_in_on', order: 'desc' },
+      { column: 'o.created_at', order: 'desc' },
+    ])
     .limit(1)
     .select('r.id', 'r.name'),
 );
@@ -48,7 +51,9 @@ export async function payerToRecord(
   named: { payer_resident_id?: string | null; payer_name?: string | null; includeRemovedResident?: boolean },
 ): Promise<Payer> {
   if (named.payer_resident_id) {
-    const resident = await store.find<{ id: string; name: string }>('residents', named.payer_resident_id, { includeDeleted: named.includeRemovedResident === true });
+    const resident = await store.find<{ id: string; name: string }>('residents', named.payer_resident_id, {
+      includeDeleted: named.includeRemovedResident === true,
+    });
     if (!resident) throw new ValidationError('Penghuni pembayar tidak ditemukan.', 'payer_resident_id', 'UNKNOWN_RESIDENT');
     return { payer_name: named.payer_name ?? resident.name, payer_resident_id: resident.id };
   }

@@ -6,52 +6,71 @@ export const PAYMENT_METHODS = ['cash', 'bank_transfer', 'qris', 'ewallet', 'oth
 
 const paidAt = z.string().trim().min(10).max(40);
 
-export const paymentBody = z.object({
-  unit_id: id,
-  amount: positiveAmount,
-  method: z.enum(PAYMENT_METHODS),
-  paid_at: paidAt,
-  reference: optionalText(100),
-  notes: optionalText(500),
-  invoice_ids: z.array(id).max(240).optional(),
-  payer_resident_id: id.optional(),
-  payer_name: optionalText(200),
-}).strict();
+export const paymentBody = z
+  .object({
+    unit_id: id,
+    amount: positiveAmount,
+    method: z.enum(PAYMENT_METHODS),
+    paid_at: paidAt,
+    reference: optionalText(100),
+    notes: optionalText(500),
+    invoice_ids: z.array(id).max(240).optional(),
+    payer_resident_id: id.optional(),
+    payer_name: optionalText(200),
+  })
+  .strict();
 
 export const paymentListQuery = z.object({ unit_id: id.optional(), ...paging });
 
 export const reverseBody = z.object({ reason: text(500) }).strict();
 
-export const refundBody = z.object({
-  amount: positiveAmount,
-  method: z.enum(PAYMENT_METHODS),
-  reason: optionalText(500),
-}).strict();
+export const refundBody = z
+  .object({
+    amount: positiveAmount,
+    method: z.enum(PAYMENT_METHODS),
+    reason: optionalText(500),
+  })
+  .strict();
 
 /** Multipart text fields of a resident's transfer proof (numbers arrive as strings). */
-export const submissionFields = z.object({
-  amount: z.string().regex(/^\d{1,13}$/, 'Jumlah harus bilangan bulat rupiah.').transform(Number).pipe(positiveAmount),
-  method: z.enum(['bank_transfer', 'qris', 'ewallet', 'other']).default('bank_transfer'),
-  paid_at: paidAt,
-  reference: optionalText(100),
-  note: optionalText(500),
-  unit_id: id.optional(),
-  invoice_ids: z.string().max(10_000).optional().transform((s, ctx) => {
-    if (!s) return undefined;
-    const ids = s.split(',').map((x) => x.trim()).filter(Boolean);
-    if (!ids.every((x) => id.safeParse(x).success)) {
-      ctx.addIssue({ code: 'custom', message: 'Id tagihan tidak sah.' });
-      return z.NEVER;
-    }
-    return ids;
-  }),
-}).strict();
+export const submissionFields = z
+  .object({
+    amount: z
+      .string()
+      .regex(/^\d{1,13}$/, 'Jumlah harus bilangan bulat rupiah.')
+      .transform(Number)
+      .pipe(positiveAmount),
+    method: z.enum(['bank_transfer', 'qris', 'ewallet', 'other']).default('bank_transfer'),
+    paid_at: paidAt,
+    reference: optionalText(100),
+    note: optionalText(500),
+    unit_id: id.optional(),
+    invoice_ids: z
+      .string()
+      .max(10_000)
+      .optional()
+      .transform((s, ctx) => {
+        if (!s) return undefined;
+        const ids = s
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean);
+        if (!ids.every((x) => id.safeParse(x).success)) {
+          ctx.addIssue({ code: 'custom', message: 'Id tagihan tidak sah.' });
+          return z.NEVER;
+        }
+        return ids;
+      }),
+  })
+  .strict();
 
 /** What the treasurer saw arrive in the bank, when it differs from the resident's claim; empty accepts the claim. */
-export const verifyBody = z.object({
-  amount: positiveAmount.optional(),
-  paid_at: paidAt.optional(),
-}).strict();
+export const verifyBody = z
+  .object({
+    amount: positiveAmount.optional(),
+    paid_at: paidAt.optional(),
+  })
+  .strict();
 
 export const submissionListQuery = z.object({ status: z.enum(['pending', 'verified', 'rejected']).optional(), ...paging });
 
@@ -85,14 +104,22 @@ export const paymentResponse = z.object({
   proof: proofResponse.nullable(),
 });
 export const paymentPageResponse = z.object({
-  items: z.array(paymentResponse), total: z.number().int(), limit: z.number().int(), offset: z.number().int(),
+  items: z.array(paymentResponse),
+  total: z.number().int(),
+  limit: z.number().int(),
+  offset: z.number().int(),
 });
 
 export const unitBalanceResponse = z.object({ unit_id: z.string(), outstanding: rupiahOut, credit: rupiahOut });
 
 export const creditRefundResponse = z.object({
   refund: z.object({
-    id: z.string(), unit_id: z.string(), amount: rupiahOut, method: z.enum(PAYMENT_METHODS), reason: z.string().nullable(), refunded_at: z.string(),
+    id: z.string(),
+    unit_id: z.string(),
+    amount: rupiahOut,
+    method: z.enum(PAYMENT_METHODS),
+    reason: z.string().nullable(),
+    refunded_at: z.string(),
   }),
   balance: unitBalanceResponse,
 });
@@ -118,7 +145,11 @@ export const transferProofResponse = z.object({
   proof: proofResponse.nullable(),
   created_at: z.string(),
 });
-export const transferProofListResponse = z.object({ items: z.array(transferProofResponse), total: z.number().int(), pending_count: z.number().int() });
+export const transferProofListResponse = z.object({
+  items: z.array(transferProofResponse),
+  total: z.number().int(),
+  pending_count: z.number().int(),
+});
 
 /** A verified proof and the payment it became (its proof travels with it, without the id of the copy). */
 export const transferProofVerifiedResponse = z.object({

@@ -53,9 +53,7 @@ interface PaymentRow {
 export function normalizePaidAt(value: string, zone: string, now = new Date()): string {
   const ms = parseExplicitInstant(value);
   if (!Number.isNaN(ms)) return checkPaidAt(ms, now);
-  const dt = /^\d{4}-\d{2}-\d{2}$/.test(value)
-    ? DateTime.fromISO(value, { zone })
-    : DateTime.fromISO(value, { setZone: true });
+  const dt = /^\d{4}-\d{2}-\d{2}$/.test(value) ? DateTime.fromISO(value, { zone }) : DateTime.fromISO(value, { setZone: true });
   if (!dt.isValid) throw new BadRequestError('VALIDATION_FAILED', 'Waktu bayar tidak sah.', 'paid_at');
   return checkPaidAt(dt.toMillis(), now);
 }
@@ -93,7 +91,9 @@ export async function recordPayment(
     const paidAt = normalizePaidAt(input.paid_at, zone);
     // A transfer proof names its sender, who may have been removed from the register before it was verified.
     const payer = await payerToRecord(tx, unit.id, paidAt, {
-      payer_resident_id: input.payer_resident_id, payer_name: input.payer_name, includeRemovedResident: opts.source === 'portal',
+      payer_resident_id: input.payer_resident_id,
+      payer_name: input.payer_name,
+      includeRemovedResident: opts.source === 'portal',
     });
     const amount = rupiah(input.amount);
 
@@ -107,7 +107,8 @@ export async function recordPayment(
     try {
       plan = allocateToOldestInvoices(amount, open, input.invoice_ids);
     } catch (err) {
-      if (err instanceof AllocationError) throw new ConflictError('INVOICE_NOT_OPEN', 'Tagihan sudah lunas atau dibatalkan.', 'invoice_ids');
+      if (err instanceof AllocationError)
+        throw new ConflictError('INVOICE_NOT_OPEN', 'Tagihan sudah lunas atau dibatalkan.', 'invoice_ids');
       throw err;
     }
 
@@ -131,18 +132,28 @@ export async function recordPayment(
     );
     await appendAllocations(
       tx,
-      plan.allocations.map((a) => ({ unit_id: unit.id, invoice_id: a.invoice_id, payment_id: payment.id, amount: a.amount, reason: 'payment' as const })),
+      plan.allocations.map((a) => ({
+        unit_id: unit.id,
+        invoice_id: a.invoice_id,
+        payment_id: payment.id,
+        amount: a.amount,
+        reason: 'payment' as const,
+      })),
     );
     await appendCreditMovements(tx, [{ unit_id: unit.id, amount: plan.excess, kind: 'payment_excess', payment_id: payment.id }]);
-    await postPaymentToCashbook(tx, {
-      payment_id: payment.id,
-      payment_number: payment.number,
-      unit_code: unit.code,
-      amount,
-      method: input.method,
-      paid_at: paidAt,
-      recorded_by: tx.actor.userId,
-    }, { newPayment: true });
+    await postPaymentToCashbook(
+      tx,
+      {
+        payment_id: payment.id,
+        payment_number: payment.number,
+        unit_code: unit.code,
+        amount,
+        method: input.method,
+        paid_at: paidAt,
+        recorded_by: tx.actor.userId,
+      },
+      { newPayment: true },
+    );
     // The same shape serializePayment reads back, built from what was just written: a new payment has no reversal
     // and no proof, its allocations are the plan's and its credit is the plan's excess.
     const invoiceById = new Map(open.map((i) => [i.id, i]));
@@ -151,7 +162,12 @@ export async function recordPayment(
       status: 'recorded' as const,
       reversal: null,
       allocations: plan.allocations
-        .map((a) => ({ invoice_id: a.invoice_id, invoice_number: invoiceById.get(a.invoice_id)!.number, period: invoiceById.get(a.invoice_id)!.period, amount: Number(a.amount) }))
+        .map((a) => ({
+          invoice_id: a.invoice_id,
+          invoice_number: invoiceById.get(a.invoice_id)!.number,
+          period: invoiceById.get(a.invoice_id)!.period,
+          amount: Number(a.amount),
+        }))
         .sort((a, b) => (a.period + a.invoice_number < b.period + b.invoice_number ? -1 : 1)),
       credit: Number(plan.excess),
       proof: null,
@@ -199,23 +215,44 @@ export async function reversePayment(store: ScopedStore, paymentId: string, reas
       });
     } catch (err) {
       if (err instanceof AllocationError) {
-        throw new ConflictError('CREDIT_REFUNDED', 'Saldo titipan dari pembayaran ini sudah dikembalikan; pembatalan tidak bisa dilakukan.');
+        throw new ConflictError(
+          'CREDIT_REFUNDED',
+          'Saldo titipan dari pembayaran ini sudah dikembalikan; pembatalan tidak bisa dilakukan.',
+        );
       }
       throw err;
     }
-    const reversal = await tx.appendOnly('payment_reversals', { payment_id: payment.id, reason, created_by: tx.actor.userId }, 'payments.reverse');
+    const reversal = await tx.appendOnly(
+      'payment_reversals',
+      { payment_id: payment.id, reason, created_by: tx.actor.userId },
+      'payments.reverse',
+    );
     await appendAllocations(tx, [
       ...plan.reverse.map((a) => ({
-        unit_id: payment.unit_id, invoice_id: a.invoice_id, payment_id: payment.id, amount: -a.amount,
-        reason: 'payment_reversal' as const, reverses_allocation_id: a.allocation_id,
+        unit_id: payment.unit_id,
+        invoice_id: a.invoice_id,
+        payment_id: payment.id,
+        amount: -a.amount,
+        reason: 'payment_reversal' as const,
+        reverses_allocation_id: a.allocation_id,
       })),
       ...plan.clawback.map((a) => ({
-        unit_id: payment.unit_id, invoice_id: a.invoice_id, payment_id: null, amount: -a.amount,
-        reason: 'clawback' as const, reverses_allocation_id: a.allocation_id,
+        unit_id: payment.unit_id,
+        invoice_id: a.invoice_id,
+        payment_id: null,
+        amount: -a.amount,
+        reason: 'clawback' as const,
+        reverses_allocation_id: a.allocation_id,
       })),
     ]);
     await appendCreditMovements(tx, [
-      ...plan.clawback.map((a) => ({ unit_id: payment.unit_id, amount: a.amount, kind: 'clawback' as const, invoice_id: a.invoice_id, payment_id: payment.id })),
+      ...plan.clawback.map((a) => ({
+        unit_id: payment.unit_id,
+        amount: a.amount,
+        kind: 'clawback' as const,
+        invoice_id: a.invoice_id,
+        payment_id: payment.id,
+      })),
       { unit_id: payment.unit_id, amount: -plan.creditRemoved, kind: 'payment_reversal', payment_id: payment.id },
     ]);
     const codes = await unitCodes(tx, [payment.unit_id]);
@@ -246,7 +283,14 @@ export async function refundCredit(
     }
     const refund = await tx.appendOnly(
       'credit_refunds',
-      { unit_id: unit.id, amount: input.amount, method: input.method, reason: input.reason ?? null, refunded_at: nowIso(), created_by: tx.actor.userId },
+      {
+        unit_id: unit.id,
+        amount: input.amount,
+        method: input.method,
+        reason: input.reason ?? null,
+        refunded_at: nowIso(),
+        created_by: tx.actor.userId,
+      },
       'credit.refund',
     );
     await appendCreditMovements(tx, [{ unit_id: unit.id, amount: -input.amount, kind: 'refund', refund_id: refund.id as string }]);
@@ -259,7 +303,17 @@ export async function refundCredit(
       recorded_by: tx.actor.userId,
       description: input.reason ?? null,
     });
-    return { refund: { id: refund.id, unit_id: unit.id, amount: input.amount, method: input.method, reason: input.reason ?? null, refunded_at: refund.refunded_at }, balance: await unitBalance(tx, unit.id) };
+    return {
+      refund: {
+        id: refund.id,
+        unit_id: unit.id,
+        amount: input.amount,
+        method: input.method,
+        reason: input.reason ?? null,
+        refunded_at: refund.refunded_at,
+      },
+      balance: await unitBalance(tx, unit.id),
+    };
   });
 }
 
@@ -278,17 +332,33 @@ export async function serializePayment(store: ScopedStore, payment: PaymentRow) 
     .select('payment_allocations.invoice_id', 'invoices.number', 'invoices.period')
     .sum({ amount: 'payment_allocations.amount' });
   const reversal = await store.query('payment_reversals').where('payment_id', payment.id).first();
-  const creditRows = await store.query('credit_movements').where({ payment_id: payment.id, kind: 'payment_excess' }).sum({ s: 'amount' }).first();
+  const creditRows = await store
+    .query('credit_movements')
+    .where({ payment_id: payment.id, kind: 'payment_excess' })
+    .sum({ s: 'amount' })
+    .first();
   const codes = await unitCodes(store, [payment.unit_id]);
-  const proof = await store.query('payment_proofs').where({ owner_table: 'payments', owner_id: payment.id }).first('id', 'filename', 'mime', 'size');
+  const proof = await store
+    .query('payment_proofs')
+    .where({ owner_table: 'payments', owner_id: payment.id })
+    .first('id', 'filename', 'mime', 'size');
   const allocations = allocRows
-    .map((r: Record<string, unknown>) => ({ invoice_id: r.invoice_id as string, invoice_number: r.number as string, period: r.period as string, amount: Number(r.amount) }))
+    .map((r: Record<string, unknown>) => ({
+      invoice_id: r.invoice_id as string,
+      invoice_number: r.number as string,
+      period: r.period as string,
+      amount: Number(r.amount),
+    }))
     .filter((a: { amount: number }) => a.amount > 0 || !reversal)
-    .sort((a: { period: string; invoice_number: string }, b: { period: string; invoice_number: string }) => (a.period + a.invoice_number < b.period + b.invoice_number ? -1 : 1));
+    .sort((a: { period: string; invoice_number: string }, b: { period: string; invoice_number: string }) =>
+      a.period + a.invoice_number < b.period + b.invoice_number ? -1 : 1,
+    );
   return {
     ...paymentFields(payment, codes.get(payment.unit_id) ?? null),
     status: reversal ? ('reversed' as const) : ('recorded' as const),
-    reversal: reversal ? { reason: reversal.reason as string, reversed_at: reversal.created_at as string, reversed_by: reversal.created_by as string | null } : null,
+    reversal: reversal
+      ? { reason: reversal.reason as string, reversed_at: reversal.created_at as string, reversed_by: reversal.created_by as string | null }
+      : null,
     allocations,
     credit: Number(creditRows?.s ?? 0),
     proof: proof ? { id: proof.id, filename: proof.filename, mime: proof.mime, size: Number(proof.size) } : null,
@@ -304,7 +374,13 @@ export async function listPayments(store: ScopedStore, q: { unit_id?: string; li
   const base = store.query('payments');
   if (q.unit_id) base.where('payments.unit_id', q.unit_id);
   const [{ n }] = await base.clone().count({ n: '*' });
-  const rows = (await base.orderBy([{ column: 'paid_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(q.limit).offset(q.offset)) as PaymentRow[];
+  const rows = (await base
+    .orderBy([
+      { column: 'paid_at', order: 'desc' },
+      { column: 'id', order: 'desc' },
+    ])
+    .limit(q.limit)
+    .offset(q.offset)) as PaymentRow[];
   const items = [];
   for (const row of rows) items.push(await serializePayment(store, row));
   return { items, total: Number(n), limit: q.limit, offset: q.offset };

@@ -27,13 +27,13 @@ type Params = 'estateId' | 'unitId';
 const n = (v: unknown) => Number(v ?? 0);
 
 const balanceQuery = queryTemplate<Params>((knex, p) => {
-  const credit = knex('credit_movements as cm').where('cm.estate_id', p.estateId).where('cm.unit_id', p.unitId).select(knex.raw('coalesce(sum(cm.amount), 0)'));
+  const credit = knex('credit_movements as cm')
+    .where('cm.estate_id', p.estateId)
+    .where('cm.unit_id', p.unitId)
+    .select(knex.raw('coalesce(sum(cm.amount), 0)'));
   return knex
     .from(invoiceBalancesQuery({ knex, estateId: p.estateId }, (q) => q.where('i.unit_id', p.unitId)).as('x'))
-    .select(
-      knex.raw('coalesce(sum(x.outstanding), 0) as outstanding'),
-      credit.as('credit'),
-    );
+    .select(knex.raw('coalesce(sum(x.outstanding), 0) as outstanding'), credit.as('credit'));
 });
 
 /** What the unit owes now and its credit: the unit's, whoever incurred it (it is what the occupant is asked to pay). */
@@ -46,13 +46,18 @@ export async function portalBalance(store: ScopedStore, view: PortalView) {
 // Materialized: each invoice's sums are computed once, not once per place the filter and the page name them.
 function visibleInvoices(knex: Knex, p: Record<Params | 'visiblePeriod', string>) {
   return knex
-    .withMaterialized('ub', invoiceBalancesQuery({ knex, estateId: p.estateId }, (q) => q.where('i.unit_id', p.unitId)))
+    .withMaterialized(
+      'ub',
+      invoiceBalancesQuery({ knex, estateId: p.estateId }, (q) => q.where('i.unit_id', p.unitId)),
+    )
     .from('ub as b')
     .where((q) => q.where('b.period', '>=', p.visiblePeriod).orWhere('b.outstanding', '>', 0))
     .select('b.*');
 }
 
-const invoiceCountQuery = queryTemplate<Params | 'visiblePeriod'>((knex, p) => knex.from(visibleInvoices(knex, p).as('v')).count({ n: '*' }));
+const invoiceCountQuery = queryTemplate<Params | 'visiblePeriod'>((knex, p) =>
+  knex.from(visibleInvoices(knex, p).as('v')).count({ n: '*' }),
+);
 const invoicePageQuery = queryTemplate<Params | 'visiblePeriod' | 'limit' | 'offset'>((knex, p) =>
   knex.raw('select * from ? as v order by v.period desc, v.number asc limit ? offset ?', [visibleInvoices(knex, p), p.limit, p.offset]),
 );
@@ -61,7 +66,12 @@ export async function portalInvoices(store: ScopedStore, view: PortalView, q: { 
   const values = { unitId: view.unitId, visiblePeriod: view.visibleFrom.slice(0, 7) };
   const [count] = await store.select<{ n: unknown }>(invoiceCountQuery, values);
   const rows = await store.select(invoicePageQuery, { ...values, limit: q.limit, offset: q.offset });
-  return { items: rows.map((r) => ({ ...toInvoiceBalance(r), unit_code: view.unitCode })), total: n(count?.n), limit: q.limit, offset: q.offset };
+  return {
+    items: rows.map((r) => ({ ...toInvoiceBalance(r), unit_code: view.unitCode })),
+    total: n(count?.n),
+    limit: q.limit,
+    offset: q.offset,
+  };
 }
 
 type PaymentParams = Params | 'residentId' | 'visibleFrom';
@@ -74,7 +84,11 @@ function visiblePayments(knex: Knex, p: Record<PaymentParams, string>) {
 }
 
 function paymentPage(knex: Knex, p: Record<PaymentParams | 'limit' | 'offset', string>, select: string) {
-  return knex.raw(`select ${select} from ? as pg order by pg.paid_at desc, pg.id desc limit ? offset ?`, [visiblePayments(knex, p).select('p.*'), p.limit, p.offset]);
+  return knex.raw(`select ${select} from ? as pg order by pg.paid_at desc, pg.id desc limit ? offset ?`, [
+    visiblePayments(knex, p).select('p.*'),
+    p.limit,
+    p.offset,
+  ]);
 }
 
 const paymentCountQuery = queryTemplate<PaymentParams>((knex, p) => visiblePayments(knex, p).count({ n: '*' }));
@@ -93,11 +107,21 @@ const paymentPageQuery = queryTemplate<PaymentParams | 'limit' | 'offset'>((knex
     .leftJoin('payment_reversals as r', 'r.payment_id', 'pp.id')
     .leftJoin('payment_proofs as pf', (j) => j.on(knex.raw('pf.id = ?', [firstProof])))
     .select(
-      'pp.*', credit.as('excess_credit'),
-      'r.id as reversal_id', 'r.reason as reversal_reason', 'r.created_at as reversed_at', 'r.created_by as reversed_by',
-      'pf.id as proof_id', 'pf.filename as proof_filename', 'pf.mime as proof_mime', 'pf.size as proof_size',
+      'pp.*',
+      credit.as('excess_credit'),
+      'r.id as reversal_id',
+      'r.reason as reversal_reason',
+      'r.created_at as reversed_at',
+      'r.created_by as reversed_by',
+      'pf.id as proof_id',
+      'pf.filename as proof_filename',
+      'pf.mime as proof_mime',
+      'pf.size as proof_size',
     )
-    .orderBy([{ column: 'pp.paid_at', order: 'desc' }, { column: 'pp.id', order: 'desc' }]);
+    .orderBy([
+      { column: 'pp.paid_at', order: 'desc' },
+      { column: 'pp.id', order: 'desc' },
+    ]);
 });
 
 // What each payment of the same page paid, per invoice: one statement for the whole page.
@@ -132,10 +156,19 @@ export async function portalPayments(store: ScopedStore, view: PortalView, q: { 
     return {
       ...paymentFields(row as Parameters<typeof paymentFields>[0], view.unitCode),
       status: reversed ? ('reversed' as const) : ('recorded' as const),
-      reversal: reversed ? { reason: row.reversal_reason as string, reversed_at: row.reversed_at as string, reversed_by: (row.reversed_by as string | null) ?? null } : null,
+      reversal: reversed
+        ? {
+            reason: row.reversal_reason as string,
+            reversed_at: row.reversed_at as string,
+            reversed_by: (row.reversed_by as string | null) ?? null,
+          }
+        : null,
       allocations,
       credit: n(row.excess_credit),
-      proof: row.proof_id != null ? { id: row.proof_id as string, filename: row.proof_filename as string, mime: row.proof_mime as string, size: n(row.proof_size) } : null,
+      proof:
+        row.proof_id != null
+          ? { id: row.proof_id as string, filename: row.proof_filename as string, mime: row.proof_mime as string, size: n(row.proof_size) }
+          : null,
     };
   });
   return { items, total: n(count?.n), limit: q.limit, offset: q.offset };
@@ -148,7 +181,10 @@ const paymentVisibleQuery = queryTemplate<PaymentParams | 'paymentId'>((knex, p)
 
 export async function portalPaymentVisible(store: ScopedStore, view: PortalView, paymentId: string): Promise<boolean> {
   const rows = await store.select(paymentVisibleQuery, {
-    unitId: view.unitId, residentId: view.residentId, visibleFrom: view.visibleFromInstant, paymentId,
+    unitId: view.unitId,
+    residentId: view.residentId,
+    visibleFrom: view.visibleFromInstant,
+    paymentId,
   });
   return rows.length > 0;
 }

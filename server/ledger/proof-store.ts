@@ -20,7 +20,9 @@ export async function appendProof(tx: ScopedStore, ownerTable: 'payments' | 'pay
   const mime = sniffMime(file.buffer);
   if (!mime) throw new BadRequestError('INVALID_PROOF', 'Bukti harus berupa gambar (JPG, PNG, WebP) atau PDF.', 'file');
   const filename = (file.originalname || 'bukti').replace(/[^\w.\- ]+/g, '_').slice(0, 200);
-  const [row] = await appendRows(tx, 'payment_proofs', [{ owner_table: ownerTable, owner_id: ownerId, filename, mime, size: file.buffer.length, data: file.buffer }]);
+  const [row] = await appendRows(tx, 'payment_proofs', [
+    { owner_table: ownerTable, owner_id: ownerId, filename, mime, size: file.buffer.length, data: file.buffer },
+  ]);
   return { id: row.id as string, filename, mime, size: file.buffer.length };
 }
 
@@ -33,7 +35,12 @@ export async function attachPaymentProof(store: ScopedStore, paymentId: string, 
     const existing = await tx.query('payment_proofs').where({ owner_table: 'payments', owner_id: paymentId }).first('id');
     if (existing) throw new ConflictError('PROOF_EXISTS', 'Pembayaran ini sudah punya bukti.');
     const proof = await appendProof(tx, 'payments', paymentId, file);
-    await tx.audit('payments.attach_proof', 'payment_proofs', proof.id, undefined, { payment_id: paymentId, filename: proof.filename, mime: proof.mime, size: proof.size });
+    await tx.audit('payments.attach_proof', 'payment_proofs', proof.id, undefined, {
+      payment_id: paymentId,
+      filename: proof.filename,
+      mime: proof.mime,
+      size: proof.size,
+    });
     return proof;
   });
 }

@@ -16,7 +16,10 @@ export async function unitCodes(store: ScopedStore, unitIds: string[]): Promise<
   const ids = [...new Set(unitIds)];
   const map = new Map<string, string>();
   for (let i = 0; i < ids.length; i += 500) {
-    const rows = await store.query('units').whereIn('units.id', ids.slice(i, i + 500)).select('id', 'code');
+    const rows = await store
+      .query('units')
+      .whereIn('units.id', ids.slice(i, i + 500))
+      .select('id', 'code');
     for (const r of rows) map.set(r.id, r.code);
   }
   return map;

@@ -13,7 +13,10 @@ import { localDateOfInstant, periodOfInstant } from '../calendar/calendar.ts';
  * the estate's zone), bill the current period once. "Once" is the period having any run at all, so a treasurer
  * who billed by hand earlier is not billed over; re-running would create nothing anyway.
  */
-export async function billingScheduleTick(app: AppContext, now: Date): Promise<Array<{ estate_id: string; period: string; invoices_created: number }>> {
+export async function billingScheduleTick(
+  app: AppContext,
+  now: Date,
+): Promise<Array<{ estate_id: string; period: string; invoices_created: number }>> {
   const knex = app.db.knex;
   const estates = await knex('estates').whereNull('deleted_at').select('id', 'timezone', 'settings');
   const done: Array<{ estate_id: string; period: string; invoices_created: number }> = [];

@@ -32,7 +32,16 @@ interface SubmissionRow {
 
 export async function submitTransferProof(
   store: ScopedStore,
-  input: { unit_id: string; resident_id: string | null; amount: number; method: PaymentMethod; paid_at: string; reference?: string | null; note?: string | null; invoice_ids?: string[] | null },
+  input: {
+    unit_id: string;
+    resident_id: string | null;
+    amount: number;
+    method: PaymentMethod;
+    paid_at: string;
+    reference?: string | null;
+    note?: string | null;
+    invoice_ids?: string[] | null;
+  },
   file: UploadedFile | undefined,
 ) {
   return store.transaction(async (tx) => {
@@ -41,23 +50,27 @@ export async function submitTransferProof(
       const inv = await tx.query('invoices').where('invoices.id', id).first('unit_id');
       if (!inv || inv.unit_id !== input.unit_id) throw new NotFoundError('Tagihan');
     }
-    const row = await tx.insert<SubmissionRow & Record<string, unknown>>('payment_submissions', {
-      unit_id: input.unit_id,
-      resident_id: input.resident_id,
-      submitted_by: tx.actor.userId,
-      amount: input.amount,
-      method: input.method,
-      paid_at: paidAt,
-      reference: input.reference ?? null,
-      note: input.note ?? null,
-      invoice_ids: input.invoice_ids?.length ? JSON.stringify(input.invoice_ids) : null,
-      status: 'pending',
-      review_reason: null,
-      reviewed_by: null,
-      reviewed_at: null,
-      payment_id: null,
-      deleted_at: null,
-    }, 'payment_submissions.create');
+    const row = await tx.insert<SubmissionRow & Record<string, unknown>>(
+      'payment_submissions',
+      {
+        unit_id: input.unit_id,
+        resident_id: input.resident_id,
+        submitted_by: tx.actor.userId,
+        amount: input.amount,
+        method: input.method,
+        paid_at: paidAt,
+        reference: input.reference ?? null,
+        note: input.note ?? null,
+        invoice_ids: input.invoice_ids?.length ? JSON.stringify(input.invoice_ids) : null,
+        status: 'pending',
+        review_reason: null,
+        reviewed_by: null,
+        reviewed_at: null,
+        payment_id: null,
+        deleted_at: null,
+      },
+      'payment_submissions.create',
+    );
     if (file) await appendProof(tx, 'payment_submissions', row.id, file);
     return serializeSubmission(tx, row);
   });
@@ -102,35 +115,69 @@ export async function verifySubmission(store: ScopedStore, id: string, correctio
     // The proof travels with the payment it became.
     const proof = await tx.query('payment_proofs').where({ owner_table: 'payment_submissions', owner_id: sub.id }).first();
     if (proof) {
-      await appendProof(tx, 'payments', payment.id, { originalname: proof.filename, mimetype: proof.mime, size: Number(proof.size), buffer: proof.data } as UploadedFile);
+      await appendProof(tx, 'payments', payment.id, {
+        originalname: proof.filename,
+        mimetype: proof.mime,
+        size: Number(proof.size),
+        buffer: proof.data,
+      } as UploadedFile);
     }
-    const updated = await tx.update<SubmissionRow & Record<string, unknown>>('payment_submissions', id, {
-      status: 'verified', reviewed_by: tx.actor.userId, reviewed_at: new Date().toISOString(), payment_id: payment.id,
-    }, 'payment_submissions.verify');
-    return { submission: await serializeSubmission(tx, updated), payment: { ...payment, proof: proof ? { filename: proof.filename, mime: proof.mime, size: Number(proof.size) } : null } };
+    const updated = await tx.update<SubmissionRow & Record<string, unknown>>(
+      'payment_submissions',
+      id,
+      {
+        status: 'verified',
+        reviewed_by: tx.actor.userId,
+        reviewed_at: new Date().toISOString(),
+        payment_id: payment.id,
+      },
+      'payment_submissions.verify',
+    );
+    return {
+      submission: await serializeSubmission(tx, updated),
+      payment: { ...payment, proof: proof ? { filename: proof.filename, mime: proof.mime, size: Number(proof.size) } : null },
+    };
   });
 }
 
 export async function rejectSubmission(store: ScopedStore, id: string, reason: string) {
   return store.transaction(async (tx) => {
     await pendingSubmission(tx, id);
-    const updated = await tx.update<SubmissionRow & Record<string, unknown>>('payment_submissions', id, {
-      status: 'rejected', review_reason: reason, reviewed_by: tx.actor.userId, reviewed_at: new Date().toISOString(),
-    }, 'payment_submissions.reject');
+    const updated = await tx.update<SubmissionRow & Record<string, unknown>>(
+      'payment_submissions',
+      id,
+      {
+        status: 'rejected',
+        review_reason: reason,
+        reviewed_by: tx.actor.userId,
+        reviewed_at: new Date().toISOString(),
+      },
+      'payment_submissions.reject',
+    );
     return serializeSubmission(tx, updated);
   });
 }
 
-export async function listSubmissions(store: ScopedStore, q: { status?: string; unit_ids?: string[]; resident_id?: string; limit: number; offset: number }) {
+export async function listSubmissions(
+  store: ScopedStore,
+  q: { status?: string; unit_ids?: string[]; resident_id?: string; limit: number; offset: number },
+) {
   const whose = store.live('payment_submissions');
   if (q.unit_ids) whose.whereIn('payment_submissions.unit_id', q.unit_ids);
   if (q.resident_id) whose.where('payment_submissions.resident_id', q.resident_id);
   const base = whose.clone();
   if (q.status) base.where('payment_submissions.status', q.status);
   // The queue is worked oldest first, so nobody's transfer waits behind newer ones; decided ones read newest first.
-  const order = q.status === 'pending'
-    ? [{ column: 'created_at', order: 'asc' as const }, { column: 'id', order: 'asc' as const }]
-    : [{ column: 'created_at', order: 'desc' as const }, { column: 'id', order: 'desc' as const }];
+  const order =
+    q.status === 'pending'
+      ? [
+          { column: 'created_at', order: 'asc' as const },
+          { column: 'id', order: 'asc' as const },
+        ]
+      : [
+          { column: 'created_at', order: 'desc' as const },
+          { column: 'id', order: 'desc' as const },
+        ];
   const rows = (await base.clone().orderBy(order).limit(q.limit).offset(q.offset)) as SubmissionRow[];
   const [{ n }] = await base.clone().count({ n: '*' });
   const [{ p }] = await whose.clone().where('payment_submissions.status', 'pending').count({ p: '*' });
@@ -148,7 +195,10 @@ export async function submissionOwnedBy(store: ScopedStore, id: string, resident
 async function serializeSubmission(store: ScopedStore, row: SubmissionRow) {
   // Sequential: this also runs inside transactions, where a PostgreSQL connection serves one query at a time.
   const codes = await unitCodes(store, [row.unit_id]);
-  const proof = await store.query('payment_proofs').where({ owner_table: 'payment_submissions', owner_id: row.id }).first('id', 'filename', 'mime', 'size');
+  const proof = await store
+    .query('payment_proofs')
+    .where({ owner_table: 'payment_submissions', owner_id: row.id })
+    .first('id', 'filename', 'mime', 'size');
   const resident = row.resident_id ? await store.find<{ name: string }>('residents', row.resident_id, { includeDeleted: true }) : null;
   const reviewer = row.reviewed_by ? await store.knex('users').where('id', row.reviewed_by).first('name') : null;
   return {

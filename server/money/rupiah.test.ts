@@ -129,8 +129,11 @@ describe('terbilang', () => {
     [2500750, 'dua juta lima ratus ribu tujuh ratus lima puluh'],
     [1000000000, 'satu miliar'],
     [1000000000000, 'satu triliun'],
-    [Number.MAX_SAFE_INTEGER, 'sembilan kuadriliun tujuh triliun seratus sembilan puluh sembilan miliar dua ratus ' +
-      'lima puluh empat juta tujuh ratus empat puluh ribu sembilan ratus sembilan puluh satu'],
+    [
+      Number.MAX_SAFE_INTEGER,
+      'sembilan kuadriliun tujuh triliun seratus sembilan puluh sembilan miliar dua ratus ' +
+        'lima puluh empat juta tujuh ratus empat puluh ribu sembilan ratus sembilan puluh satu',
+    ],
     [-5000, 'minus lima ribu'],
   ];
   it.each(cases)('%d → %s', (n, words) => {

@@ -109,12 +109,7 @@ function divideRounded(numerator: bigint, denominator: bigint, rounding: Roundin
 }
 
 /** amount × numerator / denominator, computed exactly and rounded once. */
-export function multiplyByRatio(
-  amount: Rupiah,
-  numerator: number | bigint,
-  denominator: number | bigint,
-  rounding: Rounding,
-): Rupiah {
+export function multiplyByRatio(amount: Rupiah, numerator: number | bigint, denominator: number | bigint, rounding: Rounding): Rupiah {
   const num = typeof numerator === 'bigint' ? numerator : integerBigInt(numerator, 'numerator');
   const den = typeof denominator === 'bigint' ? denominator : integerBigInt(denominator, 'denominator');
   const result = divideRounded(BigInt(amount) * num, den, rounding);

@@ -76,11 +76,7 @@ function signedMessage(body: Buffer): Buffer {
 }
 
 export function encodeSignedToken(token: SignedToken, privateKeyPem: string): string {
-  const body = Buffer.concat([
-    Buffer.from([SUBJECT_BYTE[token.subject]]),
-    uuidToBytes(token.estateId),
-    uuidToBytes(token.subjectId),
-  ]);
+  const body = Buffer.concat([Buffer.from([SUBJECT_BYTE[token.subject]]), uuidToBytes(token.estateId), uuidToBytes(token.subjectId)]);
   const signature = sign(null, signedMessage(body), privateKeyOf(privateKeyPem));
   return PAYLOAD_PREFIX + Buffer.concat([body, signature]).toString('base64url');
 }

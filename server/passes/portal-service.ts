@@ -37,15 +37,23 @@ export async function residentPasses(store: ScopedStore, resident: PortalResiden
     current.push(kept.valid_until <= now.toISOString() ? await renewResidentPass(store, kept, now) : kept);
   }
   if (!current.some((p) => !p.plate)) {
-    current.unshift(await createPass(store, { kind: 'resident', unit_id: resident.unitId, resident_id: resident.residentId,
-      name: resident.name, people: 1 }, { via: 'system', userId: null }));
+    current.unshift(
+      await createPass(
+        store,
+        { kind: 'resident', unit_id: resident.unitId, resident_id: resident.residentId, name: resident.name, people: 1 },
+        { via: 'system', userId: null },
+      ),
+    );
   }
   return current.filter((p) => !p.revoked_at);
 }
 
 export async function addVehiclePass(store: ScopedStore, resident: PortalResident, plate: string, userId: string | null): Promise<PassRow> {
-  return createPass(store, { kind: 'resident', unit_id: resident.unitId, resident_id: resident.residentId, name: resident.name,
-    plate, people: 1 }, { via: 'portal', userId });
+  return createPass(
+    store,
+    { kind: 'resident', unit_id: resident.unitId, resident_id: resident.residentId, name: resident.name, plate, people: 1 },
+    { via: 'portal', userId },
+  );
 }
 
 export async function createPortalPass(store: ScopedStore, resident: PortalResident, input: PortalPassCreateInput, userId: string | null) {
@@ -63,4 +71,3 @@ export async function unitGuestPasses(store: ScopedStore, unitId: string): Promi
     .orderBy('valid_from', 'desc')
     .limit(100)) as PassRow[];
 }
-

@@ -9,7 +9,11 @@ import { keepResidentPassCurrent, type PassRow } from './service.ts';
  * residents who moved out, so a screenshot kept by a former resident stops opening the gate.
  */
 export async function renewResidentPasses(store: ScopedStore, timezone: string, now: Date): Promise<{ renewed: number; revoked: number }> {
-  const passes = (await store.live('passes').where('kind', 'resident').whereNull('revoked_at').where('valid_until', '>', now.toISOString())) as PassRow[];
+  const passes = (await store
+    .live('passes')
+    .where('kind', 'resident')
+    .whereNull('revoked_at')
+    .where('valid_until', '>', now.toISOString())) as PassRow[];
   let renewed = 0;
   let revoked = 0;
   for (const pass of passes) {
@@ -42,7 +46,12 @@ export const residentPassRenewalSchedule = defineSchedule({
     const slot = Math.floor(now.getTime() / EVERY_MS);
     const estates = await app.db.knex('estates').whereNull('deleted_at').select('id');
     for (const estate of estates) {
-      await enqueueJob(app.db.knex, residentPassRenewalJob, { at: now.toISOString() }, { estateId: estate.id, key: `${estate.id}:${slot}` });
+      await enqueueJob(
+        app.db.knex,
+        residentPassRenewalJob,
+        { at: now.toISOString() },
+        { estateId: estate.id, key: `${estate.id}:${slot}` },
+      );
     }
   },
 });

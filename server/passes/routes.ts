@@ -4,7 +4,16 @@ import { residentIdOf } from '../residency/index.ts';
 import { estateParams } from '../http/schemas.ts';
 import { addVehiclePass, createPortalPass, portalResident, residentPasses, unitGuestPasses } from './portal-service.ts';
 import { seesPassCredentials } from './pass-audience.ts';
-import { passCreateSchema, passIdParams, passListQuery, passListResponse, passResponse, portalPassCreateSchema, portalPassesResponse, vehiclePassSchema } from './schemas.ts';
+import {
+  passCreateSchema,
+  passIdParams,
+  passListQuery,
+  passListResponse,
+  passResponse,
+  portalPassCreateSchema,
+  portalPassesResponse,
+  vehiclePassSchema,
+} from './schemas.ts';
 import { createPass, gatePassView, listPasses, passQrPng, passView, revokePass, type PassRow } from './service.ts';
 
 const estateOf = (ctx: RequestContext) => ctx.estate as { id: string; name: string; timezone: string };
@@ -24,14 +33,27 @@ async function officeOrGateView(ctx: RequestContext, row: PassRow & { unit_code?
 
 export const passRoutes = defineRoutes([
   {
-    method: 'post', path: '/estates/:estate_id/passes', permission: 'passes.write', tags: ['passes'],
-    summary: 'Create a resident, guest or temporary pass', params: estateParams, body: passCreateSchema, status: 201,
+    method: 'post',
+    path: '/estates/:estate_id/passes',
+    permission: 'passes.write',
+    tags: ['passes'],
+    summary: 'Create a resident, guest or temporary pass',
+    params: estateParams,
+    body: passCreateSchema,
+    status: 201,
     response: passResponse,
-    handler: async (ctx) => passView(ctx.store!, estateOf(ctx), await createPass(ctx.store!, ctx.body, { via: 'office', userId: ctx.actor.userId })),
+    handler: async (ctx) =>
+      passView(ctx.store!, estateOf(ctx), await createPass(ctx.store!, ctx.body, { via: 'office', userId: ctx.actor.userId })),
   },
   {
-    method: 'get', path: '/estates/:estate_id/passes', permission: 'passes.read', tags: ['passes'],
-    summary: 'List passes', params: estateParams, query: passListQuery, response: passListResponse,
+    method: 'get',
+    path: '/estates/:estate_id/passes',
+    permission: 'passes.read',
+    tags: ['passes'],
+    summary: 'List passes',
+    params: estateParams,
+    query: passListQuery,
+    response: passListResponse,
     handler: async (ctx) => {
       const { rows, total } = await listPasses(ctx.store!, ctx.query);
       const items = [];
@@ -40,20 +62,35 @@ export const passRoutes = defineRoutes([
     },
   },
   {
-    method: 'get', path: '/estates/:estate_id/passes/:id', permission: 'passes.read', tags: ['passes'],
-    summary: 'One pass', params: passIdParams, response: passResponse,
+    method: 'get',
+    path: '/estates/:estate_id/passes/:id',
+    permission: 'passes.read',
+    tags: ['passes'],
+    summary: 'One pass',
+    params: passIdParams,
+    response: passResponse,
     handler: async (ctx) => officeOrGateView(ctx, await ctx.store!.get<PassRow>('passes', ctx.params.id, 'Kartu akses')),
   },
   {
-    method: 'post', path: '/estates/:estate_id/passes/:id/revoke', permission: 'passes.write', tags: ['passes'],
-    summary: 'Revoke a pass', params: passIdParams,
+    method: 'post',
+    path: '/estates/:estate_id/passes/:id/revoke',
+    permission: 'passes.write',
+    tags: ['passes'],
+    summary: 'Revoke a pass',
+    params: passIdParams,
     response: passResponse,
     handler: async (ctx) => passView(ctx.store!, estateOf(ctx), await revokePass(ctx.store!, ctx.params.id, 'revoked_by_office')),
   },
   {
     // The image is the credential itself: the office that issues passes, or the resident whose unit the pass belongs to.
-    method: 'get', path: '/estates/:estate_id/passes/:id/qr.png', permission: 'authenticated', tags: ['passes'],
-    summary: 'The pass QR code as a PNG image (the office and the holder only)', params: passIdParams, raw: true, produces: ['image/png'],
+    method: 'get',
+    path: '/estates/:estate_id/passes/:id/qr.png',
+    permission: 'authenticated',
+    tags: ['passes'],
+    summary: 'The pass QR code as a PNG image (the office and the holder only)',
+    params: passIdParams,
+    raw: true,
+    produces: ['image/png'],
     handler: async (ctx) => {
       const pass = await ctx.store!.get<PassRow>('passes', ctx.params.id, 'Kartu akses');
       if (!seesPassCredentials(ctx.role)) {
@@ -68,8 +105,12 @@ export const passRoutes = defineRoutes([
   },
   // Resident portal: the resident's own unit only.
   {
-    method: 'get', path: '/estates/:estate_id/portal/passes', permission: 'portal.self', tags: ['portal'],
-    summary: "The resident's own passes and their unit's guest passes", params: estateParams,
+    method: 'get',
+    path: '/estates/:estate_id/portal/passes',
+    permission: 'portal.self',
+    tags: ['portal'],
+    summary: "The resident's own passes and their unit's guest passes",
+    params: estateParams,
     response: portalPassesResponse,
     handler: async (ctx) => {
       const resident = await portalResident(ctx);
@@ -79,8 +120,14 @@ export const passRoutes = defineRoutes([
     },
   },
   {
-    method: 'post', path: '/estates/:estate_id/portal/passes', permission: 'portal.self', tags: ['portal'],
-    summary: 'Register a guest or service visit for the own unit', params: estateParams, body: portalPassCreateSchema, status: 201,
+    method: 'post',
+    path: '/estates/:estate_id/portal/passes',
+    permission: 'portal.self',
+    tags: ['portal'],
+    summary: 'Register a guest or service visit for the own unit',
+    params: estateParams,
+    body: portalPassCreateSchema,
+    status: 201,
     response: passResponse,
     handler: async (ctx) => {
       const resident = await portalResident(ctx, ctx.body.unit_id);
@@ -88,8 +135,14 @@ export const passRoutes = defineRoutes([
     },
   },
   {
-    method: 'post', path: '/estates/:estate_id/portal/passes/vehicle', permission: 'portal.self', tags: ['portal'],
-    summary: 'Add a vehicle pass (plate) for the resident', params: estateParams, body: vehiclePassSchema, status: 201,
+    method: 'post',
+    path: '/estates/:estate_id/portal/passes/vehicle',
+    permission: 'portal.self',
+    tags: ['portal'],
+    summary: 'Add a vehicle pass (plate) for the resident',
+    params: estateParams,
+    body: vehiclePassSchema,
+    status: 201,
     response: passResponse,
     handler: async (ctx) => {
       const resident = await portalResident(ctx);
@@ -97,8 +150,12 @@ export const passRoutes = defineRoutes([
     },
   },
   {
-    method: 'post', path: '/estates/:estate_id/portal/passes/:id/revoke', permission: 'portal.self', tags: ['portal'],
-    summary: "Cancel a guest pass of the own unit", params: passIdParams,
+    method: 'post',
+    path: '/estates/:estate_id/portal/passes/:id/revoke',
+    permission: 'portal.self',
+    tags: ['portal'],
+    summary: 'Cancel a guest pass of the own unit',
+    params: passIdParams,
     response: passResponse,
     handler: async (ctx) => {
       const pass = await ctx.store!.get<PassRow>('passes', ctx.params.id, 'Kartu akses');

@@ -11,7 +11,9 @@ export const plate = z
   .transform((v) => v.toUpperCase().replace(/\s+/g, ' '))
   .refine((v) => /^[A-Z0-9 ]*$/.test(v), 'Nomor polisi hanya huruf dan angka.');
 
-const isoDateTime = z.iso.datetime({ offset: true, message: 'Waktu harus berformat ISO-8601.' }).transform((v) => new Date(v).toISOString());
+const isoDateTime = z.iso
+  .datetime({ offset: true, message: 'Waktu harus berformat ISO-8601.' })
+  .transform((v) => new Date(v).toISOString());
 
 const passFields = {
   name: text(200),
@@ -82,7 +84,12 @@ export const passResponse = z.object({
   qr_image_url: z.string().optional().describe(credential('The QR image')),
   whatsapp_url: z.string().nullable().optional().describe(credential('A wa.me invitation with the code')),
 });
-export const passListResponse = z.object({ items: z.array(passResponse), total: z.number().int(), limit: z.number().int(), offset: z.number().int() });
+export const passListResponse = z.object({
+  items: z.array(passResponse),
+  total: z.number().int(),
+  limit: z.number().int(),
+  offset: z.number().int(),
+});
 
 /** The portal's passes: the resident's own, and their unit's guest and service passes. */
 export const portalPassesResponse = z.object({ resident: z.array(passResponse), guests: z.array(passResponse) });

@@ -55,8 +55,13 @@ export async function passView(store: ScopedStore, estate: EstateInfo, pass: Pas
   const qrPayload = encodeSignedToken({ subject: 'pass', estateId: store.estateId, subjectId: pass.id }, keys.privateKeyPem);
   const code = unitCode ?? (await store.query('units').where('id', pass.unit_id).first('code'))?.code ?? '';
   const text = guestInvitationText({
-    estateName: estate.name, guestName: pass.name, unitCode: code, code: pass.code,
-    validFrom: pass.valid_from, validUntil: pass.valid_until, timezone: estate.timezone,
+    estateName: estate.name,
+    guestName: pass.name,
+    unitCode: code,
+    code: pass.code,
+    validFrom: pass.valid_from,
+    validUntil: pass.valid_until,
+    timezone: estate.timezone,
   });
   // The guard post's view plus what only the office and the holder get: the credential and the ways to reach them.
   return {
@@ -186,11 +191,20 @@ export async function listPasses(store: ScopedStore, query: PassListQuery) {
   if (query.q) {
     const like = `%${query.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
     // lower() on both sides: LIKE ignores case on SQLite but not on PostgreSQL.
-    base.where((q) => q.whereRaw("lower(passes.name) like lower(?) escape '\\'", [like]).orWhereRaw("lower(passes.plate) like lower(?) escape '\\'", [like]).orWhere('passes.code', query.q!));
+    base.where((q) =>
+      q
+        .whereRaw("lower(passes.name) like lower(?) escape '\\'", [like])
+        .orWhereRaw("lower(passes.plate) like lower(?) escape '\\'", [like])
+        .orWhere('passes.code', query.q!),
+    );
   }
   if (query.active === 'true') base.whereNull('passes.revoked_at').where('passes.valid_until', '>', now);
   const total = Number((await base.clone().count({ n: '*' }).first())?.n ?? 0);
-  const rows = await base.select('passes.*', 'units.code as unit_code').orderBy('passes.created_at', 'desc').limit(query.limit).offset(query.offset);
+  const rows = await base
+    .select('passes.*', 'units.code as unit_code')
+    .orderBy('passes.created_at', 'desc')
+    .limit(query.limit)
+    .offset(query.offset);
   return { rows: rows as (PassRow & { unit_code: string })[], total };
 }
 

@@ -14,9 +14,16 @@ export async function estateKeys(store: ScopedStore): Promise<EstateKeyPair> {
     const pair = generateEstateKeyPair();
     const at = nowIso();
     // Two first scans at once: one insert wins, the other reads the winner's key below.
-    await store.insertUnlessExists('gate_signing_keys', {
-      public_key_pem: pair.publicKeyPem, private_key_pem: pair.privateKeyPem, created_at: at, updated_at: at,
-    }, ['estate_id']);
+    await store.insertUnlessExists(
+      'gate_signing_keys',
+      {
+        public_key_pem: pair.publicKeyPem,
+        private_key_pem: pair.privateKeyPem,
+        created_at: at,
+        updated_at: at,
+      },
+      ['estate_id'],
+    );
     row = await store.query('gate_signing_keys').first();
   }
   const pair = { publicKeyPem: row.public_key_pem, privateKeyPem: row.private_key_pem };

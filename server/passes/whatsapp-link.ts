@@ -20,9 +20,7 @@ export interface GuestInvitation {
 }
 
 function formatLocal(iso: string, timezone: string): string {
-  return new Intl.DateTimeFormat('id-ID', { dateStyle: 'medium', timeStyle: 'short', timeZone: timezone }).format(
-    new Date(iso),
-  );
+  return new Intl.DateTimeFormat('id-ID', { dateStyle: 'medium', timeStyle: 'short', timeZone: timezone }).format(new Date(iso));
 }
 
 export function guestInvitationText(invite: GuestInvitation): string {

@@ -23,7 +23,10 @@ describe('the address phones open by default', () => {
 
   it('is the local address when serving on loopback only, or when the machine has no network', () => {
     expect(listeningPublicUrl('127.0.0.1', 4780, OFFICE_PC)).toEqual({ url: 'http://127.0.0.1:4780', source: 'local' });
-    expect(listeningPublicUrl('0.0.0.0', 4780, { lo: [nic('127.0.0.1', true)] })).toEqual({ url: 'http://127.0.0.1:4780', source: 'local' });
+    expect(listeningPublicUrl('0.0.0.0', 4780, { lo: [nic('127.0.0.1', true)] })).toEqual({
+      url: 'http://127.0.0.1:4780',
+      source: 'local',
+    });
   });
 
   it('is the one address given when serving on a single interface', () => {
@@ -40,11 +43,24 @@ describe('parsePublicUrl', () => {
   });
 
   it.each([
-    '', '   ', 'klustera.example.id', 'ftp://klustera.example.id', 'javascript:alert(1)', 'http:/klustera.example.id',
-    'http://user:sandi@klustera.example.id', 'http://klustera.example.id@evil.example', 'http://evil.example\\klustera.example.id',
-    'http://klustera.example.id/portal', 'http://klustera.example.id/..', 'http://klustera.example.id/?next=//evil.example',
-    'http://klustera.example.id#x', 'http://klustera.example.id:99999', 'http://klus tera.example.id', 'http://%65vil.example',
-    'http://a..b', `http://${'a'.repeat(200)}.id`,
+    '',
+    '   ',
+    'klustera.example.id',
+    'ftp://klustera.example.id',
+    'javascript:alert(1)',
+    'http:/klustera.example.id',
+    'http://user:sandi@klustera.example.id',
+    'http://klustera.example.id@evil.example',
+    'http://evil.example\\klustera.example.id',
+    'http://klustera.example.id/portal',
+    'http://klustera.example.id/..',
+    'http://klustera.example.id/?next=//evil.example',
+    'http://klustera.example.id#x',
+    'http://klustera.example.id:99999',
+    'http://klus tera.example.id',
+    'http://%65vil.example',
+    'http://a..b',
+    `http://${'a'.repeat(200)}.id`,
   ])('refuses %j with PUBLIC_URL_INVALID', (text) => {
     let caught: unknown;
     try {

@@ -29,7 +29,11 @@ const SHAPE = /^(https?):\/\/([A-Za-z0-9.\-]+|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?\/?$
 export function parsePublicUrl(text: string, field = 'public_url'): string {
   const trimmed = text.trim();
   const invalid = (why: string) =>
-    new BadRequestError('PUBLIC_URL_INVALID', `Alamat publik tidak valid: ${why}. Contoh: http://192.168.1.10:4780 atau https://klustera.example.id`, field);
+    new BadRequestError(
+      'PUBLIC_URL_INVALID',
+      `Alamat publik tidak valid: ${why}. Contoh: http://192.168.1.10:4780 atau https://klustera.example.id`,
+      field,
+    );
   if (!trimmed) throw invalid('kosong');
   if (trimmed.length > PUBLIC_URL_MAX_LENGTH) throw invalid(`lebih dari ${PUBLIC_URL_MAX_LENGTH} karakter`);
   if (!/^https?:\/\//i.test(trimmed)) throw invalid('harus diawali http:// atau https://');
@@ -90,7 +94,11 @@ function origin(host: string, port: number): string {
  * Where phones reach this server when nobody said: serving on every interface means serving the estate network, so
  * the LAN address; serving on loopback only means nothing but this machine can open it, so the local address.
  */
-export function listeningPublicUrl(host: string, port: number, interfaces: NodeJS.Dict<NetworkInterfaceInfo[]>): { url: string; source: 'lan' | 'local' } {
+export function listeningPublicUrl(
+  host: string,
+  port: number,
+  interfaces: NodeJS.Dict<NetworkInterfaceInfo[]>,
+): { url: string; source: 'lan' | 'local' } {
   if (host === '0.0.0.0' || host === '::') {
     const lan = lanIPv4(interfaces);
     return lan ? { url: origin(lan, port), source: 'lan' } : { url: origin('127.0.0.1', port), source: 'local' };

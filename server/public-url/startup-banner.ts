@@ -8,7 +8,9 @@ import type { PublicUrlSource } from './public-url.ts';
  */
 export async function phoneAddressLines(publicUrl: string, source: PublicUrlSource, kiosk: boolean): Promise<string[]> {
   if (source === 'local') {
-    return ['  phones: only this computer can open Klustera; start with --host 0.0.0.0 (or set --public-url) for phones on the estate Wi-Fi'];
+    return [
+      '  phones: only this computer can open Klustera; start with --host 0.0.0.0 (or set --public-url) for phones on the estate Wi-Fi',
+    ];
   }
   const target = kiosk ? `${publicUrl}/kiosk` : `${publicUrl}/portal`;
   const qr = await QRCode.toString(target, { type: 'terminal', small: true });

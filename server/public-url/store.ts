@@ -47,7 +47,11 @@ function addressOf(app: AppContext): PublicAddress {
 export async function savePublicUrl(app: AppContext, actor: Actor, input: string | null): Promise<PublicUrlView> {
   const address = addressOf(app);
   if (address.startup) {
-    throw new ConflictError('PUBLIC_URL_SET_AT_STARTUP', 'Alamat publik ditetapkan saat server dijalankan (--public-url atau KLUSTERA_PUBLIC_URL) dan tidak dapat diubah di sini.', 'public_url');
+    throw new ConflictError(
+      'PUBLIC_URL_SET_AT_STARTUP',
+      'Alamat publik ditetapkan saat server dijalankan (--public-url atau KLUSTERA_PUBLIC_URL) dan tidak dapat diubah di sini.',
+      'public_url',
+    );
   }
   const url = input === null || input.trim() === '' ? null : parsePublicUrl(input);
   const value = JSON.stringify({ url });

@@ -25,27 +25,59 @@ export async function renderReceiptPdf(
   const left = margin;
   const rp = (n: number) => formatRupiah(rupiah(n));
 
-  doc.font('Helvetica-Bold').fontSize(15 * s).text(data.estate.name, left, margin, { width, align: 'center' });
+  doc
+    .font('Helvetica-Bold')
+    .fontSize(15 * s)
+    .text(data.estate.name, left, margin, { width, align: 'center' });
   const sub = estateLine(data.estate);
-  if (sub) doc.font('Helvetica').fontSize(8.5 * s).fillColor('#444').text(sub, { width, align: 'center' });
+  if (sub)
+    doc
+      .font('Helvetica')
+      .fontSize(8.5 * s)
+      .fillColor('#444')
+      .text(sub, { width, align: 'center' });
   doc.moveDown(0.4);
-  doc.moveTo(left, doc.y).lineTo(left + width, doc.y).lineWidth(1.2).strokeColor('#000').stroke();
+  doc
+    .moveTo(left, doc.y)
+    .lineTo(left + width, doc.y)
+    .lineWidth(1.2)
+    .strokeColor('#000')
+    .stroke();
   doc.moveDown(0.6);
-  doc.fillColor('#000').font('Helvetica-Bold').fontSize(13 * s).text('KWITANSI', { width, align: 'center', characterSpacing: 2 });
-  doc.font('Helvetica').fontSize(8 * s).fillColor('#555').text('Tanda terima pembayaran / Official receipt', { width, align: 'center' });
+  doc
+    .fillColor('#000')
+    .font('Helvetica-Bold')
+    .fontSize(13 * s)
+    .text('KWITANSI', { width, align: 'center', characterSpacing: 2 });
+  doc
+    .font('Helvetica')
+    .fontSize(8 * s)
+    .fillColor('#555')
+    .text('Tanda terima pembayaran / Official receipt', { width, align: 'center' });
   const copy = copyLabel(mark);
   if (copy || data.status === 'reversed') {
     doc.moveDown(0.3);
     const label = [copy, data.status === 'reversed' ? 'DIBATALKAN / REVERSED' : null].filter(Boolean).join('  ·  ');
-    doc.font('Helvetica-Bold').fontSize(10 * s).fillColor('#b00020').text(label, { width, align: 'center' });
+    doc
+      .font('Helvetica-Bold')
+      .fontSize(10 * s)
+      .fillColor('#b00020')
+      .text(label, { width, align: 'center' });
   }
   doc.moveDown(0.8).fillColor('#000');
 
   const labelWidth = 95 * s;
   const row = (label: string, value: string) => {
     const y = doc.y;
-    doc.font('Helvetica').fontSize(9 * s).fillColor('#555').text(label, left, y, { width: labelWidth });
-    doc.font('Helvetica-Bold').fillColor('#000').text(value, left + labelWidth, y, { width: width - labelWidth });
+    doc
+      .font('Helvetica')
+      .fontSize(9 * s)
+      .fillColor('#555')
+      .text(label, left, y, { width: labelWidth });
+    doc
+      .font('Helvetica-Bold')
+      .fillColor('#000')
+      .text(value, left + labelWidth, y, { width: width - labelWidth });
     doc.moveDown(0.25);
   };
   row('No. Kwitansi', data.receipt_number);
@@ -59,18 +91,31 @@ export async function renderReceiptPdf(
   const amountWidth = 90 * s;
   const item = (description: string, amount: string, bold = false) => {
     const y = doc.y;
-    doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize((bold ? 10.5 : 9) * s).fillColor('#000');
+    doc
+      .font(bold ? 'Helvetica-Bold' : 'Helvetica')
+      .fontSize((bold ? 10.5 : 9) * s)
+      .fillColor('#000');
     doc.text(description, left, y, { width: width - amountWidth - 6 });
     const after = doc.y;
     doc.text(amount, left + width - amountWidth, y, { width: amountWidth, align: 'right' });
     doc.y = Math.max(after, doc.y);
     doc.moveDown(0.2);
   };
-  doc.moveTo(left, doc.y).lineTo(left + width, doc.y).lineWidth(0.5).strokeColor('#999').stroke();
+  doc
+    .moveTo(left, doc.y)
+    .lineTo(left + width, doc.y)
+    .lineWidth(0.5)
+    .strokeColor('#999')
+    .stroke();
   doc.moveDown(0.3);
   for (const it of data.items) item(it.description, rp(it.amount));
   if (!data.items.length) item('Pembayaran', rp(data.amount));
-  doc.moveTo(left, doc.y).lineTo(left + width, doc.y).lineWidth(0.5).strokeColor('#999').stroke();
+  doc
+    .moveTo(left, doc.y)
+    .lineTo(left + width, doc.y)
+    .lineWidth(0.5)
+    .strokeColor('#999')
+    .stroke();
   doc.moveDown(0.3);
   item('JUMLAH', rp(data.amount), true);
 
@@ -86,13 +131,29 @@ export async function renderReceiptPdf(
   const qrSize = 88 * s;
   const blockY = doc.y;
   doc.image(qr, left, blockY, { width: qrSize, height: qrSize });
-  doc.font('Helvetica').fontSize(7 * s).fillColor('#555').text('Pindai untuk memeriksa keaslian kwitansi ini.', left, blockY + qrSize + 2, { width: qrSize + 40 });
+  doc
+    .font('Helvetica')
+    .fontSize(7 * s)
+    .fillColor('#555')
+    .text('Pindai untuk memeriksa keaslian kwitansi ini.', left, blockY + qrSize + 2, { width: qrSize + 40 });
   const signX = left + width - 150 * s;
-  doc.font('Helvetica').fontSize(9 * s).fillColor('#000').text('Diterima oleh,', signX, blockY, { width: 150 * s, align: 'center' });
+  doc
+    .font('Helvetica')
+    .fontSize(9 * s)
+    .fillColor('#000')
+    .text('Diterima oleh,', signX, blockY, { width: 150 * s, align: 'center' });
   doc.font('Helvetica-Bold').text(data.received_by ?? '-', signX, blockY + qrSize - 18 * s, { width: 150 * s, align: 'center' });
-  doc.font('Helvetica').fontSize(8 * s).fillColor('#555').text(opts.signer_title || 'Bendahara', { width: 150 * s, align: 'center' });
+  doc
+    .font('Helvetica')
+    .fontSize(8 * s)
+    .fillColor('#555')
+    .text(opts.signer_title || 'Bendahara', { width: 150 * s, align: 'center' });
   if (opts.footer) {
-    doc.font('Helvetica').fontSize(7.5 * s).fillColor('#555').text(opts.footer, left, doc.page.height - margin - 20 * s, { width, align: 'center' });
+    doc
+      .font('Helvetica')
+      .fontSize(7.5 * s)
+      .fillColor('#555')
+      .text(opts.footer, left, doc.page.height - margin - 20 * s, { width, align: 'center' });
   }
   doc.end();
   return done;

@@ -40,11 +40,15 @@ async function createReceiptOnce(store: ScopedStore, paymentId: string): Promise
     const existing = (await tx.query('receipts').where('receipts.payment_id', paymentId).first()) as ReceiptRow | undefined;
     if (existing) return existing;
     const payment = await paymentRow(tx, paymentId);
-    return tx.appendOnly<ReceiptRow & Record<string, unknown>>('receipts', {
-      payment_id: payment.id,
-      receipt_number: receiptNumberFor(payment.number),
-      verify_code: newVerifyCode(),
-    }, 'receipts.create');
+    return tx.appendOnly<ReceiptRow & Record<string, unknown>>(
+      'receipts',
+      {
+        payment_id: payment.id,
+        receipt_number: receiptNumberFor(payment.number),
+        verify_code: newVerifyCode(),
+      },
+      'receipts.create',
+    );
   });
 }
 
@@ -77,7 +81,11 @@ export async function countedPrint<T>(
   const once = async (s: ScopedStore) => {
     const printNumber = (await printCount(s, receiptId)) + 1;
     const result = await produce(printNumber);
-    await s.appendOnly('receipt_prints', { receipt_id: receiptId, print_number: printNumber, format, printed_by: s.actor.userId ?? null }, 'receipts.print');
+    await s.appendOnly(
+      'receipt_prints',
+      { receipt_id: receiptId, print_number: printNumber, format, printed_by: s.actor.userId ?? null },
+      'receipts.print',
+    );
     return { printNumber, result };
   };
   if (dialectOf(store.knex as never) === 'postgres') {
@@ -108,7 +116,8 @@ export async function loadReceiptData(store: ScopedStore, receipt: ReceiptRow, p
   const estate = await k('estates').where({ id: store.estateId }).first('name', 'address', 'rt', 'rw', 'timezone');
   const unit = await store.query('units').where('units.id', payment.unit_id).first('code');
   // The payer recorded with the payment; rows recorded before it was kept name whoever lived there on that day.
-  const payerName = payment.payer_name ?? (payment.payer_resident_id ? null : (await occupantPayer(store, payment.unit_id, payment.paid_at)).payer_name);
+  const payerName =
+    payment.payer_name ?? (payment.payer_resident_id ? null : (await occupantPayer(store, payment.unit_id, payment.paid_at)).payer_name);
 
   const allocations = await store
     .query('payment_allocations')
@@ -121,7 +130,13 @@ export async function loadReceiptData(store: ScopedStore, receipt: ReceiptRow, p
     .select('invoices.id', 'invoices.number', 'invoices.period', 'invoices.kind')
     .sum({ amount: 'payment_allocations.amount' });
   const lines = allocations.length
-    ? await store.query('invoice_lines').whereIn('invoice_lines.invoice_id', allocations.map((a: any) => a.id)).select('invoice_id', 'description')
+    ? await store
+        .query('invoice_lines')
+        .whereIn(
+          'invoice_lines.invoice_id',
+          allocations.map((a: any) => a.id),
+        )
+        .select('invoice_id', 'description')
     : [];
   const items: ReceiptItem[] = allocations.map((a: any) => {
     const names = lines.filter((l: any) => l.invoice_id === a.id).map((l: any) => l.description);

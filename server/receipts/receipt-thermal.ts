@@ -3,11 +3,13 @@ import { formatRupiah, rupiah } from '../money/rupiah.ts';
 import { copyLabel, estateLine, localPaidAt, methodLabel, type PrintMark, type ReceiptData } from './receipt-data.ts';
 
 /** The thermal slip: the same facts as the PDF, stacked for 32 or 48 columns, the QR as a raster image. */
-export function receiptLayout(data: ReceiptData, mark: PrintMark, extra: { signer_title?: string | null; footer?: string | null } = {}): PrintLayout {
+export function receiptLayout(
+  data: ReceiptData,
+  mark: PrintMark,
+  extra: { signer_title?: string | null; footer?: string | null } = {},
+): PrintLayout {
   const rp = (n: number) => formatRupiah(rupiah(n));
-  const blocks: LayoutBlock[] = [
-    { kind: 'text', text: data.estate.name, align: 'center', bold: true, size: 'large' },
-  ];
+  const blocks: LayoutBlock[] = [{ kind: 'text', text: data.estate.name, align: 'center', bold: true, size: 'large' }];
   const sub = estateLine(data.estate);
   if (sub) blocks.push({ kind: 'text', text: sub, align: 'center' });
   blocks.push({ kind: 'rule', char: '=' }, { kind: 'text', text: 'KWITANSI PEMBAYARAN', align: 'center', bold: true });

@@ -16,7 +16,10 @@ import { receiptResponse, receiptSlipPrintedResponse } from './schemas.ts';
 
 const tags = ['receipts'];
 const pdfQuery = z.object({ paper: z.enum(['A5', 'A6']).optional() });
-const printBody = z.object({ paper_width: z.union([z.literal(58), z.literal(80)]).optional() }).strict().optional();
+const printBody = z
+  .object({ paper_width: z.union([z.literal(58), z.literal(80)]).optional() })
+  .strict()
+  .optional();
 
 const receiptPrintBody = z
   .object({
@@ -30,7 +33,8 @@ async function printSlip(store: ScopedStore, receiptId: string, data: ReceiptDat
   const printer = await requirePrinter(store);
   const config = { ...printer, paper_width: paperWidth ?? printer.paper_width };
   const { printNumber, result: sent } = await countedPrint(store, receiptId, 'thermal', (n) =>
-    printDocument(config, receiptLayout(data, { print_number: n }, settings)));
+    printDocument(config, receiptLayout(data, { print_number: n }, settings)),
+  );
   return { printed: true, receipt_number: data.receipt_number, print_number: printNumber, copy: printNumber > 1, bytes: sent.bytes };
 }
 
@@ -40,7 +44,11 @@ function wantsHtml(ctx: RequestContext): boolean {
 
 export const receiptRoutes = defineRoutes([
   {
-    method: 'get', path: '/estates/:estate_id/payments/:id/receipt', permission: 'receipts.print', tags, params: idParams,
+    method: 'get',
+    path: '/estates/:estate_id/payments/:id/receipt',
+    permission: 'receipts.print',
+    tags,
+    params: idParams,
     summary: "A payment's receipt as data (what the PDF and the thermal slip show)",
     response: receiptResponse,
     handler: async ({ store, params, app }) => {
@@ -50,15 +58,26 @@ export const receiptRoutes = defineRoutes([
     },
   },
   {
-    method: 'get', path: '/estates/:estate_id/payments/:id/receipt.pdf', permission: 'receipts.print', tags, params: idParams,
-    query: pdfQuery, raw: true, produces: ['application/pdf'],
-    summary: 'The receipt (kwitansi) as an A5 or A6 PDF, marked as a copy; reading it is not a print (POST …/receipt/print makes the original)',
+    method: 'get',
+    path: '/estates/:estate_id/payments/:id/receipt.pdf',
+    permission: 'receipts.print',
+    tags,
+    params: idParams,
+    query: pdfQuery,
+    raw: true,
+    produces: ['application/pdf'],
+    summary:
+      'The receipt (kwitansi) as an A5 or A6 PDF, marked as a copy; reading it is not a print (POST …/receipt/print makes the original)',
     handler: async ({ store, params, query, app, res }) => {
       const receipt = await ensureReceipt(store!, params.id);
       const data = await loadReceiptData(store!, receipt, app.publicUrl);
       const settings = await receiptSettings(store!);
       const prints = await printCount(store!, receipt.id);
-      const pdf = await renderReceiptPdf(data, { print_number: prints + 1, unrecorded: true }, { paper: query.paper ?? settings.paper, signer_title: settings.signer_title, footer: settings.footer });
+      const pdf = await renderReceiptPdf(
+        data,
+        { print_number: prints + 1, unrecorded: true },
+        { paper: query.paper ?? settings.paper, signer_title: settings.signer_title, footer: settings.footer },
+      );
       res.setHeader('Content-Type', 'application/pdf');
       res.setHeader('Content-Disposition', `inline; filename="kwitansi-${data.receipt_number}-salinan.pdf"`);
       res.setHeader('X-Receipt-Prints', String(prints));
@@ -66,9 +85,16 @@ export const receiptRoutes = defineRoutes([
     },
   },
   {
-    method: 'post', path: '/estates/:estate_id/payments/:id/receipt/print', permission: 'receipts.print', tags, params: idParams,
-    body: receiptPrintBody, raw: true, produces: ['application/pdf', 'application/json'],
-    summary: 'Print the receipt: the first print is the original (ASLI), every later one a numbered copy. `pdf` answers the PDF (X-Print-Number), `printer` sends the slip to the configured printer',
+    method: 'post',
+    path: '/estates/:estate_id/payments/:id/receipt/print',
+    permission: 'receipts.print',
+    tags,
+    params: idParams,
+    body: receiptPrintBody,
+    raw: true,
+    produces: ['application/pdf', 'application/json'],
+    summary:
+      'Print the receipt: the first print is the original (ASLI), every later one a numbered copy. `pdf` answers the PDF (X-Print-Number), `printer` sends the slip to the configured printer',
     handler: async ({ store, params, body, app, res }) => {
       const receipt = await ensureReceipt(store!, params.id);
       const data = await loadReceiptData(store!, receipt, app.publicUrl);
@@ -78,16 +104,30 @@ export const receiptRoutes = defineRoutes([
         return;
       }
       const { printNumber, result: pdf } = await countedPrint(store!, receipt.id, 'pdf', (n) =>
-        renderReceiptPdf(data, { print_number: n }, { paper: body.paper ?? settings.paper, signer_title: settings.signer_title, footer: settings.footer }));
+        renderReceiptPdf(
+          data,
+          { print_number: n },
+          { paper: body.paper ?? settings.paper, signer_title: settings.signer_title, footer: settings.footer },
+        ),
+      );
       res.setHeader('Content-Type', 'application/pdf');
-      res.setHeader('Content-Disposition', `attachment; filename="kwitansi-${data.receipt_number}${printNumber > 1 ? `-salinan-${printNumber - 1}` : ''}.pdf"`);
+      res.setHeader(
+        'Content-Disposition',
+        `attachment; filename="kwitansi-${data.receipt_number}${printNumber > 1 ? `-salinan-${printNumber - 1}` : ''}.pdf"`,
+      );
       res.setHeader('X-Print-Number', String(printNumber));
       res.status(200).end(pdf);
     },
   },
   {
-    method: 'get', path: '/estates/:estate_id/portal/payments/:id/receipt.pdf', permission: 'portal.self', tags, params: idParams,
-    query: pdfQuery, raw: true, produces: ['application/pdf'],
+    method: 'get',
+    path: '/estates/:estate_id/portal/payments/:id/receipt.pdf',
+    permission: 'portal.self',
+    tags,
+    params: idParams,
+    query: pdfQuery,
+    raw: true,
+    produces: ['application/pdf'],
     summary: "A resident's own receipt as PDF, always marked as a copy (the original is what the treasurer hands over)",
     handler: async (ctx) => {
       const { store, params, query, app, res } = ctx;
@@ -102,15 +142,25 @@ export const receiptRoutes = defineRoutes([
       const receipt = await ensureReceipt(store!, params.id);
       const data = await loadReceiptData(store!, receipt, app.publicUrl);
       const settings = await receiptSettings(store!);
-      const pdf = await renderReceiptPdf(data, { print_number: (await printCount(store!, receipt.id)) + 1, unrecorded: true }, { paper: query.paper ?? settings.paper, signer_title: settings.signer_title, footer: settings.footer });
+      const pdf = await renderReceiptPdf(
+        data,
+        { print_number: (await printCount(store!, receipt.id)) + 1, unrecorded: true },
+        { paper: query.paper ?? settings.paper, signer_title: settings.signer_title, footer: settings.footer },
+      );
       res.setHeader('Content-Type', 'application/pdf');
       res.setHeader('Content-Disposition', `inline; filename="kwitansi-${data.receipt_number}.pdf"`);
       res.status(200).end(pdf);
     },
   },
   {
-    method: 'post', path: '/estates/:estate_id/payments/:id/print', permission: 'receipts.print', tags, params: idParams, body: printBody,
-    summary: 'Print the thermal receipt on the configured printer; reprints are marked as copies (same as receipt/print with target printer)',
+    method: 'post',
+    path: '/estates/:estate_id/payments/:id/print',
+    permission: 'receipts.print',
+    tags,
+    params: idParams,
+    body: printBody,
+    summary:
+      'Print the thermal receipt on the configured printer; reprints are marked as copies (same as receipt/print with target printer)',
     response: receiptSlipPrintedResponse,
     handler: async ({ store, params, body, app }) => {
       const receipt = await ensureReceipt(store!, params.id);
@@ -119,8 +169,13 @@ export const receiptRoutes = defineRoutes([
     },
   },
   {
-    method: 'get', path: '/receipts/verify/:code', permission: 'public', tags, params: z.object({ code: z.string().max(200) }),
-    raw: true, produces: ['application/json', 'text/html'],
+    method: 'get',
+    path: '/receipts/verify/:code',
+    permission: 'public',
+    tags,
+    params: z.object({ code: z.string().max(200) }),
+    raw: true,
+    produces: ['application/json', 'text/html'],
     summary: "What a receipt's QR opens: the receipt's own facts and whether it is still valid or was reversed",
     handler: async (ctx) => {
       const { app, params, res } = ctx;

@@ -9,7 +9,13 @@ const units = [
   { id: 'gone', code: 'Z-9', resident: null, deleted: true },
 ];
 const inv = (unit_id: string, period: string, total: number, paid = 0, extra: Partial<InvoiceFact> = {}): InvoiceFact => ({
-  unit_id, period, total, paid, credited: 0, voided: false, ...extra,
+  unit_id,
+  period,
+  total,
+  paid,
+  credited: 0,
+  voided: false,
+  ...extra,
 });
 
 describe('arrearsMatrix', () => {

@@ -41,7 +41,15 @@ export function arrearsMatrix(year: number, units: ArrearsUnit[], invoices: Iter
   const rowOf = (u: ArrearsUnit) => {
     let row = rows.get(u.id);
     if (!row) {
-      row = { unit_id: u.id, code: u.code, resident: u.resident, billed: Array(12).fill(null), outstanding: Array(12).fill(null), months_owed: 0, total_outstanding: 0 };
+      row = {
+        unit_id: u.id,
+        code: u.code,
+        resident: u.resident,
+        billed: Array(12).fill(null),
+        outstanding: Array(12).fill(null),
+        months_owed: 0,
+        total_outstanding: 0,
+      };
       rows.set(u.id, row);
     }
     return row;
@@ -55,7 +63,12 @@ export function arrearsMatrix(year: number, units: ArrearsUnit[], invoices: Iter
     row.billed[month] = (row.billed[month] ?? 0) + billedOf(inv);
     row.outstanding[month] = (row.outstanding[month] ?? 0) + outstandingOf(inv);
   }
-  const totals = { billed: Array(12).fill(0) as number[], outstanding: Array(12).fill(0) as number[], total_outstanding: 0, units_in_arrears: 0 };
+  const totals = {
+    billed: Array(12).fill(0) as number[],
+    outstanding: Array(12).fill(0) as number[],
+    total_outstanding: 0,
+    units_in_arrears: 0,
+  };
   const removed = new Set(units.filter((u) => u.deleted).map((u) => u.id));
   const grid = [...rows.values()].filter((r) => !removed.has(r.unit_id) || r.billed.some((b) => b !== null));
   for (const row of grid) {
@@ -107,7 +120,17 @@ export function arrearsDocument(report: ArrearsReport, estate: EstateHeader, gen
       total: r.total_outstanding,
     },
   }));
-  listRows.push({ cells: { no: null, code: 'Jumlah', resident: `${report.totals.units_in_arrears} unit`, months_owed: null, months: '', total: report.totals.total_outstanding }, emphasis: 'total' });
+  listRows.push({
+    cells: {
+      no: null,
+      code: 'Jumlah',
+      resident: `${report.totals.units_in_arrears} unit`,
+      months_owed: null,
+      months: '',
+      total: report.totals.total_outstanding,
+    },
+    emphasis: 'total',
+  });
 
   return {
     filename: `tunggakan-${report.year}`,
@@ -122,7 +145,11 @@ export function arrearsDocument(report: ArrearsReport, estate: EstateHeader, gen
         landscape: true,
         zeroText: 'lunas',
         emptyText: '-',
-        columns: [{ key: 'code', header: 'Unit', kind: 'text', width: 10 }, ...monthColumns, { key: 'total', header: 'Total', kind: 'rupiah', width: 14 }],
+        columns: [
+          { key: 'code', header: 'Unit', kind: 'text', width: 10 },
+          ...monthColumns,
+          { key: 'total', header: 'Total', kind: 'rupiah', width: 14 },
+        ],
         rows: gridRows,
       },
       {

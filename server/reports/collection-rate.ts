@@ -16,7 +16,9 @@ export interface CollectionMonth {
 }
 
 export function collectionByMonth(periods: string[], invoices: Iterable<InvoiceFact>): CollectionMonth[] {
-  const byPeriod = new Map(periods.map((p) => [p, { period: p, invoices: 0, billed: 0, collected: 0, outstanding: 0, rate: null as number | null }]));
+  const byPeriod = new Map(
+    periods.map((p) => [p, { period: p, invoices: 0, billed: 0, collected: 0, outstanding: 0, rate: null as number | null }]),
+  );
   for (const inv of invoices) {
     const m = byPeriod.get(inv.period);
     if (!m || inv.voided) continue;
@@ -52,7 +54,16 @@ export function collectionDocument(year: number, months: CollectionMonth[], esta
           { key: 'rate', header: 'Persentase', kind: 'percent', width: 12 },
         ],
         rows: [
-          ...months.map((m) => ({ cells: { month: periodLabel(m.period), invoices: m.invoices, billed: m.billed, collected: m.collected, outstanding: m.outstanding, rate: m.rate } })),
+          ...months.map((m) => ({
+            cells: {
+              month: periodLabel(m.period),
+              invoices: m.invoices,
+              billed: m.billed,
+              collected: m.collected,
+              outstanding: m.outstanding,
+              rate: m.rate,
+            },
+          })),
           {
             cells: {
               month: 'Jumlah',

@@ -6,7 +6,11 @@ const accounts = [
   { id: 'bank', name: 'Bank BRI', kind: 'bank' },
 ];
 const e = (account_id: string, direction: 'in' | 'out', amount: number, category: string, entry_date: string): MonthlyEntry => ({
-  account_id, direction, amount, category, entry_date,
+  account_id,
+  direction,
+  amount,
+  category,
+  entry_date,
 });
 
 describe('buildMonthlyReport', () => {

@@ -81,7 +81,14 @@ class SectionBuilder {
     const spending = sorted(this.spending);
     const total_receipts = receipts.reduce((s, c) => s + c.amount, 0);
     const total_spending = spending.reduce((s, c) => s + c.amount, 0);
-    return { opening: this.opening, receipts, spending, total_receipts, total_spending, closing: this.opening + total_receipts - total_spending };
+    return {
+      opening: this.opening,
+      receipts,
+      spending,
+      total_receipts,
+      total_spending,
+      closing: this.opening + total_receipts - total_spending,
+    };
   }
 }
 
@@ -125,7 +132,10 @@ const DETAIL_COLUMNS = [
 ];
 
 function summaryRow(name: string, s: MonthlySection, emphasis?: 'total'): ReportRow {
-  return { cells: { account: name, opening: s.opening, receipts: s.total_receipts, spending: s.total_spending, closing: s.closing }, emphasis };
+  return {
+    cells: { account: name, opening: s.opening, receipts: s.total_receipts, spending: s.total_spending, closing: s.closing },
+    emphasis,
+  };
 }
 
 function detailRows(name: string, s: MonthlySection): ReportRow[] {

@@ -5,8 +5,24 @@ describe('buildPaymentHistory', () => {
   const history = buildPaymentHistory(
     { id: 'u', code: 'A-12', resident: 'Budi' },
     [
-      { id: 'p1', number: 'PAY20261101001', amount: 300_000, method: 'cash', paid_at: '2026-11-01T03:00:00Z', reference: null, source: 'office' },
-      { id: 'p2', number: 'PAY20261105001', amount: 150_000, method: 'bank_transfer', paid_at: '2026-11-05T03:00:00Z', reference: 'TRX1', source: 'office' },
+      {
+        id: 'p1',
+        number: 'PAY20261101001',
+        amount: 300_000,
+        method: 'cash',
+        paid_at: '2026-11-01T03:00:00Z',
+        reference: null,
+        source: 'office',
+      },
+      {
+        id: 'p2',
+        number: 'PAY20261105001',
+        amount: 150_000,
+        method: 'bank_transfer',
+        paid_at: '2026-11-05T03:00:00Z',
+        reference: 'TRX1',
+        source: 'office',
+      },
     ],
     [
       { payment_id: 'p1', invoice_number: 'INV/2026/11/0001', period: '2026-11', amount: 150_000 },

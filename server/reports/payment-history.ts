@@ -93,7 +93,12 @@ export function buildPaymentHistory(
   };
 }
 
-export function paymentHistoryDocument(history: PaymentHistory, estate: EstateHeader, generatedAt: string, formatDate: (iso: string) => string): ReportDocument {
+export function paymentHistoryDocument(
+  history: PaymentHistory,
+  estate: EstateHeader,
+  generatedAt: string,
+  formatDate: (iso: string) => string,
+): ReportDocument {
   return {
     filename: `riwayat-pembayaran-${history.unit.code.replace(/[^A-Za-z0-9-]/g, '_')}`,
     title: 'Riwayat Pembayaran',
@@ -118,12 +123,18 @@ export function paymentHistoryDocument(history: PaymentHistory, estate: EstateHe
               date: formatDate(p.paid_at),
               number: p.number,
               method: METHOD_LABELS[p.method] ?? p.method,
-              for: [...p.allocations.filter((a) => a.amount > 0).map((a) => a.invoice_number), ...(p.to_credit > 0 ? ['saldo titipan'] : [])].join(', '),
+              for: [
+                ...p.allocations.filter((a) => a.amount > 0).map((a) => a.invoice_number),
+                ...(p.to_credit > 0 ? ['saldo titipan'] : []),
+              ].join(', '),
               status: p.reversed ? 'dibatalkan' : 'sah',
               amount: p.amount,
             },
           })),
-          { cells: { date: 'Jumlah', number: '', method: '', for: '', status: '', amount: history.total_paid }, emphasis: 'total' as const },
+          {
+            cells: { date: 'Jumlah', number: '', method: '', for: '', status: '', amount: history.total_paid },
+            emphasis: 'total' as const,
+          },
           { cells: { date: 'Saldo titipan', number: '', method: '', for: '', status: '', amount: history.credit } },
           { cells: { date: 'Sisa tagihan', number: '', method: '', for: '', status: '', amount: history.outstanding } },
         ],

@@ -38,7 +38,11 @@ export class FastText {
   private readonly widths = { regular: new Map<string, number>(), bold: new Map<string, number>() };
   private readonly encodings = { regular: new Map<string, string>(), bold: new Map<string, string>() };
 
-  constructor(private readonly doc: PDFKit.PDFDocument, regular: string, bold: string) {
+  constructor(
+    private readonly doc: PDFKit.PDFDocument,
+    regular: string,
+    bold: string,
+  ) {
     const d = doc as Doc;
     doc.font(bold);
     const boldFont = d._font;
@@ -60,7 +64,10 @@ export class FastText {
     const cache = this.encodings[weight];
     let hex = cache.get(text);
     if (hex === undefined) {
-      hex = this.fonts[weight].encode(text)[0].map((h) => (h.length < 2 ? `0${h}` : h)).join('');
+      hex = this.fonts[weight]
+        .encode(text)[0]
+        .map((h) => (h.length < 2 ? `0${h}` : h))
+        .join('');
       if (cache.size < CACHE_LIMIT) cache.set(text, hex);
     }
     return hex;

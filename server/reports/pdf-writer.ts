@@ -37,15 +37,28 @@ function fit(doc: Doc, text: string, width: number): string {
 function drawPageHeader(doc: Doc, report: ReportDocument, table: ReportTable, continued: boolean): number {
   const width = doc.page.width - 2 * MARGIN;
   doc.font(BOLD).fontSize(12).fillColor('#000').text(report.estate.name, MARGIN, MARGIN, { lineBreak: false });
-  doc.font(FONT).fontSize(8).fillColor('#444').text(estateAddressLine(report.estate), MARGIN, MARGIN + 15, { lineBreak: false });
+  doc
+    .font(FONT)
+    .fontSize(8)
+    .fillColor('#444')
+    .text(estateAddressLine(report.estate), MARGIN, MARGIN + 15, { lineBreak: false });
   const title = report.title;
   doc.font(BOLD).fontSize(11).fillColor('#000');
   doc.text(title, MARGIN + width - doc.widthOfString(title), MARGIN, { lineBreak: false });
   doc.font(FONT).fontSize(8).fillColor('#444');
   doc.text(report.subtitle, MARGIN + width - doc.widthOfString(report.subtitle), MARGIN + 15, { lineBreak: false });
-  doc.moveTo(MARGIN, MARGIN + 28).lineTo(MARGIN + width, MARGIN + 28).lineWidth(0.8).strokeColor('#000').stroke();
+  doc
+    .moveTo(MARGIN, MARGIN + 28)
+    .lineTo(MARGIN + width, MARGIN + 28)
+    .lineWidth(0.8)
+    .strokeColor('#000')
+    .stroke();
   const heading = continued ? `${table.title} (lanjutan)` : table.title;
-  doc.font(BOLD).fontSize(9).fillColor('#000').text(heading, MARGIN, MARGIN + 34, { lineBreak: false });
+  doc
+    .font(BOLD)
+    .fontSize(9)
+    .fillColor('#000')
+    .text(heading, MARGIN, MARGIN + 34, { lineBreak: false });
   return MARGIN + 48;
 }
 
@@ -77,7 +90,12 @@ function drawTable(doc: Doc, report: ReportDocument, table: ReportTable, fast: F
       y = drawColumnHeader(doc, table, widths, drawPageHeader(doc, report, table, true));
     }
     if (row.emphasis === 'total') {
-      doc.moveTo(MARGIN, y - 1).lineTo(doc.page.width - MARGIN, y - 1).lineWidth(0.5).strokeColor('#000').stroke();
+      doc
+        .moveTo(MARGIN, y - 1)
+        .lineTo(doc.page.width - MARGIN, y - 1)
+        .lineWidth(0.5)
+        .strokeColor('#000')
+        .stroke();
     }
     const cells = table.columns.map((c, i) => ({
       text: cellText(row.cells[c.key] ?? null, c.kind, table, withSymbol),
@@ -107,7 +125,12 @@ function drawFooters(doc: Doc, report: ReportDocument): void {
 }
 
 export async function reportToPdf(report: ReportDocument): Promise<Buffer> {
-  const doc = new PDFDocument({ autoFirstPage: false, bufferPages: true, compress: true, info: { Title: `${report.title} ${report.subtitle}`, Author: report.estate.name, Creator: 'Klustera' } });
+  const doc = new PDFDocument({
+    autoFirstPage: false,
+    bufferPages: true,
+    compress: true,
+    info: { Title: `${report.title} ${report.subtitle}`, Author: report.estate.name, Creator: 'Klustera' },
+  });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<void>((resolve, reject) => {

@@ -36,7 +36,11 @@ export async function arrearsReport(store: ScopedStore, estate: EstateRow, year:
   return { data, document: () => arrearsDocument(data, estateHeaderOf(estate), generatedStamp(tzOf(estate))) };
 }
 
-export async function collectionReport(store: ScopedStore, estate: EstateRow, year: number): Promise<BuiltReport<{ year: number; months: CollectionMonth[] }>> {
+export async function collectionReport(
+  store: ScopedStore,
+  estate: EstateRow,
+  year: number,
+): Promise<BuiltReport<{ year: number; months: CollectionMonth[] }>> {
   const invoices = await invoiceFacts(store, { from: `${year}-01`, to: `${year}-12` });
   const months = collectionByMonth(periodsOfYear(year), invoices);
   return { data: { year, months }, document: () => collectionDocument(year, months, estateHeaderOf(estate), generatedStamp(tzOf(estate))) };
@@ -53,7 +57,10 @@ export async function paymentHistoryReport(store: ScopedStore, estate: EstateRow
   ]);
   const resident = units.find((u) => u.id === unitId)?.resident ?? null;
   const outstanding = invoices.reduce((s, i) => s + outstandingOf(i), 0);
-  const data = buildPaymentHistory({ id: unit.id, code: unit.code, resident }, rows.payments, rows.allocations, rows.reversals, { credit, outstanding });
+  const data = buildPaymentHistory({ id: unit.id, code: unit.code, resident }, rows.payments, rows.allocations, rows.reversals, {
+    credit,
+    outstanding,
+  });
   const tz = tzOf(estate);
   const day = (iso: string) => DateTime.fromISO(iso, { zone: 'utc' }).setZone(tz).setLocale('id').toFormat('d LLL yyyy');
   return { data, document: () => paymentHistoryDocument(data, estateHeaderOf(estate), generatedStamp(tz), day) };

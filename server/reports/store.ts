@@ -33,15 +33,27 @@ export async function reportUnits(store: ScopedStore): Promise<ArrearsUnit[]> {
     const prev = residentOf.get(o.unit_id);
     if (!prev || (owner && !prev.owner)) residentOf.set(o.unit_id, { name: o.name, owner });
   }
-  return (units as any[]).map((u) => ({ id: u.id, code: u.code, resident: residentOf.get(u.id)?.name ?? null, deleted: u.deleted_at != null }));
+  return (units as any[]).map((u) => ({
+    id: u.id,
+    code: u.code,
+    resident: residentOf.get(u.id)?.name ?? null,
+    deleted: u.deleted_at != null,
+  }));
 }
 
 export async function cashbookAccounts(store: ScopedStore): Promise<MonthlyAccount[]> {
-  return store.query('cashbook_accounts').whereNull('deleted_at').select('id', 'name', 'kind').orderBy([{ column: 'kind' }, { column: 'name' }]);
+  return store
+    .query('cashbook_accounts')
+    .whereNull('deleted_at')
+    .select('id', 'name', 'kind')
+    .orderBy([{ column: 'kind' }, { column: 'name' }]);
 }
 
 export async function cashbookEntriesUpTo(store: ScopedStore, to: string): Promise<MonthlyEntry[]> {
-  const rows = await store.query('cashbook_entries').where('entry_date', '<=', to).select('account_id', 'direction', 'amount', 'category', 'entry_date');
+  const rows = await store
+    .query('cashbook_entries')
+    .where('entry_date', '<=', to)
+    .select('account_id', 'direction', 'amount', 'category', 'entry_date');
   return rows.map((r: any) => ({ ...r, amount: Number(r.amount) }));
 }
 

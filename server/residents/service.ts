@@ -27,11 +27,19 @@ interface OccupancyRow {
 
 export function serializeResident(r: ResidentRow, occ?: OccupancyRow) {
   return {
-    id: r.id, name: r.name, phone: r.phone, email: r.email,
-    unit_id: occ?.unit_id ?? null, unit_code: occ?.unit_code ?? null, relation: occ?.relation ?? null,
-    moved_in_on: occ?.moved_in_on ?? null, moved_out_on: occ?.moved_out_on ?? null,
-    directory_opt_in: Boolean(r.directory_opt_in), notes: r.notes ?? null,
-    created_at: r.created_at, updated_at: r.updated_at,
+    id: r.id,
+    name: r.name,
+    phone: r.phone,
+    email: r.email,
+    unit_id: occ?.unit_id ?? null,
+    unit_code: occ?.unit_code ?? null,
+    relation: occ?.relation ?? null,
+    moved_in_on: occ?.moved_in_on ?? null,
+    moved_out_on: occ?.moved_out_on ?? null,
+    directory_opt_in: Boolean(r.directory_opt_in),
+    notes: r.notes ?? null,
+    created_at: r.created_at,
+    updated_at: r.updated_at,
   };
 }
 
@@ -47,25 +55,40 @@ async function latestOccupancy(store: ScopedStore, residentId: string): Promise<
 }
 
 /** Links a resident to a(nother) unit without closing their current link: an owner of two houses. */
-export async function linkResidentToUnit(store: ScopedStore, residentId: string, unitId: string, relation: string, movedInOn: string | null) {
+export async function linkResidentToUnit(
+  store: ScopedStore,
+  residentId: string,
+  unitId: string,
+  relation: string,
+  movedInOn: string | null,
+) {
   await openOccupancy(store, residentId, unitId, relation, movedInOn);
 }
 
 async function openOccupancy(store: ScopedStore, residentId: string, unitId: string, relation: string, movedInOn: string | null) {
   await store.get('units', unitId, 'Unit');
   await store.insert('unit_occupancies', {
-    unit_id: unitId, resident_id: residentId, relation, moved_in_on: movedInOn, moved_out_on: null,
+    unit_id: unitId,
+    resident_id: residentId,
+    relation,
+    moved_in_on: movedInOn,
+    moved_out_on: null,
   });
 }
 
 export async function createResident(store: ScopedStore, input: ResidentCreate): Promise<ResidentRow> {
   return store.transaction(async (tx) => {
-    if (input.unit_id) await tx.get('units', input.unit_id, 'Unit').catch(() => {
-      throw new ValidationError('Unit tidak ditemukan.', 'unit_id', 'UNKNOWN_UNIT');
-    });
+    if (input.unit_id)
+      await tx.get('units', input.unit_id, 'Unit').catch(() => {
+        throw new ValidationError('Unit tidak ditemukan.', 'unit_id', 'UNKNOWN_UNIT');
+      });
     const resident = await tx.insert<ResidentRow & Record<string, unknown>>('residents', {
-      name: input.name, ...residentNameKeys(input.name), phone: input.phone ?? null, email: input.email ?? null,
-      directory_opt_in: input.directory_opt_in, notes: input.notes ?? null,
+      name: input.name,
+      ...residentNameKeys(input.name),
+      phone: input.phone ?? null,
+      email: input.email ?? null,
+      directory_opt_in: input.directory_opt_in,
+      notes: input.notes ?? null,
     });
     if (input.unit_id) await openOccupancy(tx, resident.id, input.unit_id, input.relation ?? 'owner', input.moved_in_on ?? null);
     return resident;
@@ -80,9 +103,10 @@ export async function updateResident(store: ScopedStore, id: string, patch: Resi
     const currentOcc = occ && !occ.moved_out_on ? occ : undefined;
     if (unit_id !== undefined && unit_id !== (currentOcc?.unit_id ?? null)) {
       // Moving to another unit closes the current link and opens a new one, so the unit keeps its history.
-      if (unit_id) await tx.get('units', unit_id, 'Unit').catch(() => {
-        throw new ValidationError('Unit tidak ditemukan.', 'unit_id', 'UNKNOWN_UNIT');
-      });
+      if (unit_id)
+        await tx.get('units', unit_id, 'Unit').catch(() => {
+          throw new ValidationError('Unit tidak ditemukan.', 'unit_id', 'UNKNOWN_UNIT');
+        });
       const today = estateToday(await tx.timezone());
       if (currentOcc) await tx.update('unit_occupancies', currentOcc.id, { moved_out_on: moved_out_on ?? today }, 'residents.move_out');
       if (unit_id) await openOccupancy(tx, id, unit_id, relation ?? currentOcc?.relation ?? 'owner', moved_in_on ?? today);
@@ -103,7 +127,11 @@ export async function updateResident(store: ScopedStore, id: string, patch: Resi
       throw new ValidationError('Penghuni ini tidak terhubung dengan unit.', 'unit_id', 'NO_UNIT');
     }
     if (Object.keys(own).length) {
-      return tx.update<ResidentRow & Record<string, unknown>>('residents', id, own.name === undefined ? own : { ...own, ...residentNameKeys(own.name) });
+      return tx.update<ResidentRow & Record<string, unknown>>(
+        'residents',
+        id,
+        own.name === undefined ? own : { ...own, ...residentNameKeys(own.name) },
+      );
     }
     return current;
   });
@@ -152,7 +180,10 @@ export async function listResidents(store: ScopedStore, query: ResidentListQuery
     .select('residents.*', 'o.unit_id', 'o.relation', 'o.moved_in_on', 'o.moved_out_on', 'u.code as unit_code', 'o.id as occupancy_id');
   return {
     items: rows.map((r: ResidentRow & OccupancyRow & { occupancy_id: string | null }) =>
-      serializeResident(r, r.occupancy_id ? r : undefined)),
-    total: Number(total), limit: query.limit, offset: query.offset,
+      serializeResident(r, r.occupancy_id ? r : undefined),
+    ),
+    total: Number(total),
+    limit: query.limit,
+    offset: query.offset,
   };
 }

@@ -13,13 +13,22 @@ const tags = ['settings'];
 
 export const settingsRoutes = defineRoutes([
   {
-    method: 'get', path: `${base}/printer`, permission: 'settings.read', tags, params: estateParams,
+    method: 'get',
+    path: `${base}/printer`,
+    permission: 'settings.read',
+    tags,
+    params: estateParams,
     summary: 'The receipt printer (network, USB or device file; 58 or 80 mm), or null',
     response: printerSettingsResponse,
     handler: async ({ store }) => ({ printer: await printerSettings(store!) }),
   },
   {
-    method: 'put', path: `${base}/printer`, permission: 'settings.write', tags, params: estateParams, body: printerConfigSchema,
+    method: 'put',
+    path: `${base}/printer`,
+    permission: 'settings.write',
+    tags,
+    params: estateParams,
+    body: printerConfigSchema,
     summary: 'Set the receipt printer',
     response: printerSettingsResponse,
     handler: async ({ store, body }) => {
@@ -28,12 +37,21 @@ export const settingsRoutes = defineRoutes([
     },
   },
   {
-    method: 'delete', path: `${base}/printer`, permission: 'settings.write', tags, params: estateParams, status: 204,
+    method: 'delete',
+    path: `${base}/printer`,
+    permission: 'settings.write',
+    tags,
+    params: estateParams,
+    status: 204,
     summary: 'Forget the receipt printer',
     handler: ({ store }) => removeSetting(store!, 'printer'),
   },
   {
-    method: 'post', path: `${base}/printer/test`, permission: 'devices.write', tags, params: estateParams,
+    method: 'post',
+    path: `${base}/printer/test`,
+    permission: 'devices.write',
+    tags,
+    params: estateParams,
     summary: 'Print a test slip on the configured printer',
     response: printerTestResponse,
     handler: async ({ store, estate }) => {
@@ -51,13 +69,22 @@ export const settingsRoutes = defineRoutes([
     },
   },
   {
-    method: 'get', path: `${base}/receipt`, permission: 'settings.read', tags, params: estateParams,
+    method: 'get',
+    path: `${base}/receipt`,
+    permission: 'settings.read',
+    tags,
+    params: estateParams,
     summary: 'Receipt settings: paper size, public address for QR codes, signer, footer',
     response: receiptSettingsResponse,
     handler: ({ store }) => receiptSettings(store!),
   },
   {
-    method: 'put', path: `${base}/receipt`, permission: 'settings.write', tags, params: estateParams, body: receiptSettingsSchema,
+    method: 'put',
+    path: `${base}/receipt`,
+    permission: 'settings.write',
+    tags,
+    params: estateParams,
+    body: receiptSettingsSchema,
     summary: 'Change receipt settings',
     response: receiptSettingsResponse,
     handler: async ({ store, body }) => {

@@ -44,7 +44,9 @@ export async function writeSetting<T>(store: ScopedStore, key: string, value: T)
 
 async function writeSettingOnce<T>(store: ScopedStore, key: string, value: T): Promise<T> {
   return store.transaction(async (tx) => {
-    const row = (await tx.query('estate_settings').where('estate_settings.key', key).first()) as (SettingRow & { deleted_at: string | null }) | undefined;
+    const row = (await tx.query('estate_settings').where('estate_settings.key', key).first()) as
+      | (SettingRow & { deleted_at: string | null })
+      | undefined;
     const json = JSON.stringify(value);
     if (!row) {
       await tx.insert('estate_settings', { key, value: json, deleted_at: null }, `settings.${key}.create`);

@@ -8,7 +8,10 @@ import { insertEstate, insertMembership } from '../estates/index.ts';
 import { normalizePhone } from '../residents/index.ts';
 
 /** For headless installs: an administrator (and, on an empty database, the estate) without the setup screen. */
-export async function createAdmin(db: Database, input: { name?: string; email?: string; phone?: string; password?: string; estate?: string }) {
+export async function createAdmin(
+  db: Database,
+  input: { name?: string; email?: string; phone?: string; password?: string; estate?: string },
+) {
   if (!input.name) throw new Error('--name is required');
   if (!input.email && !input.phone) throw new Error('--email or --phone is required');
   if (!input.password || input.password.length < 8) throw new Error('--password of at least 8 characters is required');
@@ -18,14 +21,28 @@ export async function createAdmin(db: Database, input: { name?: string; email?: 
   const sync = await loadSyncContext(db.knex);
   const hash = await hashPassword(input.password);
   return db.knex.transaction(async (trx) => {
-    const clash = await trx('users').whereNull('deleted_at').where((w) => {
-      if (email) w.orWhere({ email });
-      if (phone) w.orWhere({ phone });
-    }).first();
+    const clash = await trx('users')
+      .whereNull('deleted_at')
+      .where((w) => {
+        if (email) w.orWhere({ email });
+        if (phone) w.orWhere({ phone });
+      })
+      .first();
     if (clash) throw new Error('a user with that email or phone already exists');
     let estate = await trx('estates').whereNull('deleted_at').orderBy('created_at').first();
     const at = nowIso();
-    const user = { id: newId(), name: input.name!, email, phone, password_hash: hash, is_platform_admin: true, status: 'active', failed_logins: 0, created_at: at, updated_at: at };
+    const user = {
+      id: newId(),
+      name: input.name!,
+      email,
+      phone,
+      password_hash: hash,
+      is_platform_admin: true,
+      status: 'active',
+      failed_logins: 0,
+      created_at: at,
+      updated_at: at,
+    };
     const actor = { userId: user.id, role: 'platform_admin' as const };
     const platform = new PlatformStore(trx, actor, sync);
     if (!estate) {

@@ -5,7 +5,10 @@ import { healthResponse, openApiResponse } from './schemas.ts';
 
 export const systemRoutes = defineRoutes([
   {
-    method: 'get', path: '/health', permission: 'public', summary: 'Liveness, version, database kind, whether setup is needed',
+    method: 'get',
+    path: '/health',
+    permission: 'public',
+    summary: 'Liveness, version, database kind, whether setup is needed',
     response: healthResponse,
     handler: async ({ app }) => {
       const user = await app.db.knex('users').first('id');
@@ -13,7 +16,10 @@ export const systemRoutes = defineRoutes([
     },
   },
   {
-    method: 'get', path: '/openapi.json', permission: 'public', summary: 'This API described as OpenAPI 3.1',
+    method: 'get',
+    path: '/openapi.json',
+    permission: 'public',
+    summary: 'This API described as OpenAPI 3.1',
     response: openApiResponse,
     handler: ({ app }) => openApiDocument(allRoutes, app.version),
   },

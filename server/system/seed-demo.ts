@@ -9,8 +9,60 @@ import { insertEstate, insertMembership } from '../estates/index.ts';
 import { createUnit } from '../units/index.ts';
 import { createResident } from '../residents/index.ts';
 
-const FIRST = ['Budi', 'Siti', 'Agus', 'Dewi', 'Hendra', 'Rina', 'Joko', 'Sri', 'Bambang', 'Wati', 'Andi', 'Nur', 'Eko', 'Fitri', 'Rudi', 'Yuni', 'Dedi', 'Lestari', 'Ahmad', 'Ratna', 'Teguh', 'Maya', 'Slamet', 'Indah', 'Hadi', 'Putri', 'Wahyu', 'Ani', 'Iwan', 'Kartika'];
-const LAST = ['Santoso', 'Wijaya', 'Hidayat', 'Kusuma', 'Pratama', 'Saputra', 'Nugroho', 'Setiawan', 'Lestari', 'Gunawan', 'Siregar', 'Nasution', 'Simanjuntak', 'Halim', 'Wibowo', 'Susanto', 'Rahman', 'Hakim', 'Utomo', 'Purnomo'];
+const FIRST = [
+  'Budi',
+  'Siti',
+  'Agus',
+  'Dewi',
+  'Hendra',
+  'Rina',
+  'Joko',
+  'Sri',
+  'Bambang',
+  'Wati',
+  'Andi',
+  'Nur',
+  'Eko',
+  'Fitri',
+  'Rudi',
+  'Yuni',
+  'Dedi',
+  'Lestari',
+  'Ahmad',
+  'Ratna',
+  'Teguh',
+  'Maya',
+  'Slamet',
+  'Indah',
+  'Hadi',
+  'Putri',
+  'Wahyu',
+  'Ani',
+  'Iwan',
+  'Kartika',
+];
+const LAST = [
+  'Santoso',
+  'Wijaya',
+  'Hidayat',
+  'Kusuma',
+  'Pratama',
+  'Saputra',
+  'Nugroho',
+  'Setiawan',
+  'Lestari',
+  'Gunawan',
+  'Siregar',
+  'Nasution',
+  'Simanjuntak',
+  'Halim',
+  'Wibowo',
+  'Susanto',
+  'Rahman',
+  'Hakim',
+  'Utomo',
+  'Purnomo',
+];
 
 /** Deterministic pseudo-random numbers so the demo estate is the same every time. */
 function rng(seed: number) {
@@ -32,10 +84,27 @@ export async function seedDemo(db: Database) {
   return db.knex.transaction(async (trx) => {
     const at = nowIso();
     const existingAdmin = await trx('users').where({ email: DEMO_LOGIN.email }).first();
-    const admin = existingAdmin ?? { id: newId(), name: 'Admin Demo', email: DEMO_LOGIN.email, phone: null, password_hash: hash, is_platform_admin: true, status: 'active', failed_logins: 0, created_at: at, updated_at: at };
+    const admin = existingAdmin ?? {
+      id: newId(),
+      name: 'Admin Demo',
+      email: DEMO_LOGIN.email,
+      phone: null,
+      password_hash: hash,
+      is_platform_admin: true,
+      status: 'active',
+      failed_logins: 0,
+      created_at: at,
+      updated_at: at,
+    };
     const actor = { userId: admin.id, role: 'platform_admin' as const };
     const platform = new PlatformStore(trx, actor, sync);
-    const estate = await insertEstate(platform, { name: 'Perumahan Griya Asri (Demo)', address: 'Jl. Raya Griya Asri, Bekasi, Jawa Barat', timezone: 'Asia/Jakarta', rt: '003', rw: '011' });
+    const estate = await insertEstate(platform, {
+      name: 'Perumahan Griya Asri (Demo)',
+      address: 'Jl. Raya Griya Asri, Bekasi, Jawa Barat',
+      timezone: 'Asia/Jakarta',
+      rt: '003',
+      rw: '011',
+    });
     if (!existingAdmin) await platform.insert('users', admin, { estateId: estate.id });
     await insertMembership(platform, { estate_id: estate.id, user_id: admin.id, role: 'estate_admin' });
     const store = new ScopedStore(trx, estate.id, actor, sync);
@@ -48,23 +117,52 @@ export async function seedDemo(db: Database) {
       const roll = rand();
       const occupancy = roll < 0.08 ? 'vacant' : roll < 0.1 ? 'under_construction' : 'occupied';
       const unit = await createUnit(store, {
-        code: p.code, type: p.type, occupancy,
+        code: p.code,
+        type: p.type,
+        occupancy,
         land_area_m2: p.type === 'ruko' ? 90 : pick([72, 90, 105, 120, 144]),
         building_area_m2: p.type === 'ruko' ? 150 : pick([36, 45, 54, 70, 90]),
       });
       units++;
       if (occupancy !== 'occupied') continue;
       const ownerName = `${pick(FIRST)} ${pick(LAST)}`;
-      await createResident(store, { name: ownerName, phone: phone(), unit_id: unit.id, relation: 'owner', moved_in_on: `20${10 + Math.floor(rand() * 15)}-0${1 + Math.floor(rand() * 9)}-15`, directory_opt_in: rand() < 0.6 });
+      await createResident(store, {
+        name: ownerName,
+        phone: phone(),
+        unit_id: unit.id,
+        relation: 'owner',
+        moved_in_on: `20${10 + Math.floor(rand() * 15)}-0${1 + Math.floor(rand() * 9)}-15`,
+        directory_opt_in: rand() < 0.6,
+      });
       residents++;
       if (rand() < 0.25) {
-        await createResident(store, { name: `${pick(FIRST)} ${pick(LAST)}`, phone: phone(), unit_id: unit.id, relation: 'tenant', moved_in_on: '2025-07-01', directory_opt_in: false });
+        await createResident(store, {
+          name: `${pick(FIRST)} ${pick(LAST)}`,
+          phone: phone(),
+          unit_id: unit.id,
+          relation: 'tenant',
+          moved_in_on: '2025-07-01',
+          directory_opt_in: false,
+        });
         residents++;
       } else if (rand() < 0.4) {
-        await createResident(store, { name: `${pick(FIRST)} ${ownerName.split(' ')[1]}`, phone: phone(), unit_id: unit.id, relation: 'family', directory_opt_in: false });
+        await createResident(store, {
+          name: `${pick(FIRST)} ${ownerName.split(' ')[1]}`,
+          phone: phone(),
+          unit_id: unit.id,
+          relation: 'family',
+          directory_opt_in: false,
+        });
         residents++;
       }
     }
-    return { estateId: estate.id, estateName: estate.name, units, residents, login: DEMO_LOGIN.email, password: existingAdmin ? '(existing password)' : DEMO_LOGIN.password };
+    return {
+      estateId: estate.id,
+      estateName: estate.name,
+      units,
+      residents,
+      login: DEMO_LOGIN.email,
+      password: existingAdmin ? '(existing password)' : DEMO_LOGIN.password,
+    };
   });
 }

@@ -93,10 +93,12 @@ export const unitSearchQuery = z.object({
   q: z.string().trim().min(1, 'Wajib diisi.').max(100, 'Maksimal 100 karakter.'),
   limit: z.coerce.number().int().min(1).max(50).default(20),
 });
-export const unitSearchResponse = itemsOf(z.object({
-  id: z.string(),
-  code: z.string(),
-  block: z.string().nullable(),
-  type: z.enum(UNIT_TYPES),
-  residents: z.array(z.object({ id: z.string(), name: z.string(), relation: z.enum(RELATIONS) })),
-}));
+export const unitSearchResponse = itemsOf(
+  z.object({
+    id: z.string(),
+    code: z.string(),
+    block: z.string().nullable(),
+    type: z.enum(UNIT_TYPES),
+    residents: z.array(z.object({ id: z.string(), name: z.string(), relation: z.enum(RELATIONS) })),
+  }),
+);

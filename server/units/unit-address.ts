@@ -50,7 +50,10 @@ export function unitAddressFromParts(blockText: string, numberText: string): Uni
 }
 
 export function normalizeBlock(text: string): string | null {
-  const value = text.trim().replace(new RegExp(`^${BLOCK_WORD}\\s*\\.?\\s*`, 'i'), '').replace(/\s+/g, '');
+  const value = text
+    .trim()
+    .replace(new RegExp(`^${BLOCK_WORD}\\s*\\.?\\s*`, 'i'), '')
+    .replace(/\s+/g, '');
   if (value === '' || value === '-') return null;
   return value.toUpperCase();
 }

@@ -34,10 +34,21 @@ export async function openInvite(knex: Knex, code: string): Promise<InviteRow> {
     .whereNull('users.password_hash')
     .whereNull('invites.accepted_at')
     .where('invites.expires_at', '>', nowIso())
-    .first('invites.id', 'invites.estate_id', 'invites.user_id', 'invites.role', 'invites.expires_at', 'invites.accepted_at',
-      'users.name as user_name', 'estates.name as estate_name');
+    .first(
+      'invites.id',
+      'invites.estate_id',
+      'invites.user_id',
+      'invites.role',
+      'invites.expires_at',
+      'invites.accepted_at',
+      'users.name as user_name',
+      'estates.name as estate_name',
+    );
   if (!invite) throw new NotFoundError('Undangan');
-  const first = await knex('invites').where({ user_id: invite.user_id }).orderBy([{ column: 'created_at' }, { column: 'id' }]).first('id');
+  const first = await knex('invites')
+    .where({ user_id: invite.user_id })
+    .orderBy([{ column: 'created_at' }, { column: 'id' }])
+    .first('id');
   if (first?.id !== invite.id) throw new NotFoundError('Undangan');
   return invite as InviteRow;
 }
@@ -53,11 +64,19 @@ export async function acceptInvite(knex: Knex, sync: SyncContext, code: string, 
     const tx = platform.withActor({ userId: inv.user_id, role: isRole(inv.role) ? inv.role : 'system' });
     const at = nowIso();
     const write = { estateId: inv.estate_id };
-    const claimed = await tx.update('invites', (q) => q.where({ id: inv.id }).whereNull('accepted_at').where('expires_at', '>', at),
-      { accepted_at: at }, { ...write, action: 'invites.accept' });
+    const claimed = await tx.update(
+      'invites',
+      (q) => q.where({ id: inv.id }).whereNull('accepted_at').where('expires_at', '>', at),
+      { accepted_at: at },
+      { ...write, action: 'invites.accept' },
+    );
     if (claimed.length !== 1) throw new NotFoundError('Undangan');
-    const activated = await tx.update('users', (q) => q.where({ id: inv.user_id, status: 'invited' }).whereNull('password_hash').whereNull('deleted_at'),
-      { password_hash: passwordHash, status: 'active', updated_at: at }, { ...write, action: 'users.activate' });
+    const activated = await tx.update(
+      'users',
+      (q) => q.where({ id: inv.user_id, status: 'invited' }).whereNull('password_hash').whereNull('deleted_at'),
+      { password_hash: passwordHash, status: 'active', updated_at: at },
+      { ...write, action: 'users.activate' },
+    );
     if (activated.length !== 1) throw new NotFoundError('Undangan');
     return inv.user_id;
   });

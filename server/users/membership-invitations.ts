@@ -18,7 +18,15 @@ export async function listMyInvitations(knex: Knex, userId: string) {
     .where('mi.expires_at', '>', nowIso())
     .whereNull('estates.deleted_at')
     .orderBy('mi.created_at')
-    .select('mi.id', 'mi.estate_id', 'estates.name as estate_name', 'mi.role', 'inviter.name as invited_by_name', 'mi.created_at', 'mi.expires_at');
+    .select(
+      'mi.id',
+      'mi.estate_id',
+      'estates.name as estate_name',
+      'mi.role',
+      'inviter.name as invited_by_name',
+      'mi.created_at',
+      'mi.expires_at',
+    );
   return { items: rows.map((r: Record<string, unknown>) => ({ ...r, invited_by_name: (r.invited_by_name as string) ?? null })) };
 }
 
@@ -27,9 +35,12 @@ async function respond(tx: PlatformStore, userId: string, id: string, status: 'a
   const row = await tx.query('membership_invitations').where({ id, user_id: userId }).first();
   if (!row) throw new NotFoundError('Undangan');
   const at = nowIso();
-  const [changed] = await tx.update('membership_invitations',
+  const [changed] = await tx.update(
+    'membership_invitations',
     (q) => q.where({ id, user_id: userId, status: 'pending' }).where('expires_at', '>', at),
-    { status, responded_at: at, updated_at: at }, { estateId: row.estate_id, action: `membership_invitations.${status === 'accepted' ? 'accept' : 'decline'}` });
+    { status, responded_at: at, updated_at: at },
+    { estateId: row.estate_id, action: `membership_invitations.${status === 'accepted' ? 'accept' : 'decline'}` },
+  );
   if (!changed) {
     if (row.status !== 'pending') throw new ConflictError('INVITATION_ANSWERED', 'Undangan ini sudah dijawab.');
     throw new NotFoundError('Undangan');
@@ -39,17 +50,26 @@ async function respond(tx: PlatformStore, userId: string, id: string, status: 'a
 
 export async function acceptMembershipInvitation(knex: Knex, sync: SyncContext, userId: string, id: string): Promise<void> {
   const invited = await knex('membership_invitations').where({ id, user_id: userId }).first('role');
-  const actor = { userId, role: invited && isRole(invited.role) ? invited.role : 'system' as const };
+  const actor = { userId, role: invited && isRole(invited.role) ? invited.role : ('system' as const) };
   await new PlatformStore(knex, actor, sync).transaction(async (tx) => {
     const inv = await respond(tx, userId, id, 'accepted');
     const estate = await tx.query('estates').where({ id: inv.estate_id }).whereNull('deleted_at').first('id');
     if (!estate) throw new NotFoundError('Undangan');
     if (inv.resident_id) {
       // The invitation names its estate; the resident must be that estate's, which is what is checked here.
-      const resident = await tx.query('residents').where({ id: inv.resident_id, estate_id: inv.estate_id }).whereNull('deleted_at').first('id');
-      if (!resident) throw new ConflictError('INVITATION_STALE', 'Data penghuni untuk undangan ini sudah dihapus. Minta pengurus mengundang ulang.');
+      const resident = await tx
+        .query('residents')
+        .where({ id: inv.resident_id, estate_id: inv.estate_id })
+        .whereNull('deleted_at')
+        .first('id');
+      if (!resident)
+        throw new ConflictError('INVITATION_STALE', 'Data penghuni untuk undangan ini sudah dihapus. Minta pengurus mengundang ulang.');
     }
-    const member = await tx.query('memberships').where({ estate_id: inv.estate_id, user_id: userId, role: inv.role }).whereNull('deleted_at').first('id');
+    const member = await tx
+      .query('memberships')
+      .where({ estate_id: inv.estate_id, user_id: userId, role: inv.role })
+      .whereNull('deleted_at')
+      .first('id');
     if (!member) await insertMembership(tx, { estate_id: inv.estate_id, user_id: userId, role: inv.role, resident_id: inv.resident_id });
   });
 }

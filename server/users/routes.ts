@@ -5,7 +5,16 @@ import { createSession } from '../auth/sessions.ts';
 import { defineRoutes } from '../http/route.ts';
 import { ForbiddenError } from '../http/errors.ts';
 import { estateParams } from '../http/schemas.ts';
-import { estateUserListResponse, invitationParams, inviteAcceptBody, inviteInfoResponse, inviteParams, membershipInvitationListResponse, userCreateBody, userCreatedResponse } from './schemas.ts';
+import {
+  estateUserListResponse,
+  invitationParams,
+  inviteAcceptBody,
+  inviteInfoResponse,
+  inviteParams,
+  membershipInvitationListResponse,
+  userCreateBody,
+  userCreatedResponse,
+} from './schemas.ts';
 import { acceptInvite, openInvite } from './invite-service.ts';
 import { acceptMembershipInvitation, declineMembershipInvitation, listMyInvitations } from './membership-invitations.ts';
 import { createEstateUser, listEstateUsers } from './service.ts';
@@ -19,20 +28,30 @@ function signedInUser(auth: AuthInfo | null): string {
 
 export const userRoutes = defineRoutes([
   {
-    method: 'get', path: '/estates/:estate_id/users', permission: 'users.read', summary: 'People with a role in the estate',
+    method: 'get',
+    path: '/estates/:estate_id/users',
+    permission: 'users.read',
+    summary: 'People with a role in the estate',
     params: estateParams,
     response: estateUserListResponse,
     handler: ({ store }) => listEstateUsers(store!),
   },
   {
-    method: 'post', path: '/estates/:estate_id/users', permission: 'invites.write', status: 201,
+    method: 'post',
+    path: '/estates/:estate_id/users',
+    permission: 'invites.write',
+    status: 201,
     summary: 'Give a person a role: with a password directly, otherwise by invite (code, link, WhatsApp link)',
-    params: estateParams, body: userCreateBody,
+    params: estateParams,
+    body: userCreateBody,
     response: userCreatedResponse,
     handler: ({ store, estate, app, body, role }) => createEstateUser(store!, estate!, app.publicUrl, body, role),
   },
   {
-    method: 'get', path: '/invites/:code', permission: 'public', summary: 'What an invite is for (name, estate, role)',
+    method: 'get',
+    path: '/invites/:code',
+    permission: 'public',
+    summary: 'What an invite is for (name, estate, role)',
     params: inviteParams,
     response: inviteInfoResponse,
     handler: async ({ app, params }) => {
@@ -41,8 +60,12 @@ export const userRoutes = defineRoutes([
     },
   },
   {
-    method: 'post', path: '/invites/:code/accept', permission: 'public', summary: 'Accept an invite by choosing a password; signs in',
-    params: inviteParams, body: inviteAcceptBody,
+    method: 'post',
+    path: '/invites/:code/accept',
+    permission: 'public',
+    summary: 'Accept an invite by choosing a password; signs in',
+    params: inviteParams,
+    body: inviteAcceptBody,
     response: sessionResponse,
     handler: async ({ app, params, body, req, res }) => {
       const userId = await acceptInvite(app.db.knex, app.sync, params.code, await hashPassword(body.password));
@@ -51,13 +74,17 @@ export const userRoutes = defineRoutes([
     },
   },
   {
-    method: 'get', path: '/membership-invitations', permission: 'authenticated',
+    method: 'get',
+    path: '/membership-invitations',
+    permission: 'authenticated',
     summary: 'Estates that invite the signed-in user to a role, waiting for an answer',
     response: membershipInvitationListResponse,
     handler: ({ app, auth }) => listMyInvitations(app.db.knex, signedInUser(auth)),
   },
   {
-    method: 'post', path: '/membership-invitations/:id/accept', permission: 'authenticated',
+    method: 'post',
+    path: '/membership-invitations/:id/accept',
+    permission: 'authenticated',
     summary: 'Accept an invitation into an estate (the role applies from now on)',
     params: invitationParams,
     response: sessionResponse,
@@ -68,7 +95,10 @@ export const userRoutes = defineRoutes([
     },
   },
   {
-    method: 'post', path: '/membership-invitations/:id/decline', permission: 'authenticated', status: 204,
+    method: 'post',
+    path: '/membership-invitations/:id/decline',
+    permission: 'authenticated',
+    status: 204,
     summary: 'Decline an invitation into an estate',
     params: invitationParams,
     handler: async ({ app, auth, params }) => {

@@ -38,7 +38,9 @@ export const sentInvitationResponse = z.object({
 
 /** A new account (with invite links unless a password was set), or an invitation to an existing account. */
 export const userCreatedResponse = z.object({
-  user: z.object({ id: z.string(), name: z.string(), email: z.string().nullable(), phone: z.string().nullable(), status: z.string() }).nullable(),
+  user: z
+    .object({ id: z.string(), name: z.string(), email: z.string().nullable(), phone: z.string().nullable(), status: z.string() })
+    .nullable(),
   role: z.enum(ROLES),
   invite: inviteLinksResponse.optional(),
   membership_invitation: sentInvitationResponse.optional(),
@@ -55,7 +57,10 @@ export const estateUserResponse = z.object({
   status: z.string(),
   last_login_at: z.string().nullable(),
 });
-export const estateUserListResponse = z.object({ items: z.array(estateUserResponse), pending_invitations: z.array(sentInvitationResponse) });
+export const estateUserListResponse = z.object({
+  items: z.array(estateUserResponse),
+  pending_invitations: z.array(sentInvitationResponse),
+});
 
 export const inviteInfoResponse = z.object({ name: z.string(), estate_name: z.string(), role: z.enum(ROLES), expires_at: z.string() });
 

@@ -77,9 +77,11 @@ describe.each(['sqlite', 'postgres'] as const)('accounts under concurrency on %s
     // Strangers from several addresses, in parallel: each address locks itself, and together they lock the account
     // for every address it has never been used from.
     const strangers = ['203.0.113.21', '203.0.113.22', '203.0.113.23', '203.0.113.24'];
-    await Promise.all(strangers.map(async (ip) => {
-      for (let i = 0; i < THRESHOLD + 2; i++) await loginFrom(server.url, u.email, `salah-${ip}-${i}`, { ip });
-    }));
+    await Promise.all(
+      strangers.map(async (ip) => {
+        for (let i = 0; i < THRESHOLD + 2; i++) await loginFrom(server.url, u.email, `salah-${ip}-${i}`, { ip });
+      }),
+    );
     const newPlace = await loginFrom(server.url, u.email, u.password, { ip: '203.0.113.99' });
     expect(newPlace.status).toBe(429);
 
@@ -88,7 +90,8 @@ describe.each(['sqlite', 'postgres'] as const)('accounts under concurrency on %s
     expect((await loginFrom(server.url, u.email, u.password, office)).status).toBe(200);
     // A known source still has its own limit.
     const officeGuesses = [];
-    for (let i = 0; i < THRESHOLD; i++) officeGuesses.push((await loginFrom(server.url, u.email, `lupa-${i}`, { ip: '198.51.100.77', device })).status);
+    for (let i = 0; i < THRESHOLD; i++)
+      officeGuesses.push((await loginFrom(server.url, u.email, `lupa-${i}`, { ip: '198.51.100.77', device })).status);
     expect(officeGuesses).toEqual([401, 401, 401, 401, 429]);
   });
 
@@ -111,9 +114,15 @@ describe.each(['sqlite', 'postgres'] as const)('accounts under concurrency on %s
   });
 
   it('accepts an invite exactly once when it is submitted many times at once', async () => {
-    const created = await admin.post(`/estates/${estateId}/users`, { name: 'Bu Rina', email: `rina-${backend}@griya-asri.id`, role: 'staff' });
+    const created = await admin.post(`/estates/${estateId}/users`, {
+      name: 'Bu Rina',
+      email: `rina-${backend}@griya-asri.id`,
+      role: 'staff',
+    });
     const code = created.body.invite.code as string;
-    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => apiClient(server.url).post(`/invites/${code}/accept`, { password: `rina-sandi-${i}` })));
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => apiClient(server.url).post(`/invites/${code}/accept`, { password: `rina-sandi-${i}` })),
+    );
     const winners = answers.map((a, i) => [a.status, i] as const).filter(([status]) => status === 200);
     expect(winners).toHaveLength(1);
     expect(answers.filter((a) => a.status === 404)).toHaveLength(9);

@@ -25,9 +25,16 @@ beforeAll(async () => {
   adminA = (await userWithRole(server.url, platform, estateA, 'estate_admin')).client;
   residentA = (await adminA.post(`/estates/${estateA}/residents`, { name: 'Warga A-1' })).body.id;
 });
-afterAll(async () => { await server.close(); });
+afterAll(async () => {
+  await server.close();
+});
 
-async function invitedUser(admin: ApiClient, estateId: string, person: { name: string; email: string; phone?: string }, role = 'estate_admin') {
+async function invitedUser(
+  admin: ApiClient,
+  estateId: string,
+  person: { name: string; email: string; phone?: string },
+  role = 'estate_admin',
+) {
   const res = await admin.post(`/estates/${estateId}/users`, { ...person, role });
   expect(res.status, res.text).toBe(201);
   expect(res.body.invite.code).toMatch(/^[2-9A-HJ-NP-Z]{16}$/);
@@ -39,15 +46,23 @@ const k = () => server.db.knex;
 const storeOf = (estateId: string) => new ScopedStore(k(), estateId, SYSTEM_ACTOR, server.app.sync);
 
 describe('adding a person who already has an account', () => {
-  it('does not let estate A take over estate B\'s pending administrator: no code, no membership, a pending invitation', async () => {
+  it("does not let estate A take over estate B's pending administrator: no code, no membership, a pending invitation", async () => {
     const b = await invitedUser(platform, estateB, PENDING_B_ADMIN);
     const res = await adminA.post(`/estates/${estateA}/users`, {
-      name: 'Siapa Saja', email: PENDING_B_ADMIN.email, role: 'resident', resident_id: residentA,
+      name: 'Siapa Saja',
+      email: PENDING_B_ADMIN.email,
+      role: 'resident',
+      resident_id: residentA,
     });
     expect(res.status, res.text).toBe(201);
     expect(res.body.invite).toBeUndefined();
     expect(res.body.user).toBeNull();
-    expect(res.body.membership_invitation).toMatchObject({ name: 'Siapa Saja', email: PENDING_B_ADMIN.email, role: 'resident', status: 'pending' });
+    expect(res.body.membership_invitation).toMatchObject({
+      name: 'Siapa Saja',
+      email: PENDING_B_ADMIN.email,
+      role: 'resident',
+      status: 'pending',
+    });
     // Nothing about the existing account comes back: not its id, name, phone or status.
     for (const secret of [b.userId, PENDING_B_ADMIN.name, '+6281270000001', 'invited']) expect(res.text).not.toContain(secret);
 
@@ -62,10 +77,12 @@ describe('adding a person who already has an account', () => {
     expect(mine.body.items).toEqual([expect.objectContaining({ estate_id: estateA, estate_name: 'Perumahan A', role: 'resident' })]);
     const accepted = await budi.post(`/membership-invitations/${mine.body.items[0].id}/accept`);
     expect(accepted.status, accepted.text).toBe(200);
-    expect(accepted.body.memberships).toEqual(expect.arrayContaining([
-      expect.objectContaining({ estate_id: estateA, role: 'resident', resident_id: residentA }),
-      expect.objectContaining({ estate_id: estateB, role: 'estate_admin' }),
-    ]));
+    expect(accepted.body.memberships).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ estate_id: estateA, role: 'resident', resident_id: residentA }),
+        expect.objectContaining({ estate_id: estateB, role: 'estate_admin' }),
+      ]),
+    );
     expect((await budi.post(`/membership-invitations/${mine.body.items[0].id}/accept`)).body.error.code).toBe('INVITATION_ANSWERED');
   });
 
@@ -87,13 +104,22 @@ describe('adding a person who already has an account', () => {
 
   it('does not sign anyone in with a second invite for an active account (also one minted before this rule)', async () => {
     const active = await userWithRole(server.url, platform, estateB, 'treasurer');
-    const again = await adminA.post(`/estates/${estateA}/users`, { name: 'Bendahara B', email: active.email, role: 'resident', resident_id: residentA });
+    const again = await adminA.post(`/estates/${estateA}/users`, {
+      name: 'Bendahara B',
+      email: active.email,
+      role: 'resident',
+      resident_id: residentA,
+    });
     expect(again.body.invite).toBeUndefined();
 
     const legacy = 'LEGACYCODE234567';
     await storeOf(estateA).appendOnly('invites', {
-      user_id: active.userId, code: legacy, role: 'resident', created_by: null,
-      expires_at: new Date(Date.now() + 86_400_000).toISOString(), created_at: new Date().toISOString(),
+      user_id: active.userId,
+      code: legacy,
+      role: 'resident',
+      created_by: null,
+      expires_at: new Date(Date.now() + 86_400_000).toISOString(),
+      created_at: new Date().toISOString(),
     });
     expect((await apiClient(server.url).get(`/invites/${legacy}`)).status).toBe(404);
     const attacker = apiClient(server.url);
@@ -103,11 +129,14 @@ describe('adding a person who already has an account', () => {
     expect((await apiClient(server.url).post('/auth/login', { login: active.email, password: 'penyerang-123' })).status).toBe(401);
   });
 
-  it('refuses a later invite code for a still-pending account: only the account\'s first invite can activate it', async () => {
+  it("refuses a later invite code for a still-pending account: only the account's first invite can activate it", async () => {
     const pending = await invitedUser(adminA, estateA, { name: 'Calon Admin', email: 'calon@a.id' });
     const legacy = 'LATERCODE2345678';
     await storeOf(estateB).appendOnly('invites', {
-      user_id: pending.userId, code: legacy, role: 'resident', created_by: null,
+      user_id: pending.userId,
+      code: legacy,
+      role: 'resident',
+      created_by: null,
       expires_at: new Date(Date.now() + 86_400_000).toISOString(),
     });
     expect((await apiClient(server.url).post(`/invites/${legacy}/accept`, { password: 'penyerang-123' })).status).toBe(404);
@@ -121,19 +150,32 @@ describe('a treasurer cannot raise anyone, themself included', () => {
     const pendingAdmin = await invitedUser(adminA, estateA, { name: 'Admin Baru', email: 'admin-baru@a.id' });
 
     for (const role of ['estate_admin', 'treasurer', 'staff', 'guard']) {
-      const res = await treasurer.client.post(`/estates/${estateA}/users`, { name: 'X', email: `x-${role}@a.id`, role, password: 'rahasia-x-123' });
+      const res = await treasurer.client.post(`/estates/${estateA}/users`, {
+        name: 'X',
+        email: `x-${role}@a.id`,
+        role,
+        password: 'rahasia-x-123',
+      });
       expect(res.status, role).toBe(403);
       expect(res.body.error.code).toBe('ROLE_NOT_ALLOWED');
     }
     const viaResident = await treasurer.client.post(`/estates/${estateA}/users`, {
-      name: 'Admin Baru', email: 'admin-baru@a.id', role: 'resident', resident_id: residentA,
+      name: 'Admin Baru',
+      email: 'admin-baru@a.id',
+      role: 'resident',
+      resident_id: residentA,
     });
     expect(viaResident.status, viaResident.text).toBe(201);
     expect(viaResident.body.invite).toBeUndefined();
     expect(await k()('invites').where({ user_id: pendingAdmin.userId }).count({ n: '*' })).toEqual([{ n: 1 }]);
 
     // Linking themself to a resident only ever adds the resident role, after their own acceptance.
-    const self = await treasurer.client.post(`/estates/${estateA}/users`, { name: 'Saya', email: treasurer.email, role: 'resident', resident_id: residentA });
+    const self = await treasurer.client.post(`/estates/${estateA}/users`, {
+      name: 'Saya',
+      email: treasurer.email,
+      role: 'resident',
+      resident_id: residentA,
+    });
     expect(self.status, self.text).toBe(201);
     const [inv] = (await treasurer.client.get('/membership-invitations')).body.items;
     const accepted = await treasurer.client.post(`/membership-invitations/${inv.id}/accept`);
@@ -152,9 +194,11 @@ describe('an estate admin looking up people of another estate', () => {
     const list = await adminA.get(`/estates/${estateA}/users`);
     expect(list.text).not.toContain(other.userId);
     expect(list.text).not.toContain(other.email);
-    expect(list.body.pending_invitations).toEqual(expect.arrayContaining([
-      expect.objectContaining({ name: 'Tebakan', phone: '+6281355550001', email: null, role: 'staff', status: 'pending' }),
-    ]));
+    expect(list.body.pending_invitations).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'Tebakan', phone: '+6281355550001', email: null, role: 'staff', status: 'pending' }),
+      ]),
+    );
   });
 });
 

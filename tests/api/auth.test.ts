@@ -9,13 +9,18 @@ beforeAll(async () => {
   server = await startTestServer({ options: { loginRateLimitPerMinute: 1000 } });
   ({ client: admin, estateId } = await setupEstate(server.url));
 });
-afterAll(async () => { await server.close(); });
+afterAll(async () => {
+  await server.close();
+});
 
 describe('first-run setup', () => {
   it('reports setup as done and refuses a second setup with 409', async () => {
     const health = await apiClient(server.url).get('/health');
     expect(health.body).toMatchObject({ status: 'ok', database: TEST_BACKEND, setup_required: false });
-    const again = await apiClient(server.url).post('/setup', { estate: { name: 'Lain' }, admin: { name: 'X', email: 'x@x.id', password: 'password123' } });
+    const again = await apiClient(server.url).post('/setup', {
+      estate: { name: 'Lain' },
+      admin: { name: 'X', email: 'x@x.id', password: 'password123' },
+    });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('SETUP_ALREADY_DONE');
   });
@@ -23,13 +28,20 @@ describe('first-run setup', () => {
   it('makes the setup admin a platform admin and estate admin', async () => {
     const me = await admin.get('/auth/me');
     expect(me.body.user.is_platform_admin).toBe(true);
-    expect(me.body.memberships).toEqual([expect.objectContaining({ estate_id: estateId, role: 'estate_admin', estate_name: 'Perumahan Griya Asri' })]);
+    expect(me.body.memberships).toEqual([
+      expect.objectContaining({ estate_id: estateId, role: 'estate_admin', estate_name: 'Perumahan Griya Asri' }),
+    ]);
   });
 });
 
 describe('login, session and tokens', () => {
   it('logs in by email and by phone, sets an httpOnly SameSite cookie', async () => {
-    const phoneUser = await admin.post(`/estates/${estateId}/users`, { name: 'Pak Bendahara', phone: '0812-1111-2222', role: 'treasurer', password: 'bendahara-123' });
+    const phoneUser = await admin.post(`/estates/${estateId}/users`, {
+      name: 'Pak Bendahara',
+      phone: '0812-1111-2222',
+      role: 'treasurer',
+      password: 'bendahara-123',
+    });
     expect(phoneUser.status).toBe(201);
     expect(phoneUser.body.user.phone).toBe('+6281211112222');
     const c = apiClient(server.url);
@@ -107,12 +119,20 @@ describe('login, session and tokens', () => {
     const issued = await apiClient(server.url).post('/auth/token', { login: u.email, password: u.password, name: 'skrip lama' });
     const script = apiClient(server.url).withBearer(issued.body.token);
     expect((await script.get(`/estates/${estateId}/units`)).status).toBe(200);
-    expect((await u.client.post('/auth/password', { current_password: u.password, new_password: 'sandi-baru-bendahara-1' })).status).toBe(204);
+    expect((await u.client.post('/auth/password', { current_password: u.password, new_password: 'sandi-baru-bendahara-1' })).status).toBe(
+      204,
+    );
     expect((await script.get(`/estates/${estateId}/units`)).status).toBe(401);
     // A token asked for with the new password works; one changing the password keeps itself, revoking the others.
-    const fresh = apiClient(server.url).withBearer((await apiClient(server.url).post('/auth/token', { login: u.email, password: 'sandi-baru-bendahara-1' })).body.token);
-    const other = apiClient(server.url).withBearer((await apiClient(server.url).post('/auth/token', { login: u.email, password: 'sandi-baru-bendahara-1' })).body.token);
-    expect((await fresh.post('/auth/password', { current_password: 'sandi-baru-bendahara-1', new_password: 'sandi-ketiga-1' })).status).toBe(204);
+    const fresh = apiClient(server.url).withBearer(
+      (await apiClient(server.url).post('/auth/token', { login: u.email, password: 'sandi-baru-bendahara-1' })).body.token,
+    );
+    const other = apiClient(server.url).withBearer(
+      (await apiClient(server.url).post('/auth/token', { login: u.email, password: 'sandi-baru-bendahara-1' })).body.token,
+    );
+    expect(
+      (await fresh.post('/auth/password', { current_password: 'sandi-baru-bendahara-1', new_password: 'sandi-ketiga-1' })).status,
+    ).toBe(204);
     expect((await fresh.get(`/estates/${estateId}/units`)).status).toBe(200);
     expect((await other.get(`/estates/${estateId}/units`)).status).toBe(401);
   });
@@ -121,7 +141,12 @@ describe('login, session and tokens', () => {
 describe('invites', () => {
   it('invites a resident with a code, a link and a wa.me link; accepting sets the password and signs in', async () => {
     const resident = await admin.post(`/estates/${estateId}/residents`, { name: 'Bu Sari', phone: '0813-2222-3333' });
-    const res = await admin.post(`/estates/${estateId}/users`, { name: 'Bu Sari', phone: '0813-2222-3333', role: 'resident', resident_id: resident.body.id });
+    const res = await admin.post(`/estates/${estateId}/users`, {
+      name: 'Bu Sari',
+      phone: '0813-2222-3333',
+      role: 'resident',
+      resident_id: resident.body.id,
+    });
     expect(res.status).toBe(201);
     const { code, url, whatsapp_url } = res.body.invite;
     expect(url).toBe(`${server.url}/portal/invite/${code}`);

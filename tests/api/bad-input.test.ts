@@ -29,7 +29,9 @@ beforeAll(async () => {
   ({ client: admin, estateId } = await setupEstate(server.url));
   unitId = (await admin.post(`/estates/${estateId}/units`, { code: 'A-1' })).body.id;
 });
-afterAll(async () => { await server.close(); });
+afterAll(async () => {
+  await server.close();
+});
 
 const SKIP_NO_BODY = new Set(['POST /auth/logout']);
 
@@ -64,7 +66,8 @@ describe('bad input on every write route', () => {
           const wrong = wrongTypeValue(prop);
           if (wrong !== Symbol.for('skip')) {
             const res = await send(`wrong type ${name}`, { ...valid, [name]: wrong });
-            if (res.status === 400 && res.body.error.code === 'VALIDATION_FAILED') expect(res.body.error.field, `${name} of ${route.path}`).toBeTruthy();
+            if (res.status === 400 && res.body.error.code === 'VALIDATION_FAILED')
+              expect(res.body.error.field, `${name} of ${route.path}`).toBeTruthy();
           }
           if (isStringSchema(prop)) await send(`oversized ${name}`, { ...valid, [name]: 'x'.repeat(300_000) });
         }
@@ -101,9 +104,18 @@ describe('limits held at the edge, before authentication', () => {
   it('answers an anonymous upload before reading its body', async () => {
     const url = new URL(`${server.url}/api/v1/estates/${estateId}/imports/units`);
     const status = await new Promise<number>((resolve, reject) => {
-      const req = http.request(url, { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=b', 'content-length': String(4 * 1024 * 1024) } });
-      req.on('response', (res) => { res.resume(); resolve(res.statusCode ?? 0); req.destroy(); });
-      req.on('error', (error) => { if ((error as NodeJS.ErrnoException).code !== 'ECONNRESET') reject(error); });
+      const req = http.request(url, {
+        method: 'POST',
+        headers: { 'content-type': 'multipart/form-data; boundary=b', 'content-length': String(4 * 1024 * 1024) },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+        req.destroy();
+      });
+      req.on('error', (error) => {
+        if ((error as NodeJS.ErrnoException).code !== 'ECONNRESET') reject(error);
+      });
       // Only the start of a 4 MB body: a server that buffers the upload first would still be waiting for the rest.
       req.write('--b\r\nContent-Disposition: form-data; name="file"; filename="warga.csv"\r\n\r\nAlamat\n');
       setTimeout(() => reject(new Error('no answer before the body was complete')), 3000).unref();
@@ -112,7 +124,11 @@ describe('limits held at the edge, before authentication', () => {
   });
 
   it('refuses NUL bytes on the public token route and in query strings with NUL_BYTE', async () => {
-    const token = await apiClient(server.url).post('/auth/token', { login: `ketua${'\u0000'}@griya-asri.id`, password: 'x', name: 'skrip' });
+    const token = await apiClient(server.url).post('/auth/token', {
+      login: `ketua${'\u0000'}@griya-asri.id`,
+      password: 'x',
+      name: 'skrip',
+    });
     expect(token.status).toBe(400);
     expect(token.body.error.code).toBe('NUL_BYTE');
     const query = await admin.get(`/estates/${estateId}/units?q=A%00`);
@@ -130,7 +146,9 @@ describe('limits held at the edge, before authentication', () => {
 
   it('maps broken multipart bodies to 4xx codes for a signed-in administrator', async () => {
     const path = `/estates/${estateId}/imports/units`;
-    const cut = await admin.request('POST', path, '--b\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\nAlamat', { 'content-type': 'multipart/form-data; boundary=b' });
+    const cut = await admin.request('POST', path, '--b\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\nAlamat', {
+      'content-type': 'multipart/form-data; boundary=b',
+    });
     expect([cut.status, cut.body.error.code]).toEqual([400, 'MALFORMED_MULTIPART']);
     const other = await admin.upload(path, {}, { lampiran: { filename: 'a.csv', content: Buffer.from('Alamat\nA-1\n') } });
     expect([other.status, other.body.error.code]).toEqual([400, 'UPLOAD_UNEXPECTED_FIELD']);

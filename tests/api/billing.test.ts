@@ -37,15 +37,40 @@ describe('fee types and billing runs', () => {
     vacant = await unit('A-2', { occupancy: 'vacant' });
     ruko = await unit('R-1', { type: 'ruko', land_area_m2: 60 });
     const res = await admin.post(`${base()}/fee-types`, {
-      code: 'ipl', name: 'IPL', amount: 150000, basis: 'flat', unit_types: { rumah: 150000, ruko: 300000 },
-      vacant_rule: { mode: 'discount', percent: 50 }, effective_from: '2026-01',
+      code: 'ipl',
+      name: 'IPL',
+      amount: 150000,
+      basis: 'flat',
+      unit_types: { rumah: 150000, ruko: 300000 },
+      vacant_rule: { mode: 'discount', percent: 50 },
+      effective_from: '2026-01',
     });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ code: 'IPL', amount: 150000, basis: 'flat', unit_types: ['rumah', 'ruko'], vacant_rule: { mode: 'discount', percent: 50 } });
+    expect(res.body).toMatchObject({
+      code: 'IPL',
+      amount: 150000,
+      basis: 'flat',
+      unit_types: ['rumah', 'ruko'],
+      vacant_rule: { mode: 'discount', percent: 50 },
+    });
     ipl = res.body.id;
-    const sec = await admin.post(`${base()}/fee-types`, { code: 'KEAMANAN', name: 'Keamanan', amount: 50000, basis: 'flat', vacant_rule: 'exempt', effective_from: '2026-01' });
+    const sec = await admin.post(`${base()}/fee-types`, {
+      code: 'KEAMANAN',
+      name: 'Keamanan',
+      amount: 50000,
+      basis: 'flat',
+      vacant_rule: 'exempt',
+      effective_from: '2026-01',
+    });
     expect(sec.status).toBe(201);
-    const kebersihan = await admin.post(`${base()}/fee-types`, { code: 'KEBERSIHAN', name: 'Kebersihan', amount: 200, basis: 'per_m2', unit_types: ['rumah'], effective_from: '2026-01-15' });
+    const kebersihan = await admin.post(`${base()}/fee-types`, {
+      code: 'KEBERSIHAN',
+      name: 'Kebersihan',
+      amount: 200,
+      basis: 'per_m2',
+      unit_types: ['rumah'],
+      effective_from: '2026-01-15',
+    });
     expect(kebersihan.status).toBe(201);
     expect(kebersihan.body.effective_from).toBe('2026-01');
     const dup = await admin.post(`${base()}/fee-types`, { code: 'IPL', name: 'again', amount: 1, basis: 'flat' });
@@ -58,7 +83,14 @@ describe('fee types and billing runs', () => {
     const res = await admin.post(`${base()}/billing-runs`, { period: '2026-06', due_date: '2026-06-10', dry_run: true });
     expect(res.status).toBe(200);
     // A-1: IPL 150k + keamanan 50k + kebersihan 100 m² × 200; A-2 vacant: IPL at 50 % only; R-1: ruko IPL 300k + keamanan.
-    expect(res.body).toMatchObject({ dry_run: true, total_units: 3, invoices_created: 3, invoices_existing: 0, lines_created: 6, total_amount: 220000 + 75000 + 350000 });
+    expect(res.body).toMatchObject({
+      dry_run: true,
+      total_units: 3,
+      invoices_created: 3,
+      invoices_existing: 0,
+      lines_created: 6,
+      total_amount: 220000 + 75000 + 350000,
+    });
     expect(await count('invoices')).toBe(before);
   });
 
@@ -74,7 +106,11 @@ describe('fee types and billing runs', () => {
     expect(await count('outbox')).toBe(outboxBefore + 10);
     const list = await admin.get(`${base()}/invoices?period=2026-06`);
     expect(list.body.total).toBe(3);
-    expect(list.body.items.map((i: { number: string }) => i.number).sort()).toEqual(['INV/2026/06/0001', 'INV/2026/06/0002', 'INV/2026/06/0003']);
+    expect(list.body.items.map((i: { number: string }) => i.number).sort()).toEqual([
+      'INV/2026/06/0001',
+      'INV/2026/06/0002',
+      'INV/2026/06/0003',
+    ]);
     const vacantInvoice = list.body.items.find((i: { unit_id: string }) => i.unit_id === vacant);
     const detail = await admin.get(`${base()}/invoices/${vacantInvoice.id}`);
     expect(detail.body.lines).toEqual([expect.objectContaining({ amount: 75000, description: 'IPL (kosong, diskon 50%)' })]);
@@ -92,7 +128,11 @@ describe('fee types and billing runs', () => {
   });
 
   it('a rate change mid-year applies from its month on and never rewrites earlier periods', async () => {
-    const res = await admin.patch(`${base()}/fee-types/${ipl}`, { amount: 175000, unit_types: { rumah: 175000, ruko: 320000 }, effective_from: '2026-07' });
+    const res = await admin.patch(`${base()}/fee-types/${ipl}`, {
+      amount: 175000,
+      unit_types: { rumah: 175000, ruko: 320000 },
+      effective_from: '2026-07',
+    });
     expect(res.status).toBe(200);
     expect(res.body.rates).toHaveLength(2);
     const july = await admin.post(`${base()}/billing-runs`, { period: '2026-07', due_date: '2026-07-10' });
@@ -111,7 +151,12 @@ describe('fee types and billing runs', () => {
   });
 
   it('rejects bad input on fee types and runs with 4xx and writes nothing', async () => {
-    const before = { fees: await count('fee_types'), rates: await count('fee_rates'), inv: await count('invoices'), audit: await count('audit_log') };
+    const before = {
+      fees: await count('fee_types'),
+      rates: await count('fee_rates'),
+      inv: await count('invoices'),
+      audit: await count('audit_log'),
+    };
     const bad: Array<[string, unknown]> = [
       ['/fee-types', { code: 'X', name: 'X', amount: 1.5, basis: 'flat' }],
       ['/fee-types', { code: 'X', name: 'X', amount: '100', basis: 'flat' }],
@@ -145,15 +190,29 @@ describe('fee types and billing runs', () => {
     expect(patch.status).toBe(400);
     const emptyPatch = await admin.patch(`${base()}/fee-types/${ipl}`, {});
     expect(emptyPatch.status).toBe(400);
-    expect({ fees: await count('fee_types'), rates: await count('fee_rates'), inv: await count('invoices'), audit: await count('audit_log') }).toEqual(before);
+    expect({
+      fees: await count('fee_types'),
+      rates: await count('fee_rates'),
+      inv: await count('invoices'),
+      audit: await count('audit_log'),
+    }).toEqual(before);
   });
 
   it('one-off charges for selected units', async () => {
-    const res = await admin.post(`${base()}/charges`, { name: 'Iuran 17 Agustus', amount: 25000, period: '2026-08', due_date: '2026-08-17', unit_ids: [occupied, ruko] });
+    const res = await admin.post(`${base()}/charges`, {
+      name: 'Iuran 17 Agustus',
+      amount: 25000,
+      period: '2026-08',
+      due_date: '2026-08-17',
+      unit_ids: [occupied, ruko],
+    });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ unit_count: 2, total_amount: 50000 });
     const list = await admin.get(`${base()}/invoices?period=2026-08`);
-    expect(list.body.items.map((i: { unit_id: string; kind: string; total: number }) => [i.kind, i.total])).toEqual([['charge', 25000], ['charge', 25000]]);
+    expect(list.body.items.map((i: { unit_id: string; kind: string; total: number }) => [i.kind, i.total])).toEqual([
+      ['charge', 25000],
+      ['charge', 25000],
+    ]);
   });
 
   it('voids an invoice with a reason and filters by status', async () => {
@@ -187,7 +246,10 @@ describe('fee types and billing runs', () => {
     expect(started.status).toBe(202);
     const queued = await admin.get(`${base()}/billing-runs/${started.body.id}`);
     expect(queued.body).toMatchObject({ id: started.body.id, status: 'running', processed_units: 0 });
-    const job = await server.db.knex('jobs').where({ name: 'billing.run', dedupe_key: `billing-run:${started.body.id}` }).first();
+    const job = await server.db
+      .knex('jobs')
+      .where({ name: 'billing.run', dedupe_key: `billing-run:${started.body.id}` })
+      .first();
     expect(job).toMatchObject({ status: 'pending', estate_id: estateId });
 
     const outcomes = await server.jobs.runDue();
@@ -238,7 +300,10 @@ describe('isolation and permissions', () => {
     expect((await admin.delete(`${o}/fee-types/${fee.id}`)).status).toBe(404);
     expect((await admin.get(`${o}/billing-runs/${run.id}`)).status).toBe(404);
     expect((await admin.get(`${o}/invoices?unit_id=${inv.unit_id}`)).status).toBe(404);
-    expect((await admin.post(`${o}/charges`, { name: 'x', amount: 1, period: '2026-08', due_date: '2026-08-17', unit_ids: [inv.unit_id] })).status).toBe(404);
+    expect(
+      (await admin.post(`${o}/charges`, { name: 'x', amount: 1, period: '2026-08', due_date: '2026-08-17', unit_ids: [inv.unit_id] }))
+        .status,
+    ).toBe(404);
     expect((await admin.get(`${o}/invoices`)).body.total).toBe(0);
   });
 

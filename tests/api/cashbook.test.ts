@@ -14,7 +14,12 @@ const cb = () => `/estates/${estateId}/cashbook`;
 beforeAll(async () => {
   server = await startTestServer();
   ({ client: admin, estateId } = await setupEstate(server.url));
-  const c = await admin.post(`${cb()}/accounts`, { name: 'Kas Bendahara', kind: 'cash', opening_balance: 2_000_000, opening_date: '2026-09-30' });
+  const c = await admin.post(`${cb()}/accounts`, {
+    name: 'Kas Bendahara',
+    kind: 'cash',
+    opening_balance: 2_000_000,
+    opening_date: '2026-09-30',
+  });
   expect(c.status).toBe(201);
   cash = c.body.id;
   const b = await admin.post(`${cb()}/accounts`, { name: 'BCA Paguyuban', kind: 'bank', institution: 'BCA', account_number: '1234567890' });
@@ -35,13 +40,23 @@ async function balances(period?: string) {
 describe('cash book', () => {
   it('records money in and out and derives balances from the entries', async () => {
     const spend = await admin.post(`${cb()}/entries`, {
-      account_id: cash, direction: 'out', amount: 1_500_000, category: 'guard_salary', entry_date: '2026-10-05',
-      description: 'Gaji satpam Oktober', proof_number: 'NOTA-17',
+      account_id: cash,
+      direction: 'out',
+      amount: 1_500_000,
+      category: 'guard_salary',
+      entry_date: '2026-10-05',
+      description: 'Gaji satpam Oktober',
+      proof_number: 'NOTA-17',
     });
     expect(spend.status).toBe(201);
     expect(spend.body).toMatchObject({ direction: 'out', amount: 1_500_000, category: 'guard_salary', seq: 2 });
     const donation = await admin.post(`${cb()}/entries`, {
-      account_id: cash, direction: 'in', amount: 250_000, category: 'donation', entry_date: '2026-10-06', description: 'Sumbangan warga',
+      account_id: cash,
+      direction: 'in',
+      amount: 250_000,
+      category: 'donation',
+      entry_date: '2026-10-06',
+      description: 'Sumbangan warga',
     });
     expect(donation.status).toBe(201);
 
@@ -57,9 +72,17 @@ describe('cash book', () => {
   });
 
   it('moves money between accounts as two linked entries, and reverses a transfer whole', async () => {
-    const t = await admin.post(`${cb()}/transfers`, { from_account_id: cash, to_account_id: bank, amount: 500_000, entry_date: '2026-10-10' });
+    const t = await admin.post(`${cb()}/transfers`, {
+      from_account_id: cash,
+      to_account_id: bank,
+      amount: 500_000,
+      entry_date: '2026-10-10',
+    });
     expect(t.status).toBe(201);
-    expect(t.body.entries.map((e: any) => [e.account_id, e.direction, e.amount])).toEqual([[cash, 'out', 500_000], [bank, 'in', 500_000]]);
+    expect(t.body.entries.map((e: any) => [e.account_id, e.direction, e.amount])).toEqual([
+      [cash, 'out', 500_000],
+      [bank, 'in', 500_000],
+    ]);
     let all = await balances();
     expect(all[cash].balance).toBe(250_000);
     expect(all[bank].balance).toBe(500_000);
@@ -79,7 +102,14 @@ describe('cash book', () => {
   });
 
   it('records one entry for a retried request with the same Idempotency-Key', async () => {
-    const body = { account_id: bank, direction: 'in', amount: 33_000, category: 'donation', entry_date: '2026-10-07', description: 'Donasi transfer' };
+    const body = {
+      account_id: bank,
+      direction: 'in',
+      amount: 33_000,
+      category: 'donation',
+      entry_date: '2026-10-07',
+      description: 'Donasi transfer',
+    };
     const first = await admin.post(`${cb()}/entries`, body, { 'Idempotency-Key': 'donasi-0710' });
     const retry = await admin.post(`${cb()}/entries`, body, { 'Idempotency-Key': 'donasi-0710' });
     expect(first.status).toBe(201);
@@ -102,10 +132,19 @@ describe('cash book', () => {
       [{ account_id: cash, direction: 'in', amount: 1500.5, category: 'donation', entry_date: '2026-10-06', description: 'x' }, 'amount'],
       [{ account_id: cash, direction: 'in', amount: -5, category: 'donation', entry_date: '2026-10-06', description: 'x' }, 'amount'],
       [{ account_id: cash, direction: 'in', amount: '100000', category: 'donation', entry_date: '2026-10-06', description: 'x' }, 'amount'],
-      [{ account_id: cash, direction: 'sideways', amount: 100, category: 'donation', entry_date: '2026-10-06', description: 'x' }, 'direction'],
+      [
+        { account_id: cash, direction: 'sideways', amount: 100, category: 'donation', entry_date: '2026-10-06', description: 'x' },
+        'direction',
+      ],
       [{ account_id: cash, direction: 'in', amount: 100, category: 'donation', entry_date: '2026-02-30', description: 'x' }, 'entry_date'],
-      [{ account_id: cash, direction: 'in', amount: 100, category: 'opening_balance', entry_date: '2026-10-06', description: 'x' }, 'category'],
-      [{ account_id: 'not-a-uuid', direction: 'in', amount: 100, category: 'donation', entry_date: '2026-10-06', description: 'x' }, 'account_id'],
+      [
+        { account_id: cash, direction: 'in', amount: 100, category: 'opening_balance', entry_date: '2026-10-06', description: 'x' },
+        'category',
+      ],
+      [
+        { account_id: 'not-a-uuid', direction: 'in', amount: 100, category: 'donation', entry_date: '2026-10-06', description: 'x' },
+        'account_id',
+      ],
       [{ account_id: cash, direction: 'in', amount: 100, category: 'donation', entry_date: '2026-10-06', description: '' }, 'description'],
     ];
     for (const [body, field] of bad) {
@@ -117,7 +156,12 @@ describe('cash book', () => {
     const junk = await admin.post(`${cb()}/entries`, '{"amount": ', {});
     expect(junk.status).toBe(400);
     const unknownAccount = await admin.post(`${cb()}/entries`, {
-      account_id: '01900000-0000-7000-8000-000000000000', direction: 'in', amount: 100, category: 'donation', entry_date: '2026-10-06', description: 'x',
+      account_id: '01900000-0000-7000-8000-000000000000',
+      direction: 'in',
+      amount: 100,
+      category: 'donation',
+      entry_date: '2026-10-06',
+      description: 'x',
     });
     expect(unknownAccount.status).toBe(404);
     expect((await admin.get(`${cb()}/entries?limit=1`)).body.total).toBe(before);
@@ -129,11 +173,23 @@ describe('cash book', () => {
     expect(close.body.accounts.find((a: any) => a.id === cash)).toMatchObject({ period_opening: 2_000_000, period_closing: 750_000 });
     expect((await admin.post(`${cb()}/close`, { period: '2026-10' })).body.error.code).toBe('MONTH_ALREADY_CLOSED');
 
-    const entry = { account_id: cash, direction: 'out', amount: 100_000, category: 'electricity', entry_date: '2026-10-31', description: 'Listrik pos' };
+    const entry = {
+      account_id: cash,
+      direction: 'out',
+      amount: 100_000,
+      category: 'electricity',
+      entry_date: '2026-10-31',
+      description: 'Listrik pos',
+    };
     const refused = await admin.post(`${cb()}/entries`, entry);
     expect(refused.status).toBe(409);
     expect(refused.body.error.code).toBe('MONTH_CLOSED');
-    const transferRefused = await admin.post(`${cb()}/transfers`, { from_account_id: cash, to_account_id: bank, amount: 1, entry_date: '2026-10-15' });
+    const transferRefused = await admin.post(`${cb()}/transfers`, {
+      from_account_id: cash,
+      to_account_id: bank,
+      amount: 1,
+      entry_date: '2026-10-15',
+    });
     expect(transferRefused.body.error.code).toBe('MONTH_CLOSED');
     // The month after is still open.
     expect((await admin.post(`${cb()}/entries`, { ...entry, entry_date: '2026-11-01' })).status).toBe(201);
@@ -156,12 +212,25 @@ describe('cash book', () => {
 
   it('keeps attachments with an entry', async () => {
     const e = await admin.post(`${cb()}/entries`, {
-      account_id: cash, direction: 'out', amount: 75_000, category: 'repairs', entry_date: '2026-11-02', description: 'Lampu jalan',
+      account_id: cash,
+      direction: 'out',
+      amount: 75_000,
+      category: 'repairs',
+      entry_date: '2026-11-02',
+      description: 'Lampu jalan',
     });
     const pdf = Buffer.from('%PDF-1.4\n% nota\n');
-    const up = await admin.upload(`${cb()}/entries/${e.body.id}/attachments`, {}, { file: { filename: 'nota.pdf', content: pdf, type: 'application/pdf' } });
+    const up = await admin.upload(
+      `${cb()}/entries/${e.body.id}/attachments`,
+      {},
+      { file: { filename: 'nota.pdf', content: pdf, type: 'application/pdf' } },
+    );
     expect(up.status).toBe(201);
-    const fake = await admin.upload(`${cb()}/entries/${e.body.id}/attachments`, {}, { file: { filename: 'x.pdf', content: Buffer.from('MZ...'), type: 'application/pdf' } });
+    const fake = await admin.upload(
+      `${cb()}/entries/${e.body.id}/attachments`,
+      {},
+      { file: { filename: 'x.pdf', content: Buffer.from('MZ...'), type: 'application/pdf' } },
+    );
     expect(fake.status).toBe(400);
     const list = await admin.get(`${cb()}/entries/${e.body.id}/attachments`);
     expect(list.body.items).toHaveLength(1);
@@ -173,16 +242,33 @@ describe('cash book', () => {
     const other = await admin.post('/estates', { name: 'Perumahan Lain' });
     expect(other.status).toBe(201);
     const otherCb = `/estates/${other.body.id}/cashbook`;
-    const acc = await admin.post(`${otherCb}/accounts`, { name: 'Kas Lain', kind: 'cash', opening_balance: 10_000, opening_date: '2026-11-01' });
+    const acc = await admin.post(`${otherCb}/accounts`, {
+      name: 'Kas Lain',
+      kind: 'cash',
+      opening_balance: 10_000,
+      opening_date: '2026-11-01',
+    });
     const otherEntry = (await admin.get(`${otherCb}/entries`)).body.items[0];
     const treasurer = (await userWithRole(server.url, admin, estateId, 'treasurer')).client;
     for (const client of [admin, treasurer]) {
       expect((await client.get(`${cb()}/entries/${otherEntry.id}`)).status).toBe(404);
       expect((await client.post(`${cb()}/entries/${otherEntry.id}/reverse`, { reason: 'x' })).status).toBe(404);
       expect((await client.get(`${cb()}/entries/${otherEntry.id}/attachments`)).status).toBe(404);
-      const res = await client.post(`${cb()}/entries`, { account_id: acc.body.id, direction: 'in', amount: 1, category: 'donation', entry_date: '2026-11-03', description: 'x' });
+      const res = await client.post(`${cb()}/entries`, {
+        account_id: acc.body.id,
+        direction: 'in',
+        amount: 1,
+        category: 'donation',
+        entry_date: '2026-11-03',
+        description: 'x',
+      });
       expect(res.status).toBe(404);
-      const tr = await client.post(`${cb()}/transfers`, { from_account_id: acc.body.id, to_account_id: cash, amount: 1, entry_date: '2026-11-03' });
+      const tr = await client.post(`${cb()}/transfers`, {
+        from_account_id: acc.body.id,
+        to_account_id: cash,
+        amount: 1,
+        entry_date: '2026-11-03',
+      });
       expect(tr.status).toBe(404);
     }
     expect((await treasurer.get(`${otherCb}/entries`)).status).toBe(404);

@@ -20,14 +20,21 @@ beforeAll(async () => {
   const s = await setupEstate(server.url, 'Perumahan A');
   platform = s.client;
   estateA = s.estateId;
-  await platform.post(`/estates/${estateA}/users`, { name: 'Admin A', email: 'admin-a@a.id', role: 'estate_admin', password: 'admin-a-rahasia' });
+  await platform.post(`/estates/${estateA}/users`, {
+    name: 'Admin A',
+    email: 'admin-a@a.id',
+    role: 'estate_admin',
+    password: 'admin-a-rahasia',
+  });
   adminA = apiClient(server.url);
   await adminA.post('/auth/login', { login: 'admin-a@a.id', password: 'admin-a-rahasia' });
   estateB = (await platform.post('/estates', { name: 'Perumahan B' })).body.id;
   unitB = (await platform.post(`/estates/${estateB}/units`, { code: 'B-1' })).body.id;
   residentB = (await platform.post(`/estates/${estateB}/residents`, { name: 'Warga B', unit_id: unitB })).body.id;
 });
-afterAll(async () => { await server.close(); });
+afterAll(async () => {
+  await server.close();
+});
 
 async function estateBFingerprint() {
   const k = server.db.knex;
@@ -45,7 +52,7 @@ describe('estate isolation', () => {
     for (const r of allRoutes.filter((x) => x.path.includes(':estate_id') && x.permission !== 'public')) {
       const path = fillPath(r.path, { estate_id: estateB, default: unitB });
       const schema = jsonSchemaOf(r.body);
-      const body = r.method === 'get' ? undefined : (schema ? plausibleValue(schema) : {});
+      const body = r.method === 'get' ? undefined : schema ? plausibleValue(schema) : {};
       const res = await adminA.request(r.method.toUpperCase(), path, body);
       expect(res.status, `${r.method} ${r.path}`).toBe(404);
       checked++;
@@ -54,7 +61,7 @@ describe('estate isolation', () => {
     expect(await estateBFingerprint()).toEqual(before);
   });
 
-  it('answers 404 for another estate\'s unit and resident ids under one\'s own estate', async () => {
+  it("answers 404 for another estate's unit and resident ids under one's own estate", async () => {
     const before = await estateBFingerprint();
     const a = `/estates/${estateA}`;
     expect((await adminA.get(`${a}/units/${unitB}`)).status).toBe(404);
@@ -72,7 +79,7 @@ describe('estate isolation', () => {
     expect(await estateBFingerprint()).toEqual(before);
   });
 
-  it('lists only the caller\'s estates', async () => {
+  it("lists only the caller's estates", async () => {
     const mine = await adminA.get('/estates');
     expect(mine.body.items.map((e: { name: string }) => e.name)).toEqual(['Perumahan A']);
     const all = await platform.get('/estates');

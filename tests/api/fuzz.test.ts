@@ -42,20 +42,29 @@ function multipart(parts: string, boundary = 'fuzzboundary'): { body: string; ty
 
 const BROKEN_MULTIPART: Array<{ label: string; body: string; type: string }> = [
   { label: 'multipart without boundary', body: 'garbage', type: 'multipart/form-data' },
-  { label: 'multipart cut short', ...multipart('--fuzzboundary\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\nAlamat\nA-1') },
+  {
+    label: 'multipart cut short',
+    ...multipart('--fuzzboundary\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\nAlamat\nA-1'),
+  },
   { label: 'multipart bad part header', ...multipart('--fuzzboundary\r\nthis is not a header\r\n\r\nx\r\n--fuzzboundary--\r\n') },
   {
     label: 'multipart NUL in field and filename',
     ...multipart(
-      '--fuzzboundary\r\nContent-Disposition: form-data; name="mapping"\r\n\r\n{"0":"unit\u0000"}\r\n'
-      + '--fuzzboundary\r\nContent-Disposition: form-data; name="note"\r\n\r\nx\u0000y\r\n'
-      + '--fuzzboundary\r\nContent-Disposition: form-data; name="file"; filename="w\u0000.csv"\r\nContent-Type: text/csv\r\n\r\nAlamat\nA-1\r\n--fuzzboundary--\r\n',
+      '--fuzzboundary\r\nContent-Disposition: form-data; name="mapping"\r\n\r\n{"0":"unit\u0000"}\r\n' +
+        '--fuzzboundary\r\nContent-Disposition: form-data; name="note"\r\n\r\nx\u0000y\r\n' +
+        '--fuzzboundary\r\nContent-Disposition: form-data; name="file"; filename="w\u0000.csv"\r\nContent-Type: text/csv\r\n\r\nAlamat\nA-1\r\n--fuzzboundary--\r\n',
     ),
   },
-  { label: 'multipart unexpected file field', ...multipart('--fuzzboundary\r\nContent-Disposition: form-data; name="other"; filename="a.csv"\r\n\r\nx\r\n--fuzzboundary--\r\n') },
+  {
+    label: 'multipart unexpected file field',
+    ...multipart('--fuzzboundary\r\nContent-Disposition: form-data; name="other"; filename="a.csv"\r\n\r\nx\r\n--fuzzboundary--\r\n'),
+  },
   {
     label: 'multipart too many parts',
-    ...multipart(Array.from({ length: 60 }, (_, i) => `--fuzzboundary\r\nContent-Disposition: form-data; name="f${i}"\r\n\r\nv\r\n`).join('') + '--fuzzboundary--\r\n'),
+    ...multipart(
+      Array.from({ length: 60 }, (_, i) => `--fuzzboundary\r\nContent-Disposition: form-data; name="f${i}"\r\n\r\nv\r\n`).join('') +
+        '--fuzzboundary--\r\n',
+    ),
   },
 ];
 
@@ -77,16 +86,29 @@ const BACKENDS: Backend[] = [
     async start() {
       const database: TestDatabase = await createTestDatabase(inject('pgUrl'));
       const server = await startTestServer({ databaseUrl: database.url, options: { loginRateLimitPerMinute: 1_000_000 } });
-      return { server, async dispose() { await server.close(); await database.drop(); } };
+      return {
+        server,
+        async dispose() {
+          await server.close();
+          await database.drop();
+        },
+      };
     },
   },
 ];
 
 async function tableCounts(server: TestServer): Promise<Record<string, number>> {
   const k = server.db.knex;
-  const names: string[] = k.client.config.client === 'pg'
-    ? (await k('information_schema.tables').where({ table_schema: k.raw('current_schema()'), table_type: 'BASE TABLE' }).select('table_name as name')).map((r: { name: string }) => r.name)
-    : (await k('sqlite_master').where({ type: 'table' }).whereNot('name', 'like', 'sqlite_%').select('name')).map((r: { name: string }) => r.name);
+  const names: string[] =
+    k.client.config.client === 'pg'
+      ? (
+          await k('information_schema.tables')
+            .where({ table_schema: k.raw('current_schema()'), table_type: 'BASE TABLE' })
+            .select('table_name as name')
+        ).map((r: { name: string }) => r.name)
+      : (await k('sqlite_master').where({ type: 'table' }).whereNot('name', 'like', 'sqlite_%').select('name')).map(
+          (r: { name: string }) => r.name,
+        );
   const counted = names.filter((n) => n !== 'sessions' && !n.startsWith('knex_')).sort();
   const sql = counted.map((n) => `select '${n}' as name, count(*) as n from "${n}"`).join(' union all ');
   const result = await k.raw(sql);
@@ -114,16 +136,23 @@ describe.each(BACKENDS)('fuzzing every route on $name', (backend) => {
     clients.kiosk = apiClient(server.url).withBearer(paired.body.token);
     const browserDevice = await admin.post(`/estates/${estateId}/devices`, { name: 'Tablet browser', kind: 'kiosk' });
     const browserPaired = await fetch(`${server.url}/api/v1/estates/${estateId}/devices/pair`, {
-      method: 'POST', headers: { 'content-type': 'application/json', 'x-klustera-device': '1' }, body: JSON.stringify({ pairing_code: browserDevice.body.pairing_code }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-klustera-device': '1' },
+      body: JSON.stringify({ pairing_code: browserDevice.body.pairing_code }),
     });
     clients['kiosk-cookie'] = new KioskCookieClient(server.url);
-    clients['kiosk-cookie'].cookie = browserPaired.headers.getSetCookie().find((c) => c.startsWith('klustera_device='))!.split(';')[0];
+    clients['kiosk-cookie'].cookie = browserPaired.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('klustera_device='))!
+      .split(';')[0];
     for (const credential of ['kiosk', 'kiosk-cookie'] as const) {
       const probe = await clients[credential].get(`/estates/${estateId}/gate/units`);
       if (probe.status !== 200) throw new Error(`${credential} is not signed in: ${probe.status}`);
     }
   }, 60_000);
-  afterAll(async () => { await dispose?.(); });
+  afterAll(async () => {
+    await dispose?.();
+  });
 
   async function attack(route: RouteDef, credential: Credential): Promise<Attempt[]> {
     const { attempts, pending } = queueAttacks(route, credential);
@@ -155,17 +184,29 @@ describe.each(BACKENDS)('fuzzing every route on $name', (backend) => {
     };
     // The credential that gets past authentication gets every variant; the others need only show that refusing
     // them never trips over the malformed input first.
-    const full = credential === 'admin' || (credential === 'anonymous' && route.permission === 'public')
-      || (credential.startsWith('kiosk') && route.permission.startsWith('gate.'));
+    const full =
+      credential === 'admin' ||
+      (credential === 'anonymous' && route.permission === 'public') ||
+      (credential.startsWith('kiosk') && route.permission.startsWith('gate.'));
     const path = fillPath(route.path, { estate_id: estateId, id: unitId, code: 'ZZZZZZZZ', default: unitId });
     for (const param of route.path.match(/:(\w+)/g) ?? []) {
-      send(`NUL in ${param}`, fillPath(route.path.replace(param, 'x%00y'), { estate_id: estateId, default: unitId }), '{}', 'application/json');
+      send(
+        `NUL in ${param}`,
+        fillPath(route.path.replace(param, 'x%00y'), { estate_id: estateId, default: unitId }),
+        '{}',
+        'application/json',
+      );
     }
     const queryKeys = Object.keys(jsonSchemaOf(route.query)?.properties ?? {});
     if (full) {
       for (const name of queryKeys) send(`NUL in ?${name}`, `${path}?${encodeURIComponent(name)}=a%00b`, '{}', 'application/json');
     }
-    send('NUL in the query', `${path}?${[...queryKeys, 'q'].map((k) => `${encodeURIComponent(k)}=a%00b`).join('&')}&a%00b=1`, '{}', 'application/json');
+    send(
+      'NUL in the query',
+      `${path}?${[...queryKeys, 'q'].map((k) => `${encodeURIComponent(k)}=a%00b`).join('&')}&a%00b=1`,
+      '{}',
+      'application/json',
+    );
     if (!isWrite) return { attempts, pending };
 
     const bodySchema = jsonSchemaOf(route.body);
@@ -177,7 +218,12 @@ describe.each(BACKENDS)('fuzzing every route on $name', (backend) => {
         const poisoned = JSON.stringify({ ...valid, [name]: withNul(value) });
         if (poisoned.includes('\\u0000')) send(`NUL in body ${name}`, path, poisoned, 'application/json');
         if (value !== null && typeof value === 'object') {
-          send(`deep JSON in body ${name}`, path, JSON.stringify({ ...valid, [name]: '@@DEEP@@' }).replace('"@@DEEP@@"', deepObject), 'application/json');
+          send(
+            `deep JSON in body ${name}`,
+            path,
+            JSON.stringify({ ...valid, [name]: '@@DEEP@@' }).replace('"@@DEEP@@"', deepObject),
+            'application/json',
+          );
         }
       }
       send('NUL in a body key', path, JSON.stringify({ ...valid, [`k${NUL}`]: 1 }), 'application/json');

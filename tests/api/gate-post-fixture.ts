@@ -42,7 +42,18 @@ export async function gatePostWorld(estateName?: string, server?: TestServer): P
   const gate = await admin.post(`/estates/${estateId}/gates`, { name: 'Gerbang Utama' });
   const guard = await admin.post(`/estates/${estateId}/gate/guards`, { name: 'Pak Joko', pin: GUARD_PIN });
   const { kiosk, deviceId } = await pairedKioskOnShift(server.url, admin, estateId, gate.body.id, guard.body.id);
-  return { server, admin, estateId, unitId, unitCode, gateId: gate.body.id, guardId: guard.body.id, kiosk, deviceId, base: `/estates/${estateId}` };
+  return {
+    server,
+    admin,
+    estateId,
+    unitId,
+    unitCode,
+    gateId: gate.body.id,
+    guardId: guard.body.id,
+    kiosk,
+    deviceId,
+    base: `/estates/${estateId}`,
+  };
 }
 
 /** A resident of `unitId` logged in to the portal. */

@@ -27,7 +27,9 @@ describe('kiosk pairing', () => {
     expect(created.body.pairing_code).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
     expect(created.body.device.status).toBe('waiting');
     const anonymous = apiClient(w.server.url);
-    const paired = await anonymous.post(`${w.base}/devices/pair`, { pairing_code: created.body.pairing_code.toLowerCase().replace('-', ' ') });
+    const paired = await anonymous.post(`${w.base}/devices/pair`, {
+      pairing_code: created.body.pairing_code.toLowerCase().replace('-', ' '),
+    });
     expect(paired.status, paired.text).toBe(200);
     expect(typeof paired.body.token).toBe('string');
     const again = await anonymous.post(`${w.base}/devices/pair`, { pairing_code: created.body.pairing_code });
@@ -80,10 +82,23 @@ describe('walk-ins, who is inside, overstays, expected guests', () => {
   it('records a walk-in, notifies the host unit in the portal, and checks the guest out', async () => {
     const host = await residentOf(w, w.unitId, 'Pak Hendra');
     const res = await w.kiosk.post(`${w.base}/gate/walk-ins`, {
-      name: 'Agus Kurir', phone: '0812-9999-8888', unit_id: w.unitId, purpose: 'Antar paket', plate: 'b 4321 zz', id_card_left: true, people: 1,
+      name: 'Agus Kurir',
+      phone: '0812-9999-8888',
+      unit_id: w.unitId,
+      purpose: 'Antar paket',
+      plate: 'b 4321 zz',
+      id_card_left: true,
+      people: 1,
     });
     expect(res.status, res.text).toBe(201);
-    expect(res.body.visit).toMatchObject({ kind: 'walk_in', name: 'Agus Kurir', unit_code: 'A-12', plate: 'B 4321 ZZ', id_card_left: true, overstay: false });
+    expect(res.body.visit).toMatchObject({
+      kind: 'walk_in',
+      name: 'Agus Kurir',
+      unit_code: 'A-12',
+      plate: 'B 4321 ZZ',
+      id_card_left: true,
+      overstay: false,
+    });
     expect(res.body.slip).toBe('no_printer');
 
     const notes = await host.client.get(`${w.base}/portal/gate-notifications`);
@@ -114,26 +129,52 @@ describe('walk-ins, who is inside, overstays, expected guests', () => {
 
   it('rejects a walk-in to an unknown unit and bad fields without writing', async () => {
     const before = (await w.admin.get(`${w.base}/access-log?limit=1`)).body.total;
-    expect((await w.kiosk.post(`${w.base}/gate/walk-ins`, { name: 'X', unit_id: '0195a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b' })).status).toBe(409);
+    expect((await w.kiosk.post(`${w.base}/gate/walk-ins`, { name: 'X', unit_id: '0195a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b' })).status).toBe(
+      409,
+    );
     expect((await w.kiosk.post(`${w.base}/gate/walk-ins`, { name: '', unit_id: w.unitId })).status).toBe(400);
     expect((await w.kiosk.post(`${w.base}/gate/walk-ins`, { name: 'X', unit_id: w.unitId, people: -1 })).status).toBe(400);
     expect((await w.admin.get(`${w.base}/access-log?limit=1`)).body.total).toBe(before);
   });
 
   it('lists a guest still inside after the window as an overstay', async () => {
-    const pass = await w.admin.post(`${w.base}/passes`, { kind: 'guest', unit_id: w.unitId, name: 'Tamu Lama', valid_from: hoursFromNow(-3), valid_until: hoursFromNow(1) });
+    const pass = await w.admin.post(`${w.base}/passes`, {
+      kind: 'guest',
+      unit_id: w.unitId,
+      name: 'Tamu Lama',
+      valid_from: hoursFromNow(-3),
+      valid_until: hoursFromNow(1),
+    });
     const scan = await w.kiosk.post(`${w.base}/gate/scan`, { payload: pass.body.qr_payload });
     expect(scan.body.verdict).toBe('accepted');
     expect((await w.kiosk.get(`${w.base}/gate/overstays`)).body.items.map((v: { id: string }) => v.id)).not.toContain(scan.body.visit_id);
     // The window closes while the guest is inside.
-    await w.server.db.knex('gate_visits').where({ id: scan.body.visit_id }).update({ expected_until: hoursFromNow(-0.1) });
+    await w.server.db
+      .knex('gate_visits')
+      .where({ id: scan.body.visit_id })
+      .update({ expected_until: hoursFromNow(-0.1) });
     const overstays = await w.admin.get(`${w.base}/gate/overstays`);
-    expect(overstays.body.items.find((v: { id: string }) => v.id === scan.body.visit_id)).toMatchObject({ name: 'Tamu Lama', overstay: true });
+    expect(overstays.body.items.find((v: { id: string }) => v.id === scan.body.visit_id)).toMatchObject({
+      name: 'Tamu Lama',
+      overstay: true,
+    });
   });
 
   it("lists today's expected guests until they arrive", async () => {
-    const pass = await w.admin.post(`${w.base}/passes`, { kind: 'guest', unit_id: w.unitId, name: 'Tamu Nanti', valid_from: hoursFromNow(0), valid_until: hoursFromNow(2) });
-    const tomorrow = await w.admin.post(`${w.base}/passes`, { kind: 'guest', unit_id: w.unitId, name: 'Tamu Lusa', valid_from: hoursFromNow(50), valid_until: hoursFromNow(52) });
+    const pass = await w.admin.post(`${w.base}/passes`, {
+      kind: 'guest',
+      unit_id: w.unitId,
+      name: 'Tamu Nanti',
+      valid_from: hoursFromNow(0),
+      valid_until: hoursFromNow(2),
+    });
+    const tomorrow = await w.admin.post(`${w.base}/passes`, {
+      kind: 'guest',
+      unit_id: w.unitId,
+      name: 'Tamu Lusa',
+      valid_from: hoursFromNow(50),
+      valid_until: hoursFromNow(52),
+    });
     let expected = (await w.kiosk.get(`${w.base}/gate/expected`)).body.items.map((p: { id: string }) => p.id);
     expect(expected).toContain(pass.body.id);
     expect(expected).not.toContain(tomorrow.body.id);
@@ -146,7 +187,8 @@ describe('walk-ins, who is inside, overstays, expected guests', () => {
 describe('guest slips', () => {
   it('prints a slip with estate, guest, unit and a check-out QR when a guest enters; the slip QR checks them out once', async () => {
     const gate = await w.admin.post(`${w.base}/gates`, {
-      name: 'Gerbang Printer', printer: { connection: 'network', host: printer.host, port: printer.port, paper_width: 58 },
+      name: 'Gerbang Printer',
+      printer: { connection: 'network', host: printer.host, port: printer.port, paper_width: 58 },
     });
     expect(gate.status, gate.text).toBe(201);
     const pass = await w.admin.post(`${w.base}/passes`, { kind: 'guest', unit_id: w.unitId, name: 'Larasati Putri', purpose: 'Rapat RT' });
@@ -163,7 +205,12 @@ describe('guest slips', () => {
     expect(slipPayload).toMatch(/^KL1\./);
 
     const exit = await w.admin.post(`${w.base}/gate/scan`, { payload: slipPayload, gate_id: gate.body.id, direction: 'out' });
-    expect(exit.body).toMatchObject({ verdict: 'accepted', direction: 'out', visit_id: scan.body.visit_id, pass: { name: 'Larasati Putri' } });
+    expect(exit.body).toMatchObject({
+      verdict: 'accepted',
+      direction: 'out',
+      visit_id: scan.body.visit_id,
+      pass: { name: 'Larasati Putri' },
+    });
     const again = await w.admin.post(`${w.base}/gate/scan`, { payload: slipPayload, gate_id: gate.body.id, direction: 'out' });
     expect(again.body).toMatchObject({ verdict: 'rejected', reason: 'used_up' });
 
@@ -180,7 +227,10 @@ describe('guest slips', () => {
     const closed = await startEscPosListener();
     const port = closed.port;
     await closed.close();
-    const dead = await w.admin.post(`${w.base}/gates`, { name: 'Gerbang Mati', printer: { connection: 'network', host: '127.0.0.1', port, timeout_ms: 1000 } });
+    const dead = await w.admin.post(`${w.base}/gates`, {
+      name: 'Gerbang Mati',
+      printer: { connection: 'network', host: '127.0.0.1', port, timeout_ms: 1000 },
+    });
     const res = await w.admin.post(`${w.base}/gate/visits/${walkIn.body.visit.id}/slip`, { gate_id: dead.body.id });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('PRINTER_UNAVAILABLE');
@@ -220,7 +270,9 @@ describe('access log', () => {
   });
 
   it('exports the filtered log as .xlsx and PDF', async () => {
-    const xlsx = await fetch(`${w.server.url}/api/v1${w.base}/access-log?format=xlsx&verdict=rejected`, { headers: { cookie: w.admin.cookie! } });
+    const xlsx = await fetch(`${w.server.url}/api/v1${w.base}/access-log?format=xlsx&verdict=rejected`, {
+      headers: { cookie: w.admin.cookie! },
+    });
     expect(xlsx.status).toBe(200);
     expect(xlsx.headers.get('content-disposition')).toMatch(/log-akses-.*\.xlsx/);
     const book = new ExcelJS.Workbook();
@@ -228,14 +280,20 @@ describe('access log', () => {
     const sheet = book.worksheets[0];
     expect(sheet.getRow(3).values).toContain('Keputusan');
     const decisions = new Set<string>();
-    sheet.eachRow((row, n) => { if (n > 3) decisions.add(String(row.getCell(3).value)); });
+    sheet.eachRow((row, n) => {
+      if (n > 3) decisions.add(String(row.getCell(3).value));
+    });
     expect([...decisions]).toEqual(['Ditolak']);
     expect(sheet.rowCount).toBeGreaterThan(4);
 
     const pdf = await fetch(`${w.server.url}/api/v1${w.base}/access-log?format=pdf`, { headers: { cookie: w.admin.cookie! } });
     expect(pdf.status).toBe(200);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
-    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
   });
 });
 

@@ -24,7 +24,9 @@ describe('guard post on PostgreSQL', () => {
     const { kiosk: kiosk2 } = await pairedKioskOnShift(w.server.url, w.admin, w.estateId, gate2.body.id, guard2.body.id, 'Kios 2');
     for (let round = 0; round < 10; round++) {
       const pass = await w.admin.post(`${w.base}/passes`, { kind: 'guest', unit_id: w.unitId, name: `Tamu ${round}` });
-      const results = await Promise.all([w.kiosk, kiosk2, w.kiosk, kiosk2].map((k) => k.post(`${w.base}/gate/scan`, { payload: pass.body.qr_payload })));
+      const results = await Promise.all(
+        [w.kiosk, kiosk2, w.kiosk, kiosk2].map((k) => k.post(`${w.base}/gate/scan`, { payload: pass.body.qr_payload })),
+      );
       expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
       expect(results.filter((r) => r.body.verdict === 'accepted')).toHaveLength(1);
       expect(results.filter((r) => r.body.reason === 'used_up')).toHaveLength(3);
@@ -33,9 +35,20 @@ describe('guard post on PostgreSQL', () => {
   });
 
   it('says expired, revoked, forged and unknown_code, and lets a numeric code in', async () => {
-    const expired = await w.admin.post(`${w.base}/passes`, { kind: 'guest', unit_id: w.unitId, name: 'Lama', valid_from: hoursFromNow(-5), valid_until: hoursFromNow(-1) });
+    const expired = await w.admin.post(`${w.base}/passes`, {
+      kind: 'guest',
+      unit_id: w.unitId,
+      name: 'Lama',
+      valid_from: hoursFromNow(-5),
+      valid_until: hoursFromNow(-1),
+    });
     expect((await w.kiosk.post(`${w.base}/gate/scan`, { payload: expired.body.qr_payload })).body.reason).toBe('expired');
-    const pass = await w.admin.post(`${w.base}/passes`, { kind: 'temporary', unit_id: w.unitId, name: 'Kurir', valid_until: hoursFromNow(2) });
+    const pass = await w.admin.post(`${w.base}/passes`, {
+      kind: 'temporary',
+      unit_id: w.unitId,
+      name: 'Kurir',
+      valid_until: hoursFromNow(2),
+    });
     expect((await w.kiosk.post(`${w.base}/gate/scan`, { code: pass.body.code })).body.verdict).toBe('accepted');
     const forged = pass.body.qr_payload.slice(0, -2) + (pass.body.qr_payload.endsWith('A') ? 'BB' : 'AA');
     expect((await w.kiosk.post(`${w.base}/gate/scan`, { payload: forged })).body.reason).toBe('forged');
@@ -54,10 +67,15 @@ describe('guard post on PostgreSQL', () => {
     expect((await w.admin.get(`${w.base}/passes?q=b 1`)).body.items.map((p: { id: string }) => p.id)).toContain(guest.body.id);
     const walkIn = await w.kiosk.post(`${w.base}/gate/walk-ins`, { name: 'Agus', unit_id: w.unitId, id_card_left: true });
     expect(walkIn.body.visit).toMatchObject({ id_card_left: true });
-    expect((await host.client.get(`${w.base}/portal/gate-notifications`)).body.items[0]).toMatchObject({ kind: 'walk_in', guest_name: 'Agus' });
+    expect((await host.client.get(`${w.base}/portal/gate-notifications`)).body.items[0]).toMatchObject({
+      kind: 'walk_in',
+      guest_name: 'Agus',
+    });
     expect((await w.kiosk.get(`${w.base}/gate/inside`)).body.items.map((v: { id: string }) => v.id)).toContain(walkIn.body.visit.id);
     expect((await w.kiosk.get(`${w.base}/gate/units?q=a-1`)).body.items.map((u: { code: string }) => u.code)).toEqual(['A-12']);
-    const moved = await w.admin.patch(`${w.base}/residents/${host.residentId}`, { moved_out_on: (await w.admin.get(`${w.base}/calendar`)).body.today });
+    const moved = await w.admin.patch(`${w.base}/residents/${host.residentId}`, {
+      moved_out_on: (await w.admin.get(`${w.base}/calendar`)).body.today,
+    });
     expect(moved.status).toBe(200);
     expect((await w.kiosk.post(`${w.base}/gate/scan`, { payload: own.body.resident[0].qr_payload })).body.reason).toBe('revoked');
     const xlsx = await fetch(`${w.server.url}/api/v1${w.base}/access-log?format=xlsx`, { headers: { cookie: w.admin.cookie! } });

@@ -18,7 +18,13 @@ afterAll(async () => {
 
 async function guestPass(world: GatePostWorld, extra: Record<string, unknown> = {}) {
   const res = await world.admin.post(`${world.base}/passes`, {
-    kind: 'guest', unit_id: world.unitId, name: 'Siti Aminah', purpose: 'Arisan', valid_from: hoursFromNow(-1), valid_until: hoursFromNow(3), ...extra,
+    kind: 'guest',
+    unit_id: world.unitId,
+    name: 'Siti Aminah',
+    purpose: 'Arisan',
+    valid_from: hoursFromNow(-1),
+    valid_until: hoursFromNow(3),
+    ...extra,
   });
   expect(res.status, res.text).toBe(201);
   return res.body;
@@ -36,7 +42,11 @@ describe('scan verdicts', () => {
     const pass = await guestPass(w);
     const first = await scan(w.kiosk, { payload: pass.qr_payload, direction: 'in' });
     expect(first.status, first.text).toBe(200);
-    expect(first.body).toMatchObject({ verdict: 'accepted', reason: null, pass: { name: 'Siti Aminah', unit_code: 'A-12', purpose: 'Arisan' } });
+    expect(first.body).toMatchObject({
+      verdict: 'accepted',
+      reason: null,
+      pass: { name: 'Siti Aminah', unit_code: 'A-12', purpose: 'Arisan' },
+    });
     expect(first.body.entry_id).toMatch(/^[0-9a-f-]{36}$/);
     const second = await scan(w.kiosk, { payload: pass.qr_payload, direction: 'in' });
     expect(second.body).toMatchObject({ verdict: 'rejected', reason: 'used_up', pass: { name: 'Siti Aminah' } });
@@ -74,7 +84,10 @@ describe('scan verdicts', () => {
       else if (at === 5 || at === 26) expect(['other_estate', 'forged']).toContain(res.body.reason);
       else expect(res.body.reason, `edit at ${at}`).toBe('forged');
     }
-    const wrongKey = encodeSignedToken({ subject: 'pass', estateId: w.estateId, subjectId: pass.id }, generateEstateKeyPair().privateKeyPem);
+    const wrongKey = encodeSignedToken(
+      { subject: 'pass', estateId: w.estateId, subjectId: pass.id },
+      generateEstateKeyPair().privateKeyPem,
+    );
     expect((await scan(w.kiosk, { payload: wrongKey })).body.reason).toBe('forged');
     expect((await scan(w.kiosk, { payload: 'KL1.short' })).body.reason).toBe('forged');
     expect((await w.admin.get(`${w.base}/passes/${pass.id}`)).body.uses).toBe(0);
@@ -91,7 +104,10 @@ describe('scan verdicts', () => {
   it('says unknown_code for codes and text nobody issued', async () => {
     expect((await scan(w.kiosk, { code: '10000000' })).body).toMatchObject({ verdict: 'rejected', reason: 'unknown_code' });
     expect((await scan(w.kiosk, { payload: 'https://example.com/something' })).body.reason).toBe('unknown_code');
-    const signedUnknown = encodeSignedToken({ subject: 'pass', estateId: w.estateId, subjectId: '0195a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b' }, await keyOf(w));
+    const signedUnknown = encodeSignedToken(
+      { subject: 'pass', estateId: w.estateId, subjectId: '0195a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b' },
+      await keyOf(w),
+    );
     expect((await scan(w.kiosk, { payload: signedUnknown })).body.reason).toBe('unknown_code');
   });
 
@@ -113,9 +129,18 @@ describe('scan verdicts', () => {
     const log = await w.admin.get(`${w.base}/access-log?limit=500`);
     for (const entryId of [accepted.body.entry_id, rejected.body.entry_id]) {
       const row = log.body.items.find((r: { id: string }) => r.id === entryId);
-      expect(row).toMatchObject({ guard_name: 'Pak Joko', gate_name: 'Gerbang Utama', gate_id: w.gateId, device_id: w.deviceId, person_name: 'Siti Aminah' });
+      expect(row).toMatchObject({
+        guard_name: 'Pak Joko',
+        gate_name: 'Gerbang Utama',
+        gate_id: w.gateId,
+        device_id: w.deviceId,
+        person_name: 'Siti Aminah',
+      });
     }
-    expect(log.body.items.find((r: { id: string }) => r.id === rejected.body.entry_id)).toMatchObject({ verdict: 'rejected', reason: 'used_up' });
+    expect(log.body.items.find((r: { id: string }) => r.id === rejected.body.entry_id)).toMatchObject({
+      verdict: 'rejected',
+      reason: 'used_up',
+    });
   });
 });
 
@@ -156,7 +181,12 @@ describe('numeric code guessing', () => {
   it('locks a device out after consecutive wrong codes, even for a right code, without affecting other devices', async () => {
     const world = await gatePostWorld('Perumahan Brute', undefined);
     try {
-      const pass = await world.admin.post(`${world.base}/passes`, { kind: 'temporary', unit_id: world.unitId, name: 'Kurir', valid_until: hoursFromNow(4) });
+      const pass = await world.admin.post(`${world.base}/passes`, {
+        kind: 'temporary',
+        unit_id: world.unitId,
+        name: 'Kurir',
+        valid_until: hoursFromNow(4),
+      });
       expect(pass.body.code).toMatch(/^[0-9]{6}$/);
       for (let i = 0; i < 5; i++) {
         const guess = String(100000 + i * 7919);
@@ -169,7 +199,14 @@ describe('numeric code guessing', () => {
       const qrPass = await world.admin.post(`${world.base}/passes`, { kind: 'guest', unit_id: world.unitId, name: 'Tamu QR' });
       expect((await world.kiosk.post(`${world.base}/gate/scan`, { payload: qrPass.body.qr_payload })).body.verdict).toBe('accepted');
       // Another kiosk is not locked out by this one's guessing.
-      const { kiosk: second } = await pairedKioskOnShift(world.server.url, world.admin, world.estateId, world.gateId, world.guardId, 'Kios 2');
+      const { kiosk: second } = await pairedKioskOnShift(
+        world.server.url,
+        world.admin,
+        world.estateId,
+        world.gateId,
+        world.guardId,
+        'Kios 2',
+      );
       expect((await second.post(`${world.base}/gate/scan`, { code: pass.body.code })).body.verdict).toBe('accepted');
       // The throttled attempt was logged too.
       const log = await world.admin.get(`${world.base}/access-log?verdict=rejected&limit=100`);
@@ -211,7 +248,9 @@ describe('who may scan, and bad input', () => {
     expect(wrongGate.status).toBe(409);
     expect(wrongGate.body.error.code).toBe('GATE_MISMATCH');
     const raw = await fetch(`${w.server.url}/api/v1${w.base}/gate/scan`, {
-      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${w.kiosk.bearer}` }, body: '{"payload":',
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${w.kiosk.bearer}` },
+      body: '{"payload":',
     });
     expect(raw.status).toBe(400);
 

@@ -80,10 +80,30 @@ const text = (s: string) => () => [Buffer.from(s)];
 
 function workbookParts(sheet: Part['chunks'], declaredSize?: number): Part[] {
   return [
-    { name: '[Content_Types].xml', chunks: text('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>') },
-    { name: '_rels/.rels', chunks: text('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>') },
-    { name: 'xl/workbook.xml', chunks: text('<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Data" sheetId="1" r:id="rId1"/></sheets></workbook>') },
-    { name: 'xl/_rels/workbook.xml.rels', chunks: text('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>') },
+    {
+      name: '[Content_Types].xml',
+      chunks: text(
+        '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+      ),
+    },
+    {
+      name: '_rels/.rels',
+      chunks: text(
+        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+      ),
+    },
+    {
+      name: 'xl/workbook.xml',
+      chunks: text(
+        '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Data" sheetId="1" r:id="rId1"/></sheets></workbook>',
+      ),
+    },
+    {
+      name: 'xl/_rels/workbook.xml.rels',
+      chunks: text(
+        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+      ),
+    },
     { name: 'xl/worksheets/sheet1.xml', chunks: sheet, declaredSize },
   ];
 }
@@ -91,7 +111,9 @@ function workbookParts(sheet: Part['chunks'], declaredSize?: number): Part[] {
 /** `rows` rows of `columns` inline-string cells (about 50 bytes of XML each with the default text), compressing ~1000:1. */
 function sheetXml(rows: number, columns: number, cellText = 'Blok A No 12 Griya'): Part['chunks'] {
   return function* () {
-    yield Buffer.from('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>');
+    yield Buffer.from(
+      '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>',
+    );
     const cell = `<c t="inlineStr"><is><t>${cellText}</t></is></c>`;
     const row = `<row>${cell.repeat(columns)}</row>`;
     const block = Buffer.from(row.repeat(Math.max(1, Math.floor(1_000_000 / row.length))));
@@ -109,7 +131,9 @@ beforeAll(async () => {
   server = await startTestServer();
   ({ client: admin, estateId } = await setupEstate(server.url));
 });
-afterAll(async () => { await server?.close(); });
+afterAll(async () => {
+  await server?.close();
+});
 
 async function uploadWhileProbing(content: Buffer) {
   const probes: number[] = [];
@@ -162,7 +186,11 @@ describe('spreadsheet bombs', () => {
   });
 
   it('still imports the real sample sheet', async () => {
-    const res = await admin.upload(`/estates/${estateId}/imports/units?dry_run=1`, {}, { file: { filename: 'data-warga-griya-asri.xlsx', content: SAMPLE } });
+    const res = await admin.upload(
+      `/estates/${estateId}/imports/units?dry_run=1`,
+      {},
+      { file: { filename: 'data-warga-griya-asri.xlsx', content: SAMPLE } },
+    );
     expect(res.status).toBe(200);
     expect(res.body.summary).toMatchObject({ units_create: 150, error_rows: 0 });
   });

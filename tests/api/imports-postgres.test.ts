@@ -35,6 +35,13 @@ describe('spreadsheet import on PostgreSQL', () => {
     expect((await admin.get(`/estates/${estateId}/residents?limit=1`)).body.total).toBe(residents);
 
     const second = await importSample();
-    expect(second.body.summary).toMatchObject({ units_create: 0, units_update: 0, units_unchanged: 150, residents_create: 0, residents_update: 0, residents_unchanged: residents });
+    expect(second.body.summary).toMatchObject({
+      units_create: 0,
+      units_update: 0,
+      units_unchanged: 150,
+      residents_create: 0,
+      residents_update: 0,
+      residents_unchanged: residents,
+    });
   });
 });

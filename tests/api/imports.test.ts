@@ -1,7 +1,12 @@
 import ExcelJS from 'exceljs';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADDRESS_LAYOUT_SHOPHOUSES, ADDRESS_LAYOUT_UNITS, addressLayoutRows, buildAddressLayoutWorkbook } from '../fixtures/address-layout-workbook.ts';
+import {
+  ADDRESS_LAYOUT_SHOPHOUSES,
+  ADDRESS_LAYOUT_UNITS,
+  addressLayoutRows,
+  buildAddressLayoutWorkbook,
+} from '../fixtures/address-layout-workbook.ts';
 import { importResponse } from '../../server/imports/schemas.ts';
 import { setupEstate, startTestServer, userWithRole, type ApiClient, type TestServer } from '../support/server.ts';
 
@@ -28,7 +33,12 @@ async function newEstate(name: string): Promise<string> {
   return (res.body.estate?.id ?? res.body.id) as string;
 }
 
-function importFile(client: ApiClient, estate: string, file: { filename: string; content: Buffer; type?: string }, opts: { dryRun?: boolean; mapping?: object } = {}) {
+function importFile(
+  client: ApiClient,
+  estate: string,
+  file: { filename: string; content: Buffer; type?: string },
+  opts: { dryRun?: boolean; mapping?: object } = {},
+) {
   const fields: Record<string, string> = {};
   if (opts.mapping) fields.mapping = JSON.stringify(opts.mapping);
   const query = opts.dryRun ? '?dry_run=1' : '';
@@ -38,7 +48,13 @@ function importFile(client: ApiClient, estate: string, file: { filename: string;
 async function counts(estate: string) {
   const k = server.db.knex;
   const one = async (table: string) => Number((await k(table).where({ estate_id: estate }).count({ n: '*' }))[0].n);
-  return { units: await one('units'), residents: await one('residents'), occupancies: await one('unit_occupancies'), audit: await one('audit_log'), outbox: await one('outbox') };
+  return {
+    units: await one('units'),
+    residents: await one('residents'),
+    occupancies: await one('unit_occupancies'),
+    audit: await one('audit_log'),
+    outbox: await one('outbox'),
+  };
 }
 
 /** Residents the sample should produce, from its raw cells: each owner, plus an occupant with another name. */
@@ -64,16 +80,34 @@ describe('POST /estates/:estate_id/imports/units', () => {
   it('previews the sample with ?dry_run=1 and writes nothing', async () => {
     const estate = await newEstate('Dry Run Asri');
     const before = await counts(estate);
-    const res = await importFile(admin, estate, { filename: 'data-warga-griya-asri.xlsx', content: SAMPLE, type: XLSX_TYPE }, { dryRun: true });
+    const res = await importFile(
+      admin,
+      estate,
+      { filename: 'data-warga-griya-asri.xlsx', content: SAMPLE, type: XLSX_TYPE },
+      { dryRun: true },
+    );
     expect(res.status).toBe(200);
     const expected = await sampleExpectations();
     expect(res.body).toMatchObject({ dry_run: true, sheet: 'Data Warga', header_row: 4 });
     expect(res.body.columns.map((column: { field: string | null }) => column.field)).toEqual([
-      'sequence', 'block', 'number', 'owner_name', 'occupant_name', 'status', 'phone', 'land_area_m2', 'notes',
+      'sequence',
+      'block',
+      'number',
+      'owner_name',
+      'occupant_name',
+      'status',
+      'phone',
+      'land_area_m2',
+      'notes',
     ]);
     expect(res.body.summary).toEqual({
-      units_create: expected.units, units_update: 0, units_unchanged: 0,
-      residents_create: expected.residents, residents_update: 0, residents_unchanged: 0, error_rows: 0,
+      units_create: expected.units,
+      units_update: 0,
+      units_unchanged: 0,
+      residents_create: expected.residents,
+      residents_update: 0,
+      residents_unchanged: 0,
+      error_rows: 0,
     });
     expect(res.body.rows[0]).toMatchObject({ row_number: 5, action: 'create', unit_code: 'A-1', errors: [] });
     expect(importResponse.safeParse(res.body).success).toBe(true);
@@ -87,7 +121,13 @@ describe('POST /estates/:estate_id/imports/units', () => {
 
   it('reports row errors with the sheet row numbers in a dry run', async () => {
     const estate = await newEstate('Row Errors');
-    const csv = ['Alamat;Nama;Status;No HP', 'A-1;Budi;Pemilik;0812-3456-7890', 'A-2;Sari;Entah;0812', ';Tanpa Alamat;Pemilik;', 'A-1;Dobel;Pemilik;'].join('\n');
+    const csv = [
+      'Alamat;Nama;Status;No HP',
+      'A-1;Budi;Pemilik;0812-3456-7890',
+      'A-2;Sari;Entah;0812',
+      ';Tanpa Alamat;Pemilik;',
+      'A-1;Dobel;Pemilik;',
+    ].join('\n');
     const res = await importFile(admin, estate, { filename: 'warga.csv', content: Buffer.from(csv) }, { dryRun: true });
     expect(res.status).toBe(200);
     expect(res.body.summary).toMatchObject({ units_create: 1, error_rows: 3 });
@@ -96,7 +136,11 @@ describe('POST /estates/:estate_id/imports/units', () => {
     expect(byRow[3].action).toBe('error');
     expect(byRow[3].errors.map((error: { field: string }) => error.field).sort()).toEqual(['phone', 'status']);
     expect(byRow[4]).toMatchObject({ action: 'error', unit_code: null, errors: [{ field: 'address' }] });
-    expect(byRow[5]).toMatchObject({ action: 'error', unit_code: 'A-1', errors: [{ field: 'address', message: expect.stringContaining('baris 2') }] });
+    expect(byRow[5]).toMatchObject({
+      action: 'error',
+      unit_code: 'A-1',
+      errors: [{ field: 'address', message: expect.stringContaining('baris 2') }],
+    });
     expect((await counts(estate)).units).toBe(0);
   });
 
@@ -125,7 +169,9 @@ describe('POST /estates/:estate_id/imports/units', () => {
     const a2 = await admin.get(`/estates/${estate}/units?q=A-2&limit=1`);
     expect(a2.body.items[0]).toMatchObject({ code: 'A-2', block: 'A', type: 'rumah', land_area_m2: 120, occupancy: 'occupied' });
     const tenants = await admin.get(`/estates/${estate}/residents?unit_id=${a2.body.items[0].id}`);
-    expect(tenants.body.items.map((r: { name: string; relation: string; phone: string | null }) => [r.name, r.relation, r.phone]).sort()).toEqual([
+    expect(
+      tenants.body.items.map((r: { name: string; relation: string; phone: string | null }) => [r.name, r.relation, r.phone]).sort(),
+    ).toEqual([
       ['Budi Gunawan', 'tenant', '+6281136986017'],
       ['Dedi Hasibuan', 'owner', null],
     ]);
@@ -133,8 +179,13 @@ describe('POST /estates/:estate_id/imports/units', () => {
     const second = await importFile(admin, estate, { filename: 'data-warga-griya-asri.xlsx', content: SAMPLE, type: XLSX_TYPE });
     expect(second.status).toBe(200);
     expect(second.body.summary).toEqual({
-      units_create: 0, units_update: 0, units_unchanged: 150,
-      residents_create: 0, residents_update: 0, residents_unchanged: expected.residents, error_rows: 0,
+      units_create: 0,
+      units_update: 0,
+      units_unchanged: 150,
+      residents_create: 0,
+      residents_update: 0,
+      residents_unchanged: expected.residents,
+      error_rows: 0,
     });
     expect(second.body.rows.every((row: { action: string }) => row.action === 'unchanged')).toBe(true);
     expect(await counts(estate)).toEqual(after);
@@ -144,9 +195,16 @@ describe('POST /estates/:estate_id/imports/units', () => {
     const estate = await newEstate('Changes');
     const original = 'Alamat;Nama Pemilik;Nama Penghuni;Status;No HP\nA/1;Budi;Budi;Pemilik;0812-1111-2222\nA/2;Sari;;Kosong;\n';
     expect((await importFile(admin, estate, { filename: 'warga.csv', content: Buffer.from(original) })).status).toBe(200);
-    const changed = 'Alamat;Nama Pemilik;Nama Penghuni;Status;No HP\nA/1;Budi;Budi;Pemilik;0812-1111-3333\nA/2;Sari;Tono;Kontrak;0813-4444-5555\n';
+    const changed =
+      'Alamat;Nama Pemilik;Nama Penghuni;Status;No HP\nA/1;Budi;Budi;Pemilik;0812-1111-3333\nA/2;Sari;Tono;Kontrak;0813-4444-5555\n';
     const res = await importFile(admin, estate, { filename: 'warga.csv', content: Buffer.from(changed) });
-    expect(res.body.summary).toMatchObject({ units_update: 1, units_unchanged: 1, residents_create: 1, residents_update: 1, residents_unchanged: 1 });
+    expect(res.body.summary).toMatchObject({
+      units_update: 1,
+      units_unchanged: 1,
+      residents_create: 1,
+      residents_update: 1,
+      residents_unchanged: 1,
+    });
     expect(res.body.rows.map((row: { action: string }) => row.action)).toEqual(['update', 'update']);
     const budi = await admin.get(`/estates/${estate}/residents?q=Budi`);
     expect(budi.body.items).toHaveLength(1);
@@ -155,7 +213,9 @@ describe('POST /estates/:estate_id/imports/units', () => {
 
   it('imports a CSV with A/12-style addresses', async () => {
     const estate = await newEstate('Slash Addresses');
-    const csv = ['Kavling,Nama,No. HP,Luas Tanah', 'A/12,Agus,+62 812 3456 7890,"72,5"', 'b/3,Wati,081298765432,90', 'C.7,Joko,-,'].join('\r\n');
+    const csv = ['Kavling,Nama,No. HP,Luas Tanah', 'A/12,Agus,+62 812 3456 7890,"72,5"', 'b/3,Wati,081298765432,90', 'C.7,Joko,-,'].join(
+      '\r\n',
+    );
     const res = await importFile(admin, estate, { filename: 'kavling.csv', content: Buffer.from(csv), type: 'text/csv' });
     expect(res.status).toBe(200);
     expect(res.body.rows.map((row: { unit_code: string }) => row.unit_code)).toEqual(['A-12', 'B-3', 'C-7']);
@@ -208,7 +268,11 @@ describe('POST /estates/:estate_id/imports/units', () => {
     expect(missing.status).toBe(400);
     expect(missing.body.error.field).toBe('file');
 
-    const pdf = await importFile(admin, estate, { filename: 'laporan.pdf', content: Buffer.from('%PDF-1.7\n%\xff\xff\n1 0 obj'), type: 'application/pdf' });
+    const pdf = await importFile(admin, estate, {
+      filename: 'laporan.pdf',
+      content: Buffer.from('%PDF-1.7\n%\xff\xff\n1 0 obj'),
+      type: 'application/pdf',
+    });
     expect(pdf.status).toBe(400);
     expect(pdf.body.error.code).toBe('UNSUPPORTED_FILE');
 
@@ -241,7 +305,12 @@ describe('POST /estates/:estate_id/imports/units', () => {
     expect(elsewhere.status).toBe(404);
     expect(await counts(other)).toEqual(before);
 
-    const own = await importFile(treasurer.client, estateId, { filename: 'warga.xlsx', content: SAMPLE, type: XLSX_TYPE }, { dryRun: true });
+    const own = await importFile(
+      treasurer.client,
+      estateId,
+      { filename: 'warga.xlsx', content: SAMPLE, type: XLSX_TYPE },
+      { dryRun: true },
+    );
     expect(own.status).toBe(200);
   });
 });

@@ -39,15 +39,38 @@ const voidInvoice = (id: string) => ok(admin.post(e(`/invoices/${id}/void`), { r
 const CASES: Case[] = [
   { name: 'unpaid', act: async () => {}, status: 'unpaid', paid: 0, credited: 0, outstanding: TOTAL },
   { name: 'overdue', overdue: true, act: async () => {}, status: 'unpaid', paid: 0, credited: 0, outstanding: TOTAL },
-  { name: 'overdue-partial', overdue: true, act: async (_i, u) => void (await pay(u, 20_000)), status: 'partial', paid: 20_000, credited: 0, outstanding: 130_000 },
-  { name: 'partly-paid', act: async (_i, u) => void (await pay(u, 50_000)), status: 'partial', paid: 50_000, credited: 0, outstanding: 100_000 },
+  {
+    name: 'overdue-partial',
+    overdue: true,
+    act: async (_i, u) => void (await pay(u, 20_000)),
+    status: 'partial',
+    paid: 20_000,
+    credited: 0,
+    outstanding: 130_000,
+  },
+  {
+    name: 'partly-paid',
+    act: async (_i, u) => void (await pay(u, 50_000)),
+    status: 'partial',
+    paid: 50_000,
+    credited: 0,
+    outstanding: 100_000,
+  },
   { name: 'paid', act: async (_i, u) => void (await pay(u, TOTAL)), status: 'paid', paid: TOTAL, credited: 0, outstanding: 0 },
   {
-    name: 'reversed', status: 'unpaid', paid: 0, credited: 0, outstanding: TOTAL,
+    name: 'reversed',
+    status: 'unpaid',
+    paid: 0,
+    credited: 0,
+    outstanding: TOTAL,
     act: async (_i, u) => ok(admin.post(e(`/payments/${await pay(u, TOTAL)}/reverse`), { reason: 'Transfer ditolak bank' }), 200),
   },
   {
-    name: 'partly-reversed', status: 'partial', paid: 30_000, credited: 0, outstanding: 120_000,
+    name: 'partly-reversed',
+    status: 'partial',
+    paid: 30_000,
+    credited: 0,
+    outstanding: 120_000,
     act: async (_i, u) => {
       await pay(u, 30_000);
       await ok(admin.post(e(`/payments/${await pay(u, 40_000)}/reverse`), { reason: 'Salah catat' }), 200);
@@ -55,7 +78,11 @@ const CASES: Case[] = [
   },
   { name: 'void', act: (i) => voidInvoice(i), status: 'void', paid: 0, credited: 0, outstanding: 0 },
   {
-    name: 'void-after-payment', status: 'void', paid: 0, credited: 0, outstanding: 0,
+    name: 'void-after-payment',
+    status: 'void',
+    paid: 0,
+    credited: 0,
+    outstanding: 0,
     act: async (i, u) => {
       await pay(u, 60_000);
       await voidInvoice(i);
@@ -64,7 +91,11 @@ const CASES: Case[] = [
   { name: 'credit-note', act: (i) => creditNote(i, 40_000), status: 'partial', paid: 0, credited: 40_000, outstanding: 110_000 },
   { name: 'credited-in-full', act: (i) => creditNote(i, TOTAL), status: 'paid', paid: 0, credited: TOTAL, outstanding: 0 },
   {
-    name: 'credit-note-and-payment', status: 'paid', paid: 100_000, credited: 50_000, outstanding: 0,
+    name: 'credit-note-and-payment',
+    status: 'paid',
+    paid: 100_000,
+    credited: 50_000,
+    outstanding: 0,
     act: async (i, u) => {
       await creditNote(i, 50_000);
       await pay(u, 100_000);
@@ -84,7 +115,11 @@ beforeAll(async () => {
     const unit = await admin.post(e('/units'), { code: `S-${c.name}`, type: 'rumah', occupancy: 'occupied' });
     expect(unit.status, unit.text).toBe(201);
     const charge = await admin.post(e('/charges'), {
-      name: `Iuran ${c.name}`, amount: TOTAL, period: calendar.period, due_date: c.overdue ? yesterday : later, unit_ids: [unit.body.id],
+      name: `Iuran ${c.name}`,
+      amount: TOTAL,
+      period: calendar.period,
+      due_date: c.overdue ? yesterday : later,
+      unit_ids: [unit.body.id],
     });
     expect(charge.status, charge.text).toBe(201);
     invoiceOf.set(c.name, { id: charge.body.invoice_ids[0], unitId: unit.body.id });
@@ -100,8 +135,13 @@ describe('one invoice-balance rule', () => {
     for (const c of CASES) {
       const { id, unitId } = invoiceOf.get(c.name)!;
       const inv = (await admin.get(e(`/invoices/${id}`))).body;
-      expect({ case: c.name, status: inv.status, paid: inv.paid, credited: inv.credited, outstanding: inv.outstanding })
-        .toEqual({ case: c.name, status: c.status, paid: c.paid, credited: c.credited, outstanding: c.outstanding });
+      expect({ case: c.name, status: inv.status, paid: inv.paid, credited: inv.credited, outstanding: inv.outstanding }).toEqual({
+        case: c.name,
+        status: c.status,
+        paid: c.paid,
+        credited: c.credited,
+        outstanding: c.outstanding,
+      });
       expect(inv.due_date < calendar.today, c.name).toBe(c.overdue === true);
       const balance = (await admin.get(e(`/units/${unitId}/balance`))).body;
       expect(balance.outstanding, c.name).toBe(c.outstanding);
@@ -112,7 +152,9 @@ describe('one invoice-balance rule', () => {
     for (const status of ['unpaid', 'partial', 'paid', 'void'] as const) {
       const res = await admin.get(e(`/invoices?period=${calendar.period}&status=${status}&limit=100`));
       expect(res.status, res.text).toBe(200);
-      const expected = CASES.filter((c) => c.status === status).map((c) => invoiceOf.get(c.name)!.id).sort();
+      const expected = CASES.filter((c) => c.status === status)
+        .map((c) => invoiceOf.get(c.name)!.id)
+        .sort();
       expect(res.body.items.map((i: { id: string }) => i.id).sort(), status).toEqual(expected);
       expect(res.body.total, status).toBe(expected.length);
       for (const item of res.body.items) expect(item.status).toBe(status);
@@ -126,9 +168,15 @@ describe('one invoice-balance rule', () => {
     for (const c of CASES) {
       const row = arrears.grid.find((r: { unit_id: string }) => r.unit_id === invoiceOf.get(c.name)!.unitId);
       const voided = c.status === 'void';
-      expect({ case: c.name, billed: row.billed[month], outstanding: row.outstanding[month] })
-        .toEqual({ case: c.name, billed: voided ? null : TOTAL - c.credited, outstanding: voided ? null : c.outstanding });
-      expect(arrears.list.some((l: { unit_id: string }) => l.unit_id === row.unit_id), c.name).toBe(c.outstanding > 0);
+      expect({ case: c.name, billed: row.billed[month], outstanding: row.outstanding[month] }).toEqual({
+        case: c.name,
+        billed: voided ? null : TOTAL - c.credited,
+        outstanding: voided ? null : c.outstanding,
+      });
+      expect(
+        arrears.list.some((l: { unit_id: string }) => l.unit_id === row.unit_id),
+        c.name,
+      ).toBe(c.outstanding > 0);
     }
     const live = CASES.filter((c) => c.status !== 'void');
     const collection = (await admin.get(e(`/reports/collection?year=${year}`))).body;

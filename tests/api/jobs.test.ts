@@ -82,13 +82,19 @@ describe.each(backends)('durable jobs on $name', ({ name, databaseUrl }) => {
   });
 
   it('exists only if the write that enqueued it committed, and a dedupe key makes one job of many enqueues', async () => {
-    await expect(inTransaction(knex, async (trx) => {
-      await enqueueJob(trx, recordEffect, { label: 'rolled-back' }, { estateId });
-      throw new Error('the write failed');
-    })).rejects.toThrow('the write failed');
-    expect(await knex('jobs').where({ name: recordEffect.name }).whereLike('payload', '%rolled-back%').count({ n: '*' })).toEqual([{ n: 0 }]);
+    await expect(
+      inTransaction(knex, async (trx) => {
+        await enqueueJob(trx, recordEffect, { label: 'rolled-back' }, { estateId });
+        throw new Error('the write failed');
+      }),
+    ).rejects.toThrow('the write failed');
+    expect(await knex('jobs').where({ name: recordEffect.name }).whereLike('payload', '%rolled-back%').count({ n: '*' })).toEqual([
+      { n: 0 },
+    ]);
 
-    const results = await Promise.all(Array.from({ length: 10 }, () => enqueueJob(knex, recordEffect, { label: 'slip-1' }, { estateId, key: 'visit-1' })));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => enqueueJob(knex, recordEffect, { label: 'slip-1' }, { estateId, key: 'visit-1' })),
+    );
     expect(new Set(results.map((r) => r.id)).size).toBe(1);
     expect(results.filter((r) => r.enqueued)).toHaveLength(1);
     // A payload the job's schema refuses is never stored.
@@ -118,7 +124,9 @@ describe.each(backends)('durable jobs on $name', ({ name, databaseUrl }) => {
 
     const failed = await admin.get(`/estates/${estateId}/jobs?status=failed`);
     expect(failed.status).toBe(200);
-    expect(failed.body.items).toEqual([expect.objectContaining({ id, name: 'test.flaky', status: 'failed', attempts: 3, last_error: 'Error: printer is off' })]);
+    expect(failed.body.items).toEqual([
+      expect.objectContaining({ id, name: 'test.flaky', status: 'failed', attempts: 3, last_error: 'Error: printer is off' }),
+    ]);
 
     // A guard cannot see or retry jobs; another estate's admin gets 404; only a failed job can be retried.
     const guard = await userWithRole(server.url, admin, estateId, 'guard');
@@ -139,7 +147,9 @@ describe.each(backends)('durable jobs on $name', ({ name, databaseUrl }) => {
   it('goes back to the queue when its runner dies, and the dead runner cannot finish it afterwards', async () => {
     const { id } = await enqueueJob(knex, recordEffect, { label: 'orphan' }, { estateId });
     // A runner claims it and "dies": its claim stays, with a lease.
-    await knex('jobs').where({ id }).update({ status: 'running', locked_by: 'dead-worker', locked_until: new Date(clock.getTime() + 60_000).toISOString(), attempts: 1 });
+    await knex('jobs')
+      .where({ id })
+      .update({ status: 'running', locked_by: 'dead-worker', locked_until: new Date(clock.getTime() + 60_000).toISOString(), attempts: 1 });
     expect((await runner('w3').runDue()).find((o) => o.id === id)).toBeUndefined();
     clock = new Date(clock.getTime() + 61_000);
     expect((await runner('w3').runDue()).find((o) => o.id === id)?.result).toBe('done');
@@ -160,30 +170,55 @@ describe.each(backends)('durable jobs on $name', ({ name, databaseUrl }) => {
         await markWebhookProcessed(ctx.trx!, payload.webhook_event_id);
       },
     });
-    const delivery = { provider: 'xendit', eventId: `evt_${name}_1`, estateId, headers: { 'x-callback-token': 'x' }, body: '{"status":"PAID"}' };
+    const delivery = {
+      provider: 'xendit',
+      eventId: `evt_${name}_1`,
+      estateId,
+      headers: { 'x-callback-token': 'x' },
+      body: '{"status":"PAID"}',
+    };
     const results = await Promise.all(Array.from({ length: 8 }, () => receiveWebhook(knex, delivery, processWebhook)));
     expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
     expect(new Set(results.map((r) => r.id)).size).toBe(1);
     await new JobRunner(server.app, { jobs: [processWebhook], now: () => clock, workerId: 'w4' }).runDue();
     expect(processed).toEqual([results[0].id]);
-    expect(await knex('webhook_events').where({ id: results[0].id }).first()).toMatchObject({ status: 'processed', body: '{"status":"PAID"}' });
+    expect(await knex('webhook_events').where({ id: results[0].id }).first()).toMatchObject({
+      status: 'processed',
+      body: '{"status":"PAID"}',
+    });
   });
 
   it('lets only one of several processes plan the schedules, and never runs a job twice', async () => {
     // Separate connection pools stand for separate server processes on the same database.
-    const others = name === 'postgres' ? [openDatabase({ dataDir: server.dataDir, databaseUrl: databaseUrl() }), openDatabase({ dataDir: server.dataDir, databaseUrl: databaseUrl() })] : [];
+    const others =
+      name === 'postgres'
+        ? [
+            openDatabase({ dataDir: server.dataDir, databaseUrl: databaseUrl() }),
+            openDatabase({ dataDir: server.dataDir, databaseUrl: databaseUrl() }),
+          ]
+        : [];
     try {
       const apps = [server.app, ...others.map((db) => ({ ...server.app, db }))];
       let planned = 0;
-      const schedule = defineSchedule({ name: 'test-plan', everyMs: 60_000, plan: async () => { planned++; } });
-      const planners = apps.map((app, i) => new JobRunner(app, { jobs: [recordEffect], schedules: [schedule], now: () => clock, workerId: `planner-${i}` }));
+      const schedule = defineSchedule({
+        name: 'test-plan',
+        everyMs: 60_000,
+        plan: async () => {
+          planned++;
+        },
+      });
+      const planners = apps.map(
+        (app, i) => new JobRunner(app, { jobs: [recordEffect], schedules: [schedule], now: () => clock, workerId: `planner-${i}` }),
+      );
       await Promise.all(planners.map((p) => p.planSchedules()));
       expect(planned).toBe(1);
       await Promise.all(planners.map((p) => p.stop()));
 
       const labels = Array.from({ length: 120 }, (_, i) => `many-${i}`);
       for (const label of labels) await enqueueJob(knex, recordEffect, { label }, { estateId });
-      const workers = apps.flatMap((app, i) => [0, 1].map((j) => new JobRunner(app, { jobs: [recordEffect], now: () => clock, workerId: `worker-${i}-${j}`, batch: 3 })));
+      const workers = apps.flatMap((app, i) =>
+        [0, 1].map((j) => new JobRunner(app, { jobs: [recordEffect], now: () => clock, workerId: `worker-${i}-${j}`, batch: 3 })),
+      );
       const outcomes = (await Promise.all(workers.map((w) => w.runDue(100)))).flat();
       expect(outcomes.filter((o) => o.result === 'done')).toHaveLength(labels.length);
       const rows = await knex('test_job_effects').whereLike('job', 'many-%').select('job');

@@ -13,7 +13,9 @@ beforeAll(async () => {
   server = await startTestServer();
   ({ client: admin, estateId } = await setupEstate(server.url));
 });
-afterAll(async () => { await server?.close(); });
+afterAll(async () => {
+  await server?.close();
+});
 
 async function newPairingCode(): Promise<{ code: string; deviceId: string }> {
   const res = await admin.post(`/estates/${estateId}/devices`, { name: `Tablet ${Math.random()}`, kind: 'kiosk' });
@@ -24,7 +26,9 @@ const api = (path: string) => `${server.url}/api/v1/estates/${estateId}${path}`;
 
 async function pairAsBrowser(code: string): Promise<{ body: any; cookie: string }> {
   const res = await fetch(api('/devices/pair'), {
-    method: 'POST', headers: { 'content-type': 'application/json', 'x-klustera-device': '1' }, body: JSON.stringify({ pairing_code: code }),
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-klustera-device': '1' },
+    body: JSON.stringify({ pairing_code: code }),
   });
   expect(res.status).toBe(200);
   return { body: await res.json(), cookie: res.headers.getSetCookie().find((c) => c.startsWith('klustera_device='))! };
@@ -48,7 +52,10 @@ describe('kiosk device cookie', () => {
     expect(withHeader.status).toBe(200);
     // Without the header the cookie is not a credential: a cross-site request cannot add the header.
     expect((await fetch(api('/gate/units'), { headers: { cookie: pair } })).status).toBe(401);
-    const crossSite = await fetch(api('/gate/shifts/current/end'), { method: 'POST', headers: { cookie: pair, 'x-klustera-device': '1', origin: 'https://evil.example' } });
+    const crossSite = await fetch(api('/gate/shifts/current/end'), {
+      method: 'POST',
+      headers: { cookie: pair, 'x-klustera-device': '1', origin: 'https://evil.example' },
+    });
     expect(crossSite.status).toBe(403);
     expect((await admin.post(`/estates/${estateId}/devices/${deviceId}/revoke`)).status).toBe(200);
     expect((await fetch(api('/gate/units'), { headers: { cookie: pair, 'x-klustera-device': '1' } })).status).toBe(401);

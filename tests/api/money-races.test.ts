@@ -62,7 +62,13 @@ describe.each(['sqlite', 'postgres'] as const)('money races on %s', (backendName
 
   /** One 100,000 invoice on each of the given units (a one-off charge). */
   async function charge(unitIds: string[], amount = 100_000): Promise<void> {
-    const res = await admin.post(e('/charges'), { name: 'Iuran 17 Agustus', amount, period: '2026-10', due_date: '2026-10-20', unit_ids: unitIds });
+    const res = await admin.post(e('/charges'), {
+      name: 'Iuran 17 Agustus',
+      amount,
+      period: '2026-10',
+      due_date: '2026-10-20',
+      unit_ids: unitIds,
+    });
     expect(res.status, res.text).toBe(201);
   }
 
@@ -71,7 +77,11 @@ describe.each(['sqlite', 'postgres'] as const)('money races on %s', (backendName
 
   /** Every invoice of the unit: what was allocated to it never exceeds what it bills. */
   async function expectUnitBooksHold(unitId: string) {
-    const invoices = (await admin.get(e(`/invoices?unit_id=${unitId}&limit=100`))).body.items as Array<{ total: number; paid: number; credited: number }>;
+    const invoices = (await admin.get(e(`/invoices?unit_id=${unitId}&limit=100`))).body.items as Array<{
+      total: number;
+      paid: number;
+      credited: number;
+    }>;
     for (const inv of invoices) {
       expect(inv.paid).toBeGreaterThanOrEqual(0);
       expect(inv.paid + inv.credited).toBeLessThanOrEqual(inv.total);
@@ -112,11 +122,16 @@ describe.each(['sqlite', 'postgres'] as const)('money races on %s', (backendName
 
   it('10 parallel one-off charges in a period without invoices all succeed with distinct numbers', async () => {
     const unit = await newUnit();
-    const responses = await Promise.all(Array.from({ length: 10 }, (_, i) =>
-      admin.post(e('/charges'), { name: `Iuran ${i}`, amount: 10_000, period: '2026-07', due_date: '2026-07-20', unit_ids: [unit] })));
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        admin.post(e('/charges'), { name: `Iuran ${i}`, amount: 10_000, period: '2026-07', due_date: '2026-07-20', unit_ids: [unit] }),
+      ),
+    );
     expectNo5xx(responses);
     expect(statuses(responses)).toEqual({ 201: 10 });
-    const numbers = (await knex()('invoices').where({ estate_id: estateId, period: '2026-07' }).select('number')).map((r: { number: string }) => r.number).sort();
+    const numbers = (await knex()('invoices').where({ estate_id: estateId, period: '2026-07' }).select('number'))
+      .map((r: { number: string }) => r.number)
+      .sort();
     expect(numbers).toEqual(Array.from({ length: 10 }, (_, i) => `INV/2026/07/${String(i + 1).padStart(4, '0')}`));
   });
 
@@ -151,8 +166,11 @@ describe.each(['sqlite', 'postgres'] as const)('money races on %s', (backendName
   it('10 parallel refunds of a 100,000 credit: one succeeds, the rest answer 409 INSUFFICIENT_CREDIT', async () => {
     const unit = await newUnit();
     expect((await pay(unit, 100_000)).status).toBe(201);
-    const responses = await Promise.all(Array.from({ length: 10 }, () =>
-      admin.post(e(`/units/${unit}/credit-refunds`), { amount: 100_000, method: 'cash', reason: 'Pindah rumah' })));
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        admin.post(e(`/units/${unit}/credit-refunds`), { amount: 100_000, method: 'cash', reason: 'Pindah rumah' }),
+      ),
+    );
     expectNo5xx(responses);
     expect(statuses(responses)).toEqual({ 201: 1, 409: 9 });
     for (const r of responses.filter((x) => x.status === 409)) expect(r.body.error.code).toBe('INSUFFICIENT_CREDIT');
@@ -166,7 +184,11 @@ describe.each(['sqlite', 'postgres'] as const)('money races on %s', (backendName
     const resident = await admin.post(e('/residents'), { name: 'Pak Budi', unit_id: unit, relation: 'owner' });
     expect(resident.status, resident.text).toBe(201);
     const portal = await userWithRole(backend.server.url, admin, estateId, 'resident', { resident_id: resident.body.id });
-    const sent = await portal.client.upload(e('/portal/transfer-proofs'), { amount: '100000', paid_at: '2026-11-06', reference: 'BCA 77' }, { file: { filename: 'bukti.png', content: PNG, type: 'image/png' } });
+    const sent = await portal.client.upload(
+      e('/portal/transfer-proofs'),
+      { amount: '100000', paid_at: '2026-11-06', reference: 'BCA 77' },
+      { file: { filename: 'bukti.png', content: PNG, type: 'image/png' } },
+    );
     expect(sent.status, sent.text).toBe(201);
     const responses = await Promise.all(Array.from({ length: 10 }, () => admin.post(e(`/transfer-proofs/${sent.body.id}/verify`), {})));
     expectNo5xx(responses);
@@ -175,12 +197,18 @@ describe.each(['sqlite', 'postgres'] as const)('money races on %s', (backendName
     const payments = await knex()('payments').where({ estate_id: estateId, submission_id: sent.body.id });
     expect(payments).toHaveLength(1);
     // The database itself refuses a second payment from the same transfer proof.
-    await expect(knex()('payments').insert({ ...payments[0], id: randomUUID(), number: `${payments[0].number}X` })).rejects.toThrow(/unique/i);
+    await expect(knex()('payments').insert({ ...payments[0], id: randomUUID(), number: `${payments[0].number}X` })).rejects.toThrow(
+      /unique/i,
+    );
     const { invoices, balance } = await expectUnitBooksHold(unit);
     expect(invoices.map((i) => i.paid)).toEqual([100_000]);
     expect(balance.credit).toBe(0);
     // A verify racing a reject: exactly one review wins.
-    const other = await portal.client.upload(e('/portal/transfer-proofs'), { amount: '5000', paid_at: '2026-11-06' }, { file: { filename: 'b.png', content: PNG, type: 'image/png' } });
+    const other = await portal.client.upload(
+      e('/portal/transfer-proofs'),
+      { amount: '5000', paid_at: '2026-11-06' },
+      { file: { filename: 'b.png', content: PNG, type: 'image/png' } },
+    );
     const race = await Promise.all([
       admin.post(e(`/transfer-proofs/${other.body.id}/verify`), {}),
       admin.post(e(`/transfer-proofs/${other.body.id}/reject`), { reason: 'Nominal tidak sesuai' }),
@@ -189,17 +217,28 @@ describe.each(['sqlite', 'postgres'] as const)('money races on %s', (backendName
     ]);
     expectNo5xx(race);
     expect(race.filter((r) => r.status === 200)).toHaveLength(1);
-    expect(await knex()('payments').where({ estate_id: estateId, submission_id: other.body.id }).count({ n: '*' }).then((r) => Number(r[0].n))).toBeLessThanOrEqual(1);
+    expect(
+      await knex()('payments')
+        .where({ estate_id: estateId, submission_id: other.body.id })
+        .count({ n: '*' })
+        .then((r) => Number(r[0].n)),
+    ).toBeLessThanOrEqual(1);
   });
 
   it('10 retries of one verify click with the same Idempotency-Key get the first answer, not a 409', async () => {
     const unit = await newUnit();
     const resident = await admin.post(e('/residents'), { name: 'Bu Sari', unit_id: unit, relation: 'owner' });
     const portal = await userWithRole(backend.server.url, admin, estateId, 'resident', { resident_id: resident.body.id });
-    const sent = await portal.client.upload(e('/portal/transfer-proofs'), { amount: '25000', paid_at: '2026-11-06' }, { file: { filename: 'b.png', content: PNG, type: 'image/png' } });
+    const sent = await portal.client.upload(
+      e('/portal/transfer-proofs'),
+      { amount: '25000', paid_at: '2026-11-06' },
+      { file: { filename: 'b.png', content: PNG, type: 'image/png' } },
+    );
     expect(sent.status, sent.text).toBe(201);
     const headers = { 'idempotency-key': `verify-${sent.body.id}` };
-    const responses = await Promise.all(Array.from({ length: 10 }, () => admin.post(e(`/transfer-proofs/${sent.body.id}/verify`), {}, headers)));
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () => admin.post(e(`/transfer-proofs/${sent.body.id}/verify`), {}, headers)),
+    );
     expectNo5xx(responses);
     expect(statuses(responses)).toEqual({ 200: 10 });
     expect(new Set(responses.map((r) => r.text)).size).toBe(1);
@@ -211,7 +250,9 @@ describe.each(['sqlite', 'postgres'] as const)('money races on %s', (backendName
     await charge([unit]);
     const paid = await pay(unit, 150_000);
     expect(paid.status).toBe(201);
-    const reversals = await Promise.all(Array.from({ length: 10 }, () => admin.post(e(`/payments/${paid.body.id}/reverse`), { reason: 'Salah input' })));
+    const reversals = await Promise.all(
+      Array.from({ length: 10 }, () => admin.post(e(`/payments/${paid.body.id}/reverse`), { reason: 'Salah input' })),
+    );
     expectNo5xx(reversals);
     expect(statuses(reversals)).toEqual({ 200: 1, 409: 9 });
     for (const r of reversals.filter((x) => x.status === 409)) expect(r.body.error.code).toBe('ALREADY_REVERSED');
@@ -219,7 +260,9 @@ describe.each(['sqlite', 'postgres'] as const)('money races on %s', (backendName
 
     expect((await pay(unit, 60_000)).status).toBe(201);
     const invoice = (await admin.get(e(`/invoices?unit_id=${unit}`))).body.items[0];
-    const voids = await Promise.all(Array.from({ length: 10 }, () => admin.post(e(`/invoices/${invoice.id}/void`), { reason: 'Salah tagih' })));
+    const voids = await Promise.all(
+      Array.from({ length: 10 }, () => admin.post(e(`/invoices/${invoice.id}/void`), { reason: 'Salah tagih' })),
+    );
     expectNo5xx(voids);
     expect(statuses(voids)).toEqual({ 200: 1, 409: 9 });
     for (const r of voids.filter((x) => x.status === 409)) expect(r.body.error.code).toBe('ALREADY_VOID');
@@ -231,7 +274,9 @@ describe.each(['sqlite', 'postgres'] as const)('money races on %s', (backendName
     const unit = await newUnit();
     await charge([unit]);
     const invoice = (await admin.get(e(`/invoices?unit_id=${unit}`))).body.items[0];
-    const notes = await Promise.all(Array.from({ length: 10 }, () => admin.post(e(`/invoices/${invoice.id}/credit-notes`), { amount: 60_000, reason: 'Diskon' })));
+    const notes = await Promise.all(
+      Array.from({ length: 10 }, () => admin.post(e(`/invoices/${invoice.id}/credit-notes`), { amount: 60_000, reason: 'Diskon' })),
+    );
     expectNo5xx(notes);
     expect(statuses(notes)).toEqual({ 201: 1, 409: 9 });
     for (const r of notes.filter((x) => x.status === 409)) expect(r.body.error.code).toBe('CREDIT_NOTE_TOO_LARGE');
@@ -239,8 +284,11 @@ describe.each(['sqlite', 'postgres'] as const)('money races on %s', (backendName
 
     const paid = await pay(unit, 40_000);
     expect(paid.status).toBe(201);
-    const uploads = await Promise.all(Array.from({ length: 5 }, (_, i) =>
-      admin.upload(e(`/payments/${paid.body.id}/proof`), {}, { file: { filename: `bukti-${i}.png`, content: PNG, type: 'image/png' } })));
+    const uploads = await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        admin.upload(e(`/payments/${paid.body.id}/proof`), {}, { file: { filename: `bukti-${i}.png`, content: PNG, type: 'image/png' } }),
+      ),
+    );
     expectNo5xx(uploads);
     expect(statuses(uploads)).toEqual({ 201: 1, 409: 4 });
     expect(await knex()('payment_proofs').where({ estate_id: estateId, owner_table: 'payments', owner_id: paid.body.id })).toHaveLength(1);
@@ -269,7 +317,9 @@ describe.each(['sqlite', 'postgres'] as const)('money races on %s', (backendName
     expectNo5xx(closes);
     expect(statuses(closes)).toEqual({ 201: 1, 409: 4 });
     for (const r of closes.filter((x) => x.status === 409)) expect(r.body.error.code).toBe('MONTH_ALREADY_CLOSED');
-    const reopens = await Promise.all(Array.from({ length: 5 }, () => admin.post(e('/cashbook/reopen'), { period: '2026-09', reason: 'Koreksi' })));
+    const reopens = await Promise.all(
+      Array.from({ length: 5 }, () => admin.post(e('/cashbook/reopen'), { period: '2026-09', reason: 'Koreksi' })),
+    );
     expectNo5xx(reopens);
     expect(statuses(reopens)).toEqual({ 201: 1, 409: 4 });
     for (const r of reopens.filter((x) => x.status === 409)) expect(r.body.error.code).toBe('MONTH_NOT_CLOSED');
@@ -293,9 +343,18 @@ describe.each(['sqlite', 'postgres'] as const)('money races on %s', (backendName
   it('10 parallel corrections of one cash-book entry: one reversing entry, the rest answer 409', async () => {
     const account = await admin.post(e('/cashbook/accounts'), { name: 'Kas Kecil', kind: 'cash' });
     expect(account.status, account.text).toBe(201);
-    const entry = await admin.post(e('/cashbook/entries'), { account_id: account.body.id, direction: 'out', amount: 75_000, category: 'electricity', entry_date: '2026-11-03', description: 'Listrik pos' });
+    const entry = await admin.post(e('/cashbook/entries'), {
+      account_id: account.body.id,
+      direction: 'out',
+      amount: 75_000,
+      category: 'electricity',
+      entry_date: '2026-11-03',
+      description: 'Listrik pos',
+    });
     expect(entry.status, entry.text).toBe(201);
-    const responses = await Promise.all(Array.from({ length: 10 }, () => admin.post(e(`/cashbook/entries/${entry.body.id}/reverse`), { reason: 'Salah catat' })));
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () => admin.post(e(`/cashbook/entries/${entry.body.id}/reverse`), { reason: 'Salah catat' })),
+    );
     expectNo5xx(responses);
     expect(statuses(responses)).toEqual({ 201: 1, 409: 9 });
     for (const r of responses.filter((x) => x.status === 409)) expect(r.body.error.code).toBe('ALREADY_REVERSED');
@@ -306,13 +365,21 @@ describe.each(['sqlite', 'postgres'] as const)('money races on %s', (backendName
   it('a payment dated in a month being closed either lands before the close or is refused', async () => {
     const unit = await newUnit();
     const race = await Promise.all([
-      ...Array.from({ length: 5 }, () => admin.post(e('/payments'), { unit_id: unit, amount: 1_000, method: 'cash', paid_at: '2026-08-15T03:00:00Z' })),
+      ...Array.from({ length: 5 }, () =>
+        admin.post(e('/payments'), { unit_id: unit, amount: 1_000, method: 'cash', paid_at: '2026-08-15T03:00:00Z' }),
+      ),
       admin.post(e('/cashbook/close'), { period: '2026-08' }),
-      ...Array.from({ length: 5 }, () => admin.post(e('/payments'), { unit_id: unit, amount: 1_000, method: 'cash', paid_at: '2026-08-15T03:00:00Z' })),
+      ...Array.from({ length: 5 }, () =>
+        admin.post(e('/payments'), { unit_id: unit, amount: 1_000, method: 'cash', paid_at: '2026-08-15T03:00:00Z' }),
+      ),
     ]);
     expectNo5xx(race);
-    const closedAt = (await knex()('cashbook_period_events').where({ estate_id: estateId, period: '2026-08', action: 'close' }).first()).created_at as string;
-    const lateEntries = await knex()('cashbook_entries').where({ estate_id: estateId }).where('entry_date', 'like', '2026-08-%').where('created_at', '>', closedAt);
+    const closedAt = (await knex()('cashbook_period_events').where({ estate_id: estateId, period: '2026-08', action: 'close' }).first())
+      .created_at as string;
+    const lateEntries = await knex()('cashbook_entries')
+      .where({ estate_id: estateId })
+      .where('entry_date', 'like', '2026-08-%')
+      .where('created_at', '>', closedAt);
     expect(lateEntries).toEqual([]);
   });
 
@@ -341,12 +408,14 @@ describe.each(['sqlite', 'postgres'] as const)('money races on %s', (backendName
       servers.push(await support.startTestServer({ databaseUrl: backend.databaseUrl }));
     }
     try {
-      const runs = await Promise.all(Array.from({ length: 4 }, (_, i) => {
-        const c = new ApiClient(servers[i % servers.length].url);
-        c.cookie = admin.cookie;
-        c.csrf = admin.csrf;
-        return c.post(e('/billing-runs'), { period: '2026-12', due_date: '2026-12-10' });
-      }));
+      const runs = await Promise.all(
+        Array.from({ length: 4 }, (_, i) => {
+          const c = new ApiClient(servers[i % servers.length].url);
+          c.cookie = admin.cookie;
+          c.csrf = admin.csrf;
+          return c.post(e('/billing-runs'), { period: '2026-12', due_date: '2026-12-10' });
+        }),
+      );
       expectNo5xx(runs);
       for (const r of runs) expect([201, 409]).toContain(r.status);
       for (const r of runs.filter((x) => x.status === 409)) expect(r.body.error.code).toBe('RUN_IN_PROGRESS');

@@ -3,8 +3,12 @@ import { allRoutes } from '../../server/http/routes-index.ts';
 import { apiClient, startTestServer, type TestServer } from '../support/server.ts';
 
 let server: TestServer;
-beforeAll(async () => { server = await startTestServer(); });
-afterAll(async () => { await server.close(); });
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server.close();
+});
 
 describe('OpenAPI document', () => {
   it('describes every route with its permission, generated from the zod schemas', async () => {
@@ -20,7 +24,9 @@ describe('OpenAPI document', () => {
     expect(schema.properties.type.enum).toEqual(['rumah', 'ruko', 'kavling', 'other']);
     expect(schema.required).toContain('code');
     const list = doc.paths['/api/v1/estates/{estate_id}/units'].get;
-    expect(list.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['estate_id', 'q', 'block', 'limit', 'offset']));
+    expect(list.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['estate_id', 'q', 'block', 'limit', 'offset']),
+    );
   });
 
   it('documents every answer: a response schema for each JSON route, the content types of raw ones', async () => {

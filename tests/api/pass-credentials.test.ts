@@ -17,8 +17,15 @@ beforeAll(async () => {
   guard = (await userWithRole(w.server.url, w.admin, w.estateId, 'guard')).client;
 
   const office = await w.admin.post(`${w.base}/passes`, {
-    kind: 'guest', unit_id: w.unitId, name: 'Rina Wijaya', phone: '0813-1111-2222', plate: 'B 1234 XYZ', purpose: 'Arisan',
-    valid_from: hoursFromNow(-1), valid_until: hoursFromNow(6), max_uses: 3,
+    kind: 'guest',
+    unit_id: w.unitId,
+    name: 'Rina Wijaya',
+    phone: '0813-1111-2222',
+    plate: 'B 1234 XYZ',
+    purpose: 'Arisan',
+    valid_from: hoursFromNow(-1),
+    valid_until: hoursFromNow(6),
+    max_uses: 3,
   });
   expect(office.status, office.text).toBe(201);
   guestId = office.body.id;
@@ -51,8 +58,17 @@ function assertNoCredentials(label: string, text: string) {
 
 describe('the guard post reads passes without their credentials', () => {
   const reads = (device: boolean) => [
-    '/passes?limit=100', `/passes?q=Rina`, '/passes?active=true', `/passes/${guestId}`,
-    '/gate/expected', '/gate/inside', '/gate/overstays', '/access-log?format=json', '/gates', '/gate/guards', '/gate/units',
+    '/passes?limit=100',
+    `/passes?q=Rina`,
+    '/passes?active=true',
+    `/passes/${guestId}`,
+    '/gate/expected',
+    '/gate/inside',
+    '/gate/overstays',
+    '/access-log?format=json',
+    '/gates',
+    '/gate/guards',
+    '/gate/units',
     ...(device ? ['/gate/shifts/current'] : []),
   ];
 
@@ -66,7 +82,13 @@ describe('the guard post reads passes without their credentials', () => {
       }
       // What the kiosk shows of an expected guest is still there.
       const list = await client.get(`${w.base}/passes?q=Rina`);
-      expect(list.body.items[0]).toMatchObject({ name: 'Rina Wijaya', plate: 'B 1234 XYZ', unit_code: 'A-12', status: 'active', purpose: 'Arisan' });
+      expect(list.body.items[0]).toMatchObject({
+        name: 'Rina Wijaya',
+        plate: 'B 1234 XYZ',
+        unit_code: 'A-12',
+        status: 'active',
+        purpose: 'Arisan',
+      });
       const inside = await client.get(`${w.base}/gate/inside`);
       expect(inside.body.items.map((v: { name: string }) => v.name)).toEqual(expect.arrayContaining(['Rina Wijaya', 'Tamu Tanpa Kartu']));
       // The QR image is the credential drawn as a picture.
@@ -76,7 +98,13 @@ describe('the guard post reads passes without their credentials', () => {
   }
 
   it('kiosk: scan, walk-in and checkout answers carry no credentials either', async () => {
-    const pass = await w.admin.post(`${w.base}/passes`, { kind: 'guest', unit_id: w.unitId, name: 'Sari', phone: '0812-7777-8888', valid_until: hoursFromNow(3) });
+    const pass = await w.admin.post(`${w.base}/passes`, {
+      kind: 'guest',
+      unit_id: w.unitId,
+      name: 'Sari',
+      phone: '0812-7777-8888',
+      valid_until: hoursFromNow(3),
+    });
     phones.push('77778888');
     secrets.push(pass.body.qr_payload, pass.body.code);
     const scan = await w.kiosk.post(`${w.base}/gate/scan`, { payload: pass.body.qr_payload });

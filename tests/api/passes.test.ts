@@ -27,12 +27,28 @@ function decodeQrPng(bytes: Buffer): string | null {
 describe('guest passes from the portal', () => {
   it('creates a guest pass for the own unit with code, signed payload, QR image and a filled wa.me link', async () => {
     const res = await resident.client.post(`${w.base}/portal/passes`, {
-      name: 'Rina Wijaya', phone: '0813-1111-2222', people: 3, plate: 'b 1234 xyz', purpose: 'Makan malam',
-      valid_from: hoursFromNow(-0.5), valid_until: hoursFromNow(6), max_uses: 2,
+      name: 'Rina Wijaya',
+      phone: '0813-1111-2222',
+      people: 3,
+      plate: 'b 1234 xyz',
+      purpose: 'Makan malam',
+      valid_from: hoursFromNow(-0.5),
+      valid_until: hoursFromNow(6),
+      max_uses: 2,
       unit_id: w.unitId,
     });
     expect(res.status, res.text).toBe(201);
-    expect(res.body).toMatchObject({ kind: 'guest', unit_id: w.unitId, unit_code: 'A-12', plate: 'B 1234 XYZ', people: 3, max_uses: 2, uses: 0, status: 'active', created_via: 'portal' });
+    expect(res.body).toMatchObject({
+      kind: 'guest',
+      unit_id: w.unitId,
+      unit_code: 'A-12',
+      plate: 'B 1234 XYZ',
+      people: 3,
+      max_uses: 2,
+      uses: 0,
+      status: 'active',
+      created_via: 'portal',
+    });
     expect(res.body.code).toMatch(/^[1-9][0-9]{7}$/);
     expect(res.body.qr_payload).toMatch(/^KL1\.[A-Za-z0-9_-]+$/);
     const link = new URL(res.body.whatsapp_url);
@@ -46,7 +62,9 @@ describe('guest passes from the portal', () => {
     const image = await resident.client.get(res.body.qr_image_url.replace('/api/v1', ''));
     expect(image.status).toBe(200);
     expect(image.headers.get('content-type')).toBe('image/png');
-    const png = Buffer.from(await (await fetch(`${w.server.url}${res.body.qr_image_url}`, { headers: { cookie: resident.client.cookie! } })).arrayBuffer());
+    const png = Buffer.from(
+      await (await fetch(`${w.server.url}${res.body.qr_image_url}`, { headers: { cookie: resident.client.cookie! } })).arrayBuffer(),
+    );
     expect(decodeQrPng(png)).toBe(res.body.qr_payload);
 
     const list = await resident.client.get(`${w.base}/portal/passes`);
@@ -54,7 +72,13 @@ describe('guest passes from the portal', () => {
   });
 
   it('creates a 6-digit temporary access code with limited uses', async () => {
-    const res = await resident.client.post(`${w.base}/portal/passes`, { kind: 'temporary', name: 'Tukang AC', purpose: 'Servis AC', valid_until: hoursFromNow(8), max_uses: 2 });
+    const res = await resident.client.post(`${w.base}/portal/passes`, {
+      kind: 'temporary',
+      name: 'Tukang AC',
+      purpose: 'Servis AC',
+      valid_until: hoursFromNow(8),
+      max_uses: 2,
+    });
     expect(res.status).toBe(201);
     expect(res.body.code).toMatch(/^[1-9][0-9]{5}$/);
     for (const expected of ['accepted', 'accepted', 'rejected']) {
@@ -103,7 +127,9 @@ describe('guest passes from the portal', () => {
       expect((await w.admin.get(`${w.base}/passes/${foreign.body.id}`)).status).toBe(404);
       expect((await w.admin.post(`${w.base}/passes/${foreign.body.id}/revoke`)).status).toBe(404);
       expect((await w.admin.get(`${w.base}/passes/${foreign.body.id}/qr.png`)).status).toBe(404);
-      expect((await w.admin.post(`${w.base}/passes`, { kind: 'guest', unit_id: other.unitId, name: 'X' })).body.error.code).toBe('UNIT_NOT_FOUND');
+      expect((await w.admin.post(`${w.base}/passes`, { kind: 'guest', unit_id: other.unitId, name: 'X' })).body.error.code).toBe(
+        'UNIT_NOT_FOUND',
+      );
     } finally {
       await other.server.close();
     }
@@ -127,7 +153,10 @@ describe('resident and vehicle passes', () => {
     expect(car.status).toBe(201);
     expect(car.body).toMatchObject({ kind: 'resident', plate: 'B 9876 KLA' });
     for (let i = 0; i < 3; i++) {
-      expect((await w.kiosk.post(`${w.base}/gate/scan`, { payload: own.qr_payload })).body).toMatchObject({ verdict: 'accepted', pass: { name: 'Budi Santoso', unit_code: 'A-12' } });
+      expect((await w.kiosk.post(`${w.base}/gate/scan`, { payload: own.qr_payload })).body).toMatchObject({
+        verdict: 'accepted',
+        pass: { name: 'Budi Santoso', unit_code: 'A-12' },
+      });
     }
     const scanCar = await w.kiosk.post(`${w.base}/gate/scan`, { payload: car.body.qr_payload });
     expect(scanCar.body).toMatchObject({ verdict: 'accepted', pass: { plate: 'B 9876 KLA' } });
@@ -151,7 +180,9 @@ describe('resident and vehicle passes', () => {
     const mover = await residentOf(w, w.unitId, 'Dewi Lestari');
     const passes = (await mover.client.get(`${w.base}/portal/passes`)).body.resident;
     const car = (await mover.client.post(`${w.base}/portal/passes/vehicle`, { plate: 'D 1 ABC' })).body;
-    const moved = await w.admin.patch(`${w.base}/residents/${mover.residentId}`, { moved_out_on: (await w.admin.get(`${w.base}/calendar`)).body.today });
+    const moved = await w.admin.patch(`${w.base}/residents/${mover.residentId}`, {
+      moved_out_on: (await w.admin.get(`${w.base}/calendar`)).body.today,
+    });
     expect(moved.status, moved.text).toBe(200);
     const atGate = await w.kiosk.post(`${w.base}/gate/scan`, { payload: passes[0].qr_payload });
     expect(atGate.body).toMatchObject({ verdict: 'rejected', reason: 'revoked' });
@@ -165,10 +196,21 @@ describe('resident and vehicle passes', () => {
 
   it('lets the office issue a resident pass only to someone living in that unit', async () => {
     const elsewhere = await addUnit(w.admin, w.estateId, 'D-09');
-    const wrong = await w.admin.post(`${w.base}/passes`, { kind: 'resident', unit_id: elsewhere, resident_id: resident.residentId, name: 'Budi' });
+    const wrong = await w.admin.post(`${w.base}/passes`, {
+      kind: 'resident',
+      unit_id: elsewhere,
+      resident_id: resident.residentId,
+      name: 'Budi',
+    });
     expect(wrong.status).toBe(400);
     expect(wrong.body.error.code).toBe('NOT_A_RESIDENT');
-    const right = await w.admin.post(`${w.base}/passes`, { kind: 'resident', unit_id: w.unitId, resident_id: resident.residentId, name: 'Budi', plate: 'B 5 BUD' });
+    const right = await w.admin.post(`${w.base}/passes`, {
+      kind: 'resident',
+      unit_id: w.unitId,
+      resident_id: resident.residentId,
+      name: 'Budi',
+      plate: 'B 5 BUD',
+    });
     expect(right.status).toBe(201);
     expect(right.body.max_uses).toBeNull();
   });

@@ -60,23 +60,34 @@ async function paymentCount(): Promise<number> {
 let pgdb: TestDatabase | undefined;
 
 // The portal's reads are hand-shaped SQL: the same story on both databases.
-describe.each([{ name: 'SQLite', postgres: false }, { name: 'PostgreSQL', postgres: true }])('on $name', ({ postgres }) => {
+describe.each([
+  { name: 'SQLite', postgres: false },
+  { name: 'PostgreSQL', postgres: true },
+])('on $name', ({ postgres }) => {
   beforeAll(async () => {
     pgdb = postgres ? await createTestDatabase(inject('pgUrl')) : undefined;
     server = await startTestServer(pgdb ? { databaseUrl: pgdb.url } : {});
     ({ client: admin, estateId } = await setupEstate(server.url));
     unitId = (await admin.post(`${base()}/units`, { code: 'C-7', type: 'rumah', occupancy: 'occupied' })).body.id;
     await admin.post(`${base()}/units`, { code: 'C-8', type: 'rumah', occupancy: 'occupied' });
-    expect((await admin.post(`${base()}/fee-types`, { code: 'IPL', name: 'IPL', amount: 100000, basis: 'flat', effective_from: '2026-01' })).status).toBe(201);
+    expect(
+      (await admin.post(`${base()}/fee-types`, { code: 'IPL', name: 'IPL', amount: 100000, basis: 'flat', effective_from: '2026-01' }))
+        .status,
+    ).toBe(201);
 
-    residentA = (await admin.post(`${base()}/residents`, { name: NAME_A, unit_id: unitId, relation: 'tenant', moved_in_on: '2026-01-10' })).body.id;
+    residentA = (await admin.post(`${base()}/residents`, { name: NAME_A, unit_id: unitId, relation: 'tenant', moved_in_on: '2026-01-10' }))
+      .body.id;
     tenantA = (await userWithRole(server.url, admin, estateId, 'resident', { resident_id: residentA })).client;
     relative = (await admin.post(`${base()}/residents`, { name: NAME_D })).body.id;
     for (const period of ['2026-02', '2026-03', '2026-04']) await bill(period);
 
     // Tenant A's time: a cash payment at the office and a transfer proof from the portal.
     await pay('a_cash', { amount: 200000, paid_at: '2026-03-05' });
-    const proof = await tenantA.upload(`${base()}/portal/transfer-proofs`, { amount: '20000', paid_at: '2026-04-06', reference: 'BCA 77' }, { file: { filename: 'bukti.png', content: PNG, type: 'image/png' } });
+    const proof = await tenantA.upload(
+      `${base()}/portal/transfer-proofs`,
+      { amount: '20000', paid_at: '2026-04-06', reference: 'BCA 77' },
+      { file: { filename: 'bukti.png', content: PNG, type: 'image/png' } },
+    );
     expect(proof.status, proof.text).toBe(201);
     ids.proof = proof.body.id;
     const verified = await admin.post(`${base()}/transfer-proofs/${ids.proof}/verify`);
@@ -89,7 +100,9 @@ describe.each([{ name: 'SQLite', postgres: false }, { name: 'PostgreSQL', postgr
 
     // A moves out at the end of June; B moves in on 1 July.
     expect((await admin.patch(`${base()}/residents/${residentA}`, { moved_out_on: '2026-06-30' })).status).toBe(200);
-    expect((await admin.patch(`${base()}/residents/${residentB}`, { unit_id: unitId, relation: 'tenant', moved_in_on: '2026-07-01' })).status).toBe(200);
+    expect(
+      (await admin.patch(`${base()}/residents/${residentB}`, { unit_id: unitId, relation: 'tenant', moved_in_on: '2026-07-01' })).status,
+    ).toBe(200);
     tenantB = (await userWithRole(server.url, admin, estateId, 'resident', { resident_id: residentB })).client;
     await bill('2026-08');
 
@@ -114,21 +127,36 @@ describe.each([{ name: 'SQLite', postgres: false }, { name: 'PostgreSQL', postgr
       expect(byId.get(ids.b_before)).toMatchObject({ payer_name: NAME_B, payer_resident_id: residentB });
       expect(byId.get(ids.b_night)).toMatchObject({ payer_name: NAME_B, payer_resident_id: residentB });
       expect(byId.get(ids.relative)).toMatchObject({ payer_name: NAME_D, payer_resident_id: relative });
-      expect((await admin.get(`${base()}/payments/${ids.a_cash}`)).body).toMatchObject({ payer_name: NAME_A, payer_resident_id: residentA });
+      expect((await admin.get(`${base()}/payments/${ids.a_cash}`)).body).toMatchObject({
+        payer_name: NAME_A,
+        payer_resident_id: residentA,
+      });
     });
 
     it('refuses a payer who is not a resident of this estate, and writes nothing', async () => {
       const before = await paymentCount();
-      const unknown = await admin.post(`${base()}/payments`, { unit_id: unitId, method: 'cash', amount: 5000, paid_at: '2026-08-05', payer_resident_id: '01900000-0000-7000-8000-000000000000' });
+      const unknown = await admin.post(`${base()}/payments`, {
+        unit_id: unitId,
+        method: 'cash',
+        amount: 5000,
+        paid_at: '2026-08-05',
+        payer_resident_id: '01900000-0000-7000-8000-000000000000',
+      });
       expect(unknown.status).toBe(400);
       expect(unknown.body.error).toMatchObject({ code: 'UNKNOWN_RESIDENT', field: 'payer_resident_id' });
-      const malformed = await admin.post(`${base()}/payments`, { unit_id: unitId, method: 'cash', amount: 5000, paid_at: '2026-08-05', payer_resident_id: 'x' });
+      const malformed = await admin.post(`${base()}/payments`, {
+        unit_id: unitId,
+        method: 'cash',
+        amount: 5000,
+        paid_at: '2026-08-05',
+        payer_resident_id: 'x',
+      });
       expect(malformed.status).toBe(400);
       expect(await paymentCount()).toBe(before);
     });
   });
 
-  describe('after A moves out and B moves in, A\'s receipts still name A', () => {
+  describe("after A moves out and B moves in, A's receipts still name A", () => {
     it('the receipt data, the PDF and the QR check page name A, not B', async () => {
       for (const payment of [ids.a_cash, ids.a_transfer]) {
         const data = await receiptOf(payment);
@@ -160,23 +188,27 @@ describe.each([{ name: 'SQLite', postgres: false }, { name: 'PostgreSQL', postgr
   });
 
   describe('the portal shows an occupant their own occupancy', () => {
-    it('B sees payments from 1 July on and the one B paid before moving in, not A\'s', async () => {
+    it("B sees payments from 1 July on and the one B paid before moving in, not A's", async () => {
       const res = await tenantB.get(`${base()}/portal/payments`);
       expect(res.status).toBe(200);
       expect(res.body.items.map((p: { id: string }) => p.id)).toEqual([ids.relative, ids.b_august, ids.b_night, ids.b_before]);
       expect(res.body.total).toBe(4);
       const august = res.body.items[1];
       expect(august).toMatchObject({ payer_name: NAME_B, unit_code: 'C-7', status: 'recorded', credit: 0, reversal: null, proof: null });
-      expect(august.allocations).toEqual([{ invoice_id: ids.august, invoice_number: expect.any(String), period: '2026-08', amount: 100000 }]);
+      expect(august.allocations).toEqual([
+        { invoice_id: ids.august, invoice_number: expect.any(String), period: '2026-08', amount: 100000 },
+      ]);
       const paged = await tenantB.get(`${base()}/portal/payments?limit=2&offset=2`);
       expect(paged.body.items.map((p: { id: string }) => p.id)).toEqual([ids.b_night, ids.b_before]);
       expect(paged.body.total).toBe(4);
     });
 
-    it('B sees what the unit still owes from before, but not A\'s paid months', async () => {
+    it("B sees what the unit still owes from before, but not A's paid months", async () => {
       const invoices = await tenantB.get(`${base()}/portal/invoices`);
       expect(invoices.status).toBe(200);
-      expect(invoices.body.items.map((i: { period: string; status: string; outstanding: number }) => [i.period, i.status, i.outstanding])).toEqual([
+      expect(
+        invoices.body.items.map((i: { period: string; status: string; outstanding: number }) => [i.period, i.status, i.outstanding]),
+      ).toEqual([
         ['2026-08', 'paid', 0],
         ['2026-04', 'partial', 30000],
       ]);
@@ -185,8 +217,10 @@ describe.each([{ name: 'SQLite', postgres: false }, { name: 'PostgreSQL', postgr
       expect(balance.body).toEqual({ unit_id: unitId, outstanding: 30000, credit: 0 });
     });
 
-    it('B can download B\'s receipts but not A\'s, and does not see A\'s transfer proofs', async () => {
-      const own = await fetch(`${server.url}/api/v1${base()}/portal/payments/${ids.b_august}/receipt.pdf`, { headers: { cookie: tenantB.cookie! } });
+    it("B can download B's receipts but not A's, and does not see A's transfer proofs", async () => {
+      const own = await fetch(`${server.url}/api/v1${base()}/portal/payments/${ids.b_august}/receipt.pdf`, {
+        headers: { cookie: tenantB.cookie! },
+      });
       expect(own.status).toBe(200);
       expect(pdfText(Buffer.from(await own.arrayBuffer()))).toContain(NAME_B);
       for (const payment of [ids.a_cash, ids.a_transfer]) {

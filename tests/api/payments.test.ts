@@ -14,8 +14,12 @@ async function count(table: string): Promise<number> {
 }
 async function moneyRows() {
   return {
-    payments: await count('payments'), allocations: await count('payment_allocations'), credit: await count('credit_movements'),
-    reversals: await count('payment_reversals'), cash: await count('cashbook_entries'), refunds: await count('credit_refunds'),
+    payments: await count('payments'),
+    allocations: await count('payment_allocations'),
+    credit: await count('credit_movements'),
+    reversals: await count('payment_reversals'),
+    cash: await count('cashbook_entries'),
+    refunds: await count('credit_refunds'),
     submissions: await count('payment_submissions'),
   };
 }
@@ -130,10 +134,18 @@ describe('recording payments', () => {
 
   it('attaches a proof image, refusing files that are not images or PDFs', async () => {
     const p = (await pay({ amount: 1000 })).body;
-    const bad = await admin.upload(`${base()}/payments/${p.id}/proof`, {}, { file: { filename: 'x.png', content: Buffer.from('not an image'), type: 'image/png' } });
+    const bad = await admin.upload(
+      `${base()}/payments/${p.id}/proof`,
+      {},
+      { file: { filename: 'x.png', content: Buffer.from('not an image'), type: 'image/png' } },
+    );
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('INVALID_PROOF');
-    const ok = await admin.upload(`${base()}/payments/${p.id}/proof`, {}, { file: { filename: 'bukti.png', content: PNG, type: 'image/png' } });
+    const ok = await admin.upload(
+      `${base()}/payments/${p.id}/proof`,
+      {},
+      { file: { filename: 'bukti.png', content: PNG, type: 'image/png' } },
+    );
     expect(ok.status).toBe(201);
     const back = await admin.get(`${base()}/payments/${p.id}/proof`);
     expect(back.status).toBe(200);
@@ -154,7 +166,10 @@ describe('recording payments', () => {
       ['/payments', { unit_id: unitId, amount: 1000, method: 'cash', paid_at: '2099-01-01' }],
       ['/payments', { unit_id: 'not-a-uuid', amount: 1000, method: 'cash', paid_at: '2026-11-05' }],
       ['/payments', { unit_id: '01900000-0000-7000-8000-000000000000', amount: 1000, method: 'cash', paid_at: '2026-11-05' }],
-      ['/payments', { unit_id: unitId, amount: 1000, method: 'cash', paid_at: '2026-11-05', invoice_ids: ['01900000-0000-7000-8000-000000000000'] }],
+      [
+        '/payments',
+        { unit_id: unitId, amount: 1000, method: 'cash', paid_at: '2026-11-05', invoice_ids: ['01900000-0000-7000-8000-000000000000'] },
+      ],
       ['/payments', { unit_id: unitId, amount: 1e15, method: 'cash', paid_at: '2026-11-05' }],
       ['/payments', { unit_id: unitId, amount: 1000, method: 'cash', paid_at: '2026-11-05', surprise: 1 }],
       ['/payments', null],
@@ -189,13 +204,17 @@ describe('resident portal', () => {
     const bal = await resident.client.get(`${base()}/portal/balance`);
     expect(bal.body).toMatchObject({ unit_id: otherUnit });
     expect(bal.body).toEqual({ unit_id: otherUnit, ...(await balance(otherUnit)) });
-    expect((await resident.client.get(`${base()}/portal/payments`)).body.items.every((p: { unit_id: string }) => p.unit_id === otherUnit)).toBe(true);
+    expect(
+      (await resident.client.get(`${base()}/portal/payments`)).body.items.every((p: { unit_id: string }) => p.unit_id === otherUnit),
+    ).toBe(true);
     expect((await resident.client.get(`${base()}/portal/invoices?unit_id=${unitId}`)).status).toBe(404);
   });
 
   it('cannot reach treasurer routes', async () => {
     expect((await resident.client.get(`${base()}/payments`)).status).toBe(403);
-    expect((await resident.client.post(`${base()}/payments`, { unit_id: otherUnit, amount: 1, method: 'cash', paid_at: '2026-11-05' })).status).toBe(403);
+    expect(
+      (await resident.client.post(`${base()}/payments`, { unit_id: otherUnit, amount: 1, method: 'cash', paid_at: '2026-11-05' })).status,
+    ).toBe(403);
     expect((await resident.client.get(`${base()}/units/${otherUnit}/balance`)).status).toBe(403);
     expect((await resident.client.get(`${base()}/transfer-proofs`)).status).toBe(403);
     expect((await admin.get(`${base()}/portal/invoices`)).status).toBe(403);
@@ -205,11 +224,19 @@ describe('resident portal', () => {
     const before = await moneyRows();
     const noFile = await resident.client.upload(`${base()}/portal/transfer-proofs`, { amount: '100000', paid_at: '2026-11-06' }, {});
     expect(noFile.status).toBe(400);
-    const badAmount = await resident.client.upload(`${base()}/portal/transfer-proofs`, { amount: '1.5', paid_at: '2026-11-06' }, { file: { filename: 'b.png', content: PNG } });
+    const badAmount = await resident.client.upload(
+      `${base()}/portal/transfer-proofs`,
+      { amount: '1.5', paid_at: '2026-11-06' },
+      { file: { filename: 'b.png', content: PNG } },
+    );
     expect(badAmount.status).toBe(400);
     expect(await moneyRows()).toEqual(before);
 
-    const sent = await resident.client.upload(`${base()}/portal/transfer-proofs`, { amount: '100000', paid_at: '2026-11-06', reference: 'BCA 123' }, { file: { filename: 'bukti.png', content: PNG, type: 'image/png' } });
+    const sent = await resident.client.upload(
+      `${base()}/portal/transfer-proofs`,
+      { amount: '100000', paid_at: '2026-11-06', reference: 'BCA 123' },
+      { file: { filename: 'bukti.png', content: PNG, type: 'image/png' } },
+    );
     expect(sent.status).toBe(201);
     expect(sent.body).toMatchObject({ status: 'pending', amount: 100000, unit_id: otherUnit, proof: { mime: 'image/png' } });
     expect((await moneyRows()).payments).toBe(before.payments);
@@ -221,7 +248,11 @@ describe('resident portal', () => {
     expect(verified.body.payment).toMatchObject({ amount: 100000, source: 'portal', unit_id: otherUnit });
     expect((await admin.post(`${base()}/transfer-proofs/${sent.body.id}/reject`, { reason: 'x' })).status).toBe(409);
 
-    const second = await resident.client.upload(`${base()}/portal/transfer-proofs`, { amount: '5000', paid_at: '2026-11-06' }, { file: { filename: 'b.pdf', content: Buffer.from('%PDF-1.4\n%%EOF') } });
+    const second = await resident.client.upload(
+      `${base()}/portal/transfer-proofs`,
+      { amount: '5000', paid_at: '2026-11-06' },
+      { file: { filename: 'b.pdf', content: Buffer.from('%PDF-1.4\n%%EOF') } },
+    );
     expect(second.status).toBe(201);
     expect((await admin.post(`${base()}/transfer-proofs/${second.body.id}/reject`, {})).status).toBe(400);
     const rejected = await admin.post(`${base()}/transfer-proofs/${second.body.id}/reject`, { reason: 'Nominal tidak sesuai mutasi' });

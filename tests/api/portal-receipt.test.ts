@@ -36,13 +36,18 @@ beforeAll(async () => {
   expect(pay.status).toBe(201);
   paymentId = pay.body.id;
   paymentNumber = pay.body.payment_number;
-  otherPaymentId = (await admin.post(`${a}/payments`, { unit_id: other.id, amount: 150000, method: 'cash', paid_at: '2026-11-02' })).body.id;
+  otherPaymentId = (await admin.post(`${a}/payments`, { unit_id: other.id, amount: 150000, method: 'cash', paid_at: '2026-11-02' })).body
+    .id;
 });
-afterAll(async () => { await server.close(); });
+afterAll(async () => {
+  await server.close();
+});
 
 describe('a resident downloads their own receipt from the portal', () => {
-  it('gets the PDF of their unit\'s payment, marked as a copy', async () => {
-    const res = await fetch(`${server.url}/api/v1/estates/${estateId}/portal/payments/${paymentId}/receipt.pdf`, { headers: { cookie: mine.cookie! } });
+  it("gets the PDF of their unit's payment, marked as a copy", async () => {
+    const res = await fetch(`${server.url}/api/v1/estates/${estateId}/portal/payments/${paymentId}/receipt.pdf`, {
+      headers: { cookie: mine.cookie! },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/pdf');
     const text = pdfText(Buffer.from(await res.arrayBuffer()));
@@ -52,7 +57,7 @@ describe('a resident downloads their own receipt from the portal', () => {
     expect(text).toMatch(/SALINAN/);
   });
 
-  it('gets 404 for another unit\'s payment, and the office route stays closed to them', async () => {
+  it("gets 404 for another unit's payment, and the office route stays closed to them", async () => {
     const other = await mine.get(`/estates/${estateId}/portal/payments/${otherPaymentId}/receipt.pdf`);
     expect(other.status).toBe(404);
     const office = await mine.get(`/estates/${estateId}/payments/${paymentId}/receipt.pdf`);

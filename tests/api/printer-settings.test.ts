@@ -105,7 +105,11 @@ describe.each(['sqlite', 'postgres'] as const)('printer settings on %s', (backen
     expect((await admin.get(e('/settings/printer'))).body.printer).toBeNull();
     const again = await admin.put(e('/settings/printer'), { connection: 'network', host: '192.168.1.51', paper_width: 80 });
     expect(again.status, again.text).toBe(200);
-    expect((await admin.get(e('/settings/printer'))).body.printer).toMatchObject({ connection: 'network', host: '192.168.1.51', paper_width: 80 });
+    expect((await admin.get(e('/settings/printer'))).body.printer).toMatchObject({
+      connection: 'network',
+      host: '192.168.1.51',
+      paper_width: 80,
+    });
     expect((await admin.delete(e('/settings/printer'))).status).toBe(204);
     expect((await admin.delete(e('/settings/printer'))).status).toBe(204);
     expect((await admin.put(e('/settings/printer'), { connection: 'network', host: '192.168.1.52' })).status).toBe(200);

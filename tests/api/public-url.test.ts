@@ -35,16 +35,29 @@ function forged(client: ApiClient, method: string, p: string, body?: unknown): P
   const url = new URL(`${server.url}/api/v1${p}`);
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
-    const req = http.request({
-      host: '127.0.0.1', port: url.port, path: url.pathname, method,
-      headers: {
-        host: 'evil.example', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https', cookie: client.cookie!,
-        'x-csrf-token': client.csrf!, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port: url.port,
+        path: url.pathname,
+        method,
+        headers: {
+          host: 'evil.example',
+          'x-forwarded-host': 'evil.example',
+          'x-forwarded-proto': 'https',
+          cookie: client.cookie!,
+          'x-csrf-token': client.csrf!,
+          ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+        },
       },
-    }, (res) => {
-      let text = '';
-      res.setEncoding('utf8').on('data', (c) => (text += c)).on('end', () => resolve({ status: res.statusCode!, body: text ? JSON.parse(text) : null }));
-    });
+      (res) => {
+        let text = '';
+        res
+          .setEncoding('utf8')
+          .on('data', (c) => (text += c))
+          .on('end', () => resolve({ status: res.statusCode!, body: text ? JSON.parse(text) : null }));
+      },
+    );
     req.on('error', reject);
     req.end(payload);
   });
@@ -55,7 +68,11 @@ const savedRows = async () => Number((await server.db.knex('installation_setting
 let invited = 0;
 async function inviteLinks(client: ApiClient = platform) {
   invited += 1;
-  const res = await client.post(e('/users'), { name: `Bu Sari ${invited}`, phone: `0812-3456-78${String(invited).padStart(2, '0')}`, role: 'treasurer' });
+  const res = await client.post(e('/users'), {
+    name: `Bu Sari ${invited}`,
+    phone: `0812-3456-78${String(invited).padStart(2, '0')}`,
+    role: 'treasurer',
+  });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body.invite as { code: string; url: string; whatsapp_url: string };
 }
@@ -83,7 +100,12 @@ describe('by default, serving on 0.0.0.0', () => {
 
   it("the receipt's verify link (its QR code) uses the LAN address, whatever the Host header", async () => {
     const unit = await platform.post(e('/units'), { code: 'A-12', block: 'A', type: 'rumah', occupancy: 'occupied' });
-    const paid = await platform.post(e('/payments'), { unit_id: unit.body.id, amount: 150_000, method: 'cash', paid_at: '2026-11-21T07:05:00.000Z' });
+    const paid = await platform.post(e('/payments'), {
+      unit_id: unit.body.id,
+      amount: 150_000,
+      method: 'cash',
+      paid_at: '2026-11-21T07:05:00.000Z',
+    });
     expect(paid.status, JSON.stringify(paid.body)).toBe(201);
     const receipt = await platform.get(e(`/payments/${paid.body.id}/receipt`));
     expect(receipt.body.verify_url).toMatch(new RegExp(`^${lan}/api/v1/receipts/verify/[\\w-]{24}$`));
@@ -113,10 +135,17 @@ describe("the estate's own address for receipt QR codes (receipt settings)", () 
   it('an address saved under looser rules is not put on a receipt: the installation address is', async () => {
     expect((await platform.put(e('/settings/receipt'), { public_base_url: 'http://192.168.1.10:8080/' })).status).toBe(200);
     const row = await server.db.knex('estate_settings').where({ estate_id: estateId, key: 'receipt' }).first();
-    await server.db.knex('estate_settings').where({ id: row.id })
+    await server.db
+      .knex('estate_settings')
+      .where({ id: row.id })
       .update({ value: JSON.stringify({ ...JSON.parse(row.value), public_base_url: 'http://kantor.griya-asri.id@evil.example' }) });
     const unit = await platform.post(e('/units'), { code: 'B-3', block: 'B', type: 'rumah', occupancy: 'occupied' });
-    const paid = await platform.post(e('/payments'), { unit_id: unit.body.id, amount: 150_000, method: 'cash', paid_at: '2026-11-21T07:05:00.000Z' });
+    const paid = await platform.post(e('/payments'), {
+      unit_id: unit.body.id,
+      amount: 150_000,
+      method: 'cash',
+      paid_at: '2026-11-21T07:05:00.000Z',
+    });
     const receipt = await platform.get(e(`/payments/${paid.body.id}/receipt`));
     expect(receipt.body.verify_url).toMatch(new RegExp(`^${lan}/api/v1/receipts/verify/[\\w-]{24}$`));
     expect((await platform.put(e('/settings/receipt'), { paper: 'A5', public_base_url: null })).status).toBe(200);
@@ -137,10 +166,17 @@ describe('set on the settings screen', () => {
   });
 
   it.each([
-    ['javascript:alert(1)'], ['ftp://klustera.example.id'], ['http://admin:sandi@klustera.example.id'],
-    ['http://klustera.example.id@evil.example'], ['http://evil.example\\@klustera.example.id'], ['http://klustera.example.id/portal'],
-    ['http://klustera.example.id/?next=//evil.example'], ['http://klustera.example.id#top'], ['http://klustera.example.id:70000'],
-    ['klustera.example.id'], [`https://${'a'.repeat(300)}.id`],
+    ['javascript:alert(1)'],
+    ['ftp://klustera.example.id'],
+    ['http://admin:sandi@klustera.example.id'],
+    ['http://klustera.example.id@evil.example'],
+    ['http://evil.example\\@klustera.example.id'],
+    ['http://klustera.example.id/portal'],
+    ['http://klustera.example.id/?next=//evil.example'],
+    ['http://klustera.example.id#top'],
+    ['http://klustera.example.id:70000'],
+    ['klustera.example.id'],
+    [`https://${'a'.repeat(300)}.id`],
   ])('refuses %j with 400 PUBLIC_URL_INVALID and writes nothing', async (value) => {
     const res = await platform.put('/installation/public-url', { public_url: value });
     expect(res.status).toBe(400);
@@ -158,7 +194,13 @@ describe('set on the settings screen', () => {
   it('is used at once by invites, receipts and pairing, audited, and not synced', async () => {
     const res = await platform.put('/installation/public-url', { public_url: ' HTTPS://Klustera.Griya-Asri.ID/ ' });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(res.body).toEqual({ public_url: 'https://klustera.griya-asri.id', source: 'setting', stored: 'https://klustera.griya-asri.id', default_url: lan, editable: true });
+    expect(res.body).toEqual({
+      public_url: 'https://klustera.griya-asri.id',
+      source: 'setting',
+      stored: 'https://klustera.griya-asri.id',
+      default_url: lan,
+      editable: true,
+    });
     const invite = await inviteLinks();
     expect(invite.url).toBe(`https://klustera.griya-asri.id/portal/invite/${invite.code}`);
     const device = await platform.post(e('/devices'), { name: 'Tablet pos belakang', kind: 'kiosk' });
@@ -194,13 +236,19 @@ describe('kept across restarts, and fixed by --public-url', () => {
       s = await startServer({ dataDir, port: 0, host: '127.0.0.1', backgroundJobs: false, publicUrl: 'https://klustera.example.id/' });
       const fixed = apiClient(s.url);
       await fixed.post('/auth/login', { login: 'ketua@griya-asri.id', password: 'rahasia-ketua-1' });
-      expect((await fixed.get('/installation/public-url')).body).toMatchObject({ public_url: 'https://klustera.example.id', source: 'startup', editable: false });
+      expect((await fixed.get('/installation/public-url')).body).toMatchObject({
+        public_url: 'https://klustera.example.id',
+        source: 'startup',
+        editable: false,
+      });
       const put = await fixed.put('/installation/public-url', { public_url: 'http://10.9.9.9' });
       expect(put.status).toBe(409);
       expect(put.body.error.code).toBe('PUBLIC_URL_SET_AT_STARTUP');
       await s.close();
 
-      await expect(startServer({ dataDir, port: 0, host: '127.0.0.1', backgroundJobs: false, publicUrl: 'http://user:pw@evil.example' })).rejects.toThrow(/--public-url/);
+      await expect(
+        startServer({ dataDir, port: 0, host: '127.0.0.1', backgroundJobs: false, publicUrl: 'http://user:pw@evil.example' }),
+      ).rejects.toThrow(/--public-url/);
     } finally {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }

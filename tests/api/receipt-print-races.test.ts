@@ -50,7 +50,9 @@ describe.each(['sqlite', 'postgres'] as const)('receipt prints on %s', (backend)
   it('GETs of a new receipt, even at once, create it once and never change the print count', async () => {
     const id = await pay();
     const reads = await Promise.all([
-      ...Array.from({ length: 4 }, () => fetch(`${server.url}/api/v1${e(`/payments/${id}/receipt.pdf`)}`, { headers: { cookie: admin.cookie! } })),
+      ...Array.from({ length: 4 }, () =>
+        fetch(`${server.url}/api/v1${e(`/payments/${id}/receipt.pdf`)}`, { headers: { cookie: admin.cookie! } }),
+      ),
       ...Array.from({ length: 4 }, () => admin.get(e(`/payments/${id}/receipt`))),
     ]);
     for (const r of reads) expect(r.status).toBe(200);

@@ -22,7 +22,9 @@ beforeAll(async () => {
   expect(unit.status).toBe(201);
   unitId = unit.body.id;
   expect((await admin.post(e('/residents'), { name: 'Budi Santoso', unit_id: unitId, relation: 'owner' })).status).toBe(201);
-  expect((await admin.post(e('/fee-types'), { code: 'IPL', name: 'IPL', amount: 150_000, basis: 'flat', effective_from: '2026-10' })).status).toBe(201);
+  expect(
+    (await admin.post(e('/fee-types'), { code: 'IPL', name: 'IPL', amount: 150_000, basis: 'flat', effective_from: '2026-10' })).status,
+  ).toBe(201);
   for (const period of ['2026-10', '2026-11']) {
     const run = await admin.post(e('/billing-runs'), { period, due_date: `${period}-10` });
     expect(run.status, run.text).toBeLessThan(300);
@@ -57,7 +59,12 @@ async function printPdf(paymentId: string, options: { paper?: string } = {}) {
     headers: { cookie: admin.cookie!, 'x-csrf-token': admin.csrf!, 'content-type': 'application/json' },
     body: JSON.stringify({ target: 'pdf', ...options }),
   });
-  return { status: res.status, type: res.headers.get('content-type'), printNumber: res.headers.get('x-print-number'), body: Buffer.from(await res.arrayBuffer()) };
+  return {
+    status: res.status,
+    type: res.headers.get('content-type'),
+    printNumber: res.headers.get('x-print-number'),
+    body: Buffer.from(await res.arrayBuffer()),
+  };
 }
 
 async function getPdf(paymentId: string, query = '') {
@@ -151,7 +158,13 @@ describe('receipts', () => {
     expect(url).toMatch(new RegExp(`^${server.url}/api/v1/receipts/verify/[A-Za-z0-9_-]{24}$`));
     const verify = await fetch(url!);
     expect(verify.status).toBe(200);
-    expect(await verify.json()).toMatchObject({ valid: true, status: 'valid', payment_number: numberOf(p), unit_code: 'A-12', amount: 175_000 });
+    expect(await verify.json()).toMatchObject({
+      valid: true,
+      status: 'valid',
+      payment_number: numberOf(p),
+      unit_code: 'A-12',
+      amount: 175_000,
+    });
 
     const again = await admin.post(e(`/payments/${p.id}/print`), { paper_width: 80 });
     expect(again.body).toMatchObject({ print_number: 2, copy: true });
@@ -184,7 +197,13 @@ describe('receipts', () => {
     const verifyPath = `${server.url}/api/v1/receipts/verify/${code}`;
 
     const ok = await (await fetch(verifyPath)).json();
-    expect(ok).toMatchObject({ valid: true, status: 'valid', receipt_number: data.body.receipt_number, amount_formatted: 'Rp 125.000', method: 'bank_transfer' });
+    expect(ok).toMatchObject({
+      valid: true,
+      status: 'valid',
+      receipt_number: data.body.receipt_number,
+      amount_formatted: 'Rp 125.000',
+      method: 'bank_transfer',
+    });
     // Only what the receipt shows: no internal ids.
     expect(JSON.stringify(ok)).not.toContain(estateId);
     expect(JSON.stringify(ok)).not.toContain(unitId);
@@ -198,7 +217,12 @@ describe('receipts', () => {
     expect(reversed).toMatchObject({ valid: false, status: 'reversed', receipt_number: data.body.receipt_number });
     expect(pdfText((await getPdf(p.id)).body)).toContain('DIBATALKAN');
 
-    for (const forged of ['AbCdEfGhIjKlMnOpQrStUvWx', `${code.slice(0, -1)}${code.endsWith('A') ? 'B' : 'A'}`, 'x', "'; drop table receipts;--"]) {
+    for (const forged of [
+      'AbCdEfGhIjKlMnOpQrStUvWx',
+      `${code.slice(0, -1)}${code.endsWith('A') ? 'B' : 'A'}`,
+      'x',
+      "'; drop table receipts;--",
+    ]) {
       const res = await fetch(`${server.url}/api/v1/receipts/verify/${encodeURIComponent(forged)}`);
       expect(res.status).toBe(404);
       expect((await res.json()).error.code).toBe('RECEIPT_NOT_FOUND');
@@ -222,7 +246,12 @@ describe('receipts', () => {
 
   it('settings: receipt paper and public address shape the receipt; a device-file printer and the test slip work', async () => {
     const p = await pay(60_000);
-    const put = await admin.put(e('/settings/receipt'), { paper: 'A6', public_base_url: 'http://192.168.1.10:8080/', signer_title: 'Bendahara RT 003', footer: 'Terima kasih' });
+    const put = await admin.put(e('/settings/receipt'), {
+      paper: 'A6',
+      public_base_url: 'http://192.168.1.10:8080/',
+      signer_title: 'Bendahara RT 003',
+      footer: 'Terima kasih',
+    });
     expect(put.status).toBe(200);
     expect(put.body).toMatchObject({ paper: 'A6', public_base_url: 'http://192.168.1.10:8080' });
     expect((await admin.put(e('/settings/receipt'), { public_base_url: 'javascript:alert(1)' })).status).toBe(400);
@@ -237,7 +266,12 @@ describe('receipts', () => {
 
       // Device files are character devices only (no print-to-file): /dev/null swallows the job.
       expect((await admin.put(e('/settings/printer'), { connection: 'file', device_path: '/dev/null', paper_width: 80 })).status).toBe(200);
-      expect((await admin.get(e('/settings/printer'))).body.printer).toMatchObject({ connection: 'file', device_path: '/dev/null', paper_width: 80, port: 9100 });
+      expect((await admin.get(e('/settings/printer'))).body.printer).toMatchObject({
+        connection: 'file',
+        device_path: '/dev/null',
+        paper_width: 80,
+        port: 9100,
+      });
       expect((await admin.post(e(`/payments/${p.id}/print`), {})).status).toBe(200);
       expect((await admin.post(e('/settings/printer/test'), {})).body).toMatchObject({ printed: true });
       expect((await admin.put(e('/settings/printer'), { connection: 'network', host: '127.0.0.1', port: printer.port })).status).toBe(200);

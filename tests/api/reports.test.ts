@@ -28,7 +28,12 @@ async function ok<T = any>(res: Promise<{ status: number; body: T; text: string 
 
 async function download(p: string): Promise<{ status: number; type: string; disposition: string; body: Buffer }> {
   const res = await fetch(`${server.url}/api/v1${p}`, { headers: { cookie: admin.cookie! } });
-  return { status: res.status, type: res.headers.get('content-type') ?? '', disposition: res.headers.get('content-disposition') ?? '', body: Buffer.from(await res.arrayBuffer()) };
+  return {
+    status: res.status,
+    type: res.headers.get('content-type') ?? '',
+    disposition: res.headers.get('content-disposition') ?? '',
+    body: Buffer.from(await res.arrayBuffer()),
+  };
 }
 
 beforeAll(async () => {
@@ -38,21 +43,60 @@ beforeAll(async () => {
   await ok(admin.post(e('/residents'), { name: 'Budi Santoso', unit_id: units['A-12'], relation: 'owner' }));
   for (let i = 1; i <= FILLER; i++) await ok(admin.post(e('/units'), { code: `B-${i}`, block: 'B', occupancy: 'vacant' }));
 
-  await ok(admin.post(e('/cashbook/accounts'), { name: 'Kas Bendahara', kind: 'cash', opening_balance: 1_000_000, opening_date: '2026-10-01' }));
+  await ok(
+    admin.post(e('/cashbook/accounts'), { name: 'Kas Bendahara', kind: 'cash', opening_balance: 1_000_000, opening_date: '2026-10-01' }),
+  );
   await ok(admin.post(e('/cashbook/accounts'), { name: 'BRI Paguyuban', kind: 'bank' }));
   // Vacant units are exempt, so only A-1, A-2 and A-12 are billed: 150,000 a month each.
-  await ok(admin.post(e('/fee-types'), { code: 'IPL', name: 'Iuran Pengelolaan Lingkungan', amount: 100_000, basis: 'flat', vacant_rule: 'exempt', effective_from: '2026-01' }));
-  await ok(admin.post(e('/fee-types'), { code: 'KEAMANAN', name: 'Keamanan', amount: 50_000, basis: 'flat', vacant_rule: 'exempt', effective_from: '2026-01' }));
+  await ok(
+    admin.post(e('/fee-types'), {
+      code: 'IPL',
+      name: 'Iuran Pengelolaan Lingkungan',
+      amount: 100_000,
+      basis: 'flat',
+      vacant_rule: 'exempt',
+      effective_from: '2026-01',
+    }),
+  );
+  await ok(
+    admin.post(e('/fee-types'), {
+      code: 'KEAMANAN',
+      name: 'Keamanan',
+      amount: 50_000,
+      basis: 'flat',
+      vacant_rule: 'exempt',
+      effective_from: '2026-01',
+    }),
+  );
   for (const period of ['2026-10', '2026-11']) await ok(admin.post(e('/billing-runs'), { period, due_date: `${period}-10` }));
 
   await ok(admin.post(e('/payments'), { unit_id: units['A-1'], amount: 300_000, method: 'cash', paid_at: '2026-11-05T03:00:00Z' }));
-  await ok(admin.post(e('/payments'), { unit_id: units['A-2'], amount: 100_000, method: 'bank_transfer', paid_at: '2026-11-10T03:00:00Z', reference: 'BRI-7781' }));
-  const wrong = await ok(admin.post(e('/payments'), { unit_id: units['A-12'], amount: 150_000, method: 'cash', paid_at: '2026-11-12T03:00:00Z' }));
+  await ok(
+    admin.post(e('/payments'), {
+      unit_id: units['A-2'],
+      amount: 100_000,
+      method: 'bank_transfer',
+      paid_at: '2026-11-10T03:00:00Z',
+      reference: 'BRI-7781',
+    }),
+  );
+  const wrong = await ok(
+    admin.post(e('/payments'), { unit_id: units['A-12'], amount: 150_000, method: 'cash', paid_at: '2026-11-12T03:00:00Z' }),
+  );
   const reversed = await admin.post(e(`/payments/${wrong.id}/reverse`), { reason: 'Dicatat untuk unit yang salah' });
   expect([200, 201]).toContain(reversed.status);
   const accounts = (await ok(admin.get(e('/cashbook/accounts')), 200)).items;
   const cash = accounts.find((a: any) => a.kind === 'cash');
-  await ok(admin.post(e('/cashbook/entries'), { account_id: cash.id, direction: 'out', amount: 250_000, category: 'guard_salary', entry_date: '2026-11-25', description: 'Gaji satpam November' }));
+  await ok(
+    admin.post(e('/cashbook/entries'), {
+      account_id: cash.id,
+      direction: 'out',
+      amount: 250_000,
+      category: 'guard_salary',
+      entry_date: '2026-11-25',
+      description: 'Gaji satpam November',
+    }),
+  );
   const reversal = await ok(admin.get(e('/cashbook/entries?category=reversal')), 200);
   reversalPeriod = reversal.items[0].entry_date.slice(0, 7);
 });
@@ -71,7 +115,10 @@ describe('arrears report', () => {
     expect(row('A-2').outstanding.slice(9, 11)).toEqual([50_000, 150_000]);
     expect(row('A-12').outstanding.slice(9, 11)).toEqual([150_000, 150_000]);
     expect(row('B-1').outstanding.every((c: unknown) => c === null)).toBe(true);
-    expect(r.list.map((l: any) => [l.code, l.resident, l.months_owed, l.total_outstanding])).toEqual([['A-12', 'Budi Santoso', 2, 300_000], ['A-2', null, 2, 200_000]]);
+    expect(r.list.map((l: any) => [l.code, l.resident, l.months_owed, l.total_outstanding])).toEqual([
+      ['A-12', 'Budi Santoso', 2, 300_000],
+      ['A-2', null, 2, 200_000],
+    ]);
     expect(r.totals).toMatchObject({ total_outstanding: 500_000, units_in_arrears: 2 });
     // Natural unit order: A-2 before A-12.
     expect(r.grid.slice(0, 3).map((g: any) => g.code)).toEqual(['A-1', 'A-2', 'A-12']);
@@ -87,7 +134,23 @@ describe('arrears report', () => {
     expect(wb.worksheets.map((w) => w.name)).toEqual(['Per bulan', 'Daftar penunggak']);
     const grid = wb.getWorksheet('Per bulan')!;
     expect(grid.getCell('A1').value).toBe('Perumahan Griya Asri');
-    expect(grid.getRow(5).values).toEqual([, 'Unit', 'Jan', 'Feb', 'Mar', 'Apr', 'Mei', 'Jun', 'Jul', 'Agu', 'Sep', 'Okt', 'Nov', 'Des', 'Total']);
+    expect(grid.getRow(5).values).toEqual([
+      ,
+      'Unit',
+      'Jan',
+      'Feb',
+      'Mar',
+      'Apr',
+      'Mei',
+      'Jun',
+      'Jul',
+      'Agu',
+      'Sep',
+      'Okt',
+      'Nov',
+      'Des',
+      'Total',
+    ]);
     expect(grid.views[0]).toMatchObject({ state: 'frozen', ySplit: 5 });
     expect(grid.getColumn(1).width).toBe(10);
     const a2 = grid.getRow(7);
@@ -103,7 +166,11 @@ describe('arrears report', () => {
 
     const xlsx = path.join(tmp, 'tunggakan.xlsx');
     fs.writeFileSync(xlsx, file.body);
-    execFileSync('libreoffice', [`-env:UserInstallation=file://${path.join(tmp, 'lo-profile')}`, '--headless', '--convert-to', 'pdf', '--outdir', tmp, xlsx], { stdio: 'pipe', timeout: 120_000 });
+    execFileSync(
+      'libreoffice',
+      [`-env:UserInstallation=file://${path.join(tmp, 'lo-profile')}`, '--headless', '--convert-to', 'pdf', '--outdir', tmp, xlsx],
+      { stdio: 'pipe', timeout: 120_000 },
+    );
     const converted = execFileSync('pdftotext', [path.join(tmp, 'tunggakan.pdf'), '-'], { encoding: 'utf8' });
     expect(converted).toContain('Perumahan Griya Asri');
     expect(converted).toMatch(/Rp 200[.,]000/);
@@ -117,7 +184,9 @@ describe('arrears report', () => {
     fs.writeFileSync(pdf, file.body);
     const info = execFileSync('pdfinfo', [pdf], { encoding: 'utf8' });
     expect(info).toMatch(/Page size:\s+(841\.89 x 595\.28|595\.28 x 841\.89)/);
-    const pages = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' }).split('\f').filter((p) => p.trim());
+    const pages = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' })
+      .split('\f')
+      .filter((p) => p.trim());
     expect(pages.length).toBeGreaterThanOrEqual(3);
     pages.forEach((page, i) => {
       expect(page).toContain('Perumahan Griya Asri');
@@ -198,7 +267,10 @@ describe('dashboard', () => {
     const d = await ok(admin.get(e('/dashboard')), 200);
     expect(d.outstanding_total).toBe(500_000);
     expect(d.units_in_arrears).toBe(2);
-    expect(d.top_arrears.map((u: any) => [u.code, u.outstanding])).toEqual([['A-12', 300_000], ['A-2', 200_000]]);
+    expect(d.top_arrears.map((u: any) => [u.code, u.outstanding])).toEqual([
+      ['A-12', 300_000],
+      ['A-2', 200_000],
+    ]);
     expect(d.cash_total).toBe(1_000_000 + 300_000 + 150_000 - 150_000 - 250_000 + 100_000);
     expect(d.accounts.map((a: any) => a.balance).sort()).toEqual([100_000, 1_050_000].sort());
     expect(d.series).toHaveLength(12);
@@ -210,7 +282,14 @@ describe('dashboard', () => {
 
 describe('bad input and access', () => {
   it('answers malformed queries with 400 and a stable code', async () => {
-    for (const q of ['/reports/monthly?period=2026-13', '/reports/monthly', '/reports/arrears?year=abc', '/reports/arrears?year=1999', '/reports/arrears?year=2026&format=docx', '/reports/payment-history?unit_id=nope']) {
+    for (const q of [
+      '/reports/monthly?period=2026-13',
+      '/reports/monthly',
+      '/reports/arrears?year=abc',
+      '/reports/arrears?year=1999',
+      '/reports/arrears?year=2026&format=docx',
+      '/reports/payment-history?unit_id=nope',
+    ]) {
       const r = await admin.get(e(q));
       expect(r.status, q).toBe(400);
       expect(r.body.error.code).toBe('VALIDATION_FAILED');

@@ -24,7 +24,12 @@ async function created(res: Promise<{ status: number; text: string; body: any }>
   return r.body;
 }
 
-async function person(name: string, unit: UnitName, relation: string, movedInOn: string | null): Promise<{ client: ApiClient; residentId: string }> {
+async function person(
+  name: string,
+  unit: UnitName,
+  relation: string,
+  movedInOn: string | null,
+): Promise<{ client: ApiClient; residentId: string }> {
   const resident = await created(admin.post(e('/residents'), { name, unit_id: unitIds[unit], relation, moved_in_on: movedInOn }));
   const user = await userWithRole(server.url, admin, estateId, 'resident', { resident_id: resident.id });
   return { client: user.client, residentId: resident.id };
@@ -40,7 +45,9 @@ beforeAll(async () => {
   }
   await created(admin.post(e('/charges'), { name: 'Iuran kebersihan', amount: 100_000, period: calendar.period, due_date: today }));
   for (const name of ['A', 'B', 'C'] as const) {
-    paymentIds[name] = (await created(admin.post(e('/payments'), { unit_id: unitIds[name], amount: 100_000, method: 'cash', paid_at: calendar.now }))).id;
+    paymentIds[name] = (
+      await created(admin.post(e('/payments'), { unit_id: unitIds[name], amount: 100_000, method: 'cash', paid_at: calendar.now }))
+    ).id;
   }
   people.resident = (await person('Warga A', 'A', 'owner', '2025-01-01')).client;
   const mover = await person('Pindahan A', 'A', 'tenant', '2024-01-01');
@@ -96,7 +103,11 @@ describe('one residency rule', () => {
     expect(mine.body.unit_id).toBe(unitIds.C);
     const pass = await people.tenant.post(e('/portal/passes'), { name: 'Kurir' });
     expect(pass.body.unit_id).toBe(unitIds.C);
-    for (const res of [await people['moved-out'].get(e('/portal/balance')), await people['moved-out'].get(e('/portal/passes')), await people['moved-out'].get(e('/portal/visits'))]) {
+    for (const res of [
+      await people['moved-out'].get(e('/portal/balance')),
+      await people['moved-out'].get(e('/portal/passes')),
+      await people['moved-out'].get(e('/portal/visits')),
+    ]) {
       expect(res.status, res.text).toBe(404);
     }
   });

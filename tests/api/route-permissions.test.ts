@@ -10,9 +10,12 @@ import { fillPath } from '../support/route-sweep.ts';
  */
 function matrix(): string {
   const lines = allRoutes.map((r) => {
-    const who = r.permission === 'public' ? 'everyone'
-      : r.permission === 'authenticated' ? 'any signed-in user'
-      : ROLES.filter((role) => roleHasPermission(role, r.permission as Permission)).join(',');
+    const who =
+      r.permission === 'public'
+        ? 'everyone'
+        : r.permission === 'authenticated'
+          ? 'any signed-in user'
+          : ROLES.filter((role) => roleHasPermission(role, r.permission as Permission)).join(',');
     return `${r.method.toUpperCase().padEnd(6)} /api/v1${r.path}  [${r.permission}]  ${who}`;
   });
   return lines.sort().join('\n') + '\n';
@@ -50,12 +53,17 @@ describe('roles are enforced by the pipeline', () => {
     resident = (await userWithRole(server.url, s.client, estateId, 'resident')).client;
     guard = (await userWithRole(server.url, s.client, estateId, 'guard')).client;
   });
-  afterAll(async () => { await server.close(); });
+  afterAll(async () => {
+    await server.close();
+  });
 
   it('answers 403 FORBIDDEN to a resident and a guard on every estate route their role lacks, and writes nothing', async () => {
     const before = await server.db.knex('audit_log').count({ n: '*' });
     let checked = 0;
-    for (const [role, client] of [['resident', resident], ['guard', guard]] as const) {
+    for (const [role, client] of [
+      ['resident', resident],
+      ['guard', guard],
+    ] as const) {
       for (const r of allRoutes) {
         if (!r.path.includes(':estate_id') || r.permission === 'public' || r.permission === 'authenticated') continue;
         if (roleHasPermission(role, r.permission as Permission)) continue;

@@ -4,7 +4,10 @@ import { ADMIN, setupEstate, startTestServer, type TestServer } from '../support
 
 /** The session cookie is `Secure` whenever the request is HTTPS as seen through the proxies the server trusts. */
 let server: TestServer | undefined;
-afterEach(async () => { await server?.close(); server = undefined; });
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
 
 async function sessionCookie(s: TestServer, headers: Record<string, string>): Promise<string> {
   const res = await fetch(`${s.url}/api/v1/auth/login`, {

@@ -10,7 +10,9 @@ beforeAll(async () => {
   server = await startTestServer();
   ({ client: admin, estateId } = await setupEstate(server.url));
 });
-afterAll(async () => { await server.close(); });
+afterAll(async () => {
+  await server.close();
+});
 
 async function counts() {
   const k = server.db.knex;
@@ -21,14 +23,27 @@ async function counts() {
 describe('units', () => {
   it('creates a unit with normalised code and block, writing one audit and one outbox row', async () => {
     const before = await counts();
-    const res = await admin.post(`${base()}/units`, { code: 'Blok B No. 7', type: 'ruko', land_area_m2: 90, building_area_m2: 150, occupancy: 'vacant', notes: 'pojok' });
+    const res = await admin.post(`${base()}/units`, {
+      code: 'Blok B No. 7',
+      type: 'ruko',
+      land_area_m2: 90,
+      building_area_m2: 150,
+      occupancy: 'vacant',
+      notes: 'pojok',
+    });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ code: 'B-7', block: 'B', type: 'ruko', land_area_m2: 90, occupancy: 'vacant', residents: [] });
     expect(res.body.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);
     const after = await counts();
     expect(after).toEqual({ units: before.units + 1, residents: before.residents, audit: before.audit + 1, outbox: before.outbox + 1 });
     const audit = await server.db.knex('audit_log').orderBy('id', 'desc').first();
-    expect(audit).toMatchObject({ action: 'units.create', entity_id: res.body.id, estate_id: estateId, actor_role: 'platform_admin', actor_user_id: expect.any(String) });
+    expect(audit).toMatchObject({
+      action: 'units.create',
+      entity_id: res.body.id,
+      estate_id: estateId,
+      actor_role: 'platform_admin',
+      actor_user_id: expect.any(String),
+    });
   });
 
   it('refuses a duplicate code with 409 DUPLICATE on the code field; the code is free again after delete', async () => {
@@ -81,9 +96,24 @@ describe('units', () => {
 describe('residents', () => {
   it('creates a resident with a normalised phone linked to a unit, and finds them by phone digits', async () => {
     const unit = await admin.post(`${base()}/units`, { code: 'H-5' });
-    const r = await admin.post(`${base()}/residents`, { name: 'Siti Rahma', phone: '0812 3456 7890', email: 'Siti@Mail.id', unit_id: unit.body.id, relation: 'tenant', moved_in_on: '2025-07-01', directory_opt_in: true });
+    const r = await admin.post(`${base()}/residents`, {
+      name: 'Siti Rahma',
+      phone: '0812 3456 7890',
+      email: 'Siti@Mail.id',
+      unit_id: unit.body.id,
+      relation: 'tenant',
+      moved_in_on: '2025-07-01',
+      directory_opt_in: true,
+    });
     expect(r.status).toBe(201);
-    expect(r.body).toMatchObject({ phone: '+6281234567890', email: 'siti@mail.id', unit_code: 'H-5', relation: 'tenant', moved_in_on: '2025-07-01', directory_opt_in: true });
+    expect(r.body).toMatchObject({
+      phone: '+6281234567890',
+      email: 'siti@mail.id',
+      unit_code: 'H-5',
+      relation: 'tenant',
+      moved_in_on: '2025-07-01',
+      directory_opt_in: true,
+    });
     const found = await admin.get(`${base()}/residents?q=0812-3456`);
     expect(found.body.items.map((x: { name: string }) => x.name)).toContain('Siti Rahma');
   });
@@ -99,7 +129,12 @@ describe('residents', () => {
 
   it('keeps the unit history through move-out and a new tenant', async () => {
     const unit = await admin.post(`${base()}/units`, { code: 'J-8' });
-    const a = await admin.post(`${base()}/residents`, { name: 'Penyewa Lama', unit_id: unit.body.id, relation: 'tenant', moved_in_on: '2024-01-01' });
+    const a = await admin.post(`${base()}/residents`, {
+      name: 'Penyewa Lama',
+      unit_id: unit.body.id,
+      relation: 'tenant',
+      moved_in_on: '2024-01-01',
+    });
     const out = await admin.patch(`${base()}/residents/${a.body.id}`, { moved_out_on: '2025-12-31' });
     expect(out.body.moved_out_on).toBe('2025-12-31');
     const bad = await admin.patch(`${base()}/residents/${a.body.id}`, { moved_out_on: '2020-01-01' });
@@ -107,7 +142,8 @@ describe('residents', () => {
     await admin.post(`${base()}/residents`, { name: 'Penyewa Baru', unit_id: unit.body.id, relation: 'tenant', moved_in_on: '2026-01-01' });
     const hist = await admin.get(`${base()}/units/${unit.body.id}/history`);
     expect(hist.body.items.map((h: { name: string; moved_out_on: string | null }) => [h.name, h.moved_out_on])).toEqual([
-      ['Penyewa Baru', null], ['Penyewa Lama', '2025-12-31'],
+      ['Penyewa Baru', null],
+      ['Penyewa Lama', '2025-12-31'],
     ]);
     const detail = await admin.get(`${base()}/units/${unit.body.id}`);
     expect(detail.body.residents.map((r: { name: string }) => r.name)).toEqual(['Penyewa Baru']);

@@ -30,7 +30,10 @@ beforeAll(async () => {
   const unit = await admin.post(`${base}/units`, { code: 'A-12', type: 'rumah', occupancy: 'occupied' });
   const person = await admin.post(`${base}/residents`, { name: 'Budi Santoso', unit_id: unit.body.id, relation: 'owner' });
   resident = await userWithRole(server.url, admin, estateId, 'resident', { resident_id: person.body.id });
-  await admin.post(`${base}/gates`, { name: 'Gerbang Utama', printer: { connection: 'network', host: printer.host, port: printer.port, paper_width: 58 } });
+  await admin.post(`${base}/gates`, {
+    name: 'Gerbang Utama',
+    printer: { connection: 'network', host: printer.host, port: printer.port, paper_width: 58 },
+  });
   await admin.post(`${base}/gate/guards`, { name: 'Pak Joko', pin: PIN });
   pairingCode = (await admin.post(`${base}/devices`, { name: 'Tablet pos utama', kind: 'kiosk' })).body.pairing_code;
 });
@@ -141,7 +144,10 @@ describe('guard post in Chromium', () => {
     await page.getByRole('tab', { name: /Di dalam/ }).click();
     await page.getByTestId('panel-inside').filter({ hasText: 'Rina Wijaya' }).waitFor();
     const log = await admin.get(`/estates/${estateId}/access-log?limit=10`);
-    expect(log.body.items.slice(0, 2).map((r: { verdict: string; reason: string | null }) => [r.verdict, r.reason])).toEqual([['rejected', 'used_up'], ['accepted', null]]);
+    expect(log.body.items.slice(0, 2).map((r: { verdict: string; reason: string | null }) => [r.verdict, r.reason])).toEqual([
+      ['rejected', 'used_up'],
+      ['accepted', null],
+    ]);
     expect(log.body.items[0]).toMatchObject({ guard_name: 'Pak Joko', gate_name: 'Gerbang Utama', person_name: 'Rina Wijaya' });
 
     expect(pageErrors(page)).toEqual([]);

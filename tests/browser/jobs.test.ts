@@ -30,8 +30,21 @@ async function signIn(page: Page, login: string, password: string) {
 
 describe('background work in Chromium', () => {
   it('lists a failed slip with its cause and retries it; a guard has no such page', async () => {
-    const { id } = await enqueueJob(server.db.knex, printSlipJob, { visit_id: 'v-1', gate_id: 'g-1', guard_name: 'Pak Satpam' }, { estateId });
-    await server.db.knex('jobs').where({ id }).update({ status: 'failed', attempts: 3, last_error: 'ConflictError: Printer tidak dapat dihubungi.', finished_at: new Date().toISOString() });
+    const { id } = await enqueueJob(
+      server.db.knex,
+      printSlipJob,
+      { visit_id: 'v-1', gate_id: 'g-1', guard_name: 'Pak Satpam' },
+      { estateId },
+    );
+    await server.db
+      .knex('jobs')
+      .where({ id })
+      .update({
+        status: 'failed',
+        attempts: 3,
+        last_error: 'ConflictError: Printer tidak dapat dihubungi.',
+        finished_at: new Date().toISOString(),
+      });
 
     const { page } = await newPage(browser, DESKTOP);
     await signIn(page, 'ketua@griya-asri.id', 'rahasia-ketua-1');
@@ -61,10 +74,20 @@ describe('background work in Chromium', () => {
 describe('questions asked in the page, not with window.prompt (the desktop window has none)', () => {
   it('reverses a payment with a reason typed into the in-page dialog', async () => {
     const unit = (await admin.post(`/estates/${estateId}/units`, { code: 'Z-9' })).body.id;
-    const payment = (await admin.post(`/estates/${estateId}/payments`, { unit_id: unit, amount: 50_000, method: 'cash', paid_at: new Date().toISOString() })).body;
+    const payment = (
+      await admin.post(`/estates/${estateId}/payments`, {
+        unit_id: unit,
+        amount: 50_000,
+        method: 'cash',
+        paid_at: new Date().toISOString(),
+      })
+    ).body;
     const { page, context } = await newPage(browser, DESKTOP);
     let nativeDialogs = 0;
-    page.on('dialog', (d) => { nativeDialogs++; void d.dismiss(); });
+    page.on('dialog', (d) => {
+      nativeDialogs++;
+      void d.dismiss();
+    });
     await signIn(page, 'ketua@griya-asri.id', 'rahasia-ketua-1');
     await waitForText(page.getByTestId('estate-name'), 'Perumahan Griya Asri');
     await page.goto(`${server.url}/payments/${payment.id}`);

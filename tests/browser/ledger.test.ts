@@ -34,10 +34,34 @@ beforeAll(async () => {
     units[code] = r.body.id;
   }
   expect((await admin.post(e('/residents'), { name: 'Budi Santoso', unit_id: units['A-12'], relation: 'owner' })).status).toBe(201);
-  expect((await admin.post(e('/fee-types'), { code: 'IPL', name: 'Iuran Pengelolaan Lingkungan', amount: 100_000, basis: 'flat', effective_from: '2026-01' })).status).toBe(201);
-  expect((await admin.post(e('/fee-types'), { code: 'KEAMANAN', name: 'Keamanan', amount: 50_000, basis: 'flat', effective_from: '2026-01' })).status).toBe(201);
-  expect((await admin.post(e('/cashbook/accounts'), { name: 'Kas Bendahara', kind: 'cash', opening_balance: 500_000, opening_date: '2026-10-01' })).status).toBe(201);
-  expect((await admin.put(e('/settings/printer'), { connection: 'network', host: '127.0.0.1', port: printer.port, paper_width: 58 })).status).toBe(200);
+  expect(
+    (
+      await admin.post(e('/fee-types'), {
+        code: 'IPL',
+        name: 'Iuran Pengelolaan Lingkungan',
+        amount: 100_000,
+        basis: 'flat',
+        effective_from: '2026-01',
+      })
+    ).status,
+  ).toBe(201);
+  expect(
+    (await admin.post(e('/fee-types'), { code: 'KEAMANAN', name: 'Keamanan', amount: 50_000, basis: 'flat', effective_from: '2026-01' }))
+      .status,
+  ).toBe(201);
+  expect(
+    (
+      await admin.post(e('/cashbook/accounts'), {
+        name: 'Kas Bendahara',
+        kind: 'cash',
+        opening_balance: 500_000,
+        opening_date: '2026-10-01',
+      })
+    ).status,
+  ).toBe(201);
+  expect(
+    (await admin.put(e('/settings/printer'), { connection: 'network', host: '127.0.0.1', port: printer.port, paper_width: 58 })).status,
+  ).toBe(200);
   const t = await userWithRole(server.url, admin, estateId, 'treasurer');
   treasurer = { email: t.email, password: t.password };
 });

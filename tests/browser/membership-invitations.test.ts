@@ -28,8 +28,12 @@ describe('membership invitations in Chromium', () => {
     const { client: platform, estateId: estateA } = await setupEstate(server.url, 'Perumahan Griya Asri');
     const estateB = (await platform.post('/estates', { name: 'Perumahan Bukit Indah' })).body.id as string;
     const staff = await userWithRole(server.url, platform, estateA, 'staff');
-    expect((await platform.post(`/estates/${estateB}/users`, { name: 'Staf Baru', email: staff.email, role: 'treasurer' })).status).toBe(201);
-    expect((await platform.post(`/estates/${estateA}/users`, { name: 'Staf Jaga Malam', email: staff.email, role: 'guard' })).status).toBe(201);
+    expect((await platform.post(`/estates/${estateB}/users`, { name: 'Staf Baru', email: staff.email, role: 'treasurer' })).status).toBe(
+      201,
+    );
+    expect((await platform.post(`/estates/${estateA}/users`, { name: 'Staf Jaga Malam', email: staff.email, role: 'guard' })).status).toBe(
+      201,
+    );
 
     // The office sees the sent invitation as pending, with only what it typed.
     const office = await newPage(browser, DESKTOP);
@@ -53,8 +57,9 @@ describe('membership invitations in Chromium', () => {
     await waitForText(banner, 'Anda sekarang terdaftar di Perumahan Bukit Indah.');
 
     const me = await staff.client.get('/auth/me');
-    expect(me.body.memberships.map((m: { estate_id: string; role: string }) => `${m.estate_id}:${m.role}`).sort())
-      .toEqual([`${estateA}:staff`, `${estateB}:treasurer`].sort());
+    expect(me.body.memberships.map((m: { estate_id: string; role: string }) => `${m.estate_id}:${m.role}`).sort()).toEqual(
+      [`${estateA}:staff`, `${estateB}:treasurer`].sort(),
+    );
     expect((await staff.client.get('/membership-invitations')).body.items).toEqual([]);
     expect(pageErrors(page)).toEqual([]);
     await office.context.close();

@@ -15,7 +15,11 @@ let estateId: string;
 let lan: string;
 
 beforeAll(async () => {
-  server = await startTestServer({ host: '0.0.0.0', networkInterfaces: { lo: [nic('127.0.0.1', true)], wlan0: [nic('192.168.1.23')] }, options: { loginRateLimitPerMinute: 1000 } });
+  server = await startTestServer({
+    host: '0.0.0.0',
+    networkInterfaces: { lo: [nic('127.0.0.1', true)], wlan0: [nic('192.168.1.23')] },
+    options: { loginRateLimitPerMinute: 1000 },
+  });
   lan = `http://192.168.1.23:${server.port}`;
   ({ client: admin, estateId } = await setupEstate(server.url));
   browser = await launchChromium();
@@ -52,7 +56,10 @@ describe('the public address on the settings screen, 1366×768', () => {
     await page.getByRole('button', { name: 'Simpan', exact: true }).click();
     await waitForText(page.getByRole('status'), 'Alamat disimpan.');
     await waitForText(page.getByTestId('public-url-current'), 'https://klustera.griya-asri.id');
-    expect((await admin.get('/installation/public-url')).body).toMatchObject({ public_url: 'https://klustera.griya-asri.id', source: 'setting' });
+    expect((await admin.get('/installation/public-url')).body).toMatchObject({
+      public_url: 'https://klustera.griya-asri.id',
+      source: 'setting',
+    });
     const invite = await admin.post(`/estates/${estateId}/users`, { name: 'Bu Sari', phone: '0812-3456-7800', role: 'treasurer' });
     expect(invite.body.invite.url).toMatch(/^https:\/\/klustera\.griya-asri\.id\/portal\/invite\//);
 

@@ -58,7 +58,10 @@ async function databaseOf(mb: number): Promise<string> {
 
 /** `klustera serve` as a child process, resolved on its ready line. */
 function serve(dataDir: string): Promise<{ child: ChildProcess; url: string; port: number; output: () => string }> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir], {
+    env: ENV,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let output = '';
   return new Promise((resolve, reject) => {
@@ -89,13 +92,19 @@ describe('klustera backup', () => {
       const acknowledged: string[] = [];
       let failures = 0;
       const pay = async () => {
-        const res = await admin.post(`/estates/${estateId}/payments`, { unit_id: unit.body.id, amount: 150000, method: 'cash', paid_at: new Date().toISOString() });
+        const res = await admin.post(`/estates/${estateId}/payments`, {
+          unit_id: unit.body.id,
+          amount: 150000,
+          method: 'cash',
+          paid_at: new Date().toISOString(),
+        });
         if (res.status === 201) acknowledged.push(res.body.id);
         else failures++;
       };
       const writer = setInterval(() => void pay().catch(() => failures++), 50);
       try {
-        for (const deadline = Date.now() + 30_000; acknowledged.length < 10 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
+        for (const deadline = Date.now() + 30_000; acknowledged.length < 10 && Date.now() < deadline; )
+          await new Promise((r) => setTimeout(r, 50));
         const before = [...acknowledged];
         expect(before.length).toBeGreaterThanOrEqual(10);
         const target = path.join(tempDir(), 'cadangan.sqlite');
@@ -166,7 +175,10 @@ describe('klustera restore and a running server', () => {
     expect(refused.stderr).toContain(`port ${server.port}`);
     expect(refused.stderr).toContain('Stop the server first');
     expect(units()).toBe(149);
-    expect(fs.existsSync(path.join(dataDir, 'backups')) && fs.readdirSync(path.join(dataDir, 'backups')).some((f) => f.startsWith('klustera-before-restore-'))).toBe(false);
+    expect(
+      fs.existsSync(path.join(dataDir, 'backups')) &&
+        fs.readdirSync(path.join(dataDir, 'backups')).some((f) => f.startsWith('klustera-before-restore-')),
+    ).toBe(false);
     expect((await fetch(`${server.url}/api/v1/health`)).status).toBe(200);
 
     server.child.kill('SIGTERM');

@@ -39,7 +39,7 @@ describe('klustera CLI', () => {
     const out = await klustera('seed-demo', '--data-dir', dir);
     expect(out.stdout).toMatch(/150 units/);
     expect(count(dir, 'select count(*) n from units')).toBe(150);
-    expect(count(dir, "select count(distinct block) n from units")).toBe(6);
+    expect(count(dir, 'select count(distinct block) n from units')).toBe(6);
     expect(count(dir, "select count(*) n from units where type='ruko'")).toBeGreaterThan(0);
     expect(count(dir, "select count(*) n from unit_occupancies where relation='tenant'")).toBeGreaterThan(0);
     expect(count(dir, "select count(*) n from residents where phone not like '+62%'")).toBe(0);
@@ -48,10 +48,24 @@ describe('klustera CLI', () => {
 
   it('create-admin makes an administrator who can then be used; refuses a duplicate', async () => {
     const dir = tempDir();
-    const out = await klustera('create-admin', '--data-dir', dir, '--name', 'Pak RT', '--phone', '0812-9999-0000', '--password', 'rahasia-rt-1', '--estate', 'Perumahan Melati');
+    const out = await klustera(
+      'create-admin',
+      '--data-dir',
+      dir,
+      '--name',
+      'Pak RT',
+      '--phone',
+      '0812-9999-0000',
+      '--password',
+      'rahasia-rt-1',
+      '--estate',
+      'Perumahan Melati',
+    );
     expect(out.stdout).toContain('+6281299990000');
     expect(count(dir, "select count(*) n from memberships where role='estate_admin'")).toBe(1);
-    await expect(klustera('create-admin', '--data-dir', dir, '--name', 'Lagi', '--phone', '081299990000', '--password', 'rahasia-rt-1')).rejects.toMatchObject({ code: 1 });
+    await expect(
+      klustera('create-admin', '--data-dir', dir, '--name', 'Lagi', '--phone', '081299990000', '--password', 'rahasia-rt-1'),
+    ).rejects.toMatchObject({ code: 1 });
   });
 
   it('backup makes an online copy and restore brings it back, keeping the replaced file', async () => {
@@ -82,7 +96,9 @@ describe('klustera CLI', () => {
     const dir = tempDir();
     await klustera('migrate', '--data-dir', dir);
     const db = new Database(path.join(dir, 'klustera.sqlite'));
-    db.prepare("insert into knex_migrations (name, batch, migration_time) values ('29991231000000_from_the_future', 9, datetime('now'))").run();
+    db.prepare(
+      "insert into knex_migrations (name, batch, migration_time) values ('29991231000000_from_the_future', 9, datetime('now'))",
+    ).run();
     db.close();
     const err = await klustera('serve', '--port', '0', '--data-dir', dir).catch((e) => e);
     expect(err.code).toBe(1);
@@ -96,10 +112,20 @@ describe('release bundle for packaging', () => {
     const { buildReleaseBundle } = await import('../../bin/server-bundle.mjs');
     const entry: string = await buildReleaseBundle();
     const compiled = fs.readdirSync(path.join(path.dirname(entry), 'migrations')).map((f) => f.replace(/\.mjs$/, ''));
-    const sources = fs.readdirSync('migrations').filter((f) => /^\d{14}_.*\.ts$/.test(f)).map((f) => f.replace(/\.ts$/, ''));
+    const sources = fs
+      .readdirSync('migrations')
+      .filter((f) => /^\d{14}_.*\.ts$/.test(f))
+      .map((f) => f.replace(/\.ts$/, ''));
     expect(compiled.sort()).toEqual(sources.sort());
     const dir = tempDir();
-    const migrated = await run(process.execPath, ['-e', `import(${JSON.stringify(entry)}).then(async (m) => process.exit(await m.main(['migrate', '--data-dir', ${JSON.stringify(dir)}])))`], { timeout: 60_000 });
+    const migrated = await run(
+      process.execPath,
+      [
+        '-e',
+        `import(${JSON.stringify(entry)}).then(async (m) => process.exit(await m.main(['migrate', '--data-dir', ${JSON.stringify(dir)}])))`,
+      ],
+      { timeout: 60_000 },
+    );
     expect(migrated.stdout).toContain(`Applied: ${sources.sort()[0]}`);
     expect(count(dir, 'select count(*) n from knex_migrations')).toBe(sources.length);
   });

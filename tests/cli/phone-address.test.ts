@@ -20,7 +20,10 @@ afterAll(() => {
 async function startupOutput(...args: string[]): Promise<{ output: string; port: number }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'klustera-phone-'));
   dirs.push(dataDir);
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir, ...args], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir, ...args], {
+    env: ENV,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let output = '';
   const ready = await new Promise<{ port: number }>((resolve, reject) => {
@@ -42,23 +45,29 @@ const QR_BLOCK = /(?:^.*[█▀▄].*\n){8,}/m;
 
 /** Reads the terminal QR code as a phone camera pointed at the screen would: each character is two modules, top and bottom. */
 function readTerminalQr(output: string): string | null {
-  const rows = output.replace(/\x1b\[[0-9;]*m/g, '').split('\n').filter((l) => /^[ █▀▄]+$/.test(l) && /[█▄]/.test(l));
+  const rows = output
+    .replace(/\x1b\[[0-9;]*m/g, '')
+    .split('\n')
+    .filter((l) => /^[ █▀▄]+$/.test(l) && /[█▄]/.test(l));
   const scale = 6;
   const pad = 4 * scale;
   const modulesWide = Math.max(...rows.map((r) => [...r].length));
   const width = modulesWide * scale + pad * 2;
   const height = rows.length * 2 * scale + pad * 2;
   const rgba = new Uint8ClampedArray(width * height * 4).fill(255);
-  rows.forEach((row, r) => [...row].forEach((ch, c) => {
-    const dark = [ch === '█' || ch === '▀', ch === '█' || ch === '▄'];
-    dark.forEach((isDark, half) => {
-      if (!isDark) return;
-      for (let y = 0; y < scale; y++) for (let x = 0; x < scale; x++) {
-        const o = ((pad + (r * 2 + half) * scale + y) * width + pad + c * scale + x) * 4;
-        rgba[o] = rgba[o + 1] = rgba[o + 2] = 0;
-      }
-    });
-  }));
+  rows.forEach((row, r) =>
+    [...row].forEach((ch, c) => {
+      const dark = [ch === '█' || ch === '▀', ch === '█' || ch === '▄'];
+      dark.forEach((isDark, half) => {
+        if (!isDark) return;
+        for (let y = 0; y < scale; y++)
+          for (let x = 0; x < scale; x++) {
+            const o = ((pad + (r * 2 + half) * scale + y) * width + pad + c * scale + x) * 4;
+            rgba[o] = rgba[o + 1] = rgba[o + 2] = 0;
+          }
+      });
+    }),
+  );
   return jsQR(rgba, width, height)?.data ?? null;
 }
 
@@ -87,6 +96,8 @@ describe('klustera serve: the address phones open', () => {
     const { output } = await startupOutput('--public-url', 'https://klustera.example.id/', '--kiosk');
     expect(output).toContain('phones and tablets open: https://klustera.example.id/kiosk');
     expect(readTerminalQr(output)).toBe('https://klustera.example.id/kiosk');
-    await expect(startupOutput('--public-url', 'http://admin:sandi@klustera.example.id')).rejects.toThrow(/exited with 1[\s\S]*--public-url/);
+    await expect(startupOutput('--public-url', 'http://admin:sandi@klustera.example.id')).rejects.toThrow(
+      /exited with 1[\s\S]*--public-url/,
+    );
   }, 60_000);
 });

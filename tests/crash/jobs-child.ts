@@ -20,11 +20,14 @@ if (mode === 'enqueue') {
   process.stdout.write('READY\n');
 } else {
   // Claims the job and dies inside it, its transaction still open.
-  const hanging = defineJob({ ...crashEffectJob, run: async (ctx, payload) => {
-    await crashEffectJob.run(ctx, payload);
-    process.stdout.write('READY\n');
-    await new Promise(() => {});
-  } });
+  const hanging = defineJob({
+    ...crashEffectJob,
+    run: async (ctx, payload) => {
+      await crashEffectJob.run(ctx, payload);
+      process.stdout.write('READY\n');
+      await new Promise(() => {});
+    },
+  });
   await new JobRunner(app, { jobs: [hanging], workerId: 'doomed' }).runDue();
 }
 await new Promise(() => {});

@@ -32,8 +32,12 @@ function killAtReady(args: string[]): Promise<void> {
 }
 
 let pg: TestDatabase;
-beforeAll(async () => { pg = await createTestDatabase(inject('pgUrl')); });
-afterAll(async () => { await pg?.drop(); });
+beforeAll(async () => {
+  pg = await createTestDatabase(inject('pgUrl'));
+});
+afterAll(async () => {
+  await pg?.drop();
+});
 
 describe.each([{ name: 'sqlite' }, { name: 'postgres' }])('jobs across kill -9 on $name', ({ name }) => {
   let dataDir: string;

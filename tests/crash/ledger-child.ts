@@ -18,7 +18,12 @@ if (mode === 'billing') {
 } else {
   for (let i = 0; i < Number(arg); i++) {
     const unit = units[i % units.length];
-    await recordPayment(store, { unit_id: unit.id, amount: 50_000 + (i % 7) * 60_000, method: i % 2 ? 'cash' : 'bank_transfer', paid_at: new Date().toISOString() });
+    await recordPayment(store, {
+      unit_id: unit.id,
+      amount: 50_000 + (i % 7) * 60_000,
+      method: i % 2 ? 'cash' : 'bank_transfer',
+      paid_at: new Date().toISOString(),
+    });
   }
   process.stdout.write('DONE\n');
 }

@@ -55,7 +55,8 @@ async function withDb<T>(fn: (db: Database) => Promise<T>): Promise<T> {
   }
 }
 
-const n = async (db: Database, table: string, where: Record<string, unknown> = {}) => Number((await db.knex(table).where(where).count({ n: '*' }))[0].n);
+const n = async (db: Database, table: string, where: Record<string, unknown> = {}) =>
+  Number((await db.knex(table).where(where).count({ n: '*' }))[0].n);
 
 beforeAll(async () => {
   // Our own folder: the test server deletes a folder it created when it closes.
@@ -63,15 +64,35 @@ beforeAll(async () => {
   server = await startTestServer({ dataDir });
   const setup = await setupEstate(server.url);
   estateId = setup.estateId;
-  for (const [code, amount] of [['IPL', 150000], ['KEAMANAN', 50000], ['KEBERSIHAN', 25000]] as const) {
-    const res = await setup.client.post(`/estates/${estateId}/fee-types`, { code, name: code, amount, basis: 'flat', effective_from: '2026-01' });
+  for (const [code, amount] of [
+    ['IPL', 150000],
+    ['KEAMANAN', 50000],
+    ['KEBERSIHAN', 25000],
+  ] as const) {
+    const res = await setup.client.post(`/estates/${estateId}/fee-types`, {
+      code,
+      name: code,
+      amount,
+      basis: 'flat',
+      effective_from: '2026-01',
+    });
     expect(res.status).toBe(201);
   }
   // 10,000 units straight into the file: the fixture, not the behaviour under test.
   const at = new Date().toISOString();
   const rows = Array.from({ length: UNITS }, (_, i) => {
     const code = `U-${String(i + 1).padStart(5, '0')}`;
-    return { id: newId(), estate_id: estateId, code, sort_key: unitSortKey(code), block: 'U', type: 'rumah', occupancy: 'occupied', created_at: at, updated_at: at };
+    return {
+      id: newId(),
+      estate_id: estateId,
+      code,
+      sort_key: unitSortKey(code),
+      block: 'U',
+      type: 'rumah',
+      occupancy: 'occupied',
+      created_at: at,
+      updated_at: at,
+    };
   });
   for (let i = 0; i < rows.length; i += 500) await server.db.knex('units').insert(rows.slice(i, i + 500));
   await server.close();
@@ -96,9 +117,28 @@ describe('crash safety', () => {
       await withDb(async (db) => {
         const invoices = await n(db, 'invoices', { period });
         const runs = await n(db, 'billing_runs', { period });
-        const lines = Number((await db.knex('invoice_lines').join('invoices', 'invoices.id', 'invoice_lines.invoice_id').where('invoices.period', period).count({ c: '*' }))[0].c);
-        const outbox = Number((await db.knex('outbox').where('table_name', 'invoices').whereIn('row_id', db.knex('invoices').where({ period }).select('id')).count({ c: '*' }))[0].c);
-        const counter = await db.knex('sequences').where({ estate_id: estateId, name: `invoice:${period}` }).first();
+        const lines = Number(
+          (
+            await db
+              .knex('invoice_lines')
+              .join('invoices', 'invoices.id', 'invoice_lines.invoice_id')
+              .where('invoices.period', period)
+              .count({ c: '*' })
+          )[0].c,
+        );
+        const outbox = Number(
+          (
+            await db
+              .knex('outbox')
+              .where('table_name', 'invoices')
+              .whereIn('row_id', db.knex('invoices').where({ period }).select('id'))
+              .count({ c: '*' })
+          )[0].c,
+        );
+        const counter = await db
+          .knex('sequences')
+          .where({ estate_id: estateId, name: `invoice:${period}` })
+          .first();
         const whole = { invoices: UNITS, runs: 1, lines: UNITS * FEES, outbox: UNITS, counter: UNITS };
         const nothing = { invoices: 0, runs: 0, lines: 0, outbox: 0, counter: 0 };
         const found = { invoices, runs, lines, outbox, counter: Number(counter?.value ?? 0) };
@@ -121,11 +161,24 @@ describe('crash safety', () => {
       const payments = await db.knex('payments').where({ estate_id: estateId }).select('id', 'amount', 'number');
       expect(payments.length).toBeGreaterThan(0);
       const held = new Map<string, number>();
-      for (const r of await db.knex('payment_allocations').whereNotNull('payment_id').groupBy('payment_id').select('payment_id').sum({ s: 'amount' }) as Array<{ payment_id: string; s: unknown }>) held.set(r.payment_id, Number(r.s));
+      for (const r of (await db
+        .knex('payment_allocations')
+        .whereNotNull('payment_id')
+        .groupBy('payment_id')
+        .select('payment_id')
+        .sum({ s: 'amount' })) as Array<{ payment_id: string; s: unknown }>)
+        held.set(r.payment_id, Number(r.s));
       const excess = new Map<string, number>();
-      for (const r of await db.knex('credit_movements').where('kind', 'payment_excess').groupBy('payment_id').select('payment_id').sum({ s: 'amount' }) as Array<{ payment_id: string; s: unknown }>) excess.set(r.payment_id, Number(r.s));
+      for (const r of (await db
+        .knex('credit_movements')
+        .where('kind', 'payment_excess')
+        .groupBy('payment_id')
+        .select('payment_id')
+        .sum({ s: 'amount' })) as Array<{ payment_id: string; s: unknown }>)
+        excess.set(r.payment_id, Number(r.s));
       const cash = new Map<string, number>();
-      for (const r of await db.knex('cashbook_entries').where({ source_type: 'payment' }).select('source_id', 'amount')) cash.set(r.source_id, Number(r.amount));
+      for (const r of await db.knex('cashbook_entries').where({ source_type: 'payment' }).select('source_id', 'amount'))
+        cash.set(r.source_id, Number(r.amount));
       const ids = new Set(payments.map((p) => p.id));
       for (const p of payments) {
         // Every payment is whole: its money is on invoices or in credit, and in the cash book.

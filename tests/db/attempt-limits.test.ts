@@ -56,7 +56,9 @@ describe.each(BACKENDS)('attempt limits on $name', (backend) => {
     const limiter = new AttemptLimiter('test', { ...limits, maxAttemptsPerWindow: 10 });
     // On PostgreSQL a second connection pool stands for a second server process; SQLite has one writer per file.
     const second = backend.name === 'postgres' ? opened.reopen() : opened.db;
-    const decisions = await Promise.all(Array.from({ length: 30 }, (_, i) => limiter.begin(i % 2 ? second.knex : opened.db.knex, 'burst', 1000)));
+    const decisions = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => limiter.begin(i % 2 ? second.knex : opened.db.knex, 'burst', 1000)),
+    );
     expect(decisions.filter((d) => d.allowed)).toHaveLength(10);
 
     for (let i = 0; i < 3; i++) {

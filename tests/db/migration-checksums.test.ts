@@ -16,7 +16,9 @@ function checksum(file: string): string {
 
 describe('merged migrations', () => {
   const recorded = JSON.parse(readFileSync(CHECKSUMS_FILE, 'utf8')) as Record<string, string>;
-  const files = readdirSync(MIGRATIONS_DIR).filter((f) => /^\d{14}_[\w-]+\.ts$/.test(f)).sort();
+  const files = readdirSync(MIGRATIONS_DIR)
+    .filter((f) => /^\d{14}_[\w-]+\.ts$/.test(f))
+    .sort();
 
   it('are unchanged since they were recorded', () => {
     const changed = Object.keys(recorded).filter((file) => files.includes(file) && checksum(file) !== recorded[file]);
@@ -24,8 +26,14 @@ describe('merged migrations', () => {
   });
 
   it('are never removed, and every migration is recorded', () => {
-    expect(Object.keys(recorded).filter((file) => !files.includes(file)), 'a merged migration was removed').toEqual([]);
-    expect(files.filter((file) => !(file in recorded)), `record new migrations in ${path.basename(CHECKSUMS_FILE)}`).toEqual([]);
+    expect(
+      Object.keys(recorded).filter((file) => !files.includes(file)),
+      'a merged migration was removed',
+    ).toEqual([]);
+    expect(
+      files.filter((file) => !(file in recorded)),
+      `record new migrations in ${path.basename(CHECKSUMS_FILE)}`,
+    ).toEqual([]);
   });
 
   it('are recorded in order, so a new migration never sorts before a merged one', () => {

@@ -21,7 +21,7 @@ async function tableNames(knex: Knex, dialect: Dialect): Promise<string[]> {
     const rows = await knex.raw("select name from sqlite_master where type = 'table' and name not like 'sqlite_%'");
     return (rows as { name: string }[]).map((r) => r.name).sort();
   }
-  const result = await knex.raw("select table_name from information_schema.tables where table_schema = current_schema()");
+  const result = await knex.raw('select table_name from information_schema.tables where table_schema = current_schema()');
   return (result.rows as { table_name: string }[]).map((r) => r.table_name).sort();
 }
 
@@ -98,8 +98,12 @@ describe('SQLite backup before migrating', () => {
     copyFileSync(path.join(MIGRATIONS_DIR, `${first}.ts`), path.join(partialDir, `${first}.ts`));
     await migrateToLatest(opened.db, { dir: partialDir });
     await opened.db.knex('estates').insert({
-      id: '01900000-0000-7000-8000-000000000001', name: 'Griya Asri', timezone: 'Asia/Jakarta', settings: '{}',
-      created_at: '2026-01-01T00:00:00.000Z', updated_at: '2026-01-01T00:00:00.000Z',
+      id: '01900000-0000-7000-8000-000000000001',
+      name: 'Griya Asri',
+      timezone: 'Asia/Jakarta',
+      settings: '{}',
+      created_at: '2026-01-01T00:00:00.000Z',
+      updated_at: '2026-01-01T00:00:00.000Z',
     });
 
     const result = await migrateToLatest(opened.db);

@@ -56,10 +56,21 @@ describe.each(BACKENDS)('money columns on $name', (backend) => {
   it('stores amounts beyond 32 bits exactly and returns them as numbers, also from sum()', async () => {
     const account = await store.insert<{ id: string }>('cashbook_accounts', { name: 'Kas RT', kind: 'cash' });
     const large = 5_000_000_000_123; // Rp 5 trillion and change: past 2^32, within 2^53
-    for (const [seq, amount] of [[1, large], [2, 150_000]] as const) {
+    for (const [seq, amount] of [
+      [1, large],
+      [2, 150_000],
+    ] as const) {
       await store.appendOnly('cashbook_entries', {
-        seq, account_id: account.id, direction: 'in', amount, category: 'iuran', entry_date: '2026-11-21',
-        description: 'Iuran bulanan', source_type: 'manual', prev_hash: '0'.repeat(64), hash: String(seq).repeat(64),
+        seq,
+        account_id: account.id,
+        direction: 'in',
+        amount,
+        category: 'iuran',
+        entry_date: '2026-11-21',
+        description: 'Iuran bulanan',
+        source_type: 'manual',
+        prev_hash: '0'.repeat(64),
+        hash: String(seq).repeat(64),
       });
     }
     const rows = (await store.query('cashbook_entries').select('amount').orderBy('seq')) as { amount: unknown }[];

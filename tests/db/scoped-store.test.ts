@@ -106,7 +106,11 @@ describe.each(BACKENDS)('ScopedStore on $name', (backend) => {
     });
 
     it('a failure later in the transaction leaves neither the row nor its audit and outbox rows', async () => {
-      const before = { units: await countRows(knex, 'units'), audit: await countRows(knex, 'audit_log'), outbox: await countRows(knex, 'outbox') };
+      const before = {
+        units: await countRows(knex, 'units'),
+        audit: await countRows(knex, 'audit_log'),
+        outbox: await countRows(knex, 'outbox'),
+      };
       let insertedId = '';
       await expect(
         storeA.transaction(async (tx) => {
@@ -118,7 +122,11 @@ describe.each(BACKENDS)('ScopedStore on $name', (backend) => {
       expect(insertedId).toMatch(UUID_V7);
       expect(await knex('units').where({ id: insertedId }).first()).toBeUndefined();
       expect(await journalCounts(insertedId)).toEqual({ audit: 0, outbox: 0 });
-      expect({ units: await countRows(knex, 'units'), audit: await countRows(knex, 'audit_log'), outbox: await countRows(knex, 'outbox') }).toEqual(before);
+      expect({
+        units: await countRows(knex, 'units'),
+        audit: await countRows(knex, 'audit_log'),
+        outbox: await countRows(knex, 'outbox'),
+      }).toEqual(before);
     });
 
     it('a failed update in a transaction rolls back the earlier update and its journal rows', async () => {
@@ -146,7 +154,7 @@ describe.each(BACKENDS)('ScopedStore on $name', (backend) => {
   });
 
   describe('estate isolation', () => {
-    it('a scoped read never returns another estate\'s rows', async () => {
+    it("a scoped read never returns another estate's rows", async () => {
       const mine = await storeA.insert<{ id: string }>('units', unitRow());
       const theirs = await storeB.insert<{ id: string }>('units', unitRow());
       const visibleToA = (await storeA.query('units').select('id', 'estate_id')) as { id: string; estate_id: string }[];
@@ -164,7 +172,7 @@ describe.each(BACKENDS)('ScopedStore on $name', (backend) => {
       await expect(storeA.get('units', theirs.id)).rejects.toBeInstanceOf(NotFoundError);
     });
 
-    it('update and softDelete of another estate\'s row fail and leave it untouched', async () => {
+    it("update and softDelete of another estate's row fail and leave it untouched", async () => {
       const theirs = await storeB.insert<{ id: string }>('units', unitRow());
       await expect(storeA.update('units', theirs.id, { occupancy: 'vacant' })).rejects.toBeInstanceOf(NotFoundError);
       await expect(storeA.softDelete('units', theirs.id)).rejects.toBeInstanceOf(NotFoundError);
@@ -207,4 +215,3 @@ describe.each(BACKENDS)('ScopedStore on $name', (backend) => {
     });
   });
 });
-

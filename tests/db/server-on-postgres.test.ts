@@ -35,7 +35,13 @@ describe('the server on PostgreSQL', () => {
     const dup = await admin.post(`${a}/units`, { code: 'a2' });
     expect(dup.status).toBe(409);
     const unit = list.body.items[1];
-    const r = await admin.post(`${a}/residents`, { name: 'Dewi Lestari', phone: '0812-7777-8888', unit_id: unit.id, relation: 'owner', directory_opt_in: true });
+    const r = await admin.post(`${a}/residents`, {
+      name: 'Dewi Lestari',
+      phone: '0812-7777-8888',
+      unit_id: unit.id,
+      relation: 'owner',
+      directory_opt_in: true,
+    });
     expect(r.body).toMatchObject({ phone: '+6281277778888', unit_code: 'A-2', directory_opt_in: true });
     expect((await admin.get(`${a}/units?q=LESTARI`)).body.items.map((u: { code: string }) => u.code)).toEqual(['A-2']);
     expect((await admin.get(`${a}/residents?q=7777`)).body.total).toBe(1);
@@ -50,7 +56,12 @@ describe('the server on PostgreSQL', () => {
 
   it('keeps another estate out with 404', async () => {
     const other = (await admin.post('/estates', { name: 'Perumahan Lain' })).body.id;
-    await admin.post(`/estates/${estateId}/users`, { name: 'Admin Saja', email: 'saja@a.id', role: 'estate_admin', password: 'rahasia-saja-1' });
+    await admin.post(`/estates/${estateId}/users`, {
+      name: 'Admin Saja',
+      email: 'saja@a.id',
+      role: 'estate_admin',
+      password: 'rahasia-saja-1',
+    });
     const c = apiClient(server.url);
     await c.post('/auth/login', { login: 'saja@a.id', password: 'rahasia-saja-1' });
     expect((await c.get(`/estates/${other}/units`)).status).toBe(404);

@@ -37,7 +37,9 @@ async function siteStore(knex: Knex, siteId: string): Promise<ScopedStore> {
 /** The estate and its units as both sites hold them after pairing: same ids, and both sites' codes registered. */
 async function seedEstate(store: ScopedStore): Promise<void> {
   const at = nowIso();
-  await store.knex('estates').insert({ id: ESTATE_ID, name: 'Perumahan Griya Asri', timezone: 'Asia/Jakarta', settings: '{}', created_at: at, updated_at: at });
+  await store
+    .knex('estates')
+    .insert({ id: ESTATE_ID, name: 'Perumahan Griya Asri', timezone: 'Asia/Jakarta', settings: '{}', created_at: at, updated_at: at });
   for (const [i, id] of UNIT_IDS.entries()) {
     const code = `A-${i + 1}`;
     await store.insert('units', { id, code, sort_key: unitSortKey(code), block: 'A', type: 'rumah', occupancy: 'occupied' });
@@ -49,9 +51,17 @@ async function seedEstate(store: ScopedStore): Promise<void> {
 /** 100 payments and 100 invoices (20 charges of 5 units), all started at once. */
 async function mintConcurrently(store: ScopedStore, label: string): Promise<void> {
   const payments = Array.from({ length: 100 }, (_, i) =>
-    recordPayment(store, { unit_id: UNIT_IDS[i % UNIT_IDS.length], amount: 10_000 + i, method: 'cash', paid_at: nowIso(), notes: label }));
+    recordPayment(store, { unit_id: UNIT_IDS[i % UNIT_IDS.length], amount: 10_000 + i, method: 'cash', paid_at: nowIso(), notes: label }),
+  );
   const charges = Array.from({ length: 20 }, (_, i) =>
-    createCharge(store, { name: `${label} ${i}`, amount: 25_000, period: '2026-11' as never, due_date: '2026-11-28', unit_ids: UNIT_IDS.slice((i % 2) * 5, (i % 2) * 5 + 5) }));
+    createCharge(store, {
+      name: `${label} ${i}`,
+      amount: 25_000,
+      period: '2026-11' as never,
+      due_date: '2026-11-28',
+      unit_ids: UNIT_IDS.slice((i % 2) * 5, (i % 2) * 5 + 5),
+    }),
+  );
   await Promise.all([...payments, ...charges]);
 }
 
@@ -65,7 +75,9 @@ async function numbersOf(knex: Knex) {
 
 /** Copies one site's money rows into the other's database, as sync's union of append-only rows will. */
 async function copyRows(from: Knex, to: Knex, table: string, where: Record<string, unknown> = {}): Promise<number> {
-  const rows = await from(table).where({ estate_id: ESTATE_ID, ...where }).select('*');
+  const rows = await from(table)
+    .where({ estate_id: ESTATE_ID, ...where })
+    .select('*');
   const present = new Set((await to(table).where({ estate_id: ESTATE_ID }).pluck('id')) as string[]);
   const fresh = rows.filter((r: { id: string }) => !present.has(r.id));
   for (let i = 0; i < fresh.length; i += 50) await to(table).insert(fresh.slice(i, i + 50));
@@ -153,7 +165,8 @@ describe('human numbers across two sites of one estate', () => {
   });
 
   it('a desktop restored from an old backup resumes past the numbers the hosted instance holds, and mints none twice', async () => {
-    const pay = (note: string) => recordPayment(desktopStore, { unit_id: UNIT_IDS[0], amount: 50_000, method: 'cash', paid_at: nowIso(), notes: note });
+    const pay = (note: string) =>
+      recordPayment(desktopStore, { unit_id: UNIT_IDS[0], amount: 50_000, method: 'cash', paid_at: nowIso(), notes: note });
     const backupFile = path.join(desktop.dataDir, 'backups', 'before.sqlite');
     await backupDatabase(desktop.dataDir, backupFile);
     const afterBackup = [];

@@ -56,7 +56,13 @@ describe('desktop window (Electron)', () => {
       ipcRenderer: typeof (window as any).ipcRenderer,
       api: Object.keys((window as any).klustera).sort(),
     }));
-    expect(globals).toEqual({ require: 'undefined', process: 'undefined', module: 'undefined', ipcRenderer: 'undefined', api: ['app', 'shell'] });
+    expect(globals).toEqual({
+      require: 'undefined',
+      process: 'undefined',
+      module: 'undefined',
+      ipcRenderer: 'undefined',
+      api: ['app', 'shell'],
+    });
   });
 
   it('cancels requests to any origin other than the server', async () => {

@@ -70,6 +70,8 @@ describe('container compose example', () => {
   it('builds from the repository root with the Containerfile in installers/container', () => {
     const build = compose.services.klustera.build;
     expect(path.resolve(repoRoot, 'installers', 'container', build.context)).toBe(repoRoot);
-    expect(readFileSync(path.join(repoRoot, build.dockerfile), 'utf8')).toMatch(/CMD \["node", "bin\/klustera\.mjs", "serve", "--host", "0\.0\.0\.0"/);
+    expect(readFileSync(path.join(repoRoot, build.dockerfile), 'utf8')).toMatch(
+      /CMD \["node", "bin\/klustera\.mjs", "serve", "--host", "0\.0\.0\.0"/,
+    );
   });
 });

@@ -62,7 +62,10 @@ describe('findElectronBinary', () => {
   it('reports a package without a downloaded binary', () => {
     const root = tempRoot();
     fakeElectronPackage(root, "throw new Error('Electron failed to install correctly, please delete node_modules/electron');");
-    expect(start.findElectronBinary(root, display, 'linux')).toEqual({ ok: false, reason: expect.stringMatching(/no binary.*failed to install/) });
+    expect(start.findElectronBinary(root, display, 'linux')).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/no binary.*failed to install/),
+    });
   });
 
   it('reports a path that does not exist', () => {
@@ -82,13 +85,19 @@ describe('findElectronBinary', () => {
     const binary = fakeBinary(root, 0);
     fakeElectronPackage(root, `module.exports = ${JSON.stringify(binary)};`);
     expect(start.findElectronBinary(root, display, 'linux')).toEqual({ ok: true, path: binary });
-    expect(start.findElectronBinary(root, { PATH: process.env.PATH }, 'linux')).toEqual({ ok: false, reason: expect.stringMatching(/no display/) });
+    expect(start.findElectronBinary(root, { PATH: process.env.PATH }, 'linux')).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/no display/),
+    });
   });
 });
 
 describe('splitStartArgs', () => {
   it('passes every flag, --kiosk included, through to the server', () => {
-    expect(start.splitStartArgs(['--port', '8080', '--kiosk', '--data-dir', 'X'])).toEqual({ kiosk: true, serveArgs: ['--port', '8080', '--kiosk', '--data-dir', 'X'] });
+    expect(start.splitStartArgs(['--port', '8080', '--kiosk', '--data-dir', 'X'])).toEqual({
+      kiosk: true,
+      serveArgs: ['--port', '8080', '--kiosk', '--data-dir', 'X'],
+    });
     expect(start.splitStartArgs(['--port', '0'])).toEqual({ kiosk: false, serveArgs: ['--port', '0'] });
   });
 });

@@ -81,21 +81,43 @@ async function startOnce(bin: Binaries, runAs: RunAs): Promise<RunningPostgres> 
     removeBaseDir();
   };
   try {
-    await runToCompletion(bin.initdb, [
-      `--pgdata=${dataDir}`, '--username=postgres', `--pwfile=${passwordFile}`, '--auth=scram-sha-256',
-      '--encoding=UTF8', '--locale=C', '--no-sync',
-    ], runAs);
+    await runToCompletion(
+      bin.initdb,
+      [
+        `--pgdata=${dataDir}`,
+        '--username=postgres',
+        `--pwfile=${passwordFile}`,
+        '--auth=scram-sha-256',
+        '--encoding=UTF8',
+        '--locale=C',
+        '--no-sync',
+      ],
+      runAs,
+    );
     rmSync(passwordFile);
     const port = await freePort();
-    server = await startServer(bin.postgres, [
-      '-D', dataDir, '-p', String(port),
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'unix_socket_directories=',
-      '-c', 'fsync=off',
-      '-c', 'synchronous_commit=off',
-      '-c', 'full_page_writes=off',
-      '-c', 'max_connections=300',
-    ], runAs);
+    server = await startServer(
+      bin.postgres,
+      [
+        '-D',
+        dataDir,
+        '-p',
+        String(port),
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        'unix_socket_directories=',
+        '-c',
+        'fsync=off',
+        '-c',
+        'synchronous_commit=off',
+        '-c',
+        'full_page_writes=off',
+        '-c',
+        'max_connections=300',
+      ],
+      runAs,
+    );
     // If vitest is interrupted before its teardown, do not leave a postgres behind.
     process.once('exit', killOnExit);
     const running = server;

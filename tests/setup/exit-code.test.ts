@@ -22,12 +22,16 @@ afterEach(() => {
 
 function runVitestWith(testBody: string) {
   writeFileSync(path.join(dir, 'probe.test.js'), `test('probe', async () => { ${testBody} });\n`);
-  return spawnSync(process.execPath, [path.join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--root', dir, '--config', path.join(dir, 'vitest.config.mjs')], {
-    cwd: dir,
-    encoding: 'utf8',
-    env: { ...process.env, KLUSTERA_TEST_PG: '1', KLUSTERA_TEST_DATABASE_URL: '' },
-    timeout: 120_000,
-  });
+  return spawnSync(
+    process.execPath,
+    [path.join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--root', dir, '--config', path.join(dir, 'vitest.config.mjs')],
+    {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, KLUSTERA_TEST_PG: '1', KLUSTERA_TEST_DATABASE_URL: '' },
+      timeout: 120_000,
+    },
+  );
 }
 
 describe('vitest with the embedded PostgreSQL started', () => {

@@ -71,7 +71,13 @@ describe('needsPostgres', () => {
   });
 
   it('starts it when the selected files cannot be listed', async () => {
-    const broken = { config: { root }, vitest: {}, globTestFiles: async () => { throw new Error('no'); } } as unknown as TestProject;
+    const broken = {
+      config: { root },
+      vitest: {},
+      globTestFiles: async () => {
+        throw new Error('no');
+      },
+    } as unknown as TestProject;
     expect(await needsPostgres(broken)).toBe(true);
   });
 });

@@ -83,13 +83,19 @@ export function plausibleValue(s: JsonSchema, name = ''): unknown {
 /** A value of the wrong JSON type for the schema. */
 export function wrongTypeValue(s: JsonSchema): unknown {
   switch (typeOf(s)) {
-    case 'string': return { not: 'a string' };
+    case 'string':
+      return { not: 'a string' };
     case 'integer':
-    case 'number': return 'sepuluh';
-    case 'boolean': return 'mungkin';
-    case 'array': return 'not-an-array';
-    case 'object': return 42;
-    default: return Symbol.for('skip');
+    case 'number':
+      return 'sepuluh';
+    case 'boolean':
+      return 'mungkin';
+    case 'array':
+      return 'not-an-array';
+    case 'object':
+      return 42;
+    default:
+      return Symbol.for('skip');
   }
 }
 

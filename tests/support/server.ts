@@ -15,7 +15,9 @@ export interface TestServer extends RunningServer {
 /** Every table of the server's database, on either backend. */
 export async function tableNames(knex: RunningServer['db']['knex']): Promise<string[]> {
   if (knex.client.config.client === 'pg') {
-    const result = await knex.raw("select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'");
+    const result = await knex.raw(
+      "select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'",
+    );
     return (result.rows as { name: string }[]).map((r) => r.name).sort();
   }
   const rows: { name: string }[] = await knex('sqlite_master').where({ type: 'table' }).whereNot('name', 'like', 'sqlite_%').select('name');
@@ -34,10 +36,16 @@ export const TEST_BACKEND: 'sqlite' | 'postgres' = process.env.KLUSTERA_TEST_BAC
  */
 export async function startTestServer(opts: StartOptions = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'klustera-test-'));
-  const ownDatabase = TEST_BACKEND === 'postgres' && opts.databaseUrl === undefined && !opts.dataDir
-    ? await createTestDatabase(inject('pgUrl'))
-    : null;
-  const server = await startServer({ port: 0, host: '127.0.0.1', schedules: false, ...opts, dataDir, databaseUrl: opts.databaseUrl ?? ownDatabase?.url });
+  const ownDatabase =
+    TEST_BACKEND === 'postgres' && opts.databaseUrl === undefined && !opts.dataDir ? await createTestDatabase(inject('pgUrl')) : null;
+  const server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    schedules: false,
+    ...opts,
+    dataDir,
+    databaseUrl: opts.databaseUrl ?? ownDatabase?.url,
+  });
   return {
     ...server,
     dataDir,
@@ -102,17 +110,33 @@ export class ApiClient {
     return { status: res.status, body: parsed, headers: res.headers, text };
   }
 
-  get<T = any>(p: string, headers?: Record<string, string>) { return this.request<T>('GET', p, undefined, headers); }
-  post<T = any>(p: string, body?: unknown, headers?: Record<string, string>) { return this.request<T>('POST', p, body ?? {}, headers); }
-  patch<T = any>(p: string, body?: unknown, headers?: Record<string, string>) { return this.request<T>('PATCH', p, body ?? {}, headers); }
-  put<T = any>(p: string, body?: unknown, headers?: Record<string, string>) { return this.request<T>('PUT', p, body ?? {}, headers); }
-  delete<T = any>(p: string, headers?: Record<string, string>) { return this.request<T>('DELETE', p, undefined, headers); }
+  get<T = any>(p: string, headers?: Record<string, string>) {
+    return this.request<T>('GET', p, undefined, headers);
+  }
+  post<T = any>(p: string, body?: unknown, headers?: Record<string, string>) {
+    return this.request<T>('POST', p, body ?? {}, headers);
+  }
+  patch<T = any>(p: string, body?: unknown, headers?: Record<string, string>) {
+    return this.request<T>('PATCH', p, body ?? {}, headers);
+  }
+  put<T = any>(p: string, body?: unknown, headers?: Record<string, string>) {
+    return this.request<T>('PUT', p, body ?? {}, headers);
+  }
+  delete<T = any>(p: string, headers?: Record<string, string>) {
+    return this.request<T>('DELETE', p, undefined, headers);
+  }
 
   /** multipart/form-data: text fields plus files given as {name: {filename, content, type?}}. */
-  upload<T = any>(p: string, fields: Record<string, string>, files: Record<string, { filename: string; content: Buffer | Uint8Array; type?: string }>, headers?: Record<string, string>) {
+  upload<T = any>(
+    p: string,
+    fields: Record<string, string>,
+    files: Record<string, { filename: string; content: Buffer | Uint8Array; type?: string }>,
+    headers?: Record<string, string>,
+  ) {
     const form = new FormData();
     for (const [k, v] of Object.entries(fields)) form.append(k, v);
-    for (const [k, f] of Object.entries(files)) form.append(k, new Blob([new Uint8Array(f.content)], { type: f.type ?? 'application/octet-stream' }), f.filename);
+    for (const [k, f] of Object.entries(files))
+      form.append(k, new Blob([new Uint8Array(f.content)], { type: f.type ?? 'application/octet-stream' }), f.filename);
     return this.request<T>('POST', p, form, headers);
   }
 }
@@ -128,7 +152,13 @@ export async function setupEstate(url: string, estateName = 'Perumahan Griya Asr
   const client = apiClient(url);
   const res = await client.post('/setup', {
     // KLUSTERA_TEST_ESTATE_TZ runs the suites for an estate in another zone (npm test does, for Asia/Jayapura).
-    estate: { name: estateName, address: 'Jl. Melati Raya, Bekasi', rt: '003', rw: '011', timezone: process.env.KLUSTERA_TEST_ESTATE_TZ || 'Asia/Jakarta' },
+    estate: {
+      name: estateName,
+      address: 'Jl. Melati Raya, Bekasi',
+      rt: '003',
+      rw: '011',
+      timezone: process.env.KLUSTERA_TEST_ESTATE_TZ || 'Asia/Jakarta',
+    },
     admin: ADMIN,
   });
   if (res.status !== 201) throw new Error(`setup failed: ${res.status} ${res.text}`);
@@ -145,7 +175,14 @@ export async function userWithRole(url: string, admin: ApiClient, estateId: stri
     const r = await admin.post(`/estates/${estateId}/residents`, { name: `Warga ${n}` });
     residentId = r.body.id;
   }
-  const res = await admin.post(`/estates/${estateId}/users`, { name: `${role} ${n}`, email, role, password, resident_id: residentId, ...extra });
+  const res = await admin.post(`/estates/${estateId}/users`, {
+    name: `${role} ${n}`,
+    email,
+    role,
+    password,
+    resident_id: residentId,
+    ...extra,
+  });
   if (res.status !== 201) throw new Error(`user create failed: ${res.status} ${res.text}`);
   const client = apiClient(url);
   const login = await client.post('/auth/login', { login: email, password });

@@ -84,7 +84,12 @@ export async function apiFileRequest(method: string, path: string, body?: unknow
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let response: Response;
   try {
-    response = await fetch(buildUrl(path), { method: upper, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+    response = await fetch(buildUrl(path), {
+      method: upper,
+      headers,
+      credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
   } catch (cause) {
     throw new ApiError(0, CLIENT_ERROR_CODES.network, (cause as Error)?.message ?? 'network error');
   }

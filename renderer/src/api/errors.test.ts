@@ -6,7 +6,12 @@ describe('apiErrorFromBody', () => {
   it('keeps code, message and field of the server error', () => {
     const error = apiErrorFromBody(400, { error: { code: 'VALIDATION_FAILED', message: 'Tidak boleh negatif.', field: 'land_area_m2' } });
     expect(error).toBeInstanceOf(ApiError);
-    expect([error.status, error.code, error.message, error.field]).toEqual([400, 'VALIDATION_FAILED', 'Tidak boleh negatif.', 'land_area_m2']);
+    expect([error.status, error.code, error.message, error.field]).toEqual([
+      400,
+      'VALIDATION_FAILED',
+      'Tidak boleh negatif.',
+      'land_area_m2',
+    ]);
   });
 
   it('turns a body without the error shape into BAD_RESPONSE', () => {

@@ -10,12 +10,31 @@ import type { Resident } from '../../../server/residents/schemas.ts';
 import type { Health } from '../../../server/system/schemas.ts';
 import type { Unit, UnitHistoryEntry } from '../../../server/units/schemas.ts';
 import type {
-  EstateUser, EstateUserList, InviteInfo, InviteLinks, MembershipInvitation, SentInvitation, UserCreated,
+  EstateUser,
+  EstateUserList,
+  InviteInfo,
+  InviteLinks,
+  MembershipInvitation,
+  SentInvitation,
+  UserCreated,
 } from '../../../server/users/schemas.ts';
 
 export type {
-  AuthSession, Estate, EstateUser, EstateUserList, Health, ImportResult, InviteInfo, Membership, MembershipInvitation, Resident, Role,
-  SentInvitation, Unit, UnitHistoryEntry, UserCreated,
+  AuthSession,
+  Estate,
+  EstateUser,
+  EstateUserList,
+  Health,
+  ImportResult,
+  InviteInfo,
+  Membership,
+  MembershipInvitation,
+  Resident,
+  Role,
+  SentInvitation,
+  Unit,
+  UnitHistoryEntry,
+  UserCreated,
 };
 export type User = PublicUser;
 export type Invite = InviteLinks;

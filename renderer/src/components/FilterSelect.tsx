@@ -1,5 +1,12 @@
 /** A list filter: "<label>: all" plus one option per value, each shown through `optionLabel`. */
-export function FilterSelect<T extends string>({ label, allLabel, value, values, optionLabel, onChange }: {
+export function FilterSelect<T extends string>({
+  label,
+  allLabel,
+  value,
+  values,
+  optionLabel,
+  onChange,
+}: {
   label: string;
   allLabel: string;
   value: string;

@@ -8,7 +8,16 @@ const partsFormatters = new Map<string, Intl.DateTimeFormat>();
 function partsIn(zone: string, ms: number): Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', number> {
   let f = partsFormatters.get(zone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
     partsFormatters.set(zone, f);
   }
   const out: Record<string, number> = {};

@@ -36,11 +36,25 @@ function PairingScreen({ onPaired }: { onPaired: (device: KioskDevice) => void }
       ) : (
         <form onSubmit={pair} className="kiosk-gate__pair-form">
           <p className="kiosk-gate__setup-note">{t('gate.pair_body')}</p>
-          <label className="kiosk-gate__label" htmlFor="pairing-code">{t('gate.pair_code')}</label>
-          <input id="pairing-code" className="kiosk-gate__big-input" value={code} autoComplete="off" autoCapitalize="characters"
-            onChange={(e) => setCode(e.target.value)} />
-          {error !== null && <p className="kiosk-gate__error" role="alert">{errorText(error)}</p>}
-          <button type="submit" className="kiosk-gate__primary" disabled={!code}>{t('gate.pair_submit')}</button>
+          <label className="kiosk-gate__label" htmlFor="pairing-code">
+            {t('gate.pair_code')}
+          </label>
+          <input
+            id="pairing-code"
+            className="kiosk-gate__big-input"
+            value={code}
+            autoComplete="off"
+            autoCapitalize="characters"
+            onChange={(e) => setCode(e.target.value)}
+          />
+          {error !== null && (
+            <p className="kiosk-gate__error" role="alert">
+              {errorText(error)}
+            </p>
+          )}
+          <button type="submit" className="kiosk-gate__primary" disabled={!code}>
+            {t('gate.pair_submit')}
+          </button>
         </form>
       )}
     </section>
@@ -69,7 +83,9 @@ function ShiftScreen({ device, onStarted, onUnpair }: { device: KioskDevice; onS
   const start = async () => {
     setError(null);
     try {
-      onStarted(await kioskRequest<Shift>(device, 'POST', `/estates/${device.estateId}/gate/shifts`, { gate_id: gateId, guard_id: guardId, pin }));
+      onStarted(
+        await kioskRequest<Shift>(device, 'POST', `/estates/${device.estateId}/gate/shifts`, { gate_id: gateId, guard_id: guardId, pin }),
+      );
     } catch (err) {
       setPin('');
       setError(err);
@@ -84,21 +100,49 @@ function ShiftScreen({ device, onStarted, onUnpair }: { device: KioskDevice; onS
           <h2 className="kiosk-gate__label">{t('gate.shift_gate')}</h2>
           <div className="kiosk-gate__choices">
             {gates.map((g) => (
-              <button key={g.id} type="button" className={`kiosk-gate__choice${g.id === gateId ? ' is-selected' : ''}`} onClick={() => setGateId(g.id)}>{g.name}</button>
+              <button
+                key={g.id}
+                type="button"
+                className={`kiosk-gate__choice${g.id === gateId ? ' is-selected' : ''}`}
+                onClick={() => setGateId(g.id)}
+              >
+                {g.name}
+              </button>
             ))}
           </div>
           <h2 className="kiosk-gate__label">{t('gate.shift_guard')}</h2>
           <div className="kiosk-gate__choices">
             {guards.map((g) => (
-              <button key={g.id} type="button" className={`kiosk-gate__choice${g.id === guardId ? ' is-selected' : ''}`} onClick={() => setGuardId(g.id)}>{g.name}</button>
+              <button
+                key={g.id}
+                type="button"
+                className={`kiosk-gate__choice${g.id === guardId ? ' is-selected' : ''}`}
+                onClick={() => setGuardId(g.id)}
+              >
+                {g.name}
+              </button>
             ))}
           </div>
-          {error !== null && <p className="kiosk-gate__error" role="alert">{errorText(error)}</p>}
-          <button type="button" className="kiosk-gate__link" onClick={onUnpair}>{t('gate.unpair')}</button>
+          {error !== null && (
+            <p className="kiosk-gate__error" role="alert">
+              {errorText(error)}
+            </p>
+          )}
+          <button type="button" className="kiosk-gate__link" onClick={onUnpair}>
+            {t('gate.unpair')}
+          </button>
         </div>
         <div>
           <h2 className="kiosk-gate__label">{t('gate.shift_pin')}</h2>
-          <Keypad value={pin} onChange={setPin} onSubmit={() => void start()} maxLength={8} masked submitLabel={t('gate.shift_start')} testId="pin-pad" />
+          <Keypad
+            value={pin}
+            onChange={setPin}
+            onSubmit={() => void start()}
+            maxLength={8}
+            masked
+            submitLabel={t('gate.shift_start')}
+            testId="pin-pad"
+          />
         </div>
       </div>
     </section>
@@ -135,7 +179,10 @@ export default function KioskGatePage() {
         else setShift(null);
       },
     );
-    kioskRequest<{ name: string }>(device, 'GET', `/estates/${device.estateId}`).then((e) => setEstateName(e.name), () => undefined);
+    kioskRequest<{ name: string }>(device, 'GET', `/estates/${device.estateId}`).then(
+      (e) => setEstateName(e.name),
+      () => undefined,
+    );
   }, [device, unpair]);
 
   const endShift = async () => {

@@ -26,7 +26,12 @@ function VerdictPanel({ shown }: { shown: Shown }) {
   }
   if (shown.kind !== 'verdict') {
     return (
-      <div className={`verdict verdict--${shown.kind === 'notice' ? 'notice' : 'warning'}`} data-testid="verdict" data-verdict={shown.kind} role="alert">
+      <div
+        className={`verdict verdict--${shown.kind === 'notice' ? 'notice' : 'warning'}`}
+        data-testid="verdict"
+        data-verdict={shown.kind}
+        role="alert"
+      >
         <div className="verdict__headline">{shown.kind === 'offline' ? t('gate.verdict_offline') : shown.text}</div>
         {shown.kind === 'offline' && <p className="verdict__hint">{t('gate.verdict_offline_body')}</p>}
       </div>
@@ -34,17 +39,31 @@ function VerdictPanel({ shown }: { shown: Shown }) {
   }
   const { verdict } = shown;
   const accepted = verdict.verdict === 'accepted';
-  const headline = accepted ? (verdict.direction === 'out' ? t('gate.verdict_accepted_out') : t('gate.verdict_accepted')) : t('gate.verdict_rejected');
+  const headline = accepted
+    ? verdict.direction === 'out'
+      ? t('gate.verdict_accepted_out')
+      : t('gate.verdict_accepted')
+    : t('gate.verdict_rejected');
   return (
-    <div className={`verdict verdict--${accepted ? 'accepted' : 'rejected'}`} data-testid="verdict" data-verdict={verdict.verdict}
-      data-reason={verdict.reason ?? ''} role="status" aria-live="assertive">
+    <div
+      className={`verdict verdict--${accepted ? 'accepted' : 'rejected'}`}
+      data-testid="verdict"
+      data-verdict={verdict.verdict}
+      data-reason={verdict.reason ?? ''}
+      role="status"
+      aria-live="assertive"
+    >
       <div className="verdict__headline">{headline}</div>
       {!accepted && verdict.reason && (
-        <div className="verdict__reason" data-testid="verdict-reason">{tDynamic(`gate.reason_${verdict.reason}`, verdict.reason)}</div>
+        <div className="verdict__reason" data-testid="verdict-reason">
+          {tDynamic(`gate.reason_${verdict.reason}`, verdict.reason)}
+        </div>
       )}
       {verdict.pass && (
         <div className="verdict__who">
-          <div className="verdict__name" data-testid="verdict-name">{verdict.pass.name}</div>
+          <div className="verdict__name" data-testid="verdict-name">
+            {verdict.pass.name}
+          </div>
           <div className="verdict__unit">{t('gate.unit', { unit: verdict.pass.unit_code })}</div>
           <div className="verdict__meta">
             {tDynamic(`gate.kind_${verdict.pass.kind}`, verdict.pass.kind)}
@@ -58,7 +77,17 @@ function VerdictPanel({ shown }: { shown: Shown }) {
   );
 }
 
-export function KioskScanScreen({ device, shift, estateName, onEndShift }: { device: KioskDevice; shift: Shift; estateName: string; onEndShift: () => void }) {
+export function KioskScanScreen({
+  device,
+  shift,
+  estateName,
+  onEndShift,
+}: {
+  device: KioskDevice;
+  shift: Shift;
+  estateName: string;
+  onEndShift: () => void;
+}) {
   const { t, locale } = useI18n();
   const errorText = useErrorText();
   const base = `/estates/${device.estateId}`;
@@ -73,8 +102,14 @@ export function KioskScanScreen({ device, shift, estateName, onEndShift }: { dev
   const cameraSeen = useRef(new Map<string, number>());
 
   const refreshLists = useCallback(() => {
-    kioskRequest<{ items: ExpectedItem[] }>(device, 'GET', `${base}/gate/expected`).then((r) => setExpected(r.items), () => undefined);
-    kioskRequest<{ items: VisitItem[] }>(device, 'GET', `${base}/gate/inside`).then((r) => setInside(r.items), () => undefined);
+    kioskRequest<{ items: ExpectedItem[] }>(device, 'GET', `${base}/gate/expected`).then(
+      (r) => setExpected(r.items),
+      () => undefined,
+    );
+    kioskRequest<{ items: VisitItem[] }>(device, 'GET', `${base}/gate/inside`).then(
+      (r) => setInside(r.items),
+      () => undefined,
+    );
   }, [device, base]);
 
   useEffect(() => {
@@ -89,28 +124,34 @@ export function KioskScanScreen({ device, shift, estateName, onEndShift }: { dev
     clearTimer.current = window.setTimeout(() => setShown(null), VERDICT_SHOWN_MS);
   }, []);
 
-  const submitScan = useCallback(async (body: { payload?: string; code?: string; method: string }) => {
-    try {
-      const verdict = await kioskRequest<Verdict>(device, 'POST', `${base}/gate/scan`, { ...body, direction });
-      show({ kind: 'verdict', verdict });
-      refreshLists();
-    } catch (err) {
-      show(isApiError(err) && err.status === 0 ? { kind: 'offline' } : { kind: 'error', text: errorText(err) });
-    }
-  }, [device, base, direction, show, refreshLists, errorText]);
+  const submitScan = useCallback(
+    async (body: { payload?: string; code?: string; method: string }) => {
+      try {
+        const verdict = await kioskRequest<Verdict>(device, 'POST', `${base}/gate/scan`, { ...body, direction });
+        show({ kind: 'verdict', verdict });
+        refreshLists();
+      } catch (err) {
+        show(isApiError(err) && err.status === 0 ? { kind: 'offline' } : { kind: 'error', text: errorText(err) });
+      }
+    },
+    [device, base, direction, show, refreshLists, errorText],
+  );
 
   useScannerKeyboard((scanned) => {
     const digitsOnly = /^[0-9]+$/.test(scanned);
     void submitScan(digitsOnly ? { code: scanned, method: 'scanner' } : { payload: scanned, method: 'scanner' });
   });
 
-  const onCameraCode = useCallback((value: string) => {
-    // The camera sees the same code many times a second; like the USB scanner, once per 2 s.
-    const now = Date.now();
-    if ((cameraSeen.current.get(value) ?? 0) > now - 2000) return;
-    cameraSeen.current.set(value, now);
-    void submitScan({ payload: value, method: 'camera' });
-  }, [submitScan]);
+  const onCameraCode = useCallback(
+    (value: string) => {
+      // The camera sees the same code many times a second; like the USB scanner, once per 2 s.
+      const now = Date.now();
+      if ((cameraSeen.current.get(value) ?? 0) > now - 2000) return;
+      cameraSeen.current.set(value, now);
+      void submitScan({ payload: value, method: 'camera' });
+    },
+    [submitScan],
+  );
 
   const checkout = async (visitId: string) => {
     try {
@@ -132,14 +173,25 @@ export function KioskScanScreen({ device, shift, estateName, onEndShift }: { dev
     <div className="kiosk-gate__main">
       <header className="kiosk-gate__bar">
         <span className="kiosk-gate__estate">{estateName}</span>
-        <span className="kiosk-gate__duty" data-testid="on-duty">{t('gate.shift_on_duty', { guard: shift.guard.name, gate: shift.gate.name })}</span>
+        <span className="kiosk-gate__duty" data-testid="on-duty">
+          {t('gate.shift_on_duty', { guard: shift.guard.name, gate: shift.gate.name })}
+        </span>
         <div className="kiosk-gate__direction" role="group">
           {(['in', 'out'] as const).map((d) => (
-            <button key={d} type="button" className={`kiosk-gate__dir${direction === d ? ' is-selected' : ''}`} aria-pressed={direction === d}
-              onClick={() => setDirection(d)}>{t(d === 'in' ? 'gate.direction_in' : 'gate.direction_out')}</button>
+            <button
+              key={d}
+              type="button"
+              className={`kiosk-gate__dir${direction === d ? ' is-selected' : ''}`}
+              aria-pressed={direction === d}
+              onClick={() => setDirection(d)}
+            >
+              {t(d === 'in' ? 'gate.direction_in' : 'gate.direction_out')}
+            </button>
           ))}
         </div>
-        <button type="button" className="kiosk-gate__end" onClick={onEndShift}>{t('gate.shift_end')}</button>
+        <button type="button" className="kiosk-gate__end" onClick={onEndShift}>
+          {t('gate.shift_end')}
+        </button>
       </header>
       <div className="kiosk-gate__body">
         <div className="kiosk-gate__left">
@@ -147,39 +199,79 @@ export function KioskScanScreen({ device, shift, estateName, onEndShift }: { dev
           {camera && <CameraScanner onCode={onCameraCode} />}
           <nav className="kiosk-gate__tabs" role="tablist">
             {tabs.map(([id, label, count]) => (
-              <button key={id} type="button" role="tab" aria-selected={tab === id} className={`kiosk-gate__tab${tab === id ? ' is-selected' : ''}`} onClick={() => setTab(id)}>
-                {t(label)}{count !== null ? ` (${count})` : ''}
+              <button
+                key={id}
+                type="button"
+                role="tab"
+                aria-selected={tab === id}
+                className={`kiosk-gate__tab${tab === id ? ' is-selected' : ''}`}
+                onClick={() => setTab(id)}
+              >
+                {t(label)}
+                {count !== null ? ` (${count})` : ''}
               </button>
             ))}
           </nav>
           <section className="kiosk-gate__panel" data-testid={`panel-${tab}`}>
-            {tab === 'expected' && (expected.length === 0 ? <p className="kiosk-gate__empty">{t('gate.expected_empty')}</p> : (
-              <ul className="kiosk-gate__list">
-                {expected.map((p) => (
-                  <li key={p.id} className="kiosk-gate__row">
-                    <strong>{p.name}</strong><span>{t('gate.unit', { unit: p.unit_code })}</span>
-                    <span>{p.purpose ?? ''}</span><span>{time(p.valid_from)}–{time(p.valid_until)}</span>
-                  </li>
-                ))}
-              </ul>
-            ))}
-            {tab === 'inside' && (inside.length === 0 ? <p className="kiosk-gate__empty">{t('gate.inside_empty')}</p> : (
-              <ul className="kiosk-gate__list">
-                {inside.map((v) => (
-                  <li key={v.id} className={`kiosk-gate__row${v.overstay ? ' is-overstay' : ''}`}>
-                    <strong>{v.name}</strong><span>{t('gate.unit', { unit: v.unit_code })}</span>
-                    <span>{t('gate.since', { time: time(v.entered_at) })}{v.overstay ? ` · ${t('gate.overstay')}` : ''}</span>
-                    <button type="button" className="kiosk-gate__row-action" onClick={() => void checkout(v.id)}>{t('gate.checkout')}</button>
-                  </li>
-                ))}
-              </ul>
-            ))}
-            {tab === 'walk_in' && <WalkInForm device={device} onSaved={(text) => { show({ kind: 'notice', text }); refreshLists(); }} />}
+            {tab === 'expected' &&
+              (expected.length === 0 ? (
+                <p className="kiosk-gate__empty">{t('gate.expected_empty')}</p>
+              ) : (
+                <ul className="kiosk-gate__list">
+                  {expected.map((p) => (
+                    <li key={p.id} className="kiosk-gate__row">
+                      <strong>{p.name}</strong>
+                      <span>{t('gate.unit', { unit: p.unit_code })}</span>
+                      <span>{p.purpose ?? ''}</span>
+                      <span>
+                        {time(p.valid_from)}–{time(p.valid_until)}
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+              ))}
+            {tab === 'inside' &&
+              (inside.length === 0 ? (
+                <p className="kiosk-gate__empty">{t('gate.inside_empty')}</p>
+              ) : (
+                <ul className="kiosk-gate__list">
+                  {inside.map((v) => (
+                    <li key={v.id} className={`kiosk-gate__row${v.overstay ? ' is-overstay' : ''}`}>
+                      <strong>{v.name}</strong>
+                      <span>{t('gate.unit', { unit: v.unit_code })}</span>
+                      <span>
+                        {t('gate.since', { time: time(v.entered_at) })}
+                        {v.overstay ? ` · ${t('gate.overstay')}` : ''}
+                      </span>
+                      <button type="button" className="kiosk-gate__row-action" onClick={() => void checkout(v.id)}>
+                        {t('gate.checkout')}
+                      </button>
+                    </li>
+                  ))}
+                </ul>
+              ))}
+            {tab === 'walk_in' && (
+              <WalkInForm
+                device={device}
+                onSaved={(text) => {
+                  show({ kind: 'notice', text });
+                  refreshLists();
+                }}
+              />
+            )}
           </section>
         </div>
         <div className="kiosk-gate__right">
-          <Keypad value={code} onChange={setCode} maxLength={8} testId="code-pad"
-            onSubmit={() => { void submitScan({ code, method: 'keypad' }); setCode(''); }} />
+          <Keypad
+            value={code}
+            onChange={setCode}
+            maxLength={8}
+            testId="code-pad"
+            onSubmit={() => {
+              void submitScan({ code, method: 'keypad' });
+              setCode('');
+            }}
+          />
           <button type="button" className="kiosk-gate__camera-toggle" onClick={() => setCamera((c) => !c)}>
             {camera ? t('gate.camera_stop') : t('gate.camera_start')}
           </button>

@@ -29,16 +29,35 @@ function PassCard({ pass, onRevoke }: { pass: PassItem; onRevoke?: () => void })
     <li className={`pass-card pass-card--${pass.status}`} data-testid="pass-card" data-pass-id={pass.id}>
       <img className="pass-card__qr" src={pass.qr_image_url} alt={`QR ${pass.name}`} width={128} height={128} data-testid="pass-qr" />
       <div className="pass-card__body">
-        <strong className="pass-card__name">{pass.name}{pass.plate ? ` · ${pass.plate}` : ''}</strong>
-        <span className="pass-card__code" data-testid="pass-code">{t('gate.portal_code', { code: pass.code })}</span>
-        <span>{tDynamic(`gate.status_${pass.status}`, pass.status)}{pass.purpose ? ` · ${pass.purpose}` : ''}</span>
-        <span className="muted">{t('gate.portal_valid', { from: calendar.formatDateTime(pass.valid_from, locale), until: calendar.formatDateTime(pass.valid_until, locale) })}</span>
+        <strong className="pass-card__name">
+          {pass.name}
+          {pass.plate ? ` · ${pass.plate}` : ''}
+        </strong>
+        <span className="pass-card__code" data-testid="pass-code">
+          {t('gate.portal_code', { code: pass.code })}
+        </span>
+        <span>
+          {tDynamic(`gate.status_${pass.status}`, pass.status)}
+          {pass.purpose ? ` · ${pass.purpose}` : ''}
+        </span>
+        <span className="muted">
+          {t('gate.portal_valid', {
+            from: calendar.formatDateTime(pass.valid_from, locale),
+            until: calendar.formatDateTime(pass.valid_until, locale),
+          })}
+        </span>
         {pass.max_uses !== null && <span className="muted">{t('gate.portal_uses_left', { uses: pass.uses, max: pass.max_uses })}</span>}
         <div className="pass-card__actions">
           {pass.whatsapp_url && pass.status === 'active' && (
-            <a className="btn btn--whatsapp" href={pass.whatsapp_url} target="_blank" rel="noreferrer" data-testid="pass-whatsapp">{t('gate.portal_send_whatsapp')}</a>
+            <a className="btn btn--whatsapp" href={pass.whatsapp_url} target="_blank" rel="noreferrer" data-testid="pass-whatsapp">
+              {t('gate.portal_send_whatsapp')}
+            </a>
           )}
-          {onRevoke && pass.status === 'active' && <button type="button" className="btn" onClick={onRevoke}>{t('gate.portal_revoke')}</button>}
+          {onRevoke && pass.status === 'active' && (
+            <button type="button" className="btn" onClick={onRevoke}>
+              {t('gate.portal_revoke')}
+            </button>
+          )}
         </div>
       </div>
     </li>
@@ -51,14 +70,26 @@ export default function PortalGuestsPage() {
   const { t, locale } = useI18n();
   const { membership } = useSession();
   const base = `/estates/${membership?.estate_id}`;
-  const passes = useApiData((signal) => api.get<{ resident: PassItem[]; guests: PassItem[] }>(`${base}/portal/passes`, undefined, signal), base);
+  const passes = useApiData(
+    (signal) => api.get<{ resident: PassItem[]; guests: PassItem[] }>(`${base}/portal/passes`, undefined, signal),
+    base,
+  );
   const visits = useApiData((signal) => api.get<VisitLog>(`${base}/portal/visits`, { limit: 20 }, signal), `${base}:visits`);
-  const notices = useApiData((signal) => api.get<{ items: Notice[] }>(`${base}/portal/gate-notifications`, { limit: 10 }, signal), `${base}:notices`);
+  const notices = useApiData(
+    (signal) => api.get<{ items: Notice[] }>(`${base}/portal/gate-notifications`, { limit: 10 }, signal),
+    `${base}:notices`,
+  );
   const form = useApiForm(FIELDS);
   const [kind, setKind] = useState<'guest' | 'temporary'>('guest');
   const [values, setValues] = useState(() => ({
-    name: '', phone: '', people: '1', plate: '', purpose: '',
-    valid_from: localInputOf(new Date(), calendar.zone), valid_until: localInputOf(new Date(Date.now() + 6 * 3_600_000), calendar.zone), max_uses: '1',
+    name: '',
+    phone: '',
+    people: '1',
+    plate: '',
+    purpose: '',
+    valid_from: localInputOf(new Date(), calendar.zone),
+    valid_until: localInputOf(new Date(Date.now() + 6 * 3_600_000), calendar.zone),
+    max_uses: '1',
   }));
   const [created, setCreated] = useState<PassItem | null>(null);
 
@@ -66,14 +97,21 @@ export default function PortalGuestsPage() {
     document.title = `${t('gate.portal_title')} · Klustera`;
   }, [t]);
 
-  const set = (key: keyof typeof values) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setValues((v) => ({ ...v, [key]: e.target.value }));
+  const set = (key: keyof typeof values) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) =>
+    setValues((v) => ({ ...v, [key]: e.target.value }));
 
   const submit = (e: React.FormEvent) => {
     e.preventDefault();
     void form.submit(async () => {
       const pass = await api.post<PassItem>(`${base}/portal/passes`, {
-        kind, name: values.name, phone: values.phone || null, people: Number(values.people) || 1, plate: values.plate || null,
-        purpose: values.purpose || null, valid_from: instantOfLocalInput(values.valid_from, calendar.zone), valid_until: instantOfLocalInput(values.valid_until, calendar.zone),
+        kind,
+        name: values.name,
+        phone: values.phone || null,
+        people: Number(values.people) || 1,
+        plate: values.plate || null,
+        purpose: values.purpose || null,
+        valid_from: instantOfLocalInput(values.valid_from, calendar.zone),
+        valid_until: instantOfLocalInput(values.valid_until, calendar.zone),
         max_uses: Number(values.max_uses) || 1,
       });
       setCreated(pass);
@@ -95,7 +133,11 @@ export default function PortalGuestsPage() {
       <section className="portal-guests__section">
         <h2>{t('gate.portal_my_pass')}</h2>
         <p className="muted">{t('gate.portal_my_pass_hint')}</p>
-        <ul className="pass-list">{passes.data?.resident.map((p) => <PassCard key={p.id} pass={p} />)}</ul>
+        <ul className="pass-list">
+          {passes.data?.resident.map((p) => (
+            <PassCard key={p.id} pass={p} />
+          ))}
+        </ul>
       </section>
 
       <section className="portal-guests__section">
@@ -103,32 +145,63 @@ export default function PortalGuestsPage() {
         <form className="portal-guests__form" onSubmit={submit} data-testid="guest-form">
           <div className="portal-guests__kinds" role="radiogroup">
             {(['guest', 'temporary'] as const).map((k) => (
-              <label key={k}><input type="radio" name="kind" checked={kind === k} onChange={() => setKind(k)} />{t(k === 'guest' ? 'gate.portal_kind_guest' : 'gate.portal_kind_temporary')}</label>
+              <label key={k}>
+                <input type="radio" name="kind" checked={kind === k} onChange={() => setKind(k)} />
+                {t(k === 'guest' ? 'gate.portal_kind_guest' : 'gate.portal_kind_temporary')}
+              </label>
             ))}
           </div>
-          <Field label={t('gate.portal_guest_name')} required error={form.fieldErrors.name}><input name="name" value={values.name} onChange={set('name')} /></Field>
-          <Field label={t('gate.portal_guest_phone')} error={form.fieldErrors.phone}><input name="phone" type="tel" value={values.phone} onChange={set('phone')} /></Field>
-          <Field label={t('gate.portal_purpose')} error={form.fieldErrors.purpose}><input name="purpose" value={values.purpose} onChange={set('purpose')} /></Field>
-          <Field label={t('gate.portal_plate')} error={form.fieldErrors.plate}><input name="plate" value={values.plate} onChange={set('plate')} /></Field>
-          <Field label={t('gate.portal_people')} error={form.fieldErrors.people}><input name="people" type="number" min={1} max={100} value={values.people} onChange={set('people')} /></Field>
+          <Field label={t('gate.portal_guest_name')} required error={form.fieldErrors.name}>
+            <input name="name" value={values.name} onChange={set('name')} />
+          </Field>
+          <Field label={t('gate.portal_guest_phone')} error={form.fieldErrors.phone}>
+            <input name="phone" type="tel" value={values.phone} onChange={set('phone')} />
+          </Field>
+          <Field label={t('gate.portal_purpose')} error={form.fieldErrors.purpose}>
+            <input name="purpose" value={values.purpose} onChange={set('purpose')} />
+          </Field>
+          <Field label={t('gate.portal_plate')} error={form.fieldErrors.plate}>
+            <input name="plate" value={values.plate} onChange={set('plate')} />
+          </Field>
+          <Field label={t('gate.portal_people')} error={form.fieldErrors.people}>
+            <input name="people" type="number" min={1} max={100} value={values.people} onChange={set('people')} />
+          </Field>
           <Field label={t('gate.portal_uses')} error={form.fieldErrors.max_uses}>
             <select name="max_uses" value={values.max_uses} onChange={set('max_uses')}>
               <option value="1">{t('gate.portal_uses_once')}</option>
-              {[2, 3, 5, 10].map((n) => <option key={n} value={n}>{t('gate.portal_uses_many', { count: n })}</option>)}
+              {[2, 3, 5, 10].map((n) => (
+                <option key={n} value={n}>
+                  {t('gate.portal_uses_many', { count: n })}
+                </option>
+              ))}
             </select>
           </Field>
-          <Field label={t('gate.portal_from')} required error={form.fieldErrors.valid_from}><input name="valid_from" type="datetime-local" value={values.valid_from} onChange={set('valid_from')} /></Field>
-          <Field label={t('gate.portal_until')} required error={form.fieldErrors.valid_until}><input name="valid_until" type="datetime-local" value={values.valid_until} onChange={set('valid_until')} /></Field>
+          <Field label={t('gate.portal_from')} required error={form.fieldErrors.valid_from}>
+            <input name="valid_from" type="datetime-local" value={values.valid_from} onChange={set('valid_from')} />
+          </Field>
+          <Field label={t('gate.portal_until')} required error={form.fieldErrors.valid_until}>
+            <input name="valid_until" type="datetime-local" value={values.valid_until} onChange={set('valid_until')} />
+          </Field>
           {form.formError && <ErrorBanner error={form.formError} />}
-          <button type="submit" className="btn btn--primary" disabled={form.submitting}>{t('gate.portal_submit')}</button>
+          <button type="submit" className="btn btn--primary" disabled={form.submitting}>
+            {t('gate.portal_submit')}
+          </button>
         </form>
-        {created && <p className="banner banner--success" role="status" data-testid="guest-created">{t('gate.portal_created', { name: created.name })}</p>}
+        {created && (
+          <p className="banner banner--success" role="status" data-testid="guest-created">
+            {t('gate.portal_created', { name: created.name })}
+          </p>
+        )}
       </section>
 
       <section className="portal-guests__section">
         <h2>{t('gate.portal_guests')}</h2>
         {passes.data && passes.data.guests.length === 0 && <p className="muted">{t('gate.portal_guests_empty')}</p>}
-        <ul className="pass-list">{passes.data?.guests.map((p) => <PassCard key={p.id} pass={p} onRevoke={() => void revoke(p.id)} />)}</ul>
+        <ul className="pass-list">
+          {passes.data?.guests.map((p) => (
+            <PassCard key={p.id} pass={p} onRevoke={() => void revoke(p.id)} />
+          ))}
+        </ul>
       </section>
 
       <section className="portal-guests__section">
@@ -137,7 +210,11 @@ export default function PortalGuestsPage() {
           {notices.data?.items.map((n) => (
             <li key={n.id}>
               <span className="muted">{calendar.formatDateTime(n.created_at, locale)}</span>{' '}
-              {t(n.kind === 'walk_in' ? 'gate.portal_notification_walk_in' : 'gate.portal_notification_guest_arrived', { name: n.guest_name, purpose: n.purpose ?? '-', gate: n.gate_name ?? '-' })}
+              {t(n.kind === 'walk_in' ? 'gate.portal_notification_walk_in' : 'gate.portal_notification_guest_arrived', {
+                name: n.guest_name,
+                purpose: n.purpose ?? '-',
+                gate: n.gate_name ?? '-',
+              })}
             </li>
           ))}
         </ul>
@@ -146,7 +223,9 @@ export default function PortalGuestsPage() {
         <ul className="portal-guests__visits">
           {visits.data?.items.map((v) => (
             <li key={v.id}>
-              <span className="muted">{calendar.formatDateTime(v.occurred_at, locale)}</span> {v.person_name ?? '-'} · {t(v.direction === 'in' ? 'gate.direction_in' : 'gate.direction_out')} · {t(v.verdict === 'accepted' ? 'gate.log_accepted' : 'gate.log_rejected')} · {v.gate_name}
+              <span className="muted">{calendar.formatDateTime(v.occurred_at, locale)}</span> {v.person_name ?? '-'} ·{' '}
+              {t(v.direction === 'in' ? 'gate.direction_in' : 'gate.direction_out')} ·{' '}
+              {t(v.verdict === 'accepted' ? 'gate.log_accepted' : 'gate.log_rejected')} · {v.gate_name}
             </li>
           ))}
         </ul>

@@ -32,8 +32,13 @@ export function WalkInForm({ device, onSaved }: { device: KioskDevice; onSaved: 
     setError(null);
     try {
       const res = await kioskRequest<{ visit: { name: string; unit_code: string } }>(device, 'POST', `${base}/gate/walk-ins`, {
-        name: form.name, phone: form.phone || null, unit_id: unit.id, purpose: form.purpose || null, plate: form.plate || null,
-        people: Number(form.people) || 1, id_card_left: form.id_card_left,
+        name: form.name,
+        phone: form.phone || null,
+        unit_id: unit.id,
+        purpose: form.purpose || null,
+        plate: form.plate || null,
+        people: Number(form.people) || 1,
+        id_card_left: form.id_card_left,
       });
       setForm(EMPTY);
       setUnit(null);
@@ -47,15 +52,39 @@ export function WalkInForm({ device, onSaved }: { device: KioskDevice; onSaved: 
 
   return (
     <form className="walk-in" onSubmit={submit} data-testid="walk-in-form">
-      <label>{t('gate.walk_in_name')}<input name="name" value={form.name} onChange={set('name')} required autoComplete="off" /></label>
+      <label>
+        {t('gate.walk_in_name')}
+        <input name="name" value={form.name} onChange={set('name')} required autoComplete="off" />
+      </label>
       <UnitSearchField search={searchUnits} value={unit} onChange={setUnit} label={t('gate.walk_in_unit')} />
-      <label>{t('gate.walk_in_purpose')}<input name="purpose" value={form.purpose} onChange={set('purpose')} autoComplete="off" /></label>
-      <label>{t('gate.walk_in_phone')}<input name="phone" type="tel" value={form.phone} onChange={set('phone')} autoComplete="off" /></label>
-      <label>{t('gate.walk_in_plate')}<input name="plate" value={form.plate} onChange={set('plate')} autoComplete="off" /></label>
-      <label>{t('gate.walk_in_people')}<input name="people" type="number" min={1} max={100} value={form.people} onChange={set('people')} /></label>
-      <label className="walk-in__check"><input type="checkbox" checked={form.id_card_left} onChange={set('id_card_left')} />{t('gate.walk_in_id_card')}</label>
-      {error !== null && <p className="kiosk-gate__error" role="alert">{typeof error === 'string' ? error : errorText(error)}</p>}
-      <button type="submit" className="kiosk-gate__primary" disabled={busy}>{t('gate.walk_in_submit')}</button>
+      <label>
+        {t('gate.walk_in_purpose')}
+        <input name="purpose" value={form.purpose} onChange={set('purpose')} autoComplete="off" />
+      </label>
+      <label>
+        {t('gate.walk_in_phone')}
+        <input name="phone" type="tel" value={form.phone} onChange={set('phone')} autoComplete="off" />
+      </label>
+      <label>
+        {t('gate.walk_in_plate')}
+        <input name="plate" value={form.plate} onChange={set('plate')} autoComplete="off" />
+      </label>
+      <label>
+        {t('gate.walk_in_people')}
+        <input name="people" type="number" min={1} max={100} value={form.people} onChange={set('people')} />
+      </label>
+      <label className="walk-in__check">
+        <input type="checkbox" checked={form.id_card_left} onChange={set('id_card_left')} />
+        {t('gate.walk_in_id_card')}
+      </label>
+      {error !== null && (
+        <p className="kiosk-gate__error" role="alert">
+          {typeof error === 'string' ? error : errorText(error)}
+        </p>
+      )}
+      <button type="submit" className="kiosk-gate__primary" disabled={busy}>
+        {t('gate.walk_in_submit')}
+      </button>
     </form>
   );
 }

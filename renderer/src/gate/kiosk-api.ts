@@ -33,12 +33,23 @@ export function saveDevice(device: KioskDevice | null): void {
   else localStorage.removeItem(STORAGE_KEY);
 }
 
-export async function kioskRequest<T>(_device: KioskDevice | null, method: string, path: string, body?: unknown, query?: Query): Promise<T> {
+export async function kioskRequest<T>(
+  _device: KioskDevice | null,
+  method: string,
+  path: string,
+  body?: unknown,
+  query?: Query,
+): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json', 'X-Klustera-Device': '1' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let response: Response;
   try {
-    response = await fetch(buildUrl(path, query), { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+    response = await fetch(buildUrl(path, query), {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
   } catch (cause) {
     throw new ApiError(0, CLIENT_ERROR_CODES.network, (cause as Error)?.message ?? 'network error');
   }
@@ -54,4 +65,9 @@ export async function kioskRequest<T>(_device: KioskDevice | null, method: strin
 }
 
 // The server's own answer shapes (type-only: no server code reaches the bundle).
-export type { ExpectedPass as ExpectedItem, GateShift as Shift, ScanVerdict as Verdict, Visit as VisitItem } from '../../../server/gate/schemas.ts';
+export type {
+  ExpectedPass as ExpectedItem,
+  GateShift as Shift,
+  ScanVerdict as Verdict,
+  Visit as VisitItem,
+} from '../../../server/gate/schemas.ts';

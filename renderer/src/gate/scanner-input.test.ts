@@ -66,7 +66,10 @@ describe('ScannerInput', () => {
   it('splits human text from a scan that starts right after it', () => {
     const input = new ScannerInput();
     const events = [...input.key('x', 0), ...typeKeys(input, burst('KL1.zzzzzz'), 500, 4)];
-    expect(events).toEqual([{ type: 'typed', text: 'x' }, { type: 'scan', code: 'KL1.zzzzzz' }]);
+    expect(events).toEqual([
+      { type: 'typed', text: 'x' },
+      { type: 'scan', code: 'KL1.zzzzzz' },
+    ]);
   });
 
   it('ignores non-character keys', () => {

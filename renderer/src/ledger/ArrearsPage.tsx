@@ -24,27 +24,56 @@ export default function ArrearsPage() {
     <>
       <PageHeader title={t('ledger.arrears_title')} subtitle={t('ledger.arrears_subtitle')} />
       <div className="ledger-actions">
-        <input className="input input--small" style={{ maxWidth: 120 }} type="number" aria-label={t('ledger.year')} value={year} min={2000} max={2100} onChange={(e) => setParams({ year: e.target.value })} />
+        <input
+          className="input input--small"
+          style={{ maxWidth: 120 }}
+          type="number"
+          aria-label={t('ledger.year')}
+          value={year}
+          min={2000}
+          max={2100}
+          onChange={(e) => setParams({ year: e.target.value })}
+        />
         <ExportButtons path={path} query={{ year }} />
-        {data && <span data-testid="arrears-summary">{t('ledger.arrears_summary', { units: data.totals.units_in_arrears, amount: formatRupiah(data.totals.total_outstanding) })}</span>}
+        {data && (
+          <span data-testid="arrears-summary">
+            {t('ledger.arrears_summary', { units: data.totals.units_in_arrears, amount: formatRupiah(data.totals.total_outstanding) })}
+          </span>
+        )}
       </div>
       {error ? <ErrorBanner error={error} onRetry={reload} /> : null}
       {data && (
         <div className="table-wrap">
           <table className="table arrears-grid" data-testid="arrears-grid">
             <thead>
-              <tr><th>{t('ledger.col_unit')}</th>{data.periods.map((p) => <th key={p} className="num">{monthShort(p)}</th>)}<th className="num">{t('ledger.col_total')}</th></tr>
+              <tr>
+                <th>{t('ledger.col_unit')}</th>
+                {data.periods.map((p) => (
+                  <th key={p} className="num">
+                    {monthShort(p)}
+                  </th>
+                ))}
+                <th className="num">{t('ledger.col_total')}</th>
+              </tr>
             </thead>
             <tbody>
               {data.grid.map((row) => (
                 <tr key={row.unit_id} data-unit={row.code}>
-                  <th scope="row" title={row.resident ?? undefined}>{row.code}</th>
+                  <th scope="row" title={row.resident ?? undefined}>
+                    {row.code}
+                  </th>
                   {row.outstanding.map((owed, m) => (
-                    <td key={m} data-period={data.periods[m]} className={`num ${owed === null ? 'arrears-cell--none' : owed > 0 ? 'arrears-cell--owed' : 'arrears-cell--paid'}`}>
+                    <td
+                      key={m}
+                      data-period={data.periods[m]}
+                      className={`num ${owed === null ? 'arrears-cell--none' : owed > 0 ? 'arrears-cell--owed' : 'arrears-cell--paid'}`}
+                    >
                       {owed === null ? '' : owed > 0 ? formatNumber(owed) : t('ledger.arrears_paid')}
                     </td>
                   ))}
-                  <td className="num" data-testid="arrears-total">{row.total_outstanding > 0 ? formatNumber(row.total_outstanding) : ''}</td>
+                  <td className="num" data-testid="arrears-total">
+                    {row.total_outstanding > 0 ? formatNumber(row.total_outstanding) : ''}
+                  </td>
                 </tr>
               ))}
             </tbody>

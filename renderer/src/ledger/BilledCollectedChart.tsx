@@ -17,7 +17,13 @@ export function BilledCollectedChart({ series }: { series: CollectionMonth[] }) 
   return (
     <figure className="card" style={{ margin: 0 }}>
       <figcaption className="card__title">{t('ledger.chart_title')}</figcaption>
-      <svg className="ledger-chart" viewBox={`0 0 ${width} ${height}`} role="img" aria-label={t('ledger.chart_title')} data-testid="billed-collected-chart">
+      <svg
+        className="ledger-chart"
+        viewBox={`0 0 ${width} ${height}`}
+        role="img"
+        aria-label={t('ledger.chart_title')}
+        data-testid="billed-collected-chart"
+      >
         {series.map((m, i) => {
           const x = i * slot + slot * 0.14;
           return (
@@ -25,18 +31,32 @@ export function BilledCollectedChart({ series }: { series: CollectionMonth[] }) 
               <rect className="ledger-chart__billed" x={x} y={height - bottom - h(m.billed)} width={bar} height={h(m.billed)}>
                 <title>{`${m.period} ${t('ledger.billed')}: ${formatRupiah(m.billed)}`}</title>
               </rect>
-              <rect className="ledger-chart__collected" x={x + bar + 2} y={height - bottom - h(m.collected)} width={bar} height={h(m.collected)}>
+              <rect
+                className="ledger-chart__collected"
+                x={x + bar + 2}
+                y={height - bottom - h(m.collected)}
+                width={bar}
+                height={h(m.collected)}
+              >
                 <title>{`${m.period} ${t('ledger.collected')}: ${formatRupiah(m.collected)}`}</title>
               </rect>
-              <text className="ledger-chart__label" x={x + bar} y={height - 8} textAnchor="middle">{monthShort(m.period)}</text>
+              <text className="ledger-chart__label" x={x + bar} y={height - 8} textAnchor="middle">
+                {monthShort(m.period)}
+              </text>
             </g>
           );
         })}
         <line x1="0" x2={width} y1={height - bottom} y2={height - bottom} stroke="#999" />
       </svg>
       <div className="ledger-legend">
-        <span><span className="ledger-legend__swatch ledger-chart__billed" style={{ background: '#c9d6e3' }} />{t('ledger.billed')}</span>
-        <span><span className="ledger-legend__swatch" style={{ background: '#2f6f4f' }} />{t('ledger.collected')}</span>
+        <span>
+          <span className="ledger-legend__swatch ledger-chart__billed" style={{ background: '#c9d6e3' }} />
+          {t('ledger.billed')}
+        </span>
+        <span>
+          <span className="ledger-legend__swatch" style={{ background: '#2f6f4f' }} />
+          {t('ledger.collected')}
+        </span>
       </div>
     </figure>
   );

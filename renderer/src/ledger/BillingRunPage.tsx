@@ -35,17 +35,28 @@ export default function BillingRunPage() {
   const [result, setResult] = useState<RunSummary | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const runs = useApiData((signal) => api.get<Paged<RunSummary & { id: string; finished_at: string }>>(estatePath(estateId, '/billing-runs'), { limit: 12 }, signal), `${estateId}:${result?.id ?? ''}`);
+  const runs = useApiData(
+    (signal) =>
+      api.get<Paged<RunSummary & { id: string; finished_at: string }>>(estatePath(estateId, '/billing-runs'), { limit: 12 }, signal),
+    `${estateId}:${result?.id ?? ''}`,
+  );
 
   const body = { period, due_date: dueDate || undefined };
   const doPreview = async () => {
-    setBusy(true); setError(null); setResult(null);
-    try { setPreview(await api.post<RunSummary>(estatePath(estateId, '/billing-runs'), { ...body, dry_run: true })); }
-    catch (e) { setError(e); }
-    finally { setBusy(false); }
+    setBusy(true);
+    setError(null);
+    setResult(null);
+    try {
+      setPreview(await api.post<RunSummary>(estatePath(estateId, '/billing-runs'), { ...body, dry_run: true }));
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
   };
   const doRun = async () => {
-    setBusy(true); setError(null);
+    setBusy(true);
+    setError(null);
     try {
       const started = await api.post<RunSummary & { id: string }>(estatePath(estateId, '/billing-runs'), { ...body, background: true });
       for (;;) {
@@ -60,8 +71,12 @@ export default function BillingRunPage() {
         setPreview(null);
         break;
       }
-    } catch (e) { setError(e); }
-    finally { setBusy(false); setProgress(null); }
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+      setProgress(null);
+    }
   };
 
   return (
@@ -69,15 +84,39 @@ export default function BillingRunPage() {
       <PageHeader title={t('ledger.billing_title')} subtitle={t('ledger.billing_subtitle')} />
       <div className="card">
         <div className="ledger-form">
-          <Field label={t('ledger.period')} required><input className="input" name="period" type="month" value={period} onChange={(e) => { setPeriod(e.target.value); setPreview(null); }} /></Field>
-          <Field label={t('ledger.due_date')}><input className="input" name="due_date" type="date" value={dueDate} onChange={(e) => setDueDate(e.target.value)} /></Field>
+          <Field label={t('ledger.period')} required>
+            <input
+              className="input"
+              name="period"
+              type="month"
+              value={period}
+              onChange={(e) => {
+                setPeriod(e.target.value);
+                setPreview(null);
+              }}
+            />
+          </Field>
+          <Field label={t('ledger.due_date')}>
+            <input className="input" name="due_date" type="date" value={dueDate} onChange={(e) => setDueDate(e.target.value)} />
+          </Field>
           <div className="ledger-actions">
-            <button type="button" className="btn btn--secondary" disabled={busy} onClick={doPreview}>{t('ledger.preview')}</button>
-            <button type="button" className="btn btn--primary" disabled={busy || !preview} onClick={doRun}>{t('ledger.run_billing')}</button>
+            <button type="button" className="btn btn--secondary" disabled={busy} onClick={doPreview}>
+              {t('ledger.preview')}
+            </button>
+            <button type="button" className="btn btn--primary" disabled={busy || !preview} onClick={doRun}>
+              {t('ledger.run_billing')}
+            </button>
           </div>
         </div>
         {preview && (
-          <p data-testid="billing-preview">{t('ledger.preview_summary', { invoices: preview.invoices_created, units: preview.total_units, amount: formatRupiah(preview.total_amount), existing: preview.invoices_existing })}</p>
+          <p data-testid="billing-preview">
+            {t('ledger.preview_summary', {
+              invoices: preview.invoices_created,
+              units: preview.total_units,
+              amount: formatRupiah(preview.total_amount),
+              existing: preview.invoices_existing,
+            })}
+          </p>
         )}
         {progress && (
           <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={progress.total} aria-valuenow={progress.done}>
@@ -87,7 +126,11 @@ export default function BillingRunPage() {
         )}
         {result && (
           <div className="banner banner--success" role="status" data-testid="billing-result">
-            {t('ledger.run_done', { created: result.invoices_created, existing: result.invoices_existing, amount: formatRupiah(result.total_amount) })}
+            {t('ledger.run_done', {
+              created: result.invoices_created,
+              existing: result.invoices_existing,
+              amount: formatRupiah(result.total_amount),
+            })}
           </div>
         )}
         {error ? <ErrorBanner error={error} /> : null}
@@ -95,10 +138,22 @@ export default function BillingRunPage() {
       <h2>{t('ledger.runs_history')}</h2>
       <div className="table-wrap">
         <table className="table table--compact">
-          <thead><tr><th>{t('ledger.col_period')}</th><th className="num">{t('ledger.col_unit')}</th><th className="num">{t('ledger.nav_invoices')}</th><th className="num">{t('ledger.col_total')}</th></tr></thead>
+          <thead>
+            <tr>
+              <th>{t('ledger.col_period')}</th>
+              <th className="num">{t('ledger.col_unit')}</th>
+              <th className="num">{t('ledger.nav_invoices')}</th>
+              <th className="num">{t('ledger.col_total')}</th>
+            </tr>
+          </thead>
           <tbody>
             {runs.data?.items.map((r) => (
-              <tr key={r.id}><td>{r.period}</td><td className="num">{r.total_units}</td><td className="num">{r.invoices_created}</td><td className="num">{formatRupiah(Number(r.total_amount))}</td></tr>
+              <tr key={r.id}>
+                <td>{r.period}</td>
+                <td className="num">{r.total_units}</td>
+                <td className="num">{r.invoices_created}</td>
+                <td className="num">{formatRupiah(Number(r.total_amount))}</td>
+              </tr>
             ))}
           </tbody>
         </table>

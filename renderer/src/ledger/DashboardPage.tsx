@@ -13,10 +13,16 @@ import './ledger.css';
 export default function DashboardPage() {
   const { t } = useI18n();
   const estateId = useEstateId();
-  const { data, error, reload } = useApiData((signal) => api.get<Dashboard>(estatePath(estateId, '/dashboard'), undefined, signal), estateId);
+  const { data, error, reload } = useApiData(
+    (signal) => api.get<Dashboard>(estatePath(estateId, '/dashboard'), undefined, signal),
+    estateId,
+  );
   return (
     <>
-      <PageHeader title={t('ledger.dashboard_title')} subtitle={data ? t('ledger.dashboard_subtitle', { period: data.period }) : undefined} />
+      <PageHeader
+        title={t('ledger.dashboard_title')}
+        subtitle={data ? t('ledger.dashboard_subtitle', { period: data.period }) : undefined}
+      />
       {error ? <ErrorBanner error={error} onRetry={reload} /> : null}
       {data && (
         <>
@@ -24,7 +30,12 @@ export default function DashboardPage() {
             <div className="stat" data-testid="stat-collection">
               <div className="stat__label">{t('ledger.collection_rate')}</div>
               <div className="stat__value">{formatPercent(data.this_month.rate)}</div>
-              <small>{t('ledger.billed_collected', { collected: formatRupiah(data.this_month.collected), billed: formatRupiah(data.this_month.billed) })}</small>
+              <small>
+                {t('ledger.billed_collected', {
+                  collected: formatRupiah(data.this_month.collected),
+                  billed: formatRupiah(data.this_month.billed),
+                })}
+              </small>
             </div>
             <div className={`stat${data.outstanding_total > 0 ? ' stat--bad' : ''}`} data-testid="stat-outstanding">
               <div className="stat__label">{t('ledger.outstanding_total')}</div>
@@ -38,7 +49,9 @@ export default function DashboardPage() {
             <div className="stat">
               <div className="stat__label">{t('ledger.credit_total')}</div>
               <div className="stat__value">{formatRupiah(data.credit_total)}</div>
-              <small>{t('ledger.pending_proofs')}: {data.pending_submissions}</small>
+              <small>
+                {t('ledger.pending_proofs')}: {data.pending_submissions}
+              </small>
             </div>
           </div>
           <BilledCollectedChart series={data.series} />
@@ -48,20 +61,34 @@ export default function DashboardPage() {
               <table className="table table--compact">
                 <tbody>
                   {data.accounts.map((a) => (
-                    <tr key={a.id}><td>{a.name}</td><td className="num">{formatRupiah(a.balance)}</td></tr>
+                    <tr key={a.id}>
+                      <td>{a.name}</td>
+                      <td className="num">{formatRupiah(a.balance)}</td>
+                    </tr>
                   ))}
                 </tbody>
               </table>
             </section>
             <section className="card">
               <h2 className="card__title">{t('ledger.top_arrears')}</h2>
-              {data.top_arrears.length === 0 ? <p>{t('ledger.no_arrears')}</p> : (
+              {data.top_arrears.length === 0 ? (
+                <p>{t('ledger.no_arrears')}</p>
+              ) : (
                 <table className="table table--compact" data-testid="top-arrears">
-                  <thead><tr><th>{t('ledger.col_unit')}</th><th>{t('ledger.col_resident')}</th><th className="num">{t('ledger.col_months')}</th><th className="num">{t('ledger.col_outstanding')}</th></tr></thead>
+                  <thead>
+                    <tr>
+                      <th>{t('ledger.col_unit')}</th>
+                      <th>{t('ledger.col_resident')}</th>
+                      <th className="num">{t('ledger.col_months')}</th>
+                      <th className="num">{t('ledger.col_outstanding')}</th>
+                    </tr>
+                  </thead>
                   <tbody>
                     {data.top_arrears.map((u) => (
                       <tr key={u.unit_id}>
-                        <td><Link href={`/payments/new?unit=${u.unit_id}`}>{u.code}</Link></td>
+                        <td>
+                          <Link href={`/payments/new?unit=${u.unit_id}`}>{u.code}</Link>
+                        </td>
                         <td>{u.resident ?? '–'}</td>
                         <td className="num">{u.months_owed}</td>
                         <td className="num">{formatRupiah(u.outstanding)}</td>

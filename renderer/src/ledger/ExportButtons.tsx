@@ -6,8 +6,12 @@ export function ExportButtons({ path, query }: { path: string; query: Record<str
   const { t } = useI18n();
   return (
     <>
-      <a className="btn btn--secondary btn--small" href={fileUrl(path, { ...query, format: 'xlsx' })} download data-testid="export-xlsx">{t('ledger.export_xlsx')}</a>
-      <a className="btn btn--secondary btn--small" href={fileUrl(path, { ...query, format: 'pdf' })} download data-testid="export-pdf">{t('ledger.export_pdf')}</a>
+      <a className="btn btn--secondary btn--small" href={fileUrl(path, { ...query, format: 'xlsx' })} download data-testid="export-xlsx">
+        {t('ledger.export_xlsx')}
+      </a>
+      <a className="btn btn--secondary btn--small" href={fileUrl(path, { ...query, format: 'pdf' })} download data-testid="export-pdf">
+        {t('ledger.export_pdf')}
+      </a>
     </>
   );
 }

@@ -12,7 +12,6 @@ import { useEstateCalendar } from '../session/useEstateCalendar.ts';
 import type { FeeType } from '../../../server/ledger/billing-schemas.ts';
 import './ledger.css';
 
-
 const FIELDS = ['code', 'name', 'amount', 'basis', 'effective_from', 'vacant_rule'] as const;
 
 export default function FeeTypesPage() {
@@ -20,8 +19,18 @@ export default function FeeTypesPage() {
   const { t } = useI18n();
   const estateId = useEstateId();
   const { can } = useSession();
-  const { data, error, reload } = useApiData((signal) => api.get<{ items: FeeType[] }>(estatePath(estateId, '/fee-types'), undefined, signal), estateId);
-  const [draft, setDraft] = useState({ code: '', name: '', amount: '', basis: 'flat', effective_from: calendar.period(), vacant_rule: 'exempt' });
+  const { data, error, reload } = useApiData(
+    (signal) => api.get<{ items: FeeType[] }>(estatePath(estateId, '/fee-types'), undefined, signal),
+    estateId,
+  );
+  const [draft, setDraft] = useState({
+    code: '',
+    name: '',
+    amount: '',
+    basis: 'flat',
+    effective_from: calendar.period(),
+    vacant_rule: 'exempt',
+  });
   const form = useApiForm(FIELDS);
   const set = (k: keyof typeof draft) => (e: { target: { value: string } }) => setDraft({ ...draft, [k]: e.target.value });
   const submit = (e: FormEvent) => {
@@ -38,10 +47,24 @@ export default function FeeTypesPage() {
       {error ? <ErrorBanner error={error} onRetry={reload} /> : null}
       <div className="table-wrap">
         <table className="table" data-testid="fee-types">
-          <thead><tr><th>{t('ledger.col_code')}</th><th>{t('ledger.col_name')}</th><th>{t('ledger.col_basis')}</th><th className="num">{t('ledger.col_amount')}</th><th>{t('ledger.fee_effective')}</th></tr></thead>
+          <thead>
+            <tr>
+              <th>{t('ledger.col_code')}</th>
+              <th>{t('ledger.col_name')}</th>
+              <th>{t('ledger.col_basis')}</th>
+              <th className="num">{t('ledger.col_amount')}</th>
+              <th>{t('ledger.fee_effective')}</th>
+            </tr>
+          </thead>
           <tbody>
             {data?.items.map((f) => (
-              <tr key={f.id}><td className="table__mono">{f.code}</td><td>{f.name}</td><td>{t(f.basis === 'flat' ? 'ledger.fee_basis_flat' : 'ledger.fee_basis_per_m2')}</td><td className="num">{f.amount === null ? '–' : formatRupiah(f.amount)}</td><td>{f.effective_from ?? ''}</td></tr>
+              <tr key={f.id}>
+                <td className="table__mono">{f.code}</td>
+                <td>{f.name}</td>
+                <td>{t(f.basis === 'flat' ? 'ledger.fee_basis_flat' : 'ledger.fee_basis_per_m2')}</td>
+                <td className="num">{f.amount === null ? '–' : formatRupiah(f.amount)}</td>
+                <td>{f.effective_from ?? ''}</td>
+              </tr>
             ))}
           </tbody>
         </table>
@@ -50,19 +73,35 @@ export default function FeeTypesPage() {
         <form className="card form" onSubmit={submit} style={{ marginTop: 16 }}>
           <h2 className="card__title">{t('ledger.fee_new')}</h2>
           <div className="ledger-form">
-            <Field label={t('ledger.col_code')} required error={form.fieldErrors.code}><input className="input" name="code" value={draft.code} onChange={set('code')} /></Field>
-            <Field label={t('ledger.col_name')} required error={form.fieldErrors.name}><input className="input" name="name" value={draft.name} onChange={set('name')} /></Field>
-            <Field label={t('ledger.fee_amount')} required error={form.fieldErrors.amount}><input className="input" name="amount" inputMode="numeric" value={draft.amount} onChange={set('amount')} /></Field>
+            <Field label={t('ledger.col_code')} required error={form.fieldErrors.code}>
+              <input className="input" name="code" value={draft.code} onChange={set('code')} />
+            </Field>
+            <Field label={t('ledger.col_name')} required error={form.fieldErrors.name}>
+              <input className="input" name="name" value={draft.name} onChange={set('name')} />
+            </Field>
+            <Field label={t('ledger.fee_amount')} required error={form.fieldErrors.amount}>
+              <input className="input" name="amount" inputMode="numeric" value={draft.amount} onChange={set('amount')} />
+            </Field>
             <Field label={t('ledger.col_basis')} required error={form.fieldErrors.basis}>
-              <select className="input" name="basis" value={draft.basis} onChange={set('basis')}><option value="flat">{t('ledger.fee_basis_flat')}</option><option value="per_m2">{t('ledger.fee_basis_per_m2')}</option></select>
+              <select className="input" name="basis" value={draft.basis} onChange={set('basis')}>
+                <option value="flat">{t('ledger.fee_basis_flat')}</option>
+                <option value="per_m2">{t('ledger.fee_basis_per_m2')}</option>
+              </select>
             </Field>
             <Field label={t('ledger.fee_vacant')} required error={form.fieldErrors.vacant_rule}>
-              <select className="input" name="vacant_rule" value={draft.vacant_rule} onChange={set('vacant_rule')}><option value="exempt">{t('ledger.fee_vacant_exempt')}</option><option value="charge">{t('ledger.fee_vacant_charge')}</option></select>
+              <select className="input" name="vacant_rule" value={draft.vacant_rule} onChange={set('vacant_rule')}>
+                <option value="exempt">{t('ledger.fee_vacant_exempt')}</option>
+                <option value="charge">{t('ledger.fee_vacant_charge')}</option>
+              </select>
             </Field>
-            <Field label={t('ledger.fee_effective')} required error={form.fieldErrors.effective_from}><input className="input" name="effective_from" value={draft.effective_from} onChange={set('effective_from')} /></Field>
+            <Field label={t('ledger.fee_effective')} required error={form.fieldErrors.effective_from}>
+              <input className="input" name="effective_from" value={draft.effective_from} onChange={set('effective_from')} />
+            </Field>
           </div>
           {form.formError ? <ErrorBanner error={form.formError} /> : null}
-          <button type="submit" className="btn btn--primary" disabled={form.submitting}>{t('ledger.save')}</button>
+          <button type="submit" className="btn btn--primary" disabled={form.submitting}>
+            {t('ledger.save')}
+          </button>
         </form>
       )}
     </>

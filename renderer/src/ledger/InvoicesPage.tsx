@@ -26,7 +26,10 @@ export default function InvoicesPage() {
   const status = params.get('status') ?? '';
   const offset = Number(params.get('offset') ?? 0) || 0;
   const query = { period, status, limit: PAGE, offset };
-  const { data, error, reload } = useApiData((signal) => api.get<Paged<Invoice>>(estatePath(estateId, '/invoices'), query, signal), JSON.stringify([estateId, query]));
+  const { data, error, reload } = useApiData(
+    (signal) => api.get<Paged<Invoice>>(estatePath(estateId, '/invoices'), query, signal),
+    JSON.stringify([estateId, query]),
+  );
 
   const { ask, dialog } = usePromptDialog();
   const [actionError, setActionError] = useState<unknown>(null);
@@ -34,8 +37,12 @@ export default function InvoicesPage() {
     const reason = await ask(t('ledger.void_reason_prompt'));
     if (!reason) return;
     setActionError(null);
-    try { await api.post(estatePath(estateId, `/invoices/${inv.id}/void`), { reason }); reload(); }
-    catch (e) { setActionError(e); }
+    try {
+      await api.post(estatePath(estateId, `/invoices/${inv.id}/void`), { reason });
+      reload();
+    } catch (e) {
+      setActionError(e);
+    }
   };
 
   return (
@@ -44,17 +51,43 @@ export default function InvoicesPage() {
       {dialog}
       {actionError ? <ErrorBanner error={actionError} /> : null}
       <div className="toolbar">
-        <input className="input toolbar__block" type="month" aria-label={t('ledger.period')} value={period} onChange={(e) => setParams({ period: e.target.value, offset: undefined })} />
-        <select className="input toolbar__select" aria-label={t('ledger.col_status')} value={status} onChange={(e) => setParams({ status: e.target.value, offset: undefined })}>
+        <input
+          className="input toolbar__block"
+          type="month"
+          aria-label={t('ledger.period')}
+          value={period}
+          onChange={(e) => setParams({ period: e.target.value, offset: undefined })}
+        />
+        <select
+          className="input toolbar__select"
+          aria-label={t('ledger.col_status')}
+          value={status}
+          onChange={(e) => setParams({ status: e.target.value, offset: undefined })}
+        >
           <option value="">{t('ledger.all_statuses')}</option>
-          {STATUSES.map((s) => <option key={s} value={s}>{t(statusKey(s))}</option>)}
+          {STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {t(statusKey(s))}
+            </option>
+          ))}
         </select>
         <span className="toolbar__count">{data ? t('common.total_count', { total: data.total }) : ''}</span>
       </div>
       {error ? <ErrorBanner error={error} onRetry={reload} /> : null}
       <div className="table-wrap">
         <table className="table" data-testid="invoices">
-          <thead><tr><th>{t('ledger.col_number')}</th><th>{t('ledger.col_unit')}</th><th>{t('ledger.col_period')}</th><th>{t('ledger.col_due')}</th><th className="num">{t('ledger.col_total')}</th><th className="num">{t('ledger.col_outstanding')}</th><th>{t('ledger.col_status')}</th><th /></tr></thead>
+          <thead>
+            <tr>
+              <th>{t('ledger.col_number')}</th>
+              <th>{t('ledger.col_unit')}</th>
+              <th>{t('ledger.col_period')}</th>
+              <th>{t('ledger.col_due')}</th>
+              <th className="num">{t('ledger.col_total')}</th>
+              <th className="num">{t('ledger.col_outstanding')}</th>
+              <th>{t('ledger.col_status')}</th>
+              <th />
+            </tr>
+          </thead>
           <tbody>
             {data?.items.map((inv) => (
               <tr key={inv.id}>
@@ -64,14 +97,24 @@ export default function InvoicesPage() {
                 <td>{formatDay(inv.due_date, locale)}</td>
                 <td className="num">{formatRupiah(inv.total)}</td>
                 <td className="num">{formatRupiah(inv.outstanding)}</td>
-                <td><Badge tone={STATUS_TONE[inv.status] ?? 'grey'}>{t(statusKey(inv.status))}</Badge></td>
-                <td>{can('invoices.void') && inv.status !== 'void' && inv.paid === 0 && <button type="button" className="btn btn--ghost btn--small" onClick={() => voidInvoice(inv)}>{t('ledger.void_invoice')}</button>}</td>
+                <td>
+                  <Badge tone={STATUS_TONE[inv.status] ?? 'grey'}>{t(statusKey(inv.status))}</Badge>
+                </td>
+                <td>
+                  {can('invoices.void') && inv.status !== 'void' && inv.paid === 0 && (
+                    <button type="button" className="btn btn--ghost btn--small" onClick={() => voidInvoice(inv)}>
+                      {t('ledger.void_invoice')}
+                    </button>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
-      {data && data.total > PAGE && <Pagination total={data.total} limit={PAGE} offset={offset} onOffset={(next) => setParams({ offset: next })} />}
+      {data && data.total > PAGE && (
+        <Pagination total={data.total} limit={PAGE} offset={offset} onOffset={(next) => setParams({ offset: next })} />
+      )}
     </>
   );
 }

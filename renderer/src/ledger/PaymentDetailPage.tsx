@@ -20,23 +20,39 @@ export default function PaymentDetailPage({ params }: PageProps) {
   const { t, locale } = useI18n();
   const estateId = useEstateId();
   const { can } = useSession();
-  const { data: p, error, reload } = useApiData((signal) => api.get<Payment>(estatePath(estateId, `/payments/${params.id}`), undefined, signal), `${estateId}:${params.id}`);
+  const {
+    data: p,
+    error,
+    reload,
+  } = useApiData(
+    (signal) => api.get<Payment>(estatePath(estateId, `/payments/${params.id}`), undefined, signal),
+    `${estateId}:${params.id}`,
+  );
   const [notice, setNotice] = useState<string | null>(null);
   const [actionError, setActionError] = useState<unknown>(null);
 
   // Printing is what makes the original: the first print says so, every later one is a numbered copy.
-  const printedNotice = (printNumber: number) => (printNumber <= 1 ? t('ledger.printed_original') : t('ledger.printed_copy', { n: printNumber - 1 }));
+  const printedNotice = (printNumber: number) =>
+    printNumber <= 1 ? t('ledger.printed_original') : t('ledger.printed_copy', { n: printNumber - 1 });
   const print = async () => {
-    setActionError(null); setNotice(null);
+    setActionError(null);
+    setNotice(null);
     try {
-      const res = await api.post<{ print_number: number }>(estatePath(estateId, `/payments/${params.id}/receipt/print`), { target: 'printer' });
+      const res = await api.post<{ print_number: number }>(estatePath(estateId, `/payments/${params.id}/receipt/print`), {
+        target: 'printer',
+      });
       setNotice(`${t('ledger.printed')} ${printedNotice(res.print_number)}`);
-    } catch (e) { setActionError(e); }
+    } catch (e) {
+      setActionError(e);
+    }
   };
   const printPdf = async (paymentNumber: string) => {
-    setActionError(null); setNotice(null);
+    setActionError(null);
+    setNotice(null);
     try {
-      const { blob, headers } = await apiFileRequest('POST', estatePath(estateId, `/payments/${params.id}/receipt/print`), { target: 'pdf' });
+      const { blob, headers } = await apiFileRequest('POST', estatePath(estateId, `/payments/${params.id}/receipt/print`), {
+        target: 'pdf',
+      });
       const printNumber = Number(headers.get('X-Print-Number') ?? '1');
       const url = URL.createObjectURL(blob);
       const link = document.createElement('a');
@@ -47,14 +63,20 @@ export default function PaymentDetailPage({ params }: PageProps) {
       link.remove();
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
       setNotice(printedNotice(printNumber));
-    } catch (e) { setActionError(e); }
+    } catch (e) {
+      setActionError(e);
+    }
   };
   const reverse = async () => {
     const reason = await ask(t('ledger.reverse_reason_prompt'));
     if (!reason) return;
     setActionError(null);
-    try { await postIdempotent(estatePath(estateId, `/payments/${params.id}/reverse`), { reason }, newIdempotencyKey()); reload(); }
-    catch (e) { setActionError(e); }
+    try {
+      await postIdempotent(estatePath(estateId, `/payments/${params.id}/reverse`), { reason }, newIdempotencyKey());
+      reload();
+    } catch (e) {
+      setActionError(e);
+    }
   };
 
   return (
@@ -65,27 +87,79 @@ export default function PaymentDetailPage({ params }: PageProps) {
       {p && (
         <section className="card" data-testid="payment-detail">
           <dl className="facts">
-            <dt>{t('ledger.unit')}</dt><dd>{p.unit_code}</dd>
-            <dt>{t('ledger.col_amount')}</dt><dd data-testid="payment-amount">{formatRupiah(p.amount)}</dd>
-            <dt>{t('ledger.method')}</dt><dd>{t(methodKey(p.method))}</dd>
-            <dt>{t('ledger.paid_at')}</dt><dd>{calendar.formatDateTime(p.paid_at, locale)}</dd>
-            {p.reference && (<><dt>{t('ledger.reference')}</dt><dd>{p.reference}</dd></>)}
-            <dt>{t('ledger.col_status')}</dt><dd><Badge tone={STATUS_TONE[p.status]}>{t(statusKey(p.status))}</Badge>{p.reversal && <> {t('ledger.reversed_because', { reason: p.reversal.reason })}</>}</dd>
+            <dt>{t('ledger.unit')}</dt>
+            <dd>{p.unit_code}</dd>
+            <dt>{t('ledger.col_amount')}</dt>
+            <dd data-testid="payment-amount">{formatRupiah(p.amount)}</dd>
+            <dt>{t('ledger.method')}</dt>
+            <dd>{t(methodKey(p.method))}</dd>
+            <dt>{t('ledger.paid_at')}</dt>
+            <dd>{calendar.formatDateTime(p.paid_at, locale)}</dd>
+            {p.reference && (
+              <>
+                <dt>{t('ledger.reference')}</dt>
+                <dd>{p.reference}</dd>
+              </>
+            )}
+            <dt>{t('ledger.col_status')}</dt>
+            <dd>
+              <Badge tone={STATUS_TONE[p.status]}>{t(statusKey(p.status))}</Badge>
+              {p.reversal && <> {t('ledger.reversed_because', { reason: p.reversal.reason })}</>}
+            </dd>
           </dl>
           <h2 className="card__title">{t('ledger.allocations')}</h2>
           <table className="table table--compact">
             <tbody>
-              {p.allocations.map((a) => <tr key={a.invoice_id}><td className="table__mono">{a.invoice_number}</td><td>{a.period}</td><td className="num">{formatRupiah(a.amount)}</td></tr>)}
-              {p.credit > 0 && <tr><td colSpan={2}>{t('ledger.to_credit')}</td><td className="num">{formatRupiah(p.credit)}</td></tr>}
+              {p.allocations.map((a) => (
+                <tr key={a.invoice_id}>
+                  <td className="table__mono">{a.invoice_number}</td>
+                  <td>{a.period}</td>
+                  <td className="num">{formatRupiah(a.amount)}</td>
+                </tr>
+              ))}
+              {p.credit > 0 && (
+                <tr>
+                  <td colSpan={2}>{t('ledger.to_credit')}</td>
+                  <td className="num">{formatRupiah(p.credit)}</td>
+                </tr>
+              )}
             </tbody>
           </table>
           <div className="ledger-actions">
-            {can('receipts.print') && <button type="button" className="btn btn--primary" onClick={() => void printPdf(p.payment_number)} data-testid="receipt-print-pdf">{t('ledger.receipt_print_pdf')}</button>}
-            {can('receipts.print') && <button type="button" className="btn btn--secondary" onClick={print}>{t('ledger.print_receipt')}</button>}
-            <a className="btn btn--ghost" href={fileUrl(estatePath(estateId, `/payments/${p.id}/receipt.pdf`), {})} download={`kwitansi-${p.payment_number}-salinan.pdf`} data-testid="receipt-download">{t('ledger.receipt_pdf')}</a>
-            {can('payments.reverse') && p.status === 'recorded' && <button type="button" className="btn btn--ghost" onClick={reverse}>{t('ledger.reverse')}</button>}
+            {can('receipts.print') && (
+              <button
+                type="button"
+                className="btn btn--primary"
+                onClick={() => void printPdf(p.payment_number)}
+                data-testid="receipt-print-pdf"
+              >
+                {t('ledger.receipt_print_pdf')}
+              </button>
+            )}
+            {can('receipts.print') && (
+              <button type="button" className="btn btn--secondary" onClick={print}>
+                {t('ledger.print_receipt')}
+              </button>
+            )}
+            <a
+              className="btn btn--ghost"
+              href={fileUrl(estatePath(estateId, `/payments/${p.id}/receipt.pdf`), {})}
+              download={`kwitansi-${p.payment_number}-salinan.pdf`}
+              data-testid="receipt-download"
+            >
+              {t('ledger.receipt_pdf')}
+            </a>
+            {can('payments.reverse') && p.status === 'recorded' && (
+              <button type="button" className="btn btn--ghost" onClick={reverse}>
+                {t('ledger.reverse')}
+              </button>
+            )}
           </div>
-          {notice && <div className="banner banner--success" role="status">{notice}</div>}
+          {notice && (
+            <div className="banner banner--success" role="status">
+              {notice}
+            </div>
+          )}
           {actionError ? <ErrorBanner error={actionError} /> : null}
         </section>
       )}

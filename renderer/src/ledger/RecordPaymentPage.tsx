@@ -36,16 +36,23 @@ export default function RecordPaymentPage() {
 
   useEffect(() => {
     const preset = params.get('unit');
-    if (preset && !unit) api.get<{ id: string; code: string }>(estatePath(estateId, `/units/${preset}`)).then((u) => setUnit({ id: u.id, code: u.code })).catch(() => undefined);
+    if (preset && !unit)
+      api
+        .get<{ id: string; code: string }>(estatePath(estateId, `/units/${preset}`))
+        .then((u) => setUnit({ id: u.id, code: u.code }))
+        .catch(() => undefined);
   }, []);
   useEffect(() => {
     setBalance(null);
     if (unit) {
-      api.get<UnitBalance>(estatePath(estateId, `/units/${unit.id}/balance`)).then((b) => {
-        setBalance(b);
-        // What the unit owes is what most payers bring; a typed amount is never overwritten.
-        if (b.outstanding > 0) setAmount((typed) => typed || String(b.outstanding));
-      }).catch(() => undefined);
+      api
+        .get<UnitBalance>(estatePath(estateId, `/units/${unit.id}/balance`))
+        .then((b) => {
+          setBalance(b);
+          // What the unit owes is what most payers bring; a typed amount is never overwritten.
+          if (b.outstanding > 0) setAmount((typed) => typed || String(b.outstanding));
+        })
+        .catch(() => undefined);
     }
   }, [unit?.id, recorded?.id]);
 
@@ -53,9 +60,17 @@ export default function RecordPaymentPage() {
     e.preventDefault();
     void form.submit(async () => {
       const paidAtIso = calendar.noonOf(paidAt);
-      const payment = await postIdempotent<Payment>(estatePath(estateId, '/payments'), {
-        unit_id: unit?.id ?? '', amount: Number(amount.replace(/\./g, '')), method, paid_at: paidAtIso, reference: reference || undefined,
-      }, key.current);
+      const payment = await postIdempotent<Payment>(
+        estatePath(estateId, '/payments'),
+        {
+          unit_id: unit?.id ?? '',
+          amount: Number(amount.replace(/\./g, '')),
+          method,
+          paid_at: paidAtIso,
+          reference: reference || undefined,
+        },
+        key.current,
+      );
       setRecorded(payment);
       key.current = newIdempotencyKey();
       setAmount('');
@@ -69,14 +84,25 @@ export default function RecordPaymentPage() {
       <form className="card form" onSubmit={submit} data-testid="payment-form">
         <div className="ledger-form">
           <Field label={t('ledger.unit')} required error={form.fieldErrors.unit_id}>
-            <UnitPicker estateId={estateId} value={unit} onPick={(u) => { setUnit(u); setRecorded(null); }} />
+            <UnitPicker
+              estateId={estateId}
+              value={unit}
+              onPick={(u) => {
+                setUnit(u);
+                setRecorded(null);
+              }}
+            />
           </Field>
           <Field label={t('ledger.amount')} required error={form.fieldErrors.amount}>
             <input className="input" name="amount" inputMode="numeric" value={amount} onChange={(e) => setAmount(e.target.value)} />
           </Field>
           <Field label={t('ledger.method')} required error={form.fieldErrors.method}>
             <select className="input" name="method" value={method} onChange={(e) => setMethod(e.target.value)}>
-              {METHODS.map((m) => <option key={m} value={m}>{t(methodKey(m))}</option>)}
+              {METHODS.map((m) => (
+                <option key={m} value={m}>
+                  {t(methodKey(m))}
+                </option>
+              ))}
             </select>
           </Field>
           <Field label={t('ledger.paid_at')} required error={form.fieldErrors.paid_at}>
@@ -87,23 +113,44 @@ export default function RecordPaymentPage() {
           </Field>
         </div>
         {unit?.residents?.[0] && <p data-testid="unit-resident">{unit.residents.map((r) => r.name).join(', ')}</p>}
-        {balance && <p data-testid="unit-balance">{t('ledger.owed_now', { outstanding: formatRupiah(balance.outstanding), credit: formatRupiah(balance.credit) })}</p>}
+        {balance && (
+          <p data-testid="unit-balance">
+            {t('ledger.owed_now', { outstanding: formatRupiah(balance.outstanding), credit: formatRupiah(balance.credit) })}
+          </p>
+        )}
         {form.formError ? <ErrorBanner error={form.formError} /> : null}
         <div className="form__actions form__actions--start">
-          <button type="submit" className="btn btn--primary" disabled={form.submitting || !unit}>{t('ledger.record_payment')}</button>
+          <button type="submit" className="btn btn--primary" disabled={form.submitting || !unit}>
+            {t('ledger.record_payment')}
+          </button>
         </div>
       </form>
       {recorded && (
         <section className="card" data-testid="payment-recorded" style={{ marginTop: 16 }}>
-          <div className="banner banner--success" role="status">{t('ledger.recorded', { number: recorded.payment_number })}</div>
+          <div className="banner banner--success" role="status">
+            {t('ledger.recorded', { number: recorded.payment_number })}
+          </div>
           <h2 className="card__title">{t('ledger.allocations')}</h2>
           <table className="table table--compact">
             <tbody>
-              {recorded.allocations.map((a) => <tr key={a.invoice_id}><td className="table__mono">{a.invoice_number}</td><td>{a.period}</td><td className="num">{formatRupiah(a.amount)}</td></tr>)}
-              {recorded.credit > 0 && <tr><td colSpan={2}>{t('ledger.to_credit')}</td><td className="num">{formatRupiah(recorded.credit)}</td></tr>}
+              {recorded.allocations.map((a) => (
+                <tr key={a.invoice_id}>
+                  <td className="table__mono">{a.invoice_number}</td>
+                  <td>{a.period}</td>
+                  <td className="num">{formatRupiah(a.amount)}</td>
+                </tr>
+              ))}
+              {recorded.credit > 0 && (
+                <tr>
+                  <td colSpan={2}>{t('ledger.to_credit')}</td>
+                  <td className="num">{formatRupiah(recorded.credit)}</td>
+                </tr>
+              )}
             </tbody>
           </table>
-          <Link className="btn btn--secondary" href={`/payments/${recorded.id}`}>{t('ledger.open_payment')}</Link>
+          <Link className="btn btn--secondary" href={`/payments/${recorded.id}`}>
+            {t('ledger.open_payment')}
+          </Link>
         </section>
       )}
     </>

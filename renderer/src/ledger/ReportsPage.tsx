@@ -18,12 +18,36 @@ function Section({ title, s }: { title: string; s: MonthlySection }) {
       <h3 className="card__title">{title}</h3>
       <table className="table table--compact">
         <tbody>
-          <tr><th>{t('ledger.opening')}</th><td className="num">{formatRupiah(s.opening)}</td></tr>
-          {s.receipts.map((c) => <tr key={`r-${c.category}`}><td>+ {c.label}</td><td className="num">{formatRupiah(c.amount)}</td></tr>)}
-          <tr><th>{t('ledger.receipts')}</th><td className="num">{formatRupiah(s.total_receipts)}</td></tr>
-          {s.spending.map((c) => <tr key={`s-${c.category}`}><td>− {c.label}</td><td className="num">{formatRupiah(c.amount)}</td></tr>)}
-          <tr><th>{t('ledger.spending')}</th><td className="num">{formatRupiah(s.total_spending)}</td></tr>
-          <tr><th>{t('ledger.closing')}</th><td className="num"><strong>{formatRupiah(s.closing)}</strong></td></tr>
+          <tr>
+            <th>{t('ledger.opening')}</th>
+            <td className="num">{formatRupiah(s.opening)}</td>
+          </tr>
+          {s.receipts.map((c) => (
+            <tr key={`r-${c.category}`}>
+              <td>+ {c.label}</td>
+              <td className="num">{formatRupiah(c.amount)}</td>
+            </tr>
+          ))}
+          <tr>
+            <th>{t('ledger.receipts')}</th>
+            <td className="num">{formatRupiah(s.total_receipts)}</td>
+          </tr>
+          {s.spending.map((c) => (
+            <tr key={`s-${c.category}`}>
+              <td>− {c.label}</td>
+              <td className="num">{formatRupiah(c.amount)}</td>
+            </tr>
+          ))}
+          <tr>
+            <th>{t('ledger.spending')}</th>
+            <td className="num">{formatRupiah(s.total_spending)}</td>
+          </tr>
+          <tr>
+            <th>{t('ledger.closing')}</th>
+            <td className="num">
+              <strong>{formatRupiah(s.closing)}</strong>
+            </td>
+          </tr>
         </tbody>
       </table>
     </section>
@@ -40,31 +64,61 @@ export default function ReportsPage() {
   const monthlyPath = estatePath(estateId, '/reports/monthly');
   const collectionPath = estatePath(estateId, '/reports/collection');
   const monthly = useApiData((signal) => api.get<MonthlyReport>(monthlyPath, { period }, signal), `${estateId}:${period}`);
-  const collection = useApiData((signal) => api.get<{ months: CollectionMonth[] }>(collectionPath, { year }, signal), `${estateId}:${year}`);
+  const collection = useApiData(
+    (signal) => api.get<{ months: CollectionMonth[] }>(collectionPath, { year }, signal),
+    `${estateId}:${year}`,
+  );
   return (
     <>
       <PageHeader title={t('ledger.reports_title')} />
       <h2>{t('ledger.monthly_report')}</h2>
       <div className="ledger-actions">
-        <input className="input input--small" style={{ maxWidth: 180 }} type="month" aria-label={t('ledger.period')} value={period} onChange={(e) => e.target.value && setParams({ period: e.target.value })} />
+        <input
+          className="input input--small"
+          style={{ maxWidth: 180 }}
+          type="month"
+          aria-label={t('ledger.period')}
+          value={period}
+          onChange={(e) => e.target.value && setParams({ period: e.target.value })}
+        />
         <ExportButtons path={monthlyPath} query={{ period }} />
       </div>
       {monthly.error ? <ErrorBanner error={monthly.error} onRetry={monthly.reload} /> : null}
       {monthly.data && (
         <div className="ledger-grid" data-testid="monthly-report">
           <Section title={t('ledger.all_accounts')} s={monthly.data.total} />
-          {monthly.data.accounts.map((a) => <Section key={a.account_id} title={a.name} s={a} />)}
+          {monthly.data.accounts.map((a) => (
+            <Section key={a.account_id} title={a.name} s={a} />
+          ))}
         </div>
       )}
-      <h2>{t('ledger.collection_report')} {year}</h2>
-      <div className="ledger-actions"><ExportButtons path={collectionPath} query={{ year }} /></div>
+      <h2>
+        {t('ledger.collection_report')} {year}
+      </h2>
+      <div className="ledger-actions">
+        <ExportButtons path={collectionPath} query={{ year }} />
+      </div>
       {collection.data && (
         <div className="table-wrap">
           <table className="table table--compact">
-            <thead><tr><th>{t('ledger.col_period')}</th><th className="num">{t('ledger.billed')}</th><th className="num">{t('ledger.collected')}</th><th className="num">{t('ledger.col_outstanding')}</th><th className="num">{t('ledger.rate')}</th></tr></thead>
+            <thead>
+              <tr>
+                <th>{t('ledger.col_period')}</th>
+                <th className="num">{t('ledger.billed')}</th>
+                <th className="num">{t('ledger.collected')}</th>
+                <th className="num">{t('ledger.col_outstanding')}</th>
+                <th className="num">{t('ledger.rate')}</th>
+              </tr>
+            </thead>
             <tbody>
               {collection.data.months.map((m) => (
-                <tr key={m.period}><td>{m.period}</td><td className="num">{formatRupiah(m.billed)}</td><td className="num">{formatRupiah(m.collected)}</td><td className="num">{formatRupiah(m.outstanding)}</td><td className="num">{formatPercent(m.rate)}</td></tr>
+                <tr key={m.period}>
+                  <td>{m.period}</td>
+                  <td className="num">{formatRupiah(m.billed)}</td>
+                  <td className="num">{formatRupiah(m.collected)}</td>
+                  <td className="num">{formatRupiah(m.outstanding)}</td>
+                  <td className="num">{formatPercent(m.rate)}</td>
+                </tr>
               ))}
             </tbody>
           </table>

@@ -11,7 +11,17 @@ export interface PickedUnit {
 }
 
 /** Type a unit code, pick from the matches: an estate of thousands of units does not fit a select box. */
-export function UnitPicker({ estateId, value, onPick, id }: { estateId: string; value: PickedUnit | null; onPick: (unit: PickedUnit) => void; id?: string }) {
+export function UnitPicker({
+  estateId,
+  value,
+  onPick,
+  id,
+}: {
+  estateId: string;
+  value: PickedUnit | null;
+  onPick: (unit: PickedUnit) => void;
+  id?: string;
+}) {
   const { t } = useI18n();
   const [text, setText] = useState(value?.code ?? '');
   const [open, setOpen] = useState(false);
@@ -22,7 +32,8 @@ export function UnitPicker({ estateId, value, onPick, id }: { estateId: string; 
     if (!open || !q.trim()) return;
     const controller = new AbortController();
     // The unit search: any spelling of the code, the house number alone, or a resident's name; exact codes first.
-    api.get<{ items: PickedUnit[] }>(`/estates/${estateId}/units/search`, { q: q.trim(), limit: 8 }, controller.signal)
+    api
+      .get<{ items: PickedUnit[] }>(`/estates/${estateId}/units/search`, { q: q.trim(), limit: 8 }, controller.signal)
       .then((r) => setMatches(r.items))
       .catch(() => undefined);
     return () => controller.abort();
@@ -36,13 +47,23 @@ export function UnitPicker({ estateId, value, onPick, id }: { estateId: string; 
         autoComplete="off"
         placeholder={t('ledger.unit_search')}
         value={text}
-        onChange={(e) => { setText(e.target.value); setOpen(true); }}
+        onChange={(e) => {
+          setText(e.target.value);
+          setOpen(true);
+        }}
       />
       {open && matches.length > 0 && (
         <ul className="ledger-picker__list" role="listbox">
           {matches.map((u) => (
             <li key={u.id} role="option" aria-selected={value?.id === u.id}>
-              <button type="button" onClick={() => { onPick(u); setText(u.code); setOpen(false); }}>
+              <button
+                type="button"
+                onClick={() => {
+                  onPick(u);
+                  setText(u.code);
+                  setOpen(false);
+                }}
+              >
                 {u.code}
                 {u.residents?.[0] && <span className="ledger-picker__resident"> · {u.residents[0].name}</span>}
               </button>

@@ -14,7 +14,14 @@ export type { CollectionMonth, TreasurerDashboard as Dashboard } from '../../../
 export interface ArrearsReport {
   year: number;
   periods: string[];
-  grid: Array<{ unit_id: string; code: string; resident: string | null; outstanding: (number | null)[]; months_owed: number; total_outstanding: number }>;
+  grid: Array<{
+    unit_id: string;
+    code: string;
+    resident: string | null;
+    outstanding: (number | null)[];
+    months_owed: number;
+    total_outstanding: number;
+  }>;
   list: Array<{ unit_id: string; code: string; resident: string | null; months_owed: number; total_outstanding: number }>;
   totals: { outstanding: number[]; total_outstanding: number; units_in_arrears: number };
 }
@@ -38,7 +45,9 @@ export const estatePath = (estateId: string, rest: string) => `/estates/${estate
 
 /** A fresh key per form submission: a double click or a retry of the same submission records one payment. */
 export function newIdempotencyKey(): string {
-  return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  return typeof crypto !== 'undefined' && 'randomUUID' in crypto
+    ? crypto.randomUUID()
+    : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
 
 export function postIdempotent<T>(path: string, body: unknown, key: string): Promise<T> {

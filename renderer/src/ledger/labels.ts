@@ -3,8 +3,15 @@ import type { MessageKey } from '../i18n/messages.ts';
 
 /** Keys and badge tones for the ledger's status and method codes. */
 export const STATUS_TONE: Record<string, BadgeTone> = {
-  unpaid: 'red', partial: 'amber', paid: 'green', void: 'grey', recorded: 'green', reversed: 'grey',
-  pending: 'amber', verified: 'green', rejected: 'red',
+  unpaid: 'red',
+  partial: 'amber',
+  paid: 'green',
+  void: 'grey',
+  recorded: 'green',
+  reversed: 'grey',
+  pending: 'amber',
+  verified: 'green',
+  rejected: 'red',
 };
 
 export const statusKey = (status: string) => `ledger.status_${status}` as MessageKey;

@@ -76,9 +76,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       signedIn,
       signOut,
       reload,
-      can: (permission) =>
-        isPlatformAdmin ||
-        (membership !== null && roleHasPermission(membership.role, permission)),
+      can: (permission) => isPlatformAdmin || (membership !== null && roleHasPermission(membership.role, permission)),
     };
   }, [state, signedIn, signOut, reload]);
 

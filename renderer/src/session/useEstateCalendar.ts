@@ -17,11 +17,14 @@ export interface EstateCalendar {
 export function useEstateCalendar(): EstateCalendar {
   const { membership } = useSession();
   const zone = membership?.estate_timezone || 'Asia/Jakarta';
-  return useMemo(() => ({
-    zone,
-    today: () => todayIn(zone),
-    period: () => periodIn(zone),
-    noonOf: (day: string) => instantOfLocalTime(day, zone),
-    formatDateTime: (iso: string, locale: string) => formatDateTime(iso, locale, zone),
-  }), [zone]);
+  return useMemo(
+    () => ({
+      zone,
+      today: () => todayIn(zone),
+      period: () => periodIn(zone),
+      noonOf: (day: string) => instantOfLocalTime(day, zone),
+      formatDateTime: (iso: string, locale: string) => formatDateTime(iso, locale, zone),
+    }),
+    [zone],
+  );
 }

@@ -24,7 +24,10 @@ export const PHONE = { width: 390, height: 844 };
 
 const errorsByPage = new WeakMap<Page, string[]>();
 
-export async function newPage(browser: Browser, viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }> {
+export async function newPage(
+  browser: Browser,
+  viewport: { width: number; height: number },
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport, locale: 'id-ID', timezoneId: 'Asia/Jakarta' });
   const page = await context.newPage();
   // A page error is a bug in the renderer; collect it so the test can fail on it.

@@ -2,9 +2,19 @@ import { page, type PageRoute } from '../types.ts';
 
 /** The residents' portal, phone-first. Paths are relative to /portal. One line per page. */
 export const portalRoutes: PageRoute[] = [
-  { path: '/bills', access: 'portal.self', nav: { label: 'ledger.portal_bills', icon: 'receipt', section: 'finance' }, page: page(() => import('../../ledger/portal/MyBillsPage.tsx')) },
+  {
+    path: '/bills',
+    access: 'portal.self',
+    nav: { label: 'ledger.portal_bills', icon: 'receipt', section: 'finance' },
+    page: page(() => import('../../ledger/portal/MyBillsPage.tsx')),
+  },
   { path: '/', access: 'authenticated', page: page(() => import('../../pages/portal/PortalHomePage.tsx')) },
-  { path: '/guests', access: 'portal.self', nav: { label: 'gate.portal_guests', icon: 'residents', section: 'data' }, page: page(() => import('../../gate/PortalGuestsPage.tsx')) },
+  {
+    path: '/guests',
+    access: 'portal.self',
+    nav: { label: 'gate.portal_guests', icon: 'residents', section: 'data' },
+    page: page(() => import('../../gate/PortalGuestsPage.tsx')),
+  },
   { path: '/login', access: 'guest', bare: true, page: page(() => import('../../pages/auth/LoginPage.tsx')) },
   { path: '/invite/:code', access: 'public', bare: true, page: page(() => import('../../pages/portal/InviteAcceptPage.tsx')) },
 ];

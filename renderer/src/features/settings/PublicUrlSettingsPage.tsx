@@ -20,7 +20,10 @@ export default function PublicUrlSettingsPage() {
   const { t } = useI18n();
   const { can } = useSession();
   const form = useApiForm(FIELDS);
-  const { data, error, reload } = useApiData((signal) => api.get<PublicUrlAnswer>('/installation/public-url', undefined, signal), 'public-url');
+  const { data, error, reload } = useApiData(
+    (signal) => api.get<PublicUrlAnswer>('/installation/public-url', undefined, signal),
+    'public-url',
+  );
   const [value, setValue] = useState('');
   const [saved, setSaved] = useState<PublicUrlAnswer | null>(null);
   const current = saved ?? data;
@@ -49,15 +52,24 @@ export default function PublicUrlSettingsPage() {
           <h2 className="card__title">{t('settings.public_url_title')}</h2>
           <p className="muted">{t('settings.public_url_intro')}</p>
           <p>
-            {t('settings.public_url_current')}{' '}
-            <strong data-testid="public-url-current">{current.public_url}</strong>{' '}
-            <span className="muted" data-testid="public-url-source">({t(`settings.source_${current.source}`)})</span>
+            {t('settings.public_url_current')} <strong data-testid="public-url-current">{current.public_url}</strong>{' '}
+            <span className="muted" data-testid="public-url-source">
+              ({t(`settings.source_${current.source}`)})
+            </span>
           </p>
-          {saved && <p className="banner banner--success" role="status">{t('settings.saved')}</p>}
+          {saved && (
+            <p className="banner banner--success" role="status">
+              {t('settings.saved')}
+            </p>
+          )}
           {form.formError && <ErrorBanner error={form.formError} />}
           {editable ? (
             <>
-              <Field label={t('settings.public_url_label')} hint={t('settings.public_url_hint', { example: current.default_url })} error={form.fieldErrors.public_url}>
+              <Field
+                label={t('settings.public_url_label')}
+                hint={t('settings.public_url_hint', { example: current.default_url })}
+                error={form.fieldErrors.public_url}
+              >
                 <input
                   className="input"
                   name="public_url"
@@ -73,7 +85,9 @@ export default function PublicUrlSettingsPage() {
                 />
               </Field>
               <div className="form__actions">
-                <button type="submit" className="btn btn--primary" disabled={form.submitting}>{t('common.save')}</button>
+                <button type="submit" className="btn btn--primary" disabled={form.submitting}>
+                  {t('common.save')}
+                </button>
                 {current.stored && (
                   <button type="button" className="btn btn--secondary" disabled={form.submitting} onClick={() => void save(null)}>
                     {t('settings.use_default')}
@@ -82,7 +96,9 @@ export default function PublicUrlSettingsPage() {
               </div>
             </>
           ) : (
-            <p className="muted" data-testid="public-url-readonly">{t(current.editable ? 'settings.admin_only' : 'settings.fixed_at_startup')}</p>
+            <p className="muted" data-testid="public-url-readonly">
+              {t(current.editable ? 'settings.admin_only' : 'settings.fixed_at_startup')}
+            </p>
           )}
         </form>
       )}

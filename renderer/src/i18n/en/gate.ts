@@ -73,7 +73,7 @@ export default {
   error_PAIRING_CODE_INVALID: 'The pairing code is wrong or has expired.',
   error_PRINTER_NOT_CONFIGURED: 'This gate has no slip printer.',
   error_PRINTER_DEVICE_INVALID: 'Not a printer device. Choose e.g. /dev/usb/lp0, /dev/ttyUSB0 or COM3.',
-  error_PRINTER_HOST_NOT_ALLOWED: 'A network printer must be on the estate\'s local network (e.g. 192.168.1.50).',
+  error_PRINTER_HOST_NOT_ALLOWED: "A network printer must be on the estate's local network (e.g. 192.168.1.50).",
   error_PRINTER_UNAVAILABLE: 'The printer cannot be reached. Check that it is switched on and connected.',
   error_GATE_MISMATCH: 'This device is on duty at another gate.',
   error_ALREADY_CHECKED_OUT: 'This guest has already checked out.',

@@ -4,7 +4,7 @@ import type source from '../id/portal.ts';
 export default {
   home_title: 'Resident portal',
   home_greeting: 'Hello, {name}',
-  home_body: 'See your unit\'s bills and receipts, send a transfer proof, and register guests before they arrive.',
+  home_body: "See your unit's bills and receipts, send a transfer proof, and register guests before they arrive.",
   tile_bills: 'My bills',
   tile_bills_note: 'Invoices, payments, receipts',
   tile_guests: 'Guests',

@@ -33,7 +33,8 @@ export default {
   go_home: 'Ke beranda',
   form_has_errors: 'Periksa kembali isian yang ditandai.',
   offline_title: 'Server tidak dapat dihubungi',
-  offline_body: 'Klustera belum bisa menghubungi server. Pastikan aplikasi kantor menyala dan perangkat ini tersambung ke jaringan perumahan.',
+  offline_body:
+    'Klustera belum bisa menghubungi server. Pastikan aplikasi kantor menyala dan perangkat ini tersambung ke jaringan perumahan.',
   no_estate: 'Akun ini belum terhubung ke perumahan mana pun.',
   estate_rt_rw: 'RT {rt} / RW {rw}',
 };

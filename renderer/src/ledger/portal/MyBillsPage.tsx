@@ -52,7 +52,9 @@ export default function MyBillsPage() {
       if (file) data.append('file', file);
       await uploadWithProgress(estatePath(estateId, '/portal/transfer-proofs'), data);
       setSent(true);
-      setAmount(''); setReference(''); setFile(null);
+      setAmount('');
+      setReference('');
+      setFile(null);
       setVersion((v) => v + 1);
     });
   };
@@ -64,15 +66,28 @@ export default function MyBillsPage() {
       {error ? <ErrorBanner error={error} /> : null}
       {balance.data && (
         <div className="stats">
-          <div className={`stat${balance.data.outstanding > 0 ? ' stat--bad' : ''}`} data-testid="my-outstanding"><div className="stat__label">{t('ledger.my_outstanding')}</div><div className="stat__value">{formatRupiah(balance.data.outstanding)}</div></div>
-          <div className="stat"><div className="stat__label">{t('ledger.my_credit')}</div><div className="stat__value">{formatRupiah(balance.data.credit)}</div></div>
+          <div className={`stat${balance.data.outstanding > 0 ? ' stat--bad' : ''}`} data-testid="my-outstanding">
+            <div className="stat__label">{t('ledger.my_outstanding')}</div>
+            <div className="stat__value">{formatRupiah(balance.data.outstanding)}</div>
+          </div>
+          <div className="stat">
+            <div className="stat__label">{t('ledger.my_credit')}</div>
+            <div className="stat__value">{formatRupiah(balance.data.credit)}</div>
+          </div>
         </div>
       )}
       <h2>{t('ledger.my_invoices')}</h2>
       <table className="table table--compact" data-testid="my-invoices">
         <tbody>
           {invoices.data?.items.map((inv) => (
-            <tr key={inv.id}><td>{inv.period}</td><td>{formatDay(inv.due_date, locale)}</td><td className="num">{formatRupiah(inv.outstanding > 0 ? inv.outstanding : inv.total)}</td><td><Badge tone={STATUS_TONE[inv.status] ?? 'grey'}>{t(statusKey(inv.status))}</Badge></td></tr>
+            <tr key={inv.id}>
+              <td>{inv.period}</td>
+              <td>{formatDay(inv.due_date, locale)}</td>
+              <td className="num">{formatRupiah(inv.outstanding > 0 ? inv.outstanding : inv.total)}</td>
+              <td>
+                <Badge tone={STATUS_TONE[inv.status] ?? 'grey'}>{t(statusKey(inv.status))}</Badge>
+              </td>
+            </tr>
           ))}
         </tbody>
       </table>
@@ -82,9 +97,22 @@ export default function MyBillsPage() {
       <ul className="my-proofs" data-testid="my-payments">
         {payments.data?.items.map((p) => (
           <li key={p.id} className="card my-proofs__item">
-            <div className="my-proofs__head"><strong>{formatRupiah(p.amount)}</strong><Badge tone={STATUS_TONE[p.status]}>{t(statusKey(p.status))}</Badge></div>
-            <div className="my-proofs__meta"><span className="table__mono">{p.payment_number}</span> · {calendar.formatDateTime(p.paid_at, locale)} · {t(methodKey(p.method))}</div>
-            <a className="btn btn--secondary btn--small" href={fileUrl(estatePath(estateId, `/portal/payments/${p.id}/receipt.pdf`), {})} download={`kwitansi-${p.payment_number}.pdf`} data-testid="my-receipt">{t('ledger.receipt_pdf')}</a>
+            <div className="my-proofs__head">
+              <strong>{formatRupiah(p.amount)}</strong>
+              <Badge tone={STATUS_TONE[p.status]}>{t(statusKey(p.status))}</Badge>
+            </div>
+            <div className="my-proofs__meta">
+              <span className="table__mono">{p.payment_number}</span> · {calendar.formatDateTime(p.paid_at, locale)} ·{' '}
+              {t(methodKey(p.method))}
+            </div>
+            <a
+              className="btn btn--secondary btn--small"
+              href={fileUrl(estatePath(estateId, `/portal/payments/${p.id}/receipt.pdf`), {})}
+              download={`kwitansi-${p.payment_number}.pdf`}
+              data-testid="my-receipt"
+            >
+              {t('ledger.receipt_pdf')}
+            </a>
           </li>
         ))}
       </ul>
@@ -97,21 +125,58 @@ export default function MyBillsPage() {
               <strong>{formatRupiah(Number(p.amount))}</strong>
               <Badge tone={STATUS_TONE[p.status] ?? 'grey'}>{t(`ledger.proofs_status_${p.status}` as MessageKey)}</Badge>
             </div>
-            <div className="my-proofs__meta">{t('ledger.proofs_col_transfer_date')}: {formatDay(todayIn(calendar.zone, new Date(p.paid_at)), locale)}{p.reference ? ` · ${p.reference}` : ''}</div>
-            {p.status === 'rejected' && p.review_reason && <div className="my-proofs__reason" data-testid="my-proof-reason">{t('ledger.proofs_reason_label')}: {p.review_reason}</div>}
-            {p.status === 'verified' && p.payment_id && <a className="btn btn--secondary btn--small" href={fileUrl(estatePath(estateId, `/portal/payments/${p.payment_id}/receipt.pdf`), {})} target="_blank" rel="noopener" data-testid="my-proof-receipt">{t('ledger.proofs_see_receipt')}</a>}
+            <div className="my-proofs__meta">
+              {t('ledger.proofs_col_transfer_date')}: {formatDay(todayIn(calendar.zone, new Date(p.paid_at)), locale)}
+              {p.reference ? ` · ${p.reference}` : ''}
+            </div>
+            {p.status === 'rejected' && p.review_reason && (
+              <div className="my-proofs__reason" data-testid="my-proof-reason">
+                {t('ledger.proofs_reason_label')}: {p.review_reason}
+              </div>
+            )}
+            {p.status === 'verified' && p.payment_id && (
+              <a
+                className="btn btn--secondary btn--small"
+                href={fileUrl(estatePath(estateId, `/portal/payments/${p.payment_id}/receipt.pdf`), {})}
+                target="_blank"
+                rel="noopener"
+                data-testid="my-proof-receipt"
+              >
+                {t('ledger.proofs_see_receipt')}
+              </a>
+            )}
           </li>
         ))}
       </ul>
       <form className="card form" onSubmit={submit} data-testid="proof-form">
         <h2 className="card__title">{t('ledger.send_proof')}</h2>
-        <Field label={t('ledger.amount')} required error={form.fieldErrors.amount}><input className="input" name="amount" inputMode="numeric" value={amount} onChange={(e) => setAmount(e.target.value)} /></Field>
-        <Field label={t('ledger.paid_at')} required error={form.fieldErrors.paid_at}><input className="input" name="paid_at" type="date" value={paidAt} onChange={(e) => setPaidAt(e.target.value)} /></Field>
-        <Field label={t('ledger.reference')} error={form.fieldErrors.reference}><input className="input" name="reference" value={reference} onChange={(e) => setReference(e.target.value)} /></Field>
-        <Field label={t('ledger.proof_file')} required error={form.fieldErrors.file}><input className="input" name="file" type="file" accept="image/*,application/pdf" onChange={(e) => setFile(e.target.files?.[0] ?? null)} /></Field>
+        <Field label={t('ledger.amount')} required error={form.fieldErrors.amount}>
+          <input className="input" name="amount" inputMode="numeric" value={amount} onChange={(e) => setAmount(e.target.value)} />
+        </Field>
+        <Field label={t('ledger.paid_at')} required error={form.fieldErrors.paid_at}>
+          <input className="input" name="paid_at" type="date" value={paidAt} onChange={(e) => setPaidAt(e.target.value)} />
+        </Field>
+        <Field label={t('ledger.reference')} error={form.fieldErrors.reference}>
+          <input className="input" name="reference" value={reference} onChange={(e) => setReference(e.target.value)} />
+        </Field>
+        <Field label={t('ledger.proof_file')} required error={form.fieldErrors.file}>
+          <input
+            className="input"
+            name="file"
+            type="file"
+            accept="image/*,application/pdf"
+            onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+          />
+        </Field>
         {form.formError ? <ErrorBanner error={form.formError} /> : null}
-        {sent && <div className="banner banner--success" role="status">{t('ledger.proof_sent')}</div>}
-        <button type="submit" className="btn btn--primary btn--block" disabled={form.submitting || !file}>{t('ledger.send_proof')}</button>
+        {sent && (
+          <div className="banner banner--success" role="status">
+            {t('ledger.proof_sent')}
+          </div>
+        )}
+        <button type="submit" className="btn btn--primary btn--block" disabled={form.submitting || !file}>
+          {t('ledger.send_proof')}
+        </button>
       </form>
     </>
   );

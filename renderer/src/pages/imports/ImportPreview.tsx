@@ -100,7 +100,9 @@ export function PreviewRows({ rows }: { rows: ImportResult['rows'] }) {
                 <Badge tone={ACTION_TONE[row.action] ?? 'grey'}>{tDynamic(`imports.action_${row.action}`, row.action)}</Badge>
               </td>
               <td className="table__muted">
-                {row.residents.map((person) => `${person.name} (${tDynamic(`residents.relation_${person.relation}`, person.relation)})`).join(', ')}
+                {row.residents
+                  .map((person) => `${person.name} (${tDynamic(`residents.relation_${person.relation}`, person.relation)})`)
+                  .join(', ')}
               </td>
             </tr>
           ))}

@@ -35,8 +35,7 @@ export default function ImportUnitsPage() {
       const result = await importUnits(estateId, chosen, {
         dryRun,
         mapping: withMapping,
-        onProgress: (fraction) =>
-          setStep({ kind: 'working', phase: dryRun ? 'preview' : 'import', progress: fraction }),
+        onProgress: (fraction) => setStep({ kind: 'working', phase: dryRun ? 'preview' : 'import', progress: fraction }),
       });
       setStep(dryRun ? { kind: 'preview', result } : { kind: 'done', result });
     } catch (cause) {

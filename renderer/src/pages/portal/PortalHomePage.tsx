@@ -31,7 +31,13 @@ export default function PortalHomePage() {
           );
           return (
             <li key={tile.label} className="tile">
-              {tile.href ? <Link href={tile.href} className="tile__link" data-testid={`tile-${tile.href.split('/').pop()}`}>{body}</Link> : body}
+              {tile.href ? (
+                <Link href={tile.href} className="tile__link" data-testid={`tile-${tile.href.split('/').pop()}`}>
+                  {body}
+                </Link>
+              ) : (
+                body
+              )}
             </li>
           );
         })}

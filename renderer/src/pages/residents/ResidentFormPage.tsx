@@ -124,7 +124,12 @@ function ResidentForm({ resident, unit }: { resident?: Resident; unit?: { id: st
             />
           </Field>
           <Field label={t('residents.relation')} error={e.relation}>
-            <select className="input" name="relation" value={values.relation} onChange={(ev) => set('relation', ev.target.value as Relation | '')}>
+            <select
+              className="input"
+              name="relation"
+              value={values.relation}
+              onChange={(ev) => set('relation', ev.target.value as Relation | '')}
+            >
               <option value="">{t('common.none')}</option>
               {RELATIONS.map((value) => (
                 <option key={value} value={value}>

@@ -11,8 +11,16 @@ import { useSession } from '../../session/SessionProvider.tsx';
 import { AuthLayout } from '../auth/AuthLayout.tsx';
 
 const FIELDS = [
-  'estate.name', 'estate.address', 'estate.rt', 'estate.rw', 'estate.timezone',
-  'admin.name', 'admin.email', 'admin.phone', 'admin.password', 'password_confirm',
+  'estate.name',
+  'estate.address',
+  'estate.rt',
+  'estate.rw',
+  'estate.timezone',
+  'admin.name',
+  'admin.email',
+  'admin.phone',
+  'admin.password',
+  'password_confirm',
 ] as const;
 
 const TIMEZONES = [
@@ -29,8 +37,16 @@ export default function SetupPage() {
   const session = useSession();
   const form = useApiForm(FIELDS);
   const [values, setValues] = useState({
-    'estate.name': '', 'estate.address': '', 'estate.rt': '', 'estate.rw': '', 'estate.timezone': 'Asia/Jakarta',
-    'admin.name': '', 'admin.email': '', 'admin.phone': '', 'admin.password': '', password_confirm: '',
+    'estate.name': '',
+    'estate.address': '',
+    'estate.rt': '',
+    'estate.rw': '',
+    'estate.timezone': 'Asia/Jakarta',
+    'admin.name': '',
+    'admin.email': '',
+    'admin.phone': '',
+    'admin.password': '',
+    password_confirm: '',
   });
 
   const bind = (name: keyof typeof values) => ({

@@ -36,15 +36,13 @@ export default function UnitsListPage() {
   const settledSearch = useDebouncedValue(searchText);
   const settledBlock = useDebouncedValue(blockText);
   useEffect(() => {
-    if (settledSearch !== q || settledBlock !== block) setParams({ q: settledSearch.trim(), block: settledBlock.trim(), offset: undefined });
+    if (settledSearch !== q || settledBlock !== block)
+      setParams({ q: settledSearch.trim(), block: settledBlock.trim(), offset: undefined });
     // Only a settled change of the inputs moves the URL; the URL changing by itself (back button) must not loop.
   }, [settledSearch, settledBlock]);
 
   const query = { q, block, type, occupancy, limit: PAGE_SIZE, offset };
-  const { data, error, loading, reload } = useApiData(
-    (signal) => listUnits(estateId, query, signal),
-    JSON.stringify([estateId, query]),
-  );
+  const { data, error, loading, reload } = useApiData((signal) => listUnits(estateId, query, signal), JSON.stringify([estateId, query]));
 
   return (
     <>
@@ -118,7 +116,9 @@ export default function UnitsListPage() {
                   <Badge tone={OCCUPANCY_TONE[unit.occupancy as Occupancy] ?? 'grey'}>{t(occupancyKey(unit.occupancy))}</Badge>
                 </td>
                 <td className="table__muted">{unit.residents.map((r) => r.name).join(', ') || t('common.none')}</td>
-                <td className="num">{unit.land_area_m2 != null ? t('units.area_m2', { value: formatNumber(unit.land_area_m2) }) : t('common.none')}</td>
+                <td className="num">
+                  {unit.land_area_m2 != null ? t('units.area_m2', { value: formatNumber(unit.land_area_m2) }) : t('common.none')}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -31,9 +31,7 @@ export function UsersTable({ estateId, version }: { estateId: string; version: n
               <td>{tDynamic(`auth.role_${user.role}`, user.role)}</td>
               <td className="table__muted">{[user.email, user.phone].filter(Boolean).join(' · ')}</td>
               <td>
-                <Badge tone={user.status === 'active' ? 'green' : 'amber'}>
-                  {tDynamic(`users.status_${user.status}`, user.status)}
-                </Badge>
+                <Badge tone={user.status === 'active' ? 'green' : 'amber'}>{tDynamic(`users.status_${user.status}`, user.status)}</Badge>
               </td>
               <td>{user.last_login_at ? calendar.formatDateTime(user.last_login_at, locale) : t('common.none')}</td>
             </tr>

@@ -2,7 +2,8 @@
 export default {
   nav: 'Pekerjaan latar',
   title: 'Pekerjaan latar',
-  intro: 'Cetak slip tamu, penagihan terjadwal dan perpanjangan kartu berjalan di latar belakang. Yang gagal tercantum di sini dan bisa diulang.',
+  intro:
+    'Cetak slip tamu, penagihan terjadwal dan perpanjangan kartu berjalan di latar belakang. Yang gagal tercantum di sini dan bisa diulang.',
   filter_failed: 'Gagal',
   filter_pending: 'Menunggu',
   filter_done: 'Selesai',

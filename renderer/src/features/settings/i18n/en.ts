@@ -4,7 +4,8 @@ export default {
   title: 'Settings',
   subtitle: 'For this Klustera server',
   public_url_title: 'Address for phones and tablets',
-  public_url_intro: 'Invite links, WhatsApp messages, receipt QR codes and kiosk pairing use this address. Open it on a phone on the estate Wi-Fi to make sure it works.',
+  public_url_intro:
+    'Invite links, WhatsApp messages, receipt QR codes and kiosk pairing use this address. Open it on a phone on the estate Wi-Fi to make sure it works.',
   public_url_current: 'Address in use:',
   public_url_label: 'Public address',
   public_url_hint: 'Only http:// or https://, a host name or IP and a port. Leave empty to use {example}.',

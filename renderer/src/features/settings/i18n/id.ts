@@ -4,7 +4,8 @@ export default {
   title: 'Pengaturan',
   subtitle: 'Berlaku untuk server Klustera ini',
   public_url_title: 'Alamat untuk HP dan tablet',
-  public_url_intro: 'Tautan undangan, pesan WhatsApp, QR kuitansi dan pemasangan kios memakai alamat ini. Buka alamat ini di HP yang tersambung ke Wi-Fi perumahan untuk memastikan bisa dibuka.',
+  public_url_intro:
+    'Tautan undangan, pesan WhatsApp, QR kuitansi dan pemasangan kios memakai alamat ini. Buka alamat ini di HP yang tersambung ke Wi-Fi perumahan untuk memastikan bisa dibuka.',
   public_url_current: 'Alamat yang dipakai sekarang:',
   public_url_label: 'Alamat publik',
   public_url_hint: 'Hanya http:// atau https://, nama host atau IP dan port. Kosongkan untuk memakai {example}.',
