@@ -36,15 +36,12 @@ describe('background work in Chromium', () => {
       { visit_id: 'v-1', gate_id: 'g-1', guard_name: 'Pak Satpam' },
       { estateId },
     );
-    await server.db
-      .knex('jobs')
-      .where({ id })
-      .update({
-        status: 'failed',
-        attempts: 3,
-        last_error: 'ConflictError: Printer tidak dapat dihubungi.',
-        finished_at: new Date().toISOString(),
-      });
+    await server.db.knex('jobs').where({ id }).update({
+      status: 'failed',
+      attempts: 3,
+      last_error: 'ConflictError: Printer tidak dapat dihubungi.',
+      finished_at: new Date().toISOString(),
+    });
 
     const { page } = await newPage(browser, DESKTOP);
     await signIn(page, 'ketua@griya-asri.id', 'rahasia-ketua-1');
