@@ -28,9 +28,16 @@ export interface UnitResidentSummary {
 
 export function serializeUnit(u: UnitRow, residents: UnitResidentSummary[] = []) {
   return {
-    id: u.id, code: u.code, block: u.block, type: u.type,
-    land_area_m2: u.land_area_m2 ?? null, building_area_m2: u.building_area_m2 ?? null,
-    occupancy: u.occupancy, notes: u.notes ?? null, created_at: u.created_at, updated_at: u.updated_at,
+    id: u.id,
+    code: u.code,
+    block: u.block,
+    type: u.type,
+    land_area_m2: u.land_area_m2 ?? null,
+    building_area_m2: u.building_area_m2 ?? null,
+    occupancy: u.occupancy,
+    notes: u.notes ?? null,
+    created_at: u.created_at,
+    updated_at: u.updated_at,
     residents,
   };
 }
@@ -120,7 +127,10 @@ export async function listUnits(store: ScopedStore, query: UnitListQuery) {
             // Matching residents first (a name scan), then their links: the other order probes every link.
             .whereIn(
               'unit_occupancies.resident_id',
-              store.live('residents').whereRaw("lower(residents.name) like ? escape '\\'", [`%${q}%`]).select('residents.id'),
+              store
+                .live('residents')
+                .whereRaw("lower(residents.name) like ? escape '\\'", [`%${q}%`])
+                .select('residents.id'),
             )
             .select('unit_occupancies.unit_id'),
         );
@@ -132,10 +142,15 @@ export async function listUnits(store: ScopedStore, query: UnitListQuery) {
     .limit(query.limit)
     .offset(query.offset)
     .select('units.*');
-  const residents = await residentsOfUnits(store, rows.map((r) => r.id));
+  const residents = await residentsOfUnits(
+    store,
+    rows.map((r) => r.id),
+  );
   return {
     items: rows.map((u) => serializeUnit(u, residents.get(u.id) ?? [])),
-    total: Number(total), limit: query.limit, offset: query.offset,
+    total: Number(total),
+    limit: query.limit,
+    offset: query.offset,
   };
 }
 
@@ -145,8 +160,17 @@ export async function unitHistory(store: ScopedStore, unitId: string) {
     .live('unit_occupancies')
     .join('residents', 'residents.id', 'unit_occupancies.resident_id')
     .where('unit_occupancies.unit_id', unitId)
-    .orderBy([{ column: 'unit_occupancies.moved_in_on', order: 'desc' }, { column: 'unit_occupancies.created_at', order: 'desc' }])
-    .select('unit_occupancies.id', 'unit_occupancies.resident_id', 'residents.name', 'unit_occupancies.relation',
-      'unit_occupancies.moved_in_on', 'unit_occupancies.moved_out_on');
+    .orderBy([
+      { column: 'unit_occupancies.moved_in_on', order: 'desc' },
+      { column: 'unit_occupancies.created_at', order: 'desc' },
+    ])
+    .select(
+      'unit_occupancies.id',
+      'unit_occupancies.resident_id',
+      'residents.name',
+      'unit_occupancies.relation',
+      'unit_occupancies.moved_in_on',
+      'unit_occupancies.moved_out_on',
+    );
   return { items: rows };
 }
