@@ -3,7 +3,7 @@ import { nowIso } from '../db/clock.ts';
 import { newId } from '../db/ids.ts';
 import { dialectOf } from '../db/knex.ts';
 import { NotFoundError, ValidationError } from '../http/errors.ts';
-import { entryHash, GENESIS_HASH, type ChainedEntry } from './entry-hash.ts';
+import { entryHash, GENESIS_HASH, HASHED_FIELDS, type ChainedEntry } from './entry-hash.ts';
 import { assertPeriodsOpen } from './period-closing-store.ts';
 import { queryTemplate } from '../db/query-template.ts';
 
@@ -24,26 +24,8 @@ export interface EntryDraft {
   recorded_by: string | null;
 }
 
-const ENTRY_COLUMNS = [
-  'id',
-  'estate_id',
-  'seq',
-  'account_id',
-  'direction',
-  'amount',
-  'category',
-  'entry_date',
-  'description',
-  'proof_number',
-  'source_type',
-  'source_id',
-  'reverses_entry_id',
-  'transfer_id',
-  'recorded_by',
-  'created_at',
-  'prev_hash',
-  'hash',
-];
+// Read back exactly what the hash covers, so a column added to the hash is never missing when the chain is verified.
+const ENTRY_COLUMNS: string[] = [...HASHED_FIELDS, 'prev_hash', 'hash'];
 
 const chainHeadQuery = queryTemplate<'estateId'>((knex, p) =>
   knex('cashbook_entries').where('estate_id', p.estateId).orderBy('seq', 'desc').first('seq', 'hash'),

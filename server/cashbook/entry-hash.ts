@@ -31,7 +31,7 @@ export interface ChainedEntry extends HashedEntryContent {
   hash: string;
 }
 
-const HASHED_FIELDS: (keyof HashedEntryContent)[] = [
+export const HASHED_FIELDS: readonly (keyof HashedEntryContent)[] = [
   'id',
   'estate_id',
   'seq',
