@@ -18,7 +18,7 @@ import { appendAccessLog, type LogFields } from './access-log-store.ts';
 import { AttemptLimiter, CODE_LIMITS } from './attempt-limiter.ts';
 import type { GatePost } from './gate-post.ts';
 import type { ScanInput } from './schemas.ts';
-import { closeVisit, openVisit, queueVisitSlip, unitCodeOf, type SlipStatus, type VisitRow } from './visits-service.ts';
+import { closeVisit, openVisit, queueVisitSlip, unitCodeOf, type SlipStatus, type VisitRow, visitExitLog } from './visits-service.ts';
 
 /** Per device (or per signed-in guard): typed numeric codes are the one thing at the gate worth guessing. */
 export const codeAttempts = new AttemptLimiter('gate-code', CODE_LIMITS);
@@ -271,21 +271,7 @@ async function scanSlip(store: ScopedStore, post: GatePost, visit: VisitRow, now
     const fresh = (await tx.query('gate_visits').where('id', visit.id).first()) as VisitRow;
     const reason: RejectionReason | null = fresh.exited_at ? 'used_up' : null;
     if (!reason) await closeVisit(tx, post, visit.id, now);
-    const entry = await appendAccessLog(tx, post, {
-      occurred_at: now,
-      direction: 'out',
-      verdict: reason ? 'rejected' : 'accepted',
-      reason,
-      method: 'qr',
-      pass_id: visit.pass_id,
-      pass_kind: visit.kind,
-      visit_id: visit.id,
-      person_name: visit.name,
-      unit_id: visit.unit_id,
-      unit_code: unitCode,
-      plate: visit.plate,
-      purpose: visit.purpose,
-    });
+    const entry = await appendAccessLog(tx, post, visitExitLog(visit, unitCode, now, 'qr', reason));
     return {
       verdict: reason ? 'rejected' : 'accepted',
       reason,

@@ -2,7 +2,8 @@ import { DateTime } from 'luxon';
 import { nowIso } from '../db/clock.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { ConflictError } from '../http/errors.ts';
-import { appendAccessLog } from './access-log-store.ts';
+import { appendAccessLog, type LogFields } from './access-log-store.ts';
+import type { RejectionReason } from '../passes/index.ts';
 import type { GatePost } from './gate-post.ts';
 import { printSlipJob } from './slip-job.ts';
 import { enqueueJob } from '../jobs/job-queue.ts';
@@ -56,6 +57,31 @@ export async function notifyHost(tx: ScopedStore, post: GatePost, visit: VisitRo
     gate_name: post.gate.name,
     read_at: null,
   });
+}
+
+/** The access-log row of a visit leaving, whether the guard checks it out by hand or scans its slip. */
+export function visitExitLog(
+  visit: VisitRow,
+  unitCode: string,
+  at: string,
+  method: 'manual' | 'qr',
+  reason: RejectionReason | null,
+): LogFields {
+  return {
+    occurred_at: at,
+    direction: 'out',
+    verdict: reason ? 'rejected' : 'accepted',
+    reason,
+    method,
+    pass_id: visit.pass_id,
+    pass_kind: visit.kind,
+    visit_id: visit.id,
+    person_name: visit.name,
+    unit_id: visit.unit_id,
+    unit_code: unitCode,
+    plate: visit.plate,
+    purpose: visit.purpose,
+  };
 }
 
 export async function unitCodeOf(store: ScopedStore, unitId: string): Promise<string> {
@@ -170,21 +196,7 @@ export async function checkoutVisit(store: ScopedStore, post: GatePost, visitId:
     if (visit.exited_at) throw new ConflictError('ALREADY_CHECKED_OUT', 'Tamu ini sudah tercatat keluar.');
     const closed = await closeVisit(tx, post, visit.id, now);
     const unitCode = await unitCodeOf(tx, visit.unit_id);
-    const entry = await appendAccessLog(tx, post, {
-      occurred_at: now,
-      direction: 'out',
-      verdict: 'accepted',
-      reason: null,
-      method: 'manual',
-      pass_id: visit.pass_id,
-      pass_kind: visit.kind,
-      visit_id: visit.id,
-      person_name: visit.name,
-      unit_id: visit.unit_id,
-      unit_code: unitCode,
-      plate: visit.plate,
-      purpose: visit.purpose,
-    });
+    const entry = await appendAccessLog(tx, post, visitExitLog(visit, unitCode, now, 'manual', null));
     return { entry_id: entry.id, visit: visitView(closed, unitCode, now) };
   });
 }
