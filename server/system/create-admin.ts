@@ -1,8 +1,7 @@
-import { nowIso } from '../db/clock.ts';
-import { newId } from '../db/ids.ts';
 import type { Database } from '../db/knex.ts';
 import { loadSyncContext } from '../db/sync-context.ts';
 import { PlatformStore } from '../db/platform-store.ts';
+import { platformAdminRow } from './platform-admin.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { insertEstate, insertMembership } from '../estates/index.ts';
 import { normalizePhone } from '../residents/index.ts';
@@ -30,19 +29,7 @@ export async function createAdmin(
       .first();
     if (clash) throw new Error('a user with that email or phone already exists');
     let estate = await trx('estates').whereNull('deleted_at').orderBy('created_at').first();
-    const at = nowIso();
-    const user = {
-      id: newId(),
-      name: input.name!,
-      email,
-      phone,
-      password_hash: hash,
-      is_platform_admin: true,
-      status: 'active',
-      failed_logins: 0,
-      created_at: at,
-      updated_at: at,
-    };
+    const user = platformAdminRow({ name: input.name!, email, phone, passwordHash: hash });
     const actor = { userId: user.id, role: 'platform_admin' as const };
     const platform = new PlatformStore(trx, actor, sync);
     if (!estate) {

@@ -1,8 +1,7 @@
-import { nowIso } from '../db/clock.ts';
-import { newId } from '../db/ids.ts';
 import type { Database } from '../db/knex.ts';
 import { loadSyncContext } from '../db/sync-context.ts';
 import { PlatformStore } from '../db/platform-store.ts';
+import { platformAdminRow } from './platform-admin.ts';
 import { ScopedStore } from '../db/scoped-store.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { insertEstate, insertMembership } from '../estates/index.ts';
@@ -82,20 +81,8 @@ export async function seedDemo(db: Database) {
   const phone = () => `+628${Math.floor(1 + rand() * 9)}${String(Math.floor(rand() * 1e9)).padStart(9, '0')}`;
   const hash = await hashPassword(DEMO_LOGIN.password);
   return db.knex.transaction(async (trx) => {
-    const at = nowIso();
     const existingAdmin = await trx('users').where({ email: DEMO_LOGIN.email }).first();
-    const admin = existingAdmin ?? {
-      id: newId(),
-      name: 'Admin Demo',
-      email: DEMO_LOGIN.email,
-      phone: null,
-      password_hash: hash,
-      is_platform_admin: true,
-      status: 'active',
-      failed_logins: 0,
-      created_at: at,
-      updated_at: at,
-    };
+    const admin = existingAdmin ?? platformAdminRow({ name: 'Admin Demo', email: DEMO_LOGIN.email, phone: null, passwordHash: hash });
     const actor = { userId: admin.id, role: 'platform_admin' as const };
     const platform = new PlatformStore(trx, actor, sync);
     const estate = await insertEstate(platform, {
