@@ -24,6 +24,15 @@ export async function renderReceiptPdf(
   const width = doc.page.width - margin * 2;
   const left = margin;
   const rp = (n: number) => formatRupiah(rupiah(n));
+  const rule = (lineWidth: number, color: string, gapBelow: number) => {
+    doc
+      .moveTo(left, doc.y)
+      .lineTo(left + width, doc.y)
+      .lineWidth(lineWidth)
+      .strokeColor(color)
+      .stroke();
+    doc.moveDown(gapBelow);
+  };
 
   doc
     .font('Helvetica-Bold')
@@ -37,13 +46,7 @@ export async function renderReceiptPdf(
       .fillColor('#444')
       .text(sub, { width, align: 'center' });
   doc.moveDown(0.4);
-  doc
-    .moveTo(left, doc.y)
-    .lineTo(left + width, doc.y)
-    .lineWidth(1.2)
-    .strokeColor('#000')
-    .stroke();
-  doc.moveDown(0.6);
+  rule(1.2, '#000', 0.6);
   doc
     .fillColor('#000')
     .font('Helvetica-Bold')
@@ -101,22 +104,10 @@ export async function renderReceiptPdf(
     doc.y = Math.max(after, doc.y);
     doc.moveDown(0.2);
   };
-  doc
-    .moveTo(left, doc.y)
-    .lineTo(left + width, doc.y)
-    .lineWidth(0.5)
-    .strokeColor('#999')
-    .stroke();
-  doc.moveDown(0.3);
+  rule(0.5, '#999', 0.3);
   for (const it of data.items) item(it.description, rp(it.amount));
   if (!data.items.length) item('Pembayaran', rp(data.amount));
-  doc
-    .moveTo(left, doc.y)
-    .lineTo(left + width, doc.y)
-    .lineWidth(0.5)
-    .strokeColor('#999')
-    .stroke();
-  doc.moveDown(0.3);
+  rule(0.5, '#999', 0.3);
   item('JUMLAH', rp(data.amount), true);
 
   doc.moveDown(0.4);
