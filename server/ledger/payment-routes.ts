@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRoutes } from '../http/route.ts';
+import { defineRoutes, type RequestContext, type RouteDef } from '../http/route.ts';
 import { estateParams, idParams } from '../http/schemas.ts';
 import { ValidationError } from '../http/errors.ts';
 import { getPayment, listPayments, recordPayment, refundCredit, reversePayment, unitBalance } from './payment-service.ts';
@@ -33,6 +33,28 @@ const sendProof = (res: import('express').Response, proof: { filename: string; m
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.end(proof.data);
 };
+
+type PortalUnitView = Awaited<ReturnType<typeof residentUnit>>;
+
+/** A portal read of one unit: which unit the resident may see, and from when, is settled before anything is read. */
+function portalUnitRead(
+  name: string,
+  summary: string,
+  response: z.ZodType,
+  read: (view: PortalUnitView, query: z.infer<typeof portalQuery>) => Promise<unknown>,
+): RouteDef {
+  return {
+    method: 'get',
+    path: `/estates/:estate_id/portal/${name}`,
+    permission: 'portal.self',
+    summary,
+    params: estateParams,
+    query: portalQuery,
+    response,
+    handler: async (ctx: RequestContext<unknown, z.infer<typeof portalQuery>>) =>
+      read(await residentUnit(ctx, ctx.query.unit_id), ctx.query),
+  };
+}
 
 export const paymentRoutes = defineRoutes([
   {
@@ -165,45 +187,16 @@ export const paymentRoutes = defineRoutes([
 
 /** The resident portal: only the caller's own unit, resolved from their membership. */
 export const portalPaymentRoutes = defineRoutes([
-  {
-    method: 'get',
-    path: '/estates/:estate_id/portal/balance',
-    permission: 'portal.self',
-    summary: "My unit's outstanding and credit",
-    params: estateParams,
-    query: portalQuery,
-    response: unitBalanceResponse,
-    handler: async (ctx) => {
-      const view = await residentUnit(ctx, ctx.query.unit_id);
-      return portalBalance(view.store, view);
-    },
-  },
-  {
-    method: 'get',
-    path: '/estates/:estate_id/portal/invoices',
-    permission: 'portal.self',
-    summary: "My unit's invoices: what it still owes and what was issued since I moved in",
-    params: estateParams,
-    query: portalQuery,
-    response: invoicePageResponse,
-    handler: async (ctx) => {
-      const view = await residentUnit(ctx, ctx.query.unit_id);
-      return portalInvoices(view.store, view, ctx.query);
-    },
-  },
-  {
-    method: 'get',
-    path: '/estates/:estate_id/portal/payments',
-    permission: 'portal.self',
-    summary: "My unit's payments since I moved in, and any I paid",
-    params: estateParams,
-    query: portalQuery,
-    response: paymentPageResponse,
-    handler: async (ctx) => {
-      const view = await residentUnit(ctx, ctx.query.unit_id);
-      return portalPayments(view.store, view, ctx.query);
-    },
-  },
+  portalUnitRead('balance', "My unit's outstanding and credit", unitBalanceResponse, (view) => portalBalance(view.store, view)),
+  portalUnitRead(
+    'invoices',
+    "My unit's invoices: what it still owes and what was issued since I moved in",
+    invoicePageResponse,
+    (view, query) => portalInvoices(view.store, view, query),
+  ),
+  portalUnitRead('payments', "My unit's payments since I moved in, and any I paid", paymentPageResponse, (view, query) =>
+    portalPayments(view.store, view, query),
+  ),
   {
     method: 'get',
     path: '/estates/:estate_id/portal/transfer-proofs',

@@ -1,72 +1,60 @@
-import { defineRoutes } from '../http/route.ts';
+import type { z } from 'zod';
+import type { ScopedStore } from '../db/scoped-store.ts';
+import { defineRoutes, type RequestContext, type RouteDef } from '../http/route.ts';
 import { estateParams } from '../http/schemas.ts';
-import { sendReport, XLSX_TYPE } from './report-format.ts';
+import { type ReportFormat, sendReport, XLSX_TYPE } from './report-format.ts';
 import { monthlyReportQuery, paymentHistoryQuery, yearReportQuery } from './schemas.ts';
-import { arrearsReport, collectionReport, monthlyReport, paymentHistoryReport } from './service.ts';
+import { arrearsReport, type BuiltReport, collectionReport, monthlyReport, paymentHistoryReport } from './service.ts';
 
 const base = '/estates/:estate_id/reports';
-const tags = ['reports'];
 const produces = ['application/json', XLSX_TYPE, 'application/pdf'];
 
+type Estate = NonNullable<RequestContext['estate']>;
+
+/** Every report answers the same way: JSON, .xlsx or PDF of one built report, chosen by `format`. */
+function reportRoute<Q extends { format: ReportFormat }>(
+  name: string,
+  query: z.ZodType<Q>,
+  summary: string,
+  build: (store: ScopedStore, estate: Estate, query: Q) => Promise<BuiltReport<unknown>>,
+): RouteDef {
+  return {
+    method: 'get',
+    path: `${base}/${name}`,
+    permission: 'reports.read',
+    tags: ['reports'],
+    params: estateParams,
+    query,
+    raw: true,
+    produces,
+    summary,
+    handler: async ({ store, estate, query: q, res }: RequestContext<unknown, Q>) => {
+      const report = await build(store!, estate!, q);
+      await sendReport(res, q.format, report.data, report.document);
+    },
+  };
+}
+
 export const reportRoutes = defineRoutes([
-  {
-    method: 'get',
-    path: `${base}/monthly`,
-    permission: 'reports.read',
-    tags,
-    params: estateParams,
-    query: monthlyReportQuery,
-    raw: true,
-    produces,
-    summary: 'Monthly financial report (laporan keuangan): opening, receipts and spending by category, closing, per account',
-    handler: async ({ store, estate, query, res }) => {
-      const report = await monthlyReport(store!, estate!, query.period);
-      await sendReport(res, query.format, report.data, report.document);
-    },
-  },
-  {
-    method: 'get',
-    path: `${base}/arrears`,
-    permission: 'reports.read',
-    tags,
-    params: estateParams,
-    query: yearReportQuery,
-    raw: true,
-    produces,
-    summary: 'Arrears (tunggakan) for a year: units × months grid and the list of units that owe',
-    handler: async ({ store, estate, query, res }) => {
-      const report = await arrearsReport(store!, estate!, query.year);
-      await sendReport(res, query.format, report.data, report.document);
-    },
-  },
-  {
-    method: 'get',
-    path: `${base}/collection`,
-    permission: 'reports.read',
-    tags,
-    params: estateParams,
-    query: yearReportQuery,
-    raw: true,
-    produces,
-    summary: 'Collection rate per month of a year: billed, collected, outstanding',
-    handler: async ({ store, estate, query, res }) => {
-      const report = await collectionReport(store!, estate!, query.year);
-      await sendReport(res, query.format, report.data, report.document);
-    },
-  },
-  {
-    method: 'get',
-    path: `${base}/payment-history`,
-    permission: 'reports.read',
-    tags,
-    params: estateParams,
-    query: paymentHistoryQuery,
-    raw: true,
-    produces,
-    summary: "A unit's payment history with allocations, reversals, credit and outstanding",
-    handler: async ({ store, estate, query, res }) => {
-      const report = await paymentHistoryReport(store!, estate!, query.unit_id);
-      await sendReport(res, query.format, report.data, report.document);
-    },
-  },
+  reportRoute(
+    'monthly',
+    monthlyReportQuery,
+    'Monthly financial report (laporan keuangan): opening, receipts and spending by category, closing, per account',
+    (store, estate, q) => monthlyReport(store, estate, q.period),
+  ),
+  reportRoute(
+    'arrears',
+    yearReportQuery,
+    'Arrears (tunggakan) for a year: units × months grid and the list of units that owe',
+    (store, estate, q) => arrearsReport(store, estate, q.year),
+  ),
+  reportRoute('collection', yearReportQuery, 'Collection rate per month of a year: billed, collected, outstanding', (store, estate, q) =>
+    collectionReport(store, estate, q.year),
+  ),
+  reportRoute(
+    'payment-history',
+    paymentHistoryQuery,
+    "A unit's payment history with allocations, reversals, credit and outstanding",
+    (store, estate, q) => paymentHistoryReport(store, estate, q.unit_id),
+  ),
 ]);
