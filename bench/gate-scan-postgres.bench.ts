@@ -4,19 +4,12 @@
 // the kiosk and the pass by id, then in one transaction the use counted, the visit opened, the access-log row and
 // the audit and outbox rows — plus GET /health over HTTP. DESIGN.md's gate budget (p99 < 10 ms, one kiosk) names no
 // database, so it holds here too.
-import { rmSync } from 'node:fs';
 import pg from 'pg';
 import { newId } from '../server/db/ids.ts';
-import { openDatabase } from '../server/db/knex.ts';
-import { migrateToLatest } from '../server/db/migrate.ts';
-import { ScopedStore, SYSTEM_ACTOR } from '../server/db/scoped-store.ts';
-import { loadSyncContext } from '../server/db/sync-context.ts';
-import { estateKeys } from '../server/passes/signing-keys.ts';
-import { kiosksOnShift, LOG_COLUMNS, logRow, measureScans, PASS_COLUMNS, passRow, type SeededPass } from './lib/gate-load.ts';
+import { LOG_COLUMNS, logRow, PASS_COLUMNS, passRow, type SeededPass } from './lib/gate-load.ts';
+import { gateScanBudgets, measureGateScans } from './lib/gate-scan-run.ts';
 import { withPostgres } from './lib/postgres.ts';
 import { ratio, report } from './lib/report.ts';
-import { bearerToken, seedEstate } from './lib/seed-estate.ts';
-import { spawnServer } from './lib/server-process.ts';
 import { round, summarizeLatencies } from './lib/stats.ts';
 
 const UNITS = Number(process.env.BENCH_UNITS ?? 2_000);
@@ -213,58 +206,29 @@ async function rawScans(pool: pg.Pool, estateId: string, passes: SeededPass[], s
 async function main(): Promise<number> {
   return withPostgres(async ({ url }) => {
     process.stdout.write(`seeding ${UNITS} units, ${PASSES} passes, ${LOG_ROWS} access-log rows on PostgreSQL…\n`);
-    const seeded = await seedEstate(UNITS, { databaseUrl: url });
-    const db = openDatabase({ dataDir: seeded.dataDir, databaseUrl: url });
     const pool = new pg.Pool({ connectionString: url, max: 10 });
     // An idle client hears PostgreSQL shut down at the end; without a listener that error would end the process
     // before the data dir is removed.
     pool.on('error', (err) => process.stderr.write(`[bench] idle pg client: ${err.message}\n`));
-    let server: Awaited<ReturnType<typeof spawnServer>> | undefined;
     try {
-      await migrateToLatest(db);
-      const store = new ScopedStore(db.knex, seeded.estateId, SYSTEM_ACTOR, await loadSyncContext(db.knex));
-      const keys = await estateKeys(store);
-      const unitIds = ((await store.live('units').select('id')) as { id: string }[]).map((u) => u.id);
-      const gate = await store.insert<{ id: string }>('gates', { name: 'Gerbang Utama', printer: null });
-      const gate2 = await store.insert<{ id: string }>('gates', { name: 'Gerbang Belakang', printer: null });
-      const seedStarted = performance.now();
-      const seedClient = await pool.connect();
-      const passes = await seedGateVolume(seedClient, seeded.estateId, unitIds, gate.id).finally(() => seedClient.release());
-      const seedSeconds = round((performance.now() - seedStarted) / 1000, 1);
+      const m = await measureGateScans({
+        units: UNITS,
+        scans: SCANS,
+        databaseUrl: url,
+        seedVolume: async ({ estateId, unitIds, gateId }) => {
+          const seedClient = await pool.connect();
+          return seedGateVolume(seedClient, estateId, unitIds, gateId).finally(() => seedClient.release());
+        },
+        baseline: async ({ estateId, passes }) => summarizeLatencies(await rawScans(pool, estateId, passes, SCANS)),
+      });
       const {
         rows: [{ server_version: version }],
       } = await pool.query<{ server_version: string }>('show server_version');
-
-      server = await spawnServer(seeded.dataDir, { DATABASE_URL: url });
-      const kiosks = await kiosksOnShift(server.url, seeded.estateId, await bearerToken(server.url), [gate.id, gate2.id]);
-      const { single, four, health, verdicts, failures, serverCpuPerScan } = await measureScans({
-        serverUrl: server.url,
-        serverPid: server.pid,
-        estateId: seeded.estateId,
-        privateKeyPem: keys.privateKeyPem,
-        passes,
-        kiosks,
-        scans: SCANS,
-      });
-      await server.stop();
-      const raw = await rawScans(pool, seeded.estateId, passes, SCANS);
-
-      const s = summarizeLatencies(single);
-      const f = summarizeLatencies(four);
-      const h = summarizeLatencies(health);
-      const r = summarizeLatencies(raw);
+      const { single: s, four: f, health: h, baseline: r } = m;
       return report({
         name: 'gate-scan-postgres',
         description: `POST gate/scan with a kiosk device token on PostgreSQL ${version}, ${PASSES} passes, ${LOG_ROWS} access-log rows`,
-        scenarios: {
-          one_kiosk: {
-            ...s,
-            server_cpu_ms_per_scan: serverCpuPerScan,
-            failures,
-            ...Object.fromEntries(Object.entries(verdicts).map(([k, v]) => [`verdict_${k}`, v])),
-          },
-          four_kiosks: { ...f },
-        },
+        scenarios: { one_kiosk: m.oneKiosk, four_kiosks: { ...f } },
         baseline: {
           description:
             "a scan's queries and writes by hand through a pg Pool (shift, pass, one transaction: use, visit, log, audit, outbox); GET /health over HTTP",
@@ -276,16 +240,7 @@ async function main(): Promise<number> {
           'one_kiosk.p50_ms / http_health.p50_ms': ratio(s.p50_ms, h.p50_ms),
           'one_kiosk.p99_ms / http_health.p99_ms': ratio(s.p99_ms, h.p99_ms),
         },
-        budgets: [
-          {
-            figure: 'one_kiosk.p99_ms',
-            text: 'gate scan → verdict over HTTP, 100k passes, 1M access-log rows: p99 < 10 ms',
-            measured: round(s.p99_ms, 2),
-            limit: 10,
-            kind: 'max',
-          },
-          { figure: 'failures', text: 'every scan answered with a verdict', measured: failures, limit: 0, kind: 'max' },
-        ],
+        budgets: gateScanBudgets(s.p99_ms, m.failures),
         reportOnly: [
           { figure: 'four_kiosks.p99_ms', text: 'four kiosks at once (DESIGN.md: a goal, p99 < 10 ms)', measured: round(f.p99_ms, 2) },
         ],
@@ -295,14 +250,11 @@ async function main(): Promise<number> {
           passes: PASSES,
           access_log_rows: LOG_ROWS,
           scans: SCANS,
-          gate_seed_s: seedSeconds,
+          gate_seed_s: m.seedSeconds,
         },
       });
     } finally {
-      await server?.stop();
       await pool.end();
-      await db.close();
-      rmSync(seeded.dataDir, { recursive: true, force: true });
     }
   });
 }

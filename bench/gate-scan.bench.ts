@@ -3,19 +3,12 @@
 // once. Scans are QR payloads of random passes: mostly usable multi-use passes (accepted: use counted, visit opened,
 // host notified, log + audit + outbox rows), some single-use passes that get used up, some forged payloads.
 // Baseline, same run: the pass lookup by id through raw better-sqlite3 in this process, and GET /health over HTTP.
-import { rmSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import { sqliteFile } from '../server/config.ts';
-import { openDatabase } from '../server/db/knex.ts';
-import { migrateToLatest } from '../server/db/migrate.ts';
-import { ScopedStore, SYSTEM_ACTOR } from '../server/db/scoped-store.ts';
-import { loadSyncContext } from '../server/db/sync-context.ts';
-import { estateKeys } from '../server/passes/signing-keys.ts';
-import { kiosksOnShift, logRow, measureScans, passRow, type SeededPass } from './lib/gate-load.ts';
+import { logRow, passRow, type SeededPass } from './lib/gate-load.ts';
+import { gateScanBudgets, measureGateScans } from './lib/gate-scan-run.ts';
 import { ratio, report } from './lib/report.ts';
-import { bearerToken, seedEstate } from './lib/seed-estate.ts';
-import { spawnServer } from './lib/server-process.ts';
-import { round, summarizeLatencies, timeSync } from './lib/stats.ts';
+import { summarizeLatencies, timeSync } from './lib/stats.ts';
 
 const UNITS = Number(process.env.BENCH_UNITS ?? 2_000);
 const PASSES = Number(process.env.BENCH_PASSES ?? 100_000);
@@ -56,81 +49,38 @@ function seedGateVolume(file: string, estateId: string, unitIds: string[], gateI
 
 async function main(): Promise<number> {
   process.stdout.write(`seeding ${UNITS} units, ${PASSES} passes, ${LOG_ROWS} access-log rows…\n`);
-  const seeded = await seedEstate(UNITS);
-  const db = openDatabase({ dataDir: seeded.dataDir });
-  await migrateToLatest(db);
-  const store = new ScopedStore(db.knex, seeded.estateId, SYSTEM_ACTOR, await loadSyncContext(db.knex));
-  const keys = await estateKeys(store);
-  const unitIds = ((await store.live('units').select('id')) as { id: string }[]).map((u) => u.id);
-  const gate = await store.insert<{ id: string }>('gates', { name: 'Gerbang Utama', printer: null });
-  const gate2 = await store.insert<{ id: string }>('gates', { name: 'Gerbang Belakang', printer: null });
-  await db.close();
-  const seedStarted = performance.now();
-  const passes = seedGateVolume(sqliteFile(seeded.dataDir), seeded.estateId, unitIds, gate.id);
-  const seedSeconds = round((performance.now() - seedStarted) / 1000, 1);
-
-  const server = await spawnServer(seeded.dataDir);
-  try {
-    const kiosks = await kiosksOnShift(server.url, seeded.estateId, await bearerToken(server.url), [gate.id, gate2.id]);
-    const { single, four, health, verdicts, failures, serverCpuPerScan } = await measureScans({
-      serverUrl: server.url,
-      serverPid: server.pid,
-      estateId: seeded.estateId,
-      privateKeyPem: keys.privateKeyPem,
-      passes,
-      kiosks,
-      scans: SCANS,
-    });
-
+  const m = await measureGateScans({
+    units: UNITS,
+    scans: SCANS,
+    seedVolume: ({ dataDir, estateId, unitIds, gateId }) => seedGateVolume(sqliteFile(dataDir), estateId, unitIds, gateId),
     // Raw baseline: the pass row by id, prepared statement, same file, same process as the load generator.
-    const raw = new BetterSqlite3(sqliteFile(seeded.dataDir), { readonly: true });
-    const byId = raw.prepare('select * from passes where id = ? and estate_id = ?');
-    let r = 0;
-    const rawLookup = timeSync(() => byId.get(passes[(r++ * 7919) % passes.length].id, seeded.estateId), SCANS);
-    raw.close();
-
-    const s = summarizeLatencies(single);
-    const f = summarizeLatencies(four);
-    const h = summarizeLatencies(health);
-    const l = summarizeLatencies(rawLookup);
-    return report({
-      name: 'gate-scan',
-      description: `POST gate/scan with a kiosk device token, ${PASSES} passes, ${LOG_ROWS} access-log rows`,
-      scenarios: {
-        one_kiosk: {
-          ...s,
-          server_cpu_ms_per_scan: serverCpuPerScan,
-          failures,
-          ...Object.fromEntries(Object.entries(verdicts).map(([k, v]) => [`verdict_${k}`, v])),
-        },
-        four_kiosks: { ...f },
-      },
-      baseline: {
-        description: 'pass lookup by id via raw better-sqlite3 (prepared, in-process); GET /health over HTTP',
-        scenarios: { raw_pass_lookup: { ...l }, http_health: { ...h } },
-      },
-      ratios: {
-        'one_kiosk.p50_ms / raw_lookup.p50_ms': ratio(s.p50_ms, l.p50_ms),
-        'one_kiosk.p99_ms / raw_lookup.p99_ms': ratio(s.p99_ms, l.p99_ms),
-        'one_kiosk.p50_ms / http_health.p50_ms': ratio(s.p50_ms, h.p50_ms),
-        'one_kiosk.p99_ms / http_health.p99_ms': ratio(s.p99_ms, h.p99_ms),
-      },
-      budgets: [
-        {
-          figure: 'one_kiosk.p99_ms',
-          text: 'gate scan → verdict over HTTP, 100k passes, 1M access-log rows: p99 < 10 ms',
-          measured: round(s.p99_ms, 2),
-          limit: 10,
-          kind: 'max',
-        },
-        { figure: 'failures', text: 'every scan answered with a verdict', measured: failures, limit: 0, kind: 'max' },
-      ],
-      parameters: { units: UNITS, passes: PASSES, access_log_rows: LOG_ROWS, scans: SCANS, gate_seed_s: seedSeconds },
-    });
-  } finally {
-    await server.stop();
-    rmSync(seeded.dataDir, { recursive: true, force: true });
-  }
+    baseline: ({ dataDir, estateId, passes }) => {
+      const raw = new BetterSqlite3(sqliteFile(dataDir), { readonly: true });
+      const byId = raw.prepare('select * from passes where id = ? and estate_id = ?');
+      let r = 0;
+      const samples = timeSync(() => byId.get(passes[(r++ * 7919) % passes.length].id, estateId), SCANS);
+      raw.close();
+      return summarizeLatencies(samples);
+    },
+  });
+  const { single: s, four: f, health: h, baseline: l } = m;
+  return report({
+    name: 'gate-scan',
+    description: `POST gate/scan with a kiosk device token, ${PASSES} passes, ${LOG_ROWS} access-log rows`,
+    scenarios: { one_kiosk: m.oneKiosk, four_kiosks: { ...f } },
+    baseline: {
+      description: 'pass lookup by id via raw better-sqlite3 (prepared, in-process); GET /health over HTTP',
+      scenarios: { raw_pass_lookup: { ...l }, http_health: { ...h } },
+    },
+    ratios: {
+      'one_kiosk.p50_ms / raw_lookup.p50_ms': ratio(s.p50_ms, l.p50_ms),
+      'one_kiosk.p99_ms / raw_lookup.p99_ms': ratio(s.p99_ms, l.p99_ms),
+      'one_kiosk.p50_ms / http_health.p50_ms': ratio(s.p50_ms, h.p50_ms),
+      'one_kiosk.p99_ms / http_health.p99_ms': ratio(s.p99_ms, h.p99_ms),
+    },
+    budgets: gateScanBudgets(s.p99_ms, m.failures),
+    parameters: { units: UNITS, passes: PASSES, access_log_rows: LOG_ROWS, scans: SCANS, gate_seed_s: m.seedSeconds },
+  });
 }
 
 process.exitCode = await main();
