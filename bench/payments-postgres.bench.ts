@@ -5,28 +5,17 @@
 // transaction per payment through a pg Pool, at the same rate. DESIGN.md's budget (p99 < 20 ms) is for SQLite; it
 // names PostgreSQL only in the goal (p99 < 5 ms), so the PostgreSQL latency is reported, not judged.
 import { createHash } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import pg from 'pg';
-import type { Period } from '../server/calendar/calendar.ts';
 import { newId } from '../server/db/ids.ts';
-import { openDatabase } from '../server/db/knex.ts';
-import { migrateToLatest } from '../server/db/migrate.ts';
-import { ScopedStore, SYSTEM_ACTOR } from '../server/db/scoped-store.ts';
-import { loadSyncContext } from '../server/db/sync-context.ts';
-import { runBilling } from '../server/ledger/billing-run.ts';
-import { createFeeType } from '../server/ledger/fee-service.ts';
 import { openLoop } from './lib/open-loop.ts';
+import { measurePayments, paymentAmount } from './lib/payments-run.ts';
 import { withPostgres } from './lib/postgres.ts';
 import { ratio, report } from './lib/report.ts';
-import { bearerToken, seedEstate } from './lib/seed-estate.ts';
-import { spawnServer } from './lib/server-process.ts';
 import { round, summarizeLatencies } from './lib/stats.ts';
 
 const UNITS = Number(process.env.BENCH_UNITS ?? 2_000);
 const RATE = Number(process.env.BENCH_RATE ?? 200);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
-
-const amountOf = (i: number) => 100_000 + (i % 5) * 50_000;
 
 interface RawContext {
   estateId: string;
@@ -39,7 +28,7 @@ interface RawContext {
 async function rawPayment(pool: pg.Pool, ctx: RawContext, i: number): Promise<number> {
   const unitId = ctx.unitIds[i % ctx.unitIds.length];
   const [first, second] = ctx.invoicesOf.get(unitId)!;
-  const amount = amountOf(i);
+  const amount = paymentAmount(i);
   const at = new Date().toISOString();
   const day = at.slice(0, 10).replaceAll('-', '');
   const client = await pool.connect();
@@ -149,91 +138,49 @@ async function rawPayment(pool: pg.Pool, ctx: RawContext, i: number): Promise<nu
 async function main(): Promise<number> {
   return withPostgres(async ({ url }) => {
     process.stdout.write(`seeding ${UNITS} units on PostgreSQL and billing two months…\n`);
-    const seeded = await seedEstate(UNITS, { databaseUrl: url });
-    const db = openDatabase({ dataDir: seeded.dataDir, databaseUrl: url });
     // As many connections as the server's knex pool, so both sides queue alike.
     const pool = new pg.Pool({ connectionString: url, max: 10 });
     // An idle client hears PostgreSQL shut down at the end; without a listener that error would end the process
     // before the data dir is removed.
     pool.on('error', (err) => process.stderr.write(`[bench] idle pg client: ${err.message}\n`));
-    let server: Awaited<ReturnType<typeof spawnServer>> | undefined;
     try {
-      await migrateToLatest(db);
-      const store = new ScopedStore(db.knex, seeded.estateId, SYSTEM_ACTOR, await loadSyncContext(db.knex));
-      await createFeeType(store, {
-        code: 'IPL',
-        name: 'IPL',
-        amount: 150_000,
-        basis: 'flat',
-        vacant_rule: 'charge',
-        effective_from: '2026-01',
+      const m = await measurePayments({
+        units: UNITS,
+        rate: RATE,
+        durationSeconds: DURATION,
+        databaseUrl: url,
+        beforeServer: () => pool.query('analyze'),
+        baseline: async ({ estateId, unitIds, total }) => {
+          const {
+            rows: [cash],
+          } = await pool.query<{ id: string }>(
+            "select id from cashbook_accounts where estate_id = $1 and kind = 'cash' and deleted_at is null order by created_at, id limit 1",
+            [estateId],
+          );
+          const invoicesOf = new Map<string, string[]>();
+          const { rows: invoiceRows } = await pool.query<{ id: string; unit_id: string }>(
+            'select id, unit_id from invoices where estate_id = $1 order by period',
+            [estateId],
+          );
+          for (const row of invoiceRows) invoicesOf.set(row.unit_id, [...(invoicesOf.get(row.unit_id) ?? []), row.id]);
+          const ctx: RawContext = { estateId, unitIds, invoicesOf, cashAccountId: cash.id };
+          await openLoop(RATE, Math.min(200, total), (i) => rawPayment(pool, ctx, total + i)); // warm-up
+          const raw = await openLoop(RATE, total, (i) => rawPayment(pool, ctx, i));
+          return { ...summarizeLatencies(raw.latencies), requests: raw.latencies.length, failures: raw.failures };
+        },
       });
-      for (const period of ['2026-09', '2026-10'] as Period[]) await runBilling(store, { period, due_date: `${period}-10` });
-      const unitIds = ((await store.live('units').select('id')) as Array<{ id: string }>).map((u) => u.id);
-      await pool.query('analyze');
       const {
         rows: [{ server_version: version }],
       } = await pool.query<{ server_version: string }>('show server_version');
-
-      server = await spawnServer(seeded.dataDir, { DATABASE_URL: url });
-      const token = await bearerToken(server.url);
-      const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-      const total = RATE * DURATION;
-      const paymentsUrl = `${server.url}/api/v1/estates/${seeded.estateId}/payments`;
-      const pay = async (i: number) => {
-        const res = await fetch(paymentsUrl, {
-          method: 'POST',
-          headers: { ...headers, 'idempotency-key': `bench-${i}` },
-          body: JSON.stringify({
-            unit_id: unitIds[i % unitIds.length],
-            amount: amountOf(i),
-            method: i % 3 ? 'cash' : 'bank_transfer',
-            paid_at: new Date().toISOString(),
-          }),
-        });
-        await res.arrayBuffer();
-        return res.status;
-      };
-      const health = async () => {
-        const res = await fetch(`${server!.url}/api/v1/health`);
-        await res.arrayBuffer();
-        return res.status;
-      };
-      await openLoop(RATE, Math.min(200, total), (i) => pay(total + i)); // warm-up, distinct keys
-      const product = await openLoop(RATE, total, pay);
-      const healthRun = await openLoop(RATE, total, health);
-      await server.stop();
-
-      const {
-        rows: [cash],
-      } = await pool.query<{ id: string }>(
-        "select id from cashbook_accounts where estate_id = $1 and kind = 'cash' and deleted_at is null order by created_at, id limit 1",
-        [seeded.estateId],
-      );
-      const invoicesOf = new Map<string, string[]>();
-      const { rows: invoiceRows } = await pool.query<{ id: string; unit_id: string }>(
-        'select id, unit_id from invoices where estate_id = $1 order by period',
-        [seeded.estateId],
-      );
-      for (const row of invoiceRows) invoicesOf.set(row.unit_id, [...(invoicesOf.get(row.unit_id) ?? []), row.id]);
-      const ctx: RawContext = { estateId: seeded.estateId, unitIds, invoicesOf, cashAccountId: cash.id };
-      await openLoop(RATE, Math.min(200, total), (i) => rawPayment(pool, ctx, total + i)); // warm-up
-      const raw = await openLoop(RATE, total, (i) => rawPayment(pool, ctx, i));
-
-      const p = summarizeLatencies(product.latencies);
-      const h = summarizeLatencies(healthRun.latencies);
-      const b = summarizeLatencies(raw.latencies);
+      const { product: p, health: h, baseline: b } = m;
       return report({
         name: 'payments-postgres',
         description: `POST payments at ${RATE} req/s for ${DURATION} s (open loop) on PostgreSQL ${version}, ${UNITS} units with two billed months`,
-        scenarios: { record_payment: { ...p, requests: product.latencies.length, failures: product.failures } },
+        scenarios: { record_payment: p },
         baseline: {
           description:
             'raw pg: the same rows and locks, one transaction per payment, pg Pool of 10, same rate; GET /health at the same rate on the same server',
-          scenarios: {
-            raw_pg_payment: { ...b, requests: raw.latencies.length, failures: raw.failures },
-            health: { ...h, requests: healthRun.latencies.length, failures: healthRun.failures },
-          },
+          scenarios: { raw_pg_payment: b, health: h },
         },
         ratios: {
           'record_payment.p99_ms / raw_pg_payment.p99_ms': ratio(p.p99_ms, b.p99_ms),
@@ -241,7 +188,7 @@ async function main(): Promise<number> {
           'record_payment.p99_ms / health.p99_ms': ratio(p.p99_ms, h.p99_ms),
           'record_payment.p50_ms / health.p50_ms': ratio(p.p50_ms, h.p50_ms),
         },
-        budgets: [{ figure: 'failures', text: 'every payment recorded', measured: product.failures, limit: 0, kind: 'max' }],
+        budgets: [{ figure: 'failures', text: 'every payment recorded', measured: p.failures, limit: 0, kind: 'max' }],
         reportOnly: [
           {
             figure: 'record_payment.p99_ms',
@@ -252,10 +199,7 @@ async function main(): Promise<number> {
         parameters: { database: `PostgreSQL ${version}`, units: UNITS, rate: RATE, duration_s: DURATION },
       });
     } finally {
-      await server?.stop();
       await pool.end();
-      await db.close();
-      rmSync(seeded.dataDir, { recursive: true, force: true });
     }
   });
 }
