@@ -2,18 +2,14 @@
 // through better-sqlite3 in this process. DESIGN.md sets no budget for this page; the figures are for comparison
 // over time and against the raw queries.
 import { rmSync } from 'node:fs';
-import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
-import { openDatabase } from '../server/db/knex.ts';
-import { ScopedStore, SYSTEM_ACTOR } from '../server/db/scoped-store.ts';
-import { loadSyncContext } from '../server/db/sync-context.ts';
 import { unitListQuery } from '../server/units/schemas.ts';
 import { listUnits } from '../server/units/service.ts';
+import { captureServiceSql, measureRawLoop } from './lib/captured-sql.ts';
 import { measureHttpLoad } from './lib/http-load.ts';
 import { report, ratio, type Figures } from './lib/report.ts';
 import { bearerToken, seedEstate, type SeededEstate } from './lib/seed-estate.ts';
 import { spawnServer } from './lib/server-process.ts';
-import { round, summarizeLatencies } from './lib/stats.ts';
+import { round } from './lib/stats.ts';
 
 const UNITS = Number(process.env.BENCH_UNITS ?? 10_000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -40,40 +36,15 @@ function unitsPath(estateId: string, q: string | undefined): string {
   return `/api/v1/estates/${estateId}/units?${params}`;
 }
 
-interface CapturedQuery {
-  sql: string;
-  bindings: unknown[];
-}
-
 /**
  * The exact SQL statements the product's unit listing runs for each `q` (count, one page, the residents of that
  * page), captured from knex while calling the real service once, then replayed raw through better-sqlite3.
  */
 async function rawListing(dataDir: string, estateId: string, queries: (string | undefined)[]) {
-  const database = openDatabase({ dataDir });
-  const store = new ScopedStore(database.knex, estateId, SYSTEM_ACTOR, await loadSyncContext(database.knex));
-  const captured = new Map<string | undefined, CapturedQuery[]>();
-  let current: CapturedQuery[] = [];
-  database.knex.on('query', (q: { sql: string; bindings?: unknown[] }) => current.push({ sql: q.sql, bindings: q.bindings ?? [] }));
-  for (const q of queries) {
-    current = [];
-    await listUnits(store, unitListQuery.parse({ q, limit: PAGE, offset: 0 }));
-    captured.set(q, current);
-  }
-  await database.close();
-  const db = new BetterSqlite3(path.join(dataDir, 'klustera.sqlite'), { readonly: true });
-  const prepared = new Map(
-    [...captured].map(([q, statements]) => [q, statements.map((s) => ({ statement: db.prepare(s.sql), bindings: s.bindings }))]),
+  const raw = await captureServiceSql(dataDir, estateId, queries, (store, q) =>
+    listUnits(store, unitListQuery.parse({ q, limit: PAGE, offset: 0 })),
   );
-  return {
-    statementsPerRequest: Math.max(...[...captured.values()].map((list) => list.length)),
-    run(q: string | undefined) {
-      let rows = 0;
-      for (const { statement, bindings } of prepared.get(q)!) rows += statement.all(...bindings).length;
-      return { rows };
-    },
-    close: () => db.close(),
-  };
+  return { ...raw, statementsPerRequest: Math.max(...[...raw.captured.values()].map((list) => list.length)) };
 }
 
 /** One call slower than this is not repeated under load: the figure is reported from that single call. */
@@ -84,23 +55,7 @@ function measureRaw(raw: Awaited<ReturnType<typeof rawListing>>, scenario: Scena
   raw.run(scenario.queries[0]);
   const firstMs = Number(process.hrtime.bigint() - first) / 1e6;
   if (firstMs > TOO_SLOW_TO_LOAD_MS) return { queries_per_s: round(1000 / firstMs, 3), p50_ms: round(firstMs), single_call: true };
-  const samples: number[] = [];
-  const runFor = (seconds: number, keep: boolean) => {
-    const until = process.hrtime.bigint() + BigInt(Math.round(seconds * 1e9));
-    let i = 0;
-    while (process.hrtime.bigint() < until) {
-      const q = scenario.queries[i++ % scenario.queries.length];
-      const start = process.hrtime.bigint();
-      raw.run(q);
-      if (keep) samples.push(Number(process.hrtime.bigint() - start) / 1e6);
-    }
-  };
-  runFor(0.5, false);
-  const started = process.hrtime.bigint();
-  runFor(Math.min(3, DURATION_S), true);
-  const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
-  const latency = summarizeLatencies(samples);
-  return { queries_per_s: round(samples.length / elapsed, 1), p50_ms: latency.p50_ms, p95_ms: latency.p95_ms, p99_ms: latency.p99_ms };
+  return measureRawLoop((i) => raw.run(scenario.queries[i % scenario.queries.length]), DURATION_S);
 }
 
 async function main(): Promise<number> {
