@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SOURCES = ['server', 'migrations', 'package.json'];
+const SOURCES = ['server', 'shared', 'migrations', 'package.json'];
 
 function scan(target, acc) {
   let stat;

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { parseExplicitInstant } from '../db/clock.ts';
+import { wallClockAt } from '../../shared/zone-clock.ts';
 
 /**
  * The estate's calendar: the one place that turns instants into the estate's days and periods and back. Days are
@@ -96,27 +97,6 @@ export function periodRange(from: Period, to: Period): Period[] {
 
 const BUCKET_MS = 15 * 60_000;
 const offsets = new Map<string, number>();
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(zone: string): Intl.DateTimeFormat {
-  let f = formatters.get(zone);
-  if (!f) {
-    // Throws RangeError for a zone the runtime does not know.
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(zone, f);
-  }
-  return f;
-}
-
 /**
  * The zone's offset from UTC in milliseconds at `ms`. Zones change offset only on quarter-hour boundaries of UTC,
  * so the answer is computed once per zone and quarter hour (an estate asks about the same few quarter hours over
@@ -127,8 +107,7 @@ export function zoneOffsetMs(zone: string, ms: number): number {
   const key = `${zone}|${bucketStart}`;
   let offset = offsets.get(key);
   if (offset === undefined) {
-    const parts: Record<string, number> = {};
-    for (const p of formatterFor(zone).formatToParts(bucketStart)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
+    const parts = wallClockAt(zone, bucketStart);
     offset = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second) - bucketStart;
     if (offsets.size >= 10_000) offsets.clear();
     offsets.set(key, offset);

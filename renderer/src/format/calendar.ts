@@ -3,33 +3,13 @@
  * browser's own offset and any fixed "+07:00" are never assumed, so an estate in Makassar (WITA) or Jayapura (WIT)
  * gets its own today, periods and days.
  */
-const partsFormatters = new Map<string, Intl.DateTimeFormat>();
-
-function partsIn(zone: string, ms: number): Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', number> {
-  let f = partsFormatters.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    partsFormatters.set(zone, f);
-  }
-  const out: Record<string, number> = {};
-  for (const p of f.formatToParts(ms)) if (p.type !== 'literal') out[p.type] = Number(p.value);
-  return out as Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', number>;
-}
+import { wallClockAt } from '../../../shared/zone-clock.ts';
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
 /** The calendar day (YYYY-MM-DD) it is in `zone` at `now`. */
 export function todayIn(zone: string, now: Date = new Date()): string {
-  const p = partsIn(zone, now.getTime());
+  const p = wallClockAt(zone, now.getTime());
   return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}`;
 }
 
@@ -40,7 +20,7 @@ export function periodIn(zone: string, now: Date = new Date()): string {
 
 /** The zone's offset from UTC in milliseconds at the instant `ms`. */
 function offsetMs(zone: string, ms: number): number {
-  const p = partsIn(zone, ms);
+  const p = wallClockAt(zone, ms);
   return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(ms / 1000) * 1000;
 }
 
@@ -60,7 +40,7 @@ export function instantOfLocalTime(day: string, zone: string, time = '12:00'): s
 
 /** What a `datetime-local` input shows for an instant: the estate's wall-clock time, "YYYY-MM-DDTHH:mm". */
 export function localInputOf(instant: Date, zone: string): string {
-  const p = partsIn(zone, instant.getTime());
+  const p = wallClockAt(zone, instant.getTime());
   return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}`;
 }
 
