@@ -6,7 +6,7 @@ import pg from 'pg';
 import type { Period } from '../server/calendar/calendar.ts';
 import { newId } from '../server/db/ids.ts';
 import { formatInvoiceNumber } from '../server/ledger/numbering.ts';
-import { BILLING_FEES, measureBillingRun } from './lib/billing-run.ts';
+import { BILLING_FEES, billingRunScenarios, measureBillingRun } from './lib/billing-run.ts';
 import { withPostgres } from './lib/postgres.ts';
 import { ratio, report } from './lib/report.ts';
 
@@ -129,10 +129,7 @@ async function main(): Promise<number> {
       return report({
         name: 'billing-run-postgres',
         description: `billing run on PostgreSQL ${version}, ${UNITS} units × ${FEES.length} fees, one transaction (median of ${RUNS})`,
-        scenarios: {
-          billing_run: { median_ms: m.productMs, runs_ms: m.productRuns, invoices: m.invoices, lines: m.lines },
-          rerun_same_period: { ms: m.rerunMs, invoices_created: m.rerunInvoices },
-        },
+        scenarios: billingRunScenarios(m),
         baseline: {
           description: 'raw pg multi-row inserts of the same invoices and lines in one transaction',
           scenarios: { raw_insert: { median_ms: m.baselineMs, runs_ms: m.baselineRuns } },

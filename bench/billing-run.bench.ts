@@ -6,7 +6,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import type { Period } from '../server/calendar/calendar.ts';
 import { newId } from '../server/db/ids.ts';
 import { formatInvoiceNumber } from '../server/ledger/numbering.ts';
-import { BILLING_FEES, measureBillingRun } from './lib/billing-run.ts';
+import { BILLING_FEES, billingRunScenarios, measureBillingRun } from './lib/billing-run.ts';
 import { ratio, report } from './lib/report.ts';
 
 const UNITS = Number(process.env.BENCH_UNITS ?? 10_000);
@@ -64,10 +64,7 @@ async function main(): Promise<number> {
   return report({
     name: 'billing-run',
     description: `billing run, ${UNITS} units × ${FEES.length} fees, one transaction (median of ${RUNS})`,
-    scenarios: {
-      billing_run: { median_ms: m.productMs, runs_ms: m.productRuns, invoices: m.invoices, lines: m.lines },
-      rerun_same_period: { ms: m.rerunMs, invoices_created: m.rerunInvoices },
-    },
+    scenarios: billingRunScenarios(m),
     baseline: {
       description: 'raw better-sqlite3 prepared inserts of the same invoices and lines in one transaction',
       scenarios: { raw_insert: { median_ms: m.baselineMs, runs_ms: m.baselineRuns } },

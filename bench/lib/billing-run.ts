@@ -39,6 +39,14 @@ export interface BillingRunFigures {
   seedSeconds: number;
 }
 
+/** The product's scenarios as both reports print them. */
+export function billingRunScenarios(m: BillingRunFigures) {
+  return {
+    billing_run: { median_ms: m.productMs, runs_ms: m.productRuns, invoices: m.invoices, lines: m.lines },
+    rerun_same_period: { ms: m.rerunMs, invoices_created: m.rerunInvoices },
+  };
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export async function measureBillingRun(opts: {
