@@ -2,17 +2,13 @@
 // type, and by a resident's name, at 10 connections. Baseline: the exact SQL the search runs, captured from knex
 // while calling the real service, replayed raw through better-sqlite3 in this process. Budget (DESIGN.md): p99 < 20 ms.
 import { rmSync } from 'node:fs';
-import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
-import { openDatabase } from '../server/db/knex.ts';
-import { ScopedStore, SYSTEM_ACTOR } from '../server/db/scoped-store.ts';
-import { loadSyncContext } from '../server/db/sync-context.ts';
 import { searchUnits } from '../server/units/unit-search.ts';
+import { captureServiceSql, measureRawLoop } from './lib/captured-sql.ts';
 import { measureHttpLoad } from './lib/http-load.ts';
 import { report, ratio, type BudgetCheck, type Figures } from './lib/report.ts';
 import { bearerToken, seedEstate } from './lib/seed-estate.ts';
 import { spawnServer } from './lib/server-process.ts';
-import { round, summarizeLatencies } from './lib/stats.ts';
+import { round } from './lib/stats.ts';
 
 const UNITS = Number(process.env.BENCH_UNITS ?? 10_000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -29,54 +25,23 @@ function searchPath(estateId: string, q: string): string {
 }
 
 async function rawSearch(dataDir: string, estateId: string, queries: string[]) {
-  const database = openDatabase({ dataDir });
-  const store = new ScopedStore(database.knex, estateId, SYSTEM_ACTOR, await loadSyncContext(database.knex));
-  const captured = new Map<string, { sql: string; bindings: unknown[] }[]>();
-  let current: { sql: string; bindings: unknown[] }[] = [];
-  database.knex.on('query', (q: { sql: string; bindings?: unknown[] }) => current.push({ sql: q.sql, bindings: q.bindings ?? [] }));
-  const hits = new Map<string, number>();
-  for (const q of queries) {
-    current = [];
-    hits.set(q, (await searchUnits(store, { q, limit: LIMIT, gate: false })).length);
-    captured.set(q, current);
-  }
-  await database.close();
-  const db = new BetterSqlite3(path.join(dataDir, 'klustera.sqlite'), { readonly: true });
-  const plans = [...captured.values()]
+  const raw = await captureServiceSql(
+    dataDir,
+    estateId,
+    queries,
+    async (store, q) => (await searchUnits(store, { q, limit: LIMIT, gate: false })).length,
+  );
+  const plans = [...raw.captured.values()]
     .flat()
-    .map((s) => db.prepare(`EXPLAIN QUERY PLAN ${s.sql}`).all(...(s.bindings as unknown[])) as { detail: string }[]);
+    .map((s) => raw.db.prepare(`EXPLAIN QUERY PLAN ${s.sql}`).all(...(s.bindings as unknown[])) as { detail: string }[]);
   const scans = plans
     .flat()
     .filter((step) => /^SCAN (units|residents|unit_occupancies)\b/.test(step.detail) && !/USING/.test(step.detail)).length;
-  const prepared = new Map(
-    [...captured].map(([q, list]) => [q, list.map((s) => ({ statement: db.prepare(s.sql), bindings: s.bindings }))]),
-  );
-  return {
-    hits,
-    fullTableScans: scans,
-    run(q: string) {
-      for (const { statement, bindings } of prepared.get(q)!) statement.all(...bindings);
-    },
-    close: () => db.close(),
-  };
+  return { hits: raw.results, fullTableScans: scans, run: raw.run, close: raw.close };
 }
 
 function measureRaw(raw: Awaited<ReturnType<typeof rawSearch>>, queries: string[]): Figures {
-  const samples: number[] = [];
-  const runFor = (seconds: number, keep: boolean) => {
-    const until = process.hrtime.bigint() + BigInt(Math.round(seconds * 1e9));
-    for (let i = 0; process.hrtime.bigint() < until; i++) {
-      const start = process.hrtime.bigint();
-      raw.run(queries[i % queries.length]);
-      if (keep) samples.push(Number(process.hrtime.bigint() - start) / 1e6);
-    }
-  };
-  runFor(0.5, false);
-  const started = process.hrtime.bigint();
-  runFor(Math.min(3, DURATION_S), true);
-  const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
-  const latency = summarizeLatencies(samples);
-  return { queries_per_s: round(samples.length / elapsed, 1), p50_ms: latency.p50_ms, p95_ms: latency.p95_ms, p99_ms: latency.p99_ms };
+  return measureRawLoop((i) => raw.run(queries[i % queries.length]), DURATION_S);
 }
 
 async function main(): Promise<number> {
