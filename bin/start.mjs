@@ -47,16 +47,16 @@ export function rendererBuildDecision(root) {
  * The electron npm package only knows where its binary *would* be; the binary itself is downloaded by a
  * postinstall script that is disabled here. So: resolve the path, check it exists, check it runs, check there
  * is a display to open a window on.
- * @returns {{ ok: true, path: string } | { ok: false, reason: string }}
+ * @returns {{ ok: true, path: string } | { ok: false, absent?: boolean, reason: string }}
  */
 export function findElectronBinary(root, env = process.env, platform = process.platform) {
   let binary;
   try {
     binary = createRequire(path.join(root, 'package.json'))('electron');
   } catch (error) {
-    return { ok: false, reason: `the electron package has no binary (${String(error.message ?? error).split('\n')[0]})` };
+    return { ok: false, absent: true, reason: `the electron package has no binary (${String(error.message ?? error).split('\n')[0]})` };
   }
-  if (typeof binary !== 'string' || !existsSync(binary)) return { ok: false, reason: `no Electron binary at ${binary}` };
+  if (typeof binary !== 'string' || !existsSync(binary)) return { ok: false, absent: true, reason: `no Electron binary at ${binary}` };
   const probe = spawnSync(binary, ['--version'], { env: { ...env, ELECTRON_RUN_AS_NODE: '1' }, encoding: 'utf8', timeout: 30_000 });
   if (probe.status !== 0) {
     return {
@@ -100,27 +100,44 @@ function startDesktop(electronPath, argv) {
   forwardSignalsTo(child);
 }
 
-function startHeadless(reason, argv) {
+/**
+ * A missing Electron binary is the normal case on build machines and headless boxes, so it earns one calm line and
+ * no reason; a binary that exists but cannot open a window is worth explaining.
+ * @returns {string[]}
+ */
+export function headlessNotice(electron, url) {
+  const lines = [`Desktop window not available on this machine; serving in the browser at ${url}`];
+  if (!electron.absent) lines.push(`  (${electron.reason})`);
+  return lines;
+}
+
+/** The ready line is for programs; `npm start` is read by people, so it passes the line on only when asked to. */
+export function forwardsReadyLine(env = process.env) {
+  return env.KLUSTERA_READY_LINE === '1';
+}
+
+function startHeadless(electron, argv) {
   const { kiosk, serveArgs } = splitStartArgs(argv);
-  console.log(`[start] No Electron binary found: ${reason}.`);
-  console.log('[start] Starting the headless server instead; open the address below in a browser.');
   const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'klustera.mjs'), 'serve', ...serveArgs], {
     cwd: repoRoot,
     stdio: ['inherit', 'pipe', 'inherit'],
   });
   let pending = '';
   child.stdout.setEncoding('utf8').on('data', (chunk) => {
-    process.stdout.write(chunk);
     pending += chunk;
     let newline;
     while ((newline = pending.indexOf('\n')) !== -1) {
       const line = pending.slice(0, newline).replace(/\r$/, '');
       pending = pending.slice(newline + 1);
-      if (!line.startsWith(READY_PREFIX)) continue;
+      if (!line.startsWith(READY_PREFIX)) {
+        process.stdout.write(`${line}\n`);
+        continue;
+      }
+      if (forwardsReadyLine()) process.stdout.write(`${line}\n`);
       try {
         const { url } = JSON.parse(line.slice(READY_PREFIX.length));
         const base = String(url).replace(/\/$/, '');
-        console.log(`[start] Klustera (headless, no Electron binary) is running at ${base}${kiosk ? '/kiosk' : '/'}`);
+        for (const notice of headlessNotice(electron, `${base}${kiosk ? '/kiosk' : '/'}`)) console.log(notice);
       } catch {
         // The server's own human-readable line above still carries the address.
       }
@@ -133,9 +150,11 @@ function main() {
   const argv = process.argv.slice(2);
   buildRendererIfStale();
   const electron =
-    process.env.KLUSTERA_HEADLESS === '1' ? { ok: false, reason: 'KLUSTERA_HEADLESS=1 is set' } : findElectronBinary(repoRoot);
+    process.env.KLUSTERA_HEADLESS === '1'
+      ? { ok: false, absent: true, reason: 'KLUSTERA_HEADLESS=1 is set' }
+      : findElectronBinary(repoRoot);
   if (electron.ok) startDesktop(electron.path, argv);
-  else startHeadless(electron.reason, argv);
+  else startHeadless(electron, argv);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) main();

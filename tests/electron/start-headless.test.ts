@@ -43,7 +43,7 @@ describe('npm start without an Electron binary', () => {
       env: { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: '/nonexistent', KLUSTERA_SKIP_RENDERER_BUILD: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const [, base, suffix] = await waitForLine(child, /no Electron binary\) is running at (http:\/\/127\.0\.0\.1:\d+)(\/\S*)/);
+    const [, base, suffix] = await waitForLine(child, /serving in the browser at (http:\/\/127\.0\.0\.1:\d+)(\/\S*)/);
     expect(suffix).toBe('/kiosk');
 
     const health = await fetch(`${base}/api/v1/health`);

@@ -64,6 +64,7 @@ describe('findElectronBinary', () => {
     fakeElectronPackage(root, "throw new Error('Electron failed to install correctly, please delete node_modules/electron');");
     expect(start.findElectronBinary(root, display, 'linux')).toEqual({
       ok: false,
+      absent: true,
       reason: expect.stringMatching(/no binary.*failed to install/),
     });
   });
@@ -71,7 +72,11 @@ describe('findElectronBinary', () => {
   it('reports a path that does not exist', () => {
     const root = tempRoot();
     fakeElectronPackage(root, "module.exports = '/nonexistent/electron';");
-    expect(start.findElectronBinary(root, display, 'linux')).toEqual({ ok: false, reason: 'no Electron binary at /nonexistent/electron' });
+    expect(start.findElectronBinary(root, display, 'linux')).toEqual({
+      ok: false,
+      absent: true,
+      reason: 'no Electron binary at /nonexistent/electron',
+    });
   });
 
   it('reports a binary that exists but does not run', () => {
