@@ -104,6 +104,12 @@ async function consumeEntry(tx: ScopedStore, pass: PassRow, now: string): Promis
   return true;
 }
 
+async function openVisitOf(tx: ScopedStore, passId: string): Promise<VisitRow | undefined> {
+  return (await tx.query('gate_visits').where({ pass_id: passId }).whereNull('exited_at').orderBy('entered_at', 'desc').first()) as
+    | VisitRow
+    | undefined;
+}
+
 export interface ScanOutcome {
   verdict: 'accepted' | 'rejected';
   reason: RejectionReason | null;
@@ -202,12 +208,7 @@ export async function scanAtGate(store: ScopedStore, estate: EstateInfo, post: G
 
   const outcome = await store.transaction(async (tx) => {
     if (direction === 'out') {
-      const open = (await tx
-        .query('gate_visits')
-        .where({ pass_id: pass.id })
-        .whereNull('exited_at')
-        .orderBy('entered_at', 'desc')
-        .first()) as VisitRow | undefined;
+      const open = await openVisitOf(tx, pass.id);
       if (open) await closeVisit(tx, post, open.id, now);
       const entry = await appendAccessLog(tx, post, logFor('accepted', null, open?.id ?? null));
       return {
@@ -224,9 +225,12 @@ export async function scanAtGate(store: ScopedStore, estate: EstateInfo, post: G
     if (!consumed) {
       // Lost the race or the pass was never usable: say why from the row as it is now.
       const fresh = (await tx.query('passes').where('id', pass.id).first()) as PassRow;
-      const reason = passRejection(fresh, now, 'in') ?? 'used_up';
-      const entry = await appendAccessLog(tx, post, logFor('rejected', reason, null));
-      return { accepted: false, reason, visit: null, visitId: null, entryId: entry.id, uses: fresh.uses };
+      let reason: RejectionReason = passRejection(fresh, now, 'in') ?? 'used_up';
+      // A used-up pass whose guest never left is the guard at the wrong barrier (or a missed exit), not a reuse.
+      const inside = reason === 'used_up' ? await openVisitOf(tx, pass.id) : undefined;
+      if (inside) reason = 'already_inside';
+      const entry = await appendAccessLog(tx, post, logFor('rejected', reason, inside?.id ?? null));
+      return { accepted: false, reason, visit: null, visitId: inside?.id ?? null, entryId: entry.id, uses: fresh.uses };
     }
     let visit: VisitRow | null = null;
     if (pass.kind !== 'resident') {

@@ -11,6 +11,8 @@ export const REJECTION_REASONS = [
   'forged',
   'unknown_code',
   'throttled',
+  // Not a fault of the pass: its guest entered and has not left, so the guard is offered the exit instead.
+  'already_inside',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 

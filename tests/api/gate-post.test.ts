@@ -252,7 +252,7 @@ describe('access log', () => {
     expect(byUnit.body.items.map((r: { unit_code: string }) => r.unit_code)).toEqual([codeB, codeB]);
     expect((await w.admin.get(`${w.base}/access-log?plate=f%20777%20gh`)).body.total).toBe(2);
     const rejected = await w.admin.get(`${w.base}/access-log?unit_id=${unitB}&verdict=rejected`);
-    expect(rejected.body.items.map((r: { reason: string }) => r.reason)).toEqual(['used_up']);
+    expect(rejected.body.items.map((r: { reason: string }) => r.reason)).toEqual(['already_inside']);
     // "Today" is the estate's calendar day (Asia/Jakarta), not UTC's.
     const today = localDateAt(Date.now(), (await w.admin.get(`/estates/${w.estateId}`)).body.timezone);
     expect((await w.admin.get(`${w.base}/access-log?unit_id=${unitB}&from=${today}&to=${today}`)).body.total).toBe(2);

@@ -29,9 +29,21 @@ describe('guard post on PostgreSQL', () => {
       );
       expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
       expect(results.filter((r) => r.body.verdict === 'accepted')).toHaveLength(1);
-      expect(results.filter((r) => r.body.reason === 'used_up')).toHaveLength(3);
+      expect(results.filter((r) => ['used_up', 'already_inside'].includes(r.body.reason))).toHaveLength(3);
       expect((await w.admin.get(`${w.base}/passes/${pass.body.id}`)).body.uses).toBe(1);
     }
+  });
+
+  it('says already_inside with the open visit for a guest scanned in again, and used_up once they left', async () => {
+    const pass = await w.admin.post(`${w.base}/passes`, { kind: 'guest', unit_id: w.unitId, name: 'Tamu Dalam' });
+    const first = await w.kiosk.post(`${w.base}/gate/scan`, { payload: pass.body.qr_payload, direction: 'in' });
+    expect(first.body.verdict).toBe('accepted');
+    const again = await w.kiosk.post(`${w.base}/gate/scan`, { payload: pass.body.qr_payload, direction: 'in' });
+    expect(again.body).toMatchObject({ verdict: 'rejected', reason: 'already_inside', visit_id: first.body.visit_id });
+    const out = await w.kiosk.post(`${w.base}/gate/visits/${again.body.visit_id}/checkout`, {});
+    expect(out.status, out.text).toBe(200);
+    const later = await w.kiosk.post(`${w.base}/gate/scan`, { payload: pass.body.qr_payload, direction: 'in' });
+    expect(later.body).toMatchObject({ verdict: 'rejected', reason: 'used_up', visit_id: null });
   });
 
   it('says expired, revoked, forged and unknown_code, and lets a numeric code in', async () => {

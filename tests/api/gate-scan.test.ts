@@ -38,7 +38,7 @@ function tamper(payload: string, at: number): string {
 }
 
 describe('scan verdicts', () => {
-  it('accepts a single-use guest pass once with name, unit and purpose, then says used_up', async () => {
+  it('accepts a single-use guest pass once with name, unit and purpose, then says already_inside, and used_up after the exit', async () => {
     const pass = await guestPass(w);
     const first = await scan(w.kiosk, { payload: pass.qr_payload, direction: 'in' });
     expect(first.status, first.text).toBe(200);
@@ -49,7 +49,21 @@ describe('scan verdicts', () => {
     });
     expect(first.body.entry_id).toMatch(/^[0-9a-f-]{36}$/);
     const second = await scan(w.kiosk, { payload: pass.qr_payload, direction: 'in' });
-    expect(second.body).toMatchObject({ verdict: 'rejected', reason: 'used_up', pass: { name: 'Siti Aminah' } });
+    // The guest has not left: the kiosk offers the exit of that visit instead of calling the pass used.
+    expect(second.body).toMatchObject({
+      verdict: 'rejected',
+      reason: 'already_inside',
+      visit_id: first.body.visit_id,
+      pass: { name: 'Siti Aminah' },
+    });
+    const log = await w.admin.get(`${w.base}/access-log?limit=1`);
+    expect(log.body.items[0]).toMatchObject({ verdict: 'rejected', reason: 'already_inside', visit_id: first.body.visit_id });
+    const out = await w.kiosk.post(`${w.base}/gate/visits/${second.body.visit_id}/checkout`, {});
+    expect(out.status, out.text).toBe(200);
+    expect(out.body.visit.exited_at).toEqual(expect.any(String));
+    const third = await scan(w.kiosk, { payload: pass.qr_payload, direction: 'in' });
+    expect(third.body).toMatchObject({ verdict: 'rejected', reason: 'used_up', visit_id: null });
+    expect((await w.admin.get(`${w.base}/passes/${pass.id}`)).body.uses).toBe(1);
   });
 
   it('accepts the short numeric code like the QR', async () => {
@@ -139,7 +153,7 @@ describe('scan verdicts', () => {
     }
     expect(log.body.items.find((r: { id: string }) => r.id === rejected.body.entry_id)).toMatchObject({
       verdict: 'rejected',
-      reason: 'used_up',
+      reason: 'already_inside',
     });
   });
 });
@@ -163,7 +177,9 @@ describe('single use under concurrent scans', () => {
       ]);
       const verdicts = [a.body.verdict, b.body.verdict].sort();
       expect(verdicts, `round ${round}`).toEqual(['accepted', 'rejected']);
-      expect([a.body.reason, b.body.reason]).toContain('used_up');
+      // The loser sees either the count already spent or, once the winner's visit is committed, the guest inside.
+      const lost = a.body.verdict === 'rejected' ? a.body : b.body;
+      expect(['used_up', 'already_inside']).toContain(lost.reason);
       const after = await w.admin.get(`${w.base}/passes/${pass.id}`);
       expect(after.body.uses).toBe(1);
     }
@@ -173,7 +189,7 @@ describe('single use under concurrent scans', () => {
     const pass = await guestPass(w, { max_uses: 3 });
     const results = await Promise.all(Array.from({ length: 8 }, () => scan(w.kiosk, { payload: pass.qr_payload })));
     expect(results.filter((r) => r.body.verdict === 'accepted')).toHaveLength(3);
-    expect(results.filter((r) => r.body.reason === 'used_up')).toHaveLength(5);
+    expect(results.filter((r) => ['used_up', 'already_inside'].includes(r.body.reason))).toHaveLength(5);
   });
 });
 
