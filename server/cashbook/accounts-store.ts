@@ -1,5 +1,5 @@
 import type { ScopedStore } from '../db/scoped-store.ts';
-import type { AccountKind } from './categories.ts';
+import { BUILT_IN_ACCOUNT_NAMES, type AccountKind } from './categories.ts';
 import { queryTemplate } from '../db/query-template.ts';
 
 export interface CashbookAccountRow {
@@ -13,12 +13,6 @@ export interface CashbookAccountRow {
   updated_at: string;
   deleted_at: string | null;
 }
-
-const DEFAULT_NAMES: Record<AccountKind, string> = {
-  cash: 'Kas Tunai',
-  bank: 'Rekening Bank',
-  ewallet: 'Dompet Digital',
-};
 
 /**
  * The account money of a kind lands in when nobody chose one: the oldest live account of that kind, created on
@@ -37,7 +31,7 @@ export async function defaultAccountFor(tx: ScopedStore, kind: AccountKind): Pro
   if (existing) return existing;
   return tx.insert<CashbookAccountRow & Record<string, unknown>>(
     'cashbook_accounts',
-    { name: DEFAULT_NAMES[kind], kind, institution: null, account_number: null, deleted_at: null },
+    { name: BUILT_IN_ACCOUNT_NAMES[kind], kind, institution: null, account_number: null, deleted_at: null },
     'cashbook_accounts.create',
   );
 }

@@ -8,13 +8,23 @@ import { Keypad } from './Keypad.tsx';
 import { kioskRequest, type ExpectedItem, type KioskDevice, type Shift, type Verdict, type VisitItem } from './kiosk-api.ts';
 import { useScannerKeyboard } from './useScannerKeyboard.ts';
 import { WalkInForm } from './WalkInForm.tsx';
+import { useEstateCalendar } from '../session/useEstateCalendar.ts';
 
 type Shown = { kind: 'verdict'; verdict: Verdict } | { kind: 'offline' } | { kind: 'error' | 'notice'; text: string } | null;
 type Tab = 'expected' | 'inside' | 'walk_in';
 
-const VERDICT_SHOWN_MS = 8000;
+/** How long a verdict stays up before the screen is ready for the next guest; a touch on it returns at once. */
+export const VERDICT_RETURN_MS = 6000;
 
-function VerdictPanel({ shown }: { shown: Shown }) {
+function VerdictPanel({
+  shown,
+  onDismiss,
+  onCheckout,
+}: {
+  shown: Shown;
+  onDismiss: () => void;
+  onCheckout: (visitId: string, name: string) => void;
+}) {
   const { t, tDynamic } = useI18n();
   if (!shown) {
     return (
@@ -31,6 +41,7 @@ function VerdictPanel({ shown }: { shown: Shown }) {
         data-testid="verdict"
         data-verdict={shown.kind}
         role="alert"
+        onClick={onDismiss}
       >
         <div className="verdict__headline">{shown.kind === 'offline' ? t('gate.verdict_offline') : shown.text}</div>
         {shown.kind === 'offline' && <p className="verdict__hint">{t('gate.verdict_offline_body')}</p>}
@@ -39,19 +50,23 @@ function VerdictPanel({ shown }: { shown: Shown }) {
   }
   const { verdict } = shown;
   const accepted = verdict.verdict === 'accepted';
+  const insideVisit = verdict.reason === 'already_inside' ? verdict.visit_id : null;
   const headline = accepted
     ? verdict.direction === 'out'
       ? t('gate.verdict_accepted_out')
       : t('gate.verdict_accepted')
-    : t('gate.verdict_rejected');
+    : insideVisit
+      ? t('gate.verdict_already_inside')
+      : t('gate.verdict_rejected');
   return (
     <div
-      className={`verdict verdict--${accepted ? 'accepted' : 'rejected'}`}
+      className={`verdict verdict--${accepted ? 'accepted' : insideVisit ? 'inside' : 'rejected'}`}
       data-testid="verdict"
       data-verdict={verdict.verdict}
       data-reason={verdict.reason ?? ''}
       role="status"
       aria-live="assertive"
+      onClick={onDismiss}
     >
       <div className="verdict__headline">{headline}</div>
       {!accepted && verdict.reason && (
@@ -73,6 +88,20 @@ function VerdictPanel({ shown }: { shown: Shown }) {
           </div>
         </div>
       )}
+      {insideVisit && (
+        <button
+          type="button"
+          className="verdict__action"
+          data-testid="verdict-checkout"
+          onClick={(event) => {
+            event.stopPropagation();
+            onCheckout(insideVisit, verdict.pass?.name ?? '');
+          }}
+        >
+          {t('gate.verdict_checkout_offer')}
+        </button>
+      )}
+      <p className="verdict__close-hint">{t('gate.verdict_touch_to_close')}</p>
     </div>
   );
 }
@@ -89,6 +118,7 @@ export function KioskScanScreen({
   onEndShift: () => void;
 }) {
   const { t, locale } = useI18n();
+  const { zone } = useEstateCalendar();
   const errorText = useErrorText();
   const base = `/estates/${device.estateId}`;
   const [direction, setDirection] = useState<'in' | 'out'>('in');
@@ -121,8 +151,15 @@ export function KioskScanScreen({
   const show = useCallback((next: Shown) => {
     setShown(next);
     window.clearTimeout(clearTimer.current);
-    clearTimer.current = window.setTimeout(() => setShown(null), VERDICT_SHOWN_MS);
+    clearTimer.current = window.setTimeout(() => setShown(null), VERDICT_RETURN_MS);
   }, []);
+
+  const dismiss = useCallback(() => {
+    window.clearTimeout(clearTimer.current);
+    setShown(null);
+  }, []);
+
+  useEffect(() => () => window.clearTimeout(clearTimer.current), []);
 
   const submitScan = useCallback(
     async (body: { payload?: string; code?: string; method: string }) => {
@@ -153,16 +190,18 @@ export function KioskScanScreen({
     [submitScan],
   );
 
-  const checkout = async (visitId: string) => {
+  const checkout = async (visitId: string, announce?: string) => {
     try {
       await kioskRequest(device, 'POST', `${base}/gate/visits/${visitId}/checkout`, {});
+      if (announce !== undefined) show({ kind: 'notice', text: t('gate.verdict_checked_out', { name: announce }) });
     } catch (err) {
       show({ kind: 'error', text: errorText(err) });
     }
     refreshLists();
   };
 
-  const time = (iso: string) => new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+  const time = (iso: string) =>
+    new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', timeZone: zone }).format(new Date(iso));
   const tabs: [Tab, MessageKey, number | null][] = [
     ['expected', 'gate.tab_expected', expected.length],
     ['inside', 'gate.tab_inside', inside.length],
@@ -195,7 +234,7 @@ export function KioskScanScreen({
       </header>
       <div className="kiosk-gate__body">
         <div className="kiosk-gate__left">
-          <VerdictPanel shown={shown} />
+          <VerdictPanel shown={shown} onDismiss={dismiss} onCheckout={(visitId, name) => void checkout(visitId, name)} />
           {camera && <CameraScanner onCode={onCameraCode} />}
           <nav className="kiosk-gate__tabs" role="tablist">
             {tabs.map(([id, label, count]) => (

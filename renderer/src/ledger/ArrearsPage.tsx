@@ -6,7 +6,7 @@ import { useI18n } from '../i18n/I18nProvider.tsx';
 import { useSearchParams } from '../router/navigation.ts';
 import { useEstateId } from '../session/SessionProvider.tsx';
 import { api, estatePath, type ArrearsReport } from './api.ts';
-import { monthShort } from './labels.ts';
+import { formatPeriodShort } from '../format/date.ts';
 import { ExportButtons } from './ExportButtons.tsx';
 import { useEstateCalendar } from '../session/useEstateCalendar.ts';
 import './ledger.css';
@@ -14,7 +14,7 @@ import './ledger.css';
 /** Units × months of the year: red where money is still owed, "lunas" where paid, blank where nothing was billed. */
 export default function ArrearsPage() {
   const calendar = useEstateCalendar();
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const estateId = useEstateId();
   const [params, setParams] = useSearchParams();
   const year = Number(params.get('year') ?? calendar.period().slice(0, 4));
@@ -50,7 +50,7 @@ export default function ArrearsPage() {
                 <th>{t('ledger.col_unit')}</th>
                 {data.periods.map((p) => (
                   <th key={p} className="num">
-                    {monthShort(p)}
+                    {formatPeriodShort(p, locale)}
                   </th>
                 ))}
                 <th className="num">{t('ledger.col_total')}</th>

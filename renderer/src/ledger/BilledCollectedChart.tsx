@@ -1,11 +1,11 @@
 import { formatRupiah } from '../format/rupiah.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import type { CollectionMonth } from './api.ts';
-import { monthShort } from './labels.ts';
+import { formatPeriod, formatPeriodShort } from '../format/date.ts';
 
 /** Twelve months of billed (light) against collected (dark) as paired bars, inline SVG: no chart library to ship. */
 export function BilledCollectedChart({ series }: { series: CollectionMonth[] }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const width = 640;
   const height = 220;
   const bottom = 24;
@@ -29,7 +29,7 @@ export function BilledCollectedChart({ series }: { series: CollectionMonth[] }) 
           return (
             <g key={m.period} data-period={m.period}>
               <rect className="ledger-chart__billed" x={x} y={height - bottom - h(m.billed)} width={bar} height={h(m.billed)}>
-                <title>{`${m.period} ${t('ledger.billed')}: ${formatRupiah(m.billed)}`}</title>
+                <title>{`${formatPeriod(m.period, locale)} ${t('ledger.billed')}: ${formatRupiah(m.billed)}`}</title>
               </rect>
               <rect
                 className="ledger-chart__collected"
@@ -38,10 +38,10 @@ export function BilledCollectedChart({ series }: { series: CollectionMonth[] }) 
                 width={bar}
                 height={h(m.collected)}
               >
-                <title>{`${m.period} ${t('ledger.collected')}: ${formatRupiah(m.collected)}`}</title>
+                <title>{`${formatPeriod(m.period, locale)} ${t('ledger.collected')}: ${formatRupiah(m.collected)}`}</title>
               </rect>
               <text className="ledger-chart__label" x={x + bar} y={height - 8} textAnchor="middle">
-                {monthShort(m.period)}
+                {formatPeriodShort(m.period, locale)}
               </text>
             </g>
           );

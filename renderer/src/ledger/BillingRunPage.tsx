@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { formatPeriod } from '../format/date.ts';
 import { ErrorBanner } from '../components/ErrorMessage.tsx';
 import { Field } from '../components/Field.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
@@ -26,7 +27,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Preview, then run in the background and poll its progress, so a 10,000-unit estate sees the run move. */
 export default function BillingRunPage() {
   const calendar = useEstateCalendar();
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const estateId = useEstateId();
   const [period, setPeriod] = useState(calendar.period());
   const [dueDate, setDueDate] = useState(`${calendar.period()}-10`);
@@ -149,7 +150,7 @@ export default function BillingRunPage() {
           <tbody>
             {runs.data?.items.map((r) => (
               <tr key={r.id}>
-                <td>{r.period}</td>
+                <td>{formatPeriod(r.period, locale)}</td>
                 <td className="num">{r.total_units}</td>
                 <td className="num">{r.invoices_created}</td>
                 <td className="num">{formatRupiah(Number(r.total_amount))}</td>

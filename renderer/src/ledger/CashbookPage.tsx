@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { accountName } from './account-name.ts';
 import { ErrorBanner } from '../components/ErrorMessage.tsx';
 import { Field } from '../components/Field.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
@@ -54,7 +55,7 @@ export default function CashbookPage() {
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const form = useApiForm(ENTRY_FIELDS);
-  const names = new Map(accounts.data?.items.map((a) => [a.id, a.name]));
+  const names = new Map(accounts.data?.items.map((a) => [a.id, accountName(a, t)]));
   const num = (s: string) => Number(s.replace(/\./g, ''));
 
   const act = async (fn: () => Promise<void>) => {
@@ -91,7 +92,7 @@ export default function CashbookPage() {
             <tbody>
               {accounts.data?.items.map((a) => (
                 <tr key={a.id}>
-                  <td>{a.name}</td>
+                  <td>{accountName(a, t)}</td>
                   <td className="num">{formatRupiah(a.balance)}</td>
                 </tr>
               ))}
@@ -158,7 +159,7 @@ export default function CashbookPage() {
                 <option value="">{t('ledger.from_account')}</option>
                 {accounts.data?.items.map((a) => (
                   <option key={a.id} value={a.id}>
-                    {a.name}
+                    {accountName(a, t)}
                   </option>
                 ))}
               </select>
@@ -171,7 +172,7 @@ export default function CashbookPage() {
                 <option value="">{t('ledger.to_account')}</option>
                 {accounts.data?.items.map((a) => (
                   <option key={a.id} value={a.id}>
-                    {a.name}
+                    {accountName(a, t)}
                   </option>
                 ))}
               </select>
@@ -248,7 +249,7 @@ export default function CashbookPage() {
               <select className="input" value={entry.account_id} onChange={(e) => setEntry({ ...entry, account_id: e.target.value })}>
                 {accounts.data?.items.map((a) => (
                   <option key={a.id} value={a.id}>
-                    {a.name}
+                    {accountName(a, t)}
                   </option>
                 ))}
               </select>

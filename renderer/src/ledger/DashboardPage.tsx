@@ -1,4 +1,6 @@
 import { ErrorBanner } from '../components/ErrorMessage.tsx';
+import { accountName } from './account-name.ts';
+import { formatPeriod } from '../format/date.ts';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { formatRupiah } from '../format/rupiah.ts';
 import { useApiData } from '../hooks/useApiData.ts';
@@ -11,7 +13,7 @@ import { formatPercent } from './labels.ts';
 import './ledger.css';
 
 export default function DashboardPage() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const estateId = useEstateId();
   const { data, error, reload } = useApiData(
     (signal) => api.get<Dashboard>(estatePath(estateId, '/dashboard'), undefined, signal),
@@ -21,7 +23,7 @@ export default function DashboardPage() {
     <>
       <PageHeader
         title={t('ledger.dashboard_title')}
-        subtitle={data ? t('ledger.dashboard_subtitle', { period: data.period }) : undefined}
+        subtitle={data ? t('ledger.dashboard_subtitle', { period: formatPeriod(data.period, locale) }) : undefined}
       />
       {error ? <ErrorBanner error={error} onRetry={reload} /> : null}
       {data && (
@@ -62,7 +64,7 @@ export default function DashboardPage() {
                 <tbody>
                   {data.accounts.map((a) => (
                     <tr key={a.id}>
-                      <td>{a.name}</td>
+                      <td>{accountName(a, t)}</td>
                       <td className="num">{formatRupiah(a.balance)}</td>
                     </tr>
                   ))}

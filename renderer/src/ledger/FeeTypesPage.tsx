@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { formatPeriod } from '../format/date.ts';
 import { ErrorBanner } from '../components/ErrorMessage.tsx';
 import { Field } from '../components/Field.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
@@ -16,7 +17,7 @@ const FIELDS = ['code', 'name', 'amount', 'basis', 'effective_from', 'vacant_rul
 
 export default function FeeTypesPage() {
   const calendar = useEstateCalendar();
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const estateId = useEstateId();
   const { can } = useSession();
   const { data, error, reload } = useApiData(
@@ -63,7 +64,7 @@ export default function FeeTypesPage() {
                 <td>{f.name}</td>
                 <td>{t(f.basis === 'flat' ? 'ledger.fee_basis_flat' : 'ledger.fee_basis_per_m2')}</td>
                 <td className="num">{f.amount === null ? '–' : formatRupiah(f.amount)}</td>
-                <td>{f.effective_from ?? ''}</td>
+                <td>{f.effective_from ? formatPeriod(f.effective_from, locale) : ''}</td>
               </tr>
             ))}
           </tbody>

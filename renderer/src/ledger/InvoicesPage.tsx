@@ -4,7 +4,7 @@ import { ErrorBanner } from '../components/ErrorMessage.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { usePromptDialog } from '../components/PromptDialog.tsx';
 import { Pagination } from '../components/Pagination.tsx';
-import { formatDay } from '../format/date.ts';
+import { formatDay, formatPeriod } from '../format/date.ts';
 import { formatRupiah } from '../format/rupiah.ts';
 import { useApiData } from '../hooks/useApiData.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
@@ -93,7 +93,7 @@ export default function InvoicesPage() {
               <tr key={inv.id}>
                 <td className="table__mono">{inv.number}</td>
                 <td>{inv.unit_code ?? ''}</td>
-                <td>{inv.period}</td>
+                <td>{formatPeriod(inv.period, locale)}</td>
                 <td>{formatDay(inv.due_date, locale)}</td>
                 <td className="num">{formatRupiah(inv.total)}</td>
                 <td className="num">{formatRupiah(inv.outstanding)}</td>

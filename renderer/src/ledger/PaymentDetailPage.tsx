@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { formatPeriod } from '../format/date.ts';
 import { Badge } from '../components/Badge.tsx';
 import { ErrorBanner } from '../components/ErrorMessage.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
@@ -113,7 +114,7 @@ export default function PaymentDetailPage({ params }: PageProps) {
               {p.allocations.map((a) => (
                 <tr key={a.invoice_id}>
                   <td className="table__mono">{a.invoice_number}</td>
-                  <td>{a.period}</td>
+                  <td>{formatPeriod(a.period, locale)}</td>
                   <td className="num">{formatRupiah(a.amount)}</td>
                 </tr>
               ))}

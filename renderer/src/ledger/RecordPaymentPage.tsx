@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { formatPeriod } from '../format/date.ts';
 import { ErrorBanner } from '../components/ErrorMessage.tsx';
 import { Field } from '../components/Field.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
@@ -19,7 +20,7 @@ const FIELDS = ['unit_id', 'amount', 'method', 'paid_at', 'reference'] as const;
 
 export default function RecordPaymentPage() {
   const calendar = useEstateCalendar();
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const estateId = useEstateId();
   const [params] = useSearchParams();
   const [unit, setUnit] = useState<PickedUnit | null>(null);
@@ -136,7 +137,7 @@ export default function RecordPaymentPage() {
               {recorded.allocations.map((a) => (
                 <tr key={a.invoice_id}>
                   <td className="table__mono">{a.invoice_number}</td>
-                  <td>{a.period}</td>
+                  <td>{formatPeriod(a.period, locale)}</td>
                   <td className="num">{formatRupiah(a.amount)}</td>
                 </tr>
               ))}

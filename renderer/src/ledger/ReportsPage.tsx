@@ -1,4 +1,6 @@
 import { ErrorBanner } from '../components/ErrorMessage.tsx';
+import { accountName } from './account-name.ts';
+import { formatPeriod } from '../format/date.ts';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { formatRupiah } from '../format/rupiah.ts';
 import { useApiData } from '../hooks/useApiData.ts';
@@ -56,7 +58,7 @@ function Section({ title, s }: { title: string; s: MonthlySection }) {
 
 export default function ReportsPage() {
   const calendar = useEstateCalendar();
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const estateId = useEstateId();
   const [params, setParams] = useSearchParams();
   const period = params.get('period') ?? calendar.period();
@@ -88,7 +90,7 @@ export default function ReportsPage() {
         <div className="ledger-grid" data-testid="monthly-report">
           <Section title={t('ledger.all_accounts')} s={monthly.data.total} />
           {monthly.data.accounts.map((a) => (
-            <Section key={a.account_id} title={a.name} s={a} />
+            <Section key={a.account_id} title={accountName(a, t)} s={a} />
           ))}
         </div>
       )}
@@ -113,7 +115,7 @@ export default function ReportsPage() {
             <tbody>
               {collection.data.months.map((m) => (
                 <tr key={m.period}>
-                  <td>{m.period}</td>
+                  <td>{formatPeriod(m.period, locale)}</td>
                   <td className="num">{formatRupiah(m.billed)}</td>
                   <td className="num">{formatRupiah(m.collected)}</td>
                   <td className="num">{formatRupiah(m.outstanding)}</td>

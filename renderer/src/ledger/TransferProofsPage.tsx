@@ -4,7 +4,7 @@ import { ErrorBanner } from '../components/ErrorMessage.tsx';
 import { Field } from '../components/Field.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { todayIn } from '../format/calendar.ts';
-import { formatDay } from '../format/date.ts';
+import { formatDay, formatPeriod } from '../format/date.ts';
 import { formatRupiah } from '../format/rupiah.ts';
 import { useApiData } from '../hooks/useApiData.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
@@ -271,7 +271,7 @@ function ProofReview({ proof, onDecided }: { proof: TransferProof; onDecided: (m
             <tbody>
               {open.map((inv) => (
                 <tr key={inv.id}>
-                  <td>{inv.period}</td>
+                  <td>{formatPeriod(inv.period, locale)}</td>
                   <td className="num">{formatRupiah(inv.outstanding)}</td>
                   {pending && <td className="num">{plan.byInvoice.get(inv.id) ? formatRupiah(plan.byInvoice.get(inv.id)!) : '–'}</td>}
                 </tr>

@@ -18,11 +18,6 @@ export const statusKey = (status: string) => `ledger.status_${status}` as Messag
 export const methodKey = (method: string) => `ledger.method_${method}` as MessageKey;
 export const METHODS = ['cash', 'bank_transfer', 'qris', 'ewallet', 'other'] as const;
 
-const MONTHS_SHORT = ['Jan', 'Feb', 'Mar', 'Apr', 'Mei', 'Jun', 'Jul', 'Agu', 'Sep', 'Okt', 'Nov', 'Des'];
-export function monthShort(period: string): string {
-  return MONTHS_SHORT[Number(period.slice(5, 7)) - 1] ?? period;
-}
-
 export function formatPercent(rate: number | null): string {
   return rate === null ? '–' : new Intl.NumberFormat('id-ID', { style: 'percent', maximumFractionDigits: 1 }).format(rate);
 }

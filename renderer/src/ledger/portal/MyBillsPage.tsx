@@ -4,7 +4,7 @@ import { Badge } from '../../components/Badge.tsx';
 import { ErrorBanner } from '../../components/ErrorMessage.tsx';
 import { Field } from '../../components/Field.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
-import { formatDay } from '../../format/date.ts';
+import { formatDay, formatPeriod } from '../../format/date.ts';
 import { formatRupiah } from '../../format/rupiah.ts';
 import { useApiData } from '../../hooks/useApiData.ts';
 import { useApiForm } from '../../hooks/useApiForm.ts';
@@ -81,7 +81,7 @@ export default function MyBillsPage() {
         <tbody>
           {invoices.data?.items.map((inv) => (
             <tr key={inv.id}>
-              <td>{inv.period}</td>
+              <td>{formatPeriod(inv.period, locale)}</td>
               <td>{formatDay(inv.due_date, locale)}</td>
               <td className="num">{formatRupiah(inv.outstanding > 0 ? inv.outstanding : inv.total)}</td>
               <td>
