@@ -10,5 +10,5 @@ export const REASON_TEXT_ID: Record<RejectionReason, string> = {
   forged: 'Palsu / diubah',
   unknown_code: 'Kode tidak dikenal',
   throttled: 'Terlalu banyak percobaan',
-  already_inside: 'Masih di dalam',
+  already_inside: 'Belum tercatat keluar',
 };

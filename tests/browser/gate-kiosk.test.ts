@@ -64,7 +64,7 @@ async function verdictIs(page: Page, verdict: 'accepted' | 'rejected') {
 }
 
 describe('guard post in Chromium', () => {
-  it('portal guest pass → QR → kiosk scanner → green, then red "used"; slip printed with guest and unit', async () => {
+  it('portal guest pass → QR → kiosk scanner → green, then "already inside"; slip printed with guest and unit', async () => {
     // Resident, on a phone: register a guest.
     const portal = await newPage(browser, PHONE);
     await portal.page.goto(`${server.url}/portal/login`);
@@ -131,21 +131,21 @@ describe('guard post in Chromium', () => {
     expect(slipText).toContain('Perumahan Griya Asri');
     expect(slip.images.length).toBe(1);
 
-    // After the 2 s window the same scan is a second entry: red, used.
+    // After the 2 s window the same scan is a second entry while the guest is still inside: the exit is offered.
     await page.waitForTimeout(2100);
     await scanWithScanner(page, payload!);
-    const red = await verdictIs(page, 'rejected');
-    await waitForText(red, 'DITOLAK');
-    await waitForText(page.getByTestId('verdict-reason'), 'Sudah dipakai');
-    await waitForText(red, 'Rina Wijaya');
-    await screenshot(page, 'kiosk-04-used');
+    const again = await verdictIs(page, 'rejected');
+    await waitForText(again, 'SUDAH DI DALAM');
+    await waitForText(page.getByTestId('verdict-reason'), 'Belum tercatat keluar');
+    await waitForText(again, 'Rina Wijaya');
+    await screenshot(page, 'kiosk-04-already-inside');
 
     // The guest is inside; the access log has both decisions naming the guard and gate.
     await page.getByRole('tab', { name: /Di dalam/ }).click();
     await page.getByTestId('panel-inside').filter({ hasText: 'Rina Wijaya' }).waitFor();
     const log = await admin.get(`/estates/${estateId}/access-log?limit=10`);
     expect(log.body.items.slice(0, 2).map((r: { verdict: string; reason: string | null }) => [r.verdict, r.reason])).toEqual([
-      ['rejected', 'used_up'],
+      ['rejected', 'already_inside'],
       ['accepted', null],
     ]);
     expect(log.body.items[0]).toMatchObject({ guard_name: 'Pak Joko', gate_name: 'Gerbang Utama', person_name: 'Rina Wijaya' });
@@ -209,7 +209,7 @@ describe('guard post in Chromium', () => {
     await office.page.waitForURL((url) => url.pathname !== '/login');
     await office.page.goto(`${server.url}/gate/access-log`);
     await waitForText(office.page.getByTestId('access-log'), 'Agus Kurir');
-    await waitForText(office.page.getByTestId('access-log'), 'Sudah dipakai');
+    await waitForText(office.page.getByTestId('access-log'), 'Belum tercatat keluar');
     await screenshot(office.page, 'office-access-log');
 
     for (const p of [page, portal.page, office.page]) expect(pageErrors(p)).toEqual([]);
