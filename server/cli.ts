@@ -84,7 +84,9 @@ export async function main(argv: string[]): Promise<number> {
           ? effectivePublicUrl(server.app.publicAddress)
           : { url: server.app.publicUrl, source: 'local' as const };
         for (const line of await phoneAddressLines(phones.url, phones.source, Boolean(values.kiosk))) console.log(line);
-        console.log(`KLUSTERA_READY ${JSON.stringify({ url: server.url, port: server.port })}`);
+        // The ready line is for a parent process reading a pipe; a person at a terminal has the lines above.
+        if (!process.stdout.isTTY || process.env.KLUSTERA_READY_LINE === '1')
+          console.log(`KLUSTERA_READY ${JSON.stringify({ url: server.url, port: server.port })}`);
         const stop = async () => {
           await server.close();
           process.exit(0);

@@ -153,3 +153,27 @@ describe('the headless notice', () => {
     expect(lines[1]).toContain('no display');
   });
 });
+
+describe('klustera serve at a terminal', () => {
+  it('prints the ready line into a pipe but not onto a terminal', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'klustera-tty-'));
+    dirs.push(dataDir);
+    const port = await freePort();
+    // script(1) gives the server a pseudo-terminal as stdout, as a person running `npm run serve` has.
+    const command = `${process.execPath} ${path.resolve('bin/klustera.mjs')} serve --port ${port} --data-dir ${dataDir}`;
+    const child = spawn('script', ['-qfec', command, '/dev/null'], {
+      env: { ...process.env, KLUSTERA_DATA_DIR: '', KLUSTERA_PUBLIC_URL: '', KLUSTERA_READY_LINE: '' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    expect(await waitFor(() => output.includes('Klustera is ready at'), 30_000)).toBe(true);
+    // The ready line would follow the phone lines at once; give it a moment to show up if it were printed.
+    expect(await waitFor(() => portOpen(port), 5_000)).toBe(true);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(output).not.toContain('KLUSTERA_READY');
+    child.kill('SIGTERM');
+    for (const pid of childPids(child.pid!)) process.kill(pid, 'SIGTERM');
+  }, 60_000);
+});
