@@ -90,7 +90,7 @@ describe('transfer proof review in Chromium', () => {
     await waitForText(rows.first(), 'Budi Santoso');
     await page.getByTestId('proof-image').waitFor();
     expect(await page.getByTestId('proof-image').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 300)).toBe(true);
-    await waitForText(page.getByTestId('proof-invoices'), '2026-11');
+    await waitForText(page.getByTestId('proof-invoices'), 'November 2026');
     await screenshot(page, 'transfer-proofs-01-queue-id');
 
     // The bank shows 140,000 arrived: approve that amount.

@@ -47,10 +47,12 @@ export function ErrorBanner({ error, onRetry }: { error: unknown; onRetry?: () =
 export function FieldErrorText({ id, error }: { id: string; error: ApiError }) {
   const text = useErrorText();
   const detail = detailOf(error);
+  // Under its own input, "invalid input" says nothing the red field does not; the server's detail is the message.
+  const generic = error.code === 'VALIDATION_FAILED' && detail !== null;
   return (
     <p className="field__error" id={id} role="alert" data-code={error.code}>
-      {text(error)}
-      {detail && <span className="field__error-detail"> {detail}</span>}
+      {generic ? detail : text(error)}
+      {detail && !generic && <span className="field__error-detail"> {detail}</span>}
     </p>
   );
 }

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { accountName } from './account-name.ts';
 import { ErrorBanner } from '../components/ErrorMessage.tsx';
-import { Field } from '../components/Field.tsx';
+import { Field, allFieldsValid } from '../components/Field.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { usePromptDialog } from '../components/PromptDialog.tsx';
 import { Pagination } from '../components/Pagination.tsx';
@@ -70,6 +70,7 @@ export default function CashbookPage() {
   };
   const addEntry = (e: FormEvent) => {
     e.preventDefault();
+    if (!allFieldsValid(e)) return;
     void form.submit(async () => {
       await postIdempotent(
         estatePath(estateId, '/cashbook/entries'),
@@ -242,7 +243,7 @@ export default function CashbookPage() {
       )}
       {error ? <ErrorBanner error={error} /> : null}
       {can('cashbook.write') && (
-        <form className="card form" onSubmit={addEntry}>
+        <form className="card form" onSubmit={addEntry} noValidate>
           <h2 className="card__title">{t('ledger.new_entry')}</h2>
           <div className="ledger-form">
             <Field label={t('ledger.account')} required error={form.fieldErrors.account_id}>

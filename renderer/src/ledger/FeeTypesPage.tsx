@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { formatPeriod } from '../format/date.ts';
 import { ErrorBanner } from '../components/ErrorMessage.tsx';
-import { Field } from '../components/Field.tsx';
+import { Field, allFieldsValid } from '../components/Field.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { formatRupiah } from '../format/rupiah.ts';
 import { useApiData } from '../hooks/useApiData.ts';
@@ -36,6 +36,7 @@ export default function FeeTypesPage() {
   const set = (k: keyof typeof draft) => (e: { target: { value: string } }) => setDraft({ ...draft, [k]: e.target.value });
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    if (!allFieldsValid(e)) return;
     void form.submit(async () => {
       await api.post(estatePath(estateId, '/fee-types'), { ...draft, amount: Number(draft.amount.replace(/\./g, '')) });
       setDraft({ ...draft, code: '', name: '', amount: '' });
@@ -71,7 +72,7 @@ export default function FeeTypesPage() {
         </table>
       </div>
       {can('fees.write') && (
-        <form className="card form" onSubmit={submit} style={{ marginTop: 16 }}>
+        <form className="card form" onSubmit={submit} noValidate style={{ marginTop: 16 }}>
           <h2 className="card__title">{t('ledger.fee_new')}</h2>
           <div className="ledger-form">
             <Field label={t('ledger.col_code')} required error={form.fieldErrors.code}>

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { formatPeriod } from '../format/date.ts';
 import { ErrorBanner } from '../components/ErrorMessage.tsx';
-import { Field } from '../components/Field.tsx';
+import { Field, allFieldsValid } from '../components/Field.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { formatRupiah } from '../format/rupiah.ts';
 import { useApiForm } from '../hooks/useApiForm.ts';
@@ -59,6 +59,7 @@ export default function RecordPaymentPage() {
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    if (!allFieldsValid(e)) return;
     void form.submit(async () => {
       const paidAtIso = calendar.noonOf(paidAt);
       const payment = await postIdempotent<Payment>(
@@ -82,7 +83,7 @@ export default function RecordPaymentPage() {
   return (
     <>
       <PageHeader title={t('ledger.record_payment')} />
-      <form className="card form" onSubmit={submit} data-testid="payment-form">
+      <form className="card form" onSubmit={submit} noValidate data-testid="payment-form">
         <div className="ledger-form">
           <Field label={t('ledger.unit')} required error={form.fieldErrors.unit_id}>
             <UnitPicker

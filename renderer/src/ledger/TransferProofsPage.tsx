@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { Badge } from '../components/Badge.tsx';
 import { ErrorBanner } from '../components/ErrorMessage.tsx';
-import { Field } from '../components/Field.tsx';
+import { Field, allFieldsValid } from '../components/Field.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { todayIn } from '../format/calendar.ts';
 import { formatDay, formatPeriod } from '../format/date.ts';
@@ -181,6 +181,7 @@ function ProofReview({ proof, onDecided }: { proof: TransferProof; onDecided: (m
 
   const approve = async (e: FormEvent) => {
     e.preventDefault();
+    if (!allFieldsValid(e)) return;
     setBusy(true);
     try {
       const body: { amount?: number; paid_at?: string } = {};
@@ -287,7 +288,7 @@ function ProofReview({ proof, onDecided }: { proof: TransferProof; onDecided: (m
         </div>
         {pending && (
           <>
-            <form className="card form" onSubmit={approve} data-testid="proof-approve-form">
+            <form className="card form" onSubmit={approve} noValidate data-testid="proof-approve-form">
               <Field label={t('ledger.proofs_amount_received')} required>
                 <input className="input" name="amount" inputMode="numeric" value={amount} onChange={(e) => setAmount(e.target.value)} />
               </Field>

@@ -32,6 +32,10 @@ export default {
   not_found_body: 'Alamat ini tidak ada. Periksa tautan atau kembali ke beranda.',
   go_home: 'Ke beranda',
   form_has_errors: 'Periksa kembali isian yang ditandai.',
+  invalid_required: 'Wajib diisi.',
+  invalid_format: 'Isian belum sesuai format.',
+  invalid_number: 'Isi dengan angka.',
+  invalid_range: 'Angka di luar batas yang boleh.',
   offline_title: 'Server tidak dapat dihubungi',
   offline_body:
     'Klustera belum bisa menghubungi server. Pastikan aplikasi kantor menyala dan perangkat ini tersambung ke jaringan perumahan.',

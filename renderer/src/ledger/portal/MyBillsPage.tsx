@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { uploadWithProgress } from '../../api/client.ts';
 import { Badge } from '../../components/Badge.tsx';
 import { ErrorBanner } from '../../components/ErrorMessage.tsx';
-import { Field } from '../../components/Field.tsx';
+import { Field, allFieldsValid } from '../../components/Field.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { formatDay, formatPeriod } from '../../format/date.ts';
 import { formatRupiah } from '../../format/rupiah.ts';
@@ -43,6 +43,7 @@ export default function MyBillsPage() {
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    if (!allFieldsValid(e)) return;
     void form.submit(async () => {
       const data = new FormData();
       data.append('amount', amount.replace(/\./g, ''));
@@ -148,7 +149,7 @@ export default function MyBillsPage() {
           </li>
         ))}
       </ul>
-      <form className="card form" onSubmit={submit} data-testid="proof-form">
+      <form className="card form" onSubmit={submit} noValidate data-testid="proof-form">
         <h2 className="card__title">{t('ledger.send_proof')}</h2>
         <Field label={t('ledger.amount')} required error={form.fieldErrors.amount}>
           <input className="input" name="amount" inputMode="numeric" value={amount} onChange={(e) => setAmount(e.target.value)} />
