@@ -73,6 +73,13 @@ describe('guard post in Chromium', () => {
     await portal.page.goto(`${server.url}/portal/guests`);
     await waitForText(portal.page.getByRole('heading', { level: 1 }), 'Tamu & kartu akses');
     const form = portal.page.getByTestId('guest-form');
+    // Sent empty, the form says in Indonesian what is missing and what is out of range, not in the browser's bubble.
+    expect(await form.getAttribute('novalidate')).not.toBeNull();
+    await form.getByLabel('Jumlah orang').fill('0');
+    await form.getByRole('button', { name: 'Buat kartu tamu' }).click();
+    await waitForText(form.locator('.field').filter({ has: portal.page.locator('[name="name"]') }), 'Wajib diisi.');
+    await waitForText(form.locator('.field').filter({ has: portal.page.locator('[name="people"]') }), 'Angka di luar batas yang boleh.');
+    await form.getByLabel('Jumlah orang').fill('1');
     await form.getByLabel('Nama tamu').fill('Rina Wijaya');
     await form.getByLabel('Nomor WhatsApp tamu').fill('0813-1111-2222');
     await form.getByLabel('Keperluan').fill('Arisan');

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api/client.ts';
 import { ErrorBanner } from '../components/ErrorMessage.tsx';
-import { Field } from '../components/Field.tsx';
+import { Field, allFieldsValid } from '../components/Field.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { useApiData } from '../hooks/useApiData.ts';
 import { useApiForm } from '../hooks/useApiForm.ts';
@@ -102,6 +102,7 @@ export default function PortalGuestsPage() {
 
   const submit = (e: React.FormEvent) => {
     e.preventDefault();
+    if (!allFieldsValid(e)) return;
     void form.submit(async () => {
       const pass = await api.post<PassItem>(`${base}/portal/passes`, {
         kind,
@@ -142,7 +143,7 @@ export default function PortalGuestsPage() {
 
       <section className="portal-guests__section">
         <h2>{t('gate.portal_invite_title')}</h2>
-        <form className="portal-guests__form" onSubmit={submit} data-testid="guest-form">
+        <form className="portal-guests__form" onSubmit={submit} noValidate data-testid="guest-form">
           <div className="portal-guests__kinds" role="radiogroup">
             {(['guest', 'temporary'] as const).map((k) => (
               <label key={k}>
