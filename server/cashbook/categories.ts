@@ -21,18 +21,8 @@ export const SYSTEM_CATEGORIES = ['opening_balance', 'transfer', 'reversal'] as 
 
 export const CATEGORY_PATTERN = /^[a-z][a-z0-9_]{1,39}$/;
 
-export type AccountKind = 'cash' | 'bank' | 'ewallet';
-export const ACCOUNT_KINDS: readonly AccountKind[] = ['cash', 'bank', 'ewallet'];
-
-/**
- * The name an account gets when the system creates it on first use. The renderer recognises a built-in account by this
- * name and its kind, and shows it in the user's language; a name the treasurer typed is shown as typed.
- */
-export const BUILT_IN_ACCOUNT_NAMES: Readonly<Record<AccountKind, string>> = {
-  cash: 'Kas Tunai',
-  bank: 'Rekening Bank',
-  ewallet: 'Dompet Digital',
-};
+export { ACCOUNT_KINDS, type AccountKind, BUILT_IN_ACCOUNT_NAMES } from '../../shared/cash-accounts.ts';
+import type { AccountKind } from '../../shared/cash-accounts.ts';
 
 export type PaymentMethod = 'cash' | 'bank_transfer' | 'qris' | 'ewallet' | 'other';
 

@@ -1,4 +1,4 @@
-import { BUILT_IN_ACCOUNT_NAMES, type AccountKind } from '../../../server/cashbook/categories.ts';
+import { BUILT_IN_ACCOUNT_NAMES, type AccountKind } from '../../../shared/cash-accounts.ts';
 import type { MessageKey } from '../i18n/messages.ts';
 
 /**
