@@ -144,7 +144,9 @@ describe('office foundation in Chromium', () => {
     await page.getByLabel('Luas tanah (m²)').fill('-5');
     await page.getByRole('button', { name: 'Simpan' }).click();
     const landField = page.locator('.field', { has: page.locator('input[name=land_area_m2]') });
-    await waitForText(landField.locator('.field__error'), 'Isian tidak valid.');
+    // The server's own reason, without a generic "invalid input" before it.
+    await waitForText(landField.locator('.field__error'), 'Tidak boleh negatif.');
+    expect(await landField.locator('.field__error').textContent()).not.toContain('Isian tidak valid.');
     expect(await landField.locator('.field__error').getAttribute('data-code')).toBe('VALIDATION_FAILED');
     expect(await page.getByLabel('Luas tanah (m²)').getAttribute('aria-invalid')).toBe('true');
     expect(await page.locator('.field__error').count()).toBe(1);
@@ -154,7 +156,8 @@ describe('office foundation in Chromium', () => {
     await page.getByRole('button', { name: 'EN', exact: true }).click();
     await waitForText(page.getByRole('heading', { level: 1 }), 'Edit unit A-12');
     await page.getByLabel('Land area (m²)').waitFor();
-    await waitForText(landField.locator('.field__error'), 'This value is not valid.');
+    // The reason comes from the server, which words it in Indonesian.
+    await waitForText(landField.locator('.field__error'), 'Tidak boleh negatif.');
     await waitForText(page.locator('.sidebar'), 'Residents');
     await screenshot(page, 'desktop-11-english');
     await page.reload();
