@@ -63,7 +63,7 @@ const pinAttempts = new AttemptLimiter('gate-pin', {
   lockoutMs: 5 * 60_000,
 });
 
-function requireDevice(ctx: RequestContext): string {
+export function requireDevice(ctx: RequestContext): string {
   const deviceId = ctx.auth?.via === 'device' ? ctx.auth.deviceId : undefined;
   if (!deviceId) throw new UnauthenticatedError('Shift jaga dimulai dari perangkat kios yang sudah dipasangkan.', 'DEVICE_REQUIRED');
   return deviceId;
@@ -164,11 +164,13 @@ export async function currentShift(ctx: RequestContext) {
   };
 }
 
-export async function endShift(ctx: RequestContext) {
+/** Ends this kiosk's open shift; answers the device whose handover follows (the ended shift is its newest). */
+export async function endShift(ctx: RequestContext): Promise<{ deviceId: string; ended: boolean }> {
   const store = ctx.store!;
-  const shift = await openShiftOf(store, requireDevice(ctx));
+  const deviceId = requireDevice(ctx);
+  const shift = await openShiftOf(store, deviceId);
   if (shift) await store.update('gate_shifts', shift.id, { ended_at: nowIso() }, 'gate_shifts.end');
-  return { shift: null };
+  return { deviceId, ended: Boolean(shift) };
 }
 
 /**

@@ -6,7 +6,19 @@ import { seesPassCredentials } from '../passes/index.ts';
 import { estateParams, id } from '../http/schemas.ts';
 import { accessLogForExport, listAccessLog } from './access-log-store.ts';
 import { accessLogPdf, accessLogXlsx } from './access-log-export.ts';
-import { createGate, createGuard, currentShift, endShift, gatePost, listGates, listGuards, startShift, updateGate } from './gate-post.ts';
+import {
+  createGate,
+  createGuard,
+  currentShift,
+  endShift,
+  gatePost,
+  listGates,
+  listGuards,
+  requireDevice,
+  startShift,
+  updateGate,
+} from './gate-post.ts';
+import { lastHandover } from './shift-handover.ts';
 import { scanAtGate } from './scan-service.ts';
 import {
   accessLogQuery,
@@ -25,6 +37,8 @@ import {
   guardResponse,
   scanResponse,
   scanSchema,
+  shiftEndResponse,
+  shiftHandoverResponse,
   shiftResponse,
   shiftStartSchema,
   slipReprintResponse,
@@ -138,10 +152,23 @@ export const gateRoutes = defineRoutes([
     path: '/estates/:estate_id/gate/shifts/current/end',
     permission: 'gate.scan',
     tags: ['gate'],
-    summary: "End this kiosk's shift",
+    summary: "End this kiosk's shift: the handover (entries, walk-ins, denials, who is still inside)",
     params: estateParams,
-    response: currentShiftResponse,
-    handler: (ctx) => endShift(ctx),
+    response: shiftEndResponse,
+    handler: async (ctx) => {
+      const { deviceId, ended } = await endShift(ctx);
+      return { shift: null, handover: ended ? (await lastHandover(ctx, deviceId)).handover : null };
+    },
+  },
+  {
+    method: 'get',
+    path: '/estates/:estate_id/gate/shifts/last-handover',
+    permission: 'gate.scan',
+    tags: ['gate'],
+    summary: 'The handover of the shift this kiosk ended last, for the next guard',
+    params: estateParams,
+    response: shiftHandoverResponse,
+    handler: (ctx) => lastHandover(ctx, requireDevice(ctx)),
   },
   {
     method: 'post',

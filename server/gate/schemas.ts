@@ -121,7 +121,20 @@ export const visitResponse = z.object({
   overstay: z.boolean(),
 });
 export const visitListResponse = z.object({ items: z.array(visitResponse) });
-export const walkInResponse = z.object({ entry_id: z.string(), visit: visitResponse, slip: slipStatus });
+
+/** What one guard hands to the next: the shift's counts from the access log and who is still inside. */
+export const handoverResponse = z.object({
+  shift: shift.extend({ ended_at: z.string() }),
+  entries: z.number().int(),
+  exits: z.number().int(),
+  walk_ins: z.number().int(),
+  denials: z.number().int(),
+  inside: z.array(visitResponse),
+});
+export const shiftEndResponse = z.object({ shift: z.null(), handover: handoverResponse.nullable() });
+export const shiftHandoverResponse = z.object({ handover: handoverResponse.nullable() });
+/** `host_notified`: a resident of the host unit has a portal account that shows the notice (else nobody was told). */
+export const walkInResponse = z.object({ entry_id: z.string(), visit: visitResponse, slip: slipStatus, host_notified: z.boolean() });
 export const checkoutResponse = z.object({ entry_id: z.string(), visit: visitResponse });
 export const slipReprintResponse = z.object({ printed: z.literal(true), visit: visitResponse });
 
@@ -202,6 +215,8 @@ export const gateNotificationReadResponse = z.object({ id: z.string(), read: z.l
 
 export type Gate = z.infer<typeof gateResponse>;
 export type GateShift = z.infer<typeof shiftResponse>;
+export type ShiftHandover = z.infer<typeof handoverResponse>;
+export type WalkInAnswer = z.infer<typeof walkInResponse>;
 export type ScanVerdict = z.infer<typeof scanResponse>;
 export type Visit = z.infer<typeof visitResponse>;
 export type AccessLogEntry = z.infer<typeof accessLogEntryResponse>;

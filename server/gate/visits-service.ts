@@ -4,6 +4,7 @@ import type { ScopedStore } from '../db/scoped-store.ts';
 import { ConflictError } from '../http/errors.ts';
 import { appendAccessLog, type LogFields } from './access-log-store.ts';
 import type { RejectionReason } from '../passes/index.ts';
+import { livesIn } from '../residency/index.ts';
 import type { GatePost } from './gate-post.ts';
 import { printSlipJob } from './slip-job.ts';
 import { enqueueJob } from '../jobs/job-queue.ts';
@@ -44,6 +45,23 @@ export async function closeVisit(tx: ScopedStore, post: GatePost, visitId: strin
     { exited_at: at, exit_gate_id: post.gate.id },
     'gate_visits.exit',
   );
+}
+
+/**
+ * Whether a portal notice for the unit reaches anyone: an active account of a resident who lives there on the
+ * estate's today. A unit nobody can read in the portal must not make the guard tell the guest the host knows.
+ */
+export async function unitHasPortalReader(tx: ScopedStore, unitId: string): Promise<boolean> {
+  const readers = (await tx
+    .live('memberships')
+    .join('users', 'users.id', 'memberships.user_id')
+    .where('memberships.role', 'resident')
+    .whereNotNull('memberships.resident_id')
+    .where('users.status', 'active')
+    .whereNull('users.deleted_at')
+    .select('memberships.resident_id')) as { resident_id: string }[];
+  for (const reader of readers) if (await livesIn(tx, reader.resident_id, unitId)) return true;
+  return false;
 }
 
 /** Tells the host unit in the portal that someone arrived for them. */
@@ -107,7 +125,7 @@ export async function queueVisitSlip(tx: ScopedStore, post: GatePost, visit: Vis
 
 export async function recordWalkIn(store: ScopedStore, post: GatePost, input: WalkInInput) {
   const now = nowIso();
-  const { visit, entry, unitCode, slip } = await store.transaction(async (tx) => {
+  const { visit, entry, unitCode, slip, hostNotified } = await store.transaction(async (tx) => {
     const unit = await tx.live('units').where('id', input.unit_id).first('id', 'code');
     if (!unit) throw new ConflictError('UNIT_NOT_FOUND', 'Unit tujuan tidak ditemukan.', 'unit_id');
     const visit = await openVisit(tx, post, {
@@ -124,6 +142,7 @@ export async function recordWalkIn(store: ScopedStore, post: GatePost, input: Wa
       expected_until: new Date(Date.parse(now) + input.expected_minutes * 60_000).toISOString(),
     });
     await notifyHost(tx, post, visit, 'walk_in');
+    const hostNotified = await unitHasPortalReader(tx, unit.id);
     const slip = await queueVisitSlip(tx, post, visit);
     const entry = await appendAccessLog(tx, post, {
       occurred_at: now,
@@ -140,9 +159,9 @@ export async function recordWalkIn(store: ScopedStore, post: GatePost, input: Wa
       plate: visit.plate,
       purpose: visit.purpose,
     });
-    return { visit, entry, unitCode: unit.code as string, slip };
+    return { visit, entry, unitCode: unit.code as string, slip, hostNotified };
   });
-  return { entry_id: entry.id, visit: visitView(visit, unitCode, now), slip };
+  return { entry_id: entry.id, visit: visitView(visit, unitCode, now), slip, host_notified: hostNotified };
 }
 
 /**
