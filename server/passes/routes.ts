@@ -1,7 +1,9 @@
+import { z } from 'zod';
 import { ForbiddenError } from '../http/errors.ts';
 import { defineRoutes, type RequestContext } from '../http/route.ts';
 import { residentIdOf } from '../residency/index.ts';
 import { estateParams } from '../http/schemas.ts';
+import { guestPassPageHtml, openGuestPass, unknownGuestPassHtml } from './guest-pass-page.ts';
 import { addVehiclePass, createPortalPass, portalResident, residentPasses, unitGuestPasses } from './portal-service.ts';
 import { seesPassCredentials } from './pass-audience.ts';
 import {
@@ -14,9 +16,12 @@ import {
   portalPassesResponse,
   vehiclePassSchema,
 } from './schemas.ts';
-import { createPass, gatePassView, listPasses, passQrPng, passView, revokePass, type PassRow } from './service.ts';
+import { createPass, gatePassView, listPasses, passQrPng, passView, revokePass, type PassRow, type PassViewContext } from './service.ts';
 
-const estateOf = (ctx: RequestContext) => ctx.estate as { id: string; name: string; timezone: string };
+const estateOf = (ctx: RequestContext): PassViewContext => ({
+  ...(ctx.estate as { id: string; name: string; timezone: string }),
+  publicUrl: ctx.app.publicUrl,
+});
 
 async function viewAll(ctx: RequestContext, rows: PassRow[]) {
   const out = [];
@@ -161,6 +166,23 @@ export const passRoutes = defineRoutes([
       const pass = await ctx.store!.get<PassRow>('passes', ctx.params.id, 'Kartu akses');
       const resident = await portalResident(ctx, pass.unit_id);
       return passView(ctx.store!, estateOf(ctx), await revokePass(ctx.store!, ctx.params.id, 'revoked_by_resident', resident.unitId));
+    },
+  },
+  {
+    // The link in a guest's WhatsApp message: the signed payload is the credential the message hands over anyway.
+    method: 'get',
+    path: '/guest-passes/:token',
+    permission: 'public',
+    tags: ['passes'],
+    summary: "A guest's pass as a phone page: the QR code and entry code to show at the gate, or why it no longer works",
+    params: z.object({ token: z.string().max(200) }),
+    raw: true,
+    produces: ['text/html'],
+    handler: async ({ app, params, res }) => {
+      const view = await openGuestPass(app, params.token);
+      res.setHeader('Cache-Control', 'no-store');
+      if (view) res.status(200).type('html').send(guestPassPageHtml(view));
+      else res.status(404).type('html').send(unknownGuestPassHtml());
     },
   },
 ]);

@@ -9,7 +9,7 @@ import { estateToday } from '../calendar/calendar.ts';
 import { livesIn } from '../residency/index.ts';
 import type { PassCreateInput, PassListQuery } from './schemas.ts';
 import { estateKeys } from './signing-keys.ts';
-import { guestInvitationText, whatsappLink } from './whatsapp-link.ts';
+import { guestInvitationText, guestPassLink, whatsappLink } from './whatsapp-link.ts';
 
 export const RESIDENT_PASS_DAYS = 30;
 const DAY_MS = 86_400_000;
@@ -45,12 +45,15 @@ export interface EstateInfo {
   timezone: string;
 }
 
+/** What a pass's holder gets also names the address phones open, for the link in the guest's message. */
+export type PassViewContext = EstateInfo & { publicUrl: string };
+
 export function passStatus(pass: PassRow, now = nowIso()): RejectionReason | 'active' {
   return passRejection(pass, now, 'in') ?? 'active';
 }
 
 /** The JSON shape of a pass: the row plus what a holder needs to use it (QR payload, image URL, WhatsApp link). */
-export async function passView(store: ScopedStore, estate: EstateInfo, pass: PassRow, unitCode?: string) {
+export async function passView(store: ScopedStore, estate: PassViewContext, pass: PassRow, unitCode?: string) {
   const keys = await estateKeys(store);
   const qrPayload = encodeSignedToken({ subject: 'pass', estateId: store.estateId, subjectId: pass.id }, keys.privateKeyPem);
   const code = unitCode ?? (await store.query('units').where('id', pass.unit_id).first('code'))?.code ?? '';
@@ -62,6 +65,7 @@ export async function passView(store: ScopedStore, estate: EstateInfo, pass: Pas
     validFrom: pass.valid_from,
     validUntil: pass.valid_until,
     timezone: estate.timezone,
+    passLink: guestPassLink(estate.publicUrl, qrPayload),
   });
   // The guard post's view plus what only the office and the holder get: the credential and the ways to reach them.
   return {

@@ -17,6 +17,8 @@ export interface GuestInvitation {
   validFrom: string;
   validUntil: string;
   timezone: string;
+  /** Where the guest opens the QR code on their own phone; the message points at it instead of promising a QR it lacks. */
+  passLink: string;
 }
 
 function formatLocal(iso: string, timezone: string): string {
@@ -27,11 +29,17 @@ export function guestInvitationText(invite: GuestInvitation): string {
   return [
     `Halo ${invite.guestName}, Anda terdaftar sebagai tamu di ${invite.estateName}, unit ${invite.unitCode}.`,
     `Kode masuk: ${invite.code}`,
+    `Kode QR: ${invite.passLink}`,
     `Berlaku: ${formatLocal(invite.validFrom, invite.timezone)} s.d. ${formatLocal(invite.validUntil, invite.timezone)}`,
-    'Tunjukkan kode QR atau sebutkan kode ini kepada petugas di pos jaga.',
+    'Buka tautan di atas dan tunjukkan kode QR-nya, atau sebutkan kode masuk kepada petugas di pos jaga.',
   ].join('\n');
 }
 
 export function whatsappLink(phone: string | null | undefined, text: string): string {
   return `https://wa.me/${whatsappNumber(phone)}?text=${encodeURIComponent(text)}`;
+}
+
+/** The page a guest opens from the message: their QR code and entry code, served at the installation's public address. */
+export function guestPassLink(publicUrl: string, qrPayload: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}/api/v1/guest-passes/${qrPayload}`;
 }

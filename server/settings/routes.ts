@@ -5,7 +5,15 @@ import { defineRoutes } from '../http/route.ts';
 import { estateParams } from '../http/schemas.ts';
 import { parsePublicUrl } from '../public-url/index.ts';
 import { printerSettings, receiptSettings, requirePrinter } from './printer-settings.ts';
-import { printerSettingsResponse, printerTestResponse, receiptSettingsResponse, receiptSettingsSchema } from './schemas.ts';
+import { bankAccountSettings, removeBankAccount, saveBankAccount } from './bank-account.ts';
+import {
+  bankAccountResponse,
+  bankAccountSchema,
+  printerSettingsResponse,
+  printerTestResponse,
+  receiptSettingsResponse,
+  receiptSettingsSchema,
+} from './schemas.ts';
 import { removeSetting, writeSetting } from './settings-store.ts';
 
 const base = '/estates/:estate_id/settings';
@@ -93,5 +101,47 @@ export const settingsRoutes = defineRoutes([
       await writeSetting(store!, 'receipt', base === undefined ? body : { ...body, public_base_url: base });
       return receiptSettings(store!);
     },
+  },
+  {
+    method: 'get',
+    path: `${base}/bank-account`,
+    permission: 'settings.read',
+    tags,
+    params: estateParams,
+    summary: 'The bank account residents transfer to (bank, account number, account holder), or null',
+    response: bankAccountResponse,
+    handler: async ({ store }) => ({ bank_account: await bankAccountSettings(store!) }),
+  },
+  {
+    method: 'put',
+    path: `${base}/bank-account`,
+    permission: 'settings.write',
+    tags,
+    params: estateParams,
+    body: bankAccountSchema,
+    summary: 'Set the bank account residents transfer to; the account number is stored as digits',
+    response: bankAccountResponse,
+    handler: async ({ store, body }) => ({ bank_account: await saveBankAccount(store!, body) }),
+  },
+  {
+    method: 'delete',
+    path: `${base}/bank-account`,
+    permission: 'settings.write',
+    tags,
+    params: estateParams,
+    status: 204,
+    summary: 'Forget the bank account (the portal then asks residents to contact the treasurer)',
+    handler: ({ store }) => removeBankAccount(store!),
+  },
+  {
+    // Residents see it where they are asked to transfer; nothing else of the settings reaches the portal.
+    method: 'get',
+    path: '/estates/:estate_id/portal/bank-account',
+    permission: 'portal.self',
+    tags: ['portal'],
+    params: estateParams,
+    summary: "The estate's bank account for transfers, as the portal shows it",
+    response: bankAccountResponse,
+    handler: async ({ store }) => ({ bank_account: await bankAccountSettings(store!) }),
   },
 ]);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optionalText } from '../http/schemas.ts';
+import { optionalText, text } from '../http/schemas.ts';
 import { printerConfigSchema } from '../devices/printer-config.ts';
 
 /** What goes on every receipt besides the payment itself. */
@@ -24,6 +24,24 @@ export type ReceiptSettings = z.infer<typeof receiptSettingsSchema>;
 
 export const DEFAULT_RECEIPT_SETTINGS: ReceiptSettings = { paper: 'A5', public_base_url: null, signer_title: 'Bendahara', footer: null };
 
+/**
+ * Where residents transfer their dues. The account number is kept as digits only: residents copy it into a bank app,
+ * which refuses spaces and dashes, and the office may type it as printed on the passbook (`123-456 7890`).
+ */
+export const bankAccountSchema = z
+  .object({
+    bank_name: text(60).refine((v) => v.length >= 2, 'Minimal 2 karakter.'),
+    account_number: z
+      .string()
+      .max(40)
+      .transform((v) => v.replace(/[\s.-]/g, ''))
+      .pipe(z.string().regex(/^[0-9]{5,20}$/, 'Nomor rekening: 5 sampai 20 angka.')),
+    account_holder: text(80).refine((v) => v.length >= 2, 'Minimal 2 karakter.'),
+  })
+  .strict();
+
+export type BankAccount = z.infer<typeof bankAccountSchema>;
+
 // Answers.
 export const printerSettingsResponse = z.object({ printer: printerConfigSchema.nullable() });
 export const printerTestResponse = z.object({ printed: z.literal(true), bytes: z.number().int() });
@@ -37,3 +55,9 @@ export const receiptSettingsResponse = z.object({
 
 export type PrinterSettings = z.infer<typeof printerSettingsResponse>;
 export type ReceiptSettingsAnswer = z.infer<typeof receiptSettingsResponse>;
+
+/** null until the office has saved the estate's account. */
+export const bankAccountResponse = z.object({
+  bank_account: z.object({ bank_name: z.string(), account_number: z.string(), account_holder: z.string() }).nullable(),
+});
+export type BankAccountAnswer = z.infer<typeof bankAccountResponse>;
