@@ -10,6 +10,8 @@ import { previewBillingRun, runBilling } from './billing-run.ts';
 import { createFeeType, deleteFeeType, getFeeType, listFeeTypes, updateFeeType } from './fee-service.ts';
 import { createCharge, creditNote, getInvoice, listBillingRuns, listInvoices, serializeRun, voidInvoice } from './invoice-service.ts';
 import type { Period } from '../calendar/calendar.ts';
+import { unitAccountCard } from './account-card.ts';
+import { accountCardQuery, accountCardResponse } from './account-card-schemas.ts';
 import {
   billingRunBody,
   billingRunListResponse,
@@ -172,6 +174,16 @@ export const billingRoutes = defineRoutes([
     query: invoiceListQuery,
     response: invoicePageResponse,
     handler: ({ store, query }) => listInvoices(store!, query),
+  },
+  {
+    method: 'get',
+    path: '/estates/:estate_id/units/:id/account',
+    permission: 'invoices.read',
+    summary: "A unit's account card: invoices, payments, credit, reversals and receipts with a running balance",
+    params: idParams,
+    query: accountCardQuery,
+    response: accountCardResponse,
+    handler: ({ store, params, query }) => unitAccountCard(store!, params.id, query),
   },
   {
     method: 'get',

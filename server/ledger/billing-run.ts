@@ -15,7 +15,8 @@ import { feeLinesForUnit, type BillableUnit, type FeeLine } from './fee-amount.t
 import { loadFeeDefinitions } from './fee-service.ts';
 import { lateFeeFor } from './late-fee.ts';
 import { mintInvoiceNumbers } from './number-minting.ts';
-import { dueDateInPeriod, localDateOfInstant, type Period } from '../calendar/calendar.ts';
+import { localDateOfInstant, type Period } from '../calendar/calendar.ts';
+import { proposedDueDate } from './due-date.ts';
 
 /**
  * The monthly billing run: one dues invoice per billable unit for a period, one line per applicable fee (plus a
@@ -50,7 +51,7 @@ async function loadEstate(store: ScopedStore): Promise<Estate> {
 
 async function plan(store: ScopedStore, input: BillingRunInput, estate: Estate, today: string) {
   const settings = billingSettingsOf(estate.settings);
-  const dueDate = input.due_date ?? dueDateInPeriod(input.period, settings.due_day);
+  const dueDate = input.due_date ?? proposedDueDate(input.period, settings.due_day, today);
   if (dueDate < `${input.period}-01`) {
     throw new BadRequestError('VALIDATION_FAILED', 'Jatuh tempo tidak boleh sebelum awal periode.', 'due_date');
   }

@@ -52,6 +52,8 @@ export const feeTypeCreateBody = z
 
 export const feeTypePatchBody = feeTypeCreateBody
   .partial()
+  /** The first month no longer billed (switched off), or null to bill it again. */
+  .extend({ inactive_from: period.nullable().optional() })
   .strict()
   .refine((b) => Object.keys(b).length > 0, 'Tidak ada perubahan.');
 
@@ -81,6 +83,9 @@ export const invoiceListQuery = z.object({
   unit_id: id.optional(),
   period: period.optional(),
   status: z.enum(['unpaid', 'partial', 'paid', 'void']).optional(),
+  /** A unit code in any spelling or a resident's name. */
+  q: z.string().max(100, 'Maksimal 100 karakter.').optional(),
+  overdue: booleanish.optional(),
   ...paging,
 });
 
@@ -109,6 +114,8 @@ export const feeTypeResponse = z.object({
   basis: z.enum(['flat', 'per_m2']),
   unit_types: z.array(z.string()).nullable(),
   vacant_rule: z.union([z.object({ mode: z.enum(['charge', 'exempt']) }), z.object({ mode: z.literal('discount'), percent: z.number() })]),
+  /** Switched off: the first month no longer billed; null = billed. */
+  inactive_from: z.string().nullable(),
   amount: rupiahOut.nullable(),
   amounts_by_type: z.record(z.string(), rupiahOut).nullable(),
   effective_from: z.string().nullable(),
@@ -187,7 +194,11 @@ export const invoiceBalanceResponse = z.object({
   charge_id: z.string().nullable(),
   created_at: z.string(),
 });
-export const invoiceListItemResponse = invoiceBalanceResponse.extend({ unit_code: z.string().nullable() });
+export const invoiceListItemResponse = invoiceBalanceResponse.extend({
+  unit_code: z.string().nullable(),
+  /** Still owes something after its due date, by the estate's today. */
+  overdue: z.boolean(),
+});
 export const invoicePageResponse = z.object({
   items: z.array(invoiceListItemResponse),
   total: z.number().int(),
@@ -214,6 +225,8 @@ export const invoiceDetailResponse = invoiceListItemResponse.extend({
       /** Null when the invoice was paid from the unit's credit. */
       payment_id: z.string().nullable(),
       payment_number: z.string().nullable(),
+      /** The receipt (kuitansi) of the payment, once one was issued. */
+      receipt_number: z.string().nullable(),
       amount: rupiahOut,
       reason: z.string(),
       created_at: z.string(),

@@ -31,6 +31,8 @@ export interface FeeDefinition {
   unit_types: UnitType[] | null;
   vacant_rule: VacantRule;
   rates: FeeRate[];
+  /** Switched off: the first period no longer billed. Earlier periods still bill it. */
+  inactive_from?: Period | null;
 }
 
 export interface BillableUnit {
@@ -69,6 +71,7 @@ export function isVacant(occupancy: string): boolean {
 
 /** The invoice line for this fee, or null when the unit does not pay it this period. */
 export function feeLineForUnit(fee: FeeDefinition, unit: BillableUnit, period: Period): FeeLine | null {
+  if (fee.inactive_from && period >= fee.inactive_from) return null;
   if (fee.unit_types && !fee.unit_types.includes(unit.type as UnitType)) return null;
   const vacant = isVacant(unit.occupancy);
   if (vacant && fee.vacant_rule.mode === 'exempt') return null;

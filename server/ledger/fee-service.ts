@@ -31,6 +31,7 @@ interface FeeTypeRow {
   unit_types: string | null;
   vacant_rule: string;
   vacant_discount_percent: number | null;
+  inactive_from: string | null;
   created_at: string;
   updated_at: string;
   deleted_at: string | null;
@@ -85,6 +86,7 @@ function serializeFeeType(row: FeeTypeRow, rates: FeeRateRow[], period: Period) 
     basis: row.basis,
     unit_types: row.unit_types ? JSON.parse(row.unit_types) : null,
     vacant_rule: vacantRuleOf(row),
+    inactive_from: row.inactive_from ?? null,
     amount: current?.amount ?? null,
     amounts_by_type: current?.amounts_by_type ?? null,
     effective_from: current?.effective_from ?? null,
@@ -161,12 +163,14 @@ export async function createFeeType(store: ScopedStore, input: FeeTypeInput) {
  * Name, vacant rule or unit types change the fee type itself (a reference row). A new amount (with or without
  * per-type amounts) appends a rate from `effective_from`.
  */
-export async function updateFeeType(store: ScopedStore, id: string, input: Partial<FeeTypeInput>) {
+export async function updateFeeType(store: ScopedStore, id: string, input: Partial<FeeTypeInput> & { inactive_from?: string | null }) {
   return store.transaction(async (tx) => {
     const row = await tx.get<FeeTypeRow>('fee_types', id, 'Jenis iuran');
     const patch: Record<string, unknown> = {};
     if (input.name !== undefined) patch.name = input.name;
     if (input.basis !== undefined) patch.basis = input.basis;
+    // Switching off (or back on) is a fact of the fee type from a month; invoices already issued are not touched.
+    if (input.inactive_from !== undefined) patch.inactive_from = input.inactive_from;
     if (input.vacant_rule !== undefined) Object.assign(patch, normalizeVacantRule(input.vacant_rule));
     const types = input.unit_types !== undefined ? splitUnitTypes(input.unit_types) : undefined;
     if (types) patch.unit_types = types.unit_types;
@@ -215,6 +219,7 @@ export async function loadFeeDefinitions(store: ScopedStore): Promise<FeeDefinit
     basis: row.basis,
     unit_types: row.unit_types ? (JSON.parse(row.unit_types) as UnitType[]) : null,
     vacant_rule: vacantRuleOf(row),
+    inactive_from: (row.inactive_from as Period | null) ?? null,
     rates: (rates.get(row.id) ?? []).map(
       (r): FeeRate => ({
         id: r.id,

@@ -4,32 +4,44 @@ import { ConflictError, NotFoundError } from '../http/errors.ts';
 import { rupiah } from '../money/rupiah.ts';
 import { appendAllocations, appendCreditMovements, appendRows } from './ledger-rows.ts';
 import { liveAllocations } from './ledger-store.ts';
-import { invoiceBalancesQuery, toInvoiceBalance, type InvoiceStatus } from './invoice-balance.ts';
+import { invoiceBalancesQuery, isOverdue, toInvoiceBalance, type InvoiceStatus } from './invoice-balance.ts';
 import { getRecord, unitCodes } from './records.ts';
 import { lockUnit } from './row-lock.ts';
 import { applyCreditToNewInvoices } from './billing-run.ts';
 import { deterministicId } from './deterministic-id.ts';
 import { mintInvoiceNumbers } from './number-minting.ts';
-import { localDateOfInstant, type Period } from '../calendar/calendar.ts';
+import { estateToday, localDateOfInstant, type Period } from '../calendar/calendar.ts';
+import { searchUnits } from '../units/index.ts';
 
 /** Reading invoices with their derived status, voiding them, credit notes, and one-off charges. */
 export interface InvoiceQuery {
   unit_id?: string;
   period?: string;
   status?: InvoiceStatus;
+  /** A unit code in any spelling ("a12", "A-12", "12") or a current resident's name, as the unit search reads it. */
+  q?: string;
+  /** Only invoices that still owe something after their due date (the estate's today). */
+  overdue?: boolean;
   limit: number;
   offset: number;
 }
 
+// Enough units for any name or block prefix an office types; a longer list means the search is not narrowing yet.
+const SEARCH_UNITS = 500;
+
 export async function listInvoices(store: ScopedStore, q: InvoiceQuery) {
   if (q.unit_id && !(await store.find('units', q.unit_id, { includeDeleted: true }))) throw new NotFoundError('Unit');
+  const searched = q.q?.trim() ? (await searchUnits(store, { q: q.q, limit: SEARCH_UNITS, gate: false })).map((u) => u.id) : null;
+  const today = estateToday(await store.timezone());
   const base = invoiceBalancesQuery(store, (iq) => {
     if (q.unit_id) iq.where('i.unit_id', q.unit_id);
     if (q.period) iq.where('i.period', q.period);
+    if (searched) iq.whereIn('i.unit_id', searched);
   });
   // Filtered on the derived status column in SQL, so paging and filtering agree.
   const filtered = store.knex.select('*').from(base.as('f'));
   if (q.status) filtered.where('status', q.status);
+  if (q.overdue) filtered.where('due_date', '<', today).where('outstanding', '>', 0);
   const [{ n }] = await filtered.clone().clearSelect().count({ n: '*' });
   const rows = (await filtered
     .orderBy([
@@ -43,7 +55,10 @@ export async function listInvoices(store: ScopedStore, q: InvoiceQuery) {
     rows.map((r) => r.unit_id as string),
   );
   return {
-    items: rows.map((r) => ({ ...toInvoiceBalance(r), unit_code: codes.get(r.unit_id as string) ?? null })),
+    items: rows.map((r) => {
+      const inv = toInvoiceBalance(r);
+      return { ...inv, unit_code: codes.get(inv.unit_id) ?? null, overdue: isOverdue(inv, today) };
+    }),
     total: Number(n),
     limit: q.limit,
     offset: q.offset,
@@ -54,6 +69,7 @@ export async function getInvoice(store: ScopedStore, id: string) {
   await getRecord(store, 'invoices', id, 'Tagihan');
   const [row] = (await invoiceBalancesQuery(store, (q) => q.where('i.id', id))) as Record<string, unknown>[];
   const inv = toInvoiceBalance(row);
+  const today = estateToday(await store.timezone());
   // Sequential: this also runs inside transactions, where a PostgreSQL connection serves one query at a time.
   const lines = await store
     .query('invoice_lines')
@@ -63,12 +79,16 @@ export async function getInvoice(store: ScopedStore, id: string) {
   const allocations = await store
     .query('payment_allocations')
     .leftJoin('payments', 'payments.id', 'payment_allocations.payment_id')
+    .leftJoin('receipts', (j) =>
+      j.on('receipts.payment_id', '=', 'payment_allocations.payment_id').andOn('receipts.estate_id', '=', 'payment_allocations.estate_id'),
+    )
     .where('payment_allocations.invoice_id', id)
     .orderBy('payment_allocations.id')
     .select(
       'payment_allocations.id',
       'payment_allocations.payment_id',
       'payments.number as payment_number',
+      'receipts.receipt_number',
       'payment_allocations.amount',
       'payment_allocations.reason',
       'payment_allocations.created_at',
@@ -84,6 +104,7 @@ export async function getInvoice(store: ScopedStore, id: string) {
   return {
     ...inv,
     unit_code: codes.get(inv.unit_id) ?? null,
+    overdue: isOverdue(inv, today),
     lines: num(lines, ['unit_amount', 'amount']),
     allocations: num(allocations, ['amount']),
     adjustments: num(adjustments, ['amount']),

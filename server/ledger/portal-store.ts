@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import { queryTemplate } from '../db/query-template.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
-import { invoiceBalancesQuery, toInvoiceBalance } from './invoice-balance.ts';
+import { invoiceBalancesQuery, isOverdue, toInvoiceBalance } from './invoice-balance.ts';
+import { estateToday } from '../calendar/calendar.ts';
 import { paymentFields } from './payment-service.ts';
 
 /**
@@ -66,8 +67,12 @@ export async function portalInvoices(store: ScopedStore, view: PortalView, q: { 
   const values = { unitId: view.unitId, visiblePeriod: view.visibleFrom.slice(0, 7) };
   const [count] = await store.select<{ n: unknown }>(invoiceCountQuery, values);
   const rows = await store.select(invoicePageQuery, { ...values, limit: q.limit, offset: q.offset });
+  const today = estateToday(await store.timezone());
   return {
-    items: rows.map((r) => ({ ...toInvoiceBalance(r), unit_code: view.unitCode })),
+    items: rows.map((r) => {
+      const inv = toInvoiceBalance(r);
+      return { ...inv, unit_code: view.unitCode, overdue: isOverdue(inv, today) };
+    }),
     total: n(count?.n),
     limit: q.limit,
     offset: q.offset,

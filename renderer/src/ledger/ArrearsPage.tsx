@@ -1,3 +1,4 @@
+import { Link } from '../router/Link.tsx';
 import { ErrorBanner } from '../components/ErrorMessage.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { formatNumber, formatRupiah } from '../format/rupiah.ts';
@@ -60,7 +61,7 @@ export default function ArrearsPage() {
               {data.grid.map((row) => (
                 <tr key={row.unit_id} data-unit={row.code}>
                   <th scope="row" title={row.resident ?? undefined}>
-                    {row.code}
+                    <Link href={`/units/${row.unit_id}/account`}>{row.code}</Link>
                   </th>
                   {row.outstanding.map((owed, m) => (
                     <td

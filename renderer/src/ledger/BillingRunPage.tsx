@@ -20,6 +20,7 @@ interface RunSummary {
   invoices_existing: number;
   total_amount: number;
   processed_units?: number;
+  due_date?: string;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -30,7 +31,8 @@ export default function BillingRunPage() {
   const { t, locale } = useI18n();
   const estateId = useEstateId();
   const [period, setPeriod] = useState(calendar.period());
-  const [dueDate, setDueDate] = useState(`${calendar.period()}-10`);
+  // Empty until the preview fills in the server's proposal (the estate's due day, never on or before the run day).
+  const [dueDate, setDueDate] = useState('');
   const [preview, setPreview] = useState<RunSummary | null>(null);
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
   const [result, setResult] = useState<RunSummary | null>(null);
@@ -48,7 +50,9 @@ export default function BillingRunPage() {
     setError(null);
     setResult(null);
     try {
-      setPreview(await api.post<RunSummary>(estatePath(estateId, '/billing-runs'), { ...body, dry_run: true }));
+      const proposal = await api.post<RunSummary>(estatePath(estateId, '/billing-runs'), { ...body, dry_run: true });
+      setPreview(proposal);
+      if (!dueDate && proposal.due_date) setDueDate(proposal.due_date);
     } catch (e) {
       setError(e);
     } finally {
@@ -94,11 +98,21 @@ export default function BillingRunPage() {
               onChange={(e) => {
                 setPeriod(e.target.value);
                 setPreview(null);
+                setDueDate('');
               }}
             />
           </Field>
-          <Field label={t('ledger.due_date')}>
-            <input className="input" name="due_date" type="date" value={dueDate} onChange={(e) => setDueDate(e.target.value)} />
+          <Field label={t('ledger.due_date')} hint={t('ledger.billing_due_proposed')}>
+            <input
+              className="input"
+              name="due_date"
+              type="date"
+              value={dueDate}
+              onChange={(e) => {
+                setDueDate(e.target.value);
+                setPreview(null);
+              }}
+            />
           </Field>
           <div className="ledger-actions">
             <button type="button" className="btn btn--secondary" disabled={busy} onClick={doPreview}>

@@ -89,7 +89,9 @@ export default function DashboardPage() {
                     {data.top_arrears.map((u) => (
                       <tr key={u.unit_id}>
                         <td>
-                          <Link href={`/payments/new?unit=${u.unit_id}`}>{u.code}</Link>
+                          <Link href={`/units/${u.unit_id}/account`} title={t('ledger.account_card')}>
+                            {u.code}
+                          </Link>
                         </td>
                         <td>{u.resident ?? '–'}</td>
                         <td className="num">{u.months_owed}</td>

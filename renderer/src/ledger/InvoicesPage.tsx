@@ -1,7 +1,10 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Badge } from '../components/Badge.tsx';
 import { ErrorBanner } from '../components/ErrorMessage.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
+import { SearchBox } from '../components/SearchBox.tsx';
+import { useDebouncedValue } from '../hooks/useDebouncedValue.ts';
+import { Link } from '../router/Link.tsx';
 import { usePromptDialog } from '../components/PromptDialog.tsx';
 import { Pagination } from '../components/Pagination.tsx';
 import { formatDay, formatPeriod } from '../format/date.ts';
@@ -24,8 +27,16 @@ export default function InvoicesPage() {
   const [params, setParams] = useSearchParams();
   const period = params.get('period') ?? '';
   const status = params.get('status') ?? '';
+  const q = params.get('q') ?? '';
+  const overdue = params.get('overdue') === 'true';
   const offset = Number(params.get('offset') ?? 0) || 0;
-  const query = { period, status, limit: PAGE, offset };
+  const query = { period, status, q, overdue: overdue ? 'true' : '', limit: PAGE, offset };
+  const [searchText, setSearchText] = useState(q);
+  const settledSearch = useDebouncedValue(searchText);
+  useEffect(() => {
+    if (settledSearch.trim() !== q) setParams({ q: settledSearch.trim(), offset: undefined });
+    // Only a settled change of the input moves the URL; the URL changing by itself (back button) must not loop.
+  }, [settledSearch]);
   const { data, error, reload } = useApiData(
     (signal) => api.get<Paged<Invoice>>(estatePath(estateId, '/invoices'), query, signal),
     JSON.stringify([estateId, query]),
@@ -51,6 +62,7 @@ export default function InvoicesPage() {
       {dialog}
       {actionError ? <ErrorBanner error={actionError} /> : null}
       <div className="toolbar">
+        <SearchBox label={t('common.search')} placeholder={t('ledger.invoice_search')} value={searchText} onChange={setSearchText} />
         <input
           className="input toolbar__block"
           type="month"
@@ -71,6 +83,14 @@ export default function InvoicesPage() {
             </option>
           ))}
         </select>
+        <label className="toolbar__check">
+          <input
+            type="checkbox"
+            checked={overdue}
+            onChange={(e) => setParams({ overdue: e.target.checked ? 'true' : undefined, offset: undefined })}
+          />
+          {t('ledger.only_overdue')}
+        </label>
         <span className="toolbar__count">{data ? t('common.total_count', { total: data.total }) : ''}</span>
       </div>
       {error ? <ErrorBanner error={error} onRetry={reload} /> : null}
@@ -91,14 +111,26 @@ export default function InvoicesPage() {
           <tbody>
             {data?.items.map((inv) => (
               <tr key={inv.id}>
-                <td className="table__mono">{inv.number}</td>
-                <td>{inv.unit_code ?? ''}</td>
+                <td className="table__mono">
+                  <Link href={`/invoices/${inv.id}`}>{inv.number}</Link>
+                </td>
+                <td>
+                  <Link href={`/units/${inv.unit_id}/account`} title={t('ledger.account_card')}>
+                    {inv.unit_code ?? ''}
+                  </Link>
+                </td>
                 <td>{formatPeriod(inv.period, locale)}</td>
                 <td>{formatDay(inv.due_date, locale)}</td>
                 <td className="num">{formatRupiah(inv.total)}</td>
                 <td className="num">{formatRupiah(inv.outstanding)}</td>
                 <td>
                   <Badge tone={STATUS_TONE[inv.status] ?? 'grey'}>{t(statusKey(inv.status))}</Badge>
+                  {inv.overdue ? (
+                    <>
+                      {' '}
+                      <Badge tone="red">{t('ledger.overdue')}</Badge>
+                    </>
+                  ) : null}
                 </td>
                 <td>
                   {can('invoices.void') && inv.status !== 'void' && inv.paid === 0 && (

@@ -36,6 +36,8 @@ export const desktopRoutes: PageRoute[] = [
     nav: { label: 'ledger.nav_payments', icon: 'receipt', section: 'finance' },
     page: page(() => import('../../ledger/PaymentsPage.tsx')),
   },
+  { path: '/invoices/:id', access: 'invoices.read', page: page(() => import('../../ledger/InvoiceDetailPage.tsx')) },
+  { path: '/units/:id/account', access: 'invoices.read', page: page(() => import('../../ledger/AccountCardPage.tsx')) },
   { path: '/payments/new', access: 'payments.write', page: page(() => import('../../ledger/RecordPaymentPage.tsx')) },
   { path: '/payments/:id', access: 'payments.read', page: page(() => import('../../ledger/PaymentDetailPage.tsx')) },
   {

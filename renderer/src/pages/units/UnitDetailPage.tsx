@@ -41,6 +41,11 @@ export default function UnitDetailPage({ params }: PageProps) {
             <Link className="btn btn--ghost" href="/units">
               {t('common.back')}
             </Link>
+            {can('invoices.read') && (
+              <Link className="btn btn--ghost" href={`/units/${u.id}/account`}>
+                {t('ledger.account_card')}
+              </Link>
+            )}
             {can('units.write') && (
               <Link className="btn btn--primary" href={`/units/${u.id}/edit`}>
                 {t('common.edit')}

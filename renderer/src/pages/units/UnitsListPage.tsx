@@ -100,6 +100,7 @@ export default function UnitsListPage() {
               <th>{t('units.col_occupancy')}</th>
               <th>{t('units.col_residents')}</th>
               <th className="num">{t('units.col_land_area')}</th>
+              {can('invoices.read') && <th />}
             </tr>
           </thead>
           <tbody>
@@ -119,6 +120,18 @@ export default function UnitsListPage() {
                 <td className="num">
                   {unit.land_area_m2 != null ? t('units.area_m2', { value: formatNumber(unit.land_area_m2) }) : t('common.none')}
                 </td>
+                {can('invoices.read') && (
+                  <td>
+                    <Link
+                      href={`/units/${unit.id}/account`}
+                      className="btn btn--ghost btn--small"
+                      data-testid="unit-account-link"
+                      onClick={(e) => e.stopPropagation()}
+                    >
+                      {t('ledger.account_card')}
+                    </Link>
+                  </td>
+                )}
               </tr>
             ))}
           </tbody>
