@@ -97,7 +97,17 @@ export default function FeeTypesPage() {
                 <td>{f.name}</td>
                 <td>{t(f.basis === 'flat' ? 'ledger.fee_basis_flat' : 'ledger.fee_basis_per_m2')}</td>
                 <td className="num">{f.amount === null ? '–' : formatRupiah(f.amount)}</td>
-                <td>{f.effective_from ? formatPeriod(f.effective_from, locale) : ''}</td>
+                <td>
+                  {f.effective_from ? formatPeriod(f.effective_from, locale) : ''}
+                  {f.rates
+                    .filter((r) => f.effective_from !== null && r.effective_from > f.effective_from)
+                    .slice(-1)
+                    .map((r) => (
+                      <div key={r.id} className="table__muted" data-testid="fee-next-rate">
+                        {t('ledger.fee_next_rate', { amount: formatRupiah(r.amount), period: formatPeriod(r.effective_from, locale) })}
+                      </div>
+                    ))}
+                </td>
                 <td>
                   {f.inactive_from
                     ? t('ledger.fee_inactive_from', { period: formatPeriod(f.inactive_from, locale) })
