@@ -37,6 +37,7 @@ const DB_INTERNAL_EXCEPTIONS = {
     { from: '^server/ledger/row-lock\\.ts$', reason: 'PostgreSQL row and advisory locks' },
     { from: '^server/cashbook/append-entry\\.ts$', reason: "PostgreSQL lock on the estate's cash book" },
     { from: '^server/receipts/receipt-store\\.ts$', reason: 'PostgreSQL lock when the original receipt is printed' },
+    { from: '^server/users/member-admin\\.ts$', reason: "PostgreSQL lock on the estate's administrators (last admin)" },
   ],
   'bulk-insert.ts': [{ from: '^server/ledger/ledger-rows\\.ts$', reason: 'billing run inserts many rows per statement (billing budget)' }],
   'sqlite-direct.ts': [

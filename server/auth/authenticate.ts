@@ -34,6 +34,8 @@ const membershipsQuery = queryTemplate<'userId'>((knex, p) =>
     .join('estates', 'estates.id', 'memberships.estate_id')
     .where('memberships.user_id', p.userId)
     .whereNull('memberships.deleted_at')
+    // A member the estate switched off holds no role there from their next request on (users/member-admin.ts).
+    .whereNull('memberships.deactivated_at')
     .whereNull('estates.deleted_at')
     .select('memberships.estate_id', 'memberships.role', 'memberships.resident_id'),
 );

@@ -28,7 +28,7 @@ export const UNJOURNALED_TABLES: readonly string[] = [
  * Audited but not synced: credentials that are valid only on the server that issued them. A browser session or a
  * bearer token copied to another site would be a sign-in nobody made there; each site issues its own.
  */
-export const AUDIT_ONLY_TABLES: readonly string[] = ['sessions', 'api_tokens', 'installation_settings'];
+export const AUDIT_ONLY_TABLES: readonly string[] = ['sessions', 'api_tokens', 'installation_settings', 'password_resets'];
 
 /**
  * Bulk money rows (a billing run's invoices and lines, allocations, credit movements, proof files): one outbox row
@@ -47,6 +47,7 @@ export const SECRET_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   users: ['password_hash'],
   sessions: ['token_hash', 'csrf_token'],
   api_tokens: ['token_hash'],
+  password_resets: ['token_hash'],
   invites: ['code'],
   gate_devices: ['pairing_code_hash'],
   gate_signing_keys: ['private_key_pem'],

@@ -48,6 +48,8 @@ export function createApp(app: AppContext, opts: { rendererDir?: string } = {}):
   for (const p of ['/auth/login', '/auth/token', '/setup', '/invites/:code/accept']) api.post(p, limiter);
   // Looking up invite codes is guessing them: limited per IP like the password endpoints, on a counter of its own.
   api.get('/invites/:code', loginRateLimiter(app.options.loginRateLimitPerMinute));
+  // One-time password links: guessing one is guessing a password, so opening and using them are limited per IP too.
+  api.use('/password-resets/:token', loginRateLimiter(app.options.loginRateLimitPerMinute));
   mountRoutes(api, app, allRoutes);
   api.use((_req, _res, next) => next(new NotFoundError('Alamat API')));
   server.use('/api/v1', api);

@@ -57,6 +57,13 @@ export class UnprocessableError extends AppError {
   }
 }
 
+/** Something that existed and was valid once but no longer is (a used or expired one-time link). */
+export class GoneError extends AppError {
+  constructor(code: string, message: string) {
+    super(410, code, message);
+  }
+}
+
 export class TooManyRequestsError extends AppError {
   constructor(
     code: string,

@@ -8,6 +8,13 @@ import { estateParams } from '../http/schemas.ts';
 import {
   estateUserListResponse,
   invitationParams,
+  memberChangedResponse,
+  memberLinkResponse,
+  memberParams,
+  memberRoleBody,
+  resetLinkInfoResponse,
+  resetTokenParams,
+  resetUseBody,
   inviteAcceptBody,
   inviteInfoResponse,
   inviteParams,
@@ -18,6 +25,8 @@ import {
 import { acceptInvite, openInvite } from './invite-service.ts';
 import { acceptMembershipInvitation, declineMembershipInvitation, listMyInvitations } from './membership-invitations.ts';
 import { createEstateUser, listEstateUsers } from './service.ts';
+import { changeMemberRole, createPasswordResetLink, resendInvite, setMemberActive } from './member-admin.ts';
+import { openResetLink, useResetLink } from '../auth/password-reset.ts';
 import { sessionResponse } from '../auth/schemas.ts';
 
 /** Invitations belong to people; a kiosk's device token has none. */
@@ -46,6 +55,79 @@ export const userRoutes = defineRoutes([
     body: userCreateBody,
     response: userCreatedResponse,
     handler: ({ store, estate, app, body, role }) => createEstateUser(store!, estate!, app.publicUrl, body, role),
+  },
+  {
+    method: 'post',
+    path: '/estates/:estate_id/memberships/:membership_id/role',
+    permission: 'users.write',
+    summary: "Change a member's role (the estate always keeps one active administrator)",
+    params: memberParams,
+    body: memberRoleBody,
+    response: memberChangedResponse,
+    handler: ({ store, params, body, role }) => changeMemberRole(store!, params.membership_id, body.role, role),
+  },
+  {
+    method: 'post',
+    path: '/estates/:estate_id/memberships/:membership_id/deactivate',
+    permission: 'users.write',
+    summary: 'Switch a member off: their role ends at once, and their sign-ins when the account works nowhere else',
+    params: memberParams,
+    response: memberChangedResponse,
+    handler: ({ store, params }) => setMemberActive(store!, params.membership_id, false),
+  },
+  {
+    method: 'post',
+    path: '/estates/:estate_id/memberships/:membership_id/reactivate',
+    permission: 'users.write',
+    summary: 'Switch a member on again with the role they had',
+    params: memberParams,
+    response: memberChangedResponse,
+    handler: ({ store, params }) => setMemberActive(store!, params.membership_id, true),
+  },
+  {
+    method: 'post',
+    path: '/estates/:estate_id/memberships/:membership_id/password-reset',
+    permission: 'users.write',
+    status: 201,
+    summary: 'A one-time link (60 minutes) for a member who forgot their password, with a WhatsApp link to pass it on',
+    params: memberParams,
+    response: memberLinkResponse,
+    handler: ({ store, estate, app, params }) => createPasswordResetLink(store!, estate!, app.publicUrl, params.membership_id),
+  },
+  {
+    method: 'post',
+    path: '/estates/:estate_id/memberships/:membership_id/invite',
+    permission: 'invites.write',
+    summary: "Send an invited member's invite again (a one-time link once the code lapsed)",
+    params: memberParams,
+    response: memberLinkResponse,
+    handler: ({ store, estate, app, params, role }) => resendInvite(store!, estate!, app.publicUrl, params.membership_id, role),
+  },
+  {
+    method: 'get',
+    path: '/password-resets/:token',
+    permission: 'public',
+    summary: 'Whose password a one-time link sets (name, estate)',
+    params: resetTokenParams,
+    response: resetLinkInfoResponse,
+    handler: async ({ app, params }) => {
+      const link = await openResetLink(app.db.knex, params.token);
+      return { name: link.user_name, estate_name: link.estate_name, expires_at: link.expires_at };
+    },
+  },
+  {
+    method: 'post',
+    path: '/password-resets/:token',
+    permission: 'public',
+    summary: 'Use a one-time link: set a new password (every other sign-in ends) and sign in',
+    params: resetTokenParams,
+    body: resetUseBody,
+    response: sessionResponse,
+    handler: async ({ app, params, body, req, res }) => {
+      const userId = await useResetLink(app.db.knex, app.sync, params.token, await hashPassword(body.password));
+      const { csrfToken } = await createSession(app, app.db.knex, res, userId, req.headers['user-agent']);
+      return sessionPayload(app.db.knex, userId, csrfToken);
+    },
   },
   {
     method: 'get',

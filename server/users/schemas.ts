@@ -18,6 +18,10 @@ export const userCreateBody = z
   .refine((u) => u.email || u.phone, { message: 'Isi email atau nomor HP.', path: ['email'] });
 
 export const inviteParams = z.object({ code: z.string().trim().min(6).max(32) });
+export const memberParams = z.object({ estate_id: id, membership_id: id });
+export const memberRoleBody = z.object({ role: z.enum(ESTATE_ROLES) });
+export const resetTokenParams = z.object({ token: z.string().min(1).max(200) });
+export const resetUseBody = z.object({ password });
 export const inviteAcceptBody = z.object({ password });
 export const invitationParams = z.object({ id });
 
@@ -46,6 +50,26 @@ export const userCreatedResponse = z.object({
   membership_invitation: sentInvitationResponse.optional(),
 });
 
+/** A member after a change by the office. */
+export const memberChangedResponse = z.object({
+  membership_id: z.string(),
+  user_id: z.string(),
+  role: z.enum(ROLES),
+  status: z.string(),
+  deactivated_at: z.string().nullable(),
+});
+
+/** A link the office passes on by WhatsApp: the invite code while it is open, else a one-time password link. */
+export const memberLinkResponse = z.object({
+  code: z.string().nullable(),
+  url: z.string(),
+  whatsapp_url: z.string(),
+  expires_at: z.string(),
+});
+
+/** What a one-time password link is for, shown before the new password is chosen. */
+export const resetLinkInfoResponse = z.object({ name: z.string(), estate_name: z.string(), expires_at: z.string() });
+
 export const estateUserResponse = z.object({
   membership_id: z.string(),
   role: z.enum(ROLES),
@@ -56,6 +80,8 @@ export const estateUserResponse = z.object({
   phone: z.string().nullable(),
   status: z.string(),
   last_login_at: z.string().nullable(),
+  /** Set when the estate switched this member off: the role grants nothing until switched on again. */
+  deactivated_at: z.string().nullable(),
 });
 export const estateUserListResponse = z.object({
   items: z.array(estateUserResponse),
@@ -77,6 +103,9 @@ export const membershipInvitationResponse = z.object({
 export const membershipInvitationListResponse = z.object({ items: z.array(membershipInvitationResponse) });
 
 export type InviteLinks = z.infer<typeof inviteLinksResponse>;
+export type MemberChanged = z.infer<typeof memberChangedResponse>;
+export type MemberLink = z.infer<typeof memberLinkResponse>;
+export type ResetLinkInfo = z.infer<typeof resetLinkInfoResponse>;
 export type SentInvitation = z.infer<typeof sentInvitationResponse>;
 export type UserCreated = z.infer<typeof userCreatedResponse>;
 export type EstateUser = z.infer<typeof estateUserResponse>;

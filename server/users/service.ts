@@ -204,6 +204,7 @@ export async function listEstateUsers(store: ScopedStore) {
       'users.phone',
       'users.status',
       'users.last_login_at',
+      'memberships.deactivated_at',
     );
   const pending = await store
     .query('membership_invitations')

@@ -17,4 +17,5 @@ export const portalRoutes: PageRoute[] = [
   },
   { path: '/login', access: 'guest', bare: true, page: page(() => import('../../pages/auth/LoginPage.tsx')) },
   { path: '/invite/:code', access: 'public', bare: true, page: page(() => import('../../pages/portal/InviteAcceptPage.tsx')) },
+  { path: '/reset/:token', access: 'public', bare: true, page: page(() => import('../../pages/portal/PasswordResetPage.tsx')) },
 ];

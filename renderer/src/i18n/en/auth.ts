@@ -39,6 +39,14 @@ export default {
   invite_greeting: 'Hello {name}, you are invited as {role}. Choose a password to start.',
   invite_submit: 'Set password & sign in',
   invite_checking: 'Checking the invitation…',
+  forgot_password: 'Forgot your password?',
+  forgot_password_body:
+    "Contact your estate's office. The office creates a one-time link for a new password and sends it to you by WhatsApp. The link works for 60 minutes.",
+  reset_title: 'New password',
+  reset_greeting:
+    'Hello {name}, choose a new password for {estate}. You are signed in right after, and other devices still signed in are signed out.',
+  reset_submit: 'Save password & sign in',
+  reset_invalid_title: 'This link cannot be used',
   role_platform_admin: 'Platform admin',
   role_estate_admin: 'Committee (admin)',
   role_treasurer: 'Treasurer',

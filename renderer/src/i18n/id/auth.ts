@@ -36,6 +36,14 @@ export default {
   invite_greeting: 'Halo {name}, Anda diundang sebagai {role}. Buat kata sandi untuk mulai.',
   invite_submit: 'Buat kata sandi & masuk',
   invite_checking: 'Memeriksa undangan…',
+  forgot_password: 'Lupa kata sandi?',
+  forgot_password_body:
+    'Hubungi kantor pengurus perumahan Anda. Pengurus akan membuat tautan sekali pakai untuk kata sandi baru dan mengirimkannya lewat WhatsApp. Tautan itu berlaku 60 menit.',
+  reset_title: 'Kata sandi baru',
+  reset_greeting:
+    'Halo {name}, buat kata sandi baru untuk {estate}. Setelah itu Anda langsung masuk, dan perangkat lain yang masih masuk akan keluar.',
+  reset_submit: 'Simpan kata sandi & masuk',
+  reset_invalid_title: 'Tautan tidak dapat dipakai',
   role_platform_admin: 'Admin platform',
   role_estate_admin: 'Pengurus (admin)',
   role_treasurer: 'Bendahara',

@@ -10,6 +10,7 @@ import type { MessageKey } from '../../i18n/messages.ts';
 import { navigate, useLocation } from '../../router/navigation.ts';
 import { useSession } from '../../session/SessionProvider.tsx';
 import { AuthLayout } from './AuthLayout.tsx';
+import './forgot-password.css';
 
 const FIELDS = ['login', 'password'] as const;
 
@@ -73,6 +74,11 @@ export default function LoginPage() {
           {form.submitting ? t('auth.signing_in') : t('auth.submit_login')}
         </button>
       </form>
+      {/* No email needed: the office makes a one-time link (users page) and sends it by WhatsApp. */}
+      <details className="login__forgot" data-testid="forgot-password">
+        <summary>{t('auth.forgot_password')}</summary>
+        <p className="muted">{t('auth.forgot_password_body')}</p>
+      </details>
     </AuthLayout>
   );
 }
