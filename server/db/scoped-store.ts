@@ -236,6 +236,21 @@ export class ScopedStore {
     });
   }
 
+  /**
+   * Many mutable reference rows at once (a spreadsheet import): multi-row inserts, each row journaled exactly as
+   * `insert` journals it. Every row must name the same columns; a row may bring its own `id` so later rows can
+   * point at it.
+   */
+  async insertMany<T = Row>(table: string, rows: Row[], action = `${table}.create`): Promise<T[]> {
+    const at = nowIso();
+    const full = rows.map((values) => ({ id: newId(), ...values, estate_id: this.estateId, created_at: at, updated_at: at }));
+    return this.transaction(async (tx) => {
+      await insertValues(tx.knex, table, full);
+      for (const row of full) await tx.audit(action, table, row.id, undefined, row, 'insert');
+      return full as unknown as T[];
+    });
+  }
+
   /** A money record (invoice, payment, cash-book entry): written once, never updated or deleted. */
   async appendOnly<T = Row>(table: string, values: Row, action = `${table}.create`): Promise<T> {
     const row = { id: newId(), created_at: nowIso(), ...values, estate_id: this.estateId };

@@ -4,4 +4,4 @@
  */
 export { normalizePhone, whatsappDigits } from './phone.ts';
 export { residentCreateBody } from './schemas.ts';
-export { createResident, linkResidentToUnit, updateResident } from './service.ts';
+export { createResident, linkResidentToUnit, newResidentValues, updateResident } from './service.ts';

@@ -76,20 +76,25 @@ async function openOccupancy(store: ScopedStore, residentId: string, unitId: str
   });
 }
 
+/** The columns of a new resident, the search keys of their name included; shared with the import. */
+export function newResidentValues(input: Pick<ResidentCreate, 'name' | 'phone' | 'email' | 'directory_opt_in' | 'notes'>) {
+  return {
+    name: input.name,
+    ...residentNameKeys(input.name),
+    phone: input.phone ?? null,
+    email: input.email ?? null,
+    directory_opt_in: input.directory_opt_in,
+    notes: input.notes ?? null,
+  };
+}
+
 export async function createResident(store: ScopedStore, input: ResidentCreate): Promise<ResidentRow> {
   return store.transaction(async (tx) => {
     if (input.unit_id)
       await tx.get('units', input.unit_id, 'Unit').catch(() => {
         throw new ValidationError('Unit tidak ditemukan.', 'unit_id', 'UNKNOWN_UNIT');
       });
-    const resident = await tx.insert<ResidentRow & Record<string, unknown>>('residents', {
-      name: input.name,
-      ...residentNameKeys(input.name),
-      phone: input.phone ?? null,
-      email: input.email ?? null,
-      directory_opt_in: input.directory_opt_in,
-      notes: input.notes ?? null,
-    });
+    const resident = await tx.insert<ResidentRow & Record<string, unknown>>('residents', newResidentValues(input));
     if (input.unit_id) await openOccupancy(tx, resident.id, input.unit_id, input.relation ?? 'owner', input.moved_in_on ?? null);
     return resident;
   });

@@ -2,5 +2,5 @@
 export { residentNameKeys } from './search-key.ts';
 export { searchUnits, type UnitSearchHit } from './unit-search.ts';
 export { unitCreateBody } from './schemas.ts';
-export { createUnit, updateUnit } from './service.ts';
+export { createUnit, newUnitValues, updateUnit } from './service.ts';
 export { normalizeBlock, parseUnitAddress, type UnitAddress, unitAddressFromParts } from './unit-address.ts';

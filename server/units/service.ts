@@ -48,20 +48,25 @@ async function assertCodeFree(store: ScopedStore, code: string, exceptId?: strin
   if (await q.first('units.id')) throw new ConflictError('DUPLICATE', `Unit ${code} sudah ada.`, 'code');
 }
 
+/** The columns of a new unit, derived ones (natural-sort and search keys, block) included; shared with the import. */
+export function newUnitValues(input: UnitCreate) {
+  return {
+    code: input.code,
+    sort_key: unitSortKey(input.code),
+    ...unitSearchKeys(input.code),
+    block: input.block ?? blockOf(input.code),
+    type: input.type,
+    land_area_m2: input.land_area_m2 ?? null,
+    building_area_m2: input.building_area_m2 ?? null,
+    occupancy: input.occupancy,
+    notes: input.notes ?? null,
+  };
+}
+
 export async function createUnit(store: ScopedStore, input: UnitCreate): Promise<UnitRow> {
   return store.transaction(async (tx) => {
     await assertCodeFree(tx, input.code);
-    return tx.insert<UnitRow>('units', {
-      code: input.code,
-      sort_key: unitSortKey(input.code),
-      ...unitSearchKeys(input.code),
-      block: input.block ?? blockOf(input.code),
-      type: input.type,
-      land_area_m2: input.land_area_m2 ?? null,
-      building_area_m2: input.building_area_m2 ?? null,
-      occupancy: input.occupancy,
-      notes: input.notes ?? null,
-    });
+    return tx.insert<UnitRow>('units', newUnitValues(input));
   });
 }
 
