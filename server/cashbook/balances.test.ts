@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { periodDays as periodBounds } from '../calendar/calendar.ts';
-import { summarizeAccounts, type BalanceEntry } from './balances.ts';
+import { lowestBalanceAfterWithdrawal, summarizeAccounts, type BalanceEntry } from './balances.ts';
 
 const accounts = ['cash', 'bank', 'ewallet'];
 const dateArb = fc
@@ -62,5 +62,21 @@ describe('summarizeAccounts', () => {
     expect(periodBounds('2026-02')).toEqual({ from: '2026-02-01', to: '2026-02-28' });
     expect(periodBounds('2028-02').to).toBe('2028-02-29');
     expect(periodBounds('2026-12').to).toBe('2026-12-31');
+  });
+});
+
+describe('lowestBalanceAfterWithdrawal', () => {
+  it('is the balance at the end of the day minus the amount when nothing comes later', () => {
+    expect(lowestBalanceAfterWithdrawal(100_000, [], 30_000)).toBe(70_000);
+    expect(lowestBalanceAfterWithdrawal(100_000, [], 120_000)).toBe(-20_000);
+  });
+
+  it('finds a later dip: money taken out before a later withdrawal that needed it', () => {
+    const later = [
+      { direction: 'out' as const, amount: 60_000 },
+      { direction: 'in' as const, amount: 500_000 },
+    ];
+    expect(lowestBalanceAfterWithdrawal(100_000, later, 50_000)).toBe(-10_000);
+    expect(lowestBalanceAfterWithdrawal(100_000, later, 40_000)).toBe(0);
   });
 });

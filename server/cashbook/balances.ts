@@ -44,3 +44,22 @@ export function summarizeAccounts(
   }
   return out;
 }
+
+/**
+ * The lowest an account's balance reaches if `amount` leaves it on a day: entries are read in book order (date, then
+ * seq) and a new entry goes after the ones already on its day, so it is the balance at the end of that day minus
+ * `amount`, and every running balance after it (entries dated later, in book order) minus `amount`.
+ */
+export function lowestBalanceAfterWithdrawal(
+  balanceThroughDay: number,
+  laterEntries: Iterable<Pick<BalanceEntry, 'direction' | 'amount'>>,
+  amount: number,
+): number {
+  let running = balanceThroughDay - amount;
+  let lowest = running;
+  for (const e of laterEntries) {
+    running += e.direction === 'in' ? Number(e.amount) : -Number(e.amount);
+    if (running < lowest) lowest = running;
+  }
+  return lowest;
+}

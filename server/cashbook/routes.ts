@@ -1,13 +1,18 @@
 import { defineRoutes } from '../http/route.ts';
 import { estateParams, idParams } from '../http/schemas.ts';
 import { addAttachment, ATTACHMENT_MAX_BYTES, getAttachment, listAttachments } from './attachments.ts';
+import { addCategory, listCategories } from './category-store.ts';
 import {
   accountCreateSchema,
   accountsQuery,
+  categoryCreateSchema,
+  openingBalanceSchema,
   cashbookAccountListResponse,
   cashbookAccountResponse,
   cashbookAttachmentListResponse,
   cashbookAttachmentResponse,
+  cashbookCategoryListResponse,
+  cashbookCategoryResponse,
   cashbookCloseResponse,
   cashbookEntriesResponse,
   cashbookEntryPageResponse,
@@ -34,6 +39,7 @@ import {
   listPeriods,
   reopenPeriod,
   reverseEntry,
+  setOpeningBalance,
   verifyCashbook,
 } from './service.ts';
 
@@ -63,6 +69,40 @@ export const cashbookRoutes = defineRoutes([
     summary: 'Open a cash-book account (cash on hand, bank, e-wallet) with an optional opening balance',
     response: cashbookAccountResponse,
     handler: ({ store, body }) => createAccount(store!, body),
+  },
+  {
+    method: 'post',
+    path: `${base}/accounts/:id/opening`,
+    permission: 'cashbook.write',
+    tags,
+    params: idParams,
+    body: openingBalanceSchema,
+    status: 201,
+    summary: "Record an account's opening balance (saldo awal), once, dated on or before its first entry",
+    response: cashbookEntryResponse,
+    handler: ({ store, params, body }) => setOpeningBalance(store!, params.id, body),
+  },
+  {
+    method: 'get',
+    path: `${base}/categories`,
+    permission: 'cashbook.read',
+    tags,
+    params: estateParams,
+    summary: 'Categories an entry may use: the built-in ones with Indonesian and English names, then the estate’s own',
+    response: cashbookCategoryListResponse,
+    handler: async ({ store }) => ({ items: await listCategories(store!) }),
+  },
+  {
+    method: 'post',
+    path: `${base}/categories`,
+    permission: 'cashbook.write',
+    tags,
+    params: estateParams,
+    body: categoryCreateSchema,
+    status: 201,
+    summary: 'Add a category by name (its code is made from the name)',
+    response: cashbookCategoryResponse,
+    handler: ({ store, body }) => addCategory(store!, body),
   },
   {
     method: 'get',

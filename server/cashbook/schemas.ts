@@ -32,8 +32,19 @@ export const entryCreateSchema = z
     entry_date: isoDate,
     description: text(500),
     proof_number: optionalText(80),
+    /** The treasurer saw the warning that this takes the account below zero and goes ahead. */
+    confirm_below_zero: z.boolean().optional(),
   })
   .strict();
+
+export const categoryCreateSchema = z
+  .object({
+    name: text(80).refine((n) => /\p{L}|\p{N}/u.test(n), 'Nama kategori harus berisi huruf atau angka.'),
+    direction: z.enum(['in', 'out']),
+  })
+  .strict();
+
+export const openingBalanceSchema = z.object({ amount, entry_date: isoDate, description: optionalText(500) }).strict();
 
 export const entryListQuery = z.object({
   account_id: id.optional(),
@@ -54,6 +65,7 @@ export const transferCreateSchema = z
     entry_date: isoDate,
     description: optionalText(500),
     proof_number: optionalText(80),
+    confirm_below_zero: z.boolean().optional(),
   })
   .strict()
   .refine((t) => t.from_account_id !== t.to_account_id, { message: 'Akun asal dan tujuan harus berbeda.', path: ['to_account_id'] });
@@ -105,7 +117,8 @@ export const cashbookEntryResponse = z.object({
   hash: z.string(),
 });
 export const cashbookEntryPageResponse = z.object({
-  items: z.array(cashbookEntryResponse.extend({ attachments: z.number().int() })),
+  /** running_balance: the entry's account balance right after it, in book order (date, then seq). */
+  items: z.array(cashbookEntryResponse.extend({ attachments: z.number().int(), running_balance: rupiahOut })),
   total: z.number().int(),
   limit: z.number().int(),
   offset: z.number().int(),
@@ -158,6 +171,16 @@ export const cashbookReopenResponse = z.object({
   reason: z.string(),
 });
 
+export const cashbookCategoryResponse = z.object({
+  code: z.string(),
+  direction: z.enum(['in', 'out']),
+  name: z.string(),
+  name_en: z.string().nullable(),
+  built_in: z.boolean(),
+});
+export const cashbookCategoryListResponse = z.object({ items: z.array(cashbookCategoryResponse) });
+
+export type CashbookCategory = z.infer<typeof cashbookCategoryResponse>;
 export type CashbookAccount = z.infer<typeof cashbookAccountResponse>;
 export type CashbookEntry = z.infer<typeof cashbookEntryResponse>;
 export type CashbookAttachment = z.infer<typeof cashbookAttachmentResponse>;

@@ -1,13 +1,21 @@
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { newId } from '../db/ids.ts';
-import { ConflictError, NotFoundError, UnprocessableError } from '../http/errors.ts';
+import { AppError, ConflictError, NotFoundError, UnprocessableError } from '../http/errors.ts';
 import type { z } from 'zod';
 import { listAccounts, type CashbookAccountRow } from './accounts-store.ts';
 import { appendCashbookEntries, ENTRY_COLUMNS, lockCashbook, normalizeEntry, type CashbookEntryRow } from './append-entry.ts';
 import { estateToday, periodDays } from '../calendar/calendar.ts';
-import { summarizeAccounts } from './balances.ts';
+import { lowestBalanceAfterWithdrawal, summarizeAccounts } from './balances.ts';
+import { assertEntryCategory } from './category-store.ts';
 import { periodChanges, periodStates } from './period-closing-store.ts';
-import type { accountCreateSchema, entryCreateSchema, entryListQuery, entryReverseSchema, transferCreateSchema } from './schemas.ts';
+import type {
+  accountCreateSchema,
+  entryCreateSchema,
+  entryListQuery,
+  entryReverseSchema,
+  openingBalanceSchema,
+  transferCreateSchema,
+} from './schemas.ts';
 import { verifyCashbookChain } from './verify.ts';
 
 type AccountCreate = z.infer<typeof accountCreateSchema>;
@@ -15,6 +23,7 @@ type EntryCreate = z.infer<typeof entryCreateSchema>;
 type EntryList = z.infer<typeof entryListQuery>;
 type EntryReverse = z.infer<typeof entryReverseSchema>;
 type TransferCreate = z.infer<typeof transferCreateSchema>;
+type OpeningBalance = z.infer<typeof openingBalanceSchema>;
 
 function actorId(store: ScopedStore): string | null {
   return store.actor.userId ?? null;
@@ -117,12 +126,66 @@ export async function listEntries(store: ScopedStore, q: EntryList) {
       .count({ n: '*' });
     for (const c of counts) attachmentCounts.set(c.entry_id as string, Number(c.n));
   }
+  const running = await runningBalancesOf(
+    store,
+    rows.map((r) => r.id as string),
+  );
   return {
-    items: rows.map((r) => ({ ...normalizeEntry(r), attachments: attachmentCounts.get(r.id) ?? 0 })),
+    items: rows.map((r) => ({
+      ...normalizeEntry(r),
+      attachments: attachmentCounts.get(r.id) ?? 0,
+      running_balance: running.get(r.id) ?? 0,
+    })),
     total: Number(n),
     limit: q.limit,
     offset: q.offset,
   };
+}
+
+/**
+ * Each listed entry's account balance right after it, in book order (date, then seq): what the treasurer's paper
+ * book shows in its saldo column, whatever filter chose the rows.
+ */
+async function runningBalancesOf(store: ScopedStore, ids: string[]): Promise<Map<string, number>> {
+  if (!ids.length) return new Map();
+  const marks = ids.map(() => '?').join(', ');
+  const rows = await store.estateRows<{ id: string; running: number | string }>(
+    `select id, running from (
+       select e.id, sum(case when e.direction = 'in' then e.amount else -e.amount end)
+         over (partition by e.account_id order by e.entry_date, e.seq rows between unbounded preceding and current row) as running
+       from cashbook_entries e
+       where e.estate_id = :estate_id
+         and e.account_id in (select account_id from cashbook_entries where estate_id = :estate_id and id in (${marks}))
+     ) b where b.id in (${marks})`,
+    [...ids, ...ids],
+  );
+  return new Map(rows.map((r) => [r.id, Number(r.running)]));
+}
+
+/**
+ * Money going out that would take the account below zero on its day or any later one needs the treasurer's
+ * confirmation (`confirm_below_zero`): a typo in the amount or the account is caught before it is in the chain.
+ */
+async function assertStaysAboveZero(tx: ScopedStore, accountId: string, day: string, amount: number): Promise<void> {
+  const through = await tx
+    .query('cashbook_entries')
+    .where('cashbook_entries.account_id', accountId)
+    .where('cashbook_entries.entry_date', '<=', day)
+    .select(tx.knex.raw("coalesce(sum(case when direction = 'in' then amount else -amount end), 0) as balance"))
+    .first();
+  const later = await tx
+    .query('cashbook_entries')
+    .where('cashbook_entries.account_id', accountId)
+    .where('cashbook_entries.entry_date', '>', day)
+    .orderBy([{ column: 'entry_date' }, { column: 'seq' }])
+    .select('direction', 'amount');
+  const lowest = lowestBalanceAfterWithdrawal(Number(through?.balance ?? 0), later, amount);
+  if (lowest < 0) {
+    throw new AppError(409, 'BALANCE_BELOW_ZERO', 'Saldo akun akan menjadi minus. Periksa jumlah dan akunnya, lalu konfirmasi.', 'amount', {
+      account_id: accountId,
+      lowest_balance: lowest,
+    });
+  }
 }
 
 export async function getEntry(store: ScopedStore, id: string): Promise<CashbookEntryRow> {
@@ -132,20 +195,75 @@ export async function getEntry(store: ScopedStore, id: string): Promise<Cashbook
 }
 
 export async function createEntry(store: ScopedStore, body: EntryCreate) {
-  const [entry] = await appendCashbookEntries(store, [
-    {
-      account_id: body.account_id,
-      direction: body.direction,
-      amount: body.amount,
-      category: body.category,
-      entry_date: body.entry_date,
-      description: body.description,
-      proof_number: body.proof_number ?? null,
-      source_type: 'manual',
-      recorded_by: actorId(store),
-    },
-  ]);
-  return entry;
+  return store.transaction(async (tx) => {
+    await assertEntryCategory(tx, body.category);
+    // Locked before the balance is read, so two withdrawals at once cannot both see the money that is there.
+    await lockCashbook(tx);
+    if (body.direction === 'out' && !body.confirm_below_zero) {
+      const account = await tx.live('cashbook_accounts').where('cashbook_accounts.id', body.account_id).first('id');
+      if (!account) throw new NotFoundError('Akun kas');
+      await assertStaysAboveZero(tx, body.account_id, body.entry_date, body.amount);
+    }
+    const [entry] = await appendCashbookEntries(tx, [
+      {
+        account_id: body.account_id,
+        direction: body.direction,
+        amount: body.amount,
+        category: body.category,
+        entry_date: body.entry_date,
+        description: body.description,
+        proof_number: body.proof_number ?? null,
+        source_type: 'manual',
+        recorded_by: actorId(tx),
+      },
+    ]);
+    return entry;
+  });
+}
+
+/**
+ * An account's opening balance (saldo awal) when the estate starts keeping its book here: one entry per account, set
+ * once (409 OPENING_BALANCE_EXISTS, also when it came with the account), dated on or before the account's first
+ * entry so the balance column starts from it. Appended like any entry: the chain stays one line in seq order and
+ * the month it is dated in must be open.
+ */
+export async function setOpeningBalance(store: ScopedStore, accountId: string, body: OpeningBalance) {
+  return store.transaction(async (tx) => {
+    await lockCashbook(tx);
+    const account = await tx.live('cashbook_accounts').where('cashbook_accounts.id', accountId).first('id', 'name');
+    if (!account) throw new NotFoundError('Akun kas');
+    const existing = await tx
+      .query('cashbook_entries')
+      .where({ 'cashbook_entries.account_id': accountId, 'cashbook_entries.source_type': 'opening' })
+      .first('id');
+    if (existing) throw new ConflictError('OPENING_BALANCE_EXISTS', 'Saldo awal akun ini sudah dicatat.', 'amount');
+    const first = await tx.query('cashbook_entries').where('cashbook_entries.account_id', accountId).min({ day: 'entry_date' }).first();
+    if (first?.day && body.entry_date > first.day) {
+      throw new UnprocessableError(
+        'OPENING_AFTER_ENTRIES',
+        `Tanggal saldo awal harus sebelum atau sama dengan catatan pertama akun ini (${first.day}).`,
+        'entry_date',
+      );
+    }
+    const [entry] = await appendCashbookEntries(
+      tx,
+      [
+        {
+          account_id: accountId,
+          direction: 'in',
+          amount: body.amount,
+          category: 'opening_balance',
+          entry_date: body.entry_date,
+          description: body.description ?? `Saldo awal ${account.name}`,
+          source_type: 'opening',
+          source_id: accountId,
+          recorded_by: actorId(tx),
+        },
+      ],
+      { accountsChecked: true },
+    );
+    return entry;
+  });
 }
 
 /**
@@ -204,24 +322,31 @@ export async function reverseEntry(store: ScopedStore, id: string, body: EntryRe
 }
 
 export async function createTransfer(store: ScopedStore, body: TransferCreate) {
-  const transferId = newId();
-  const description = body.description ?? 'Pemindahan dana antar akun';
-  const common = {
-    amount: body.amount,
-    category: 'transfer',
-    entry_date: body.entry_date,
-    description,
-    proof_number: body.proof_number ?? null,
-    source_type: 'transfer',
-    source_id: transferId,
-    transfer_id: transferId,
-    recorded_by: actorId(store),
-  };
-  const entries = await appendCashbookEntries(store, [
-    { ...common, account_id: body.from_account_id, direction: 'out' },
-    { ...common, account_id: body.to_account_id, direction: 'in' },
-  ]);
-  return { transfer_id: transferId, amount: body.amount, entry_date: body.entry_date, entries };
+  return store.transaction(async (tx) => {
+    if (!body.confirm_below_zero) {
+      await lockCashbook(tx);
+      const from = await tx.live('cashbook_accounts').where('cashbook_accounts.id', body.from_account_id).first('id');
+      if (!from) throw new NotFoundError('Akun kas');
+      await assertStaysAboveZero(tx, body.from_account_id, body.entry_date, body.amount);
+    }
+    const transferId = newId();
+    const common = {
+      amount: body.amount,
+      category: 'transfer',
+      entry_date: body.entry_date,
+      description: body.description ?? 'Pemindahan dana antar akun',
+      proof_number: body.proof_number ?? null,
+      source_type: 'transfer',
+      source_id: transferId,
+      transfer_id: transferId,
+      recorded_by: actorId(tx),
+    };
+    const entries = await appendCashbookEntries(tx, [
+      { ...common, account_id: body.from_account_id, direction: 'out' },
+      { ...common, account_id: body.to_account_id, direction: 'in' },
+    ]);
+    return { transfer_id: transferId, amount: body.amount, entry_date: body.entry_date, entries };
+  });
 }
 
 export async function verifyCashbook(store: ScopedStore) {

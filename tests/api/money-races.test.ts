@@ -350,6 +350,7 @@ describe.each(['sqlite', 'postgres'] as const)('money races on %s', (backendName
       category: 'electricity',
       entry_date: '2026-11-03',
       description: 'Listrik pos',
+      confirm_below_zero: true,
     });
     expect(entry.status, entry.text).toBe(201);
     const responses = await Promise.all(

@@ -1,4 +1,7 @@
 import { useState, type FormEvent } from 'react';
+import { categoryName } from '../../../shared/cash-categories.ts';
+import { isApiError } from '../api/errors.ts';
+import { useConfirmDialog } from '../components/ConfirmDialog.tsx';
 import { accountName } from './account-name.ts';
 import { ErrorBanner } from '../components/ErrorMessage.tsx';
 import { Field, allFieldsValid } from '../components/Field.tsx';
@@ -14,12 +17,15 @@ import { useSearchParams } from '../router/navigation.ts';
 import { useEstateId, useSession } from '../session/SessionProvider.tsx';
 import { api, estatePath, newIdempotencyKey, postIdempotent, type Paged } from './api.ts';
 import { useEstateCalendar } from '../session/useEstateCalendar.ts';
-import type { CashbookAccount, CashbookEntry, CashbookVerification } from '../../../server/cashbook/schemas.ts';
+import type { CashbookAccount, CashbookCategory, CashbookEntry, CashbookVerification } from '../../../server/cashbook/schemas.ts';
 import './ledger.css';
 
 /** Asked without a period, every account comes with its balance now. */
 type Account = CashbookAccount & { balance: number };
-type Entry = CashbookEntry;
+type Entry = CashbookEntry & { running_balance: number };
+
+const NEW_CATEGORY = '__new';
+const DEFAULT_CATEGORY = { in: 'other_income', out: 'other_expense' } as const;
 
 const PAGE = 50;
 const ENTRY_FIELDS = ['account_id', 'direction', 'amount', 'category', 'entry_date', 'description'] as const;
@@ -50,6 +56,12 @@ export default function CashbookPage() {
     entry_date: calendar.today(),
     description: '',
   });
+  const categories = useApiData(
+    (s) => api.get<{ items: CashbookCategory[] }>(estatePath(estateId, '/cashbook/categories'), undefined, s),
+    `${estateId}:${version}`,
+  );
+  const { confirm, dialog: confirmDialog } = useConfirmDialog();
+  const [opening, setOpening] = useState({ account_id: '', amount: '', entry_date: calendar.today() });
   const [transfer, setTransfer] = useState({ from_account_id: '', to_account_id: '', amount: '' });
   const [account, setAccount] = useState({ name: '', kind: 'cash', opening_balance: '' });
   const [notice, setNotice] = useState<string | null>(null);
@@ -57,6 +69,49 @@ export default function CashbookPage() {
   const form = useApiForm(ENTRY_FIELDS);
   const names = new Map(accounts.data?.items.map((a) => [a.id, accountName(a, t)]));
   const num = (s: string) => Number(s.replace(/\./g, ''));
+  const lang = locale.startsWith('en') ? 'en' : 'id';
+  const ownNames = new Map(categories.data?.items.filter((c) => !c.built_in).map((c) => [c.code, c.name]));
+  const catName = (code: string) => categoryName(code, lang, ownNames);
+  const choices = categories.data?.items.filter((c) => c.direction === entry.direction) ?? [];
+  const withoutOpening = accounts.data?.items.filter((a) => a.opening_balance === 0) ?? [];
+
+  /**
+   * Money out that takes an account below zero is refused by the server until the treasurer confirms it here, so a
+   * mistyped amount or the wrong account is caught before it is in the chained book.
+   */
+  const postConfirmingBelowZero = async (path: string, body: Record<string, unknown>, accountId: string, amount: number) => {
+    try {
+      await postIdempotent(path, body, newIdempotencyKey());
+    } catch (err) {
+      if (!isApiError(err) || err.code !== 'BALANCE_BELOW_ZERO') throw err;
+      const acc = accounts.data?.items.find((a) => a.id === accountId);
+      const yes = await confirm({
+        title: t('ledger.below_zero_title'),
+        text: t('ledger.below_zero_text', {
+          amount: formatRupiah(amount),
+          account: acc ? accountName(acc, t) : '',
+          balance: formatRupiah(acc?.balance ?? 0),
+        }),
+        confirmLabel: t('ledger.below_zero_confirm'),
+      });
+      if (!yes) return false;
+      await postIdempotent(path, { ...body, confirm_below_zero: true }, newIdempotencyKey());
+    }
+    return true;
+  };
+
+  const chooseCategory = async (value: string) => {
+    if (value !== NEW_CATEGORY) {
+      setEntry({ ...entry, category: value });
+      return;
+    }
+    const name = await ask(t('ledger.category_new_prompt'));
+    if (!name) return;
+    await act(async () => {
+      const added = await api.post<CashbookCategory>(estatePath(estateId, '/cashbook/categories'), { name, direction: entry.direction });
+      setEntry((current) => ({ ...current, category: added.code }));
+    });
+  };
 
   const act = async (fn: () => Promise<void>) => {
     setError(null);
@@ -72,11 +127,15 @@ export default function CashbookPage() {
     e.preventDefault();
     if (!allFieldsValid(e)) return;
     void form.submit(async () => {
-      await postIdempotent(
+      const accountId = entry.account_id || accounts.data?.items[0]?.id || '';
+      const amount = num(entry.amount);
+      const saved = await postConfirmingBelowZero(
         estatePath(estateId, '/cashbook/entries'),
-        { ...entry, account_id: entry.account_id || accounts.data?.items[0]?.id, amount: num(entry.amount) },
-        newIdempotencyKey(),
+        { ...entry, account_id: accountId, amount },
+        accountId,
+        amount,
       );
+      if (!saved) return;
       setEntry({ ...entry, amount: '', description: '' });
       refresh();
     });
@@ -85,6 +144,7 @@ export default function CashbookPage() {
   return (
     <>
       {dialog}
+      {confirmDialog}
       <PageHeader title={t('ledger.cashbook_title')} />
       <div className="ledger-grid">
         <section className="card">
@@ -147,6 +207,63 @@ export default function CashbookPage() {
             </div>
           )}
         </section>
+        {can('cashbook.write') && accounts.data && (
+          <section className="card" data-testid="cashbook-opening">
+            <h2 className="card__title">{t('ledger.opening_title')}</h2>
+            {withoutOpening.length === 0 ? (
+              <p className="muted">{t('ledger.opening_done')}</p>
+            ) : (
+              <>
+                <p className="muted">{t('ledger.opening_hint')}</p>
+                <div className="ledger-form">
+                  <select
+                    className="input"
+                    aria-label={t('ledger.account')}
+                    value={opening.account_id || withoutOpening[0].id}
+                    onChange={(e) => setOpening({ ...opening, account_id: e.target.value })}
+                  >
+                    {withoutOpening.map((a) => (
+                      <option key={a.id} value={a.id}>
+                        {accountName(a, t)}
+                      </option>
+                    ))}
+                  </select>
+                  <input
+                    className="input"
+                    aria-label={t('ledger.opening_amount')}
+                    placeholder={t('ledger.opening_amount')}
+                    inputMode="numeric"
+                    value={opening.amount}
+                    onChange={(e) => setOpening({ ...opening, amount: e.target.value })}
+                  />
+                  <input
+                    className="input"
+                    type="date"
+                    aria-label={t('ledger.opening_date')}
+                    value={opening.entry_date}
+                    onChange={(e) => setOpening({ ...opening, entry_date: e.target.value })}
+                  />
+                  <button
+                    type="button"
+                    className="btn btn--secondary"
+                    onClick={() =>
+                      act(async () => {
+                        const accountId = opening.account_id || withoutOpening[0].id;
+                        await api.post(estatePath(estateId, `/cashbook/accounts/${accountId}/opening`), {
+                          amount: num(opening.amount),
+                          entry_date: opening.entry_date,
+                        });
+                        setOpening({ account_id: '', amount: '', entry_date: opening.entry_date });
+                      })
+                    }
+                  >
+                    {t('ledger.opening_save')}
+                  </button>
+                </div>
+              </>
+            )}
+          </section>
+        )}
         {can('cashbook.write') && (
           <section className="card">
             <h2 className="card__title">{t('ledger.transfer')}</h2>
@@ -190,12 +307,14 @@ export default function CashbookPage() {
                 className="btn btn--secondary"
                 onClick={() =>
                   act(async () => {
-                    await postIdempotent(
+                    const amount = num(transfer.amount);
+                    const saved = await postConfirmingBelowZero(
                       estatePath(estateId, '/cashbook/transfers'),
-                      { ...transfer, amount: num(transfer.amount), entry_date: calendar.today() },
-                      newIdempotencyKey(),
+                      { ...transfer, amount, entry_date: calendar.today() },
+                      transfer.from_account_id,
+                      amount,
                     );
-                    setTransfer({ from_account_id: '', to_account_id: '', amount: '' });
+                    if (saved) setTransfer({ from_account_id: '', to_account_id: '', amount: '' });
                   })
                 }
               >
@@ -243,7 +362,7 @@ export default function CashbookPage() {
       )}
       {error ? <ErrorBanner error={error} /> : null}
       {can('cashbook.write') && (
-        <form className="card form" onSubmit={addEntry} noValidate>
+        <form className="card form" onSubmit={addEntry} noValidate data-testid="cashbook-entry-form">
           <h2 className="card__title">{t('ledger.new_entry')}</h2>
           <div className="ledger-form">
             <Field label={t('ledger.account')} required error={form.fieldErrors.account_id}>
@@ -256,7 +375,15 @@ export default function CashbookPage() {
               </select>
             </Field>
             <Field label={t('ledger.col_status')} required error={form.fieldErrors.direction}>
-              <select className="input" value={entry.direction} onChange={(e) => setEntry({ ...entry, direction: e.target.value })}>
+              <select
+                className="input"
+                value={entry.direction}
+                onChange={(e) => {
+                  const direction = e.target.value as 'in' | 'out';
+                  const keep = categories.data?.items.some((c) => c.code === entry.category && c.direction === direction);
+                  setEntry({ ...entry, direction, category: keep ? entry.category : DEFAULT_CATEGORY[direction] });
+                }}
+              >
                 <option value="in">{t('ledger.direction_in')}</option>
                 <option value="out">{t('ledger.direction_out')}</option>
               </select>
@@ -270,7 +397,14 @@ export default function CashbookPage() {
               />
             </Field>
             <Field label={t('ledger.category')} required error={form.fieldErrors.category}>
-              <input className="input" value={entry.category} onChange={(e) => setEntry({ ...entry, category: e.target.value })} />
+              <select className="input" name="category" value={entry.category} onChange={(e) => void chooseCategory(e.target.value)}>
+                {choices.map((c) => (
+                  <option key={c.code} value={c.code}>
+                    {catName(c.code)}
+                  </option>
+                ))}
+                <option value={NEW_CATEGORY}>{t('ledger.category_add')}</option>
+              </select>
             </Field>
             <Field label={t('ledger.entry_date')} required error={form.fieldErrors.entry_date}>
               <input
@@ -301,6 +435,7 @@ export default function CashbookPage() {
               <th>{t('ledger.col_description')}</th>
               <th className="num">{t('ledger.col_in')}</th>
               <th className="num">{t('ledger.col_out')}</th>
+              <th className="num">{t('ledger.col_balance')}</th>
             </tr>
           </thead>
           <tbody>
@@ -309,10 +444,13 @@ export default function CashbookPage() {
                 <td>{e.seq}</td>
                 <td>{formatDay(e.entry_date, locale)}</td>
                 <td>{names.get(e.account_id) ?? ''}</td>
-                <td>{e.category}</td>
+                <td>{catName(e.category)}</td>
                 <td>{e.description}</td>
                 <td className="num">{e.direction === 'in' ? formatRupiah(Number(e.amount)) : ''}</td>
                 <td className="num">{e.direction === 'out' ? formatRupiah(Number(e.amount)) : ''}</td>
+                <td className={`num${e.running_balance < 0 ? ' cashbook-balance--negative' : ''}`} data-testid="running-balance">
+                  {formatRupiah(e.running_balance)}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { setupEstate, startTestServer, userWithRole, type ApiClient, type TestServer } from '../support/server.ts';
+import { DESKTOP, launchChromium, newPage, pageErrors, screenshot, waitForText } from './support/browser.ts';
+
+/**
+ * The treasurer's cash book in Chromium at 1366×768: a category added by its name from the entry form, the running
+ * balance after each entry, the in-page warning before money out takes an account below zero, and an opening balance
+ * for an account that has none; in Indonesian and English.
+ */
+let server: TestServer;
+let browser: Browser;
+let admin: ApiClient;
+let estateId: string;
+let treasurer: { email: string; password: string };
+
+async function signIn(page: Page, url: string, login: string, password: string) {
+  await page.goto(url);
+  await page.getByLabel('Email atau nomor HP').fill(login);
+  await page.getByLabel('Kata sandi', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Masuk', exact: true }).click();
+  await page.waitForURL((u) => !u.pathname.endsWith('/login'));
+}
+
+const selectedText = (select: Locator) => select.evaluate((el: HTMLSelectElement) => el.selectedOptions[0]?.textContent ?? '');
+
+beforeAll(async () => {
+  server = await startTestServer();
+  browser = await launchChromium();
+  ({ client: admin, estateId } = await setupEstate(server.url));
+  const cb = (p: string) => `/estates/${estateId}/cashbook${p}`;
+  const kas = await admin.post(cb('/accounts'), { name: 'Kas RT', kind: 'cash', opening_balance: 100_000, opening_date: '2026-11-01' });
+  expect(kas.status, kas.text).toBe(201);
+  expect((await admin.post(cb('/accounts'), { name: 'BRI Paguyuban', kind: 'bank' })).status).toBe(201);
+  const t = await userWithRole(server.url, admin, estateId, 'treasurer');
+  treasurer = { email: t.email, password: t.password };
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('cash book in Chromium', () => {
+  it('adds a category by name, shows the running balance, and confirms in-page before going below zero', async () => {
+    const { context, page } = await newPage(browser, DESKTOP);
+    let nativeDialogs = 0;
+    page.on('dialog', (d) => {
+      nativeDialogs += 1;
+      void d.dismiss();
+    });
+    await signIn(page, `${server.url}/login`, treasurer.email, treasurer.password);
+    await page.goto(`${server.url}/cashbook`);
+    const entries = page.getByTestId('cashbook-entries');
+    await waitForText(entries, 'Saldo awal');
+    await waitForText(page.getByTestId('running-balance').first(), 'Rp 100.000');
+
+    const form = page.getByTestId('cashbook-entry-form');
+    await form.getByLabel('Status').selectOption('out');
+    await form.getByLabel('Kategori').selectOption({ label: '+ Kategori baru' });
+    const prompt = page.getByTestId('prompt-dialog');
+    await prompt.getByLabel('Nama kategori baru').fill('Lomba 17-an');
+    await prompt.getByRole('button', { name: 'Lanjutkan' }).click();
+    await expect.poll(() => selectedText(form.getByLabel('Kategori'))).toBe('Lomba 17-an');
+    await form.getByLabel('Jumlah (Rp)').fill('30000');
+    await form.getByLabel('Tanggal').fill('2026-11-10');
+    await form.getByLabel('Keterangan').fill('Hadiah lomba');
+    await form.getByRole('button', { name: 'Simpan' }).click();
+    const lomba = entries.locator('tr', { hasText: 'Hadiah lomba' });
+    await waitForText(lomba, 'Lomba 17-an');
+    await waitForText(lomba.getByTestId('running-balance'), 'Rp 70.000');
+    await screenshot(page, 'cashbook-01-category-running-balance-id');
+
+    // 90,000 out of 70,000: the page asks first; cancelling records nothing.
+    await form.getByLabel('Kategori').selectOption({ label: 'Perbaikan' });
+    await form.getByLabel('Jumlah (Rp)').fill('90000');
+    await form.getByLabel('Keterangan').fill('Perbaikan lampu jalan');
+    await form.getByRole('button', { name: 'Simpan' }).click();
+    const confirm = page.getByTestId('confirm-dialog');
+    await waitForText(confirm, 'di bawah nol');
+    await waitForText(confirm, 'Rp 90.000');
+    await screenshot(page, 'cashbook-02-below-zero-confirm-id');
+    await confirm.getByRole('button', { name: 'Batal' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    expect(await entries.locator('tr', { hasText: 'Perbaikan lampu jalan' }).count()).toBe(0);
+
+    await form.getByRole('button', { name: 'Simpan' }).click();
+    await confirm.getByRole('button', { name: 'Tetap catat' }).click();
+    const repair = entries.locator('tr', { hasText: 'Perbaikan lampu jalan' });
+    await waitForText(repair.getByTestId('running-balance'), '20.000');
+    expect(await repair.getByTestId('running-balance').innerText()).toMatch(/^-\s?Rp\s?20\.000$/);
+
+    // The bank account has no opening balance yet: record it here, once.
+    const opening = page.getByTestId('cashbook-opening');
+    await opening.getByLabel('Jumlah saldo awal (Rp)').fill('2500000');
+    await opening.getByLabel('Per tanggal').fill('2026-11-01');
+    await opening.getByRole('button', { name: 'Catat saldo awal' }).click();
+    await waitForText(opening, 'Saldo awal sudah dicatat untuk semua akun.');
+    await waitForText(entries.locator('tr', { hasText: 'Saldo awal BRI Paguyuban' }).getByTestId('running-balance'), 'Rp 2.500.000');
+    await screenshot(page, 'cashbook-03-opening-id');
+
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
+    await waitForText(entries.locator('th'), 'Balance');
+    await waitForText(entries.locator('tr', { hasText: 'Perbaikan lampu jalan' }), 'Repairs');
+    await waitForText(entries.locator('tr', { hasText: 'Hadiah lomba' }), 'Lomba 17-an');
+    expect(await form.getByLabel('Category').locator('option').last().textContent()).toBe('+ New category');
+    await screenshot(page, 'cashbook-04-en');
+
+    const list = await admin.get(`/estates/${estateId}/cashbook/entries`);
+    expect(list.body.items.map((e: { category: string; amount: number }) => [e.category, e.amount])).toEqual([
+      ['repairs', 90_000],
+      ['lomba_17_an', 30_000],
+      ['opening_balance', 2_500_000],
+      ['opening_balance', 100_000],
+    ]);
+    expect(nativeDialogs).toBe(0);
+    expect(pageErrors(page)).toEqual([]);
+    await context.close();
+  });
+});
