@@ -14,6 +14,8 @@ export const treasurerDashboardResponse = z.object({
   period: z.string(),
   this_month: collectionMonthResponse,
   outstanding_total: z.number().int(),
+  /** Of the outstanding total, what is past its due date by the estate's today. */
+  overdue_total: z.number().int(),
   units_in_arrears: z.number().int(),
   credit_total: z.number().int(),
   pending_submissions: z.number().int(),
@@ -26,6 +28,7 @@ export const treasurerDashboardResponse = z.object({
       resident: z.string().nullable(),
       months_owed: z.number().int(),
       outstanding: z.number().int(),
+      overdue: z.number().int(),
       oldest_period: z.string(),
     }),
   ),

@@ -21,6 +21,7 @@ export async function dashboardOf(store: ScopedStore, estate: Record<string, unk
   );
   return treasurerDashboard({
     period: today.slice(0, 7),
+    today,
     invoices,
     units,
     accounts: accounts.map((a) => ({ id: a.id, name: a.name, kind: a.kind, balance: balances.get(a.id)!.closing })),

@@ -2,9 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { treasurerDashboard } from './treasurer-summary.ts';
 
 describe('treasurerDashboard', () => {
-  const inv = (unit_id: string, period: string, paid: number) => ({ unit_id, period, total: 100_000, paid, credited: 0, voided: false });
+  const inv = (unit_id: string, period: string, paid: number) => ({
+    unit_id,
+    period,
+    due_date: `${period}-10`,
+    total: 100_000,
+    paid,
+    credited: 0,
+    voided: false,
+  });
   const d = treasurerDashboard({
     period: '2026-11',
+    today: '2026-11-10',
     invoices: [
       inv('a', '2026-11', 100_000),
       inv('b', '2026-11', 0),
@@ -55,5 +64,15 @@ describe('treasurerDashboard', () => {
     expect(d.top_arrears[0].oldest_period).toBe('2026-10');
     expect(d.cash_total).toBe(750_000);
     expect(d.units_in_arrears).toBe(3);
+  });
+
+  it("counts as overdue only what is still owed after its due date, by the estate's today", () => {
+    // This month's invoices fall due today (the 10th): owed, not yet overdue.
+    expect(d.overdue_total).toBe(300_000);
+    expect(d.top_arrears.map((u) => [u.code, u.overdue])).toEqual([
+      ['A-2', 100_000],
+      ['A-10', 100_000],
+      ['A-1', 100_000],
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { collectionByMonth, type CollectionMonth, type InvoiceFact, periodsEndingWith } from '../reports/index.ts';
-import { outstandingOf } from '../ledger/index.ts';
+import { isOverdue, outstandingOf } from '../ledger/index.ts';
 
 /**
  * The treasurer's dashboard as a pure function of invoice facts, units and account balances: this month's
@@ -23,6 +23,8 @@ export interface TreasurerDashboard {
   period: string;
   this_month: CollectionMonth;
   outstanding_total: number;
+  /** Of the outstanding total, what is past its due date by the estate's today. */
+  overdue_total: number;
   units_in_arrears: number;
   credit_total: number;
   pending_submissions: number;
@@ -34,6 +36,7 @@ export interface TreasurerDashboard {
     resident: string | null;
     months_owed: number;
     outstanding: number;
+    overdue: number;
     oldest_period: string;
   }>;
   series: CollectionMonth[];
@@ -41,7 +44,9 @@ export interface TreasurerDashboard {
 
 export function treasurerDashboard(input: {
   period: string;
-  invoices: InvoiceFact[];
+  invoices: Array<InvoiceFact & { due_date?: string }>;
+  /** The estate's today (calendar/calendar.ts); without it nothing counts as overdue. */
+  today?: string;
   units: DashboardUnit[];
   accounts: DashboardAccount[];
   creditTotal: number;
@@ -49,14 +54,18 @@ export function treasurerDashboard(input: {
   top?: number;
 }): TreasurerDashboard {
   const series = collectionByMonth(periodsEndingWith(input.period, 12), input.invoices);
-  const perUnit = new Map<string, { outstanding: number; periods: Set<string>; oldest: string }>();
+  const perUnit = new Map<string, { outstanding: number; overdue: number; periods: Set<string>; oldest: string }>();
   let outstandingTotal = 0;
+  let overdueTotal = 0;
   for (const inv of input.invoices) {
     const owed = outstandingOf(inv);
     if (owed <= 0) continue;
     outstandingTotal += owed;
-    const u = perUnit.get(inv.unit_id) ?? { outstanding: 0, periods: new Set<string>(), oldest: inv.period };
+    const late = input.today && inv.due_date && isOverdue({ due_date: inv.due_date, outstanding: owed }, input.today) ? owed : 0;
+    overdueTotal += late;
+    const u = perUnit.get(inv.unit_id) ?? { outstanding: 0, overdue: 0, periods: new Set<string>(), oldest: inv.period };
     u.outstanding += owed;
+    u.overdue += late;
     u.periods.add(inv.period);
     if (inv.period < u.oldest) u.oldest = inv.period;
     perUnit.set(inv.unit_id, u);
@@ -69,6 +78,7 @@ export function treasurerDashboard(input: {
       resident: unitById.get(unitId)?.resident ?? null,
       months_owed: u.periods.size,
       outstanding: u.outstanding,
+      overdue: u.overdue,
       oldest_period: u.oldest,
     }))
     .sort((a, b) => b.outstanding - a.outstanding || b.months_owed - a.months_owed || a.code.localeCompare(b.code, 'id', { numeric: true }))
@@ -77,6 +87,7 @@ export function treasurerDashboard(input: {
     period: input.period,
     this_month: series[series.length - 1],
     outstanding_total: outstandingTotal,
+    overdue_total: overdueTotal,
     units_in_arrears: perUnit.size,
     credit_total: input.creditTotal,
     pending_submissions: input.pendingSubmissions,

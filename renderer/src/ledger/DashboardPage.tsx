@@ -43,6 +43,12 @@ export default function DashboardPage() {
               <div className="stat__label">{t('ledger.outstanding_total')}</div>
               <div className="stat__value">{formatRupiah(data.outstanding_total)}</div>
               <small>{t('ledger.units_in_arrears', { count: data.units_in_arrears })}</small>
+              {data.overdue_total > 0 && (
+                <small className="account-card__overdue" data-testid="stat-overdue">
+                  {' '}
+                  · {t('ledger.overdue')}: {formatRupiah(data.overdue_total)}
+                </small>
+              )}
             </div>
             <div className="stat" data-testid="stat-cash">
               <div className="stat__label">{t('ledger.cash_total')}</div>
@@ -83,6 +89,7 @@ export default function DashboardPage() {
                       <th>{t('ledger.col_resident')}</th>
                       <th className="num">{t('ledger.col_months')}</th>
                       <th className="num">{t('ledger.col_outstanding')}</th>
+                      <th className="num">{t('ledger.overdue')}</th>
                     </tr>
                   </thead>
                   <tbody>
@@ -96,6 +103,9 @@ export default function DashboardPage() {
                         <td>{u.resident ?? '–'}</td>
                         <td className="num">{u.months_owed}</td>
                         <td className="num">{formatRupiah(u.outstanding)}</td>
+                        <td className={`num${u.overdue > 0 ? ' account-card__overdue' : ''}`}>
+                          {u.overdue > 0 ? formatRupiah(u.overdue) : '–'}
+                        </td>
                       </tr>
                     ))}
                   </tbody>
