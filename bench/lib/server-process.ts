@@ -20,7 +20,10 @@ const READY_PREFIX = 'KLUSTERA_READY ';
 
 export function spawnServer(dataDir: string, extraEnv: Record<string, string> = {}, timeoutMs = 60_000): Promise<ServerProcess> {
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [path.join(ROOT_DIR, 'bin/klustera.mjs'), 'serve', '--port', '0', '--data-dir', dataDir], {
+  // BENCH_NODE_ARGS reaches the server's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to see where its time goes.
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const args = [...nodeArgs, path.join(ROOT_DIR, 'bin/klustera.mjs'), 'serve', '--port', '0', '--data-dir', dataDir];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT_DIR,
     env: { ...process.env, ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -9,6 +9,8 @@ import { SAFETY_NET_PAGES, startCheckpointer } from './checkpointer.ts';
 export type Dialect = 'sqlite' | 'postgres';
 
 const WAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024;
+const PAGE_CACHE_KIB = 32 * 1024;
+const MMAP_BYTES = 256 * 1024 * 1024;
 
 let pgTypesSet = false;
 
@@ -92,6 +94,10 @@ export function openDatabase(opts: OpenOptions): Database {
             conn.pragma(`synchronous = ${sqliteSynchronous(opts)}`);
             // Once the log has been copied back, keep its file from staying at its largest size for ever.
             conn.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
+            // Reads come from the memory map instead of a read() call per page, and a large enough page cache keeps a
+            // gate's pass and log indexes in memory; both cost nothing until pages are used.
+            conn.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
+            conn.pragma(`mmap_size = ${MMAP_BYTES}`);
             conn.pragma('foreign_keys = ON');
             conn.pragma('busy_timeout = 5000');
             if (opts.backgroundCheckpoint) conn.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
