@@ -200,6 +200,13 @@ describe('invoice search and an invoice with its payments', () => {
     expect((await admin.get(e('/invoices?overdue=maybe'))).status).toBe(400);
   });
 
+  it('the dashboard counts what is past due, per unit and in total', async () => {
+    const body = await ok(admin.get(e('/dashboard')), 200);
+    expect(body.overdue_total).toBe(100_000);
+    expect(body.top_arrears.find((u: { code: string }) => u.code === 'B-12')).toMatchObject({ outstanding: 200_000, overdue: 100_000 });
+    expect(body.top_arrears.find((u: { code: string }) => u.code === 'A-10')).toMatchObject({ outstanding: 100_000, overdue: 0 });
+  });
+
   it("a resident's bills in the portal say which are overdue", async () => {
     const { client } = await userWithRole(server.url, admin, estateId, 'resident', { resident_id: residents.get('B-12') });
     const body = await ok(client.get(e('/portal/invoices')), 200);
