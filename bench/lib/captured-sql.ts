@@ -20,11 +20,14 @@ export async function captureServiceSql<K, R>(
   call: (store: ScopedStore, input: K) => Promise<R>,
 ) {
   const database = openDatabase({ dataDir });
-  const store = new ScopedStore(database.knex, estateId, SYSTEM_ACTOR, await loadSyncContext(database.knex));
+  // Without the connection handle, so hand-written statements (`estateRows`, `select`) go through knex's runner too,
+  // whose query events record them; the direct path (server/db/sqlite-direct.ts) would run them unseen.
+  const knex = database.knex.withUserParams({ klusteraDialect: 'sqlite' });
+  const store = new ScopedStore(knex, estateId, SYSTEM_ACTOR, await loadSyncContext(database.knex));
   const captured = new Map<K, CapturedQuery[]>();
   const results = new Map<K, R>();
   let current: CapturedQuery[] = [];
-  database.knex.on('query', (q: { sql: string; bindings?: unknown[] }) => current.push({ sql: q.sql, bindings: q.bindings ?? [] }));
+  knex.on('query', (q: { sql: string; bindings?: unknown[] }) => current.push({ sql: q.sql, bindings: q.bindings ?? [] }));
   try {
     for (const input of inputs) {
       current = [];

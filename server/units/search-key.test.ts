@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { prefixUpperBound, querySearchKey, residentNameKeys, unitSearchKeys } from './search-key.ts';
+import { phoneSearchPrefix, prefixUpperBound, querySearchKey, residentNameKeys, unitSearchKeys } from './search-key.ts';
 
 describe('unit search keys', () => {
   it('reduces every spelling of a code to one key', () => {
@@ -15,6 +15,12 @@ describe('unit search keys', () => {
   it('keys a name from its first and second word, without accents or case', () => {
     expect(residentNameKeys('Ñoman Āyu Lestari')).toEqual({ name_key: 'nomanayulestari', name_key2: 'ayulestari' });
     expect(residentNameKeys('Siti')).toEqual({ name_key: 'siti', name_key2: null });
+  });
+
+  it('reads a phone typed the local or the international way as the start of a stored E.164 number', () => {
+    for (const typed of ['0811-2345', '0811 2345', '+62 811 2345', '628112345', '(0811) 2345'])
+      expect(phoneSearchPrefix(typed), typed).toBe('+628112345');
+    for (const typed of ['12', 'A-12', '081', '811-2345', 'Budi 0811']) expect(phoneSearchPrefix(typed), typed).toBeNull();
   });
 
   it('bounds a prefix range from above within the key alphabet', () => {

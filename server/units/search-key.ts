@@ -47,6 +47,20 @@ export function querySearchKey(typed: string): string {
   return searchKey(code ?? typed);
 }
 
+/**
+ * What the typed text means as the start of an Indonesian mobile or landline number, in the E.164 form residents'
+ * phones are stored in (`0811-23` → `+6281123`), or null when it is no phone: letters in it, fewer than four digits,
+ * or not starting with 0, 62 or +62 (a bare `12` is a house number).
+ */
+export function phoneSearchPrefix(typed: string): string | null {
+  if (/[\p{L}]/u.test(typed)) return null;
+  const digits = typed.replace(/\D/g, '');
+  if (digits.length < 4) return null;
+  if (digits.startsWith('0')) return `+62${digits.slice(1)}`;
+  if (digits.startsWith('62')) return `+${digits}`;
+  return null;
+}
+
 const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
 
 /** The smallest key above every key starting with `prefix`, or null when there is none (`zzz`). */

@@ -1,7 +1,8 @@
+import type { Knex } from 'knex';
 import { ConflictError } from '../http/errors.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { blockOf, unitSortKey } from './unit-code.ts';
-import { unitSearchKeys } from './search-key.ts';
+import { phoneSearchPrefix, prefixUpperBound, querySearchKey, unitSearchKeys } from './search-key.ts';
 import type { UnitCreate, UnitListQuery, UnitPatch } from './schemas.ts';
 
 export interface UnitRow {
@@ -112,35 +113,45 @@ export async function residentsOfUnits(store: ScopedStore, unitIds: string[]): P
   return out;
 }
 
+/**
+ * Ids of the units that `typed` finds by the unit search's rules (server/units/unit-search.ts): a code in any spelling
+ * or a house number as a prefix of its key, a current resident's name from its first or second word, or a phone typed
+ * as `0811…`. Each branch is an index range; the union holds the matches only, so counting and paging them never walk
+ * the estate's other units.
+ */
+function matchingUnitIds(store: ScopedStore, typed: string): Knex.QueryBuilder {
+  const key = querySearchKey(typed);
+  const phone = phoneSearchPrefix(typed);
+  // Nothing searchable typed (only punctuation): nothing found, as in the unit search.
+  if (key === '') return store.live('units').whereRaw('1 = 0').select('units.id');
+  const range = (column: string, prefix: string) => (w: Knex.QueryBuilder) => {
+    const upper = prefixUpperBound(prefix);
+    w.where(column, '>=', prefix);
+    if (upper !== null) w.where(column, '<', upper);
+  };
+  const residents = store.live('residents').where((w) => {
+    w.where(range('residents.name_key', key)).orWhere(range('residents.name_key2', key));
+    if (phone) w.orWhere(range('residents.phone', phone));
+  });
+  const byResident = store
+    .live('unit_occupancies')
+    .whereNull('unit_occupancies.moved_out_on')
+    .whereIn('unit_occupancies.resident_id', residents.select('residents.id'))
+    .select('unit_occupancies.unit_id as id');
+  return store
+    .live('units')
+    .where(range('units.search_key', key))
+    .select('units.id')
+    .union(store.live('units').where(range('units.number_key', key)).select('units.id'))
+    .union(byResident);
+}
+
 export async function listUnits(store: ScopedStore, query: UnitListQuery) {
   const base = store.live('units');
   if (query.block) base.where('units.block', query.block.toUpperCase());
   if (query.type) base.where('units.type', query.type);
   if (query.occupancy) base.where('units.occupancy', query.occupancy);
-  if (query.q) {
-    const q = query.q.toLowerCase().replace(/[%_\\]/g, (c) => `\\${c}`);
-    const codeLike = `${q.toUpperCase().replace(/[\s/.]+/g, '-')}%`;
-    base.where((w) => {
-      w.where('units.code', 'like', codeLike)
-        .orWhereRaw("lower(units.notes) like ? escape '\\'", [`%${q}%`])
-        // Units whose current residents match, found in one pass over residents rather than one probe per unit.
-        .orWhereIn(
-          'units.id',
-          store
-            .live('unit_occupancies')
-            .whereNull('unit_occupancies.moved_out_on')
-            // Matching residents first (a name scan), then their links: the other order probes every link.
-            .whereIn(
-              'unit_occupancies.resident_id',
-              store
-                .live('residents')
-                .whereRaw("lower(residents.name) like ? escape '\\'", [`%${q}%`])
-                .select('residents.id'),
-            )
-            .select('unit_occupancies.unit_id'),
-        );
-    });
-  }
+  if (query.q) base.join(matchingUnitIds(store, query.q).as('matched'), 'matched.id', 'units.id');
   const [{ total }] = await base.clone().count({ total: '*' });
   const rows: UnitRow[] = await base
     .orderBy(query.sort === 'updated_at' ? 'units.updated_at' : 'units.sort_key', query.sort === 'updated_at' ? 'desc' : 'asc')
