@@ -53,10 +53,8 @@ async function writeSettingOnce<T>(store: ScopedStore, key: string, value: T): P
     } else if (!row.deleted_at) {
       await tx.update('estate_settings', row.id, { value: json }, `settings.${key}.update`);
     } else {
-      const at = nowIso();
-      const changes = { value: json, deleted_at: null, updated_at: at };
-      await tx.query('estate_settings').where('estate_settings.id', row.id).update(changes);
-      await tx.audit(`settings.${key}.restore`, 'estate_settings', row.id, row, { ...row, ...changes }, 'update');
+      const changes = { value: json, deleted_at: null, updated_at: nowIso() };
+      await tx.updateWhere('estate_settings', (q) => q.where('estate_settings.id', row.id), changes, `settings.${key}.restore`);
     }
     return value;
   });
