@@ -175,7 +175,7 @@ describe('guard post in Chromium', () => {
     await page.getByTestId('pin-pad').getByRole('button', { name: 'Mulai shift' }).click();
     await page.getByTestId('on-duty').waitFor();
 
-    await page.getByRole('tab', { name: 'Tamu tanpa kartu' }).click();
+    await page.getByRole('button', { name: 'Tamu tanpa kartu' }).click();
     const name = page.getByTestId('walk-in-form').getByLabel('Nama tamu');
     await name.click();
     await page.keyboard.type('Agus', { delay: 120 });

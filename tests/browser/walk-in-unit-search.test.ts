@@ -67,7 +67,7 @@ async function kioskOnShift(language: 'id' | 'en'): Promise<{ context: BrowserCo
 describe('walk-in unit search at the kiosk', () => {
   it('finds a block F unit among 300 by code or by resident, with touch-sized rows, and records the walk-in there', async () => {
     const { context, page } = await kioskOnShift('id');
-    await page.getByRole('tab', { name: 'Tamu tanpa kartu' }).tap();
+    await page.getByRole('button', { name: 'Tamu tanpa kartu' }).tap();
     const form = page.getByTestId('walk-in-form');
     await form.getByLabel('Nama tamu').fill('Sari Kurir');
 
@@ -101,7 +101,7 @@ describe('walk-in unit search at the kiosk', () => {
 
   it('works from a USB keyboard in English: arrows and Enter choose, an unchosen unit is named, not sent', async () => {
     const { context, page } = await kioskOnShift('en');
-    await page.getByRole('tab', { name: 'Walk-in guest' }).click();
+    await page.getByRole('button', { name: 'Walk-in guest' }).click();
     const form = page.getByTestId('walk-in-form');
     await form.getByLabel('Guest name').fill('Tono');
     await page.getByRole('button', { name: 'Check in' }).click();

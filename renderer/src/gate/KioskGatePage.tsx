@@ -4,11 +4,15 @@ import { useErrorText } from '../components/ErrorMessage.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { Keypad } from './Keypad.tsx';
 import { KioskScanScreen } from './KioskScanScreen.tsx';
-import { kioskRequest, loadDevice, saveDevice, type KioskDevice, type Shift } from './kiosk-api.ts';
+import { kioskRequest, loadDevice, saveDevice, type KioskDevice, type Shift, type ShiftHandover } from './kiosk-api.ts';
+import { HandoverScreen, HandoverSummary } from './ShiftHandover.tsx';
 import './kiosk-gate.css';
 
+/** How often a kiosk asks whether it is still paired and on shift. */
+const REVOKE_CHECK_MS = 10_000;
+
 /** Pairing a fresh tablet: the office's pairing link carries the estate; the code comes from the office screen. */
-function PairingScreen({ onPaired }: { onPaired: (device: KioskDevice) => void }) {
+function PairingScreen({ onPaired, revoked }: { onPaired: (device: KioskDevice) => void; revoked: boolean }) {
   const { t } = useI18n();
   const errorText = useErrorText();
   const params = new URLSearchParams(window.location.search);
@@ -31,6 +35,11 @@ function PairingScreen({ onPaired }: { onPaired: (device: KioskDevice) => void }
   return (
     <section className="kiosk-gate__setup">
       <h1>{t('gate.pair_title')}</h1>
+      {revoked && (
+        <p className="kiosk-gate__error" role="alert" data-testid="kiosk-unpaired">
+          {t('gate.unpaired')}
+        </p>
+      )}
       {!estateId ? (
         <p className="kiosk-gate__setup-note">{t('gate.pair_no_estate')}</p>
       ) : (
@@ -61,7 +70,7 @@ function PairingScreen({ onPaired }: { onPaired: (device: KioskDevice) => void }
   );
 }
 
-function ShiftScreen({ device, onStarted, onUnpair }: { device: KioskDevice; onStarted: (shift: Shift) => void; onUnpair: () => void }) {
+function ShiftScreen({ device, onStarted }: { device: KioskDevice; onStarted: (shift: Shift) => void }) {
   const { t } = useI18n();
   const errorText = useErrorText();
   const [gates, setGates] = useState<{ id: string; name: string }[]>([]);
@@ -70,9 +79,14 @@ function ShiftScreen({ device, onStarted, onUnpair }: { device: KioskDevice; onS
   const [guardId, setGuardId] = useState('');
   const [pin, setPin] = useState('');
   const [error, setError] = useState<unknown>(null);
+  const [handover, setHandover] = useState<ShiftHandover | null>(null);
 
   useEffect(() => {
     const base = `/estates/${device.estateId}`;
+    kioskRequest<{ handover: ShiftHandover | null }>(device, 'GET', `${base}/gate/shifts/last-handover`).then(
+      (r) => setHandover(r.handover),
+      () => undefined,
+    );
     kioskRequest<{ items: { id: string; name: string }[] }>(device, 'GET', `${base}/gates`).then((r) => {
       setGates(r.items);
       if (r.items.length === 1) setGateId(r.items[0].id);
@@ -128,9 +142,12 @@ function ShiftScreen({ device, onStarted, onUnpair }: { device: KioskDevice; onS
               {errorText(error)}
             </p>
           )}
-          <button type="button" className="kiosk-gate__link" onClick={onUnpair}>
-            {t('gate.unpair')}
-          </button>
+          {handover && (
+            <details className="handover-previous">
+              <summary>{t('gate.handover_previous', { count: handover.inside.length })}</summary>
+              <HandoverSummary handover={handover} testId="handover-previous" />
+            </details>
+          )}
         </div>
         <div>
           <h2 className="kiosk-gate__label">{t('gate.shift_pin')}</h2>
@@ -157,6 +174,8 @@ export default function KioskGatePage() {
   const { t } = useI18n();
   const [device, setDevice] = useState<KioskDevice | null>(() => loadDevice());
   const [shift, setShift] = useState<Shift | null | undefined>(undefined);
+  const [handover, setHandover] = useState<ShiftHandover | null>(null);
+  const [revoked, setRevoked] = useState(false);
   const [estateName, setEstateName] = useState('');
 
   useEffect(() => {
@@ -164,21 +183,35 @@ export default function KioskGatePage() {
   }, [t]);
 
   const unpair = useCallback(() => {
+    // The estate is no secret and saves the guard from needing the office's link again: only a new code is needed.
+    const estateId = loadDevice()?.estateId;
+    if (estateId) window.history.replaceState(null, '', `/kiosk?estate=${encodeURIComponent(estateId)}`);
     saveDevice(null);
+    setRevoked(true);
     setDevice(null);
     setShift(undefined);
   }, []);
 
   useEffect(() => {
     if (!device) return;
-    kioskRequest<{ shift: Shift | null }>(device, 'GET', `/estates/${device.estateId}/gate/shifts/current`).then(
-      (r) => setShift(r.shift),
-      (err) => {
-        // A revoked device: forget the token and show pairing again.
-        if (isApiError(err) && (err.status === 401 || err.status === 404)) unpair();
-        else setShift(null);
-      },
-    );
+    const ask = () =>
+      kioskRequest<{ shift: Shift | null }>(device, 'GET', `/estates/${device.estateId}/gate/shifts/current`).then(
+        // Only the first answer decides the screen; later ones are here for the revoke check, and one that raced a
+        // shift the guard just started must not undo it.
+        (r) => setShift((current) => (current === undefined ? r.shift : current)),
+        (err) => {
+          if (isApiError(err) && (err.status === 401 || err.status === 404)) unpair();
+          else setShift((current) => current ?? null);
+        },
+      );
+    void ask();
+    // Unpairing is the office's decision (it revokes the device): asking regularly shows pairing again within
+    // seconds, whichever screen is up.
+    const timer = window.setInterval(ask, REVOKE_CHECK_MS);
+    return () => window.clearInterval(timer);
+  }, [device, unpair]);
+  useEffect(() => {
+    if (!device) return;
     kioskRequest<{ name: string }>(device, 'GET', `/estates/${device.estateId}`).then(
       (e) => setEstateName(e.name),
       () => undefined,
@@ -186,16 +219,31 @@ export default function KioskGatePage() {
   }, [device, unpair]);
 
   const endShift = async () => {
-    if (device) await kioskRequest(device, 'POST', `/estates/${device.estateId}/gate/shifts/current/end`).catch(() => undefined);
+    if (device) {
+      const ended = await kioskRequest<{ handover: ShiftHandover | null }>(
+        device,
+        'POST',
+        `/estates/${device.estateId}/gate/shifts/current/end`,
+      ).catch(() => null);
+      setHandover(ended?.handover ?? null);
+    }
     setShift(null);
   };
 
   return (
     <div className="kiosk-gate">
       {!device ? (
-        <PairingScreen onPaired={setDevice} />
-      ) : shift === undefined ? null : shift === null ? (
-        <ShiftScreen device={device} onStarted={setShift} onUnpair={unpair} />
+        <PairingScreen
+          revoked={revoked}
+          onPaired={(paired) => {
+            setRevoked(false);
+            setDevice(paired);
+          }}
+        />
+      ) : shift === undefined ? null : handover ? (
+        <HandoverScreen handover={handover} onNext={() => setHandover(null)} />
+      ) : shift === null ? (
+        <ShiftScreen device={device} onStarted={setShift} />
       ) : (
         <KioskScanScreen device={device} shift={shift} estateName={estateName} onEndShift={() => void endShift()} />
       )}

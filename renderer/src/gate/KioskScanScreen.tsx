@@ -11,7 +11,7 @@ import { WalkInForm } from './WalkInForm.tsx';
 import { useEstateCalendar } from '../session/useEstateCalendar.ts';
 
 type Shown = { kind: 'verdict'; verdict: Verdict } | { kind: 'offline' } | { kind: 'error' | 'notice'; text: string } | null;
-type Tab = 'expected' | 'inside' | 'walk_in';
+type Tab = 'expected' | 'inside';
 
 /** How long a verdict stays up before the screen is ready for the next guest; a touch on it returns at once. */
 export const VERDICT_RETURN_MS = 6000;
@@ -126,6 +126,7 @@ export function KioskScanScreen({
   const [code, setCode] = useState('');
   const [camera, setCamera] = useState(false);
   const [tab, setTab] = useState<Tab>('expected');
+  const [walkIn, setWalkIn] = useState(false);
   const [expected, setExpected] = useState<ExpectedItem[]>([]);
   const [inside, setInside] = useState<VisitItem[]>([]);
   const clearTimer = useRef(0);
@@ -202,14 +203,13 @@ export function KioskScanScreen({
 
   const time = (iso: string) =>
     new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', timeZone: zone }).format(new Date(iso));
-  const tabs: [Tab, MessageKey, number | null][] = [
+  const tabs: [Tab, MessageKey, number][] = [
     ['expected', 'gate.tab_expected', expected.length],
     ['inside', 'gate.tab_inside', inside.length],
-    ['walk_in', 'gate.tab_walk_in', null],
   ];
 
   return (
-    <div className="kiosk-gate__main">
+    <div className={`kiosk-gate__main${walkIn ? ' kiosk-gate__main--sheet' : ''}`}>
       <header className="kiosk-gate__bar">
         <span className="kiosk-gate__estate">{estateName}</span>
         <span className="kiosk-gate__duty" data-testid="on-duty">
@@ -247,9 +247,12 @@ export function KioskScanScreen({
                 onClick={() => setTab(id)}
               >
                 {t(label)}
-                {count !== null ? ` (${count})` : ''}
+                {` (${count})`}
               </button>
             ))}
+            <button type="button" className="kiosk-gate__tab kiosk-gate__walk-in" onClick={() => setWalkIn(true)}>
+              {t('gate.tab_walk_in')}
+            </button>
           </nav>
           <section className="kiosk-gate__panel" data-testid={`panel-${tab}`}>
             {tab === 'expected' &&
@@ -289,17 +292,19 @@ export function KioskScanScreen({
                   ))}
                 </ul>
               ))}
-            {tab === 'walk_in' && (
-              <WalkInForm
-                device={device}
-                onSaved={(text) => {
-                  show({ kind: 'notice', text });
-                  refreshLists();
-                }}
-              />
-            )}
           </section>
         </div>
+        {walkIn && (
+          <WalkInForm
+            device={device}
+            onClose={() => setWalkIn(false)}
+            onSaved={(text) => {
+              setWalkIn(false);
+              show({ kind: 'notice', text });
+              refreshLists();
+            }}
+          />
+        )}
         <div className="kiosk-gate__right">
           <Keypad
             value={code}

@@ -69,5 +69,7 @@ export type {
   ExpectedPass as ExpectedItem,
   GateShift as Shift,
   ScanVerdict as Verdict,
+  ShiftHandover,
+  WalkInAnswer,
   Visit as VisitItem,
 } from '../../../server/gate/schemas.ts';
