@@ -8,6 +8,7 @@ import { useApiData } from '../../hooks/useApiData.ts';
 import { useApiForm } from '../../hooks/useApiForm.ts';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { useSession } from '../../session/SessionProvider.tsx';
+import { BankAccountSettings } from './BankAccountSettings.tsx';
 
 const FIELDS = ['public_url'] as const;
 
@@ -18,7 +19,7 @@ const FIELDS = ['public_url'] as const;
  */
 export default function PublicUrlSettingsPage() {
   const { t } = useI18n();
-  const { can } = useSession();
+  const { can, membership } = useSession();
   const form = useApiForm(FIELDS);
   const { data, error, reload } = useApiData(
     (signal) => api.get<PublicUrlAnswer>('/installation/public-url', undefined, signal),
@@ -102,6 +103,7 @@ export default function PublicUrlSettingsPage() {
           )}
         </form>
       )}
+      {membership && <BankAccountSettings estateId={membership.estate_id} />}
     </>
   );
 }

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { uploadWithProgress } from '../../api/client.ts';
 import { Badge } from '../../components/Badge.tsx';
 import { ErrorBanner } from '../../components/ErrorMessage.tsx';
@@ -18,6 +18,9 @@ import '../ledger.css';
 import '../transfer-proofs.css';
 import { todayIn } from '../../format/calendar.ts';
 import type { MessageKey } from '../../i18n/messages.ts';
+import { Icon } from '../../components/Icon.tsx';
+import { BankTransferDetails } from './BankTransferDetails.tsx';
+import './portal-bills.css';
 
 type Proof = TransferProof;
 
@@ -60,6 +63,13 @@ export default function MyBillsPage() {
     });
   };
 
+  const scrollToPay = () => document.getElementById('bayar')?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+  // The home page's "pay now" lands here with #bayar: go there once the bills above it have their height.
+  const loaded = Boolean(invoices.data);
+  useEffect(() => {
+    if (loaded && window.location.hash === '#bayar') document.getElementById('bayar')?.scrollIntoView({ block: 'start' });
+  }, [loaded]);
+
   const error = balance.error ?? invoices.error;
   return (
     <>
@@ -78,21 +88,124 @@ export default function MyBillsPage() {
         </div>
       )}
       <h2>{t('ledger.my_invoices')}</h2>
-      <table className="table table--compact" data-testid="my-invoices">
-        <tbody>
-          {invoices.data?.items.map((inv) => (
-            <tr key={inv.id}>
-              <td>{formatPeriod(inv.period, locale)}</td>
-              <td>{formatDay(inv.due_date, locale)}</td>
-              <td className="num">{formatRupiah(inv.outstanding > 0 ? inv.outstanding : inv.total)}</td>
-              <td>
-                <Badge tone={STATUS_TONE[inv.status] ?? 'grey'}>{t(statusKey(inv.status))}</Badge>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      {/* Cards, not table rows: on a phone each bill shows its amount, status and what to do next without sideways scrolling. */}
+      <ul className="bill-cards" data-testid="my-invoices">
+        {invoices.data?.items.map((inv) => {
+          const receipts = (payments.data?.items ?? []).filter(
+            (p) => p.status === 'recorded' && p.allocations.some((a) => a.invoice_id === inv.id && a.amount > 0),
+          );
+          return (
+            <li key={inv.id} className="card bill-card" data-testid="my-invoice" data-status={inv.status}>
+              <div className="bill-card__head">
+                <strong className="bill-card__period">{formatPeriod(inv.period, locale)}</strong>
+                <span className="bill-card__badges">
+                  <Badge tone={STATUS_TONE[inv.status] ?? 'grey'}>{t(statusKey(inv.status))}</Badge>
+                  {inv.overdue && <Badge tone="red">{t('ledger.overdue')}</Badge>}
+                </span>
+              </div>
+              <div className="bill-card__amount">{formatRupiah(inv.outstanding > 0 ? inv.outstanding : inv.total)}</div>
+              <div className="bill-card__meta">
+                <span className="table__mono">{inv.number}</span> · {t('portal.bill_due', { date: formatDay(inv.due_date, locale) })}
+                {inv.paid > 0 && inv.outstanding > 0 && (
+                  <> · {t('portal.bill_paid_of', { paid: formatRupiah(inv.paid), total: formatRupiah(inv.total) })}</>
+                )}
+              </div>
+              {(receipts.length > 0 || inv.outstanding > 0) && (
+                <div className="bill-card__actions">
+                  {receipts.map((p) => (
+                    <a
+                      key={p.id}
+                      className="btn btn--secondary"
+                      href={fileUrl(estatePath(estateId, `/portal/payments/${p.id}/receipt.pdf`), {})}
+                      download={`kwitansi-${p.payment_number}.pdf`}
+                      data-testid="bill-receipt"
+                    >
+                      <Icon name="receipt" size={16} />
+                      {t('portal.bill_receipt', { date: formatDay(todayIn(calendar.zone, new Date(p.paid_at)), locale) })}
+                    </a>
+                  ))}
+                  {inv.outstanding > 0 && (
+                    <button type="button" className="btn btn--primary" data-testid="bill-pay" onClick={scrollToPay}>
+                      {t('portal.bill_pay')}
+                    </button>
+                  )}
+                </div>
+              )}
+            </li>
+          );
+        })}
+      </ul>
       {invoices.data?.items.length === 0 && <p>{t('ledger.none_yet')}</p>}
+      <section className="card pay-transfer" id="bayar" data-testid="pay-transfer">
+        <h2 className="card__title">{t('portal.pay_title')}</h2>
+        <p className="muted">{t('portal.pay_steps')}</p>
+        <BankTransferDetails estateId={estateId} />
+        <form className="form pay-transfer__form" onSubmit={submit} noValidate data-testid="proof-form">
+          <h3>{t('ledger.send_proof')}</h3>
+          <Field label={t('ledger.amount')} required error={form.fieldErrors.amount}>
+            <input className="input" name="amount" inputMode="numeric" value={amount} onChange={(e) => setAmount(e.target.value)} />
+          </Field>
+          <Field label={t('ledger.paid_at')} required error={form.fieldErrors.paid_at}>
+            <input className="input" name="paid_at" type="date" value={paidAt} onChange={(e) => setPaidAt(e.target.value)} />
+          </Field>
+          <Field label={t('ledger.reference')} error={form.fieldErrors.reference}>
+            <input className="input" name="reference" value={reference} onChange={(e) => setReference(e.target.value)} />
+          </Field>
+          <Field label={t('ledger.proof_file')} required error={form.fieldErrors.file}>
+            <input
+              className="input"
+              name="file"
+              type="file"
+              accept="image/*,application/pdf"
+              onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+            />
+          </Field>
+          {form.formError ? <ErrorBanner error={form.formError} /> : null}
+          {sent && (
+            <div className="banner banner--success" role="status">
+              {t('ledger.proof_sent')}
+            </div>
+          )}
+          <button type="submit" className="btn btn--primary btn--block" disabled={form.submitting || !file}>
+            {t('ledger.send_proof')}
+          </button>
+        </form>
+      </section>
+      {proofs.data && proofs.data.items.length > 0 && (
+        <>
+          <h2>{t('ledger.my_proofs')}</h2>
+          <ul className="my-proofs" data-testid="my-proofs">
+            {proofs.data?.items.map((p) => (
+              <li key={p.id} className="card my-proofs__item" data-testid="my-proof" data-status={p.status}>
+                <div className="my-proofs__head">
+                  <strong>{formatRupiah(Number(p.amount))}</strong>
+                  <Badge tone={STATUS_TONE[p.status] ?? 'grey'}>{t(`ledger.proofs_status_${p.status}` as MessageKey)}</Badge>
+                </div>
+                <div className="my-proofs__meta">
+                  {t('ledger.proofs_col_transfer_date')}: {formatDay(todayIn(calendar.zone, new Date(p.paid_at)), locale)}
+                  {p.reference ? ` · ${p.reference}` : ''}
+                </div>
+                {p.status === 'rejected' && p.review_reason && (
+                  <div className="my-proofs__reason" data-testid="my-proof-reason">
+                    {t('ledger.proofs_reason_label')}: {p.review_reason}
+                  </div>
+                )}
+                {p.status === 'verified' && p.payment_id && (
+                  <a
+                    className="btn btn--secondary btn--small"
+                    href={fileUrl(estatePath(estateId, `/portal/payments/${p.payment_id}/receipt.pdf`), {})}
+                    target="_blank"
+                    rel="noopener"
+                    data-testid="my-proof-receipt"
+                  >
+                    {t('ledger.proofs_see_receipt')}
+                  </a>
+                )}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
       <h2>{t('ledger.my_payments')}</h2>
       {/* Cards, not a table row: a phone fits the number, amount, status and the receipt button without scrolling sideways. */}
       <ul className="my-proofs" data-testid="my-payments">
@@ -118,67 +231,6 @@ export default function MyBillsPage() {
         ))}
       </ul>
       {payments.data?.items.length === 0 && <p>{t('ledger.none_yet')}</p>}
-      <h2>{t('ledger.my_proofs')}</h2>
-      <ul className="my-proofs" data-testid="my-proofs">
-        {proofs.data?.items.map((p) => (
-          <li key={p.id} className="card my-proofs__item" data-testid="my-proof" data-status={p.status}>
-            <div className="my-proofs__head">
-              <strong>{formatRupiah(Number(p.amount))}</strong>
-              <Badge tone={STATUS_TONE[p.status] ?? 'grey'}>{t(`ledger.proofs_status_${p.status}` as MessageKey)}</Badge>
-            </div>
-            <div className="my-proofs__meta">
-              {t('ledger.proofs_col_transfer_date')}: {formatDay(todayIn(calendar.zone, new Date(p.paid_at)), locale)}
-              {p.reference ? ` · ${p.reference}` : ''}
-            </div>
-            {p.status === 'rejected' && p.review_reason && (
-              <div className="my-proofs__reason" data-testid="my-proof-reason">
-                {t('ledger.proofs_reason_label')}: {p.review_reason}
-              </div>
-            )}
-            {p.status === 'verified' && p.payment_id && (
-              <a
-                className="btn btn--secondary btn--small"
-                href={fileUrl(estatePath(estateId, `/portal/payments/${p.payment_id}/receipt.pdf`), {})}
-                target="_blank"
-                rel="noopener"
-                data-testid="my-proof-receipt"
-              >
-                {t('ledger.proofs_see_receipt')}
-              </a>
-            )}
-          </li>
-        ))}
-      </ul>
-      <form className="card form" onSubmit={submit} noValidate data-testid="proof-form">
-        <h2 className="card__title">{t('ledger.send_proof')}</h2>
-        <Field label={t('ledger.amount')} required error={form.fieldErrors.amount}>
-          <input className="input" name="amount" inputMode="numeric" value={amount} onChange={(e) => setAmount(e.target.value)} />
-        </Field>
-        <Field label={t('ledger.paid_at')} required error={form.fieldErrors.paid_at}>
-          <input className="input" name="paid_at" type="date" value={paidAt} onChange={(e) => setPaidAt(e.target.value)} />
-        </Field>
-        <Field label={t('ledger.reference')} error={form.fieldErrors.reference}>
-          <input className="input" name="reference" value={reference} onChange={(e) => setReference(e.target.value)} />
-        </Field>
-        <Field label={t('ledger.proof_file')} required error={form.fieldErrors.file}>
-          <input
-            className="input"
-            name="file"
-            type="file"
-            accept="image/*,application/pdf"
-            onChange={(e) => setFile(e.target.files?.[0] ?? null)}
-          />
-        </Field>
-        {form.formError ? <ErrorBanner error={form.formError} /> : null}
-        {sent && (
-          <div className="banner banner--success" role="status">
-            {t('ledger.proof_sent')}
-          </div>
-        )}
-        <button type="submit" className="btn btn--primary btn--block" disabled={form.submitting || !file}>
-          {t('ledger.send_proof')}
-        </button>
-      </form>
     </>
   );
 }

@@ -19,4 +19,14 @@ export default {
   admin_only: 'Only the server administrator can change this address.',
   error_PUBLIC_URL_INVALID: 'Invalid address. For example: http://192.168.1.10:4780 or https://klustera.example.id',
   error_PUBLIC_URL_SET_AT_STARTUP: 'The address was set when the server was started and cannot be changed here.',
+  bank_title: 'Bank account for residents’ transfers',
+  bank_intro:
+    'Shown in the resident portal wherever residents are asked to transfer their dues, with a copy button. Check every digit: a transfer to a wrong number cannot be taken back.',
+  bank_name: 'Bank name',
+  bank_name_hint: 'For example: BCA, Bank Mandiri, BRI',
+  bank_account_number: 'Account number',
+  bank_account_number_hint: '5 to 20 digits; spaces and dashes are fine, only the digits are kept.',
+  bank_account_holder: 'Account holder',
+  bank_saved: 'Account saved. Residents see it in the portal.',
+  bank_admin_only: 'Only the estate administrators can change the account.',
 };

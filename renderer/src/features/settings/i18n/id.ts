@@ -19,4 +19,14 @@ export default {
   admin_only: 'Hanya administrator server yang dapat mengubah alamat ini.',
   error_PUBLIC_URL_INVALID: 'Alamat tidak valid. Contoh: http://192.168.1.10:4780 atau https://klustera.contoh.id',
   error_PUBLIC_URL_SET_AT_STARTUP: 'Alamat ditetapkan saat server dijalankan dan tidak dapat diubah di sini.',
+  bank_title: 'Rekening untuk transfer warga',
+  bank_intro:
+    'Ditampilkan di portal warga di tempat warga diminta mentransfer iuran, dengan tombol salin. Periksa setiap angka: transfer ke nomor yang salah tidak dapat ditarik kembali.',
+  bank_name: 'Nama bank',
+  bank_name_hint: 'Contoh: BCA, Bank Mandiri, BRI',
+  bank_account_number: 'Nomor rekening',
+  bank_account_number_hint: '5 sampai 20 angka; spasi dan tanda hubung boleh, disimpan sebagai angka saja.',
+  bank_account_holder: 'Atas nama',
+  bank_saved: 'Rekening disimpan. Warga melihatnya di portal.',
+  bank_admin_only: 'Hanya pengurus (admin perumahan) yang dapat mengubah rekening.',
 };
