@@ -26,8 +26,9 @@ export interface InvoiceQuery {
   offset: number;
 }
 
-// Enough units for any name or block prefix an office types; a longer list means the search is not narrowing yet.
-const SEARCH_UNITS = 500;
+// Every unit a prefix matches in an estate of the sizes the product is built for (the budget is 10,000 units), so a
+// short prefix ("a") still lists every matching unit's invoices; each search branch stops at this many index entries.
+const SEARCH_UNITS = 10_000;
 
 export async function listInvoices(store: ScopedStore, q: InvoiceQuery) {
   if (q.unit_id && !(await store.find('units', q.unit_id, { includeDeleted: true }))) throw new NotFoundError('Unit');
