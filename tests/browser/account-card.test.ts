@@ -56,6 +56,8 @@ describe('the treasurer money view in Chromium', () => {
     await signIn(page, treasurer.email, treasurer.password);
     await page.goto(`${server.url}/units`);
     const row = page.locator('tr', { hasText: 'A-12' });
+    await row.getByTestId('unit-account-link').waitFor();
+    await screenshot(page, 'account-card-00-units-id');
     await row.getByTestId('unit-account-link').click();
     await waitForPath(page, `/units/${unitId}/account`);
     await waitForText(page.getByRole('heading', { level: 1 }), 'Kartu akun A-12');
