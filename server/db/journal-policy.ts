@@ -42,6 +42,22 @@ export const SUMMARY_AUDITED_TABLES: readonly string[] = [
   'payment_proofs',
 ];
 
+/**
+ * Columns that describe this site's use of a row rather than the row itself: a change to only these is audited but
+ * not synced (a sign-in at the office is not news for the hosted instance, and two sites would otherwise trade the
+ * row back and forth). Sync leaves them out of the rows it sends.
+ */
+export const SITE_LOCAL_COLUMNS: Readonly<Record<string, readonly string[]>> = {
+  users: ['last_login_at'],
+};
+
+/** Whether a change to `columns` of a row of `table` is synced: the table is, and not every column is site-local. */
+export function isSyncedChange(table: string, columns: readonly string[]): boolean {
+  if (!isSynced(table)) return false;
+  const local = SITE_LOCAL_COLUMNS[table];
+  return !local || columns.length === 0 || !columns.every((c) => local.includes(c) || c === 'updated_at');
+}
+
 /** Columns never copied into an audit row: the audit log is readable by estate admins and goes into exports. */
 export const SECRET_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   users: ['password_hash'],

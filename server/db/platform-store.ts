@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { nowIso } from './clock.ts';
 import { newId } from './ids.ts';
 import { changeRows, type RowFilter } from './change-rows.ts';
-import { isSynced } from './journal-policy.ts';
+import { isSynced, isSyncedChange } from './journal-policy.ts';
 import { auditRow, flushJournal, outboxRow, type Actor, type Journal, type OutboxOp } from './scoped-store.ts';
 import { rawRows, sqliteTransaction } from './sqlite-direct.ts';
 import type { SyncContext } from './sync-context.ts';
@@ -104,8 +104,9 @@ export class PlatformStore {
   async update(table: string, filter: RowFilter, patch: Row, write: PlatformWrite): Promise<Row[]> {
     return this.transaction(async (tx) => {
       const changed = await changeRows(tx.knex as Knex.Transaction, table, filter, patch);
+      const synced = isSyncedChange(table, Object.keys(patch));
       for (const { before, after } of changed) {
-        tx.record(write, table, before.id as string, before, after, 'update', before.estate_id as string | undefined);
+        tx.record(write, table, before.id as string, before, after, 'update', before.estate_id as string | undefined, synced);
       }
       return changed.map((c) => c.after);
     });
@@ -119,12 +120,13 @@ export class PlatformStore {
     after: unknown,
     op: OutboxOp,
     rowEstate?: string | null,
+    synced = isSynced(table),
   ): void {
     const journal = this.journal!;
     const estateId = write.estateId ?? rowEstate ?? null;
     const at = nowIso();
     const entry = { action: write.action ?? `${table}.${op === 'insert' ? 'create' : op}`, table, rowId, before, after };
     journal.audit.push(auditRow(this.actor, estateId, entry, at));
-    if (isSynced(table)) journal.outbox.push(outboxRow(this.sync, estateId, table, rowId, op, at));
+    if (synced) journal.outbox.push(outboxRow(this.sync, estateId, table, rowId, op, at));
   }
 }

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { AUDIT_ONLY_TABLES, SUMMARY_AUDITED_TABLES, UNJOURNALED_TABLES } from '../../server/db/journal-policy.ts';
+import { AUDIT_ONLY_TABLES, SITE_LOCAL_COLUMNS, SUMMARY_AUDITED_TABLES, UNJOURNALED_TABLES } from '../../server/db/journal-policy.ts';
 import { tableNames } from './server.ts';
 
 type Row = Record<string, unknown>;
@@ -88,11 +88,16 @@ export async function journalGaps(knex: Knex): Promise<string[]> {
     const audit = newest(await knex('audit_log').where({ entity_table: table }).select('entity_id', 'created_at'), 'entity_id', false);
     for (const row of rows) {
       const id = String(row.id);
-      const changedAt =
-        WRITE_STAMPS.map((c) => stamp(row[c]))
+      const latest = (columns: readonly string[]) =>
+        columns
+          .map((c) => stamp(row[c]))
           .filter((v): v is string => v !== null)
           .sort()
           .pop() ?? '';
+      const changedAt = latest(WRITE_STAMPS);
+      // A change to site-local columns only (a sign-in's time) is audited but not synced.
+      const local = SITE_LOCAL_COLUMNS[table] ?? [];
+      const syncedChangeAt = latest(WRITE_STAMPS.filter((c) => !local.includes(c)));
       const o = outbox?.get(id);
       if (outbox && !o) gaps.push(`${table} ${id}: no outbox row`);
       if (o) {
@@ -101,7 +106,8 @@ export async function journalGaps(knex: Knex): Promise<string[]> {
           if (tombstoned !== (o.newestOp === 'delete'))
             gaps.push(`${table} ${id}: newest outbox op is ${o.newestOp}, but deleted_at is ${stamp(row.deleted_at)}`);
         }
-        if (changedAt > o.newestAt) gaps.push(`${table} ${id}: changed at ${changedAt}, after its newest outbox row (${o.newestAt})`);
+        if (syncedChangeAt > o.newestAt)
+          gaps.push(`${table} ${id}: changed at ${syncedChangeAt}, after its newest outbox row (${o.newestAt})`);
       }
       const a = audit.get(id);
       if (ownAudit && !a) gaps.push(`${table} ${id}: no audit row`);
