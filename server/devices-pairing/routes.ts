@@ -1,3 +1,4 @@
+import QRCode from 'qrcode';
 import { setDeviceCookie, wantsDeviceCookie } from '../auth/device-cookie.ts';
 import { defineRoutes } from '../http/route.ts';
 import { estateParams } from '../http/schemas.ts';
@@ -12,9 +13,16 @@ import {
 } from './schemas.ts';
 import { createDevice, listDevices, pairDevice, reissuePairingCode, revokeDevice } from './service.ts';
 
-/** The kiosk page of this estate at the address tablets reach (the office's own 127.0.0.1 is useless to them). */
-function withPairingUrl<T extends object>(publicUrl: string, estateId: string, answer: T): T & { pairing_url: string } {
-  return { ...answer, pairing_url: `${publicUrl}/kiosk?estate=${encodeURIComponent(estateId)}` };
+/**
+ * The kiosk page of this estate at the address tablets reach (the office's own 127.0.0.1 is useless to them), and a QR
+ * code of it with the pairing code: the tablet's camera opens the kiosk ready to pair, nobody types a UUID. The code
+ * in it is the same one-time, 15-minute code the office screen shows.
+ */
+async function withPairingUrl<T extends { pairing_code: string }>(publicUrl: string, estateId: string, answer: T) {
+  const pairingUrl = `${publicUrl}/kiosk?estate=${encodeURIComponent(estateId)}`;
+  const qrUrl = `${pairingUrl}&code=${encodeURIComponent(answer.pairing_code)}`;
+  const pairingQr = await QRCode.toDataURL(qrUrl, { errorCorrectionLevel: 'M', margin: 2, scale: 8 });
+  return { ...answer, pairing_url: pairingUrl, pairing_qr_url: qrUrl, pairing_qr: pairingQr };
 }
 
 export const devicePairingRoutes = defineRoutes([

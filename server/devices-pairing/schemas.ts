@@ -24,6 +24,10 @@ export const devicePairingCodeResponse = z.object({
   pairing_expires_at: z.string(),
   /** Where the tablet opens the kiosk: the installation's public address, never the office's own window location. */
   pairing_url: z.string().optional(),
+  /** The kiosk address with this pairing code, for the tablet's camera. */
+  pairing_qr_url: z.string().optional(),
+  /** That address as a QR code, a PNG `data:` URL. */
+  pairing_qr: z.string().optional(),
 });
 /** The bearer token for a script or app kiosk, or, for a browser kiosk, word that it came as an httpOnly cookie. */
 export const devicePairedResponse = z.union([

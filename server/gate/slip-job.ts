@@ -11,7 +11,8 @@ import type { VisitRow } from './visits-service.ts';
 
 /** Prints the guest slip on the gate's printer: from the slip job, and awaited for a reprint at the guard's request. */
 export async function printVisitSlip(store: ScopedStore, estate: EstateInfo, post: GatePost, visit: VisitRow): Promise<void> {
-  if (!post.gate.printer) throw new ConflictError('PRINTER_NOT_CONFIGURED', 'Gerbang ini belum memiliki printer slip.');
+  if (!post.gate.printer)
+    throw new ConflictError('PRINTER_NOT_CONFIGURED', 'Gerbang ini belum memiliki printer slip: atur di Pos jaga → Gerbang.');
   const keys = await estateKeys(store);
   const unit = await store.query('units').where('id', visit.unit_id).first('code');
   const layout = guestSlipLayout({

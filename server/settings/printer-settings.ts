@@ -11,7 +11,7 @@ export async function printerSettings(store: ScopedStore): Promise<PrinterConfig
 /** For code that prints (receipts, guest slips): the configured printer or a 409 the UI turns into "set one up". */
 export async function requirePrinter(store: ScopedStore): Promise<PrinterConfig> {
   const config = await printerSettings(store);
-  if (!config) throw new ConflictError('PRINTER_NOT_CONFIGURED', 'Printer struk belum diatur di Pengaturan.');
+  if (!config) throw new ConflictError('PRINTER_NOT_CONFIGURED', 'Printer struk belum diatur: atur di Pengaturan → Printer struk.');
   return config;
 }
 
