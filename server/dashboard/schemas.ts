@@ -10,9 +10,12 @@ export const collectionMonthResponse = z.object({
   rate: z.number().nullable(),
 });
 
+/** The month's collection with the cash book's money in and out (transfers between accounts left out). */
+export const dashboardMonthResponse = collectionMonthResponse.extend({ income: z.number().int(), spending: z.number().int() });
+
 export const treasurerDashboardResponse = z.object({
   period: z.string(),
-  this_month: collectionMonthResponse,
+  this_month: dashboardMonthResponse,
   outstanding_total: z.number().int(),
   /** Of the outstanding total, what is past its due date by the estate's today. */
   overdue_total: z.number().int(),
@@ -32,8 +35,11 @@ export const treasurerDashboardResponse = z.object({
       oldest_period: z.string(),
     }),
   ),
-  series: z.array(collectionMonthResponse),
+  series: z.array(dashboardMonthResponse),
+  /** Counts behind the first steps (import units → fee types → first billing) shown to a new estate. */
+  setup: z.object({ units: z.number().int(), fee_types: z.number().int(), invoices: z.number().int() }),
 });
 
 export type CollectionMonth = z.infer<typeof collectionMonthResponse>;
+export type DashboardMonth = z.infer<typeof dashboardMonthResponse>;
 export type TreasurerDashboard = z.infer<typeof treasurerDashboardResponse>;

@@ -7,13 +7,14 @@ import { treasurerDashboard, type TreasurerDashboard } from './treasurer-summary
 export async function dashboardOf(store: ScopedStore, estate: Record<string, unknown>, now = new Date()): Promise<TreasurerDashboard> {
   const tz = typeof estate.timezone === 'string' && estate.timezone ? estate.timezone : 'Asia/Jakarta';
   const today = DateTime.fromJSDate(now).setZone(tz).toISODate()!;
-  const [invoices, units, accounts, entries, creditTotal, pending] = await Promise.all([
+  const [invoices, units, accounts, entries, creditTotal, pending, feeTypes] = await Promise.all([
     invoiceFacts(store),
     reportUnits(store),
     cashbookAccounts(store),
     cashbookEntriesUpTo(store, '9999-12-31'),
     totalCredit(store),
     pendingSubmissions(store),
+    store.live('fee_types').count({ n: '*' }).first(),
   ]);
   const balances = summarizeAccounts(
     accounts.map((a) => a.id),
@@ -27,5 +28,7 @@ export async function dashboardOf(store: ScopedStore, estate: Record<string, unk
     accounts: accounts.map((a) => ({ id: a.id, name: a.name, kind: a.kind, balance: balances.get(a.id)!.closing })),
     creditTotal,
     pendingSubmissions: pending,
+    entries,
+    feeTypes: Number((feeTypes as { n?: unknown } | undefined)?.n ?? 0),
   });
 }

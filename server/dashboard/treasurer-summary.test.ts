@@ -76,3 +76,45 @@ describe('treasurerDashboard', () => {
     ]);
   });
 });
+
+describe('treasurerDashboard: money in and out, and how far the estate is set up', () => {
+  const entry = (direction: 'in' | 'out', amount: number, category: string, entry_date: string) => ({
+    direction,
+    amount,
+    category,
+    entry_date,
+  });
+  const d = treasurerDashboard({
+    period: '2026-11',
+    invoices: [],
+    units: [
+      { id: 'a', code: 'A-1', resident: null },
+      { id: 'x', code: 'X-1', resident: null, deleted: true },
+    ],
+    accounts: [],
+    creditTotal: 0,
+    pendingSubmissions: 0,
+    feeTypes: 2,
+    entries: [
+      entry('in', 300_000, 'iuran', '2026-11-02'),
+      entry('out', 120_000, 'kebersihan', '2026-11-03'),
+      // A payment taken back: less income, not more spending.
+      entry('out', 50_000, 'reversal', '2026-11-04'),
+      // A purchase corrected: less spending.
+      entry('in', 20_000, 'reversal', '2026-11-05'),
+      // Cash carried to the bank is neither.
+      entry('out', 100_000, 'transfer', '2026-11-06'),
+      entry('in', 100_000, 'transfer', '2026-11-06'),
+      entry('out', 75_000, 'keamanan', '2026-10-31'),
+    ],
+  });
+
+  it('puts spending next to income per month, with reversals and transfers read like the monthly report', () => {
+    expect(d.this_month).toMatchObject({ period: '2026-11', income: 250_000, spending: 100_000 });
+    expect(d.series.find((m) => m.period === '2026-10')).toMatchObject({ income: 0, spending: 75_000 });
+  });
+
+  it('counts live units, fee types and invoices for the first steps', () => {
+    expect(d.setup).toEqual({ units: 1, fee_types: 2, invoices: 0 });
+  });
+});

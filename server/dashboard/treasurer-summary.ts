@@ -10,6 +10,8 @@ export interface DashboardUnit {
   id: string;
   code: string;
   resident: string | null;
+  /** A removed unit still names its old debts but is not one of the estate's units any more. */
+  deleted?: boolean;
 }
 
 export interface DashboardAccount {
@@ -19,9 +21,20 @@ export interface DashboardAccount {
   balance: number;
 }
 
+/** A month's collection with the cash book's money in and out beside it (transfers between accounts left out). */
+export type DashboardMonth = CollectionMonth & { income: number; spending: number };
+
+/** A cash-book entry as the dashboard counts it. */
+export interface DashboardEntry {
+  direction: string;
+  amount: number;
+  category: string;
+  entry_date: string;
+}
+
 export interface TreasurerDashboard {
   period: string;
-  this_month: CollectionMonth;
+  this_month: DashboardMonth;
   outstanding_total: number;
   /** Of the outstanding total, what is past its due date by the estate's today. */
   overdue_total: number;
@@ -39,7 +52,30 @@ export interface TreasurerDashboard {
     overdue: number;
     oldest_period: string;
   }>;
-  series: CollectionMonth[];
+  series: DashboardMonth[];
+  /** How far the estate is set up, for the first steps shown while it has no units or invoices. */
+  setup: { units: number; fee_types: number; invoices: number };
+}
+
+/**
+ * Money in and out per month, read as the monthly report reads it: a reversing entry takes back the side it undoes
+ * (a reversed payment lowers income, not raises spending) and transfers between the estate's accounts are no money
+ * in or out at all.
+ */
+function cashByMonth(entries: readonly DashboardEntry[]): Map<string, { income: number; spending: number }> {
+  const months = new Map<string, { income: number; spending: number }>();
+  for (const e of entries) {
+    if (e.category === 'transfer') continue;
+    const month = months.get(e.entry_date.slice(0, 7)) ?? { income: 0, spending: 0 };
+    const amount = Number(e.amount);
+    if (e.category === 'reversal') {
+      if (e.direction === 'out') month.income -= amount;
+      else month.spending -= amount;
+    } else if (e.direction === 'in') month.income += amount;
+    else month.spending += amount;
+    months.set(e.entry_date.slice(0, 7), month);
+  }
+  return months;
 }
 
 export function treasurerDashboard(input: {
@@ -51,9 +87,16 @@ export function treasurerDashboard(input: {
   accounts: DashboardAccount[];
   creditTotal: number;
   pendingSubmissions: number;
+  entries?: readonly DashboardEntry[];
+  feeTypes?: number;
   top?: number;
 }): TreasurerDashboard {
-  const series = collectionByMonth(periodsEndingWith(input.period, 12), input.invoices);
+  const cash = cashByMonth(input.entries ?? []);
+  const series = collectionByMonth(periodsEndingWith(input.period, 12), input.invoices).map((m) => ({
+    ...m,
+    income: cash.get(m.period)?.income ?? 0,
+    spending: cash.get(m.period)?.spending ?? 0,
+  }));
   const perUnit = new Map<string, { outstanding: number; overdue: number; periods: Set<string>; oldest: string }>();
   let outstandingTotal = 0;
   let overdueTotal = 0;
@@ -95,5 +138,6 @@ export function treasurerDashboard(input: {
     cash_total: input.accounts.reduce((s, a) => s + a.balance, 0),
     top_arrears: top,
     series,
+    setup: { units: input.units.filter((u) => !u.deleted).length, fee_types: input.feeTypes ?? 0, invoices: input.invoices.length },
   };
 }

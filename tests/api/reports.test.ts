@@ -277,6 +277,17 @@ describe('dashboard', () => {
     expect(d.series.at(-1).period).toBe(d.period);
     const nov = d.series.find((m: any) => m.period === '2026-11');
     if (nov) expect(nov).toMatchObject({ billed: 450_000, collected: 150_000 });
+    expect(d.series.every((m: any) => Number.isInteger(m.income) && Number.isInteger(m.spending))).toBe(true);
+    expect(d.setup.invoices).toBeGreaterThan(0);
+  });
+
+  it("counts a new estate's units, fee types and invoices for its first steps", async () => {
+    const fresh = (await ok(admin.post('/estates', { name: 'Perumahan Baru' }))).id;
+    const before = await ok(admin.get(`/estates/${fresh}/dashboard`), 200);
+    expect(before.setup).toEqual({ units: 0, fee_types: 0, invoices: 0 });
+    expect(before.series.at(-1)).toMatchObject({ income: 0, spending: 0 });
+    await ok(admin.post(`/estates/${fresh}/units`, { code: 'B-1' }));
+    expect((await ok(admin.get(`/estates/${fresh}/dashboard`), 200)).setup).toEqual({ units: 1, fee_types: 0, invoices: 0 });
   });
 });
 

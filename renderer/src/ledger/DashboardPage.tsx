@@ -11,6 +11,44 @@ import { api, estatePath, type Dashboard } from './api.ts';
 import { BilledCollectedChart } from './BilledCollectedChart.tsx';
 import { formatPercent } from './labels.ts';
 import './ledger.css';
+import './dashboard.css';
+
+const FIRST_STEPS = [
+  { key: 'units', href: '/import', title: 'dashboard.step_units', body: 'dashboard.step_units_body' },
+  { key: 'fee_types', href: '/fee-types', title: 'dashboard.step_fees', body: 'dashboard.step_fees_body' },
+  { key: 'invoices', href: '/billing', title: 'dashboard.step_billing', body: 'dashboard.step_billing_body' },
+] as const;
+
+/** A new estate sees the way to its first bill instead of a page of zeros. */
+function FirstSteps({ setup }: { setup: Dashboard['setup'] }) {
+  const { t } = useI18n();
+  return (
+    <section className="card first-steps" data-testid="dashboard-first-steps">
+      <h2 className="card__title">{t('dashboard.start_title')}</h2>
+      <p className="muted">{t('dashboard.start_body')}</p>
+      <ol className="first-steps__list">
+        {FIRST_STEPS.map((step, i) => {
+          const done = setup[step.key] > 0;
+          return (
+            <li
+              key={step.key}
+              className={`first-steps__step${done ? ' first-steps__step--done' : ''}`}
+              data-step={step.key}
+              data-done={done}
+            >
+              <span className="first-steps__number">{done ? `✓ ${t('dashboard.step_done')}` : `${i + 1}`}</span>
+              <h3>{t(step.title)}</h3>
+              <p className="muted">{t(step.body)}</p>
+              <Link href={step.href} className={`btn ${done ? 'btn--ghost' : 'btn--primary'}`}>
+                {t(step.title)}
+              </Link>
+            </li>
+          );
+        })}
+      </ol>
+    </section>
+  );
+}
 
 export default function DashboardPage() {
   const { t, locale } = useI18n();
@@ -26,7 +64,8 @@ export default function DashboardPage() {
         subtitle={data ? t('ledger.dashboard_subtitle', { period: formatPeriod(data.period, locale) }) : undefined}
       />
       {error ? <ErrorBanner error={error} onRetry={reload} /> : null}
-      {data && (
+      {data && (data.setup.units === 0 || data.setup.invoices === 0) && <FirstSteps setup={data.setup} />}
+      {data && data.setup.units > 0 && data.setup.invoices > 0 && (
         <>
           <div className="stats">
             <div className="stat" data-testid="stat-collection">
@@ -49,6 +88,16 @@ export default function DashboardPage() {
                   · {t('ledger.overdue')}: {formatRupiah(data.overdue_total)}
                 </small>
               )}
+            </div>
+            <div className="stat" data-testid="stat-spending">
+              <div className="stat__label">{t('dashboard.spending')}</div>
+              <div className="stat__value">{formatRupiah(data.this_month.spending)}</div>
+              <small>
+                {t('dashboard.cash_in_out', {
+                  income: formatRupiah(data.this_month.income),
+                  spending: formatRupiah(data.this_month.spending),
+                })}
+              </small>
             </div>
             <div className="stat" data-testid="stat-cash">
               <div className="stat__label">{t('ledger.cash_total')}</div>
