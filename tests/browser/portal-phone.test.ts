@@ -22,6 +22,7 @@ let residentLogin: string;
 let inviteCode: string;
 let nextDue: string;
 let overdueSince: string;
+let guestLink: string;
 
 const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
@@ -104,6 +105,7 @@ beforeAll(async () => {
       unit_id: unitId,
     });
     expect(pass.status, pass.text).toBe(201);
+    guestLink = /https?:\/\/\S+/.exec(new URL(pass.body.whatsapp_url).searchParams.get('text')!)![0];
     if (name.startsWith('Christopher')) {
       expect((await w.kiosk.post(e('/gate/scan'), { payload: pass.body.qr_payload })).body.verdict).toBe('accepted');
     }
@@ -352,5 +354,17 @@ describe('the resident portal on a 390×844 phone', () => {
     await waitForText(phone.page.getByTestId('bank-account-number'), '1234 5678 90');
     await waitForText(phone.page.getByTestId('bank-account-holder'), 'Kas RT 003');
     await phone.context.close();
+  });
+
+  it("the link in a guest's WhatsApp message opens their QR code and entry code, fitting the guest's phone", async () => {
+    const { context, page } = await newPage(browser, PHONE);
+    expect(guestLink.startsWith(w.server.url)).toBe(true);
+    await page.goto(guestLink);
+    await waitForText(page.getByTestId('guest-pass-status'), 'Berlaku');
+    await page.getByTestId('guest-pass-code').waitFor();
+    expect(await page.getByTestId('guest-pass-qr').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 100)).toBe(true);
+    await screenshot(page, 'portal-phone-guest-pass-link');
+    expect(await layoutProblems(page)).toEqual([]);
+    await context.close();
   });
 });
