@@ -57,4 +57,37 @@ describe('buildMonthlyReport', () => {
     expect(doc.subtitle).toBe('Periode November 2026');
     expect(doc.tables[0].rows.map((r) => r.cells.account)).toEqual(['Kas tunai', 'Bank BRI', 'Semua akun']);
   });
+
+  it("lists the month's transactions by date and as written, categories in words, then the signature blocks", () => {
+    const own = new Map([['lomba_17_an', 'Lomba 17-an']]);
+    const r = buildMonthlyReport(
+      '2026-11',
+      accounts,
+      [
+        { ...e('cash', 'out', 40_000, 'lomba_17_an', '2026-11-10'), seq: 9, description: 'Hadiah lomba' },
+        { ...e('cash', 'in', 150_000, 'iuran', '2026-11-10'), seq: 4, description: 'PAY20261110001 A-1' },
+        { ...e('bank', 'in', 75_000, 'donation', '2026-11-02'), seq: 7, description: 'Sumbangan' },
+        { ...e('cash', 'in', 9_000, 'arisan_lama', '2026-11-12'), seq: 10, description: 'Kategori lama' },
+        { ...e('cash', 'in', 1_000, 'iuran', '2026-10-31'), seq: 1, description: 'Bulan lalu' },
+      ],
+      own,
+    );
+    expect(r.transactions.map((t) => [t.entry_date, t.account, t.label, t.description, t.direction, t.amount])).toEqual([
+      ['2026-11-02', 'Bank BRI', 'Donasi', 'Sumbangan', 'in', 75_000],
+      ['2026-11-10', 'Kas tunai', 'Iuran warga', 'PAY20261110001 A-1', 'in', 150_000],
+      ['2026-11-10', 'Kas tunai', 'Lomba 17-an', 'Hadiah lomba', 'out', 40_000],
+      ['2026-11-12', 'Kas tunai', 'arisan lama', 'Kategori lama', 'in', 9_000],
+    ]);
+    expect(r.accounts[0].spending).toEqual([{ category: 'lomba_17_an', label: 'Lomba 17-an', amount: 40_000 }]);
+
+    const doc = monthlyReportDocument(r, { name: 'Griya', address: null, rt: '1', rw: '2' }, 'now');
+    const list = doc.tables.at(-1)!;
+    expect(list.sheet).toBe('Transaksi');
+    expect(list.rows[0].cells).toMatchObject({ date: '2 Nov 2026', category: 'Donasi', in: 75_000, out: null });
+    expect(list.rows.at(-1)!.cells).toMatchObject({ in: 234_000, out: 40_000 });
+    expect(doc.signatures).toEqual([
+      { above: 'Mengetahui,', role: 'Ketua RT' },
+      { above: '', role: 'Bendahara' },
+    ]);
+  });
 });

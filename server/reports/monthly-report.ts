@@ -1,12 +1,13 @@
 import { periodDays } from '../calendar/calendar.ts';
 import { categoryLabel } from './category-labels.ts';
-import { periodLabel } from './period-names.ts';
+import { MONTHS_SHORT_ID, periodLabel } from './period-names.ts';
 import type { ReportDocument, ReportRow, ReportTable, EstateHeader } from './report-table.ts';
 
 /**
  * The monthly financial report (laporan keuangan): per cash-book account and for the estate as a whole, the opening
- * balance, receipts by category, spending by category and the closing balance of one month. Pure: built from the
- * account list and every entry up to the end of the month.
+ * balance, receipts by category, spending by category and the closing balance of one month, then every transaction
+ * of the month. Categories read as words: the built-in names and the estate's own as typed. Pure: built from the
+ * account list, the estate's category names and every entry up to the end of the month.
  */
 export interface MonthlyAccount {
   id: string;
@@ -20,6 +21,20 @@ export interface MonthlyEntry {
   amount: number;
   category: string;
   entry_date: string;
+  description?: string;
+  /** Position in the cash book; orders a day's transactions as they were written. */
+  seq?: number;
+}
+
+export interface MonthlyTransaction {
+  entry_date: string;
+  account_id: string;
+  account: string;
+  category: string;
+  label: string;
+  description: string;
+  direction: 'in' | 'out';
+  amount: number;
 }
 
 export interface CategoryAmount {
@@ -44,6 +59,8 @@ export interface MonthlyReport {
   accounts: Array<MonthlySection & { account_id: string; name: string; kind: string }>;
   /** All accounts together; transfers between the estate's own accounts cancel out and are left out. */
   total: MonthlySection;
+  /** Every entry dated in the month, by date and then as written. */
+  transactions: MonthlyTransaction[];
 }
 
 const REVERSAL = 'reversal';
@@ -58,10 +75,10 @@ function sideOf(e: MonthlyEntry): { side: 'receipts' | 'spending'; sign: 1 | -1 
   return e.direction === 'in' ? { side: 'receipts', sign: 1 } : { side: 'spending', sign: 1 };
 }
 
-function sorted(map: Map<string, number>): CategoryAmount[] {
+function sorted(map: Map<string, number>, own?: ReadonlyMap<string, string>): CategoryAmount[] {
   return [...map]
     .filter(([, amount]) => amount !== 0)
-    .map(([category, amount]) => ({ category, label: categoryLabel(category), amount }))
+    .map(([category, amount]) => ({ category, label: categoryLabel(category, own), amount }))
     .sort((a, b) => b.amount - a.amount || a.label.localeCompare(b.label));
 }
 
@@ -76,9 +93,9 @@ class SectionBuilder {
     map.set(e.category, (map.get(e.category) ?? 0) + sign * e.amount);
   }
 
-  build(): MonthlySection {
-    const receipts = sorted(this.receipts);
-    const spending = sorted(this.spending);
+  build(own?: ReadonlyMap<string, string>): MonthlySection {
+    const receipts = sorted(this.receipts, own);
+    const spending = sorted(this.spending, own);
     const total_receipts = receipts.reduce((s, c) => s + c.amount, 0);
     const total_spending = spending.reduce((s, c) => s + c.amount, 0);
     return {
@@ -92,10 +109,17 @@ class SectionBuilder {
   }
 }
 
-export function buildMonthlyReport(period: string, accounts: MonthlyAccount[], entries: Iterable<MonthlyEntry>): MonthlyReport {
+export function buildMonthlyReport(
+  period: string,
+  accounts: MonthlyAccount[],
+  entries: Iterable<MonthlyEntry>,
+  ownCategories?: ReadonlyMap<string, string>,
+): MonthlyReport {
   const { from, to } = periodDays(period);
   const perAccount = new Map(accounts.map((a) => [a.id, new SectionBuilder()]));
+  const names = new Map(accounts.map((a) => [a.id, a.name]));
   const total = new SectionBuilder();
+  const inMonth: MonthlyEntry[] = [];
   for (const raw of entries) {
     const e = { ...raw, amount: Number(raw.amount) };
     const section = perAccount.get(e.account_id);
@@ -108,14 +132,31 @@ export function buildMonthlyReport(period: string, accounts: MonthlyAccount[], e
     }
     section.add(e);
     if (e.category !== TRANSFER) total.add(e);
+    inMonth.push(e);
   }
+  inMonth.sort((a, b) => a.entry_date.localeCompare(b.entry_date) || Number(a.seq ?? 0) - Number(b.seq ?? 0));
   return {
     period,
     from,
     to,
-    accounts: accounts.map((a) => ({ account_id: a.id, name: a.name, kind: a.kind, ...perAccount.get(a.id)!.build() })),
-    total: total.build(),
+    accounts: accounts.map((a) => ({ account_id: a.id, name: a.name, kind: a.kind, ...perAccount.get(a.id)!.build(ownCategories) })),
+    total: total.build(ownCategories),
+    transactions: inMonth.map((e) => ({
+      entry_date: e.entry_date,
+      account_id: e.account_id,
+      account: names.get(e.account_id) ?? '',
+      category: e.category,
+      label: categoryLabel(e.category, ownCategories),
+      description: e.description ?? '',
+      direction: e.direction,
+      amount: e.amount,
+    })),
   };
+}
+
+/** "3 Nov 2026" */
+function dayLabel(day: string): string {
+  return `${Number(day.slice(8, 10))} ${MONTHS_SHORT_ID[Number(day.slice(5, 7)) - 1]} ${day.slice(0, 4)}`;
 }
 
 const SUMMARY_COLUMNS = [
@@ -164,12 +205,52 @@ export function monthlyReportDocument(report: MonthlyReport, estate: EstateHeade
     columns: DETAIL_COLUMNS,
     rows: [...detailRows('Semua akun (tanpa pindah buku)', report.total), ...report.accounts.flatMap((a) => detailRows(a.name, a))],
   };
+  const transactions: ReportTable = {
+    sheet: 'Transaksi',
+    title: 'Daftar transaksi',
+    columns: [
+      { key: 'date', header: 'Tanggal', kind: 'text', width: 12 },
+      { key: 'account', header: 'Akun', kind: 'text', width: 16 },
+      { key: 'category', header: 'Kategori', kind: 'text', width: 20 },
+      { key: 'description', header: 'Uraian', kind: 'text', width: 34 },
+      { key: 'in', header: 'Masuk', kind: 'rupiah', width: 15 },
+      { key: 'out', header: 'Keluar', kind: 'rupiah', width: 15 },
+    ],
+    rows: [
+      ...report.transactions.map((t) => ({
+        cells: {
+          date: dayLabel(t.entry_date),
+          account: t.account,
+          category: t.label,
+          description: t.description,
+          in: t.direction === 'in' ? t.amount : null,
+          out: t.direction === 'out' ? t.amount : null,
+        },
+      })),
+      {
+        cells: {
+          date: 'Jumlah',
+          account: `${report.transactions.length} transaksi`,
+          category: '',
+          description: '',
+          in: report.transactions.filter((t) => t.direction === 'in').reduce((s, t) => s + t.amount, 0),
+          out: report.transactions.filter((t) => t.direction === 'out').reduce((s, t) => s + t.amount, 0),
+        },
+        emphasis: 'total' as const,
+      },
+    ],
+  };
   return {
     filename: `laporan-keuangan-${report.period}`,
     title: 'Laporan Keuangan',
     subtitle: `Periode ${periodLabel(report.period)}`,
     estate,
     generatedAt,
-    tables: [summary, details],
+    tables: [summary, details, transactions],
+    // The committee signs the printed report at the monthly meeting; names are written in by hand.
+    signatures: [
+      { above: 'Mengetahui,', role: 'Ketua RT' },
+      { above: '', role: 'Bendahara' },
+    ],
   };
 }

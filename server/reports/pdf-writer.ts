@@ -1,7 +1,7 @@
 import PDFDocument from 'pdfkit';
 import { cellText } from './cell-text.ts';
 import { FastText } from './pdf-fast-text.ts';
-import { estateAddressLine, type ReportColumn, type ReportDocument, type ReportTable } from './report-table.ts';
+import { estateAddressLine, type ReportColumn, type ReportDocument, type ReportTable, type SignatureBlock } from './report-table.ts';
 
 /**
  * A report as an A4 PDF. Every page carries the estate header, the report title, the table's column header and a
@@ -76,7 +76,8 @@ function drawColumnHeader(doc: Doc, table: ReportTable, widths: number[], y: num
   return y + HEADER_H + 2;
 }
 
-function drawTable(doc: Doc, report: ReportDocument, table: ReportTable, fast: FastText): void {
+/** Draws the table from a new page and answers where it ended. */
+function drawTable(doc: Doc, report: ReportDocument, table: ReportTable, fast: FastText): number {
   const size = { size: 'A4', layout: table.landscape ? 'landscape' : 'portrait', margin: MARGIN } as const;
   doc.addPage(size);
   const widths = layout(doc, table.columns);
@@ -106,6 +107,41 @@ function drawTable(doc: Doc, report: ReportDocument, table: ReportTable, fast: F
     fast.row(cells, y + 2, row.emphasis ? 'bold' : 'regular', BODY_SIZE, PAD);
     y += ROW_H;
   }
+  return y;
+}
+
+const SIGNATURE_H = 96;
+
+/**
+ * Signature blocks side by side under the last table ("Mengetahui, / Ketua RT" … "Bendahara"), each with room to sign
+ * and a blank line for the name; on a page of their own when the table left no room.
+ */
+function drawSignatures(doc: Doc, report: ReportDocument, last: ReportTable, y: number, blocks: SignatureBlock[]): void {
+  if (y + 24 + SIGNATURE_H > doc.page.height - MARGIN - 18) {
+    doc.addPage({ size: 'A4', layout: last.landscape ? 'landscape' : 'portrait', margin: MARGIN });
+    y = drawPageHeader(doc, report, last, true);
+  }
+  const top = y + 24;
+  const width = doc.page.width - 2 * MARGIN;
+  const slot = width / blocks.length;
+  const lineWidth = Math.min(170, slot - 24);
+  const centred = (text: string, x: number, at: number) =>
+    doc.text(text, x + (lineWidth - doc.widthOfString(text)) / 2, at, { lineBreak: false });
+  blocks.forEach((b, i) => {
+    const x = MARGIN + slot * i + (slot - lineWidth) / 2;
+    doc.font(FONT).fontSize(9).fillColor('#000');
+    if (b.above) centred(b.above, x, top);
+    doc.font(BOLD).fontSize(9);
+    centred(b.role, x, top + 12);
+    doc
+      .moveTo(x, top + 78)
+      .lineTo(x + lineWidth, top + 78)
+      .lineWidth(0.6)
+      .strokeColor('#000')
+      .stroke();
+    doc.font(FONT).fontSize(7.5).fillColor('#666');
+    centred('Nama jelas', x, top + 82);
+  });
 }
 
 function drawFooters(doc: Doc, report: ReportDocument): void {
@@ -138,7 +174,10 @@ export async function reportToPdf(report: ReportDocument): Promise<Buffer> {
     doc.on('error', reject);
   });
   const fast = new FastText(doc, FONT, BOLD);
-  for (const table of report.tables) drawTable(doc, report, table, fast);
+  let y = 0;
+  for (const table of report.tables) y = drawTable(doc, report, table, fast);
+  const last = report.tables.at(-1);
+  if (report.signatures?.length && last) drawSignatures(doc, report, last, y, report.signatures);
   drawFooters(doc, report);
   doc.end();
   await done;

@@ -50,6 +50,14 @@ export interface ReportDocument {
   /** Shown in the footer, already formatted in the estate's time zone. */
   generatedAt: string;
   tables: ReportTable[];
+  /** Signature blocks side by side after the last table of the PDF, each with a blank line for the name. */
+  signatures?: SignatureBlock[];
+}
+
+export interface SignatureBlock {
+  /** The line above the role, e.g. "Mengetahui,"; empty for none. */
+  above: string;
+  role: string;
 }
 
 export function estateHeaderOf(row: Record<string, unknown>): EstateHeader {

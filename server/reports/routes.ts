@@ -3,7 +3,7 @@ import type { ScopedStore } from '../db/scoped-store.ts';
 import { defineRoutes, type RequestContext, type RouteDef } from '../http/route.ts';
 import { estateParams } from '../http/schemas.ts';
 import { type ReportFormat, sendReport, XLSX_TYPE } from './report-format.ts';
-import { monthlyReportQuery, paymentHistoryQuery, yearReportQuery } from './schemas.ts';
+import { arrearsQuery, monthlyReportQuery, paymentHistoryQuery, yearReportQuery } from './schemas.ts';
 import { arrearsReport, type BuiltReport, collectionReport, monthlyReport, paymentHistoryReport } from './service.ts';
 
 const base = '/estates/:estate_id/reports';
@@ -44,9 +44,9 @@ export const reportRoutes = defineRoutes([
   ),
   reportRoute(
     'arrears',
-    yearReportQuery,
-    'Arrears (tunggakan) for a year: units × months grid and the list of units that owe',
-    (store, estate, q) => arrearsReport(store, estate, q.year),
+    arrearsQuery,
+    'Arrears (tunggakan) for a year: the units that owe × months (sort=unit|amount), with owner and phone, and the list of units that owe',
+    (store, estate, q) => arrearsReport(store, estate, q.year, q.sort),
   ),
   reportRoute('collection', yearReportQuery, 'Collection rate per month of a year: billed, collected, outstanding', (store, estate, q) =>
     collectionReport(store, estate, q.year),

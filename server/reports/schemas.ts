@@ -11,4 +11,7 @@ const year = z.coerce
 
 export const monthlyReportQuery = z.object({ period, format });
 export const yearReportQuery = z.object({ year, format });
+export const arrearsQuery = yearReportQuery.extend({
+  sort: z.enum(['unit', 'amount'], { error: 'Urutan harus unit atau amount.' }).default('unit'),
+});
 export const paymentHistoryQuery = z.object({ unit_id: id, format });

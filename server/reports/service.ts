@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { NotFoundError } from '../http/errors.ts';
-import { arrearsDocument, arrearsMatrix, type ArrearsReport } from './arrears-matrix.ts';
+import { arrearsDocument, arrearsMatrix, type ArrearsReport, type ArrearsSort } from './arrears-matrix.ts';
 import { collectionByMonth, collectionDocument, type CollectionMonth } from './collection-rate.ts';
 import { outstandingOf } from './invoice-facts.ts';
 import { buildMonthlyReport, monthlyReportDocument, type MonthlyReport } from './monthly-report.ts';
@@ -9,7 +9,7 @@ import { buildPaymentHistory, paymentHistoryDocument, type PaymentHistory } from
 import { periodsOfYear } from './period-names.ts';
 import { generatedStamp } from './report-format.ts';
 import { estateHeaderOf, type ReportDocument } from './report-table.ts';
-import { cashbookAccounts, cashbookEntriesUpTo, invoiceFacts, reportUnits, unitCredit, unitPayments } from './store.ts';
+import { cashbookAccounts, cashbookEntriesUpTo, invoiceFacts, ownCategoryNames, reportUnits, unitCredit, unitPayments } from './store.ts';
 import { periodDays } from '../calendar/calendar.ts';
 
 /** Each report: its JSON for the screen, and the document the .xlsx and PDF writers render. */
@@ -25,14 +25,23 @@ function tzOf(estate: EstateRow): string {
 }
 
 export async function monthlyReport(store: ScopedStore, estate: EstateRow, period: string): Promise<BuiltReport<MonthlyReport>> {
-  const [accounts, entries] = await Promise.all([cashbookAccounts(store), cashbookEntriesUpTo(store, periodDays(period).to)]);
-  const data = buildMonthlyReport(period, accounts, entries);
+  const [accounts, entries, own] = await Promise.all([
+    cashbookAccounts(store),
+    cashbookEntriesUpTo(store, periodDays(period).to),
+    ownCategoryNames(store),
+  ]);
+  const data = buildMonthlyReport(period, accounts, entries, own);
   return { data, document: () => monthlyReportDocument(data, estateHeaderOf(estate), generatedStamp(tzOf(estate))) };
 }
 
-export async function arrearsReport(store: ScopedStore, estate: EstateRow, year: number): Promise<BuiltReport<ArrearsReport>> {
+export async function arrearsReport(
+  store: ScopedStore,
+  estate: EstateRow,
+  year: number,
+  sort: ArrearsSort = 'unit',
+): Promise<BuiltReport<ArrearsReport>> {
   const [units, invoices] = await Promise.all([reportUnits(store), invoiceFacts(store, { from: `${year}-01`, to: `${year}-12` })]);
-  const data = arrearsMatrix(year, units, invoices);
+  const data = arrearsMatrix(year, units, invoices, sort);
   return { data, document: () => arrearsDocument(data, estateHeaderOf(estate), generatedStamp(tzOf(estate))) };
 }
 

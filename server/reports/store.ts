@@ -25,18 +25,19 @@ export async function reportUnits(store: ScopedStore): Promise<ArrearsUnit[]> {
       .join('residents', 'residents.id', 'unit_occupancies.resident_id')
       .whereNull('unit_occupancies.deleted_at')
       .whereNull('unit_occupancies.moved_out_on')
-      .select('unit_occupancies.unit_id', 'unit_occupancies.relation', 'residents.name'),
+      .select('unit_occupancies.unit_id', 'unit_occupancies.relation', 'residents.name', 'residents.phone'),
   ]);
-  const residentOf = new Map<string, { name: string; owner: boolean }>();
+  const residentOf = new Map<string, { name: string; phone: string | null; owner: boolean }>();
   for (const o of occupants as any[]) {
     const owner = o.relation === 'owner';
     const prev = residentOf.get(o.unit_id);
-    if (!prev || (owner && !prev.owner)) residentOf.set(o.unit_id, { name: o.name, owner });
+    if (!prev || (owner && !prev.owner)) residentOf.set(o.unit_id, { name: o.name, phone: o.phone ?? null, owner });
   }
   return (units as any[]).map((u) => ({
     id: u.id,
     code: u.code,
     resident: residentOf.get(u.id)?.name ?? null,
+    phone: residentOf.get(u.id)?.phone ?? null,
     deleted: u.deleted_at != null,
   }));
 }
@@ -53,8 +54,14 @@ export async function cashbookEntriesUpTo(store: ScopedStore, to: string): Promi
   const rows = await store
     .query('cashbook_entries')
     .where('entry_date', '<=', to)
-    .select('account_id', 'direction', 'amount', 'category', 'entry_date');
-  return rows.map((r: any) => ({ ...r, amount: Number(r.amount) }));
+    .select('account_id', 'direction', 'amount', 'category', 'entry_date', 'description', 'seq');
+  return rows.map((r: any) => ({ ...r, amount: Number(r.amount), seq: Number(r.seq) }));
+}
+
+/** The estate's own cash-book categories, code → the name the treasurer typed (removed ones too: old entries use them). */
+export async function ownCategoryNames(store: ScopedStore): Promise<Map<string, string>> {
+  const rows = await store.query('cashbook_categories').select('code', 'name');
+  return new Map(rows.map((r: any) => [r.code as string, r.name as string]));
 }
 
 export async function unitPayments(store: ScopedStore, unitId: string) {

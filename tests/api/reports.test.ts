@@ -40,7 +40,7 @@ beforeAll(async () => {
   server = await startTestServer();
   ({ client: admin, estateId } = await setupEstate(server.url));
   for (const code of ['A-1', 'A-2', 'A-12']) units[code] = (await ok(admin.post(e('/units'), { code, block: 'A' }))).id;
-  await ok(admin.post(e('/residents'), { name: 'Budi Santoso', unit_id: units['A-12'], relation: 'owner' }));
+  await ok(admin.post(e('/residents'), { name: 'Budi Santoso', unit_id: units['A-12'], relation: 'owner', phone: '08112345678' }));
   for (let i = 1; i <= FILLER; i++) await ok(admin.post(e('/units'), { code: `B-${i}`, block: 'B', occupancy: 'vacant' }));
 
   await ok(
@@ -107,25 +107,31 @@ afterAll(async () => {
 });
 
 describe('arrears report', () => {
-  it('shows per unit and month what is still owed, and lists the units that owe', async () => {
+  it('shows per month what the units that owe still owe, with owner and phone, and lists them', async () => {
     const r = await ok(admin.get(e('/reports/arrears?year=2026')), 200);
     expect(r.periods).toHaveLength(12);
     const row = (code: string) => r.grid.find((g: any) => g.code === code);
-    expect(row('A-1').outstanding.slice(9, 12)).toEqual([0, 0, null]);
-    expect(row('A-2').outstanding.slice(9, 11)).toEqual([50_000, 150_000]);
-    expect(row('A-12').outstanding.slice(9, 11)).toEqual([150_000, 150_000]);
-    expect(row('B-1').outstanding.every((c: unknown) => c === null)).toBe(true);
+    // A-1 paid everything and the vacant B units were never billed: only the units that owe are listed.
+    expect(r.grid.map((g: any) => g.code)).toEqual(['A-2', 'A-12']);
+    expect(row('A-2').outstanding.slice(9, 12)).toEqual([50_000, 150_000, null]);
+    expect(row('A-12')).toMatchObject({ resident: 'Budi Santoso', phone: '+628112345678', total_outstanding: 300_000 });
     expect(r.list.map((l: any) => [l.code, l.resident, l.months_owed, l.total_outstanding])).toEqual([
       ['A-12', 'Budi Santoso', 2, 300_000],
       ['A-2', null, 2, 200_000],
     ]);
     expect(r.totals).toMatchObject({ total_outstanding: 500_000, units_in_arrears: 2 });
-    // Natural unit order: A-2 before A-12.
-    expect(r.grid.slice(0, 3).map((g: any) => g.code)).toEqual(['A-1', 'A-2', 'A-12']);
+    // Not billed yet (December) and never billed (January) are not "paid".
+    expect(r.totals.outstanding[0]).toBeNull();
+    expect(r.totals.outstanding[11]).toBeNull();
+    expect(r.totals.outstanding[10]).toBe(300_000);
+
+    const byAmount = await ok(admin.get(e('/reports/arrears?year=2026&sort=amount')), 200);
+    expect(byAmount.grid.map((g: any) => g.code)).toEqual(['A-12', 'A-2']);
+    expect(byAmount.sort).toBe('amount');
   });
 
-  it('exports an .xlsx with real numbers, rupiah formats, a frozen header and column widths', async () => {
-    const file = await download(e('/reports/arrears?year=2026&format=xlsx'));
+  it('exports an .xlsx with real numbers, blank unbilled months, owner and phone, sorted as asked', async () => {
+    const file = await download(e('/reports/arrears?year=2026&format=xlsx&sort=amount'));
     expect(file.status).toBe(200);
     expect(file.type).toContain('spreadsheetml');
     expect(file.disposition).toContain('tunggakan-2026.xlsx');
@@ -137,6 +143,8 @@ describe('arrears report', () => {
     expect(grid.getRow(5).values).toEqual([
       ,
       'Unit',
+      'Pemilik',
+      'Telepon',
       'Jan',
       'Feb',
       'Mar',
@@ -152,17 +160,30 @@ describe('arrears report', () => {
       'Total',
     ]);
     expect(grid.views[0]).toMatchObject({ state: 'frozen', ySplit: 5 });
-    expect(grid.getColumn(1).width).toBe(10);
+    expect(grid.getColumn(1).width).toBe(8);
+    const a12 = grid.getRow(6);
+    expect([a12.getCell(1).value, a12.getCell(2).value, a12.getCell(3).value]).toEqual(['A-12', 'Budi Santoso', '0811-2345-678']);
+    expect(a12.getCell(14).value).toBe(150_000);
+    expect(a12.getCell(14).numFmt).toContain('"Rp "#,##0');
+    expect(a12.getCell(16).value).toBe(300_000);
     const a2 = grid.getRow(7);
     expect(a2.getCell(1).value).toBe('A-2');
-    expect(a2.getCell(11).value).toBe(50_000);
-    expect(a2.getCell(11).numFmt).toContain('"Rp "#,##0');
-    expect(a2.getCell(14).value).toBe(200_000);
-    expect(grid.getRow(6).getCell(11).value).toBe(0); // paid: a real 0 that the format shows as "lunas"
-    expect(grid.getRow(6).getCell(11).numFmt).toContain('"lunas"');
+    expect(a2.getCell(13).value).toBe(50_000);
+    expect(a2.getCell(4).value).toBeNull(); // January: not billed, an empty cell
+    expect(a2.getCell(15).value).toBeNull(); // December: not billed yet
+    const total = grid.getRow(8);
+    expect(total.getCell(1).value).toBe('Jumlah');
+    expect(total.getCell(13).value).toBe(200_000);
+    expect(total.getCell(4).value).toBeNull();
+    expect(total.getCell(15).value).toBeNull();
+    expect(total.getCell(16).value).toBe(500_000);
     const list = wb.getWorksheet('Daftar penunggak')!;
-    expect(list.getRow(6).getCell(2).value).toBe('A-12');
-    expect(list.getRow(6).getCell(6).value).toBe(300_000);
+    expect(list.getRow(5).values).toEqual([, 'No', 'Unit', 'Pemilik', 'Telepon', 'Bulan', 'Bulan tertunggak', 'Total tunggakan']);
+    expect([list.getRow(6).getCell(2).value, list.getRow(6).getCell(4).value, list.getRow(6).getCell(7).value]).toEqual([
+      'A-12',
+      '0811-2345-678',
+      300_000,
+    ]);
 
     const xlsx = path.join(tmp, 'tunggakan.xlsx');
     fs.writeFileSync(xlsx, file.body);
@@ -174,9 +195,11 @@ describe('arrears report', () => {
     const converted = execFileSync('pdftotext', [path.join(tmp, 'tunggakan.pdf'), '-'], { encoding: 'utf8' });
     expect(converted).toContain('Perumahan Griya Asri');
     expect(converted).toMatch(/Rp 200[.,]000/);
+    expect(converted).toContain('0811-2345-678');
+    expect(converted).not.toContain('lunas');
   });
 
-  it('exports an A4 PDF with the estate and column header and a page number on every page', async () => {
+  it('exports an A4 PDF with the estate and column header, a page number on every page and blank unbilled months', async () => {
     const file = await download(e('/reports/arrears?year=2026&format=pdf'));
     expect(file.status).toBe(200);
     expect(file.type).toBe('application/pdf');
@@ -184,17 +207,19 @@ describe('arrears report', () => {
     fs.writeFileSync(pdf, file.body);
     const info = execFileSync('pdfinfo', [pdf], { encoding: 'utf8' });
     expect(info).toMatch(/Page size:\s+(841\.89 x 595\.28|595\.28 x 841\.89)/);
-    const pages = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' })
-      .split('\f')
-      .filter((p) => p.trim());
-    expect(pages.length).toBeGreaterThanOrEqual(3);
+    const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
+    const pages = text.split('\f').filter((p) => p.trim());
+    expect(pages.length).toBe(2);
     pages.forEach((page, i) => {
       expect(page).toContain('Perumahan Griya Asri');
       expect(page).toContain('Laporan Tunggakan Iuran');
-      expect(page).toMatch(/Unit\s+(Jan|Warga)/);
+      expect(page).toMatch(/Unit\s+Pemilik\s+Telepon/);
       expect(page).toContain(`Halaman ${i + 1} dari ${pages.length}`);
     });
-    expect(pages[0]).toMatch(/A-2\s+-.*50\.000\s+150\.000\s+-\s+200\.000/);
+    expect(pages[0]).toMatch(/A-2\s+50\.000\s+150\.000\s+200\.000/);
+    expect(pages[0]).toMatch(/A-12\s+Budi Santoso\s+0811-2345-678\s+150\.000\s+150\.000\s+300\.000/);
+    expect(text).not.toContain('lunas');
+    expect(text).not.toMatch(/A-1\s/);
   });
 });
 
@@ -233,6 +258,50 @@ describe('monthly financial report', () => {
     expect(text).toContain('Laporan Keuangan');
     expect(text).toContain('Periode November 2026');
     expect(text).toMatch(/Gaji satpam\s+Rp 250\.000/);
+    // The month's transactions, categories in words, and the signature lines at the end.
+    expect(text).toMatch(/25 Nov 2026\s+Kas Bendahara\s+Gaji satpam\s+Gaji satpam November\s+Rp 250\.000/);
+    expect(text).not.toContain('guard_salary');
+    const lastPage = text
+      .split('\f')
+      .filter((p) => p.trim())
+      .at(-1)!;
+    expect(lastPage).toMatch(/Mengetahui,/);
+    expect(lastPage).toMatch(/Ketua RT\s+Bendahara/);
+    expect(lastPage).toContain('Nama jelas');
+    const sheet = wb.getWorksheet('Transaksi')!;
+    expect(sheet.getRow(5).values).toEqual([, 'Tanggal', 'Akun', 'Kategori', 'Uraian', 'Masuk', 'Keluar']);
+  });
+
+  it("names an estate's own category as typed in the report and its PDF", async () => {
+    const estate = (await ok(admin.post('/estates', { name: 'Perumahan Kategori' }))).id;
+    const x = (p: string) => `/estates/${estate}${p}`;
+    const kas = (
+      await ok(admin.post(x('/cashbook/accounts'), { name: 'Kas', kind: 'cash', opening_balance: 500_000, opening_date: '2026-11-01' }))
+    ).id;
+    const category = await ok(admin.post(x('/cashbook/categories'), { name: 'Lomba 17-an', direction: 'out' }));
+    await ok(
+      admin.post(x('/cashbook/entries'), {
+        account_id: kas,
+        direction: 'out',
+        amount: 120_000,
+        category: category.code,
+        entry_date: '2026-11-17',
+        description: 'Hadiah lomba anak',
+      }),
+    );
+    const r = await ok(admin.get(x('/reports/monthly?period=2026-11')), 200);
+    expect(r.total.spending).toEqual([{ category: 'lomba_17_an', label: 'Lomba 17-an', amount: 120_000 }]);
+    expect(r.transactions.map((t: any) => [t.entry_date, t.label, t.description])).toEqual([
+      ['2026-11-01', 'Saldo awal', 'Saldo awal Kas'],
+      ['2026-11-17', 'Lomba 17-an', 'Hadiah lomba anak'],
+    ]);
+    const pdf = await download(x('/reports/monthly?period=2026-11&format=pdf'));
+    const file = path.join(tmp, 'monthly-own.pdf');
+    fs.writeFileSync(file, pdf.body);
+    const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+    expect(text).toMatch(/Lomba 17-an\s+Hadiah lomba anak\s+Rp 120\.000/);
+    expect(text).not.toContain('lomba_17_an');
+    expect(text).toContain('Mengetahui,');
   });
 });
 
@@ -299,6 +368,7 @@ describe('bad input and access', () => {
       '/reports/arrears?year=abc',
       '/reports/arrears?year=1999',
       '/reports/arrears?year=2026&format=docx',
+      '/reports/arrears?year=2026&sort=resident',
       '/reports/payment-history?unit_id=nope',
     ]) {
       const r = await admin.get(e(q));

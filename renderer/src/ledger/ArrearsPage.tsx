@@ -1,4 +1,5 @@
 import { Link } from '../router/Link.tsx';
+import { displayPhone } from '../../../shared/phone-display.ts';
 import { ErrorBanner } from '../components/ErrorMessage.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { formatNumber, formatRupiah } from '../format/rupiah.ts';
@@ -12,15 +13,35 @@ import { ExportButtons } from './ExportButtons.tsx';
 import { useEstateCalendar } from '../session/useEstateCalendar.ts';
 import './ledger.css';
 
-/** Units × months of the year: red where money is still owed, "lunas" where paid, blank where nothing was billed. */
+/**
+ * The units that owe × months of the year: red where money is still owed, "lunas" where paid, blank where nothing
+ * was billed (yet); with the owner and phone to call, sorted by unit or by the amount owed (the exports follow).
+ */
 export default function ArrearsPage() {
   const calendar = useEstateCalendar();
   const { t, locale } = useI18n();
   const estateId = useEstateId();
   const [params, setParams] = useSearchParams();
   const year = Number(params.get('year') ?? calendar.period().slice(0, 4));
+  const sort = params.get('sort') === 'amount' ? 'amount' : 'unit';
   const path = estatePath(estateId, '/reports/arrears');
-  const { data, error, reload } = useApiData((signal) => api.get<ArrearsReport>(path, { year }, signal), `${estateId}:${year}`);
+  const { data, error, reload } = useApiData(
+    (signal) => api.get<ArrearsReport>(path, { year, sort }, signal),
+    `${estateId}:${year}:${sort}`,
+  );
+  const sortButton = (by: 'unit' | 'amount', label: string) => (
+    <button
+      type="button"
+      className="table-sort"
+      data-testid={`arrears-sort-${by}`}
+      aria-pressed={sort === by}
+      title={t(by === 'unit' ? 'ledger.arrears_sort_unit' : 'ledger.arrears_sort_amount')}
+      onClick={() => setParams({ year, sort: by })}
+    >
+      {label}
+      {sort === by ? ' ▾' : ''}
+    </button>
+  );
   return (
     <>
       <PageHeader title={t('ledger.arrears_title')} subtitle={t('ledger.arrears_subtitle')} />
@@ -33,9 +54,9 @@ export default function ArrearsPage() {
           value={year}
           min={2000}
           max={2100}
-          onChange={(e) => setParams({ year: e.target.value })}
+          onChange={(e) => setParams({ year: e.target.value, sort })}
         />
-        <ExportButtons path={path} query={{ year }} />
+        <ExportButtons path={path} query={{ year, sort }} />
         {data && (
           <span data-testid="arrears-summary">
             {t('ledger.arrears_summary', { units: data.totals.units_in_arrears, amount: formatRupiah(data.totals.total_outstanding) })}
@@ -43,26 +64,37 @@ export default function ArrearsPage() {
         )}
       </div>
       {error ? <ErrorBanner error={error} onRetry={reload} /> : null}
-      {data && (
+      {data && data.grid.length === 0 && (
+        <p className="muted" data-testid="arrears-none">
+          {t('ledger.arrears_none')}
+        </p>
+      )}
+      {data && data.grid.length > 0 && (
         <div className="table-wrap">
           <table className="table arrears-grid" data-testid="arrears-grid">
             <thead>
               <tr>
-                <th>{t('ledger.col_unit')}</th>
+                <th aria-sort={sort === 'unit' ? 'ascending' : 'none'}>{sortButton('unit', t('ledger.col_unit'))}</th>
+                <th>{t('ledger.arrears_col_owner')}</th>
+                <th>{t('ledger.arrears_col_phone')}</th>
                 {data.periods.map((p) => (
                   <th key={p} className="num">
                     {formatPeriodShort(p, locale)}
                   </th>
                 ))}
-                <th className="num">{t('ledger.col_total')}</th>
+                <th className="num" aria-sort={sort === 'amount' ? 'descending' : 'none'}>
+                  {sortButton('amount', t('ledger.col_total'))}
+                </th>
               </tr>
             </thead>
             <tbody>
               {data.grid.map((row) => (
                 <tr key={row.unit_id} data-unit={row.code}>
-                  <th scope="row" title={row.resident ?? undefined}>
+                  <th scope="row">
                     <Link href={`/units/${row.unit_id}/account`}>{row.code}</Link>
                   </th>
+                  <td data-testid="arrears-owner">{row.resident ?? ''}</td>
+                  <td data-testid="arrears-phone">{displayPhone(row.phone)}</td>
                   {row.outstanding.map((owed, m) => (
                     <td
                       key={m}

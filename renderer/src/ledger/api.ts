@@ -14,16 +14,18 @@ export type { CollectionMonth, TreasurerDashboard as Dashboard } from '../../../
 export interface ArrearsReport {
   year: number;
   periods: string[];
+  sort: 'unit' | 'amount';
   grid: Array<{
     unit_id: string;
     code: string;
     resident: string | null;
+    phone: string | null;
     outstanding: (number | null)[];
     months_owed: number;
     total_outstanding: number;
   }>;
   list: Array<{ unit_id: string; code: string; resident: string | null; months_owed: number; total_outstanding: number }>;
-  totals: { outstanding: number[]; total_outstanding: number; units_in_arrears: number };
+  totals: { outstanding: (number | null)[]; total_outstanding: number; units_in_arrears: number };
 }
 
 export interface MonthlySection {

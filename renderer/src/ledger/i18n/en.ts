@@ -177,9 +177,14 @@ export default {
   rate: 'Rate',
 
   arrears_title: 'Arrears',
-  arrears_subtitle: 'What is still owed per unit and month. Empty: not billed.',
+  arrears_subtitle: 'Units that owe: what is still owed per month. Empty: not billed.',
   arrears_paid: 'paid',
   arrears_summary: '{units} units in arrears, total {amount}',
+  arrears_col_owner: 'Owner',
+  arrears_col_phone: 'Phone',
+  arrears_sort_unit: 'Sort by unit',
+  arrears_sort_amount: 'Sort by amount owed',
+  arrears_none: 'No unit owes anything this year.',
 
   my_bills_title: 'My bills',
   my_outstanding: 'Unpaid',

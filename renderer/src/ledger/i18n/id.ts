@@ -175,9 +175,14 @@ export default {
   rate: 'Persentase',
 
   arrears_title: 'Tunggakan',
-  arrears_subtitle: 'Sisa tagihan per unit per bulan. Kosong: tidak ditagih.',
+  arrears_subtitle: 'Unit yang menunggak: sisa tagihan per bulan. Kosong: tidak ditagih.',
   arrears_paid: 'lunas',
   arrears_summary: '{units} unit menunggak, total {amount}',
+  arrears_col_owner: 'Pemilik',
+  arrears_col_phone: 'Telepon',
+  arrears_sort_unit: 'Urutkan menurut unit',
+  arrears_sort_amount: 'Urutkan menurut jumlah tunggakan',
+  arrears_none: 'Tidak ada unit yang menunggak pada tahun ini.',
 
   my_bills_title: 'Tagihan saya',
   my_outstanding: 'Belum dibayar',
