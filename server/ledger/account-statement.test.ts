@@ -37,6 +37,25 @@ describe('buildStatement', () => {
     expect(s).toMatchObject({ opening_balance: 0, closing_balance: 150_000, total_debit: 350_000, total_credit: 200_000 });
   });
 
+  it('on one day, bills first and everything else in the order it was recorded', () => {
+    const at = (f: StatementFact, time: string) => ({ ...f, recorded_at: `2026-11-03T${time}Z` });
+    const s = buildStatement(
+      [
+        at(fact('refund', '2026-11-03', 10_000), '09:00:00'),
+        at(fact('reversal', '2026-11-03', 30_000), '08:00:00'),
+        at(fact('payment', '2026-11-03', -30_000), '07:00:00'),
+        at(fact('invoice', '2026-11-03', 100_000), '10:00:00'),
+      ],
+      {},
+    );
+    expect(s.lines.map((l) => [l.kind, l.balance])).toEqual([
+      ['invoice', 100_000],
+      ['payment', 70_000],
+      ['reversal', 100_000],
+      ['refund', 110_000],
+    ]);
+  });
+
   it('folds facts before the range into the opening balance and leaves out facts after it', () => {
     const s = buildStatement(facts, { from: '2026-11-01', to: '2026-11-10' });
     expect(s.opening_balance).toBe(100_000);

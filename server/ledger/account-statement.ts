@@ -42,12 +42,13 @@ export interface Statement {
   lines: StatementLine[];
 }
 
-// On one day the bill comes before what settles it, so a same-day payment never shows a negative balance in between.
-const KIND_ORDER: Record<StatementKind, number> = { invoice: 0, reversal: 1, refund: 2, credit_note: 3, void: 4, payment: 5 };
-
+// On one day the bills come before what settles them (a billing run and the payment at the counter that morning);
+// everything else in the order it was recorded, so a reversal follows its payment and a refund the credit it pays out.
 export function compareFacts(a: StatementFact, b: StatementFact): number {
   if (a.date !== b.date) return a.date < b.date ? -1 : 1;
-  if (a.kind !== b.kind) return KIND_ORDER[a.kind] - KIND_ORDER[b.kind];
+  const billA = a.kind === 'invoice' ? 0 : 1;
+  const billB = b.kind === 'invoice' ? 0 : 1;
+  if (billA !== billB) return billA - billB;
   if (a.recorded_at !== b.recorded_at) return a.recorded_at < b.recorded_at ? -1 : 1;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }

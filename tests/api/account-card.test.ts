@@ -101,10 +101,10 @@ describe('a unit account card', () => {
     expect(body.lines.map((l: { kind: string; amount: number }) => [l.kind, l.amount])).toEqual([
       ['invoice', 100_000],
       ['invoice', 100_000],
-      ['reversal', 20_000],
-      ['credit_note', -10_000],
       ['payment', -70_000],
       ['payment', -20_000],
+      ['reversal', 20_000],
+      ['credit_note', -10_000],
       ['payment', -140_000],
     ]);
     let running = body.opening_balance;
@@ -113,6 +113,12 @@ describe('a unit account card', () => {
       expect(line.balance).toBe(running);
     }
     expect(body.lines.find((l: { kind: string }) => l.kind === 'reversal')).toMatchObject({ payment_id: wrong.id, note: 'Salah catat' });
+
+    // The credit paid back in cash: the card ends at zero, as the unit's balance does.
+    await ok(admin.post(e(`/units/${units.get('A-1')}/credit-refunds`), { amount: 20_000, method: 'cash', reason: 'Kelebihan bayar' }));
+    body = await ok(card('A-1'), 200);
+    expect(body.lines.at(-1)).toMatchObject({ kind: 'refund', amount: 20_000, balance: 0, note: 'Kelebihan bayar' });
+    expect(body).toMatchObject({ outstanding: 0, credit: 0, closing_balance: 0 });
   });
 
   it('a voided invoice takes back what it still billed', async () => {
