@@ -10,6 +10,8 @@ import { useI18n } from '../i18n/I18nProvider.tsx';
 import type { PageProps } from '../faces/types.ts';
 import { useEstateId, useSession } from '../session/SessionProvider.tsx';
 import { apiFileRequest } from '../api/client.ts';
+import { isApiError } from '../api/errors.ts';
+import { Link } from '../router/Link.tsx';
 import { api, estatePath, fileUrl, newIdempotencyKey, postIdempotent, type Payment } from './api.ts';
 import { STATUS_TONE, methodKey, statusKey } from './labels.ts';
 import { useEstateCalendar } from '../session/useEstateCalendar.ts';
@@ -162,6 +164,13 @@ export default function PaymentDetailPage({ params }: PageProps) {
             </div>
           )}
           {actionError ? <ErrorBanner error={actionError} /> : null}
+          {isApiError(actionError) && actionError.code.startsWith('PRINTER_') && (
+            <p>
+              <Link href="/settings/printer" data-testid="printer-settings-link">
+                {t('gate.printer_open_settings')}
+              </Link>
+            </p>
+          )}
         </section>
       )}
     </>
