@@ -38,7 +38,7 @@ async function sendOverTcp(host: string, port: number, bytes: Buffer, timeoutMs:
   // Names what the office configured and how long it waited: enough to fix a wrong address or a switched-off printer,
   // and the same words for a refused, filtered or silent port.
   const seconds = Math.round(timeoutMs / 100) / 10;
-  const detail = `printer di ${host}:${port} tidak dapat dihubungi atau tidak menjawab dalam ${String(seconds).replace('.', ',')} detik`;
+  const detail = `${host}:${port} tidak menjawab dalam ${String(seconds).replace('.', ',')} detik`;
   const failSlowly = async (): Promise<never> => {
     const left = started + timeoutMs - Date.now();
     if (left > 0) await new Promise((r) => setTimeout(r, left));

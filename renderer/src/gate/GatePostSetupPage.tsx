@@ -76,6 +76,12 @@ export default function GatePostSetupPage() {
       devices.reload();
     });
   };
+  // A revoked or replaced tablet pairs again under the same name with a fresh code and QR.
+  const reissue = (id: string) =>
+    void run(async () => {
+      setPairing(await api.post<Pairing>(`${base}/devices/${id}/pairing-code`));
+      devices.reload();
+    });
   const revoke = (id: string) =>
     void run(async () => {
       await api.post(`${base}/devices/${id}/revoke`);
@@ -173,6 +179,11 @@ export default function GatePostSetupPage() {
                 <button type="button" className="btn btn--small" onClick={() => revoke(d.id)}>
                   {t('gate.setup_revoke')}
                 </button>
+              )}{' '}
+              {d.status !== 'paired' && (
+                <button type="button" className="btn btn--small" onClick={() => reissue(d.id)}>
+                  {t('gate.setup_new_code')}
+                </button>
               )}
             </li>
           ))}
@@ -188,6 +199,14 @@ export default function GatePostSetupPage() {
         </form>
         {pairing && (
           <div className="banner banner--success gate-setup__pairing" role="status" data-testid="pairing-code">
+            {pairing.pairing_qr && (
+              <>
+                <p>
+                  <strong>{t('gate.setup_pairing_scan', { device: pairing.device.name })}</strong>
+                </p>
+                <img className="gate-setup__qr" src={pairing.pairing_qr} alt={t('gate.setup_pairing_qr_alt')} data-testid="pairing-qr" />
+              </>
+            )}
             <p>{t('gate.setup_pairing_hint', { link: pairingLink })}</p>
             <p className="gate-setup__code">{pairing.pairing_code}</p>
             <p className="muted">

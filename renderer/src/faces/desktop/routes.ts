@@ -119,6 +119,12 @@ export const desktopRoutes: PageRoute[] = [
     page: page(() => import('../../features/settings/PublicUrlSettingsPage.tsx')),
   },
   {
+    path: '/settings/printer',
+    access: 'settings.read',
+    nav: { label: 'gate.nav_printer', icon: 'settings', section: 'admin' },
+    page: page(() => import('../../features/printer/PrinterSettingsPage.tsx')),
+  },
+  {
     path: '/users',
     access: 'invites.write',
     nav: { label: 'nav.users', icon: 'users', section: 'admin' },
