@@ -94,8 +94,11 @@ export function diffImport(rows: PlannedRow[], snapshot: EstateSnapshot) {
     error_rows: 0,
   };
   let created = 0;
+  // rowStarts[i]: the first operation of row i, so the writes can be applied a slice of rows at a time.
+  const rowStarts: number[] = [];
 
   for (const row of rows) {
+    rowStarts.push(operations.length);
     if (row.errors.length > 0 || !row.unit) {
       summary.error_rows++;
       outcomes.push({ row_number: row.row_number, action: 'error', unit_code: row.unit_code, errors: row.errors, residents: [] });
@@ -182,5 +185,5 @@ export function diffImport(rows: PlannedRow[], snapshot: EstateSnapshot) {
     const action: RowAction = unitChange === 'create' ? 'create' : unitChange === 'update' || anyResidentChange ? 'update' : 'unchanged';
     outcomes.push({ row_number: row.row_number, action, unit_code: planned.code, errors: [], residents: residentOutcomes });
   }
-  return { operations, outcomes, summary };
+  return { operations, outcomes, summary, rowStarts };
 }

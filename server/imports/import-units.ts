@@ -27,6 +27,31 @@ export async function importUnits(store: ScopedStore, plan: ImportPlan, dryRun: 
   return dryRun ? run(store) : store.transaction(run);
 }
 
+const ROWS_PER_SLICE = 1000;
+
+/**
+ * Applies an import as a job does: one transaction per slice of rows, reporting the rows written after each, so the
+ * office can watch a sheet of 10,000 rows being written. A job that dies half-way is run again from the start:
+ * the rows already written then compare as unchanged, so a second run finishes the work without doubling any of it.
+ */
+export async function applyImportInSlices(
+  store: ScopedStore,
+  plan: ImportPlan,
+  onProgress: (rowsDone: number, rowsTotal: number) => Promise<void>,
+) {
+  const rows = checkAgainstApiRules(plan);
+  const { operations, summary, rowStarts } = diffImport(rows, await loadSnapshot(store));
+  const ids = new Map<string, string>();
+  await onProgress(0, rows.length);
+  for (let from = 0; from < rows.length; from += ROWS_PER_SLICE) {
+    const to = Math.min(rows.length, from + ROWS_PER_SLICE);
+    const slice = operations.slice(rowStarts[from], to < rows.length ? rowStarts[to] : operations.length);
+    await store.transaction((tx) => applyOperations(tx, slice, ids));
+    await onProgress(to, rows.length);
+  }
+  return summary;
+}
+
 /**
  * The same rules the units and residents endpoints apply (code form, lengths, phone, e-mail), so a row the API would
  * refuse is reported as a row error instead of failing the whole import. Codes take the API's normal form.
@@ -78,8 +103,7 @@ async function loadSnapshot(store: ScopedStore): Promise<EstateSnapshot> {
  * still journaled), the few corrections of existing rows one by one through the units and residents services. One
  * statement per row, with its own lookups, is what made a 20,000-row sheet take minutes.
  */
-async function applyOperations(tx: ScopedStore, operations: ImportOperation[]): Promise<void> {
-  const ids = new Map<string, string>();
+async function applyOperations(tx: ScopedStore, operations: ImportOperation[], ids = new Map<string, string>()): Promise<void> {
   const resolve = (ref: string) => ids.get(ref) ?? ref;
   const units: Record<string, unknown>[] = [];
   const residents = new Map<string, Record<string, unknown>>();
@@ -98,6 +122,7 @@ async function applyOperations(tx: ScopedStore, operations: ImportOperation[]): 
       residents.set(id, { id, ...newResidentValues({ name, phone, email, directory_opt_in: false, notes: null }) });
       // The diff names this link `<ref>:occupancy` when a later row changes its relation.
       links.set(`${operation.ref}:occupancy`, {
+        id: newId(),
         resident_id: id,
         unit_ref: operation.unitRef,
         relation,
@@ -107,6 +132,7 @@ async function applyOperations(tx: ScopedStore, operations: ImportOperation[]): 
     } else if (operation.kind === 'link_resident') {
       // A second unit for someone already known (an owner of two houses): a new link, not a move.
       links.set(`${operation.residentRef}:${operation.unitRef}`, {
+        id: newId(),
         resident_ref: operation.residentRef,
         unit_ref: operation.unitRef,
         relation: operation.relation,
@@ -126,6 +152,8 @@ async function applyOperations(tx: ScopedStore, operations: ImportOperation[]): 
 
   await tx.insertMany('units', units);
   await tx.insertMany('residents', [...residents.values()]);
+  // A link's name in the diff resolves to its row, for a later slice of the same import that changes its relation.
+  for (const [name, link] of links) ids.set(name, link.id as string);
   const occupancies = [...links.values()].map(({ unit_ref, resident_ref, ...link }) => ({
     ...link,
     unit_id: resolve(unit_ref as string),
@@ -139,10 +167,10 @@ async function applyOperations(tx: ScopedStore, operations: ImportOperation[]): 
         await updateUnit(tx, operation.unitId, operation.patch);
         break;
       case 'update_resident':
-        await updateResident(tx, operation.residentId, operation.patch);
+        await updateResident(tx, resolve(operation.residentId), operation.patch);
         break;
       case 'change_relation':
-        await tx.update('unit_occupancies', operation.occupancyId, { relation: operation.relation });
+        await tx.update('unit_occupancies', resolve(operation.occupancyId), { relation: operation.relation });
         break;
       default:
         throw new Error(`import operation ${operation.kind} was not written`);

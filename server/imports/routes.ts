@@ -1,12 +1,13 @@
 import { AppError, ValidationError } from '../http/errors.ts';
 import { defineRoutes } from '../http/route.ts';
-import { estateParams } from '../http/schemas.ts';
+import { estateParams, idParams } from '../http/schemas.ts';
 import { IMPORT_FIELDS, type MappingOverride } from './column-mapping.ts';
 import { IMPORT_LIMITS, ImportFileError } from './import-file-error.ts';
 import { planImport } from './import-plan.ts';
+import { enqueueImport, importJobView } from './import-job.ts';
 import { importUnits } from './import-units.ts';
 import { readSheets } from './read-sheet.ts';
-import { importFields, importQuery, importResponse, mappingOverride } from './schemas.ts';
+import { importFields, importJobResponse, importQuery, importResponse, mappingOverride } from './schemas.ts';
 
 function parseMapping(text: string | undefined): MappingOverride | undefined {
   if (text === undefined || text.trim() === '') return undefined;
@@ -44,11 +45,24 @@ export const importRoutes = defineRoutes([
       const mapping = parseMapping(body.mapping);
       try {
         const plan = planImport(await readSheets(file.buffer, file.originalname), mapping);
-        return await importUnits(store!, plan, query.dry_run);
+        if (!query.background || query.dry_run) return await importUnits(store!, plan, query.dry_run);
+        // What the job will write is known now (and a bad sheet answered now); the writing itself is the job's.
+        const preview = await importUnits(store!, plan, true);
+        return { ...preview, dry_run: false, job_id: await enqueueImport(store!, plan) };
       } catch (error) {
         if (error instanceof ImportFileError) throw new AppError(error.status, error.code, error.message, error.field);
         throw error;
       }
     },
+  },
+  {
+    method: 'get',
+    path: '/estates/:estate_id/imports/units/jobs/:id',
+    permission: 'imports.write',
+    summary: 'A background import: rows written so far of all, and its summary once done',
+    tags: ['imports'],
+    params: idParams,
+    response: importJobResponse,
+    handler: ({ store, params }) => importJobView(store!, params.id),
   },
 ]);

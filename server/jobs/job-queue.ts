@@ -184,3 +184,13 @@ export async function holdLease(knex: Knex, name: string, holder: string, now: D
 export async function dropLease(knex: Knex, name: string, holder: string): Promise<void> {
   await knex('job_leases').where({ name, holder }).delete();
 }
+
+/**
+ * How far a running job has got, written outside the job's own transactions so the office sees it while the job
+ * runs; `result` (JSON) is what the finished work produced.
+ */
+export async function setJobProgress(knex: Knex, jobId: string, done: number, total: number, result?: unknown): Promise<void> {
+  const patch: Record<string, unknown> = { progress_done: done, progress_total: total, updated_at: nowIso() };
+  if (result !== undefined) patch.result = JSON.stringify(result);
+  await knex('jobs').where({ id: jobId }).update(patch);
+}

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { billingRunJob, billingSchedule, billingScheduleTickJob } from '../ledger/index.ts';
 import { printSlipJob } from '../gate/slip-job.ts';
+import { importUnitsJob } from '../imports/import-job.ts';
 import type { AppContext } from '../http/app-context.ts';
 import { residentPassRenewalJob, residentPassRenewalSchedule } from '../passes/renewal-job.ts';
 import { defineJob, defineSchedule, type JobDef, type ScheduleDef } from './define-job.ts';
@@ -26,7 +27,14 @@ const pruneSchedule = defineSchedule({
 });
 
 /** Every job the server knows how to run, in one list (as routes-index.ts is for routes). */
-export const allJobs: JobDef<any>[] = [billingRunJob, billingScheduleTickJob, residentPassRenewalJob, printSlipJob, pruneJobsJob];
+export const allJobs: JobDef<any>[] = [
+  billingRunJob,
+  billingScheduleTickJob,
+  residentPassRenewalJob,
+  printSlipJob,
+  importUnitsJob,
+  pruneJobsJob,
+];
 
 export const allSchedules: ScheduleDef[] = [billingSchedule, residentPassRenewalSchedule, pruneSchedule];
 

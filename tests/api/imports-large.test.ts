@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { largeImportCsv, largeImportExpectations, largeImportRows } from '../fixtures/large-import-sheet.ts';
+import { ScopedStore, SYSTEM_ACTOR } from '../../server/db/scoped-store.ts';
+import { planImport } from '../../server/imports/import-plan.ts';
+import { applyImportInSlices } from '../../server/imports/import-units.ts';
+import { readSheets } from '../../server/imports/read-sheet.ts';
 import { journalGaps } from '../support/journal-coverage.ts';
 import { setupEstate, startTestServer, type ApiClient, type TestServer } from '../support/server.ts';
 
@@ -121,4 +125,70 @@ describe('importing a sheet of 10,000 units', () => {
     expect(await count('unit_occupancies', estate, { resident_id: residents[0].id })).toBe(2);
     expect(await journalGaps(server.db.knex)).toEqual([]);
   });
+
+  it('writes in the background as a job whose rows done / total the office reads until it is done', async () => {
+    const estate = await newEstate('Perumahan Latar Belakang');
+    const units = 2_500;
+    const expected = largeImportExpectations(units);
+    const res = await importCsv(estate, largeImportCsv(units), '?background=1');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ dry_run: false, job_id: expect.any(String) });
+    expect(res.body.summary).toMatchObject({ units_create: units, residents_create: expected.residents });
+
+    const path = `/estates/${estate}/imports/units/jobs/${res.body.job_id}`;
+    let view = (await admin.get(path)).body;
+    for (let i = 0; view.status !== 'done' && view.status !== 'failed' && i < 600; i++) {
+      expect(view.rows_done).toBeLessThanOrEqual(view.rows_total ?? units);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      view = (await admin.get(path)).body;
+    }
+    expect(view).toEqual({
+      id: res.body.job_id,
+      status: 'done',
+      rows_done: units,
+      rows_total: units,
+      summary: res.body.summary,
+      error: null,
+    });
+    expect(await count('units', estate)).toBe(units);
+    expect(await count('unit_occupancies', estate)).toBe(expected.occupancies);
+    // The audit rows name the treasurer who confirmed the import, not the job runner.
+    const audit = await server.db.knex('audit_log').where({ estate_id: estate, action: 'units.create' }).first();
+    expect(audit.actor_user_id).not.toBeNull();
+    expect(await journalGaps(server.db.knex)).toEqual([]);
+
+    // Another estate's id in the path does not reach the job.
+    const other = await newEstate('Perumahan Lain');
+    expect((await admin.get(`/estates/${other}/imports/units/jobs/${res.body.job_id}`)).status).toBe(404);
+  }, 180_000);
+
+  it('reports progress after every slice of rows, and a run that died half-way finishes on the next without doubling', async () => {
+    const estate = await newEstate('Perumahan Setengah Jalan');
+    const units = 2_500;
+    const expected = largeImportExpectations(units);
+    const plan = planImport(await readSheets(largeImportCsv(units), 'data-warga.csv'));
+    const store = new ScopedStore(server.db.knex, estate, SYSTEM_ACTOR, server.app.sync);
+
+    const died = applyImportInSlices(store, plan, async (done) => {
+      if (done === 2000) throw new Error('the process stopped');
+    });
+    await expect(died).rejects.toThrow('the process stopped');
+    expect(await count('units', estate)).toBe(2000);
+
+    const progress: [number, number][] = [];
+    const summary = await applyImportInSlices(store, plan, async (done, total) => {
+      progress.push([done, total]);
+    });
+    expect(progress).toEqual([
+      [0, units],
+      [1000, units],
+      [2000, units],
+      [2500, units],
+    ]);
+    expect(summary).toMatchObject({ units_create: 500, units_unchanged: 2000 });
+    expect(await count('units', estate)).toBe(units);
+    expect(await count('residents', estate)).toBe(expected.residents);
+    expect(await count('unit_occupancies', estate)).toBe(expected.occupancies);
+    expect(await journalGaps(server.db.knex)).toEqual([]);
+  }, 180_000);
 });

@@ -1,5 +1,5 @@
-import { uploadWithProgress } from './client.ts';
-import type { ImportResult } from './types.ts';
+import { api, uploadWithProgress } from './client.ts';
+import type { ImportJobView, ImportResult } from './types.ts';
 
 /** Column index → field name; sent when the treasurer corrects a header the server did not recognise. */
 export type ColumnMapping = Record<string, string>;
@@ -7,7 +7,7 @@ export type ColumnMapping = Record<string, string>;
 export function importUnits(
   estateId: string,
   file: File,
-  options: { dryRun: boolean; mapping?: ColumnMapping; onProgress?: (fraction: number) => void },
+  options: { dryRun: boolean; background?: boolean; mapping?: ColumnMapping; onProgress?: (fraction: number) => void },
 ): Promise<ImportResult> {
   const form = new FormData();
   form.append('file', file);
@@ -15,7 +15,11 @@ export function importUnits(
     form.append('mapping', JSON.stringify(options.mapping));
   }
   return uploadWithProgress<ImportResult>(`/estates/${estateId}/imports/units`, form, {
-    query: options.dryRun ? { dry_run: 1 } : undefined,
+    query: options.dryRun ? { dry_run: 1 } : options.background ? { background: 1 } : undefined,
     onProgress: options.onProgress,
   });
 }
+
+/** A background import's rows written so far of all, and its summary once done. */
+export const importJob = (estateId: string, jobId: string, signal?: AbortSignal) =>
+  api.get<ImportJobView>(`/estates/${estateId}/imports/units/jobs/${jobId}`, undefined, signal);

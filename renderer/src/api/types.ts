@@ -5,7 +5,7 @@
 import type { Role } from '../../../server/auth/permissions.ts';
 import type { AuthSession, Membership, PublicUser } from '../../../server/auth/schemas.ts';
 import type { Estate } from '../../../server/estates/schemas.ts';
-import type { ImportResult } from '../../../server/imports/schemas.ts';
+import type { ImportJobView, ImportResult } from '../../../server/imports/schemas.ts';
 import type { Resident } from '../../../server/residents/schemas.ts';
 import type { Health } from '../../../server/system/schemas.ts';
 import type { Unit, UnitHistoryEntry } from '../../../server/units/schemas.ts';
@@ -25,6 +25,7 @@ export type {
   EstateUser,
   EstateUserList,
   Health,
+  ImportJobView,
   ImportResult,
   InviteInfo,
   Membership,

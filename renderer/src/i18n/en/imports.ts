@@ -9,6 +9,8 @@ export default {
   uploading: 'Uploading… {percent}%',
   analysing: 'Reading the file…',
   importing: 'Importing…',
+  writing_rows: 'Saving {done} of {total} rows…',
+  import_failed: 'The import stopped: {reason}',
   preview_title: 'Preview: {file}',
   sheet_info: 'Sheet “{sheet}”, column headers on row {row}',
   units_create: 'New units',

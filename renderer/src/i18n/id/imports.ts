@@ -6,6 +6,8 @@ export default {
   uploading: 'Mengunggah… {percent}%',
   analysing: 'Memeriksa isi berkas…',
   importing: 'Mengimpor…',
+  writing_rows: 'Menyimpan {done} dari {total} baris…',
+  import_failed: 'Impor berhenti: {reason}',
   preview_title: 'Pratinjau: {file}',
   sheet_info: 'Lembar “{sheet}”, judul kolom di baris {row}',
   units_create: 'Unit baru',

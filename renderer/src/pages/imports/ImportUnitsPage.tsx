@@ -1,5 +1,5 @@
-import { useRef, useState } from 'react';
-import { importUnits, type ColumnMapping } from '../../api/imports.ts';
+import { useEffect, useRef, useState } from 'react';
+import { importJob, importUnits, type ColumnMapping } from '../../api/imports.ts';
 import type { ImportResult } from '../../api/types.ts';
 import { ErrorBanner } from '../../components/ErrorMessage.tsx';
 import { Icon } from '../../components/Icon.tsx';
@@ -14,7 +14,7 @@ import { PreviewRows, RowErrors, SummaryCards } from './ImportPreview.tsx';
 
 type Step =
   | { kind: 'choose' }
-  | { kind: 'working'; phase: 'preview' | 'import'; progress: number }
+  | { kind: 'working'; phase: 'preview' | 'import'; progress: number; rows?: { done: number; total: number } }
   | { kind: 'preview'; result: ImportResult }
   | { kind: 'done'; result: ImportResult };
 
@@ -27,16 +27,42 @@ export default function ImportUnitsPage() {
   const [mapping, setMapping] = useState<ColumnMapping | undefined>();
   const [step, setStep] = useState<Step>({ kind: 'choose' });
   const [error, setError] = useState<unknown>(null);
+  const mounted = useRef(true);
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+    };
+  }, []);
+
+  /** Follows the background job writing the import until it is done, showing rows saved of all. */
+  const followJob = async (jobId: string, planned: ImportResult): Promise<ImportResult> => {
+    for (;;) {
+      const job = await importJob(estateId, jobId);
+      if (job.status === 'done') return { ...planned, summary: job.summary ?? planned.summary };
+      if (job.status === 'failed') throw new Error(t('imports.import_failed', { reason: job.error ?? '' }));
+      if (!mounted.current) return planned;
+      const total = job.rows_total ?? planned.rows.length;
+      setStep({ kind: 'working', phase: 'import', progress: 1, rows: { done: job.rows_done, total } });
+      await new Promise((resolve) => setTimeout(resolve, 400));
+    }
+  };
 
   const run = async (chosen: File, dryRun: boolean, withMapping: ColumnMapping | undefined) => {
     setError(null);
     setStep({ kind: 'working', phase: dryRun ? 'preview' : 'import', progress: 0 });
     try {
-      const result = await importUnits(estateId, chosen, {
+      const answer = await importUnits(estateId, chosen, {
         dryRun,
+        background: !dryRun,
         mapping: withMapping,
         onProgress: (fraction) => setStep({ kind: 'working', phase: dryRun ? 'preview' : 'import', progress: fraction }),
       });
+      if (!dryRun && answer.job_id) {
+        setStep({ kind: 'working', phase: 'import', progress: 1, rows: { done: 0, total: answer.rows.length } });
+      }
+      const result = !dryRun && answer.job_id ? await followJob(answer.job_id, answer) : answer;
+      if (!mounted.current) return;
       setStep(dryRun ? { kind: 'preview', result } : { kind: 'done', result });
     } catch (cause) {
       setError(cause);
@@ -82,17 +108,23 @@ export default function ImportUnitsPage() {
       {step.kind === 'working' && (
         <div className="card progress-card" role="status">
           <div className="progress" aria-hidden="true">
-            <div
-              className={`progress__bar${step.progress >= 1 ? ' progress__bar--busy' : ''}`}
-              style={{ width: `${Math.round(step.progress * 100)}%` }}
-            />
+            {step.rows ? (
+              <div className="progress__bar" style={{ width: `${Math.round((step.rows.done / Math.max(1, step.rows.total)) * 100)}%` }} />
+            ) : (
+              <div
+                className={`progress__bar${step.progress >= 1 ? ' progress__bar--busy' : ''}`}
+                style={{ width: `${Math.round(step.progress * 100)}%` }}
+              />
+            )}
           </div>
-          <p>
-            {step.progress < 1
-              ? t('imports.uploading', { percent: Math.round(step.progress * 100) })
-              : step.phase === 'preview'
-                ? t('imports.analysing')
-                : t('imports.importing')}
+          <p data-testid="import-progress">
+            {step.rows
+              ? t('imports.writing_rows', { done: formatNumber(step.rows.done), total: formatNumber(step.rows.total) })
+              : step.progress < 1
+                ? t('imports.uploading', { percent: Math.round(step.progress * 100) })
+                : step.phase === 'preview'
+                  ? t('imports.analysing')
+                  : t('imports.importing')}
           </p>
         </div>
       )}
