@@ -146,7 +146,11 @@ describe('the treasurer money view in Chromium', () => {
     expect(await due.inputValue()).toBe('');
     await page.getByRole('button', { name: 'Pratinjau' }).click();
     await page.getByTestId('billing-preview').waitFor();
-    expect((await due.inputValue()) > today).toBe(true);
+    // The field shows the day as dd/mm/yyyy (or ISO in a native date input); either way it lies after today.
+    const shown = await due.inputValue();
+    const dmy = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(shown);
+    const iso = dmy ? `${dmy[3]}-${dmy[2]}-${dmy[1]}` : shown;
+    expect(iso > today, `${shown} after ${today}`).toBe(true);
     await screenshot(page, 'billing-due-proposed-id');
     expect(pageErrors(page)).toEqual([]);
     await context.close();
