@@ -10,6 +10,7 @@ import { useSession } from '../session/SessionProvider.tsx';
 import { useEstateCalendar } from '../session/useEstateCalendar.ts';
 import './access-log.css';
 import type { AccessLogEntry, Visit } from '../../../server/gate/schemas.ts';
+import { DateField } from '../components/DateField.tsx';
 
 type LogRow = AccessLogEntry;
 
@@ -76,11 +77,11 @@ export default function AccessLogPage() {
       <div className="toolbar access-log__filters">
         <label>
           {t('gate.log_from')}
-          <input type="date" value={filters.from} onChange={set('from')} />
+          <DateField value={filters.from} onChange={set('from')} />
         </label>
         <label>
           {t('gate.log_to')}
-          <input type="date" value={filters.to} onChange={set('to')} />
+          <DateField value={filters.to} onChange={set('to')} />
         </label>
         <label>
           {t('gate.log_unit')}

@@ -10,6 +10,7 @@ import { useEstateId } from '../session/SessionProvider.tsx';
 import { api, estatePath, type Paged } from './api.ts';
 import { useEstateCalendar } from '../session/useEstateCalendar.ts';
 import './ledger.css';
+import { DateField } from '../components/DateField.tsx';
 
 interface RunSummary {
   id?: string;
@@ -103,10 +104,9 @@ export default function BillingRunPage() {
             />
           </Field>
           <Field label={t('ledger.due_date')} hint={t('ledger.billing_due_proposed')}>
-            <input
+            <DateField
               className="input"
               name="due_date"
-              type="date"
               value={dueDate}
               onChange={(e) => {
                 setDueDate(e.target.value);

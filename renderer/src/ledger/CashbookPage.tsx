@@ -19,6 +19,7 @@ import { api, estatePath, newIdempotencyKey, postIdempotent, type Paged } from '
 import { useEstateCalendar } from '../session/useEstateCalendar.ts';
 import type { CashbookAccount, CashbookCategory, CashbookEntry, CashbookVerification } from '../../../server/cashbook/schemas.ts';
 import './ledger.css';
+import { DateField } from '../components/DateField.tsx';
 
 /** Asked without a period, every account comes with its balance now. */
 type Account = CashbookAccount & { balance: number };
@@ -236,9 +237,8 @@ export default function CashbookPage() {
                     value={opening.amount}
                     onChange={(e) => setOpening({ ...opening, amount: e.target.value })}
                   />
-                  <input
+                  <DateField
                     className="input"
-                    type="date"
                     aria-label={t('ledger.opening_date')}
                     value={opening.entry_date}
                     onChange={(e) => setOpening({ ...opening, entry_date: e.target.value })}
@@ -407,12 +407,7 @@ export default function CashbookPage() {
               </select>
             </Field>
             <Field label={t('ledger.entry_date')} required error={form.fieldErrors.entry_date}>
-              <input
-                className="input"
-                type="date"
-                value={entry.entry_date}
-                onChange={(e) => setEntry({ ...entry, entry_date: e.target.value })}
-              />
+              <DateField className="input" value={entry.entry_date} onChange={(e) => setEntry({ ...entry, entry_date: e.target.value })} />
             </Field>
             <Field label={t('ledger.description')} required error={form.fieldErrors.description}>
               <input className="input" value={entry.description} onChange={(e) => setEntry({ ...entry, description: e.target.value })} />

@@ -15,6 +15,7 @@ import { UnitPicker, type PickedUnit } from './UnitPicker.tsx';
 import { useEstateCalendar } from '../session/useEstateCalendar.ts';
 import type { UnitBalance } from '../../../server/ledger/payment-schemas.ts';
 import './ledger.css';
+import { DateField } from '../components/DateField.tsx';
 
 const FIELDS = ['unit_id', 'amount', 'method', 'paid_at', 'reference'] as const;
 
@@ -108,7 +109,7 @@ export default function RecordPaymentPage() {
             </select>
           </Field>
           <Field label={t('ledger.paid_at')} required error={form.fieldErrors.paid_at}>
-            <input className="input" name="paid_at" type="date" value={paidAt} onChange={(e) => setPaidAt(e.target.value)} />
+            <DateField className="input" name="paid_at" value={paidAt} onChange={(e) => setPaidAt(e.target.value)} />
           </Field>
           <Field label={t('ledger.reference')} error={form.fieldErrors.reference}>
             <input className="input" name="reference" value={reference} onChange={(e) => setReference(e.target.value)} />

@@ -19,6 +19,7 @@ import { allocateOldestFirst } from './transfer-proof-allocation.ts';
 import { STATUS_TONE } from './labels.ts';
 import './ledger.css';
 import './transfer-proofs.css';
+import { DateField } from '../components/DateField.tsx';
 
 type Status = TransferProof['status'];
 const STATUSES: Status[] = ['pending', 'verified', 'rejected'];
@@ -293,14 +294,7 @@ function ProofReview({ proof, onDecided }: { proof: TransferProof; onDecided: (m
                 <input className="input" name="amount" inputMode="numeric" value={amount} onChange={(e) => setAmount(e.target.value)} />
               </Field>
               <Field label={t('ledger.proofs_transfer_date')} required>
-                <input
-                  className="input"
-                  name="paid_at"
-                  type="date"
-                  value={day}
-                  max={calendar.today()}
-                  onChange={(e) => setDay(e.target.value)}
-                />
+                <DateField className="input" name="paid_at" value={day} max={calendar.today()} onChange={(e) => setDay(e.target.value)} />
               </Field>
               <button
                 type="submit"

@@ -4,6 +4,8 @@ import type source from '../id/common.ts';
 export default {
   app_name: 'Klustera',
   loading: 'Loading…',
+  date_placeholder: 'dd/mm/yyyy',
+  date_pick: 'Pick a date',
   save: 'Save',
   saving: 'Saving…',
   cancel: 'Cancel',

@@ -1,6 +1,8 @@
 export default {
   app_name: 'Klustera',
   loading: 'Memuat…',
+  date_placeholder: 'hh/bb/tttt',
+  date_pick: 'Pilih tanggal',
   save: 'Simpan',
   saving: 'Menyimpan…',
   cancel: 'Batal',

@@ -21,6 +21,7 @@ import type { MessageKey } from '../../i18n/messages.ts';
 import { Icon } from '../../components/Icon.tsx';
 import { BankTransferDetails } from './BankTransferDetails.tsx';
 import './portal-bills.css';
+import { DateField } from '../../components/DateField.tsx';
 
 type Proof = TransferProof;
 
@@ -146,7 +147,7 @@ export default function MyBillsPage() {
             <input className="input" name="amount" inputMode="numeric" value={amount} onChange={(e) => setAmount(e.target.value)} />
           </Field>
           <Field label={t('ledger.paid_at')} required error={form.fieldErrors.paid_at}>
-            <input className="input" name="paid_at" type="date" value={paidAt} onChange={(e) => setPaidAt(e.target.value)} />
+            <DateField className="input" name="paid_at" value={paidAt} onChange={(e) => setPaidAt(e.target.value)} />
           </Field>
           <Field label={t('ledger.reference')} error={form.fieldErrors.reference}>
             <input className="input" name="reference" value={reference} onChange={(e) => setReference(e.target.value)} />

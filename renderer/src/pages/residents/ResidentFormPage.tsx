@@ -16,6 +16,7 @@ import { navigate } from '../../router/navigation.ts';
 import { useEstateId } from '../../session/SessionProvider.tsx';
 import { relationKey } from './residentLabels.ts';
 import { SearchPicker } from '../../components/SearchPicker.tsx';
+import { DateField } from '../../components/DateField.tsx';
 
 const FIELDS = ['name', 'phone', 'email', 'unit_id', 'relation', 'moved_in_on', 'moved_out_on', 'directory_opt_in'] as const;
 
@@ -141,11 +142,11 @@ function ResidentForm({ resident, unit }: { resident?: Resident; unit?: { id: st
         </div>
         <div className="form__row">
           <Field label={t('residents.moved_in_on')} error={e.moved_in_on}>
-            <input className="input" type="date" {...bind('moved_in_on')} />
+            <DateField className="input" {...bind('moved_in_on')} />
           </Field>
           {resident && (
             <Field label={t('residents.moved_out_on')} error={e.moved_out_on}>
-              <input className="input" type="date" {...bind('moved_out_on')} />
+              <DateField className="input" {...bind('moved_out_on')} />
             </Field>
           )}
         </div>
