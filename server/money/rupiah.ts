@@ -214,7 +214,7 @@ export function terbilangAngka(value: number): string {
   return words.join(' ');
 }
 
-/** The amount in words for receipts (kwitansi): 150000 → "seratus lima puluh ribu rupiah". */
+/** The amount in words for receipts (kuitansi): 150000 → "seratus lima puluh ribu rupiah". */
 export function terbilang(amount: Rupiah): string {
   return `${terbilangAngka(amount)} rupiah`;
 }

@@ -6,7 +6,7 @@ import { copyLabel, estateLine, localPaidAt, methodLabel, type PrintMark, type R
 export type ReceiptPaper = 'A5' | 'A6';
 
 /**
- * The kwitansi as a PDF page: estate header, numbers, unit, items, the amount in figures and in words, who received
+ * The kuitansi as a PDF page: estate header, numbers, unit, items, the amount in figures and in words, who received
  * it, and the QR that opens the verify page. A6 is the same layout at a smaller scale.
  */
 export async function renderReceiptPdf(
@@ -17,7 +17,7 @@ export async function renderReceiptPdf(
   const small = opts.paper === 'A6';
   const s = small ? 0.72 : 1;
   const margin = 36 * s;
-  const doc = new PDFDocument({ size: opts.paper, margin, info: { Title: `Kwitansi ${data.receipt_number}`, Author: data.estate.name } });
+  const doc = new PDFDocument({ size: opts.paper, margin, info: { Title: `Kuitansi ${data.receipt_number}`, Author: data.estate.name } });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
@@ -51,7 +51,7 @@ export async function renderReceiptPdf(
     .fillColor('#000')
     .font('Helvetica-Bold')
     .fontSize(13 * s)
-    .text('KWITANSI', { width, align: 'center', characterSpacing: 2 });
+    .text('KUITANSI', { width, align: 'center', characterSpacing: 2 });
   doc
     .font('Helvetica')
     .fontSize(8 * s)
@@ -83,7 +83,7 @@ export async function renderReceiptPdf(
       .text(value, left + labelWidth, y, { width: width - labelWidth });
     doc.moveDown(0.25);
   };
-  row('No. Kwitansi', data.receipt_number);
+  row('No. Kuitansi', data.receipt_number);
   row('No. Pembayaran', data.payment_number);
   row('Tanggal bayar', localPaidAt(data));
   row('Unit', data.unit_code);
@@ -126,7 +126,7 @@ export async function renderReceiptPdf(
     .font('Helvetica')
     .fontSize(7 * s)
     .fillColor('#555')
-    .text('Pindai untuk memeriksa keaslian kwitansi ini.', left, blockY + qrSize + 2, { width: qrSize + 40 });
+    .text('Pindai untuk memeriksa keaslian kuitansi ini.', left, blockY + qrSize + 2, { width: qrSize + 40 });
   const signX = left + width - 150 * s;
   doc
     .font('Helvetica')

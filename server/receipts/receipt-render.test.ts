@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeEscPos } from '../../tests/support/escpos-listener.ts';
 import { readQrFromRaster } from '../../tests/support/raster-qr.ts';
 import { renderEscPos } from '../devices/escpos-render.ts';
-import type { ReceiptData } from './receipt-data.ts';
+import { localPaidAt, type ReceiptData } from './receipt-data.ts';
 import { renderReceiptPdf } from './receipt-pdf.ts';
 import { receiptLayout } from './receipt-thermal.ts';
 
@@ -17,8 +17,10 @@ export const sampleReceipt: ReceiptData = {
   unit_code: 'A-12',
   payer_name: 'Budi Santoso',
   items: [
-    { description: 'INV/2026/10/0007 Oktober 2026: IPL, Keamanan', amount: 150_000 },
-    { description: 'INV/2026/11/0007 November 2026: IPL, Keamanan', amount: 150_000 },
+    { description: 'Iuran Pengelolaan Lingkungan, Oktober 2026', amount: 100_000 },
+    { description: 'Keamanan, Oktober 2026', amount: 50_000 },
+    { description: 'Iuran Pengelolaan Lingkungan, November 2026', amount: 100_000 },
+    { description: 'Keamanan, November 2026', amount: 50_000 },
     { description: 'Saldo titipan (untuk tagihan berikutnya)', amount: 50_000 },
   ],
   amount: 350_000,
@@ -67,5 +69,28 @@ describe('receipt rendering', () => {
     expect(d.lines.some((l) => l.startsWith('TOTAL') && l.endsWith('Rp 350.000'))).toBe(true);
     expect(d.nativeQrCommands).toBe(0);
     expect(readQrFromRaster(d.images[0])).toBe(sampleReceipt.verify_url);
+  });
+
+  it('is spelled "kuitansi" on paper, and a payment entered by date shows no hour', async () => {
+    const byDate = { ...sampleReceipt, paid_at: '2026-11-21T05:00:00.000Z' }; // noon in Jakarta: the office form's date
+    const d = decodeEscPos(await renderEscPos(receiptLayout(byDate, { print_number: 1 }), { paperWidth: 80 }));
+    const slip = d.lines.join('\n');
+    expect(slip).toContain('KUITANSI PEMBAYARAN');
+    expect(slip).toContain('No. Kuitansi');
+    expect(slip).not.toMatch(/kwitansi/i);
+    expect(d.lines.find((l) => l.startsWith('Tanggal'))).toMatch(/21 November 2026$/);
+    const pdf = pdfText(await renderReceiptPdf(byDate, { print_number: 1 }, { paper: 'A5' }));
+    expect(pdf).toContain('No. Kuitansi');
+    expect(pdf).not.toMatch(/kwitansi|21 November 2026 \d/i);
+  });
+
+  it('reads the start of the day, noon and midnight UTC as a date, any other instant with its time', () => {
+    const at = (paid_at: string, timezone = 'Asia/Jakarta') => localPaidAt({ paid_at, timezone });
+    expect(at('2026-11-20T17:00:00.000Z')).toBe('21 November 2026');
+    expect(at('2026-11-21T05:00:00.000Z')).toBe('21 November 2026');
+    expect(at('2026-11-21T00:00:00.000Z')).toBe('21 November 2026');
+    expect(at('2026-11-21T03:00:00.000Z', 'Asia/Jayapura')).toBe('21 November 2026');
+    expect(at('2026-11-21T07:05:00.000Z')).toBe('21 November 2026 14.05');
+    expect(at('2026-11-21T05:00:00.001Z')).toBe('21 November 2026 12.00');
   });
 });

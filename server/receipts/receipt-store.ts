@@ -6,6 +6,7 @@ import { occupantPayer } from '../ledger/index.ts';
 import { receiptSettings } from '../settings/index.ts';
 import { usablePublicUrl } from '../public-url/index.ts';
 import { periodLabel, receiptNumberFor, type ReceiptData, type ReceiptItem } from './receipt-data.ts';
+import { receiptItemsFor } from './receipt-lines.ts';
 import { newVerifyCode } from './verify-code.ts';
 
 export interface ReceiptRow {
@@ -128,21 +129,36 @@ export async function loadReceiptData(store: ScopedStore, receipt: ReceiptRow, p
     .groupBy('invoices.id', 'invoices.number', 'invoices.period', 'invoices.kind')
     .orderBy('invoices.period')
     .select('invoices.id', 'invoices.number', 'invoices.period', 'invoices.kind')
+    .min({ first_at: 'payment_allocations.created_at' })
     .sum({ amount: 'payment_allocations.amount' });
-  const lines = allocations.length
-    ? await store
-        .query('invoice_lines')
-        .whereIn(
-          'invoice_lines.invoice_id',
-          allocations.map((a: any) => a.id),
-        )
-        .select('invoice_id', 'description')
-    : [];
-  const items: ReceiptItem[] = allocations.map((a: any) => {
-    const names = lines.filter((l: any) => l.invoice_id === a.id).map((l: any) => l.description);
-    const what = names.length ? names.join(', ') : a.kind === 'late_fee' ? 'Denda' : 'Tagihan';
-    return { description: `${a.number} ${periodLabel(a.period)}: ${what}`, amount: Number(a.amount) };
-  });
+  const invoiceIds = allocations.map((a: any) => a.id as string);
+  const [lines, earlier] = invoiceIds.length
+    ? await Promise.all([
+        // Ids are time-ordered, so this is the order the invoice lists its lines.
+        store
+          .query('invoice_lines')
+          .whereIn('invoice_lines.invoice_id', invoiceIds)
+          .orderBy('id')
+          .select('invoice_id', 'description', 'amount'),
+        store
+          .query('payment_allocations')
+          .whereIn('payment_allocations.invoice_id', invoiceIds)
+          .where((q) => q.whereNull('payment_allocations.payment_id').orWhereNot('payment_allocations.payment_id', payment.id))
+          .select('invoice_id', 'amount', 'created_at'),
+      ])
+    : [[], []];
+  const items: ReceiptItem[] = receiptItemsFor(
+    allocations.map((a: any) => ({
+      number: a.number,
+      period_label: periodLabel(a.period),
+      kind: a.kind,
+      lines: lines.filter((l: any) => l.invoice_id === a.id).map((l: any) => ({ description: l.description, amount: Number(l.amount) })),
+      paid_before: earlier
+        .filter((x: any) => x.invoice_id === a.id && x.created_at < a.first_at)
+        .reduce((sum: number, x: any) => sum + Number(x.amount), 0),
+      allocated: Number(a.amount),
+    })),
+  );
   const credit = await store
     .query('credit_movements')
     .where('credit_movements.payment_id', payment.id)

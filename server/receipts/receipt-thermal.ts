@@ -12,13 +12,13 @@ export function receiptLayout(
   const blocks: LayoutBlock[] = [{ kind: 'text', text: data.estate.name, align: 'center', bold: true, size: 'large' }];
   const sub = estateLine(data.estate);
   if (sub) blocks.push({ kind: 'text', text: sub, align: 'center' });
-  blocks.push({ kind: 'rule', char: '=' }, { kind: 'text', text: 'KWITANSI PEMBAYARAN', align: 'center', bold: true });
+  blocks.push({ kind: 'rule', char: '=' }, { kind: 'text', text: 'KUITANSI PEMBAYARAN', align: 'center', bold: true });
   const copy = copyLabel(mark);
   if (copy) blocks.push({ kind: 'text', text: `*** ${copy} ***`, align: 'center', bold: true });
   if (data.status === 'reversed') blocks.push({ kind: 'text', text: '*** DIBATALKAN / REVERSED ***', align: 'center', bold: true });
   blocks.push(
     { kind: 'rule' },
-    { kind: 'pair', left: 'No. Kwitansi', right: data.receipt_number },
+    { kind: 'pair', left: 'No. Kuitansi', right: data.receipt_number },
     { kind: 'pair', left: 'No. Bayar', right: data.payment_number },
     { kind: 'pair', left: 'Tanggal', right: localPaidAt(data) },
     { kind: 'pair', left: 'Unit', right: data.unit_code },
@@ -34,7 +34,7 @@ export function receiptLayout(
     { kind: 'text', text: `Terbilang: ${data.amount_words}` },
     { kind: 'rule' },
     { kind: 'text', text: `Diterima oleh: ${data.received_by ?? '-'}${extra.signer_title ? ` (${extra.signer_title})` : ''}` },
-    { kind: 'qr', data: data.verify_url, caption: 'Pindai untuk memeriksa keaslian kwitansi' },
+    { kind: 'qr', data: data.verify_url, caption: 'Pindai untuk memeriksa keaslian kuitansi' },
   );
   if (extra.footer) blocks.push({ kind: 'text', text: extra.footer, align: 'center' });
   blocks.push({ kind: 'feed', lines: 2 });

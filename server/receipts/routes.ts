@@ -67,7 +67,7 @@ export const receiptRoutes = defineRoutes([
     raw: true,
     produces: ['application/pdf'],
     summary:
-      'The receipt (kwitansi) as an A5 or A6 PDF, marked as a copy; reading it is not a print (POST …/receipt/print makes the original)',
+      'The receipt (kuitansi) as an A5 or A6 PDF, marked as a copy; reading it is not a print (POST …/receipt/print makes the original)',
     handler: async ({ store, params, query, app, res }) => {
       const receipt = await ensureReceipt(store!, params.id);
       const data = await loadReceiptData(store!, receipt, app.publicUrl);
@@ -79,7 +79,7 @@ export const receiptRoutes = defineRoutes([
         { paper: query.paper ?? settings.paper, signer_title: settings.signer_title, footer: settings.footer },
       );
       res.setHeader('Content-Type', 'application/pdf');
-      res.setHeader('Content-Disposition', `inline; filename="kwitansi-${data.receipt_number}-salinan.pdf"`);
+      res.setHeader('Content-Disposition', `inline; filename="kuitansi-${data.receipt_number}-salinan.pdf"`);
       res.setHeader('X-Receipt-Prints', String(prints));
       res.status(200).end(pdf);
     },
@@ -113,7 +113,7 @@ export const receiptRoutes = defineRoutes([
       res.setHeader('Content-Type', 'application/pdf');
       res.setHeader(
         'Content-Disposition',
-        `attachment; filename="kwitansi-${data.receipt_number}${printNumber > 1 ? `-salinan-${printNumber - 1}` : ''}.pdf"`,
+        `attachment; filename="kuitansi-${data.receipt_number}${printNumber > 1 ? `-salinan-${printNumber - 1}` : ''}.pdf"`,
       );
       res.setHeader('X-Print-Number', String(printNumber));
       res.status(200).end(pdf);
@@ -148,7 +148,7 @@ export const receiptRoutes = defineRoutes([
         { paper: query.paper ?? settings.paper, signer_title: settings.signer_title, footer: settings.footer },
       );
       res.setHeader('Content-Type', 'application/pdf');
-      res.setHeader('Content-Disposition', `inline; filename="kwitansi-${data.receipt_number}.pdf"`);
+      res.setHeader('Content-Disposition', `inline; filename="kuitansi-${data.receipt_number}.pdf"`);
       res.status(200).end(pdf);
     },
   },
@@ -189,7 +189,7 @@ export const receiptRoutes = defineRoutes([
           res.status(404).type('html').send(notFoundPageHtml());
           return;
         }
-        throw new NotFoundError('Kwitansi', 'RECEIPT_NOT_FOUND');
+        throw new NotFoundError('Kuitansi', 'RECEIPT_NOT_FOUND');
       }
       // The code names its estate; reading through that estate's scoped store keeps the one path to estate data.
       const store = new ScopedStore(app.db.knex, receipt.estate_id, SYSTEM_ACTOR, app.sync);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** A receipt (kwitansi) as data: what the PDF and the thermal slip show, and how often it was printed. */
+/** A receipt (kuitansi) as data: what the PDF and the thermal slip show, and how often it was printed. */
 export const receiptResponse = z.object({
   estate: z.object({ name: z.string(), address: z.string().nullable(), rt: z.string().nullable(), rw: z.string().nullable() }),
   receipt_number: z.string(),

@@ -42,7 +42,7 @@ export function verifyPageHtml(view: ReturnType<typeof publicReceiptView>): stri
     ? '<span class="badge ok">SAH — tercatat di buku kas</span>'
     : '<span class="badge bad">DIBATALKAN — pembayaran ini telah dibatalkan</span>';
   const rows: [string, string][] = [
-    ['No. Kwitansi', view.receipt_number],
+    ['No. Kuitansi', view.receipt_number],
     ['No. Pembayaran', view.payment_number],
     ['Unit', view.unit_code],
     ...(view.payer_name ? [['Diterima dari', view.payer_name] as [string, string]] : []),
@@ -53,7 +53,7 @@ export function verifyPageHtml(view: ReturnType<typeof publicReceiptView>): stri
     ['Diterima oleh', view.received_by ?? '-'],
   ];
   return page(
-    `Kwitansi ${view.receipt_number}`,
+    `Kuitansi ${view.receipt_number}`,
     `<h1>${escape(view.estate_name)}</h1>${badge}<table>${rows
       .map(([k, v]) => `<tr><td>${escape(k)}</td><td>${escape(v)}</td></tr>`)
       .join('')}</table><p><small>Terbilang: ${escape(view.amount_words)}</small></p>`,
@@ -62,7 +62,7 @@ export function verifyPageHtml(view: ReturnType<typeof publicReceiptView>): stri
 
 export function notFoundPageHtml(): string {
   return page(
-    'Kwitansi tidak dikenal',
-    '<h1>Kwitansi tidak dikenal</h1><span class="badge bad">TIDAK SAH</span><p>Kode pada kwitansi ini tidak tercatat. Hubungi bendahara perumahan.</p>',
+    'Kuitansi tidak dikenal',
+    '<h1>Kuitansi tidak dikenal</h1><span class="badge bad">TIDAK SAH</span><p>Kode pada kuitansi ini tidak tercatat. Hubungi bendahara perumahan.</p>',
   );
 }

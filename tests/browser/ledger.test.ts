@@ -130,16 +130,16 @@ describe('treasurer ledger in Chromium', () => {
     await waitForText(page.getByTestId('payment-amount'), 'Rp 150.000');
     // The first explicit print is the original; the download link beside it is always a copy.
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('receipt-print-pdf').click()]);
-    const pdfPath = path.join(tmp, 'kwitansi.pdf');
+    const pdfPath = path.join(tmp, 'kuitansi.pdf');
     await download.saveAs(pdfPath);
     expect(fs.readFileSync(pdfPath).subarray(0, 5).toString()).toBe('%PDF-');
     const receiptText = execFileSync('pdftotext', [pdfPath, '-'], { encoding: 'utf8' });
     expect(receiptText).toContain(paymentNumber);
     expect(receiptText).toContain('A-12');
     expect(receiptText).not.toContain('SALINAN');
-    await waitForText(page.getByRole('status'), 'Kwitansi ASLI dicetak.');
+    await waitForText(page.getByRole('status'), 'Kuitansi ASLI dicetak.');
     const [copyDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('receipt-download').click()]);
-    const copyPath = path.join(tmp, 'kwitansi-salinan.pdf');
+    const copyPath = path.join(tmp, 'kuitansi-salinan.pdf');
     await copyDownload.saveAs(copyPath);
     expect(execFileSync('pdftotext', [copyPath, '-'], { encoding: 'utf8' })).toContain('SALINAN / COPY');
 

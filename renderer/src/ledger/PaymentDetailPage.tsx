@@ -60,7 +60,7 @@ export default function PaymentDetailPage({ params }: PageProps) {
       const url = URL.createObjectURL(blob);
       const link = document.createElement('a');
       link.href = url;
-      link.download = `kwitansi-${paymentNumber}${printNumber > 1 ? `-salinan-${printNumber - 1}` : ''}.pdf`;
+      link.download = `kuitansi-${paymentNumber}${printNumber > 1 ? `-salinan-${printNumber - 1}` : ''}.pdf`;
       document.body.appendChild(link);
       link.click();
       link.remove();
@@ -147,7 +147,7 @@ export default function PaymentDetailPage({ params }: PageProps) {
             <a
               className="btn btn--ghost"
               href={fileUrl(estatePath(estateId, `/payments/${p.id}/receipt.pdf`), {})}
-              download={`kwitansi-${p.payment_number}-salinan.pdf`}
+              download={`kuitansi-${p.payment_number}-salinan.pdf`}
               data-testid="receipt-download"
             >
               {t('ledger.receipt_pdf')}

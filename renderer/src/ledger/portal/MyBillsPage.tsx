@@ -118,7 +118,7 @@ export default function MyBillsPage() {
                       key={p.id}
                       className="btn btn--secondary"
                       href={fileUrl(estatePath(estateId, `/portal/payments/${p.id}/receipt.pdf`), {})}
-                      download={`kwitansi-${p.payment_number}.pdf`}
+                      download={`kuitansi-${p.payment_number}.pdf`}
                       data-testid="bill-receipt"
                     >
                       <Icon name="receipt" size={16} />
@@ -223,7 +223,7 @@ export default function MyBillsPage() {
             <a
               className="btn btn--secondary btn--small"
               href={fileUrl(estatePath(estateId, `/portal/payments/${p.id}/receipt.pdf`), {})}
-              download={`kwitansi-${p.payment_number}.pdf`}
+              download={`kuitansi-${p.payment_number}.pdf`}
               data-testid="my-receipt"
             >
               {t('ledger.receipt_pdf')}
