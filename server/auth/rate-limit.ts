@@ -1,4 +1,5 @@
 import rateLimit from 'express-rate-limit';
+import { TooManyRequestsError } from '../http/errors.ts';
 
 /** Per-IP limit on password endpoints; the per-account lockout in auth/service.ts stops slow guessing. */
 export function loginRateLimiter(perMinute: number) {
@@ -7,8 +8,9 @@ export function loginRateLimiter(perMinute: number) {
     limit: perMinute,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
-    handler: (_req, res) => {
-      res.status(429).json({ error: { code: 'RATE_LIMITED', message: 'Terlalu banyak percobaan. Coba lagi sebentar lagi.' } });
+    // Through the error middleware, so the message comes in the language the request asked for.
+    handler: (_req, _res, next) => {
+      next(new TooManyRequestsError('RATE_LIMITED', 'Terlalu banyak percobaan. Coba lagi sebentar lagi.'));
     },
   });
 }

@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { AppContext } from './app-context.ts';
+import { messageLanguage } from './accept-language.ts';
+import { localizeErrorBody } from './error-language.ts';
 import { NotFoundError, toErrorResponse } from './errors.ts';
 import { mountRoutes } from './pipeline.ts';
 import { allRoutes } from './routes-index.ts';
@@ -76,7 +78,7 @@ export function createApp(app: AppContext, opts: { rendererDir?: string } = {}):
     if (status === 429 && (err as { retryAfterSeconds?: number }).retryAfterSeconds) {
       res.setHeader('Retry-After', String((err as { retryAfterSeconds: number }).retryAfterSeconds));
     }
-    res.status(status).json(body);
+    res.status(status).json(localizeErrorBody(body, messageLanguage(req.headers['accept-language'])));
   });
   return server;
 }

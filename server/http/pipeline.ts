@@ -27,12 +27,13 @@ import {
 import { assertSafeRequest, assertSafeValue } from './input-guard.ts';
 import type { RequestContext, RouteDef } from './route.ts';
 import { assertResponseMatches, responseChecksEnabled } from './response-check.ts';
+import { indonesianIssueMessage } from './zod-messages.ts';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export function parseWith<T>(schema: z.ZodType<T> | undefined, value: unknown, where: 'body' | 'query' | 'params'): T {
   if (!schema) return value as T;
-  const result = schema.safeParse(value ?? (where === 'body' ? undefined : {}));
+  const result = schema.safeParse(value ?? (where === 'body' ? undefined : {}), { error: indonesianIssueMessage });
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const field = issue.path.length ? issue.path.join('.') : undefined;

@@ -1,3 +1,4 @@
+import type { Language } from '../i18n/messages.ts';
 import { ApiError, CLIENT_ERROR_CODES, apiErrorFromBody } from './errors.ts';
 
 /**
@@ -9,9 +10,20 @@ const API_BASE = '/api/v1';
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 let csrfToken: string | null = null;
+let language: Language = 'id';
 
 export function setCsrfToken(token: string | null): void {
   csrfToken = token;
+}
+
+/** Set by the i18n provider whenever the UI language changes, so the server words its error messages alike. */
+export function setRequestLanguage(next: Language): void {
+  language = next;
+}
+
+/** Sent on every request: the server's messages (shown next to a field) come in the language the UI shows. */
+export function languageHeaders(): Record<string, string> {
+  return { 'Accept-Language': language };
 }
 
 export type Query = Record<string, string | number | boolean | undefined | null>;
@@ -51,7 +63,12 @@ async function readBody(response: Response): Promise<unknown> {
 export async function apiRequest<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
   const upper = method.toUpperCase();
   const isForm = options.body instanceof FormData;
-  const headers: Record<string, string> = { Accept: 'application/json', ...writeHeaders(upper), ...options.headers };
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    ...languageHeaders(),
+    ...writeHeaders(upper),
+    ...options.headers,
+  };
   if (options.body !== undefined && !isForm) headers['Content-Type'] = 'application/json';
 
   let response: Response;
@@ -80,7 +97,7 @@ export async function apiRequest<T>(method: string, path: string, options: Reque
  */
 export async function apiFileRequest(method: string, path: string, body?: unknown): Promise<{ blob: Blob; headers: Headers }> {
   const upper = method.toUpperCase();
-  const headers: Record<string, string> = { Accept: 'application/pdf, application/json', ...writeHeaders(upper) };
+  const headers: Record<string, string> = { Accept: 'application/pdf, application/json', ...languageHeaders(), ...writeHeaders(upper) };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let response: Response;
   try {
@@ -117,7 +134,7 @@ export function uploadWithProgress<T>(
     const xhr = new XMLHttpRequest();
     xhr.open('POST', buildUrl(path, options.query));
     xhr.setRequestHeader('Accept', 'application/json');
-    for (const [name, value] of Object.entries(writeHeaders('POST'))) xhr.setRequestHeader(name, value);
+    for (const [name, value] of Object.entries({ ...languageHeaders(), ...writeHeaders('POST') })) xhr.setRequestHeader(name, value);
     xhr.upload.onprogress = (event) => {
       if (event.lengthComputable) options.onProgress?.(event.loaded / event.total);
     };

@@ -1,4 +1,4 @@
-import { buildUrl, type Query } from '../api/client.ts';
+import { buildUrl, languageHeaders, type Query } from '../api/client.ts';
 import { ApiError, CLIENT_ERROR_CODES, apiErrorFromBody } from '../api/errors.ts';
 
 /**
@@ -40,7 +40,7 @@ export async function kioskRequest<T>(
   body?: unknown,
   query?: Query,
 ): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json', 'X-Klustera-Device': '1' };
+  const headers: Record<string, string> = { Accept: 'application/json', ...languageHeaders(), 'X-Klustera-Device': '1' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let response: Response;
   try {

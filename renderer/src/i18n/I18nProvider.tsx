@@ -1,4 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { setRequestLanguage } from '../api/client.ts';
 import { LANGUAGES, interpolate, lookup, type Language, type MessageKey, type Vars } from './messages.ts';
 
 const STORAGE_KEY = 'klustera.language';
@@ -18,7 +19,10 @@ const I18nContext = createContext<I18n | null>(null);
 
 function initialLanguage(): Language {
   const stored = globalThis.localStorage?.getItem(STORAGE_KEY);
-  return (LANGUAGES as readonly string[]).includes(stored ?? '') ? (stored as Language) : 'id';
+  const language = (LANGUAGES as readonly string[]).includes(stored ?? '') ? (stored as Language) : 'id';
+  // Before any page's first request: children's effects run before this provider's own.
+  setRequestLanguage(language);
+  return language;
 }
 
 export function I18nProvider({ children }: { children: ReactNode }) {
@@ -30,6 +34,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
 
   const setLanguage = useCallback((next: Language) => {
     localStorage.setItem(STORAGE_KEY, next);
+    setRequestLanguage(next);
     setLanguageState(next);
   }, []);
 
