@@ -63,7 +63,7 @@ describe('cash book in Chromium', () => {
     await prompt.getByRole('button', { name: 'Lanjutkan' }).click();
     await expect.poll(() => selectedText(form.getByLabel('Kategori'))).toBe('Lomba 17-an');
     await form.getByLabel('Jumlah (Rp)').fill('30000');
-    await form.getByLabel('Tanggal').fill('2026-11-10');
+    await form.getByRole('textbox', { name: 'Tanggal' }).fill('10/11/2026');
     await form.getByLabel('Keterangan').fill('Hadiah lomba');
     await form.getByRole('button', { name: 'Simpan' }).click();
     const lomba = entries.locator('tr', { hasText: 'Hadiah lomba' });
@@ -93,7 +93,7 @@ describe('cash book in Chromium', () => {
     // The bank account has no opening balance yet: record it here, once.
     const opening = page.getByTestId('cashbook-opening');
     await opening.getByLabel('Jumlah saldo awal (Rp)').fill('2500000');
-    await opening.getByLabel('Per tanggal').fill('2026-11-01');
+    await opening.getByRole('textbox', { name: 'Per tanggal' }).fill('01/11/2026');
     await opening.getByRole('button', { name: 'Catat saldo awal' }).click();
     await waitForText(opening, 'Saldo awal sudah dicatat untuk semua akun.');
     await waitForText(entries.locator('tr', { hasText: 'Saldo awal BRI Paguyuban' }).getByTestId('running-balance'), 'Rp 2.500.000');
@@ -105,6 +105,14 @@ describe('cash book in Chromium', () => {
     await waitForText(entries.locator('tr', { hasText: 'Hadiah lomba' }), 'Lomba 17-an');
     expect(await form.getByLabel('Category').locator('option').last().textContent()).toBe('+ New category');
     await screenshot(page, 'cashbook-04-en');
+
+    // The monthly report lists the month's transactions with categories in words.
+    await page.goto(`${server.url}/reports?period=2026-11`);
+    const month = page.getByTestId('monthly-transactions');
+    await waitForText(month.locator('tr', { hasText: 'Perbaikan lampu jalan' }), 'Repairs');
+    await waitForText(month.locator('tr', { hasText: 'Hadiah lomba' }), 'Lomba 17-an');
+    await waitForText(page.getByTestId('monthly-report'), 'Lomba 17-an');
+    await screenshot(page, 'cashbook-05-monthly-report-en');
 
     const list = await admin.get(`/estates/${estateId}/cashbook/entries`);
     expect(list.body.items.map((e: { category: string; amount: number }) => [e.category, e.amount])).toEqual([

@@ -1,6 +1,7 @@
+import { builtInCategory } from '../../../shared/cash-categories.ts';
 import { ErrorBanner } from '../components/ErrorMessage.tsx';
 import { accountName } from './account-name.ts';
-import { formatPeriod } from '../format/date.ts';
+import { formatDay, formatPeriod } from '../format/date.ts';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { formatRupiah } from '../format/rupiah.ts';
 import { useApiData } from '../hooks/useApiData.ts';
@@ -13,8 +14,16 @@ import { formatPercent } from './labels.ts';
 import { useEstateCalendar } from '../session/useEstateCalendar.ts';
 import './ledger.css';
 
+/** A category in words: built-in ones in the reader's language, the estate's own as the server names them (as typed). */
+function useCategoryLabel(): (c: { category: string; label: string }) => string {
+  const { locale } = useI18n();
+  const lang = locale.startsWith('en') ? 'en' : 'id';
+  return (c) => builtInCategory(c.category)?.[lang] ?? c.label;
+}
+
 function Section({ title, s }: { title: string; s: MonthlySection }) {
   const { t } = useI18n();
+  const label = useCategoryLabel();
   return (
     <section className="card">
       <h3 className="card__title">{title}</h3>
@@ -26,7 +35,7 @@ function Section({ title, s }: { title: string; s: MonthlySection }) {
           </tr>
           {s.receipts.map((c) => (
             <tr key={`r-${c.category}`}>
-              <td>+ {c.label}</td>
+              <td>+ {label(c)}</td>
               <td className="num">{formatRupiah(c.amount)}</td>
             </tr>
           ))}
@@ -36,7 +45,7 @@ function Section({ title, s }: { title: string; s: MonthlySection }) {
           </tr>
           {s.spending.map((c) => (
             <tr key={`s-${c.category}`}>
-              <td>− {c.label}</td>
+              <td>− {label(c)}</td>
               <td className="num">{formatRupiah(c.amount)}</td>
             </tr>
           ))}
@@ -66,6 +75,8 @@ export default function ReportsPage() {
   const monthlyPath = estatePath(estateId, '/reports/monthly');
   const collectionPath = estatePath(estateId, '/reports/collection');
   const monthly = useApiData((signal) => api.get<MonthlyReport>(monthlyPath, { period }, signal), `${estateId}:${period}`);
+  const categoryLabel = useCategoryLabel();
+  const accountsById = new Map(monthly.data?.accounts.map((a) => [a.account_id, a]));
   const collection = useApiData(
     (signal) => api.get<{ months: CollectionMonth[] }>(collectionPath, { year }, signal),
     `${estateId}:${year}`,
@@ -92,6 +103,37 @@ export default function ReportsPage() {
           {monthly.data.accounts.map((a) => (
             <Section key={a.account_id} title={accountName(a, t)} s={a} />
           ))}
+        </div>
+      )}
+      {monthly.data && monthly.data.transactions.length > 0 && (
+        <div className="table-wrap" style={{ marginBottom: 16 }}>
+          <table className="table table--compact" data-testid="monthly-transactions">
+            <thead>
+              <tr>
+                <th>{t('ledger.col_date')}</th>
+                <th>{t('ledger.col_account')}</th>
+                <th>{t('ledger.col_category')}</th>
+                <th>{t('ledger.col_description')}</th>
+                <th className="num">{t('ledger.col_in')}</th>
+                <th className="num">{t('ledger.col_out')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {monthly.data.transactions.map((x, i) => {
+                const account = accountsById.get(x.account_id);
+                return (
+                  <tr key={`${x.entry_date}-${i}`}>
+                    <td>{formatDay(x.entry_date, locale)}</td>
+                    <td>{account ? accountName(account, t) : x.account}</td>
+                    <td>{categoryLabel(x)}</td>
+                    <td>{x.description}</td>
+                    <td className="num">{x.direction === 'in' ? formatRupiah(x.amount) : ''}</td>
+                    <td className="num">{x.direction === 'out' ? formatRupiah(x.amount) : ''}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
         </div>
       )}
       <h2>

@@ -41,6 +41,16 @@ export interface MonthlyReport {
   period: string;
   accounts: Array<MonthlySection & { account_id: string; name: string; kind: string }>;
   total: MonthlySection;
+  transactions: Array<{
+    entry_date: string;
+    account_id: string;
+    account: string;
+    category: string;
+    label: string;
+    description: string;
+    direction: 'in' | 'out';
+    amount: number;
+  }>;
 }
 
 export const estatePath = (estateId: string, rest: string) => `/estates/${estateId}${rest}`;
