@@ -39,7 +39,13 @@ export function FaceRouter() {
   const path = pathInFace(face, pathname);
   const { state } = session;
 
-  if (state.status === 'loading') return <Loading />;
+  if (state.status === 'loading') {
+    // The page's chunk loads while the session does, so the page renders without suspending once it is known.
+    void findRoute(face, path)
+      ?.route.page.preload()
+      .catch(() => undefined);
+    return <Loading />;
+  }
   if (state.status === 'unreachable') {
     return (
       <MessageScreen
