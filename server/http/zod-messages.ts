@@ -31,6 +31,15 @@ function shown(value: unknown): string {
  * message (zod words them in English). Each is one fixed text or template, so messages-en.ts can carry its English.
  */
 export function indonesianIssueMessage(issue: Issue): string {
+  try {
+    return issueMessage(issue);
+  } catch {
+    // A message must never turn bad input into a 500.
+    return 'Isian tidak sah.';
+  }
+}
+
+function issueMessage(issue: Issue): string {
   switch (issue.code) {
     case 'invalid_type':
       if (issue.input === undefined) return 'Wajib diisi.';
