@@ -48,6 +48,9 @@ export async function applyImportInSlices(
     const slice = operations.slice(rowStarts[from], to < rows.length ? rowStarts[to] : operations.length);
     await store.transaction((tx) => applyOperations(tx, slice, ids));
     await onProgress(to, rows.length);
+    // On SQLite a slice runs on this thread without waiting for I/O; let the requests that queued meanwhile (the
+    // office asking how far the import got) be answered before the next one.
+    await new Promise((resolve) => setImmediate(resolve));
   }
   return summary;
 }
