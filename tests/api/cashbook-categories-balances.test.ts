@@ -222,6 +222,17 @@ describe('running balance and money going below zero', () => {
     expect((await admin.get(cb('/verify'))).body.ok).toBe(true);
   });
 
+  it('lets one of ten withdrawals at once through when there is money for one, and one of five adds of a name', async () => {
+    const cash = await newAccount('Kas Rebutan', { opening_balance: 100_000, opening_date: '2026-10-01' });
+    const outs = await Promise.all(Array.from({ length: 10 }, () => entry(cash, 'out', 60_000, '2026-10-02')));
+    expect(outs.map((r) => r.status).sort()).toEqual([201, ...Array(9).fill(409)]);
+    for (const r of outs.filter((x) => x.status === 409)) expect(r.body.error.code).toBe('BALANCE_BELOW_ZERO');
+    const adds = await Promise.all(
+      Array.from({ length: 5 }, () => admin.post(cb('/categories'), { name: 'Kerja Bakti', direction: 'out' })),
+    );
+    expect(adds.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409]);
+  });
+
   it('warns the same way before a transfer empties the account it comes from', async () => {
     const from = await newAccount('Kas Asal', { opening_balance: 10_000, opening_date: '2026-10-01' });
     const to = await newAccount('Kas Tujuan');
