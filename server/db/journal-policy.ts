@@ -15,6 +15,7 @@ export const UNJOURNALED_TABLES: readonly string[] = [
   'sequences',
   'login_sources',
   'attempt_limits',
+  'rate_limit_hits',
   'jobs',
   'job_leases',
   'webhook_events',

@@ -8,6 +8,7 @@ import { NotFoundError, toErrorResponse } from './errors.ts';
 import { mountRoutes } from './pipeline.ts';
 import { allRoutes } from './routes-index.ts';
 import { loginRateLimiter } from '../auth/rate-limit.ts';
+import { publicUrlFreshness } from '../public-url/index.ts';
 
 import { RENDERER_DIST } from '../paths.ts';
 
@@ -46,12 +47,13 @@ export function createApp(app: AppContext, opts: { rendererDir?: string } = {}):
 
   const api = express.Router();
   api.use(express.json({ limit: '1mb', strict: false }));
-  const limiter = loginRateLimiter(app.options.loginRateLimitPerMinute);
+  const limiter = loginRateLimiter(app.db.knex, 'password', app.options.loginRateLimitPerMinute);
   for (const p of ['/auth/login', '/auth/token', '/setup', '/invites/:code/accept']) api.post(p, limiter);
   // Looking up invite codes is guessing them: limited per IP like the password endpoints, on a counter of its own.
-  api.get('/invites/:code', loginRateLimiter(app.options.loginRateLimitPerMinute));
+  api.get('/invites/:code', loginRateLimiter(app.db.knex, 'invite-lookup', app.options.loginRateLimitPerMinute));
   // One-time password links: guessing one is guessing a password, so opening and using them are limited per IP too.
-  api.use('/password-resets/:token', loginRateLimiter(app.options.loginRateLimitPerMinute));
+  api.use('/password-resets/:token', loginRateLimiter(app.db.knex, 'password-link', app.options.loginRateLimitPerMinute));
+  api.use(publicUrlFreshness(app));
   mountRoutes(api, app, allRoutes);
   api.use((_req, _res, next) => next(new NotFoundError('Alamat API')));
   server.use('/api/v1', api);

@@ -67,3 +67,35 @@ export async function savePublicUrl(app: AppContext, actor: Actor, input: string
   app.publicUrl = effectivePublicUrl(address).url;
   return publicUrlView(app);
 }
+
+/**
+ * How stale a process's copy of the saved address may be. Another server process on the same database may save a new
+ * one; each process re-reads the row at most this often, so links made anywhere follow a change within this bound.
+ */
+export const PUBLIC_URL_REREAD_MS = 2_000;
+
+const lastRead = new WeakMap<AppContext, { at: number; pending: Promise<void> | null }>();
+
+/** Express middleware that keeps `app.publicUrl` within PUBLIC_URL_REREAD_MS of the saved row; free when fresh. */
+export function publicUrlFreshness(app: AppContext) {
+  return (_req: unknown, _res: unknown, next: () => void): void => {
+    const address = app.publicAddress;
+    // Fixed at startup (nothing saved can win) or a hand-built context without a listening address.
+    if (!address || address.startup) return next();
+    const state = lastRead.get(app) ?? { at: Date.now(), pending: null };
+    if (!lastRead.has(app)) lastRead.set(app, state);
+    if (Date.now() - state.at < PUBLIC_URL_REREAD_MS) return next();
+    state.pending ??= readStoredPublicUrl(app.db.knex)
+      .then((stored) => {
+        address.stored = stored;
+        app.publicUrl = effectivePublicUrl(address).url;
+      })
+      // A busy database keeps the copy it has for one more interval rather than failing the request.
+      .catch(() => {})
+      .finally(() => {
+        state.at = Date.now();
+        state.pending = null;
+      });
+    state.pending.then(next, next);
+  };
+}
