@@ -48,12 +48,12 @@ describe('the public address on the settings screen, 1366×768', () => {
 
     const input = page.getByLabel('Alamat publik');
     await input.fill('http://kantor.griya-asri.id@evil.example');
-    await page.getByRole('button', { name: 'Simpan', exact: true }).click();
+    await page.getByTestId('public-url-form').getByRole('button', { name: 'Simpan', exact: true }).click();
     await waitForText(page.locator('.field__error'), 'Alamat tidak valid.');
     expect((await admin.get('/installation/public-url')).body.source).toBe('lan');
 
     await input.fill('https://klustera.griya-asri.id/');
-    await page.getByRole('button', { name: 'Simpan', exact: true }).click();
+    await page.getByTestId('public-url-form').getByRole('button', { name: 'Simpan', exact: true }).click();
     await waitForText(page.getByRole('status'), 'Alamat disimpan.');
     await waitForText(page.getByTestId('public-url-current'), 'https://klustera.griya-asri.id');
     expect((await admin.get('/installation/public-url')).body).toMatchObject({
