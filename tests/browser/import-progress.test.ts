@@ -73,6 +73,12 @@ describe('importing a big sheet, 1366×768', () => {
     await waitForText(page.getByTestId('import-done'), '2.500 unit baru');
     await screenshot(page, 'desktop-import-done-id');
 
+    // The imported phones read the Indonesian way in the residents list, not as stored (+62…).
+    await page.goto(`${server.url}/residents`);
+    await waitForText(page.locator('td.table__mono'), /^0812-\d{4}-\d{4}$/);
+    expect(await page.locator('tbody').innerText()).not.toContain('+62');
+    await screenshot(page, 'desktop-residents-phones-id');
+
     await page.getByRole('button', { name: 'EN', exact: true }).click();
     await page.goto(`${server.url}/import`);
     await page.locator('input[type=file]').setInputFiles(sheet(3000));

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { displayPhone } from '../../../../shared/phone-display.ts';
 import { listResidents } from '../../api/residents.ts';
 import { RELATIONS } from '../../api/types.ts';
 import { Badge } from '../../components/Badge.tsx';
@@ -96,7 +97,7 @@ export default function ResidentsListPage() {
                   )}
                 </td>
                 <td>{r.relation ? <Badge tone="blue">{t(relationKey(r.relation))}</Badge> : t('common.none')}</td>
-                <td className="table__mono">{r.phone ?? t('common.none')}</td>
+                <td className="table__mono">{r.phone ? displayPhone(r.phone) : t('common.none')}</td>
                 <td>{r.moved_in_on ? formatDay(r.moved_in_on, locale) : t('common.none')}</td>
                 <td>{r.directory_opt_in ? t('common.yes') : t('common.no')}</td>
               </tr>
