@@ -8,7 +8,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { RENDERER_DIST } from '../server/http/app.ts';
-import { ratio, report, type BudgetCheck } from './lib/report.ts';
+import { ratio, report, type BudgetCheck, type Figures } from './lib/report.ts';
 import { ADMIN_LOGIN, ADMIN_PASSWORD, bearerToken, seedEstate } from './lib/seed-estate.ts';
 import { spawnServer } from './lib/server-process.ts';
 import { summarizeLatencies } from './lib/stats.ts';
@@ -85,8 +85,8 @@ async function main(): Promise<number> {
     await page.getByRole('button', { name: 'Masuk', exact: true }).click();
     await page.getByTestId('estate-name').waitFor();
 
-    const scenarios: Record<string, ReturnType<typeof summarizeLatencies> & { loading_flashes: number }> = {};
-    const baseline: Record<string, ReturnType<typeof summarizeLatencies>> = {};
+    const scenarios: Record<string, Figures> = {};
+    const baseline: Record<string, Figures> = {};
     const budgets: BudgetCheck[] = [];
     const ratios: Record<string, number> = {};
     for (const target of PAGES) {
@@ -119,7 +119,7 @@ async function main(): Promise<number> {
       const paint = summarizeLatencies(samples);
       const raw = summarizeLatencies(http);
       scenarios[target.name] = { ...paint, loading_flashes: flashes };
-      baseline[target.name] = raw;
+      baseline[target.name] = { ...raw };
       ratios[`${target.name}.p50_ms / api_${target.name}.p50_ms`] = ratio(paint.p50_ms, raw.p50_ms);
       budgets.push({
         figure: `${target.name}.p50_ms`,

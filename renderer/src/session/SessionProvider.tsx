@@ -34,6 +34,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const reload = useCallback(async () => {
+    // Both questions at once: on the office's own server the session answer is what the first paint waits for.
+    const me = getMe();
+    me.catch(() => undefined);
     try {
       const health = await getHealth();
       if (health.setup_required) {
@@ -45,7 +48,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       return;
     }
     try {
-      signedIn(await getMe());
+      signedIn(await me);
     } catch (error) {
       if (isApiError(error) && error.status === 401) setState({ status: 'anonymous' });
       else setState({ status: 'unreachable' });
