@@ -129,7 +129,8 @@ export function UsersTable({ estateId, version }: { estateId: string; version: n
                   {canWrite && user.role !== 'resident' ? (
                     <select
                       className="input input--small"
-                      aria-label={t('users.change_role', { name: user.name })}
+                      // A title, not a label: the column header names the field, and the add form's "Peran" stays the only one.
+                      title={t('users.change_role', { name: user.name })}
                       value={user.role}
                       disabled={busy !== null}
                       onChange={(e) => {
