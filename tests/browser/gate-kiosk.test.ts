@@ -113,6 +113,8 @@ describe('guard post in Chromium', () => {
     await screenshot(page, 'kiosk-01-shift');
     await pinPad.getByRole('button', { name: 'Mulai shift' }).click();
     await waitForText(page.getByTestId('on-duty'), 'Pak Joko · Gerbang Utama');
+    // The header names the estate: the kiosk reads it as its device, through the device cookie.
+    await waitForText(page.locator('.kiosk-gate__estate'), 'Perumahan Griya Asri');
     await page.getByTestId('panel-expected').filter({ hasText: 'Rina Wijaya' }).waitFor();
     await screenshot(page, 'kiosk-02-ready');
 

@@ -212,7 +212,8 @@ export default function KioskGatePage() {
   }, [device, unpair]);
   useEffect(() => {
     if (!device) return;
-    kioskRequest<{ name: string }>(device, 'GET', `/estates/${device.estateId}`).then(
+    // The trailing slash keeps the request inside the device cookie's path (/api/v1/estates/<estate>/).
+    kioskRequest<{ name: string }>(device, 'GET', `/estates/${device.estateId}/`).then(
       (e) => setEstateName(e.name),
       () => undefined,
     );
