@@ -198,7 +198,7 @@ describe('office foundation in Chromium', () => {
 
     await page.goto(`${server.url}/residents?q=Tanujaya`);
     await waitForText(page.getByTestId('residents-total'), /^1 data$/);
-    await waitForText(page.locator('tbody'), '+6281299990000');
+    await waitForText(page.locator('tbody'), '0812-9999-0000');
     await screenshot(page, 'desktop-13-residents');
 
     // Invite him as a resident: code, link and a WhatsApp share link.
