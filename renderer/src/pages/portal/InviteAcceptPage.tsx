@@ -2,7 +2,6 @@ import { useState, type FormEvent } from 'react';
 import { acceptInvite, getInvite } from '../../api/auth.ts';
 import { ApiError } from '../../api/errors.ts';
 import { ErrorBanner } from '../../components/ErrorMessage.tsx';
-import { Field } from '../../components/Field.tsx';
 import { Loading } from '../../components/StatusScreens.tsx';
 import type { PageProps } from '../../faces/types.ts';
 import { useApiData } from '../../hooks/useApiData.ts';
@@ -11,6 +10,7 @@ import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { navigate } from '../../router/navigation.ts';
 import { useSession } from '../../session/SessionProvider.tsx';
 import { AuthLayout } from '../auth/AuthLayout.tsx';
+import { NewPasswordFields } from '../auth/NewPasswordFields.tsx';
 
 const FIELDS = ['password', 'password_confirm'] as const;
 
@@ -55,27 +55,13 @@ export default function InviteAcceptPage({ params }: PageProps) {
     >
       <form className="form" onSubmit={onSubmit} noValidate>
         {form.formError && <ErrorBanner error={form.formError} />}
-        <Field label={t('auth.password')} hint={t('auth.password_hint')} error={form.fieldErrors.password} required>
-          <input
-            className="input"
-            type="password"
-            name="password"
-            autoComplete="new-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            autoFocus
-          />
-        </Field>
-        <Field label={t('auth.password_confirm')} error={form.fieldErrors.password_confirm} required>
-          <input
-            className="input"
-            type="password"
-            name="password_confirm"
-            autoComplete="new-password"
-            value={confirm}
-            onChange={(e) => setConfirm(e.target.value)}
-          />
-        </Field>
+        <NewPasswordFields
+          password={password}
+          confirm={confirm}
+          onPassword={setPassword}
+          onConfirm={setConfirm}
+          errors={form.fieldErrors}
+        />
         <button type="submit" className="btn btn--primary btn--block" disabled={form.submitting}>
           {t('auth.invite_submit')}
         </button>
