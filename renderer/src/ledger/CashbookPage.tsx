@@ -31,6 +31,27 @@ const DEFAULT_CATEGORY = { in: 'other_income', out: 'other_expense' } as const;
 const PAGE = 50;
 const ENTRY_FIELDS = ['account_id', 'direction', 'amount', 'category', 'entry_date', 'description'] as const;
 
+/** An account picker by readable name; `placeholder` starts with an empty choice named like the field. */
+function AccountSelect(props: {
+  label: string;
+  accounts: readonly CashbookAccount[];
+  value: string;
+  onChange: (id: string) => void;
+  placeholder?: boolean;
+}) {
+  const { t } = useI18n();
+  return (
+    <select className="input" aria-label={props.label} value={props.value} onChange={(e) => props.onChange(e.target.value)}>
+      {props.placeholder && <option value="">{props.label}</option>}
+      {props.accounts.map((a) => (
+        <option key={a.id} value={a.id}>
+          {accountName(a, t)}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 export default function CashbookPage() {
   const calendar = useEstateCalendar();
   const { ask, dialog } = usePromptDialog();
@@ -217,18 +238,12 @@ export default function CashbookPage() {
               <>
                 <p className="muted">{t('ledger.opening_hint')}</p>
                 <div className="ledger-form">
-                  <select
-                    className="input"
-                    aria-label={t('ledger.account')}
+                  <AccountSelect
+                    label={t('ledger.account')}
+                    accounts={withoutOpening}
                     value={opening.account_id || withoutOpening[0].id}
-                    onChange={(e) => setOpening({ ...opening, account_id: e.target.value })}
-                  >
-                    {withoutOpening.map((a) => (
-                      <option key={a.id} value={a.id}>
-                        {accountName(a, t)}
-                      </option>
-                    ))}
-                  </select>
+                    onChange={(id) => setOpening({ ...opening, account_id: id })}
+                  />
                   <input
                     className="input"
                     aria-label={t('ledger.opening_amount')}
@@ -268,32 +283,20 @@ export default function CashbookPage() {
           <section className="card">
             <h2 className="card__title">{t('ledger.transfer')}</h2>
             <div className="ledger-form">
-              <select
-                className="input"
-                aria-label={t('ledger.from_account')}
+              <AccountSelect
+                label={t('ledger.from_account')}
+                accounts={accounts.data?.items ?? []}
                 value={transfer.from_account_id}
-                onChange={(e) => setTransfer({ ...transfer, from_account_id: e.target.value })}
-              >
-                <option value="">{t('ledger.from_account')}</option>
-                {accounts.data?.items.map((a) => (
-                  <option key={a.id} value={a.id}>
-                    {accountName(a, t)}
-                  </option>
-                ))}
-              </select>
-              <select
-                className="input"
-                aria-label={t('ledger.to_account')}
+                onChange={(id) => setTransfer({ ...transfer, from_account_id: id })}
+                placeholder
+              />
+              <AccountSelect
+                label={t('ledger.to_account')}
+                accounts={accounts.data?.items ?? []}
                 value={transfer.to_account_id}
-                onChange={(e) => setTransfer({ ...transfer, to_account_id: e.target.value })}
-              >
-                <option value="">{t('ledger.to_account')}</option>
-                {accounts.data?.items.map((a) => (
-                  <option key={a.id} value={a.id}>
-                    {accountName(a, t)}
-                  </option>
-                ))}
-              </select>
+                onChange={(id) => setTransfer({ ...transfer, to_account_id: id })}
+                placeholder
+              />
               <input
                 className="input"
                 aria-label={t('ledger.amount')}
