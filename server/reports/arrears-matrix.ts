@@ -178,9 +178,10 @@ export function arrearsDocument(report: ArrearsReport, estate: EstateHeader, gen
         zeroText: 'lunas',
         emptyText: '',
         columns: [
-          { key: 'code', header: 'Unit', kind: 'text', width: 8 },
+          // Wide enough for "Jumlah" and a phone as 0811-2345-678 in the PDF. (Not 9: exceljs drops its default width.)
+          { key: 'code', header: 'Unit', kind: 'text', width: 10 },
           { key: 'resident', header: 'Pemilik', kind: 'text', width: 18 },
-          { key: 'phone', header: 'Telepon', kind: 'text', width: 14 },
+          { key: 'phone', header: 'Telepon', kind: 'text', width: 17 },
           ...monthColumns,
           { key: 'total', header: 'Total', kind: 'rupiah', width: 13 },
         ],

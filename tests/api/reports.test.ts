@@ -160,7 +160,7 @@ describe('arrears report', () => {
       'Total',
     ]);
     expect(grid.views[0]).toMatchObject({ state: 'frozen', ySplit: 5 });
-    expect(grid.getColumn(1).width).toBe(8);
+    expect(grid.getColumn(1).width).toBe(10);
     const a12 = grid.getRow(6);
     expect([a12.getCell(1).value, a12.getCell(2).value, a12.getCell(3).value]).toEqual(['A-12', 'Budi Santoso', '0811-2345-678']);
     expect(a12.getCell(14).value).toBe(150_000);
