@@ -74,6 +74,8 @@ describe('cash-book balances (property, real database)', () => {
                 category: 'other_income',
                 entry_date: o.date,
                 description: 'x',
+                // The arithmetic must hold below zero too; the warning before it is tested on its own.
+                confirm_below_zero: true,
               });
               const signed = o.direction === 'in' ? o.amount : -o.amount;
               moves.push({ account: accounts[o.account], signed, date: o.date });
@@ -85,6 +87,7 @@ describe('cash-book balances (property, real database)', () => {
                 to_account_id: accounts[o.to],
                 amount: o.amount,
                 entry_date: o.date,
+                confirm_below_zero: true,
               });
               const legs = [
                 { account: accounts[o.from], signed: -o.amount },
