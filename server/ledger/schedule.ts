@@ -6,6 +6,7 @@ import { enqueueJob } from '../jobs/job-queue.ts';
 import { billingSettingsOf } from './billing-settings.ts';
 import { activeRunOf } from './billing-progress.ts';
 import { runBilling } from './billing-run.ts';
+import { proposedDueDate } from './due-date.ts';
 import { localDateOfInstant, periodOfInstant } from '../calendar/calendar.ts';
 
 /**
@@ -34,7 +35,9 @@ export async function billingScheduleTick(
     if (!hasFees) continue;
     const store = new ScopedStore(knex, estate.id, SYSTEM_ACTOR, app.sync);
     try {
-      const run = await runBilling(store, { period, trigger: 'schedule' });
+      // Due as proposed on the tick's day in the estate, which is the day this run stands for.
+      const due_date = proposedDueDate(period, settings.due_day, today);
+      const run = await runBilling(store, { period, due_date, trigger: 'schedule' });
       done.push({ estate_id: estate.id, period, invoices_created: run.invoices_created });
     } catch (err) {
       // One estate's failure must not stop the others; the next tick tries again.
