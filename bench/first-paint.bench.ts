@@ -6,7 +6,7 @@
 // Baseline, same run: the same pages' API reads over HTTP from Node (what the page must at least wait for).
 // DESIGN.md: office page first paint of data on a local server < 300 ms (goal < 150 ms); the median is held to it.
 import { existsSync, rmSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../tests/browser/support/browser.ts';
 import { RENDERER_DIST } from '../server/http/app.ts';
 import { ratio, report, type BudgetCheck, type Figures } from './lib/report.ts';
 import { ADMIN_LOGIN, ADMIN_PASSWORD, bearerToken, seedEstate } from './lib/seed-estate.ts';
@@ -52,19 +52,7 @@ async function main(): Promise<number> {
   if (!existsSync(`${RENDERER_DIST}/index.html`)) throw new Error('Build the renderer first: npm run build:renderer');
   const seeded = await seedEstate(UNITS);
   const server = await spawnServer(seeded.dataDir);
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const admin = { authorization: `Bearer ${await bearerToken(server.url)}`, 'content-type': 'application/json' };
     const api = `${server.url}/api/v1/estates/${seeded.estateId}`;

@@ -7,7 +7,7 @@
 // scanner, whose keys arrive spread over half a second.
 // DESIGN.md sets no budget for this; it is reported for comparison over time.
 import { existsSync, rmSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../tests/browser/support/browser.ts';
 import { RENDERER_DIST } from '../server/http/app.ts';
 import { ratio, report } from './lib/report.ts';
 import { bearerToken, seedEstate } from './lib/seed-estate.ts';
@@ -21,19 +21,7 @@ async function main(): Promise<number> {
   if (!existsSync(`${RENDERER_DIST}/index.html`)) throw new Error('Build the renderer first: npm run build:renderer');
   const seeded = await seedEstate(50);
   const server = await spawnServer(seeded.dataDir);
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const admin = { authorization: `Bearer ${await bearerToken(server.url)}`, 'content-type': 'application/json' };
     const api = `${server.url}/api/v1/estates/${seeded.estateId}`;
