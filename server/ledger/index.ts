@@ -9,6 +9,8 @@ export { billingSchedule, billingScheduleTickJob } from './schedule.ts';
 export { occupantPayer, type Payer } from './payer.ts';
 export { portalPaymentVisible, type PortalView } from './portal-store.ts';
 export { residentUnit } from './portal-units.ts';
+export { unitAccountCard } from './account-card.ts';
+export type { AccountCard } from './account-card-schemas.ts';
 export {
   billedOf,
   collectedOf,

@@ -3,8 +3,8 @@ import type { ScopedStore } from '../db/scoped-store.ts';
 import { defineRoutes, type RequestContext, type RouteDef } from '../http/route.ts';
 import { estateParams } from '../http/schemas.ts';
 import { type ReportFormat, sendReport, XLSX_TYPE } from './report-format.ts';
-import { arrearsQuery, monthlyReportQuery, paymentHistoryQuery, yearReportQuery } from './schemas.ts';
-import { arrearsReport, type BuiltReport, collectionReport, monthlyReport, paymentHistoryReport } from './service.ts';
+import { accountCardReportQuery, arrearsQuery, monthlyReportQuery, paymentHistoryQuery, yearReportQuery } from './schemas.ts';
+import { accountCardReport, arrearsReport, type BuiltReport, collectionReport, monthlyReport, paymentHistoryReport } from './service.ts';
 
 const base = '/estates/:estate_id/reports';
 const produces = ['application/json', XLSX_TYPE, 'application/pdf'];
@@ -56,5 +56,11 @@ export const reportRoutes = defineRoutes([
     paymentHistoryQuery,
     "A unit's payment history with allocations, reversals, credit and outstanding",
     (store, estate, q) => paymentHistoryReport(store, estate, q.unit_id),
+  ),
+  reportRoute(
+    'account-card',
+    accountCardReportQuery,
+    "A unit's account card as a statement to hand to the resident (the JSON of GET units/:id/account), as .xlsx or PDF",
+    (store, estate, q) => accountCardReport(store, estate, q),
   ),
 ]);

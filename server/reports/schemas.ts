@@ -15,3 +15,4 @@ export const arrearsQuery = yearReportQuery.extend({
   sort: z.enum(['unit', 'amount'], { error: 'Urutan harus unit atau amount.' }).default('unit'),
 });
 export const paymentHistoryQuery = z.object({ unit_id: id, format });
+export const accountCardReportQuery = z.object({ unit_id: id, from: period.optional(), to: period.optional(), format });

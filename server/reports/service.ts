@@ -11,6 +11,8 @@ import { generatedStamp } from './report-format.ts';
 import { estateHeaderOf, type ReportDocument } from './report-table.ts';
 import { cashbookAccounts, cashbookEntriesUpTo, invoiceFacts, ownCategoryNames, reportUnits, unitCredit, unitPayments } from './store.ts';
 import { periodDays } from '../calendar/calendar.ts';
+import { type AccountCard, unitAccountCard } from '../ledger/index.ts';
+import { accountCardDocument } from './account-card-document.ts';
 
 /** Each report: its JSON for the screen, and the document the .xlsx and PDF writers render. */
 export interface BuiltReport<T> {
@@ -73,4 +75,13 @@ export async function paymentHistoryReport(store: ScopedStore, estate: EstateRow
   const tz = tzOf(estate);
   const day = (iso: string) => DateTime.fromISO(iso, { zone: 'utc' }).setZone(tz).setLocale('id').toFormat('d LLL yyyy');
   return { data, document: () => paymentHistoryDocument(data, estateHeaderOf(estate), generatedStamp(tz), day) };
+}
+
+export async function accountCardReport(
+  store: ScopedStore,
+  estate: EstateRow,
+  q: { unit_id: string; from?: string; to?: string },
+): Promise<BuiltReport<AccountCard>> {
+  const data = (await unitAccountCard(store, q.unit_id, { from: q.from, to: q.to })) as AccountCard;
+  return { data, document: () => accountCardDocument(data, estateHeaderOf(estate), generatedStamp(tzOf(estate))) };
 }

@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient, setupEstate, startTestServer, userWithRole, type ApiClient, type TestServer } from '../support/server.ts';
@@ -119,6 +123,42 @@ describe('a unit account card', () => {
     body = await ok(card('A-1'), 200);
     expect(body.lines.at(-1)).toMatchObject({ kind: 'refund', amount: 20_000, balance: 0, note: 'Kelebihan bayar' });
     expect(body).toMatchObject({ outstanding: 0, credit: 0, closing_balance: 0 });
+  });
+
+  it('prints as a PDF statement with the same lines, opening, running and closing balance, estate header and printed day', async () => {
+    const body = await ok(card('A-1'), 200);
+    const res = await fetch(`${server.url}/api/v1${e(`/reports/account-card?unit_id=${units.get('A-1')}&format=pdf`)}`, {
+      headers: { cookie: admin.cookie! },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/pdf');
+    expect(res.headers.get('content-disposition')).toContain('kartu-akun-A-1.pdf');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'account-card-')), 'card.pdf');
+    fs.writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+    const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+    const rp = (n: number) => `${n < 0 ? '-' : ''}Rp ${Math.abs(n).toLocaleString('id-ID')}`;
+    const day = (d: string) => DateTime.fromISO(d).setLocale('id').toFormat('d LLL yyyy').replace('Agt', 'Agu');
+    expect(text).toContain('Perumahan Griya Asri');
+    expect(text).toContain('Rekening Koran Iuran');
+    expect(text).toContain('Unit A-1 · Budi Santoso');
+    expect(text).toContain(`dicetak ${day(cal.today)}`);
+    expect(text).toMatch(new RegExp(`Saldo awal\\s+${rp(body.opening_balance)}`));
+    expect(text).toMatch(new RegExp(`Saldo akhir\\s+${rp(body.total_debit)}\\s+${rp(body.total_credit)}\\s+${rp(body.closing_balance)}`));
+    const printed = text.split('\n').filter((l) => /^\s*\d{1,2} \w{3} \d{4}\s/.test(l));
+    expect(printed).toHaveLength(body.lines.length);
+    body.lines.forEach(
+      (l: { date: string; number: string | null; receipt_number: string | null; amount: number; balance: number }, i: number) => {
+        expect(printed[i]).toContain(day(l.date));
+        if (l.number) expect(printed[i]).toContain(l.number);
+        if (l.receipt_number) expect(printed[i]).toContain(l.receipt_number);
+        expect(printed[i]).toMatch(new RegExp(`${rp(Math.abs(l.amount))}\\s+${rp(l.balance)}\\s*$`));
+      },
+    );
+    expect(text).toContain('Pembayaran dibatalkan · Salah catat');
+
+    const bad = await admin.get(e(`/reports/account-card?unit_id=${units.get('A-1')}&from=${next}&to=${prev}&format=pdf`));
+    expect(bad.status).toBe(400);
+    expect((await admin.get(e('/reports/account-card?unit_id=0190a0a0-0000-7000-8000-000000000000&format=pdf'))).status).toBe(404);
   });
 
   it('a voided invoice takes back what it still billed', async () => {

@@ -69,6 +69,11 @@ describe('the treasurer money view in Chromium', () => {
     expect((await balances.allInnerTexts()).map((s) => s.replace(/\s/g, ' '))).toEqual(['Rp 150.000', 'Rp 50.000']);
     await waitForText(page.getByTestId('account-lines'), /Kuitansi /);
     await waitForText(page.getByTestId('account-closing'), 'Rp 50.000');
+    // The statement to hand to the resident: the link downloads the PDF of the same card.
+    const pdf = await page.request.get(new URL((await page.getByTestId('account-pdf').getAttribute('href'))!, server.url).href);
+    expect(pdf.status()).toBe(200);
+    expect(pdf.headers()['content-type']).toBe('application/pdf');
+    expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     await screenshot(page, 'account-card-01-id');
 

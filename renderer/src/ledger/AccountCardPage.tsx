@@ -12,7 +12,7 @@ import { useSearchParams } from '../router/navigation.ts';
 import { useEstateId, useSession } from '../session/SessionProvider.tsx';
 import { useEstateCalendar } from '../session/useEstateCalendar.ts';
 import type { AccountCard, StatementLine } from '../../../server/ledger/account-card-schemas.ts';
-import { api, estatePath } from './api.ts';
+import { api, estatePath, fileUrl } from './api.ts';
 import { METHODS, methodKey } from './labels.ts';
 import './ledger.css';
 
@@ -58,6 +58,16 @@ export default function AccountCardPage({ params }: PageProps) {
               <Link className="btn btn--ghost" href={`/payments/new?unit=${params.id}`}>
                 {t('ledger.record_payment')}
               </Link>
+            )}{' '}
+            {can('reports.read') && (
+              <a
+                className="btn btn--ghost"
+                href={fileUrl(estatePath(estateId, '/reports/account-card'), { unit_id: params.id, from, to, format: 'pdf' })}
+                download
+                data-testid="account-pdf"
+              >
+                {t('ledger.export_pdf')}
+              </a>
             )}{' '}
             <button type="button" className="btn btn--primary" onClick={() => window.print()} data-testid="account-print">
               {t('ledger.account_print')}
