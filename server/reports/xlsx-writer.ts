@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import type ExcelJS from 'exceljs';
 import { numberFormat } from './cell-text.ts';
-import { estateAddressLine, type ReportDocument } from './report-table.ts';
+import { estateAddressLine, type ReportDocument, type SignatureBlock } from './report-table.ts';
 
 /**
  * A report as an .xlsx workbook: one worksheet per table, estate and report title on top, the column header frozen
@@ -91,9 +91,36 @@ export async function reportToXlsx(doc: ReportDocument): Promise<Buffer> {
       }
       xrow.commit();
     }
+    if (table === doc.tables.at(-1) && doc.signatures?.length) writeSignatures(sheet, r + 1, table.columns.length, doc.signatures);
     sheet.commit();
   }
   await workbook.commit();
   await done;
   return Buffer.concat(chunks);
+}
+
+const SIGN_ROWS = 4;
+
+/**
+ * The same signature blocks as the PDF ("Mengetahui, / Ketua RT" … "Bendahara") under the last table, spread over
+ * its columns: the line above, the role, room to sign, a line for the name and "Nama jelas" under it.
+ */
+function writeSignatures(sheet: ExcelJS.Worksheet, first: number, columns: number, blocks: SignatureBlock[]): void {
+  const columnOf = (i: number) => (blocks.length === 1 ? 1 : 1 + Math.round((i * (columns - 1)) / (blocks.length - 1)));
+  const line = (offset: number, text: (b: SignatureBlock) => string, style: Partial<ExcelJS.Style>) => {
+    const row = sheet.getRow(first + offset);
+    blocks.forEach((b, i) => {
+      const value = text(b);
+      if (!value) return;
+      const cell = row.getCell(columnOf(i));
+      cell.value = value;
+      cell.style = style;
+    });
+    row.commit();
+  };
+  const centred: Partial<ExcelJS.Style> = { alignment: { horizontal: 'center' } };
+  line(0, (b) => b.above, centred);
+  line(1, (b) => b.role, { ...centred, font: { bold: true } });
+  line(2 + SIGN_ROWS, () => '(______________________)', centred);
+  line(3 + SIGN_ROWS, () => 'Nama jelas', { ...centred, font: { italic: true, size: 9, color: { argb: 'FF666666' } } });
 }

@@ -272,6 +272,52 @@ describe('monthly financial report', () => {
     expect(sheet.getRow(5).values).toEqual([, 'Tanggal', 'Akun', 'Kategori', 'Uraian', 'Masuk', 'Keluar']);
   });
 
+  it('ends the .xlsx with the same signature lines as its PDF, on the last sheet after the transactions', async () => {
+    const file = await download(e('/reports/monthly?period=2026-11&format=xlsx'));
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(file.body as unknown as ArrayBuffer);
+    const texts = (name: string) => {
+      const out: string[] = [];
+      wb.getWorksheet(name)!.eachRow((row) => {
+        out.push(
+          (row.values as unknown[])
+            .filter((v) => v != null && v !== '')
+            .map(String)
+            .join(' | '),
+        );
+      });
+      return out;
+    };
+    const rows = texts('Transaksi');
+    const at = rows.findIndex((r) => r === 'Mengetahui,');
+    expect(at, rows.join('\n')).toBeGreaterThan(5);
+    expect(rows.slice(at)).toEqual([
+      'Mengetahui,',
+      'Ketua RT | Bendahara',
+      '(______________________) | (______________________)',
+      'Nama jelas | Nama jelas',
+    ]);
+    expect(rows[at - 1]).toMatch(/^Jumlah \| /);
+    for (const other of ['Ringkasan', 'Rincian']) expect(texts(other).join('\n')).not.toContain('Mengetahui');
+
+    // As LibreOffice prints it: the signature lines close the last page.
+    const xlsx = path.join(tmp, 'laporan.xlsx');
+    fs.writeFileSync(xlsx, file.body);
+    execFileSync(
+      'libreoffice',
+      [`-env:UserInstallation=file://${path.join(tmp, 'lo-profile')}`, '--headless', '--convert-to', 'pdf', '--outdir', tmp, xlsx],
+      { stdio: 'pipe', timeout: 120_000 },
+    );
+    const converted = execFileSync('pdftotext', ['-layout', path.join(tmp, 'laporan.pdf'), '-'], { encoding: 'utf8' });
+    const lastPage = converted
+      .split('\f')
+      .filter((p) => p.trim())
+      .at(-1)!;
+    expect(lastPage).toMatch(/Mengetahui,/);
+    expect(lastPage).toMatch(/Ketua RT\s+Bendahara/);
+    expect(lastPage).toMatch(/Nama jelas\s+Nama jelas/);
+  });
+
   it("names an estate's own category as typed in the report and its PDF", async () => {
     const estate = (await ok(admin.post('/estates', { name: 'Perumahan Kategori' }))).id;
     const x = (p: string) => `/estates/${estate}${p}`;
