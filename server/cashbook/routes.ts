@@ -1,11 +1,13 @@
 import { defineRoutes } from '../http/route.ts';
 import { estateParams, idParams } from '../http/schemas.ts';
 import { addAttachment, ATTACHMENT_MAX_BYTES, getAttachment, listAttachments } from './attachments.ts';
-import { addCategory, listCategories } from './category-store.ts';
+import { addCategory, listCategories, renameCategory, setCategoryRetired } from './category-store.ts';
 import {
   accountCreateSchema,
   accountsQuery,
   categoryCreateSchema,
+  categoryParams,
+  categoryRenameSchema,
   openingBalanceSchema,
   cashbookAccountListResponse,
   cashbookAccountResponse,
@@ -103,6 +105,37 @@ export const cashbookRoutes = defineRoutes([
     summary: 'Add a category by name (its code is made from the name)',
     response: cashbookCategoryResponse,
     handler: ({ store, body }) => addCategory(store!, body),
+  },
+  {
+    method: 'patch',
+    path: `${base}/categories/:code`,
+    permission: 'cashbook.write',
+    tags,
+    params: categoryParams,
+    body: categoryRenameSchema,
+    summary: "Rename one of the estate's own categories (built-in ones keep their names); entries keep its code",
+    response: cashbookCategoryResponse,
+    handler: ({ store, params, body }) => renameCategory(store!, params.code, body),
+  },
+  {
+    method: 'post',
+    path: `${base}/categories/:code/retire`,
+    permission: 'cashbook.write',
+    tags,
+    params: categoryParams,
+    summary: "Retire one of the estate's own categories: kept on old entries, no longer offered for new ones",
+    response: cashbookCategoryResponse,
+    handler: ({ store, params }) => setCategoryRetired(store!, params.code, true),
+  },
+  {
+    method: 'post',
+    path: `${base}/categories/:code/restore`,
+    permission: 'cashbook.write',
+    tags,
+    params: categoryParams,
+    summary: 'Offer a retired category for new entries again',
+    response: cashbookCategoryResponse,
+    handler: ({ store, params }) => setCategoryRetired(store!, params.code, false),
   },
   {
     method: 'get',

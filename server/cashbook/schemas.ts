@@ -44,6 +44,9 @@ export const categoryCreateSchema = z
   })
   .strict();
 
+export const categoryRenameSchema = z.object({ name: categoryCreateSchema.shape.name }).strict();
+export const categoryParams = z.object({ estate_id: id, code: z.string().max(40) });
+
 export const openingBalanceSchema = z.object({ amount, entry_date: isoDate, description: optionalText(500) }).strict();
 
 export const entryListQuery = z.object({
@@ -177,6 +180,7 @@ export const cashbookCategoryResponse = z.object({
   name: z.string(),
   name_en: z.string().nullable(),
   built_in: z.boolean(),
+  retired: z.boolean(),
 });
 export const cashbookCategoryListResponse = z.object({ items: z.array(cashbookCategoryResponse) });
 

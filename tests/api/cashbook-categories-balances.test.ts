@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setupEstate, startTestServer, type ApiClient, type TestServer } from '../support/server.ts';
+import { setupEstate, startTestServer, userWithRole, type ApiClient, type TestServer } from '../support/server.ts';
 
 let server: TestServer;
 let admin: ApiClient;
@@ -48,6 +48,7 @@ describe('cash-book categories', () => {
       name: 'Gaji satpam',
       name_en: 'Security guard salary',
       built_in: true,
+      retired: false,
     });
     expect(res.body.items).toContainEqual(expect.objectContaining({ code: 'iuran', direction: 'in', name: 'Iuran warga' }));
     expect(res.body.items.map((c: any) => c.code)).not.toContain('opening_balance');
@@ -62,6 +63,7 @@ describe('cash-book categories', () => {
       name: 'Lomba 17-an Agustus',
       name_en: null,
       built_in: false,
+      retired: false,
     });
     const list = (await admin.get(cb('/categories'))).body.items;
     expect(list).toContainEqual(added.body);
@@ -117,6 +119,96 @@ describe('cash-book categories', () => {
       description: 'x',
     });
     expect(res.status).toBe(422);
+  });
+});
+
+describe("an estate's own categories renamed and retired", () => {
+  const journal = (action: string) => knex()('audit_log').where({ estate_id: estateId, action }).count({ n: '*' }).first();
+  const listed = async (code: string) =>
+    ((await admin.get(cb('/categories'))).body.items as Array<{ code: string }>).find((c) => c.code === code);
+
+  it('renames one: old entries keep its code and read the new name, journaled', async () => {
+    const cash = await newAccount('Kas Ganti Nama', { opening_balance: 500_000, opening_date: '2026-09-01' });
+    const added = (await admin.post(cb('/categories'), { name: 'Iuran Sampah', direction: 'in' })).body;
+    const spent = await entry(cash, 'in', 25_000, '2026-09-02', { category: added.code });
+    expect(spent.status, spent.text).toBe(201);
+
+    const renamed = await admin.patch(cb(`/categories/${added.code}`), { name: '  Retribusi   Sampah ' });
+    expect(renamed.status, renamed.text).toBe(200);
+    expect(renamed.body).toEqual({ ...added, name: 'Retribusi Sampah' });
+    expect(await listed(added.code)).toEqual(renamed.body);
+    expect((await admin.get(cb(`/entries/${spent.body.id}`))).body.category).toBe(added.code);
+    const row = await knex()('cashbook_categories').where({ estate_id: estateId, code: added.code }).first();
+    const audit = await knex()('audit_log').where({ entity_id: row.id, action: 'cashbook_categories.rename' }).first();
+    expect([JSON.parse(audit.before).name, JSON.parse(audit.after).name]).toEqual(['Iuran Sampah', 'Retribusi Sampah']);
+    expect(await knex()('outbox').where({ row_id: row.id }).count({ n: '*' }).first()).toMatchObject({ n: 2 });
+    const report = await admin.get(`/estates/${estateId}/reports/monthly?period=2026-09`);
+    expect(JSON.stringify(report.body)).toContain('Retribusi Sampah');
+    expect(JSON.stringify(report.body)).not.toContain('Iuran Sampah');
+  });
+
+  it('refuses to rename to a name already in the list, or a built-in or unknown one, and changes nothing', async () => {
+    const a = (await admin.post(cb('/categories'), { name: 'Kerja Bakti Blok C', direction: 'out' })).body;
+    const before = await journal('cashbook_categories.rename');
+    for (const [code, body, status, error] of [
+      [a.code, { name: 'lomba 17-an agustus' }, 409, 'CATEGORY_EXISTS'],
+      [a.code, { name: 'Electricity' }, 409, 'CATEGORY_EXISTS'],
+      ['electricity', { name: 'Listrik PLN' }, 422, 'CATEGORY_BUILT_IN'],
+      ['reversal', { name: 'Koreksi' }, 422, 'CATEGORY_BUILT_IN'],
+      ['tidak_ada', { name: 'Apa saja' }, 404, 'NOT_FOUND'],
+      [a.code, { name: '!!!' }, 400, undefined],
+      [a.code, { name: 'x', extra: 1 }, 400, undefined],
+      [a.code, {}, 400, undefined],
+    ] as const) {
+      const res = await admin.patch(cb(`/categories/${code}`), body);
+      expect(res.status, `${code} ${JSON.stringify(body)}`).toBe(status);
+      if (error) expect(res.body.error.code).toBe(error);
+      else expect(res.body.error.code).toMatch(/^[A-Z_]+$/);
+    }
+    expect(await journal('cashbook_categories.rename')).toEqual(before);
+    expect(await listed(a.code)).toMatchObject({ name: 'Kerja Bakti Blok C' });
+  });
+
+  it('retires one: kept and named on old entries, refused for new ones, and brought back', async () => {
+    const cash = await newAccount('Kas Pensiun', { opening_balance: 500_000, opening_date: '2026-10-01' });
+    const added = (await admin.post(cb('/categories'), { name: 'Ronda Malam', direction: 'out' })).body;
+    const old = await entry(cash, 'out', 40_000, '2026-10-03', { category: added.code });
+    expect(old.status, old.text).toBe(201);
+
+    const retired = await admin.post(cb(`/categories/${added.code}/retire`), {});
+    expect(retired.status, retired.text).toBe(200);
+    expect(retired.body).toEqual({ ...added, retired: true });
+    expect(await listed(added.code)).toEqual(retired.body);
+    expect(await journal('cashbook_categories.retire')).toMatchObject({ n: 1 });
+    expect((await admin.get(cb(`/entries/${old.body.id}`))).body.category).toBe(added.code);
+    const report = await admin.get(`/estates/${estateId}/reports/monthly?period=2026-10`);
+    expect(JSON.stringify(report.body)).toContain('Ronda Malam');
+
+    const before = await entryCount();
+    const refused = await entry(cash, 'out', 10_000, '2026-10-04', { category: added.code });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error).toMatchObject({ code: 'CATEGORY_RETIRED', field: 'category' });
+    expect(await entryCount()).toBe(before);
+    expect((await admin.post(cb(`/categories/${added.code}/retire`), {})).body.error.code).toBe('CATEGORY_RETIRED');
+    const builtIn = await admin.post(cb('/categories/repairs/retire'), {});
+    expect(builtIn.status).toBe(422);
+    expect(builtIn.body.error.code).toBe('CATEGORY_BUILT_IN');
+    // Its name stays taken while old entries use it.
+    expect((await admin.post(cb('/categories'), { name: 'ronda malam', direction: 'out' })).body.error?.code).toBe('CATEGORY_EXISTS');
+
+    const restored = await admin.post(cb(`/categories/${added.code}/restore`), {});
+    expect(restored.status, restored.text).toBe(200);
+    expect(restored.body.retired).toBe(false);
+    expect((await entry(cash, 'out', 10_000, '2026-10-05', { category: added.code })).status).toBe(201);
+    expect((await admin.post(cb(`/categories/${added.code}/restore`), {})).body.error.code).toBe('CATEGORY_NOT_RETIRED');
+  });
+
+  it('office roles without cash-book writing cannot rename or retire', async () => {
+    const added = (await admin.post(cb('/categories'), { name: 'Parkir Tamu', direction: 'in' })).body;
+    const staff = await userWithRole(server.url, admin, estateId, 'staff');
+    expect((await staff.client.patch(cb(`/categories/${added.code}`), { name: 'Parkir' })).status).toBe(403);
+    expect((await staff.client.post(cb(`/categories/${added.code}/retire`), {})).status).toBe(403);
+    expect(await listed(added.code)).toEqual(added);
   });
 });
 

@@ -125,4 +125,42 @@ describe('cash book in Chromium', () => {
     expect(pageErrors(page)).toEqual([]);
     await context.close();
   });
+
+  it("renames and retires the estate's own category in the cash-book settings; old entries keep its name", async () => {
+    const { context, page } = await newPage(browser, DESKTOP);
+    await signIn(page, `${server.url}/login`, treasurer.email, treasurer.password);
+    await page.goto(`${server.url}/cashbook`);
+    const card = page.getByTestId('cashbook-categories');
+    const row = card.locator('tr', { hasText: 'Lomba 17-an' });
+    await waitForText(card, 'Kategori buku kas');
+    expect(await card.locator('tr').count()).toBe(1);
+    await row.getByRole('button', { name: 'Ganti nama' }).click();
+    const prompt = page.getByTestId('prompt-dialog');
+    await prompt.getByLabel('Nama baru untuk "Lomba 17-an"').fill('Lomba Agustusan');
+    await prompt.getByRole('button', { name: 'Lanjutkan' }).click();
+    const renamed = card.locator('tr', { hasText: 'Lomba Agustusan' });
+    await waitForText(renamed, 'Keluar');
+    const entries = page.getByTestId('cashbook-entries');
+    await waitForText(entries.locator('tr', { hasText: 'Hadiah lomba' }), 'Lomba Agustusan');
+
+    await renamed.getByRole('button', { name: 'Hentikan' }).click();
+    await waitForText(renamed, 'Dihentikan');
+    await waitForText(entries.locator('tr', { hasText: 'Hadiah lomba' }), 'Lomba Agustusan');
+    const form = page.getByTestId('cashbook-entry-form');
+    await form.getByLabel('Status').selectOption('out');
+    const offered = await form.getByLabel('Kategori').locator('option').allTextContents();
+    expect(offered).not.toContain('Lomba Agustusan');
+    expect(offered).toContain('Perbaikan');
+    await screenshot(page, 'cashbook-06-categories-id');
+
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
+    await waitForText(card, 'Cash-book categories');
+    await waitForText(renamed, 'Retired');
+    await renamed.getByRole('button', { name: 'Use again' }).click();
+    await renamed.getByRole('button', { name: 'Retire' }).waitFor();
+    await expect.poll(() => form.getByLabel('Category').locator('option').allTextContents()).toContain('Lomba Agustusan');
+    await screenshot(page, 'cashbook-07-categories-en');
+    expect(pageErrors(page)).toEqual([]);
+    await context.close();
+  });
 });

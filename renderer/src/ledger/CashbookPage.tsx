@@ -3,6 +3,7 @@ import { categoryName } from '../../../shared/cash-categories.ts';
 import { isApiError } from '../api/errors.ts';
 import { useConfirmDialog } from '../components/ConfirmDialog.tsx';
 import { accountName } from './account-name.ts';
+import { CashbookCategoriesCard } from './CashbookCategoriesCard.tsx';
 import { ErrorBanner } from '../components/ErrorMessage.tsx';
 import { Field, allFieldsValid } from '../components/Field.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
@@ -94,7 +95,7 @@ export default function CashbookPage() {
   const lang = locale.startsWith('en') ? 'en' : 'id';
   const ownNames = new Map(categories.data?.items.filter((c) => !c.built_in).map((c) => [c.code, c.name]));
   const catName = (code: string) => categoryName(code, lang, ownNames);
-  const choices = categories.data?.items.filter((c) => c.direction === entry.direction) ?? [];
+  const choices = categories.data?.items.filter((c) => c.direction === entry.direction && !c.retired) ?? [];
   const withoutOpening = accounts.data?.items.filter((a) => a.opening_balance === 0) ?? [];
 
   /**
@@ -357,6 +358,7 @@ export default function CashbookPage() {
             </div>
           </section>
         )}
+        {can('cashbook.write') && categories.data && <CashbookCategoriesCard categories={categories.data.items} act={act} />}
       </div>
       {notice && (
         <div className="banner banner--success" role="status" data-testid="cashbook-notice">
@@ -383,7 +385,7 @@ export default function CashbookPage() {
                 value={entry.direction}
                 onChange={(e) => {
                   const direction = e.target.value as 'in' | 'out';
-                  const keep = categories.data?.items.some((c) => c.code === entry.category && c.direction === direction);
+                  const keep = categories.data?.items.some((c) => c.code === entry.category && c.direction === direction && !c.retired);
                   setEntry({ ...entry, direction, category: keep ? entry.category : DEFAULT_CATEGORY[direction] });
                 }}
               >
