@@ -180,6 +180,11 @@ export const MESSAGES_EN: Record<string, string> = {
   'Pilih berkas bukti.': 'Choose a proof file.',
   'Bukti harus berupa JPEG, PNG, WebP atau PDF.': 'The proof must be a JPEG, PNG, WebP or PDF.',
   'Kategori "{}" sudah ada.': 'Category "{}" already exists.',
+  'Kategori bawaan tidak dapat diubah atau dihentikan.': 'Built-in categories cannot be renamed or retired.',
+  Kategori: 'Category',
+  'Kategori "{}" sudah dihentikan.': 'Category "{}" is already retired.',
+  'Kategori "{}" masih dipakai.': 'Category "{}" is in use.',
+  'Kategori "{}" sudah dihentikan; pilih kategori lain.': 'Category "{}" has been retired; choose another one.',
   'Pilih kategori dari daftar, atau tambahkan kategori baru dengan namanya.':
     'Choose a category from the list, or add a new category by its name.',
   'Buku kas bulan {} sudah ditutup; buka kembali dengan alasan untuk mencatat transaksi di bulan itu.':
