@@ -244,6 +244,19 @@ export const MESSAGES_EN: Record<string, string> = {
   'Bukti transfer ini sudah diperiksa.': 'This transfer proof was already reviewed.',
 
   // Imports.
+  // Row errors of an import preview.
+  'Unit {} sudah ada di baris {}.': 'Unit {} already appears in row {}.',
+  'Blok dan nomor rumah tidak ditemukan di baris ini.': 'No block and house number found in this row.',
+  'Tipe unit "{}" tidak dikenal; gunakan Rumah, Ruko atau Kavling.':
+    'Unknown unit type "{}"; use Rumah (house), Ruko (shophouse) or Kavling (plot).',
+  'Nama terlalu panjang.': 'The name is too long.',
+  'Keterangan terlalu panjang.': 'The notes are too long.',
+  'Status "{}" tidak dikenal; gunakan Pemilik, Kontrak/Sewa atau Kosong.':
+    'Unknown status "{}"; use Pemilik (owner), Kontrak/Sewa (tenant) or Kosong (vacant).',
+  '"{}" bukan luas dalam m².': '"{}" is not an area in m².',
+  '{} m² bukan luas yang masuk akal.': '{} m² is not a plausible area.',
+  '"{}" bukan alamat email yang sah.': '"{}" is not a valid email address.',
+  '"{}" bukan nomor telepon yang sah.': '"{}" is not a valid phone number.',
   'Kolom {} tidak ada di lembar ini.': 'Column {} is not in this sheet.',
   '"{}" bukan kolom yang dapat diimpor.': '"{}" is not a column that can be imported.',
   'Dua kolom dipetakan ke {}.': 'Two columns are mapped to {}.',

@@ -21,7 +21,7 @@ export function parseTenure(text: string): Parsed<Tenure | null> {
   const value = text.trim().toLowerCase().replace(/[-_]+/g, ' ').replace(/\s+/g, ' ');
   if (value === '') return { ok: true, value: null };
   for (const [pattern, tenure] of STATUS_WORDS) if (pattern.test(value)) return { ok: true, value: tenure };
-  return { ok: false, message: `status "${text.trim()}" tidak dikenal (gunakan Pemilik, Kontrak/Sewa atau Kosong)` };
+  return { ok: false, message: `Status "${text.trim()}" tidak dikenal; gunakan Pemilik, Kontrak/Sewa atau Kosong.` };
 }
 
 export function occupancyOf(tenure: Tenure): Occupancy {
@@ -69,9 +69,9 @@ export function parseArea(text: string): Parsed<number | null> {
   if (value === '' || value === '-') return { ok: true, value: null };
   if (/^\d{1,3}(\.\d{3})+$/.test(value)) value = value.replace(/\./g, '');
   else value = value.replace(',', '.');
-  if (!/^\d+(\.\d+)?$/.test(value)) return { ok: false, message: `"${text.trim()}" bukan luas dalam m²` };
+  if (!/^\d+(\.\d+)?$/.test(value)) return { ok: false, message: `"${text.trim()}" bukan luas dalam m².` };
   const area = Math.round(Number(value) * 100) / 100;
-  if (area > 1_000_000) return { ok: false, message: `${text.trim()} m² bukan luas yang masuk akal` };
+  if (area > 1_000_000) return { ok: false, message: `${text.trim()} m² bukan luas yang masuk akal.` };
   return { ok: true, value: area };
 }
 
@@ -80,7 +80,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export function parseEmail(text: string): Parsed<string | null> {
   const value = text.trim().replace(/^mailto:/i, '');
   if (value === '' || value === '-') return { ok: true, value: null };
-  if (value.length > 254 || !EMAIL.test(value)) return { ok: false, message: `"${value}" bukan alamat email yang sah` };
+  if (value.length > 254 || !EMAIL.test(value)) return { ok: false, message: `"${value}" bukan alamat email yang sah.` };
   return { ok: true, value: value.toLowerCase() };
 }
 

@@ -85,7 +85,7 @@ export function planImport(sheets: Sheet[], override?: MappingOverride): ImportP
     if (planned.unit_code) {
       const first = firstRowOfCode.get(planned.unit_code);
       if (first !== undefined) {
-        planned.errors.push({ field: reader.identityField(), message: `unit ${planned.unit_code} sudah ada di baris ${first}` });
+        planned.errors.push({ field: reader.identityField(), message: `Unit ${planned.unit_code} sudah ada di baris ${first}.` });
       } else {
         firstRowOfCode.set(planned.unit_code, planned.row_number);
       }
@@ -147,7 +147,7 @@ class RowReader {
 
     const errors: RowError[] = [];
     const address = this.readAddress(get);
-    if (!address) errors.push({ field: this.identityField(), message: 'blok dan nomor rumah tidak ditemukan di baris ini' });
+    if (!address) errors.push({ field: this.identityField(), message: 'Blok dan nomor rumah tidak ditemukan di baris ini.' });
 
     let type = this.sectionType;
     let landArea = readArea(get('land_area_m2'), 'land_area_m2', errors);
@@ -160,7 +160,7 @@ class RowReader {
       else if (model) {
         buildingArea ??= model.building;
         landArea ??= model.land;
-      } else errors.push({ field: 'type', message: `tipe unit "${typeText}" tidak dikenal (gunakan Rumah, Ruko atau Kavling)` });
+      } else errors.push({ field: 'type', message: `Tipe unit "${typeText}" tidak dikenal; gunakan Rumah, Ruko atau Kavling.` });
     }
 
     const ownerName = cleanName(get('owner_name'));
@@ -176,10 +176,10 @@ class RowReader {
     this.assignContacts(residents, get, errors);
     for (const resident of residents) {
       if (resident.name.length > MAX_NAME_LENGTH)
-        errors.push({ field: resident.relation === 'owner' ? 'owner_name' : 'occupant_name', message: 'nama terlalu panjang' });
+        errors.push({ field: resident.relation === 'owner' ? 'owner_name' : 'occupant_name', message: 'Nama terlalu panjang.' });
     }
     const notes = get('notes') || null;
-    if (notes && notes.length > MAX_NOTES_LENGTH) errors.push({ field: 'notes', message: 'keterangan terlalu panjang' });
+    if (notes && notes.length > MAX_NOTES_LENGTH) errors.push({ field: 'notes', message: 'Keterangan terlalu panjang.' });
 
     return {
       row_number: row.number,

@@ -1,5 +1,6 @@
 import { newId } from '../db/ids.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
+import { indonesianIssueMessage } from '../http/zod-messages.ts';
 import { newResidentValues, residentCreateBody, updateResident } from '../residents/index.ts';
 import { newUnitValues, unitCreateBody, updateUnit } from '../units/index.ts';
 import { diffImport, type EstateSnapshot, type ImportOperation } from './import-diff.ts';
@@ -57,7 +58,8 @@ export async function applyImportInSlices(
 
 /**
  * The same rules the units and residents endpoints apply (code form, lengths, phone, e-mail), so a row the API would
- * refuse is reported as a row error instead of failing the whole import. Codes take the API's normal form.
+ * refuse is reported as a row error instead of failing the whole import. Codes take the API's normal form. zod's
+ * own checks answer in the API's Indonesian sentences, not zod's English wording, and translate like them.
  */
 function checkAgainstApiRules(plan: ImportPlan): PlannedRow[] {
   const identityField = plan.columns.some((column) => column.field === 'number') ? 'number' : 'address';
@@ -65,7 +67,7 @@ function checkAgainstApiRules(plan: ImportPlan): PlannedRow[] {
   return plan.rows.map((row) => {
     if (!row.unit || row.errors.length > 0) return row;
     const errors = [...row.errors];
-    const unit = unitCreateBody.safeParse(row.unit);
+    const unit = unitCreateBody.safeParse(row.unit, { error: indonesianIssueMessage });
     let code = row.unit.code;
     if (!unit.success) {
       for (const issue of unit.error.issues) {
@@ -75,13 +77,13 @@ function checkAgainstApiRules(plan: ImportPlan): PlannedRow[] {
     } else {
       code = unit.data.code;
       const first = firstRowOfCode.get(code);
-      if (first !== undefined) errors.push({ field: identityField, message: `unit ${code} sudah ada di baris ${first}` });
+      if (first !== undefined) errors.push({ field: identityField, message: `Unit ${code} sudah ada di baris ${first}.` });
       else firstRowOfCode.set(code, row.row_number);
     }
     for (const resident of row.residents) {
       // The phone is already the E.164 form the sheet's own reader validated with the same library; parsing it
       // again for each of 10,000 rows costs more than the rest of the check.
-      const checked = residentCreateBody.safeParse({ ...resident, phone: null });
+      const checked = residentCreateBody.safeParse({ ...resident, phone: null }, { error: indonesianIssueMessage });
       if (checked.success) continue;
       for (const issue of checked.error.issues) {
         const path = String(issue.path[0] ?? 'name');

@@ -17,6 +17,6 @@ export function normalizePhone(text: string): PhoneResult {
   if (/^62\d{8,}$/.test(candidate)) candidate = `+${candidate}`;
   else if (/^8\d{7,}$/.test(candidate)) candidate = `0${candidate}`;
   const parsed = candidate.length >= 6 ? parsePhoneNumberFromString(candidate, 'ID') : undefined;
-  if (!parsed || !parsed.isValid()) return { ok: false, message: `"${raw}" bukan nomor telepon yang sah` };
+  if (!parsed || !parsed.isValid()) return { ok: false, message: `"${raw}" bukan nomor telepon yang sah.` };
   return { ok: true, phone: parsed.number };
 }

@@ -1,3 +1,5 @@
+import { messageLanguage, type MessageLanguage } from '../http/accept-language.ts';
+import { translateMessage } from '../http/error-language.ts';
 import { AppError, ValidationError } from '../http/errors.ts';
 import { defineRoutes } from '../http/route.ts';
 import { estateParams, idParams } from '../http/schemas.ts';
@@ -28,6 +30,18 @@ function parseMapping(text: string | undefined): MappingOverride | undefined {
   return parsed.data;
 }
 
+/**
+ * Row errors are sentences in Indonesian like every server message; an English reader gets them through the same
+ * catalog the error responses use, so the preview never shows a sentence the treasurer cannot read.
+ */
+function inLanguage<T extends { rows: Array<{ errors: Array<{ message: string }> }> }>(result: T, language: MessageLanguage): T {
+  if (language === 'id') return result;
+  const rows = result.rows.map((row) =>
+    row.errors.length === 0 ? row : { ...row, errors: row.errors.map((e) => ({ ...e, message: translateMessage(e.message, language) })) },
+  );
+  return { ...result, rows };
+}
+
 export const importRoutes = defineRoutes([
   {
     method: 'post',
@@ -40,15 +54,16 @@ export const importRoutes = defineRoutes([
     body: importFields,
     response: importResponse,
     upload: { field: 'file', maxBytes: IMPORT_LIMITS.maxFileBytes },
-    handler: async ({ store, file, query, body }) => {
+    handler: async ({ store, file, query, body, req }) => {
+      const language = messageLanguage(req.headers['accept-language']);
       if (!file) throw new ValidationError('Pilih berkas .xlsx atau .csv untuk diimpor.', 'file');
       const mapping = parseMapping(body.mapping);
       try {
         const plan = planImport(await readSheets(file.buffer, file.originalname), mapping);
-        if (!query.background || query.dry_run) return await importUnits(store!, plan, query.dry_run);
+        if (!query.background || query.dry_run) return inLanguage(await importUnits(store!, plan, query.dry_run), language);
         // What the job will write is known now (and a bad sheet answered now); the writing itself is the job's.
         const preview = await importUnits(store!, plan, true);
-        return { ...preview, dry_run: false, job_id: await enqueueImport(store!, plan) };
+        return inLanguage({ ...preview, dry_run: false, job_id: await enqueueImport(store!, plan) }, language);
       } catch (error) {
         if (error instanceof ImportFileError) throw new AppError(error.status, error.code, error.message, error.field);
         throw error;

@@ -144,6 +144,51 @@ describe('POST /estates/:estate_id/imports/units', () => {
     expect((await counts(estate)).units).toBe(0);
   });
 
+  it('words every row error as a plain sentence, in English for an English reader', async () => {
+    const estate = await newEstate('Row Sentences');
+    const csv = [
+      'Alamat;Nama;Status;No HP;Email;Luas tanah;Tipe',
+      'A-1;Budi;Pemilik;0812-3456-7890;;;Rumah',
+      'A-2;Sari;Entah;0812;not-an-email;luas;Gudang',
+      ';Tanpa Alamat;Pemilik;;;;',
+      'A-1;Dobel;Pemilik;;;;',
+    ].join('\n');
+    const preview = (headers?: Record<string, string>) =>
+      admin.upload(
+        `/estates/${estate}/imports/units?dry_run=1`,
+        {},
+        { file: { filename: 'warga.csv', content: Buffer.from(csv) } },
+        headers,
+      );
+    const messages = (res: { body: { rows: Array<{ errors: Array<{ message: string }> }> } }) =>
+      res.body.rows.flatMap((row) => row.errors.map((error) => error.message));
+    const zodWording = /invalid|expected|received|too (big|small)|option/i;
+
+    const id = await preview();
+    expect(id.status, id.text).toBe(200);
+    const idMessages = messages(id);
+    expect(idMessages.length).toBeGreaterThanOrEqual(7);
+    for (const m of idMessages) {
+      expect(m).toMatch(/^["A-Z0-9].*\.$/);
+      expect(m).not.toMatch(zodWording);
+    }
+    expect(idMessages).toContain('Unit A-1 sudah ada di baris 2.');
+    expect(idMessages).toContain('Status "Entah" tidak dikenal; gunakan Pemilik, Kontrak/Sewa atau Kosong.');
+
+    const en = await preview({ 'Accept-Language': 'en' });
+    expect(en.status, en.text).toBe(200);
+    const enMessages = messages(en);
+    expect(enMessages).toHaveLength(idMessages.length);
+    for (const m of enMessages) {
+      expect(m).toMatch(/^["A-Z0-9].*\.$/);
+      expect(m).not.toMatch(/\b(tidak|bukan|sudah|gunakan|baris|terlalu|Maksimal)\b/);
+    }
+    expect(enMessages).toContain('Unit A-1 already appears in row 2.');
+    expect(enMessages).toContain('"not-an-email" is not a valid email address.');
+    expect(enMessages).toContain('No block and house number found in this row.');
+    expect((await counts(estate)).units).toBe(0);
+  });
+
   it('imports the sample: 150 units with their residents, through the audited services; a second import changes nothing', async () => {
     const estate = await newEstate('Griya Asri Import');
     const expected = await sampleExpectations();
