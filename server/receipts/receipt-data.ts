@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { paidOnDateOnly } from '../../shared/paid-at.ts';
 
 /**
  * Everything a receipt (kuitansi) shows, gathered once and rendered as PDF, thermal slip or the public verify
@@ -52,18 +53,12 @@ export function copyLabel(mark: PrintMark): string | null {
 }
 
 /**
- * "21 November 2026 14.05" in the estate's time zone, or just "21 November 2026" for a payment entered by its date:
- * the payments table keeps one instant, and a date alone is stored as the start of that day (the API), its noon
- * (the office and portal forms) or, from older forms, midnight UTC (07.00 in Jakarta), to the millisecond. A clock
- * reading lands exactly there practically never, so those instants read as a date and the receipt does not invent
- * an hour nobody recorded.
+ * "21 November 2026 14.05" in the estate's time zone, or just "21 November 2026" for a payment entered by its date
+ * (shared/paid-at.ts: the one rule every screen and paper uses).
  */
 export function localPaidAt(data: Pick<ReceiptData, 'paid_at' | 'timezone'>): string {
-  const utc = DateTime.fromISO(data.paid_at, { zone: 'utc' });
-  const local = utc.setZone(data.timezone).setLocale('id');
-  const onTheHour = (t: DateTime) => t.second === 0 && t.millisecond === 0 && t.minute === 0;
-  const dateOnly = (onTheHour(local) && (local.hour === 0 || local.hour === 12)) || (onTheHour(utc) && utc.hour === 0);
-  return local.toFormat(dateOnly ? 'd LLLL yyyy' : 'd LLLL yyyy HH.mm');
+  const local = DateTime.fromISO(data.paid_at, { zone: 'utc' }).setZone(data.timezone).setLocale('id');
+  return local.toFormat(paidOnDateOnly(data.paid_at, data.timezone) ? 'd LLLL yyyy' : 'd LLLL yyyy HH.mm');
 }
 
 export function periodLabel(period: string): string {

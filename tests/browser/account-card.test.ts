@@ -87,6 +87,12 @@ describe('the treasurer money view in Chromium', () => {
     await page.getByRole('button', { name: 'EN', exact: true }).click();
     await waitForText(page.getByRole('heading', { level: 1 }), 'Account card A-12');
     await waitForText(page.getByTestId('account-lines'), 'Payment');
+    // English groups amounts with commas and keeps "Rp" in front; dates read "30 Nov 2026" in both languages.
+    await waitForText(page.getByTestId('account-closing'), 'Rp 50,000');
+    expect((await balances.allInnerTexts()).map((s) => s.replace(/\s/g, ' '))).toEqual(['Rp 150,000', 'Rp 50,000']);
+    expect(await page.getByTestId('account-lines').locator('tbody tr').nth(1).locator('td').first().innerText()).toMatch(
+      /^\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}$/,
+    );
     await screenshot(page, 'account-card-03-en');
     expect(pageErrors(page)).toEqual([]);
     await context.close();
@@ -157,6 +163,33 @@ describe('the treasurer money view in Chromium', () => {
     const iso = dmy ? `${dmy[3]}-${dmy[2]}-${dmy[1]}` : shown;
     expect(iso > today, `${shown} after ${today}`).toBe(true);
     await screenshot(page, 'billing-due-proposed-id');
+    expect(pageErrors(page)).toEqual([]);
+    await context.close();
+  });
+
+  it('shows a payment entered by its date without an hour in the payments list and its detail, in both languages', async () => {
+    const today = (await admin.get(`/estates/${estateId}/calendar`)).body.today as string;
+    const byDate = await admin.post(`/estates/${estateId}/payments`, { unit_id: unitId, amount: 10_000, method: 'cash', paid_at: today });
+    expect(byDate.status, byDate.text).toBe(201);
+    const [year, , day] = today.split('-');
+    const dayOnly = new RegExp(`^${Number(day)} \\S+ ${year}$`);
+    const { context, page } = await newPage(browser, DESKTOP);
+    await signIn(page, treasurer.email, treasurer.password);
+    await page.goto(`${server.url}/payments`);
+    const row = page.locator('tr', { hasText: byDate.body.payment_number });
+    await row.waitFor();
+    expect(await row.locator('td').nth(2).innerText()).toMatch(dayOnly);
+    // A payment recorded with its time keeps it.
+    const timed = page.locator('tbody tr', { hasNotText: byDate.body.payment_number }).first();
+    expect(await timed.locator('td').nth(2).innerText()).toMatch(/ \d{2}\.\d{2}$/);
+    await row.getByRole('link').click();
+    const detail = page.getByTestId('payment-detail');
+    await waitForText(detail, 'Rp 10.000');
+    expect(await detail.locator('dt', { hasText: 'Tanggal bayar' }).locator('xpath=following-sibling::dd[1]').innerText()).toMatch(dayOnly);
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
+    await waitForText(detail, 'Rp 10,000');
+    expect(await detail.locator('dt', { hasText: 'Paid on' }).locator('xpath=following-sibling::dd[1]').innerText()).toMatch(dayOnly);
+    await screenshot(page, 'payment-by-date-en');
     expect(pageErrors(page)).toEqual([]);
     await context.close();
   });

@@ -5,6 +5,7 @@
  * Month names come from tables, not Intl: ICU versions disagree on short months ("Sept" vs "Sep", "Agt" vs "Agu"), and
  * a printed statement must read the same on every machine.
  */
+import { paidOnDateOnly } from '../../../shared/paid-at.ts';
 import { wallClockAt } from '../../../shared/zone-clock.ts';
 
 const MONTHS = {
@@ -63,4 +64,9 @@ export function formatDateTime(iso: string, locale: string, timeZone: string): s
   const pad = (n: number) => String(n).padStart(2, '0');
   const day = formatDay(`${p.year}-${pad(p.month)}-${pad(p.day)}`, locale);
   return `${day} ${pad(p.hour)}${langOf(locale) === 'en' ? ':' : '.'}${pad(p.minute)}`;
+}
+
+/** When a payment was made: its day and time, or only its day when it was entered by date (shared/paid-at.ts). */
+export function formatPaidAt(iso: string, locale: string, timeZone: string): string {
+  return paidOnDateOnly(iso, timeZone) ? formatDate(iso, locale, timeZone) : formatDateTime(iso, locale, timeZone);
 }

@@ -1,11 +1,28 @@
-import { describe, expect, it } from 'vitest';
-import { formatRupiah } from './rupiah.ts';
-import { formatDate, formatDateTime, formatDay, formatPeriod, formatPeriodShort } from './date.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { formatNumber, formatRate, formatRupiah, setMoneyLanguage } from './rupiah.ts';
+import { formatDate, formatDateTime, formatDay, formatPaidAt, formatPeriod, formatPeriodShort } from './date.ts';
 
 describe('formatRupiah', () => {
+  afterEach(() => setMoneyLanguage('id'));
+
   it('writes integer rupiah the Indonesian way', () => {
     expect(formatRupiah(150000).replace(/\s/g, ' ')).toBe('Rp 150.000');
     expect(formatRupiah(0).replace(/\s/g, ' ')).toBe('Rp 0');
+    expect(formatRupiah(-1_250_000)).toBe('-Rp\u00a01.250.000');
+  });
+
+  it('groups with commas in English, keeping the Rp symbol in front and the Indonesian way unchanged', () => {
+    setMoneyLanguage('en');
+    expect(formatRupiah(1_250_000)).toBe('Rp\u00a01,250,000');
+    expect(formatRupiah(-20_000)).toBe('-Rp\u00a020,000');
+    expect(formatRupiah(0)).toBe('Rp\u00a00');
+    expect(formatNumber(10_000)).toBe('10,000');
+    expect(formatRate(0.855)).toBe('85.5%');
+    expect(formatRupiah(1_250_000, 'id')).toBe('Rp\u00a01.250.000');
+    setMoneyLanguage('id-ID');
+    expect(formatRupiah(1_250_000)).toBe('Rp\u00a01.250.000');
+    expect(formatNumber(10_000)).toBe('10.000');
+    expect(formatRate(0.855).replace(/\s/g, '')).toBe('85,5%');
   });
 });
 
@@ -53,5 +70,17 @@ describe('periods and days in words', () => {
     expect(formatDate('2026-12-31', 'en', 'Asia/Jayapura')).toBe('31 Dec 2026');
     expect(formatDateTime('2026-12-31T17:30:00Z', 'id-ID', 'Asia/Jakarta')).toBe('1 Jan 2027 00.30');
     expect(formatDateTime('2026-12-31T17:30:00Z', 'en-GB', 'Asia/Makassar')).toBe('1 Jan 2027 01:30');
+  });
+});
+
+describe('formatPaidAt', () => {
+  it('shows a payment entered by date as its day only, and a recorded time with its hour', () => {
+    // Noon of the day (office and portal forms), the start of the day (API) and midnight UTC (older forms).
+    expect(formatPaidAt('2026-11-21T05:00:00.000Z', 'id-ID', 'Asia/Jakarta')).toBe('21 Nov 2026');
+    expect(formatPaidAt('2026-11-20T17:00:00.000Z', 'en', 'Asia/Jakarta')).toBe('21 Nov 2026');
+    expect(formatPaidAt('2026-11-21T00:00:00.000Z', 'id-ID', 'Asia/Jakarta')).toBe('21 Nov 2026');
+    expect(formatPaidAt('2026-11-21T03:00:00.000Z', 'id-ID', 'Asia/Jayapura')).toBe('21 Nov 2026');
+    expect(formatPaidAt('2026-11-21T07:05:00.000Z', 'id-ID', 'Asia/Jakarta')).toBe('21 Nov 2026 14.05');
+    expect(formatPaidAt('2026-11-21T07:05:00.000Z', 'en', 'Asia/Jakarta')).toBe('21 Nov 2026 14:05');
   });
 });

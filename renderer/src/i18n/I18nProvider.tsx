@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { setRequestLanguage } from '../api/client.ts';
+import { setMoneyLanguage } from '../format/rupiah.ts';
 import { LANGUAGES, interpolate, lookup, type Language, type MessageKey, type Vars } from './messages.ts';
 
 const STORAGE_KEY = 'klustera.language';
@@ -11,7 +12,7 @@ export interface I18n {
   t: (key: MessageKey, vars?: Vars) => string;
   /** A key built at run time (an error code, an enum value); `fallback` is shown when no dictionary has it. */
   tDynamic: (key: string, fallback: string, vars?: Vars) => string;
-  /** BCP 47 tag for Intl: dates follow the language, money stays id-ID (see format/). */
+  /** BCP 47 tag for Intl: dates and money follow the language (see format/). */
   locale: string;
 }
 
@@ -22,6 +23,7 @@ function initialLanguage(): Language {
   const language = (LANGUAGES as readonly string[]).includes(stored ?? '') ? (stored as Language) : 'id';
   // Before any page's first request: children's effects run before this provider's own.
   setRequestLanguage(language);
+  setMoneyLanguage(language);
   return language;
 }
 
@@ -35,6 +37,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   const setLanguage = useCallback((next: Language) => {
     localStorage.setItem(STORAGE_KEY, next);
     setRequestLanguage(next);
+    setMoneyLanguage(next);
     setLanguageState(next);
   }, []);
 

@@ -97,7 +97,7 @@ export default function PaymentDetailPage({ params }: PageProps) {
             <dt>{t('ledger.method')}</dt>
             <dd>{t(methodKey(p.method))}</dd>
             <dt>{t('ledger.paid_at')}</dt>
-            <dd>{calendar.formatDateTime(p.paid_at, locale)}</dd>
+            <dd>{calendar.formatPaidAt(p.paid_at, locale)}</dd>
             {p.reference && (
               <>
                 <dt>{t('ledger.reference')}</dt>

@@ -62,7 +62,7 @@ export default function PaymentsPage() {
                   </Link>
                 </td>
                 <td>{p.unit_code}</td>
-                <td>{calendar.formatDateTime(p.paid_at, locale)}</td>
+                <td>{calendar.formatPaidAt(p.paid_at, locale)}</td>
                 <td>{t(methodKey(p.method))}</td>
                 <td className="num">{formatRupiah(p.amount)}</td>
                 <td>

@@ -1,5 +1,6 @@
 import type { BadgeTone } from '../components/Badge.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
+import { formatRate } from '../format/rupiah.ts';
 
 /** Keys and badge tones for the ledger's status and method codes. */
 export const STATUS_TONE: Record<string, BadgeTone> = {
@@ -19,5 +20,5 @@ export const methodKey = (method: string) => `ledger.method_${method}` as Messag
 export const METHODS = ['cash', 'bank_transfer', 'qris', 'ewallet', 'other'] as const;
 
 export function formatPercent(rate: number | null): string {
-  return rate === null ? '–' : new Intl.NumberFormat('id-ID', { style: 'percent', maximumFractionDigits: 1 }).format(rate);
+  return rate === null ? '–' : formatRate(rate);
 }

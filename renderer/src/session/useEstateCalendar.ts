@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { instantOfLocalTime, periodIn, todayIn } from '../format/calendar.ts';
-import { formatDateTime } from '../format/date.ts';
+import { formatDateTime, formatPaidAt } from '../format/date.ts';
 import { useSession } from './SessionProvider.tsx';
 
 export interface EstateCalendar {
@@ -11,6 +11,8 @@ export interface EstateCalendar {
   /** The instant a form's "on this day" means: noon of that day in the estate. */
   noonOf(day: string): string;
   formatDateTime(iso: string, locale: string): string;
+  /** A payment's `paid_at`: without an hour when it was entered by date. */
+  formatPaidAt(iso: string, locale: string): string;
 }
 
 /** The calendar of the estate the signed-in user is working in; its zone arrives with the session. */
@@ -24,6 +26,7 @@ export function useEstateCalendar(): EstateCalendar {
       period: () => periodIn(zone),
       noonOf: (day: string) => instantOfLocalTime(day, zone),
       formatDateTime: (iso: string, locale: string) => formatDateTime(iso, locale, zone),
+      formatPaidAt: (iso: string, locale: string) => formatPaidAt(iso, locale, zone),
     }),
     [zone],
   );

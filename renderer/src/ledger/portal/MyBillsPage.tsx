@@ -217,7 +217,7 @@ export default function MyBillsPage() {
               <Badge tone={STATUS_TONE[p.status]}>{t(statusKey(p.status))}</Badge>
             </div>
             <div className="my-proofs__meta">
-              <span className="table__mono">{p.payment_number}</span> · {calendar.formatDateTime(p.paid_at, locale)} ·{' '}
+              <span className="table__mono">{p.payment_number}</span> · {calendar.formatPaidAt(p.paid_at, locale)} ·{' '}
               {t(methodKey(p.method))}
             </div>
             <a
