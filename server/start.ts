@@ -6,6 +6,7 @@ import path from 'node:path';
 import { defaultDataDir } from './config.ts';
 import { lockDataDir } from './db/data-dir-lock.ts';
 import { openDatabase, type Database } from './db/knex.ts';
+import { LiveFeed } from './db/live-changes.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { loadSyncContext } from './db/sync-context.ts';
 import { DEFAULT_SERVER_OPTIONS, type AppContext, type ServerOptions } from './http/app-context.ts';
@@ -79,6 +80,15 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     lock?.release();
     throw err;
   }
+  let live: LiveFeed;
+  try {
+    live = new LiveFeed(db.knex, databaseUrl);
+    await live.ready;
+  } catch (err) {
+    await db.close();
+    lock?.release();
+    throw err;
+  }
   const app: AppContext = {
     db,
     sync,
@@ -86,6 +96,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     version: packageVersion(),
     publicUrl: startupUrl ?? '',
     options: { ...DEFAULT_SERVER_OPTIONS, ...opts.options },
+    live,
   };
   const server = http.createServer(createApp(app, { rendererDir: opts.rendererDir }));
   server.keepAliveTimeout = 65_000;
@@ -93,6 +104,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     server.once('error', reject);
     server.listen(opts.port ?? 4780, host, () => resolve());
   }).catch(async (err) => {
+    await live.close();
     await db.close();
     lock?.release();
     throw err;
@@ -125,6 +137,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await live.close();
       await db.close();
       lock?.release();
     },

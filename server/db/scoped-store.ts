@@ -8,6 +8,7 @@ import { rawRows, sqliteTransaction } from './sqlite-direct.ts';
 import type { SyncContext } from './sync-context.ts';
 import { isSynced, withoutSecrets } from './journal-policy.ts';
 import { changeRows, type RowFilter } from './change-rows.ts';
+import { announceChange, type LiveTopic } from './live-changes.ts';
 
 export interface Actor {
   userId: string | null;
@@ -328,6 +329,14 @@ export class ScopedStore {
       await tx.query(table).where(`${table}.id`, id).update({ deleted_at: at, updated_at: at });
       await tx.audit(action, table, id, before, { ...before, deleted_at: at, updated_at: at }, 'delete');
     });
+  }
+
+  /**
+   * Tells the screens watching this estate (kiosks, portals, the office) that `topic` data changed, once the
+   * transaction this store is in commits; on every server process (db/live-changes.ts).
+   */
+  async announce(topic: LiveTopic, unitId: string | null = null): Promise<void> {
+    await announceChange(this.knex, { estate_id: this.estateId, topic, unit_id: unitId });
   }
 
   async audit(action: string, table: string, rowId: string, before?: unknown, after?: unknown, op?: OutboxOp): Promise<void> {

@@ -31,20 +31,24 @@ export type VisitRow = {
 export type VisitOpening = Omit<VisitRow, 'id' | 'exited_at' | 'exit_gate_id' | 'entry_gate_id'>;
 
 export async function openVisit(tx: ScopedStore, post: GatePost, visit: VisitOpening): Promise<VisitRow> {
-  return tx.insert<VisitRow & Record<string, unknown>>(
+  const row = await tx.insert<VisitRow & Record<string, unknown>>(
     'gate_visits',
     { ...visit, entry_gate_id: post.gate.id, exited_at: null, exit_gate_id: null },
     'gate_visits.enter',
   );
+  await tx.announce('visits', row.unit_id);
+  return row;
 }
 
 export async function closeVisit(tx: ScopedStore, post: GatePost, visitId: string, at: string): Promise<VisitRow> {
-  return tx.update<VisitRow & Record<string, unknown>>(
+  const row = await tx.update<VisitRow & Record<string, unknown>>(
     'gate_visits',
     visitId,
     { exited_at: at, exit_gate_id: post.gate.id },
     'gate_visits.exit',
   );
+  await tx.announce('visits', row.unit_id);
+  return row;
 }
 
 /**
@@ -75,6 +79,7 @@ export async function notifyHost(tx: ScopedStore, post: GatePost, visit: VisitRo
     gate_name: post.gate.name,
     read_at: null,
   });
+  await tx.announce('gate_notifications', visit.unit_id);
 }
 
 /** The access-log row of a visit leaving, whether the guard checks it out by hand or scans its slip. */

@@ -1,5 +1,6 @@
 import { parseTrustProxy, type TrustProxy } from '../config.ts';
 import type { Database } from '../db/knex.ts';
+import type { LiveFeed } from '../db/live-changes.ts';
 import type { SyncContext } from '../db/sync-context.ts';
 import type { PublicAddress } from '../public-url/public-url.ts';
 
@@ -14,6 +15,8 @@ export interface AppContext {
   /** Where `publicUrl` comes from (start option, saved setting, listening address); absent in hand-built contexts. */
   publicAddress?: PublicAddress;
   options: ServerOptions;
+  /** This process's live updates (`GET /estates/:id/live`); absent in hand-built contexts. */
+  live?: LiveFeed;
 }
 
 export interface ServerOptions {

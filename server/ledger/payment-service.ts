@@ -87,6 +87,8 @@ export async function recordPayment(
     const unit = await assertUnit(tx, input.unit_id);
     // The open invoices read below must still be open when the allocations land.
     await lockUnit(tx, unit.id);
+    // Heard only if this transaction commits: the unit's balance and payments on every screen showing them.
+    await tx.announce('ledger', unit.id);
     const zone = await tx.timezone();
     const paidAt = normalizePaidAt(input.paid_at, zone);
     // A transfer proof names its sender, who may have been removed from the register before it was verified.
@@ -202,6 +204,7 @@ export async function reversePayment(store: ScopedStore, paymentId: string, reas
   return store.transaction(async (tx) => {
     const payment = await getRecord<PaymentRow>(tx, 'payments', paymentId, 'Pembayaran');
     await lockUnit(tx, payment.unit_id);
+    await tx.announce('ledger', payment.unit_id);
     const already = await tx.query('payment_reversals').where('payment_id', payment.id).first();
     if (already) throw new ConflictError('ALREADY_REVERSED', 'Pembayaran ini sudah dibatalkan.');
     const own = await liveAllocations(tx, { paymentId: payment.id });
@@ -277,6 +280,7 @@ export async function refundCredit(
   return store.transaction(async (tx) => {
     const unit = await assertUnit(tx, unitId);
     await lockUnit(tx, unit.id);
+    await tx.announce('ledger', unit.id);
     const credit = await creditOfUnit(tx, unit.id);
     if (input.amount > credit) {
       throw new ConflictError('INSUFFICIENT_CREDIT', `Saldo titipan unit ini hanya ${credit}.`, 'amount');

@@ -72,6 +72,7 @@ export async function submitTransferProof(
       'payment_submissions.create',
     );
     if (file) await appendProof(tx, 'payment_submissions', row.id, file);
+    await tx.announce('proofs', input.unit_id);
     return serializeSubmission(tx, row);
   });
 }
@@ -133,6 +134,8 @@ export async function verifySubmission(store: ScopedStore, id: string, correctio
       },
       'payment_submissions.verify',
     );
+    // The payment itself is announced by recordPayment.
+    await tx.announce('proofs', sub.unit_id);
     return {
       submission: await serializeSubmission(tx, updated),
       payment: { ...payment, proof: proof ? { filename: proof.filename, mime: proof.mime, size: Number(proof.size) } : null },
@@ -154,6 +157,7 @@ export async function rejectSubmission(store: ScopedStore, id: string, reason: s
       },
       'payment_submissions.reject',
     );
+    await tx.announce('proofs', updated.unit_id);
     return serializeSubmission(tx, updated);
   });
 }

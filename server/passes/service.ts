@@ -157,6 +157,8 @@ export async function createPass(
       residentId = input.resident_id;
     }
     const window = resolveWindow(input.kind, input, now);
+    // The guard post's list of expected guests and the unit's own pass list change.
+    await tx.announce('passes', input.unit_id);
     return tx.insert<PassRow>('passes', {
       kind: input.kind,
       unit_id: input.unit_id,
@@ -183,6 +185,7 @@ export async function revokePass(store: ScopedStore, passId: string, reason: str
     const pass = await tx.get<PassRow>('passes', passId, 'Kartu akses');
     if (onlyUnitId && pass.unit_id !== onlyUnitId) throw new NotFoundError('Kartu akses');
     if (pass.revoked_at) return pass;
+    await tx.announce('passes', pass.unit_id);
     return tx.update<PassRow>('passes', passId, { revoked_at: nowIso(), revoked_reason: reason }, 'passes.revoke');
   });
 }
