@@ -38,6 +38,7 @@ const DB_INTERNAL_EXCEPTIONS = {
     { from: '^server/cashbook/append-entry\\.ts$', reason: "PostgreSQL lock on the estate's cash book" },
     { from: '^server/receipts/receipt-store\\.ts$', reason: 'PostgreSQL lock when the original receipt is printed' },
     { from: '^server/users/member-admin\\.ts$', reason: "PostgreSQL lock on the estate's administrators (last admin)" },
+    { from: '^server/platform/service\\.ts$', reason: "PostgreSQL lock on the platform's administrators (last admin)" },
   ],
   'bulk-insert.ts': [{ from: '^server/ledger/ledger-rows\\.ts$', reason: 'billing run inserts many rows per statement (billing budget)' }],
   'sqlite-direct.ts': [

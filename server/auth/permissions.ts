@@ -17,6 +17,8 @@ export const PERMISSIONS = {
   'estates.update': ADMIN,
   // this server as a whole (the address phones open): the installation's administrator, not one estate's
   'installation.write': ['platform_admin'],
+  // the platform console: every estate's status and usage, the platform's administrators, any account's estates
+  'platform.manage': ['platform_admin'],
   'users.read': ADMIN,
   'users.write': ADMIN,
   'invites.write': [...ADMIN, 'treasurer'],

@@ -49,7 +49,10 @@ export const SUMMARY_AUDITED_TABLES: readonly string[] = [
  * row back and forth). Sync leaves them out of the rows it sends.
  */
 export const SITE_LOCAL_COLUMNS: Readonly<Record<string, readonly string[]>> = {
-  users: ['last_login_at'],
+  // An administrator of one installation (the hosted instance, an office desktop) is not one of the other's.
+  users: ['last_login_at', 'is_platform_admin'],
+  // The hosted instance suspends its own service to an estate; the office's desktop keeps its books open.
+  estates: ['suspended_at'],
 };
 
 /** Whether a change to `columns` of a row of `table` is synced: the table is, and not every column is site-local. */

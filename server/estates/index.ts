@@ -4,3 +4,4 @@
  */
 export { liveEstate } from './estate-cache.ts';
 export { insertEstate, insertMembership } from './service.ts';
+export { assertEstateActive, setEstateSuspended } from './suspension.ts';

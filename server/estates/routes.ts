@@ -1,16 +1,25 @@
 import { nowIso } from '../db/clock.ts';
 import { newId } from '../db/ids.ts';
 import { PlatformStore } from '../db/platform-store.ts';
-import { SYSTEM_ACTOR } from '../db/scoped-store.ts';
+import { SYSTEM_ACTOR, ScopedStore } from '../db/scoped-store.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { sessionPayload } from '../auth/service.ts';
 import { createSession } from '../auth/sessions.ts';
 import { defineRoutes } from '../http/route.ts';
 import { ConflictError } from '../http/errors.ts';
 import { estateParams } from '../http/schemas.ts';
-import { estateCreateBody, estateListResponse, estatePatchBody, estateResponse, setupBody, setupResponse } from './schemas.ts';
+import {
+  estateCreateWithAdminBody,
+  estateCreatedResponse,
+  estateListResponse,
+  estatePatchBody,
+  estateResponse,
+  setupBody,
+  setupResponse,
+} from './schemas.ts';
 import { forgetEstate } from './estate-cache.ts';
 import { insertEstate, insertMembership, serializeEstate } from './service.ts';
+import { createEstateUser } from '../users/index.ts';
 
 export const estateRoutes = defineRoutes([
   {
@@ -59,16 +68,33 @@ export const estateRoutes = defineRoutes([
     path: '/estates',
     permission: 'estates.create',
     status: 201,
-    summary: 'Create another estate (platform administrator)',
-    body: estateCreateBody,
-    response: estateResponse,
+    summary: 'Create another estate (platform administrator), run by the caller or by an invited first administrator',
+    body: estateCreateWithAdminBody,
+    response: estateCreatedResponse,
     handler: async ({ app, body, actor, auth }) => {
-      const estate = await new PlatformStore(app.db.knex, actor, app.sync).transaction(async (tx) => {
-        const estate = await insertEstate(tx, body);
-        await insertMembership(tx, { estate_id: estate.id, user_id: auth!.userId!, role: 'estate_admin' });
-        return estate;
+      const { first_admin: firstAdmin, ...fields } = body;
+      if (!firstAdmin) {
+        const estate = await new PlatformStore(app.db.knex, actor, app.sync).transaction(async (tx) => {
+          const estate = await insertEstate(tx, fields);
+          await insertMembership(tx, { estate_id: estate.id, user_id: auth!.userId!, role: 'estate_admin' });
+          return estate;
+        });
+        return serializeEstate(estate);
+      }
+      // The estate and its first administrator land together: an estate nobody can run is never left behind.
+      const estateId = newId();
+      const scoped = new ScopedStore(app.db.knex, estateId, actor, app.sync, { timezone: fields.timezone });
+      return scoped.transaction(async (tx) => {
+        const estate = await new PlatformStore(tx.knex, tx.actor, tx.sync).transaction((p) => insertEstate(p, fields, estateId));
+        const invited = await createEstateUser(
+          tx,
+          { id: estateId, name: fields.name },
+          app.publicUrl,
+          { ...firstAdmin, role: 'estate_admin' },
+          'platform_admin',
+        );
+        return { ...serializeEstate(estate), first_admin: invited };
       });
-      return serializeEstate(estate);
     },
   },
   {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { email, optionalText, phone, text, timeZone } from '../http/schemas.ts';
 import { password, sessionResponse } from '../auth/schemas.ts';
+import { userCreatedResponse } from '../users/schemas.ts';
 
 export const estateFields = {
   name: text(200),
@@ -11,6 +12,16 @@ export const estateFields = {
 };
 
 export const estateCreateBody = z.object(estateFields);
+
+/**
+ * The person who will run a new estate. Without one the creating platform administrator becomes its administrator;
+ * with one, that person is invited (a new account gets an invite link, an existing one a membership invitation).
+ */
+export const firstAdminBody = z
+  .object({ name: text(200), email: email.optional(), phone: phone.optional() })
+  .refine((a) => a.email || a.phone, { message: 'Isi email atau nomor HP.', path: ['email'] });
+
+export const estateCreateWithAdminBody = estateCreateBody.extend({ first_admin: firstAdminBody.optional() });
 
 export const estatePatchBody = z
   .object({
@@ -44,8 +55,12 @@ export const estateResponse = z.object({
 
 export const estateListResponse = z.object({ items: z.array(estateResponse) });
 
+/** A new estate, with how its first administrator was invited when one was named. */
+export const estateCreatedResponse = estateResponse.extend({ first_admin: userCreatedResponse.optional() });
+
 /** First run answers the new administrator's session and the estate made for it. */
 export const setupResponse = sessionResponse.extend({ estate: estateResponse });
 
 export type Estate = z.infer<typeof estateResponse>;
+export type EstateCreated = z.infer<typeof estateCreatedResponse>;
 export type SetupAnswer = z.infer<typeof setupResponse>;

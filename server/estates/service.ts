@@ -24,9 +24,8 @@ export function serializeEstate(row: Record<string, unknown>) {
   };
 }
 
-export async function insertEstate(store: PlatformStore, input: EstateInput) {
+export async function insertEstate(store: PlatformStore, input: EstateInput, id: string = newId()) {
   const at = nowIso();
-  const id = newId();
   return store.insert<Record<string, unknown> & { id: string }>(
     'estates',
     {

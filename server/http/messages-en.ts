@@ -94,6 +94,8 @@ export const MESSAGES_EN: Record<string, string> = {
   Pekerjaan: 'Job',
   Impor: 'Import',
   Tautan: 'Link',
+  Akun: 'Account',
+  'Admin platform': 'Platform administrator',
 
   // Sign-in, passwords and accounts.
   'Tautan ini sudah dipakai. Minta tautan baru ke pengurus.': 'This link has already been used. Ask the committee for a new link.',
@@ -302,4 +304,11 @@ export const MESSAGES_EN: Record<string, string> = {
   'Kode unit tidak sah (contoh: A-12).': 'Invalid unit code (e.g. A-12).',
   'Tidak boleh negatif.': 'Must not be negative.',
   'Unit {} sudah ada.': 'Unit {} already exists.',
+
+  // The platform console (platform/, estates/suspension.ts).
+  'Perumahan ini sedang dinonaktifkan oleh pengelola layanan. Data tetap tersimpan; hubungi pengurus perumahan.':
+    'This estate has been suspended by the service operator. Its data is kept; contact the estate committee.',
+  'Ini satu-satunya admin platform yang aktif. Jadikan orang lain admin platform terlebih dahulu.':
+    'This is the only active platform administrator. Make someone else a platform administrator first.',
+  'Isi email atau nomor HP yang sah.': 'Enter a valid email or mobile number.',
 };

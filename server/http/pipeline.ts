@@ -6,6 +6,7 @@ import { authenticate, type AuthInfo } from '../auth/authenticate.ts';
 import { ROLES, roleHasPermission, type Permission, type Role } from '../auth/permissions.ts';
 import { isUuid } from '../db/ids.ts';
 import { liveEstate } from '../estates/estate-cache.ts';
+import { assertEstateActive } from '../estates/suspension.ts';
 import { ScopedStore, type Actor } from '../db/scoped-store.ts';
 import { nowIso } from '../db/clock.ts';
 import { newId } from '../db/ids.ts';
@@ -187,10 +188,11 @@ export function mountRoutes(router: Router, app: AppContext, defs: RouteDef[]): 
           const role = grantingRole(auth!, estateId, def.permission);
           // Not a member: the estate does not exist as far as this caller is concerned.
           if (role === null) throw new NotFoundError('Perumahan');
+          assertEstateActive(estate, auth);
           if (role === 'member-without-permission') throw new ForbiddenError();
           ctx.role = role;
           actor.role = auth!.via === 'device' ? 'device' : role;
-        }
+        } else assertEstateActive(estate, auth);
         ctx.estate = estate;
         ctx.store = new ScopedStore(knex, estateId, actor, app.sync, { timezone: estate.timezone });
       } else if (def.permission !== 'public' && def.permission !== 'authenticated') {

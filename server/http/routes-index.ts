@@ -19,6 +19,7 @@ import { billingRoutes, paymentRoutes, portalPaymentRoutes } from '../ledger/ind
 import { jobRoutes } from '../jobs/routes.ts';
 import { calendarRoutes } from '../calendar/routes.ts';
 import { publicUrlRoutes } from '../public-url/index.ts';
+import { platformRoutes } from '../platform/routes.ts';
 import { liveRoutes } from '../live/index.ts';
 
 /** Every HTTP route of the API, in one list: the pipeline mounts it, OpenAPI and the permission test read it. */
@@ -45,5 +46,6 @@ export const allRoutes: RouteDef[] = [
   ...jobRoutes,
   ...calendarRoutes,
   ...publicUrlRoutes,
+  ...platformRoutes,
   ...liveRoutes,
 ];

@@ -1,3 +1,5 @@
+import { noteEstateSuspended } from './estate-suspension.ts';
+
 /**
  * The server answers every failure with `{"error": {"code", "message", "field"}}`. The UI shows text keyed by `code`
  * (see i18n/<lang>/errors.ts) and puts a `field` error next to its input, so the error keeps all three apart.
@@ -26,6 +28,7 @@ export function apiErrorFromBody(status: number, body: unknown): ApiError {
   const error = (body as { error?: unknown } | null)?.error;
   if (error && typeof error === 'object') {
     const { code, message, field } = error as Record<string, unknown>;
+    if (code === 'ESTATE_SUSPENDED') noteEstateSuspended();
     if (typeof code === 'string') {
       return new ApiError(
         status,

@@ -5,6 +5,7 @@ import { navigate, useLocation } from '../router/navigation.ts';
 import { useSession } from '../session/SessionProvider.tsx';
 import { Loading, MessageScreen, NotFound } from '../components/StatusScreens.tsx';
 import { PendingInvitations } from '../pages/users/PendingInvitations.tsx';
+import { useEstateSuspended } from '../api/estate-suspension.ts';
 import { mayOpen } from './access.ts';
 import { faceForPath, pathInFace } from './faces.ts';
 import type { Face, PageRoute } from './types.ts';
@@ -38,6 +39,7 @@ export function FaceRouter() {
   const face = faceForPath(pathname);
   const path = pathInFace(face, pathname);
   const { state } = session;
+  const estateSuspended = useEstateSuspended();
 
   if (state.status === 'loading') {
     // The page's chunk loads while the session does, so the page renders without suspending once it is known.
@@ -68,6 +70,21 @@ export function FaceRouter() {
       <Suspense fallback={<Loading />}>
         <SetupPage />
       </Suspense>
+    );
+  }
+
+  // Office, portal and kiosk alike: one plain message instead of screens whose every request is refused.
+  if (estateSuspended) {
+    return (
+      <MessageScreen
+        title={t('platform.suspended_screen_title')}
+        body={t('platform.suspended_screen_body')}
+        action={
+          <button type="button" className="btn btn--secondary" onClick={() => window.location.reload()}>
+            {t('common.retry')}
+          </button>
+        }
+      />
     );
   }
 

@@ -125,6 +125,12 @@ export const desktopRoutes: PageRoute[] = [
     page: page(() => import('../../features/printer/PrinterSettingsPage.tsx')),
   },
   {
+    path: '/platform',
+    access: 'platform.manage',
+    nav: { label: 'platform.nav', icon: 'units', section: 'admin' },
+    page: page(() => import('../../features/platform/PlatformPage.tsx')),
+  },
+  {
     path: '/users',
     access: 'invites.write',
     nav: { label: 'nav.users', icon: 'users', section: 'admin' },

@@ -1,0 +1,25 @@
+import type { EstateCreated } from '../../../../server/estates/schemas.ts';
+import type {
+  PlatformAdmin,
+  PlatformAdminList,
+  PlatformEstate,
+  PlatformEstateList,
+  UserLookup,
+} from '../../../../server/platform/schemas.ts';
+import { api } from '../../api/client.ts';
+
+export type { PlatformAdmin, PlatformEstate, UserLookup };
+
+export const listPlatformEstates = (query: { q?: string; status?: string }, signal?: AbortSignal) =>
+  api.get<PlatformEstateList>('/platform/estates', query, signal);
+
+export const setEstateSuspended = (estateId: string, suspended: boolean) =>
+  api.post<PlatformEstate>(`/platform/estates/${estateId}/${suspended ? 'suspend' : 'reactivate'}`, {});
+
+export const createEstate = (body: { name: string; timezone: string; first_admin: { name: string; email?: string; phone?: string } }) =>
+  api.post<EstateCreated>('/estates', body);
+
+export const listPlatformAdmins = (signal?: AbortSignal) => api.get<PlatformAdminList>('/platform/admins', undefined, signal);
+export const grantPlatformAdmin = (userId: string) => api.post<PlatformAdmin>('/platform/admins', { user_id: userId });
+export const revokePlatformAdmin = (userId: string) => api.delete<void>(`/platform/admins/${userId}`);
+export const lookUpUser = (q: string) => api.get<UserLookup>('/platform/users', { q });
