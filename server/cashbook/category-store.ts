@@ -146,12 +146,16 @@ export async function setCategoryRetired(store: ScopedStore, code: string, retir
         retired ? `Kategori "${row.name}" sudah dihentikan.` : `Kategori "${row.name}" masih dipakai.`,
       );
     }
-    const at = nowIso();
+    // Retired is the row's tombstone, journaled and synced as one; brought back, it is an update again.
+    if (retired) {
+      await tx.softDelete('cashbook_categories', row.id, 'cashbook_categories.retire');
+      return ownCategory({ ...row, deleted_at: nowIso() });
+    }
     const [after] = await tx.updateWhere(
       'cashbook_categories',
       (q) => q.where('cashbook_categories.id', row.id),
-      { deleted_at: retired ? at : null, updated_at: at },
-      retired ? 'cashbook_categories.retire' : 'cashbook_categories.restore',
+      { deleted_at: null, updated_at: nowIso() },
+      'cashbook_categories.restore',
     );
     return ownCategory(after as unknown as CategoryRow);
   });

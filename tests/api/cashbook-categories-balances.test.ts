@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { journalGaps } from '../support/journal-coverage.ts';
 import { setupEstate, startTestServer, userWithRole, type ApiClient, type TestServer } from '../support/server.ts';
 
 let server: TestServer;
@@ -180,6 +181,8 @@ describe("an estate's own categories renamed and retired", () => {
     expect(retired.body).toEqual({ ...added, retired: true });
     expect(await listed(added.code)).toEqual(retired.body);
     expect(await journal('cashbook_categories.retire')).toMatchObject({ n: 1 });
+    const categoryGaps = async () => (await journalGaps(knex())).filter((gap) => gap.startsWith('cashbook_categories'));
+    expect(await categoryGaps()).toEqual([]);
     expect((await admin.get(cb(`/entries/${old.body.id}`))).body.category).toBe(added.code);
     const report = await admin.get(`/estates/${estateId}/reports/monthly?period=2026-10`);
     expect(JSON.stringify(report.body)).toContain('Ronda Malam');
@@ -200,6 +203,7 @@ describe("an estate's own categories renamed and retired", () => {
     expect(restored.status, restored.text).toBe(200);
     expect(restored.body.retired).toBe(false);
     expect((await entry(cash, 'out', 10_000, '2026-10-05', { category: added.code })).status).toBe(201);
+    expect(await categoryGaps()).toEqual([]);
     expect((await admin.post(cb(`/categories/${added.code}/restore`), {})).body.error.code).toBe('CATEGORY_NOT_RETIRED');
   });
 
