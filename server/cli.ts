@@ -10,6 +10,10 @@ import { seedDemo } from './system/seed-demo.ts';
 import { startServer } from './start.ts';
 import { effectivePublicUrl, phoneAddressLines } from './public-url/index.ts';
 import { printCashbookVerification } from './cashbook/verify-report.ts';
+import { loadSyncContext } from './db/sync-context.ts';
+import { DEFAULT_SERVER_OPTIONS } from './http/app-context.ts';
+import { runSyncCommand } from './sync/sync-command.ts';
+import { packageVersion } from './start.ts';
 
 const USAGE = `klustera — housing estate management
 
@@ -24,6 +28,7 @@ Usage:
   klustera backup <file> [--data-dir DIR]        online copy, safe while the server runs
   klustera restore <file> [--data-dir DIR]       stop the server first: refused while one uses the data folder
   klustera verify-cashbook [--data-dir DIR] [--database-url …]   exit 1 when a cash-book hash chain is broken
+  klustera sync [--data-dir DIR] [--database-url …]   one push+pull with the linked hosted instance; exit 1 on an error
 
 Data folder: --data-dir, else KLUSTERA_DATA_DIR, else ${defaultDataDir()}
 Database: --database-url, else DATABASE_URL, else the SQLite file in the data folder.`;
@@ -155,6 +160,16 @@ export async function main(argv: string[]): Promise<number> {
         const db = openDatabase({ dataDir, databaseUrl });
         try {
           return await printCashbookVerification(db.knex);
+        } finally {
+          await db.close();
+        }
+      }
+      case 'sync': {
+        const db = openDatabase({ dataDir, databaseUrl });
+        try {
+          await migrateToLatest(db);
+          const sync = await loadSyncContext(db.knex);
+          return await runSyncCommand({ db, sync, dataDir, version: packageVersion(), publicUrl: '', options: DEFAULT_SERVER_OPTIONS });
         } finally {
           await db.close();
         }

@@ -23,13 +23,25 @@ export const UNJOURNALED_TABLES: readonly string[] = [
   'site',
   'knex_migrations',
   'knex_migrations_lock',
+  // sync's own bookkeeping: the desktop's link and cursor, the batches the hosted instance applied, money rows held
+  // back for review (server/sync/README.md)
+  'sync_links',
+  'sync_batches',
+  'sync_conflicts',
 ];
 
 /**
  * Audited but not synced: credentials that are valid only on the server that issued them. A browser session or a
  * bearer token copied to another site would be a sign-in nobody made there; each site issues its own.
  */
-export const AUDIT_ONLY_TABLES: readonly string[] = ['sessions', 'api_tokens', 'installation_settings', 'password_resets'];
+export const AUDIT_ONLY_TABLES: readonly string[] = [
+  'sessions',
+  'api_tokens',
+  'installation_settings',
+  'password_resets',
+  'sync_link_codes',
+  'sync_credentials',
+];
 
 /**
  * Bulk money rows (a billing run's invoices and lines, allocations, credit movements, proof files): one outbox row
@@ -71,6 +83,8 @@ export const SECRET_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   invites: ['code'],
   gate_devices: ['pairing_code_hash'],
   gate_signing_keys: ['private_key_pem'],
+  sync_link_codes: ['code_hash'],
+  sync_credentials: ['token_hash'],
 };
 
 export function isSynced(table: string): boolean {

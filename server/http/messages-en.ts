@@ -311,4 +311,25 @@ export const MESSAGES_EN: Record<string, string> = {
   'Ini satu-satunya admin platform yang aktif. Jadikan orang lain admin platform terlebih dahulu.':
     'This is the only active platform administrator. Make someone else a platform administrator first.',
   'Isi email atau nomor HP yang sah.': 'Enter a valid email or mobile number.',
+
+  // Sync between an office desktop and the hosted instance (sync/).
+  'Tautan server awan': 'Hosted instance link',
+  'Tautan sinkronisasi': 'Sync link',
+  'Versi Klustera di komputer kantor lebih lama dari server awan. Perbarui aplikasi; perubahan tetap tersimpan dan dikirim setelah pembaruan.':
+    'The office desktop runs an older Klustera than the hosted instance. Update the app; changes are kept and sent after the update.',
+  'Server awan memakai versi Klustera yang lebih lama. Sinkronisasi menunggu server awan diperbarui.':
+    'The hosted instance runs an older Klustera. Sync waits until the hosted instance is updated.',
+  'Perumahan ini sudah ada di server awan.': 'This estate already exists on the hosted instance.',
+  'Kode tautan salah, kedaluwarsa, atau sudah dipakai.': 'The link code is wrong, expired or already used.',
+  'Tautan sinkronisasi tidak berlaku lagi. Tautkan ulang komputer kantor ke server awan.':
+    'The sync link is no longer valid. Link the office desktop to the hosted instance again.',
+  'Server awan menolak sebagian perubahan. Hubungi pengelola.': 'The hosted instance refused some changes. Contact the operator.',
+  'Tabel {} tidak ikut disinkronkan.': 'Table {} is not synced.',
+  'Perubahan ini milik perumahan lain dan ditolak.': "This change belongs to another estate and was refused.",
+  'Server awan tidak dapat dihubungi. Sinkronisasi dicoba lagi nanti.': 'The hosted instance cannot be reached. Sync will try again later.',
+  'Alamat server awan tidak sah.': 'The hosted instance address is not valid.',
+  'Perumahan ini sudah tertaut ke server awan. Putuskan tautan dulu.': 'This estate is already linked to a hosted instance. Unlink it first.',
+  'Sinkronisasi gagal. Dicoba lagi nanti.': 'Sync failed. It will try again later.',
+  'Jam komputer kantor berbeda lebih dari 2 menit dengan server awan. Sinkronisasi tetap berjalan; cocokkan jam komputer.':
+    "The office computer's clock differs from the hosted instance's by more than 2 minutes. Sync keeps running; set the computer's clock.",
 };

@@ -19,6 +19,7 @@ import { billingRoutes, paymentRoutes, portalPaymentRoutes } from '../ledger/ind
 import { jobRoutes } from '../jobs/routes.ts';
 import { calendarRoutes } from '../calendar/routes.ts';
 import { publicUrlRoutes } from '../public-url/index.ts';
+import { syncRoutes } from '../sync/routes.ts';
 import { platformRoutes } from '../platform/routes.ts';
 import { liveRoutes } from '../live/index.ts';
 
@@ -46,6 +47,7 @@ export const allRoutes: RouteDef[] = [
   ...jobRoutes,
   ...calendarRoutes,
   ...publicUrlRoutes,
+  ...syncRoutes,
   ...platformRoutes,
   ...liveRoutes,
 ];

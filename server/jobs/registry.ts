@@ -4,6 +4,7 @@ import { printSlipJob } from '../gate/slip-job.ts';
 import { importUnitsJob } from '../imports/import-job.ts';
 import type { AppContext } from '../http/app-context.ts';
 import { residentPassRenewalJob, residentPassRenewalSchedule } from '../passes/renewal-job.ts';
+import { syncRunJob, syncSchedule } from '../sync/sync-job.ts';
 import { defineJob, defineSchedule, type JobDef, type ScheduleDef } from './define-job.ts';
 import { enqueueJob, pruneFinishedJobs } from './job-queue.ts';
 import { JobRunner } from './job-runner.ts';
@@ -34,9 +35,10 @@ export const allJobs: JobDef<any>[] = [
   printSlipJob,
   importUnitsJob,
   pruneJobsJob,
+  syncRunJob,
 ];
 
-export const allSchedules: ScheduleDef[] = [billingSchedule, residentPassRenewalSchedule, pruneSchedule];
+export const allSchedules: ScheduleDef[] = [billingSchedule, residentPassRenewalSchedule, pruneSchedule, syncSchedule];
 
 /** The server's runner: every job, and the schedules when `schedules` is on (tests drive time themselves). */
 export function serverJobRunner(app: AppContext, opts: { schedules?: boolean; now?: () => Date } = {}): JobRunner {

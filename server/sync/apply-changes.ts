@@ -1,0 +1,123 @@
+import type { Knex } from 'knex';
+import { nowIso } from '../db/clock.ts';
+import { newId } from '../db/ids.ts';
+import { isSynced, SITE_LOCAL_COLUMNS } from '../db/journal-policy.ts';
+import { auditRow, SYSTEM_ACTOR } from '../db/scoped-store.ts';
+import { ForbiddenError } from '../http/errors.ts';
+import { incomingWins, isAppendOnly, NOT_CARRIED_TABLES, sameFact } from './merge-policy.ts';
+import type { SyncChange } from './sync-change.ts';
+
+type Row = Record<string, unknown>;
+
+export interface ApplyResult {
+  applied: number;
+  unchanged: number;
+  conflicts: number;
+}
+
+/** Whether sync carries changes of `table` in this step (see NOT_CARRIED_TABLES). */
+export function isCarried(table: string): boolean {
+  return /^[a-z_]+$/.test(table) && isSynced(table) && !NOT_CARRIED_TABLES.includes(table);
+}
+
+/** The row without the columns that describe only one site's use of it. */
+export function withoutSiteLocal(table: string, row: Row): Row {
+  const local = SITE_LOCAL_COLUMNS[table];
+  if (!local) return row;
+  const out: Row = {};
+  for (const [k, v] of Object.entries(row)) if (!local.includes(k)) out[k] = v;
+  return out;
+}
+
+/** SQLite binds no booleans; PostgreSQL reads 0/1 sent as text into a boolean column. */
+function bindable(row: Row, sqlite: boolean): Row {
+  if (!sqlite) return row;
+  const out: Row = {};
+  for (const [k, v] of Object.entries(row)) out[k] = typeof v === 'boolean' ? (v ? 1 : 0) : v;
+  return out;
+}
+
+/**
+ * Applies changes from another site of `estateId` inside `trx`, in the order given (clock order). Every change is
+ * checked first: a table sync does not carry, or a row of another estate, refuses the whole batch (the caller's
+ * transaction rolls back, nothing is written). Money rows are a union (same content: nothing to do; other content:
+ * kept in sync_conflicts). Reference rows take the later clock value. An applied change is journaled with its origin
+ * site and clock value, so the receiving site's change log carries it on and a later local edit sorts after it.
+ * `acknowledged`: the desktop marks what it received as already sent, so it never travels back.
+ */
+export async function applyChanges(
+  trx: Knex.Transaction,
+  estateId: string,
+  changes: readonly SyncChange[],
+  opts: { acknowledged: boolean },
+): Promise<ApplyResult> {
+  const sqlite = trx.client.config.client !== 'pg';
+  const result: ApplyResult = { applied: 0, unchanged: 0, conflicts: 0 };
+  for (const change of changes) {
+    if (!isCarried(change.table)) {
+      throw new ForbiddenError(`Tabel ${change.table} tidak ikut disinkronkan.`, 'SYNC_TABLE_REFUSED');
+    }
+    if (change.row.id !== change.row_id || change.row.estate_id !== estateId) {
+      throw new ForbiddenError('Perubahan ini milik perumahan lain dan ditolak.', 'SYNC_FOREIGN_ESTATE');
+    }
+  }
+  const at = nowIso();
+  for (const change of changes) {
+    const row = withoutSiteLocal(change.table, change.row);
+    const held = (await trx(change.table).where({ id: change.row_id }).first()) as Row | undefined;
+    if (held && held.estate_id !== estateId) {
+      throw new ForbiddenError('Perubahan ini milik perumahan lain dan ditolak.', 'SYNC_FOREIGN_ESTATE');
+    }
+    if (isAppendOnly(change.table)) {
+      if (held) {
+        if (sameFact(row, held)) result.unchanged++;
+        else {
+          await trx('sync_conflicts').insert({
+            id: newId(),
+            estate_id: estateId,
+            table_name: change.table,
+            row_id: change.row_id,
+            site_id: change.site_id,
+            hlc: change.hlc,
+            incoming: JSON.stringify(row),
+            existing: JSON.stringify(held),
+            created_at: at,
+          });
+          result.conflicts++;
+        }
+        continue;
+      }
+      await trx(change.table).insert(bindable(row, sqlite));
+    } else {
+      const newest = (await trx('outbox').where({ table_name: change.table, row_id: change.row_id }).max('hlc as hlc').first()) as
+        | { hlc: string | null }
+        | undefined;
+      if (held && !incomingWins(change.hlc, newest?.hlc ?? null)) {
+        result.unchanged++;
+        continue;
+      }
+      if (held) {
+        const patch = { ...row };
+        delete patch.id;
+        delete patch.estate_id;
+        await trx(change.table).where({ id: change.row_id }).update(bindable(patch, sqlite));
+      } else await trx(change.table).insert(bindable(row, sqlite));
+    }
+    await trx('audit_log').insert(
+      auditRow(SYSTEM_ACTOR, estateId, { action: 'sync.apply', table: change.table, rowId: change.row_id, before: held, after: row }, at),
+    );
+    await trx('outbox').insert({
+      id: newId(),
+      estate_id: estateId,
+      table_name: change.table,
+      row_id: change.row_id,
+      op: change.op,
+      hlc: change.hlc,
+      site_id: change.site_id,
+      created_at: at,
+      synced_at: opts.acknowledged ? at : null,
+    });
+    result.applied++;
+  }
+  return result;
+}

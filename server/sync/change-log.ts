@@ -1,0 +1,122 @@
+import type { Knex } from 'knex';
+import { BATCH_SIZE, NOT_CARRIED_TABLES } from './merge-policy.ts';
+import { withoutSiteLocal } from './apply-changes.ts';
+import type { SyncChange } from './sync-change.ts';
+
+type Row = Record<string, unknown>;
+
+interface OutboxEntry {
+  id: string;
+  table_name: string;
+  row_id: string;
+  op: SyncChange['op'];
+  hlc: string;
+  site_id: string;
+}
+
+/**
+ * Outbox entries as changes: one per row (its last operation and newest clock value), carrying the row as it is now.
+ * A row that no longer exists is left out (rows are tombstoned, not deleted, so this does not happen in practice).
+ */
+export async function entriesAsChanges(knex: Knex | Knex.Transaction, entries: readonly OutboxEntry[]): Promise<SyncChange[]> {
+  const latest = new Map<string, OutboxEntry>();
+  for (const entry of entries) {
+    const key = `${entry.table_name}\u0000${entry.row_id}`;
+    const seen = latest.get(key);
+    // A later entry is the row's later change; the map keeps first-seen order, re-inserting moves it to the end.
+    if (seen) latest.delete(key);
+    latest.set(key, seen && seen.hlc > entry.hlc ? { ...entry, hlc: seen.hlc } : entry);
+  }
+  const byTable = new Map<string, string[]>();
+  for (const entry of latest.values()) byTable.set(entry.table_name, [...(byTable.get(entry.table_name) ?? []), entry.row_id]);
+  const rows = new Map<string, Row>();
+  for (const [table, ids] of byTable) {
+    for (let i = 0; i < ids.length; i += 200) {
+      for (const row of (await knex(table).whereIn('id', ids.slice(i, i + 200))) as Row[]) rows.set(`${table}\u0000${row.id}`, row);
+    }
+  }
+  const changes: SyncChange[] = [];
+  for (const [key, entry] of latest) {
+    const row = rows.get(key);
+    if (!row) continue;
+    changes.push({
+      table: entry.table_name,
+      row_id: entry.row_id,
+      op: entry.op,
+      hlc: entry.hlc,
+      site_id: entry.site_id,
+      row: withoutSiteLocal(entry.table_name, row),
+    });
+  }
+  return changes;
+}
+
+/** The desktop's own changes of the estate not yet acknowledged by the hosted instance, oldest clock value first. */
+export async function pendingEntries(knex: Knex | Knex.Transaction, estateId: string, siteId: string): Promise<OutboxEntry[]> {
+  return knex('outbox')
+    .where({ estate_id: estateId, site_id: siteId })
+    .whereNull('synced_at')
+    .whereNotIn('table_name', NOT_CARRIED_TABLES as string[])
+    .orderBy('hlc')
+    .limit(BATCH_SIZE)
+    .select('id', 'table_name', 'row_id', 'op', 'hlc', 'site_id');
+}
+
+export async function pendingCount(knex: Knex | Knex.Transaction, estateId: string, siteId: string): Promise<number> {
+  const row = (await knex('outbox')
+    .where({ estate_id: estateId, site_id: siteId })
+    .whereNull('synced_at')
+    .whereNotIn('table_name', NOT_CARRIED_TABLES as string[])
+    .count({ n: '*' })
+    .first()) as { n: number | string };
+  return Number(row.n);
+}
+
+/**
+ * The hosted instance's change log of one estate after `cursor`, without the asking site's own changes.
+ *
+ * Why not order by clock value or by a plain sequence: on PostgreSQL two transactions take their values in one order
+ * and may commit in the other, so a reader that saw the later value and moved its cursor past it would never see the
+ * earlier one, committed a moment after. Each outbox row therefore carries its transaction's id (`txid`, from
+ * `pg_current_xact_id()`). Every transaction with an id below the oldest one still running
+ * (`pg_snapshot_xmin(pg_current_snapshot())`) has finished, so the rows below that line are final: no row can ever
+ * appear there again. The pull reads only those, ordered by (txid, seq), and the cursor is the last (txid, seq) read,
+ * so it only ever moves over settled ground. A long transaction holds the line back (changes arrive later, none are
+ * lost). SQLite has one writer at a time, so insertion order (rowid) is commit order there.
+ */
+export async function changeLogAfter(
+  knex: Knex,
+  estateId: string,
+  excludeSiteId: string,
+  cursor: string,
+): Promise<{ changes: SyncChange[]; cursor: string; more: boolean }> {
+  const pg = knex.client.config.client === 'pg';
+  const [txid, seq] = parseCursor(cursor);
+  const query = knex('outbox').where('estate_id', estateId);
+  if (pg) {
+    query
+      .whereRaw('("txid" > ? or ("txid" = ? and "seq" > ?))', [txid, txid, seq])
+      .whereRaw('"txid" < pg_snapshot_xmin(pg_current_snapshot())::text::bigint')
+      .orderBy([{ column: 'txid' }, { column: 'seq' }])
+      .select('id', 'table_name', 'row_id', 'op', 'hlc', 'site_id', 'txid', 'seq');
+  } else {
+    query
+      .where('rowid', '>', seq)
+      .orderBy('rowid')
+      .select('id', 'table_name', 'row_id', 'op', 'hlc', 'site_id', knex.raw('0 as txid'), 'rowid as seq');
+  }
+  const scanned = (await query.limit(BATCH_SIZE)) as (OutboxEntry & { txid: string | number; seq: string | number })[];
+  if (!scanned.length) return { changes: [], cursor, more: false };
+  const last = scanned[scanned.length - 1];
+  const wanted = scanned.filter((e) => e.site_id !== excludeSiteId && !NOT_CARRIED_TABLES.includes(e.table_name));
+  return {
+    changes: await entriesAsChanges(knex, wanted),
+    cursor: `${last.txid}:${last.seq}`,
+    more: scanned.length === BATCH_SIZE,
+  };
+}
+
+function parseCursor(cursor: string): [string, string] {
+  const m = /^(\d{1,20}):(\d{1,20})$/.exec(cursor);
+  return m ? [m[1], m[2]] : ['0', '0'];
+}

@@ -1,0 +1,266 @@
+import type { Knex } from 'knex';
+import { createHash } from 'node:crypto';
+import { nowIso } from '../db/clock.ts';
+import { newId } from '../db/ids.ts';
+import { PlatformStore } from '../db/platform-store.ts';
+import { SYSTEM_ACTOR, type ScopedStore } from '../db/scoped-store.ts';
+import type { AppContext } from '../http/app-context.ts';
+import { AppError, ConflictError, NotFoundError, UnprocessableError } from '../http/errors.ts';
+import { applyChanges } from './apply-changes.ts';
+import { entriesAsChanges, pendingCount, pendingEntries } from './change-log.ts';
+import { CLOCK_SKEW_WARNING_MS } from './merge-policy.ts';
+import { platformDb, schemaVersion } from './platform-db.ts';
+import type { SyncChange } from './sync-change.ts';
+
+export interface SyncLink {
+  id: string;
+  estate_id: string;
+  cloud_url: string;
+  token: string;
+  pull_cursor: string;
+  last_sync_at: string | null;
+  last_error_code: string | null;
+  last_error_message: string | null;
+  clock_skew_ms: number | null;
+}
+
+/** An answer of the hosted instance that refused a request, or the hosted instance being out of reach. */
+export class SyncRemoteError extends UnprocessableError {}
+
+const UNREACHABLE = 'Server awan tidak dapat dihubungi. Sinkronisasi dicoba lagi nanti.';
+
+async function callCloud<T>(cloudUrl: string, path: string, body: unknown, token?: string, method = 'POST'): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(`${cloudUrl}/api/v1${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: method === 'DELETE' ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(60_000),
+    });
+  } catch {
+    throw new SyncRemoteError('SYNC_CLOUD_UNREACHABLE', UNREACHABLE);
+  }
+  const text = await res.text();
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (!res.ok) {
+    const error = (parsed as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+    if (typeof error?.code === 'string' && typeof error.message === 'string') throw new SyncRemoteError(error.code, error.message);
+    throw new SyncRemoteError('SYNC_CLOUD_UNREACHABLE', UNREACHABLE);
+  }
+  return parsed as T;
+}
+
+/** The address as typed, without a trailing slash or path; only http(s). */
+export function cloudBaseUrl(input: string): string {
+  let url: URL;
+  try {
+    url = new URL(input.trim());
+  } catch {
+    throw new UnprocessableError('SYNC_URL_INVALID', 'Alamat server awan tidak sah.', 'cloud_url');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new UnprocessableError('SYNC_URL_INVALID', 'Alamat server awan tidak sah.', 'cloud_url');
+  }
+  return url.origin;
+}
+
+export async function readLink(knex: Knex | Knex.Transaction, estateId: string): Promise<SyncLink | undefined> {
+  return (await knex('sync_links').where({ estate_id: estateId }).first()) as SyncLink | undefined;
+}
+
+/** Links this desktop's estate to the hosted instance with a one-time code from it; the estate keeps its id there. */
+export async function linkToCloud(app: AppContext, store: ScopedStore, input: { cloud_url: string; code: string }): Promise<SyncLink> {
+  const cloudUrl = cloudBaseUrl(input.cloud_url);
+  if (await readLink(store.knex, store.estateId)) {
+    throw new ConflictError('SYNC_ALREADY_LINKED', 'Perumahan ini sudah tertaut ke server awan. Putuskan tautan dulu.');
+  }
+  const estate = (await store
+    .knex('estates')
+    .where({ id: store.estateId })
+    .first('id', 'name', 'address', 'timezone', 'rt', 'rw')) as PairEstate;
+  const paired = await callCloud<{ estate_id: string; token: string }>(cloudUrl, '/sync/pair', {
+    code: input.code,
+    site_id: app.sync.siteId,
+    schema_version: schemaVersion(app),
+    estate,
+  });
+  const at = nowIso();
+  const link = {
+    id: newId(),
+    estate_id: store.estateId,
+    cloud_url: cloudUrl,
+    token: paired.token,
+    pull_cursor: '',
+    created_at: at,
+    updated_at: at,
+  };
+  await store.transaction(async (tx) => {
+    await tx.knex('sync_links').insert(link);
+    await tx.audit('sync.link', 'sync_links', link.id, undefined, { cloud_url: cloudUrl });
+  });
+  return (await readLink(store.knex, store.estateId))!;
+}
+
+type PairEstate = { id: string; name: string; address: string | null; timezone: string; rt: string | null; rw: string | null };
+
+/** Ends the link: the hosted instance is asked to revoke the credential (when reachable), the local link is removed. */
+export async function unlinkFromCloud(store: ScopedStore): Promise<void> {
+  const link = await readLink(store.knex, store.estateId);
+  if (!link) throw new NotFoundError('Tautan server awan');
+  try {
+    await callCloud(link.cloud_url, '/sync/credential', undefined, link.token, 'DELETE');
+  } catch {
+    // Out of reach or already revoked there: the platform administrator can revoke it on the hosted instance.
+  }
+  await store.transaction(async (tx) => {
+    await tx.knex('sync_links').where({ id: link.id }).del();
+    await tx.audit('sync.unlink', 'sync_links', link.id, { cloud_url: link.cloud_url }, undefined);
+  });
+}
+
+export interface SyncSummary {
+  ok: boolean;
+  pushed: number;
+  pulled: number;
+  conflicts: number;
+  waiting: number;
+  clock_skew_ms: number | null;
+  error: { code: string; message: string } | null;
+}
+
+/** Points where a test stops a cycle as a crash would. */
+export interface SyncFaults {
+  /** After the hosted instance answered a push, before the desktop records the acknowledgement. */
+  beforeAck?: () => void;
+}
+
+/** A batch's id follows from its outbox rows, so the same rows sent again after a crash are recognised as one batch. */
+function batchId(entries: readonly { id: string }[]): string {
+  const hash = createHash('sha256');
+  for (const e of entries) hash.update(e.id).update('\n');
+  return hash.digest('hex');
+}
+
+/**
+ * One sync cycle of the linked estate: handshake, push every unacknowledged change in batches, pull the hosted
+ * instance's changes in batches. The outcome (time, error, clock warning) is stored on the link for the office.
+ */
+export async function runSyncCycle(app: AppContext, estateId: string, faults: SyncFaults = {}): Promise<SyncSummary> {
+  const knex = platformDb(app);
+  const link = await readLink(knex, estateId);
+  if (!link) throw new NotFoundError('Tautan server awan');
+  const summary: SyncSummary = { ok: true, pushed: 0, pulled: 0, conflicts: 0, waiting: 0, clock_skew_ms: link.clock_skew_ms, error: null };
+  try {
+    const sentAt = Date.now();
+    const hello = await callCloud<{ time: string }>(
+      link.cloud_url,
+      '/sync/handshake',
+      { site_id: app.sync.siteId, schema_version: schemaVersion(app), clock: new Date(sentAt).toISOString() },
+      link.token,
+    );
+    const receivedAt = Date.now();
+    summary.clock_skew_ms = Math.round(Date.parse(hello.time) - (sentAt + receivedAt) / 2);
+
+    for (;;) {
+      const entries = await pendingEntries(knex, estateId, app.sync.siteId);
+      if (!entries.length) break;
+      const changes = await entriesAsChanges(knex, entries);
+      const answer = await callCloud<{ conflicts: number }>(
+        link.cloud_url,
+        '/sync/push',
+        { batch_id: batchId(entries), changes },
+        link.token,
+      );
+      faults.beforeAck?.();
+      await knex('outbox')
+        .whereIn(
+          'id',
+          entries.map((e) => e.id),
+        )
+        .update({ synced_at: nowIso() });
+      summary.pushed += changes.length;
+      summary.conflicts += answer.conflicts;
+    }
+
+    let cursor = link.pull_cursor;
+    for (;;) {
+      const page = await callCloud<{ changes: SyncChange[]; cursor: string; more: boolean }>(
+        link.cloud_url,
+        '/sync/pull',
+        { cursor },
+        link.token,
+      );
+      await new PlatformStore(knex, SYSTEM_ACTOR, app.sync).transaction(async (tx) => {
+        const trx = tx.knex as Knex.Transaction;
+        await applyChanges(trx, estateId, page.changes, { acknowledged: true });
+        // The cursor moves in the transaction that applied the changes: a crash leaves both or neither.
+        await trx('sync_links').where({ id: link.id }).update({ pull_cursor: page.cursor, updated_at: nowIso() });
+      });
+      for (const change of page.changes) app.sync.clock.receive(change.hlc);
+      summary.pulled += page.changes.length;
+      cursor = page.cursor;
+      if (!page.more) break;
+    }
+    await knex('sync_links').where({ id: link.id }).update({
+      last_sync_at: nowIso(),
+      last_error_code: null,
+      last_error_message: null,
+      clock_skew_ms: summary.clock_skew_ms,
+      updated_at: nowIso(),
+    });
+  } catch (err) {
+    const error =
+      err instanceof AppError
+        ? { code: err.code, message: err.message }
+        : { code: 'SYNC_FAILED', message: 'Sinkronisasi gagal. Dicoba lagi nanti.' };
+    summary.ok = false;
+    summary.error = error;
+    await knex('sync_links').where({ id: link.id }).update({
+      last_error_code: error.code,
+      last_error_message: error.message,
+      clock_skew_ms: summary.clock_skew_ms,
+      updated_at: nowIso(),
+    });
+  }
+  summary.waiting = await pendingCount(knex, estateId, app.sync.siteId);
+  return summary;
+}
+
+export interface SyncStatus {
+  linked: boolean;
+  cloud_url: string | null;
+  last_sync_at: string | null;
+  waiting: number;
+  last_error: { code: string; message: string } | null;
+  clock_skew_ms: number | null;
+  clock_warning: string | null;
+}
+
+const CLOCK_WARNING =
+  'Jam komputer kantor berbeda lebih dari 2 menit dengan server awan. Sinkronisasi tetap berjalan; cocokkan jam komputer.';
+
+export async function syncStatus(app: AppContext, estateId: string): Promise<SyncStatus> {
+  const knex = platformDb(app);
+  const link = await readLink(knex, estateId);
+  const skew = link?.clock_skew_ms ?? null;
+  return {
+    linked: Boolean(link),
+    cloud_url: link?.cloud_url ?? null,
+    last_sync_at: link?.last_sync_at ?? null,
+    waiting: await pendingCount(knex, estateId, app.sync.siteId),
+    last_error: link?.last_error_code ? { code: link.last_error_code, message: link.last_error_message ?? '' } : null,
+    clock_skew_ms: skew === null ? null : Number(skew),
+    clock_warning: skew !== null && Math.abs(Number(skew)) > CLOCK_SKEW_WARNING_MS ? CLOCK_WARNING : null,
+  };
+}
+
+/** Estates of this installation that are linked to a hosted instance (the background job and `klustera sync`). */
+export async function linkedEstates(knex: Knex): Promise<string[]> {
+  return ((await knex('sync_links').select('estate_id')) as { estate_id: string }[]).map((r) => r.estate_id);
+}

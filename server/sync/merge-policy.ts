@@ -1,0 +1,72 @@
+/**
+ * The merge rules of this step of sync, as plain data and pure functions (no database): which tables travel, which
+ * are append-only facts, and how two versions of a row compare. server/sync/README.md explains each rule.
+ */
+
+/**
+ * Money rows: written once, never updated (invoices are voided or credited, payments reversed, cash-book entries
+ * corrected by a reversing entry). Sync is their union: the same id with the same content is the same fact; the same
+ * id with different content is a conflict kept for review and never overwrites what is held.
+ */
+export const APPEND_ONLY_TABLES: readonly string[] = [
+  'billing_runs',
+  'invoices',
+  'invoice_lines',
+  'invoice_adjustments',
+  'payments',
+  'payment_allocations',
+  'payment_reversals',
+  'credit_movements',
+  'credit_refunds',
+  'cashbook_entries',
+  'cashbook_period_events',
+  'receipts',
+];
+
+/**
+ * Synced tables this step does not carry: accounts and memberships are platform rows (a desktop must not be able to
+ * make a platform administrator on the hosted instance), and the estate row itself is created by pairing. They stay
+ * in the outbox, unacknowledged, for the step that syncs accounts.
+ */
+export const NOT_CARRIED_TABLES: readonly string[] = ['users', 'memberships', 'invites', 'membership_invitations', 'estates'];
+
+/** Largest batch a push or a pull carries. */
+export const BATCH_SIZE = 500;
+
+/** Beyond this difference between the two clocks the office is warned (sync still runs: HLC orders the changes). */
+export const CLOCK_SKEW_WARNING_MS = 2 * 60 * 1000;
+
+export function isAppendOnly(table: string): boolean {
+  return APPEND_ONLY_TABLES.includes(table);
+}
+
+/**
+ * Schema versions are migration names (`20261203000700_sync_links`): their timestamp prefix orders them. Negative when
+ * `a` is older than `b`.
+ */
+export function compareSchemaVersions(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** How two databases spell one value: booleans as 0/1 (SQLite) or true/false, bigints as strings (pg). */
+function canonical(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (value === true) return '1';
+  if (value === false) return '0';
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)) return String(Number(value));
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+/** Whether an incoming money row states the same fact as the row held, column by column of the incoming row. */
+export function sameFact(incoming: Record<string, unknown>, held: Record<string, unknown>): boolean {
+  return Object.keys(incoming).every((column) => canonical(incoming[column]) === canonical(held[column]));
+}
+
+/**
+ * Last writer wins per row for reference data in this step: the change with the later hybrid logical clock value.
+ * A replay of the change already held (equal values) changes nothing.
+ */
+export function incomingWins(incomingHlc: string, heldHlc: string | null): boolean {
+  return heldHlc === null || incomingHlc > heldHlc;
+}

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { id, text } from '../http/schemas.ts';
+import { BATCH_SIZE } from './merge-policy.ts';
+import { syncChangeSchema } from './sync-change.ts';
+
+const schemaVersion = z.string().max(100);
+const siteId = z.string().min(1).max(64);
+
+export const linkCodeResponse = z.object({ code: z.string(), expires_at: z.string() });
+
+export const pairBody = z.object({
+  code: text(40),
+  site_id: siteId,
+  schema_version: schemaVersion,
+  estate: z.object({
+    id,
+    name: text(200),
+    address: z.string().max(500).nullable().optional(),
+    timezone: text(64),
+    rt: z.string().max(10).nullable().optional(),
+    rw: z.string().max(10).nullable().optional(),
+  }),
+});
+export const pairResponse = z.object({ estate_id: z.string(), token: z.string(), credential_id: z.string() });
+
+export const handshakeBody = z.object({ site_id: siteId, schema_version: schemaVersion, clock: z.string().max(40) });
+export const handshakeResponse = z.object({ schema_version: z.string(), time: z.string() });
+
+export const pushBody = z.object({
+  batch_id: z.string().regex(/^[\w-]{1,64}$/),
+  changes: z.array(syncChangeSchema).max(BATCH_SIZE),
+});
+export const pushResponse = z.object({
+  applied: z.number().int(),
+  unchanged: z.number().int(),
+  conflicts: z.number().int(),
+  replayed: z.boolean(),
+});
+
+export const pullBody = z.object({ cursor: z.string().max(50) });
+export const pullResponse = z.object({ changes: z.array(syncChangeSchema), cursor: z.string(), more: z.boolean() });
+
+export const credentialListResponse = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      site_id: z.string(),
+      schema_version: z.string().nullable(),
+      created_at: z.string(),
+      revoked_at: z.string().nullable(),
+    }),
+  ),
+});
+
+export const linkBody = z.object({ cloud_url: text(500), code: text(40) });
+
+const syncError = z.object({ code: z.string(), message: z.string() }).nullable();
+
+export const syncStatusResponse = z.object({
+  linked: z.boolean(),
+  cloud_url: z.string().nullable(),
+  last_sync_at: z.string().nullable(),
+  waiting: z.number().int(),
+  last_error: syncError,
+  clock_skew_ms: z.number().nullable(),
+  clock_warning: z.string().nullable(),
+});
+
+export const syncRunResponse = z.object({
+  ok: z.boolean(),
+  pushed: z.number().int(),
+  pulled: z.number().int(),
+  conflicts: z.number().int(),
+  waiting: z.number().int(),
+  clock_skew_ms: z.number().nullable(),
+  error: syncError,
+});
