@@ -23,9 +23,9 @@ export async function entriesAsChanges(knex: Knex | Knex.Transaction, entries: r
   for (const entry of entries) {
     const key = `${entry.table_name}\u0000${entry.row_id}`;
     const seen = latest.get(key);
-    // A later entry is the row's later change; the map keeps first-seen order, re-inserting moves it to the end.
-    if (seen) latest.delete(key);
-    latest.set(key, seen && seen.hlc > entry.hlc ? { ...entry, hlc: seen.hlc } : entry);
+    // The row keeps the place of its first change (a unit before the occupancy that names it, even when the unit was
+    // edited after) and takes the operation and clock value of its last.
+    latest.set(key, seen ? { ...entry, hlc: seen.hlc > entry.hlc ? seen.hlc : entry.hlc } : entry);
   }
   const byTable = new Map<string, string[]>();
   for (const entry of latest.values()) byTable.set(entry.table_name, [...(byTable.get(entry.table_name) ?? []), entry.row_id]);

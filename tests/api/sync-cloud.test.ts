@@ -121,6 +121,8 @@ describe('sync between an office desktop and the hosted instance', () => {
     const unitB = (await office.post(e('/units'), { code: 'A-2', occupancy: 'occupied' })).body.id;
     const resident = await office.post(e('/residents'), { name: 'Budi Santoso', phone: '081234567890', unit_id: unitA, relation: 'owner' });
     expect(resident.status, resident.text).toBe(201);
+    // Edited after its resident moved in: the unit must still reach the hosted instance before the occupancy naming it.
+    expect((await office.patch(e(`/units/${unitA}`), { notes: 'pojok' })).status).toBe(200);
     expect(
       (await office.post(e('/fee-types'), { code: 'ipl', name: 'IPL', amount: 150000, basis: 'flat', effective_from: '2026-01' })).status,
     ).toBe(201);
