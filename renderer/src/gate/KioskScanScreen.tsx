@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { isApiError } from '../api/errors.ts';
 import { useErrorText } from '../components/ErrorMessage.tsx';
+import { useLiveChanges } from '../hooks/useLiveChanges.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
 import { CameraScanner } from './CameraScanner.tsx';
@@ -148,6 +149,8 @@ export function KioskScanScreen({
     const timer = window.setInterval(refreshLists, 15_000);
     return () => window.clearInterval(timer);
   }, [refreshLists]);
+  // A guest registered in the portal or let in at another gate shows at once; the poll stays as the fallback.
+  useLiveChanges(device.estateId, ['passes', 'visits'], refreshLists, { device: true });
 
   const show = useCallback((next: Shown) => {
     setShown(next);

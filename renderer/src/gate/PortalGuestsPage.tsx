@@ -4,6 +4,7 @@ import { ErrorBanner } from '../components/ErrorMessage.tsx';
 import { Field, allFieldsValid } from '../components/Field.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { useApiData } from '../hooks/useApiData.ts';
+import { useLiveChanges } from '../hooks/useLiveChanges.ts';
 import { useApiForm } from '../hooks/useApiForm.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { useSession } from '../session/SessionProvider.tsx';
@@ -79,6 +80,12 @@ export default function PortalGuestsPage() {
     (signal) => api.get<{ items: Notice[] }>(`${base}/portal/gate-notifications`, { limit: 10 }, signal),
     `${base}:notices`,
   );
+  // A guest arriving at the gate (a visit, a notice, a pass used) shows here while the page is open.
+  useLiveChanges(membership?.estate_id, ['passes', 'visits', 'gate_notifications'], () => {
+    passes.reload();
+    visits.reload();
+    notices.reload();
+  });
   const form = useApiForm(FIELDS);
   const [kind, setKind] = useState<'guest' | 'temporary'>('guest');
   const [values, setValues] = useState(() => ({

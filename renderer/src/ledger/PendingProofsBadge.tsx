@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useI18n } from '../i18n/I18nProvider.tsx';
+import { useLiveChanges } from '../hooks/useLiveChanges.ts';
 import { useEstateId } from '../session/SessionProvider.tsx';
 import { api, estatePath } from './api.ts';
 
@@ -11,6 +12,8 @@ export function PendingProofsBadge() {
   const estateId = useEstateId();
   const { t } = useI18n();
   const [count, setCount] = useState(0);
+  // A resident's new proof counts at once, whichever server process took it.
+  useLiveChanges(estateId, ['proofs'], () => window.dispatchEvent(new Event('klustera:transfer-proofs-changed')));
   useEffect(() => {
     const controller = new AbortController();
     const load = () => {

@@ -7,6 +7,7 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { formatDay, formatPeriod } from '../../format/date.ts';
 import { formatRupiah } from '../../format/rupiah.ts';
 import { useApiData } from '../../hooks/useApiData.ts';
+import { useLiveChanges } from '../../hooks/useLiveChanges.ts';
 import { useApiForm } from '../../hooks/useApiForm.ts';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { useEstateId } from '../../session/SessionProvider.tsx';
@@ -38,6 +39,8 @@ export default function MyBillsPage() {
   const invoices = useApiData((s) => api.get<Paged<Invoice>>(estatePath(estateId, '/portal/invoices'), { limit: 24 }, s), key);
   const payments = useApiData((s) => api.get<Paged<Payment>>(estatePath(estateId, '/portal/payments'), { limit: 24 }, s), key);
   const proofs = useApiData((s) => api.get<Paged<Proof>>(estatePath(estateId, '/portal/transfer-proofs'), { limit: 24 }, s), key);
+  // A payment recorded or a proof verified in the office shows here without reloading.
+  useLiveChanges(estateId, ['ledger', 'proofs'], () => setVersion((v) => v + 1));
   const [amount, setAmount] = useState('');
   const [paidAt, setPaidAt] = useState(calendar.today());
   const [reference, setReference] = useState('');
