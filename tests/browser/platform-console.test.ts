@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { setupEstate, startTestServer, userWithRole, type ApiClient, type TestServer } from '../support/server.ts';
 import { DESKTOP, PHONE, launchChromium, newPage, pageErrors, screenshot, waitForText } from './support/browser.ts';
 
@@ -15,6 +15,9 @@ let platformLogin: { email: string; password: string };
 let melati: string;
 let resident: { email: string; password: string };
 let treasurer: { email: string; password: string };
+/** The estate's guard-post tablet (kiosk, 1280×800), paired before the estate is suspended. */
+let kiosk: { context: BrowserContext; page: Page };
+const KIOSK = { width: 1280, height: 800 };
 
 async function signIn(page: Page, url: string, login: string, password: string) {
   await page.goto(url);
@@ -50,6 +53,13 @@ afterAll(async () => {
 
 describe('platform console in Chromium', () => {
   it('a platform administrator creates an estate and suspends another', async () => {
+    const device = await platform.post(`/estates/${melati}/devices`, { name: 'Tablet pos', kind: 'kiosk' });
+    kiosk = await newPage(browser, KIOSK);
+    await kiosk.page.goto(`${server.url}/kiosk?estate=${melati}`);
+    await kiosk.page.getByLabel('Kode pemasangan').fill(device.body.pairing_code);
+    await kiosk.page.getByRole('button', { name: 'Pasangkan' }).click();
+    await kiosk.page.getByLabel('Kode pemasangan').waitFor({ state: 'detached' });
+
     const { context, page } = await newPage(browser, DESKTOP);
     await signIn(page, `${server.url}/login`, platformLogin.email, platformLogin.password);
     await page.getByRole('link', { name: 'Platform', exact: true }).click();
@@ -106,13 +116,18 @@ describe('platform console in Chromium', () => {
     await context.close();
   });
 
-  it("the suspended estate's resident and treasurer see a plain message, in either language", async () => {
+  it("the suspended estate's kiosk, resident and treasurer see a plain message, in either language", async () => {
+    await kiosk.page.reload();
+    await waitForText(kiosk.page.getByRole('heading', { level: 1 }), 'Perumahan dinonaktifkan');
+    await screenshot(kiosk.page, 'platform-05-kiosk-suspended-id');
+    await kiosk.context.close();
+
     const phone = await newPage(browser, PHONE);
     await signIn(phone.page, `${server.url}/portal/login`, resident.email, resident.password);
     await waitForText(phone.page.getByRole('heading', { level: 1 }), 'Perumahan dinonaktifkan');
     await waitForText(phone.page.locator('main'), 'Data tetap tersimpan');
     expect(await noHorizontalScroll(phone.page)).toBe(true);
-    await screenshot(phone.page, 'platform-05-resident-suspended-id');
+    await screenshot(phone.page, 'platform-06-resident-suspended-id');
     await phone.context.close();
 
     const office = await newPage(browser, DESKTOP);
@@ -122,7 +137,7 @@ describe('platform console in Chromium', () => {
     await office.page.evaluate(() => localStorage.setItem('klustera.language', 'en'));
     await office.page.getByRole('button', { name: 'Coba lagi' }).click();
     await waitForText(office.page.getByRole('heading', { level: 1 }), 'Estate suspended');
-    await screenshot(office.page, 'platform-06-treasurer-suspended-en');
+    await screenshot(office.page, 'platform-07-treasurer-suspended-en');
     await office.context.close();
   });
 });
