@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { runSyncCycle } from '../../server/sync/desktop-service.ts';
 import { syncSchedule } from '../../server/sync/sync-job.ts';
 import { main } from '../../server/cli.ts';
 import { pinSchemaVersion, platformDb, schemaVersion } from '../../server/sync/platform-db.ts';
 import { createTestDatabase, type TestDatabase } from '../setup/pg-database.ts';
-import { setupEstate, startTestServer, type ApiClient, type TestServer } from '../support/server.ts';
+import { apiClient, setupEstate, startTestServer, type ApiClient, type TestServer } from '../support/server.ts';
 
 /**
  * An office desktop (SQLite) linked to a hosted instance (PostgreSQL, `pgUrl`), both real servers on 127.0.0.1:
@@ -114,6 +114,26 @@ describe('sync between an office desktop and the hosted instance', () => {
     });
     expect(again.status).toBe(422);
     expect(again.body.error.code).toBe('SYNC_CODE_INVALID');
+  });
+
+  it('refuses a link code after 10 wrong codes, and once it has expired', async () => {
+    const pair = (code: string, id: string) =>
+      apiClient(cloud.url).post('/sync/pair', {
+        code,
+        site_id: 'site-guess',
+        schema_version: schemaVersion(cloud.app),
+        estate: { id, name: 'Tebakan', timezone: 'Asia/Jakarta' },
+      });
+    const guessed = await linkCode();
+    for (let i = 0; i < 10; i++)
+      expect((await pair(`WRNG-WRNG-${String(i).padStart(4, 'X')}`, '01900000-0000-7000-8000-0000000000a1')).status).toBe(422);
+    expect((await pair(guessed, '01900000-0000-7000-8000-0000000000a1')).body.error.code).toBe('SYNC_CODE_INVALID');
+    const expired = await linkCode();
+    await db(cloud)('sync_link_codes').whereNull('used_at').update({ expires_at: '2026-01-01T00:00:00.000Z' });
+    expect((await pair(expired, '01900000-0000-7000-8000-0000000000a2')).body.error.code).toBe('SYNC_CODE_INVALID');
+    expect(
+      await db(cloud)('estates').whereIn('id', ['01900000-0000-7000-8000-0000000000a1', '01900000-0000-7000-8000-0000000000a2']),
+    ).toEqual([]);
   });
 
   it('sends units, residents, a billing run, payments and cash-book entries up unchanged', async () => {
@@ -294,6 +314,27 @@ describe('sync between an office desktop and the hosted instance', () => {
       pinSchemaVersion(cloud.app, null);
     }
     expect((await office.post(e('/sync/run'))).body).toMatchObject({ ok: true, waiting: 0 });
+  });
+
+  it('warns the office when the clocks differ by more than 2 minutes, and syncs anyway', async () => {
+    expect((await office.post(e('/units'), { code: 'G-7', occupancy: 'occupied' })).status).toBe(201);
+    const realNow = Date.now.bind(Date);
+    // The desktop's reading of its clock, 5 minutes behind the hosted instance's answer.
+    const behind = vi.spyOn(Date, 'now').mockImplementation(() => realNow() - 5 * 60_000);
+    let run: Awaited<ReturnType<typeof runSyncCycle>>;
+    try {
+      run = await runSyncCycle(desktop.app, estateId);
+    } finally {
+      behind.mockRestore();
+    }
+    expect(run).toMatchObject({ ok: true, waiting: 0 });
+    expect(run.clock_skew_ms).toBeGreaterThan(4 * 60_000);
+    expect(await db(cloud)('units').where({ estate_id: estateId, code: 'G-7' }).first()).toBeDefined();
+    const status = (await office.get(e('/sync'))).body;
+    expect(status.clock_warning).toMatch(/^Jam komputer kantor berbeda/);
+    expect((await office.get(e('/sync'), { 'accept-language': 'en' })).body.clock_warning).toMatch(/^The office computer's clock/);
+    expect((await office.post(e('/sync/run'))).body.clock_skew_ms).toBeLessThan(60_000);
+    expect((await office.get(e('/sync'))).body.clock_warning).toBeNull();
   });
 
   it('runs one cycle from the command line with a plain summary', async () => {
