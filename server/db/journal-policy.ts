@@ -28,6 +28,8 @@ export const UNJOURNALED_TABLES: readonly string[] = [
   'sync_links',
   'sync_batches',
   'sync_conflicts',
+  // the unit search's index, derived from units, residents and their links on each site (server/units/search-terms.ts)
+  'unit_search_terms',
 ];
 
 /**

@@ -2,7 +2,7 @@ import { newId } from '../db/ids.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { indonesianIssueMessage } from '../http/zod-messages.ts';
 import { newResidentValues, residentCreateBody, updateResident } from '../residents/index.ts';
-import { newUnitValues, unitCreateBody, updateUnit } from '../units/index.ts';
+import { newUnitValues, reindexUnitSearch, unitCreateBody, updateUnit } from '../units/index.ts';
 import { diffImport, type EstateSnapshot, type ImportOperation } from './import-diff.ts';
 import type { ImportPlan, PlannedRow } from './import-plan.ts';
 
@@ -165,6 +165,7 @@ async function applyOperations(tx: ScopedStore, operations: ImportOperation[], i
     resident_id: resident_ref === undefined ? link.resident_id : resolve(resident_ref as string),
   }));
   await tx.insertMany('unit_occupancies', occupancies);
+  await reindexUnitSearch(tx, [...units.map((u) => u.id as string), ...occupancies.map((o) => o.unit_id)]);
 
   for (const operation of later) {
     switch (operation.kind) {

@@ -1,7 +1,7 @@
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { estateToday } from '../calendar/calendar.ts';
 import { ValidationError } from '../http/errors.ts';
-import { residentNameKeys } from '../units/index.ts';
+import { currentUnitsOf, reindexUnitSearch, residentNameKeys } from '../units/index.ts';
 import type { ResidentCreate, ResidentListQuery, ResidentPatch } from './schemas.ts';
 
 export interface ResidentRow {
@@ -62,7 +62,10 @@ export async function linkResidentToUnit(
   relation: string,
   movedInOn: string | null,
 ) {
-  await openOccupancy(store, residentId, unitId, relation, movedInOn);
+  await store.transaction(async (tx) => {
+    await openOccupancy(tx, residentId, unitId, relation, movedInOn);
+    await reindexUnitSearch(tx, [unitId]);
+  });
 }
 
 async function openOccupancy(store: ScopedStore, residentId: string, unitId: string, relation: string, movedInOn: string | null) {
@@ -95,12 +98,25 @@ export async function createResident(store: ScopedStore, input: ResidentCreate):
         throw new ValidationError('Unit tidak ditemukan.', 'unit_id', 'UNKNOWN_UNIT');
       });
     const resident = await tx.insert<ResidentRow & Record<string, unknown>>('residents', newResidentValues(input));
-    if (input.unit_id) await openOccupancy(tx, resident.id, input.unit_id, input.relation ?? 'owner', input.moved_in_on ?? null);
+    if (input.unit_id) {
+      await openOccupancy(tx, resident.id, input.unit_id, input.relation ?? 'owner', input.moved_in_on ?? null);
+      await reindexUnitSearch(tx, [input.unit_id]);
+    }
     return resident;
   });
 }
 
 export async function updateResident(store: ScopedStore, id: string, patch: ResidentPatch): Promise<ResidentRow> {
+  return store.transaction(async (tx) => {
+    // The units the resident leaves and joins, and those whose search terms hold their name or phone.
+    const unitsBefore = await currentUnitsOf(tx, [id]);
+    const updated = await patchResident(tx, id, patch);
+    await reindexUnitSearch(tx, [...unitsBefore, ...(await currentUnitsOf(tx, [id]))]);
+    return updated;
+  });
+}
+
+async function patchResident(store: ScopedStore, id: string, patch: ResidentPatch): Promise<ResidentRow> {
   return store.transaction(async (tx) => {
     const current = await tx.get<ResidentRow>('residents', id, 'Penghuni');
     const { unit_id, relation, moved_in_on, moved_out_on, ...own } = patch;
@@ -145,10 +161,14 @@ export async function updateResident(store: ScopedStore, id: string, patch: Resi
 export async function deleteResident(store: ScopedStore, id: string): Promise<void> {
   await store.transaction(async (tx) => {
     await tx.get('residents', id, 'Penghuni');
-    const open = await tx.live('unit_occupancies').where({ resident_id: id }).whereNull('moved_out_on').select('id');
+    const open = await tx.live('unit_occupancies').where({ resident_id: id }).whereNull('moved_out_on').select('id', 'unit_id');
     const today = estateToday(await tx.timezone());
     for (const o of open) await tx.update('unit_occupancies', o.id, { moved_out_on: today }, 'residents.move_out');
     await tx.softDelete('residents', id);
+    await reindexUnitSearch(
+      tx,
+      open.map((o: { unit_id: string }) => o.unit_id),
+    );
   });
 }
 

@@ -10,7 +10,7 @@ import {
   unitSearchQuery,
   unitSearchResponse,
 } from './schemas.ts';
-import { searchUnits } from './unit-search.ts';
+import { findUnits } from './unit-search.ts';
 import { createUnit, deleteUnit, listUnits, residentsOfUnits, serializeUnit, unitHistory, updateUnit, type UnitRow } from './service.ts';
 
 async function detail(store: Parameters<typeof residentsOfUnits>[0], unit: UnitRow) {
@@ -49,7 +49,7 @@ export const unitRoutes = defineRoutes([
     params: estateParams,
     query: unitSearchQuery,
     response: unitSearchResponse,
-    handler: async ({ store, query }) => ({ items: await searchUnits(store!, { q: query.q, limit: query.limit, gate: false }) }),
+    handler: ({ store, query }) => findUnits(store!, { q: query.q, limit: query.limit, gate: false }),
   },
   {
     method: 'get',

@@ -101,4 +101,7 @@ export const unitSearchResponse = itemsOf(
     type: z.enum(UNIT_TYPES),
     residents: z.array(z.object({ id: z.string(), name: z.string(), relation: z.enum(RELATIONS) })),
   }),
-);
+).extend({
+  /** More units match than `limit`: the list is cut, typing more narrows it. */
+  more: z.boolean(),
+});

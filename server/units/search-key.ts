@@ -32,13 +32,18 @@ export function unitSearchKeys(code: string): { search_key: string; number_key: 
  * Budi Santoso. Words after the second are reached through the second key only (`santosowij`).
  */
 export function residentNameKeys(name: string): { name_key: string; name_key2: string | null } {
-  const words = name
+  const words = nameWords(name);
+  return { name_key: words.join('').slice(0, 200), name_key2: words.length > 1 ? words.slice(1).join('').slice(0, 200) : null };
+}
+
+/** A name's words without case or accents, as search keys: `Ñoman Āyu` → `noman`, `ayu`. */
+export function nameWords(name: string): string[] {
+  return name
     .normalize('NFD')
     .replace(/\p{M}+/gu, '')
     .toLowerCase()
     .split(/[^0-9a-z]+/)
     .filter(Boolean);
-  return { name_key: words.join('').slice(0, 200), name_key2: words.length > 1 ? words.slice(1).join('').slice(0, 200) : null };
 }
 
 /** What the typed text means as a unit code (`Blok A No. 12` → `a12`), or as plain key when it is no code. */

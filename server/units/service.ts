@@ -3,6 +3,7 @@ import { ConflictError } from '../http/errors.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { blockOf, unitSortKey } from './unit-code.ts';
 import { phoneSearchPrefix, prefixUpperBound, querySearchKey, unitSearchKeys } from './search-key.ts';
+import { phoneTerm, reindexUnitSearch } from './search-terms.ts';
 import type { UnitCreate, UnitListQuery, UnitPatch } from './schemas.ts';
 
 export interface UnitRow {
@@ -67,7 +68,9 @@ export function newUnitValues(input: UnitCreate) {
 export async function createUnit(store: ScopedStore, input: UnitCreate): Promise<UnitRow> {
   return store.transaction(async (tx) => {
     await assertCodeFree(tx, input.code);
-    return tx.insert<UnitRow>('units', newUnitValues(input));
+    const unit = await tx.insert<UnitRow>('units', newUnitValues(input));
+    await reindexUnitSearch(tx, [unit.id]);
+    return unit;
   });
 }
 
@@ -81,12 +84,17 @@ export async function updateUnit(store: ScopedStore, id: string, patch: UnitPatc
       Object.assign(changes, unitSearchKeys(patch.code));
       if (patch.block === undefined && current.block === blockOf(current.code)) changes.block = blockOf(patch.code);
     }
-    return tx.update<UnitRow>('units', id, changes);
+    const unit = await tx.update<UnitRow>('units', id, changes);
+    if (changes.search_key !== undefined) await reindexUnitSearch(tx, [id]);
+    return unit;
   });
 }
 
 export async function deleteUnit(store: ScopedStore, id: string): Promise<void> {
-  await store.softDelete('units', id);
+  await store.transaction(async (tx) => {
+    await tx.softDelete('units', id);
+    await reindexUnitSearch(tx, [id]);
+  });
 }
 
 export async function findUnitByCode(store: ScopedStore, code: string): Promise<UnitRow | undefined> {
@@ -115,35 +123,26 @@ export async function residentsOfUnits(store: ScopedStore, unitIds: string[]): P
 
 /**
  * Ids of the units that `typed` finds by the unit search's rules (server/units/unit-search.ts): a code in any spelling
- * or a house number as a prefix of its key, a current resident's name from its first or second word, or a phone typed
- * as `0811…`. Each branch is an index range; the union holds the matches only, so counting and paging them never walk
- * the estate's other units.
+ * or a house number as a prefix of its key, a current resident's name from any word, or a phone typed as `0811…`.
+ * Ranges over `unit_search_terms`, so counting and paging the matches never walk the estate's other units.
  */
 function matchingUnitIds(store: ScopedStore, typed: string): Knex.QueryBuilder {
   const key = querySearchKey(typed);
   const phone = phoneSearchPrefix(typed);
   // Nothing searchable typed (only punctuation): nothing found, as in the unit search.
   if (key === '') return store.live('units').whereRaw('1 = 0').select('units.id');
-  const range = (column: string, prefix: string) => (w: Knex.QueryBuilder) => {
+  const range = (prefix: string) => (w: Knex.QueryBuilder) => {
     const upper = prefixUpperBound(prefix);
-    w.where(column, '>=', prefix);
-    if (upper !== null) w.where(column, '<', upper);
+    w.where('unit_search_terms.term', '>=', prefix);
+    if (upper !== null) w.where('unit_search_terms.term', '<', upper);
   };
-  const residents = store.live('residents').where((w) => {
-    w.where(range('residents.name_key', key)).orWhere(range('residents.name_key2', key));
-    if (phone) w.orWhere(range('residents.phone', phone));
-  });
-  const byResident = store
-    .live('unit_occupancies')
-    .whereNull('unit_occupancies.moved_out_on')
-    .whereIn('unit_occupancies.resident_id', residents.select('residents.id'))
-    .select('unit_occupancies.unit_id as id');
   return store
-    .live('units')
-    .where(range('units.search_key', key))
-    .select('units.id')
-    .union(store.live('units').where(range('units.number_key', key)).select('units.id'))
-    .union(byResident);
+    .query('unit_search_terms')
+    .where((w) => {
+      w.where((k) => k.where(range(key)).whereNot('unit_search_terms.kind', 'phone'));
+      if (phone) w.orWhere((p) => p.where(range(phoneTerm(phone))).where('unit_search_terms.kind', 'phone'));
+    })
+    .distinct('unit_search_terms.unit_id as id');
 }
 
 export async function listUnits(store: ScopedStore, query: UnitListQuery) {

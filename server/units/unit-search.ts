@@ -1,12 +1,15 @@
 import type { ScopedStore } from '../db/scoped-store.ts';
-import { prefixUpperBound, querySearchKey } from './search-key.ts';
+import { phoneSearchPrefix, prefixUpperBound, querySearchKey } from './search-key.ts';
+import { phoneTerm } from './search-terms.ts';
 
 export interface UnitSearchOptions {
   q: string;
   limit: number;
   /**
    * The guard post: names are matched and shown only for residents who agreed to be listed in the estate's
-   * directory, so the gate cannot be used to look up where someone lives who asked not to be found.
+   * directory, so the gate cannot be used to look up where someone lives who asked not to be found. A phone number
+   * finds its unit at the gate only when typed whole: a visitor who knows the host's number may be let in to them,
+   * while a prefix would let anyone page through residents' numbers.
    */
   gate: boolean;
 }
@@ -19,10 +22,11 @@ export interface UnitSearchHit {
   residents: { id: string; name: string; relation: string }[];
 }
 
-type Row = { id: string; code: string; block: string | null; type: string; sort_key: string; search_key: string; number_key: string };
-
-const UNIT_COLUMNS = 'u."id", u."code", u."block", u."type", u."sort_key", u."search_key", u."number_key"';
-const EXACT_FIRST = 'case when u."search_key" = ? or u."number_key" = ? then 0 else 1 end, u."sort_key"';
+export interface UnitSearchResult {
+  items: UnitSearchHit[];
+  /** More units match than were returned: the person typing should type more. */
+  more: boolean;
+}
 
 /** `column` within [key, upper): a prefix as an index range (no upper bound after `zzz`). */
 function inRange(column: string, upper: string | null): string {
@@ -34,74 +38,95 @@ function rangeValues(key: string, upper: string | null): string[] {
 }
 
 /**
- * Units whose code, house number or current resident's name starts with what was typed, exact codes first, then in
- * natural order. Every branch is a range over an index that starts with estate_id; there is no LIKE, so `%` and `_`
- * in the input are plain characters (and, being neither letter nor digit, drop out of the key).
+ * Units whose code, house number, current resident's name (from any word) or resident's phone starts with what was
+ * typed, exact codes and numbers first, then in natural order. One range over `unit_search_terms`
+ * (server/units/search-terms.ts), answered from its covering index: a surname shared by 600 residents reads 600 index
+ * entries and sorts them, instead of looking up each one's occupancy and unit. There is no LIKE, so `%` and `_` in
+ * the input are plain characters (and, being neither letter nor digit, drop out of the key).
  *
  * Hand-written SQL through `estateRows`, not the knex builder: on SQLite it runs straight on the connection with
- * prepared statements, and building four small queries per keystroke cost more than running them.
+ * prepared statements, and building queries per keystroke cost more than running them.
  */
-export async function searchUnits(store: ScopedStore, options: UnitSearchOptions): Promise<UnitSearchHit[]> {
+export async function findUnits(store: ScopedStore, options: UnitSearchOptions): Promise<UnitSearchResult> {
   const key = querySearchKey(options.q);
-  if (key === '') return [];
+  if (key === '') return { items: [], more: false };
   const upper = prefixUpperBound(key);
-  const range = rangeValues(key, upper);
+  const phone = phoneSearchPrefix(options.q);
 
-  // Three small queries, each walking one index range and stopping at `limit`, merged here. One query with an OR (or
-  // a UNION under IN) leads SQLite to walk every unit of the estate and filter, which is the scan this replaces. The
-  // overall first `limit` in (exact, natural) order is always among the three branches' first `limit`: an exact unit
-  // is first in the code or number branch, so the name branch needs natural order only.
-  const byKey = (column: string) =>
-    store.estateRows<Row>(
-      `select ${UNIT_COLUMNS} from "units" u where u."estate_id" = :estate_id and u."deleted_at" is null and ` +
-        `${inRange(`u."${column}"`, upper)} order by ${EXACT_FIRST} limit ?`,
-      [...range, key, key, options.limit],
+  const branches = [
+    'select t."unit_id", t."sort_key", case when t."kind" <> \'name\' and t."term" = ? then 0 else 1 end as "rank" ' +
+      `from "unit_search_terms" t where t."estate_id" = :estate_id and ${inRange('t."term"', upper)} and t."kind" <> 'phone'` +
+      (options.gate ? ' and t."listed" = ?' : ''),
+  ];
+  const bindings: unknown[] = [key, ...rangeValues(key, upper), ...(options.gate ? [true] : [])];
+  if (phone) {
+    const digits = phoneTerm(phone);
+    const phoneUpper = prefixUpperBound(digits);
+    branches.push(
+      'select t."unit_id", t."sort_key", 1 as "rank" from "unit_search_terms" t where t."estate_id" = :estate_id and t."kind" = \'phone\' and ' +
+        (options.gate ? 't."term" = ?' : inRange('t."term"', phoneUpper)),
     );
-  const optIn = options.gate ? ' and r."directory_opt_in" = ?' : '';
-  const matching =
-    'select r."id" from "residents" r where r."estate_id" = :estate_id and r."deleted_at" is null and ' +
-    `((${inRange('r."name_key"', upper)}) or (${inRange('r."name_key2"', upper)}))${optIn}`;
-  // Matching residents first (two index ranges), then their current links, then their units. Not `units where id in
-  // (…)`: SQLite would walk every unit in natural order looking for the few that match.
-  const byName = store.estateRows<Row>(
-    `select ${UNIT_COLUMNS} from "unit_occupancies" o join "units" u on u."id" = o."unit_id" ` +
-      `where o."estate_id" = :estate_id and o."deleted_at" is null and o."moved_out_on" is null and o."resident_id" in (${matching}) ` +
-      // One row per unit when two of its residents match; grouping by the key lets PostgreSQL order by unit columns.
-      'and u."deleted_at" is null group by u."id" order by u."sort_key" limit ?',
-    [...range, ...range, ...(options.gate ? [true] : []), options.limit],
-  );
-
-  const seen = new Map<string, Row & { rank: number }>();
-  for (const list of await Promise.all([byKey('search_key'), byKey('number_key'), byName]))
-    for (const r of list) seen.set(r.id, { ...r, rank: r.search_key === key || r.number_key === key ? 0 : 1 });
-  const rows = [...seen.values()]
-    .sort((a, b) => a.rank - b.rank || (a.sort_key < b.sort_key ? -1 : a.sort_key > b.sort_key ? 1 : 0))
-    .slice(0, options.limit)
-    .map(({ id, code, block, type }) => ({ id, code, block, type }));
-
-  const names = await currentResidents(
-    store,
-    rows.map((r) => r.id),
-    options.gate,
-  );
-  return rows.map((r) => ({ ...r, residents: names.get(r.id) ?? [] }));
+    bindings.push(...(options.gate ? [digits] : rangeValues(digits, phoneUpper)));
+  }
+  // A unit comes once per matching term (two residents named Budi; "Budi Budiman" by `budi`): sorted by rank first, its
+  // first row carries its best rank, and the rest are dropped here. No GROUP BY: grouping every match before sorting
+  // cost as much again as the sort, which with LIMIT keeps only the first rows. Fetching twice the rows needed is
+  // nearly always enough; when duplicates eat into it, the next round fetches more.
+  const sql = `select m."unit_id" from (${branches.join(' union all ')}) m ` + 'order by m."rank", m."sort_key", m."unit_id" limit ?';
+  const ids: string[] = [];
+  for (let fetch = (options.limit + 1) * 2; ; fetch *= 4) {
+    const rows = await store.estateRows<{ unit_id: string }>(sql, [...bindings, fetch]);
+    ids.length = 0;
+    const seen = new Set<string>();
+    for (const r of rows) {
+      if (seen.has(r.unit_id)) continue;
+      seen.add(r.unit_id);
+      ids.push(r.unit_id);
+      if (ids.length > options.limit) break;
+    }
+    if (ids.length > options.limit || rows.length < fetch) break;
+  }
+  const more = ids.length > options.limit;
+  ids.length = Math.min(ids.length, options.limit);
+  return { items: await unitsWithResidents(store, ids, options.gate), more };
 }
 
-async function currentResidents(store: ScopedStore, unitIds: string[], gate: boolean) {
-  const out = new Map<string, { id: string; name: string; relation: string }[]>();
-  if (!unitIds.length) return out;
-  const rows = await store.estateRows<{ unit_id: string; id: string; name: string; relation: string }>(
-    'select o."unit_id", r."id", r."name", o."relation" from "unit_occupancies" o join "residents" r on r."id" = o."resident_id" ' +
-      `where o."estate_id" = :estate_id and o."deleted_at" is null and o."unit_id" in (${unitIds.map(() => '?').join(', ')}) ` +
-      `and o."moved_out_on" is null and r."deleted_at" is null${gate ? ' and r."directory_opt_in" = ?' : ''} ` +
-      // The owner first: the name the office and the guard expect to read beside the code.
+/** The first `limit` units the search finds, for callers that only pick among them. */
+export async function searchUnits(store: ScopedStore, options: UnitSearchOptions): Promise<UnitSearchHit[]> {
+  return (await findUnits(store, options)).items;
+}
+
+/** The units `ids` in that order, each with its current residents, owner first (the name expected beside a code). */
+async function unitsWithResidents(store: ScopedStore, ids: string[], gate: boolean): Promise<UnitSearchHit[]> {
+  if (!ids.length) return [];
+  const rows = await store.estateRows<{
+    id: string;
+    code: string;
+    block: string | null;
+    type: string;
+    resident_id: string | null;
+    name: string | null;
+    relation: string | null;
+  }>(
+    // The ids drive the join (CROSS JOIN keeps SQLite's loop order): given `estate_id = ?` and twenty ids, SQLite
+    // would rather walk the estate's units by an index on estate_id than look the twenty up.
+    `select u."id", u."code", u."block", u."type", r."id" as "resident_id", r."name", o."relation" from (values ${ids.map(() => '(?)').join(', ')}) ids ` +
+      'cross join "units" u ' +
+      'left join "unit_occupancies" o on o."estate_id" = :estate_id and o."unit_id" = u."id" and o."deleted_at" is null and o."moved_out_on" is null ' +
+      `left join "residents" r on r."id" = o."resident_id" and r."deleted_at" is null${gate ? ' and r."directory_opt_in" = ?' : ''} ` +
+      'where u."id" = ids."column1" and u."estate_id" = :estate_id ' +
       `order by case o."relation" when 'owner' then 0 when 'tenant' then 1 else 2 end, r."name"`,
-    gate ? [...unitIds, true] : unitIds,
+    gate ? [...ids, true] : ids,
   );
+  const hits = new Map<string, UnitSearchHit>();
   for (const r of rows) {
-    const list = out.get(r.unit_id) ?? [];
-    list.push({ id: r.id, name: r.name, relation: r.relation });
-    out.set(r.unit_id, list);
+    let hit = hits.get(r.id);
+    if (!hit) {
+      hit = { id: r.id, code: r.code, block: r.block, type: r.type, residents: [] };
+      hits.set(r.id, hit);
+    }
+    if (r.resident_id && r.name !== null && r.relation !== null)
+      hit.residents.push({ id: r.resident_id, name: r.name, relation: r.relation });
   }
-  return out;
+  return ids.flatMap((id) => hits.get(id) ?? []);
 }

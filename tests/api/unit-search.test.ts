@@ -137,6 +137,62 @@ describe.each(['sqlite', 'postgres'] as const)('unit search on %s', (backend) =>
     expect((await gateCodes('ruko')).map((u: { code: string }) => u.code)).toEqual(['RUKO-3']);
   });
 
+  it('says when more units match than the limit, so the person typing knows to type more', async () => {
+    const cut = await admin.get(e('/units/search?q=a&limit=2'));
+    expect(cut.body).toMatchObject({ more: true, items: [{ code: 'A-1' }, { code: 'A-2' }] });
+    const whole = await admin.get(e('/units/search?q=ruko'));
+    expect(whole.body).toMatchObject({ more: false, items: [{ code: 'RUKO-3' }] });
+  });
+
+  it('lists a unit once however many of its residents match, and still fills the limit with the next units', async () => {
+    for (const name of ['Joko Prasetyo', 'Joko Purnomo', 'Joko Pranoto', 'Joko Pamungkas'])
+      expect((await admin.post(e('/residents'), { name, unit_id: ids.get('B-12'), relation: 'tenant' })).status).toBe(201);
+    expect((await admin.post(e('/residents'), { name: 'Joko Susilo', unit_id: ids.get('E-12'), relation: 'owner' })).status).toBe(201);
+    const one = await admin.get(e('/units/search?q=joko&limit=1'));
+    expect(one.body).toMatchObject({ more: true, items: [{ code: 'B-12' }] });
+    expect(one.body.items[0].residents).toHaveLength(4);
+    const two = await admin.get(e('/units/search?q=joko&limit=2'));
+    expect(two.body.more).toBe(false);
+    expect(two.body.items.map((u: { code: string }) => u.code)).toEqual(['B-12', 'E-12']);
+  });
+
+  it("finds a unit by a prefix of any word of its resident's name, and by the words that follow typed together", async () => {
+    const res = await admin.post(e('/residents'), {
+      name: 'Rina Dewi Kusuma',
+      phone: '0811-2345-678',
+      unit_id: ids.get('C-12'),
+      relation: 'owner',
+      directory_opt_in: false,
+    });
+    expect(res.status, res.text).toBe(201);
+    for (const q of ['rina', 'dewi', 'kusuma', 'KUS', 'dewi kus', 'Dewi-Kusuma']) expect(await codes(admin, q), q).toEqual(['C-12']);
+    expect(await codes(admin, 'rina kus')).toEqual([]);
+  });
+
+  it("finds a unit by its resident's phone in any spelling: from its start in the office, only whole at the guard post", async () => {
+    for (const q of ['0811-2345-678', '08112345678', '+62 811 2345 678', '628112345678', '0811 23', '+62811']) {
+      expect(await codes(admin, q), q).toEqual(['C-12']);
+    }
+    // Rina is not in the directory: the guard, told her whole number by a visitor, finds the house but not her name.
+    for (const q of ['0811-2345-678', '+628112345678', '62 811 2345 678']) {
+      expect(await gateCodes(q), q).toEqual([{ id: ids.get('C-12'), code: 'C-12', block: 'C', resident_name: null }]);
+    }
+    // A start of a number is no way to page through residents' phones from the gate.
+    for (const q of ['0811-2345', '+62811', '0811-2345-67']) expect(await gateCodes(q), q).toEqual([]);
+    // Moved out: the number no longer leads to the house.
+    const rina = (await admin.get(e('/residents?q=rina'))).body.items[0];
+    expect((await admin.patch(e(`/residents/${rina.id}`), { unit_id: null })).status).toBe(200);
+    expect(await codes(admin, '0811-2345-678')).toEqual([]);
+    expect(await gateCodes('0811-2345-678')).toEqual([]);
+  });
+
+  it('forgets a removed unit', async () => {
+    const unit = await admin.post(e('/units'), { code: 'H-9' });
+    expect(await codes(admin, 'h9')).toEqual(['H-9']);
+    expect((await admin.delete(e(`/units/${unit.body.id}`))).status).toBe(204);
+    expect(await codes(admin, 'h9')).toEqual([]);
+  });
+
   it("keeps the office search for office roles: a guard's or resident's session gets 403", async () => {
     const guard = await userWithRole(server.url, admin, estateId, 'guard');
     expect((await guard.client.get(e('/units/search?q=a'))).status).toBe(403);
