@@ -20,7 +20,7 @@ export const estateUsageResponse = z.object({
   active_residents: z.number().int(),
   /** Accounts with an active membership. */
   users: z.number().int(),
-  /** The newest change that reached this server from another site (an office desktop), or null when none has. */
+  /** The newest sync of the estate seen here (a desktop's push on the hosted instance, the desktop's own cycle), or null. */
   last_sync_at: z.string().nullable(),
 });
 

@@ -31,7 +31,6 @@ function countsByEstate(rows: unknown[]): Map<string, number> {
  */
 async function estateUsage(store: PlatformStore, estates: EstateRow[], everyEstate: boolean): Promise<Map<string, Usage>> {
   const knex = store.knex;
-  const siteId = store.sync.siteId;
   const ids = estates.map((e) => e.id);
   const only = (q: Knex.QueryBuilder, column: string) => (everyEstate ? q : q.whereIn(column, ids));
   const units = countsByEstate(
@@ -69,13 +68,21 @@ async function estateUsage(store: PlatformStore, estates: EstateRow[], everyEsta
       .countDistinct({ n: 'o.resident_id' });
     for (const [id, n] of countsByEstate(rows)) residents.set(id, n);
   }
-  // Changes another site sent here are journaled with that site's id (the outbox keeps each change's origin), so
-  // the newest of them is when this estate last synced with us. Nothing else records a sync yet.
-  const synced = await only(knex('outbox').whereNotNull('estate_id').whereNot('site_id', siteId), 'estate_id')
-    .groupBy('estate_id')
-    .select('estate_id')
-    .max({ at: 'created_at' });
-  const lastSync = new Map((synced as { estate_id: string; at: string | null }[]).map((r) => [r.estate_id, r.at]));
+  // When the estate last synced, from whichever side this server is: the hosted instance records each batch a
+  // desktop pushed (sync_batches) and each credential's last contact; a desktop records its own last cycle (sync_links).
+  const lastSync = new Map<string, string>();
+  const sources: [string, string][] = [
+    ['sync_batches', 'applied_at'],
+    ['sync_credentials', 'last_seen_at'],
+    ['sync_links', 'last_sync_at'],
+  ];
+  for (const [table, column] of sources) {
+    const rows = (await only(knex(table).whereNotNull(column), 'estate_id')
+      .groupBy('estate_id')
+      .select('estate_id')
+      .max({ at: column })) as { estate_id: string; at: string | null }[];
+    for (const r of rows) if (r.at && r.at > (lastSync.get(r.estate_id) ?? '')) lastSync.set(r.estate_id, r.at);
+  }
   return new Map(
     ids.map((id) => [
       id,

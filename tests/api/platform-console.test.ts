@@ -121,17 +121,32 @@ describe.each(['sqlite', 'postgres'] as const)('platform console on %s', (backen
       expect(res.body.items.map((e: { name: string }) => e.name)).toEqual([...res.body.items.map((e: { name: string }) => e.name)].sort());
     });
 
-    it('takes last sync from the newest change another site sent for the estate', async () => {
-      const at = '2026-11-29T03:04:05.000Z';
-      const row = { estate_id: estateB, table_name: 'units', row_id: newId(), op: 'insert', hlc: '0', created_at: at };
-      await knex()('outbox').insert([
-        { ...row, id: newId(), site_id: 'site-office-desktop' },
-        // This server's own changes are not a sync.
-        { ...row, id: newId(), site_id: (await knex()('site').first('id')).id, created_at: '2026-11-30T00:00:00.000Z' },
+    it('takes last sync from the newest sync recorded for the estate, on the hosted side or the desktop side', async () => {
+      const batch = { estate_id: estateB, credential_id: newId(), changes: 3, result: '{}' };
+      await knex()('sync_batches').insert([
+        { ...batch, id: 'batch-1', applied_at: '2026-11-29T03:04:05.000Z' },
+        { ...batch, id: 'batch-2', applied_at: '2026-11-29T08:00:00.000Z' },
       ]);
-      const res = await platform.get(`/platform/estates/${estateB}`);
+      let res = await platform.get(`/platform/estates/${estateB}`);
       expect(res.status, res.text).toBe(200);
-      expect(res.body.usage.last_sync_at).toBe(at);
+      expect(res.body.usage.last_sync_at).toBe('2026-11-29T08:00:00.000Z');
+      expect((await platform.get(`/platform/estates/${estateA}`)).body.usage.last_sync_at).toBeNull();
+
+      // This server as an estate's desktop: its own last cycle counts when it is newer.
+      const at = '2026-11-30T01:02:03.000Z';
+      await knex()('sync_links').insert({
+        id: newId(),
+        estate_id: estateB,
+        cloud_url: 'https://awan.example.id',
+        token: 'x',
+        pull_cursor: '',
+        last_sync_at: at,
+        created_at: at,
+        updated_at: at,
+      });
+      res = await platform.get('/platform/estates');
+      expect(res.body.items.find((e: { id: string }) => e.id === estateB).usage.last_sync_at).toBe(at);
+      await knex()('sync_links').where({ estate_id: estateB }).delete();
     });
 
     it('filters by name and status', async () => {
