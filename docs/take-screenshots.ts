@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { RENDERER_DIST } from '../server/http/app.ts';
 import { setupEstate, startTestServer, userWithRole, type ApiClient } from '../tests/support/server.ts';
-import { DESKTOP, PHONE, launchChromium } from '../tests/browser/support/browser.ts';
+import { DESKTOP, PHONE, launchChromium, networkSettled } from '../tests/browser/support/browser.ts';
 
 const OUT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'screenshots');
 const KIOSK = { width: 1280, height: 800 };
@@ -81,7 +81,7 @@ async function seed(admin: ApiClient, estateId: string) {
 }
 
 async function shot(page: Page, name: string) {
-  await page.waitForLoadState('networkidle');
+  await networkSettled(page);
   await page.screenshot({ path: path.join(OUT, `${name}.png`) });
   process.stdout.write(`  docs/screenshots/${name}.png\n`);
 }

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { enqueueJob } from '../../server/jobs/job-queue.ts';
 import { printSlipJob } from '../../server/gate/slip-job.ts';
 import { setupEstate, startTestServer, userWithRole, type ApiClient, type TestServer } from '../support/server.ts';
-import { DESKTOP, launchChromium, newPage, pageErrors, screenshot, waitForText } from './support/browser.ts';
+import { DESKTOP, launchChromium, networkSettled, newPage, pageErrors, screenshot, waitForText } from './support/browser.ts';
 
 /** The office sees background work that failed, in its own language, and tries it again. */
 let server: TestServer;
@@ -62,7 +62,7 @@ describe('background work in Chromium', () => {
     const guard = await userWithRole(server.url, admin, estateId, 'guard');
     const other = await newPage(browser, DESKTOP);
     await signIn(other.page, guard.email, guard.password);
-    await other.page.waitForLoadState('networkidle');
+    await networkSettled(other.page);
     expect(await other.page.getByRole('link', { name: 'Pekerjaan latar' }).count()).toBe(0);
     await other.context.close();
   });

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { portalRoutes } from '../../renderer/src/faces/portal/routes.ts';
 import { ADMIN, apiClient } from '../support/server.ts';
 import { addUnit, gatePostWorld, hoursFromNow, type GatePostWorld } from '../api/gate-post-fixture.ts';
-import { DESKTOP, PHONE, launchChromium, newPage, pageErrors, screenshot, waitForText } from './support/browser.ts';
+import { DESKTOP, PHONE, launchChromium, networkSettled, newPage, pageErrors, screenshot, waitForText } from './support/browser.ts';
 
 /**
  * Every page of the resident portal on a 390×844 phone, in Indonesian and in English, with the data that breaks
@@ -242,7 +242,7 @@ describe('the resident portal on a 390×844 phone', () => {
         const { page } = visit.signedIn ? signedIn : signedOut;
         await page.goto(`${w.server.url}${visit.url()}`);
         await page.locator(visit.ready).first().waitFor();
-        await page.waitForLoadState('networkidle');
+        await networkSettled(page);
         const slug = route.path === '/' ? 'home' : route.path.split('/')[1];
         await screenshot(page, `portal-phone-${slug}-${language}`);
         for (const problem of await layoutProblems(page)) found.push(`${visit.url()}: ${problem}`);

@@ -23,6 +23,10 @@ export const DESKTOP = { width: 1366, height: 768 };
 export const PHONE = { width: 390, height: 844 };
 
 const errorsByPage = new WeakMap<Page, string[]>();
+const pendingByPage = new WeakMap<Page, Set<unknown>>();
+
+/** The live-updates stream stays open for as long as a page shows, so it never counts as pending. */
+const isLiveStream = (url: string) => /\/api\/v1\/estates\/[^/]+\/live(\?|$)/.test(url);
 
 export async function newPage(
   browser: Browser,
@@ -34,7 +38,36 @@ export async function newPage(
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   errorsByPage.set(page, errors);
+  trackRequests(page);
   return { context, page };
+}
+
+function trackRequests(page: Page): Set<unknown> {
+  const pending = new Set<unknown>();
+  page.on('request', (r) => {
+    if (!isLiveStream(r.url())) pending.add(r);
+  });
+  page.on('requestfinished', (r) => pending.delete(r));
+  page.on('requestfailed', (r) => pending.delete(r));
+  pendingByPage.set(page, pending);
+  return pending;
+}
+
+/**
+ * Waits until the page has had no request in flight for 500 ms, as Playwright's 'networkidle' does, except for the
+ * live-updates stream, which is open for as long as the page shows (so 'networkidle' never comes on those pages).
+ */
+export async function networkSettled(page: Page, timeoutMs = 30_000): Promise<void> {
+  await page.waitForLoadState('load');
+  // A page made elsewhere is followed from now on: requests already in flight are not seen.
+  const pending = pendingByPage.get(page) ?? trackRequests(page);
+  const deadline = Date.now() + timeoutMs;
+  let quietSince = Date.now();
+  while (Date.now() - quietSince < 500) {
+    if (Date.now() > deadline) throw new Error(`network still busy after ${timeoutMs} ms`);
+    if (pending.size > 0) quietSince = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 export function pageErrors(page: Page): string[] {
