@@ -325,11 +325,14 @@ export const MESSAGES_EN: Record<string, string> = {
     'The sync link is no longer valid. Link the office desktop to the hosted instance again.',
   'Server awan menolak sebagian perubahan. Hubungi pengelola.': 'The hosted instance refused some changes. Contact the operator.',
   'Tabel {} tidak ikut disinkronkan.': 'Table {} is not synced.',
-  'Perubahan ini milik perumahan lain dan ditolak.': "This change belongs to another estate and was refused.",
+  'Perubahan ini milik perumahan lain dan ditolak.': 'This change belongs to another estate and was refused.',
   'Server awan tidak dapat dihubungi. Sinkronisasi dicoba lagi nanti.': 'The hosted instance cannot be reached. Sync will try again later.',
   'Alamat server awan tidak sah.': 'The hosted instance address is not valid.',
-  'Perumahan ini sudah tertaut ke server awan. Putuskan tautan dulu.': 'This estate is already linked to a hosted instance. Unlink it first.',
+  'Perumahan ini sudah tertaut ke server awan. Putuskan tautan dulu.':
+    'This estate is already linked to a hosted instance. Unlink it first.',
   'Sinkronisasi gagal. Dicoba lagi nanti.': 'Sync failed. It will try again later.',
+  'Jawaban server awan tidak dapat dibaca. Periksa alamat server awan.':
+    'The answer of the hosted instance cannot be read. Check the hosted instance address.',
   'Jam komputer kantor berbeda lebih dari 2 menit dengan server awan. Sinkronisasi tetap berjalan; cocokkan jam komputer.':
     "The office computer's clock differs from the hosted instance's by more than 2 minutes. Sync keeps running; set the computer's clock.",
 };

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { z } from 'zod';
 import { createHash } from 'node:crypto';
 import { nowIso } from '../db/clock.ts';
 import { newId } from '../db/ids.ts';
@@ -10,7 +11,7 @@ import { applyChanges } from './apply-changes.ts';
 import { entriesAsChanges, pendingCount, pendingEntries } from './change-log.ts';
 import { CLOCK_SKEW_WARNING_MS } from './merge-policy.ts';
 import { platformDb, schemaVersion } from './platform-db.ts';
-import type { SyncChange } from './sync-change.ts';
+import { handshakeResponse, pairResponse, pullResponse, pushResponse } from './schemas.ts';
 
 export interface SyncLink {
   id: string;
@@ -28,8 +29,16 @@ export interface SyncLink {
 export class SyncRemoteError extends UnprocessableError {}
 
 const UNREACHABLE = 'Server awan tidak dapat dihubungi. Sinkronisasi dicoba lagi nanti.';
+const UNREADABLE = 'Jawaban server awan tidak dapat dibaca. Periksa alamat server awan.';
 
-async function callCloud<T>(cloudUrl: string, path: string, body: unknown, token?: string, method = 'POST'): Promise<T> {
+/** An answer checked against its schema: an address that is not a Klustera hosted instance writes nothing here. */
+function readAnswer<T>(schema: z.ZodType<T>, answer: unknown): T {
+  const parsed = schema.safeParse(answer);
+  if (!parsed.success) throw new SyncRemoteError('SYNC_ANSWER_UNREADABLE', UNREADABLE);
+  return parsed.data;
+}
+
+async function callCloud<T = unknown>(cloudUrl: string, path: string, body: unknown, token?: string, method = 'POST'): Promise<T> {
   let res: Response;
   try {
     res = await fetch(`${cloudUrl}/api/v1${path}`, {
@@ -84,12 +93,13 @@ export async function linkToCloud(app: AppContext, store: ScopedStore, input: { 
     .knex('estates')
     .where({ id: store.estateId })
     .first('id', 'name', 'address', 'timezone', 'rt', 'rw')) as PairEstate;
-  const paired = await callCloud<{ estate_id: string; token: string }>(cloudUrl, '/sync/pair', {
+  const answer = await callCloud<unknown>(cloudUrl, '/sync/pair', {
     code: input.code,
     site_id: app.sync.siteId,
     schema_version: schemaVersion(app),
     estate,
   });
+  const paired = readAnswer(pairResponse, answer);
   const at = nowIso();
   const link = {
     id: newId(),
@@ -158,11 +168,14 @@ export async function runSyncCycle(app: AppContext, estateId: string, faults: Sy
   const summary: SyncSummary = { ok: true, pushed: 0, pulled: 0, conflicts: 0, waiting: 0, clock_skew_ms: link.clock_skew_ms, error: null };
   try {
     const sentAt = Date.now();
-    const hello = await callCloud<{ time: string }>(
-      link.cloud_url,
-      '/sync/handshake',
-      { site_id: app.sync.siteId, schema_version: schemaVersion(app), clock: new Date(sentAt).toISOString() },
-      link.token,
+    const hello = readAnswer(
+      handshakeResponse,
+      await callCloud(
+        link.cloud_url,
+        '/sync/handshake',
+        { site_id: app.sync.siteId, schema_version: schemaVersion(app), clock: new Date(sentAt).toISOString() },
+        link.token,
+      ),
     );
     const receivedAt = Date.now();
     summary.clock_skew_ms = Math.round(Date.parse(hello.time) - (sentAt + receivedAt) / 2);
@@ -171,11 +184,9 @@ export async function runSyncCycle(app: AppContext, estateId: string, faults: Sy
       const entries = await pendingEntries(knex, estateId, app.sync.siteId);
       if (!entries.length) break;
       const changes = await entriesAsChanges(knex, entries);
-      const answer = await callCloud<{ conflicts: number }>(
-        link.cloud_url,
-        '/sync/push',
-        { batch_id: batchId(entries), changes },
-        link.token,
+      const answer = readAnswer(
+        pushResponse,
+        await callCloud(link.cloud_url, '/sync/push', { batch_id: batchId(entries), changes }, link.token),
       );
       faults.beforeAck?.();
       await knex('outbox')
@@ -190,12 +201,7 @@ export async function runSyncCycle(app: AppContext, estateId: string, faults: Sy
 
     let cursor = link.pull_cursor;
     for (;;) {
-      const page = await callCloud<{ changes: SyncChange[]; cursor: string; more: boolean }>(
-        link.cloud_url,
-        '/sync/pull',
-        { cursor },
-        link.token,
-      );
+      const page = readAnswer(pullResponse, await callCloud(link.cloud_url, '/sync/pull', { cursor }, link.token));
       await new PlatformStore(knex, SYSTEM_ACTOR, app.sync).transaction(async (tx) => {
         const trx = tx.knex as Knex.Transaction;
         await applyChanges(trx, estateId, page.changes, { acknowledged: true });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, text } from '../http/schemas.ts';
+import { id, text, timeZone } from '../http/schemas.ts';
 import { BATCH_SIZE } from './merge-policy.ts';
 import { syncChangeSchema } from './sync-change.ts';
 
@@ -16,7 +16,7 @@ export const pairBody = z.object({
     id,
     name: text(200),
     address: z.string().max(500).nullable().optional(),
-    timezone: text(64),
+    timezone: timeZone,
     rt: z.string().max(10).nullable().optional(),
     rw: z.string().max(10).nullable().optional(),
   }),

@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
@@ -90,6 +92,16 @@ afterAll(async () => {
 
 describe('sync between an office desktop and the hosted instance', () => {
   it('pairs with a one-time code: the estate keeps its id on the hosted instance, the code works once', async () => {
+    const notKlustera = http.createServer((_req, res) => res.end('<html>router login</html>'));
+    await new Promise<void>((resolve) => notKlustera.listen(0, '127.0.0.1', resolve));
+    const port = (notKlustera.address() as AddressInfo).port;
+    const page = await office.post(e('/sync/link'), { cloud_url: `http://127.0.0.1:${port}`, code: 'AAAA-BBBB-CCCC' });
+    await new Promise((resolve) => notKlustera.close(resolve));
+    expect(page.status).toBe(422);
+    expect(page.body.error.code).toBe('SYNC_ANSWER_UNREADABLE');
+    const closed = await office.post(e('/sync/link'), { cloud_url: `http://127.0.0.1:${port}`, code: 'AAAA-BBBB-CCCC' });
+    expect(closed.body.error.code).toBe('SYNC_CLOUD_UNREACHABLE');
+    expect((await office.post(e('/sync/link'), { cloud_url: 'ftp://awan.example', code: 'x' })).body.error.code).toBe('SYNC_URL_INVALID');
     const wrong = await office.post(e('/sync/link'), { cloud_url: cloud.url, code: 'AAAA-BBBB-CCCC' });
     expect(wrong.status).toBe(422);
     expect(wrong.body.error.code).toBe('SYNC_CODE_INVALID');
