@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from './knex.ts';
-import { queryTemplate } from './query-template.ts';
+import { queryTemplate, withIntegerConstantsInlined } from './query-template.ts';
+import type { SqliteHolder } from './sqlite-direct.ts';
 
 let dir: string;
 let db: Database;
@@ -61,6 +62,43 @@ describe('queryTemplate', () => {
       })
       .catch(() => undefined);
     expect(await byId(db.knex, { id: 'e' })).toEqual([]);
+  });
+
+  it('writes a constant LIMIT into the SQLite statement, so the cached statement is not compiled again on each run', async () => {
+    const connection = (db.knex.userParams as { klusteraSqlite: SqliteHolder }).klusteraSqlite.connection!;
+    const prepared: string[] = [];
+    const prepare = connection.prepare;
+    Object.defineProperty(connection, 'prepare', {
+      configurable: true,
+      value: (sql: string) => {
+        prepared.push(sql);
+        return prepare(sql);
+      },
+    });
+    try {
+      const sizeOf = queryTemplate<'id'>((knex, p) => knex('things').where('id', p.id).first('size'));
+      expect(await sizeOf(db.knex, { id: 'b' })).toEqual([{ size: 5 }]);
+      const firstTwo = queryTemplate<'owner'>((knex, p) =>
+        knex('things').where('owner', p.owner).orderBy('id').limit(2).offset(1).select('id'),
+      );
+      expect(await firstTwo(db.knex, { owner: 'x' })).toEqual([{ id: 'b' }, { id: 'd' }]);
+    } finally {
+      Object.defineProperty(connection, 'prepare', { configurable: true, value: prepare });
+    }
+    expect(prepared).toHaveLength(2);
+    expect(prepared[0]).toMatch(/ limit 1$/);
+    expect(prepared[1]).toMatch(/ limit 2 offset 1$/);
+  });
+
+  it('leaves placeholders in quoted text, strings and non-integer constants as they are', () => {
+    const { sql, slots } = withIntegerConstantsInlined('select \'?\' as "a?", `b?` from t where x = ? and y = ? and z = ? limit ?', [
+      { param: 'x' },
+      { value: 'text' },
+      { value: 1.5 },
+      { value: 10 },
+    ]);
+    expect(sql).toBe('select \'?\' as "a?", `b?` from t where x = ? and y = ? and z = ? limit 10');
+    expect(slots).toEqual([{ param: 'x' }, { value: 'text' }, { value: 1.5 }]);
   });
 
   it('refuses a parameter written into the SQL text, where a later value could not reach it', async () => {

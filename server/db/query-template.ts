@@ -2,9 +2,41 @@ import type { Knex } from 'knex';
 import { dialectOf } from './knex.ts';
 import { rawRows } from './sqlite-direct.ts';
 
-type Slot = { param: string } | { value: unknown };
+export type Slot = { param: string } | { value: unknown };
 
 const SENTINEL = '\u0000klustera-param:';
+
+/**
+ * `sql` with the integer constants the builder bound (`.first()`'s and `.limit(n)`'s `limit ?`) written into the text
+ * instead. SQLite's planner reads a bound LIMIT's value and marks the statement to be compiled again whenever that
+ * value is bound anew, so a cached statement with `limit ?` was re-parsed and re-planned on every run: on the gate
+ * scan that was a third of each lookup's cost. Placeholders inside quoted strings and identifiers are not counted.
+ */
+export function withIntegerConstantsInlined(sql: string, slots: Slot[]): { sql: string; slots: Slot[] } {
+  let out = '';
+  let placeholder = 0;
+  let quote: string | null = null;
+  const kept: Slot[] = [];
+  for (const ch of sql) {
+    if (quote) {
+      if (ch === quote) quote = null;
+      out += ch;
+    } else if (ch === "'" || ch === '"' || ch === '`') {
+      quote = ch;
+      out += ch;
+    } else if (ch === '?') {
+      const slot = slots[placeholder++];
+      if (slot && 'value' in slot && Number.isSafeInteger(slot.value)) out += String(slot.value);
+      else {
+        out += ch;
+        if (slot) kept.push(slot);
+      }
+    } else out += ch;
+  }
+  // Counted differently from knex (an unusual raw fragment): leave the statement as knex compiled it.
+  if (placeholder !== slots.length) return { sql, slots };
+  return { sql: out, slots: kept };
+}
 
 /**
  * A query written once with the knex builder and compiled once per dialect, then run as plain SQL with new values.
@@ -28,7 +60,7 @@ export function queryTemplate<P extends string>(
         (b): Slot => (typeof b === 'string' && b.startsWith(SENTINEL) ? { param: b.slice(SENTINEL.length) } : { value: b }),
       );
       if (sql.includes(SENTINEL)) throw new Error('a query template parameter was written into the SQL text instead of bound');
-      c = { sql, slots };
+      c = dialect === 'sqlite' ? withIntegerConstantsInlined(sql, slots) : { sql, slots };
       compiled.set(dialect, c);
     }
     const bindings = c.slots.map((s) => ('param' in s ? values[s.param as P] : s.value)) as Knex.RawBinding[];

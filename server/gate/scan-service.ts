@@ -55,7 +55,7 @@ async function resolveToken(store: ScopedStore, token: SignedToken, decoded: Par
   // A pass from another estate is told apart before the signature: this server does not hold that estate's key to check.
   if (token.estateId !== store.estateId) return { kind: 'rejected', reason: 'other_estate', method: 'qr' };
   const keys = await estateKeys(store);
-  if (!verifySignedToken(decoded, keys.publicKeyPem)) return { kind: 'rejected', reason: 'forged', method: 'qr' };
+  if (!verifySignedToken(decoded, keys.publicKeyPem, keys.privateKeyPem)) return { kind: 'rejected', reason: 'forged', method: 'qr' };
   if (token.subject === 'visit') {
     const visit = await store.find<VisitRow>('gate_visits', token.subjectId);
     return visit ? { kind: 'visit', visit } : { kind: 'rejected', reason: 'unknown_code', method: 'qr' };

@@ -43,6 +43,29 @@ describe('signed gate tokens', () => {
     );
   });
 
+  it('answers the same with the private key at hand as verification does: own tokens yes, edits and other keys no', () => {
+    // Fresh subjects each run: a token already verified is answered from the cache without either check.
+    const subjectId = (n: number) => `0195a1b2-c3d4-7e5f-8a9b-${n.toString(16).padStart(12, '0')}`;
+    const ownText = encodeSignedToken({ subject: 'pass', estateId, subjectId: subjectId(1) }, keys.privateKeyPem);
+    expect(verifySignedToken(decodeOk(ownText), keys.publicKeyPem, keys.privateKeyPem)).toBe(true);
+    const foreign = encodeSignedToken({ subject: 'pass', estateId, subjectId: subjectId(2) }, otherKeys.privateKeyPem);
+    expect(verifySignedToken(decodeOk(foreign), keys.publicKeyPem, keys.privateKeyPem)).toBe(false);
+    // A private key that is not the pair of the public one cannot make a valid token look forged.
+    const valid = encodeSignedToken({ subject: 'pass', estateId, subjectId: subjectId(3) }, keys.privateKeyPem);
+    expect(verifySignedToken(decodeOk(valid), keys.publicKeyPem, otherKeys.privateKeyPem)).toBe(true);
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    let n = 100;
+    fc.assert(
+      fc.property(fc.integer({ min: PAYLOAD_PREFIX.length, max: ownText.length - 1 }), fc.constantFrom(...alphabet), (at, ch) => {
+        const text = encodeSignedToken({ subject: 'pass', estateId, subjectId: subjectId(n++) }, keys.privateKeyPem);
+        fc.pre(text[at] !== ch);
+        const decoded = decodePayload(text.slice(0, at) + ch + text.slice(at + 1));
+        return !decoded.ok || !verifySignedToken(decoded, keys.publicKeyPem, keys.privateKeyPem);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('tells malformed tokens from things that are not tokens', () => {
     expect(decodePayload('123456')).toEqual({ ok: false, reason: 'not_a_token' });
     expect(decodePayload('https://example.com')).toEqual({ ok: false, reason: 'not_a_token' });
