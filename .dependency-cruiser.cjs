@@ -182,6 +182,29 @@ module.exports = {
         pathNot: ['^server/$1/', '^server/[^/]+/index\\.ts$', `^server/.+${SCHEMA_FILE}`],
       },
     },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment:
+        'Modules that import each other, directly or around a ring, load in an order that depends on who is imported ' +
+        'first, and neither can be understood alone: move the shared piece to a module both import. Type-only ' +
+        'imports count on the server too (they are the same tangle); a lazy `import()` does not.',
+      from: { path: '^(server|main|shared)/' },
+      to: { circular: true, dependencyTypesNot: ['dynamic-import'], viaOnly: { dependencyTypesNot: ['dynamic-import'] } },
+    },
+    {
+      name: 'no-circular-runtime',
+      severity: 'error',
+      comment:
+        'In the renderer, cycles of run-time imports are forbidden. Type-only rings stay allowed (each language ' +
+        "catalog is typed by the catalog index that imports it), and so do lazy pages importing their face's router.",
+      from: { path: '^renderer/' },
+      to: {
+        circular: true,
+        dependencyTypesNot: ['type-only', 'dynamic-import'],
+        viaOnly: { dependencyTypesNot: ['type-only', 'dynamic-import'] },
+      },
+    },
   ],
   options: {
     doNotFollow: { path: '(^|/)node_modules/' },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isDevicePathShape, isHostShape } from './printer-target.ts';
+import { isDevicePathShape, isHostShape } from './printer-address.ts';
 
 /**
  * How the office reaches its receipt printer. Stored in the estate's settings (`settings/printer`) and reused by the

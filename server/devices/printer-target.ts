@@ -3,6 +3,9 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import { BadRequestError } from '../http/errors.ts';
 import type { PrinterConfig } from './printer-config.ts';
+import { isDevicePathShape, isHostShape, isWindowsPort } from './printer-address.ts';
+
+export { isDevicePathShape, isHostShape, isWindowsPort };
 
 /**
  * Where a print job may go. A printer setting is written by an estate admin and used by the server process, so it is
@@ -17,8 +20,6 @@ import type { PrinterConfig } from './printer-config.ts';
  * printing.
  */
 const PRINTER_DEVICE = /^\/dev\/(usb\/lp\d{1,3}|lp\d{1,3}|ttyS\d{1,3}|ttyUSB\d{1,3}|ttyACM\d{1,3}|rfcomm\d{1,3}|null)$/;
-/** Windows names for the same thing; `\\.\COM10` is how ports above 9 are opened. */
-const WINDOWS_PORT = /^(\\\\\.\\)?(COM\d{1,3}|LPT\d)$/i;
 
 export class PrinterDeviceInvalidError extends BadRequestError {
   constructor(message = 'Bukan perangkat printer: pilih mis. /dev/usb/lp0, /dev/ttyUSB0 atau COM3.') {
@@ -30,22 +31,6 @@ export class PrinterHostNotAllowedError extends BadRequestError {
   constructor() {
     super('PRINTER_HOST_NOT_ALLOWED', 'Printer jaringan harus berada di jaringan lokal perumahan (mis. 192.168.1.50).', 'host');
   }
-}
-
-/** Paths the schema lets through: no resolution, no file system, just the shape. */
-export function isDevicePathShape(value: string): boolean {
-  if (value.includes('\0')) return false;
-  if (WINDOWS_PORT.test(value)) return true;
-  if (!value.startsWith('/dev/') || value.length > 200) return false;
-  // `..` and `.` segments are refused outright rather than normalised: a printer path never needs them.
-  return value
-    .split('/')
-    .slice(1)
-    .every((segment) => /^[\w.+:@-]+$/.test(segment) && segment !== '.' && segment !== '..');
-}
-
-export function isWindowsPort(value: string): boolean {
-  return WINDOWS_PORT.test(value);
 }
 
 /**
@@ -119,16 +104,6 @@ export function isLanAddress(address: string): boolean {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
   if (mapped) return LAN.check(mapped[1], 'ipv4');
   return LAN.check(address, 'ipv6');
-}
-
-const HOST_LABEL = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
-
-/** A host name (RFC 1123 labels) or an IPv4/IPv6 literal. */
-export function isHostShape(host: string): boolean {
-  if (net.isIP(host)) return true;
-  if (host.length > 253) return false;
-  const labels = host.replace(/\.$/, '').split('.');
-  return labels.length > 0 && labels.every((l) => HOST_LABEL.test(l)) && !/^\d+$/.test(labels[labels.length - 1]);
 }
 
 /** At save time: a literal address must be on the LAN; a name is checked when it is resolved for each job. */

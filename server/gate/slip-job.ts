@@ -7,10 +7,24 @@ import { defineJob } from '../jobs/define-job.ts';
 import { encodeSignedToken, type EstateInfo, estateKeys } from '../passes/index.ts';
 import { gateView, type GatePost, type GateRow } from './gate-post.ts';
 import { guestSlipLayout } from './guest-slip.ts';
-import type { VisitRow } from './visits-service.ts';
+
+/**
+ * What a guest slip prints of a visit. A visit row (visits-service.ts) has these fields; the slip names only what it
+ * uses, so printing does not depend on the visit service that queues it.
+ */
+export interface SlipVisit {
+  id: string;
+  unit_id: string;
+  name: string;
+  entered_at: string;
+  people: number;
+  plate: string | null;
+  purpose: string | null;
+  id_card_left: boolean | number;
+}
 
 /** Prints the guest slip on the gate's printer: from the slip job, and awaited for a reprint at the guard's request. */
-export async function printVisitSlip(store: ScopedStore, estate: EstateInfo, post: GatePost, visit: VisitRow): Promise<void> {
+export async function printVisitSlip(store: ScopedStore, estate: EstateInfo, post: GatePost, visit: SlipVisit): Promise<void> {
   if (!post.gate.printer)
     throw new ConflictError('PRINTER_NOT_CONFIGURED', 'Gerbang ini belum memiliki printer slip: atur di Pos jaga → Gerbang.');
   const keys = await estateKeys(store);
@@ -46,7 +60,7 @@ export const printSlipJob = defineJob({
     const estate = await liveEstate(ctx.app.db.knex, store.estateId);
     const gate = await store.find<GateRow>('gates', payload.gate_id);
     if (!estate || !gate) return;
-    const visit = await store.get<VisitRow>('gate_visits', payload.visit_id, 'Kunjungan');
+    const visit = await store.get<SlipVisit>('gate_visits', payload.visit_id, 'Kunjungan');
     const post: GatePost = { gate: gateView(gate), guard: { id: null, name: payload.guard_name }, deviceId: null, shiftId: null };
     await printVisitSlip(store, { id: estate.id, name: estate.name, timezone: estate.timezone }, post, visit);
   },

@@ -25,7 +25,7 @@ import { liveRoutes } from '../live/index.ts';
 
 /** Every HTTP route of the API, in one list: the pipeline mounts it, OpenAPI and the permission test read it. */
 export const allRoutes: RouteDef[] = [
-  ...systemRoutes,
+  ...systemRoutes(() => allRoutes),
   ...authRoutes,
   ...estateRoutes,
   ...userRoutes,

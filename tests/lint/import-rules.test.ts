@@ -58,6 +58,18 @@ const FIXTURE: Record<string, string> = {
     '',
   ].join('\n'),
   'main/bridge.ts': 'export const bridge = 1;\n',
+  // A ring on the server, one way only as a type: still a cycle there.
+  'server/devices/printer-a.ts': "import type { B } from './printer-b.ts';\nexport const a = 1;\nexport type A = B;\n",
+  'server/devices/printer-b.ts': "import { a } from './printer-a.ts';\nexport const b = a;\nexport type B = number;\n",
+  // A lazy import back is no cycle.
+  'server/devices/lazy-a.ts': "import { lazyB } from './lazy-b.ts';\nexport const lazyA = lazyB;\n",
+  'server/devices/lazy-b.ts': "export const lazyB = () => import('./lazy-a.ts');\n",
+  // The renderer: a run-time ring is refused, a type-only ring (a catalog typed by its index) is not.
+  'renderer/src/ring-a.ts': "import { ringB } from './ring-b.ts';\nexport const ringA = () => ringB;\n",
+  'renderer/src/ring-b.ts': "import { ringA } from './ring-a.ts';\nexport const ringB = () => ringA;\n",
+  'renderer/src/i18n/messages.ts':
+    "import { en } from './en.ts';\nexport type Messages = { hello: string };\nexport const messages = { en };\n",
+  'renderer/src/i18n/en.ts': "import type { Messages } from './messages.ts';\nexport const en: Messages = { hello: 'Hello' };\n",
 };
 
 /** [rule, from, to] of every violation the fixture must produce, and no other. */
@@ -74,6 +86,13 @@ const EXPECTED: [string, string, string][] = [
   ['domain-reaches-inside-domain', 'server/gate/scan.ts', 'server/units/service.ts'],
   ['schemas-reach-inside-domain', 'server/gate/schemas.ts', 'server/units/service.ts'],
   ['shared-stands-alone', 'shared/shapes.ts', 'server/units/service.ts'],
+  ['no-circular', 'server/devices/printer-a.ts', 'server/devices/printer-b.ts'],
+  // The fixture's forbidden imports between server, shared and renderer close rings of their own.
+  ['no-circular', 'server/units/service.ts', 'renderer/src/page.tsx'],
+  ['no-circular', 'shared/shapes.ts', 'server/units/service.ts'],
+  ['no-circular-runtime', 'renderer/src/page.tsx', 'server/units/service.ts'],
+  ['no-circular-runtime', 'renderer/src/page.tsx', 'shared/shapes.ts'],
+  ['no-circular-runtime', 'renderer/src/ring-a.ts', 'renderer/src/ring-b.ts'],
 ];
 
 let dir = '';
