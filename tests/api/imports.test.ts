@@ -220,6 +220,14 @@ describe('POST /estates/:estate_id/imports/units', () => {
       ['Budi Gunawan', 'tenant', '+6281136986017'],
       ['Dedi Hasibuan', 'owner', null],
     ]);
+    // The unit search knows the imported residents: by their name and by their phone.
+    for (const q of ['budi gun', '0811-3698-6017']) {
+      const found = await admin.get(`/estates/${estate}/units/search?q=${encodeURIComponent(q)}`);
+      expect(
+        found.body.items.map((u: { code: string }) => u.code),
+        q,
+      ).toContain('A-2');
+    }
 
     const second = await importFile(admin, estate, { filename: 'data-warga-griya-asri.xlsx', content: SAMPLE, type: XLSX_TYPE });
     expect(second.status).toBe(200);
