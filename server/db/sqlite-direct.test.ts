@@ -143,3 +143,81 @@ describe('SQLite transactions and direct statements', () => {
     expect(outside).toBeNull();
   });
 });
+
+describe('group commit', () => {
+  /** The BEGIN / COMMIT / ROLLBACK statements knex sends while `work` runs. */
+  async function transactionStatements(work: () => Promise<unknown>): Promise<string[]> {
+    const seen: string[] = [];
+    const listen = (q: { sql: string }) => {
+      if (/^(begin|commit|rollback)\b/i.test(q.sql)) seen.push(q.sql.replace(/;$/, '').toUpperCase());
+    };
+    db.knex.on('query', listen);
+    try {
+      await work();
+    } finally {
+      db.knex.off('query', listen);
+    }
+    return seen;
+  }
+
+  it('runs bodies that wait together in one transaction: one that throws is undone alone, the others commit', async () => {
+    const before = await count();
+    const run = sqliteTransaction(db.knex)!;
+    const outcomes: PromiseSettledResult<unknown>[] = [];
+    const statements = await transactionStatements(async () => {
+      outcomes.push(
+        ...(await Promise.allSettled([
+          run(async (trx) => rawRows(trx, 'insert into notes (text) values (?)', ['group one'])).then(() => 'one'),
+          run(async (trx) => {
+            await trx('notes').insert({ text: 'group two, undone' });
+            await rawRows(trx, 'insert into notes (text) values (?)', [null]);
+          }),
+          run(async (trx) => trx('notes').insert({ text: 'group three' })).then(() => 'three'),
+        ])),
+      );
+    });
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((outcomes[1] as PromiseRejectedResult).reason.message).toMatch(/NOT NULL/);
+    expect(statements).toEqual(['BEGIN', 'COMMIT']);
+    const texts = ((await db.knex('notes').where('id', '>', 0).orderBy('id').select('text')) as { text: string }[]).map((r) => r.text);
+    expect(texts).toContain('group one');
+    expect(texts).toContain('group three');
+    expect(texts).not.toContain('group two, undone');
+    expect(await count()).toBe(before + 2);
+  });
+
+  it('answers a body only after the COMMIT holding its writes: another connection already sees them', async () => {
+    const other = new Sqlite(db.file!, { readonly: true });
+    try {
+      const seenAtAnswer = await Promise.all(
+        ['first', 'second'].map((text) =>
+          sqliteTransaction(db.knex)!(async (trx) => rawRows(trx, 'insert into notes (text) values (?)', [`visible ${text}`])).then(
+            () => other.prepare('select count(*) as n from notes where text = ?').get(`visible ${text}`) as { n: number },
+          ),
+        ),
+      );
+      expect(seenAtAnswer.map((r) => r.n)).toEqual([1, 1]);
+    } finally {
+      other.close();
+    }
+  });
+
+  it('rolls the transaction back when every body of the group throws', async () => {
+    const before = await count();
+    const run = sqliteTransaction(db.knex)!;
+    let outcomes: PromiseSettledResult<unknown>[] = [];
+    const statements = await transactionStatements(async () => {
+      outcomes = await Promise.allSettled(
+        ['a', 'b'].map((text) =>
+          run(async (trx) => {
+            await trx('notes').insert({ text });
+            throw new Error(`no ${text}`);
+          }),
+        ),
+      );
+    });
+    expect(outcomes.map((o) => (o as PromiseRejectedResult).reason.message)).toEqual(['no a', 'no b']);
+    expect(statements).toEqual(['BEGIN', 'ROLLBACK']);
+    expect(await count()).toBe(before);
+  });
+});

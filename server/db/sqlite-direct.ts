@@ -67,12 +67,113 @@ export async function rawRows<T>(knex: Knex | Knex.Transaction, sql: string, bin
   return (Array.isArray(result) ? result : result.rows) as T[];
 }
 
+type Body = (trx: Knex.Transaction) => Promise<unknown>;
+interface QueuedBody {
+  knex: Knex;
+  body: Body;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+interface WriteQueue {
+  waiting: QueuedBody[];
+  draining: boolean;
+}
+
+const writeQueues = new WeakMap<SqliteHolder, WriteQueue>();
+/** Bodies sharing one COMMIT at most; bounds how long the first of them waits for the last. */
+export const MAX_GROUP = 16;
+const BODY_SAVEPOINT = 'klustera_body';
+const NOTHING_COMMITTED = Symbol('nothing committed');
+
 /**
- * Runs `body` in one knex transaction on the embedded database (BEGIN IMMEDIATE, see sqlite-client.ts); null on
+ * Runs `body` in a transaction on the embedded database (BEGIN IMMEDIATE, see sqlite-client.ts); null on
  * PostgreSQL and inside a transaction, where the caller picks its own. The pool's one connection is the
  * transaction's until it ends, so other requests' queries wait for the commit.
+ *
+ * Group commit: bodies that arrive while another transaction holds the connection wait in a queue, and the next
+ * transaction runs every one waiting then (up to MAX_GROUP), one after the other, each inside its own savepoint,
+ * and commits them together. A body that throws is rolled back to its savepoint and rejects with its own error;
+ * the others still commit. Each body resolves only once the COMMIT holding its writes has succeeded. Starting a knex
+ * transaction (its transactor object, BEGIN, COMMIT and the log frames the commit writes) costs more than most
+ * request bodies' own statements, and a busy server now pays it once per group instead of once per request; an idle
+ * one still runs each body alone in its own transaction, as before.
  */
 export function sqliteTransaction(knex: Knex | Knex.Transaction): (<T>(body: (trx: Knex.Transaction) => Promise<T>) => Promise<T>) | null {
-  if (!holderOf(knex) || knex.isTransaction) return null;
-  return <T>(body: (trx: Knex.Transaction) => Promise<T>) => (knex as Knex).transaction(body);
+  const holder = holderOf(knex);
+  if (!holder || knex.isTransaction) return null;
+  return <T>(body: (trx: Knex.Transaction) => Promise<T>) =>
+    new Promise<T>((resolve, reject) => {
+      let queue = writeQueues.get(holder);
+      if (!queue) {
+        queue = { waiting: [], draining: false };
+        writeQueues.set(holder, queue);
+      }
+      queue.waiting.push({ knex: knex as Knex, body, resolve: resolve as (value: unknown) => void, reject });
+      if (!queue.draining) {
+        queue.draining = true;
+        // One turn of the event loop first: requests already parsed then reach this queue with their bodies (their
+        // reads before the transaction run while the connection is free) instead of each opening a transaction alone.
+        setImmediate(() => void drain(queue));
+      }
+    });
+}
+
+async function drain(queue: WriteQueue): Promise<void> {
+  queue.draining = true;
+  try {
+    while (queue.waiting.length) {
+      // Bodies of one knex instance per group: the transaction they share is made from it.
+      let size = 1;
+      while (size < queue.waiting.length && size < MAX_GROUP && queue.waiting[size].knex === queue.waiting[0].knex) size++;
+      await runGroup(queue.waiting.splice(0, size));
+    }
+  } finally {
+    queue.draining = false;
+  }
+}
+
+async function runGroup(group: QueuedBody[]): Promise<void> {
+  const { knex } = group[0];
+  if (group.length === 1) {
+    const [only] = group;
+    try {
+      only.resolve(await knex.transaction(only.body));
+    } catch (err) {
+      only.reject(err);
+    }
+    return;
+  }
+  const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+  try {
+    await knex.transaction(async (trx) => {
+      const connection = holderOf(trx)!.connection!;
+      for (const queued of group) {
+        run(connection, `savepoint ${BODY_SAVEPOINT}`, []);
+        try {
+          const value = await queued.body(trx);
+          run(connection, `release ${BODY_SAVEPOINT}`, []);
+          outcomes.push({ ok: true, value });
+        } catch (error) {
+          run(connection, `rollback to ${BODY_SAVEPOINT}`, []);
+          run(connection, `release ${BODY_SAVEPOINT}`, []);
+          outcomes.push({ ok: false, error });
+        }
+      }
+      // Ends the transaction with a ROLLBACK, as a lone failing body's would: nothing was kept, and whatever waits
+      // for this transaction's outcome (live updates) hears that it did not commit.
+      if (!outcomes.some((o) => o.ok)) throw NOTHING_COMMITTED;
+    });
+  } catch (err) {
+    // BEGIN or COMMIT failed, or every body threw: no body's writes were kept.
+    group.forEach((queued, i) => {
+      const outcome = outcomes[i];
+      queued.reject(outcome && !outcome.ok ? outcome.error : err);
+    });
+    return;
+  }
+  group.forEach((queued, i) => {
+    const outcome = outcomes[i];
+    if (outcome.ok) queued.resolve(outcome.value);
+    else queued.reject(outcome.error);
+  });
 }
