@@ -33,12 +33,19 @@ export interface StartOptions {
   schedules?: boolean;
   /** How long to wait for a restore of the SQLite file in progress before giving up (default 60 s). */
   waitForRestoreMs?: number;
+  /**
+   * PostgreSQL: serve requests as the row-security role (`db/row-security.ts`); migrations still run as the URL's
+   * user. Off unless set here or by `KLUSTERA_ROW_SECURITY=1`: sync and the platform console still read across
+   * estates without naming the platform scope. Off, requests run as the URL's user in the platform scope.
+   */
+  rowSecurity?: boolean;
 }
 
 export interface RunningServer {
   url: string;
   port: number;
   dataDir: string;
+  /** The database as the URL's user (migrations, maintenance); requests go through `app.db`. The same on SQLite. */
   db: Database;
   app: AppContext;
   /** This process's job runner (started unless `backgroundJobs: false`). */
@@ -70,13 +77,19 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     lock?.release();
     throw err;
   }
+  const rowSecurity = opts.rowSecurity ?? process.env.KLUSTERA_ROW_SECURITY === '1';
+  const served = db.dialect === 'postgres' && rowSecurity ? openDatabase({ dataDir, databaseUrl, role: 'app' }) : db;
+  const closeDatabases = async () => {
+    if (served !== db) await served.close();
+    await db.close();
+  };
   const sync = await loadSyncContext(db.knex);
   const host = opts.host ?? '127.0.0.1';
   let storedUrl: string | null;
   try {
     storedUrl = await readStoredPublicUrl(db.knex);
   } catch (err) {
-    await db.close();
+    await closeDatabases();
     lock?.release();
     throw err;
   }
@@ -85,12 +98,12 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     live = new LiveFeed(db.knex, databaseUrl);
     await live.ready;
   } catch (err) {
-    await db.close();
+    await closeDatabases();
     lock?.release();
     throw err;
   }
   const app: AppContext = {
-    db,
+    db: served,
     sync,
     dataDir,
     version: packageVersion(),
@@ -105,7 +118,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     server.listen(opts.port ?? 4780, host, () => resolve());
   }).catch(async (err) => {
     await live.close();
-    await db.close();
+    await closeDatabases();
     lock?.release();
     throw err;
   });
@@ -138,7 +151,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
         server.closeAllConnections();
       });
       await live.close();
-      await db.close();
+      await closeDatabases();
       lock?.release();
     },
   };

@@ -3,7 +3,7 @@ import { parse as parseCookie } from 'cookie';
 import { nowIso } from '../db/clock.ts';
 import type { AppContext } from '../http/app-context.ts';
 import { KNOWN_BROWSER_COOKIE, isPlausibleDeviceToken, type LoginOrigin } from './login-throttle.ts';
-import { PlatformStore } from '../db/platform-store.ts';
+import { PlatformStore, platformKnex } from '../db/platform-store.ts';
 import { defineRoutes } from '../http/route.ts';
 import { UnauthenticatedError } from '../http/errors.ts';
 import { hashPassword, randomToken, sha256Hex, verifyPassword } from './passwords.ts';
@@ -39,8 +39,8 @@ export const authRoutes = defineRoutes([
     handler: async ({ app, body, req, res }) => {
       const { user, deviceToken } = await checkCredentials(app, body.login, body.password, loginOrigin(req));
       rememberDevice(app, res, deviceToken);
-      const { csrfToken } = await createSession(app, app.db.knex, res, user.id, req.headers['user-agent']);
-      return sessionPayload(app.db.knex, user.id, csrfToken);
+      const { csrfToken } = await createSession(app, platformKnex(app.db.knex), res, user.id, req.headers['user-agent']);
+      return sessionPayload(platformKnex(app.db.knex), user.id, csrfToken);
     },
   },
   {
@@ -76,7 +76,7 @@ export const authRoutes = defineRoutes([
     response: sessionResponse,
     handler: async ({ app, auth }) => {
       if (!auth?.userId) throw new UnauthenticatedError();
-      return sessionPayload(app.db.knex, auth.userId, auth.csrfToken);
+      return sessionPayload(platformKnex(app.db.knex), auth.userId, auth.csrfToken);
     },
   },
   {
@@ -106,7 +106,7 @@ export const authRoutes = defineRoutes([
     body: passwordChangeBody,
     status: 204,
     handler: async ({ app, auth, body, actor }) => {
-      const knex = app.db.knex;
+      const knex = platformKnex(app.db.knex);
       const user = await knex('users').where({ id: auth!.userId }).first();
       if (!user || !(await verifyPassword(body.current_password, user.password_hash))) {
         throw new UnauthenticatedError('Kata sandi lama salah.', 'INVALID_CREDENTIALS');

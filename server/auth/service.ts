@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { nowIso } from '../db/clock.ts';
-import { PlatformStore } from '../db/platform-store.ts';
+import { PlatformStore, platformKnex } from '../db/platform-store.ts';
 import { normalizePhone } from '../residents/phone.ts';
 import type { AppContext } from '../http/app-context.ts';
 import { TooManyRequestsError, UnauthenticatedError } from '../http/errors.ts';
@@ -44,7 +44,7 @@ export async function checkCredentials(
   password: string,
   origin: LoginOrigin,
 ): Promise<{ user: UserRow; deviceToken: string }> {
-  const knex = app.db.knex;
+  const knex = platformKnex(app.db.knex);
   const user = await findUserByLogin(knex, login);
   if (!user || user.status !== 'active') {
     await verifyPassword(password, await dummyPasswordHash());

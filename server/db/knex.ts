@@ -39,6 +39,19 @@ export interface OpenOptions {
   databaseUrl?: string;
   /** SQLite: checkpoint the WAL from a worker thread instead of inside commits (the long-running server). */
   backgroundCheckpoint?: boolean;
+  /**
+   * PostgreSQL: 'app' runs every connection as the row-security role (`SET ROLE klustera_app`, see row-security.ts),
+   * so each query sees only the scope its transaction names. 'owner' (the default; migrations, the command line,
+   * backups) keeps the connecting user and names the platform scope for the whole session.
+   */
+  role?: 'owner' | 'app';
+}
+
+type PgConnection = { query(sql: string, done: (err: Error | null) => void): void };
+
+/** What each new PostgreSQL connection runs first. */
+function pgSessionSetup(role: 'owner' | 'app'): string {
+  return role === 'app' ? 'set role klustera_app' : "select set_config('klustera.scope', 'platform', false)";
 }
 
 /** `KLUSTERA_SQLITE_SYNC=full` for a flush inside every commit; the server's default is NORMAL + its checkpointer. */
@@ -65,7 +78,13 @@ export function openDatabase(opts: OpenOptions): Database {
         {
           client: 'pg',
           connection: opts.databaseUrl,
-          pool: { min: 0, max: 10 },
+          pool: {
+            min: 0,
+            max: 10,
+            afterCreate(conn: PgConnection, done: (err: Error | null, conn: unknown) => void) {
+              conn.query(pgSessionSetup(opts.role ?? 'owner'), (err) => done(err, conn));
+            },
+          },
         },
         { klusteraDialect: 'postgres' },
       ),

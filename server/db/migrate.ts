@@ -3,6 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Knex } from 'knex';
 import type { Database } from './knex.ts';
+import { secureEstateTables } from './row-security.ts';
 
 import { MIGRATIONS_DIR } from '../paths.ts';
 
@@ -84,6 +85,7 @@ export async function migrateToLatest(db: Database, opts: { dir?: string; backup
     await db.knex.raw('VACUUM INTO ?', [backupFile]);
   }
   const [, applied] = (await db.knex.migrate.latest({ migrationSource: migrationSource(dir) })) as [number, string[]];
+  await secureEstateTables(db.knex);
   return { ...status, applied: applied.map(nameOf), backupFile };
 }
 

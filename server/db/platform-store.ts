@@ -5,6 +5,7 @@ import { changeRows, type RowFilter } from './change-rows.ts';
 import { isSynced, isSyncedChange } from './journal-policy.ts';
 import { auditRow, flushJournal, outboxRow, type Actor, type Journal, type OutboxOp } from './scoped-store.ts';
 import { rawRows, sqliteTransaction } from './sqlite-direct.ts';
+import { PLATFORM, scopedKnex } from './row-security.ts';
 import type { SyncContext } from './sync-context.ts';
 
 export type { RowFilter };
@@ -29,12 +30,17 @@ function quoted(table: string): string {
  * is synced (`journal-policy.ts`), in the same transaction as the change. Reads go through `query`.
  */
 export class PlatformStore {
+  /** Platform-wide on PostgreSQL's row-level security (`row-security.ts`): accounts span estates. */
+  readonly knex: Knex | Knex.Transaction;
+
   constructor(
-    readonly knex: Knex | Knex.Transaction,
+    knex: Knex | Knex.Transaction,
     readonly actor: Actor,
     readonly sync: SyncContext,
     private readonly journal?: Journal,
-  ) {}
+  ) {
+    this.knex = scopedKnex(knex, PLATFORM);
+  }
 
   get inTransaction(): boolean {
     return (this.knex as Knex.Transaction).isTransaction === true;
@@ -129,4 +135,13 @@ export class PlatformStore {
     journal.audit.push(auditRow(this.actor, estateId, entry, at));
     if (synced) journal.outbox.push(outboxRow(this.sync, estateId, table, rowId, op, at));
   }
+}
+
+/**
+ * `knex` in the platform scope of PostgreSQL's row-level security, for the reads that span estates by nature and
+ * are not a PlatformStore's: sign-in and session lookup (memberships of every estate), invites, job claims,
+ * schedules. Everything else reaches estate rows through a `ScopedStore`, which names its own estate.
+ */
+export function platformKnex<K extends Knex | Knex.Transaction>(knex: K): K {
+  return scopedKnex(knex, PLATFORM);
 }

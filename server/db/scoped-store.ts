@@ -8,6 +8,7 @@ import { rawRows, sqliteTransaction } from './sqlite-direct.ts';
 import type { SyncContext } from './sync-context.ts';
 import { isSynced, withoutSecrets } from './journal-policy.ts';
 import { changeRows, type RowFilter } from './change-rows.ts';
+import { scopedKnex } from './row-security.ts';
 import { announceChange, type LiveTopic } from './live-changes.ts';
 
 export interface Actor {
@@ -133,15 +134,23 @@ function definedOnly(row: Row): Row {
  * mutation writes its audit row and outbox row in the same transaction as the change itself.
  */
 export class ScopedStore {
+  /**
+   * On PostgreSQL every query of this store names its estate for row-level security (`row-security.ts`), reads
+   * outside a transaction included; on SQLite the knex it was given.
+   */
+  readonly knex: Knex | Knex.Transaction;
+
   constructor(
-    readonly knex: Knex | Knex.Transaction,
+    knex: Knex | Knex.Transaction,
     readonly estateId: string,
     readonly actor: Actor,
     readonly sync: SyncContext,
     /** Facts about the estate itself, read once per request and shared with the stores of its transactions. */
     private readonly estateFacts: { timezone?: string } = {},
     private readonly journal?: Journal,
-  ) {}
+  ) {
+    this.knex = scopedKnex(knex, estateId);
+  }
 
   /** The estate's time zone (periods, due dates, report days). */
   async timezone(): Promise<string> {

@@ -8,6 +8,7 @@ import { isUuid } from '../db/ids.ts';
 import { liveEstate } from '../estates/estate-cache.ts';
 import { assertEstateActive } from '../estates/suspension.ts';
 import { ScopedStore, type Actor } from '../db/scoped-store.ts';
+import { platformKnex } from '../db/platform-store.ts';
 import { nowIso } from '../db/clock.ts';
 import { newId } from '../db/ids.ts';
 import { insertValues } from '../db/bulk-insert.ts';
@@ -157,7 +158,8 @@ function uploadError(err: unknown): AppError {
 const prepared = new WeakMap<Request, RequestContext>();
 
 export function mountRoutes(router: Router, app: AppContext, defs: RouteDef[]): void {
-  const knex = app.db.knex;
+  // Sign-in state spans estates (memberships of every estate); each estate route's store then names its own estate.
+  const knex = platformKnex(app.db.knex);
   const checkResponses = responseChecksEnabled();
   for (const def of defs) {
     // Who is asking and whether they may: answered before any body is read, so an anonymous or unauthorised caller

@@ -31,7 +31,8 @@ export const importUnitsJob = defineJob({
   leaseMs: 5 * 60_000,
   run: async (ctx, { plan, actor }) => {
     const store = ctx.store().withActor({ userId: actor.user_id, role: actor.role as Role });
-    const knex = ctx.app.db.knex;
+    // The job's row is this estate's: its progress is written in the estate's scope.
+    const knex = store.knex;
     const summary = await applyImportInSlices(store, plan as ImportPlan, (done, total) => setJobProgress(knex, ctx.jobId, done, total));
     const total = plan.rows.length;
     await setJobProgress(knex, ctx.jobId, total, total, summary);

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import type { Knex } from 'knex';
 import { ScopedStore, SYSTEM_ACTOR } from '../db/scoped-store.ts';
+import { platformKnex } from '../db/platform-store.ts';
 import { sqliteTransaction } from '../db/sqlite-direct.ts';
 import type { AppContext } from '../http/app-context.ts';
 import type { JobContext, JobDef, ScheduleDef } from './define-job.ts';
@@ -69,7 +70,8 @@ export class JobRunner {
   }
 
   private get knex(): Knex {
-    return this.app.db.knex;
+    // Claims, leases and schedules span estates; a job's own work goes through its estate's scoped store.
+    return platformKnex(this.app.db.knex);
   }
 
   start(): void {

@@ -8,6 +8,7 @@ import { syncRunJob, syncSchedule } from '../sync/sync-job.ts';
 import { defineJob, defineSchedule, type JobDef, type ScheduleDef } from './define-job.ts';
 import { enqueueJob, pruneFinishedJobs } from './job-queue.ts';
 import { JobRunner } from './job-runner.ts';
+import { platformKnex } from '../db/platform-store.ts';
 
 const PRUNE_EVERY_MS = 6 * 3_600_000;
 
@@ -23,7 +24,7 @@ const pruneSchedule = defineSchedule({
   name: 'jobs-prune',
   everyMs: PRUNE_EVERY_MS,
   plan: async (app, now) => {
-    await enqueueJob(app.db.knex, pruneJobsJob, {}, { key: String(Math.floor(now.getTime() / PRUNE_EVERY_MS)) });
+    await enqueueJob(platformKnex(app.db.knex), pruneJobsJob, {}, { key: String(Math.floor(now.getTime() / PRUNE_EVERY_MS)) });
   },
 });
 

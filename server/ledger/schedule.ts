@@ -1,4 +1,5 @@
 import { ScopedStore, SYSTEM_ACTOR } from '../db/scoped-store.ts';
+import { platformKnex } from '../db/platform-store.ts';
 import type { AppContext } from '../http/app-context.ts';
 import { z } from 'zod';
 import { defineJob, defineSchedule } from '../jobs/define-job.ts';
@@ -18,7 +19,8 @@ export async function billingScheduleTick(
   app: AppContext,
   now: Date,
 ): Promise<Array<{ estate_id: string; period: string; invoices_created: number }>> {
-  const knex = app.db.knex;
+  // Looks across every estate; each estate's run goes through its own scoped store.
+  const knex = platformKnex(app.db.knex);
   const estates = await knex('estates').whereNull('deleted_at').select('id', 'timezone', 'settings');
   const done: Array<{ estate_id: string; period: string; invoices_created: number }> = [];
   for (const estate of estates) {
@@ -66,6 +68,6 @@ export const billingSchedule = defineSchedule({
   everyMs: EVERY_MS,
   plan: async (app, now) => {
     const slot = Math.floor(now.getTime() / EVERY_MS);
-    await enqueueJob(app.db.knex, billingScheduleTickJob, { at: now.toISOString() }, { key: String(slot) });
+    await enqueueJob(platformKnex(app.db.knex), billingScheduleTickJob, { at: now.toISOString() }, { key: String(slot) });
   },
 });

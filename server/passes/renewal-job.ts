@@ -1,4 +1,5 @@
 import { ScopedStore, SYSTEM_ACTOR } from '../db/scoped-store.ts';
+import { platformKnex } from '../db/platform-store.ts';
 import { z } from 'zod';
 import { defineJob, defineSchedule } from '../jobs/define-job.ts';
 import { enqueueJob } from '../jobs/job-queue.ts';
@@ -47,7 +48,7 @@ export const residentPassRenewalSchedule = defineSchedule({
     const estates = await app.db.knex('estates').whereNull('deleted_at').select('id');
     for (const estate of estates) {
       await enqueueJob(
-        app.db.knex,
+        platformKnex(app.db.knex),
         residentPassRenewalJob,
         { at: now.toISOString() },
         { estateId: estate.id, key: `${estate.id}:${slot}` },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SYSTEM_ACTOR, ScopedStore } from '../db/scoped-store.ts';
+import { platformKnex } from '../db/platform-store.ts';
 import { printDocument } from '../devices/print-document.ts';
 import { NotFoundError } from '../http/errors.ts';
 import { defineRoutes, type RequestContext } from '../http/route.ts';
@@ -181,7 +182,8 @@ export const receiptRoutes = defineRoutes([
       const { app, params, res } = ctx;
       const html = wantsHtml(ctx);
       const receipt = isWellFormedVerifyCode(params.code)
-        ? await app.db.knex('receipts').where({ verify_code: params.code }).first()
+        ? // The code is all there is to go by, and it may be any estate's.
+          await platformKnex(app.db.knex)('receipts').where({ verify_code: params.code }).first()
         : undefined;
       res.setHeader('Cache-Control', 'no-store');
       if (!receipt) {

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { nowIso } from '../db/clock.ts';
 import { dialectOf } from '../db/knex.ts';
-import { PlatformStore } from '../db/platform-store.ts';
+import { PlatformStore, platformKnex } from '../db/platform-store.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { endAccountSessions, newResetToken, RESET_LINK_MINUTES, resetLinkUrl } from '../auth/password-reset.ts';
 import { grantableRoles, type Role } from '../auth/permissions.ts';
@@ -73,9 +73,9 @@ async function assertAnotherAdmin(tx: ScopedStore, m: MemberRow): Promise<void> 
 
 /** An account that also works elsewhere (another estate, the whole installation) is its owner's, not this estate's. */
 async function assertAccountOnlyHere(tx: ScopedStore, m: MemberRow): Promise<void> {
-  // Reads the account's memberships everywhere, which the estate's own store cannot: that is the point of the check.
-  const elsewhere = await tx
-    .knex('memberships')
+  // Reads the account's memberships everywhere, which the estate's own store cannot: that is the point of the check
+  // (and on PostgreSQL it needs the platform scope of row-level security to see them).
+  const elsewhere = await platformKnex(tx.knex)('memberships')
     .where({ user_id: m.user_id })
     .whereNot({ estate_id: tx.estateId })
     .whereNull('deleted_at')
@@ -136,8 +136,8 @@ export async function setMemberActive(store: ScopedStore, membershipId: string, 
       { revoked_at: at },
       'password_resets.revoke',
     );
-    const stillWorks = await tx
-      .knex('memberships')
+    // Every estate's memberships of the account, so the platform scope.
+    const stillWorks = await platformKnex(tx.knex)('memberships')
       .where({ user_id: m.user_id })
       .whereNull('deleted_at')
       .whereNull('deactivated_at')
@@ -214,8 +214,8 @@ export async function resendInvite(
     if (m.deactivated_at) throw new ConflictError('MEMBER_DEACTIVATED', 'Aktifkan anggota ini terlebih dahulu.');
     if (m.status !== 'invited') throw new ConflictError('NOT_INVITED', 'Akun ini sudah aktif; buat tautan ganti kata sandi bila perlu.');
     await assertAccountOnlyHere(tx, m);
-    const first = await tx
-      .knex('invites')
+    // The account's first invite, whichever estate made it, so the platform scope.
+    const first = await platformKnex(tx.knex)('invites')
       .where({ user_id: m.user_id })
       .orderBy([{ column: 'created_at' }, { column: 'id' }])
       .first('estate_id', 'code', 'expires_at', 'accepted_at');

@@ -28,6 +28,7 @@ import { createEstateUser, listEstateUsers } from './service.ts';
 import { changeMemberRole, createPasswordResetLink, resendInvite, setMemberActive } from './member-admin.ts';
 import { openResetLink, useResetLink } from '../auth/password-reset.ts';
 import { sessionResponse } from '../auth/schemas.ts';
+import { platformKnex } from '../db/platform-store.ts';
 
 /** Invitations belong to people; a kiosk's device token has none. */
 function signedInUser(auth: AuthInfo | null): string {
@@ -111,7 +112,7 @@ export const userRoutes = defineRoutes([
     params: resetTokenParams,
     response: resetLinkInfoResponse,
     handler: async ({ app, params }) => {
-      const link = await openResetLink(app.db.knex, params.token);
+      const link = await openResetLink(platformKnex(app.db.knex), params.token);
       return { name: link.user_name, estate_name: link.estate_name, expires_at: link.expires_at };
     },
   },
@@ -124,9 +125,9 @@ export const userRoutes = defineRoutes([
     body: resetUseBody,
     response: sessionResponse,
     handler: async ({ app, params, body, req, res }) => {
-      const userId = await useResetLink(app.db.knex, app.sync, params.token, await hashPassword(body.password));
-      const { csrfToken } = await createSession(app, app.db.knex, res, userId, req.headers['user-agent']);
-      return sessionPayload(app.db.knex, userId, csrfToken);
+      const userId = await useResetLink(platformKnex(app.db.knex), app.sync, params.token, await hashPassword(body.password));
+      const { csrfToken } = await createSession(app, platformKnex(app.db.knex), res, userId, req.headers['user-agent']);
+      return sessionPayload(platformKnex(app.db.knex), userId, csrfToken);
     },
   },
   {
@@ -137,7 +138,7 @@ export const userRoutes = defineRoutes([
     params: inviteParams,
     response: inviteInfoResponse,
     handler: async ({ app, params }) => {
-      const inv = await openInvite(app.db.knex, params.code);
+      const inv = await openInvite(platformKnex(app.db.knex), params.code);
       return { name: inv.user_name, estate_name: inv.estate_name, role: inv.role, expires_at: inv.expires_at };
     },
   },
@@ -150,9 +151,9 @@ export const userRoutes = defineRoutes([
     body: inviteAcceptBody,
     response: sessionResponse,
     handler: async ({ app, params, body, req, res }) => {
-      const userId = await acceptInvite(app.db.knex, app.sync, params.code, await hashPassword(body.password));
-      const { csrfToken } = await createSession(app, app.db.knex, res, userId, req.headers['user-agent']);
-      return sessionPayload(app.db.knex, userId, csrfToken);
+      const userId = await acceptInvite(platformKnex(app.db.knex), app.sync, params.code, await hashPassword(body.password));
+      const { csrfToken } = await createSession(app, platformKnex(app.db.knex), res, userId, req.headers['user-agent']);
+      return sessionPayload(platformKnex(app.db.knex), userId, csrfToken);
     },
   },
   {
@@ -161,7 +162,7 @@ export const userRoutes = defineRoutes([
     permission: 'authenticated',
     summary: 'Estates that invite the signed-in user to a role, waiting for an answer',
     response: membershipInvitationListResponse,
-    handler: ({ app, auth }) => listMyInvitations(app.db.knex, signedInUser(auth)),
+    handler: ({ app, auth }) => listMyInvitations(platformKnex(app.db.knex), signedInUser(auth)),
   },
   {
     method: 'post',
@@ -172,8 +173,8 @@ export const userRoutes = defineRoutes([
     response: sessionResponse,
     handler: async ({ app, auth, params }) => {
       const userId = signedInUser(auth);
-      await acceptMembershipInvitation(app.db.knex, app.sync, userId, params.id);
-      return sessionPayload(app.db.knex, userId, auth!.csrfToken);
+      await acceptMembershipInvitation(platformKnex(app.db.knex), app.sync, userId, params.id);
+      return sessionPayload(platformKnex(app.db.knex), userId, auth!.csrfToken);
     },
   },
   {
@@ -184,7 +185,7 @@ export const userRoutes = defineRoutes([
     summary: 'Decline an invitation into an estate',
     params: invitationParams,
     handler: async ({ app, auth, params }) => {
-      await declineMembershipInvitation(app.db.knex, app.sync, signedInUser(auth), params.id);
+      await declineMembershipInvitation(platformKnex(app.db.knex), app.sync, signedInUser(auth), params.id);
     },
   },
 ]);

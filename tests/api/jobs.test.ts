@@ -73,7 +73,8 @@ describe.each(backends)('durable jobs on $name', ({ name, databaseUrl }) => {
   beforeAll(async () => {
     server = await startTestServer({ databaseUrl: databaseUrl() });
     ({ client: admin, estateId } = await setupEstate(server.url));
-    knex = server.app.db.knex;
+    // The owner's connection: it creates the test's table, and reads jobs of every estate.
+    knex = server.db.knex;
     await effectsTable(knex);
     clock = new Date(Date.now() + 1000);
   });
