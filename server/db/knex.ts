@@ -86,7 +86,7 @@ export function openDatabase(opts: OpenOptions): Database {
             },
           },
         },
-        { klusteraDialect: 'postgres' },
+        { klusteraDialect: 'postgres', klusteraRowScope: opts.role === 'app' },
       ),
     );
     return { knex, dialect: 'postgres', close: () => knex.destroy() };

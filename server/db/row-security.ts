@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { dialectOf } from './knex.ts';
+import type { DatabaseParams } from './sqlite-direct.ts';
 
 /**
  * Row-level security on PostgreSQL: the second wall behind `ScopedStore`. Every table with an `estate_id` column
@@ -91,7 +92,7 @@ export async function secureEstateTables(knex: Knex): Promise<void> {
  * pooled connection never carries one request's estate into the next.
  */
 export async function enterScope(trx: Knex.Transaction, scope: RowScope): Promise<void> {
-  if (dialectOf(trx) !== 'postgres') return;
+  if (!namesScopes(trx)) return;
   const entered = scopesOf(trx);
   if (scope === PLATFORM) {
     if (entered.platform) return;
@@ -102,6 +103,14 @@ export async function enterScope(trx: Knex.Transaction, scope: RowScope): Promis
     await trx.raw("select set_config('klustera.estate_id', ?, true)", [scope]);
     entered.estate = scope;
   }
+}
+
+/**
+ * Only the app role's connections need a scope named: the owner's name the platform scope for their whole session
+ * (knex.ts), and SQLite has no row security, so neither pays for a transaction around a read.
+ */
+function namesScopes(knex: Knex | Knex.Transaction): boolean {
+  return (knex.userParams as Partial<DatabaseParams> | undefined)?.klusteraRowScope === true;
 }
 
 const entered = new WeakMap<object, { estate?: string; platform?: boolean }>();
@@ -138,7 +147,7 @@ const targets = new WeakMap<object, Knex | Knex.Transaction>();
  * set_config and a COMMIT more). On SQLite `knex` itself.
  */
 export function scopedKnex<K extends Knex | Knex.Transaction>(given: K, scope: RowScope): K {
-  if (dialectOf(given) !== 'postgres') return given;
+  if (!namesScopes(given)) return given;
   const knex = (targets.get(given) ?? given) as K;
   let byScope = proxies.get(knex);
   if (!byScope) {

@@ -21,6 +21,8 @@ export interface SqliteHolder {
 /** What `openDatabase` puts in knex's `userParams`. */
 export interface DatabaseParams {
   klusteraDialect: 'sqlite' | 'postgres';
+  /** PostgreSQL as the row-security role: queries must name their scope (row-security.ts). */
+  klusteraRowScope?: boolean;
   klusteraSqlite?: SqliteHolder;
 }
 
