@@ -80,7 +80,7 @@ const RECONNECT_MAX_MS = 5_000;
  */
 export class LiveFeed {
   private readonly subscribers = new Set<LiveSubscriber>();
-  private client: pg.Client | null = null;
+  private listener: pg.Client | null = null;
   private closed = false;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private delayMs = RECONNECT_FIRST_MS;
@@ -115,15 +115,15 @@ export class LiveFeed {
 
   /** The server process id of the LISTEN connection (PostgreSQL), for tests that cut it. */
   get listenerPid(): number | null {
-    return (this.client as (pg.Client & { processID?: number }) | null)?.processID ?? null;
+    return (this.listener as (pg.Client & { processID?: number }) | null)?.processID ?? null;
   }
 
   async close(): Promise<void> {
     this.closed = true;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     localFeeds.get(localKey(this.knex))?.delete(this.local);
-    const client = this.client;
-    this.client = null;
+    const client = this.listener;
+    this.listener = null;
     this.subscribers.clear();
     await client?.end().catch(() => undefined);
   }
@@ -136,8 +136,8 @@ export class LiveFeed {
     const { Client } = createRequire(import.meta.url)('pg') as typeof pg;
     const client = new Client({ connectionString: this.databaseUrl, application_name: 'klustera-live' });
     const lost = () => {
-      if (this.client !== client) return;
-      this.client = null;
+      if (this.listener !== client) return;
+      this.listener = null;
       client.removeAllListeners();
       client.on('error', () => undefined);
       client.end().catch(() => undefined);
@@ -157,7 +157,7 @@ export class LiveFeed {
         await client.end().catch(() => undefined);
         return;
       }
-      this.client = client;
+      this.listener = client;
       this.delayMs = RECONNECT_FIRST_MS;
       if (isReconnect) for (const subscriber of this.subscribers) subscriber.resync();
     } catch (err) {

@@ -1,9 +1,12 @@
 import type { Knex } from 'knex';
 import { nowIso } from '../db/clock.ts';
+import { dialectOf } from '../db/knex.ts';
 import { newId } from '../db/ids.ts';
 import { isSynced, SITE_LOCAL_COLUMNS } from '../db/journal-policy.ts';
-import { auditRow, SYSTEM_ACTOR } from '../db/scoped-store.ts';
+import { auditRow, ScopedStore, SYSTEM_ACTOR } from '../db/scoped-store.ts';
+import type { SyncContext } from '../db/sync-context.ts';
 import { ForbiddenError } from '../http/errors.ts';
+import { currentUnitsOf, reindexUnitSearch } from '../units/search-terms.ts';
 import { incomingWins, isAppendOnly, NOT_CARRIED_TABLES, sameFact } from './merge-policy.ts';
 import type { SyncChange } from './sync-change.ts';
 
@@ -49,9 +52,9 @@ export async function applyChanges(
   trx: Knex.Transaction,
   estateId: string,
   changes: readonly SyncChange[],
-  opts: { acknowledged: boolean },
+  opts: { acknowledged: boolean; sync: SyncContext },
 ): Promise<ApplyResult> {
-  const sqlite = trx.client.config.client !== 'pg';
+  const sqlite = dialectOf(trx) !== 'postgres';
   const result: ApplyResult = { applied: 0, unchanged: 0, conflicts: 0 };
   for (const change of changes) {
     if (!isCarried(change.table)) {
@@ -62,6 +65,8 @@ export async function applyChanges(
     }
   }
   const at = nowIso();
+  const touchedUnits = new Set<string>();
+  const touchedResidents = new Set<string>();
   for (const change of changes) {
     const row = withoutSiteLocal(change.table, change.row);
     const held = (await trx(change.table).where({ id: change.row_id }).first()) as Row | undefined;
@@ -118,6 +123,16 @@ export async function applyChanges(
       synced_at: opts.acknowledged ? at : null,
     });
     result.applied++;
+    if (change.table === 'units') touchedUnits.add(change.row_id);
+    else if (change.table === 'residents') touchedResidents.add(change.row_id);
+    else if (change.table === 'unit_occupancies') {
+      for (const unitId of [row.unit_id, held?.unit_id]) if (typeof unitId === 'string') touchedUnits.add(unitId);
+    }
+  }
+  // The unit search reads derived terms that are never synced: each site rebuilds them for what it received.
+  if (touchedUnits.size || touchedResidents.size) {
+    const store = new ScopedStore(trx, estateId, SYSTEM_ACTOR, opts.sync);
+    await reindexUnitSearch(store, [...touchedUnits, ...(await currentUnitsOf(store, [...touchedResidents]))]);
   }
   return result;
 }

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { dialectOf } from '../db/knex.ts';
 import { BATCH_SIZE, NOT_CARRIED_TABLES } from './merge-policy.ts';
 import { withoutSiteLocal } from './apply-changes.ts';
 import type { SyncChange } from './sync-change.ts';
@@ -90,7 +91,7 @@ export async function changeLogAfter(
   excludeSiteId: string,
   cursor: string,
 ): Promise<{ changes: SyncChange[]; cursor: string; more: boolean }> {
-  const pg = knex.client.config.client === 'pg';
+  const pg = dialectOf(knex) === 'postgres';
   const [txid, seq] = parseCursor(cursor);
   const query = knex('outbox').where('estate_id', estateId);
   if (pg) {

@@ -186,7 +186,7 @@ export async function applyPushedBatch(
         | { result: string }
         | undefined;
       if (seen) return { ...(JSON.parse(seen.result) as ApplyResult), replayed: true };
-      const applied = await applyChanges(trx, credential.estate_id, batch.changes, { acknowledged: false });
+      const applied = await applyChanges(trx, credential.estate_id, batch.changes, { acknowledged: false, sync: app.sync });
       await trx('sync_batches').insert({
         id: batch.batch_id,
         estate_id: credential.estate_id,

@@ -204,7 +204,7 @@ export async function runSyncCycle(app: AppContext, estateId: string, faults: Sy
       const page = readAnswer(pullResponse, await callCloud(link.cloud_url, '/sync/pull', { cursor }, link.token));
       await new PlatformStore(knex, SYSTEM_ACTOR, app.sync).transaction(async (tx) => {
         const trx = tx.knex as Knex.Transaction;
-        await applyChanges(trx, estateId, page.changes, { acknowledged: true });
+        await applyChanges(trx, estateId, page.changes, { acknowledged: true, sync: app.sync });
         // The cursor moves in the transaction that applied the changes: a crash leaves both or neither.
         await trx('sync_links').where({ id: link.id }).update({ pull_cursor: page.cursor, updated_at: nowIso() });
       });

@@ -191,6 +191,9 @@ describe('sync between an office desktop and the hosted instance', () => {
     const origin = await db(cloud)('outbox').where({ estate_id: estateId, table_name: 'payments', row_id: paid.body.id }).first();
     const sent = await db(desktop)('outbox').where({ table_name: 'payments', row_id: paid.body.id }).first();
     expect(origin).toMatchObject({ site_id: desktop.app.sync.siteId, hlc: sent.hlc });
+    // The search terms are never synced: the hosted instance builds its own for what arrived.
+    const found = (await cloudAdmin.get(e('/units/search?q=santoso'))).body.items.map((u: { id: string }) => u.id);
+    expect(found).toEqual([unitA]);
   });
 
   it('brings a unit and a resident edited on the hosted instance down to the desktop', async () => {
@@ -203,6 +206,9 @@ describe('sync between an office desktop and the hosted instance', () => {
     expect(run.body.pulled).toBeGreaterThanOrEqual(2);
     expect((await office.get(e(`/units/${unit.id}`))).body.notes).toBe('dijual, hubungi pengelola');
     expect((await db(desktop)('residents').where({ id: resident.id }).first()).name).toBe('Budi Santosa');
+    // The desktop's search finds the resident's unit by the name that came down.
+    const found = (await office.get(e('/units/search?q=santosa'))).body.items.map((u: { code: string }) => u.code);
+    expect(found).toEqual(['A-1']);
     expect(await rowsOf(cloud, 'units')).toEqual(await rowsOf(desktop, 'units'));
     // Nothing it received goes back up, and a second cycle has nothing new either way.
     expect((await office.post(e('/sync/run'))).body).toMatchObject({ ok: true, pushed: 0, pulled: 0, waiting: 0 });
