@@ -10,6 +10,7 @@ export { occupantPayer, type Payer } from './payer.ts';
 export { portalPaymentVisible, type PortalView } from './portal-store.ts';
 export { residentUnit } from './portal-units.ts';
 export { unitAccountCard } from './account-card.ts';
+export { firstFreeSiteCode } from './numbering.ts';
 export type { AccountCard } from './account-card-schemas.ts';
 export {
   billedOf,

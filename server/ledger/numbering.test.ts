@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Period } from '../calendar/calendar.ts';
 import {
   formatInvoiceNumber,
+  firstFreeSiteCode,
   formatPaymentNumber,
   invoiceSequenceName,
   isSiteCode,
@@ -42,5 +43,16 @@ describe('numbers of a site with a code', () => {
     for (const bad of ['O', 'I', 'b', 'ABC', 'B1', '-', ' B', 7, null]) expect(isSiteCode(bad)).toBe(false);
     expect(() => formatInvoiceNumber(nov, 1, 'O')).toThrow(RangeError);
     expect(parseInvoiceNumber('INV-O/2026/11/0001')).toBeNull();
+  });
+
+  it('give a joining site the first code nobody in the estate has used, never the empty one', () => {
+    expect(firstFreeSiteCode([])).toBe('A');
+    expect(firstFreeSiteCode(['', 'A', 'B'])).toBe('C');
+    expect(firstFreeSiteCode(['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'])).toBe('J');
+    const letters = [...'ABCDEFGHJKLMNPQRSTUVWXYZ'];
+    expect(firstFreeSiteCode(['', ...letters])).toBe('AA');
+    for (const code of [firstFreeSiteCode([]), firstFreeSiteCode(letters), firstFreeSiteCode([...letters, 'AA'])]) {
+      expect(isSiteCode(code) && code !== '').toBe(true);
+    }
   });
 });

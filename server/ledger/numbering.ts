@@ -19,6 +19,20 @@ export function isSiteCode(code: unknown): code is string {
   return typeof code === 'string' && SITE_CODE.test(code);
 }
 
+const CODE_LETTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
+
+/**
+ * The first code none of `taken` uses, never the empty one: a site that joins an estate later (the hosted instance
+ * when an office desktop pairs) must not count on the first site's counters, and the empty code may already be on
+ * paper. `A` comes first, for "awan" (the cloud); then the other letters, then two letters.
+ */
+export function firstFreeSiteCode(taken: Iterable<string>): string {
+  const used = new Set(taken);
+  for (const a of CODE_LETTERS) if (!used.has(a)) return a;
+  for (const a of CODE_LETTERS) for (const b of CODE_LETTERS) if (!used.has(a + b)) return a + b;
+  throw new RangeError('no site code left');
+}
+
 function assertSite(site: string): string {
   if (!isSiteCode(site)) throw new RangeError(`bad site code: ${site}`);
   return site ? `-${site}` : '';

@@ -6,6 +6,7 @@ import { nowIso } from '../db/clock.ts';
 import { PlatformStore } from '../db/platform-store.ts';
 import { SYSTEM_ACTOR, type Actor } from '../db/scoped-store.ts';
 import { insertEstate } from '../estates/index.ts';
+import { firstFreeSiteCode } from '../ledger/index.ts';
 import type { AppContext } from '../http/app-context.ts';
 import { AppError, ConflictError, UnauthenticatedError, UnprocessableError } from '../http/errors.ts';
 import { applyChanges, type ApplyResult } from './apply-changes.ts';
@@ -69,6 +70,8 @@ export interface PairInput {
   code: string;
   site_id: string;
   schema_version: string;
+  /** The site codes the desktop holds for the estate (its own and any it has seen), retired ones included. */
+  site_codes?: string[];
   estate: { id: string; name: string; address?: string | null; timezone: string; rt?: string | null; rw?: string | null };
 }
 
@@ -115,6 +118,22 @@ export async function pairDesktop(app: AppContext, input: PairInput): Promise<{ 
       throw new ConflictError('SYNC_ESTATE_EXISTS', 'Perumahan ini sudah ada di server awan.');
     }
     await insertEstate(tx, input.estate, input.estate.id);
+    // The desktop keeps minting under its code (usually the empty one of the estate's first site); this instance
+    // takes a code of its own in the same transaction, so no payment, receipt or invoice is ever numbered here under
+    // the desktop's code and the estate's unique number indexes never stop sync.
+    const held = (await tx.query('site_codes').where({ estate_id: input.estate.id }).pluck('code')) as string[];
+    await tx.insert(
+      'site_codes',
+      {
+        estate_id: input.estate.id,
+        site_id: app.sync.siteId,
+        code: firstFreeSiteCode([...(input.site_codes ?? []), ...held]),
+        created_at: now,
+        updated_at: now,
+        deleted_at: null,
+      },
+      { estateId: input.estate.id, action: 'site_codes.assign' },
+    );
     const token = `kls_${randomToken(32)}`;
     const credential = await tx.insert<{ id: string }>(
       'sync_credentials',

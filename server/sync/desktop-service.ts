@@ -93,10 +93,12 @@ export async function linkToCloud(app: AppContext, store: ScopedStore, input: { 
     .knex('estates')
     .where({ id: store.estateId })
     .first('id', 'name', 'address', 'timezone', 'rt', 'rw')) as PairEstate;
+  const siteCodes = (await store.query('site_codes').pluck('code')) as string[];
   const answer = await callCloud<unknown>(cloudUrl, '/sync/pair', {
     code: input.code,
     site_id: app.sync.siteId,
     schema_version: schemaVersion(app),
+    site_codes: siteCodes,
     estate,
   });
   const paired = readAnswer(pairResponse, answer);

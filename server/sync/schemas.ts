@@ -12,6 +12,8 @@ export const pairBody = z.object({
   code: text(40),
   site_id: siteId,
   schema_version: schemaVersion,
+  /** Every site code the desktop's database holds for the estate, retired ones too: the hosted instance takes another. */
+  site_codes: z.array(z.string().max(8)).max(1000).default([]),
   estate: z.object({
     id,
     name: text(200),
