@@ -35,8 +35,8 @@ export interface StartOptions {
   waitForRestoreMs?: number;
   /**
    * PostgreSQL: serve requests as the row-security role (`db/row-security.ts`); migrations still run as the URL's
-   * user. Off unless set here or by `KLUSTERA_ROW_SECURITY=1`: sync and the platform console still read across
-   * estates without naming the platform scope. Off, requests run as the URL's user in the platform scope.
+   * user. On unless set false here or by `KLUSTERA_ROW_SECURITY=0`, the way back should some query miss its scope;
+   * off, requests run as the URL's user in the platform scope.
    */
   rowSecurity?: boolean;
 }
@@ -55,6 +55,13 @@ export interface RunningServer {
 
 export function packageVersion(): string {
   return (JSON.parse(fs.readFileSync(PACKAGE_JSON, 'utf8')) as { version: string }).version;
+}
+
+/** `KLUSTERA_ROW_SECURITY`: unset or 1 serves as the app role on PostgreSQL, 0 opts out; anything else stops the start. */
+export function rowSecurityFromEnv(value: string | undefined): boolean {
+  if (value === undefined || value === '' || value === '1') return true;
+  if (value === '0') return false;
+  throw new Error(`KLUSTERA_ROW_SECURITY must be 1 or 0, got ${value}`);
 }
 
 export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
@@ -77,7 +84,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     lock?.release();
     throw err;
   }
-  const rowSecurity = opts.rowSecurity ?? process.env.KLUSTERA_ROW_SECURITY === '1';
+  const rowSecurity = opts.rowSecurity ?? rowSecurityFromEnv(process.env.KLUSTERA_ROW_SECURITY);
   const served = db.dialect === 'postgres' && rowSecurity ? openDatabase({ dataDir, databaseUrl, role: 'app' }) : db;
   const closeDatabases = async () => {
     if (served !== db) await served.close();

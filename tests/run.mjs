@@ -170,13 +170,15 @@ if (fullSuite && process.env.KLUSTERA_CALENDAR_RUNS !== '0') requireFaketime();
 let vitestStatus = runVitest(args);
 if (fullSuite && process.env.KLUSTERA_POSTGRES_RUN !== '0') {
   // The API suites again, every test server on a fresh PostgreSQL database: the hosted instance's backend is first class.
-  note('PostgreSQL run: tests/api with KLUSTERA_TEST_BACKEND=postgres');
+  note('PostgreSQL run: tests/api with KLUSTERA_TEST_BACKEND=postgres, served through row-level security');
   // Each API suite's test server also checks, when it closes, that every row the suite wrote has its audit and outbox
   // rows (tests/support/journal-coverage.ts; a few table scans per server). Only tests/api: the crash and browser
   // tests seed rows directly. KLUSTERA_CHECK_OUTBOX=0 turns it off.
   const env = {
     KLUSTERA_TEST_BACKEND: 'postgres',
     KLUSTERA_TEST_PG: '1',
+    // Every test server serves as the row-security role, as the hosted instance does, whatever the shell says.
+    KLUSTERA_ROW_SECURITY: '1',
     KLUSTERA_TYPECHECK: '0',
     KLUSTERA_CHECK_OUTBOX: process.env.KLUSTERA_CHECK_OUTBOX ?? '1',
   };

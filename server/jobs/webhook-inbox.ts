@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { nowIso } from '../db/clock.ts';
 import { newId } from '../db/ids.ts';
+import { platformKnex } from '../db/platform-store.ts';
 import { sqliteTransaction } from '../db/sqlite-direct.ts';
 import type { JobDef } from './define-job.ts';
 import { enqueueJob } from './job-queue.ts';
@@ -24,6 +25,9 @@ export async function receiveWebhook(
   event: IncomingWebhook,
   processJob: JobDef<{ webhook_event_id: string }>,
 ): Promise<{ id: string; duplicate: boolean }> {
+  // The gateway's event is stored before anything tells which estate it is for (and a redelivery must be found
+  // whichever estate it named): the platform scope of PostgreSQL's row-level security.
+  knex = platformKnex(knex);
   const run =
     sqliteTransaction(knex) ?? ((body: (trx: Knex.Transaction) => Promise<{ id: string; duplicate: boolean }>) => knex.transaction(body));
   return run(async (trx) => {

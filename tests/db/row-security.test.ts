@@ -3,7 +3,11 @@
 // every table with an estate_id column is covered, and the API works end to end through it.
 import knexFactory, { type Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { z } from 'zod';
 import { APP_ROLE } from '../../server/db/row-security.ts';
+import { defineJob } from '../../server/jobs/define-job.ts';
+import { receiveWebhook } from '../../server/jobs/webhook-inbox.ts';
+import { rowSecurityFromEnv } from '../../server/start.ts';
 import { GUARD_PIN, hoursFromNow, pairedKioskOnShift } from '../api/gate-post-fixture.ts';
 import { createTestDatabase, type TestDatabase } from '../setup/pg-database.ts';
 import { setupEstate, startTestServer, type ApiClient, type TestServer } from '../support/server.ts';
@@ -162,5 +166,64 @@ describe('the API through row-level security', () => {
     expect(pass.status, pass.text).toBe(201);
     const scan = await kiosk.post(`${base}/gate/scan`, { payload: pass.body.qr_payload });
     expect(scan.body.verdict, scan.text).toBe('accepted');
+  });
+});
+
+describe('row security is how the server serves on PostgreSQL unless turned off', () => {
+  const currentUser = async (other: TestServer) => (await other.app.db.knex.raw('select current_user as name')).rows[0].name as string;
+
+  it('a server started with no choice serves as the app role; rowSecurity: false serves as the URL user', async () => {
+    const saved = process.env.KLUSTERA_ROW_SECURITY;
+    delete process.env.KLUSTERA_ROW_SECURITY;
+    try {
+      const byDefault = await startTestServer({ databaseUrl: pgdb.url });
+      try {
+        expect(await currentUser(byDefault)).toBe(APP_ROLE);
+        expect((await byDefault.app.db.knex.raw('select * from invoices')).rows).toEqual([]);
+      } finally {
+        await byDefault.close();
+      }
+      const optedOut = await startTestServer({ databaseUrl: pgdb.url, rowSecurity: false });
+      try {
+        expect(await currentUser(optedOut)).not.toBe(APP_ROLE);
+      } finally {
+        await optedOut.close();
+      }
+    } finally {
+      if (saved === undefined) delete process.env.KLUSTERA_ROW_SECURITY;
+      else process.env.KLUSTERA_ROW_SECURITY = saved;
+    }
+  });
+
+  it('KLUSTERA_ROW_SECURITY is on unless 0, and a value that is neither stops the start', () => {
+    expect([undefined, '', '1'].map(rowSecurityFromEnv)).toEqual([true, true, true]);
+    expect(rowSecurityFromEnv('0')).toBe(false);
+    expect(() => rowSecurityFromEnv('off')).toThrow(/KLUSTERA_ROW_SECURITY must be 1 or 0/);
+  });
+});
+
+describe('reads and writes that span estates, as the app role', () => {
+  it("a gateway's webhook is stored once, with or without its estate, before any estate is named", async () => {
+    const processWebhook = defineJob({
+      name: 'test.rls-webhook',
+      schema: z.object({ webhook_event_id: z.string() }),
+      run: async () => {},
+    });
+    const delivery = (eventId: string, estateId: string | null) => ({
+      provider: 'xendit',
+      eventId,
+      estateId,
+      headers: { 'x-callback-token': 'x' },
+      body: '{"status":"PAID"}',
+    });
+    const first = await receiveWebhook(server.app.db.knex, delivery('evt_rls_a', estateA), processWebhook);
+    expect(first.duplicate).toBe(false);
+    expect(await receiveWebhook(server.app.db.knex, delivery('evt_rls_a', estateA), processWebhook)).toEqual({
+      id: first.id,
+      duplicate: true,
+    });
+    expect((await receiveWebhook(server.app.db.knex, delivery('evt_rls_none', null), processWebhook)).duplicate).toBe(false);
+    const stored = await server.db.knex('webhook_events').whereIn('event_id', ['evt_rls_a', 'evt_rls_none']).orderBy('event_id');
+    expect(stored.map((r: { estate_id: string | null }) => r.estate_id)).toEqual([estateA, null]);
   });
 });
