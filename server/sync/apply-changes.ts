@@ -5,9 +5,9 @@ import { newId } from '../db/ids.ts';
 import { isSynced, SITE_LOCAL_COLUMNS } from '../db/journal-policy.ts';
 import { auditRow, ScopedStore, SYSTEM_ACTOR } from '../db/scoped-store.ts';
 import type { SyncContext } from '../db/sync-context.ts';
-import { ForbiddenError } from '../http/errors.ts';
+import { ConflictError, ForbiddenError } from '../http/errors.ts';
 import { currentUnitsOf, reindexUnitSearch } from '../units/search-terms.ts';
-import { incomingWins, isAppendOnly, NOT_CARRIED_TABLES, sameFact } from './merge-policy.ts';
+import { incomingWins, isAppendOnly, NOT_CARRIED_TABLES, rowFromTransport, sameFact } from './merge-policy.ts';
 import type { SyncChange } from './sync-change.ts';
 
 type Row = Record<string, unknown>;
@@ -64,11 +64,13 @@ export async function applyChanges(
       throw new ForbiddenError('Perubahan ini milik perumahan lain dan ditolak.', 'SYNC_FOREIGN_ESTATE');
     }
   }
+  const stored = changes.map((change) => rowFromTransport(change.table, change.row));
+  if (stored.includes(null)) throw new ConflictError('SYNC_BATCH_REJECTED', 'Server awan menolak sebagian perubahan. Hubungi pengelola.');
   const at = nowIso();
   const touchedUnits = new Set<string>();
   const touchedResidents = new Set<string>();
-  for (const change of changes) {
-    const row = withoutSiteLocal(change.table, change.row);
+  for (const [index, change] of changes.entries()) {
+    const row = withoutSiteLocal(change.table, stored[index]!);
     const held = (await trx(change.table).where({ id: change.row_id }).first()) as Row | undefined;
     if (held && held.estate_id !== estateId) {
       throw new ForbiddenError('Perubahan ini milik perumahan lain dan ditolak.', 'SYNC_FOREIGN_ESTATE');

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { dialectOf } from '../db/knex.ts';
-import { BATCH_SIZE, NOT_CARRIED_TABLES } from './merge-policy.ts';
+import { BATCH_SIZE, NOT_CARRIED_TABLES, rowForTransport } from './merge-policy.ts';
 import { withoutSiteLocal } from './apply-changes.ts';
 import type { SyncChange } from './sync-change.ts';
 
@@ -46,7 +46,7 @@ export async function entriesAsChanges(knex: Knex | Knex.Transaction, entries: r
       op: entry.op,
       hlc: entry.hlc,
       site_id: entry.site_id,
-      row: withoutSiteLocal(entry.table_name, row),
+      row: rowForTransport(entry.table_name, withoutSiteLocal(entry.table_name, row)),
     });
   }
   return changes;

@@ -30,6 +30,43 @@ export const APPEND_ONLY_TABLES: readonly string[] = [
  */
 export const NOT_CARRIED_TABLES: readonly string[] = ['users', 'memberships', 'invites', 'membership_invitations', 'estates'];
 
+/**
+ * Columns holding bytes (proof images and PDFs, cash-book attachments). JSON has no bytes: a Buffer would travel as
+ * `{type: 'Buffer', data: [...]}` and land in the other database as text, so these travel as base64 strings.
+ */
+export const BINARY_COLUMNS: Readonly<Record<string, readonly string[]>> = {
+  payment_proofs: ['data'],
+  cashbook_attachments: ['content'],
+};
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** The row as it travels: its byte columns as base64. */
+export function rowForTransport(table: string, row: Record<string, unknown>): Record<string, unknown> {
+  const columns = BINARY_COLUMNS[table];
+  if (!columns) return row;
+  const out = { ...row };
+  for (const column of columns) {
+    const value = out[column];
+    if (value instanceof Uint8Array) out[column] = Buffer.from(value).toString('base64');
+  }
+  return out;
+}
+
+/** The row as it is stored: base64 back to bytes; null when a byte column holds anything but base64 text. */
+export function rowFromTransport(table: string, row: Record<string, unknown>): Record<string, unknown> | null {
+  const columns = BINARY_COLUMNS[table];
+  if (!columns) return row;
+  const out = { ...row };
+  for (const column of columns) {
+    if (!(column in out) || out[column] === null) continue;
+    const value = out[column];
+    if (typeof value !== 'string' || value.length % 4 !== 0 || !BASE64.test(value)) return null;
+    out[column] = Buffer.from(value, 'base64');
+  }
+  return out;
+}
+
 /** Largest batch a push or a pull carries. */
 export const BATCH_SIZE = 500;
 

@@ -166,7 +166,9 @@ export const syncRoutes = defineRoutes([
   {
     method: 'post',
     path: '/estates/:estate_id/sync/run',
-    permission: 'settings.write',
+    // Only sooner than the minute schedule would: whoever in the office may read sync's status may ask for it now
+    // (the treasurer, before verifying the transfer proofs residents sent to the hosted instance).
+    permission: 'settings.read',
     summary: 'Run one sync cycle now (push, then pull)',
     params: estateParams,
     response: syncRunResponse,

@@ -119,6 +119,12 @@ export const desktopRoutes: PageRoute[] = [
     page: page(() => import('../../features/settings/PublicUrlSettingsPage.tsx')),
   },
   {
+    path: '/settings/sync',
+    access: 'settings.read',
+    nav: { label: 'sync.nav', icon: 'settings', section: 'admin' },
+    page: page(() => import('../../features/sync/SyncPage.tsx')),
+  },
+  {
     path: '/settings/printer',
     access: 'settings.read',
     nav: { label: 'gate.nav_printer', icon: 'settings', section: 'admin' },

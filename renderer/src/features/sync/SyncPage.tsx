@@ -1,0 +1,190 @@
+import { useState, type FormEvent } from 'react';
+import type { z } from 'zod';
+import type { syncRunResponse, syncStatusResponse } from '../../../../server/sync/schemas.ts';
+import { api } from '../../api/client.ts';
+import { useConfirmDialog } from '../../components/ConfirmDialog.tsx';
+import { ErrorBanner } from '../../components/ErrorMessage.tsx';
+import { Field } from '../../components/Field.tsx';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { useApiData } from '../../hooks/useApiData.ts';
+import { useApiForm } from '../../hooks/useApiForm.ts';
+import { useI18n } from '../../i18n/I18nProvider.tsx';
+import { lookupError, type MessageKey, type Vars } from '../../i18n/messages.ts';
+import { useSession } from '../../session/SessionProvider.tsx';
+import { useEstateCalendar } from '../../session/useEstateCalendar.ts';
+import './sync.css';
+
+type SyncStatus = z.infer<typeof syncStatusResponse>;
+type SyncRun = z.infer<typeof syncRunResponse>;
+
+const FIELDS = ['cloud_url', 'code'] as const;
+
+/**
+ * The office's view of sync with the hosted instance: pairing with a one-time code while unlinked, then what the
+ * treasurer needs to trust the books are shared (when they last met, what has not left this computer yet, the last
+ * problem in plain words) and the two things they can do about it: sync now, or unlink.
+ */
+export default function SyncPage() {
+  const { t, language, locale } = useI18n();
+  const { membership, can } = useSession();
+  const admin = can('settings.write');
+  const calendar = useEstateCalendar();
+  const base = `/estates/${membership?.estate_id}/sync`;
+  const status = useApiData((signal) => api.get<SyncStatus>(base, undefined, signal), base);
+  const [fresh, setFresh] = useState<SyncStatus | null>(null);
+  // Kept as a key, not text, so switching the language translates a notice already shown.
+  const [notice, setNotice] = useState<{ key: MessageKey; vars?: Vars } | null>(null);
+  const current = fresh ?? status.data;
+
+  const refresh = async () => setFresh(await api.get<SyncStatus>(base));
+
+  const linkForm = useApiForm(FIELDS);
+  const [cloudUrl, setCloudUrl] = useState('');
+  const [code, setCode] = useState('');
+  const onLink = (event: FormEvent) => {
+    event.preventDefault();
+    setNotice(null);
+    void linkForm.submit(async () => {
+      setFresh(await api.post<SyncStatus>(`${base}/link`, { cloud_url: cloudUrl.trim(), code: code.trim() }));
+      setCode('');
+      setNotice({ key: 'sync.linked_notice' });
+      await runNow();
+    });
+  };
+
+  const runForm = useApiForm([]);
+  const runNow = () =>
+    runForm.submit(async () => {
+      setNotice(null);
+      const run = await api.post<SyncRun>(`${base}/run`);
+      if (run.ok) setNotice({ key: 'sync.synced', vars: { pushed: run.pushed, pulled: run.pulled } });
+      await refresh();
+    });
+
+  const { confirm, dialog } = useConfirmDialog();
+  const onUnlink = async () => {
+    const yes = await confirm({ title: t('sync.unlink_title'), text: t('sync.unlink_text'), confirmLabel: t('sync.unlink') });
+    if (!yes) return;
+    await runForm.submit(async () => {
+      await api.delete(`${base}/link`);
+      setNotice({ key: 'sync.unlinked' });
+      await refresh();
+    });
+  };
+
+  const errorText = (error: { code: string; message: string }) => lookupError(language, error.code) ?? error.message;
+  const skewMinutes = current?.clock_skew_ms ? Math.max(1, Math.round(Math.abs(current.clock_skew_ms) / 60_000)) : 0;
+
+  return (
+    <>
+      <PageHeader title={t('sync.title')} subtitle={t('sync.subtitle')} />
+      {status.error ? <ErrorBanner error={status.error} onRetry={status.reload} /> : null}
+      {notice && (
+        <p className="banner banner--success" role="status" data-testid="sync-notice">
+          {t(notice.key, notice.vars)}
+        </p>
+      )}
+      {current && !current.linked && !admin && (
+        <p className="card muted" data-testid="sync-admin-only">
+          {t('sync.admin_only')}
+        </p>
+      )}
+      {current && !current.linked && admin && (
+        <form className="card form" onSubmit={onLink} noValidate data-testid="sync-link-form">
+          <h2 className="card__title">{t('sync.link_title')}</h2>
+          <p className="muted">{t('sync.link_intro')}</p>
+          {linkForm.formError && <ErrorBanner error={linkForm.formError} />}
+          <Field label={t('sync.cloud_url')} hint={t('sync.cloud_url_hint')} error={linkForm.fieldErrors.cloud_url} required>
+            <input
+              className="input"
+              name="cloud_url"
+              inputMode="url"
+              autoComplete="off"
+              spellCheck={false}
+              required
+              value={cloudUrl}
+              onChange={(e) => {
+                setCloudUrl(e.target.value);
+                linkForm.clearField('cloud_url');
+              }}
+            />
+          </Field>
+          <Field label={t('sync.code')} hint={t('sync.code_hint')} error={linkForm.fieldErrors.code} required>
+            <input
+              className="input"
+              name="code"
+              autoComplete="off"
+              autoCapitalize="characters"
+              spellCheck={false}
+              required
+              maxLength={40}
+              value={code}
+              onChange={(e) => {
+                setCode(e.target.value);
+                linkForm.clearField('code');
+              }}
+            />
+          </Field>
+          <div className="form__actions">
+            <button type="submit" className="btn btn--primary" disabled={linkForm.submitting} data-testid="sync-link">
+              {t('sync.link')}
+            </button>
+          </div>
+        </form>
+      )}
+      {current?.linked && (
+        <section className="card sync-status" data-testid="sync-status">
+          <h2 className="card__title">{t('sync.linked_title')}</h2>
+          <p>
+            {t('sync.linked_to')} <strong data-testid="sync-cloud-url">{current.cloud_url}</strong>
+          </p>
+          {current.clock_warning && (
+            <p className="banner sync-warning" role="status" data-testid="sync-clock-warning">
+              {t('sync.clock_warning', { minutes: skewMinutes })}
+            </p>
+          )}
+          <dl className="facts">
+            <dt>{t('sync.last_sync')}</dt>
+            <dd data-testid="sync-last">
+              {current.last_sync_at ? calendar.formatDateTime(current.last_sync_at, locale) : t('sync.never')}
+            </dd>
+            <dt>{t('sync.waiting')}</dt>
+            <dd data-testid="sync-waiting">{current.waiting > 0 ? current.waiting.toLocaleString(locale) : t('sync.waiting_none')}</dd>
+            {current.last_error && (
+              <>
+                <dt>{t('sync.last_error')}</dt>
+                <dd className="sync-error" data-testid="sync-last-error" data-code={current.last_error.code}>
+                  {errorText(current.last_error)}
+                </dd>
+              </>
+            )}
+          </dl>
+          {runForm.formError && <ErrorBanner error={runForm.formError} />}
+          <div className="form__actions">
+            <button
+              type="button"
+              className="btn btn--primary"
+              disabled={runForm.submitting}
+              onClick={() => void runNow()}
+              data-testid="sync-run"
+            >
+              {runForm.submitting ? t('sync.syncing') : t('sync.sync_now')}
+            </button>
+            {admin && (
+              <button
+                type="button"
+                className="btn btn--secondary"
+                disabled={runForm.submitting}
+                onClick={() => void onUnlink()}
+                data-testid="sync-unlink"
+              >
+                {t('sync.unlink')}
+              </button>
+            )}
+          </div>
+        </section>
+      )}
+      {dialog}
+    </>
+  );
+}
