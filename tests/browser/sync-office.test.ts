@@ -1,8 +1,11 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { pinSchemaVersion } from '../../server/sync/platform-db.ts';
 import { createTestDatabase, type TestDatabase } from '../setup/pg-database.ts';
 import { ADMIN, setupEstate, startTestServer, userWithRole, type ApiClient, type TestServer } from '../support/server.ts';
 import { DESKTOP, PHONE, launchChromium, newPage, pageErrors, screenshot, waitForText } from './support/browser.ts';
@@ -69,7 +72,7 @@ afterAll(async () => {
 });
 
 describe('the office desktop and the hosted instance share one set of books, seen in Chromium', () => {
-  it('the estate administrator links the desktop on the Sinkronisasi page, after plain errors for a wrong code and an unreachable address', async () => {
+  it('the estate administrator links the desktop on the Sinkronisasi page, after plain errors for an unreachable address, a wrong code, an address that is not Klustera and an upgrade needed', async () => {
     const { context, page } = await newPage(browser, DESKTOP);
     await signIn(page, `${desktop.url}/login`, ADMIN.email, ADMIN.password);
     await page.getByRole('link', { name: 'Sinkronisasi' }).click();
@@ -87,9 +90,26 @@ describe('the office desktop and the hosted instance share one set of books, see
     await waitForText(page.locator('[data-code="SYNC_CODE_INVALID"]'), 'Kode tautan salah, kedaluwarsa, atau sudah dipakai');
     await screenshot(page, 'sync-office-01-wrong-code-id');
 
+    // Something else answering at the address (a router's login page): not Klustera, said so.
+    const notKlustera = http.createServer((_req, res) => res.end('<html>router login</html>'));
+    await new Promise<void>((resolve) => notKlustera.listen(0, '127.0.0.1', resolve));
+    await page.getByLabel('Alamat server awan').fill(`http://127.0.0.1:${(notKlustera.address() as AddressInfo).port}`);
+    await page.getByTestId('sync-link').click();
+    await waitForText(page.locator('[data-code="SYNC_ANSWER_UNREADABLE"]'), 'Alamat ini bukan server awan Klustera');
+    await new Promise((resolve) => notKlustera.close(resolve));
+
+    // A hosted instance on a newer schema: update first; the code is not used up by the refusal.
     const issued = await cloudAdmin.post('/sync/link-codes');
     expect(issued.status, issued.text).toBe(201);
+    await page.getByLabel('Alamat server awan').fill(cloud.url);
     await page.getByLabel('Kode tautan').fill(issued.body.code);
+    pinSchemaVersion(cloud.app, '20991231000000_later');
+    try {
+      await page.getByTestId('sync-link').click();
+      await waitForText(page.locator('[data-code="SYNC_UPGRADE_REQUIRED"]'), 'Perbarui aplikasi');
+    } finally {
+      pinSchemaVersion(cloud.app, null);
+    }
     await page.getByTestId('sync-link').click();
     await waitForText(page.getByTestId('sync-cloud-url'), cloud.url);
     // Linking runs the first sync at once: the units, residents and invoices are on the hosted instance.
