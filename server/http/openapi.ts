@@ -37,7 +37,17 @@ export function openApiDocument(defs: RouteDef[], version: string): Record<strin
       parameters,
       responses: {
         [String(def.status ?? 200)]: def.produces
-          ? { description: 'OK', content: Object.fromEntries(def.produces.map((t) => [t, {}])) }
+          ? {
+              description: 'OK',
+              // A route that writes its own answer in several forms (reports: JSON, .xlsx, PDF) documents the shape
+              // of its JSON form when it declares one.
+              content: Object.fromEntries(
+                def.produces.map((t) => [
+                  t,
+                  t === 'application/json' && def.response ? { schema: jsonSchema(def.response, 'output') } : {},
+                ]),
+              ),
+            }
           : {
               description: 'OK',
               content: def.response ? { 'application/json': { schema: jsonSchema(def.response, 'output') } } : undefined,

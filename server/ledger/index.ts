@@ -11,7 +11,7 @@ export { portalPaymentVisible, type PortalView } from './portal-store.ts';
 export { residentUnit } from './portal-units.ts';
 export { unitAccountCard } from './account-card.ts';
 export { firstFreeSiteCode } from './numbering.ts';
-export type { AccountCard } from './account-card-schemas.ts';
+export { accountCardResponse, type AccountCard } from './account-card-schemas.ts';
 export {
   billedOf,
   collectedOf,

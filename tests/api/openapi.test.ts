@@ -54,6 +54,32 @@ describe('OpenAPI document', () => {
     expect(unit.required).toEqual(expect.arrayContaining(['id', 'code', 'residents']));
   });
 
+  it('documents the JSON form of every report beside its .xlsx and PDF forms', async () => {
+    const doc = (await apiClient(server.url).get('/openapi.json')).body;
+    const reports = allRoutes.filter((r) => r.path.startsWith('/estates/:estate_id/reports/'));
+    expect(reports.map((r) => r.path.split('/').pop()).sort()).toEqual([
+      'account-card',
+      'arrears',
+      'collection',
+      'monthly',
+      'payment-history',
+    ]);
+    const schemaOf = (name: string) => {
+      const content = doc.paths[`/api/v1/estates/{estate_id}/reports/${name}`].get.responses['200'].content;
+      expect(content['application/pdf'], name).toEqual({});
+      return content['application/json'].schema;
+    };
+    for (const r of reports) {
+      expect(r.response, r.path).toBeDefined();
+      expect(schemaOf(r.path.split('/').pop()!)?.type, r.path).toBe('object');
+    }
+    expect(schemaOf('arrears').required).toEqual(expect.arrayContaining(['periods', 'grid', 'list', 'totals']));
+    expect(schemaOf('monthly').properties.transactions.items.properties.direction.enum).toEqual(['in', 'out']);
+    expect(schemaOf('collection').properties.months.items.required).toEqual(expect.arrayContaining(['billed', 'collected', 'rate']));
+    expect(schemaOf('payment-history').properties.payments.items.required).toEqual(expect.arrayContaining(['number', 'to_credit']));
+    expect(schemaOf('account-card').required).toEqual(expect.arrayContaining(['lines', 'closing_balance']));
+  });
+
   it('answers unknown API paths with a JSON 404', async () => {
     const res = await apiClient(server.url).get('/tidak-ada');
     expect(res.status).toBe(404);
