@@ -232,6 +232,42 @@ describe('sync between an office desktop and the hosted instance', () => {
     expect(Number(((await db(cloud)('units').where({ id: unit }).count({ n: '*' }).first()) as { n: unknown }).n)).toBe(1);
   });
 
+  it("carries a payment's proof file up byte for byte, and refuses proof bytes that are not base64", async () => {
+    const unit = (await db(desktop)('units').where({ estate_id: estateId, code: 'A-1' }).first()).id;
+    const paid = await office.post(e('/payments'), {
+      unit_id: unit,
+      amount: 25000,
+      method: 'bank_transfer',
+      paid_at: '2026-06-09T03:00:00.000Z',
+    });
+    expect(paid.status, paid.text).toBe(201);
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+    const attached = await office.upload(
+      e(`/payments/${paid.body.id}/proof`),
+      {},
+      { file: { filename: 'bukti.png', content: png, type: 'image/png' } },
+    );
+    expect(attached.status, attached.text).toBe(201);
+    expect((await runSyncCycle(desktop.app, estateId)).ok).toBe(true);
+    const held = await db(cloud)('payment_proofs').where({ owner_id: paid.body.id }).first();
+    expect(Buffer.isBuffer(held.data) && held.data.equals(png)).toBe(true);
+
+    // A proof whose bytes arrive as JSON's rendering of a Buffer would be stored as text: the batch is refused.
+    const row = {
+      ...(await db(desktop)('payment_proofs').where({ owner_id: paid.body.id }).first()),
+      id: '01900000-0000-7000-8000-00000000b0b0',
+    };
+    row.data = { type: 'Buffer', data: [...png] };
+    const entry = await db(desktop)('outbox').where({ table_name: 'payment_proofs' }).first();
+    const refused = await push({
+      batch_id: 'proof-bytes-not-base64',
+      changes: [{ table: 'payment_proofs', row_id: row.id, op: 'insert', hlc: entry.hlc, site_id: entry.site_id, row }],
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('SYNC_BATCH_REJECTED');
+    expect(await db(cloud)('payment_proofs').where({ id: row.id }).first()).toBeUndefined();
+  });
+
   it('does not double a payment when the desktop crashes after the hosted instance applied it', async () => {
     const unit = (await db(desktop)('units').where({ estate_id: estateId, code: 'A-1' }).first()).id;
     const paid = await office.post(e('/payments'), { unit_id: unit, amount: 75000, method: 'cash', paid_at: '2026-06-08T03:00:00.000Z' });
