@@ -3,8 +3,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { runSyncCycle } from '../../server/sync/desktop-service.ts';
 import { pinSchemaVersion } from '../../server/sync/platform-db.ts';
 import { createTestDatabase, type TestDatabase } from '../setup/pg-database.ts';
 import { ADMIN, setupEstate, startTestServer, userWithRole, type ApiClient, type TestServer } from '../support/server.ts';
@@ -199,7 +200,15 @@ describe('the office desktop and the hosted instance share one set of books, see
 });
 
 describe('a revoked link, seen by the office', () => {
-  it('shows the last problem in plain words after sync now, in Indonesian and English, and unlinks after confirming', async () => {
+  it('shows the clock warning and the last problem in plain words, in Indonesian and English, and unlinks after confirming', async () => {
+    // The desktop's clock reads 5 minutes behind the hosted instance's during one cycle.
+    const realNow = Date.now.bind(Date);
+    const behind = vi.spyOn(Date, 'now').mockImplementation(() => realNow() - 5 * 60_000);
+    try {
+      expect((await runSyncCycle(desktop.app, estateId)).ok).toBe(true);
+    } finally {
+      behind.mockRestore();
+    }
     const credentials = await cloudAdmin.get(e('/sync/credentials'));
     expect(credentials.status, credentials.text).toBe(200);
     for (const c of credentials.body.items as { id: string }[]) {
@@ -208,12 +217,14 @@ describe('a revoked link, seen by the office', () => {
     const { context, page } = await newPage(browser, DESKTOP);
     await signIn(page, `${desktop.url}/login`, ADMIN.email, ADMIN.password);
     await page.goto(`${desktop.url}/settings/sync`);
+    await waitForText(page.getByTestId('sync-clock-warning'), 'Jam komputer ini berbeda sekitar 5 menit dengan server awan');
     await page.getByTestId('sync-run').click();
     await waitForText(page.locator('[data-testid="sync-last-error"][data-code="SYNC_CREDENTIAL_INVALID"]'), 'Tautan tidak berlaku lagi');
     expect(await page.getByTestId('sync-notice').count()).toBe(0);
     await screenshot(page, 'sync-office-05-revoked-id');
     await page.getByRole('button', { name: 'EN', exact: true }).click();
     await waitForText(page.getByTestId('sync-last-error'), 'The link is no longer valid');
+    await waitForText(page.getByTestId('sync-clock-warning'), "This computer's clock is about 5 minutes off");
     await screenshot(page, 'sync-office-06-revoked-en');
 
     await page.getByTestId('sync-unlink').click();
