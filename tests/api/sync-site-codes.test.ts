@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ScopedStore, SYSTEM_ACTOR } from '../../server/db/scoped-store.ts';
 import { platformDb } from '../../server/sync/platform-db.ts';
 import { createTestDatabase, type TestDatabase } from '../setup/pg-database.ts';
 import { setupEstate, type ApiClient, type TestServer, startTestServer } from '../support/server.ts';
@@ -46,15 +47,10 @@ afterAll(async () => {
 describe('human numbers of a desktop and the hosted instance of one estate', () => {
   it('gives the hosted instance its own site code at pairing, one the desktop has never used', async () => {
     // A code the desktop once held (retired) is on paper somewhere: the hosted instance must not take it either.
-    await db(desktop)('site_codes').insert({
-      id: '01900000-0000-7000-8000-00000000c0de',
-      estate_id: estateId,
-      site_id: 'site-old-laptop',
-      code: 'A',
-      created_at: '2026-01-01T00:00:00.000Z',
-      updated_at: '2026-01-02T00:00:00.000Z',
-      deleted_at: '2026-01-02T00:00:00.000Z',
-    });
+    // Written through the store, as a code arriving from that laptop would be: journaled like every row.
+    const laptop = new ScopedStore(desktop.db.knex, estateId, SYSTEM_ACTOR, desktop.app.sync);
+    const retired = await laptop.insert<{ id: string }>('site_codes', { site_id: 'site-old-laptop', code: 'A' });
+    await laptop.softDelete('site_codes', retired.id);
     const code = (await cloudAdmin.post('/sync/link-codes')).body.code as string;
     const linked = await office.post(e('/sync/link'), { cloud_url: cloud.url, code });
     expect(linked.status, linked.text).toBe(201);
