@@ -1,24 +1,20 @@
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { runSyncCycle } from '../../server/sync/desktop-service.ts';
 import { syncSchedule } from '../../server/sync/sync-job.ts';
 import { main } from '../../server/cli.ts';
 import { pinSchemaVersion, platformDb, schemaVersion } from '../../server/sync/platform-db.ts';
-import { createTestDatabase, type TestDatabase } from '../setup/pg-database.ts';
-import { apiClient, setupEstate, startTestServer, type ApiClient, type TestServer } from '../support/server.ts';
+import { apiClient, type ApiClient, type TestServer } from '../support/server.ts';
+import { startSyncSites, type SyncSites } from '../support/sync-sites.ts';
 
 /**
  * An office desktop (SQLite) linked to a hosted instance (PostgreSQL, `pgUrl`), both real servers on 127.0.0.1:
  * pairing, push, pull, replays, a crash before the acknowledgement, a tampered desktop, schema versions, revocation.
  */
-let pgdb: TestDatabase;
+let sites: SyncSites;
 let cloud: TestServer;
 let desktop: TestServer;
-let desktopDir: string;
 let cloudAdmin: ApiClient;
 let office: ApiClient;
 let estateId: string;
@@ -76,19 +72,10 @@ function push(body: unknown, bearer = token) {
 }
 
 beforeAll(async () => {
-  pgdb = await createTestDatabase(inject('pgUrl'));
-  cloud = await startTestServer({ databaseUrl: pgdb.url });
-  ({ client: cloudAdmin, estateId: cloudHomeEstate } = await setupEstate(cloud.url, 'Pengelola Awan'));
-  desktopDir = fs.mkdtempSync(path.join(os.tmpdir(), 'klustera-desktop-'));
-  desktop = await startTestServer({ dataDir: desktopDir });
-  ({ client: office, estateId } = await setupEstate(desktop.url));
+  sites = await startSyncSites(inject('pgUrl'));
+  ({ cloud, desktop, cloudAdmin, cloudHomeEstate, office, estateId } = sites);
 });
-afterAll(async () => {
-  await desktop?.close();
-  await cloud?.close();
-  await pgdb?.drop();
-  if (desktopDir) fs.rmSync(desktopDir, { recursive: true, force: true });
-});
+afterAll(() => sites?.close());
 
 describe('sync between an office desktop and the hosted instance', () => {
   it('pairs with a one-time code: the estate keeps its id on the hosted instance, the code works once', async () => {
@@ -398,7 +385,7 @@ describe('sync between an office desktop and the hosted instance', () => {
     console.log = (line: string) => lines.push(line);
     let code: number;
     try {
-      code = await main(['sync', '--data-dir', desktopDir]);
+      code = await main(['sync', '--data-dir', desktop.dataDir]);
     } finally {
       console.log = log;
     }

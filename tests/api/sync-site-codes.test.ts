@@ -1,20 +1,16 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ScopedStore, SYSTEM_ACTOR } from '../../server/db/scoped-store.ts';
 import { platformDb } from '../../server/sync/platform-db.ts';
-import { createTestDatabase, type TestDatabase } from '../setup/pg-database.ts';
-import { setupEstate, type ApiClient, type TestServer, startTestServer } from '../support/server.ts';
+import type { ApiClient, TestServer } from '../support/server.ts';
+import { startSyncSites, type SyncSites } from '../support/sync-sites.ts';
 
 /**
  * An office desktop (SQLite) paired with a hosted instance (PostgreSQL, `pgUrl`) of one estate, both taking
  * payments on the same day: each site numbers under its own code, so the numbers differ and sync carries both.
  */
-let pgdb: TestDatabase;
+let sites: SyncSites;
 let cloud: TestServer;
 let desktop: TestServer;
-let desktopDir: string;
 let cloudAdmin: ApiClient;
 let office: ApiClient;
 let estateId: string;
@@ -30,19 +26,10 @@ async function conflictsOn(server: TestServer) {
 }
 
 beforeAll(async () => {
-  pgdb = await createTestDatabase(inject('pgUrl'));
-  cloud = await startTestServer({ databaseUrl: pgdb.url });
-  ({ client: cloudAdmin } = await setupEstate(cloud.url, 'Pengelola Awan'));
-  desktopDir = fs.mkdtempSync(path.join(os.tmpdir(), 'klustera-desktop-'));
-  desktop = await startTestServer({ dataDir: desktopDir });
-  ({ client: office, estateId } = await setupEstate(desktop.url));
+  sites = await startSyncSites(inject('pgUrl'));
+  ({ cloud, desktop, cloudAdmin, office, estateId } = sites);
 });
-afterAll(async () => {
-  await desktop?.close();
-  await cloud?.close();
-  await pgdb?.drop();
-  if (desktopDir) fs.rmSync(desktopDir, { recursive: true, force: true });
-});
+afterAll(() => sites?.close());
 
 describe('human numbers of a desktop and the hosted instance of one estate', () => {
   it('gives the hosted instance its own site code at pairing, one the desktop has never used', async () => {

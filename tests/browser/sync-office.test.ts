@@ -1,14 +1,11 @@
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { runSyncCycle } from '../../server/sync/desktop-service.ts';
 import { pinSchemaVersion } from '../../server/sync/platform-db.ts';
-import { createTestDatabase, type TestDatabase } from '../setup/pg-database.ts';
-import { ADMIN, setupEstate, startTestServer, userWithRole, type ApiClient, type TestServer } from '../support/server.ts';
+import { ADMIN, userWithRole, type ApiClient, type TestServer } from '../support/server.ts';
+import { startSyncSites, type SyncSites } from '../support/sync-sites.ts';
 import { DESKTOP, PHONE, launchChromium, newPage, pageErrors, screenshot, waitForText } from './support/browser.ts';
 
 /**
@@ -16,10 +13,9 @@ import { DESKTOP, PHONE, launchChromium, newPage, pageErrors, screenshot, waitFo
  * real servers on 127.0.0.1; a resident sends a transfer proof in the hosted portal on a phone; the treasurer syncs
  * the desktop, verifies the proof there and syncs again; the resident then sees the receipt in the hosted portal.
  */
-let pgdb: TestDatabase;
+let sites: SyncSites;
 let cloud: TestServer;
 let desktop: TestServer;
-let desktopDir: string;
 let browser: Browser;
 let cloudAdmin: ApiClient;
 let office: ApiClient;
@@ -40,12 +36,8 @@ async function signIn(page: Page, url: string, login: string, password: string) 
 const noHorizontalScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
 beforeAll(async () => {
-  pgdb = await createTestDatabase(inject('pgUrl'));
-  cloud = await startTestServer({ databaseUrl: pgdb.url });
-  ({ client: cloudAdmin } = await setupEstate(cloud.url, 'Pengelola Awan'));
-  desktopDir = fs.mkdtempSync(path.join(os.tmpdir(), 'klustera-desktop-'));
-  desktop = await startTestServer({ dataDir: desktopDir });
-  ({ client: office, estateId } = await setupEstate(desktop.url));
+  sites = await startSyncSites(inject('pgUrl'));
+  ({ cloud, desktop, cloudAdmin, office, estateId } = sites);
   const unit = await office.post(e('/units'), { code: 'B-7', block: 'B' });
   expect(unit.status, unit.text).toBe(201);
   const charge = await office.post(e('/charges'), {
@@ -66,10 +58,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await desktop?.close();
-  await cloud?.close();
-  await pgdb?.drop();
-  if (desktopDir) fs.rmSync(desktopDir, { recursive: true, force: true });
+  await sites?.close();
 });
 
 describe('the office desktop and the hosted instance share one set of books, seen in Chromium', () => {
