@@ -1,7 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { setupEstate, startTestServer, userWithRole, type ApiClient, type TestServer } from '../support/server.ts';
-import { DESKTOP, PHONE, launchChromium, newPage, pageErrors, screenshot, waitForText } from './support/browser.ts';
+import {
+  DESKTOP,
+  PHONE,
+  launchChromium,
+  newPage,
+  pageErrors,
+  screenshot,
+  waitForText,
+  noHorizontalScroll,
+  signIn,
+} from './support/browser.ts';
 
 /**
  * The platform console in Chromium (1366×768): a platform administrator creates an estate with an invited first
@@ -18,16 +28,6 @@ let treasurer: { email: string; password: string };
 /** The estate's guard-post tablet (kiosk, 1280×800), paired before the estate is suspended. */
 let kiosk: { context: BrowserContext; page: Page };
 const KIOSK = { width: 1280, height: 800 };
-
-async function signIn(page: Page, url: string, login: string, password: string) {
-  await page.goto(url);
-  await page.getByLabel('Email atau nomor HP').fill(login);
-  await page.getByLabel('Kata sandi', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Masuk', exact: true }).click();
-  await page.waitForURL((u) => !u.pathname.endsWith('/login'));
-}
-
-const noHorizontalScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
 beforeAll(async () => {
   server = await startTestServer();

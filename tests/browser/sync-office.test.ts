@@ -6,7 +6,17 @@ import { runSyncCycle } from '../../server/sync/desktop-service.ts';
 import { pinSchemaVersion } from '../../server/sync/platform-db.ts';
 import { ADMIN, userWithRole, type ApiClient, type TestServer } from '../support/server.ts';
 import { startSyncSites, type SyncSites } from '../support/sync-sites.ts';
-import { DESKTOP, PHONE, launchChromium, newPage, pageErrors, screenshot, waitForText } from './support/browser.ts';
+import {
+  DESKTOP,
+  PHONE,
+  launchChromium,
+  newPage,
+  pageErrors,
+  screenshot,
+  waitForText,
+  noHorizontalScroll,
+  signIn,
+} from './support/browser.ts';
 
 /**
  * The office pairs its desktop (SQLite) with the hosted instance (PostgreSQL, `pgUrl`) on the Sinkronisasi page, both
@@ -24,16 +34,6 @@ let budiId: string;
 let treasurer: { email: string; password: string };
 let resident: { email: string; password: string };
 const e = (p: string) => `/estates/${estateId}${p}`;
-
-async function signIn(page: Page, url: string, login: string, password: string) {
-  await page.goto(url);
-  await page.getByLabel('Email atau nomor HP').fill(login);
-  await page.getByLabel('Kata sandi', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Masuk', exact: true }).click();
-  await page.waitForURL((u) => !u.pathname.endsWith('/login'));
-}
-
-const noHorizontalScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
 beforeAll(async () => {
   sites = await startSyncSites(inject('pgUrl'));

@@ -90,3 +90,16 @@ export async function waitForText(locator: Locator, text: string | RegExp): Prom
 export async function waitForPath(page: Page, pathname: string): Promise<void> {
   await page.waitForURL((url) => url.pathname === pathname);
 }
+
+/** Signs in on the login page at `url` (Indonesian labels) and waits until the app has left it. */
+export async function signIn(page: Page, url: string, login: string, password: string): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel('Email atau nomor HP').fill(login);
+  await page.getByLabel('Kata sandi', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Masuk', exact: true }).click();
+  await page.waitForURL((u) => !u.pathname.endsWith('/login'));
+}
+
+/** Whether the page fits its viewport's width (nothing to scroll sideways). */
+export const noHorizontalScroll = (page: Page): Promise<boolean> =>
+  page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
