@@ -101,6 +101,22 @@ function isOverloaded(err: unknown): boolean {
   return e?.name === 'KnexTimeoutError' || e?.code === 'SQLITE_BUSY';
 }
 
+/**
+ * A UNIQUE (or primary key) constraint refused the write: the same human number, code or key already exists, most
+ * often because two requests raced past the check before the insert. The transaction rolled back, so nothing was
+ * written; the answer is a 409 the client can act on, never the SQL text, and routes that check first keep their
+ * own codes. SQLite (better-sqlite3) and PostgreSQL (23505) say it differently.
+ */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown };
+  return (
+    e?.code === '23505' ||
+    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
+    (typeof e?.message === 'string' && /UNIQUE constraint failed/.test(e.message))
+  );
+}
+
 export function toErrorResponse(err: unknown): { status: number; body: ErrorBody; unexpected: boolean; retryAfterSeconds?: number } {
   if (err instanceof AppError) {
     const body: ErrorBody = { error: { code: err.code, message: err.message } };
@@ -128,6 +144,18 @@ export function toErrorResponse(err: unknown): { status: number; body: ErrorBody
       body: { error: { code: 'SERVER_BUSY', message: 'Server sedang sibuk. Coba lagi sebentar lagi.' } },
       unexpected: false,
       retryAfterSeconds: 2,
+    };
+  }
+  if (isUniqueViolation(err)) {
+    return {
+      status: 409,
+      body: {
+        error: {
+          code: 'CONFLICT_DUPLICATE',
+          message: 'Data yang sama sudah ada (nomor atau kode sudah dipakai). Muat ulang lalu coba lagi.',
+        },
+      },
+      unexpected: false,
     };
   }
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {

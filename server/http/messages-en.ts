@@ -54,6 +54,8 @@ export const MESSAGES_EN: Record<string, string> = {
   'Server sedang sibuk. Coba lagi sebentar lagi.': 'The server is busy. Try again in a moment.',
   'Permintaan tidak sah.': 'Invalid request.',
   'Terjadi kesalahan pada server.': 'Something went wrong on the server.',
+  'Data yang sama sudah ada (nomor atau kode sudah dipakai). Muat ulang lalu coba lagi.':
+    'The same record already exists (that number or code is taken). Reload and try again.',
   'Teks tidak boleh berisi karakter NUL (\\u0000).': 'Text must not contain the NUL character (\\u0000).',
   'Data bertingkat lebih dari {} tingkat.': 'The data is nested more than {} levels deep.',
   'Permintaan dari situs lain ditolak.': 'Requests from other sites are refused.',

@@ -1,6 +1,6 @@
 import type { Period } from '../calendar/calendar.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
-import { ConflictError, ValidationError } from '../http/errors.ts';
+import { ConflictError, isUniqueViolation, ValidationError } from '../http/errors.ts';
 import {
   formatInvoiceNumber,
   formatPaymentNumber,
@@ -66,11 +66,6 @@ export async function assignSiteCode(store: ScopedStore, siteId: string, code: s
     if (isUniqueViolation(err)) throw new ConflictError('SITE_CODE_TAKEN', 'Kode situs ini sudah pernah dipakai di perumahan ini.', 'code');
     throw err;
   }
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; message?: string };
-  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(e?.message ?? '');
 }
 
 // Raises a counter to at least the given value and never lowers it, in one statement on both databases.

@@ -1,6 +1,6 @@
 import { dialectOf } from '../db/knex.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
-import { NotFoundError } from '../http/errors.ts';
+import { isUniqueViolation, NotFoundError } from '../http/errors.ts';
 import { rupiah, terbilang } from '../money/rupiah.ts';
 import { occupantPayer } from '../ledger/index.ts';
 import { receiptSettings } from '../settings/index.ts';
@@ -51,11 +51,6 @@ async function createReceiptOnce(store: ScopedStore, paymentId: string): Promise
       'receipts.create',
     );
   });
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; message?: string };
-  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(e?.message ?? '');
 }
 
 /** How many counted prints a receipt has had; reading it never counts as one. */

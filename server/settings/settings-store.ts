@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { nowIso } from '../db/clock.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
+import { isUniqueViolation } from '../http/errors.ts';
 
 /**
  * Per-estate settings documents (`printer`, `receipt`), one row per key, JSON in `value`. Kept apart from the
@@ -58,11 +59,6 @@ async function writeSettingOnce<T>(store: ScopedStore, key: string, value: T): P
     }
     return value;
   });
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; message?: string };
-  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(e?.message ?? '');
 }
 
 export async function removeSetting(store: ScopedStore, key: string): Promise<void> {

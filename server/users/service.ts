@@ -4,7 +4,7 @@ import { PlatformStore } from '../db/platform-store.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { grantableRoles, type Role } from '../auth/permissions.ts';
-import { ConflictError, ForbiddenError, ValidationError } from '../http/errors.ts';
+import { ConflictError, ForbiddenError, isUniqueViolation, ValidationError } from '../http/errors.ts';
 import { whatsappDigits } from '../residents/index.ts';
 import type { z } from 'zod';
 import type { userCreateBody } from './schemas.ts';
@@ -24,11 +24,6 @@ export function inviteLinks(publicUrl: string, estateName: string, code: string,
   const text = `Halo ${name}, Anda diundang ke portal warga ${estateName} di Klustera. Buka ${url} untuk membuat kata sandi. Kode undangan: ${code}`;
   const whatsapp_url = `https://wa.me/${phone ? whatsappDigits(phone) : ''}?text=${encodeURIComponent(text)}`;
   return { code, url, whatsapp_url };
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; message?: string };
-  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(e?.message ?? '');
 }
 
 type UserCreateInput = z.infer<typeof userCreateBody>;
