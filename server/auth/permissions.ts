@@ -39,6 +39,8 @@ export const PERMISSIONS = {
   'payments.write': MONEY,
   'payments.reverse': MONEY,
   'payments.verify': MONEY,
+  // reconciliation notices (a payment that became credit because its invoice was already paid)
+  'ledger.notices': MONEY,
   'receipts.print': OFFICE,
   'cashbook.read': OFFICE,
   'cashbook.write': MONEY,

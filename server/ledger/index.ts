@@ -3,6 +3,15 @@
  * Everything else in this folder is the ledger's own; tests and benchmarks may still reach inside.
  */
 export { billingRoutes } from './billing-routes.ts';
+export { noticeRoutes } from './notice-routes.ts';
+export {
+  acknowledgeLedgerNotice,
+  listLedgerNotices,
+  noticeId,
+  raiseLedgerNotice,
+  type LedgerNoticeInput,
+  type NoticeKind,
+} from './notices.ts';
 export { paymentRoutes, portalPaymentRoutes } from './payment-routes.ts';
 export { billingRunJob } from './billing-run-job.ts';
 export { billingSchedule, billingScheduleTickJob } from './schedule.ts';
