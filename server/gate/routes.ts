@@ -21,6 +21,7 @@ import {
 import { lastHandover } from './shift-handover.ts';
 import { scanAtGate } from './scan-service.ts';
 import {
+  accessLogPageResponse,
   accessLogQuery,
   checkoutResponse,
   checkoutSchema,
@@ -282,6 +283,7 @@ export const gateRoutes = defineRoutes([
     query: accessLogQuery,
     raw: true,
     produces: ['application/json', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/pdf'],
+    response: accessLogPageResponse,
     handler: async (ctx) => {
       const estate = estateOf(ctx);
       if (ctx.query.format === 'json') {

@@ -158,6 +158,19 @@ function uploadError(err: unknown): AppError {
 const prepared = new WeakMap<Request, RequestContext>();
 
 export function mountRoutes(router: Router, app: AppContext, defs: RouteDef[]): void {
+/**
+ * A raw handler writes its own answer (files, or JSON with a status of its own choosing); when it declares the shape
+ * of its JSON form, that JSON is checked as the pipeline checks the answers it writes. Error bodies (4xx/5xx) are the
+ * error handler's, not the route's.
+ */
+function checkJsonAnswers(def: RouteDef, res: Response): void {
+  const json = res.json.bind(res);
+  res.json = (body: unknown) => {
+    if (res.statusCode < 400) assertResponseMatches(def, body);
+    return json(body);
+  };
+}
+
   // Sign-in state spans estates (memberships of every estate); each estate route's store then names its own estate.
   const knex = platformKnex(app.db.knex);
   const checkResponses = responseChecksEnabled();
@@ -226,6 +239,7 @@ export function mountRoutes(router: Router, app: AppContext, defs: RouteDef[]): 
       if (def.raw) {
         await def.handler(ctx);
         return;
+        if (checkResponses && def.response) checkJsonAnswers(def, res);
       }
       if (ctx.idempotencyKey && ctx.store) {
         const result = await withIdempotency(ctx, def, (tx) => Promise.resolve(def.handler({ ...ctx, store: tx })));

@@ -16,6 +16,7 @@ import {
   billingRunBody,
   billingRunListResponse,
   billingRunQuery,
+  billingRunStartResponse,
   billingRunStateResponse,
   chargeBody,
   chargeResponse,
@@ -90,6 +91,7 @@ export const billingRoutes = defineRoutes([
     body: billingRunBody,
     raw: true,
     produces: ['application/json'],
+    response: billingRunStartResponse,
     handler: async ({ store, body, res, actor }) => {
       const input = { period: body.period as Period, due_date: body.due_date, trigger: 'manual' as const };
       if (body.dry_run) {

@@ -160,6 +160,55 @@ export const billingRunProgressResponse = z.object({
 });
 export const billingRunStateResponse = z.union([billingRunResponse, billingRunProgressResponse]);
 
+/** What a run would bill (or billed), per fee type. */
+const billingRunByFee = z.object({
+  fee_type_id: z.string(),
+  code: z.string(),
+  name: z.string(),
+  lines: z.number().int(),
+  amount: rupiahOut,
+});
+const billingRunSummary = {
+  period: z.string(),
+  due_date: z.string(),
+  total_units: z.number().int(),
+  invoices_created: z.number().int(),
+  invoices_existing: z.number().int(),
+  units_not_billed: z.number().int(),
+  lines_created: z.number().int(),
+  total_amount: rupiahOut,
+  late_fee_amount: rupiahOut,
+  by_fee: z.array(billingRunByFee),
+};
+/** POST billing-runs with dry_run: what the run would do, nothing written. */
+export const billingRunPreviewResponse = z.object({
+  dry_run: z.literal(true),
+  ...billingRunSummary,
+  units_with_credit: z.number().int(),
+});
+/** POST billing-runs: the committed run (201), its preview (200) or, in the background, its first progress (202). */
+export const billingRunStartResponse = z.union([
+  billingRunPreviewResponse,
+  z.object({
+    dry_run: z.literal(false),
+    ...billingRunSummary,
+    id: z.string(),
+    trigger: z.string(),
+    status: z.string(),
+    credit_applied: rupiahOut,
+    started_at: z.string(),
+    finished_at: z.string(),
+    created_by: z.string().nullable(),
+  }),
+  z.object({
+    id: z.string(),
+    status: z.literal('running'),
+    period: z.string(),
+    processed_units: z.number().int(),
+    total_units: z.number().int(),
+  }),
+]);
+
 export const chargeResponse = z.object({
   id: z.string(),
   name: z.string(),

@@ -13,7 +13,7 @@ import type { ReceiptData } from './receipt-data.ts';
 import { receiptLayout } from './receipt-thermal.ts';
 import { isWellFormedVerifyCode } from './verify-code.ts';
 import { notFoundPageHtml, publicReceiptView, verifyPageHtml } from './verify-page.ts';
-import { receiptResponse, receiptSlipPrintedResponse } from './schemas.ts';
+import { publicReceiptResponse, receiptResponse, receiptSlipPrintedResponse } from './schemas.ts';
 
 const tags = ['receipts'];
 const pdfQuery = z.object({ paper: z.enum(['A5', 'A6']).optional() });
@@ -94,6 +94,8 @@ export const receiptRoutes = defineRoutes([
     body: receiptPrintBody,
     raw: true,
     produces: ['application/pdf', 'application/json'],
+    // The JSON form is the thermal print's answer (`target: printer`).
+    response: receiptSlipPrintedResponse,
     summary:
       'Print the receipt: the first print is the original (ASLI), every later one a numbered copy. `pdf` answers the PDF (X-Print-Number), `printer` sends the slip to the configured printer',
     handler: async ({ store, params, body, app, res }) => {
@@ -177,6 +179,7 @@ export const receiptRoutes = defineRoutes([
     params: z.object({ code: z.string().max(200) }),
     raw: true,
     produces: ['application/json', 'text/html'],
+    response: publicReceiptResponse,
     summary: "What a receipt's QR opens: the receipt's own facts and whether it is still valid or was reversed",
     handler: async (ctx) => {
       const { app, params, res } = ctx;

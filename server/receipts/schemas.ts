@@ -30,5 +30,24 @@ export const receiptSlipPrintedResponse = z.object({
   bytes: z.number().int(),
 });
 
+/** What a receipt's QR opens, as JSON: the facts printed on it and whether the ledger still stands behind it. */
+export const publicReceiptResponse = z.object({
+  valid: z.boolean(),
+  status: z.enum(['valid', 'reversed']),
+  estate_name: z.string(),
+  receipt_number: z.string(),
+  payment_number: z.string(),
+  unit_code: z.string(),
+  payer_name: z.string().nullable(),
+  paid_at: z.string(),
+  paid_at_local: z.string(),
+  method: z.string(),
+  amount: z.number().int(),
+  amount_formatted: z.string(),
+  amount_words: z.string(),
+  items: z.array(z.object({ description: z.string(), amount: z.number().int() })),
+  received_by: z.string().nullable(),
+});
+
 export type Receipt = z.infer<typeof receiptResponse>;
 export type ReceiptSlipPrinted = z.infer<typeof receiptSlipPrintedResponse>;

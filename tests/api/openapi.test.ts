@@ -39,6 +39,12 @@ describe('OpenAPI document', () => {
       if (r.raw) {
         if (!r.produces?.length) missing.push(`${name}: raw without produces`);
         else expect(Object.keys(answer.content ?? {}), name).toEqual(r.produces);
+        // A raw route that answers JSON documents the shape of that JSON like any other route.
+        if (r.produces?.includes('application/json')) {
+          if (!r.response) missing.push(`${name}: writes JSON without a response schema`);
+          else
+            expect(answer.content['application/json'].schema?.type ?? answer.content['application/json'].schema?.anyOf, name).toBeTruthy();
+        }
       } else if (r.status === 204) {
         expect(r.response, name).toBeUndefined();
         expect(answer.content, name).toBeUndefined();
