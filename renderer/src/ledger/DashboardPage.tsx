@@ -9,6 +9,7 @@ import { Link } from '../router/Link.tsx';
 import { useEstateId } from '../session/SessionProvider.tsx';
 import { api, estatePath, type Dashboard } from './api.ts';
 import { BilledCollectedChart } from './BilledCollectedChart.tsx';
+import { LedgerNoticesPanel } from './LedgerNoticesPanel.tsx';
 import { formatPercent } from './labels.ts';
 import './ledger.css';
 import './dashboard.css';
@@ -64,6 +65,7 @@ export default function DashboardPage() {
         subtitle={data ? t('ledger.dashboard_subtitle', { period: formatPeriod(data.period, locale) }) : undefined}
       />
       {error ? <ErrorBanner error={error} onRetry={reload} /> : null}
+      <LedgerNoticesPanel />
       {data && (data.setup.units === 0 || data.setup.invoices === 0) && <FirstSteps setup={data.setup} />}
       {data && data.setup.units > 0 && data.setup.invoices > 0 && (
         <>

@@ -11,6 +11,7 @@ export { default as portal } from './portal.ts';
 export { default as kiosk } from './kiosk.ts';
 export { default as ledger } from '../../ledger/i18n/id.ts';
 export { default as dashboard } from '../../ledger/i18n/dashboard-id.ts';
+export { default as notices } from '../../ledger/i18n/notices-id.ts';
 export { default as gate } from './gate.ts';
 export { default as jobs } from '../../features/jobs/i18n/id.ts';
 export { default as settings } from '../../features/settings/i18n/id.ts';
