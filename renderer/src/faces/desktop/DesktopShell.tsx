@@ -26,6 +26,12 @@ export function DesktopShell({ face, children }: { face: Face; children: ReactNo
   const { pathname } = useLocation();
   const [menuOpen, setMenuOpen] = useState(false);
   const navRoutes = face.routes.filter((route) => route.nav && mayOpen(session, route.access));
+  // One item is active: the longest link the page is at or under, so /settings/sync marks Sinkronisasi and not also
+  // Pengaturan, while /units/:id still marks Unit.
+  const activeHref = navRoutes
+    .map((route) => face.base + route.path)
+    .filter((href) => pathname === href || pathname.startsWith(`${href}/`))
+    .reduce<string | undefined>((longest, href) => (longest && longest.length >= href.length ? longest : href), undefined);
 
   return (
     <div className={`desktop${menuOpen ? ' desktop--menu-open' : ''}`}>
@@ -50,7 +56,7 @@ export function DesktopShell({ face, children }: { face: Face; children: ReactNo
                 <div className="sidebar__section-label">{t(section.label)}</div>
                 {routes.map((route) => {
                   const href = face.base + route.path;
-                  const active = pathname === href || pathname.startsWith(`${href}/`);
+                  const active = href === activeHref;
                   return (
                     <Link
                       key={route.path}
