@@ -5,6 +5,7 @@ import { dialectOf } from '../db/knex.ts';
 import { NotFoundError, ValidationError } from '../http/errors.ts';
 import { entryHash, GENESIS_HASH, HASHED_FIELDS, type ChainedEntry } from './entry-hash.ts';
 import { assertPeriodsOpen } from './period-closing-store.ts';
+import { assertCashbookHome } from './home-site.ts';
 import { queryTemplate } from '../db/query-template.ts';
 
 export type CashbookEntryRow = ChainedEntry;
@@ -43,7 +44,7 @@ export function normalizeEntry(row: Record<string, unknown>): CashbookEntryRow {
 export async function appendCashbookEntries(
   tx: ScopedStore,
   drafts: EntryDraft[],
-  opts: { accountsChecked?: boolean } = {},
+  opts: { accountsChecked?: boolean; homeChecked?: boolean } = {},
 ): Promise<CashbookEntryRow[]> {
   return tx.transaction(async (t) => {
     for (const d of drafts) {
@@ -51,6 +52,8 @@ export async function appendCashbookEntries(
     }
     // Locked before the month check: a close waits for this append, or this append sees the close.
     await lockCashbook(t);
+    // homeChecked: the caller asked isCashbookHome in this transaction and posts nothing when it is not.
+    if (!opts.homeChecked) await assertCashbookHome(t);
     await assertPeriodsOpen(
       t,
       drafts.map((d) => d.entry_date),

@@ -2,13 +2,30 @@ import { accountKindForMethod } from './categories.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { appendCashbookEntries, findEntryBySource, lockCashbook, type CashbookEntryRow } from './append-entry.ts';
 import { defaultAccountFor } from './accounts-store.ts';
-import { localDateOfInstant } from '../calendar/calendar.ts';
+import { estateToday, localDateOfInstant } from '../calendar/calendar.ts';
+import { isCashbookHome } from './home-site.ts';
+import { isPeriodClosed } from './period-closing-store.ts';
 
 /**
  * What the payments code calls inside its own transaction, so a payment, its reversal or a credit refund and the
  * matching cash-book line commit together or not at all. Each posting is idempotent per source: calling it twice
- * for the same payment returns the first entry.
+ * for the same payment returns the first entry (and the unique index on the source keeps it so).
+ *
+ * Only the estate's home site appends to the chain (home-site.ts): elsewhere these return null and the fact waits
+ * for sync to carry it home, where `arrived: true` posts it.
  */
+export interface PostingOptions {
+  /** The fact came from another site by sync: its month may be closed here meanwhile, so it is booked today. */
+  arrived?: boolean;
+}
+
+/** The entry's day: the fact's own, unless a fact that arrived late falls in a month the home site has closed. */
+async function postingDate(tx: ScopedStore, instant: string, opts: PostingOptions): Promise<string> {
+  const tz = await tx.timezone();
+  const day = localDateOfInstant(instant, tz);
+  if (opts.arrived && (await isPeriodClosed(tx, day.slice(0, 7)))) return estateToday(tz);
+  return day;
+}
 export interface PaymentPosting {
   payment_id: string;
   payment_number: string;
@@ -43,16 +60,17 @@ export async function postPaymentToCashbook(
   tx: ScopedStore,
   p: PaymentPosting,
   /** newPayment: the payment was written in this transaction, so it cannot have a line yet. */
-  opts: { newPayment?: boolean } = {},
-): Promise<CashbookEntryRow> {
+  opts: PostingOptions & { newPayment?: boolean } = {},
+): Promise<CashbookEntryRow | null> {
   if (!opts.newPayment) {
     const existing = await findEntryBySource(tx, 'payment', p.payment_id, 'in');
     if (existing) return existing;
   }
   // Before the default account is looked up: the first payments of a new estate create it once, not once each.
   await lockCashbook(tx);
+  if (!(await isCashbookHome(tx))) return null;
   const account = await defaultAccountFor(tx, accountKindForMethod(p.method));
-  const tz = await tx.timezone();
+  const entryDate = await postingDate(tx, p.paid_at, opts);
   const [entry] = await appendCashbookEntries(
     tx,
     [
@@ -61,7 +79,7 @@ export async function postPaymentToCashbook(
         direction: 'in',
         amount: p.amount,
         category: 'iuran',
-        entry_date: localDateOfInstant(p.paid_at, tz),
+        entry_date: entryDate,
         description: `Pembayaran ${p.payment_number} unit ${p.unit_code}`,
         proof_number: p.payment_number,
         source_type: 'payment',
@@ -69,7 +87,7 @@ export async function postPaymentToCashbook(
         recorded_by: p.recorded_by,
       },
     ],
-    { accountsChecked: true },
+    { accountsChecked: true, homeChecked: true },
   );
   return entry;
 }
@@ -78,50 +96,69 @@ export async function postPaymentToCashbook(
  * Takes the money back out of the account the payment went into, dated on the day of the reversal (the original
  * month may already be closed). Returns null when the payment never reached the cash book (e.g. it was pending).
  */
-export async function postPaymentReversal(tx: ScopedStore, p: PaymentReversalPosting): Promise<CashbookEntryRow | null> {
+export async function postPaymentReversal(
+  tx: ScopedStore,
+  p: PaymentReversalPosting,
+  opts: PostingOptions = {},
+): Promise<CashbookEntryRow | null> {
   const original = await findEntryBySource(tx, 'payment', p.payment_id, 'in');
   if (!original) return null;
   const existing = await findEntryBySource(tx, 'payment_reversal', p.payment_id, 'out');
   if (existing) return existing;
-  const tz = await tx.timezone();
-  const [entry] = await appendCashbookEntries(tx, [
-    {
-      account_id: original.account_id,
-      direction: 'out',
-      amount: original.amount,
-      category: 'reversal',
-      entry_date: localDateOfInstant(p.reversed_at, tz),
-      description: `Pembatalan pembayaran ${p.payment_number} unit ${p.unit_code}${p.reason ? `: ${p.reason}` : ''}`,
-      proof_number: p.payment_number,
-      source_type: 'payment_reversal',
-      source_id: p.payment_id,
-      reverses_entry_id: original.id,
-      recorded_by: p.recorded_by,
-    },
-  ]);
+  await lockCashbook(tx);
+  if (!(await isCashbookHome(tx))) return null;
+  const entryDate = await postingDate(tx, p.reversed_at, opts);
+  const [entry] = await appendCashbookEntries(
+    tx,
+    [
+      {
+        account_id: original.account_id,
+        direction: 'out',
+        amount: original.amount,
+        category: 'reversal',
+        entry_date: entryDate,
+        description: `Pembatalan pembayaran ${p.payment_number} unit ${p.unit_code}${p.reason ? `: ${p.reason}` : ''}`,
+        proof_number: p.payment_number,
+        source_type: 'payment_reversal',
+        source_id: p.payment_id,
+        reverses_entry_id: original.id,
+        recorded_by: p.recorded_by,
+      },
+    ],
+    { homeChecked: true },
+  );
   return entry;
 }
 
 /** A unit's credit (saldo titipan) paid back to the resident: money out of the account matching the method. */
-export async function postCreditRefund(tx: ScopedStore, p: CreditRefundPosting): Promise<CashbookEntryRow> {
+export async function postCreditRefund(
+  tx: ScopedStore,
+  p: CreditRefundPosting,
+  opts: PostingOptions = {},
+): Promise<CashbookEntryRow | null> {
   const existing = await findEntryBySource(tx, 'credit_refund', p.refund_id, 'out');
   if (existing) return existing;
   await lockCashbook(tx);
+  if (!(await isCashbookHome(tx))) return null;
   const account = await defaultAccountFor(tx, accountKindForMethod(p.method));
-  const tz = await tx.timezone();
-  const [entry] = await appendCashbookEntries(tx, [
-    {
-      account_id: account.id,
-      direction: 'out',
-      amount: p.amount,
-      category: 'credit_refund',
-      entry_date: localDateOfInstant(p.refunded_at, tz),
-      description: p.description || `Pengembalian saldo titipan unit ${p.unit_code}`,
-      proof_number: null,
-      source_type: 'credit_refund',
-      source_id: p.refund_id,
-      recorded_by: p.recorded_by,
-    },
-  ]);
+  const entryDate = await postingDate(tx, p.refunded_at, opts);
+  const [entry] = await appendCashbookEntries(
+    tx,
+    [
+      {
+        account_id: account.id,
+        direction: 'out',
+        amount: p.amount,
+        category: 'credit_refund',
+        entry_date: entryDate,
+        description: p.description || `Pengembalian saldo titipan unit ${p.unit_code}`,
+        proof_number: null,
+        source_type: 'credit_refund',
+        source_id: p.refund_id,
+        recorded_by: p.recorded_by,
+      },
+    ],
+    { homeChecked: true },
+  );
   return entry;
 }

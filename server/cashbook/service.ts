@@ -17,6 +17,7 @@ import type {
   transferCreateSchema,
 } from './schemas.ts';
 import { verifyCashbookChain } from './verify.ts';
+import { assertCashbookHome } from './home-site.ts';
 
 type AccountCreate = z.infer<typeof accountCreateSchema>;
 type EntryCreate = z.infer<typeof entryCreateSchema>;
@@ -196,6 +197,7 @@ export async function getEntry(store: ScopedStore, id: string): Promise<Cashbook
 
 export async function createEntry(store: ScopedStore, body: EntryCreate) {
   return store.transaction(async (tx) => {
+    await assertCashbookHome(tx);
     await assertEntryCategory(tx, body.category);
     // Locked before the balance is read, so two withdrawals at once cannot both see the money that is there.
     await lockCashbook(tx);
@@ -229,6 +231,7 @@ export async function createEntry(store: ScopedStore, body: EntryCreate) {
  */
 export async function setOpeningBalance(store: ScopedStore, accountId: string, body: OpeningBalance) {
   return store.transaction(async (tx) => {
+    await assertCashbookHome(tx);
     await lockCashbook(tx);
     const account = await tx.live('cashbook_accounts').where('cashbook_accounts.id', accountId).first('id', 'name');
     if (!account) throw new NotFoundError('Akun kas');
@@ -273,6 +276,7 @@ export async function setOpeningBalance(store: ScopedStore, accountId: string, b
  */
 export async function reverseEntry(store: ScopedStore, id: string, body: EntryReverse) {
   return store.transaction(async (tx) => {
+    await assertCashbookHome(tx);
     // Two corrections of one entry at once: the second sees the first's reversing entry and answers 409.
     await lockCashbook(tx);
     const original = await getEntry(tx, id);
@@ -323,6 +327,7 @@ export async function reverseEntry(store: ScopedStore, id: string, body: EntryRe
 
 export async function createTransfer(store: ScopedStore, body: TransferCreate) {
   return store.transaction(async (tx) => {
+    await assertCashbookHome(tx);
     if (!body.confirm_below_zero) {
       await lockCashbook(tx);
       const from = await tx.live('cashbook_accounts').where('cashbook_accounts.id', body.from_account_id).first('id');
@@ -369,6 +374,7 @@ export async function closePeriod(store: ScopedStore, period: string) {
       throw new UnprocessableError('PERIOD_IN_FUTURE', 'Bulan yang belum berjalan tidak dapat ditutup.', 'period');
     // Locked: of two closes at once the second sees the first, and no entry is being written into the month.
     await lockCashbook(tx);
+    await assertCashbookHome(tx);
     const { latest, changes } = await periodChanges(tx, period);
     if (latest?.action === 'close') throw new ConflictError('MONTH_ALREADY_CLOSED', `Bulan ${period} sudah ditutup.`, 'period');
     const event = await tx.appendOnly(
@@ -385,6 +391,7 @@ export async function closePeriod(store: ScopedStore, period: string) {
 export async function reopenPeriod(store: ScopedStore, period: string, reason: string) {
   return store.transaction(async (tx) => {
     await lockCashbook(tx);
+    await assertCashbookHome(tx);
     const { latest, changes } = await periodChanges(tx, period);
     if (latest?.action !== 'close') throw new ConflictError('MONTH_NOT_CLOSED', `Bulan ${period} tidak sedang ditutup.`, 'period');
     const event = await tx.appendOnly(

@@ -213,6 +213,8 @@ export const MESSAGES_EN: Record<string, string> = {
   'Bulan yang belum berjalan tidak dapat ditutup.': 'A month that has not started cannot be closed.',
   'Bulan {} sudah ditutup.': 'Month {} is already closed.',
   'Bulan {} tidak sedang ditutup.': 'Month {} is not closed.',
+  'Buku kas perumahan ini dicatat di komputer kantor yang tertaut. Catat transaksi kas dan tutup buku di sana.':
+    "This estate's cash book is kept on the linked office desktop. Record cash entries and close months there.",
 
   // Billing, invoices and payments.
   'Periode akhir tidak boleh sebelum periode awal.': 'The end period must not be before the start period.',

@@ -20,6 +20,7 @@ export { portalPaymentVisible, type PortalView } from './portal-store.ts';
 export { residentUnit } from './portal-units.ts';
 export { unitAccountCard } from './account-card.ts';
 export { firstFreeSiteCode } from './numbering.ts';
+export { postArrivedMoneyFacts, unpostedMoneyFacts, POSTED_FACT_TABLES, type MoneyFact } from './arrived-postings.ts';
 export { accountCardResponse, type AccountCard } from './account-card-schemas.ts';
 export {
   billedOf,

@@ -7,6 +7,7 @@ import { auditRow, ScopedStore, SYSTEM_ACTOR } from '../db/scoped-store.ts';
 import type { SyncContext } from '../db/sync-context.ts';
 import { ConflictError, ForbiddenError } from '../http/errors.ts';
 import { currentUnitsOf, reindexUnitSearch } from '../units/search-terms.ts';
+import { postArrivedMoneyFacts, POSTED_FACT_TABLES, type MoneyFact } from '../ledger/index.ts';
 import { incomingWins, isAppendOnly, NOT_CARRIED_TABLES, rowFromTransport, sameFact } from './merge-policy.ts';
 import type { SyncChange } from './sync-change.ts';
 
@@ -16,6 +17,8 @@ export interface ApplyResult {
   applied: number;
   unchanged: number;
   conflicts: number;
+  /** Cash-book entries this site wrote for money facts that arrived (only on the estate's home site). */
+  posted?: number;
 }
 
 /** Whether sync carries changes of `table` in this step (see NOT_CARRIED_TABLES). */
@@ -69,6 +72,7 @@ export async function applyChanges(
   const at = nowIso();
   const touchedUnits = new Set<string>();
   const touchedResidents = new Set<string>();
+  const arrivedFacts: MoneyFact[] = [];
   for (const [index, change] of changes.entries()) {
     const row = withoutSiteLocal(change.table, stored[index]!);
     const held = (await trx(change.table).where({ id: change.row_id }).first()) as Row | undefined;
@@ -95,6 +99,7 @@ export async function applyChanges(
         continue;
       }
       await trx(change.table).insert(bindable(row, sqlite));
+      if (POSTED_FACT_TABLES.includes(change.table)) arrivedFacts.push({ table: change.table as MoneyFact['table'], id: change.row_id });
     } else {
       const newest = (await trx('outbox').where({ table_name: change.table, row_id: change.row_id }).max('hlc as hlc').first()) as
         | { hlc: string | null }
@@ -135,6 +140,11 @@ export async function applyChanges(
   if (touchedUnits.size || touchedResidents.size) {
     const store = new ScopedStore(trx, estateId, SYSTEM_ACTOR, opts.sync);
     await reindexUnitSearch(store, [...touchedUnits, ...(await currentUnitsOf(store, [...touchedResidents]))]);
+  }
+  // The cash book has one writer, the estate's home site: the money facts another site recorded are posted here, in
+  // the transaction that applies them, once each (a fact held already is not in the list). Elsewhere nothing is posted.
+  if (arrivedFacts.length) {
+    result.posted = await postArrivedMoneyFacts(new ScopedStore(trx, estateId, SYSTEM_ACTOR, opts.sync), arrivedFacts);
   }
   return result;
 }

@@ -4,9 +4,9 @@ import { randomInt } from 'node:crypto';
 import { randomToken, sha256Hex } from '../auth/passwords.ts';
 import { nowIso } from '../db/clock.ts';
 import { PlatformStore } from '../db/platform-store.ts';
-import { SYSTEM_ACTOR, type Actor } from '../db/scoped-store.ts';
+import { ScopedStore, SYSTEM_ACTOR, type Actor } from '../db/scoped-store.ts';
 import { insertEstate } from '../estates/index.ts';
-import { firstFreeSiteCode } from '../ledger/index.ts';
+import { firstFreeSiteCode, postArrivedMoneyFacts, unpostedMoneyFacts } from '../ledger/index.ts';
 import type { AppContext } from '../http/app-context.ts';
 import { AppError, ConflictError, UnauthenticatedError, UnprocessableError } from '../http/errors.ts';
 import { applyChanges, type ApplyResult } from './apply-changes.ts';
@@ -118,6 +118,14 @@ export async function pairDesktop(app: AppContext, input: PairInput): Promise<{ 
       throw new ConflictError('SYNC_ESTATE_EXISTS', 'Perumahan ini sudah ada di server awan.');
     }
     await insertEstate(tx, input.estate, input.estate.id);
+    // The desktop has kept the estate's cash book so far and stays its one writer while linked: payments taken here
+    // are posted there when they arrive, so the two sites never append after the same chain head.
+    await tx.update(
+      'estates',
+      (q) => q.where({ id: input.estate.id }),
+      { cashbook_home_site_id: input.site_id },
+      { estateId: input.estate.id, action: 'estates.cashbook_home' },
+    );
     // The desktop keeps minting under its code (usually the empty one of the estate's first site); this instance
     // takes a code of its own in the same transaction, so no payment, receipt or invoice is ever numbered here under
     // the desktop's code and the estate's unique number indexes never stop sync.
@@ -230,15 +238,32 @@ export async function pullChanges(app: AppContext, credential: SyncCredential, c
   return changeLogAfter(platformDb(app), credential.estate_id, credential.site_id, cursor);
 }
 
-/** Revokes credentials of the estate (`filter` narrows them); true when one was revoked. */
+/**
+ * Revokes a credential of the estate; true when one was revoked. When it was the link of the estate's cash-book home,
+ * this instance becomes the home in the same transaction and posts what it recorded meanwhile and the desktop had not
+ * posted yet (anything the desktop posts after this never arrives: its link is gone).
+ */
 export async function revokeCredential(app: AppContext, actor: Actor, estateId: string, credentialId: string): Promise<boolean> {
-  const changed = await new PlatformStore(app.db.knex, actor, app.sync).update(
-    'sync_credentials',
-    (q) => q.where({ id: credentialId, estate_id: estateId }).whereNull('revoked_at'),
-    { revoked_at: nowIso() },
-    { estateId, action: 'sync.credential_revoke' },
-  );
-  return changed.length > 0;
+  return new PlatformStore(app.db.knex, actor, app.sync).transaction(async (tx) => {
+    const changed = await tx.update(
+      'sync_credentials',
+      (q) => q.where({ id: credentialId, estate_id: estateId }).whereNull('revoked_at'),
+      { revoked_at: nowIso() },
+      { estateId, action: 'sync.credential_revoke' },
+    );
+    if (!changed.length) return false;
+    const home = await tx.update(
+      'estates',
+      (q) => q.where({ id: estateId, cashbook_home_site_id: changed[0].site_id as string }),
+      { cashbook_home_site_id: null },
+      { estateId, action: 'estates.cashbook_home' },
+    );
+    if (home.length) {
+      const store = new ScopedStore(tx.knex, estateId, actor, app.sync);
+      await postArrivedMoneyFacts(store, await unpostedMoneyFacts(store));
+    }
+    return true;
+  });
 }
 
 export async function listCredentials(app: AppContext, estateId: string) {

@@ -115,6 +115,8 @@ export async function linkToCloud(app: AppContext, store: ScopedStore, input: { 
   await store.transaction(async (tx) => {
     await tx.knex('sync_links').insert(link);
     await tx.audit('sync.link', 'sync_links', link.id, undefined, { cloud_url: cloudUrl });
+    // This desktop stays the one writer of the estate's cash book; the hosted instance recorded the same at pairing.
+    await setCashbookHome(tx, app.sync.siteId);
   });
   return (await readLink(store.knex, store.estateId))!;
 }
@@ -133,7 +135,18 @@ export async function unlinkFromCloud(store: ScopedStore): Promise<void> {
   await store.transaction(async (tx) => {
     await tx.knex('sync_links').where({ id: link.id }).del();
     await tx.audit('sync.unlink', 'sync_links', link.id, { cloud_url: link.cloud_url }, undefined);
+    // Unlinked, the desktop keeps its own copy of the books on its own; the hosted instance is the home of its copy.
+    await setCashbookHome(tx, null);
   });
+}
+
+/** Records which site writes the estate's cash book (null: this one); a site-local column of the estate row. */
+async function setCashbookHome(tx: ScopedStore, siteId: string | null): Promise<void> {
+  const before = (await tx.knex('estates').where({ id: tx.estateId }).first('cashbook_home_site_id')) as {
+    cashbook_home_site_id: string | null;
+  };
+  await tx.knex('estates').where({ id: tx.estateId }).update({ cashbook_home_site_id: siteId });
+  await tx.audit('estates.cashbook_home', 'estates', tx.estateId, before, { cashbook_home_site_id: siteId });
 }
 
 export interface SyncSummary {
@@ -182,31 +195,35 @@ export async function runSyncCycle(app: AppContext, estateId: string, faults: Sy
     const receivedAt = Date.now();
     summary.clock_skew_ms = Math.round(Date.parse(hello.time) - (sentAt + receivedAt) / 2);
 
-    for (;;) {
-      const entries = await pendingEntries(knex, estateId, app.sync.siteId);
-      if (!entries.length) break;
-      const changes = await entriesAsChanges(knex, entries);
-      const answer = readAnswer(
-        pushResponse,
-        await callCloud(link.cloud_url, '/sync/push', { batch_id: batchId(entries), changes }, link.token),
-      );
-      faults.beforeAck?.();
-      await knex('outbox')
-        .whereIn(
-          'id',
-          entries.map((e) => e.id),
-        )
-        .update({ synced_at: nowIso() });
-      summary.pushed += changes.length;
-      summary.conflicts += answer.conflicts;
-    }
+    const pushWaiting = async () => {
+      for (;;) {
+        const entries = await pendingEntries(knex, estateId, app.sync.siteId);
+        if (!entries.length) break;
+        const changes = await entriesAsChanges(knex, entries);
+        const answer = readAnswer(
+          pushResponse,
+          await callCloud(link.cloud_url, '/sync/push', { batch_id: batchId(entries), changes }, link.token),
+        );
+        faults.beforeAck?.();
+        await knex('outbox')
+          .whereIn(
+            'id',
+            entries.map((e) => e.id),
+          )
+          .update({ synced_at: nowIso() });
+        summary.pushed += changes.length;
+        summary.conflicts += answer.conflicts;
+      }
+    };
+    await pushWaiting();
 
     let cursor = link.pull_cursor;
+    let posted = 0;
     for (;;) {
       const page = readAnswer(pullResponse, await callCloud(link.cloud_url, '/sync/pull', { cursor }, link.token));
       await new PlatformStore(knex, SYSTEM_ACTOR, app.sync).transaction(async (tx) => {
         const trx = tx.knex as Knex.Transaction;
-        await applyChanges(trx, estateId, page.changes, { acknowledged: true, sync: app.sync });
+        posted += (await applyChanges(trx, estateId, page.changes, { acknowledged: true, sync: app.sync })).posted ?? 0;
         // The cursor moves in the transaction that applied the changes: a crash leaves both or neither.
         await trx('sync_links').where({ id: link.id }).update({ pull_cursor: page.cursor, updated_at: nowIso() });
       });
@@ -215,6 +232,9 @@ export async function runSyncCycle(app: AppContext, estateId: string, faults: Sy
       cursor = page.cursor;
       if (!page.more) break;
     }
+    // Money the hosted instance took was just posted to this site's cash book (the home): the entries go up now, so a
+    // cycle ends with one chain on both sides.
+    if (posted) await pushWaiting();
     await knex('sync_links').where({ id: link.id }).update({
       last_sync_at: nowIso(),
       last_error_code: null,

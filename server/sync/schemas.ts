@@ -36,6 +36,8 @@ export const pushResponse = z.object({
   applied: z.number().int(),
   unchanged: z.number().int(),
   conflicts: z.number().int(),
+  /** Cash-book entries the receiving site posted for the money facts of the batch (only on the estate's home site). */
+  posted: z.number().int().optional(),
   replayed: z.boolean(),
 });
 
