@@ -13,6 +13,7 @@ import { DEFAULT_SERVER_OPTIONS, type AppContext, type ServerOptions } from './h
 import { createApp } from './http/app.ts';
 import type { JobRunner } from './jobs/job-runner.ts';
 import { serverJobRunner } from './jobs/registry.ts';
+import { SyncLoop } from './sync/sync-loop.ts';
 import { PACKAGE_JSON } from './paths.ts';
 import { effectivePublicUrl, listeningPublicUrl, parsePublicUrl, readStoredPublicUrl, type PublicAddress } from './public-url/index.ts';
 
@@ -31,6 +32,11 @@ export interface StartOptions {
   backgroundJobs?: boolean;
   /** Plan recurring work (scheduled billing, pass renewal) when running jobs; tests plan with their own clock. */
   schedules?: boolean;
+  /**
+   * Live sync of linked estates (sync/sync-loop.ts): push soon after a write, pull as the hosted instance has news.
+   * On with background jobs and schedules unless set; tests that count what a cycle carried leave it off.
+   */
+  liveSync?: boolean;
   /** How long to wait for a restore of the SQLite file in progress before giving up (default 60 s). */
   waitForRestoreMs?: number;
   /**
@@ -144,6 +150,8 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   app.publicUrl = effectivePublicUrl(publicAddress).url;
   const jobs = serverJobRunner(app, { schedules: opts.schedules });
   if (opts.backgroundJobs !== false) jobs.start();
+  const syncLoop = (opts.liveSync ?? (opts.backgroundJobs !== false && opts.schedules !== false)) ? new SyncLoop(app) : null;
+  await syncLoop?.start();
   return {
     url,
     port,
@@ -152,6 +160,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     app,
     jobs,
     async close() {
+      await syncLoop?.stop();
       await jobs.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

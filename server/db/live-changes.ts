@@ -50,6 +50,39 @@ export async function announceChange(knex: Knex | Knex.Transaction, change: Live
   }
 }
 
+/**
+ * Sync's signal on the same channel: the outbox of an estate got rows, so a desktop pushes them soon and the hosted
+ * instance answers the desktops waiting on its change log. Never forwarded to screens (no topic of theirs).
+ */
+export const OUTBOX_SIGNAL = 'outbox';
+
+type OutboxListener = (estateId: string) => void;
+const localOutboxFeeds = new WeakMap<object, Set<OutboxListener>>();
+
+/** Announces new outbox rows of `estateIds`, like `announceChange`: delivered once the write commits. */
+export async function announceOutbox(knex: Knex | Knex.Transaction, estateIds: Iterable<string>): Promise<void> {
+  const ids = [...new Set(estateIds)];
+  if (!ids.length) return;
+  if (dialectOf(knex) === 'postgres') {
+    for (const id of ids) await knex.raw('select pg_notify(?, ?)', [LIVE_CHANNEL, JSON.stringify({ estate_id: id, topic: OUTBOX_SIGNAL })]);
+    return;
+  }
+  const deliver = () => {
+    for (const listener of localOutboxFeeds.get(localKey(knex)) ?? []) for (const id of ids) listener(id);
+  };
+  if ((knex as Knex.Transaction).isTransaction) (knex as Knex.Transaction).executionPromise.then(deliver, () => undefined);
+  else deliver();
+}
+
+function parseOutboxSignal(text: string): string | null {
+  try {
+    const value = JSON.parse(text) as { estate_id?: unknown; topic?: unknown };
+    return value.topic === OUTBOX_SIGNAL && typeof value.estate_id === 'string' ? value.estate_id : null;
+  } catch {
+    return null;
+  }
+}
+
 export function parseLiveChange(text: string): LiveChange | null {
   try {
     const value = JSON.parse(text) as Partial<LiveChange>;
@@ -80,6 +113,8 @@ const RECONNECT_MAX_MS = 5_000;
  */
 export class LiveFeed {
   private readonly subscribers = new Set<LiveSubscriber>();
+  private readonly outboxListeners = new Set<OutboxListener>();
+  private readonly localOutbox: OutboxListener = (estateId) => this.dispatchOutbox(estateId);
   private listener: pg.Client | null = null;
   private closed = false;
   private reconnectTimer: NodeJS.Timeout | null = null;
@@ -100,6 +135,9 @@ export class LiveFeed {
       let set = localFeeds.get(key);
       if (!set) localFeeds.set(key, (set = new Set()));
       set.add(this.local);
+      let outbox = localOutboxFeeds.get(key);
+      if (!outbox) localOutboxFeeds.set(key, (outbox = new Set()));
+      outbox.add(this.localOutbox);
       this.ready = Promise.resolve();
     }
   }
@@ -107,6 +145,12 @@ export class LiveFeed {
   subscribe(subscriber: LiveSubscriber): () => void {
     this.subscribers.add(subscriber);
     return () => this.subscribers.delete(subscriber);
+  }
+
+  /** New outbox rows of an estate, from any process (see `announceOutbox`). */
+  onOutbox(listener: OutboxListener): () => void {
+    this.outboxListeners.add(listener);
+    return () => this.outboxListeners.delete(listener);
   }
 
   get subscriberCount(): number {
@@ -122,6 +166,8 @@ export class LiveFeed {
     this.closed = true;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     localFeeds.get(localKey(this.knex))?.delete(this.local);
+    localOutboxFeeds.get(localKey(this.knex))?.delete(this.localOutbox);
+    this.outboxListeners.clear();
     const client = this.listener;
     this.listener = null;
     this.subscribers.clear();
@@ -130,6 +176,10 @@ export class LiveFeed {
 
   private dispatch(change: LiveChange): void {
     for (const subscriber of this.subscribers) subscriber.change(change);
+  }
+
+  private dispatchOutbox(estateId: string): void {
+    for (const listener of this.outboxListeners) listener(estateId);
   }
 
   private async connect(isReconnect: boolean): Promise<void> {
@@ -148,6 +198,8 @@ export class LiveFeed {
       client.on('end', lost);
       client.on('notification', (msg) => {
         if (msg.channel !== LIVE_CHANNEL || !msg.payload) return;
+        const outboxOf = parseOutboxSignal(msg.payload);
+        if (outboxOf) return this.dispatchOutbox(outboxOf);
         const change = parseLiveChange(msg.payload);
         if (change) this.dispatch(change);
       });

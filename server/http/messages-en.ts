@@ -332,6 +332,7 @@ export const MESSAGES_EN: Record<string, string> = {
   'Perubahan ini milik perumahan lain dan ditolak.': 'This change belongs to another estate and was refused.',
   'Server awan tidak dapat dihubungi. Sinkronisasi dicoba lagi nanti.': 'The hosted instance cannot be reached. Sync will try again later.',
   'Alamat server awan tidak sah.': 'The hosted instance address is not valid.',
+  'Terlalu banyak permintaan sinkronisasi yang menunggu. Dicoba lagi nanti.': 'Too many sync requests are waiting. Try again later.',
   'Perumahan ini sudah tertaut ke server awan. Putuskan tautan dulu.':
     'This estate is already linked to a hosted instance. Unlink it first.',
   'Sinkronisasi gagal. Dicoba lagi nanti.': 'Sync failed. It will try again later.',
@@ -339,4 +340,19 @@ export const MESSAGES_EN: Record<string, string> = {
     'The answer of the hosted instance cannot be read. Check the hosted instance address.',
   'Jam komputer kantor berbeda lebih dari 2 menit dengan server awan. Sinkronisasi tetap berjalan; cocokkan jam komputer.':
     "The office computer's clock differs from the hosted instance's by more than 2 minutes. Sync keeps running; set the computer's clock.",
+  // Online payments (ledger/online).
+  'Token callback tidak sah.': 'Invalid callback token.',
+  'Isi callback tidak dikenali.': 'The callback body is not recognised.',
+  'Layanan pembayaran online sedang tidak dapat dihubungi. Coba lagi sebentar lagi.':
+    'The online payment service cannot be reached right now. Try again shortly.',
+  'Pembayaran online belum diaktifkan oleh pengurus.': 'Online payment has not been switched on by the estate office.',
+  'Isi secret key dan callback token sebelum mengaktifkan pembayaran online.':
+    'Enter the secret key and the callback token before switching online payment on.',
+  'Metode pembayaran ini tidak diaktifkan pengurus.': 'The estate office has not switched this payment method on.',
+  'Tagihan sudah lunas, dibatalkan, atau bukan milik unit ini.': 'The invoice is already paid, voided, or not of this unit.',
+  'Tidak ada tagihan yang perlu dibayar.': 'There is nothing to pay.',
+  'Jumlah QRIS harus antara Rp 1.000 dan Rp 10.000.000.': 'A QRIS amount must be between Rp 1.000 and Rp 10.000.000.',
+  'Gateway menolak secret key ini.': 'The gateway refused this secret key.',
+  'Pilih tagihan atau jumlah, bukan keduanya.': 'Choose invoices or an amount, not both.',
+  'Tagihan online': 'Online charge',
 };

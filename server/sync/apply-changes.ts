@@ -7,6 +7,7 @@ import { auditRow, ScopedStore, SYSTEM_ACTOR } from '../db/scoped-store.ts';
 import type { SyncContext } from '../db/sync-context.ts';
 import { ConflictError, ForbiddenError } from '../http/errors.ts';
 import { currentUnitsOf, reindexUnitSearch } from '../units/search-terms.ts';
+import { noticeOverpaidInvoices } from '../ledger/index.ts';
 import { postArrivedMoneyFacts, POSTED_FACT_TABLES, type MoneyFact } from '../ledger/index.ts';
 import { incomingWins, isAppendOnly, NOT_CARRIED_TABLES, rowFromTransport, sameFact } from './merge-policy.ts';
 import type { SyncChange } from './sync-change.ts';
@@ -72,6 +73,7 @@ export async function applyChanges(
   const at = nowIso();
   const touchedUnits = new Set<string>();
   const touchedResidents = new Set<string>();
+  const touchedInvoices = new Set<string>();
   const arrivedFacts: MoneyFact[] = [];
   for (const [index, change] of changes.entries()) {
     const row = withoutSiteLocal(change.table, stored[index]!);
@@ -130,12 +132,17 @@ export async function applyChanges(
       synced_at: opts.acknowledged ? at : null,
     });
     result.applied++;
+    if ((change.table === 'payment_allocations' || change.table === 'invoice_adjustments') && typeof row.invoice_id === 'string') {
+      touchedInvoices.add(row.invoice_id);
+    }
     if (change.table === 'units') touchedUnits.add(change.row_id);
     else if (change.table === 'residents') touchedResidents.add(change.row_id);
     else if (change.table === 'unit_occupancies') {
       for (const unitId of [row.unit_id, held?.unit_id]) if (typeof unitId === 'string') touchedUnits.add(unitId);
     }
   }
+  // What the hosted instance took from one desktop is news for the other sites of the estate waiting on its log.
+  if (!opts.acknowledged && result.applied) await new ScopedStore(trx, estateId, SYSTEM_ACTOR, opts.sync).announceOutbox();
   // The unit search reads derived terms that are never synced: each site rebuilds them for what it received.
   if (touchedUnits.size || touchedResidents.size) {
     const store = new ScopedStore(trx, estateId, SYSTEM_ACTOR, opts.sync);
@@ -145,6 +152,11 @@ export async function applyChanges(
   // the transaction that applies them, once each (a fact held already is not in the list). Elsewhere nothing is posted.
   if (arrivedFacts.length) {
     result.posted = await postArrivedMoneyFacts(new ScopedStore(trx, estateId, SYSTEM_ACTOR, opts.sync), arrivedFacts);
+  }
+  // Money for one invoice taken on two sites while apart: the overflow is already the unit's credit by the balance
+  // rule; the treasurer is told, once per payment, by whichever site sees it first (server/sync/README.md).
+  if (touchedInvoices.size) {
+    await noticeOverpaidInvoices(new ScopedStore(trx, estateId, SYSTEM_ACTOR, opts.sync), [...touchedInvoices]);
   }
   return result;
 }

@@ -11,10 +11,11 @@ import {
   issueLinkCode,
   listCredentials,
   pairDesktop,
-  pullChanges,
   revokeCredential,
 } from './cloud-service.ts';
-import { linkToCloud, runSyncCycle, syncStatus, unlinkFromCloud, type SyncStatus, type SyncSummary } from './desktop-service.ts';
+import { pullWhenChanged } from './pull-wait.ts';
+import { runSyncCycleExclusive, syncLoopOf } from './sync-loop.ts';
+import { linkToCloud, syncStatus, unlinkFromCloud, type SyncStatus, type SyncSummary } from './desktop-service.ts';
 import {
   credentialListResponse,
   handshakeBody,
@@ -96,7 +97,7 @@ export const syncRoutes = defineRoutes([
     summary: "Desktop: the estate's changes made elsewhere after the cursor (sync credential)",
     body: pullBody,
     response: pullResponse,
-    handler: async ({ app, req, body }) => pullChanges(app, await authenticateSync(app, req), body.cursor),
+    handler: async ({ app, req, body }) => pullWhenChanged(app, await authenticateSync(app, req), body.cursor, body.wait_ms ?? 0, req),
   },
   {
     method: 'delete',
@@ -149,6 +150,7 @@ export const syncRoutes = defineRoutes([
     response: syncStatusResponse,
     handler: async ({ app, store, body, req }) => {
       await linkToCloud(app, store!, body);
+      await syncLoopOf(app)?.refresh();
       return inLanguage(req, await syncStatus(app, store!.estateId));
     },
   },
@@ -159,8 +161,9 @@ export const syncRoutes = defineRoutes([
     status: 204,
     summary: 'Unlink this estate from the hosted instance (its credential is revoked there when reachable)',
     params: estateParams,
-    handler: async ({ store }) => {
+    handler: async ({ app, store }) => {
       await unlinkFromCloud(store!);
+      await syncLoopOf(app)?.refresh();
     },
   },
   {
@@ -174,7 +177,7 @@ export const syncRoutes = defineRoutes([
     response: syncRunResponse,
     handler: async ({ app, store, req }) => {
       if (!(await syncStatus(app, store!.estateId)).linked) throw new NotFoundError('Tautan server awan');
-      return inLanguage(req, await runSyncCycle(app, store!.estateId));
+      return inLanguage(req, await runSyncCycleExclusive(app, store!.estateId));
     },
   },
 ]);

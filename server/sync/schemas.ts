@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { id, text, timeZone } from '../http/schemas.ts';
 import { BATCH_SIZE } from './merge-policy.ts';
+import { MAX_PULL_WAIT_MS } from './pull-wait.ts';
 import { syncChangeSchema } from './sync-change.ts';
 
 const schemaVersion = z.string().max(100);
@@ -41,7 +42,11 @@ export const pushResponse = z.object({
   replayed: z.boolean(),
 });
 
-export const pullBody = z.object({ cursor: z.string().max(50) });
+export const pullBody = z.object({
+  cursor: z.string().max(50),
+  /** Wait up to this long for changes when there are none yet (long poll); 0 or absent answers at once. */
+  wait_ms: z.number().int().min(0).max(MAX_PULL_WAIT_MS).optional(),
+});
 export const pullResponse = z.object({ changes: z.array(syncChangeSchema), cursor: z.string(), more: z.boolean() });
 
 export const credentialListResponse = z.object({

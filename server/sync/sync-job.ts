@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { defineJob, defineSchedule } from '../jobs/define-job.ts';
 import { enqueueJob } from '../jobs/job-queue.ts';
-import { linkedEstates, runSyncCycle } from './desktop-service.ts';
+import { linkedEstates } from './desktop-service.ts';
+import { runSyncCycleExclusive, syncLoopOf } from './sync-loop.ts';
 import { platformDb } from './platform-db.ts';
 
 const SYNC_EVERY_MS = 60_000;
@@ -14,7 +15,7 @@ export const syncRunJob = defineJob({
   transactional: false,
   maxAttempts: 1,
   run: async (ctx) => {
-    if (ctx.estateId) await runSyncCycle(ctx.app, ctx.estateId);
+    if (ctx.estateId) await runSyncCycleExclusive(ctx.app, ctx.estateId);
   },
 });
 
@@ -23,6 +24,7 @@ export const syncSchedule = defineSchedule({
   name: 'sync',
   everyMs: SYNC_EVERY_MS,
   plan: async (app, now) => {
+    await syncLoopOf(app)?.refresh();
     const slot = String(Math.floor(now.getTime() / SYNC_EVERY_MS));
     for (const estateId of await linkedEstates(platformDb(app))) {
       await enqueueJob(platformDb(app), syncRunJob, {}, { estateId, key: `${estateId}:${slot}` });

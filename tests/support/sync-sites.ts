@@ -22,7 +22,7 @@ export interface SyncSites {
   close(): Promise<void>;
 }
 
-export async function startSyncSites(pgUrl: string): Promise<SyncSites> {
+export async function startSyncSites(pgUrl: string, opts: { desktopLiveSync?: boolean } = {}): Promise<SyncSites> {
   let pgdb: TestDatabase | undefined;
   let cloud: TestServer | undefined;
   let desktop: TestServer | undefined;
@@ -37,7 +37,7 @@ export async function startSyncSites(pgUrl: string): Promise<SyncSites> {
     pgdb = await createTestDatabase(pgUrl);
     cloud = await startTestServer({ databaseUrl: pgdb.url });
     const home = await setupEstate(cloud.url, 'Pengelola Awan');
-    desktop = await startTestServer({ dataDir: desktopDir });
+    desktop = await startTestServer({ dataDir: desktopDir, liveSync: opts.desktopLiveSync });
     const own = await setupEstate(desktop.url);
     return {
       cloud,
