@@ -28,6 +28,8 @@ export interface ServerOptions {
   secureCookies: boolean;
   /** Express 'trust proxy': which proxies' X-Forwarded-For/-Proto count (see config.ts parseTrustProxy). */
   trustProxy: TrustProxy;
+  /** How often an open live-updates stream asks again whether its session and membership still hold. */
+  liveRecheckMs: number;
 }
 
 export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
@@ -37,4 +39,5 @@ export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
   sessionDays: 30,
   secureCookies: false,
   trustProxy: parseTrustProxy(process.env.KLUSTERA_TRUST_PROXY) ?? 'loopback',
+  liveRecheckMs: 30_000,
 };

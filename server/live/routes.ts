@@ -1,4 +1,7 @@
+import { authenticate, type AuthInfo } from '../auth/authenticate.ts';
+import { ROLES, roleHasPermission, type Role } from '../auth/permissions.ts';
 import type { LiveChange, LiveTopic } from '../db/live-changes.ts';
+import { platformKnex } from '../db/platform-store.ts';
 import { defineRoutes, type RequestContext } from '../http/route.ts';
 import { residencesOfRequest } from '../residency/index.ts';
 
@@ -13,6 +16,39 @@ const HEARTBEAT_MS = 25_000;
 const RESIDENCE_FRESH_MS = 30_000;
 
 const GATE_TOPICS: ReadonlySet<LiveTopic> = new Set(['passes', 'visits']);
+/**
+ * Events that arrive within this long of the last credential check go out on it; later ones wait for a new check,
+ * so a burst of changes costs one check and a signed-out screen hears nothing after the first event that follows.
+ */
+const RECHECK_BEFORE_EVENT_MS = 2_000;
+const PERMISSION = 'estates.read';
+
+/** The role that grants the stream, as the pipeline picks it: the first role of ROLES held here with the permission. */
+function grantingRole(auth: AuthInfo, estateId: string): Role | null {
+  const held = new Set<Role>(auth.memberships.filter((m) => m.estate_id === estateId).map((m) => m.role));
+  if (auth.isPlatformAdmin) held.add('platform_admin');
+  return ROLES.find((role) => held.has(role) && roleHasPermission(role, PERMISSION)) ?? null;
+}
+
+/**
+ * Whether the credential that opened the stream would still open it as the same viewer: the same session, token or
+ * device (signed out, expired or revoked ends it), still a member with the same role (a removed or changed
+ * membership ends it; the screen reconnects and hears what its new role may). A database that cannot answer for a
+ * moment does not end a stream.
+ */
+async function stillGranted(ctx: RequestContext, estateId: string): Promise<boolean> {
+  const opened = ctx.auth;
+  if (!opened) return false;
+  let now: AuthInfo | null;
+  try {
+    now = await authenticate(platformKnex(ctx.app.db.knex), ctx.req);
+  } catch {
+    return true;
+  }
+  if (!now || now.via !== opened.via || now.userId !== opened.userId) return false;
+  if (now.sessionId !== opened.sessionId || now.tokenId !== opened.tokenId) return false;
+  return grantingRole(now, estateId) === grantingRole(opened, estateId);
+}
 
 type Viewer =
   | { kind: 'office' }
@@ -62,13 +98,27 @@ async function openStream(ctx: RequestContext): Promise<void> {
     // A context without a feed (hand-built in a test) has nothing to tell.
     return;
   }
+  let checkedAt = Date.now();
+  let check: Promise<boolean> | null = null;
+  const granted = (): Promise<boolean> => {
+    check ??= stillGranted(ctx, estateId).then((ok) => {
+      check = null;
+      checkedAt = Date.now();
+      if (!ok) res.end();
+      return ok;
+    });
+    return check;
+  };
   let queue = Promise.resolve();
   const unsubscribe = feed.subscribe({
     change(change) {
       if (change.estate_id !== estateId) return;
+      const arrivedAt = Date.now();
       // In order, one at a time: a resident's check may read the database.
       queue = queue
         .then(async () => {
+          if (res.writableEnded) return;
+          if (arrivedAt - checkedAt > RECHECK_BEFORE_EVENT_MS && !(await granted())) return;
           if (await mayHear(viewer, change))
             send(`event: change\ndata: ${JSON.stringify({ topic: change.topic, unit_id: change.unit_id })}\n\n`);
         })
@@ -80,10 +130,20 @@ async function openStream(ctx: RequestContext): Promise<void> {
   });
   const heartbeat = setInterval(() => send(`: keep-alive\n\n`), HEARTBEAT_MS);
   heartbeat.unref();
-  res.on('close', () => {
+  // Without events a signed-out screen would keep its stream (and hear the next change); ask again on a timer too.
+  const recheck = setInterval(() => void granted().catch(() => undefined), ctx.app.options.liveRecheckMs);
+  recheck.unref();
+  let stopped = false;
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
     clearInterval(heartbeat);
+    clearInterval(recheck);
     unsubscribe();
-  });
+  };
+  // 'finish' when this side ended the stream, 'close' when the screen went away.
+  res.on('finish', stop);
+  res.on('close', stop);
 }
 
 export const liveRoutes = defineRoutes([

@@ -13,6 +13,8 @@ export interface LiveStream {
   /** Waits `ms` and returns the events received meanwhile. */
   during(ms: number): Promise<LiveEvent[]>;
   close(): void;
+  /** Settles when the stream has ended, whichever side ended it. */
+  ended: Promise<void>;
 }
 
 /**
@@ -27,6 +29,10 @@ export async function openLiveStream(client: ApiClient, estateId: string, header
   const res = await fetch(`${client.baseUrl}/api/v1/estates/${estateId}/live`, { headers: h, signal: controller.signal });
   const events: LiveEvent[] = [];
   const waiters = new Set<() => void>();
+  let markEnded = () => {};
+  const ended = new Promise<void>((resolve) => {
+    markEnded = resolve;
+  });
   const stream: LiveStream = {
     status: res.status,
     events,
@@ -55,9 +61,11 @@ export async function openLiveStream(client: ApiClient, estateId: string, header
     close() {
       controller.abort();
     },
+    ended,
   };
   if (res.status !== 200 || !res.body) {
     await res.text().catch(() => undefined);
+    markEnded();
     return stream;
   }
   const reader = res.body.getReader();
@@ -93,6 +101,7 @@ export async function openLiveStream(client: ApiClient, estateId: string, header
     } catch {
       // Closed by the test or the server.
     }
+    markEnded();
     ready();
   })();
   await readyPromise;

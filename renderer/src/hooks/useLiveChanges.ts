@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { buildUrl, languageHeaders } from '../api/client.ts';
+import { useSession } from '../session/SessionProvider.tsx';
 
 /** What `GET /estates/:id/live` names in its `change` events (server/db/live-changes.ts). */
 export type LiveTopic = 'passes' | 'visits' | 'gate_notifications' | 'ledger' | 'proofs';
@@ -38,6 +39,9 @@ export function useLiveChanges(
 ): void {
   const callback = useRef(onChange);
   callback.current = onChange;
+  const { reload } = useSession();
+  const reloadSession = useRef(reload);
+  reloadSession.current = reload;
   const topicKey = topics.join(',');
   const device = opts.device === true;
   useEffect(() => {
@@ -61,6 +65,9 @@ export function useLiveChanges(
           credentials: 'same-origin',
           signal: controller.signal,
         });
+        // The server ends a stream whose session is gone or revoked; the reconnect is refused with 401. Asking for the
+        // session again then turns this screen into the sign-in page, as any other 401 of the session does.
+        if (response.status === 401 && !device) void reloadSession.current();
         if (!response.ok || !response.body) throw new Error(`live ${response.status}`);
         if (connectedBefore) changed();
         connectedBefore = true;
