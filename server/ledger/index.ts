@@ -12,6 +12,7 @@ export {
   type LedgerNoticeInput,
   type NoticeKind,
 } from './notices.ts';
+export { noticeOverpaidInvoices } from './overlap-notices.ts';
 export { paymentRoutes, portalPaymentRoutes } from './payment-routes.ts';
 export { billingRunJob } from './billing-run-job.ts';
 export { billingSchedule, billingScheduleTickJob } from './schedule.ts';
@@ -28,6 +29,8 @@ export {
   invoiceSumsInPeriods,
   isOverdue,
   outstandingOf,
+  overflowByUnit,
+  overflowOfUnit,
   statusOf,
   type InvoiceStatus,
   type InvoiceSums,

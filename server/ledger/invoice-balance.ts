@@ -4,11 +4,22 @@ import type { ScopedStore } from '../db/scoped-store.ts';
 /**
  * The one rule for what an invoice still owes and its status, derived from the append-only rows:
  *
- *   paid        = sum of its allocations (a reversal or a void appends negative rows, so this is what is in force)
+ *   allocated   = sum of its allocations (a reversal or a void appends negative rows, so this is what is in force)
  *   credited    = sum of its credit notes
  *   voided      = a void adjustment exists; a voided invoice owes nothing and bills nothing
+ *   billed      = voided ? 0 : total − credited
+ *   overflow    = max(0, allocated − max(0, billed)): money allocated beyond what the invoice bills
+ *   paid        = allocated − overflow
  *   outstanding = voided ? 0 : max(0, total − credited − paid)
  *   status      = void | paid (nothing outstanding) | partial (something paid or credited) | unpaid
+ *
+ * One site never allocates beyond what an invoice owes, but two sites apart can: the office takes cash for an
+ * invoice while the same invoice is paid online on the hosted instance. Sync keeps both payments (money rows are a
+ * union), so the invoice holds more allocations than it bills. That overflow is the unit's credit (saldo titipan),
+ * derived here from the facts rather than written as new rows, so every site holding the same facts shows the same
+ * balance whatever order they arrived in, and a later reversal of either payment moves it back by itself. Which
+ * payment the overflow belongs to follows the allocations' ids (`overflowByAllocation`): the later ids are the
+ * excess. server/sync/README.md describes the rule.
  *
  * Each branch is written once below with its SQL and its JS side by side, so the invoice list's status filter
  * (SQL, for paging), the API's rows and the reports (JS over bulk sums) cannot drift apart. Whether an invoice is
@@ -31,6 +42,16 @@ const STATUS_RULE: Array<{ status: InvoiceStatus; sql: (a: string) => string; ho
   { status: 'partial', sql: (a) => `${a}.paid > 0 or ${a}.credited > 0`, holds: (s) => s.paid > 0 || s.credited > 0 },
 ];
 const FALLBACK_STATUS: InvoiceStatus = 'unpaid';
+
+/** Allocated beyond what the invoice bills (`s.paid` is the allocated sum): the unit's credit, not the invoice's. */
+export function overflowOf(s: InvoiceSums): number {
+  return Math.max(0, s.paid - Math.max(0, billedOf(s)));
+}
+
+/** What is paid against the invoice: its allocations up to what it bills. */
+export function paidOf(s: InvoiceSums): number {
+  return s.paid - overflowOf(s);
+}
 
 export function statusOf(s: InvoiceSums): InvoiceStatus {
   return STATUS_RULE.find((r) => r.holds(s))?.status ?? FALLBACK_STATUS;
@@ -146,7 +167,7 @@ export function toInvoiceBalance(row: Record<string, unknown>): InvoiceBalanceRo
     issue_date: row.issue_date as string,
     due_date: row.due_date as string,
     total: sums.total,
-    paid: sums.paid,
+    paid: paidOf(sums),
     credited: sums.credited,
     outstanding: outstandingOf(sums),
     status: statusOf(sums),
@@ -214,4 +235,64 @@ export async function invoiceSumsInPeriods(store: ScopedStore, range: { from?: s
     credited: creditedBy.get(i.id) ?? 0,
     voided: voided.has(i.id),
   }));
+}
+
+/**
+ * Overflow (see the rule at the top) per unit, from grouped sums: only invoices that have allocations are read.
+ * `:estate_id` is bound by the store; with `oneUnit` the three `?` take the unit's id (the sums read that unit's rows
+ * only, through the (estate_id, unit_id) index, so a portal balance never scans the estate).
+ */
+function overflowSql(oneUnit: boolean): string {
+  const billed =
+    'case when ad.voided = 1 then 0 when i.total - coalesce(ad.credited, 0) > 0 then i.total - coalesce(ad.credited, 0) else 0 end';
+  return `select i.unit_id as unit_id, sum(case when pa.s > ${billed} then pa.s - ${billed} else 0 end) as overflow
+    from invoices i
+    join (
+      select invoice_id, sum(amount) as s from payment_allocations
+      where estate_id = :estate_id${oneUnit ? ' and unit_id = ?' : ''} group by invoice_id
+    ) pa on pa.invoice_id = i.id
+    left join (
+      select invoice_id,
+        sum(case when kind = 'credit_note' then amount else 0 end) as credited,
+        max(case when kind = 'void' then 1 else 0 end) as voided
+      from invoice_adjustments
+      where estate_id = :estate_id${oneUnit ? ' and invoice_id in (select id from invoices where estate_id = :estate_id and unit_id = ?)' : ''}
+      group by invoice_id
+    ) ad on ad.invoice_id = i.id
+    where i.estate_id = :estate_id${oneUnit ? ' and i.unit_id = ?' : ''}
+    group by i.unit_id`;
+}
+const OVERFLOW_OF_UNIT_SQL = overflowSql(true);
+const OVERFLOW_BY_UNIT_SQL = overflowSql(false);
+
+/** The overflow of one unit's invoices: part of its credit. */
+export async function overflowOfUnit(store: Pick<ScopedStore, 'estateRows'>, unitId: string): Promise<number> {
+  const [row] = await store.estateRows<{ overflow: unknown }>(OVERFLOW_OF_UNIT_SQL, [unitId, unitId, unitId]);
+  return Number(row?.overflow ?? 0);
+}
+
+/** The overflow of every unit that has any. */
+export async function overflowByUnit(store: Pick<ScopedStore, 'estateRows'>): Promise<Map<string, number>> {
+  const rows = await store.estateRows<{ unit_id: string; overflow: unknown }>(OVERFLOW_BY_UNIT_SQL);
+  return new Map(rows.filter((r) => Number(r.overflow) > 0).map((r) => [r.unit_id, Number(r.overflow)]));
+}
+
+/**
+ * Which allocations of an invoice hold its overflow: allocations in force (netted per original row) in id order,
+ * the ones past what the invoice bills are the excess. Ids are the same on every site, so every site names the same
+ * payment whatever order the two arrived in.
+ */
+export function overflowByAllocation<A extends { allocation_id: string; amount: number }>(
+  sums: InvoiceSums,
+  allocations: readonly A[],
+): Array<A & { excess: number }> {
+  const billed = Math.max(0, billedOf(sums));
+  let before = 0;
+  const out: Array<A & { excess: number }> = [];
+  for (const a of [...allocations].sort((x, y) => (x.allocation_id < y.allocation_id ? -1 : x.allocation_id > y.allocation_id ? 1 : 0))) {
+    const excess = Math.max(0, Math.min(a.amount, before + a.amount - billed));
+    before += a.amount;
+    if (excess > 0) out.push({ ...a, excess });
+  }
+  return out;
 }

@@ -2,7 +2,7 @@ import type { ScopedStore } from '../db/scoped-store.ts';
 import { rupiah, type Rupiah } from '../money/rupiah.ts';
 import type { LiveAllocation, OpenInvoice } from './allocation.ts';
 import { queryTemplate } from '../db/query-template.ts';
-import { invoiceBalancesQuery, toInvoiceBalance, type InvoiceBalanceRow } from './invoice-balance.ts';
+import { invoiceBalancesQuery, overflowByUnit, overflowOfUnit, toInvoiceBalance, type InvoiceBalanceRow } from './invoice-balance.ts';
 
 /**
  * A unit's balances derived from the append-only rows: what it owes in total (per invoice by invoice-balance.ts's
@@ -29,15 +29,18 @@ const creditOfUnitQuery = queryTemplate<'estateId' | 'unitId'>((knex, p) =>
   knex('credit_movements').where({ estate_id: p.estateId, unit_id: p.unitId }).sum({ s: 'amount' }),
 );
 
+/** The unit's credit: its credit movements and what its invoices hold beyond what they bill (invoice-balance.ts). */
 export async function creditOfUnit(store: ScopedStore, unitId: string): Promise<Rupiah> {
   const [row] = await store.select<{ s: unknown }>(creditOfUnitQuery, { unitId });
-  return rupiah(Number(row?.s ?? 0));
+  return rupiah(Number(row?.s ?? 0) + (await overflowOfUnit(store, unitId)));
 }
 
 /** Credit of every unit that has any, for applying it to a billing run's new invoices. */
 export async function creditsByUnit(store: ScopedStore): Promise<Map<string, number>> {
-  const rows = await store.query('credit_movements').groupBy('unit_id').select('unit_id').sum({ s: 'amount' }).havingRaw('sum(amount) > 0');
-  return new Map(rows.map((r: { unit_id: string; s: unknown }) => [r.unit_id, Number(r.s)]));
+  const rows = await store.query('credit_movements').groupBy('unit_id').select('unit_id').sum({ s: 'amount' });
+  const credit = await overflowByUnit(store);
+  for (const r of rows as { unit_id: string; s: unknown }[]) credit.set(r.unit_id, (credit.get(r.unit_id) ?? 0) + Number(r.s));
+  return new Map([...credit].filter(([, amount]) => amount > 0));
 }
 
 export async function outstandingOfUnit(store: ScopedStore, unitId: string): Promise<Rupiah> {

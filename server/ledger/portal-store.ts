@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { queryTemplate } from '../db/query-template.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
-import { invoiceBalancesQuery, isOverdue, toInvoiceBalance } from './invoice-balance.ts';
+import { invoiceBalancesQuery, isOverdue, overflowOfUnit, toInvoiceBalance } from './invoice-balance.ts';
 import { estateToday } from '../calendar/calendar.ts';
 import { paymentFields } from './payment-service.ts';
 
@@ -40,7 +40,7 @@ const balanceQuery = queryTemplate<Params>((knex, p) => {
 /** What the unit owes now and its credit: the unit's, whoever incurred it (it is what the occupant is asked to pay). */
 export async function portalBalance(store: ScopedStore, view: PortalView) {
   const [row] = await store.select<{ outstanding: unknown; credit: unknown }>(balanceQuery, { unitId: view.unitId });
-  return { unit_id: view.unitId, outstanding: n(row?.outstanding), credit: n(row?.credit) };
+  return { unit_id: view.unitId, outstanding: n(row?.outstanding), credit: n(row?.credit) + (await overflowOfUnit(store, view.unitId)) };
 }
 
 // Dues belong to their period: an invoice for a month before the occupant's first is the earlier occupant's history.

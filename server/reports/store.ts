@@ -1,7 +1,7 @@
 import type { ScopedStore } from '../db/scoped-store.ts';
 import type { ArrearsUnit } from './arrears-matrix.ts';
 import type { InvoiceFact } from './invoice-facts.ts';
-import { invoiceSumsInPeriods } from '../ledger/index.ts';
+import { invoiceSumsInPeriods, overflowByUnit, overflowOfUnit } from '../ledger/index.ts';
 import type { MonthlyAccount, MonthlyEntry } from './monthly-report.ts';
 
 /**
@@ -88,13 +88,15 @@ export async function unitPayments(store: ScopedStore, unitId: string) {
 
 export async function unitCredit(store: ScopedStore, unitId: string): Promise<number> {
   const row = await store.query('credit_movements').where('unit_id', unitId).sum({ s: 'amount' }).first();
-  return Number(row?.s ?? 0);
+  return Number(row?.s ?? 0) + (await overflowOfUnit(store, unitId));
 }
 
 /** Credit held per unit (saldo titipan), for the dashboard's total. */
 export async function totalCredit(store: ScopedStore): Promise<number> {
   const row = await store.query('credit_movements').sum({ s: 'amount' }).first();
-  return Number(row?.s ?? 0);
+  let overflow = 0;
+  for (const amount of (await overflowByUnit(store)).values()) overflow += amount;
+  return Number(row?.s ?? 0) + overflow;
 }
 
 export async function pendingSubmissions(store: ScopedStore): Promise<number> {

@@ -8,6 +8,7 @@ import type { SyncContext } from '../db/sync-context.ts';
 import { ConflictError, ForbiddenError } from '../http/errors.ts';
 import { currentUnitsOf, reindexUnitSearch } from '../units/search-terms.ts';
 import { noticeOverpaidInvoices } from '../ledger/index.ts';
+import { noticeOverpaidInvoices } from '../ledger/index.ts';
 import { postArrivedMoneyFacts, POSTED_FACT_TABLES, type MoneyFact } from '../ledger/index.ts';
 import { incomingWins, isAppendOnly, NOT_CARRIED_TABLES, rowFromTransport, sameFact } from './merge-policy.ts';
 import type { SyncChange } from './sync-change.ts';
@@ -74,6 +75,7 @@ export async function applyChanges(
   const touchedUnits = new Set<string>();
   const touchedResidents = new Set<string>();
   const touchedInvoices = new Set<string>();
+  const touchedInvoices = new Set<string>();
   const arrivedFacts: MoneyFact[] = [];
   for (const [index, change] of changes.entries()) {
     const row = withoutSiteLocal(change.table, stored[index]!);
@@ -135,6 +137,9 @@ export async function applyChanges(
     if ((change.table === 'payment_allocations' || change.table === 'invoice_adjustments') && typeof row.invoice_id === 'string') {
       touchedInvoices.add(row.invoice_id);
     }
+    if ((change.table === 'payment_allocations' || change.table === 'invoice_adjustments') && typeof row.invoice_id === 'string') {
+      touchedInvoices.add(row.invoice_id);
+    }
     if (change.table === 'units') touchedUnits.add(change.row_id);
     else if (change.table === 'residents') touchedResidents.add(change.row_id);
     else if (change.table === 'unit_occupancies') {
@@ -152,6 +157,11 @@ export async function applyChanges(
   // the transaction that applies them, once each (a fact held already is not in the list). Elsewhere nothing is posted.
   if (arrivedFacts.length) {
     result.posted = await postArrivedMoneyFacts(new ScopedStore(trx, estateId, SYSTEM_ACTOR, opts.sync), arrivedFacts);
+  }
+  // Money for one invoice taken on two sites while apart: the overflow is already the unit's credit by the balance
+  // rule; the treasurer is told, once per payment, by whichever site sees it first (server/sync/README.md).
+  if (touchedInvoices.size) {
+    await noticeOverpaidInvoices(new ScopedStore(trx, estateId, SYSTEM_ACTOR, opts.sync), [...touchedInvoices]);
   }
   // Money for one invoice taken on two sites while apart: the overflow is already the unit's credit by the balance
   // rule; the treasurer is told, once per payment, by whichever site sees it first (server/sync/README.md).
