@@ -198,8 +198,11 @@ async function commitRun(tx: ScopedStore, input: BillingRunInput, runId: string,
       created_by: by,
       created_at: at,
     }));
+    // A line's id follows from its invoice's like the invoice's from its unit and period: the same month billed on two
+    // sites before they meet gives the same lines, not a second set.
     const lines = chunk.flatMap((p) => [
-      ...p.lines.map((l) => ({
+      ...p.lines.map((l, k) => ({
+        id: deterministicId('invoice_line', p.id, String(k)),
         invoice_id: p.id,
         fee_type_id: l.fee_type_id,
         fee_rate_id: l.fee_rate_id,
@@ -211,6 +214,7 @@ async function commitRun(tx: ScopedStore, input: BillingRunInput, runId: string,
         created_at: at,
       })),
       ...p.lateFees.map((l) => ({
+        id: deterministicId('invoice_line', p.id, 'late_fee', l.source_invoice_id),
         invoice_id: p.id,
         fee_type_id: null,
         fee_rate_id: null,

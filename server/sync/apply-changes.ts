@@ -8,8 +8,8 @@ import type { SyncContext } from '../db/sync-context.ts';
 import { ConflictError, ForbiddenError } from '../http/errors.ts';
 import { currentUnitsOf, reindexUnitSearch } from '../units/search-terms.ts';
 import { noticeOverpaidInvoices } from '../ledger/index.ts';
-import { noticeOverpaidInvoices } from '../ledger/index.ts';
 import { postArrivedMoneyFacts, POSTED_FACT_TABLES, type MoneyFact } from '../ledger/index.ts';
+import { differsOnlyInIssue, incomingIssueWins } from './issue-merge.ts';
 import { incomingWins, isAppendOnly, NOT_CARRIED_TABLES, rowFromTransport, sameFact } from './merge-policy.ts';
 import type { SyncChange } from './sync-change.ts';
 
@@ -75,7 +75,6 @@ export async function applyChanges(
   const touchedUnits = new Set<string>();
   const touchedResidents = new Set<string>();
   const touchedInvoices = new Set<string>();
-  const touchedInvoices = new Set<string>();
   const arrivedFacts: MoneyFact[] = [];
   for (const [index, change] of changes.entries()) {
     const row = withoutSiteLocal(change.table, stored[index]!);
@@ -84,8 +83,10 @@ export async function applyChanges(
       throw new ForbiddenError('Perubahan ini milik perumahan lain dan ditolak.', 'SYNC_FOREIGN_ESTATE');
     }
     if (isAppendOnly(change.table)) {
-      if (held) {
-        if (sameFact(row, held)) result.unchanged++;
+      const reissued = held !== undefined && differsOnlyInIssue(change.table, row, held);
+      if (held && !(reissued && incomingIssueWins(row, held))) {
+        // A later issue of an invoice billed on two sites changes nothing: the earlier one is kept on every site.
+        if (sameFact(row, held) || reissued) result.unchanged++;
         else {
           await trx('sync_conflicts').insert({
             id: newId(),
@@ -102,7 +103,24 @@ export async function applyChanges(
         }
         continue;
       }
-      await trx(change.table).insert(bindable(row, sqlite));
+      if (held) {
+        // The earlier issue replaces the one held; the replaced number and run stay where the office can review them.
+        await trx('sync_conflicts').insert({
+          id: newId(),
+          estate_id: estateId,
+          table_name: change.table,
+          row_id: change.row_id,
+          site_id: change.site_id,
+          hlc: change.hlc,
+          incoming: JSON.stringify(row),
+          existing: JSON.stringify(held),
+          created_at: at,
+        });
+        const patch = { ...row };
+        delete patch.id;
+        delete patch.estate_id;
+        await trx(change.table).where({ id: change.row_id }).update(bindable(patch, sqlite));
+      } else await trx(change.table).insert(bindable(row, sqlite));
       if (POSTED_FACT_TABLES.includes(change.table)) arrivedFacts.push({ table: change.table as MoneyFact['table'], id: change.row_id });
     } else {
       const newest = (await trx('outbox').where({ table_name: change.table, row_id: change.row_id }).max('hlc as hlc').first()) as
@@ -137,9 +155,6 @@ export async function applyChanges(
     if ((change.table === 'payment_allocations' || change.table === 'invoice_adjustments') && typeof row.invoice_id === 'string') {
       touchedInvoices.add(row.invoice_id);
     }
-    if ((change.table === 'payment_allocations' || change.table === 'invoice_adjustments') && typeof row.invoice_id === 'string') {
-      touchedInvoices.add(row.invoice_id);
-    }
     if (change.table === 'units') touchedUnits.add(change.row_id);
     else if (change.table === 'residents') touchedResidents.add(change.row_id);
     else if (change.table === 'unit_occupancies') {
@@ -157,11 +172,6 @@ export async function applyChanges(
   // the transaction that applies them, once each (a fact held already is not in the list). Elsewhere nothing is posted.
   if (arrivedFacts.length) {
     result.posted = await postArrivedMoneyFacts(new ScopedStore(trx, estateId, SYSTEM_ACTOR, opts.sync), arrivedFacts);
-  }
-  // Money for one invoice taken on two sites while apart: the overflow is already the unit's credit by the balance
-  // rule; the treasurer is told, once per payment, by whichever site sees it first (server/sync/README.md).
-  if (touchedInvoices.size) {
-    await noticeOverpaidInvoices(new ScopedStore(trx, estateId, SYSTEM_ACTOR, opts.sync), [...touchedInvoices]);
   }
   // Money for one invoice taken on two sites while apart: the overflow is already the unit's credit by the balance
   // rule; the treasurer is told, once per payment, by whichever site sees it first (server/sync/README.md).
