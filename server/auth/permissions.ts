@@ -39,6 +39,8 @@ export const PERMISSIONS = {
   'payments.write': MONEY,
   'payments.reverse': MONEY,
   'payments.verify': MONEY,
+  // the estate's payment gateway account (keys, callback token, methods): money in, so admin and treasurer
+  'gateway.manage': MONEY,
   // reconciliation notices (a payment that became credit because its invoice was already paid)
   'ledger.notices': MONEY,
   'receipts.print': OFFICE,

@@ -1,6 +1,7 @@
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { BUILT_IN_ACCOUNT_NAMES, type AccountKind } from './categories.ts';
 import { queryTemplate } from '../db/query-template.ts';
+import { lockCashbook } from './append-entry.ts';
 
 export interface CashbookAccountRow {
   id: string;
@@ -32,6 +33,27 @@ export async function defaultAccountFor(tx: ScopedStore, kind: AccountKind): Pro
   return tx.insert<CashbookAccountRow & Record<string, unknown>>(
     'cashbook_accounts',
     { name: BUILT_IN_ACCOUNT_NAMES[kind], kind, institution: null, account_number: null, deleted_at: null },
+    'cashbook_accounts.create',
+  );
+}
+
+/**
+ * The live account of `kind` called `name`, made on first use (a payment gateway's balance, "Saldo Xendit"). The
+ * kind's default account is made first when missing, so a named account never becomes the oldest of its kind and
+ * takes over the money that has no account of its own.
+ */
+export async function namedAccountFor(tx: ScopedStore, kind: AccountKind, name: string): Promise<CashbookAccountRow> {
+  await lockCashbook(tx);
+  const existing = (await tx
+    .live('cashbook_accounts')
+    .where({ kind, name })
+    .orderBy([{ column: 'created_at' }, { column: 'id' }])
+    .first()) as CashbookAccountRow | undefined;
+  if (existing) return existing;
+  await defaultAccountFor(tx, kind);
+  return tx.insert<CashbookAccountRow & Record<string, unknown>>(
+    'cashbook_accounts',
+    { name, kind, institution: null, account_number: null, deleted_at: null },
     'cashbook_accounts.create',
   );
 }

@@ -4,3 +4,4 @@
  */
 export { summarizeAccounts } from './balances.ts';
 export { postCreditRefund, postPaymentReversal, postPaymentToCashbook } from './posting.ts';
+export { namedAccountFor } from './accounts-store.ts';

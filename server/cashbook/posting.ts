@@ -35,6 +35,8 @@ export interface PaymentPosting {
   /** UTC ISO-8601; the entry is dated on the estate's local calendar day. */
   paid_at: string;
   recorded_by: string | null;
+  /** The account the money landed in when it is not the method's default (a gateway's balance, "Saldo Xendit"). */
+  account_id?: string | null;
 }
 
 export interface PaymentReversalPosting {
@@ -69,7 +71,7 @@ export async function postPaymentToCashbook(
   // Before the default account is looked up: the first payments of a new estate create it once, not once each.
   await lockCashbook(tx);
   if (!(await isCashbookHome(tx))) return null;
-  const account = await defaultAccountFor(tx, accountKindForMethod(p.method));
+  const account = p.account_id ? { id: p.account_id } : await defaultAccountFor(tx, accountKindForMethod(p.method));
   const entryDate = await postingDate(tx, p.paid_at, opts);
   const [entry] = await appendCashbookEntries(
     tx,

@@ -40,6 +40,8 @@ export const AUDIT_ONLY_TABLES: readonly string[] = [
   'sessions',
   'api_tokens',
   'installation_settings',
+  // Its secrets are sealed with this site's key (secrets/): another site could not open them, and has its own account.
+  'payment_gateways',
   'password_resets',
   'sync_link_codes',
   'sync_credentials',
@@ -88,6 +90,7 @@ export const SECRET_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   gate_signing_keys: ['private_key_pem'],
   sync_link_codes: ['code_hash'],
   sync_credentials: ['token_hash'],
+  payment_gateways: ['secret_key_enc', 'callback_token_enc'],
 };
 
 export function isSynced(table: string): boolean {

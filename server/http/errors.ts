@@ -80,6 +80,16 @@ export class PayloadTooLargeError extends AppError {
   }
 }
 
+/**
+ * A service the request needed (a payment gateway) refused or could not be reached. Nothing was wrong with the
+ * request and nothing was lost: the same request can be sent again.
+ */
+export class UpstreamUnavailableError extends AppError {
+  constructor(code: string, message: string) {
+    super(502, code, message);
+  }
+}
+
 /** A route answered outside its documented response schema (checked only when KLUSTERA_VALIDATE_RESPONSES=1). */
 export class ResponseSchemaError extends AppError {
   constructor(issues: unknown[]) {

@@ -15,7 +15,7 @@ import { passRoutes } from '../passes/routes.ts';
 import { devicePairingRoutes } from '../devices-pairing/routes.ts';
 import { gateRoutes } from '../gate/routes.ts';
 import { gatePortalRoutes } from '../gate/portal-routes.ts';
-import { billingRoutes, noticeRoutes, paymentRoutes, portalPaymentRoutes } from '../ledger/index.ts';
+import { billingRoutes, noticeRoutes, onlinePaymentRoutes, paymentRoutes, portalPaymentRoutes } from '../ledger/index.ts';
 import { jobRoutes } from '../jobs/routes.ts';
 import { calendarRoutes } from '../calendar/routes.ts';
 import { publicUrlRoutes } from '../public-url/index.ts';
@@ -44,6 +44,7 @@ export const allRoutes: RouteDef[] = [
   ...billingRoutes,
   ...paymentRoutes,
   ...portalPaymentRoutes,
+  ...onlinePaymentRoutes,
   ...noticeRoutes,
   ...jobRoutes,
   ...calendarRoutes,

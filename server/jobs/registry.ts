@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { billingRunJob, billingSchedule, billingScheduleTickJob } from '../ledger/index.ts';
+import { billingRunJob, billingSchedule, billingScheduleTickJob, processXenditWebhookJob } from '../ledger/index.ts';
 import { printSlipJob } from '../gate/slip-job.ts';
 import { importUnitsJob } from '../imports/import-job.ts';
 import type { AppContext } from '../http/app-context.ts';
@@ -37,6 +37,7 @@ export const allJobs: JobDef<any>[] = [
   importUnitsJob,
   pruneJobsJob,
   syncRunJob,
+  processXenditWebhookJob,
 ];
 
 export const allSchedules: ScheduleDef[] = [billingSchedule, residentPassRenewalSchedule, pruneSchedule, syncSchedule];

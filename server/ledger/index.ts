@@ -15,6 +15,7 @@ export {
 export { noticeOverpaidInvoices } from './overlap-notices.ts';
 export { paymentRoutes, portalPaymentRoutes } from './payment-routes.ts';
 export { billingRunJob } from './billing-run-job.ts';
+export { onlinePaymentRoutes, processXenditWebhookJob } from './online/index.ts';
 export { billingSchedule, billingScheduleTickJob } from './schedule.ts';
 export { occupantPayer, type Payer } from './payer.ts';
 export { portalPaymentVisible, type PortalView } from './portal-store.ts';

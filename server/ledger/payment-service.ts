@@ -81,7 +81,12 @@ async function assertUnit(store: ScopedStore, unitId: string): Promise<{ id: str
 export async function recordPayment(
   store: ScopedStore,
   input: PaymentInput,
-  opts: { source?: 'office' | 'portal'; submissionId?: string | null } = {},
+  opts: {
+    source?: 'office' | 'portal';
+    submissionId?: string | null;
+    /** The cash-book account the money landed in, when not the method's default (a gateway's balance). */
+    cashbookAccountId?: string | null;
+  } = {},
 ) {
   return store.transaction(async (tx) => {
     const unit = await assertUnit(tx, input.unit_id);
@@ -153,6 +158,7 @@ export async function recordPayment(
         method: input.method,
         paid_at: paidAt,
         recorded_by: tx.actor.userId,
+        account_id: opts.cashbookAccountId,
       },
       { newPayment: true },
     );

@@ -1,0 +1,220 @@
+import { createHash } from 'node:crypto';
+import { nowIso } from '../../db/clock.ts';
+import type { ScopedStore } from '../../db/scoped-store.ts';
+import { ConflictError, NotFoundError, UnprocessableError, UpstreamUnavailableError } from '../../http/errors.ts';
+import { openInvoicesOfUnit } from '../ledger-store.ts';
+import { GatewayFailure, type GatewayCharge, type OnlineMethod } from './gateway.ts';
+import { configuredGateway } from './gateway-settings.ts';
+import type { OnlineChargeView } from './schemas.ts';
+
+/** How long a QRIS charge can be paid: long enough to open an e-wallet app, short enough not to outlive a bill. */
+export const CHARGE_LIFE_MS = 30 * 60_000;
+/** QRIS's per-transaction ceiling in Indonesia, and a floor below which a gateway fee would eat the payment. */
+export const QRIS_MIN = 1_000;
+export const QRIS_MAX = 10_000_000;
+
+export interface ChargeRow {
+  id: string;
+  estate_id: string;
+  unit_id: string;
+  resident_id: string | null;
+  provider: string;
+  method: OnlineMethod;
+  reference: string;
+  invoice_ids: string;
+  amount: number | string;
+  status: OnlineChargeView['status'];
+  gateway_id: string | null;
+  qr_string: string | null;
+  expires_at: string | null;
+  paid_amount: number | string | null;
+  gateway_payment_id: string | null;
+  payment_id: string | null;
+  paid_at: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export class GatewayUnavailableError extends UpstreamUnavailableError {
+  constructor() {
+    super('GATEWAY_UNAVAILABLE', 'Layanan pembayaran online sedang tidak dapat dihubungi. Coba lagi sebentar lagi.');
+  }
+}
+
+/**
+ * A reference every process computes the same way for the same request, so a retried or doubled request lands on the
+ * same charge row (unique per estate) and the same gateway idempotency key. It names the estate, which is how a
+ * webhook finds whose callback token to check before anything is stored.
+ */
+export function chargeReference(
+  estateId: string,
+  parts: { unitId: string; invoiceIds: string[]; amount: number; method: string; key?: string },
+  generation = 1,
+) {
+  const digest = createHash('sha256')
+    .update(JSON.stringify([parts.unitId, [...parts.invoiceIds].sort(), parts.amount, parts.method, parts.key ?? '']))
+    .digest('hex')
+    .slice(0, 24);
+  return `kl-${estateId}-${digest}${generation > 1 ? `-${generation}` : ''}`;
+}
+
+/** The estate a reference names, or null for anything not made by chargeReference. */
+export function estateOfReference(reference: unknown): string | null {
+  if (typeof reference !== 'string') return null;
+  const m = /^kl-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})-[0-9a-f]{24}(-\d{1,6})?$/.exec(reference);
+  return m ? m[1] : null;
+}
+
+export function chargeView(row: ChargeRow): OnlineChargeView {
+  return {
+    id: row.id,
+    reference: row.reference,
+    unit_id: row.unit_id,
+    provider: row.provider,
+    method: row.method,
+    amount: Number(row.amount),
+    invoice_ids: JSON.parse(row.invoice_ids),
+    status: row.status,
+    qr_string: row.status === 'pending' ? row.qr_string : null,
+    expires_at: row.expires_at,
+    payment_id: row.payment_id,
+    paid_at: row.paid_at,
+    created_at: row.created_at,
+  };
+}
+
+export interface CreateChargeRequest {
+  unitId: string;
+  residentId: string | null;
+  method: OnlineMethod;
+  invoiceIds?: string[];
+  amount?: number;
+  idempotencyKey?: string;
+}
+
+/**
+ * Records the charge as an intent, then asks the gateway for it. A retry (same invoices, amount and idempotency key)
+ * returns the charge already made; a charge that ended (expired, failed) is followed by a fresh one unless the
+ * request named an idempotency key, which always means the first answer.
+ */
+export async function createOnlineCharge(store: ScopedStore, dataDir: string, req: CreateChargeRequest): Promise<OnlineChargeView> {
+  const configured = await configuredGateway(store, dataDir);
+  if (!configured.methods.includes(req.method)) {
+    throw new ConflictError('GATEWAY_METHOD_DISABLED', 'Metode pembayaran ini tidak diaktifkan pengurus.', 'method');
+  }
+  const open = await openInvoicesOfUnit(store, req.unitId);
+  let invoiceIds: string[] = [];
+  let amount: number;
+  if (req.invoiceIds) {
+    invoiceIds = [...new Set(req.invoiceIds)].sort();
+    const byId = new Map(open.map((i) => [i.id, i]));
+    for (const id of invoiceIds) {
+      if (!byId.has(id))
+        throw new ConflictError('INVOICE_NOT_OPEN', 'Tagihan sudah lunas, dibatalkan, atau bukan milik unit ini.', 'invoice_ids');
+    }
+    amount = invoiceIds.reduce((s, id) => s + Number(byId.get(id)!.outstanding), 0);
+  } else if (req.amount !== undefined) {
+    amount = req.amount;
+  } else {
+    invoiceIds = open.map((i) => i.id).sort();
+    amount = open.reduce((s, i) => s + Number(i.outstanding), 0);
+    if (amount <= 0) throw new ConflictError('NOTHING_TO_PAY', 'Tidak ada tagihan yang perlu dibayar.');
+  }
+  if (amount < QRIS_MIN || amount > QRIS_MAX) {
+    throw new UnprocessableError('AMOUNT_OUT_OF_RANGE', 'Jumlah QRIS harus antara Rp 1.000 dan Rp 10.000.000.', 'amount');
+  }
+
+  const parts = { unitId: req.unitId, invoiceIds, amount, method: req.method, key: req.idempotencyKey };
+  let row = await latestCharge(store, chargeReference(store.estateId, parts));
+  if (!row || (!req.idempotencyKey && isEnded(row))) {
+    const generation = row ? generationOf(row.reference) + 1 : 1;
+    const reference = chargeReference(store.estateId, parts, generation);
+    const at = nowIso();
+    await store.insertUnlessExists(
+      'online_charges',
+      {
+        unit_id: req.unitId,
+        resident_id: req.residentId,
+        provider: configured.gateway.provider,
+        method: req.method,
+        reference,
+        invoice_ids: JSON.stringify(invoiceIds),
+        amount,
+        status: 'creating',
+        deleted_at: null,
+        updated_at: at,
+      },
+      ['estate_id', 'reference'],
+      'online_charges.create',
+    );
+    // Two requests at once: both read the one row that won.
+    row = (await store.query('online_charges').where('online_charges.reference', reference).first()) as ChargeRow;
+  }
+  if (row.status !== 'creating') return chargeView(row);
+
+  let created: GatewayCharge;
+  try {
+    created = await configured.gateway.createCharge({
+      reference: row.reference,
+      amount: Number(row.amount),
+      method: row.method,
+      description: 'Iuran perumahan',
+      expiresAt: new Date(Date.now() + CHARGE_LIFE_MS).toISOString(),
+    });
+  } catch (err) {
+    if (!(err instanceof GatewayFailure)) throw err;
+    await store.updateWhere(
+      'online_charges',
+      (q) => q.where('online_charges.id', row!.id).where('online_charges.status', 'creating'),
+      { last_error: `${err.status ?? '-'} ${err.code ?? ''} ${err.message}`.slice(0, 500), updated_at: nowIso() },
+      'online_charges.gateway_error',
+    );
+    throw new GatewayUnavailableError();
+  }
+  // Only a charge still waiting for its gateway answer takes it: a webhook may already have settled it.
+  await store.updateWhere(
+    'online_charges',
+    (q) => q.where('online_charges.id', row!.id).where('online_charges.status', 'creating'),
+    {
+      status: 'pending',
+      gateway_id: created.id,
+      qr_string: created.qrString,
+      expires_at: created.expiresAt,
+      last_error: null,
+      updated_at: nowIso(),
+    },
+    'online_charges.created',
+  );
+  return chargeView((await store.get<ChargeRow>('online_charges', row.id, 'Tagihan online'))!);
+}
+
+/** The newest charge of a reference family (the first reference and its later generations). */
+async function latestCharge(store: ScopedStore, firstReference: string): Promise<ChargeRow | undefined> {
+  return (await store
+    .query('online_charges')
+    .where((q) => q.where('online_charges.reference', firstReference).orWhere('online_charges.reference', 'like', `${firstReference}-%`))
+    .orderBy([
+      { column: 'created_at', order: 'desc' },
+      { column: 'id', order: 'desc' },
+    ])
+    .first()) as ChargeRow | undefined;
+}
+
+function generationOf(reference: string): number {
+  // kl, the estate's five uuid parts, the digest, then the generation when it is not the first.
+  const parts = reference.split('-');
+  return parts.length === 8 ? Number(parts[7]) : 1;
+}
+
+function isEnded(row: ChargeRow): boolean {
+  if (row.status === 'expired' || row.status === 'failed') return true;
+  return row.status === 'pending' && row.expires_at !== null && row.expires_at <= nowIso();
+}
+
+/** A charge of one of the resident's units; any other answers 404. */
+export async function chargeOfUnits(store: ScopedStore, chargeId: string, unitIds: string[]): Promise<OnlineChargeView> {
+  const row = await store.find<ChargeRow>('online_charges', chargeId);
+  if (!row || !unitIds.includes(row.unit_id)) throw new NotFoundError('Tagihan online');
+  return chargeView(row);
+}

@@ -1,0 +1,108 @@
+import { defineRoutes } from '../../http/route.ts';
+import { estateParams, idParams } from '../../http/schemas.ts';
+import { ValidationError } from '../../http/errors.ts';
+import { residenceOfRequest, residencesOfRequest } from '../../residency/index.ts';
+import { GatewayFailure } from './gateway.ts';
+import { configuredGateway, gatewayRow, gatewayView, saveGatewaySettings } from './gateway-settings.ts';
+import { chargeOfUnits, createOnlineCharge, GatewayUnavailableError } from './charge-service.ts';
+import {
+  gatewaySettingsBody,
+  gatewaySettingsResponse,
+  gatewayTestResponse,
+  onlineChargeResponse,
+  portalChargeBody,
+  webhookAck,
+} from './schemas.ts';
+import { receiveXenditWebhook } from './webhook.ts';
+import { z } from 'zod';
+
+export const onlinePaymentRoutes = defineRoutes([
+  {
+    method: 'get',
+    path: '/estates/:estate_id/settings/payment-gateway',
+    permission: 'gateway.manage',
+    summary: "The estate's online payment gateway (secrets are never returned, only whether they are set)",
+    params: estateParams,
+    response: gatewaySettingsResponse,
+    handler: async (ctx) => gatewayView(await gatewayRow(ctx.store!)),
+  },
+  {
+    method: 'put',
+    path: '/estates/:estate_id/settings/payment-gateway',
+    permission: 'gateway.manage',
+    summary: 'Save the online payment gateway (a secret left out keeps the stored one)',
+    params: estateParams,
+    body: gatewaySettingsBody,
+    response: gatewaySettingsResponse,
+    handler: async (ctx) => saveGatewaySettings(ctx.store!, ctx.app.dataDir, ctx.body),
+  },
+  {
+    method: 'post',
+    path: '/estates/:estate_id/settings/payment-gateway/test',
+    permission: 'gateway.manage',
+    summary: 'Check the saved gateway keys and address with a harmless request (balance)',
+    params: estateParams,
+    response: gatewayTestResponse,
+    handler: async (ctx) => {
+      const { gateway } = await configuredGateway(ctx.store!, ctx.app.dataDir, { requireEnabled: false });
+      try {
+        await gateway.testConnection();
+      } catch (err) {
+        if (!(err instanceof GatewayFailure)) throw err;
+        if (err.status === 401 || err.status === 403) {
+          throw new ValidationError('Gateway menolak secret key ini.', 'secret_key', 'GATEWAY_KEY_REJECTED');
+        }
+        throw new GatewayUnavailableError();
+      }
+      return { ok: true as const };
+    },
+  },
+  {
+    method: 'post',
+    path: '/estates/:estate_id/portal/online-charges',
+    permission: 'portal.self',
+    summary: 'Pay my unit online: a QRIS charge for chosen open invoices, a free amount, or everything due',
+    status: 201,
+    params: estateParams,
+    body: portalChargeBody,
+    response: onlineChargeResponse,
+    handler: async (ctx) => {
+      const { unitId, residentId } = await residenceOfRequest(ctx, ctx.body.unit_id);
+      const key = ctx.req.headers['idempotency-key'];
+      if (typeof key === 'string' && key.length > 200) throw new ValidationError('Idempotency-Key terlalu panjang.', 'Idempotency-Key');
+      return createOnlineCharge(ctx.store!, ctx.app.dataDir, {
+        unitId,
+        residentId,
+        method: ctx.body.method,
+        invoiceIds: ctx.body.invoice_ids,
+        amount: ctx.body.amount,
+        idempotencyKey: typeof key === 'string' && key.length ? key : undefined,
+      });
+    },
+  },
+  {
+    method: 'get',
+    path: '/estates/:estate_id/portal/online-charges/:id',
+    permission: 'portal.self',
+    summary: 'One of my online charges: status, QR string, amount and expiry',
+    params: idParams,
+    response: onlineChargeResponse,
+    handler: async (ctx) => {
+      const { residences } = await residencesOfRequest(ctx);
+      return chargeOfUnits(
+        ctx.store!,
+        ctx.params.id,
+        residences.map((r) => r.unitId),
+      );
+    },
+  },
+  {
+    method: 'post',
+    path: '/webhooks/xendit',
+    permission: 'public',
+    summary: "Xendit's payment callbacks: token checked, stored once, processed by a job that re-reads the charge",
+    body: z.unknown(),
+    response: webhookAck,
+    handler: async (ctx) => receiveXenditWebhook(ctx.app, ctx.req.headers, ctx.body),
+  },
+]);

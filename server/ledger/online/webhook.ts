@@ -1,0 +1,145 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Knex } from 'knex';
+import { z } from 'zod';
+import { nowIso } from '../../db/clock.ts';
+import { platformKnex } from '../../db/platform-store.ts';
+import { SYSTEM_ACTOR, ScopedStore } from '../../db/scoped-store.ts';
+import { BadRequestError, UnauthenticatedError } from '../../http/errors.ts';
+import type { AppContext } from '../../http/app-context.ts';
+import { defineJob } from '../../jobs/define-job.ts';
+import { markWebhookProcessed, receiveWebhook } from '../../jobs/webhook-inbox.ts';
+import { estateOfReference, type ChargeRow } from './charge-service.ts';
+import { configuredGateway } from './gateway-settings.ts';
+import { settleCharge } from './settle.ts';
+
+/**
+ * Xendit's callbacks. The body names the charge by our reference, and the reference names the estate, whose callback
+ * token the `x-callback-token` header must equal (compared in constant time) before anything is stored. The event is
+ * stored once (provider, event id) and processed by a job that re-reads the charge from Xendit: the callback body is
+ * never believed for money.
+ */
+const WEBHOOK_TOKEN_INVALID = () => new UnauthenticatedError('Token callback tidak sah.', 'WEBHOOK_TOKEN_INVALID');
+
+interface XenditCallback {
+  event?: unknown;
+  id?: unknown;
+  reference_id?: unknown;
+  external_id?: unknown;
+  data?: { id?: unknown; reference_id?: unknown; payment_request_id?: unknown; status?: unknown } | null;
+}
+
+function referenceOf(body: XenditCallback): unknown {
+  return body.data?.reference_id ?? body.reference_id ?? body.external_id;
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  // Hashing first gives both sides one length, so the comparison's time says nothing about the token's.
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+const shortText = (v: unknown, max = 200): string | null => (typeof v === 'string' && v.length > 0 && v.length <= max ? v : null);
+
+export async function receiveXenditWebhook(
+  app: AppContext,
+  headers: Record<string, string | string[] | undefined>,
+  body: unknown,
+): Promise<{ received: true; duplicate: boolean }> {
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw new BadRequestError('WEBHOOK_MALFORMED', 'Isi callback tidak dikenali.');
+  const callback = body as XenditCallback;
+  const token = headers['x-callback-token'];
+  const estateId = estateOfReference(referenceOf(callback));
+  if (typeof token !== 'string' || !token || !estateId) throw WEBHOOK_TOKEN_INVALID();
+  const store = new ScopedStore(app.db.knex, estateId, SYSTEM_ACTOR, app.sync);
+  let expected: string;
+  try {
+    // A gateway switched off later still confirms the charges made while it was on.
+    expected = (await configuredGateway(store, app.dataDir, { requireEnabled: false })).callbackToken;
+  } catch {
+    throw WEBHOOK_TOKEN_INVALID();
+  }
+  if (!sameSecret(token, expected)) throw WEBHOOK_TOKEN_INVALID();
+
+  const eventId =
+    shortText(headers['webhook-id']) ??
+    (shortText(callback.data?.id) || shortText(callback.id)
+      ? `${shortText(callback.event, 60) ?? 'event'}:${shortText(callback.data?.id) ?? shortText(callback.id)}`
+      : null);
+  if (!eventId) throw new BadRequestError('WEBHOOK_MALFORMED', 'Isi callback tidak dikenali.');
+  // The token authenticates the sender; it is not kept with the event.
+  const kept: Record<string, string> = {};
+  for (const name of ['content-type', 'user-agent', 'webhook-id']) {
+    const v = headers[name];
+    if (typeof v === 'string') kept[name] = v.slice(0, 500);
+  }
+  const stored = await receiveWebhook(
+    app.db.knex,
+    { provider: 'xendit', eventId, estateId, headers: kept, body: JSON.stringify(body) },
+    processXenditWebhookJob,
+  );
+  return { received: true, duplicate: stored.duplicate };
+}
+
+/** Not yet possible; the job is retried with backoff (and shows as failed in the office once its tries run out). */
+class NotYet extends Error {}
+
+export const processXenditWebhookJob = defineJob({
+  name: 'ledger.process-xendit-webhook',
+  schema: z.object({ webhook_event_id: z.string() }),
+  // It talks to Xendit: no database transaction is held open across the call. Settling is its own transaction and
+  // is idempotent per charge, so a crash between it and the job's completion mark repeats nothing.
+  transactional: false,
+  maxAttempts: 10,
+  run: async (ctx, payload) => {
+    const event = await platformKnex(ctx.app.db.knex)('webhook_events').where({ id: payload.webhook_event_id }).first();
+    if (!event || event.status === 'processed') return;
+    const body = JSON.parse(event.body) as XenditCallback;
+    const store = ctx.store();
+    const reference = String(referenceOf(body));
+    const charge = (await store.query('online_charges').where('online_charges.reference', reference).first()) as ChargeRow | undefined;
+    // Before the charge is known here (sync has not brought it, or its row is still being written): later.
+    if (!charge) throw new NotYet(`no charge with reference ${reference} yet`);
+    const finish = (error?: string) =>
+      store.transaction(async (tx) => {
+        if (error) await markWebhookFailed(tx.knex as Knex.Transaction, event.id, error);
+        else await markWebhookProcessed(tx.knex as Knex.Transaction, event.id);
+      });
+    if (charge.status === 'paid' || charge.status === 'amount_mismatch') return finish();
+
+    const gatewayId = charge.gateway_id ?? shortText(body.data?.payment_request_id) ?? shortText(body.data?.id);
+    if (!gatewayId) throw new NotYet(`charge ${charge.id} has no gateway id yet`);
+    const { gateway } = await configuredGateway(store, ctx.app.dataDir, { requireEnabled: false });
+    const remote = await gateway.getCharge(gatewayId);
+    // An event naming someone else's payment request under our reference is not about this charge.
+    if (remote.reference !== charge.reference) return finish(`gateway charge ${gatewayId} belongs to ${remote.reference}`);
+
+    if (remote.status === 'paid') {
+      await settleCharge(store, charge.id, remote, { webhookEventId: event.id });
+      return;
+    }
+    if (remote.status === 'expired' || remote.status === 'failed') {
+      await store.transaction(async (tx) => {
+        await tx.updateWhere(
+          'online_charges',
+          (q) => q.where('online_charges.id', charge.id).whereIn('online_charges.status', ['creating', 'pending']),
+          { status: remote.status, updated_at: nowIso() },
+          `online_charges.${remote.status}`,
+        );
+        await markWebhookProcessed(tx.knex as Knex.Transaction, event.id);
+      });
+      return;
+    }
+    // The event says paid but the gateway does not yet: ask again later rather than forget it.
+    const saysPaid = body.event === 'payment.succeeded' || body.data?.status === 'SUCCEEDED';
+    if (saysPaid) throw new NotYet(`gateway charge ${gatewayId} is not paid yet`);
+    return finish();
+  },
+});
+
+async function markWebhookFailed(trx: Knex.Transaction, id: string, error: string): Promise<void> {
+  await trx('webhook_events')
+    .where({ id })
+    .update({ status: 'failed', processed_at: nowIso(), error: error.slice(0, 1000) });
+}

@@ -1,0 +1,2 @@
+/** Secrets kept encrypted at rest: the key and the seal/open pair. */
+export { openSecret, sealSecret, secretsKey } from './secret-box.ts';
