@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { setupEstate, startTestServer, userWithRole, type ApiClient, type TestServer } from '../support/server.ts';
-import { DESKTOP, launchChromium, newPage, pageErrors, screenshot, waitForPath, waitForText } from './support/browser.ts';
+import { DESKTOP, launchChromium, newPage, pageErrors, screenshot, signIn, waitForPath, waitForText } from './support/browser.ts';
 
 /**
  * The treasurer's money view in Chromium at 1366×768: from the unit list to a unit's account card with its running
@@ -13,14 +13,6 @@ let admin: ApiClient;
 let estateId: string;
 let treasurer: { email: string; password: string };
 let unitId: string;
-
-async function signIn(page: Page, login: string, password: string) {
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel('Email atau nomor HP').fill(login);
-  await page.getByLabel('Kata sandi', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Masuk', exact: true }).click();
-  await page.waitForURL((u) => !u.pathname.endsWith('/login'));
-}
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -53,7 +45,7 @@ afterAll(async () => {
 describe('the treasurer money view in Chromium', () => {
   it("opens a unit's account card from the unit list and reads the running balance", async () => {
     const { context, page } = await newPage(browser, DESKTOP);
-    await signIn(page, treasurer.email, treasurer.password);
+    await signIn(page, `${server.url}/login`, treasurer.email, treasurer.password);
     await page.goto(`${server.url}/units`);
     const row = page.locator('tr', { hasText: 'A-12' });
     await row.getByTestId('unit-account-link').waitFor();
@@ -100,7 +92,7 @@ describe('the treasurer money view in Chromium', () => {
 
   it('finds an invoice by a unit typed as "a12" and opens it with its lines and the payment that paid it', async () => {
     const { context, page } = await newPage(browser, DESKTOP);
-    await signIn(page, treasurer.email, treasurer.password);
+    await signIn(page, `${server.url}/login`, treasurer.email, treasurer.password);
     await page.goto(`${server.url}/invoices`);
     await page.getByRole('searchbox').fill('a12');
     const rows = page.getByTestId('invoices').locator('tbody tr');
@@ -127,7 +119,7 @@ describe('the treasurer money view in Chromium', () => {
 
   it('gives a fee type a new rate from next month and switches it off from a later month', async () => {
     const { context, page } = await newPage(browser, DESKTOP);
-    await signIn(page, treasurer.email, treasurer.password);
+    await signIn(page, `${server.url}/login`, treasurer.email, treasurer.password);
     await page.goto(`${server.url}/fee-types`);
     const row = page.getByTestId('fee-types').locator('tr', { hasText: 'IPL' });
     await row.getByRole('button', { name: 'Ubah' }).click();
@@ -174,7 +166,7 @@ describe('the treasurer money view in Chromium', () => {
     const [year, , day] = today.split('-');
     const dayOnly = new RegExp(`^${Number(day)} \\S+ ${year}$`);
     const { context, page } = await newPage(browser, DESKTOP);
-    await signIn(page, treasurer.email, treasurer.password);
+    await signIn(page, `${server.url}/login`, treasurer.email, treasurer.password);
     await page.goto(`${server.url}/payments`);
     const row = page.locator('tr', { hasText: byDate.body.payment_number });
     await row.waitFor();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { setupEstate, startTestServer, userWithRole, type ApiClient, type TestServer } from '../support/server.ts';
-import { DESKTOP, launchChromium, newPage, pageErrors, screenshot, waitForText } from './support/browser.ts';
+import { DESKTOP, launchChromium, newPage, pageErrors, screenshot, signIn, waitForText } from './support/browser.ts';
 
 /**
  * The arrears page at 1366×768: only the units that owe, each with its owner's name and phone (0811-2345-678), months
@@ -12,14 +12,6 @@ let browser: Browser;
 let admin: ApiClient;
 let estateId: string;
 let treasurer: { email: string; password: string };
-
-async function signIn(page: Page, url: string, login: string, password: string) {
-  await page.goto(url);
-  await page.getByLabel('Email atau nomor HP').fill(login);
-  await page.getByLabel('Kata sandi', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Masuk', exact: true }).click();
-  await page.waitForURL((u) => !u.pathname.endsWith('/login'));
-}
 
 beforeAll(async () => {
   server = await startTestServer();

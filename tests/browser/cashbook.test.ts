@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Locator } from 'playwright-core';
 import { setupEstate, startTestServer, userWithRole, type ApiClient, type TestServer } from '../support/server.ts';
-import { DESKTOP, launchChromium, newPage, pageErrors, screenshot, waitForText } from './support/browser.ts';
+import { DESKTOP, launchChromium, newPage, pageErrors, screenshot, signIn, waitForText } from './support/browser.ts';
 
 /**
  * The treasurer's cash book in Chromium at 1366×768: a category added by its name from the entry form, the running
@@ -13,14 +13,6 @@ let browser: Browser;
 let admin: ApiClient;
 let estateId: string;
 let treasurer: { email: string; password: string };
-
-async function signIn(page: Page, url: string, login: string, password: string) {
-  await page.goto(url);
-  await page.getByLabel('Email atau nomor HP').fill(login);
-  await page.getByLabel('Kata sandi', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Masuk', exact: true }).click();
-  await page.waitForURL((u) => !u.pathname.endsWith('/login'));
-}
 
 const selectedText = (select: Locator) => select.evaluate((el: HTMLSelectElement) => el.selectedOptions[0]?.textContent ?? '');
 

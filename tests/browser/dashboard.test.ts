@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { setupEstate, startTestServer, userWithRole, type ApiClient, type TestServer } from '../support/server.ts';
-import { DESKTOP, launchChromium, newPage, pageErrors, screenshot, waitForText } from './support/browser.ts';
+import { DESKTOP, launchChromium, newPage, pageErrors, screenshot, signIn, waitForText } from './support/browser.ts';
 
 /**
  * The treasurer's dashboard: a new estate sees its first steps instead of zeros; an estate with bills and spending
@@ -27,17 +27,10 @@ afterAll(async () => {
 
 const e = (p: string) => `/estates/${estateId}${p}`;
 
-async function signIn(page: Page) {
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel('Email atau nomor HP').fill(treasurer.email);
-  await page.getByLabel('Kata sandi', { exact: true }).fill(treasurer.password);
-  await page.getByRole('button', { name: 'Masuk', exact: true }).click();
-}
-
 describe('dashboard in Chromium', () => {
   it('shows a new estate the first steps at 1366x768, ticking each off as it is done', async () => {
     const { page, context } = await newPage(browser, DESKTOP);
-    await signIn(page);
+    await signIn(page, `${server.url}/login`, treasurer.email, treasurer.password);
     const steps = page.getByTestId('dashboard-first-steps');
     await waitForText(steps, 'Mulai di sini');
     expect(await steps.locator('[data-done="true"]').count()).toBe(0);
@@ -96,7 +89,7 @@ describe('dashboard in Chromium', () => {
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await signIn(page);
+    await signIn(page, `${server.url}/login`, treasurer.email, treasurer.password);
     const chart = page.getByTestId('billed-collected-chart');
     await chart.waitFor();
     expect(await page.getByTestId('dashboard-first-steps').count()).toBe(0);

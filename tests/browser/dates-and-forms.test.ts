@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { setupEstate, startTestServer, type ApiClient, type TestServer } from '../support/server.ts';
-import { DESKTOP, launchChromium, newPage, pageErrors, screenshot, waitForText } from './support/browser.ts';
+import { DESKTOP, launchChromium, newPage, pageErrors, screenshot, signIn, waitForText } from './support/browser.ts';
 
 /**
  * Periods and dates read as words in the user's language (never "2026-11" or mm/dd), the system's cash account is named
@@ -31,14 +31,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
-
-async function signIn(page: Page) {
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel('Email atau nomor HP').fill('ketua@griya-asri.id');
-  await page.getByLabel('Kata sandi', { exact: true }).fill('rahasia-ketua-1');
-  await page.getByRole('button', { name: 'Masuk', exact: true }).click();
-  await waitForText(page.getByTestId('estate-name'), 'Perumahan Griya Asri');
-}
 
 async function checkInvoices(page: Page, lang: 'id' | 'en') {
   await page.goto(`${server.url}/invoices`);
@@ -95,7 +87,7 @@ async function checkEmptyFeeForm(page: Page, lang: 'id' | 'en', required: string
 describe('dates, periods and form messages, 1366×768', () => {
   it('reads in Indonesian', async () => {
     const { page, context } = await newPage(browser, DESKTOP);
-    await signIn(page);
+    await signIn(page, `${server.url}/login`, 'ketua@griya-asri.id', 'rahasia-ketua-1');
     await checkInvoices(page, 'id');
     await checkEmptyFeeForm(page, 'id', 'Wajib diisi.', 'Simpan');
     await page.goto(`${server.url}/cashbook`);
@@ -106,7 +98,7 @@ describe('dates, periods and form messages, 1366×768', () => {
 
   it('reads in English', async () => {
     const { page, context } = await newPage(browser, DESKTOP);
-    await signIn(page);
+    await signIn(page, `${server.url}/login`, 'ketua@griya-asri.id', 'rahasia-ketua-1');
     await page.getByRole('button', { name: 'EN', exact: true }).click();
     await checkInvoices(page, 'en');
     await checkEmptyFeeForm(page, 'en', 'This field is required.', 'Save');

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { apiClient, startTestServer, type ApiClient, type TestServer } from '../support/server.ts';
-import { DESKTOP, PHONE, launchChromium, newPage, pageErrors, screenshot, waitForPath, waitForText } from './support/browser.ts';
+import { DESKTOP, PHONE, launchChromium, newPage, pageErrors, screenshot, signIn, waitForPath, waitForText } from './support/browser.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The shared sample: 150 units (blocks A–E × 28 houses and 10 shophouses) the way a treasurer keeps them. */
@@ -38,12 +38,6 @@ async function ensureEstate(): Promise<{ client: ApiClient; estateId: string }> 
   const login = await client.post('/auth/login', { login: ADMIN.email, password: ADMIN.password });
   expect(login.status).toBe(200);
   return { client, estateId: login.body.memberships[0].estate_id };
-}
-
-async function signIn(page: Page, login: string, password: string) {
-  await page.getByLabel('Email atau nomor HP').fill(login);
-  await page.getByLabel('Kata sandi', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Masuk', exact: true }).click();
 }
 
 describe('office foundation in Chromium', () => {
@@ -85,7 +79,9 @@ describe('office foundation in Chromium', () => {
     await waitForPath(page, '/login');
 
     // A wrong password shows the message for INVALID_CREDENTIALS; the right one goes back where we were headed.
-    await signIn(page, ADMIN.email, 'salah-sandi-123');
+    await page.getByLabel('Email atau nomor HP').fill(ADMIN.email);
+    await page.getByLabel('Kata sandi', { exact: true }).fill('salah-sandi-123');
+    await page.getByRole('button', { name: 'Masuk', exact: true }).click();
     await waitForText(page.getByRole('alert'), 'Email/nomor HP atau kata sandi salah.');
     await screenshot(page, 'desktop-03-login-error');
     await page.getByLabel('Kata sandi', { exact: true }).fill(ADMIN.password);
@@ -176,8 +172,7 @@ describe('office foundation in Chromium', () => {
       expect((await client.post(`/estates/${estateId}/units`, { code: 'B-7', type: 'rumah', occupancy: 'occupied' })).status).toBe(201);
     }
     const { context, page } = await newPage(browser, DESKTOP);
-    await page.goto(`${server.url}/login`);
-    await signIn(page, ADMIN.email, ADMIN.password);
+    await signIn(page, `${server.url}/login`, ADMIN.email, ADMIN.password);
     await waitForPath(page, '/');
 
     // A resident record first: accounts for residents are linked to one.
@@ -247,7 +242,7 @@ describe('office foundation in Chromium', () => {
     await waitForPath(phone.page, '/portal/login');
     await waitForText(phone.page.getByRole('heading', { level: 1 }), 'Masuk Portal Warga');
     await screenshot(phone.page, 'portal-03-login');
-    await signIn(phone.page, '081299990000', 'sandi-yohanes-1');
+    await signIn(phone.page, `${server.url}/portal/login`, '081299990000', 'sandi-yohanes-1');
     await waitForPath(phone.page, '/portal');
     await waitForText(phone.page.getByRole('heading', { level: 1 }), 'Halo, Pak Yohanes Tanujaya');
     expect(pageErrors(phone.page)).toEqual([]);
@@ -257,8 +252,8 @@ describe('office foundation in Chromium', () => {
   it('previews an import with row errors and an unrecognised column, and re-maps it', async () => {
     await ensureEstate();
     const { context, page } = await newPage(browser, DESKTOP);
-    await page.goto(`${server.url}/import`);
-    await signIn(page, ADMIN.email, ADMIN.password);
+    // Signing in from a page that asks for it leads back to that page.
+    await signIn(page, `${server.url}/import`, ADMIN.email, ADMIN.password);
     await waitForPath(page, '/import');
 
     const csv = [

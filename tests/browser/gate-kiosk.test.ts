@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { RENDERER_DIST } from '../../server/http/app.ts';
 import { decodeEscPos, startEscPosListener, type EscPosListener } from '../support/escpos-listener.ts';
 import { ADMIN, setupEstate, startTestServer, userWithRole, type ApiClient, type TestServer } from '../support/server.ts';
-import { DESKTOP, PHONE, launchChromium, newPage, pageErrors, screenshot, waitForText } from './support/browser.ts';
+import { DESKTOP, PHONE, launchChromium, newPage, pageErrors, screenshot, signIn, waitForText } from './support/browser.ts';
 
 const PIN = '246810';
 
@@ -44,12 +44,6 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function signIn(page: Page, login: string, password: string) {
-  await page.getByLabel('Email atau nomor HP').fill(login);
-  await page.getByLabel('Kata sandi', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Masuk', exact: true }).click();
-}
-
 /**
  * Types like a keyboard-wedge scanner: every key back to back, then Enter. (Awaiting each key would pace the burst at
  * the test's own round-trip speed, which is not what a scanner does.)
@@ -67,8 +61,7 @@ describe('guard post in Chromium', () => {
   it('portal guest pass → QR → kiosk scanner → green, then "already inside"; slip printed with guest and unit', async () => {
     // Resident, on a phone: register a guest.
     const portal = await newPage(browser, PHONE);
-    await portal.page.goto(`${server.url}/portal/login`);
-    await signIn(portal.page, resident.email, resident.password);
+    await signIn(portal.page, `${server.url}/portal/login`, resident.email, resident.password);
     await portal.page.waitForURL((url) => url.pathname === '/portal');
     await portal.page.goto(`${server.url}/portal/guests`);
     await waitForText(portal.page.getByRole('heading', { level: 1 }), 'Tamu & kartu akses');
@@ -205,8 +198,7 @@ describe('guard post in Chromium', () => {
 
     // The host sees the walk-in in the portal.
     const portal = await newPage(browser, PHONE);
-    await portal.page.goto(`${server.url}/portal/login`);
-    await signIn(portal.page, resident.email, resident.password);
+    await signIn(portal.page, `${server.url}/portal/login`, resident.email, resident.password);
     await portal.page.waitForURL((url) => url.pathname === '/portal');
     await portal.page.goto(`${server.url}/portal/guests`);
     await waitForText(portal.page.locator('.portal-guests__notices'), 'Agus Kurir datang tanpa kartu (Antar paket)');
@@ -214,8 +206,7 @@ describe('guard post in Chromium', () => {
 
     // The office access log.
     const office = await newPage(browser, DESKTOP);
-    await office.page.goto(`${server.url}/login`);
-    await signIn(office.page, ADMIN.email, ADMIN.password);
+    await signIn(office.page, `${server.url}/login`, ADMIN.email, ADMIN.password);
     await office.page.waitForURL((url) => url.pathname !== '/login');
     await office.page.goto(`${server.url}/gate/access-log`);
     await waitForText(office.page.getByTestId('access-log'), 'Agus Kurir');
@@ -231,8 +222,7 @@ describe('guard post setup in the office, in Chromium', () => {
   it('adds a gate and a guard, pairs a kiosk with the shown code, and pre-registers a guest for a unit', async () => {
     const office = await newPage(browser, DESKTOP);
     const page = office.page;
-    await page.goto(`${server.url}/login`);
-    await signIn(page, ADMIN.email, ADMIN.password);
+    await signIn(page, `${server.url}/login`, ADMIN.email, ADMIN.password);
     await page.waitForURL((url) => url.pathname !== '/login');
     await page.goto(`${server.url}/gate/setup`);
     await page.getByLabel('Nama gerbang').fill('Gerbang Timur');

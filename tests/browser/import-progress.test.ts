@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { largeImportCsv } from '../fixtures/large-import-sheet.ts';
 import { setupEstate, startTestServer, type TestServer } from '../support/server.ts';
-import { DESKTOP, launchChromium, newPage, pageErrors, screenshot, waitForText } from './support/browser.ts';
+import { DESKTOP, launchChromium, newPage, pageErrors, screenshot, signIn, waitForText } from './support/browser.ts';
 
 /**
  * A big sheet is written by a background job: the import page shows rows saved of all while it runs, then the
@@ -20,14 +20,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
-
-async function signIn(page: Page) {
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel('Email atau nomor HP').fill('ketua@griya-asri.id');
-  await page.getByLabel('Kata sandi', { exact: true }).fill('rahasia-ketua-1');
-  await page.getByRole('button', { name: 'Masuk', exact: true }).click();
-  await waitForText(page.getByTestId('estate-name'), 'Perumahan Griya Asri');
-}
 
 /**
  * On a quiet machine the job may finish before the page first asks; the first answer is held at a running state
@@ -59,7 +51,7 @@ const sheet = (units: number) => ({ name: 'data-warga.csv', mimeType: 'text/csv'
 describe('importing a big sheet, 1366×768', () => {
   it('shows rows saved of all while the job writes, then the summary; in English too', async () => {
     const { page, context } = await newPage(browser, DESKTOP);
-    await signIn(page);
+    await signIn(page, `${server.url}/login`, 'ketua@griya-asri.id', 'rahasia-ketua-1');
 
     await page.goto(`${server.url}/import`);
     await page.locator('input[type=file]').setInputFiles(sheet(2500));

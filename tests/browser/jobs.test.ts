@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { enqueueJob } from '../../server/jobs/job-queue.ts';
 import { printSlipJob } from '../../server/gate/slip-job.ts';
 import { setupEstate, startTestServer, userWithRole, type ApiClient, type TestServer } from '../support/server.ts';
-import { DESKTOP, launchChromium, networkSettled, newPage, pageErrors, screenshot, waitForText } from './support/browser.ts';
+import { DESKTOP, launchChromium, networkSettled, newPage, pageErrors, screenshot, signIn, waitForText } from './support/browser.ts';
 
 /** The office sees background work that failed, in its own language, and tries it again. */
 let server: TestServer;
@@ -21,13 +21,6 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function signIn(page: Page, login: string, password: string) {
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel('Email atau nomor HP').fill(login);
-  await page.getByLabel('Kata sandi', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Masuk', exact: true }).click();
-}
-
 describe('background work in Chromium', () => {
   it('lists a failed slip with its cause and retries it; a guard has no such page', async () => {
     const { id } = await enqueueJob(
@@ -44,7 +37,7 @@ describe('background work in Chromium', () => {
     });
 
     const { page } = await newPage(browser, DESKTOP);
-    await signIn(page, 'ketua@griya-asri.id', 'rahasia-ketua-1');
+    await signIn(page, `${server.url}/login`, 'ketua@griya-asri.id', 'rahasia-ketua-1');
     await waitForText(page.getByTestId('estate-name'), 'Perumahan Griya Asri');
     await page.goto(`${server.url}/jobs`);
     const row = page.getByTestId('job-row');
@@ -61,7 +54,7 @@ describe('background work in Chromium', () => {
 
     const guard = await userWithRole(server.url, admin, estateId, 'guard');
     const other = await newPage(browser, DESKTOP);
-    await signIn(other.page, guard.email, guard.password);
+    await signIn(other.page, `${server.url}/login`, guard.email, guard.password);
     await networkSettled(other.page);
     expect(await other.page.getByRole('link', { name: 'Pekerjaan latar' }).count()).toBe(0);
     await other.context.close();
@@ -85,7 +78,7 @@ describe('questions asked in the page, not with window.prompt (the desktop windo
       nativeDialogs++;
       void d.dismiss();
     });
-    await signIn(page, 'ketua@griya-asri.id', 'rahasia-ketua-1');
+    await signIn(page, `${server.url}/login`, 'ketua@griya-asri.id', 'rahasia-ketua-1');
     await waitForText(page.getByTestId('estate-name'), 'Perumahan Griya Asri');
     await page.goto(`${server.url}/payments/${payment.id}`);
     await page.getByRole('button', { name: 'Batalkan pembayaran' }).click();

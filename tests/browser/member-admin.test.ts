@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { setupEstate, startTestServer, userWithRole, type TestServer } from '../support/server.ts';
-import { DESKTOP, PHONE, launchChromium, newPage, pageErrors, screenshot, waitForPath, waitForText } from './support/browser.ts';
+import { DESKTOP, PHONE, launchChromium, newPage, pageErrors, screenshot, signIn, waitForPath, waitForText } from './support/browser.ts';
 
 /**
  * "Forgot password" without email, as an office and a member live it: the login page says whom to ask, the office
@@ -21,13 +21,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
-
-async function signIn(page: Page, base: string, login: string, password: string) {
-  await page.goto(base);
-  await page.getByLabel('Email atau nomor HP').fill(login);
-  await page.getByLabel('Kata sandi', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Masuk', exact: true }).click();
-}
 
 describe('one-time password links in Chromium', () => {
   it('says on the login page whom to ask, on a desktop and on a phone', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { apiClient, setupEstate, startTestServer, userWithRole, type TestServer } from '../support/server.ts';
-import { DESKTOP, PHONE, launchChromium, newPage, pageErrors, screenshot, waitForText } from './support/browser.ts';
+import { DESKTOP, PHONE, launchChromium, newPage, pageErrors, screenshot, signIn, waitForText } from './support/browser.ts';
 
 /** A person who already has an account is invited into another estate and answers on the office and portal pages. */
 let server: TestServer;
@@ -15,13 +15,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
-
-async function signIn(page: Page, base: string, login: string, password: string) {
-  await page.goto(base);
-  await page.getByLabel('Email atau nomor HP').fill(login);
-  await page.getByLabel('Kata sandi', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Masuk', exact: true }).click();
-}
 
 describe('membership invitations in Chromium', () => {
   it('shows the invitation to the signed-in user, who accepts one and declines another', async () => {

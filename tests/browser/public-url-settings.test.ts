@@ -1,8 +1,8 @@
 import type { NetworkInterfaceInfo } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { setupEstate, startTestServer, userWithRole, type ApiClient, type TestServer } from '../support/server.ts';
-import { DESKTOP, launchChromium, newPage, pageErrors, screenshot, waitForText } from './support/browser.ts';
+import { DESKTOP, launchChromium, newPage, pageErrors, screenshot, signIn, waitForText } from './support/browser.ts';
 
 /** The office settings screen shows the address phones open and lets the installation's administrator change it. */
 const nic = (address: string, internal = false) =>
@@ -29,18 +29,10 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function signIn(page: Page, login: string, password: string) {
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel('Email atau nomor HP').fill(login);
-  await page.getByLabel('Kata sandi', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Masuk', exact: true }).click();
-  await waitForText(page.getByTestId('estate-name'), 'Perumahan Griya Asri');
-}
-
 describe('the public address on the settings screen, 1366×768', () => {
   it('shows the LAN address, refuses a link with credentials in Indonesian, saves a good one, and reads in English', async () => {
     const { page, context } = await newPage(browser, DESKTOP);
-    await signIn(page, 'ketua@griya-asri.id', 'rahasia-ketua-1');
+    await signIn(page, `${server.url}/login`, 'ketua@griya-asri.id', 'rahasia-ketua-1');
     await page.getByRole('link', { name: 'Pengaturan', exact: true }).click();
     await waitForText(page.getByTestId('public-url-current'), lan);
     await waitForText(page.getByTestId('public-url-source'), 'alamat komputer ini di jaringan lokal');
@@ -89,7 +81,7 @@ describe('the public address on the settings screen, 1366×768', () => {
   it('shows the address to an estate administrator without letting them change it', async () => {
     const estateAdmin = await userWithRole(server.url, admin, estateId, 'estate_admin');
     const { page, context } = await newPage(browser, DESKTOP);
-    await signIn(page, estateAdmin.email, estateAdmin.password);
+    await signIn(page, `${server.url}/login`, estateAdmin.email, estateAdmin.password);
     await page.goto(`${server.url}/settings`);
     await waitForText(page.getByTestId('public-url-current'), lan);
     await waitForText(page.getByTestId('public-url-readonly'), 'Hanya administrator server');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { setupEstate, startTestServer, type ApiClient, type TestServer } from '../support/server.ts';
-import { DESKTOP, launchChromium, newPage, pageErrors, screenshot, waitForText } from './support/browser.ts';
+import { DESKTOP, launchChromium, newPage, pageErrors, screenshot, signIn, waitForText } from './support/browser.ts';
 
 /**
  * In English mode the server's reason for refusing a field reads in English next to its input: the renderer sends the
@@ -26,20 +26,12 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function signIn(page: Page) {
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel('Email atau nomor HP').fill('ketua@griya-asri.id');
-  await page.getByLabel('Kata sandi', { exact: true }).fill('rahasia-ketua-1');
-  await page.getByRole('button', { name: 'Masuk', exact: true }).click();
-  await waitForText(page.getByTestId('estate-name'), 'Perumahan Griya Asri');
-}
-
 const fieldOf = (page: Page, name: string) => page.locator('.field', { has: page.locator(`[name="${name}"]`) });
 
 describe("server field errors in the UI's language, 1366×768", () => {
   it('shows the reason in Indonesian, then in English after switching', async () => {
     const { page, context } = await newPage(browser, DESKTOP);
-    await signIn(page);
+    await signIn(page, `${server.url}/login`, 'ketua@griya-asri.id', 'rahasia-ketua-1');
 
     await page.goto(`${server.url}/units/${unitId}/edit`);
     await waitForText(page.getByRole('heading', { level: 1 }), 'Ubah unit A-1');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { setupEstate, startTestServer, userWithRole, type ApiClient, type TestServer } from '../support/server.ts';
-import { DESKTOP, PHONE, launchChromium, newPage, pageErrors, screenshot, waitForText } from './support/browser.ts';
+import { DESKTOP, PHONE, launchChromium, newPage, pageErrors, screenshot, signIn, waitForText } from './support/browser.ts';
 
 /**
  * Transfer proofs end to end in Chromium: a resident sends two, the treasurer (1366×768) approves one with the amount
@@ -13,14 +13,6 @@ let admin: ApiClient;
 let estateId: string;
 let treasurer: { email: string; password: string };
 let resident: { email: string; password: string; client: ApiClient };
-
-async function signIn(page: Page, url: string, login: string, password: string) {
-  await page.goto(url);
-  await page.getByLabel('Email atau nomor HP').fill(login);
-  await page.getByLabel('Kata sandi', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Masuk', exact: true }).click();
-  await page.waitForURL((u) => !u.pathname.endsWith('/login'));
-}
 
 /** A bank app's confirmation screen, as a resident would photograph it. */
 async function bankScreenshot(amount: string): Promise<Buffer> {
