@@ -43,6 +43,8 @@ export const PERMISSIONS = {
   'gateway.manage': MONEY,
   // reconciliation notices (a payment that became credit because its invoice was already paid)
   'ledger.notices': MONEY,
+  // a value that lost a sync merge: dismissed, or used instead (an ordinary edit of the unit, resident, …)
+  'sync.resolve': [...ADMIN, 'treasurer'],
   'receipts.print': OFFICE,
   'cashbook.read': OFFICE,
   'cashbook.write': MONEY,

@@ -40,7 +40,15 @@ export function auditRow(actor: Actor, estateId: string | null, entry: JournalEn
   };
 }
 
-export function outboxRow(sync: SyncContext, estateId: string | null, table: string, rowId: string, op: OutboxOp, at: string): Row {
+export function outboxRow(
+  sync: SyncContext,
+  estateId: string | null,
+  table: string,
+  rowId: string,
+  op: OutboxOp,
+  at: string,
+  columns: readonly string[] | null = null,
+): Row {
   return {
     id: newId(),
     estate_id: estateId,
@@ -50,7 +58,25 @@ export function outboxRow(sync: SyncContext, estateId: string | null, table: str
     hlc: sync.clock.tick(),
     site_id: sync.siteId,
     created_at: at,
+    columns: columns ? JSON.stringify(columns) : null,
   };
+}
+
+/**
+ * The columns an update changed, from the row before and after: sync merges reference rows column by column, each
+ * column taking the clock value of the newest outbox row that names it (server/sync/README.md). Null (every column)
+ * for anything but an update of two rows.
+ */
+export function changedColumns(op: OutboxOp | undefined, before: unknown, after: unknown): string[] | null {
+  if (op !== 'update' || !before || !after || typeof before !== 'object' || typeof after !== 'object') return null;
+  const b = before as Row;
+  const a = after as Row;
+  const out: string[] = [];
+  for (const key of Object.keys(a)) {
+    if (key === 'updated_at' || key === 'id' || key === 'estate_id') continue;
+    if (JSON.stringify(a[key] ?? null) !== JSON.stringify(b[key] ?? null)) out.push(key);
+  }
+  return out;
 }
 
 /**
@@ -66,7 +92,10 @@ export async function writeAuditAndOutbox(
 ): Promise<void> {
   const at = nowIso();
   await trx('audit_log').insert(auditRow(actor, estateId, entry, at));
-  if (entry.op) await trx('outbox').insert(outboxRow(sync, estateId, entry.table, entry.rowId, entry.op, at));
+  if (entry.op) {
+    const columns = changedColumns(entry.op, entry.before, entry.after);
+    await trx('outbox').insert(outboxRow(sync, estateId, entry.table, entry.rowId, entry.op, at, columns));
+  }
   if (entry.op && estateId) await announceOutbox(trx, [estateId]);
 }
 
@@ -365,7 +394,9 @@ export class ScopedStore {
     if (!this.journal) return writeAuditAndOutbox(this.knex, this.sync, this.actor, this.estateId, entry);
     const at = nowIso();
     this.journal.audit.push(auditRow(this.actor, this.estateId, entry, at));
-    if (entry.op) this.journal.outbox.push(outboxRow(this.sync, this.estateId, table, rowId, entry.op, at));
+    if (entry.op) {
+      this.journal.outbox.push(outboxRow(this.sync, this.estateId, table, rowId, entry.op, at, changedColumns(entry.op, before, after)));
+    }
   }
 
   /** Outbox rows only, for bulk writes that record one summary audit row (billing runs) instead of one per row. */

@@ -20,6 +20,7 @@ import { jobRoutes } from '../jobs/routes.ts';
 import { calendarRoutes } from '../calendar/routes.ts';
 import { publicUrlRoutes } from '../public-url/index.ts';
 import { syncRoutes } from '../sync/routes.ts';
+import { fieldConflictRoutes } from '../sync/field-conflict-routes.ts';
 import { platformRoutes } from '../platform/routes.ts';
 import { liveRoutes } from '../live/index.ts';
 
@@ -50,6 +51,7 @@ export const allRoutes: RouteDef[] = [
   ...calendarRoutes,
   ...publicUrlRoutes,
   ...syncRoutes,
+  ...fieldConflictRoutes,
   ...platformRoutes,
   ...liveRoutes,
 ];

@@ -13,6 +13,7 @@ export {
   type NoticeKind,
 } from './notices.ts';
 export { noticeOverpaidInvoices } from './overlap-notices.ts';
+export { deterministicId } from './deterministic-id.ts';
 export { paymentRoutes, portalPaymentRoutes } from './payment-routes.ts';
 export { billingRunJob } from './billing-run-job.ts';
 export { onlinePaymentRoutes, processXenditWebhookJob } from './online/index.ts';

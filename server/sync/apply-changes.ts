@@ -8,6 +8,8 @@ import type { SyncContext } from '../db/sync-context.ts';
 import { ConflictError, ForbiddenError } from '../http/errors.ts';
 import { currentUnitsOf, reindexUnitSearch } from '../units/search-terms.ts';
 import { noticeOverpaidInvoices } from '../ledger/index.ts';
+import { appliedVersions, mergeIntoHeld } from './apply-reference.ts';
+import { mergesPerField } from './field-versions.ts';
 import { postArrivedMoneyFacts, POSTED_FACT_TABLES, type MoneyFact } from '../ledger/index.ts';
 import { differsOnlyInIssue, incomingIssueWins } from './issue-merge.ts';
 import { incomingWins, isAppendOnly, NOT_CARRIED_TABLES, rowFromTransport, sameFact } from './merge-policy.ts';
@@ -82,6 +84,8 @@ export async function applyChanges(
     if (held && held.estate_id !== estateId) {
       throw new ForbiddenError('Perubahan ini milik perumahan lain dan ditolak.', 'SYNC_FOREIGN_ESTATE');
     }
+    // Columns a per-field merge took from the change, with their versions (undefined: the whole row).
+    let taken: Map<string, string> | undefined;
     if (isAppendOnly(change.table)) {
       const reissued = held !== undefined && differsOnlyInIssue(change.table, row, held);
       if (held && !(reissued && incomingIssueWins(row, held))) {
@@ -122,6 +126,15 @@ export async function applyChanges(
         await trx(change.table).where({ id: change.row_id }).update(bindable(patch, sqlite));
       } else await trx(change.table).insert(bindable(row, sqlite));
       if (POSTED_FACT_TABLES.includes(change.table)) arrivedFacts.push({ table: change.table as MoneyFact['table'], id: change.row_id });
+    } else if (held && mergesPerField(change.table)) {
+      const merged = await mergeIntoHeld(trx, estateId, change, row, held, opts.sync);
+      result.conflicts += merged.conflicts;
+      if (!merged.taken.size) {
+        result.unchanged++;
+        continue;
+      }
+      taken = merged.taken;
+      await trx(change.table).where({ id: change.row_id }).update(bindable(merged.patch, sqlite));
     } else {
       const newest = (await trx('outbox').where({ table_name: change.table, row_id: change.row_id }).max('hlc as hlc').first()) as
         | { hlc: string | null }
@@ -140,17 +153,20 @@ export async function applyChanges(
     await trx('audit_log').insert(
       auditRow(SYSTEM_ACTOR, estateId, { action: 'sync.apply', table: change.table, rowId: change.row_id, before: held, after: row }, at),
     );
-    await trx('outbox').insert({
-      id: newId(),
-      estate_id: estateId,
-      table_name: change.table,
-      row_id: change.row_id,
-      op: change.op,
-      hlc: change.hlc,
-      site_id: change.site_id,
-      created_at: at,
-      synced_at: opts.acknowledged ? at : null,
-    });
+    for (const [hlc, columns] of appliedVersions(change.hlc, taken)) {
+      await trx('outbox').insert({
+        id: newId(),
+        estate_id: estateId,
+        table_name: change.table,
+        row_id: change.row_id,
+        op: change.op,
+        hlc,
+        site_id: change.site_id,
+        created_at: at,
+        synced_at: opts.acknowledged ? at : null,
+        columns,
+      });
+    }
     result.applied++;
     if ((change.table === 'payment_allocations' || change.table === 'invoice_adjustments') && typeof row.invoice_id === 'string') {
       touchedInvoices.add(row.invoice_id);
