@@ -376,6 +376,41 @@ describe.each(['sqlite', 'postgres'] as const)('online payments through Xendit o
     expect(await chargeRow(charge.id)).toMatchObject({ status: 'paid', payment_id: online.id });
   });
 
+  it('a payment on a charge that expired here is still recorded; paying the renewed charge too leaves credit, never a double-paid bill', async () => {
+    const { resident, invoiceId, unitId } = await residentWithInvoice(110_000);
+    const first = (await resident.post(e('/portal/online-charges'), { method: 'qris', invoice_ids: [invoiceId] })).body;
+    // Its half hour is over: asking again gives a new QR under the next reference, not the stale one.
+    await knex()('online_charges')
+      .where({ id: first.id })
+      .update({ expires_at: new Date(Date.now() - 60_000).toISOString() });
+    const renewed = await resident.post(e('/portal/online-charges'), { method: 'qris', invoice_ids: [invoiceId] });
+    expect(renewed.status, renewed.text).toBe(201);
+    expect(renewed.body.id).not.toBe(first.id);
+    expect(renewed.body.reference).toBe(`${first.reference}-2`);
+
+    // The resident had scanned the old QR in time; Xendit confirms it afterwards.
+    const pr1 = fake.pay(fake.byReference(first.reference)!.id);
+    await fake.sendWebhook(webhookUrl(), fake.paymentSucceededBody(pr1), { token: CALLBACK_TOKEN, webhookId: `exp-${first.id}` });
+    await runJobs();
+    expect(await invoiceStatus(unitId, invoiceId)).toBe('paid');
+    // And the new QR was paid too: recorded, the bill is not paid twice, the money is credit with a notice.
+    const pr2 = fake.pay(fake.byReference(renewed.body.reference)!.id);
+    await fake.sendWebhook(webhookUrl(), fake.paymentSucceededBody(pr2), { token: CALLBACK_TOKEN, webhookId: `exp-${renewed.body.id}` });
+    await runJobs();
+    const payments = await paymentsOfUnit(unitId);
+    expect(payments).toHaveLength(2);
+    const balance = await treasurer.get(e(`/units/${unitId}/balance`));
+    expect(balance.body.credit).toBe(110_000);
+    expect(await knex()('ledger_notices').where({ estate_id: estateId, unit_id: unitId, kind: 'overpayment' })).toHaveLength(1);
+
+    // The office sees both charges paid; staff may read, the resident's portal role may not.
+    const listed = await staff.get(e(`/online-charges?unit_id=${unitId}&status=paid`));
+    expect(listed.status, listed.text).toBe(200);
+    expect(listed.body.total).toBe(2);
+    expect(listed.body.items.map((c: { id: string }) => c.id).sort()).toEqual([first.id, renewed.body.id].sort());
+    expect((await resident.get(e('/online-charges'))).status).toBe(403);
+  });
+
   it('a callback that arrives before the charge is known here is kept and processed once the charge exists', async () => {
     const { resident, invoiceId, unitId } = await residentWithInvoice(80_000);
     const reference = chargeReference(estateId, { unitId, invoiceIds: [invoiceId], amount: 80_000, method: 'qris' });

@@ -212,6 +212,28 @@ function isEnded(row: ChargeRow): boolean {
   return row.status === 'pending' && row.expires_at !== null && row.expires_at <= nowIso();
 }
 
+/** The office's list of charges, newest first. */
+export async function listOnlineCharges(
+  store: ScopedStore,
+  q: { status?: OnlineChargeView['status']; unit_id?: string; limit: number; offset: number },
+): Promise<{ items: OnlineChargeView[]; total: number; limit: number; offset: number }> {
+  const filtered = () => {
+    let query = store.live('online_charges');
+    if (q.status) query = query.where('online_charges.status', q.status);
+    if (q.unit_id) query = query.where('online_charges.unit_id', q.unit_id);
+    return query;
+  };
+  const [{ n }] = (await filtered().count({ n: '*' })) as Array<{ n: number | string }>;
+  const rows = (await filtered()
+    .orderBy([
+      { column: 'created_at', order: 'desc' },
+      { column: 'id', order: 'desc' },
+    ])
+    .limit(q.limit)
+    .offset(q.offset)) as ChargeRow[];
+  return { items: rows.map(chargeView), total: Number(n), limit: q.limit, offset: q.offset };
+}
+
 /** A charge of one of the resident's units; any other answers 404. */
 export async function chargeOfUnits(store: ScopedStore, chargeId: string, unitIds: string[]): Promise<OnlineChargeView> {
   const row = await store.find<ChargeRow>('online_charges', chargeId);

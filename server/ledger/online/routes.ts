@@ -4,11 +4,13 @@ import { ValidationError } from '../../http/errors.ts';
 import { residenceOfRequest, residencesOfRequest } from '../../residency/index.ts';
 import { GatewayFailure } from './gateway.ts';
 import { configuredGateway, gatewayRow, gatewayView, saveGatewaySettings } from './gateway-settings.ts';
-import { chargeOfUnits, createOnlineCharge, GatewayUnavailableError } from './charge-service.ts';
+import { chargeOfUnits, createOnlineCharge, GatewayUnavailableError, listOnlineCharges } from './charge-service.ts';
 import {
   gatewaySettingsBody,
   gatewaySettingsResponse,
+  chargeListQuery,
   gatewayTestResponse,
+  onlineChargePageResponse,
   onlineChargeResponse,
   portalChargeBody,
   webhookAck,
@@ -56,6 +58,16 @@ export const onlinePaymentRoutes = defineRoutes([
       }
       return { ok: true as const };
     },
+  },
+  {
+    method: 'get',
+    path: '/estates/:estate_id/online-charges',
+    permission: 'payments.read',
+    summary: "Residents' online charges and their status, newest first",
+    params: estateParams,
+    query: chargeListQuery,
+    response: onlineChargePageResponse,
+    handler: async (ctx) => listOnlineCharges(ctx.store!, ctx.query),
   },
   {
     method: 'post',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id } from '../../http/schemas.ts';
+import { id, pageOf, paging } from '../../http/schemas.ts';
 import { ONLINE_METHODS } from './gateway.ts';
 
 export const GATEWAY_PROVIDERS = ['xendit'] as const;
@@ -71,5 +71,9 @@ export const onlineChargeResponse = z.object({
   created_at: z.string(),
 });
 export type OnlineChargeView = z.infer<typeof onlineChargeResponse>;
+
+/** The office's list: newest first, by status and unit. */
+export const chargeListQuery = z.object({ status: z.enum(CHARGE_STATUSES).optional(), unit_id: id.optional(), ...paging }).strict();
+export const onlineChargePageResponse = pageOf(onlineChargeResponse);
 
 export const webhookAck = z.object({ received: z.literal(true), duplicate: z.boolean() });
