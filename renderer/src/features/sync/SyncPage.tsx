@@ -12,6 +12,7 @@ import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { lookupError, type MessageKey, type Vars } from '../../i18n/messages.ts';
 import { useSession } from '../../session/SessionProvider.tsx';
 import { useEstateCalendar } from '../../session/useEstateCalendar.ts';
+import { FieldConflictsCard } from './FieldConflictsCard.tsx';
 import './sync.css';
 
 type SyncStatus = z.infer<typeof syncStatusResponse>;
@@ -184,6 +185,7 @@ export default function SyncPage() {
           </div>
         </section>
       )}
+      {current?.linked && <FieldConflictsCard base={base} reloadKey={current.last_sync_at ?? ''} />}
       {dialog}
     </>
   );

@@ -17,3 +17,4 @@ export { default as jobs } from '../../features/jobs/i18n/en.ts';
 export { default as settings } from '../../features/settings/i18n/en.ts';
 export { default as platform } from '../../features/platform/i18n/en.ts';
 export { default as sync } from '../../features/sync/i18n/en.ts';
+export { default as sync_conflicts } from '../../features/sync/i18n/conflicts-en.ts';

@@ -1,0 +1,23 @@
+// Values that lost a per-field merge of sync (server/sync/field-conflicts.ts).
+export default {
+  title: 'Perubahan yang kalah saat sinkronisasi',
+  hint: 'Data yang sama diubah di komputer ini dan di server awan sebelum keduanya bertemu. Yang lebih baru dipakai; yang kalah disimpan di sini.',
+  none: 'Tidak ada perubahan yang kalah.',
+  in_use: 'Dipakai sekarang',
+  lost: 'Kalah',
+  won_here: 'dari komputer ini',
+  won_there: 'dari server awan',
+  lost_here: 'dari komputer ini',
+  lost_there: 'dari server awan',
+  empty_value: '(kosong)',
+  dismiss: 'Tutup',
+  use: 'Pakai nilai ini',
+  table_units: 'Unit',
+  table_residents: 'Warga',
+  table_fee_types: 'Jenis iuran',
+  column_phone: 'Nomor HP',
+  column_name: 'Nama',
+  column_notes: 'Catatan',
+  column_code: 'Kode',
+  column_email: 'Email',
+};
