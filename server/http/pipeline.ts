@@ -247,14 +247,14 @@ export function mountRoutes(router: Router, app: AppContext, defs: RouteDef[]): 
         const result = await withIdempotency(ctx, def, (tx) => Promise.resolve(def.handler({ ...ctx, store: tx })));
         if (checkResponses) assertResponseMatches(def, result.body);
         if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
-        res.status(result.status).json(result.body);
+        sendJson(req, res, result.status, result.body);
         return;
       }
       const body = await def.handler(ctx);
       if (checkResponses) assertResponseMatches(def, body);
       const status = def.status ?? 200;
       if (status === 204 || body === undefined) res.status(status === 200 ? 204 : status).end();
-      else res.status(status).json(body);
+      else sendJson(req, res, status, body);
     };
     const handlers: express.RequestHandler[] = [];
     if (def.upload) {
@@ -309,6 +309,22 @@ export function mountRoutes(router: Router, app: AppContext, defs: RouteDef[]): 
 }
 
 const noHandler = () => {};
+
+/**
+ * A write's answer is sent as it is: Express's `res.json` would also hash the body for an ETag, which only a read can
+ * use (a browser revalidating what it fetched before). Reads keep it.
+ */
+function sendJson(req: Request, res: Response, status: number, body: unknown): void {
+  if (req.method === 'GET' || req.method === 'HEAD') {
+    res.status(status).json(body);
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(text);
+}
 
 /**
  * The route table for one router: a radix tree looked up once per request, instead of Express trying each route's
