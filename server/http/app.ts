@@ -4,11 +4,12 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { AppContext } from './app-context.ts';
 import { messageLanguage } from './accept-language.ts';
 import { localizeErrorBody } from './error-language.ts';
-import { NotFoundError, toErrorResponse } from './errors.ts';
+import { NotFoundError, PayloadTooLargeError, toErrorResponse } from './errors.ts';
 import { mountRoutes } from './pipeline.ts';
 import { allRoutes } from './routes-index.ts';
 import { loginRateLimiter } from '../auth/rate-limit.ts';
 import { publicUrlFreshness } from '../public-url/index.ts';
+import { PUSH_BODY_MAX_BYTES } from '../sync/merge-policy.ts';
 
 import { RENDERER_DIST } from '../paths.ts';
 
@@ -33,6 +34,16 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+function syncPushTooLarge(err: unknown, _req: Request, _res: Response, next: NextFunction): void {
+  if ((err as { type?: unknown } | null)?.type !== 'entity.too.large') return next(err);
+  next(
+    new PayloadTooLargeError(
+      'SYNC_BATCH_TOO_LARGE',
+      `Kiriman sinkronisasi lebih dari ${PUSH_BODY_MAX_BYTES / 1024 / 1024} MB ditolak. Perbarui aplikasi di komputer kantor.`,
+    ),
+  );
+}
+
 export function createApp(app: AppContext, opts: { rendererDir?: string } = {}): express.Express {
   const server = express();
   server.disable('x-powered-by');
@@ -46,6 +57,9 @@ export function createApp(app: AppContext, opts: { rendererDir?: string } = {}):
   });
 
   const api = express.Router();
+  // A sync push carries rows whole, proofs and attachments as base64: its own larger limit, for that route only and
+  // still bounded (server/sync/README.md). The parser below then finds the body read and leaves it.
+  api.post('/sync/push', express.json({ limit: PUSH_BODY_MAX_BYTES, strict: false }), syncPushTooLarge);
   api.use(express.json({ limit: '1mb', strict: false }));
   const limiter = loginRateLimiter(app.db.knex, 'password', app.options.loginRateLimitPerMinute);
   for (const p of ['/auth/login', '/auth/token', '/setup', '/invites/:code/accept']) api.post(p, limiter);

@@ -328,6 +328,8 @@ export const MESSAGES_EN: Record<string, string> = {
   'Tautan sinkronisasi tidak berlaku lagi. Tautkan ulang komputer kantor ke server awan.':
     'The sync link is no longer valid. Link the office desktop to the hosted instance again.',
   'Server awan menolak sebagian perubahan. Hubungi pengelola.': 'The hosted instance refused some changes. Contact the operator.',
+  'Kiriman sinkronisasi lebih dari {} MB ditolak. Perbarui aplikasi di komputer kantor.':
+    'A sync upload over {} MB is refused. Update the application on the office desktop.',
   'Tabel {} tidak ikut disinkronkan.': 'Table {} is not synced.',
   'Perubahan ini milik perumahan lain dan ditolak.': 'This change belongs to another estate and was refused.',
   'Server awan tidak dapat dihubungi. Sinkronisasi dicoba lagi nanti.': 'The hosted instance cannot be reached. Sync will try again later.',
@@ -340,6 +342,8 @@ export const MESSAGES_EN: Record<string, string> = {
     'The answer of the hosted instance cannot be read. Check the hosted instance address.',
   'Jam komputer kantor berbeda lebih dari 2 menit dengan server awan. Sinkronisasi tetap berjalan; cocokkan jam komputer.':
     "The office computer's clock differs from the hosted instance's by more than 2 minutes. Sync keeps running; set the computer's clock.",
+  'Data di komputer ini dan di server awan berbeda pada tabel: {}. Jangan ubah data itu dulu dan hubungi pengelola.':
+    'The data on this computer and on the hosted instance differ in these tables: {}. Do not change that data yet and contact the administrator.',
   // Online payments (ledger/online).
   'Token callback tidak sah.': 'Invalid callback token.',
   'Isi callback tidak dikenali.': 'The callback body is not recognised.',

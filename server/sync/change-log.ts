@@ -1,13 +1,13 @@
 import type { Knex } from 'knex';
 import { dialectOf } from '../db/knex.ts';
-import { BATCH_SIZE, NOT_CARRIED_TABLES, rowForTransport } from './merge-policy.ts';
+import { createHash } from 'node:crypto';
+import { BATCH_MAX_BYTES, BATCH_SIZE, NOT_CARRIED_TABLES, rowForTransport } from './merge-policy.ts';
 import { withoutSiteLocal } from './apply-changes.ts';
-import { fieldVersionsOf, mergesPerField, versionsForTransport } from './field-versions.ts';
 import type { SyncChange } from './sync-change.ts';
 
 type Row = Record<string, unknown>;
 
-interface OutboxEntry {
+export interface OutboxEntry {
   id: string;
   table_name: string;
   row_id: string;
@@ -50,17 +50,69 @@ export async function entriesAsChanges(knex: Knex | Knex.Transaction, entries: r
       row: rowForTransport(entry.table_name, withoutSiteLocal(entry.table_name, row)),
     });
   }
-  // Reference rows carry each column's version, so the receiver merges them column by column.
-  for (const [table, ids] of byTable) {
-    if (!mergesPerField(table)) continue;
-    const held = ids.map((id) => rows.get(`${table}\u0000${id}`)).filter((r): r is Row => r !== undefined);
-    const versions = await fieldVersionsOf(knex, table, held);
-    for (const change of changes) {
-      const own = change.table === table ? versions.get(change.row_id) : undefined;
-      if (own) Object.assign(change, versionsForTransport(own));
-    }
-  }
   return changes;
+}
+
+/** One push: its id, its body already encoded, and the outbox rows it acknowledges once the hosted instance answers. */
+export interface PushBatch {
+  batch_id: string;
+  body: string;
+  changes: number;
+  entry_ids: string[];
+}
+
+/** A batch's id follows from its outbox rows, so the same rows sent again after a crash are recognised as one batch. */
+export function batchId(entryIds: readonly string[]): string {
+  const hash = createHash('sha256');
+  for (const id of entryIds) hash.update(id).update('\n');
+  return hash.digest('hex');
+}
+
+/**
+ * Cuts pending outbox entries (and the changes made of them, in the same order) into push bodies of at most
+ * `maxBytes` each, a change larger than that alone in its own. Each change is encoded once, here. The cut depends
+ * only on the rows, so the same rows sent again are cut the same and keep their batch ids. Entries whose row is gone
+ * (no change) ride with the first batch, so they are acknowledged too.
+ */
+export function cutPushBatches(
+  entries: readonly OutboxEntry[],
+  changes: readonly SyncChange[],
+  maxBytes: number = BATCH_MAX_BYTES,
+): PushBatch[] {
+  const keyOf = (table: string, rowId: string) => `${table}\u0000${rowId}`;
+  const entriesOf = new Map<string, string[]>();
+  for (const entry of entries) {
+    const key = keyOf(entry.table_name, entry.row_id);
+    entriesOf.set(key, [...(entriesOf.get(key) ?? []), entry.id]);
+  }
+  const groups: { parts: string[]; bytes: number; keys: string[] }[] = [];
+  let current: (typeof groups)[number] | undefined;
+  for (const change of changes) {
+    const part = JSON.stringify(change);
+    const bytes = Buffer.byteLength(part) + 1;
+    if (!current || (current.parts.length > 0 && current.bytes + bytes > maxBytes)) {
+      current = { parts: [], bytes: 0, keys: [] };
+      groups.push(current);
+    }
+    current.parts.push(part);
+    current.bytes += bytes;
+    current.keys.push(keyOf(change.table, change.row_id));
+  }
+  const carried = new Set(groups.flatMap((g) => g.keys));
+  const orphans = entries.filter((e) => !carried.has(keyOf(e.table_name, e.row_id))).map((e) => e.id);
+  if (!groups.length && orphans.length) groups.push({ parts: [], bytes: 0, keys: [] });
+  return groups.map((group, index) => {
+    const ids = new Set([...group.keys.flatMap((key) => entriesOf.get(key) ?? []), ...(index === 0 ? orphans : [])]);
+    // In the outbox's own order, so the id does not depend on how the rows were grouped into changes.
+    const entryIds = entries.filter((e) => ids.has(e.id)).map((e) => e.id);
+    const id = batchId(entryIds);
+    return {
+      batch_id: id,
+      body: `{"batch_id":${JSON.stringify(id)},"changes":[${group.parts.join(',')}]}`,
+      changes: group.parts.length,
+      entry_ids: entryIds,
+    };
+  });
 }
 
 /** The desktop's own changes of the estate not yet acknowledged by the hosted instance, oldest clock value first. */

@@ -1,6 +1,5 @@
 import type { Knex } from 'knex';
 import type { z } from 'zod';
-import { createHash } from 'node:crypto';
 import { nowIso } from '../db/clock.ts';
 import { newId } from '../db/ids.ts';
 import { PlatformStore } from '../db/platform-store.ts';
@@ -8,7 +7,8 @@ import { SYSTEM_ACTOR, type ScopedStore } from '../db/scoped-store.ts';
 import type { AppContext } from '../http/app-context.ts';
 import { AppError, ConflictError, NotFoundError, UnprocessableError } from '../http/errors.ts';
 import { applyChanges } from './apply-changes.ts';
-import { entriesAsChanges, pendingCount, pendingEntries } from './change-log.ts';
+import { compareDigestsWithCloud, digestAlert } from './digests.ts';
+import { cutPushBatches, entriesAsChanges, pendingCount, pendingEntries } from './change-log.ts';
 import { CLOCK_SKEW_WARNING_MS } from './merge-policy.ts';
 import { platformDb, schemaVersion } from './platform-db.ts';
 import { handshakeResponse, pairResponse, pullResponse, pushResponse } from './schemas.ts';
@@ -38,13 +38,18 @@ function readAnswer<T>(schema: z.ZodType<T>, answer: unknown): T {
   return parsed.data;
 }
 
+/** A body already encoded as JSON (a push batch, whose size was measured as it was encoded). */
+class EncodedJson {
+  constructor(readonly text: string) {}
+}
+
 async function callCloud<T = unknown>(cloudUrl: string, path: string, body: unknown, token?: string, method = 'POST'): Promise<T> {
   let res: Response;
   try {
     res = await fetch(`${cloudUrl}/api/v1${path}`, {
       method,
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: method === 'DELETE' ? undefined : JSON.stringify(body),
+      body: method === 'DELETE' ? undefined : body instanceof EncodedJson ? body.text : JSON.stringify(body),
       signal: AbortSignal.timeout(60_000),
     });
   } catch {
@@ -163,13 +168,8 @@ export interface SyncSummary {
 export interface SyncFaults {
   /** After the hosted instance answered a push, before the desktop records the acknowledgement. */
   beforeAck?: () => void;
-}
-
-/** A batch's id follows from its outbox rows, so the same rows sent again after a crash are recognised as one batch. */
-function batchId(entries: readonly { id: string }[]): string {
-  const hash = createHash('sha256');
-  for (const e of entries) hash.update(e.id).update('\n');
-  return hash.digest('hex');
+  /** After a pushed batch was acknowledged, before the next one is sent. */
+  afterBatch?: (batch: { changes: number; bytes: number }) => void;
 }
 
 /**
@@ -199,20 +199,20 @@ export async function runSyncCycle(app: AppContext, estateId: string, faults: Sy
       for (;;) {
         const entries = await pendingEntries(knex, estateId, app.sync.siteId);
         if (!entries.length) break;
-        const changes = await entriesAsChanges(knex, entries);
-        const answer = readAnswer(
-          pushResponse,
-          await callCloud(link.cloud_url, '/sync/push', { batch_id: batchId(entries), changes }, link.token),
-        );
-        faults.beforeAck?.();
-        await knex('outbox')
-          .whereIn(
-            'id',
-            entries.map((e) => e.id),
-          )
-          .update({ synced_at: nowIso() });
-        summary.pushed += changes.length;
-        summary.conflicts += answer.conflicts;
+        // Cut by encoded size as well as by count: one body stays under the hosted instance's push limit even when
+        // rows carry proofs or attachments (server/sync/README.md).
+        for (const batch of cutPushBatches(entries, await entriesAsChanges(knex, entries))) {
+          const answer = readAnswer(pushResponse, await callCloud(link.cloud_url, '/sync/push', new EncodedJson(batch.body), link.token));
+          faults.beforeAck?.();
+          for (let i = 0; i < batch.entry_ids.length; i += 500) {
+            await knex('outbox')
+              .whereIn('id', batch.entry_ids.slice(i, i + 500))
+              .update({ synced_at: nowIso() });
+          }
+          summary.pushed += batch.changes;
+          summary.conflicts += answer.conflicts;
+          faults.afterBatch?.({ changes: batch.changes, bytes: Buffer.byteLength(batch.body) });
+        }
       }
     };
     await pushWaiting();
@@ -257,6 +257,8 @@ export async function runSyncCycle(app: AppContext, estateId: string, faults: Sy
     });
   }
   summary.waiting = await pendingCount(knex, estateId, app.sync.siteId);
+  // Nothing left to send after a cycle that moved something: both sides should now hold the same rows (digests.ts).
+  if (summary.ok && summary.waiting === 0 && summary.pushed + summary.pulled > 0) await compareDigestsWithCloud(app, estateId);
   return summary;
 }
 
@@ -268,6 +270,8 @@ export interface SyncStatus {
   last_error: { code: string; message: string } | null;
   clock_skew_ms: number | null;
   clock_warning: string | null;
+  /** Tables whose digests differ from the hosted instance's although nothing waits to be sent. */
+  digest_alert: ReturnType<typeof digestAlert>;
 }
 
 const CLOCK_WARNING =
@@ -285,6 +289,7 @@ export async function syncStatus(app: AppContext, estateId: string): Promise<Syn
     last_error: link?.last_error_code ? { code: link.last_error_code, message: link.last_error_message ?? '' } : null,
     clock_skew_ms: skew === null ? null : Number(skew),
     clock_warning: skew !== null && Math.abs(Number(skew)) > CLOCK_SKEW_WARNING_MS ? CLOCK_WARNING : null,
+    digest_alert: digestAlert(link as Parameters<typeof digestAlert>[0]),
   };
 }
 

@@ -70,6 +70,19 @@ export function rowFromTransport(table: string, row: Record<string, unknown>): R
 /** Largest batch a push or a pull carries. */
 export const BATCH_SIZE = 500;
 
+/**
+ * A pushed batch is also cut by its encoded size: rows carry proofs and cash-book attachments as base64 (up to 5 MB
+ * a file, ~6.7 MB encoded), so 500 rows can weigh far more than a JSON body may. Rows are added to a batch while it
+ * stays under this many bytes; a row larger on its own travels alone.
+ */
+export const BATCH_MAX_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The push route's own body limit (every other route keeps 1 MB): room for one row of the largest file base64 encoded,
+ * still bounded. Beyond it the hosted instance answers 413 `SYNC_BATCH_TOO_LARGE`.
+ */
+export const PUSH_BODY_MAX_BYTES = 8 * 1024 * 1024;
+
 /** Beyond this difference between the two clocks the office is warned (sync still runs: HLC orders the changes). */
 export const CLOCK_SKEW_WARNING_MS = 2 * 60 * 1000;
 
