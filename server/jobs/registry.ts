@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { billingRunJob, billingSchedule, billingScheduleTickJob, processXenditWebhookJob } from '../ledger/index.ts';
+import {
+  billingRunJob,
+  billingSchedule,
+  billingScheduleTickJob,
+  processXenditWebhookJob,
+  reconcileOnlineChargesJob,
+  reconcileOnlineChargesSchedule,
+} from '../ledger/index.ts';
 import { printSlipJob } from '../gate/slip-job.ts';
 import { importUnitsJob } from '../imports/import-job.ts';
 import type { AppContext } from '../http/app-context.ts';
@@ -38,9 +45,16 @@ export const allJobs: JobDef<any>[] = [
   pruneJobsJob,
   syncRunJob,
   processXenditWebhookJob,
+  reconcileOnlineChargesJob,
 ];
 
-export const allSchedules: ScheduleDef[] = [billingSchedule, residentPassRenewalSchedule, pruneSchedule, syncSchedule];
+export const allSchedules: ScheduleDef[] = [
+  billingSchedule,
+  residentPassRenewalSchedule,
+  pruneSchedule,
+  syncSchedule,
+  reconcileOnlineChargesSchedule,
+];
 
 /** The server's runner: every job, and the schedules when `schedules` is on (tests drive time themselves). */
 export function serverJobRunner(app: AppContext, opts: { schedules?: boolean; now?: () => Date } = {}): JobRunner {

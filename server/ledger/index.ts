@@ -16,7 +16,12 @@ export { noticeOverpaidInvoices } from './overlap-notices.ts';
 export { deterministicId } from './deterministic-id.ts';
 export { paymentRoutes, portalPaymentRoutes } from './payment-routes.ts';
 export { billingRunJob } from './billing-run-job.ts';
-export { onlinePaymentRoutes, processXenditWebhookJob } from './online/index.ts';
+export {
+  onlinePaymentRoutes,
+  processXenditWebhookJob,
+  reconcileOnlineChargesJob,
+  reconcileOnlineChargesSchedule,
+} from './online/index.ts';
 export { billingSchedule, billingScheduleTickJob } from './schedule.ts';
 export { occupantPayer, type Payer } from './payer.ts';
 export { portalPaymentVisible, type PortalView } from './portal-store.ts';

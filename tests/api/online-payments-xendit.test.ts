@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { JobRunner } from '../../server/jobs/job-runner.ts';
 import { allJobs } from '../../server/jobs/registry.ts';
 import { chargeReference } from '../../server/ledger/online/charge-service.ts';
+import { planReconciliation } from '../../server/ledger/online/reconcile.ts';
 import { createTestDatabase, type TestDatabase } from '../setup/pg-database.ts';
 import { startFakeXendit, type FakeXendit } from '../support/fake-xendit.ts';
 import { ApiClient, setupEstate, startTestServer, userWithRole, type ApiResponse, type TestServer } from '../support/server.ts';
@@ -409,6 +410,45 @@ describe.each(['sqlite', 'postgres'] as const)('online payments through Xendit o
     expect(listed.body.total).toBe(2);
     expect(listed.body.items.map((c: { id: string }) => c.id).sort()).toEqual([first.id, renewed.body.id].sort());
     expect((await resident.get(e('/online-charges'))).status).toBe(403);
+  });
+
+  it('with no webhook at all, reconciliation settles a paid charge and expires one whose invoice was paid in cash', async () => {
+    const paid = await residentWithInvoice(70_000);
+    const paidCharge = (await paid.resident.post(e('/portal/online-charges'), { method: 'qris', invoice_ids: [paid.invoiceId] })).body;
+    fake.pay(fake.byReference(paidCharge.reference)!.id);
+    const cash = await residentWithInvoice(95_000);
+    const cashCharge = (await cash.resident.post(e('/portal/online-charges'), { method: 'qris', invoice_ids: [cash.invoiceId] })).body;
+    const cashPaid = await treasurer.post(e('/payments'), {
+      unit_id: cash.unitId,
+      amount: 95_000,
+      method: 'cash',
+      paid_at: new Date().toISOString(),
+    });
+    expect(cashPaid.status).toBe(201);
+    const untouched = await residentWithInvoice(40_000);
+    const waiting = (await untouched.resident.post(e('/portal/online-charges'), { method: 'qris', invoice_ids: [untouched.invoiceId] }))
+      .body;
+
+    const now = new Date();
+    expect(await planReconciliation(server.app, now)).toBeGreaterThanOrEqual(1);
+    // Planned twice in the same slot (two processes, a restart): one job.
+    await planReconciliation(server.app, now);
+    expect(await knex()('jobs').where({ name: 'ledger.reconcile-online-charges', estate_id: estateId })).toHaveLength(1);
+    await runJobs();
+
+    const payments = await paymentsOfUnit(paid.unitId);
+    expect(payments).toHaveLength(1);
+    expect(await invoiceStatus(paid.unitId, paid.invoiceId)).toBe('paid');
+    expect(await chargeRow(paidCharge.id)).toMatchObject({ status: 'paid', payment_id: payments[0].id });
+
+    expect(await chargeRow(cashCharge.id)).toMatchObject({ status: 'expired' });
+    const pr = fake.byReference(cashCharge.reference)!;
+    expect(pr.status).toBe('EXPIRED');
+    expect(fake.calls('POST', new RegExp(`^/v2/payment_methods/${pr.payment_method.id}/expire$`))).toHaveLength(1);
+    expect(await paymentsOfUnit(cash.unitId)).toHaveLength(1);
+
+    expect(await chargeRow(waiting.id)).toMatchObject({ status: 'pending' });
+    expect(await paymentsOfUnit(untouched.unitId)).toHaveLength(0);
   });
 
   it('a callback that arrives before the charge is known here is kept and processed once the charge exists', async () => {

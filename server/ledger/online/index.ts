@@ -4,4 +4,5 @@
  */
 export { onlinePaymentRoutes } from './routes.ts';
 export { processXenditWebhookJob } from './webhook.ts';
+export { reconcileOnlineChargesJob, reconcileOnlineChargesSchedule } from './reconcile.ts';
 export type { PaymentGateway, GatewayCharge, CreateChargeInput } from './gateway.ts';
