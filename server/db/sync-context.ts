@@ -15,5 +15,11 @@ export async function loadSyncContext(knex: Knex, preferredSiteId?: string): Pro
     row = { id: preferredSiteId ?? `site-${crypto.randomBytes(6).toString('hex')}`, created_at: nowIso() };
     await knex('site').insert(row);
   }
-  return { siteId: row.id, clock: new HybridLogicalClock(row.id) };
+  const clock = new HybridLogicalClock(row.id);
+  // The clock starts past every change this database holds. A clock that ran ahead (a day, say) and was put right
+  // while the app was closed would otherwise stamp new edits earlier than the old ones, and every other site would
+  // keep the old values.
+  const newest = (await knex('outbox').max('hlc as hlc').first()) as { hlc: string | null } | undefined;
+  if (newest?.hlc) clock.receive(newest.hlc);
+  return { siteId: row.id, clock };
 }
