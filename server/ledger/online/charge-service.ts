@@ -5,7 +5,7 @@ import { ConflictError, NotFoundError, UnprocessableError, UpstreamUnavailableEr
 import { openInvoicesOfUnit } from '../ledger-store.ts';
 import { GatewayFailure, type GatewayCharge, type OnlineMethod } from './gateway.ts';
 import { configuredGateway } from './gateway-settings.ts';
-import type { OnlineChargeView } from './schemas.ts';
+import type { OfficeChargeView, OnlineChargeView } from './schemas.ts';
 
 /** How long a QRIS charge can be paid: long enough to open an e-wallet app, short enough not to outlive a bill. */
 export const CHARGE_LIFE_MS = 30 * 60_000;
@@ -216,7 +216,7 @@ function isEnded(row: ChargeRow): boolean {
 export async function listOnlineCharges(
   store: ScopedStore,
   q: { status?: OnlineChargeView['status']; unit_id?: string; limit: number; offset: number },
-): Promise<{ items: OnlineChargeView[]; total: number; limit: number; offset: number }> {
+): Promise<{ items: OfficeChargeView[]; total: number; limit: number; offset: number }> {
   const filtered = () => {
     let query = store.live('online_charges');
     if (q.status) query = query.where('online_charges.status', q.status);
@@ -231,7 +231,18 @@ export async function listOnlineCharges(
     ])
     .limit(q.limit)
     .offset(q.offset)) as ChargeRow[];
-  return { items: rows.map(chargeView), total: Number(n), limit: q.limit, offset: q.offset };
+  // The office reads a unit by its code; one lookup for the page rather than a join that every status filter repeats.
+  const unitIds = [...new Set(rows.map((r) => r.unit_id))];
+  const units = unitIds.length
+    ? ((await store.live('units').whereIn('units.id', unitIds).select('units.id', 'units.code')) as Array<{ id: string; code: string }>)
+    : [];
+  const codes = new Map(units.map((u) => [u.id, u.code]));
+  return {
+    items: rows.map((r) => ({ ...chargeView(r), unit_code: codes.get(r.unit_id) ?? null })),
+    total: Number(n),
+    limit: q.limit,
+    offset: q.offset,
+  };
 }
 
 /** A charge of one of the resident's units; any other answers 404. */

@@ -13,6 +13,7 @@ import {
   onlineChargePageResponse,
   onlineChargeResponse,
   portalChargeBody,
+  portalOnlinePaymentResponse,
   webhookAck,
 } from './schemas.ts';
 import { receiveXenditWebhook } from './webhook.ts';
@@ -68,6 +69,20 @@ export const onlinePaymentRoutes = defineRoutes([
     query: chargeListQuery,
     response: onlineChargePageResponse,
     handler: async (ctx) => listOnlineCharges(ctx.store!, ctx.query),
+  },
+  {
+    method: 'get',
+    path: '/estates/:estate_id/portal/online-payment',
+    permission: 'portal.self',
+    summary: 'Whether residents can pay online here, and by which methods (no keys, no address)',
+    params: estateParams,
+    response: portalOnlinePaymentResponse,
+    handler: async (ctx) => {
+      const view = gatewayView(await gatewayRow(ctx.store!));
+      // Switched on is not enough: without both keys a charge could be neither created nor confirmed.
+      const enabled = view.enabled && view.has_secret_key && view.has_callback_token;
+      return { enabled, methods: enabled ? view.methods : [] };
+    },
   },
   {
     method: 'post',

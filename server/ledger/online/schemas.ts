@@ -44,6 +44,13 @@ export type GatewaySettings = z.infer<typeof gatewaySettingsResponse>;
 
 export const gatewayTestResponse = z.object({ ok: z.literal(true) });
 
+/** What the portal needs to offer paying online, and nothing of the account behind it. */
+export const portalOnlinePaymentResponse = z.object({
+  enabled: z.boolean(),
+  methods: z.array(z.enum(ONLINE_METHODS)),
+});
+export type PortalOnlinePayment = z.infer<typeof portalOnlinePaymentResponse>;
+
 /** A resident's request to pay online: chosen open invoices, or a free amount (paying ahead), or (neither) all due. */
 export const portalChargeBody = z
   .object({
@@ -74,6 +81,9 @@ export type OnlineChargeView = z.infer<typeof onlineChargeResponse>;
 
 /** The office's list: newest first, by status and unit. */
 export const chargeListQuery = z.object({ status: z.enum(CHARGE_STATUSES).optional(), unit_id: id.optional(), ...paging }).strict();
-export const onlineChargePageResponse = pageOf(onlineChargeResponse);
+/** The office sees which unit by its code; the resident's own answer has no need of it. */
+export const officeChargeResponse = onlineChargeResponse.extend({ unit_code: z.string().nullable() });
+export type OfficeChargeView = z.infer<typeof officeChargeResponse>;
+export const onlineChargePageResponse = pageOf(officeChargeResponse);
 
 export const webhookAck = z.object({ received: z.literal(true), duplicate: z.boolean() });
