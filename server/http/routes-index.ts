@@ -21,6 +21,7 @@ import { calendarRoutes } from '../calendar/routes.ts';
 import { publicUrlRoutes } from '../public-url/index.ts';
 import { syncRoutes } from '../sync/routes.ts';
 import { fieldConflictRoutes } from '../sync/field-conflict-routes.ts';
+import { digestRoutes } from '../sync/digest-routes.ts';
 import { platformRoutes } from '../platform/routes.ts';
 import { liveRoutes } from '../live/index.ts';
 
@@ -52,6 +53,7 @@ export const allRoutes: RouteDef[] = [
   ...publicUrlRoutes,
   ...syncRoutes,
   ...fieldConflictRoutes,
+  ...digestRoutes,
   ...platformRoutes,
   ...liveRoutes,
 ];

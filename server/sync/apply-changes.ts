@@ -8,7 +8,7 @@ import type { SyncContext } from '../db/sync-context.ts';
 import { ConflictError, ForbiddenError } from '../http/errors.ts';
 import { currentUnitsOf, reindexUnitSearch } from '../units/search-terms.ts';
 import { noticeOverpaidInvoices } from '../ledger/index.ts';
-import { appliedVersions, mergeIntoHeld } from './apply-reference.ts';
+import { appliedVersions, keepLosingValues, mergeIntoHeld } from './apply-reference.ts';
 import { mergesPerField } from './field-versions.ts';
 import { postArrivedMoneyFacts, POSTED_FACT_TABLES, type MoneyFact } from '../ledger/index.ts';
 import { differsOnlyInIssue, incomingIssueWins } from './issue-merge.ts';
@@ -77,6 +77,7 @@ export async function applyChanges(
   const touchedUnits = new Set<string>();
   const touchedResidents = new Set<string>();
   const touchedInvoices = new Set<string>();
+  const losingValues: Row[] = [];
   const arrivedFacts: MoneyFact[] = [];
   for (const [index, change] of changes.entries()) {
     const row = withoutSiteLocal(change.table, stored[index]!);
@@ -127,8 +128,8 @@ export async function applyChanges(
       } else await trx(change.table).insert(bindable(row, sqlite));
       if (POSTED_FACT_TABLES.includes(change.table)) arrivedFacts.push({ table: change.table as MoneyFact['table'], id: change.row_id });
     } else if (held && mergesPerField(change.table)) {
-      const merged = await mergeIntoHeld(trx, estateId, change, row, held, opts.sync);
-      result.conflicts += merged.conflicts;
+      const merged = await mergeIntoHeld(trx, estateId, change, row, held);
+      losingValues.push(...merged.losing);
       if (!merged.taken.size) {
         result.unchanged++;
         continue;
@@ -193,6 +194,10 @@ export async function applyChanges(
   // rule; the treasurer is told, once per payment, by whichever site sees it first (server/sync/README.md).
   if (touchedInvoices.size) {
     await noticeOverpaidInvoices(new ScopedStore(trx, estateId, SYSTEM_ACTOR, opts.sync), [...touchedInvoices]);
+  }
+  // Losing values of fields both sites changed while apart, kept once the batch's own rows are in (apply-reference.ts).
+  if (losingValues.length) {
+    result.conflicts += await keepLosingValues(new ScopedStore(trx, estateId, SYSTEM_ACTOR, opts.sync), losingValues);
   }
   return result;
 }

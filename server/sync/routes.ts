@@ -41,6 +41,7 @@ function inLanguage<T extends Partial<SyncStatus & SyncSummary>>(req: Request, v
   if ('last_error' in value) out.last_error = translate(value.last_error);
   if ('error' in value) out.error = translate(value.error);
   if (value.clock_warning) out.clock_warning = translateMessage(value.clock_warning, language);
+  if (value.digest_alert) out.digest_alert = { ...value.digest_alert, message: translateMessage(value.digest_alert.message, language) };
   return out;
 }
 

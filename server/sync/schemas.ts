@@ -73,6 +73,7 @@ export const syncStatusResponse = z.object({
   last_error: syncError,
   clock_skew_ms: z.number().nullable(),
   clock_warning: z.string().nullable(),
+  digest_alert: z.object({ tables: z.array(z.string()), checked_at: z.string().nullable(), message: z.string() }).nullable(),
 });
 
 export const syncRunResponse = z.object({

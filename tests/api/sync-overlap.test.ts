@@ -182,7 +182,8 @@ describe('an invoice paid online and in cash while the sites were apart', () => 
     const pullOnly = await sync();
     expect(pullOnly.pulled).toBeGreaterThan(0);
     expect(await db(desktop)('ledger_notices').where({ estate_id: estateId, unit_id: unit })).toHaveLength(1);
-    expect(await db(cloud)('ledger_notices').where({ estate_id: estateId, unit_id: unit })).toHaveLength(0);
+    // The cash has not reached the hosted instance yet (the desktop's notice may have: it is new, not held back).
+    expect(await db(cloud)('payments').where({ estate_id: estateId, unit_id: unit })).toHaveLength(1);
     await db(desktop)('outbox').whereIn('id', ids).update({ synced_at: null });
     await syncUntilQuiet();
     await expectResolved(unit, invoice, payments);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
+import { platformDb } from '../../server/sync/platform-db.ts';
 import { ADMIN, type ApiClient } from '../support/server.ts';
 import { startSyncSites, type SyncSites } from '../support/sync-sites.ts';
 import { DESKTOP, launchChromium, newPage, noHorizontalScroll, pageErrors, screenshot, signIn, waitForText } from './support/browser.ts';
@@ -60,6 +61,26 @@ describe('losing values on the Sinkronisasi page', () => {
     expect((await office.get(e(`/residents/${residentId}`))).body.phone).toBe('+6282222222222');
     expect((await office.post(e('/sync/run'))).body.ok).toBe(true);
     expect((await cloudAdmin.get(e(`/residents/${residentId}`))).body.phone).toBe('+6282222222222');
+    expect(pageErrors(page)).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('a digest alert on the Sinkronisasi page', () => {
+  it('names the table changed behind sync’s back, in Indonesian and English', async () => {
+    const db = platformDb(sites.desktop.app);
+    await db('residents').where({ id: residentId }).update({ name: 'Budi (diubah langsung)' });
+    expect((await office.post(e('/units'), { code: 'B-8', block: 'B' })).status).toBe(201);
+    const { context, page } = await newPage(browser, DESKTOP);
+    await signIn(page, `${sites.desktop.url}/login`, ADMIN.email, ADMIN.password);
+    await page.goto(`${sites.desktop.url}/settings/sync`);
+    await page.getByTestId('sync-run').click();
+    const alert = page.getByTestId('sync-digest-alert');
+    await waitForText(alert, 'Data di komputer ini dan di server awan berbeda pada tabel: residents.');
+    await screenshot(page, 'sync-conflicts-03-digest-id');
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
+    await waitForText(alert, 'differ in these tables: residents.');
+    await screenshot(page, 'sync-conflicts-04-digest-en');
     expect(pageErrors(page)).toEqual([]);
     await context.close();
   });

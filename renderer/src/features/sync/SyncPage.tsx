@@ -144,6 +144,11 @@ export default function SyncPage() {
               {t('sync.clock_warning', { minutes: skewMinutes })}
             </p>
           )}
+          {current.digest_alert && (
+            <p className="banner sync-digest-alert" role="alert" data-testid="sync-digest-alert">
+              {t('sync_conflicts.digest_alert', { tables: current.digest_alert.tables.join(', ') })}
+            </p>
+          )}
           <dl className="facts">
             <dt>{t('sync.last_sync')}</dt>
             <dd data-testid="sync-last">

@@ -21,5 +21,7 @@ export default {
   column_name: 'Name',
   column_notes: 'Notes',
   column_code: 'Code',
+  digest_alert:
+    'The data on this computer and on the hosted instance differ in these tables: {tables}. Do not change that data yet and contact the administrator.',
   column_email: 'Email',
 } satisfies Translation<typeof source>;

@@ -19,5 +19,6 @@ export default {
   column_name: 'Nama',
   column_notes: 'Catatan',
   column_code: 'Kode',
+  digest_alert: 'Data di komputer ini dan di server awan berbeda pada tabel: {tables}. Jangan ubah data itu dulu dan hubungi pengelola.',
   column_email: 'Email',
 };
