@@ -3,6 +3,7 @@ import { dialectOf } from '../db/knex.ts';
 import { createHash } from 'node:crypto';
 import { BATCH_MAX_BYTES, BATCH_SIZE, NOT_CARRIED_TABLES, rowForTransport } from './merge-policy.ts';
 import { withoutSiteLocal } from './apply-changes.ts';
+import { fieldVersionsOf, mergesPerField, versionsForTransport } from './field-versions.ts';
 import type { SyncChange } from './sync-change.ts';
 
 type Row = Record<string, unknown>;
@@ -49,6 +50,16 @@ export async function entriesAsChanges(knex: Knex | Knex.Transaction, entries: r
       site_id: entry.site_id,
       row: rowForTransport(entry.table_name, withoutSiteLocal(entry.table_name, row)),
     });
+  }
+  // Reference rows carry each column's version, so the receiver merges them column by column.
+  for (const [table, ids] of byTable) {
+    if (!mergesPerField(table)) continue;
+    const held = ids.map((id) => rows.get(`${table}\u0000${id}`)).filter((r): r is Row => r !== undefined);
+    const versions = await fieldVersionsOf(knex, table, held);
+    for (const change of changes) {
+      const own = change.table === table ? versions.get(change.row_id) : undefined;
+      if (own) Object.assign(change, versionsForTransport(own));
+    }
   }
   return changes;
 }
