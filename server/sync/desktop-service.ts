@@ -169,7 +169,7 @@ export interface SyncFaults {
   /** After the hosted instance answered a push, before the desktop records the acknowledgement. */
   beforeAck?: () => void;
   /** After a pushed batch was acknowledged, before the next one is sent. */
-  afterBatch?: (batch: { changes: number; bytes: number }) => void;
+  afterBatch?: (batch: { changes: number; bytes: number }) => void | Promise<void>;
 }
 
 /**
@@ -177,10 +177,35 @@ export interface SyncFaults {
  * instance's changes in batches. The outcome (time, error, clock warning) is stored on the link for the office.
  */
 export async function runSyncCycle(app: AppContext, estateId: string, faults: SyncFaults = {}): Promise<SyncSummary> {
+  const progress: UploadProgress = { sent: 0, total: 0 };
+  let running = runningUploads.get(app);
+  if (!running) runningUploads.set(app, (running = new Map()));
+  running.set(estateId, progress);
+  try {
+    return await syncCycle(app, estateId, faults, progress);
+  } finally {
+    if (running.get(estateId) === progress) running.delete(estateId);
+  }
+}
+
+/** How far the upload of a running cycle has come: outbox rows sent of those waiting when it started. */
+export interface UploadProgress {
+  sent: number;
+  total: number;
+}
+
+/**
+ * The cycles running in this process, per estate, for the status the office polls while one runs (a first upload of
+ * a whole estate takes a while). The desktop is one process, and so is each of its cycles.
+ */
+const runningUploads = new WeakMap<AppContext, Map<string, UploadProgress>>();
+
+async function syncCycle(app: AppContext, estateId: string, faults: SyncFaults, progress: UploadProgress): Promise<SyncSummary> {
   const knex = platformDb(app);
   const link = await readLink(knex, estateId);
   if (!link) throw new NotFoundError('Tautan server awan');
   const summary: SyncSummary = { ok: true, pushed: 0, pulled: 0, conflicts: 0, waiting: 0, clock_skew_ms: link.clock_skew_ms, error: null };
+  progress.total = await pendingCount(knex, estateId, app.sync.siteId);
   try {
     const sentAt = Date.now();
     const hello = readAnswer(
@@ -211,7 +236,9 @@ export async function runSyncCycle(app: AppContext, estateId: string, faults: Sy
           }
           summary.pushed += batch.changes;
           summary.conflicts += answer.conflicts;
-          faults.afterBatch?.({ changes: batch.changes, bytes: Buffer.byteLength(batch.body) });
+          // Rows written while the cycle runs go up with it, but the office is shown the share of what it started with.
+          progress.sent = Math.min(progress.total, progress.sent + batch.entry_ids.length);
+          await faults.afterBatch?.({ changes: batch.changes, bytes: Buffer.byteLength(batch.body) });
         }
       }
     };
@@ -272,6 +299,8 @@ export interface SyncStatus {
   clock_warning: string | null;
   /** Tables whose digests differ from the hosted instance's although nothing waits to be sent. */
   digest_alert: ReturnType<typeof digestAlert>;
+  /** While a cycle uploads: rows sent of those waiting when it started; null otherwise. */
+  progress: UploadProgress | null;
 }
 
 const CLOCK_WARNING =
@@ -290,7 +319,13 @@ export async function syncStatus(app: AppContext, estateId: string): Promise<Syn
     clock_skew_ms: skew === null ? null : Number(skew),
     clock_warning: skew !== null && Math.abs(Number(skew)) > CLOCK_SKEW_WARNING_MS ? CLOCK_WARNING : null,
     digest_alert: digestAlert(link as Parameters<typeof digestAlert>[0]),
+    progress: uploadProgress(app, estateId),
   };
+}
+
+function uploadProgress(app: AppContext, estateId: string): UploadProgress | null {
+  const progress = runningUploads.get(app)?.get(estateId);
+  return progress && progress.total > 0 ? { sent: progress.sent, total: progress.total } : null;
 }
 
 /** Estates of this installation that are linked to a hosted instance (the background job and `klustera sync`). */

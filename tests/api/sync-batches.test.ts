@@ -57,7 +57,11 @@ describe('push batches cut by size', () => {
     expect(waiting).toBeGreaterThan(120);
 
     const pushes: { changes: number; bytes: number }[] = [];
-    const summary = await runSyncCycle(desktop.app, estateId, { afterBatch: (batch) => pushes.push(batch) });
+    const summary = await runSyncCycle(desktop.app, estateId, {
+      afterBatch: (batch) => {
+        pushes.push(batch);
+      },
+    });
     expect(summary).toMatchObject({ ok: true, error: null, waiting: 0 });
     expect(summary.pushed).toBeGreaterThanOrEqual(waiting - 10);
     // Three 2 MB rows cannot share one 4 MB body: the count alone (~125 changes) would have made one push of ~6 MB.
@@ -77,6 +81,37 @@ describe('push batches cut by size', () => {
     expect(Number(((await db(cloud)('units').where({ estate_id: estateId }).count({ n: '*' }).first()) as { n: unknown }).n)).toBe(120);
     expect(await db(cloud)('sync_conflicts').where({ estate_id: estateId })).toEqual([]);
   }, 120_000);
+
+  it('shows the office how far an upload has come while the cycle runs, and nothing once it is done', async () => {
+    const entry = (await db(desktop)('cashbook_entries').where({ estate_id: estateId }).first()).id as string;
+    for (let i = 0; i < 3; i++) {
+      const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(1_500_000)]);
+      const res = await office.upload(
+        e(`/cashbook/entries/${entry}/attachments`),
+        {},
+        { file: { filename: `kuitansi-${i}.pdf`, content: pdf, type: 'application/pdf' } },
+      );
+      expect(res.status, res.text).toBe(201);
+    }
+    const total = (await office.get(e('/sync'))).body.waiting as number;
+    expect((await office.get(e('/sync'))).body.progress).toBeNull();
+    const seen: { sent: number; total: number }[] = [];
+    const summary = await runSyncCycle(desktop.app, estateId, {
+      // The office's screen asks while the cycle is between two pushes.
+      afterBatch: async () => {
+        const status = await office.get(e('/sync'), { 'accept-language': 'en' });
+        expect(status.status, status.text).toBe(200);
+        seen.push(status.body.progress);
+      },
+    });
+    expect(summary).toMatchObject({ ok: true, waiting: 0 });
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    expect(seen.every((p) => p.total === total)).toBe(true);
+    expect(seen[0].sent).toBeGreaterThan(0);
+    expect(seen[0].sent).toBeLessThan(total);
+    expect(seen[seen.length - 1].sent).toBe(total);
+    expect((await office.get(e('/sync'))).body.progress).toBeNull();
+  });
 
   it('answers 413 SYNC_BATCH_TOO_LARGE beyond the push limit, and other routes keep 1 MB', async () => {
     const token = (await db(desktop)('sync_links').where({ estate_id: estateId }).first()).token as string;

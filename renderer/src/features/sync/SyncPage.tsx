@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import type { z } from 'zod';
 import type { syncRunResponse, syncStatusResponse } from '../../../../server/sync/schemas.ts';
 import { api } from '../../api/client.ts';
@@ -61,6 +61,18 @@ export default function SyncPage() {
       if (run.ok) setNotice({ key: 'sync.synced', vars: { pushed: run.pushed, pulled: run.pulled } });
       await refresh();
     });
+
+  // While a cycle runs (started here or by the minute schedule) the status is asked for every second, so a long first
+  // upload shows how far it has come instead of a button that only says it is busy.
+  const uploading = runForm.submitting || Boolean(current?.progress);
+  useEffect(() => {
+    if (!uploading) return;
+    const timer = window.setInterval(() => {
+      api.get<SyncStatus>(base).then(setFresh, () => undefined);
+    }, 1000);
+    return () => window.clearInterval(timer);
+  }, [uploading, base]);
+  const progress = current?.progress ?? null;
 
   const { confirm, dialog } = useConfirmDialog();
   const onUnlink = async () => {
@@ -144,10 +156,22 @@ export default function SyncPage() {
               {t('sync.clock_warning', { minutes: skewMinutes })}
             </p>
           )}
-          {current.digest_alert && (
-            <p className="banner sync-digest-alert" role="alert" data-testid="sync-digest-alert">
-              {t('sync_conflicts.digest_alert', { tables: current.digest_alert.tables.join(', ') })}
-            </p>
+          {progress && (
+            <div className="sync-progress" data-testid="sync-progress">
+              <p role="status">
+                {t('sync.progress', { sent: progress.sent.toLocaleString(locale), total: progress.total.toLocaleString(locale) })}
+              </p>
+              <div
+                className="progress"
+                role="progressbar"
+                aria-label={t('sync.progress_label')}
+                aria-valuemin={0}
+                aria-valuemax={progress.total}
+                aria-valuenow={progress.sent}
+              >
+                <div className="progress__bar" style={{ width: `${Math.round((100 * progress.sent) / Math.max(1, progress.total))}%` }} />
+              </div>
+            </div>
           )}
           <dl className="facts">
             <dt>{t('sync.last_sync')}</dt>

@@ -20,6 +20,8 @@ export default {
   last_error: 'Last problem',
   sync_now: 'Sync now',
   syncing: 'Syncing…',
+  progress: 'Uploading {sent} of {total} changes',
+  progress_label: 'Upload progress',
   synced: 'Done: {pushed} changes sent, {pulled} received.',
   clock_warning: "This computer's clock is about {minutes} minutes off the hosted instance. Sync keeps running, but set the clock right.",
   unlink: 'Unlink',
@@ -40,5 +42,7 @@ export default {
   error_SYNC_ESTATE_EXISTS: 'This estate already exists on the hosted instance. Contact its operator.',
   error_SYNC_CREDENTIAL_INVALID: 'The link is no longer valid (revoked on the hosted instance). Unlink, then link again with a new code.',
   error_SYNC_BATCH_REJECTED: 'The hosted instance refused some changes. They are kept here; contact the operator.',
+  error_SYNC_BATCH_TOO_LARGE:
+    'An upload to the hosted instance is too large. Update Klustera on this computer; the changes stay saved here.',
   error_SYNC_FAILED: 'Sync failed. It will try again later.',
 };

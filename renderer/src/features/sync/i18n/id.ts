@@ -20,6 +20,8 @@ export default {
   last_error: 'Masalah terakhir',
   sync_now: 'Sinkronkan sekarang',
   syncing: 'Menyinkronkan…',
+  progress: 'Mengunggah {sent} dari {total} perubahan',
+  progress_label: 'Kemajuan unggahan',
   synced: 'Selesai: {pushed} perubahan dikirim, {pulled} diterima.',
   clock_warning:
     'Jam komputer ini berbeda sekitar {minutes} menit dengan server awan. Sinkronisasi tetap berjalan, tetapi cocokkan jam komputer.',
@@ -42,5 +44,7 @@ export default {
   error_SYNC_CREDENTIAL_INVALID:
     'Tautan tidak berlaku lagi (dicabut di server awan). Putuskan tautan, lalu tautkan ulang dengan kode baru.',
   error_SYNC_BATCH_REJECTED: 'Server awan menolak sebagian perubahan. Perubahan tetap tersimpan di sini; hubungi pengelola.',
+  error_SYNC_BATCH_TOO_LARGE:
+    'Kiriman ke server awan terlalu besar. Perbarui aplikasi Klustera di komputer ini; perubahan tetap tersimpan di sini.',
   error_SYNC_FAILED: 'Sinkronisasi gagal. Dicoba lagi nanti.',
 };
