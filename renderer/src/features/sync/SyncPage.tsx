@@ -156,6 +156,11 @@ export default function SyncPage() {
               {t('sync.clock_warning', { minutes: skewMinutes })}
             </p>
           )}
+          {current.digest_alert && (
+            <p className="banner sync-digest-alert" role="alert" data-testid="sync-digest-alert">
+              {t('sync_conflicts.digest_alert', { tables: current.digest_alert.tables.join(', ') })}
+            </p>
+          )}
           {progress && (
             <div className="sync-progress" data-testid="sync-progress">
               <p role="status">
