@@ -303,10 +303,26 @@ describe.each(['sqlite', 'postgres'] as const)('online payments through Xendit o
     expect(stranger.status).toBe(401);
     const junk = await fake.sendWebhook(webhookUrl(), [1, 2, 3], { token: CALLBACK_TOKEN });
     expect(junk.status).toBe(400);
+    const noId = await fake.sendWebhook(
+      webhookUrl(),
+      { event: 'payment.succeeded', data: { reference_id: charge.reference } },
+      { token: CALLBACK_TOKEN },
+    );
+    expect(noId.status).toBe(400);
+    expect(noId.body.error.code).toBe('WEBHOOK_MALFORMED');
     expect(await knex()('webhook_events').count({ n: '*' }).first()).toEqual(before);
     await runJobs();
     expect(await paymentsOfUnit(unitId)).toHaveLength(0);
     expect(await invoiceStatus(unitId, invoiceId)).toBe('unpaid');
+
+    // With the right token, an event id longer than the inbox keeps is stored under its hash, and recognised again.
+    const longId = `wh-${'x'.repeat(400)}`;
+    const first = await fake.sendWebhook(webhookUrl(), fake.paymentSucceededBody(pr), { token: CALLBACK_TOKEN, webhookId: longId });
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    const second = await fake.sendWebhook(webhookUrl(), fake.paymentSucceededBody(pr), { token: CALLBACK_TOKEN, webhookId: longId });
+    expect(second.body).toEqual({ received: true, duplicate: true });
+    await runJobs();
+    expect(await paymentsOfUnit(unitId)).toHaveLength(1);
   });
 
   it('an amount at Xendit that differs from the charge is not recorded as paid; the charge is flagged', async () => {

@@ -48,6 +48,8 @@ export class FakeXendit {
   readonly requests: FakeRequestLog[] = [];
   readonly paymentRequests = new Map<string, FakePaymentRequest>();
   private readonly byIdempotencyKey = new Map<string, string>();
+  /** The body first sent under each idempotency key: the same key with another body is refused, as Xendit does. */
+  private readonly bodyOfKey = new Map<string, string>();
   private server!: http.Server;
   url = '';
   /** Set to make every API call fail as if Xendit were down (503). */
@@ -214,12 +216,14 @@ export class FakeXendit {
       const key = req.headers['idempotency-key'];
       if (typeof key === 'string' && this.byIdempotencyKey.has(key)) {
         const existing = this.paymentRequests.get(this.byIdempotencyKey.get(key)!)!;
-        if (existing.amount !== body.amount || existing.reference_id !== body.reference_id) {
+        const sent = this.bodyOfKey.get(key);
+        if (existing.reference_id !== body.reference_id || (sent !== undefined && sent !== raw)) {
           return send(res, 409, { error_code: 'IDEMPOTENCY_ERROR', message: 'Idempotency key has been used before' });
         }
         return send(res, 201, existing);
       }
       const pr = this.createPaymentRequest({ reference_id: body.reference_id, amount: body.amount, idempotencyKey: key as string });
+      if (typeof key === 'string') this.bodyOfKey.set(key, raw);
       pr.description = body.description ?? null;
       const expiresAt = body.payment_method.qr_code.channel_properties?.expires_at;
       if (expiresAt) pr.payment_method.qr_code.channel_properties.expires_at = new Date(expiresAt).toISOString();

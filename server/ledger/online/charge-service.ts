@@ -160,7 +160,9 @@ export async function createOnlineCharge(store: ScopedStore, dataDir: string, re
       amount: Number(row.amount),
       method: row.method,
       description: 'Iuran perumahan',
-      expiresAt: new Date(Date.now() + CHARGE_LIFE_MS).toISOString(),
+      // From the intent's own time, so a retry asks with the same body under the same idempotency key; an intent
+      // retried after its life still gets a few minutes to be paid.
+      expiresAt: new Date(Math.max(Date.parse(row.created_at) + CHARGE_LIFE_MS, Date.now() + 5 * 60_000)).toISOString(),
     });
   } catch (err) {
     if (!(err instanceof GatewayFailure)) throw err;

@@ -62,12 +62,14 @@ export async function receiveXenditWebhook(
   }
   if (!sameSecret(token, expected)) throw WEBHOOK_TOKEN_INVALID();
 
-  const eventId =
-    shortText(headers['webhook-id']) ??
-    (shortText(callback.data?.id) || shortText(callback.id)
-      ? `${shortText(callback.event, 60) ?? 'event'}:${shortText(callback.data?.id) ?? shortText(callback.id)}`
+  const named =
+    shortText(headers['webhook-id'], 1000) ??
+    (shortText(callback.data?.id, 1000) || shortText(callback.id, 1000)
+      ? `${shortText(callback.event, 1000) ?? 'event'}:${shortText(callback.data?.id, 1000) ?? shortText(callback.id, 1000)}`
       : null);
-  if (!eventId) throw new BadRequestError('WEBHOOK_MALFORMED', 'Isi callback tidak dikenali.');
+  if (!named) throw new BadRequestError('WEBHOOK_MALFORMED', 'Isi callback tidak dikenali.');
+  // The inbox keeps ids of up to 200 characters and the job's key adds the provider: a longer id is kept as its hash.
+  const eventId = named.length <= 150 ? named : `sha256:${createHash('sha256').update(named).digest('hex')}`;
   // The token authenticates the sender; it is not kept with the event.
   const kept: Record<string, string> = {};
   for (const name of ['content-type', 'user-agent', 'webhook-id']) {
