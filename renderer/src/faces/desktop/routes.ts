@@ -125,6 +125,12 @@ export const desktopRoutes: PageRoute[] = [
     page: page(() => import('../../features/sync/SyncPage.tsx')),
   },
   {
+    path: '/settings/online-payments',
+    access: 'gateway.manage',
+    nav: { label: 'online.nav', icon: 'settings', section: 'admin' },
+    page: page(() => import('../../features/online-payments/OnlinePaymentsPage.tsx')),
+  },
+  {
     path: '/settings/printer',
     access: 'settings.read',
     nav: { label: 'gate.nav_printer', icon: 'settings', section: 'admin' },

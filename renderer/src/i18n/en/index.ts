@@ -18,3 +18,4 @@ export { default as settings } from '../../features/settings/i18n/en.ts';
 export { default as platform } from '../../features/platform/i18n/en.ts';
 export { default as sync } from '../../features/sync/i18n/en.ts';
 export { default as sync_conflicts } from '../../features/sync/i18n/conflicts-en.ts';
+export { default as online } from '../../features/online-payments/i18n/en.ts';

@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { uploadWithProgress } from '../../api/client.ts';
 import { Badge } from '../../components/Badge.tsx';
 import { ErrorBanner } from '../../components/ErrorMessage.tsx';
@@ -23,6 +23,8 @@ import { Icon } from '../../components/Icon.tsx';
 import { BankTransferDetails } from './BankTransferDetails.tsx';
 import './portal-bills.css';
 import { DateField } from '../../components/DateField.tsx';
+import { PayOnlineDialog } from '../../features/online-payments/PayOnlineDialog.tsx';
+import { onlinePaymentApi } from '../../features/online-payments/api.ts';
 
 type Proof = TransferProof;
 
@@ -39,6 +41,10 @@ export default function MyBillsPage() {
   const invoices = useApiData((s) => api.get<Paged<Invoice>>(estatePath(estateId, '/portal/invoices'), { limit: 24 }, s), key);
   const payments = useApiData((s) => api.get<Paged<Payment>>(estatePath(estateId, '/portal/payments'), { limit: 24 }, s), key);
   const proofs = useApiData((s) => api.get<Paged<Proof>>(estatePath(estateId, '/portal/transfer-proofs'), { limit: 24 }, s), key);
+  const online = useApiData((s) => onlinePaymentApi.portalOptions(estateId, s), estateId);
+  const onlineMethods = online.data?.enabled ? online.data.methods : [];
+  const [paying, setPaying] = useState<Invoice | null>(null);
+  const reloadBills = useCallback(() => setVersion((v) => v + 1), []);
   // A payment recorded or a proof verified in the office shows here without reloading.
   useLiveChanges(estateId, ['ledger', 'proofs'], () => setVersion((v) => v + 1));
   const [amount, setAmount] = useState('');
@@ -129,7 +135,12 @@ export default function MyBillsPage() {
                     </a>
                   ))}
                   {inv.outstanding > 0 && (
-                    <button type="button" className="btn btn--primary" data-testid="bill-pay" onClick={scrollToPay}>
+                    <button
+                      type="button"
+                      className="btn btn--primary"
+                      data-testid="bill-pay"
+                      onClick={onlineMethods.length > 0 ? () => setPaying(inv) : scrollToPay}
+                    >
                       {t('portal.bill_pay')}
                     </button>
                   )}
@@ -140,6 +151,20 @@ export default function MyBillsPage() {
         })}
       </ul>
       {invoices.data?.items.length === 0 && <p>{t('ledger.none_yet')}</p>}
+      {paying && (
+        <PayOnlineDialog
+          estateId={estateId}
+          invoiceId={paying.id}
+          periodLabel={formatPeriod(paying.period, locale)}
+          methods={onlineMethods}
+          onClose={() => setPaying(null)}
+          onPaid={reloadBills}
+          onChooseTransfer={() => {
+            setPaying(null);
+            scrollToPay();
+          }}
+        />
+      )}
       <section className="card pay-transfer" id="bayar" data-testid="pay-transfer">
         <h2 className="card__title">{t('portal.pay_title')}</h2>
         <p className="muted">{t('portal.pay_steps')}</p>

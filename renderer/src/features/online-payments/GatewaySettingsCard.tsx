@@ -1,0 +1,228 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { ErrorBanner, useErrorText } from '../../components/ErrorMessage.tsx';
+import { Field } from '../../components/Field.tsx';
+import { useApiData } from '../../hooks/useApiData.ts';
+import { useApiForm } from '../../hooks/useApiForm.ts';
+import { useI18n } from '../../i18n/I18nProvider.tsx';
+import { onlinePaymentApi, type GatewaySettings } from './api.ts';
+
+const FIELDS = ['enabled', 'base_url', 'secret_key', 'callback_token', 'methods', 'fee_bearer'] as const;
+
+/** A secret that was saved is never shown again: the field says so and stays empty unless it is being replaced. */
+function SecretField({
+  name,
+  label,
+  stored,
+  value,
+  onChange,
+  error,
+}: {
+  name: 'secret_key' | 'callback_token';
+  label: string;
+  stored: boolean;
+  value: string;
+  onChange: (v: string) => void;
+  error?: ReturnType<typeof useApiForm>['fieldErrors'][string];
+}) {
+  const { t } = useI18n();
+  return (
+    <Field label={label} hint={stored ? t('online.secret_hint_stored') : t('online.secret_hint_new')} error={error} required={!stored}>
+      <input
+        className="input"
+        name={name}
+        type="password"
+        autoComplete="new-password"
+        spellCheck={false}
+        placeholder={stored ? `•••••••• (${t('online.secret_stored')})` : ''}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    </Field>
+  );
+}
+
+/** The estate's Xendit account: switch, address, write-only keys, methods, fee, and a test of what is saved. */
+export function GatewaySettingsCard({ estateId }: { estateId: string }) {
+  const { t } = useI18n();
+  const errorText = useErrorText();
+  const form = useApiForm(FIELDS);
+  const { data, error, reload } = useApiData((signal) => onlinePaymentApi.settings(estateId, signal), estateId);
+  const [current, setCurrent] = useState<GatewaySettings | null>(null);
+  const [enabled, setEnabled] = useState(false);
+  const [baseUrl, setBaseUrl] = useState('');
+  const [secretKey, setSecretKey] = useState('');
+  const [callbackToken, setCallbackToken] = useState('');
+  const [feeBearer, setFeeBearer] = useState<'estate' | 'resident'>('estate');
+  const [saved, setSaved] = useState(false);
+  const [testing, setTesting] = useState(false);
+  const [test, setTest] = useState<{ ok: true } | { ok: false; reason: string } | null>(null);
+
+  useEffect(() => {
+    if (!data) return;
+    setCurrent(data);
+    setEnabled(data.enabled);
+    setBaseUrl(data.base_url ?? '');
+    setFeeBearer(data.fee_bearer);
+  }, [data]);
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    setSaved(false);
+    setTest(null);
+    void form.submit(async () => {
+      const answer = await onlinePaymentApi.saveSettings(estateId, {
+        provider: 'xendit',
+        enabled,
+        base_url: baseUrl.trim() === '' ? null : baseUrl.trim(),
+        methods: ['qris'],
+        fee_bearer: feeBearer,
+        ...(secretKey.trim() ? { secret_key: secretKey.trim() } : {}),
+        ...(callbackToken.trim() ? { callback_token: callbackToken.trim() } : {}),
+      });
+      setCurrent(answer);
+      setSecretKey('');
+      setCallbackToken('');
+      setSaved(true);
+    });
+  };
+
+  const runTest = async () => {
+    setTesting(true);
+    setTest(null);
+    try {
+      await onlinePaymentApi.testConnection(estateId);
+      setTest({ ok: true });
+    } catch (err) {
+      setTest({ ok: false, reason: errorText(err) });
+    } finally {
+      setTesting(false);
+    }
+  };
+
+  if (error) return <ErrorBanner error={error} onRetry={reload} />;
+  if (!current) return null;
+  return (
+    <form className="card form" onSubmit={onSubmit} noValidate data-testid="gateway-form">
+      <h2 className="card__title">{t('online.settings_title')}</h2>
+      <label className="checkbox">
+        <input type="checkbox" name="enabled" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} />{' '}
+        <strong>{t('online.enabled')}</strong>
+      </label>
+      <p className="muted">{t('online.enabled_hint')}</p>
+      <Field label={t('online.provider')} required>
+        <select className="input" name="provider" value="xendit" disabled>
+          <option value="xendit">{t('online.provider_xendit')}</option>
+        </select>
+      </Field>
+      <Field label={t('online.base_url')} hint={t('online.base_url_hint')} error={form.fieldErrors.base_url}>
+        <input
+          className="input"
+          name="base_url"
+          inputMode="url"
+          autoComplete="off"
+          spellCheck={false}
+          placeholder="https://api.xendit.co"
+          value={baseUrl}
+          onChange={(e) => {
+            setBaseUrl(e.target.value);
+            form.clearField('base_url');
+          }}
+        />
+      </Field>
+      <p>
+        {t('online.secret_key')}:{' '}
+        <span
+          className={`gateway-form__secret-state${current.has_secret_key ? ' gateway-form__secret-state--set' : ''}`}
+          data-testid="secret-key-state"
+        >
+          {current.has_secret_key ? t('online.secret_stored') : t('online.secret_missing')}
+        </span>
+        {' · '}
+        {t('online.callback_token')}:{' '}
+        <span
+          className={`gateway-form__secret-state${current.has_callback_token ? ' gateway-form__secret-state--set' : ''}`}
+          data-testid="callback-token-state"
+        >
+          {current.has_callback_token ? t('online.secret_stored') : t('online.secret_missing')}
+        </span>
+      </p>
+      <SecretField
+        name="secret_key"
+        label={t('online.secret_key')}
+        stored={current.has_secret_key}
+        value={secretKey}
+        onChange={(v) => {
+          setSecretKey(v);
+          form.clearField('secret_key');
+        }}
+        error={form.fieldErrors.secret_key}
+      />
+      <SecretField
+        name="callback_token"
+        label={t('online.callback_token')}
+        stored={current.has_callback_token}
+        value={callbackToken}
+        onChange={(v) => {
+          setCallbackToken(v);
+          form.clearField('callback_token');
+        }}
+        error={form.fieldErrors.callback_token}
+      />
+      <fieldset className="field">
+        <legend className="field__label">{t('online.methods')}</legend>
+        {/* Virtual accounts and e-wallets are not offered until they are built; they are shown so the choice is known. */}
+        <div className="gateway-form__checks">
+          <label>
+            <input type="checkbox" checked readOnly disabled /> {t('online.method_qris')}
+          </label>
+          <label className="muted">
+            <input type="checkbox" disabled /> {t('online.method_va')}
+          </label>
+          <label className="muted">
+            <input type="checkbox" disabled /> {t('online.method_ewallet')}
+          </label>
+        </div>
+      </fieldset>
+      <Field label={t('online.fee_bearer')} required error={form.fieldErrors.fee_bearer}>
+        <select
+          className="input"
+          name="fee_bearer"
+          value={feeBearer}
+          onChange={(e) => setFeeBearer(e.target.value as 'estate' | 'resident')}
+        >
+          <option value="estate">{t('online.fee_bearer_estate')}</option>
+          <option value="resident">{t('online.fee_bearer_resident')}</option>
+        </select>
+      </Field>
+      {form.formError && <ErrorBanner error={form.formError} />}
+      {saved && (
+        <p className="banner banner--success" role="status" data-testid="gateway-saved">
+          {t('online.saved')}
+        </p>
+      )}
+      <div className="form__actions">
+        <button type="submit" className="btn btn--primary" disabled={form.submitting}>
+          {t('common.save')}
+        </button>
+        <button
+          type="button"
+          className="btn btn--secondary"
+          data-testid="gateway-test"
+          disabled={testing || form.submitting || !current.has_secret_key}
+          onClick={() => void runTest()}
+        >
+          {testing ? t('online.testing') : t('online.test')}
+        </button>
+      </div>
+      {test && (
+        <p
+          className={`banner gateway-test-result ${test.ok ? 'banner--success' : 'banner--error'}`}
+          role="status"
+          data-testid="gateway-test-result"
+        >
+          {test.ok ? t('online.test_ok') : t('online.test_failed', { reason: test.reason })}
+        </p>
+      )}
+    </form>
+  );
+}

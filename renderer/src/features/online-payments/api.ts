@@ -1,0 +1,42 @@
+import { api, apiRequest, estatePath } from '../../ledger/api.ts';
+import type { GatewaySettings, OfficeChargeView, OnlineChargeView, PortalOnlinePayment } from '../../../../server/ledger/online/schemas.ts';
+
+// The server's own answer shapes (type-only: no server code reaches the bundle).
+export type {
+  GatewaySettings,
+  OnlineChargeView as OnlineCharge,
+  PortalOnlinePayment,
+} from '../../../../server/ledger/online/schemas.ts';
+
+export const CHARGE_STATUSES = ['creating', 'pending', 'paid', 'expired', 'failed', 'amount_mismatch'] as const;
+
+export interface GatewaySettingsInput {
+  provider: 'xendit';
+  enabled: boolean;
+  base_url: string | null;
+  methods: Array<'qris'>;
+  fee_bearer: 'estate' | 'resident';
+  secret_key?: string;
+  callback_token?: string;
+}
+
+export const onlinePaymentApi = {
+  portalOptions: (estateId: string, signal?: AbortSignal) =>
+    api.get<PortalOnlinePayment>(estatePath(estateId, '/portal/online-payment'), undefined, signal),
+  createQris: (estateId: string, invoiceIds: string[]) =>
+    api.post<OnlineChargeView>(estatePath(estateId, '/portal/online-charges'), { method: 'qris', invoice_ids: invoiceIds }),
+  portalCharge: (estateId: string, id: string) => api.get<OnlineChargeView>(estatePath(estateId, `/portal/online-charges/${id}`)),
+  settings: (estateId: string, signal?: AbortSignal) =>
+    api.get<GatewaySettings>(estatePath(estateId, '/settings/payment-gateway'), undefined, signal),
+  saveSettings: (estateId: string, body: GatewaySettingsInput) =>
+    apiPut<GatewaySettings>(estatePath(estateId, '/settings/payment-gateway'), body),
+  testConnection: (estateId: string) => api.post<{ ok: true }>(estatePath(estateId, '/settings/payment-gateway/test')),
+  charges: (estateId: string, status: string, signal?: AbortSignal) =>
+    api.get<{ items: OfficeChargeView[]; total: number }>(
+      estatePath(estateId, '/online-charges'),
+      status ? { status, limit: 50 } : { limit: 50 },
+      signal,
+    ),
+};
+
+const apiPut = <T>(path: string, body: unknown) => apiRequest<T>('PUT', path, { body });
