@@ -227,6 +227,15 @@ describe.each(['sqlite', 'postgres'] as const)('online payments through Xendit o
     expect(retried.status, retried.text).toBe(201);
     expect(retried.body.id).toBe(intent.id);
     expect(retried.body.status).toBe('pending');
+
+    // A connection that goes silent is given up on: the resident gets the same clear 502, not a request that hangs.
+    fake.silent = true;
+    const started = Date.now();
+    const silent = await resident.post(e('/portal/online-charges'), { method: 'qris', amount: 25_000 });
+    fake.silent = false;
+    expect(silent.status).toBe(502);
+    expect(silent.body.error.code).toBe('GATEWAY_UNAVAILABLE');
+    expect(Date.now() - started).toBeLessThan(20_000);
   });
 
   it('10 identical callbacks at once record one payment, with its number, receipt and cash-book line in "Saldo Xendit"', async () => {

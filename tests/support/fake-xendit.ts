@@ -54,6 +54,8 @@ export class FakeXendit {
   url = '';
   /** Set to make every API call fail as if Xendit were down (503). */
   down = false;
+  /** Set to make every API call go unanswered, as a connection that went silent. */
+  silent = false;
 
   constructor(readonly secretKey: string) {}
 
@@ -76,6 +78,7 @@ export class FakeXendit {
   }
 
   async close(): Promise<void> {
+    this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
@@ -202,6 +205,7 @@ export class FakeXendit {
       }
     }
     this.requests.push({ method: req.method ?? '', path: url.pathname, headers: req.headers, body });
+    if (this.silent) return;
     if (this.down) return send(res, 503, { error_code: 'SERVER_ERROR', message: 'Service unavailable' });
     const expected = `Basic ${Buffer.from(`${this.secretKey}:`).toString('base64')}`;
     if (req.headers.authorization !== expected) {

@@ -3,6 +3,11 @@ import type { PaymentRequest as XenditPaymentRequest } from 'xendit-node/payment
 import { GatewayFailure, type CreateChargeInput, type GatewayCharge, type GatewayChargeStatus, type PaymentGateway } from './gateway.ts';
 
 export const XENDIT_BASE_URL = 'https://api.xendit.co';
+/**
+ * How long a call to Xendit may take before it counts as unreachable. xendit-node's fetch has no timeout of its own,
+ * and a resident waiting on a QR (or a job holding its lease) must not wait on a silent connection for ever.
+ */
+export const XENDIT_TIMEOUT_MS = 10_000;
 
 /**
  * Xendit through xendit-node, on the Payment Requests API: QRIS is a one-time `QR_CODE` payment method with channel
@@ -101,11 +106,18 @@ function toCharge(pr: XenditPaymentRequest): GatewayCharge {
 }
 
 async function call<T>(fn: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new GatewayFailure('Xendit did not answer in time', null, 'TIMEOUT')), XENDIT_TIMEOUT_MS);
+  });
   try {
-    return await fn();
+    return await Promise.race([fn(), timeout]);
   } catch (err) {
+    if (err instanceof GatewayFailure) throw err;
     const e = err as { name?: string; status?: number; errorCode?: string; errorMessage?: string; message?: string };
     if (e?.name === 'XenditSdkError') throw new GatewayFailure(e.errorMessage || 'Xendit error', e.status ?? null, e.errorCode ?? null);
     throw new GatewayFailure(e?.message || 'Xendit unreachable', null, null);
+  } finally {
+    clearTimeout(timer);
   }
 }
