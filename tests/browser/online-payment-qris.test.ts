@@ -29,6 +29,7 @@ let admin: ApiClient;
 let estateId: string;
 let treasurer: { email: string; password: string };
 let resident: { email: string; password: string };
+let unitId: string;
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -38,6 +39,7 @@ beforeAll(async () => {
   const e = (p: string) => `/estates/${estateId}${p}`;
   const unit = await admin.post(e('/units'), { code: 'B-7', block: 'B' });
   expect(unit.status).toBe(201);
+  unitId = unit.body.id;
   for (const [period, due] of [
     ['2026-11', '2026-11-20'],
     ['2026-12', '2026-12-20'],
@@ -166,20 +168,42 @@ describe('paying a bill by QRIS in Chromium', () => {
     expect(pageErrors(warga)).toEqual([]);
     await phone.context.close();
 
+    // December is paid in cash at the office before the QRIS payment arrives: the late payment becomes credit.
+    const cash = await admin.post(`/estates/${estateId}/payments`, {
+      unit_id: unitId,
+      amount: 150_000,
+      method: 'cash',
+      paid_at: new Date().toISOString(),
+    });
+    expect(cash.status, cash.text).toBe(201);
+    const late = [...fake.paymentRequests.values()].find((p) => p.id !== pr.id)!;
+    fake.pay(late.id);
+    const lateSent = await fake.sendWebhook(`${server.url}/api/v1/webhooks/xendit`, fake.paymentSucceededBody(late), {
+      token: CALLBACK_TOKEN,
+      webhookId: `wh-${late.id}`,
+    });
+    expect(lateSent.status).toBe(200);
+
     // The treasurer's dashboard counts it, and the charges list shows it paid.
     await desk.goto(`${server.url}/`);
-    await waitForText(desk.getByTestId('stat-collection'), 'Rp 150.000');
-    await waitForText(desk.locator('.card').filter({ hasText: 'Saldo Xendit' }), 'Rp 150.000');
+    // November's QRIS payment is collected; both QRIS payments (December's became credit) sit in the gateway balance.
+    await waitForText(desk.getByTestId('stat-collection'), 'Rp 150.000 dari Rp 150.000');
+    await waitForText(desk.locator('tr').filter({ hasText: 'Saldo Xendit' }), 'Rp 300.000');
     await screenshot(desk, 'online-payment-08-dashboard-id');
     await desk.getByRole('link', { name: 'Pembayaran online' }).click();
     const paidRow = desk.getByTestId('online-charge-row').filter({ hasText: 'Lunas' });
     await waitForText(paidRow, 'B-7');
     await waitForText(paidRow, 'Rp 150.000');
+    await waitForText(
+      desk.getByTestId('ledger-notices'),
+      /Unit B-7: pembayaran PAY\d+ sebesar Rp\s150\.000 menjadi saldo titipan karena tagihan INV\/2026\/12\/\d+ sudah lunas\./,
+    );
+    await screenshot(desk, 'online-payment-09-charges-notices-id');
     await desk.getByRole('button', { name: 'EN', exact: true }).click();
     await waitForText(desk.getByRole('heading', { level: 1 }), 'Online payments');
     await waitForText(desk.getByTestId('online-charge-row').filter({ hasText: 'Paid' }), 'B-7');
     await waitForText(desk.getByTestId('secret-key-state'), 'saved');
-    await screenshot(desk, 'online-payment-09-settings-en');
+    await screenshot(desk, 'online-payment-10-settings-en');
     expect(pageErrors(desk)).toEqual([]);
     await office.context.close();
   }, 120_000);

@@ -168,7 +168,7 @@ export function GatewaySettingsCard({ estateId }: { estateId: string }) {
         }}
         error={form.fieldErrors.callback_token}
       />
-      <fieldset className="field">
+      <fieldset className="field gateway-form__methods">
         <legend className="field__label">{t('online.methods')}</legend>
         {/* Virtual accounts and e-wallets are not offered until they are built; they are shown so the choice is known. */}
         <div className="gateway-form__checks">
