@@ -54,7 +54,8 @@ describe('a desktop clock put back while the app was closed', () => {
     expect((await reopened.patch(e(`/units/${unit}`), { notes: 'jam sudah dibetulkan' })).status).toBe(200);
     const outbox = platformDb(desktop.app)('outbox').where({ row_id: unit });
     const edit = (await outbox.clone().whereNull('synced_at').first()).hlc as string;
-    const dayAhead = (await outbox.clone().whereNotNull('synced_at').max('hlc as hlc').first()).hlc as string;
+    const sent = (await outbox.clone().whereNotNull('synced_at').max('hlc as hlc').first()) as { hlc: string };
+    const dayAhead = sent.hlc;
     expect(edit > dayAhead, `${edit} after ${dayAhead}`).toBe(true);
 
     expect(await runSyncCycle(desktop.app, estateId)).toMatchObject({ ok: true, waiting: 0 });
