@@ -1,14 +1,7 @@
 import { defineRoutes } from '../http/route.ts';
 import { estateParams } from '../http/schemas.ts';
-import {
-  dismissFieldConflict,
-  fieldConflictListQuery,
-  fieldConflictListResponse,
-  fieldConflictParams,
-  fieldConflictResponse,
-  listFieldConflicts,
-  useLosingValue,
-} from './field-conflicts.ts';
+import { dismissFieldConflict, listFieldConflicts, useLosingValue } from './field-conflicts.ts';
+import { fieldConflictListQuery, fieldConflictListResponse, fieldConflictParams, fieldConflictResponse } from './field-conflict-schemas.ts';
 
 export const fieldConflictRoutes = defineRoutes([
   {

@@ -1,34 +1,15 @@
-import { z } from 'zod';
 import { nowIso } from '../db/clock.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
 import { isCarried } from './apply-changes.ts';
 import { mergesPerField } from './field-versions.ts';
+import type { FieldConflictAnswer } from './field-conflict-schemas.ts';
 
 /**
  * The losing values of reference rows both sites changed while apart (apply-reference.ts), as the office sees them
  * on the Sinkronisasi page: dismissed once read, or used instead of the winner, which is an ordinary update of the
  * row (journaled and synced like any edit, so it reaches the other site as the newest version of that column).
  */
-export const fieldConflictResponse = z.object({
-  id: z.string(),
-  table_name: z.string(),
-  row_id: z.string(),
-  row_label: z.string().nullable(),
-  column_name: z.string(),
-  winning_value: z.unknown(),
-  losing_value: z.unknown(),
-  /** Which side's value is in force: this installation's, or the other site's. */
-  winner: z.enum(['this_site', 'other_site']),
-  created_at: z.string(),
-  resolution: z.enum(['dismissed', 'used']).nullable(),
-  resolved_at: z.string().nullable(),
-});
-export type FieldConflictAnswer = z.infer<typeof fieldConflictResponse>;
-export const fieldConflictListResponse = z.object({ items: z.array(fieldConflictResponse) });
-export const fieldConflictListQuery = z.object({ open: z.enum(['0', '1']).optional() }).strict();
-export const fieldConflictParams = z.object({ estate_id: z.string().uuid('Id tidak sah.'), conflict_id: z.string().max(64) });
-
 type ConflictRow = {
   id: string;
   table_name: string;

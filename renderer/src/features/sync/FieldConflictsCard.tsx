@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { FieldConflictAnswer } from '../../../../server/sync/field-conflicts.ts';
+import type { FieldConflictAnswer } from '../../../../server/sync/field-conflict-schemas.ts';
 import { api } from '../../api/client.ts';
 import { ErrorBanner } from '../../components/ErrorMessage.tsx';
 import { useApiData } from '../../hooks/useApiData.ts';
