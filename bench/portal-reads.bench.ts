@@ -5,22 +5,13 @@
 // against the same server process (what HTTP, the pipeline and the load generator cost before any data), and the
 // same portal reads called in-process on the same SQLite file (the data layer without HTTP).
 import { rmSync } from 'node:fs';
-import type { Knex } from 'knex';
 import os from 'node:os';
-import { SESSION_COOKIE } from '../server/auth/authenticate.ts';
-import { randomToken, sha256Hex } from '../server/auth/passwords.ts';
-import { createFeeType } from '../server/ledger/fee-service.ts';
-import { newId } from '../server/db/ids.ts';
-import { runBilling } from '../server/ledger/billing-run.ts';
-import type { Period } from '../server/calendar/calendar.ts';
 import { openDatabase } from '../server/db/knex.ts';
-import { migrateToLatest } from '../server/db/migrate.ts';
 import { ScopedStore, SYSTEM_ACTOR } from '../server/db/scoped-store.ts';
 import { loadSyncContext } from '../server/db/sync-context.ts';
-import { recordPayment } from '../server/ledger/payment-service.ts';
 import { portalBalance, portalInvoices, portalPayments, type PortalView } from '../server/ledger/portal-store.ts';
-import { createResident, updateResident } from '../server/residents/service.ts';
 import { measureHttpLoad, type LoadResult } from './lib/http-load.ts';
+import { GOAL_P95_MS, GOAL_RPS, MOVE_IN, PAGES, PERIODS, type Resident, seedLedger, signIn } from './lib/portal-estate.ts';
 import { report, ratio, type Figures } from './lib/report.ts';
 import { bearerToken, seedEstate } from './lib/seed-estate.ts';
 import { spawnServer } from './lib/server-process.ts';
@@ -30,130 +21,6 @@ const UNITS = Number(process.env.BENCH_UNITS ?? 2_000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 500);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 5);
 const SIGNED_IN = Number(process.env.BENCH_RESIDENTS ?? 40);
-const PERIODS = [
-  '2025-12',
-  '2026-01',
-  '2026-02',
-  '2026-03',
-  '2026-04',
-  '2026-05',
-  '2026-06',
-  '2026-07',
-  '2026-08',
-  '2026-09',
-  '2026-10',
-  '2026-11',
-] as Period[];
-const MOVE_OUT = '2026-05-31';
-const MOVE_IN = '2026-06-01';
-const PAGES = ['balance', 'invoices', 'payments'] as const;
-const GOAL_RPS = 3_000;
-const GOAL_P95_MS = 30;
-
-interface Resident {
-  residentId: string;
-  unitId: string;
-  moved: boolean;
-}
-
-/** Bills 12 months, moves one unit in ten to a new tenant, and pays most months (the unit's occupant pays). */
-async function seedLedger(dataDir: string, estateId: string): Promise<{ residents: Resident[]; payments: number }> {
-  const db = openDatabase({ dataDir });
-  await migrateToLatest(db);
-  const store = new ScopedStore(db.knex, estateId, SYSTEM_ACTOR, await loadSyncContext(db.knex));
-  try {
-    await createFeeType(store, {
-      code: 'IPL',
-      name: 'IPL',
-      amount: 150_000,
-      basis: 'flat',
-      vacant_rule: 'charge',
-      effective_from: '2025-12',
-    } as Parameters<typeof createFeeType>[1]);
-    for (const period of PERIODS) await runBilling(store, { period, due_date: `${period}-10` });
-    const occupants = (await store.live('unit_occupancies').orderBy('created_at').select('unit_id', 'resident_id')) as Array<{
-      unit_id: string;
-      resident_id: string;
-    }>;
-    const residents: Resident[] = [];
-    let payments = 0;
-    for (let start = 0; start < occupants.length; start += 100) {
-      await store.transaction(async (tx) => {
-        for (let n = start; n < Math.min(occupants.length, start + 100); n++) {
-          const { unit_id: unitId, resident_id: ownerId } = occupants[n];
-          const moved = n % 10 === 0;
-          let current = ownerId;
-          for (const [m, period] of PERIODS.entries()) {
-            if (moved && period === '2026-06') {
-              await updateResident(tx, ownerId, { moved_out_on: MOVE_OUT } as Parameters<typeof updateResident>[2]);
-              const tenant = await createResident(tx, {
-                name: `Penyewa ${n}`,
-                phone: null,
-                email: null,
-                unit_id: unitId,
-                relation: 'tenant',
-                moved_in_on: MOVE_IN,
-                directory_opt_in: false,
-              } as Parameters<typeof createResident>[1]);
-              current = tenant.id;
-            }
-            // Most units pay every month; one in seven skips a month now and then, so some invoices stay open.
-            if ((n + m) % 7 === 3 && n % 7 === 0) continue;
-            await recordPayment(tx, {
-              unit_id: unitId,
-              amount: 150_000,
-              method: m % 3 ? 'cash' : 'bank_transfer',
-              paid_at: `${period}-0${1 + (n % 8)}`,
-            });
-            payments++;
-          }
-          residents.push({ residentId: current, unitId, moved });
-        }
-      });
-    }
-    return { residents, payments };
-  } finally {
-    await db.close();
-  }
-}
-
-/**
- * A resident account created through the API, and a session for it minted the way login mints one (a random token,
- * its SHA-256 stored): the login throttle rightly refuses dozens of logins a second from one address.
- */
-async function signIn(
-  baseUrl: string,
-  estateId: string,
-  adminToken: string,
-  sessions: Knex,
-  resident: Resident,
-  n: number,
-): Promise<string> {
-  const created = await fetch(`${baseUrl}/api/v1/estates/${estateId}/users`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      name: `Warga ${n}`,
-      email: `warga-${n}@griya-bench.example`,
-      role: 'resident',
-      resident_id: resident.residentId,
-      password: `warga-bench-${n}-2026`,
-    }),
-  });
-  if (created.status !== 201) throw new Error(`resident user: ${created.status} ${await created.text()}`);
-  const { user } = (await created.json()) as { user: { id: string } };
-  const token = randomToken();
-  await sessions('sessions').insert({
-    id: newId(),
-    user_id: user.id,
-    token_hash: sha256Hex(token),
-    csrf_token: randomToken(24),
-    created_at: new Date().toISOString(),
-    expires_at: new Date(Date.now() + 86_400_000).toISOString(),
-    user_agent: 'portal-reads bench',
-  });
-  return `${SESSION_COOKIE}=${token}`;
-}
 
 /** The same reads in-process on the same file: the data layer's statements on better-sqlite3, no HTTP. */
 async function inProcessBaseline(dataDir: string, estateId: string, residents: Resident[]): Promise<Record<string, Figures>> {

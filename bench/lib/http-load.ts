@@ -11,6 +11,8 @@ export interface LoadOptions {
   /** Instead of `paths`: requests with their own headers (e.g. one signed-in resident's cookie each). */
   requests?: Array<{ path: string; headers?: Record<string, string> }>;
   connections?: number;
+  /** Several server processes of one database: the connections are spread evenly over them, samples pooled. */
+  baseUrls?: string[];
   durationSeconds?: number;
   warmupSeconds?: number;
 }
@@ -48,12 +50,31 @@ async function runOnce(opts: LoadOptions, durationSeconds: number, samples?: num
   return { result, non2xx };
 }
 
+/** One load generator per server when `baseUrls` names several, started together. */
+async function runAcross(opts: LoadOptions, durationSeconds: number, samples?: number[]) {
+  const urls = opts.baseUrls?.length ? opts.baseUrls : [opts.baseUrl];
+  const total = opts.connections ?? 10;
+  const runs = await Promise.all(
+    urls.map((baseUrl, i) =>
+      runOnce(
+        { ...opts, baseUrl, connections: Math.floor(total / urls.length) + (i < total % urls.length ? 1 : 0) },
+        durationSeconds,
+        samples,
+      ),
+    ),
+  );
+  return {
+    result: { errors: runs.reduce((n, r) => n + r.result.errors, 0), timeouts: runs.reduce((n, r) => n + r.result.timeouts, 0) },
+    non2xx: runs.reduce((n, r) => n + r.non2xx, 0),
+  };
+}
+
 export async function measureHttpLoad(opts: LoadOptions): Promise<LoadResult> {
   const duration = opts.durationSeconds ?? 10;
-  await runOnce(opts, opts.warmupSeconds ?? 2);
+  await runAcross(opts, opts.warmupSeconds ?? 2);
   const samples: number[] = [];
   const started = process.hrtime.bigint();
-  const { result, non2xx } = await runOnce(opts, duration, samples);
+  const { result, non2xx } = await runAcross(opts, duration, samples);
   const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
   const latency = summarizeLatencies(samples);
   return {
