@@ -170,16 +170,10 @@ export function GatewaySettingsCard({ estateId }: { estateId: string }) {
       />
       <fieldset className="field gateway-form__methods">
         <legend className="field__label">{t('online.methods')}</legend>
-        {/* Virtual accounts and e-wallets are not offered until they are built; they are shown so the choice is known. */}
+        {/* Only what is built is offered: virtual accounts and e-wallets join this list when they exist. */}
         <div className="gateway-form__checks">
           <label>
             <input type="checkbox" checked readOnly disabled /> {t('online.method_qris')}
-          </label>
-          <label className="muted">
-            <input type="checkbox" disabled /> {t('online.method_va')}
-          </label>
-          <label className="muted">
-            <input type="checkbox" disabled /> {t('online.method_ewallet')}
           </label>
         </div>
       </fieldset>

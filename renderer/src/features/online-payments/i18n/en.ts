@@ -40,8 +40,6 @@ export default {
   secret_hint_stored: 'Saved and never shown. Fill in only to replace it.',
   secret_hint_new: 'From the Xendit dashboard. Stored encrypted and never shown again.',
   methods: 'Payment methods',
-  method_va: 'Virtual account (coming)',
-  method_ewallet: 'E-wallet (coming)',
   fee_bearer: 'Gateway fee paid by',
   fee_bearer_estate: 'The estate',
   fee_bearer_resident: 'The resident (added to the bill)',

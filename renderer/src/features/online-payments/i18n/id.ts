@@ -40,8 +40,6 @@ export default {
   secret_hint_stored: 'Sudah tersimpan dan tidak ditampilkan. Isi hanya untuk menggantinya.',
   secret_hint_new: 'Dari dasbor Xendit. Disimpan terenkripsi dan tidak pernah ditampilkan lagi.',
   methods: 'Cara bayar',
-  method_va: 'Virtual account (segera)',
-  method_ewallet: 'Dompet digital (segera)',
   fee_bearer: 'Biaya gateway ditanggung',
   fee_bearer_estate: 'Kas perumahan',
   fee_bearer_resident: 'Warga (ditambahkan ke tagihan)',
