@@ -329,11 +329,14 @@ function sendJson(req: Request, res: Response, status: number, body: unknown): v
 /**
  * The route table for one router: a radix tree looked up once per request, instead of Express trying each route's
  * pattern in turn — with ~150 routes that walk cost more than a small handler. Matching stays Express's: paths are
- * case-insensitive, a trailing slash is ignored, HEAD is answered by the GET route, and a parameter that is not valid
- * percent-encoding is the client's error (400), as Express answers it.
+ * case-insensitive, a trailing slash is ignored, HEAD is answered by the GET route, a parameter may be as long as a
+ * route's schema allows, and a parameter that is not valid percent-encoding is the client's error (400), as Express
+ * answers it.
  */
 function routeTable() {
-  return FindMyWay({ caseSensitive: false, ignoreTrailingSlash: true });
+  // find-my-way stops matching a parameter longer than 100 characters by default; a guest pass link's signed token
+  // is longer. Each route's own schema bounds its parameters.
+  return FindMyWay({ caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 2048 });
 }
 
 function findRoute(table: ReturnType<typeof routeTable>, method: string, path: string) {
