@@ -10,7 +10,7 @@ import { invoiceBalancesQuery, isOverdue, toInvoiceBalance } from './invoice-bal
 import { lockName, lockUnits } from './row-lock.ts';
 import { billingSettingsOf } from './billing-settings.ts';
 import { beginRun, endRun, reportProgress } from './billing-progress.ts';
-import { deterministicId } from './deterministic-id.ts';
+import { deterministicId, invoiceLineId } from './deterministic-id.ts';
 import { feeLinesForUnit, type BillableUnit, type FeeLine } from './fee-amount.ts';
 import { loadFeeDefinitions } from './fee-service.ts';
 import { lateFeeFor } from './late-fee.ts';
@@ -202,7 +202,7 @@ async function commitRun(tx: ScopedStore, input: BillingRunInput, runId: string,
     // sites before they meet gives the same lines, not a second set.
     const lines = chunk.flatMap((p) => [
       ...p.lines.map((l, k) => ({
-        id: deterministicId('invoice_line', p.id, String(k)),
+        id: invoiceLineId(p.id, k),
         invoice_id: p.id,
         fee_type_id: l.fee_type_id,
         fee_rate_id: l.fee_rate_id,
@@ -214,7 +214,7 @@ async function commitRun(tx: ScopedStore, input: BillingRunInput, runId: string,
         created_at: at,
       })),
       ...p.lateFees.map((l) => ({
-        id: deterministicId('invoice_line', p.id, 'late_fee', l.source_invoice_id),
+        id: invoiceLineId(p.id, { lateFeeFor: l.source_invoice_id }),
         invoice_id: p.id,
         fee_type_id: null,
         fee_rate_id: null,

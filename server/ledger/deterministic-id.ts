@@ -12,3 +12,15 @@ export function deterministicId(...parts: string[]): string {
   const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+/**
+ * The id of an invoice's line: derived from the invoice (the same month billed on two sites gives the same lines) and
+ * sorting in the invoice's own order, since receipts and invoices list lines by id. The first 24 characters follow
+ * from the invoice; the last 12 hex digits are the line's position, and a late fee, keyed on the invoice it is charged
+ * for, sorts after every dues line.
+ */
+export function invoiceLineId(invoiceId: string, line: number | { lateFeeFor: string }): string {
+  const prefix = deterministicId('invoice_line', invoiceId).slice(0, 24);
+  if (typeof line === 'number') return prefix + line.toString(16).padStart(12, '0');
+  return `${prefix}f${crypto.createHash('sha256').update(line.lateFeeFor).digest('hex').slice(0, 11)}`;
+}

@@ -129,7 +129,7 @@ export async function loadReceiptData(store: ScopedStore, receipt: ReceiptRow, p
   const invoiceIds = allocations.map((a: any) => a.id as string);
   const [lines, earlier] = invoiceIds.length
     ? await Promise.all([
-        // Ids are time-ordered, so this is the order the invoice lists its lines.
+        // Line ids sort in the order the invoice lists its lines (time-ordered, or invoiceLineId for a billing run).
         store
           .query('invoice_lines')
           .whereIn('invoice_lines.invoice_id', invoiceIds)

@@ -105,7 +105,7 @@ describe('treasurer ledger in Chromium', () => {
     await waitForText(page.getByTestId('arrears-summary'), '3 unit menunggak');
 
     // Record the payment; a double click must still record one payment.
-    await page.getByRole('link', { name: 'Pembayaran' }).click();
+    await page.getByRole('link', { name: 'Pembayaran', exact: true }).click();
     await page.getByRole('link', { name: 'Catat pembayaran' }).click();
     await waitForPath(page, '/payments/new');
     await page.locator('input[name="unit"]').fill('A-12');
