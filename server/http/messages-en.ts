@@ -71,6 +71,7 @@ export const MESSAGES_EN: Record<string, string> = {
   // What was not found ("{} tidak ditemukan.").
   Data: 'Data',
   'Alamat API': 'API address',
+  'Konflik sinkronisasi': 'Sync conflict',
   Perumahan: 'Estate',
   Unit: 'Unit',
   Tagihan: 'Invoice',
@@ -176,6 +177,7 @@ export const MESSAGES_EN: Record<string, string> = {
   'Masa berlaku paling lama {} hari.': 'Valid for at most {} days.',
   'Tidak dapat membuat kode unik; coba lagi.': 'Could not create a unique code; try again.',
   'Unit tidak ditemukan.': 'Unit not found.',
+  'Data yang berkonflik sudah tidak ada.': 'The data in conflict no longer exists.',
   'Pilih warga pemegang kartu.': 'Choose the resident who holds the pass.',
   'Warga ini tidak tinggal di unit tersebut.': 'This resident does not live in that unit.',
 
