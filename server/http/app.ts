@@ -10,6 +10,7 @@ import { allRoutes } from './routes-index.ts';
 import { loginRateLimiter } from '../auth/rate-limit.ts';
 import { publicUrlFreshness } from '../public-url/index.ts';
 import { PUSH_BODY_MAX_BYTES } from '../sync/merge-policy.ts';
+import { webhookBodyParser } from './webhook-body.ts';
 
 import { RENDERER_DIST } from '../paths.ts';
 
@@ -60,6 +61,8 @@ export function createApp(app: AppContext, opts: { rendererDir?: string } = {}):
   // A sync push carries rows whole, proofs and attachments as base64: its own larger limit, for that route only and
   // still bounded (server/sync/README.md). The parser below then finds the body read and leaves it.
   api.post('/sync/push', express.json({ limit: PUSH_BODY_MAX_BYTES, strict: false }), syncPushTooLarge);
+  // Gateway callbacks are stored byte for byte: their parser keeps the raw body, with a limit of its own.
+  api.post('/webhooks/:provider', ...webhookBodyParser());
   api.use(express.json({ limit: '1mb', strict: false }));
   const limiter = loginRateLimiter(app.db.knex, 'password', app.options.loginRateLimitPerMinute);
   for (const p of ['/auth/login', '/auth/token', '/setup', '/invites/:code/accept']) api.post(p, limiter);

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 
-/** Kinds of reconciliation notice. `overpayment`: a payment's money went to credit because its invoice was already paid. */
-export const NOTICE_KINDS = ['overpayment'] as const;
+/**
+ * Kinds of reconciliation notice. `overpayment`: a payment's money went to credit because its invoice was already paid.
+ * `amount_mismatch`: a gateway paid another amount than its charge asked (details: expected, paid, credit); the
+ * payment holds what was paid.
+ */
+export const NOTICE_KINDS = ['overpayment', 'amount_mismatch'] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
 export const noticeListQuery = z

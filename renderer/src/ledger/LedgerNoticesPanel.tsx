@@ -56,14 +56,7 @@ function OpenNotices() {
         {data.items.map((n) => (
           <li key={n.id} className="ledger-notices__item" data-notice-id={n.id}>
             <div className="ledger-notices__text">
-              <span>
-                {t('notices.overpayment', {
-                  unit: n.unit_code ?? '–',
-                  payment: n.payment_number ?? '–',
-                  amount: formatRupiah(n.amount ?? 0),
-                  invoice: n.invoice_number ?? '–',
-                })}
-              </span>
+              <span>{noticeText(n, t)}</span>
               <small className="muted">
                 {t('notices.raised_at', { when: calendar.formatDateTime(n.created_at, locale) })}
                 {n.payment_id ? (
@@ -82,4 +75,25 @@ function OpenNotices() {
       </ul>
     </section>
   );
+}
+
+/** A gateway's other amount reads as what the payment did with it: the excess kept as credit, or the rest still owing. */
+function noticeText(n: NoticeAnswer, t: ReturnType<typeof useI18n>['t']): string {
+  if (n.kind === 'amount_mismatch') {
+    const expected = Number(n.details?.expected ?? 0);
+    const paid = n.amount ?? 0;
+    return t(paid > expected ? 'notices.amount_mismatch_over' : 'notices.amount_mismatch_under', {
+      unit: n.unit_code ?? '–',
+      payment: n.payment_number ?? '–',
+      paid: formatRupiah(paid),
+      expected: formatRupiah(expected),
+      difference: formatRupiah(Math.abs(paid - expected)),
+    });
+  }
+  return t('notices.overpayment', {
+    unit: n.unit_code ?? '–',
+    payment: n.payment_number ?? '–',
+    amount: formatRupiah(n.amount ?? 0),
+    invoice: n.invoice_number ?? '–',
+  });
 }

@@ -1,6 +1,7 @@
 import { defineRoutes } from '../../http/route.ts';
 import { estateParams, idParams } from '../../http/schemas.ts';
 import { ValidationError } from '../../http/errors.ts';
+import { rawWebhookBody } from '../../http/webhook-body.ts';
 import { residenceOfRequest, residencesOfRequest } from '../../residency/index.ts';
 import { GatewayFailure } from './gateway.ts';
 import { configuredGateway, gatewayRow, gatewayView, saveGatewaySettings } from './gateway-settings.ts';
@@ -130,6 +131,6 @@ export const onlinePaymentRoutes = defineRoutes([
     summary: "Xendit's payment callbacks: token checked, stored once, processed by a job that re-reads the charge",
     body: z.unknown(),
     response: webhookAck,
-    handler: async (ctx) => receiveXenditWebhook(ctx.app, ctx.req.headers, ctx.body),
+    handler: async (ctx) => receiveXenditWebhook(ctx.app, ctx.req.headers, ctx.body, rawWebhookBody(ctx.req)),
   },
 ]);

@@ -19,7 +19,8 @@ export type SettleOutcome = 'recorded' | 'already' | 'amount_mismatch';
  * Records the money of a charge the gateway says is paid, once: the unit is locked, the charge re-read, and only a
  * charge not yet settled is recorded (a payment through the ledger: PAY number, allocation to its invoices that are
  * still open or else oldest first, credit for the rest, receipt, cash-book line into the gateway's balance account).
- * A paid amount that differs from the charge is not recorded as a payment; the charge is flagged for the treasurer.
+ * A paid amount that differs from the charge is recorded all the same, as it was paid; the charge is flagged
+ * `amount_mismatch` and a notice tells the treasurer.
  */
 export async function settleCharge(
   store: ScopedStore,
@@ -39,16 +40,8 @@ export async function settleCharge(
     if (charge.status === 'paid' || charge.status === 'amount_mismatch') return done('already');
 
     const paidAmount = Number(remote.paidAmount ?? remote.amount);
-    if (paidAmount !== Number(charge.amount)) {
-      await tx.updateWhere(
-        'online_charges',
-        (q) => q.where('online_charges.id', charge.id).whereNotIn('online_charges.status', ['paid', 'amount_mismatch']),
-        { status: 'amount_mismatch', paid_amount: paidAmount, gateway_payment_id: remote.paymentId, updated_at: nowIso() },
-        'online_charges.amount_mismatch',
-      );
-      // Ledger notices have no kind for this yet: the charge's status is the flag until they do.
-      return done('amount_mismatch');
-    }
+    // Money the gateway holds is never left unrecorded, whatever the amount: see "Amount mismatch" in the README.
+    const mismatch = paidAmount !== Number(charge.amount);
 
     const chosen: string[] = JSON.parse(charge.invoice_ids);
     const stillOpen = new Set((await openInvoicesOfUnit(tx, charge.unit_id)).map((i) => i.id));
@@ -73,7 +66,7 @@ export async function settleCharge(
       'online_charges',
       (q) => q.where('online_charges.id', charge.id).whereNotIn('online_charges.status', ['paid', 'amount_mismatch']),
       {
-        status: 'paid',
+        status: mismatch ? 'amount_mismatch' : 'paid',
         paid_amount: paidAmount,
         payment_id: payment.id,
         paid_at: payment.paid_at,
@@ -82,6 +75,27 @@ export async function settleCharge(
       },
       'online_charges.paid',
     );
+    if (mismatch) {
+      // The payment above already holds the money (more: the excess is credit; less: the rest stays owing); the
+      // treasurer is told once per charge, with both amounts, to settle it with the resident.
+      await raiseLedgerNotice(tx, {
+        kind: 'amount_mismatch',
+        unitId: charge.unit_id,
+        invoiceId: chosen[0],
+        paymentId: payment.id,
+        amount: paidAmount,
+        dedupeKey: `amount_mismatch:online:${charge.id}`,
+        details: {
+          charge_id: charge.id,
+          reference: charge.reference,
+          provider: charge.provider,
+          expected: Number(charge.amount),
+          paid: paidAmount,
+          credit: payment.credit,
+        },
+      });
+      return done('amount_mismatch');
+    }
     // Money meant for bills that were paid another way meanwhile: kept as the unit's credit, and the treasurer told.
     if (payment.credit > 0 && chosen.length > 0) {
       await raiseLedgerNotice(tx, {

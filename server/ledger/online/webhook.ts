@@ -45,6 +45,8 @@ export async function receiveXenditWebhook(
   app: AppContext,
   headers: Record<string, string | string[] | undefined>,
   body: unknown,
+  /** The body's bytes as the gateway sent them (null only when no parser kept them). */
+  rawBody: string | null = null,
 ): Promise<{ received: true; duplicate: boolean }> {
   if (!body || typeof body !== 'object' || Array.isArray(body))
     throw new BadRequestError('WEBHOOK_MALFORMED', 'Isi callback tidak dikenali.');
@@ -78,7 +80,7 @@ export async function receiveXenditWebhook(
   }
   const stored = await receiveWebhook(
     app.db.knex,
-    { provider: 'xendit', eventId, estateId, headers: kept, body: JSON.stringify(body) },
+    { provider: 'xendit', eventId, estateId, headers: kept, body: rawBody ?? JSON.stringify(body) },
     processXenditWebhookJob,
   );
   return { received: true, duplicate: stored.duplicate };

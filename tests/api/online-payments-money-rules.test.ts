@@ -1,0 +1,202 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { WEBHOOK_BODY_MAX_BYTES } from '../../server/http/webhook-body.ts';
+import { createTestDatabase, type TestDatabase } from '../setup/pg-database.ts';
+import { startFakeXendit, type FakeXendit } from '../support/fake-xendit.ts';
+import { ApiClient, setupEstate, startTestServer, userWithRole, type TestServer } from '../support/server.ts';
+
+/**
+ * The money rules of online payments beyond the happy path, on SQLite and PostgreSQL against the fake Xendit: the
+ * webhook kept byte for byte, a paid amount that differs from the charge, refunds from the office.
+ */
+const SECRET_KEY = 'xnd_development_klustera_fake_key';
+const CALLBACK_TOKEN = 'callback-token-of-griya-asri-0123456789';
+
+async function openServer(name: 'sqlite' | 'postgres'): Promise<{ server: TestServer; dispose(): Promise<void> }> {
+  if (name === 'sqlite') {
+    const server = await startTestServer({ backgroundJobs: false });
+    return { server, dispose: () => server.close() };
+  }
+  const database: TestDatabase = await createTestDatabase(inject('pgUrl'));
+  const server = await startTestServer({ databaseUrl: database.url, backgroundJobs: false });
+  return {
+    server,
+    async dispose() {
+      await server.close();
+      await database.drop();
+    },
+  };
+}
+
+describe.each(['sqlite', 'postgres'] as const)('online payment money rules on %s', (backendName) => {
+  let server: TestServer;
+  let dispose: () => Promise<void>;
+  let fake: FakeXendit;
+  let admin: ApiClient;
+  let treasurer: ApiClient;
+  let staff: ApiClient;
+  let estateId: string;
+  let unitNo = 0;
+  const e = (p: string) => `/estates/${estateId}${p}`;
+  const knex = () => server.db.knex;
+  const webhookUrl = () => `${server.url}/api/v1/webhooks/xendit`;
+  const runJobs = () => server.jobs.runDue();
+  const paymentsOfUnit = (unitId: string) => knex()('payments').where({ estate_id: estateId, unit_id: unitId });
+  const chargeRow = (id: string) => knex()('online_charges').where({ id }).first();
+
+  async function residentWithInvoice(amount: number) {
+    const code = `M-${++unitNo}`;
+    const unit = (await admin.post(e('/units'), { code, type: 'rumah', occupancy: 'occupied' })).body;
+    const resident = (await admin.post(e('/residents'), { name: `Warga ${code}`, unit_id: unit.id })).body;
+    const { client } = await userWithRole(server.url, admin, estateId, 'resident', { resident_id: resident.id });
+    const charged = await admin.post(e('/charges'), {
+      name: 'Iuran Keamanan',
+      amount,
+      period: '2026-11',
+      due_date: '2026-11-20',
+      unit_ids: [unit.id],
+    });
+    expect(charged.status, charged.text).toBe(201);
+    const invoices = (await admin.get(e(`/invoices?unit_id=${unit.id}`))).body.items as Array<{ id: string }>;
+    return { unitId: unit.id as string, resident: client, invoiceId: invoices[0].id };
+  }
+
+  async function invoiceOf(unitId: string, invoiceId: string): Promise<{ status: string; outstanding: number }> {
+    const items = (await admin.get(e(`/invoices?unit_id=${unitId}`))).body.items as Array<{
+      id: string;
+      status: string;
+      outstanding: number;
+    }>;
+    return items.find((i) => i.id === invoiceId)!;
+  }
+
+  /** A resident's QRIS charge for their invoice, paid at the fake (with `paidAmount` when it differs) and delivered. */
+  async function paidCharge(amount: number, paidAmount?: number) {
+    const r = await residentWithInvoice(amount);
+    const charge = (await r.resident.post(e('/portal/online-charges'), { method: 'qris', invoice_ids: [r.invoiceId] })).body;
+    const pr = fake.pay(fake.byReference(charge.reference)!.id, paidAmount === undefined ? {} : { amount: paidAmount });
+    const sent = await fake.sendWebhook(webhookUrl(), fake.paymentSucceededBody(pr), {
+      token: CALLBACK_TOKEN,
+      webhookId: `paid-${charge.id}`,
+    });
+    expect(sent.status).toBe(200);
+    await runJobs();
+    return { ...r, charge, pr };
+  }
+
+  const post = (body: string | Buffer, headers: Record<string, string> = {}) =>
+    fetch(webhookUrl(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-callback-token': CALLBACK_TOKEN, ...headers },
+      body,
+    });
+
+  beforeAll(async () => {
+    fake = await startFakeXendit(SECRET_KEY);
+    ({ server, dispose } = await openServer(backendName));
+    ({ client: admin, estateId } = await setupEstate(server.url));
+    treasurer = (await userWithRole(server.url, admin, estateId, 'treasurer')).client;
+    staff = (await userWithRole(server.url, admin, estateId, 'staff')).client;
+    const saved = await treasurer.put(e('/settings/payment-gateway'), {
+      provider: 'xendit',
+      enabled: true,
+      base_url: fake.url,
+      methods: ['qris'],
+      fee_bearer: 'estate',
+      secret_key: SECRET_KEY,
+      callback_token: CALLBACK_TOKEN,
+    });
+    expect(saved.status, saved.text).toBe(200);
+  });
+
+  afterAll(async () => {
+    await dispose();
+    await fake.close();
+  });
+
+  it('stores a webhook byte for byte: odd whitespace, key order, escapes and non-ASCII kept as sent', async () => {
+    const { resident, invoiceId, unitId } = await residentWithInvoice(85_000);
+    const charge = (await resident.post(e('/portal/online-charges'), { method: 'qris', invoice_ids: [invoiceId] })).body;
+    const pr = fake.pay(fake.byReference(charge.reference)!.id);
+    // Keys out of the usual order, tabs and blank lines, an escaped slash and unicode escape, a raw "é" and a float
+    // spelled with an exponent: a re-serialisation would change every one of these.
+    const raw =
+      `{\n\t"data" :{ "status":"SUCCEEDED",  "reference_id":"${charge.reference}",\r\n "id" : "py-raw-1",` +
+      `"payment_request_id":"${pr.id}", "description":"Iuran\\/bulan \\u00e9 café", "amount": 8.5e4 },\n\n` +
+      ` "event":"payment.succeeded"  }  \n`;
+    const res = await post(raw, { 'webhook-id': `raw-${charge.id}` });
+    expect(res.status, await res.clone().text()).toBe(200);
+    const stored = await knex()('webhook_events')
+      .where({ provider: 'xendit', event_id: `raw-${charge.id}` })
+      .first();
+    expect(Buffer.from(stored.body, 'utf8').equals(Buffer.from(raw, 'utf8'))).toBe(true);
+    // Processed from those bytes like any other event.
+    await runJobs();
+    expect(await paymentsOfUnit(unitId)).toHaveLength(1);
+  });
+
+  it('refuses a webhook body over the limit with 413 WEBHOOK_TOO_LARGE and one that is not UTF-8 with 400; nothing stored', async () => {
+    const { resident, invoiceId } = await residentWithInvoice(45_000);
+    const charge = (await resident.post(e('/portal/online-charges'), { method: 'qris', invoice_ids: [invoiceId] })).body;
+    const before = await knex()('webhook_events').count({ n: '*' }).first();
+    const big = JSON.stringify({
+      event: 'payment.succeeded',
+      data: { id: 'py-big', reference_id: charge.reference, padding: 'x'.repeat(WEBHOOK_BODY_MAX_BYTES) },
+    });
+    const tooLarge = await post(big, { 'webhook-id': 'big-1' });
+    expect(tooLarge.status).toBe(413);
+    expect((await tooLarge.json()).error.code).toBe('WEBHOOK_TOO_LARGE');
+    const latin1 = Buffer.concat([
+      Buffer.from(`{"event":"payment.succeeded","data":{"id":"py-l1","reference_id":"${charge.reference}","note":"caf`),
+      Buffer.from([0xe9]),
+      Buffer.from('"}}'),
+    ]);
+    const notUtf8 = await post(latin1, { 'webhook-id': 'latin-1' });
+    expect(notUtf8.status).toBe(400);
+    expect((await notUtf8.json()).error.code).toBe('WEBHOOK_MALFORMED');
+    expect(await knex()('webhook_events').count({ n: '*' }).first()).toEqual(before);
+    // Other routes keep their own limit: a 100 KB body elsewhere is not a webhook's business.
+    const elsewhere = await treasurer.post(e('/units'), { code: 'BIG', type: 'rumah', notes: 'x'.repeat(100_000) });
+    expect(elsewhere.status).not.toBe(413);
+  });
+
+  it('a smaller amount than the charge is recorded as paid, the rest stays owing, and the treasurer gets a notice', async () => {
+    const { unitId, invoiceId, charge } = await paidCharge(175_000, 100_000);
+    const payments = await paymentsOfUnit(unitId);
+    expect(payments).toHaveLength(1);
+    expect(Number(payments[0].amount)).toBe(100_000);
+    expect(await invoiceOf(unitId, invoiceId)).toMatchObject({ status: 'partial', outstanding: 75_000 });
+    const row = await chargeRow(charge.id);
+    expect(row).toMatchObject({ status: 'amount_mismatch', payment_id: payments[0].id });
+    expect(Number(row.paid_amount)).toBe(100_000);
+    // The cash book has what came in, in the gateway's account.
+    const entry = await knex()('cashbook_entries')
+      .where({ estate_id: estateId, source_type: 'payment', source_id: payments[0].id })
+      .first();
+    expect(Number(entry.amount)).toBe(100_000);
+
+    const notices = (await treasurer.get(e('/ledger/notices?open=1'))).body.items.filter((n: any) => n.unit_id === unitId);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatchObject({ kind: 'amount_mismatch', payment_id: payments[0].id, invoice_id: invoiceId, amount: 100_000 });
+    expect(notices[0].details).toMatchObject({ expected: 175_000, paid: 100_000, credit: 0, charge_id: charge.id });
+
+    // Redelivered, and run again: still one payment, one notice.
+    const pr = fake.byReference(charge.reference)!;
+    await fake.sendWebhook(webhookUrl(), fake.paymentSucceededBody(pr), { token: CALLBACK_TOKEN, webhookId: `again-${charge.id}` });
+    await runJobs();
+    expect(await paymentsOfUnit(unitId)).toHaveLength(1);
+    expect(await knex()('ledger_notices').where({ estate_id: estateId, unit_id: unitId })).toHaveLength(1);
+  });
+
+  it('a larger amount than the charge pays the invoice and leaves the excess as credit, with one notice', async () => {
+    const { unitId, invoiceId, charge } = await paidCharge(60_000, 75_000);
+    const payments = await paymentsOfUnit(unitId);
+    expect(payments).toHaveLength(1);
+    expect(Number(payments[0].amount)).toBe(75_000);
+    expect((await invoiceOf(unitId, invoiceId)).status).toBe('paid');
+    expect((await treasurer.get(e(`/units/${unitId}/balance`))).body.credit).toBe(15_000);
+    expect(await chargeRow(charge.id)).toMatchObject({ status: 'amount_mismatch' });
+    const notices = await knex()('ledger_notices').where({ estate_id: estateId, unit_id: unitId });
+    expect(notices.map((n: { kind: string }) => n.kind)).toEqual(['amount_mismatch']);
+    expect(JSON.parse(notices[0].details)).toMatchObject({ expected: 60_000, paid: 75_000, credit: 15_000 });
+  });
+});
