@@ -5,3 +5,4 @@
 export { summarizeAccounts } from './balances.ts';
 export { postCreditRefund, postPaymentReversal, postPaymentToCashbook } from './posting.ts';
 export { namedAccountFor } from './accounts-store.ts';
+export { isCashbookHome } from './home-site.ts';

@@ -217,6 +217,8 @@ export const MESSAGES_EN: Record<string, string> = {
   'Bulan {} tidak sedang ditutup.': 'Month {} is not closed.',
   'Buku kas perumahan ini dicatat di komputer kantor yang tertaut. Catat transaksi kas dan tutup buku di sana.':
     "This estate's cash book is kept on the linked office desktop. Record cash entries and close months there.",
+  'Bukti transfer perumahan ini diperiksa di komputer kantor yang tertaut, tempat buku kas dicatat. Setujui atau tolak di sana.':
+    "This estate's transfer proofs are reviewed on the linked office desktop, where the cash book is kept. Approve or reject them there.",
 
   // Billing, invoices and payments.
   'Periode akhir tidak boleh sebelum periode awal.': 'The end period must not be before the start period.',
@@ -344,6 +346,8 @@ export const MESSAGES_EN: Record<string, string> = {
     'The answer of the hosted instance cannot be read. Check the hosted instance address.',
   'Jam komputer kantor berbeda lebih dari 2 menit dengan server awan. Sinkronisasi tetap berjalan; cocokkan jam komputer.':
     "The office computer's clock differs from the hosted instance's by more than 2 minutes. Sync keeps running; set the computer's clock.",
+  'Jam komputer kantor berbeda lebih dari 7 hari dengan server awan. Urutan perubahan antara komputer ini dan server awan bisa keliru; cocokkan jam komputer sekarang.':
+    "The office computer's clock is more than 7 days off the hosted instance's. The order of changes between this computer and the hosted instance may come out wrong; set the computer's clock now.",
   'Data di komputer ini dan di server awan berbeda pada tabel: {}. Jangan ubah data itu dulu dan hubungi pengelola.':
     'The data on this computer and on the hosted instance differ in these tables: {}. Do not change that data yet and contact the administrator.',
   // Online payments (ledger/online).

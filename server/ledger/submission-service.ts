@@ -1,6 +1,8 @@
+import { isCashbookHome } from '../cashbook/index.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
 import type { UploadedFile } from '../http/route.ts';
+import { enqueueMessage, messageLinks, rupiahText } from '../messages/index.ts';
 import { normalizePaidAt, recordPayment, type PaymentMethod } from './payment-service.ts';
 import { appendProof } from './proof-store.ts';
 import { unitCodes } from './records.ts';
@@ -81,6 +83,15 @@ async function pendingSubmission(tx: ScopedStore, id: string): Promise<Submissio
   // Two clicks on "verify" (or a verify and a reject) review the proof one after the other; the second sees it reviewed.
   await lockRow(tx, 'payment_submissions', id);
   const row = await tx.get<SubmissionRow>('payment_submissions', id, 'Bukti transfer');
+  // One proof, one payment: two sites verifying it while apart would each make a payment for the same transfer (and
+  // a verify on one and a reject on the other could not both stand). Proofs are reviewed where the cash book is
+  // kept, the estate's home site, which posts the payment it makes (server/sync/README.md).
+  if (!(await isCashbookHome(tx))) {
+    throw new ConflictError(
+      'PROOF_REVIEW_ELSEWHERE',
+      'Bukti transfer perumahan ini diperiksa di komputer kantor yang tertaut, tempat buku kas dicatat. Setujui atau tolak di sana.',
+    );
+  }
   if (row.status !== 'pending') throw new ConflictError('ALREADY_REVIEWED', 'Bukti transfer ini sudah diperiksa.');
   return row;
 }
@@ -158,6 +169,14 @@ export async function rejectSubmission(store: ScopedStore, id: string, reason: s
       'payment_submissions.reject',
     );
     await tx.announce('proofs', updated.unit_id);
+    await enqueueMessage(tx, {
+      template: 'proof_rejected',
+      cause: { kind: 'proof_rejected', id },
+      unitId: updated.unit_id,
+      // The resident who sent the proof; a proof sent from the office reaches whoever lives there.
+      residentIds: updated.resident_id ? [updated.resident_id] : undefined,
+      vars: { alasan: reason, jumlah: rupiahText(Number(updated.amount)), link_bayar: messageLinks.bills() },
+    });
     return serializeSubmission(tx, updated);
   });
 }

@@ -9,6 +9,7 @@ import { AppError, ConflictError, NotFoundError, UnprocessableError } from '../h
 import { applyChanges } from './apply-changes.ts';
 import { compareDigestsWithCloud, digestAlert } from './digests.ts';
 import { cutPushBatches, entriesAsChanges, pendingCount, pendingEntries } from './change-log.ts';
+import { MAX_REMOTE_LEAD_MS } from './hlc.ts';
 import { CLOCK_SKEW_WARNING_MS } from './merge-policy.ts';
 import { platformDb, schemaVersion } from './platform-db.ts';
 import { handshakeResponse, pairResponse, pullResponse, pushResponse } from './schemas.ts';
@@ -254,7 +255,7 @@ async function syncCycle(app: AppContext, estateId: string, faults: SyncFaults, 
         // The cursor moves in the transaction that applied the changes: a crash leaves both or neither.
         await trx('sync_links').where({ id: link.id }).update({ pull_cursor: page.cursor, updated_at: nowIso() });
       });
-      for (const change of page.changes) app.sync.clock.receive(change.hlc);
+      for (const change of page.changes) app.sync.clock.receiveRemote(change.hlc);
       summary.pulled += page.changes.length;
       cursor = page.cursor;
       if (!page.more) break;
@@ -297,6 +298,7 @@ export interface SyncStatus {
   last_error: { code: string; message: string } | null;
   clock_skew_ms: number | null;
   clock_warning: string | null;
+  clock_far_off: boolean;
   /** Tables whose digests differ from the hosted instance's although nothing waits to be sent. */
   digest_alert: ReturnType<typeof digestAlert>;
   /** While a cycle uploads: rows sent of those waiting when it started; null otherwise. */
@@ -305,6 +307,16 @@ export interface SyncStatus {
 
 const CLOCK_WARNING =
   'Jam komputer kantor berbeda lebih dari 2 menit dengan server awan. Sinkronisasi tetap berjalan; cocokkan jam komputer.';
+
+/** Beyond the week a received change may move a clock (hlc.ts): edits from here no longer carry the other clock. */
+const CLOCK_FAR_OFF_WARNING =
+  'Jam komputer kantor berbeda lebih dari 7 hari dengan server awan. Urutan perubahan antara komputer ini dan server awan bisa keliru; cocokkan jam komputer sekarang.';
+
+function clockWarning(skew: number | null): string | null {
+  if (skew === null) return null;
+  if (Math.abs(skew) > MAX_REMOTE_LEAD_MS) return CLOCK_FAR_OFF_WARNING;
+  return Math.abs(skew) > CLOCK_SKEW_WARNING_MS ? CLOCK_WARNING : null;
+}
 
 export async function syncStatus(app: AppContext, estateId: string): Promise<SyncStatus> {
   const knex = platformDb(app);
@@ -317,7 +329,8 @@ export async function syncStatus(app: AppContext, estateId: string): Promise<Syn
     waiting: await pendingCount(knex, estateId, app.sync.siteId),
     last_error: link?.last_error_code ? { code: link.last_error_code, message: link.last_error_message ?? '' } : null,
     clock_skew_ms: skew === null ? null : Number(skew),
-    clock_warning: skew !== null && Math.abs(Number(skew)) > CLOCK_SKEW_WARNING_MS ? CLOCK_WARNING : null,
+    clock_warning: clockWarning(skew === null ? null : Number(skew)),
+    clock_far_off: skew !== null && Math.abs(Number(skew)) > MAX_REMOTE_LEAD_MS,
     digest_alert: digestAlert(link as Parameters<typeof digestAlert>[0]),
     progress: uploadProgress(app, estateId),
   };

@@ -3,6 +3,13 @@
  * machines order consistently even when their clocks disagree. Encoded as a fixed-width string that sorts
  * lexicographically: `<ms:15>-<counter:5>-<site>`.
  */
+/**
+ * How far ahead of this machine's wall clock a timestamp from another site may carry this clock: a week. A desktop a
+ * day or two off still orders everything causally (a change received and then edited here sorts after it), while a
+ * desktop whose date was set to 2030 cannot drag the hosted instance's clock, shared by every estate, years ahead.
+ */
+export const MAX_REMOTE_LEAD_MS = 7 * 24 * 60 * 60 * 1000;
+
 export interface HlcState {
   millis: number;
   counter: number;
@@ -24,7 +31,22 @@ export class HybridLogicalClock {
     return encodeHlc(this.state, this.siteId);
   }
 
-  /** Merge a timestamp received from another site so later local events sort after it. */
+  /**
+   * Merge a timestamp received from another site so later local events sort after it, moving this clock at most
+   * MAX_REMOTE_LEAD_MS past the wall clock. True when the timestamp lay further ahead and this clock stopped there.
+   */
+  receiveRemote(remote: string): boolean {
+    const r = decodeHlc(remote);
+    const limit = this.wallClock() + MAX_REMOTE_LEAD_MS;
+    if (r.millis <= limit) {
+      this.receive(remote);
+      return false;
+    }
+    this.receive(encodeHlc({ millis: limit, counter: 0 }, r.siteId));
+    return true;
+  }
+
+  /** Merge a timestamp this site issued itself (its own history, uncapped) so later local events sort after it. */
   receive(remote: string): string {
     const r = decodeHlc(remote);
     const wall = this.wallClock();

@@ -73,6 +73,8 @@ export const syncStatusResponse = z.object({
   last_error: syncError,
   clock_skew_ms: z.number().nullable(),
   clock_warning: z.string().nullable(),
+  /** The clocks differ by more than a received change may move a clock (a week, hlc.ts): ordering is at risk. */
+  clock_far_off: z.boolean(),
   digest_alert: z.object({ tables: z.array(z.string()), checked_at: z.string().nullable(), message: z.string() }).nullable(),
   /** While a cycle uploads: outbox rows sent of those waiting when it started (a large first upload); null otherwise. */
   progress: z.object({ sent: z.number().int(), total: z.number().int() }).nullable(),

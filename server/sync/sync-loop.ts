@@ -240,7 +240,7 @@ class EstateSync {
         await applyChanges(trx, this.estateId, page.changes, { acknowledged: true, sync: this.app.sync });
         await trx('sync_links').where({ id: link.id }).update({ pull_cursor: page.cursor, last_sync_at: nowIso(), updated_at: nowIso() });
       });
-      for (const change of page.changes) this.app.sync.clock.receive(change.hlc);
+      for (const change of page.changes) this.app.sync.clock.receiveRemote(change.hlc);
     });
   }
 

@@ -120,7 +120,7 @@ type Command =
   | { k: 'reverse'; o: number; w: Where; i: number }
   | { k: 'cashbook'; o: number; w: Where; amount: number; out: boolean }
   | { k: 'proof'; o: number; i: number; amount: number }
-  | { k: 'verify'; o: number; w: Where; i: number }
+  | { k: 'verify'; o: number; w: Where; i: number; reject: boolean }
   | { k: 'sync'; o: number; fault: 'none' | 'beforeAck' | 'afterAck' }
   | { k: 'partition'; o: number; down: boolean }
   | { k: 'replay'; o: number; i: number; recut: boolean }
@@ -142,7 +142,7 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ k: fc.constant('reverse' as const), o: office, w: where, i: index }) },
   { weight: 2, arbitrary: fc.record({ k: fc.constant('cashbook' as const), o: office, w: where, amount: money, out: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ k: fc.constant('proof' as const), o: office, i: index, amount: money }) },
-  { weight: 2, arbitrary: fc.record({ k: fc.constant('verify' as const), o: office, w: where, i: index }) },
+  { weight: 2, arbitrary: fc.record({ k: fc.constant('verify' as const), o: office, w: where, i: index, reject: fc.boolean() }) },
   {
     weight: 4,
     arbitrary: fc.record({ k: fc.constant('sync' as const), o: office, fault: fc.constantFrom('none', 'none', 'beforeAck', 'afterAck') }),
@@ -368,14 +368,15 @@ async function runCommand(offices: Office[], c: Command): Promise<void> {
     case 'verify': {
       const { client } = side(c.w);
       const pending = (await client.get(e('/transfer-proofs?status=pending'))).body.items as { id: string }[];
-      // Each proof is reviewed on one site only, chosen by its id. Waiting for a rule: one payment per transfer proof
-      // across sites. A proof verified at the office and on the hosted instance while apart gives two payments for one
-      // submission; the hosted instance's unique index on payments.submission_id refuses the desktop's batch
-      // (SYNC_BATCH_REJECTED) on every cycle, and nothing the desktop writes after it reaches the hosted instance.
-      const reviewedHere = pending.filter((p) => (Number.parseInt(p.id.slice(-1), 16) % 2 === 0) === (c.w === 'desktop'));
-      const proof = pick(reviewedHere, c.i);
+      const proof = pick(pending, c.i);
       if (!proof) return;
-      expectAnswer(await client.post(e(`/transfer-proofs/${proof.id}/verify`), {}), 'verify proof', [200]);
+      const res = c.reject
+        ? await client.post(e(`/transfer-proofs/${proof.id}/reject`), { reason: 'Tidak ada di mutasi' })
+        : await client.post(e(`/transfer-proofs/${proof.id}/verify`), {});
+      // One proof, one payment: proofs are reviewed on the estate's home site, the linked desktop; the hosted instance
+      // refuses and writes nothing, so a proof reviewed on both while apart is still reviewed once.
+      if (c.w === 'cloud') expect(res.body.error?.code, res.text).toBe('PROOF_REVIEW_ELSEWHERE');
+      else expectAnswer(res, c.reject ? 'reject proof' : 'verify proof', [200]);
       return;
     }
     case 'sync': {
@@ -589,6 +590,20 @@ const EXAMPLES: [Command[]][] = [
       { k: 'bill', o: 0, w: 'desktop', p: 1 },
       { k: 'bill', o: 0, w: 'cloud', p: 1 },
       { k: 'sync', o: 0, fault: 'none' },
+    ],
+  ],
+  // A resident's transfer proof reviewed at the office and on the hosted instance while apart.
+  [
+    [
+      { k: 'unit', o: 0, w: 'desktop' },
+      { k: 'resident', o: 0, w: 'desktop', i: 0 },
+      { k: 'sync', o: 0, fault: 'none' },
+      { k: 'proof', o: 0, i: 0, amount: 150_000 },
+      { k: 'sync', o: 0, fault: 'none' },
+      { k: 'partition', o: 0, down: true },
+      { k: 'verify', o: 0, w: 'cloud', i: 0, reject: false },
+      { k: 'verify', o: 0, w: 'desktop', i: 0, reject: false },
+      { k: 'verify', o: 0, w: 'cloud', i: 0, reject: true },
     ],
   ],
 ];

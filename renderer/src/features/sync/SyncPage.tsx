@@ -153,7 +153,9 @@ export default function SyncPage() {
           </p>
           {current.clock_warning && (
             <p className="banner sync-warning" role="status" data-testid="sync-clock-warning">
-              {t('sync.clock_warning', { minutes: skewMinutes })}
+              {current.clock_far_off
+                ? t('sync.clock_far_off', { days: Math.floor(Math.abs(current.clock_skew_ms ?? 0) / 86_400_000) })
+                : t('sync.clock_warning', { minutes: skewMinutes })}
             </p>
           )}
           {current.digest_alert && (

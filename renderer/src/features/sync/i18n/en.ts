@@ -24,6 +24,8 @@ export default {
   progress_label: 'Upload progress',
   synced: 'Done: {pushed} changes sent, {pulled} received.',
   clock_warning: "This computer's clock is about {minutes} minutes off the hosted instance. Sync keeps running, but set the clock right.",
+  clock_far_off:
+    "This computer's clock is about {days} days off the hosted instance. Changes between this computer and the hosted instance may come out in the wrong order; set the clock right now.",
   unlink: 'Unlink',
   unlink_title: 'Unlink from the hosted instance?',
   unlink_text:

@@ -25,6 +25,8 @@ export default {
   synced: 'Selesai: {pushed} perubahan dikirim, {pulled} diterima.',
   clock_warning:
     'Jam komputer ini berbeda sekitar {minutes} menit dengan server awan. Sinkronisasi tetap berjalan, tetapi cocokkan jam komputer.',
+  clock_far_off:
+    'Jam komputer ini berbeda sekitar {days} hari dengan server awan. Urutan perubahan antara komputer ini dan server awan bisa keliru; cocokkan jam komputer sekarang.',
   unlink: 'Putuskan tautan',
   unlink_title: 'Putuskan tautan dengan server awan?',
   unlink_text:
