@@ -55,6 +55,10 @@ export const PERMISSIONS = {
   // background work (printing, billing runs, messages)
   'jobs.read': OFFICE,
   'jobs.retry': MONEY,
+  // announcements to residents: the office (admin, treasurer and the committee's staff) writes, publishes and reads
+  // the delivery report; residents read theirs through portal.self
+  'announcements.read': OFFICE,
+  'announcements.write': OFFICE,
   // guard post
   'devices.write': ADMIN,
   'gates.write': ADMIN,

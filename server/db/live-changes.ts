@@ -12,7 +12,7 @@ import { dialectOf } from './knex.ts';
  * that transaction commits and drops it when it rolls back), and each process LISTENs on one connection of its own.
  * On SQLite there is one process: the change goes to this process's listeners once the transaction has committed.
  */
-export const LIVE_TOPICS = ['passes', 'visits', 'gate_notifications', 'ledger', 'proofs'] as const;
+export const LIVE_TOPICS = ['passes', 'visits', 'gate_notifications', 'ledger', 'proofs', 'notifications'] as const;
 export type LiveTopic = (typeof LIVE_TOPICS)[number];
 
 export interface LiveChange {

@@ -3,7 +3,8 @@ import { nowIso } from '../db/clock.ts';
 import { NotFoundError } from '../http/errors.ts';
 import { defineRoutes, type RequestContext } from '../http/route.ts';
 import { estateParams, id, paging } from '../http/schemas.ts';
-import { residenceOfRequest } from '../residency/index.ts';
+import { residenceOfRequest, residencesOfRequest } from '../residency/index.ts';
+import { markSourceRead } from '../notifications/index.ts';
 import { listAccessLog } from './access-log-store.ts';
 import { accessLogQuery, gateNotificationListResponse, gateNotificationReadResponse, portalVisitsResponse } from './schemas.ts';
 import { visitView, type VisitRow } from './visits-service.ts';
@@ -68,6 +69,13 @@ export const gatePortalRoutes = defineRoutes([
         throw err instanceof NotFoundError ? new NotFoundError('Pemberitahuan') : err;
       });
       if (!row.read_at) await ctx.store!.update('gate_notifications', ctx.params.id, { read_at: nowIso() }, 'gate_notifications.read');
+      const { residentId, residences } = await residencesOfRequest(ctx);
+      await markSourceRead(
+        ctx.store!,
+        residentId,
+        residences.map((r) => r.unitId),
+        { table: 'gate_notifications', id: ctx.params.id },
+      );
       return { id: ctx.params.id, read: true };
     },
   },

@@ -5,6 +5,7 @@ import { ConflictError } from '../http/errors.ts';
 import { appendAccessLog, type LogFields } from './access-log-store.ts';
 import type { RejectionReason } from '../passes/index.ts';
 import { livesIn } from '../residency/index.ts';
+import { notifyUnits } from '../notifications/index.ts';
 import type { GatePost } from './gate-post.ts';
 import { printSlipJob } from './slip-job.ts';
 import { enqueueJob } from '../jobs/job-queue.ts';
@@ -70,7 +71,7 @@ export async function unitHasPortalReader(tx: ScopedStore, unitId: string): Prom
 
 /** Tells the host unit in the portal that someone arrived for them. */
 export async function notifyHost(tx: ScopedStore, post: GatePost, visit: VisitRow, kind: 'walk_in' | 'guest_arrived'): Promise<void> {
-  await tx.insert('gate_notifications', {
+  const notice = await tx.insert<{ id: string }>('gate_notifications', {
     unit_id: visit.unit_id,
     visit_id: visit.id,
     kind,
@@ -80,6 +81,17 @@ export async function notifyHost(tx: ScopedStore, post: GatePost, visit: VisitRo
     read_at: null,
   });
   await tx.announce('gate_notifications', visit.unit_id);
+  // The bell in the portal header carries it too; the portal words it by kind around the guest's name.
+  await notifyUnits(tx, [
+    {
+      unitId: visit.unit_id,
+      kind,
+      title: visit.name,
+      body: visit.purpose ?? null,
+      link: '/portal/guests',
+      source: { table: 'gate_notifications', id: notice.id },
+    },
+  ]);
 }
 
 /** The access-log row of a visit leaving, whether the guard checks it out by hand or scans its slip. */

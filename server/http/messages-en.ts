@@ -88,6 +88,7 @@ export const MESSAGES_EN: Record<string, string> = {
   Petugas: 'Guard',
   Kunjungan: 'Visit',
   Pemberitahuan: 'Notification',
+  Pengumuman: 'Announcement',
   'Kartu akses': 'Access pass',
   Warga: 'Resident',
   Penghuni: 'Resident',
@@ -365,4 +366,14 @@ export const MESSAGES_EN: Record<string, string> = {
   'Gateway menolak secret key ini.': 'The gateway refused this secret key.',
   'Pilih tagihan atau jumlah, bukan keduanya.': 'Choose invoices or an amount, not both.',
   'Tagihan online': 'Online charge',
+  // Announcements (server/announcements).
+  'Isi pengumuman wajib diisi.': 'The announcement needs some text.',
+  'Blok {} tidak punya unit.': 'Block {} has no units.',
+  'Waktu terbit tidak sah.': 'Invalid publishing time.',
+  'Waktu terbit sudah lewat.': 'The publishing time has passed.',
+  'Pengumuman ini sudah terbit.': 'This announcement is already published.',
+  'Tidak ada unit yang dituju pengumuman ini.': 'This announcement reaches no unit.',
+  'Pilih berkas lampiran.': 'Choose a file to attach.',
+  'Lampiran harus berupa gambar (JPG, PNG, WebP) atau PDF.': 'An attachment must be a picture (JPG, PNG, WebP) or a PDF.',
+  'Paling banyak {} lampiran per pengumuman.': 'At most {} attachments per announcement.',
 };

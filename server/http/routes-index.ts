@@ -24,6 +24,8 @@ import { fieldConflictRoutes } from '../sync/field-conflict-routes.ts';
 import { digestRoutes } from '../sync/digest-routes.ts';
 import { platformRoutes } from '../platform/routes.ts';
 import { liveRoutes } from '../live/index.ts';
+import { announcementRoutes, portalAnnouncementRoutes } from '../announcements/index.ts';
+import { notificationRoutes } from '../notifications/index.ts';
 
 /** Every HTTP route of the API, in one list: the pipeline mounts it, OpenAPI and the permission test read it. */
 export const allRoutes: RouteDef[] = [
@@ -56,4 +58,7 @@ export const allRoutes: RouteDef[] = [
   ...digestRoutes,
   ...platformRoutes,
   ...liveRoutes,
+  ...announcementRoutes,
+  ...portalAnnouncementRoutes,
+  ...notificationRoutes,
 ];

@@ -8,6 +8,7 @@ import {
   reconcileOnlineChargesSchedule,
 } from '../ledger/index.ts';
 import { printSlipJob } from '../gate/slip-job.ts';
+import { publishAnnouncementJob } from '../announcements/index.ts';
 import { importUnitsJob } from '../imports/import-job.ts';
 import type { AppContext } from '../http/app-context.ts';
 import { residentPassRenewalJob, residentPassRenewalSchedule } from '../passes/renewal-job.ts';
@@ -46,6 +47,7 @@ export const allJobs: JobDef<any>[] = [
   syncRunJob,
   processXenditWebhookJob,
   reconcileOnlineChargesJob,
+  publishAnnouncementJob,
 ];
 
 export const allSchedules: ScheduleDef[] = [

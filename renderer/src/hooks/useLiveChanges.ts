@@ -3,7 +3,7 @@ import { buildUrl, languageHeaders } from '../api/client.ts';
 import { useSession } from '../session/SessionProvider.tsx';
 
 /** What `GET /estates/:id/live` names in its `change` events (server/db/live-changes.ts). */
-export type LiveTopic = 'passes' | 'visits' | 'gate_notifications' | 'ledger' | 'proofs';
+export type LiveTopic = 'passes' | 'visits' | 'gate_notifications' | 'ledger' | 'proofs' | 'notifications';
 
 /** Changes that arrive together (a scan opens a visit and uses a pass) make one re-read. */
 const COALESCE_MS = 150;
