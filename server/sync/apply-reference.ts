@@ -4,6 +4,7 @@ import type { ScopedStore } from '../db/scoped-store.ts';
 import { deterministicId } from '../ledger/index.ts';
 import { mergeFields, type FieldConflict } from './field-merge.ts';
 import { fieldVersionsOf } from './field-versions.ts';
+import { SET_ONCE_COLUMNS, setOnceIncomingWins } from './merge-policy.ts';
 import type { SyncChange } from './sync-change.ts';
 
 type Row = Record<string, unknown>;
@@ -31,6 +32,7 @@ export async function mergeIntoHeld(
   held: Row,
 ): Promise<{ patch: Row; taken: Map<string, string>; losing: Row[] }> {
   const local = (await fieldVersionsOf(trx, change.table, [held])).get(change.row_id) ?? new Map();
+  const once = SET_ONCE_COLUMNS[change.table];
   const merge = mergeFields({
     incoming: row,
     held,
@@ -41,6 +43,7 @@ export async function mergeIntoHeld(
     incomingFields: change.fields,
     incomingSeen: change.seen,
     local,
+    setOnce: once && { ...once, incomingWins: setOnceIncomingWins(once, row, held) },
   });
   const at = nowIso();
   const losing = merge.conflicts.map((c): Row => {

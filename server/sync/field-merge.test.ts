@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fieldVersions, mergeFields } from './field-merge.ts';
+import { SET_ONCE_COLUMNS, setOnceIncomingWins } from './merge-policy.ts';
 
 const h = (ms: number, site: string) => `${String(ms).padStart(15, '0')}-00000-${site}`;
 
@@ -55,5 +56,35 @@ describe('per-field merge', () => {
     expect(
       mergeFields({ ...args, incomingHlc: h(6, 'D'), incomingFields: { phone: h(6, 'D') }, incomingIsInsert: true }).conflicts,
     ).toEqual([]);
+  });
+
+  it('keeps an acknowledgement against a later insert without one, and of two acknowledgements the first', () => {
+    const once = SET_ONCE_COLUMNS.ledger_notices;
+    const open = { id: 'n', amount: 5, acknowledged_at: null, acknowledged_by: null };
+    const read = { id: 'n', amount: 5, acknowledged_at: '2026-11-30T01:00:00.000Z', acknowledged_by: 'bendahara' };
+    const merge = (incoming: Record<string, unknown>, held: Record<string, unknown>, incomingHlc: string, heldHlc: string) =>
+      mergeFields({
+        incoming,
+        held,
+        incomingHlc,
+        incomingSite: 'C',
+        incomingIsInsert: incoming === open,
+        local: fieldVersions(['amount', 'acknowledged_at', 'acknowledged_by'], [{ hlc: heldHlc, site_id: 'D', columns: null }]),
+        setOnce: { ...once, incomingWins: setOnceIncomingWins(once, incoming, held) },
+      });
+    // The other site's own insert, later than the acknowledgement: nothing to take.
+    expect(merge(open, read, h(9, 'C'), h(5, 'D'))).toEqual({ patch: {}, taken: new Map(), conflicts: [] });
+    // The acknowledgement reaching a site whose own unacknowledged insert is later: taken, with its companion.
+    expect(merge(read, open, h(5, 'C'), h(9, 'D')).patch).toEqual({
+      acknowledged_at: read.acknowledged_at,
+      acknowledged_by: 'bendahara',
+    });
+    // Two treasurers acknowledging apart: the earlier acknowledgement stands on both sites, whatever the versions.
+    const later = { ...read, acknowledged_at: '2026-11-30T02:00:00.000Z', acknowledged_by: 'ketua' };
+    expect(merge(later, read, h(9, 'C'), h(5, 'D')).patch).toEqual({});
+    expect(merge(read, later, h(5, 'C'), h(9, 'D')).patch).toEqual({
+      acknowledged_at: read.acknowledged_at,
+      acknowledged_by: 'bendahara',
+    });
   });
 });

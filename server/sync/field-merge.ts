@@ -100,12 +100,22 @@ export function mergeFields(args: {
   incomingFields?: Record<string, string>;
   incomingSeen?: Record<string, string>;
   local: Map<string, FieldVersion>;
+  /** A set-once column of this table and its companions (merge-policy.ts): decided by value, not by version. */
+  setOnce?: { column: string; with: readonly string[]; incomingWins: boolean };
 }): FieldMerge {
-  const { incoming, held, local } = args;
+  const { incoming, held, local, setOnce } = args;
   const merge: FieldMerge = { patch: {}, taken: new Map(), conflicts: [] };
+  const onceColumns = setOnce ? [setOnce.column, ...setOnce.with] : [];
   for (const column of mergedColumns(incoming)) {
     if (!(column in held) || canonicalValue(incoming[column]) === canonicalValue(held[column])) continue;
     const inHlc = args.incomingFields?.[column] ?? args.incomingHlc;
+    if (onceColumns.includes(column)) {
+      if (setOnce?.incomingWins) {
+        merge.patch[column] = incoming[column];
+        merge.taken.set(column, inHlc);
+      }
+      continue;
+    }
     const mine = local.get(column);
     const heldHlc = mine?.hlc ?? '';
     const incomingWins = inHlc > heldHlc;

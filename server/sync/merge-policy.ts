@@ -31,6 +31,33 @@ export const APPEND_ONLY_TABLES: readonly string[] = [
 export const NOT_CARRIED_TABLES: readonly string[] = ['users', 'memberships', 'invites', 'membership_invitations', 'estates'];
 
 /**
+ * Reference columns that are set once and never unset (an acknowledgement), with the columns that belong to them. Per
+ * field the later version wins, and another site's later insert of the same row (a notice both sites raised) would
+ * put a null back over an acknowledgement. So for these a value beats no value whatever the versions, and of two
+ * values the earlier one stands (the first acknowledgement, as on one site), its companions going with it.
+ */
+export const SET_ONCE_COLUMNS: Readonly<Record<string, { column: string; with: readonly string[] }>> = {
+  ledger_notices: { column: 'acknowledged_at', with: ['acknowledged_by'] },
+};
+
+/** Whether the incoming value of a set-once column replaces the held one (see SET_ONCE_COLUMNS). */
+export function setOnceIncomingWins(
+  once: { column: string; with: readonly string[] },
+  incoming: Record<string, unknown>,
+  held: Record<string, unknown>,
+): boolean {
+  const spell = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  const mine = spell(held[once.column]);
+  const theirs = spell(incoming[once.column]);
+  if (theirs === null) return false;
+  if (mine === null) return true;
+  if (theirs !== mine) return theirs < mine;
+  // The same moment twice: the companions decide, the same way on every site.
+  const key = (row: Record<string, unknown>) => JSON.stringify(once.with.map((c) => spell(row[c])));
+  return key(incoming) < key(held);
+}
+
+/**
  * Columns holding bytes (proof images and PDFs, cash-book attachments). JSON has no bytes: a Buffer would travel as
  * `{type: 'Buffer', data: [...]}` and land in the other database as text, so these travel as base64 strings.
  */
