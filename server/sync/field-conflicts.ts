@@ -1,6 +1,8 @@
 import { nowIso } from '../db/clock.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
+import { updateResident } from '../residents/index.ts';
+import { currentUnitsOf, reindexUnitSearch, updateUnit } from '../units/index.ts';
 import { isCarried } from './apply-changes.ts';
 import { mergesPerField } from './field-versions.ts';
 import type { FieldConflictAnswer } from './field-conflict-schemas.ts';
@@ -80,10 +82,20 @@ async function resolve(store: ScopedStore, id: string, resolution: 'dismissed' |
       if (!target || !(held.column_name in target) || ['id', 'estate_id', 'created_at', 'updated_at'].includes(held.column_name)) {
         throw new ConflictError('SYNC_CONFLICT_STALE', 'Data yang berkonflik sudah tidak ada.');
       }
-      await tx.updateWhere(held.table_name, (q) => q.where('id', held.row_id), {
-        [held.column_name]: parsed(held.losing_value),
-        updated_at: nowIso(),
-      });
+      const value = parsed(held.losing_value);
+      // A unit's code and a resident's name carry derived columns (sort and search keys) and the unit search's terms:
+      // the value goes through the unit's or resident's own update, which keeps them with it (and refuses a code
+      // another unit took meanwhile).
+      const live = target.deleted_at === null || target.deleted_at === undefined;
+      if (live && held.table_name === 'units' && held.column_name === 'code' && typeof value === 'string') {
+        await updateUnit(tx, held.row_id, { code: value });
+      } else if (live && held.table_name === 'residents' && held.column_name === 'name' && typeof value === 'string') {
+        await updateResident(tx, held.row_id, { name: value });
+      } else {
+        await tx.updateWhere(held.table_name, (q) => q.where('id', held.row_id), { [held.column_name]: value, updated_at: nowIso() });
+        if (held.table_name === 'units') await reindexUnitSearch(tx, [held.row_id]);
+        else if (held.table_name === 'residents') await reindexUnitSearch(tx, await currentUnitsOf(tx, [held.row_id]));
+      }
     }
     await tx.updateWhere(
       'sync_field_conflicts',

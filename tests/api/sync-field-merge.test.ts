@@ -147,6 +147,30 @@ describe('per-field merge of reference rows', () => {
     await expectConverged();
   });
 
+  it("uses a unit's losing code with its search keys and terms, so the unit search finds it by that code on both sites", async () => {
+    const unit = (await office.post(e('/units'), { code: 'K-1', occupancy: 'occupied' })).body.id as string;
+    await syncUntilQuiet();
+    expect((await office.patch(e(`/units/${unit}`), { code: 'K-77' })).status).toBe(200);
+    await tick();
+    expect((await cloudAdmin.patch(e(`/units/${unit}`), { code: 'K-88' })).status).toBe(200);
+    await syncUntilQuiet();
+    const [code] = (await openConflicts(office)).filter((c) => c.row_id === unit && c.column_name === 'code');
+    expect(code).toMatchObject({ winning_value: 'K-88', losing_value: 'K-77' });
+    const used = await office.post(e(`/sync/conflicts/${code.id}/use`));
+    expect(used.status, used.text).toBe(200);
+    const found = async (client: ApiClient, q: string) =>
+      (await client.get(e(`/units/search?q=${encodeURIComponent(q)}`))).body.items.map((u: { id: string }) => u.id);
+    expect(await found(office, 'K-77')).toEqual([unit]);
+    expect(await found(office, '77')).toEqual([unit]);
+    expect(await found(office, 'K-88')).toEqual([]);
+    await syncUntilQuiet();
+    for (const client of [office, cloudAdmin]) {
+      expect((await client.get(e(`/units/${unit}`))).body.code).toBe('K-77');
+      expect(await found(client, 'k77')).toEqual([unit]);
+    }
+    await expectConverged();
+  });
+
   it('answers 404 for another estate or an unknown conflict, and 400 for a bad filter', async () => {
     const [any] = (await office.get(e('/sync/conflicts'))).body.items;
     expect((await office.post(`/estates/${sites.cloudHomeEstate}/sync/conflicts/${any.id}/dismiss`)).status).toBe(404);
