@@ -353,6 +353,10 @@ export const MESSAGES_EN: Record<string, string> = {
     'The data on this computer and on the hosted instance differ in these tables: {}. Do not change that data yet and contact the administrator.',
   // Online payments (ledger/online).
   'Token callback tidak sah.': 'Invalid callback token.',
+  'Tanda tangan notifikasi tidak sah.': 'Invalid notification signature.',
+  'Midtrans tidak memakai callback token.': 'Midtrans uses no callback token.',
+  'Virtual account per unit hanya tersedia lewat Xendit.': 'A virtual account per unit is available through Xendit only.',
+  'Hanya untuk Midtrans.': 'For Midtrans only.',
   'Isi callback tidak dikenali.': 'The callback body is not recognised.',
   'Layanan pembayaran online sedang tidak dapat dihubungi. Coba lagi sebentar lagi.':
     'The online payment service cannot be reached right now. Try again shortly.',

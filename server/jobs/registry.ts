@@ -4,6 +4,7 @@ import {
   billingSchedule,
   billingScheduleTickJob,
   processXenditWebhookJob,
+  processMidtransNotificationJob,
   reconcileOnlineChargesJob,
   reconcileOnlineChargesSchedule,
 } from '../ledger/index.ts';
@@ -46,6 +47,7 @@ export const allJobs: JobDef<any>[] = [
   pruneJobsJob,
   syncRunJob,
   processXenditWebhookJob,
+  processMidtransNotificationJob,
   reconcileOnlineChargesJob,
   publishAnnouncementJob,
 ];

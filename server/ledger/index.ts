@@ -19,6 +19,7 @@ export { billingRunJob } from './billing-run-job.ts';
 export {
   onlinePaymentRoutes,
   processXenditWebhookJob,
+  processMidtransNotificationJob,
   reconcileOnlineChargesJob,
   reconcileOnlineChargesSchedule,
 } from './online/index.ts';

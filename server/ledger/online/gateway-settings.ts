@@ -1,8 +1,10 @@
 import type { z } from 'zod';
+import { nowIso } from '../../db/clock.ts';
 import type { ScopedStore } from '../../db/scoped-store.ts';
 import { ConflictError } from '../../http/errors.ts';
 import { openSecret, sealSecret, secretsKey } from '../../secrets/index.ts';
 import type { PaymentGateway } from './gateway.ts';
+import { MidtransGateway } from './midtrans-gateway.ts';
 import type { GatewaySettings, gatewaySettingsBody } from './schemas.ts';
 import { XenditGateway } from './xendit-gateway.ts';
 
@@ -11,6 +13,8 @@ export interface GatewayRow {
   provider: string;
   enabled: boolean | number;
   base_url: string | null;
+  /** Midtrans only: Snap's address (the Core API's is `base_url`). */
+  snap_base_url?: string | null;
   methods: string;
   fee_bearer: string;
   secret_key_enc: string | null;
@@ -21,9 +25,36 @@ export interface GatewayRow {
 /** What a sealed value is bound to: another estate's or another field's ciphertext does not open here. */
 const sealContext = (estateId: string, provider: string, field: string) => `payment_gateways:${estateId}:${provider}:${field}`;
 
-export async function gatewayRow(store: ScopedStore, provider = 'xendit'): Promise<GatewayRow | undefined> {
-  return (await store.live('payment_gateways').where('payment_gateways.provider', provider).first()) as GatewayRow | undefined;
+/**
+ * The estate's row for `provider`; without one, the estate's gateway: the one switched on (saving one on switches the
+ * others off), else the one saved last.
+ */
+export async function gatewayRow(store: ScopedStore, provider?: string): Promise<GatewayRow | undefined> {
+  if (provider) {
+    return (await store.live('payment_gateways').where('payment_gateways.provider', provider).first()) as GatewayRow | undefined;
+  }
+  const rows = (await store.live('payment_gateways').orderBy([
+    { column: 'updated_at', order: 'desc' },
+    { column: 'id', order: 'desc' },
+  ])) as GatewayRow[];
+  return rows.find((r) => Boolean(r.enabled)) ?? rows[0];
 }
+
+/** A provider's client with its opened secret key. */
+function gatewayFor(row: GatewayRow, secretKey: string): PaymentGateway {
+  if (row.provider === 'midtrans') {
+    return new MidtransGateway({
+      serverKey: secretKey,
+      baseUrl: row.base_url,
+      snapBaseUrl: row.snap_base_url,
+      methods: JSON.parse(row.methods),
+    });
+  }
+  return new XenditGateway({ secretKey, baseUrl: row.base_url });
+}
+
+/** Midtrans signs its notifications with the server key; only Xendit has a callback token of its own. */
+const needsCallbackToken = (provider: string) => provider !== 'midtrans';
 
 export function gatewayView(row: GatewayRow | undefined, provider = 'xendit'): GatewaySettings {
   if (!row) {
@@ -31,6 +62,7 @@ export function gatewayView(row: GatewayRow | undefined, provider = 'xendit'): G
       provider: provider as 'xendit',
       enabled: false,
       base_url: null,
+      snap_base_url: null,
       methods: ['qris'],
       fee_bearer: 'estate',
       has_secret_key: false,
@@ -42,6 +74,7 @@ export function gatewayView(row: GatewayRow | undefined, provider = 'xendit'): G
     provider: row.provider as 'xendit',
     enabled: Boolean(row.enabled),
     base_url: row.base_url,
+    snap_base_url: row.snap_base_url ?? null,
     methods: JSON.parse(row.methods),
     fee_bearer: row.fee_bearer as GatewaySettings['fee_bearer'],
     has_secret_key: Boolean(row.secret_key_enc),
@@ -64,13 +97,14 @@ export async function saveGatewaySettings(
       provider: body.provider,
       enabled: body.enabled,
       base_url: body.base_url ?? null,
+      snap_base_url: body.snap_base_url ?? null,
       methods: JSON.stringify([...new Set(body.methods)]),
       fee_bearer: body.fee_bearer,
       secret_key_enc: seal('secret_key', body.secret_key, existing?.secret_key_enc),
       callback_token_enc: seal('callback_token', body.callback_token, existing?.callback_token_enc),
     };
     // Switched on without the keys it needs, it would take residents' charges it cannot create or confirm.
-    if (values.enabled && (!values.secret_key_enc || !values.callback_token_enc)) {
+    if (values.enabled && (!values.secret_key_enc || (needsCallbackToken(body.provider) && !values.callback_token_enc))) {
       throw new ConflictError(
         'GATEWAY_KEYS_MISSING',
         'Isi secret key dan callback token sebelum mengaktifkan pembayaran online.',
@@ -80,6 +114,16 @@ export async function saveGatewaySettings(
     const row = existing
       ? await tx.update<GatewayRow>('payment_gateways', existing.id, values, 'payment_gateways.update')
       : await tx.insert<GatewayRow>('payment_gateways', { ...values, deleted_at: null }, 'payment_gateways.create');
+    // One gateway takes residents' charges: switching one on switches the other off. Its open charges are still
+    // confirmed and reconciled through their own provider.
+    if (values.enabled) {
+      await tx.updateWhere(
+        'payment_gateways',
+        (q) => q.whereNot('payment_gateways.provider', body.provider).where('payment_gateways.enabled', true),
+        { enabled: false, updated_at: nowIso() },
+        'payment_gateways.update',
+      );
+    }
     return gatewayView(row);
   });
 }
@@ -87,7 +131,10 @@ export async function saveGatewaySettings(
 export interface ConfiguredGateway {
   row: GatewayRow;
   gateway: PaymentGateway;
-  callbackToken: string;
+  /** The secret key (Xendit) or server key (Midtrans, which signs its notifications with it). */
+  secretKey: string;
+  /** Xendit's callback token; Midtrans has none. */
+  callbackToken: string | null;
   methods: string[];
 }
 
@@ -97,8 +144,8 @@ export async function configuredGateway(
   dataDir: string,
   opts: { provider?: string; requireEnabled?: boolean } = {},
 ): Promise<ConfiguredGateway> {
-  const provider = opts.provider ?? 'xendit';
-  const row = await gatewayRow(store, provider);
+  const row = await gatewayRow(store, opts.provider);
+  const provider = row?.provider ?? opts.provider ?? 'xendit';
   if (!row || (opts.requireEnabled !== false && !row.enabled)) {
     throw new ConflictError('GATEWAY_NOT_ENABLED', 'Pembayaran online belum diaktifkan oleh pengurus.');
   }
@@ -107,8 +154,8 @@ export async function configuredGateway(
   const callbackToken = row.callback_token_enc
     ? openSecret(key, row.callback_token_enc, sealContext(store.estateId, provider, 'callback_token'))
     : null;
-  if (!secretKey || !callbackToken) {
+  if (!secretKey || (needsCallbackToken(provider) && !callbackToken)) {
     throw new ConflictError('GATEWAY_KEYS_MISSING', 'Isi secret key dan callback token sebelum mengaktifkan pembayaran online.');
   }
-  return { row, gateway: new XenditGateway({ secretKey, baseUrl: row.base_url }), callbackToken, methods: JSON.parse(row.methods) };
+  return { row, gateway: gatewayFor(row, secretKey), secretKey, callbackToken, methods: JSON.parse(row.methods) };
 }

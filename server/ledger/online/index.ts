@@ -4,5 +4,6 @@
  */
 export { onlinePaymentRoutes } from './routes.ts';
 export { processXenditWebhookJob } from './webhook.ts';
+export { processMidtransNotificationJob } from './midtrans-webhook.ts';
 export { reconcileOnlineChargesJob, reconcileOnlineChargesSchedule } from './reconcile.ts';
 export type { PaymentGateway, GatewayCharge, CreateChargeInput } from './gateway.ts';

@@ -7,7 +7,7 @@ import { defineJob, defineSchedule } from '../../jobs/define-job.ts';
 import { enqueueJob } from '../../jobs/job-queue.ts';
 import { openInvoicesOfUnit } from '../ledger-store.ts';
 import type { ChargeRow } from './charge-service.ts';
-import { GatewayFailure } from './gateway.ts';
+import { GatewayFailure, type PaymentGateway } from './gateway.ts';
 import { configuredGateway } from './gateway-settings.ts';
 import { settleCharge } from './settle.ts';
 
@@ -34,10 +34,21 @@ export async function reconcileOnlineCharges(store: ScopedStore, dataDir: string
     .limit(500)) as ChargeRow[];
   const result: ReconcileResult = { checked: 0, settled: 0, expired: 0, failed: 0 };
   if (!open.length) return result;
-  const { gateway } = await configuredGateway(store, dataDir, { requireEnabled: false });
+  // Charges made before the estate switched gateway are still asked of the one that made them.
+  const gateways = new Map<string, Promise<PaymentGateway>>();
+  const gatewayOf = (provider: string) => {
+    if (!gateways.has(provider)) {
+      gateways.set(
+        provider,
+        configuredGateway(store, dataDir, { requireEnabled: false, provider }).then((c) => c.gateway),
+      );
+    }
+    return gateways.get(provider)!;
+  };
   for (const charge of open) {
     result.checked++;
     try {
+      const gateway = await gatewayOf(charge.provider);
       const remote = await gateway.getCharge(charge.gateway_id!);
       if (remote.reference !== charge.reference) continue;
       if (remote.status === 'paid') {

@@ -18,6 +18,8 @@ import {
   webhookAck,
 } from './schemas.ts';
 import { receiveXenditWebhook } from './webhook.ts';
+import { receiveMidtransNotification } from './midtrans-webhook.ts';
+import { gatewayProviderQuery } from './schemas.ts';
 import { z } from 'zod';
 
 export const onlinePaymentRoutes = defineRoutes([
@@ -27,8 +29,9 @@ export const onlinePaymentRoutes = defineRoutes([
     permission: 'gateway.manage',
     summary: "The estate's online payment gateway (secrets are never returned, only whether they are set)",
     params: estateParams,
+    query: gatewayProviderQuery,
     response: gatewaySettingsResponse,
-    handler: async (ctx) => gatewayView(await gatewayRow(ctx.store!)),
+    handler: async (ctx) => gatewayView(await gatewayRow(ctx.store!, ctx.query.provider), ctx.query.provider),
   },
   {
     method: 'put',
@@ -46,9 +49,10 @@ export const onlinePaymentRoutes = defineRoutes([
     permission: 'gateway.manage',
     summary: 'Check the saved gateway keys and address with a harmless request (balance)',
     params: estateParams,
+    query: gatewayProviderQuery,
     response: gatewayTestResponse,
     handler: async (ctx) => {
-      const { gateway } = await configuredGateway(ctx.store!, ctx.app.dataDir, { requireEnabled: false });
+      const { gateway } = await configuredGateway(ctx.store!, ctx.app.dataDir, { requireEnabled: false, provider: ctx.query.provider });
       try {
         await gateway.testConnection();
       } catch (err) {
@@ -80,9 +84,9 @@ export const onlinePaymentRoutes = defineRoutes([
     response: portalOnlinePaymentResponse,
     handler: async (ctx) => {
       const view = gatewayView(await gatewayRow(ctx.store!));
-      // Switched on is not enough: without both keys a charge could be neither created nor confirmed.
-      const enabled = view.enabled && view.has_secret_key && view.has_callback_token;
-      return { enabled, methods: enabled ? view.methods : [] };
+      // Switched on is not enough: without its keys a charge could be neither created nor confirmed.
+      const enabled = view.enabled && view.has_secret_key && (view.has_callback_token || view.provider === 'midtrans');
+      return { enabled, provider: enabled ? view.provider : null, methods: enabled ? view.methods : [] };
     },
   },
   {
@@ -132,5 +136,14 @@ export const onlinePaymentRoutes = defineRoutes([
     body: z.unknown(),
     response: webhookAck,
     handler: async (ctx) => receiveXenditWebhook(ctx.app, ctx.req.headers, ctx.body, rawWebhookBody(ctx.req)),
+  },
+  {
+    method: 'post',
+    path: '/webhooks/midtrans',
+    permission: 'public',
+    summary: "Midtrans's payment notifications: signature checked, stored once, processed by a job that re-reads the status",
+    body: z.unknown(),
+    response: webhookAck,
+    handler: async (ctx) => receiveMidtransNotification(ctx.app, ctx.req.headers, ctx.body, rawWebhookBody(ctx.req)),
   },
 ]);

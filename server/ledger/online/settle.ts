@@ -11,7 +11,7 @@ import type { ChargeRow } from './charge-service.ts';
 import type { GatewayCharge } from './gateway.ts';
 
 /** The cash-book account a gateway's money lands in until the estate withdraws it to its bank. */
-export const GATEWAY_ACCOUNT_NAME: Record<string, string> = { xendit: 'Saldo Xendit' };
+export const GATEWAY_ACCOUNT_NAME: Record<string, string> = { xendit: 'Saldo Xendit', midtrans: 'Saldo Midtrans' };
 
 export type SettleOutcome = 'recorded' | 'already' | 'amount_mismatch';
 

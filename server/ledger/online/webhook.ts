@@ -58,11 +58,11 @@ export async function receiveXenditWebhook(
   let expected: string;
   try {
     // A gateway switched off later still confirms the charges made while it was on.
-    expected = (await configuredGateway(store, app.dataDir, { requireEnabled: false })).callbackToken;
+    expected = (await configuredGateway(store, app.dataDir, { requireEnabled: false, provider: 'xendit' })).callbackToken ?? '';
   } catch {
     throw WEBHOOK_TOKEN_INVALID();
   }
-  if (!sameSecret(token, expected)) throw WEBHOOK_TOKEN_INVALID();
+  if (!expected || !sameSecret(token, expected)) throw WEBHOOK_TOKEN_INVALID();
 
   const named =
     shortText(headers['webhook-id'], 1000) ??
@@ -114,7 +114,7 @@ export const processXenditWebhookJob = defineJob({
 
     const gatewayId = charge.gateway_id ?? shortText(body.data?.payment_request_id) ?? shortText(body.data?.id);
     if (!gatewayId) throw new NotYet(`charge ${charge.id} has no gateway id yet`);
-    const { gateway } = await configuredGateway(store, ctx.app.dataDir, { requireEnabled: false });
+    const { gateway } = await configuredGateway(store, ctx.app.dataDir, { requireEnabled: false, provider: charge.provider });
     const remote = await gateway.getCharge(gatewayId);
     // An event naming someone else's payment request under our reference is not about this charge.
     if (remote.reference !== charge.reference) return finish(`gateway charge ${gatewayId} belongs to ${remote.reference}`);

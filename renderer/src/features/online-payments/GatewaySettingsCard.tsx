@@ -1,17 +1,19 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { isApiError } from '../../api/errors.ts';
 import { ErrorBanner, useErrorText } from '../../components/ErrorMessage.tsx';
 import { Field } from '../../components/Field.tsx';
 import { useApiData } from '../../hooks/useApiData.ts';
 import { useApiForm } from '../../hooks/useApiForm.ts';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
-import { onlinePaymentApi, type GatewaySettings } from './api.ts';
+import { onlinePaymentApi, type GatewayProvider, type GatewaySettings } from './api.ts';
 
-const FIELDS = ['enabled', 'base_url', 'secret_key', 'callback_token', 'methods', 'fee_bearer'] as const;
+const FIELDS = ['enabled', 'base_url', 'snap_base_url', 'secret_key', 'callback_token', 'methods', 'fee_bearer'] as const;
 
 /** A secret that was saved is never shown again: the field says so and stays empty unless it is being replaced. */
 function SecretField({
   name,
   label,
+  newHint,
   stored,
   value,
   onChange,
@@ -19,6 +21,8 @@ function SecretField({
 }: {
   name: 'secret_key' | 'callback_token';
   label: string;
+  /** What to say about a secret not yet saved, where the provider's dashboard differs. */
+  newHint?: string;
   stored: boolean;
   value: string;
   onChange: (v: string) => void;
@@ -26,7 +30,12 @@ function SecretField({
 }) {
   const { t } = useI18n();
   return (
-    <Field label={label} hint={stored ? t('online.secret_hint_stored') : t('online.secret_hint_new')} error={error} required={!stored}>
+    <Field
+      label={label}
+      hint={stored ? t('online.secret_hint_stored') : (newHint ?? t('online.secret_hint_new'))}
+      error={error}
+      required={!stored}
+    >
       <input
         className="input"
         name={name}
@@ -46,7 +55,14 @@ export function GatewaySettingsCard({ estateId }: { estateId: string }) {
   const { t } = useI18n();
   const errorText = useErrorText();
   const form = useApiForm(FIELDS);
-  const { data, error, reload } = useApiData((signal) => onlinePaymentApi.settings(estateId, signal), estateId);
+  // Unset until the estate's own gateway is read; choosing the other provider reads that provider's saved settings.
+  const [provider, setProvider] = useState<GatewayProvider | null>(null);
+  const { data, error, reload } = useApiData(
+    (signal) => onlinePaymentApi.settings(estateId, signal, provider ?? undefined),
+    `${estateId}:${provider ?? ''}`,
+  );
+  const midtrans = provider === 'midtrans';
+  const [snapBaseUrl, setSnapBaseUrl] = useState('');
   const [current, setCurrent] = useState<GatewaySettings | null>(null);
   const [enabled, setEnabled] = useState(false);
   const [baseUrl, setBaseUrl] = useState('');
@@ -60,8 +76,10 @@ export function GatewaySettingsCard({ estateId }: { estateId: string }) {
   useEffect(() => {
     if (!data) return;
     setCurrent(data);
+    setProvider((p) => p ?? data.provider);
     setEnabled(data.enabled);
     setBaseUrl(data.base_url ?? '');
+    setSnapBaseUrl(data.snap_base_url ?? '');
     setFeeBearer(data.fee_bearer);
   }, [data]);
 
@@ -71,13 +89,14 @@ export function GatewaySettingsCard({ estateId }: { estateId: string }) {
     setTest(null);
     void form.submit(async () => {
       const answer = await onlinePaymentApi.saveSettings(estateId, {
-        provider: 'xendit',
+        provider: provider ?? 'xendit',
         enabled,
         base_url: baseUrl.trim() === '' ? null : baseUrl.trim(),
+        ...(midtrans ? { snap_base_url: snapBaseUrl.trim() === '' ? null : snapBaseUrl.trim() } : {}),
         methods: ['qris'],
         fee_bearer: feeBearer,
         ...(secretKey.trim() ? { secret_key: secretKey.trim() } : {}),
-        ...(callbackToken.trim() ? { callback_token: callbackToken.trim() } : {}),
+        ...(callbackToken.trim() && !midtrans ? { callback_token: callbackToken.trim() } : {}),
       });
       setCurrent(answer);
       setSecretKey('');
@@ -90,10 +109,11 @@ export function GatewaySettingsCard({ estateId }: { estateId: string }) {
     setTesting(true);
     setTest(null);
     try {
-      await onlinePaymentApi.testConnection(estateId);
+      await onlinePaymentApi.testConnection(estateId, provider ?? undefined);
       setTest({ ok: true });
     } catch (err) {
-      setTest({ ok: false, reason: errorText(err) });
+      const rejected = midtrans && isApiError(err) && err.code === 'GATEWAY_KEY_REJECTED';
+      setTest({ ok: false, reason: rejected ? t('online.error_GATEWAY_KEY_REJECTED_midtrans') : errorText(err) });
     } finally {
       setTesting(false);
     }
@@ -109,19 +129,35 @@ export function GatewaySettingsCard({ estateId }: { estateId: string }) {
         <strong>{t('online.enabled')}</strong>
       </label>
       <p className="muted">{t('online.enabled_hint')}</p>
-      <Field label={t('online.provider')} required>
-        <select className="input" name="provider" value="xendit" disabled>
+      <Field label={t('online.provider')} hint={t('online.provider_hint')} required>
+        <select
+          className="input"
+          name="provider"
+          value={provider ?? 'xendit'}
+          onChange={(e) => {
+            setProvider(e.target.value as GatewayProvider);
+            setSaved(false);
+            setTest(null);
+            setSecretKey('');
+            setCallbackToken('');
+          }}
+        >
           <option value="xendit">{t('online.provider_xendit')}</option>
+          <option value="midtrans">{t('online.provider_midtrans')}</option>
         </select>
       </Field>
-      <Field label={t('online.base_url')} hint={t('online.base_url_hint')} error={form.fieldErrors.base_url}>
+      <Field
+        label={t('online.base_url')}
+        hint={midtrans ? t('online.midtrans_base_url_hint') : t('online.base_url_hint')}
+        error={form.fieldErrors.base_url}
+      >
         <input
           className="input"
           name="base_url"
           inputMode="url"
           autoComplete="off"
           spellCheck={false}
-          placeholder="https://api.xendit.co"
+          placeholder={midtrans ? 'https://api.midtrans.com' : 'https://api.xendit.co'}
           value={baseUrl}
           onChange={(e) => {
             setBaseUrl(e.target.value);
@@ -129,26 +165,48 @@ export function GatewaySettingsCard({ estateId }: { estateId: string }) {
           }}
         />
       </Field>
+      {midtrans && (
+        <Field label={t('online.snap_base_url')} hint={t('online.snap_base_url_hint')} error={form.fieldErrors.snap_base_url}>
+          <input
+            className="input"
+            name="snap_base_url"
+            inputMode="url"
+            autoComplete="off"
+            spellCheck={false}
+            placeholder="https://app.midtrans.com"
+            value={snapBaseUrl}
+            onChange={(e) => {
+              setSnapBaseUrl(e.target.value);
+              form.clearField('snap_base_url');
+            }}
+          />
+        </Field>
+      )}
       <p>
-        {t('online.secret_key')}:{' '}
+        {midtrans ? t('online.server_key') : t('online.secret_key')}:{' '}
         <span
           className={`gateway-form__secret-state${current.has_secret_key ? ' gateway-form__secret-state--set' : ''}`}
           data-testid="secret-key-state"
         >
           {current.has_secret_key ? t('online.secret_stored') : t('online.secret_missing')}
         </span>
-        {' · '}
-        {t('online.callback_token')}:{' '}
-        <span
-          className={`gateway-form__secret-state${current.has_callback_token ? ' gateway-form__secret-state--set' : ''}`}
-          data-testid="callback-token-state"
-        >
-          {current.has_callback_token ? t('online.secret_stored') : t('online.secret_missing')}
-        </span>
+        {!midtrans && (
+          <>
+            {' · '}
+            {t('online.callback_token')}:{' '}
+            <span
+              className={`gateway-form__secret-state${current.has_callback_token ? ' gateway-form__secret-state--set' : ''}`}
+              data-testid="callback-token-state"
+            >
+              {current.has_callback_token ? t('online.secret_stored') : t('online.secret_missing')}
+            </span>
+          </>
+        )}
       </p>
       <SecretField
         name="secret_key"
-        label={t('online.secret_key')}
+        label={midtrans ? t('online.server_key') : t('online.secret_key')}
+        newHint={midtrans ? t('online.midtrans_secret_hint_new') : undefined}
         stored={current.has_secret_key}
         value={secretKey}
         onChange={(v) => {
@@ -157,17 +215,23 @@ export function GatewaySettingsCard({ estateId }: { estateId: string }) {
         }}
         error={form.fieldErrors.secret_key}
       />
-      <SecretField
-        name="callback_token"
-        label={t('online.callback_token')}
-        stored={current.has_callback_token}
-        value={callbackToken}
-        onChange={(v) => {
-          setCallbackToken(v);
-          form.clearField('callback_token');
-        }}
-        error={form.fieldErrors.callback_token}
-      />
+      {midtrans ? (
+        <p className="muted" data-testid="midtrans-signature-note">
+          {t('online.midtrans_signature_note', { url: `${window.location.origin}/api/v1/webhooks/midtrans` })}
+        </p>
+      ) : (
+        <SecretField
+          name="callback_token"
+          label={t('online.callback_token')}
+          stored={current.has_callback_token}
+          value={callbackToken}
+          onChange={(v) => {
+            setCallbackToken(v);
+            form.clearField('callback_token');
+          }}
+          error={form.fieldErrors.callback_token}
+        />
+      )}
       <fieldset className="field gateway-form__methods">
         <legend className="field__label">{t('online.methods')}</legend>
         {/* Only what is built is offered: virtual accounts and e-wallets join this list when they exist. */}
@@ -214,7 +278,7 @@ export function GatewaySettingsCard({ estateId }: { estateId: string }) {
           role="status"
           data-testid="gateway-test-result"
         >
-          {test.ok ? t('online.test_ok') : t('online.test_failed', { reason: test.reason })}
+          {test.ok ? (midtrans ? t('online.test_ok_midtrans') : t('online.test_ok')) : t('online.test_failed', { reason: test.reason })}
         </p>
       )}
     </form>

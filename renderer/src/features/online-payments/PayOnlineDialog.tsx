@@ -159,7 +159,35 @@ export function PayOnlineDialog({ estateId, invoiceId, periodLabel, methods, onC
         </>
       )}
 
-      {charge && waiting && !expired && (
+      {charge && waiting && !expired && charge.provider === 'midtrans' && charge.checkout_url && (
+        // Midtrans: the payment happens on its Snap page (in a new tab, so this dialog keeps watching the charge).
+        <div className="pay-online__qr" data-testid="pay-checkout">
+          <p className="pay-online__qr-title">{t('online.checkout_title')}</p>
+          <div className="pay-online__amount">
+            <span className="muted">{t('online.qr_amount')}</span>
+            <strong data-testid="pay-checkout-amount">{formatRupiah(charge.amount)}</strong>
+          </div>
+          <a
+            className="btn btn--primary btn--block"
+            href={charge.checkout_url}
+            target="_blank"
+            rel="noopener noreferrer"
+            data-testid="pay-checkout-link"
+          >
+            {t('online.checkout_open')}
+          </a>
+          {remaining !== null && (
+            <p className="pay-online__countdown" aria-live="off">
+              {t('online.qr_expires_in', { time: formatCountdown(remaining) })}
+            </p>
+          )}
+          <p className="muted" role="status">
+            {t('online.qr_waiting')}
+          </p>
+        </div>
+      )}
+
+      {charge && waiting && !expired && !(charge.provider === 'midtrans' && charge.checkout_url) && (
         <div className="pay-online__qr" data-testid="pay-qr">
           <p className="pay-online__qr-title">{t('online.qr_title')}</p>
           {qrImage ? (

@@ -10,10 +10,14 @@ export type {
 
 export const CHARGE_STATUSES = ['creating', 'pending', 'paid', 'expired', 'failed', 'amount_mismatch'] as const;
 
+export type GatewayProvider = 'xendit' | 'midtrans';
+
 export interface GatewaySettingsInput {
-  provider: 'xendit';
+  provider: GatewayProvider;
   enabled: boolean;
   base_url: string | null;
+  /** Midtrans only: Snap's address. */
+  snap_base_url?: string | null;
   methods: Array<'qris'>;
   fee_bearer: 'estate' | 'resident';
   secret_key?: string;
@@ -26,11 +30,12 @@ export const onlinePaymentApi = {
   createQris: (estateId: string, invoiceIds: string[]) =>
     api.post<OnlineChargeView>(estatePath(estateId, '/portal/online-charges'), { method: 'qris', invoice_ids: invoiceIds }),
   portalCharge: (estateId: string, id: string) => api.get<OnlineChargeView>(estatePath(estateId, `/portal/online-charges/${id}`)),
-  settings: (estateId: string, signal?: AbortSignal) =>
-    api.get<GatewaySettings>(estatePath(estateId, '/settings/payment-gateway'), undefined, signal),
+  settings: (estateId: string, signal?: AbortSignal, provider?: GatewayProvider) =>
+    api.get<GatewaySettings>(estatePath(estateId, '/settings/payment-gateway'), provider ? { provider } : undefined, signal),
   saveSettings: (estateId: string, body: GatewaySettingsInput) =>
     apiPut<GatewaySettings>(estatePath(estateId, '/settings/payment-gateway'), body),
-  testConnection: (estateId: string) => api.post<{ ok: true }>(estatePath(estateId, '/settings/payment-gateway/test')),
+  testConnection: (estateId: string, provider?: GatewayProvider) =>
+    api.post<{ ok: true }>(estatePath(estateId, '/settings/payment-gateway/test'), undefined, provider ? { provider } : undefined),
   charges: (estateId: string, status: string, signal?: AbortSignal) =>
     api.get<{ items: OfficeChargeView[]; total: number }>(
       estatePath(estateId, '/online-charges'),
