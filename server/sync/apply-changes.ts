@@ -101,34 +101,14 @@ export async function applyChanges(
         // A later issue of an invoice billed on two sites changes nothing: the earlier one is kept on every site.
         if (sameFact(row, held) || reissued) result.unchanged++;
         else {
-          await trx('sync_conflicts').insert({
-            id: newId(),
-            estate_id: estateId,
-            table_name: change.table,
-            row_id: change.row_id,
-            site_id: change.site_id,
-            hlc: change.hlc,
-            incoming: JSON.stringify(row),
-            existing: JSON.stringify(held),
-            created_at: at,
-          });
+          await keepForReview(trx, estateId, change, row, held, at);
           result.conflicts++;
         }
         continue;
       }
       if (held) {
         // The earlier issue replaces the one held; the replaced number and run stay where the office can review them.
-        await trx('sync_conflicts').insert({
-          id: newId(),
-          estate_id: estateId,
-          table_name: change.table,
-          row_id: change.row_id,
-          site_id: change.site_id,
-          hlc: change.hlc,
-          incoming: JSON.stringify(row),
-          existing: JSON.stringify(held),
-          created_at: at,
-        });
+        await keepForReview(trx, estateId, change, row, held, at);
         const patch = { ...row };
         delete patch.id;
         delete patch.estate_id;
@@ -213,6 +193,21 @@ export async function applyChanges(
     result.conflicts += await keepLosingValues(new ScopedStore(trx, estateId, SYSTEM_ACTOR, opts.sync), losingValues);
   }
   return result;
+}
+
+/** Both versions of a money row that arrived with other content than the row held, for the office to review. */
+async function keepForReview(trx: Knex.Transaction, estateId: string, change: SyncChange, row: Row, held: Row, at: string): Promise<void> {
+  await trx('sync_conflicts').insert({
+    id: newId(),
+    estate_id: estateId,
+    table_name: change.table,
+    row_id: change.row_id,
+    site_id: change.site_id,
+    hlc: change.hlc,
+    incoming: JSON.stringify(row),
+    existing: JSON.stringify(held),
+    created_at: at,
+  });
 }
 
 // Rows a statement: well under SQLite's 32,766 and PostgreSQL's 65,535 bound values for the widest synced table.

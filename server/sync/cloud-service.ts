@@ -10,7 +10,6 @@ import { firstFreeSiteCode, postArrivedMoneyFacts, unpostedMoneyFacts } from '..
 import type { AppContext } from '../http/app-context.ts';
 import { AppError, ConflictError, UnauthenticatedError, UnprocessableError } from '../http/errors.ts';
 import { applyChanges, type ApplyResult } from './apply-changes.ts';
-import { changeLogAfter } from './change-log.ts';
 import { compareSchemaVersions } from './merge-policy.ts';
 import { platformDb, schemaVersion } from './platform-db.ts';
 import type { SyncChange } from './sync-change.ts';
@@ -237,10 +236,6 @@ export async function applyPushedBatch(
   if (clamped)
     console.warn(`[klustera] sync of estate ${credential.estate_id}: changes stamped more than a week ahead; the clock did not follow`);
   return result;
-}
-
-export async function pullChanges(app: AppContext, credential: SyncCredential, cursor: string) {
-  return changeLogAfter(platformDb(app), credential.estate_id, credential.site_id, cursor);
 }
 
 /**
