@@ -89,6 +89,17 @@ export const desktopRoutes: PageRoute[] = [
     page: page(() => import('../../pages/imports/ImportUnitsPage.tsx')),
   },
   {
+    path: '/announcements',
+    access: 'announcements.read',
+    nav: { label: 'announcements.nav', icon: 'megaphone', section: 'data' },
+    page: page(() => import('../../features/announcements/OfficeAnnouncementsPage.tsx')),
+  },
+  {
+    path: '/announcements/:id',
+    access: 'announcements.read',
+    page: page(() => import('../../features/announcements/AnnouncementReportPage.tsx')),
+  },
+  {
     path: '/gate/access-log',
     access: 'access_log.read',
     nav: { label: 'gate.nav_access_log', icon: 'gate', section: 'data' },

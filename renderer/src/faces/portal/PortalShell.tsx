@@ -8,6 +8,7 @@ import { LanguageSwitch } from '../../components/LanguageSwitch.tsx';
 import { Link } from '../../router/Link.tsx';
 import { PendingInvitations } from '../../pages/users/PendingInvitations.tsx';
 import { UserMenu } from '../UserMenu.tsx';
+import { NotificationBell } from '../../features/notifications/NotificationBell.tsx';
 import type { Face } from '../types.ts';
 
 /** Phone-first: one column, a slim header, content at reading width even on a laptop. */
@@ -23,6 +24,7 @@ export function PortalShell({ face, children }: { face: Face; children: ReactNod
         <Link href={face.home} className="portal__estate" data-testid="estate-name">
           {membership?.estate_name}
         </Link>
+        <NotificationBell href={`${face.base}/notifications`} />
         <LanguageSwitch />
         <UserMenu face={face} />
       </header>

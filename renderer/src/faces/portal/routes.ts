@@ -15,6 +15,18 @@ export const portalRoutes: PageRoute[] = [
     nav: { label: 'gate.portal_guests', icon: 'residents', section: 'data' },
     page: page(() => import('../../gate/PortalGuestsPage.tsx')),
   },
+  {
+    path: '/announcements',
+    access: 'portal.self',
+    nav: { label: 'announcements.portal_nav', icon: 'megaphone', section: 'data' },
+    page: page(() => import('../../features/announcements/PortalAnnouncementsPage.tsx')),
+  },
+  {
+    path: '/announcements/:id',
+    access: 'portal.self',
+    page: page(() => import('../../features/announcements/PortalAnnouncementPage.tsx')),
+  },
+  { path: '/notifications', access: 'portal.self', page: page(() => import('../../features/notifications/NotificationsPage.tsx')) },
   { path: '/login', access: 'guest', bare: true, page: page(() => import('../../pages/auth/LoginPage.tsx')) },
   { path: '/invite/:code', access: 'public', bare: true, page: page(() => import('../../pages/portal/InviteAcceptPage.tsx')) },
   { path: '/reset/:token', access: 'public', bare: true, page: page(() => import('../../pages/portal/PasswordResetPage.tsx')) },

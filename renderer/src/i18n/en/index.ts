@@ -19,3 +19,5 @@ export { default as platform } from '../../features/platform/i18n/en.ts';
 export { default as sync } from '../../features/sync/i18n/en.ts';
 export { default as sync_conflicts } from '../../features/sync/i18n/conflicts-en.ts';
 export { default as online } from '../../features/online-payments/i18n/en.ts';
+export { default as announcements } from '../../features/announcements/i18n/en.ts';
+export { default as notifications } from '../../features/notifications/i18n/en.ts';

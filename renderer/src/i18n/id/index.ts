@@ -19,3 +19,5 @@ export { default as platform } from '../../features/platform/i18n/id.ts';
 export { default as sync } from '../../features/sync/i18n/id.ts';
 export { default as sync_conflicts } from '../../features/sync/i18n/conflicts-id.ts';
 export { default as online } from '../../features/online-payments/i18n/id.ts';
+export { default as announcements } from '../../features/announcements/i18n/id.ts';
+export { default as notifications } from '../../features/notifications/i18n/id.ts';
