@@ -55,6 +55,11 @@ export const PERMISSIONS = {
   // background work (printing, billing runs, messages)
   'jobs.read': OFFICE,
   'jobs.retry': MONEY,
+  // messages to residents: the office reads the outbox; ticking wa.me messages, retries and reminder batches are the
+  // treasurer's; channel accounts and templates speak for the estate
+  'messages.read': OFFICE,
+  'messages.send': MONEY,
+  'messages.settings': MONEY,
   // announcements to residents: the office (admin, treasurer and the committee's staff) writes, publishes and reads
   // the delivery report; residents read theirs through portal.self
   'announcements.read': OFFICE,

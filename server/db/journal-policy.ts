@@ -42,6 +42,10 @@ export const AUDIT_ONLY_TABLES: readonly string[] = [
   'installation_settings',
   // Its secrets are sealed with this site's key (secrets/): another site could not open them, and has its own account.
   'payment_gateways',
+  // What this site sends and how: each site's outbox is its own work (a copy elsewhere would be sent again), and the
+  // channel accounts' secrets are sealed with this site's key.
+  'messages',
+  'message_channels',
   'password_resets',
   'sync_link_codes',
   'sync_credentials',
@@ -91,6 +95,7 @@ export const SECRET_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   sync_link_codes: ['code_hash'],
   sync_credentials: ['token_hash'],
   payment_gateways: ['secret_key_enc', 'callback_token_enc'],
+  message_channels: ['secret_enc'],
 };
 
 export function isSynced(table: string): boolean {

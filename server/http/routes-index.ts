@@ -24,6 +24,7 @@ import { fieldConflictRoutes } from '../sync/field-conflict-routes.ts';
 import { digestRoutes } from '../sync/digest-routes.ts';
 import { platformRoutes } from '../platform/routes.ts';
 import { liveRoutes } from '../live/index.ts';
+import { messageRoutes } from '../messages/index.ts';
 import { announcementRoutes, portalAnnouncementRoutes } from '../announcements/index.ts';
 import { notificationRoutes } from '../notifications/index.ts';
 
@@ -58,6 +59,7 @@ export const allRoutes: RouteDef[] = [
   ...digestRoutes,
   ...platformRoutes,
   ...liveRoutes,
+  ...messageRoutes,
   ...announcementRoutes,
   ...portalAnnouncementRoutes,
   ...notificationRoutes,

@@ -11,6 +11,7 @@ import {
 import { printSlipJob } from '../gate/slip-job.ts';
 import { publishAnnouncementJob } from '../announcements/index.ts';
 import { importUnitsJob } from '../imports/import-job.ts';
+import { planRemindersJob, remindersSchedule, sendMessageJob } from '../messages/index.ts';
 import type { AppContext } from '../http/app-context.ts';
 import { residentPassRenewalJob, residentPassRenewalSchedule } from '../passes/renewal-job.ts';
 import { syncRunJob, syncSchedule } from '../sync/sync-job.ts';
@@ -45,6 +46,8 @@ export const allJobs: JobDef<any>[] = [
   printSlipJob,
   importUnitsJob,
   pruneJobsJob,
+  sendMessageJob,
+  planRemindersJob,
   syncRunJob,
   processXenditWebhookJob,
   processMidtransNotificationJob,
@@ -56,6 +59,7 @@ export const allSchedules: ScheduleDef[] = [
   billingSchedule,
   residentPassRenewalSchedule,
   pruneSchedule,
+  remindersSchedule,
   syncSchedule,
   reconcileOnlineChargesSchedule,
 ];

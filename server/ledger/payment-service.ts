@@ -12,6 +12,7 @@ import { creditOfUnit, liveAllocations, openInvoicesOfUnit, outstandingOfUnit } 
 import { getRecord, unitCodes } from './records.ts';
 import { lockUnit } from './row-lock.ts';
 import { payerToRecord } from './payer.ts';
+import { enqueueMessage, messageLinks, rupiahText } from '../messages/index.ts';
 
 // Defined beside the request and response schemas, which the renderer reads as types without this module's I/O.
 import { PAYMENT_METHODS } from './payment-schemas.ts';
@@ -162,6 +163,12 @@ export async function recordPayment(
       },
       { newPayment: true },
     );
+    await enqueueMessage(tx, {
+      template: 'payment_received',
+      cause: { kind: 'payment_received', id: payment.id },
+      unitId: unit.id,
+      vars: { jumlah: rupiahText(amount), link_kuitansi: messageLinks.receipt(tx.estateId, payment.id), link_bayar: messageLinks.bills() },
+    });
     // The same shape serializePayment reads back, built from what was just written: a new payment has no reversal
     // and no proof, its allocations are the plan's and its credit is the plan's excess.
     const invoiceById = new Map(open.map((i) => [i.id, i]));

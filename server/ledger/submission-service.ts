@@ -2,6 +2,7 @@ import { isCashbookHome } from '../cashbook/index.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
 import type { UploadedFile } from '../http/route.ts';
+import { enqueueMessage, messageLinks, rupiahText } from '../messages/index.ts';
 import { normalizePaidAt, recordPayment, type PaymentMethod } from './payment-service.ts';
 import { appendProof } from './proof-store.ts';
 import { unitCodes } from './records.ts';
@@ -168,6 +169,14 @@ export async function rejectSubmission(store: ScopedStore, id: string, reason: s
       'payment_submissions.reject',
     );
     await tx.announce('proofs', updated.unit_id);
+    await enqueueMessage(tx, {
+      template: 'proof_rejected',
+      cause: { kind: 'proof_rejected', id },
+      unitId: updated.unit_id,
+      // The resident who sent the proof; a proof sent from the office reaches whoever lives there.
+      residentIds: updated.resident_id ? [updated.resident_id] : undefined,
+      vars: { alasan: reason, jumlah: rupiahText(Number(updated.amount)), link_bayar: messageLinks.bills() },
+    });
     return serializeSubmission(tx, updated);
   });
 }

@@ -1,0 +1,18 @@
+/**
+ * The messages' public face. Other domains queue a message with `enqueueMessage` inside the transaction of the write
+ * that causes it (a payment, a rejected proof, an announcement); `messageLinks` and `rupiahText` fill the usual
+ * variables. See README.md.
+ */
+export {
+  dateText,
+  enqueueMessage,
+  messageLinks,
+  periodText,
+  rupiahText,
+  type EnqueueMessageInput,
+  type MessageChannel,
+} from './message-service.ts';
+export { TEMPLATE_KEYS, type TemplateKey, type TemplateVars } from './templates.ts';
+export { messageRoutes } from './routes.ts';
+export { sendMessageJob } from './send-job.ts';
+export { planRemindersJob, remindersSchedule } from './reminders.ts';

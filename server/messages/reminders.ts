@@ -1,0 +1,182 @@
+import type { Knex } from 'knex';
+import { z } from 'zod';
+import { addDaysToDate, estateToday, localDateOfInstant, zoneOffsetMs } from '../calendar/calendar.ts';
+import { platformKnex } from '../db/platform-store.ts';
+import type { ScopedStore } from '../db/scoped-store.ts';
+import type { AppContext } from '../http/app-context.ts';
+import { defineJob, defineSchedule } from '../jobs/define-job.ts';
+import { enqueueJob } from '../jobs/job-queue.ts';
+import { dateText, enqueueMessage, messageLinks, periodText, rupiahText } from './message-service.ts';
+import type { TemplateKey } from './templates.ts';
+
+/**
+ * Payment reminders. Each day in the estate's zone a job looks at the invoices still owed and queues H-3 and H-1
+ * before the due date and H+1 after it, and on the first of the month a digest of everything overdue per unit. A
+ * reminder names its invoice as its cause, so planning the same day twice queues nothing new, and the sending job
+ * checks again that the invoice is still owed. The office can also send a batch by hand, with a preview.
+ */
+
+interface OwedInvoice {
+  id: string;
+  unit_id: string;
+  period: string;
+  due_date: string;
+  outstanding: number;
+}
+
+/** Planned from this local hour on, so messages are not queued in the night the day starts. */
+const PLAN_FROM_LOCAL_HOUR = 7;
+
+async function owedInvoices(store: ScopedStore, where: (q: Knex.QueryBuilder) => void): Promise<OwedInvoice[]> {
+  // Lazy: the ledger enqueues messages, so a static import back would make the two load each other.
+  const { invoiceBalancesQuery, toInvoiceBalance } = await import('../ledger/index.ts');
+  const rows: Record<string, unknown>[] = await invoiceBalancesQuery(store, where);
+  return rows
+    .map((r) => toInvoiceBalance(r))
+    .filter((i) => i.outstanding > 0 && i.status !== 'void')
+    .map((i) => ({ id: i.id, unit_id: i.unit_id, period: i.period, due_date: i.due_date, outstanding: i.outstanding }));
+}
+
+/** Queues the day's reminders for the estate; returns how many messages were written. */
+export async function queueDailyReminders(store: ScopedStore, today: string): Promise<number> {
+  const days: Record<string, TemplateKey> = {
+    [addDaysToDate(today, 3)]: 'reminder_h3',
+    [addDaysToDate(today, 1)]: 'reminder_h1',
+    [addDaysToDate(today, -1)]: 'reminder_h_plus1',
+  };
+  return store.transaction(async (tx) => {
+    let written = 0;
+    for (const invoice of await owedInvoices(tx, (q) => q.whereIn('i.due_date', Object.keys(days)))) {
+      const template = days[invoice.due_date];
+      const rows = await enqueueMessage(tx, {
+        template,
+        cause: { kind: template, id: invoice.id },
+        unitId: invoice.unit_id,
+        vars: {
+          jumlah: rupiahText(invoice.outstanding),
+          periode: periodText(invoice.period),
+          jatuh_tempo: dateText(invoice.due_date),
+          link_bayar: messageLinks.bills(),
+        },
+      });
+      written += rows.length;
+    }
+    if (today.endsWith('-01')) written += await queueOverdueDigests(tx, today);
+    return written;
+  });
+}
+
+async function queueOverdueDigests(store: ScopedStore, today: string): Promise<number> {
+  const byUnit = new Map<string, OwedInvoice[]>();
+  for (const invoice of await owedInvoices(store, (q) => q.where('i.due_date', '<', today))) {
+    byUnit.set(invoice.unit_id, [...(byUnit.get(invoice.unit_id) ?? []), invoice]);
+  }
+  let written = 0;
+  for (const [unitId, invoices] of byUnit) {
+    const rows = await enqueueMessage(store, {
+      template: 'overdue_digest',
+      cause: { kind: 'overdue_digest', id: `${unitId}:${today.slice(0, 7)}` },
+      unitId,
+      vars: {
+        jumlah: rupiahText(invoices.reduce((sum, i) => sum + i.outstanding, 0)),
+        periode: [...new Set(invoices.map((i) => periodText(i.period)))].join(', '),
+        link_bayar: messageLinks.bills(),
+      },
+    });
+    written += rows.length;
+  }
+  return written;
+}
+
+export interface ReminderBatchItem {
+  unit_id: string;
+  unit_code: string;
+  resident_name: string;
+  channel: 'wa_link' | 'wa_gateway' | 'email' | 'portal';
+  amount: number;
+  text: string;
+}
+
+/**
+ * A reminder by hand for the chosen units: what each still owes in one message. With `preview` nothing is written;
+ * otherwise one batch per unit and day (sending it twice the same day queues nothing new).
+ */
+export async function reminderBatch(
+  store: ScopedStore,
+  unitIds: string[],
+  preview: boolean,
+  baseUrl: string,
+): Promise<{ items: ReminderBatchItem[]; queued: number }> {
+  const { withBaseUrl } = await import('./templates.ts');
+  const today = estateToday(await store.timezone());
+  return store.transaction(async (tx) => {
+    const units = (await tx
+      .live('units')
+      .whereIn('units.id', [...new Set(unitIds)])
+      .select('id', 'code')) as { id: string; code: string }[];
+    const owed = await owedInvoices(tx, (q) =>
+      q.whereIn(
+        'i.unit_id',
+        units.map((u) => u.id),
+      ),
+    );
+    const items: ReminderBatchItem[] = [];
+    let queued = 0;
+    for (const unit of units) {
+      const invoices = owed.filter((i) => i.unit_id === unit.id);
+      if (!invoices.length) continue;
+      const amount = invoices.reduce((sum, i) => sum + i.outstanding, 0);
+      const rows = await enqueueMessage(tx, {
+        template: 'overdue_digest',
+        cause: { kind: 'manual_reminder', id: `${unit.id}:${today}` },
+        unitId: unit.id,
+        preview,
+        vars: {
+          jumlah: rupiahText(amount),
+          periode: [...new Set(invoices.map((i) => periodText(i.period)))].join(', '),
+          link_bayar: messageLinks.bills(),
+        },
+      });
+      if (!preview) queued += rows.length;
+      for (const row of rows) {
+        items.push({
+          unit_id: unit.id,
+          unit_code: unit.code,
+          resident_name: row.resident_name ?? '',
+          channel: row.channel,
+          amount,
+          text: withBaseUrl(row.body_text, baseUrl),
+        });
+      }
+    }
+    return { items, queued };
+  });
+}
+
+export const planRemindersJob = defineJob({
+  name: 'messages.plan-reminders',
+  schema: z.object({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }),
+  leaseMs: 10 * 60_000,
+  run: async (ctx, { day }) => {
+    await queueDailyReminders(ctx.store(), day);
+  },
+});
+
+/** For each estate whose day has reached the planning hour: one planning job per estate and local day. */
+export async function planReminderDays(app: AppContext, now: Date): Promise<void> {
+  const knex = platformKnex(app.db.knex);
+  const estates = (await knex('estates').whereNull('deleted_at').select('id', 'timezone')) as { id: string; timezone: string | null }[];
+  for (const estate of estates) {
+    const zone = estate.timezone || 'Asia/Jakarta';
+    const localHour = new Date(now.getTime() + zoneOffsetMs(zone, now.getTime())).getUTCHours();
+    if (localHour < PLAN_FROM_LOCAL_HOUR) continue;
+    const day = localDateOfInstant(now.toISOString(), zone);
+    await enqueueJob(knex, planRemindersJob, { day }, { estateId: estate.id, key: `${estate.id}:${day}` });
+  }
+}
+
+export const remindersSchedule = defineSchedule({
+  name: 'messages-reminders',
+  everyMs: 15 * 60_000,
+  plan: planReminderDays,
+});
