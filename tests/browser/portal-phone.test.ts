@@ -23,6 +23,7 @@ let inviteCode: string;
 let nextDue: string;
 let overdueSince: string;
 let guestLink: string;
+let announcementId: string;
 
 const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
@@ -117,6 +118,18 @@ beforeAll(async () => {
   });
   expect(walkIn.status, walkIn.text).toBe(201);
 
+  // A pinned announcement with a long title, a long link and a list: the announcement pages and the bell.
+  const draft = await w.admin.post(e('/announcements'), {
+    title: 'Pemberitahuan pemadaman listrik bergilir dan kerja bakti membersihkan saluran air seluruh blok',
+    body_html:
+      '<p>Yth. warga, <strong>Minggu pagi</strong> ada kerja bakti.</p><ul><li>Bawa sapu dan cangkul</li><li>Kumpul di pos satpam</li></ul>' +
+      '<p><a href="https://griya-asri-permai.id/pengumuman/jadwal-kerja-bakti-dan-pemadaman-listrik-bergilir-2026">jadwal-lengkap-kerja-bakti-dan-pemadaman-listrik-bergilir-2026</a></p>',
+    pinned: true,
+  });
+  expect(draft.status, draft.text).toBe(201);
+  announcementId = draft.body.id;
+  expect((await w.admin.post(e(`/announcements/${announcementId}/publish`), { publish_at: null })).status).toBe(200);
+
   // Someone invited who has not chosen a password yet: the invite page.
   const invited = await w.admin.post(e('/users'), {
     name: RESIDENT,
@@ -140,6 +153,13 @@ const VISITS: Record<string, { url: () => string; signedIn: boolean; ready: stri
   '/': { url: () => '/portal', signedIn: true, ready: '[data-testid="home-owed"]' },
   '/bills': { url: () => '/portal/bills', signedIn: true, ready: '[data-testid="bank-details"]' },
   '/guests': { url: () => '/portal/guests', signedIn: true, ready: '[data-testid="pass-card"]' },
+  '/announcements': { url: () => '/portal/announcements', signedIn: true, ready: '[data-testid="announcement-item"]' },
+  '/announcements/:id': {
+    url: () => `/portal/announcements/${announcementId}`,
+    signedIn: true,
+    ready: '[data-testid="announcement-body"]',
+  },
+  '/notifications': { url: () => '/portal/notifications', signedIn: true, ready: '[data-testid="notification-item"]' },
   '/login': { url: () => '/portal/login', signedIn: false, ready: 'form' },
   '/invite/:code': { url: () => `/portal/invite/${inviteCode}`, signedIn: false, ready: 'input[name="password"]' },
   // A link the office shares by WhatsApp; an unknown one shows why it cannot be used, on the same layout.
