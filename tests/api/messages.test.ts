@@ -365,6 +365,29 @@ describe.each(['sqlite', 'postgres'] as const)('messages on %s', (backendName) =
     await gatewayOff();
   });
 
+  it('tells the resident who sent a transfer proof that it was rejected, with the reason', async () => {
+    const { unitId, residentId } = await unitWithResident({ phone: '081233330000' }, { amount: 80_000, due_date: '2026-11-20' });
+    const { client: resident } = await userWithRole(server.url, admin, estateId, 'resident', { resident_id: residentId });
+    const png = Buffer.from(
+      '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000a49444154789c6300010000050001',
+      'hex',
+    );
+    const sent = await resident.upload(
+      e('/portal/transfer-proofs'),
+      { amount: '80000', paid_at: '2026-11-06', reference: 'BCA 1' },
+      {
+        file: { filename: 'bukti.png', content: png, type: 'image/png' },
+      },
+    );
+    expect(sent.status, sent.text).toBe(201);
+    const rejected = await treasurer.post(e(`/transfer-proofs/${sent.body.id}/reject`), { reason: 'Foto <b>buram</b>' });
+    expect(rejected.status, rejected.text).toBe(200);
+    const rows = await messagesOf(sent.body.id);
+    expect(rows.map((r) => [r.channel, r.template_key, r.unit_id])).toEqual([['wa_link', 'proof_rejected', unitId]]);
+    expect(rows[0].body_text).toContain('alasan: Foto <b>buram</b>');
+    expect(rows[0].body_text).toMatch(/Rp\s?80\.000/);
+  });
+
   it('edits a template with a preview, refuses unknown variables, and uses it for new messages', async () => {
     const bad = await treasurer.put(e('/message-templates/payment_received'), { subject: 'Terima kasih', body: 'Halo {nama_lengkap}' });
     expect(bad.status).toBe(400);
