@@ -1,7 +1,10 @@
 // A stand-in for Xendit on 127.0.0.1, speaking the Payment Requests API (QRIS as a `QR_CODE` payment method) in the
 // documented JSON shapes, strictly enough that xendit-node parses its answers: Basic auth with the secret key,
 // snake_case bodies, `idempotency-key` honoured, documented error bodies ({ error_code, message }). It also sends
-// the documented `payment.succeeded` callback with the `x-callback-token` (and `webhook-id`) headers.
+// the documented `payment.succeeded` callback with the `x-callback-token` (and `webhook-id`) headers. E-wallets are
+// `EWALLET` payment requests (redirect channels answer REQUIRES_ACTION with AUTH actions; OVO pushes to a +62 number
+// and answers PENDING); a unit's fixed virtual account is a reusable `VIRTUAL_ACCOUNT` payment method
+// (`/v2/payment_methods`) whose transfers are payments listed under it.
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,7 +17,7 @@ export interface FakePaymentRequest {
   amount: number;
   country: 'ID';
   description: string | null;
-  status: 'PENDING' | 'SUCCEEDED' | 'FAILED' | 'EXPIRED';
+  status: 'PENDING' | 'REQUIRES_ACTION' | 'SUCCEEDED' | 'FAILED' | 'EXPIRED';
   capture_method: 'AUTOMATIC';
   actions: unknown[];
   metadata: Record<string, unknown> | null;
@@ -23,17 +26,65 @@ export interface FakePaymentRequest {
   updated: string;
   payment_method: {
     id: string;
-    type: 'QR_CODE';
+    type: 'QR_CODE' | 'EWALLET';
     reference_id: string;
     description: string | null;
     created: string;
     updated: string;
     reusability: 'ONE_TIME_USE';
     status: 'ACTIVE' | 'EXPIRED' | 'INACTIVE';
-    qr_code: { channel_code: 'QRIS'; channel_properties: { qr_string: string; expires_at: string } };
+    qr_code?: { channel_code: 'QRIS'; channel_properties: { qr_string: string; expires_at: string } };
+    ewallet?: { channel_code: string; channel_properties: Record<string, string> };
     metadata: null;
   };
 }
+
+export interface FakeVirtualAccount {
+  id: string;
+  business_id: string;
+  type: 'VIRTUAL_ACCOUNT';
+  country: 'ID';
+  customer_id: null;
+  reference_id: string;
+  description: string | null;
+  status: 'ACTIVE' | 'EXPIRED';
+  reusability: 'MULTIPLE_USE';
+  actions: unknown[];
+  metadata: null;
+  billing_information: null;
+  failure_code: null;
+  created: string;
+  updated: string;
+  virtual_account: {
+    amount: null;
+    currency: 'IDR';
+    channel_code: string;
+    channel_properties: { customer_name: string; virtual_account_number: string };
+  };
+}
+
+/** A transfer into a virtual account, as `GET /v2/payment_methods/:id/payments` lists it. */
+export interface FakeVaPayment {
+  id: string;
+  business_id: string;
+  payment_request_id: null;
+  reference_id: string;
+  customer_id: null;
+  currency: 'IDR';
+  amount: number;
+  country: 'ID';
+  status: 'SUCCEEDED' | 'PENDING' | 'FAILED';
+  payment_method: FakeVirtualAccount;
+  channel_properties: null;
+  payment_details: null;
+  failure_code: null;
+  created: string;
+  updated: string;
+  metadata: null;
+}
+
+const EWALLETS = ['OVO', 'DANA', 'SHOPEEPAY', 'LINKAJA'];
+const VA_BANKS = ['BCA', 'BNI', 'BRI', 'MANDIRI', 'PERMATA'];
 
 export interface FakeRequestLog {
   method: string;
@@ -47,6 +98,8 @@ const BUSINESS_ID = '5f27a14a9bf05c73dd040bc8';
 export class FakeXendit {
   readonly requests: FakeRequestLog[] = [];
   readonly paymentRequests = new Map<string, FakePaymentRequest>();
+  /** Refunds made, by their idempotency key (a repeat under the same key answers the same refund). */
+  readonly refunds = new Map<string, { id: string; payment_request_id: string; amount: number; reference_id: string | null }>();
   private readonly byIdempotencyKey = new Map<string, string>();
   /** The body first sent under each idempotency key: the same key with another body is refused, as Xendit does. */
   private readonly bodyOfKey = new Map<string, string>();
@@ -56,6 +109,10 @@ export class FakeXendit {
   down = false;
   /** Set to make every API call go unanswered, as a connection that went silent. */
   silent = false;
+  readonly virtualAccounts = new Map<string, FakeVirtualAccount>();
+  readonly vaPayments: FakeVaPayment[] = [];
+  /** How long making a virtual account takes, so requests at once overlap. */
+  vaDelayMs = 0;
 
   constructor(readonly secretKey: string) {}
 
@@ -141,6 +198,58 @@ export class FakeXendit {
     return pr;
   }
 
+  /** The e-wallet refused or the payer cancelled. */
+  fail(id: string, code = 'USER_DID_NOT_AUTHORIZE_THE_PAYMENT'): FakePaymentRequest {
+    const pr = this.paymentRequests.get(id)!;
+    pr.status = 'FAILED';
+    pr.failure_code = code;
+    pr.actions = [];
+    pr.updated = new Date().toISOString();
+    return pr;
+  }
+
+  /** The documented `payment.failed` callback body. */
+  paymentFailedBody(pr: FakePaymentRequest, paymentId = `py-${randomUUID()}`) {
+    const body = this.paymentSucceededBody(pr, paymentId);
+    return { ...body, event: 'payment.failed', data: { ...body.data, status: 'FAILED', failure_code: pr.failure_code } };
+  }
+
+  /** Somebody transfers `amount` into the account at their bank: a payment under the account, at once SUCCEEDED. */
+  transferToVa(accountId: string, amount: number): FakeVaPayment {
+    const va = this.virtualAccounts.get(accountId)!;
+    const now = new Date().toISOString();
+    const payment: FakeVaPayment = {
+      id: `py-${randomUUID()}`,
+      business_id: BUSINESS_ID,
+      payment_request_id: null,
+      reference_id: randomUUID(),
+      customer_id: null,
+      currency: 'IDR',
+      amount,
+      country: 'ID',
+      status: 'SUCCEEDED',
+      payment_method: va,
+      channel_properties: null,
+      payment_details: null,
+      failure_code: null,
+      created: now,
+      updated: now,
+      metadata: null,
+    };
+    this.vaPayments.push(payment);
+    return payment;
+  }
+
+  /** The documented `payment.succeeded` callback of a transfer into a virtual account. */
+  vaPaymentSucceededBody(payment: FakeVaPayment) {
+    return {
+      event: 'payment.succeeded',
+      business_id: BUSINESS_ID,
+      created: new Date().toISOString(),
+      data: { ...payment },
+    };
+  }
+
   expire(id: string): void {
     const pr = this.paymentRequests.get(id)!;
     pr.status = 'EXPIRED';
@@ -214,6 +323,64 @@ export class FakeXendit {
 
     if (req.method === 'GET' && url.pathname === '/balance') return send(res, 200, { balance: 1_250_000 });
 
+    if (req.method === 'POST' && url.pathname === '/v2/payment_methods') {
+      const problem = invalidVirtualAccount(body);
+      if (problem) return send(res, 400, { error_code: 'API_VALIDATION_ERROR', message: problem });
+      const now = new Date().toISOString();
+      const va: FakeVirtualAccount = {
+        id: `pm-${randomUUID()}`,
+        business_id: BUSINESS_ID,
+        type: 'VIRTUAL_ACCOUNT',
+        country: 'ID',
+        customer_id: null,
+        reference_id: body.reference_id,
+        description: body.description ?? null,
+        status: 'ACTIVE',
+        reusability: 'MULTIPLE_USE',
+        actions: [],
+        metadata: null,
+        billing_information: null,
+        failure_code: null,
+        created: now,
+        updated: now,
+        virtual_account: {
+          amount: null,
+          currency: 'IDR',
+          channel_code: body.virtual_account.channel_code,
+          channel_properties: {
+            customer_name: body.virtual_account.channel_properties.customer_name,
+            virtual_account_number: `${8800 + VA_BANKS.indexOf(body.virtual_account.channel_code)}${String(this.virtualAccounts.size + 1).padStart(10, '0')}`,
+          },
+        },
+      };
+      const answer = () => {
+        this.virtualAccounts.set(va.id, va);
+        send(res, 201, va);
+      };
+      if (this.vaDelayMs > 0) setTimeout(answer, this.vaDelayMs);
+      else answer();
+      return;
+    }
+
+    if (req.method === 'GET' && url.pathname === '/v2/payment_methods') {
+      const refs = url.searchParams.getAll('reference_id');
+      const types = url.searchParams.getAll('type');
+      const data = [...this.virtualAccounts.values()].filter(
+        (va) => (!refs.length || refs.includes(va.reference_id)) && (!types.length || types.includes(va.type)),
+      );
+      return send(res, 200, { data, has_more: false });
+    }
+
+    const pm = /^\/v2\/payment_methods\/([^/]+)\/payments$/.exec(url.pathname);
+    if (req.method === 'GET' && pm) {
+      const va = this.virtualAccounts.get(decodeURIComponent(pm[1]));
+      if (!va) return send(res, 404, { error_code: 'DATA_NOT_FOUND', message: 'Payment method not found' });
+      const gte = url.searchParams.get('created[gte]');
+      const lte = url.searchParams.get('created[lte]');
+      const data = this.vaPayments.filter((p) => p.payment_method.id === va.id && (!gte || p.created >= gte) && (!lte || p.created <= lte));
+      return send(res, 200, { data: data.slice(0, Number(url.searchParams.get('limit') ?? 10)), has_more: false });
+    }
+
     if (req.method === 'POST' && url.pathname === '/payment_requests') {
       const problem = invalidPaymentRequest(body);
       if (problem) return send(res, 400, { error_code: 'API_VALIDATION_ERROR', message: problem });
@@ -229,8 +396,26 @@ export class FakeXendit {
       const pr = this.createPaymentRequest({ reference_id: body.reference_id, amount: body.amount, idempotencyKey: key as string });
       if (typeof key === 'string') this.bodyOfKey.set(key, raw);
       pr.description = body.description ?? null;
+      if (body.payment_method.type === 'EWALLET') {
+        const channel = body.payment_method.ewallet.channel_code;
+        pr.payment_method.type = 'EWALLET';
+        delete pr.payment_method.qr_code;
+        pr.payment_method.ewallet = { channel_code: channel, channel_properties: body.payment_method.ewallet.channel_properties };
+        if (channel === 'OVO') {
+          // OVO pushes the payment to the app of that number; there is nothing to open.
+          pr.status = 'PENDING';
+        } else {
+          pr.status = 'REQUIRES_ACTION';
+          const page = `${this.url}/checkout/${pr.id}`;
+          pr.actions = [
+            { action: 'AUTH', url_type: 'WEB', url: page, method: 'GET', qr_code: null },
+            { action: 'AUTH', url_type: 'MOBILE', url: `${page}?mobile=1`, method: 'GET', qr_code: null },
+          ];
+        }
+        return send(res, 201, pr);
+      }
       const expiresAt = body.payment_method.qr_code.channel_properties?.expires_at;
-      if (expiresAt) pr.payment_method.qr_code.channel_properties.expires_at = new Date(expiresAt).toISOString();
+      if (expiresAt) pr.payment_method.qr_code!.channel_properties.expires_at = new Date(expiresAt).toISOString();
       return send(res, 201, pr);
     }
 
@@ -253,12 +438,24 @@ export class FakeXendit {
       const pr = this.paymentRequests.get(body?.payment_request_id);
       if (!pr) return send(res, 404, { error_code: 'DATA_NOT_FOUND', message: 'Payment request not found' });
       if (pr.status !== 'SUCCEEDED') return send(res, 409, { error_code: 'INELIGIBLE_TRANSACTION', message: 'Not refundable' });
+      const key = req.headers['idempotency-key'];
+      const earlier = typeof key === 'string' ? this.refunds.get(key) : undefined;
+      if (earlier && (earlier.payment_request_id !== pr.id || earlier.amount !== (body.amount ?? pr.amount))) {
+        return send(res, 409, { error_code: 'IDEMPOTENCY_ERROR', message: 'Idempotency key has been used before' });
+      }
+      const refunded = [...this.refunds.values()].filter((r) => r.payment_request_id === pr.id && r !== earlier);
+      const amount = Number(body.amount ?? pr.amount);
+      if (!earlier && refunded.reduce((sum, r) => sum + r.amount, 0) + amount > pr.amount) {
+        return send(res, 400, { error_code: 'REFUND_AMOUNT_EXCEEDED', message: 'Refund amount exceeds the payment' });
+      }
+      const refund = earlier ?? { id: `rfd-${randomUUID()}`, payment_request_id: pr.id, amount, reference_id: body.reference_id ?? null };
+      if (typeof key === 'string') this.refunds.set(key, refund);
       const now = new Date().toISOString();
       return send(res, 200, {
-        id: `rfd-${randomUUID()}`,
+        id: refund.id,
         payment_request_id: pr.id,
         invoice_id: null,
-        amount: body.amount ?? pr.amount,
+        amount: refund.amount,
         payment_method_type: 'QR_CODE',
         channel_code: 'QRIS',
         currency: 'IDR',
@@ -283,8 +480,33 @@ function invalidPaymentRequest(body: any): string | null {
   if (body.currency !== 'IDR') return 'currency must be IDR';
   if (!Number.isInteger(body.amount) || body.amount <= 0) return 'amount must be a positive integer for IDR';
   const pm = body.payment_method;
+  if (pm?.type === 'EWALLET') {
+    if (pm.reusability !== 'ONE_TIME_USE') return 'payment_method.reusability must be ONE_TIME_USE';
+    const channel = pm.ewallet?.channel_code;
+    if (!EWALLETS.includes(channel)) return 'ewallet.channel_code is not supported';
+    const props = pm.ewallet.channel_properties ?? {};
+    if (channel === 'OVO') {
+      if (typeof props.mobile_number !== 'string' || !/^\+628\d{7,11}$/.test(props.mobile_number))
+        return 'channel_properties.mobile_number must be in E.164 format';
+    } else if (typeof props.success_return_url !== 'string' || !/^https?:\/\//.test(props.success_return_url)) {
+      return 'channel_properties.success_return_url is required';
+    }
+    return null;
+  }
   if (!pm || pm.type !== 'QR_CODE' || pm.reusability !== 'ONE_TIME_USE') return 'payment_method must be a one-time QR_CODE';
   if (pm.qr_code?.channel_code !== 'QRIS') return 'qr_code.channel_code must be QRIS';
+  return null;
+}
+
+function invalidVirtualAccount(body: any): string | null {
+  if (!body || typeof body !== 'object') return 'body is required';
+  if (body.type !== 'VIRTUAL_ACCOUNT') return 'only VIRTUAL_ACCOUNT payment methods are faked';
+  if (body.reusability !== 'MULTIPLE_USE') return 'a fixed virtual account is MULTIPLE_USE';
+  if (typeof body.reference_id !== 'string' || !body.reference_id) return 'reference_id is required';
+  const va = body.virtual_account;
+  if (!va || !VA_BANKS.includes(va.channel_code)) return 'virtual_account.channel_code is not supported';
+  if (typeof va.channel_properties?.customer_name !== 'string' || !va.channel_properties.customer_name)
+    return 'virtual_account.channel_properties.customer_name is required';
   return null;
 }
 

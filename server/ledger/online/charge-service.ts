@@ -3,7 +3,7 @@ import { nowIso } from '../../db/clock.ts';
 import type { ScopedStore } from '../../db/scoped-store.ts';
 import { ConflictError, NotFoundError, UnprocessableError, UpstreamUnavailableError } from '../../http/errors.ts';
 import { openInvoicesOfUnit } from '../ledger-store.ts';
-import { GatewayFailure, type GatewayCharge, type OnlineMethod } from './gateway.ts';
+import { GatewayFailure, type EwalletChannel, type GatewayCharge, type OnlineMethod } from './gateway.ts';
 import { configuredGateway } from './gateway-settings.ts';
 import type { OfficeChargeView, OnlineChargeView } from './schemas.ts';
 
@@ -20,12 +20,14 @@ export interface ChargeRow {
   resident_id: string | null;
   provider: string;
   method: OnlineMethod;
+  channel: EwalletChannel | null;
   reference: string;
   invoice_ids: string;
   amount: number | string;
   status: OnlineChargeView['status'];
   gateway_id: string | null;
   qr_string: string | null;
+  checkout_url: string | null;
   expires_at: string | null;
   paid_amount: number | string | null;
   gateway_payment_id: string | null;
@@ -73,10 +75,12 @@ export function chargeView(row: ChargeRow): OnlineChargeView {
     unit_id: row.unit_id,
     provider: row.provider,
     method: row.method,
+    channel: row.channel ?? null,
     amount: Number(row.amount),
     invoice_ids: JSON.parse(row.invoice_ids),
     status: row.status,
     qr_string: row.status === 'pending' ? row.qr_string : null,
+    checkout_url: row.status === 'pending' ? (row.checkout_url ?? null) : null,
     expires_at: row.expires_at,
     payment_id: row.payment_id,
     paid_at: row.paid_at,
@@ -87,7 +91,12 @@ export function chargeView(row: ChargeRow): OnlineChargeView {
 export interface CreateChargeRequest {
   unitId: string;
   residentId: string | null;
-  method: OnlineMethod;
+  method: Exclude<OnlineMethod, 'va'>;
+  channel?: EwalletChannel;
+  /** OVO's push: the payer's number as +62…; not kept, only sent to the gateway. */
+  mobileNumber?: string;
+  /** Where a redirect e-wallet returns the payer (the portal). */
+  returnUrl?: string;
   invoiceIds?: string[];
   amount?: number;
   idempotencyKey?: string;
@@ -102,6 +111,10 @@ export async function createOnlineCharge(store: ScopedStore, dataDir: string, re
   const configured = await configuredGateway(store, dataDir);
   if (!configured.methods.includes(req.method)) {
     throw new ConflictError('GATEWAY_METHOD_DISABLED', 'Metode pembayaran ini tidak diaktifkan pengurus.', 'method');
+  }
+  const channel = req.method === 'ewallet' ? (req.channel ?? null) : null;
+  if (req.method === 'ewallet' && (!channel || !configured.ewalletChannels.includes(channel))) {
+    throw new ConflictError('GATEWAY_METHOD_DISABLED', 'E-wallet ini tidak diaktifkan pengurus.', 'channel');
   }
   const open = await openInvoicesOfUnit(store, req.unitId);
   let invoiceIds: string[] = [];
@@ -122,10 +135,13 @@ export async function createOnlineCharge(store: ScopedStore, dataDir: string, re
     if (amount <= 0) throw new ConflictError('NOTHING_TO_PAY', 'Tidak ada tagihan yang perlu dibayar.');
   }
   if (amount < QRIS_MIN || amount > QRIS_MAX) {
-    throw new UnprocessableError('AMOUNT_OUT_OF_RANGE', 'Jumlah QRIS harus antara Rp 1.000 dan Rp 10.000.000.', 'amount');
+    const what = req.method === 'qris' ? 'QRIS' : 'e-wallet';
+    throw new UnprocessableError('AMOUNT_OUT_OF_RANGE', `Jumlah ${what} harus antara Rp 1.000 dan Rp 10.000.000.`, 'amount');
   }
 
-  const parts = { unitId: req.unitId, invoiceIds, amount, method: req.method, key: req.idempotencyKey };
+  // The e-wallet (and OVO's phone number) are part of what was asked: another wallet or number is another charge.
+  const methodKey = channel ? `${req.method}:${channel}:${req.mobileNumber ?? ''}` : req.method;
+  const parts = { unitId: req.unitId, invoiceIds, amount, method: methodKey, key: req.idempotencyKey };
   let row = await latestCharge(store, chargeReference(store.estateId, parts));
   if (!row || (!req.idempotencyKey && isEnded(row))) {
     const generation = row ? generationOf(row.reference) + 1 : 1;
@@ -138,6 +154,7 @@ export async function createOnlineCharge(store: ScopedStore, dataDir: string, re
         resident_id: req.residentId,
         provider: configured.gateway.provider,
         method: req.method,
+        channel,
         reference,
         invoice_ids: JSON.stringify(invoiceIds),
         amount,
@@ -158,7 +175,10 @@ export async function createOnlineCharge(store: ScopedStore, dataDir: string, re
     created = await configured.gateway.createCharge({
       reference: row.reference,
       amount: Number(row.amount),
-      method: row.method,
+      method: row.method === 'ewallet' ? 'ewallet' : 'qris',
+      channel: row.channel,
+      mobileNumber: req.mobileNumber ?? null,
+      returnUrl: req.returnUrl ?? null,
       description: 'Iuran perumahan',
       // From the intent's own time, so a retry asks with the same body under the same idempotency key; an intent
       // retried after its life still gets a few minutes to be paid.
@@ -182,6 +202,7 @@ export async function createOnlineCharge(store: ScopedStore, dataDir: string, re
       status: 'pending',
       gateway_id: created.id,
       qr_string: created.qrString,
+      checkout_url: created.checkoutUrl,
       expires_at: created.expiresAt,
       last_error: null,
       updated_at: nowIso(),

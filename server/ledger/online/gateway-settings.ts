@@ -16,6 +16,8 @@ export interface GatewayRow {
   /** Midtrans only: Snap's address (the Core API's is `base_url`). */
   snap_base_url?: string | null;
   methods: string;
+  va_banks?: string | null;
+  ewallet_channels?: string | null;
   fee_bearer: string;
   secret_key_enc: string | null;
   callback_token_enc: string | null;
@@ -64,6 +66,8 @@ export function gatewayView(row: GatewayRow | undefined, provider = 'xendit'): G
       base_url: null,
       snap_base_url: null,
       methods: ['qris'],
+      va_banks: [],
+      ewallet_channels: [],
       fee_bearer: 'estate',
       has_secret_key: false,
       has_callback_token: false,
@@ -76,6 +80,8 @@ export function gatewayView(row: GatewayRow | undefined, provider = 'xendit'): G
     base_url: row.base_url,
     snap_base_url: row.snap_base_url ?? null,
     methods: JSON.parse(row.methods),
+    va_banks: row.va_banks ? JSON.parse(row.va_banks) : [],
+    ewallet_channels: row.ewallet_channels ? JSON.parse(row.ewallet_channels) : [],
     fee_bearer: row.fee_bearer as GatewaySettings['fee_bearer'],
     has_secret_key: Boolean(row.secret_key_enc),
     has_callback_token: Boolean(row.callback_token_enc),
@@ -99,6 +105,8 @@ export async function saveGatewaySettings(
       base_url: body.base_url ?? null,
       snap_base_url: body.snap_base_url ?? null,
       methods: JSON.stringify([...new Set(body.methods)]),
+      va_banks: JSON.stringify([...new Set(body.va_banks ?? [])]),
+      ewallet_channels: JSON.stringify([...new Set(body.ewallet_channels ?? [])]),
       fee_bearer: body.fee_bearer,
       secret_key_enc: seal('secret_key', body.secret_key, existing?.secret_key_enc),
       callback_token_enc: seal('callback_token', body.callback_token, existing?.callback_token_enc),
@@ -136,6 +144,8 @@ export interface ConfiguredGateway {
   /** Xendit's callback token; Midtrans has none. */
   callbackToken: string | null;
   methods: string[];
+  vaBanks: string[];
+  ewalletChannels: string[];
 }
 
 /** The estate's gateway with its secrets opened; 409 when it has no usable keys (or they were sealed elsewhere). */
@@ -157,5 +167,13 @@ export async function configuredGateway(
   if (!secretKey || (needsCallbackToken(provider) && !callbackToken)) {
     throw new ConflictError('GATEWAY_KEYS_MISSING', 'Isi secret key dan callback token sebelum mengaktifkan pembayaran online.');
   }
-  return { row, gateway: gatewayFor(row, secretKey), secretKey, callbackToken, methods: JSON.parse(row.methods) };
+  return {
+    row,
+    gateway: gatewayFor(row, secretKey),
+    secretKey,
+    callbackToken,
+    methods: JSON.parse(row.methods),
+    vaBanks: row.va_banks ? JSON.parse(row.va_banks) : [],
+    ewalletChannels: row.ewallet_channels ? JSON.parse(row.ewallet_channels) : [],
+  };
 }

@@ -3,8 +3,14 @@
  * newer API, later) implements this and nothing above it changes: the charge service, the webhook job and the
  * recording of money speak only these shapes.
  */
-export type OnlineMethod = 'qris';
-export const ONLINE_METHODS = ['qris'] as const;
+export const ONLINE_METHODS = ['qris', 'va', 'ewallet'] as const;
+export type OnlineMethod = (typeof ONLINE_METHODS)[number];
+/** Banks whose fixed virtual accounts an estate can offer (Xendit's channel codes). */
+export const VA_BANKS = ['BCA', 'BNI', 'BRI', 'MANDIRI', 'PERMATA'] as const;
+export type VaBank = (typeof VA_BANKS)[number];
+/** E-wallets a charge can go to. OVO pushes the payment to the payer's app by phone number; the others redirect. */
+export const EWALLET_CHANNELS = ['OVO', 'DANA', 'SHOPEEPAY', 'LINKAJA'] as const;
+export type EwalletChannel = (typeof EWALLET_CHANNELS)[number];
 
 export type GatewayChargeStatus = 'pending' | 'paid' | 'expired' | 'failed';
 
@@ -17,6 +23,8 @@ export interface GatewayCharge {
   /** The amount the gateway holds for the charge (rupiah). */
   amount: number;
   qrString: string | null;
+  /** Where the payer approves a redirect e-wallet charge (null for QRIS and OVO's push). */
+  checkoutUrl: string | null;
   expiresAt: string | null;
   /** What the gateway says was paid, when paid (rupiah). */
   paidAmount: number | null;
@@ -28,10 +36,35 @@ export interface GatewayCharge {
 export interface CreateChargeInput {
   reference: string;
   amount: number;
-  method: OnlineMethod;
+  method: Exclude<OnlineMethod, 'va'>;
+  /** The e-wallet, for method `ewallet`. */
+  channel?: EwalletChannel | null;
+  /** OVO's push goes to this number (+62…). */
+  mobileNumber?: string | null;
+  /** Where a redirect e-wallet sends the payer back to. */
+  returnUrl?: string | null;
   description: string;
   /** The charge's life, after which the QR no longer pays. */
   expiresAt: string;
+}
+
+/** A reusable account number at a bank: every transfer into it is a payment. */
+export interface GatewayVirtualAccount {
+  id: string;
+  reference: string;
+  bank: VaBank;
+  accountNumber: string;
+  accountName: string | null;
+}
+
+/** One transfer into a virtual account, as the gateway holds it. */
+export interface GatewayVaPayment {
+  id: string;
+  /** The gateway id of the account it was paid into. */
+  accountId: string;
+  status: 'paid' | 'pending' | 'failed';
+  amount: number;
+  paidAt: string | null;
 }
 
 export interface PaymentGateway {
@@ -41,6 +74,14 @@ export interface PaymentGateway {
   getCharge(gatewayId: string): Promise<GatewayCharge>;
   expireCharge(gatewayId: string): Promise<void>;
   refund(gatewayId: string, amount: number, reference: string): Promise<{ id: string }>;
+  /**
+   * The account with this reference, made if the gateway has none yet. Asked again (a retry after a crash, another
+   * site of the estate) it answers the account already made instead of a second one. Only gateways with fixed
+   * virtual accounts have it.
+   */
+  ensureVirtualAccount?(input: { reference: string; bank: VaBank; name: string }): Promise<GatewayVirtualAccount>;
+  /** A transfer into the account `accountId`, or null when the gateway does not know it (yet). */
+  getVaPayment?(accountId: string, paymentId: string, around?: string | null): Promise<GatewayVaPayment | null>;
   /** Proves the keys and the address work, without moving money. */
   testConnection(): Promise<void>;
 }

@@ -16,7 +16,13 @@ import {
   portalChargeBody,
   portalOnlinePaymentResponse,
   webhookAck,
+  officeVirtualAccountBody,
+  unitVirtualAccountsQuery,
+  unitVirtualAccountsResponse,
+  virtualAccountBody,
+  virtualAccountResponse,
 } from './schemas.ts';
+import { ensureUnitVirtualAccount, unitVirtualAccounts } from './virtual-accounts.ts';
 import { receiveXenditWebhook } from './webhook.ts';
 import { receiveMidtransNotification } from './midtrans-webhook.ts';
 import { gatewayProviderQuery } from './schemas.ts';
@@ -86,7 +92,13 @@ export const onlinePaymentRoutes = defineRoutes([
       const view = gatewayView(await gatewayRow(ctx.store!));
       // Switched on is not enough: without its keys a charge could be neither created nor confirmed.
       const enabled = view.enabled && view.has_secret_key && (view.has_callback_token || view.provider === 'midtrans');
-      return { enabled, provider: enabled ? view.provider : null, methods: enabled ? view.methods : [] };
+      return {
+        enabled,
+        provider: enabled ? view.provider : null,
+        methods: enabled ? view.methods : [],
+        va_banks: enabled && view.methods.includes('va') ? view.va_banks : [],
+        ewallet_channels: enabled && view.methods.includes('ewallet') ? view.ewallet_channels : [],
+      };
     },
   },
   {
@@ -106,6 +118,10 @@ export const onlinePaymentRoutes = defineRoutes([
         unitId,
         residentId,
         method: ctx.body.method,
+        channel: ctx.body.channel,
+        mobileNumber: ctx.body.mobile_number,
+        // A redirect e-wallet brings the payer back to the portal they paid from.
+        returnUrl: `${ctx.req.protocol}://${ctx.req.get('host')}/portal`,
         invoiceIds: ctx.body.invoice_ids,
         amount: ctx.body.amount,
         idempotencyKey: typeof key === 'string' && key.length ? key : undefined,
@@ -127,6 +143,51 @@ export const onlinePaymentRoutes = defineRoutes([
         residences.map((r) => r.unitId),
       );
     },
+  },
+  {
+    method: 'get',
+    path: '/estates/:estate_id/portal/virtual-accounts',
+    permission: 'portal.self',
+    summary: "My unit's own virtual accounts (bank and number) and what it owes now",
+    params: estateParams,
+    query: unitVirtualAccountsQuery,
+    response: unitVirtualAccountsResponse,
+    handler: async (ctx) => {
+      const { unitId } = await residenceOfRequest(ctx, ctx.query.unit_id);
+      return unitVirtualAccounts(ctx.store!, unitId);
+    },
+  },
+  {
+    method: 'post',
+    path: '/estates/:estate_id/portal/virtual-accounts',
+    permission: 'portal.self',
+    summary: "My unit's virtual account at a bank, made on first use; the unit keeps the number",
+    params: estateParams,
+    body: virtualAccountBody,
+    response: virtualAccountResponse,
+    handler: async (ctx) => {
+      const { unitId } = await residenceOfRequest(ctx, ctx.body.unit_id);
+      return ensureUnitVirtualAccount(ctx.store!, ctx.app.dataDir, unitId, ctx.body.bank);
+    },
+  },
+  {
+    method: 'get',
+    path: '/estates/:estate_id/units/:id/virtual-accounts',
+    permission: 'payments.read',
+    summary: "A unit's virtual accounts and what it owes now",
+    params: idParams,
+    response: unitVirtualAccountsResponse,
+    handler: async (ctx) => unitVirtualAccounts(ctx.store!, ctx.params.id),
+  },
+  {
+    method: 'post',
+    path: '/estates/:estate_id/units/:id/virtual-accounts',
+    permission: 'payments.write',
+    summary: "Make a unit's virtual account at a bank (once; asked again it answers the same number)",
+    params: idParams,
+    body: officeVirtualAccountBody,
+    response: virtualAccountResponse,
+    handler: async (ctx) => ensureUnitVirtualAccount(ctx.store!, ctx.app.dataDir, ctx.params.id, ctx.body.bank),
   },
   {
     method: 'post',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { id, pageOf, paging } from '../../http/schemas.ts';
-import { ONLINE_METHODS } from './gateway.ts';
+import { EWALLET_CHANNELS, ONLINE_METHODS, VA_BANKS } from './gateway.ts';
 
 export const GATEWAY_PROVIDERS = ['xendit', 'midtrans'] as const;
 export const FEE_BEARERS = ['estate', 'resident'] as const;
@@ -31,12 +31,21 @@ export const gatewaySettingsBody = z
     /** Midtrans only: Snap's address (`base_url` is its Core API). Empty: production. */
     snap_base_url: baseUrl.nullable().optional(),
     methods: z.array(z.enum(ONLINE_METHODS)).min(1, 'Minimal 1 item.').max(10),
+    /** The banks a unit can have its own virtual account at, when `va` is offered. */
+    va_banks: z.array(z.enum(VA_BANKS)).max(VA_BANKS.length).optional(),
+    /** The e-wallets a charge can go to, when `ewallet` is offered. */
+    ewallet_channels: z.array(z.enum(EWALLET_CHANNELS)).max(EWALLET_CHANNELS.length).optional(),
     /** Who pays the gateway's fee: the estate (booked as an expense) or the resident (added to the charge, later). */
     fee_bearer: z.enum(FEE_BEARERS),
     secret_key: secret.optional(),
     callback_token: secret.optional(),
   })
   .strict()
+  .refine((b) => !b.methods.includes('va') || (b.va_banks?.length ?? 0) > 0, { message: 'Pilih minimal 1 bank.', path: ['va_banks'] })
+  .refine((b) => !b.methods.includes('ewallet') || (b.ewallet_channels?.length ?? 0) > 0, {
+    message: 'Pilih minimal 1 e-wallet.',
+    path: ['ewallet_channels'],
+  })
   // Midtrans signs with the server key and has no fixed account per unit on Snap; Snap's address is Midtrans's alone.
   .refine((b) => b.provider !== 'midtrans' || b.callback_token === undefined, {
     message: 'Midtrans tidak memakai callback token.',
@@ -57,6 +66,8 @@ export const gatewaySettingsResponse = z.object({
   base_url: z.string().nullable(),
   snap_base_url: z.string().nullable(),
   methods: z.array(z.enum(ONLINE_METHODS)),
+  va_banks: z.array(z.enum(VA_BANKS)),
+  ewallet_channels: z.array(z.enum(EWALLET_CHANNELS)),
   fee_bearer: z.enum(FEE_BEARERS),
   has_secret_key: z.boolean(),
   has_callback_token: z.boolean(),
@@ -72,6 +83,8 @@ export const portalOnlinePaymentResponse = z.object({
   /** Midtrans: the resident pays on Snap's page (`checkout_url`), which offers the methods itself. */
   provider: z.enum(GATEWAY_PROVIDERS).nullable(),
   methods: z.array(z.enum(ONLINE_METHODS)),
+  va_banks: z.array(z.enum(VA_BANKS)),
+  ewallet_channels: z.array(z.enum(EWALLET_CHANNELS)),
 });
 export type PortalOnlinePayment = z.infer<typeof portalOnlinePaymentResponse>;
 
@@ -79,12 +92,24 @@ export type PortalOnlinePayment = z.infer<typeof portalOnlinePaymentResponse>;
 export const portalChargeBody = z
   .object({
     unit_id: id.optional(),
-    method: z.enum(ONLINE_METHODS),
+    /** A virtual account is not a charge: it is the unit's own number (…/portal/virtual-accounts). */
+    method: z.enum(['qris', 'ewallet']),
+    channel: z.enum(EWALLET_CHANNELS).optional(),
+    /** OVO only: the number its app is on, as 08…, 628… or +628…. */
+    mobile_number: z
+      .string()
+      .trim()
+      .regex(/^(\+62|62|0)8\d{7,11}$/, 'Nomor HP tidak sah (contoh 081234567890).')
+      .transform((n) => `+62${n.replace(/^(\+62|62|0)/, '')}`)
+      .optional(),
     invoice_ids: z.array(id).min(1, 'Minimal 1 item.').max(24, 'Maksimal 24 item.').optional(),
     amount: z.number().int('Harus bilangan bulat.').positive('Harus lebih dari 0.').max(10_000_000, 'Maksimal 10000000.').optional(),
   })
   .strict()
-  .refine((b) => !(b.invoice_ids && b.amount !== undefined), { message: 'Pilih tagihan atau jumlah, bukan keduanya.', path: ['amount'] });
+  .refine((b) => !(b.invoice_ids && b.amount !== undefined), { message: 'Pilih tagihan atau jumlah, bukan keduanya.', path: ['amount'] })
+  .refine((b) => b.method !== 'ewallet' || b.channel !== undefined, { message: 'Pilih e-wallet.', path: ['channel'] })
+  .refine((b) => b.method === 'ewallet' || b.channel === undefined, { message: 'Hanya untuk e-wallet.', path: ['channel'] })
+  .refine((b) => b.channel !== 'OVO' || b.mobile_number !== undefined, { message: 'Isi nomor HP OVO.', path: ['mobile_number'] });
 
 export const onlineChargeResponse = z.object({
   id: z.string(),
@@ -92,10 +117,13 @@ export const onlineChargeResponse = z.object({
   unit_id: z.string(),
   provider: z.string(),
   method: z.enum(ONLINE_METHODS),
+  channel: z.enum(EWALLET_CHANNELS).nullable(),
   amount: z.number().int(),
   invoice_ids: z.array(z.string()),
   status: z.enum(CHARGE_STATUSES),
   qr_string: z.string().nullable(),
+  /** A redirect e-wallet's page to approve the payment on, while pending. */
+  checkout_url: z.string().nullable(),
   expires_at: z.string().nullable(),
   payment_id: z.string().nullable(),
   paid_at: z.string().nullable(),
@@ -111,3 +139,23 @@ export type OfficeChargeView = z.infer<typeof officeChargeResponse>;
 export const onlineChargePageResponse = pageOf(officeChargeResponse);
 
 export const webhookAck = z.object({ received: z.literal(true), duplicate: z.boolean() });
+
+/** A unit's own virtual account, with what the unit owes now. */
+export const virtualAccountResponse = z.object({
+  id: z.string(),
+  unit_id: z.string(),
+  bank: z.enum(VA_BANKS),
+  status: z.enum(['creating', 'active']),
+  account_number: z.string().nullable(),
+  account_name: z.string().nullable(),
+  created_at: z.string(),
+});
+export type VirtualAccountView = z.infer<typeof virtualAccountResponse>;
+export const unitVirtualAccountsResponse = z.object({
+  unit_id: z.string(),
+  amount_due: z.number().int(),
+  items: z.array(virtualAccountResponse),
+});
+export const virtualAccountBody = z.object({ unit_id: id.optional(), bank: z.enum(VA_BANKS) }).strict();
+export const officeVirtualAccountBody = z.object({ bank: z.enum(VA_BANKS) }).strict();
+export const unitVirtualAccountsQuery = z.object({ unit_id: id.optional() }).strict();

@@ -52,10 +52,10 @@ export async function settleCharge(
       {
         unit_id: charge.unit_id,
         amount: paidAmount,
-        method: 'qris',
+        method: charge.method === 'ewallet' ? 'ewallet' : 'qris',
         paid_at: remote.paidAt ?? nowIso(),
         reference: (remote.paymentId ?? remote.id).slice(0, 100),
-        notes: `QRIS ${charge.provider} ${charge.reference}`.slice(0, 500),
+        notes: `${charge.channel ?? 'QRIS'} ${charge.provider} ${charge.reference}`.slice(0, 500),
         // Invoices paid some other way meanwhile are left out; none left: oldest first, like money handed over.
         invoice_ids: invoiceIds.length ? invoiceIds : null,
         payer_resident_id: charge.resident_id,

@@ -11,6 +11,8 @@ import { markWebhookProcessed, receiveWebhook } from '../../jobs/webhook-inbox.t
 import { estateOfReference, type ChargeRow } from './charge-service.ts';
 import { configuredGateway } from './gateway-settings.ts';
 import { settleCharge } from './settle.ts';
+import { settleVaTransfer } from './settle-virtual-account.ts';
+import type { VirtualAccountRow } from './virtual-accounts.ts';
 
 /**
  * Xendit's callbacks. The body names the charge by our reference, and the reference names the estate, whose callback
@@ -25,10 +27,24 @@ interface XenditCallback {
   id?: unknown;
   reference_id?: unknown;
   external_id?: unknown;
-  data?: { id?: unknown; reference_id?: unknown; payment_request_id?: unknown; status?: unknown } | null;
+  data?: {
+    id?: unknown;
+    reference_id?: unknown;
+    payment_request_id?: unknown;
+    status?: unknown;
+    created?: unknown;
+    payment_method?: { id?: unknown; type?: unknown; reusability?: unknown; reference_id?: unknown } | null;
+  } | null;
+}
+
+/** A transfer into a unit's reusable virtual account: no payment request, the account names the unit. */
+function isVaTransfer(body: XenditCallback): boolean {
+  const pm = body.data?.payment_method;
+  return !!pm && pm.type === 'VIRTUAL_ACCOUNT' && pm.reusability === 'MULTIPLE_USE';
 }
 
 function referenceOf(body: XenditCallback): unknown {
+  if (isVaTransfer(body)) return body.data?.payment_method?.reference_id;
   return body.data?.reference_id ?? body.reference_id ?? body.external_id;
 }
 
@@ -102,6 +118,13 @@ export const processXenditWebhookJob = defineJob({
     const body = JSON.parse(event.body) as XenditCallback;
     const store = ctx.store();
     const reference = String(referenceOf(body));
+    if (isVaTransfer(body)) {
+      return processVaTransfer(store, ctx.app.dataDir, event.id, reference, {
+        paymentId: shortText(body.data?.id),
+        around: shortText(body.data?.created, 64),
+        saysPaid: body.event === 'payment.succeeded' || body.data?.status === 'SUCCEEDED',
+      });
+    }
     const charge = (await store.query('online_charges').where('online_charges.reference', reference).first()) as ChargeRow | undefined;
     // Before the charge is known here (sync has not brought it, or its row is still being written): later.
     if (!charge) throw new NotYet(`no charge with reference ${reference} yet`);
@@ -146,4 +169,42 @@ async function markWebhookFailed(trx: Knex.Transaction, id: string, error: strin
   await trx('webhook_events')
     .where({ id })
     .update({ status: 'failed', processed_at: nowIso(), error: error.slice(0, 1000) });
+}
+
+/**
+ * A transfer into a unit's virtual account: the transfer is read back from the gateway by its payment id under the
+ * account's own id, and only what the gateway says was paid is recorded.
+ */
+async function processVaTransfer(
+  store: ScopedStore,
+  dataDir: string,
+  eventId: string,
+  reference: string,
+  event: { paymentId: string | null; around: string | null; saysPaid: boolean },
+): Promise<void> {
+  const finish = (error?: string) =>
+    store.transaction(async (tx) => {
+      if (error) await markWebhookFailed(tx.knex as Knex.Transaction, eventId, error);
+      else await markWebhookProcessed(tx.knex as Knex.Transaction, eventId);
+    });
+  const account = (await store.query('unit_virtual_accounts').where('unit_virtual_accounts.reference', reference).first()) as
+    | VirtualAccountRow
+    | undefined;
+  // Not known here yet (sync has not brought it, or the answer that made it is still being written): later.
+  if (!account?.gateway_id) throw new NotYet(`no virtual account with reference ${reference} yet`);
+  if (!event.paymentId) return finish('callback names no payment');
+  const { gateway } = await configuredGateway(store, dataDir, { requireEnabled: false, provider: 'xendit' });
+  if (!gateway.getVaPayment) return finish(`${gateway.provider} has no virtual accounts`);
+  const remote = await gateway.getVaPayment(account.gateway_id, event.paymentId, event.around);
+  if (!remote) {
+    if (event.saysPaid) throw new NotYet(`gateway has no payment ${event.paymentId} on ${account.gateway_id} yet`);
+    return finish();
+  }
+  if (remote.accountId !== account.gateway_id) return finish(`payment ${remote.id} belongs to ${remote.accountId}`);
+  if (remote.status === 'paid') {
+    await settleVaTransfer(store, account, remote, { webhookEventId: eventId });
+    return;
+  }
+  if (remote.status === 'pending' && event.saysPaid) throw new NotYet(`payment ${remote.id} is not paid yet`);
+  return finish();
 }

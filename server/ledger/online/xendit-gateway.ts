@@ -1,6 +1,16 @@
 import { Balance, PaymentMethod, PaymentRequest, Refund } from 'xendit-node';
-import type { PaymentRequest as XenditPaymentRequest } from 'xendit-node/payment_request/models/index.js';
-import { GatewayFailure, type CreateChargeInput, type GatewayCharge, type GatewayChargeStatus, type PaymentGateway } from './gateway.ts';
+import type { PaymentMethod as XenditPaymentMethod } from 'xendit-node/payment_method/models/index.js';
+import type { PaymentMethodParameters, PaymentRequest as XenditPaymentRequest } from 'xendit-node/payment_request/models/index.js';
+import {
+  GatewayFailure,
+  type CreateChargeInput,
+  type GatewayCharge,
+  type GatewayChargeStatus,
+  type GatewayVaPayment,
+  type GatewayVirtualAccount,
+  type PaymentGateway,
+  type VaBank,
+} from './gateway.ts';
 
 export const XENDIT_BASE_URL = 'https://api.xendit.co';
 /**
@@ -37,15 +47,58 @@ export class XenditGateway implements PaymentGateway {
           amount: input.amount,
           currency: 'IDR',
           description: input.description,
-          paymentMethod: {
-            type: 'QR_CODE',
-            reusability: 'ONE_TIME_USE',
-            qrCode: { channelCode: 'QRIS', channelProperties: { expiresAt: new Date(input.expiresAt) } },
-          },
+          paymentMethod: paymentMethodOf(input),
         },
       }),
     );
     return toCharge(created);
+  }
+
+  async ensureVirtualAccount(input: { reference: string; bank: VaBank; name: string }): Promise<GatewayVirtualAccount> {
+    // Xendit takes no idempotency key for payment methods: the reference is looked up first, so a retry after a crash
+    // (or the estate's other site) finds the account made before instead of opening a second number.
+    const found = await call(() =>
+      this.methods.getAllPaymentMethods({ referenceId: input.reference, type: ['VIRTUAL_ACCOUNT'], reusability: 'MULTIPLE_USE' }),
+    );
+    const existing = found.data.find((pm) => pm.referenceId === input.reference && pm.virtualAccount);
+    if (existing) return toVirtualAccount(existing, input.bank);
+    const created = await call(() =>
+      this.methods.createPaymentMethod({
+        data: {
+          type: 'VIRTUAL_ACCOUNT',
+          reusability: 'MULTIPLE_USE',
+          referenceId: input.reference,
+          description: `Iuran ${input.name}`.slice(0, 100),
+          virtualAccount: { channelCode: input.bank, currency: 'IDR', channelProperties: { customerName: input.name.slice(0, 50) } },
+        },
+      }),
+    );
+    return toVirtualAccount(created, input.bank);
+  }
+
+  async getVaPayment(accountId: string, paymentId: string, around?: string | null): Promise<GatewayVaPayment | null> {
+    // No lookup by payment id exists; the account's payments around the callback's time are few.
+    const at = around ? Date.parse(around) : Number.NaN;
+    const window = Number.isNaN(at)
+      ? {}
+      : { createdGte: new Date(at - 2 * 86_400_000), createdLte: new Date(Math.min(at + 2 * 86_400_000, Date.now() + 86_400_000)) };
+    const answer = (await call(() => this.methods.getPaymentsByPaymentMethodId({ paymentMethodId: accountId, limit: 100, ...window }))) as {
+      data?: Array<{
+        id?: unknown;
+        status?: unknown;
+        amount?: unknown;
+        updated?: unknown;
+        created?: unknown;
+        payment_method?: { id?: unknown };
+      }>;
+    };
+    const p = (answer.data ?? []).find((x) => x.id === paymentId);
+    if (!p) return null;
+    const amount = Number(p.amount);
+    if (!Number.isSafeInteger(amount)) return null;
+    const status = p.status === 'SUCCEEDED' ? 'paid' : p.status === 'FAILED' ? 'failed' : 'pending';
+    const paidAt = typeof p.updated === 'string' && !Number.isNaN(Date.parse(p.updated)) ? new Date(p.updated).toISOString() : null;
+    return { id: paymentId, accountId: String(p.payment_method?.id ?? accountId), status, amount, paidAt };
   }
 
   async getCharge(gatewayId: string): Promise<GatewayCharge> {
@@ -70,6 +123,45 @@ export class XenditGateway implements PaymentGateway {
   async testConnection(): Promise<void> {
     await call(() => this.balance.getBalance({ accountType: 'CASH' }));
   }
+}
+
+function paymentMethodOf(input: CreateChargeInput): PaymentMethodParameters {
+  if (input.method === 'ewallet') {
+    const channel = input.channel ?? 'DANA';
+    // OVO has no page to open: Xendit pushes the payment to the app of that phone number.
+    const channelProperties =
+      channel === 'OVO'
+        ? { mobileNumber: input.mobileNumber ?? '' }
+        : { successReturnUrl: input.returnUrl ?? '', failureReturnUrl: input.returnUrl ?? '' };
+    return { type: 'EWALLET', reusability: 'ONE_TIME_USE', ewallet: { channelCode: channel, channelProperties } };
+  }
+  return {
+    type: 'QR_CODE',
+    reusability: 'ONE_TIME_USE',
+    qrCode: { channelCode: 'QRIS', channelProperties: { expiresAt: new Date(input.expiresAt) } },
+  };
+}
+
+function toVirtualAccount(pm: XenditPaymentMethod, bank: VaBank): GatewayVirtualAccount {
+  const number = pm.virtualAccount?.channelProperties?.virtualAccountNumber;
+  if (!number) throw new GatewayFailure('Xendit answered a virtual account without a number', null, 'NO_ACCOUNT_NUMBER');
+  return {
+    id: pm.id,
+    reference: pm.referenceId ?? '',
+    bank: (pm.virtualAccount?.channelCode as VaBank | undefined) ?? bank,
+    accountNumber: number,
+    accountName: pm.virtualAccount?.channelProperties?.customerName ?? null,
+  };
+}
+
+/** The page a redirect e-wallet charge is approved on; a phone opens the mobile address best. */
+function checkoutUrlOf(pr: XenditPaymentRequest): string | null {
+  const auth = (pr.actions ?? []).filter((a) => a.action === 'AUTH' && typeof a.url === 'string' && /^https?:\/\//.test(a.url));
+  for (const type of ['MOBILE', 'WEB', 'DEEPLINK']) {
+    const hit = auth.find((a) => a.urlType === type);
+    if (hit) return hit.url;
+  }
+  return null;
 }
 
 function statusOf(status: string): GatewayChargeStatus {
@@ -97,6 +189,7 @@ function toCharge(pr: XenditPaymentRequest): GatewayCharge {
     status,
     amount,
     qrString: qr?.qrString ?? null,
+    checkoutUrl: checkoutUrlOf(pr),
     expiresAt: qr?.expiresAt && !Number.isNaN(qr.expiresAt.getTime()) ? qr.expiresAt.toISOString() : null,
     // A payment request is paid whole or not at all: what was paid is its amount.
     paidAmount: status === 'paid' ? amount : null,
