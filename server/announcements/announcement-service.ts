@@ -2,9 +2,10 @@ import { nowIso } from '../db/clock.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { BadRequestError, NotFoundError } from '../http/errors.ts';
 import { announcementPlainText, cleanAnnouncementHtml } from './announcement-html.ts';
-import type { CHANNELS, STATUSES } from './schemas.ts';
+import { outboxCounts } from './channel-messages.ts';
+import type { Channel, STATUSES } from './schemas.ts';
 
-export type Channel = (typeof CHANNELS)[number];
+export type { Channel } from './schemas.ts';
 type Status = (typeof STATUSES)[number];
 
 export interface AnnouncementRow {
@@ -162,12 +163,13 @@ export async function deliveryReport(store: ScopedStore, id: string) {
     .count({ n: '*' })) as { unit_id: string; n: number | string }[];
   const readersOf = new Map(readers.map((r) => [r.unit_id, Number(r.n)]));
   const read = units.filter((u) => u.read_at).length;
+  const outbox = await outboxCounts(store, id);
   return {
     id,
     status: row.status,
     recipients: units.length,
     channels: (list(row.channels) as Channel[]).map((channel) =>
-      channel === 'portal' ? { channel, delivered: units.length, read } : { channel, delivered: null, read: null },
+      channel === 'portal' ? { channel, delivered: units.length, read } : { channel, ...outbox[channel] },
     ),
     units: units.map((u) => ({ ...u, readers: readersOf.get(u.unit_id) ?? 0 })),
     not_reached: units.filter((u) => !u.read_at).map((u) => ({ unit_id: u.unit_id, code: u.code })),

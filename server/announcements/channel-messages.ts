@@ -1,13 +1,53 @@
 import type { ScopedStore } from '../db/scoped-store.ts';
-import type { Channel } from './announcement-service.ts';
+import { enqueueMessage, type MessageChannel } from '../messages/index.ts';
+import type { Channel } from './schemas.ts';
+
+/** The office's choice in the outbox's terms: WhatsApp through the gateway when the estate has one, else wa.me links. */
+const OUTBOX_CHANNELS: Record<Exclude<Channel, 'portal'>, MessageChannel[]> = {
+  whatsapp: ['wa_gateway'],
+  email: ['email'],
+};
 
 /**
  * The one place an announcement leaves the portal: WhatsApp and email go through the messages outbox, which renders
- * the estate's announcement template for each resident and honours their opt-out and the quiet hours.
+ * the estate's announcement template for each resident, honours their opt-out and the quiet hours, and sends each
+ * resident one message per channel for the announcement however often this is called.
  */
 export async function queueChannelMessages(
-  _tx: ScopedStore,
-  _announcement: { id: string; title: string; text: string },
-  _units: { id: string; code: string }[],
-  _channels: Channel[],
-): Promise<void> {}
+  tx: ScopedStore,
+  announcement: { id: string; title: string; text: string },
+  units: { id: string }[],
+  channels: Channel[],
+  owners: Map<string, string[]> | null,
+): Promise<void> {
+  const wanted = channels.flatMap((c) => (c === 'portal' ? [] : OUTBOX_CHANNELS[c]));
+  if (!wanted.length) return;
+  for (const unit of units) {
+    await enqueueMessage(tx, {
+      template: 'announcement',
+      cause: { kind: 'announcement', id: announcement.id },
+      unitId: unit.id,
+      ...(owners ? { residentIds: owners.get(unit.id) ?? [] } : {}),
+      vars: { judul: announcement.title, isi: announcement.text },
+      channels: wanted,
+    });
+  }
+}
+
+/** Per channel the office chose, how many of the announcement's messages went out and how many were read. */
+export async function outboxCounts(store: ScopedStore, announcementId: string) {
+  const rows = (await store
+    .query('messages')
+    .where({ cause_kind: 'announcement', cause_id: announcementId })
+    .groupBy('channel', 'status')
+    .select('channel', 'status')
+    .count({ n: '*' })) as { channel: MessageChannel; status: string; n: number | string }[];
+  const counts = { whatsapp: { delivered: 0, read: 0 }, email: { delivered: 0, read: 0 } };
+  for (const r of rows) {
+    const channel = r.channel === 'email' ? counts.email : r.channel === 'portal' ? null : counts.whatsapp;
+    if (!channel) continue;
+    if (['sent', 'delivered', 'read'].includes(r.status)) channel.delivered += Number(r.n);
+    if (r.status === 'read') channel.read += Number(r.n);
+  }
+  return counts;
+}

@@ -91,5 +91,5 @@ async function publishInTransaction(tx: ScopedStore, row: AnnouncementRow, now: 
   );
   const channels = list(row.channels).filter((c) => c !== 'portal') as Channel[];
   if (channels.length)
-    await queueChannelMessages(tx, { id: row.id, title: row.title, text: announcementPlainText(row.body_html) }, units, channels);
+    await queueChannelMessages(tx, { id: row.id, title: row.title, text: announcementPlainText(row.body_html) }, units, channels, owners);
 }

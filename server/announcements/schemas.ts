@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { booleanish, id, paging, text } from '../http/schemas.ts';
 
 export const CHANNELS = ['portal', 'whatsapp', 'email'] as const;
+export type Channel = (typeof CHANNELS)[number];
 export const STATUSES = ['draft', 'scheduled', 'published'] as const;
 export const BODY_MAX = 50_000;
 export const MAX_TARGETS = 2_000;

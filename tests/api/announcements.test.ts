@@ -228,6 +228,27 @@ describe.each(['sqlite', 'postgres'] as const)('announcements on %s', (backend) 
     expect(unknownBlock.body.error.code).toBe('UNKNOWN_BLOCK');
   });
 
+  it('queues WhatsApp through the messages outbox once per resident, as plain text, and counts it in the report', async () => {
+    const citra = await w.admin.post(`${w.base}/residents`, {
+      name: 'Citra',
+      unit_id: w.units['B-1'],
+      relation: 'family',
+      phone: '0812-3456-7890',
+    });
+    expect(citra.status, citra.text).toBe(201);
+    const a = await publish(w, { title: 'Lewat WhatsApp', body_html: XSS, target_blocks: ['B'], channels: ['portal', 'whatsapp'] });
+    const messages = await w.server.db.knex('messages').where({ cause_kind: 'announcement', cause_id: a.id });
+    expect(messages.map((m: { resident_id: string }) => m.resident_id)).toEqual([citra.body.id]);
+    expect(messages[0]).toMatchObject({ template_key: 'announcement', channel: 'wa_link', status: 'queued' });
+    expect(messages[0].body_text).toContain('Lewat WhatsApp');
+    expect(messages[0].body_text).not.toMatch(/<|alert\(1\)|javascript:/);
+    const report = await w.admin.get(`${w.base}/announcements/${a.id}/delivery`);
+    expect(report.body.channels).toEqual([
+      { channel: 'portal', delivered: 1, read: 0 },
+      { channel: 'whatsapp', delivered: 0, read: 0 },
+    ]);
+  });
+
   it('marks one or all notices read, only the own units', async () => {
     await publish(w, { title: 'Satu lagi', target_blocks: ['B'] });
     const bell = await w.residents.ownerB1.get(`${w.base}/portal/notifications?unread=true`);
