@@ -43,62 +43,103 @@ export async function postArrivedMoneyFacts(tx: ScopedStore, facts: readonly Mon
     tx,
     [...payments.values(), ...refunds.values()].map((r) => r.unit_id as string),
   );
+  // Postings already made for these facts, read at once. Each posting below first asks for its own and, when there is
+  // none, takes the cash-book lock and asks whether this site is the home: on the hosted instance of a linked desktop
+  // that was three statements per payment of a first upload for nothing written. The first answer holds for the rest
+  // (the lock is kept to the end of the transaction), so past a "not the home" only the postings held are counted.
+  const held = await heldPostings(tx, [
+    ['payment', 'in', [...payments.keys()]],
+    ['payment_reversal', 'out', [...payments.keys()]],
+    ['credit_refund', 'out', [...refunds.keys()]],
+  ]);
+  let home: boolean | undefined;
   let posted = 0;
+  const post = async (key: string, write: () => Promise<unknown>) => {
+    if (held.has(key)) return void posted++;
+    if (home === false) return;
+    const entry = await write();
+    home = entry !== null;
+    if (entry) {
+      held.add(key);
+      posted++;
+    }
+  };
   for (const fact of facts) {
     if (fact.table === 'payments') {
       const p = payments.get(fact.id);
       if (!p) continue;
-      const existing = await postPaymentToCashbook(
-        tx,
-        {
-          payment_id: p.id as string,
-          payment_number: p.number as string,
-          unit_code: codes.get(p.unit_id as string) ?? '',
-          amount: Number(p.amount),
-          method: p.method as string,
-          paid_at: p.paid_at as string,
-          recorded_by: (p.recorded_by as string | null) ?? null,
-        },
-        { arrived: true },
+      await post(`payment:in:${p.id}`, () =>
+        postPaymentToCashbook(
+          tx,
+          {
+            payment_id: p.id as string,
+            payment_number: p.number as string,
+            unit_code: codes.get(p.unit_id as string) ?? '',
+            amount: Number(p.amount),
+            method: p.method as string,
+            paid_at: p.paid_at as string,
+            recorded_by: (p.recorded_by as string | null) ?? null,
+          },
+          // No entry of it was held a moment ago, in this transaction: the posting need not ask again.
+          { arrived: true, newPayment: true },
+        ),
       );
-      if (existing) posted++;
     } else if (fact.table === 'payment_reversals') {
       const r = reversals.get(fact.id);
       const p = r && payments.get(r.payment_id as string);
-      if (!r || !p) continue;
-      const entry = await postPaymentReversal(
-        tx,
-        {
-          payment_id: p.id as string,
-          payment_number: p.number as string,
-          unit_code: codes.get(p.unit_id as string) ?? '',
-          reversed_at: r.created_at as string,
-          recorded_by: (r.created_by as string | null) ?? null,
-          reason: (r.reason as string | null) ?? null,
-        },
-        { arrived: true },
+      // A payment that never reached the cash book has nothing to take back out.
+      if (!r || !p || !held.has(`payment:in:${p.id}`)) continue;
+      await post(`payment_reversal:out:${p.id}`, () =>
+        postPaymentReversal(
+          tx,
+          {
+            payment_id: p.id as string,
+            payment_number: p.number as string,
+            unit_code: codes.get(p.unit_id as string) ?? '',
+            reversed_at: r.created_at as string,
+            recorded_by: (r.created_by as string | null) ?? null,
+            reason: (r.reason as string | null) ?? null,
+          },
+          { arrived: true },
+        ),
       );
-      if (entry) posted++;
     } else {
       const f = refunds.get(fact.id);
       if (!f) continue;
-      const entry = await postCreditRefund(
-        tx,
-        {
-          refund_id: f.id as string,
-          unit_code: codes.get(f.unit_id as string) ?? '',
-          amount: Number(f.amount),
-          method: f.method as string,
-          refunded_at: f.refunded_at as string,
-          recorded_by: (f.created_by as string | null) ?? null,
-          description: (f.reason as string | null) ?? null,
-        },
-        { arrived: true },
+      await post(`credit_refund:out:${f.id}`, () =>
+        postCreditRefund(
+          tx,
+          {
+            refund_id: f.id as string,
+            unit_code: codes.get(f.unit_id as string) ?? '',
+            amount: Number(f.amount),
+            method: f.method as string,
+            refunded_at: f.refunded_at as string,
+            recorded_by: (f.created_by as string | null) ?? null,
+            description: (f.reason as string | null) ?? null,
+          },
+          { arrived: true },
+        ),
       );
-      if (entry) posted++;
     }
   }
   return posted;
+}
+
+/** `source_type:direction:source_id` of the cash-book entries that post the given sources. */
+async function heldPostings(tx: ScopedStore, sources: Array<[string, 'in' | 'out', string[]]>): Promise<Set<string>> {
+  const held = new Set<string>();
+  for (const [sourceType, direction, ids] of sources) {
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = (await tx
+        .query('cashbook_entries')
+        .where({ 'cashbook_entries.source_type': sourceType, 'cashbook_entries.direction': direction })
+        .whereIn('cashbook_entries.source_id', ids.slice(i, i + 500))
+        .select('cashbook_entries.source_id')) as { source_id: string }[];
+      for (const row of rows) held.add(`${sourceType}:${direction}:${row.source_id}`);
+    }
+  }
+  return held;
 }
 
 /**
