@@ -120,6 +120,8 @@ function startHeadless(electron, argv) {
   const { kiosk, serveArgs } = splitStartArgs(argv);
   const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'klustera.mjs'), 'serve', ...serveArgs], {
     cwd: repoRoot,
+    // A person reads this terminal: the banner, then warnings and errors only, not a JSON line per request.
+    env: { ...process.env, KLUSTERA_LOG_LEVEL: process.env.KLUSTERA_LOG_LEVEL || 'warn' },
     stdio: ['inherit', 'pipe', 'inherit'],
   });
   let pending = '';

@@ -16,6 +16,9 @@ import { serverJobRunner } from './jobs/registry.ts';
 import { SyncLoop } from './sync/sync-loop.ts';
 import { PACKAGE_JSON } from './paths.ts';
 import { effectivePublicUrl, listeningPublicUrl, parsePublicUrl, readStoredPublicUrl, type PublicAddress } from './public-url/index.ts';
+import { checkReadiness, configureProcessLogger, ServerMetrics, startMetricsServer, type Logger } from './observability/index.ts';
+import { platformKnex } from './db/platform-store.ts';
+import { NOT_CARRIED_TABLES } from './sync/merge-policy.ts';
 
 export interface StartOptions {
   dataDir?: string;
@@ -45,6 +48,13 @@ export interface StartOptions {
    * off, requests run as the URL's user in the platform scope.
    */
   rowSecurity?: boolean;
+  /** Where log lines go; by default the process's logger (stdout, or the data folder's rotated file: README). */
+  logger?: Logger;
+  /**
+   * Prometheus metrics: `port` serves `/metrics` on 127.0.0.1 alone (0: any free port), `token` on the main port to
+   * `Authorization: Bearer <token>`. Neither: no metrics are kept and `/metrics` is 404.
+   */
+  metrics?: { port?: number; token?: string | null };
 }
 
 export interface RunningServer {
@@ -56,6 +66,8 @@ export interface RunningServer {
   app: AppContext;
   /** This process's job runner (started unless `backgroundJobs: false`). */
   jobs: JobRunner;
+  /** The port of `/metrics` when it has its own (`metrics.port`). */
+  metricsPort?: number;
   close(): Promise<void>;
 }
 
@@ -80,6 +92,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     throw new Error(`--public-url ${opts.publicUrl}: ${(err as Error).message}`);
   }
   const databaseUrl = opts.databaseUrl ?? process.env.DATABASE_URL ?? undefined;
+  const log = opts.logger ?? (await configureProcessLogger(dataDir));
   // One server per SQLite file, and none while a restore swaps the file underneath (see db/data-dir-lock.ts).
   const lock = databaseUrl ? null : await lockDataDir(dataDir, 'server', { waitMs: opts.waitForRestoreMs ?? 60_000 });
   const db = openDatabase({ dataDir, databaseUrl, backgroundCheckpoint: true });
@@ -115,6 +128,17 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     lock?.release();
     throw err;
   }
+  const metricsToken = opts.metrics?.token || null;
+  const metrics =
+    opts.metrics?.port !== undefined || metricsToken
+      ? new ServerMetrics({
+          knex: () => platformKnex(served.knex),
+          siteId: sync.siteId,
+          jobs: () => jobs,
+          notCarriedTables: NOT_CARRIED_TABLES,
+        })
+      : null;
+  let jobs: JobRunner | undefined;
   const app: AppContext = {
     db: served,
     sync,
@@ -123,6 +147,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     publicUrl: startupUrl ?? '',
     options: { ...DEFAULT_SERVER_OPTIONS, ...opts.options },
     live,
+    observability: { log, metrics, metricsToken, ready: () => checkReadiness(served, db, jobs, log) },
   };
   const server = http.createServer(createApp(app, { rendererDir: opts.rendererDir }));
   server.keepAliveTimeout = 65_000;
@@ -130,6 +155,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     server.once('error', reject);
     server.listen(opts.port ?? 4780, host, () => resolve());
   }).catch(async (err) => {
+    metrics?.close();
     await live.close();
     await closeDatabases();
     lock?.release();
@@ -148,8 +174,23 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   };
   app.publicAddress = publicAddress;
   app.publicUrl = effectivePublicUrl(publicAddress).url;
-  const jobs = serverJobRunner(app, { schedules: opts.schedules });
-  if (opts.backgroundJobs !== false) jobs.start();
+  const runner = serverJobRunner(app, { schedules: opts.schedules });
+  jobs = runner;
+  metrics?.watchJobs(runner);
+  if (opts.backgroundJobs !== false) runner.start();
+  let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | null = null;
+  if (metrics && opts.metrics?.port !== undefined) {
+    try {
+      metricsServer = await startMetricsServer(metrics, opts.metrics.port, log);
+    } catch (err) {
+      await runner.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await live.close();
+      await closeDatabases();
+      lock?.release();
+      throw new Error(`--metrics-port ${opts.metrics.port}: ${(err as Error).message}`);
+    }
+  }
   const syncLoop = (opts.liveSync ?? (opts.backgroundJobs !== false && opts.schedules !== false)) ? new SyncLoop(app) : null;
   await syncLoop?.start();
   return {
@@ -158,10 +199,13 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     dataDir,
     db,
     app,
-    jobs,
+    jobs: runner,
+    metricsPort: metricsServer?.port,
     async close() {
       await syncLoop?.stop();
-      await jobs.stop();
+      await runner.stop();
+      await metricsServer?.close();
+      metrics?.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -3,6 +3,7 @@ import type { Database } from '../db/knex.ts';
 import type { LiveFeed } from '../db/live-changes.ts';
 import type { SyncContext } from '../db/sync-context.ts';
 import type { PublicAddress } from '../public-url/public-url.ts';
+import type { ServerObservability } from '../observability/index.ts';
 
 /** What every request can reach: the database, this site's sync identity, and server-wide settings. */
 export interface AppContext {
@@ -17,6 +18,8 @@ export interface AppContext {
   options: ServerOptions;
   /** This process's live updates (`GET /estates/:id/live`); absent in hand-built contexts. */
   live?: LiveFeed;
+  /** This server's logger, metrics and readiness (`observability/`); absent in hand-built contexts. */
+  observability?: ServerObservability;
 }
 
 export interface ServerOptions {

@@ -11,6 +11,7 @@ import { loginRateLimiter } from '../auth/rate-limit.ts';
 import { publicUrlFreshness } from '../public-url/index.ts';
 import { PUSH_BODY_MAX_BYTES } from '../sync/merge-policy.ts';
 import { webhookBodyParser } from './webhook-body.ts';
+import { logger, markErrorCode, markRoute, metricsOnMainPort, observeRequests, requestIdOf } from '../observability/index.ts';
 
 import { RENDERER_DIST } from '../paths.ts';
 
@@ -49,6 +50,8 @@ export function createApp(app: AppContext, opts: { rendererDir?: string } = {}):
   const server = express();
   server.disable('x-powered-by');
   server.set('trust proxy', app.options.trustProxy);
+  const log = app.observability?.log ?? logger();
+  server.use(observeRequests(log, app.observability?.metrics ?? null));
   server.use((_req, res, next) => {
     res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -74,6 +77,16 @@ export function createApp(app: AppContext, opts: { rendererDir?: string } = {}):
   mountRoutes(api, app, allRoutes);
   api.use((_req, _res, next) => next(new NotFoundError('Alamat API')));
   server.use('/api/v1', api);
+  // Never the web app's page: without a metrics token (or with a wrong one) this is the API's plain 404.
+  server.get(
+    '/metrics',
+    (req, _res, next) => {
+      markRoute(req, '/metrics');
+      next();
+    },
+    metricsOnMainPort(app.observability),
+    (_req, _res, next) => next(new NotFoundError('Alamat API')),
+  );
 
   const rendererDir = opts.rendererDir ?? RENDERER_DIST;
   if (fs.existsSync(rendererDir)) {
@@ -91,7 +104,9 @@ export function createApp(app: AppContext, opts: { rendererDir?: string } = {}):
 
   server.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const { status, body, unexpected, retryAfterSeconds } = toErrorResponse(err);
-    if (unexpected) console.error(`[klustera] ${req.method} ${req.originalUrl} failed:`, err);
+    markErrorCode(req, body.error.code);
+    // Not the address (paths carry pass, invite and reset tokens): the access line with this req_id names the route.
+    if (unexpected) log.error({ req_id: requestIdOf(req), method: req.method, err }, 'request failed');
     if (res.headersSent) return res.end();
     if (retryAfterSeconds) res.setHeader('Retry-After', String(retryAfterSeconds));
     if (status === 429 && (err as { retryAfterSeconds?: number }).retryAfterSeconds) {

@@ -31,6 +31,7 @@ import { assertSafeRequest, assertSafeValue } from './input-guard.ts';
 import type { RequestContext, RouteDef } from './route.ts';
 import { assertResponseMatches, responseChecksEnabled } from './response-check.ts';
 import { indonesianIssueMessage } from './zod-messages.ts';
+import { markRoute } from '../observability/index.ts';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -290,13 +291,14 @@ export function mountRoutes(router: Router, app: AppContext, defs: RouteDef[]): 
         }
       });
     }
-    table.on(def.method.toUpperCase() as HTTPMethod, def.path, noHandler, { handlers });
+    table.on(def.method.toUpperCase() as HTTPMethod, def.path, noHandler, { handlers, pattern: def.path });
   }
   router.use((req: Request, res: Response, next: NextFunction) => {
     const found = findRoute(table, req.method, req.path);
     if (!found) return next();
     req.params = { ...found.params } as Request['params'];
-    const { handlers } = found.store as { handlers: express.RequestHandler[] };
+    const { handlers, pattern } = found.store as { handlers: express.RequestHandler[]; pattern: string };
+    markRoute(req, req.baseUrl + pattern);
     let i = 0;
     const step = (err?: unknown): void => {
       if (err !== undefined && err !== null) return next(err);

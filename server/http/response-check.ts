@@ -1,5 +1,6 @@
 import type { RouteDef } from './route.ts';
 import { ResponseSchemaError } from './errors.ts';
+import { logger } from '../observability/index.ts';
 
 /**
  * Test builds check every JSON answer against its route's response schema, so a handler that drifts from the
@@ -35,9 +36,6 @@ export function assertResponseMatches(def: RouteDef, body: unknown): void {
     for (const path of extra) issues.push({ path, message: 'not in the response schema' });
   }
   if (!issues.length) return;
-  console.error(
-    `[klustera] ${def.method.toUpperCase()} ${def.path} answered outside its response schema:`,
-    JSON.stringify(issues.slice(0, 20)),
-  );
+  logger().error({ route: `${def.method.toUpperCase()} ${def.path}`, issues: issues.slice(0, 20) }, 'answer outside its response schema');
   throw new ResponseSchemaError(issues);
 }

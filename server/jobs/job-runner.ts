@@ -7,6 +7,7 @@ import { sqliteTransaction } from '../db/sqlite-direct.ts';
 import type { AppContext } from '../http/app-context.ts';
 import type { JobContext, JobDef, ScheduleDef } from './define-job.ts';
 import { onJobsEnqueued } from './wakeup.ts';
+import { logger, type Logger } from '../observability/index.ts';
 import { claimDueJobs, completeJob, dropLease, failJob, holdLease, releaseExpiredLeases, renewLease, type JobRow } from './job-queue.ts';
 
 const DEFAULT_LEASE_MS = 60_000;
@@ -58,6 +59,9 @@ export class JobRunner {
   private unsubscribe: (() => void) | null = null;
   private nudged = false;
   private readonly clock: () => Date;
+  /** Wall-clock time of the last finished round or job, for readiness (not the injectable clock: probes use real time). */
+  private lastTickMs: number | null = null;
+  private readonly outcomeListeners = new Set<(outcome: RunOutcome) => void>();
 
   constructor(
     private readonly app: AppContext,
@@ -67,6 +71,24 @@ export class JobRunner {
     this.schedules = opts.schedules ?? [];
     this.clock = opts.now ?? (() => new Date());
     this.workerId = opts.workerId ?? `${os.hostname().slice(0, 30)}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`;
+  }
+
+  private get log(): Logger {
+    return this.app.observability?.log ?? logger();
+  }
+
+  get isRunning(): boolean {
+    return !this.stopped;
+  }
+
+  lastTickAt(): Date | null {
+    return this.lastTickMs === null ? null : new Date(this.lastTickMs);
+  }
+
+  /** Hears every job run's outcome (metrics count the failures); returns the way to stop listening. */
+  onOutcome(listener: (outcome: RunOutcome) => void): () => void {
+    this.outcomeListeners.add(listener);
+    return () => this.outcomeListeners.delete(listener);
   }
 
   private get knex(): Knex {
@@ -85,7 +107,7 @@ export class JobRunner {
       this.timer = null;
       if (this.stopped) return;
       this.nudged = false;
-      this.running = this.tick().catch((err) => console.error('[klustera] job runner:', err));
+      this.running = this.tick().catch((err) => this.log.error({ err }, 'job runner: a round failed'));
       const worked = await this.running;
       this.running = null;
       if (this.stopped) return;
@@ -119,6 +141,7 @@ export class JobRunner {
   async tick(): Promise<boolean> {
     await this.planSchedules();
     const outcomes = await this.runDue();
+    this.lastTickMs = Date.now();
     return outcomes.length > 0;
   }
 
@@ -144,7 +167,7 @@ export class JobRunner {
         await schedule.plan(this.app, now);
         planned.push(schedule.name);
       } catch (err) {
-        console.error(`[klustera] schedule ${schedule.name} failed to plan:`, err);
+        this.log.error({ schedule: schedule.name, err }, 'schedule failed to plan');
       }
     }
     return planned;
@@ -165,7 +188,13 @@ export class JobRunner {
         (name) => this.defs.get(name)?.leaseMs ?? DEFAULT_LEASE_MS,
       );
       if (!claimed.length) break;
-      for (const job of claimed) outcomes.push(await this.runOne(job));
+      for (const job of claimed) {
+        const outcome = await this.runOne(job);
+        outcomes.push(outcome);
+        // A long queue keeps the runner busy without finishing a round: each job done shows it is alive.
+        this.lastTickMs = Date.now();
+        for (const listener of this.outcomeListeners) listener(outcome);
+      }
     }
     return outcomes;
   }
@@ -214,7 +243,8 @@ export class JobRunner {
     } catch (err) {
       if (err instanceof LeaseLost) return { id: job.id, name: job.name, result: 'lost' };
       const result = await failJob(this.knex, job, this.workerId, err, this.clock());
-      if (result === 'failed') console.error(`[klustera] job ${job.name} ${job.id} failed for good:`, err);
+      if (result === 'failed') this.log.error({ job: job.name, job_id: job.id, err }, 'job failed for good');
+      else this.log.warn({ job: job.name, job_id: job.id, attempt: job.attempts, err }, 'job failed; it will be tried again');
       return { id: job.id, name: job.name, result };
     } finally {
       clearInterval(heartbeat);

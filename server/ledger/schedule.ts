@@ -1,6 +1,7 @@
 import { ScopedStore, SYSTEM_ACTOR } from '../db/scoped-store.ts';
 import { platformKnex } from '../db/platform-store.ts';
 import type { AppContext } from '../http/app-context.ts';
+import { logOf } from '../observability/index.ts';
 import { z } from 'zod';
 import { defineJob, defineSchedule } from '../jobs/define-job.ts';
 import { enqueueJob } from '../jobs/job-queue.ts';
@@ -43,7 +44,7 @@ export async function billingScheduleTick(
       done.push({ estate_id: estate.id, period, invoices_created: run.invoices_created });
     } catch (err) {
       // One estate's failure must not stop the others; the next tick tries again.
-      console.error(`[klustera] scheduled billing for estate ${estate.id} failed:`, err);
+      logOf(app).error({ estate_id: estate.id, err }, 'scheduled billing failed');
     }
   }
   return done;

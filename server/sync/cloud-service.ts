@@ -8,6 +8,7 @@ import { ScopedStore, SYSTEM_ACTOR, type Actor } from '../db/scoped-store.ts';
 import { insertEstate } from '../estates/index.ts';
 import { firstFreeSiteCode, postArrivedMoneyFacts, unpostedMoneyFacts } from '../ledger/index.ts';
 import type { AppContext } from '../http/app-context.ts';
+import { logOf } from '../observability/index.ts';
 import { AppError, ConflictError, UnauthenticatedError, UnprocessableError } from '../http/errors.ts';
 import { applyChanges, type ApplyResult } from './apply-changes.ts';
 import { compareSchemaVersions } from './merge-policy.ts';
@@ -234,7 +235,7 @@ export async function applyPushedBatch(
   let clamped = false;
   for (const change of batch.changes) clamped = app.sync.clock.receiveRemote(change.hlc) || clamped;
   if (clamped)
-    console.warn(`[klustera] sync of estate ${credential.estate_id}: changes stamped more than a week ahead; the clock did not follow`);
+    logOf(app).warn({ estate_id: credential.estate_id }, 'sync: changes stamped more than a week ahead; the clock did not follow');
   return result;
 }
 

@@ -3,6 +3,7 @@ import { nowIso } from '../db/clock.ts';
 import { PlatformStore } from '../db/platform-store.ts';
 import { SYSTEM_ACTOR } from '../db/scoped-store.ts';
 import type { AppContext } from '../http/app-context.ts';
+import { logOf } from '../observability/index.ts';
 import { applyChanges } from './apply-changes.ts';
 import { linkedEstates, readLink, runSyncCycle, type SyncLink, type SyncSummary } from './desktop-service.ts';
 import { platformDb } from './platform-db.ts';
@@ -103,7 +104,7 @@ export class SyncLoop {
         worker.start();
       }
     });
-    return this.refreshing.catch((err) => console.error('[klustera] sync:', err));
+    return this.refreshing.catch((err) => logOf(this.app).error({ err }, 'sync: the linked estates could not be read'));
   }
 
   async stop(): Promise<void> {
@@ -269,12 +270,12 @@ class EstateSync {
   private failed(code: string): void {
     if (this.warned) return;
     this.warned = true;
-    console.warn(`[klustera] sync of estate ${this.estateId}: ${code}; trying again with growing pauses`);
+    logOf(this.app).warn({ estate_id: this.estateId, error_code: code }, 'sync: failed; trying again with growing pauses');
   }
 
   private recovered(): void {
     if (!this.warned || this.pushFailures || this.pullFailures) return;
     this.warned = false;
-    console.warn(`[klustera] sync of estate ${this.estateId}: hosted instance reachable again`);
+    logOf(this.app).warn({ estate_id: this.estateId }, 'sync: hosted instance reachable again');
   }
 }

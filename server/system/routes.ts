@@ -1,6 +1,6 @@
 import { defineRoutes, type RouteDef } from '../http/route.ts';
 import { openApiDocument } from '../http/openapi.ts';
-import { healthResponse, openApiResponse } from './schemas.ts';
+import { healthResponse, openApiResponse, readyResponse } from './schemas.ts';
 
 /**
  * Health and the API's own description. The description covers every route, so the route index, which holds them
@@ -17,6 +17,21 @@ export const systemRoutes = (documented: () => RouteDef[]) =>
       handler: async ({ app }) => {
         const user = await app.db.knex('users').first('id');
         return { status: 'ok', version: app.version, database: app.db.dialect, setup_required: !user };
+      },
+    },
+    {
+      method: 'get',
+      path: '/ready',
+      permission: 'public',
+      summary: 'Readiness: 200 when the database answers, no migration is pending and the job runner is alive; else 503',
+      raw: true,
+      produces: ['application/json'],
+      response: readyResponse,
+      handler: async ({ app, res }) => {
+        // Every server startServer makes has it; an app context built by hand serves no requests.
+        const report = await app.observability!.ready();
+        res.setHeader('Cache-Control', 'no-store');
+        res.status(report.ready ? 200 : 503).json(report);
       },
     },
     {

@@ -8,6 +8,15 @@ export const healthResponse = z.object({
   setup_required: z.boolean(),
 });
 
+const readinessCheck = z.object({ ok: z.boolean(), detail: z.string().optional() });
+
+/** 200 when every check holds, 503 naming the ones that do not (`not_ready`). */
+export const readyResponse = z.object({
+  ready: z.boolean(),
+  not_ready: z.array(z.enum(['database', 'migrations', 'jobs'])),
+  checks: z.object({ database: readinessCheck, migrations: readinessCheck, jobs: readinessCheck }),
+});
+
 /** The OpenAPI 3.1 document; its own shape is the OpenAPI specification's. */
 export const openApiResponse = z.record(z.string(), z.unknown());
 

@@ -1,12 +1,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { newId } from '../../server/db/ids.ts';
 import { openPullWaits } from '../../server/sync/pull-wait.ts';
 import { syncLoopOf } from '../../server/sync/sync-loop.ts';
 import { platformDb } from '../../server/sync/platform-db.ts';
 import { type ApiClient, setupEstate, startTestServer, type TestServer } from '../support/server.ts';
 import { startSyncSites, type SyncSites } from '../support/sync-sites.ts';
+import { captureLogger } from '../support/log-capture.ts';
 
 /**
  * Live sync: an office desktop (SQLite) running its sync loop and a hosted instance (PostgreSQL, `pgUrl`). Nobody
@@ -105,8 +106,8 @@ describe('live sync between an office desktop and the hosted instance', () => {
       res.writeHead(503).end();
     });
     await new Promise<void>((resolve) => down.listen(0, '127.0.0.1', resolve));
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-    const office2 = await startTestServer({ liveSync: true });
+    const capture = captureLogger();
+    const office2 = await startTestServer({ liveSync: true, logger: capture.log });
     try {
       const own = await setupEstate(office2.url);
       const at = new Date().toISOString();
@@ -125,12 +126,13 @@ describe('live sync between an office desktop and the hosted instance', () => {
       // A loop without a pause would have asked hundreds of times; with pauses of 1 s, 2 s, … a handful.
       expect(requests).toBeGreaterThan(0);
       expect(requests).toBeLessThanOrEqual(8);
-      expect(warn.mock.calls.filter((c) => String(c[0]).includes('[klustera] sync')).length).toBe(1);
+      expect(capture.records().filter((r) => r.level === 'warn' && String(r.msg).startsWith('sync:'))).toEqual([
+        expect.objectContaining({ estate_id: own.estateId, error_code: 'SYNC_CLOUD_UNREACHABLE' }),
+      ]);
       const status = (await own.client.get(`/estates/${own.estateId}/sync`)).body;
       expect(status.waiting).toBeGreaterThanOrEqual(5);
       expect(status.last_error.code).toBe('SYNC_CLOUD_UNREACHABLE');
     } finally {
-      warn.mockRestore();
       await office2.close();
       await new Promise((resolve) => down.close(resolve));
     }

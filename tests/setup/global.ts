@@ -15,6 +15,9 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // Test servers answer thousands of requests: their access lines would bury the test output. Errors still show;
+  // KLUSTERA_LOG_LEVEL=info (or debug) brings the rest back when a test needs reading.
+  process.env.KLUSTERA_LOG_LEVEL ||= 'error';
   const external = process.env.KLUSTERA_TEST_DATABASE_URL;
   if (external) {
     project.provide('pgUrl', external);
