@@ -118,6 +118,12 @@ export const desktopRoutes: PageRoute[] = [
     page: page(() => import('../../gate/GatePostSetupPage.tsx')),
   },
   {
+    path: '/messages',
+    access: 'messages.read',
+    nav: { label: 'messages.nav', icon: 'alert', section: 'admin' },
+    page: page(() => import('../../features/messages/MessagesPage.tsx')),
+  },
+  {
     path: '/jobs',
     access: 'jobs.read',
     nav: { label: 'jobs.nav', icon: 'alert', section: 'admin' },
