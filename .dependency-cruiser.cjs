@@ -2,12 +2,13 @@
 // tests/lint/import-rules.test.ts proves that each rule fires on a small fixture tree.
 //
 // server/<folder>/ is either shared infrastructure or a domain:
-//  - infrastructure: db/ (data layer), http/ (pipeline, route table, typed errors), jobs/ (durable jobs);
+//  - infrastructure: db/ (data layer), http/ (pipeline, route table, typed errors), jobs/ (durable jobs),
+//    observability/ (logs, metrics, readiness);
 //  - shared kernel, imported directly by any domain: auth/, devices/, calendar/, money/, sync/ (the server README
 //    names them shared infrastructure; calendar and money are the one home of their rule);
 //  - every other folder is a domain, reached by other domains only through its public module `index.ts`.
 
-const INFRASTRUCTURE = ['db', 'http', 'jobs'];
+const INFRASTRUCTURE = ['db', 'http', 'jobs', 'observability'];
 const KERNEL = ['auth', 'devices', 'calendar', 'money', 'sync'];
 const NOT_DOMAINS = [...INFRASTRUCTURE, ...KERNEL];
 

@@ -15,6 +15,7 @@ import { DEFAULT_SERVER_OPTIONS } from './http/app-context.ts';
 import { runSyncCommand } from './sync/sync-command.ts';
 import { packageVersion } from './start.ts';
 
+import { metricsTokenFromEnv } from './observability/index.ts';
 const USAGE = `klustera — housing estate management
 
 Usage:
@@ -23,6 +24,8 @@ Usage:
                  [--public-url https://klustera.example.id]   the address phones open, for links and QR codes
                  (KLUSTERA_PUBLIC_URL; otherwise the office settings, else the LAN address when serving on 0.0.0.0)
   klustera migrate [--data-dir DIR] [--database-url …]
+                 [--metrics-port 9464]   Prometheus /metrics on 127.0.0.1 only (KLUSTERA_METRICS_PORT; or
+                 KLUSTERA_METRICS_TOKEN for /metrics on the main port behind a bearer token)
   klustera create-admin --name NAME (--email EMAIL | --phone PHONE) --password PASSWORD [--estate NAME]
   klustera seed-demo [--data-dir DIR] [--database-url …]
   klustera backup <file> [--data-dir DIR]        online copy, safe while the server runs
@@ -42,6 +45,7 @@ const OPTIONS = {
   'public-url': { type: 'string' },
   name: { type: 'string' },
   email: { type: 'string' },
+  'metrics-port': { type: 'string' },
   phone: { type: 'string' },
   password: { type: 'string' },
   estate: { type: 'string' },
@@ -74,6 +78,11 @@ export async function main(argv: string[]): Promise<number> {
         const server = await startServer({
           dataDir,
           databaseUrl,
+        const metricsPortText = values['metrics-port'] ?? process.env.KLUSTERA_METRICS_PORT;
+        const metricsPort = metricsPortText ? Number(metricsPortText) : undefined;
+        if (metricsPort !== undefined && (!Number.isInteger(metricsPort) || metricsPort < 1 || metricsPort > 65535))
+          throw new Error(`--metrics-port must be 1–65535, got ${metricsPortText}`);
+        const metricsToken = metricsTokenFromEnv();
           port,
           host: values.host ?? process.env.KLUSTERA_HOST,
           options: trustProxy === undefined ? undefined : { trustProxy },
@@ -81,6 +90,7 @@ export async function main(argv: string[]): Promise<number> {
         });
         const health = await server.db.knex('users').first('id');
         console.log(`Klustera is ready at ${server.url}${values.kiosk ? '/kiosk' : ''}`);
+          metrics: metricsPort !== undefined || metricsToken ? { port: metricsPort, token: metricsToken } : undefined,
         console.log(`  data: ${databaseUrl ? 'PostgreSQL' : server.dataDir}`);
         if (!health) console.log(`  first run: open ${server.url} to set up your estate and its first administrator`);
         if (values.host === '0.0.0.0')
@@ -95,8 +105,12 @@ export async function main(argv: string[]): Promise<number> {
         const stop = async () => {
           await server.close();
           process.exit(0);
+        const log = server.app.observability?.log;
+        log?.info({ url: server.url, port: server.port, metrics_port: server.metricsPort }, 'server started');
         };
         process.once('SIGINT', stop);
+          log?.info('server stopped');
+          await new Promise<void>((resolve) => (log ? log.flush(() => resolve()) : resolve()));
         process.once('SIGTERM', stop);
         await new Promise(() => {});
         return 0;
