@@ -26,6 +26,7 @@ export const BUILT_IN_CATEGORIES: readonly BuiltInCategory[] = [
   { code: 'event', direction: 'out', id: 'Kegiatan', en: 'Events' },
   { code: 'office', direction: 'out', id: 'Administrasi', en: 'Administration' },
   { code: 'credit_refund', direction: 'out', id: 'Pengembalian saldo titipan', en: 'Credit refund' },
+  { code: 'gateway_fee', direction: 'out', id: 'Biaya payment gateway', en: 'Payment gateway fee' },
   { code: 'other_expense', direction: 'out', id: 'Pengeluaran lain', en: 'Other expense' },
   { code: 'opening_balance', direction: 'system', id: 'Saldo awal', en: 'Opening balance' },
   { code: 'transfer', direction: 'system', id: 'Pindah buku', en: 'Transfer between accounts' },

@@ -3,6 +3,6 @@
  * own; tests beside the code may still reach inside.
  */
 export { summarizeAccounts } from './balances.ts';
-export { postCreditRefund, postPaymentReversal, postPaymentToCashbook } from './posting.ts';
+export { postCreditRefund, postGatewayFee, postPaymentReversal, postPaymentToCashbook } from './posting.ts';
 export { namedAccountFor } from './accounts-store.ts';
 export { isCashbookHome } from './home-site.ts';

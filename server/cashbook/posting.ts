@@ -164,3 +164,46 @@ export async function postCreditRefund(
   );
   return entry;
 }
+
+export interface GatewayFeePosting {
+  payment_id: string;
+  payment_number: string;
+  unit_code: string;
+  provider: string;
+  amount: number;
+  /** The gateway's balance account the payment went into; the fee leaves it. */
+  account_id: string;
+  paid_at: string;
+  recorded_by: string | null;
+}
+
+/**
+ * The gateway's fee on an online payment the estate bears: an expense out of the gateway's balance account, dated
+ * with the payment, once per payment.
+ */
+export async function postGatewayFee(tx: ScopedStore, p: GatewayFeePosting, opts: PostingOptions = {}): Promise<CashbookEntryRow | null> {
+  if (p.amount <= 0) return null;
+  const existing = await findEntryBySource(tx, 'gateway_fee', p.payment_id, 'out');
+  if (existing) return existing;
+  await lockCashbook(tx);
+  if (!(await isCashbookHome(tx))) return null;
+  const [entry] = await appendCashbookEntries(
+    tx,
+    [
+      {
+        account_id: p.account_id,
+        direction: 'out',
+        amount: p.amount,
+        category: 'gateway_fee',
+        entry_date: await postingDate(tx, p.paid_at, opts),
+        description: `Biaya ${p.provider} pembayaran ${p.payment_number} unit ${p.unit_code}`,
+        proof_number: p.payment_number,
+        source_type: 'gateway_fee',
+        source_id: p.payment_id,
+        recorded_by: p.recorded_by,
+      },
+    ],
+    { homeChecked: true },
+  );
+  return entry;
+}

@@ -364,6 +364,13 @@ export const MESSAGES_EN: Record<string, string> = {
   'Isi secret key dan callback token sebelum mengaktifkan pembayaran online.':
     'Enter the secret key and the callback token before switching online payment on.',
   'Metode pembayaran ini tidak diaktifkan pengurus.': 'The estate office has not switched this payment method on.',
+  'Isi callback lebih dari {} KB ditolak.': 'A callback body over {} KB is refused.',
+  'Isi callback bukan teks UTF-8.': 'The callback body is not UTF-8 text.',
+  'Tagihan online ini belum dibayar, jadi tidak ada yang dikembalikan.':
+    'This online charge has not been paid, so there is nothing to refund.',
+  'Jumlah pengembalian melebihi pembayaran (Rp {}).': 'The refund is more than the payment (Rp {}).',
+  'Pembayaran online ini sudah dikembalikan atau sedang dikembalikan.': 'This online payment has been or is being refunded.',
+  'Gateway menolak pengembalian dana ini.': 'The gateway refused this refund.',
   // messages to residents (messages/)
   Pesan: 'Message',
   'Isi token gateway WhatsApp sebelum mengaktifkannya.': 'Enter the WhatsApp gateway token before switching it on.',

@@ -4,6 +4,7 @@ import type { ScopedStore } from '../../db/scoped-store.ts';
 import { ConflictError, NotFoundError, UnprocessableError, UpstreamUnavailableError } from '../../http/errors.ts';
 import { openInvoicesOfUnit } from '../ledger-store.ts';
 import { GatewayFailure, type EwalletChannel, type GatewayCharge, type OnlineMethod } from './gateway.ts';
+import { grossForDues } from './gateway-fee.ts';
 import { configuredGateway } from './gateway-settings.ts';
 import type { OfficeChargeView, OnlineChargeView } from './schemas.ts';
 
@@ -34,6 +35,9 @@ export interface ChargeRow {
   payment_id: string | null;
   paid_at: string | null;
   last_error: string | null;
+  fee_bearer: 'estate' | 'resident' | null;
+  /** A resident-borne fee, included in `amount`; 0 or null when the estate bears it. */
+  fee_amount: number | string | null;
   created_at: string;
   updated_at: string;
 }
@@ -77,6 +81,7 @@ export function chargeView(row: ChargeRow): OnlineChargeView {
     method: row.method,
     channel: row.channel ?? null,
     amount: Number(row.amount),
+    fee_amount: row.fee_bearer === 'resident' ? Number(row.fee_amount ?? 0) : 0,
     invoice_ids: JSON.parse(row.invoice_ids),
     status: row.status,
     qr_string: row.status === 'pending' ? row.qr_string : null,
@@ -134,6 +139,11 @@ export async function createOnlineCharge(store: ScopedStore, dataDir: string, re
     amount = open.reduce((s, i) => s + Number(i.outstanding), 0);
     if (amount <= 0) throw new ConflictError('NOTHING_TO_PAY', 'Tidak ada tagihan yang perlu dibayar.');
   }
+  // A resident who bears the fee is asked the dues plus the gateway's fee on the whole, so the dues arrive intact.
+  const feeBearer = configured.row.fee_bearer === 'resident' ? 'resident' : 'estate';
+  const dues = amount;
+  const fee = feeBearer === 'resident' ? grossForDues(req.method, dues).fee : 0;
+  amount = dues + fee;
   if (amount < QRIS_MIN || amount > QRIS_MAX) {
     const what = req.method === 'qris' ? 'QRIS' : 'e-wallet';
     throw new UnprocessableError('AMOUNT_OUT_OF_RANGE', `Jumlah ${what} harus antara Rp 1.000 dan Rp 10.000.000.`, 'amount');
@@ -141,7 +151,7 @@ export async function createOnlineCharge(store: ScopedStore, dataDir: string, re
 
   // The e-wallet (and OVO's phone number) are part of what was asked: another wallet or number is another charge.
   const methodKey = channel ? `${req.method}:${channel}:${req.mobileNumber ?? ''}` : req.method;
-  const parts = { unitId: req.unitId, invoiceIds, amount, method: methodKey, key: req.idempotencyKey };
+  const parts = { unitId: req.unitId, invoiceIds, amount: dues, method: methodKey, key: req.idempotencyKey };
   let row = await latestCharge(store, chargeReference(store.estateId, parts));
   if (!row || (!req.idempotencyKey && isEnded(row))) {
     const generation = row ? generationOf(row.reference) + 1 : 1;
@@ -158,6 +168,8 @@ export async function createOnlineCharge(store: ScopedStore, dataDir: string, re
         reference,
         invoice_ids: JSON.stringify(invoiceIds),
         amount,
+        fee_bearer: feeBearer,
+        fee_amount: fee,
         status: 'creating',
         deleted_at: null,
         updated_at: at,

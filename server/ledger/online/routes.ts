@@ -23,6 +23,8 @@ import {
   virtualAccountResponse,
 } from './schemas.ts';
 import { ensureUnitVirtualAccount, unitVirtualAccounts } from './virtual-accounts.ts';
+import { refundOnlineCharge } from './refund-service.ts';
+import { onlineRefundBody, onlineRefundResponse } from './schemas.ts';
 import { receiveXenditWebhook } from './webhook.ts';
 import { receiveMidtransNotification } from './midtrans-webhook.ts';
 import { gatewayProviderQuery } from './schemas.ts';
@@ -80,6 +82,16 @@ export const onlinePaymentRoutes = defineRoutes([
     query: chargeListQuery,
     response: onlineChargePageResponse,
     handler: async (ctx) => listOnlineCharges(ctx.store!, ctx.query),
+  },
+  {
+    method: 'post',
+    path: '/estates/:estate_id/online-charges/:id/refund',
+    permission: 'payments.reverse',
+    summary: 'Refund a paid online charge (whole or part) through the gateway; the ledger payment is reversed with the reason',
+    params: idParams,
+    body: onlineRefundBody,
+    response: onlineRefundResponse,
+    handler: async (ctx) => refundOnlineCharge(ctx.store!, ctx.app.dataDir, ctx.params.id, ctx.body),
   },
   {
     method: 'get',

@@ -119,6 +119,8 @@ export const onlineChargeResponse = z.object({
   method: z.enum(ONLINE_METHODS),
   channel: z.enum(EWALLET_CHANNELS).nullable(),
   amount: z.number().int(),
+  /** The gateway's fee included in `amount` when the resident bears it (0 otherwise); the dues are the rest. */
+  fee_amount: z.number().int(),
   invoice_ids: z.array(z.string()),
   status: z.enum(CHARGE_STATUSES),
   qr_string: z.string().nullable(),
@@ -139,6 +141,29 @@ export type OfficeChargeView = z.infer<typeof officeChargeResponse>;
 export const onlineChargePageResponse = pageOf(officeChargeResponse);
 
 export const webhookAck = z.object({ received: z.literal(true), duplicate: z.boolean() });
+
+/** A refund of a paid online charge from the office: the whole payment unless an amount is given, always with a reason. */
+export const onlineRefundBody = z
+  .object({
+    amount: z.number().int('Harus bilangan bulat.').positive('Harus lebih dari 0.').max(100_000_000, 'Maksimal 100000000.').optional(),
+    reason: z.string().trim().min(3, 'Minimal 3 karakter.').max(300, 'Maksimal 300 karakter.'),
+  })
+  .strict();
+
+export const onlineRefundResponse = z.object({
+  charge_id: z.string(),
+  status: z.enum(['requesting', 'refunded', 'failed']),
+  amount: z.number().int(),
+  reason: z.string(),
+  reference: z.string(),
+  gateway_refund_id: z.string().nullable(),
+  /** The ledger payment the refund reversed. */
+  payment_id: z.string(),
+  /** After a partial refund: the payment holding what was kept. */
+  kept_payment_id: z.string().nullable(),
+  refunded_at: z.string().nullable(),
+});
+export type OnlineRefundView = z.infer<typeof onlineRefundResponse>;
 
 /** A unit's own virtual account, with what the unit owes now. */
 export const virtualAccountResponse = z.object({

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { nowIso } from '../../db/clock.ts';
 import type { ScopedStore } from '../../db/scoped-store.ts';
-import { namedAccountFor } from '../../cashbook/index.ts';
+import { namedAccountFor, postGatewayFee } from '../../cashbook/index.ts';
 import { markWebhookProcessed } from '../../jobs/webhook-inbox.ts';
 import { openInvoicesOfUnit } from '../ledger-store.ts';
 import { raiseLedgerNotice } from '../notices.ts';
@@ -9,6 +9,7 @@ import { recordPayment } from '../payment-service.ts';
 import { lockUnit } from '../row-lock.ts';
 import type { ChargeRow } from './charge-service.ts';
 import type { GatewayCharge } from './gateway.ts';
+import { feeOn } from './gateway-fee.ts';
 
 /** The cash-book account a gateway's money lands in until the estate withdraws it to its bank. */
 export const GATEWAY_ACCOUNT_NAME: Record<string, string> = { xendit: 'Saldo Xendit', midtrans: 'Saldo Midtrans' };
@@ -47,11 +48,14 @@ export async function settleCharge(
     const stillOpen = new Set((await openInvoicesOfUnit(tx, charge.unit_id)).map((i) => i.id));
     const invoiceIds = chosen.filter((id) => stillOpen.has(id));
     const account = await namedAccountFor(tx, 'ewallet', GATEWAY_ACCOUNT_NAME[charge.provider] ?? `Saldo ${charge.provider}`);
+    // A resident-borne fee was asked on top of the dues and stays with the gateway: the ledger records the dues.
+    const residentFee = charge.fee_bearer === 'resident' ? Number(charge.fee_amount ?? 0) : 0;
+    const dues = paidAmount > residentFee ? paidAmount - residentFee : paidAmount;
     const payment = await recordPayment(
       tx,
       {
         unit_id: charge.unit_id,
-        amount: paidAmount,
+        amount: dues,
         method: charge.method === 'ewallet' ? 'ewallet' : 'qris',
         paid_at: remote.paidAt ?? nowIso(),
         reference: (remote.paymentId ?? remote.id).slice(0, 100),
@@ -62,6 +66,19 @@ export async function settleCharge(
       },
       { source: 'portal', cashbookAccountId: account.id },
     );
+    if (charge.fee_bearer !== 'resident') {
+      // The estate bears the fee: booked by the configured rule (gateway-fee.ts), as Xendit's callback carries none.
+      await postGatewayFee(tx, {
+        payment_id: payment.id,
+        payment_number: payment.payment_number,
+        unit_code: payment.unit_code ?? '',
+        provider: charge.provider,
+        amount: feeOn(charge.method, paidAmount),
+        account_id: account.id,
+        paid_at: payment.paid_at,
+        recorded_by: tx.actor.userId,
+      });
+    }
     await tx.updateWhere(
       'online_charges',
       (q) => q.where('online_charges.id', charge.id).whereNotIn('online_charges.status', ['paid', 'amount_mismatch']),
