@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { assertResponseMatches } from './response-check.ts';
+import { logger } from '../observability/index.ts';
 import type { RouteDef } from './route.ts';
 
 const route = (response: z.ZodType): RouteDef => ({
@@ -16,7 +17,7 @@ const thing = z.object({ id: z.string(), amount: z.number().int(), note: z.strin
 afterEach(() => vi.restoreAllMocks());
 
 function failure(def: RouteDef, body: unknown): { status: number; code: string; details: unknown } {
-  vi.spyOn(console, 'error').mockImplementation(() => undefined);
+  vi.spyOn(logger(), 'error').mockImplementation(() => undefined);
   try {
     assertResponseMatches(def, body);
   } catch (err) {
