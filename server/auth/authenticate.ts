@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import { parse as parseCookie } from 'cookie';
 import type { Knex } from 'knex';
 import { nowIso } from '../db/clock.ts';
+import { selfScopedKnex } from '../db/platform-store.ts';
 import { queryTemplate } from '../db/query-template.ts';
 import { isRole, type Role } from './permissions.ts';
 import { sha256Hex } from './passwords.ts';
@@ -66,6 +67,12 @@ const tokenQuery = queryTemplate<'tokenHash'>((knex, p) =>
   ),
 );
 
+// On PostgreSQL the same lookup through a function that names the platform scope for its own statement
+// (migrations/20261205000500_session_lookup.ts): one round trip per request instead of a transaction of four.
+const sessionFunctionQuery = queryTemplate<'tokenHash' | 'now'>((knex, p) =>
+  knex.raw('select * from klustera_session_lookup(?, ?)', [p.tokenHash, p.now]),
+);
+
 interface TokenRow {
   id: string;
   kind: string;
@@ -109,7 +116,9 @@ export async function authenticate(knex: Knex, req: Request): Promise<AuthInfo |
   const cookies = req.headers.cookie ? parseCookie(req.headers.cookie) : {};
   const token = cookies[SESSION_COOKIE];
   if (!token) return null;
-  const rows = await sessionQuery<{
+  const selfScoped = selfScopedKnex(knex);
+  const lookup = selfScoped ? sessionFunctionQuery : sessionQuery;
+  const rows = await lookup<{
     id: string;
     user_id: string;
     csrf_token: string;
@@ -117,7 +126,7 @@ export async function authenticate(knex: Knex, req: Request): Promise<AuthInfo |
     estate_id: string | null;
     role: string | null;
     resident_id: string | null;
-  }>(knex, { tokenHash: sha256Hex(token), now: nowIso() });
+  }>(selfScoped ?? knex, { tokenHash: sha256Hex(token), now: nowIso() });
   const session = rows[0];
   if (!session) return null;
   return {

@@ -5,7 +5,8 @@ import { changeRows, type RowFilter } from './change-rows.ts';
 import { isSynced, isSyncedChange } from './journal-policy.ts';
 import { auditRow, flushJournal, outboxRow, type Actor, type Journal, type OutboxOp } from './scoped-store.ts';
 import { rawRows, sqliteTransaction } from './sqlite-direct.ts';
-import { PLATFORM, scopedKnex } from './row-security.ts';
+import { PLATFORM, scopedKnex, unscopedKnex } from './row-security.ts';
+import { dialectOf } from './knex.ts';
 import type { SyncContext } from './sync-context.ts';
 
 export type { RowFilter };
@@ -144,4 +145,14 @@ export class PlatformStore {
  */
 export function platformKnex<K extends Knex | Knex.Transaction>(knex: K): K {
   return scopedKnex(knex, PLATFORM);
+}
+
+/**
+ * For a statement that names the platform scope itself, through a function declared with
+ * `set klustera.scope = 'platform'` (PostgreSQL only: the sign-in lookup, migrations/20261205000500_session_lookup.ts):
+ * `knex` without the transaction a platform proxy would open around it, so the statement is one round trip. Null on
+ * SQLite, which has no such functions. Anything else run through it as the app role sees no estate's rows.
+ */
+export function selfScopedKnex<K extends Knex | Knex.Transaction>(knex: K): K | null {
+  return dialectOf(knex) === 'postgres' ? unscopedKnex(knex) : null;
 }

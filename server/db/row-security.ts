@@ -113,6 +113,11 @@ function namesScopes(knex: Knex | Knex.Transaction): boolean {
   return (knex.userParams as Partial<DatabaseParams> | undefined)?.klusteraRowScope === true;
 }
 
+/** Whether each query through `knex` pays a transaction of its own to name its scope (see `scopedKnex`). */
+export function readsOpenTransactions(knex: Knex | Knex.Transaction): boolean {
+  return namesScopes(knex) && !knex.isTransaction;
+}
+
 const entered = new WeakMap<object, { estate?: string; platform?: boolean }>();
 function scopesOf(trx: Knex.Transaction): { estate?: string; platform?: boolean } {
   let scopes = entered.get(trx);
@@ -121,6 +126,15 @@ function scopesOf(trx: Knex.Transaction): { estate?: string; platform?: boolean 
     entered.set(trx, scopes);
   }
   return scopes;
+}
+
+/**
+ * `knex` without the scope a `scopedKnex` proxy names, for a statement that names its own: a function declared with
+ * `set klustera.scope = …` (the sign-in lookup, migrations/20261205000500_session_lookup.ts). Anything else run
+ * through it as the app role sees no estate's rows.
+ */
+export function unscopedKnex<K extends Knex | Knex.Transaction>(knex: K): K {
+  return (targets.get(knex) ?? knex) as K;
 }
 
 /** Runs `body` in a transaction of `knex` (or in `knex`, when it is one) with `scope` named. */
@@ -175,11 +189,11 @@ function makeProxy(knex: Knex | Knex.Transaction, scope: RowScope): Knex {
     },
     get(target, prop, receiver) {
       if (prop === 'transaction') {
-        return <T>(body: (trx: Knex.Transaction) => Promise<T>) =>
+        return <T>(body: (trx: Knex.Transaction) => Promise<T>, config?: Knex.TransactionConfig) =>
           target.transaction(async (trx) => {
             await enterScope(trx, scope);
             return body(scopedKnex(trx, scope));
-          });
+          }, config);
       }
       const value = Reflect.get(target, prop, receiver);
       if (typeof value !== 'function' || prop === 'constructor') return value;

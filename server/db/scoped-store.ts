@@ -8,7 +8,7 @@ import { rawRows, sqliteTransaction } from './sqlite-direct.ts';
 import type { SyncContext } from './sync-context.ts';
 import { isSynced, withoutSecrets } from './journal-policy.ts';
 import { changeRows, type RowFilter } from './change-rows.ts';
-import { scopedKnex } from './row-security.ts';
+import { readsOpenTransactions, scopedKnex } from './row-security.ts';
 import { announceChange, announceOutbox, type LiveTopic } from './live-changes.ts';
 
 export interface Actor {
@@ -215,6 +215,19 @@ export class ScopedStore {
       const result = await fn(new ScopedStore(trx, this.estateId, this.actor, this.sync, this.estateFacts, journal));
       await flushJournal(trx, journal);
       return result;
+    });
+  }
+
+  /**
+   * Runs several reads as one: on PostgreSQL as the app role a read outside a transaction opens one of its own
+   * (BEGIN, set_config, the read, COMMIT), so a page of three reads made twelve round trips and took a pooled
+   * connection three times. Here they share one read-only transaction that names the estate once. Inside a
+   * transaction, on SQLite and on owner connections `fn` gets this store and nothing changes.
+   */
+  async readTogether<T>(fn: (store: ScopedStore) => Promise<T>): Promise<T> {
+    if (!readsOpenTransactions(this.knex)) return fn(this);
+    return (this.knex as Knex).transaction((trx) => fn(new ScopedStore(trx, this.estateId, this.actor, this.sync, this.estateFacts)), {
+      readOnly: true,
     });
   }
 

@@ -51,8 +51,9 @@ function portalUnitRead(
     params: estateParams,
     query: portalQuery,
     response,
+    // Every resident opens these at once on the first of the month: their reads share one transaction.
     handler: async (ctx: RequestContext<unknown, z.infer<typeof portalQuery>>) =>
-      read(await residentUnit(ctx, ctx.query.unit_id), ctx.query),
+      ctx.store!.readTogether(async (store) => read(await residentUnit({ ...ctx, store }, ctx.query.unit_id), ctx.query)),
   };
 }
 
