@@ -5,6 +5,7 @@ import { Field } from '../../components/Field.tsx';
 import { useApiData } from '../../hooks/useApiData.ts';
 import { useApiForm } from '../../hooks/useApiForm.ts';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
+import { GatewayMethodsFields, type MethodChoice } from './GatewayMethodsFields.tsx';
 import { onlinePaymentApi, type GatewayProvider, type GatewaySettings } from './api.ts';
 
 const FIELDS = ['enabled', 'base_url', 'snap_base_url', 'secret_key', 'callback_token', 'methods', 'fee_bearer'] as const;
@@ -69,6 +70,7 @@ export function GatewaySettingsCard({ estateId }: { estateId: string }) {
   const [secretKey, setSecretKey] = useState('');
   const [callbackToken, setCallbackToken] = useState('');
   const [feeBearer, setFeeBearer] = useState<'estate' | 'resident'>('estate');
+  const [choice, setChoice] = useState<MethodChoice>({ methods: ['qris'], vaBanks: [], ewalletChannels: [] });
   const [saved, setSaved] = useState(false);
   const [testing, setTesting] = useState(false);
   const [test, setTest] = useState<{ ok: true } | { ok: false; reason: string } | null>(null);
@@ -81,6 +83,7 @@ export function GatewaySettingsCard({ estateId }: { estateId: string }) {
     setBaseUrl(data.base_url ?? '');
     setSnapBaseUrl(data.snap_base_url ?? '');
     setFeeBearer(data.fee_bearer);
+    setChoice({ methods: data.methods, vaBanks: data.va_banks, ewalletChannels: data.ewallet_channels });
   }, [data]);
 
   const onSubmit = (event: FormEvent) => {
@@ -93,7 +96,9 @@ export function GatewaySettingsCard({ estateId }: { estateId: string }) {
         enabled,
         base_url: baseUrl.trim() === '' ? null : baseUrl.trim(),
         ...(midtrans ? { snap_base_url: snapBaseUrl.trim() === '' ? null : snapBaseUrl.trim() } : {}),
-        methods: ['qris'],
+        methods: midtrans ? choice.methods.filter((m) => m !== 'va') : choice.methods,
+        ...(choice.methods.includes('va') && !midtrans ? { va_banks: choice.vaBanks } : {}),
+        ...(choice.methods.includes('ewallet') ? { ewallet_channels: choice.ewalletChannels } : {}),
         fee_bearer: feeBearer,
         ...(secretKey.trim() ? { secret_key: secretKey.trim() } : {}),
         ...(callbackToken.trim() && !midtrans ? { callback_token: callbackToken.trim() } : {}),
@@ -234,12 +239,7 @@ export function GatewaySettingsCard({ estateId }: { estateId: string }) {
       )}
       <fieldset className="field gateway-form__methods">
         <legend className="field__label">{t('online.methods')}</legend>
-        {/* Only what is built is offered: virtual accounts and e-wallets join this list when they exist. */}
-        <div className="gateway-form__checks">
-          <label>
-            <input type="checkbox" checked readOnly disabled /> {t('online.method_qris')}
-          </label>
-        </div>
+        <GatewayMethodsFields value={choice} onChange={setChoice} allowVa={!midtrans} />
       </fieldset>
       <Field label={t('online.fee_bearer')} required error={form.fieldErrors.fee_bearer}>
         <select

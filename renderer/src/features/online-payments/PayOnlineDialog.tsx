@@ -7,6 +7,8 @@ import { useLiveChanges } from '../../hooks/useLiveChanges.ts';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { estatePath, fileUrl } from '../../ledger/api.ts';
 import { onlinePaymentApi, type OnlineCharge } from './api.ts';
+import { PayByEwallet, walletName } from './PayByEwallet.tsx';
+import { PayByVirtualAccount } from './PayByVirtualAccount.tsx';
 import './online-payments.css';
 
 /** A phone on estate Wi-Fi: often enough to feel instant, rare enough not to load the server with waiting phones. */
@@ -18,6 +20,10 @@ interface Props {
   /** The bill's period as the resident reads it ("November 2026"). */
   periodLabel: string;
   methods: readonly string[];
+  /** Banks of the unit's own virtual accounts, when the estate offers them. */
+  vaBanks?: readonly string[];
+  /** E-wallets a charge can go to, when the estate offers them. */
+  ewalletChannels?: readonly string[];
   onClose: () => void;
   /** The bill was paid: the page re-reads its bills and receipts. */
   onPaid: () => void;
@@ -39,8 +45,19 @@ function formatCountdown(ms: number): string {
  * with the amount and a countdown, until the gateway confirms and the receipt can be downloaded. The charge is read
  * again every few seconds and at once when the estate's ledger changes, so the resident never has to reload.
  */
-export function PayOnlineDialog({ estateId, invoiceId, periodLabel, methods, onClose, onPaid, onChooseTransfer }: Props) {
+export function PayOnlineDialog({
+  estateId,
+  invoiceId,
+  periodLabel,
+  methods,
+  vaBanks = [],
+  ewalletChannels = [],
+  onClose,
+  onPaid,
+  onChooseTransfer,
+}: Props) {
   const { t } = useI18n();
+  const [other, setOther] = useState<'va' | 'ewallet' | null>(null);
   const ref = useRef<HTMLDialogElement>(null);
   const [charge, setCharge] = useState<OnlineCharge | null>(null);
   const [creating, setCreating] = useState(false);
@@ -135,7 +152,11 @@ export function PayOnlineDialog({ estateId, invoiceId, periodLabel, methods, onC
       </h2>
       {failure ? <ErrorBanner error={failure} /> : null}
 
-      {!charge && (
+      {!charge && other === 'va' && <PayByVirtualAccount estateId={estateId} banks={vaBanks} />}
+      {!charge && other === 'ewallet' && (
+        <PayByEwallet estateId={estateId} invoiceId={invoiceId} channels={ewalletChannels} onCharge={setCharge} />
+      )}
+      {!charge && !other && (
         <>
           <p className="muted">{t('online.choose_hint')}</p>
           <div className="pay-online__methods">
@@ -149,6 +170,18 @@ export function PayOnlineDialog({ estateId, invoiceId, periodLabel, methods, onC
               >
                 <strong>{t('online.method_qris')}</strong>
                 <span className="muted">{creating ? t('online.creating') : t('online.method_qris_hint')}</span>
+              </button>
+            )}
+            {methods.includes('va') && vaBanks.length > 0 && (
+              <button type="button" className="pay-online__method" data-testid="pay-method-va" onClick={() => setOther('va')}>
+                <strong>{t('online.method_va')}</strong>
+                <span className="muted">{t('online.method_va_hint', { banks: vaBanks.join(', ') })}</span>
+              </button>
+            )}
+            {methods.includes('ewallet') && ewalletChannels.length > 0 && (
+              <button type="button" className="pay-online__method" data-testid="pay-method-ewallet" onClick={() => setOther('ewallet')}>
+                <strong>{t('online.method_ewallet')}</strong>
+                <span className="muted">{ewalletChannels.map(walletName).join(', ')}</span>
               </button>
             )}
             <button type="button" className="pay-online__method" data-testid="pay-method-transfer" onClick={onChooseTransfer}>
@@ -187,7 +220,34 @@ export function PayOnlineDialog({ estateId, invoiceId, periodLabel, methods, onC
         </div>
       )}
 
-      {charge && waiting && !expired && !(charge.provider === 'midtrans' && charge.checkout_url) && (
+      {charge && waiting && !expired && charge.method === 'ewallet' && (
+        // An e-wallet: its own page to open (in a new tab, so this dialog keeps watching), or OVO's push to the app.
+        <div className="pay-online__qr" data-testid="pay-ewallet-waiting">
+          <p className="pay-online__qr-title">{walletName(charge.channel)}</p>
+          <div className="pay-online__amount">
+            <span className="muted">{t('online.qr_amount')}</span>
+            <strong>{formatRupiah(charge.amount)}</strong>
+          </div>
+          {charge.checkout_url ? (
+            <a
+              className="btn btn--primary btn--block"
+              href={charge.checkout_url}
+              target="_blank"
+              rel="noopener noreferrer"
+              data-testid="pay-ewallet-link"
+            >
+              {t('online.ewallet_open', { wallet: walletName(charge.channel) })}
+            </a>
+          ) : (
+            <p data-testid="pay-ovo-approve">{t('online.ovo_approve')}</p>
+          )}
+          <p className="muted" role="status">
+            {t('online.qr_waiting')}
+          </p>
+        </div>
+      )}
+
+      {charge && waiting && !expired && charge.method !== 'ewallet' && !(charge.provider === 'midtrans' && charge.checkout_url) && (
         <div className="pay-online__qr" data-testid="pay-qr">
           <p className="pay-online__qr-title">{t('online.qr_title')}</p>
           {qrImage ? (
@@ -218,7 +278,16 @@ export function PayOnlineDialog({ estateId, invoiceId, periodLabel, methods, onC
       {charge && expired && (
         <div className="pay-online__ended" data-testid="pay-qr-expired">
           <p>{t('online.qr_expired')}</p>
-          <button type="button" className="btn btn--primary btn--block" disabled={creating} onClick={() => void create()}>
+          <button
+            type="button"
+            className="btn btn--primary btn--block"
+            disabled={creating}
+            onClick={() => {
+              if (charge.method !== 'ewallet') return void create();
+              setCharge(null);
+              setOther('ewallet');
+            }}
+          >
             {t('online.qr_new')}
           </button>
         </div>
@@ -250,7 +319,12 @@ export function PayOnlineDialog({ estateId, invoiceId, periodLabel, methods, onC
       )}
 
       <div className="prompt-dialog__actions">
-        <button type="button" className="btn btn--secondary" data-testid="pay-online-close" onClick={close}>
+        <button
+          type="button"
+          className="btn btn--secondary"
+          data-testid="pay-online-close"
+          onClick={!charge && other ? () => setOther(null) : close}
+        >
           {status === 'paid' ? t('online.close') : t('online.back')}
         </button>
       </div>

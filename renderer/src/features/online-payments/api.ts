@@ -1,11 +1,18 @@
 import { api, apiRequest, estatePath } from '../../ledger/api.ts';
-import type { GatewaySettings, OfficeChargeView, OnlineChargeView, PortalOnlinePayment } from '../../../../server/ledger/online/schemas.ts';
+import type {
+  GatewaySettings,
+  OfficeChargeView,
+  OnlineChargeView,
+  PortalOnlinePayment,
+  VirtualAccountView,
+} from '../../../../server/ledger/online/schemas.ts';
 
 // The server's own answer shapes (type-only: no server code reaches the bundle).
 export type {
   GatewaySettings,
   OnlineChargeView as OnlineCharge,
   PortalOnlinePayment,
+  VirtualAccountView as VirtualAccount,
 } from '../../../../server/ledger/online/schemas.ts';
 
 export const CHARGE_STATUSES = ['creating', 'pending', 'paid', 'expired', 'failed', 'amount_mismatch'] as const;
@@ -18,7 +25,9 @@ export interface GatewaySettingsInput {
   base_url: string | null;
   /** Midtrans only: Snap's address. */
   snap_base_url?: string | null;
-  methods: Array<'qris'>;
+  methods: Array<'qris' | 'va' | 'ewallet'>;
+  va_banks?: string[];
+  ewallet_channels?: string[];
   fee_bearer: 'estate' | 'resident';
   secret_key?: string;
   callback_token?: string;
@@ -29,6 +38,21 @@ export const onlinePaymentApi = {
     api.get<PortalOnlinePayment>(estatePath(estateId, '/portal/online-payment'), undefined, signal),
   createQris: (estateId: string, invoiceIds: string[]) =>
     api.post<OnlineChargeView>(estatePath(estateId, '/portal/online-charges'), { method: 'qris', invoice_ids: invoiceIds }),
+  createEwallet: (estateId: string, invoiceIds: string[], channel: string, mobileNumber?: string) =>
+    api.post<OnlineChargeView>(estatePath(estateId, '/portal/online-charges'), {
+      method: 'ewallet',
+      channel,
+      invoice_ids: invoiceIds,
+      ...(mobileNumber ? { mobile_number: mobileNumber } : {}),
+    }),
+  portalVirtualAccounts: (estateId: string, signal?: AbortSignal) =>
+    api.get<{ unit_id: string; amount_due: number; items: VirtualAccountView[] }>(
+      estatePath(estateId, '/portal/virtual-accounts'),
+      undefined,
+      signal,
+    ),
+  createPortalVirtualAccount: (estateId: string, bank: string) =>
+    api.post<VirtualAccountView>(estatePath(estateId, '/portal/virtual-accounts'), { bank }),
   portalCharge: (estateId: string, id: string) => api.get<OnlineChargeView>(estatePath(estateId, `/portal/online-charges/${id}`)),
   settings: (estateId: string, signal?: AbortSignal, provider?: GatewayProvider) =>
     api.get<GatewaySettings>(estatePath(estateId, '/settings/payment-gateway'), provider ? { provider } : undefined, signal),

@@ -32,7 +32,7 @@ async function copyText(text: string): Promise<boolean> {
   }
 }
 
-function CopyButton({ text, testId }: { text: string; testId: string }) {
+export function CopyButton({ text, testId }: { text: string; testId: string }) {
   const { t } = useI18n();
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   return (
@@ -56,7 +56,7 @@ function CopyButton({ text, testId }: { text: string; testId: string }) {
 }
 
 /** Bank-app style: the number in groups of four, easier to compare digit by digit with what was typed. */
-const grouped = (digits: string) => digits.replace(/(\d{4})(?=\d)/g, '$1 ');
+export const grouped = (digits: string) => digits.replace(/(\d{4})(?=\d)/g, '$1 ');
 
 /** Where a resident is asked to transfer: the estate's account as the office saved it, each part copyable. */
 export function BankTransferDetails({ estateId }: { estateId: string }) {

@@ -157,6 +157,8 @@ export default function MyBillsPage() {
           invoiceId={paying.id}
           periodLabel={formatPeriod(paying.period, locale)}
           methods={onlineMethods}
+          vaBanks={online.data?.va_banks ?? []}
+          ewalletChannels={online.data?.ewallet_channels ?? []}
           onClose={() => setPaying(null)}
           onPaid={reloadBills}
           onChooseTransfer={() => {
