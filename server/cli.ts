@@ -5,6 +5,7 @@ import { defaultDataDir, parseTrustProxy } from './config.ts';
 import { openDatabase } from './db/knex.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { backupDatabase, restoreDatabase } from './db/backup.ts';
+import { decryptFile, isEncryptedBackup } from './backups/index.ts';
 import { createAdmin } from './system/create-admin.ts';
 import { seedDemo } from './system/seed-demo.ts';
 import { startServer } from './start.ts';
@@ -14,8 +15,8 @@ import { loadSyncContext } from './db/sync-context.ts';
 import { DEFAULT_SERVER_OPTIONS } from './http/app-context.ts';
 import { runSyncCommand } from './sync/sync-command.ts';
 import { packageVersion } from './start.ts';
-
 import { metricsTokenFromEnv } from './observability/index.ts';
+
 const USAGE = `klustera — housing estate management
 
 Usage:
@@ -23,13 +24,14 @@ Usage:
                  [--trust-proxy loopback|ADDRESSES|HOPS|false]   proxies whose X-Forwarded-* count (KLUSTERA_TRUST_PROXY)
                  [--public-url https://klustera.example.id]   the address phones open, for links and QR codes
                  (KLUSTERA_PUBLIC_URL; otherwise the office settings, else the LAN address when serving on 0.0.0.0)
-  klustera migrate [--data-dir DIR] [--database-url …]
                  [--metrics-port 9464]   Prometheus /metrics on 127.0.0.1 only (KLUSTERA_METRICS_PORT; or
                  KLUSTERA_METRICS_TOKEN for /metrics on the main port behind a bearer token)
+  klustera migrate [--data-dir DIR] [--database-url …]
   klustera create-admin --name NAME (--email EMAIL | --phone PHONE) --password PASSWORD [--estate NAME]
   klustera seed-demo [--data-dir DIR] [--database-url …]
   klustera backup <file> [--data-dir DIR]        online copy, safe while the server runs
-  klustera restore <file> [--data-dir DIR]       stop the server first: refused while one uses the data folder
+  klustera restore <file> [--data-dir DIR] [--passphrase-file FILE]   stop the server first: refused while one uses
+                 the data folder; an encrypted copy (.klbk) opens with the passphrase in FILE or KLUSTERA_BACKUP_PASSPHRASE
   klustera verify-cashbook [--data-dir DIR] [--database-url …]   exit 1 when a cash-book hash chain is broken
   klustera sync [--data-dir DIR] [--database-url …]   one push+pull with the linked hosted instance; exit 1 on an error
 
@@ -43,13 +45,14 @@ const OPTIONS = {
   'database-url': { type: 'string' },
   'trust-proxy': { type: 'string' },
   'public-url': { type: 'string' },
+  'metrics-port': { type: 'string' },
   name: { type: 'string' },
   email: { type: 'string' },
-  'metrics-port': { type: 'string' },
   phone: { type: 'string' },
   password: { type: 'string' },
   estate: { type: 'string' },
   kiosk: { type: 'boolean' },
+  'passphrase-file': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -75,22 +78,22 @@ export async function main(argv: string[]): Promise<number> {
         const port = values.port !== undefined ? Number(values.port) : Number(process.env.PORT ?? 4780);
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0–65535, got ${values.port}`);
         const trustProxy = parseTrustProxy(values['trust-proxy']);
-        const server = await startServer({
-          dataDir,
-          databaseUrl,
         const metricsPortText = values['metrics-port'] ?? process.env.KLUSTERA_METRICS_PORT;
         const metricsPort = metricsPortText ? Number(metricsPortText) : undefined;
         if (metricsPort !== undefined && (!Number.isInteger(metricsPort) || metricsPort < 1 || metricsPort > 65535))
           throw new Error(`--metrics-port must be 1–65535, got ${metricsPortText}`);
         const metricsToken = metricsTokenFromEnv();
+        const server = await startServer({
+          dataDir,
+          databaseUrl,
           port,
           host: values.host ?? process.env.KLUSTERA_HOST,
           options: trustProxy === undefined ? undefined : { trustProxy },
           publicUrl: values['public-url'] ?? (process.env.KLUSTERA_PUBLIC_URL || undefined),
+          metrics: metricsPort !== undefined || metricsToken ? { port: metricsPort, token: metricsToken } : undefined,
         });
         const health = await server.db.knex('users').first('id');
         console.log(`Klustera is ready at ${server.url}${values.kiosk ? '/kiosk' : ''}`);
-          metrics: metricsPort !== undefined || metricsToken ? { port: metricsPort, token: metricsToken } : undefined,
         console.log(`  data: ${databaseUrl ? 'PostgreSQL' : server.dataDir}`);
         if (!health) console.log(`  first run: open ${server.url} to set up your estate and its first administrator`);
         if (values.host === '0.0.0.0')
@@ -102,15 +105,15 @@ export async function main(argv: string[]): Promise<number> {
         // The ready line is for a parent process reading a pipe; a person at a terminal has the lines above.
         if (!process.stdout.isTTY || process.env.KLUSTERA_READY_LINE === '1')
           console.log(`KLUSTERA_READY ${JSON.stringify({ url: server.url, port: server.port })}`);
-        const stop = async () => {
-          await server.close();
-          process.exit(0);
         const log = server.app.observability?.log;
         log?.info({ url: server.url, port: server.port, metrics_port: server.metricsPort }, 'server started');
-        };
-        process.once('SIGINT', stop);
+        const stop = async () => {
+          await server.close();
           log?.info('server stopped');
           await new Promise<void>((resolve) => (log ? log.flush(() => resolve()) : resolve()));
+          process.exit(0);
+        };
+        process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
         await new Promise(() => {});
         return 0;
@@ -166,8 +169,25 @@ export async function main(argv: string[]): Promise<number> {
       case 'restore': {
         const file = rest[0];
         if (!file || !fs.existsSync(file)) throw new Error('restore needs an existing backup file: klustera restore <file>');
-        const out = await restoreDatabase(dataDir, path.resolve(file));
-        console.log(`Restored from ${file}.${out.previous ? ` The previous database was kept at ${out.previous}.` : ''}`);
+        let source = path.resolve(file);
+        let decrypted: string | null = null;
+        if (isEncryptedBackup(source)) {
+          const passphrase = values['passphrase-file']
+            ? fs.readFileSync(values['passphrase-file'], 'utf8').replace(/\r?\n$/, '')
+            : process.env.KLUSTERA_BACKUP_PASSPHRASE;
+          if (!passphrase)
+            throw new Error('this backup is encrypted: give its passphrase with --passphrase-file FILE or KLUSTERA_BACKUP_PASSPHRASE');
+          fs.mkdirSync(dataDir, { recursive: true });
+          decrypted = path.join(dataDir, `.klustera-decrypting-${process.pid}.sqlite`);
+          await decryptFile(source, decrypted, passphrase);
+          source = decrypted;
+        }
+        try {
+          const out = await restoreDatabase(dataDir, source);
+          console.log(`Restored from ${file}.${out.previous ? ` The previous database was kept at ${out.previous}.` : ''}`);
+        } finally {
+          if (decrypted) fs.rmSync(decrypted, { force: true });
+        }
         return 0;
       }
       case 'verify-cashbook': {

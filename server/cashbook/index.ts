@@ -6,3 +6,4 @@ export { summarizeAccounts } from './balances.ts';
 export { postCreditRefund, postGatewayFee, postPaymentReversal, postPaymentToCashbook } from './posting.ts';
 export { namedAccountFor } from './accounts-store.ts';
 export { isCashbookHome } from './home-site.ts';
+export { verifyAllCashbooks } from './verify.ts';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineRoutes } from '../http/route.ts';
 import { estateParams } from '../http/schemas.ts';
+import { backupStatus } from '../backups/index.ts';
 import { dashboardOf } from './service.ts';
 import { treasurerDashboardResponse } from './schemas.ts';
 
@@ -15,6 +16,6 @@ export const dashboardRoutes = defineRoutes([
     summary:
       "The treasurer's dashboard: this month's collection rate, outstanding, cash per account, top arrears, 12 months billed vs collected",
     response: treasurerDashboardResponse,
-    handler: ({ store, estate }) => dashboardOf(store!, estate!),
+    handler: async ({ app, store, estate }) => ({ ...(await dashboardOf(store!, estate!)), backup: await backupStatus(app) }),
   },
 ]);

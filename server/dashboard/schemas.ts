@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { backupStatusResponse } from '../backups/index.ts';
 
 /** A month's collection: of what its invoices billed, how much is paid; `rate` is null when nothing was billed. */
 export const collectionMonthResponse = z.object({
@@ -38,6 +39,8 @@ export const treasurerDashboardResponse = z.object({
   series: z.array(dashboardMonthResponse),
   /** Counts behind the first steps (import units → fee types → first billing) shown to a new estate. */
   setup: z.object({ units: z.number().int(), fee_types: z.number().int(), invoices: z.number().int() }),
+  /** The installation's backups: the dashboard warns when the last one failed or none succeeded for 36 hours. */
+  backup: backupStatusResponse,
 });
 
 export type CollectionMonth = z.infer<typeof collectionMonthResponse>;

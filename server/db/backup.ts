@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import knexFactory, { type Knex } from 'knex';
 import { sqliteFile } from '../config.ts';
 import { DataDirBusyError, isAlive, readLockHolder, tryLockDataDir } from './data-dir-lock.ts';
 
@@ -52,13 +55,20 @@ function fsyncPath(p: string, flags: 'r' | 'r+'): void {
   }
 }
 
-/** Throws unless `file` is an intact SQLite database holding Klustera's schema. */
-export function assertKlusteraDatabase(file: string, check: 'quick_check' | 'integrity_check' = 'integrity_check'): void {
+type Check = 'quick_check' | 'integrity_check';
+
+/**
+ * Throws unless `file` is an intact SQLite database holding Klustera's schema; `check` null when the file's pages
+ * were already checked (by the copying worker).
+ */
+export function assertKlusteraDatabase(file: string, check: Check | null = 'integrity_check'): void {
   let db: Database.Database | undefined;
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });
-    const result = db.pragma(check, { simple: true });
-    if (result !== 'ok') throw new Error(`${check} failed: ${String(result)}`);
+    if (check) {
+      const result = db.pragma(check, { simple: true });
+      if (result !== 'ok') throw new Error(`${check} failed: ${String(result)}`);
+    }
     const tables = db
       .prepare("select count(*) as n from sqlite_master where type='table' and name in ('knex_migrations','estates')")
       .get() as { n: number };
@@ -72,11 +82,50 @@ export function assertKlusteraDatabase(file: string, check: 'quick_check' | 'int
   }
 }
 
+// Copying and checking read every page of the database: seconds for a large one. They run on a worker thread with its
+// own connections, so a server making its nightly backup keeps answering the gate meanwhile.
+const COPY_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+let stage = 'source';
+try {
+  const source = new Database(workerData.source, { readonly: true, fileMustExist: true });
+  try { source.prepare('VACUUM INTO ?').run(workerData.partial); } finally { source.close(); }
+  stage = 'copy';
+  const copy = new Database(workerData.partial, { readonly: true, fileMustExist: true });
+  let result;
+  try { result = copy.pragma(workerData.check, { simple: true }); } finally { copy.close(); }
+  parentPort.postMessage(result === 'ok' ? { ok: true } : { ok: false, stage, message: workerData.check + ' failed: ' + String(result) });
+} catch (err) {
+  parentPort.postMessage({ ok: false, stage, message: String((err && err.message) || err) });
+}
+`;
+
+function copyAndCheckInWorker(source: string, partial: string, check: Check): Promise<void> {
+  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(COPY_WORKER, { eval: true, workerData: { source, partial, check, driver } });
+    let answered = false;
+    worker.once('message', (m: { ok: boolean; stage?: 'source' | 'copy'; message?: string }) => {
+      answered = true;
+      if (m.ok) resolve();
+      else reject(new Error(`${m.stage === 'copy' ? partial : source} is not a usable Klustera backup: ${m.message}`));
+    });
+    worker.once('error', (err) => {
+      answered = true;
+      reject(err);
+    });
+    worker.once('exit', (code) => {
+      if (!answered) reject(new Error(`the backup worker stopped (exit code ${code})`));
+    });
+  });
+}
+
 /**
  * Writes a verified copy of `source` (any SQLite file, in WAL mode or not) to `target`, replacing it atomically.
  * `target`'s folder must be on one file system with it, which a name beside it guarantees.
  */
-function copyVerified(source: string, target: string, check: 'quick_check' | 'integrity_check'): void {
+async function copyVerified(source: string, target: string, check: Check): Promise<void> {
   const dir = path.dirname(target);
   fs.mkdirSync(dir, { recursive: true });
   removeStalePartials(dir);
@@ -85,16 +134,8 @@ function copyVerified(source: string, target: string, check: 'quick_check' | 'in
   // byte on (VACUUM INTO accepts an empty file that already exists).
   fs.writeFileSync(partial, '', { flag: 'wx', mode: 0o600 });
   try {
-    let db: Database.Database | undefined;
-    try {
-      db = new Database(source, { readonly: true, fileMustExist: true });
-      db.prepare('VACUUM INTO ?').run(partial);
-    } catch (err) {
-      throw new Error(`${source} is not a usable Klustera backup: ${(err as Error).message}`);
-    } finally {
-      db?.close();
-    }
-    assertKlusteraDatabase(partial, check);
+    await copyAndCheckInWorker(source, partial, check);
+    assertKlusteraDatabase(partial, null);
     // SQLite does not flush a VACUUM INTO copy: without this a power cut could leave a renamed but empty file.
     fsyncPath(partial, 'r+');
     fs.renameSync(partial, target);
@@ -106,19 +147,23 @@ function copyVerified(source: string, target: string, check: 'quick_check' | 'in
 }
 
 /** Online backup: safe while the server is running and writing. */
-export async function backupDatabase(dataDir: string, target: string): Promise<{ file: string; bytes: number; seconds: number }> {
+export async function backupDatabase(
+  dataDir: string,
+  target: string,
+  check: Check = 'quick_check',
+): Promise<{ file: string; bytes: number; seconds: number }> {
   const source = sqliteFile(dataDir);
   if (!fs.existsSync(source)) throw new Error(`no database at ${source}`);
   if (path.resolve(target) === path.resolve(source)) throw new Error('the backup cannot replace the database it copies');
   const started = performance.now();
-  copyVerified(source, target, 'quick_check');
+  await copyVerified(source, target, check);
   return { file: target, bytes: fs.statSync(target).size, seconds: (performance.now() - started) / 1000 };
 }
 
 /** A copy of the current database that does not depend on it being readable (it may be why we restore). */
-function keepCurrent(dataDir: string, previous: string): void {
+async function keepCurrent(dataDir: string, previous: string): Promise<void> {
   try {
-    copyVerified(sqliteFile(dataDir), previous, 'quick_check');
+    await copyVerified(sqliteFile(dataDir), previous, 'quick_check');
   } catch {
     fs.mkdirSync(path.dirname(previous), { recursive: true });
     for (const suffix of ['', '-wal']) {
@@ -163,13 +208,13 @@ export async function restoreDatabase(dataDir: string, backupFile: string): Prom
     const target = sqliteFile(dataDir);
     // Brought into the data folder and checked completely before anything there changes.
     const incoming = path.join(dataDir, 'klustera.sqlite.restoring');
-    copyVerified(backupFile, incoming, 'integrity_check');
+    await copyVerified(backupFile, incoming, 'integrity_check');
     let previous: string | null = null;
     try {
       if (fs.existsSync(target)) {
         keepOwnership(target, incoming);
         previous = path.join(dataDir, 'backups', `klustera-before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}.sqlite`);
-        keepCurrent(dataDir, previous);
+        await keepCurrent(dataDir, previous);
         retireLog(target);
       }
       fs.renameSync(incoming, target);
@@ -180,5 +225,19 @@ export async function restoreDatabase(dataDir: string, backupFile: string): Prom
     return { previous };
   } finally {
     lock.release();
+  }
+}
+
+/** Runs `read` on a read-only connection to a backup file: the scheduled backup checks its copy's cash books so. */
+export async function readBackup<T>(file: string, read: (knex: Knex) => Promise<T>): Promise<T> {
+  const knex = knexFactory({
+    client: 'better-sqlite3',
+    connection: { filename: file, options: { readonly: true } },
+    useNullAsDefault: true,
+  });
+  try {
+    return await read(knex);
+  } finally {
+    await knex.destroy();
   }
 }

@@ -18,6 +18,8 @@ export const UNJOURNALED_TABLES: readonly string[] = [
   'rate_limit_hits',
   'jobs',
   'job_leases',
+  // this installation's own backups and their checks (server/backups/)
+  'backups',
   'webhook_events',
   'idempotency_keys',
   'site',

@@ -305,6 +305,17 @@ export const MESSAGES_EN: Record<string, string> = {
     'Invalid public address: {}. Example: http://192.168.1.10:4780 or https://klustera.example.id',
   'Alamat publik ditetapkan saat server dijalankan (--public-url atau KLUSTERA_PUBLIC_URL) dan tidak dapat diubah di sini.':
     'The public address is set when the server starts (--public-url or KLUSTERA_PUBLIC_URL) and cannot be changed here.',
+  // Backups (backups/service.ts, backups/routes.ts).
+  'Folder salinan tidak dapat ditulisi. Periksa bahwa disk terpasang dan boleh ditulisi.':
+    'The copy folder cannot be written to. Check that the disk is plugged in and writable.',
+  'Folder salinan harus berupa alamat folder lengkap, misalnya /media/usb atau E:\\Klustera.':
+    'The copy folder must be a full folder path, for example /media/usb or E:\\Klustera.',
+  'Folder salinan harus di luar folder data (sebaiknya di disk lain).': 'The copy folder must be outside the data folder (preferably on another disk).',
+  'Kata sandi cadangan minimal 8 karakter.': 'The backup passphrase must be at least 8 characters.',
+  'Salinan ke disk lain dienkripsi: isi kata sandi cadangan dulu.': 'Copies to another disk are encrypted: set a backup passphrase first.',
+  'Cadangan terjadwal hanya untuk database bawaan (SQLite).': 'Scheduled backups are only for the built-in database (SQLite).',
+  'Cadangan dari aplikasi hanya untuk database bawaan (SQLite); PostgreSQL dicadangkan oleh pengelola servernya.':
+    'Backups from the app are only for the built-in database (SQLite); PostgreSQL is backed up by whoever runs its server.',
   'Alamat harus diawali http:// atau https://': 'The address must start with http:// or https://',
   'Minimal 2 karakter.': 'At least 2 characters.',
   'Nomor rekening: 5 sampai 20 angka.': 'Account number: 5 to 20 digits.',

@@ -19,6 +19,7 @@ import { billingRoutes, noticeRoutes, onlinePaymentRoutes, paymentRoutes, portal
 import { jobRoutes } from '../jobs/routes.ts';
 import { calendarRoutes } from '../calendar/routes.ts';
 import { publicUrlRoutes } from '../public-url/index.ts';
+import { backupRoutes } from '../backups/index.ts';
 import { syncRoutes } from '../sync/routes.ts';
 import { fieldConflictRoutes } from '../sync/field-conflict-routes.ts';
 import { digestRoutes } from '../sync/digest-routes.ts';
@@ -54,6 +55,7 @@ export const allRoutes: RouteDef[] = [
   ...jobRoutes,
   ...calendarRoutes,
   ...publicUrlRoutes,
+  ...backupRoutes,
   ...syncRoutes,
   ...fieldConflictRoutes,
   ...digestRoutes,

@@ -15,6 +15,7 @@ import { planRemindersJob, remindersSchedule, sendMessageJob } from '../messages
 import type { AppContext } from '../http/app-context.ts';
 import { residentPassRenewalJob, residentPassRenewalSchedule } from '../passes/renewal-job.ts';
 import { syncRunJob, syncSchedule } from '../sync/sync-job.ts';
+import { backupJob, backupSchedule } from '../backups/index.ts';
 import { defineJob, defineSchedule, type JobDef, type ScheduleDef } from './define-job.ts';
 import { enqueueJob, pruneFinishedJobs } from './job-queue.ts';
 import { JobRunner } from './job-runner.ts';
@@ -53,6 +54,7 @@ export const allJobs: JobDef<any>[] = [
   processMidtransNotificationJob,
   reconcileOnlineChargesJob,
   publishAnnouncementJob,
+  backupJob,
 ];
 
 export const allSchedules: ScheduleDef[] = [
@@ -62,6 +64,7 @@ export const allSchedules: ScheduleDef[] = [
   remindersSchedule,
   syncSchedule,
   reconcileOnlineChargesSchedule,
+  backupSchedule,
 ];
 
 /** The server's runner: every job, and the schedules when `schedules` is on (tests drive time themselves). */

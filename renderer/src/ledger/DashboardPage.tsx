@@ -6,7 +6,7 @@ import { formatRupiah } from '../format/rupiah.ts';
 import { useApiData } from '../hooks/useApiData.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { Link } from '../router/Link.tsx';
-import { useEstateId } from '../session/SessionProvider.tsx';
+import { useEstateId, useSession } from '../session/SessionProvider.tsx';
 import { api, estatePath, type Dashboard } from './api.ts';
 import { BilledCollectedChart } from './BilledCollectedChart.tsx';
 import { LedgerNoticesPanel } from './LedgerNoticesPanel.tsx';
@@ -51,6 +51,19 @@ function FirstSteps({ setup }: { setup: Dashboard['setup'] }) {
   );
 }
 
+/** A failed or missing backup is the one thing on this page that can cost every other figure on it. */
+function BackupWarning({ state }: { state: Dashboard['backup']['state'] }) {
+  const { t } = useI18n();
+  const { can } = useSession();
+  if (state !== 'failed' && state !== 'missing') return null;
+  return (
+    <p className="banner banner--error" role="alert" data-testid="backup-warning">
+      {t(state === 'failed' ? 'backups.dashboard_failed' : 'backups.dashboard_missing')}{' '}
+      {can('installation.write') && <Link href="/settings/backups">{t('backups.dashboard_open')}</Link>}
+    </p>
+  );
+}
+
 export default function DashboardPage() {
   const { t, locale } = useI18n();
   const estateId = useEstateId();
@@ -66,6 +79,7 @@ export default function DashboardPage() {
       />
       {error ? <ErrorBanner error={error} onRetry={reload} /> : null}
       <LedgerNoticesPanel />
+      {data && <BackupWarning state={data.backup.state} />}
       {data && (data.setup.units === 0 || data.setup.invoices === 0) && <FirstSteps setup={data.setup} />}
       {data && data.setup.units > 0 && data.setup.invoices > 0 && (
         <>

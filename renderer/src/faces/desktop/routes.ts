@@ -136,6 +136,12 @@ export const desktopRoutes: PageRoute[] = [
     page: page(() => import('../../features/settings/PublicUrlSettingsPage.tsx')),
   },
   {
+    path: '/settings/backups',
+    access: 'installation.write',
+    nav: { label: 'backups.nav', icon: 'settings', section: 'admin' },
+    page: page(() => import('../../features/backups/BackupsPage.tsx')),
+  },
+  {
     path: '/settings/sync',
     access: 'settings.read',
     nav: { label: 'sync.nav', icon: 'settings', section: 'admin' },

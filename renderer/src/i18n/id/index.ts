@@ -16,6 +16,7 @@ export { default as gate } from './gate.ts';
 export { default as jobs } from '../../features/jobs/i18n/id.ts';
 export { default as messages } from '../../features/messages/i18n/id.ts';
 export { default as settings } from '../../features/settings/i18n/id.ts';
+export { default as backups } from '../../features/backups/i18n/id.ts';
 export { default as platform } from '../../features/platform/i18n/id.ts';
 export { default as sync } from '../../features/sync/i18n/id.ts';
 export { default as sync_conflicts } from '../../features/sync/i18n/conflicts-id.ts';

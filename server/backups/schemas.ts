@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { backupSettingsSchema } from './service.ts';
+
+export const backupSettingsBody = backupSettingsSchema
+  .extend({
+    /** Write-only: a new passphrase, null to forget it, absent to keep the stored one. */
+    passphrase: z.string().max(200).nullable().optional(),
+  })
+  .strict();
+
+const settingsResponse = backupSettingsSchema.extend({ has_passphrase: z.boolean() });
+
+const backupRow = z.object({
+  id: z.string(),
+  trigger: z.enum(['schedule', 'manual']),
+  status: z.enum(['running', 'ok', 'failed']),
+  started_at: z.string(),
+  finished_at: z.string().nullable(),
+  file_name: z.string().nullable(),
+  bytes: z.number().nullable(),
+  checks: z
+    .object({
+      integrity: z.literal('ok'),
+      cashbooks: z.array(
+        z.object({ estate_id: z.string(), name: z.string(), ok: z.boolean(), checked: z.number(), first_broken: z.unknown() }),
+      ),
+    })
+    .nullable(),
+  copies: z.array(z.object({ folder: z.string(), file: z.string().nullable(), ok: z.boolean(), error: z.string().nullable() })),
+  error: z.string().nullable(),
+  pruned: z.boolean(),
+});
+
+export const backupStatusResponse = z.object({
+  state: z.enum(['ok', 'pending', 'failed', 'missing', 'unavailable']),
+  last_ok_at: z.string().nullable(),
+});
+
+export const backupsResponse = z.object({
+  available: z.boolean(),
+  folder: z.string().nullable(),
+  settings: settingsResponse,
+  status: backupStatusResponse,
+  backups: z.array(backupRow),
+});
+export type BackupsAnswer = z.infer<typeof backupsResponse>;
+
+export const backupSettingsResponse = settingsResponse;
+export const backupStartedResponse = z.object({ job_id: z.string(), enqueued: z.boolean() });
