@@ -310,7 +310,8 @@ export const MESSAGES_EN: Record<string, string> = {
     'The copy folder cannot be written to. Check that the disk is plugged in and writable.',
   'Folder salinan harus berupa alamat folder lengkap, misalnya /media/usb atau E:\\Klustera.':
     'The copy folder must be a full folder path, for example /media/usb or E:\\Klustera.',
-  'Folder salinan harus di luar folder data (sebaiknya di disk lain).': 'The copy folder must be outside the data folder (preferably on another disk).',
+  'Folder salinan harus di luar folder data (sebaiknya di disk lain).':
+    'The copy folder must be outside the data folder (preferably on another disk).',
   'Kata sandi cadangan minimal 8 karakter.': 'The backup passphrase must be at least 8 characters.',
   'Salinan ke disk lain dienkripsi: isi kata sandi cadangan dulu.': 'Copies to another disk are encrypted: set a backup passphrase first.',
   'Cadangan terjadwal hanya untuk database bawaan (SQLite).': 'Scheduled backups are only for the built-in database (SQLite).',
