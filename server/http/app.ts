@@ -78,15 +78,15 @@ export function createApp(app: AppContext, opts: { rendererDir?: string } = {}):
   api.use((_req, _res, next) => next(new NotFoundError('Alamat API')));
   server.use('/api/v1', api);
   // Never the web app's page: without a metrics token (or with a wrong one) this is the API's plain 404.
-  server.get(
-    '/metrics',
+  const metricsHandlers: express.RequestHandler[] = [
     (req, _res, next) => {
       markRoute(req, '/metrics');
       next();
     },
     metricsOnMainPort(app.observability),
     (_req, _res, next) => next(new NotFoundError('Alamat API')),
-  );
+  ];
+  server.get('/metrics', metricsHandlers);
 
   const rendererDir = opts.rendererDir ?? RENDERER_DIST;
   if (fs.existsSync(rendererDir)) {

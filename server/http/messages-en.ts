@@ -305,6 +305,16 @@ export const MESSAGES_EN: Record<string, string> = {
     'Invalid public address: {}. Example: http://192.168.1.10:4780 or https://klustera.example.id',
   'Alamat publik ditetapkan saat server dijalankan (--public-url atau KLUSTERA_PUBLIC_URL) dan tidak dapat diubah di sini.':
     'The public address is set when the server starts (--public-url or KLUSTERA_PUBLIC_URL) and cannot be changed here.',
+  // Virtual accounts and e-wallets (ledger/online/).
+  'E-wallet ini tidak diaktifkan pengurus.': 'This e-wallet is not enabled by the estate office.',
+  'Virtual account bank ini tidak diaktifkan pengurus.': "This bank's virtual account is not enabled by the estate office.",
+  'Jumlah {} harus antara Rp 1.000 dan Rp 10.000.000.': 'A {} amount must be between Rp 1,000 and Rp 10,000,000.',
+  'Pilih minimal 1 bank.': 'Choose at least 1 bank.',
+  'Pilih minimal 1 e-wallet.': 'Choose at least 1 e-wallet.',
+  'Nomor HP tidak sah (contoh 081234567890).': 'Invalid mobile number (for example 081234567890).',
+  'Pilih e-wallet.': 'Choose an e-wallet.',
+  'Hanya untuk e-wallet.': 'Only for e-wallets.',
+  'Isi nomor HP OVO.': 'Enter the OVO mobile number.',
   // Backups (backups/service.ts, backups/routes.ts).
   'Folder salinan tidak dapat ditulisi. Periksa bahwa disk terpasang dan boleh ditulisi.':
     'The copy folder cannot be written to. Check that the disk is plugged in and writable.',

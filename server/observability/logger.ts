@@ -1,3 +1,4 @@
+/// <reference path="./pino-roll.d.ts" />
 import path from 'node:path';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { scrubText } from './scrub.ts';

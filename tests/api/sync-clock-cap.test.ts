@@ -36,13 +36,13 @@ describe('a desktop clock set years ahead', () => {
   it('syncs its changes without dragging the hosted clock more than a week forward', async () => {
     desktop.app.sync.clock = new HybridLogicalClock(desktop.app.sync.siteId, () => Date.now() + YEARS_AHEAD_MS);
     const unit = (await office.post(e('/units'), { code: 'Z-30', occupancy: 'occupied' })).body.id as string;
-    const stamped = (await db(desktop)('outbox').where({ row_id: unit }).max('hlc as hlc').first()).hlc as string;
+    const stamped = (await db(desktop)('outbox').where({ row_id: unit }).max('hlc as hlc').first())!.hlc as string;
     expect(millisOf(stamped)).toBeGreaterThan(Date.now() + YEARS_AHEAD_MS / 2);
 
     expect(await runSyncCycle(desktop.app, estateId)).toMatchObject({ ok: true, waiting: 0 });
     expect((await db(cloud)('units').where({ id: unit }).first()).code).toBe('Z-30');
     // The change keeps its own clock value (both sides compare the same versions) ...
-    expect((await db(cloud)('outbox').where({ row_id: unit }).max('hlc as hlc').first()).hlc).toBe(stamped);
+    expect((await db(cloud)('outbox').where({ row_id: unit }).max('hlc as hlc').first())!.hlc).toBe(stamped);
     // ... but the hosted clock stopped a week past its wall clock.
     const next = millisOf(cloud.app.sync.clock.tick());
     expect(next).toBeLessThanOrEqual(Date.now() + MAX_REMOTE_LEAD_MS);
