@@ -32,6 +32,7 @@ export default function BackupsPage() {
   const [draft, setDraft] = useState<Settings | null>(null);
   const [passphrase, setPassphrase] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
+  const [savedNotice, setSavedNotice] = useState<string | null>(null);
   const [actionError, setActionError] = useState<unknown>(null);
   useEffect(() => {
     if (data && !draft) setDraft(data.settings);
@@ -63,11 +64,12 @@ export default function BackupsPage() {
       const saved = await apiRequest<Settings>('PUT', '/installation/backups/settings', { body: payload });
       setDraft(saved);
       setPassphrase('');
-      setNotice(t('backups.saved'));
+      setSavedNotice(t('backups.saved'));
       reload();
     });
   };
   const set = <K extends keyof Settings>(key: K, value: Settings[K]) => {
+    setSavedNotice(null);
     setDraft((d) => (d ? { ...d, [key]: value } : d));
     form.clearField(key as (typeof FIELDS)[number]);
   };
@@ -113,17 +115,27 @@ export default function BackupsPage() {
           {draft && (
             <form className="card form" onSubmit={onSubmit} noValidate data-testid="backups-settings">
               <h2 className="card__title">{t('backups.settings_title')}</h2>
+              {savedNotice && (
+                <p className="banner banner--success" role="status">
+                  {savedNotice}
+                </p>
+              )}
               {form.formError && <ErrorBanner error={form.formError} />}
               <label className="switch">
                 <input type="checkbox" checked={draft.enabled} onChange={(e) => set('enabled', e.target.checked)} />
                 <span>{t('backups.enabled')}</span>
               </label>
-              <Field label={t('backups.time')} hint={t('backups.time_hint', { zone: calendar.zone })} error={form.fieldErrors.time}>
+              <Field
+                label={t('backups.time')}
+                hint={t('backups.time_hint', { zone: calendar.zone })}
+                error={form.fieldErrors.time}
+                required
+              >
                 <input className="input" type="time" name="time" value={draft.time} onChange={(e) => set('time', e.target.value)} />
               </Field>
               <div className="form__row">
                 {(['keep_daily', 'keep_weekly', 'keep_monthly'] as const).map((key) => (
-                  <Field key={key} label={t(`backups.${key}`)} error={form.fieldErrors[key]}>
+                  <Field key={key} label={t(`backups.${key}`)} error={form.fieldErrors[key]} required>
                     <input
                       className="input"
                       type="number"
