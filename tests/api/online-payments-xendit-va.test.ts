@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { allJobs } from '../../server/jobs/registry.ts';
+import { JobRunner } from '../../server/jobs/job-runner.ts';
+import { planReconciliation, RECONCILE_EVERY_MS, VA_SWEEP_EVERY_SLOTS } from '../../server/ledger/online/reconcile.ts';
 import { createTestDatabase, type TestDatabase } from '../setup/pg-database.ts';
 import { startFakeXendit, type FakeXendit } from '../support/fake-xendit.ts';
 import { ApiClient, setupEstate, startTestServer, userWithRole, type ApiResponse, type TestServer } from '../support/server.ts';
@@ -206,6 +209,36 @@ describe.each(['sqlite', 'postgres'] as const)('Xendit virtual accounts and e-wa
     const account = await knex()('cashbook_accounts').where({ id: entries[0].account_id }).first();
     expect(account.name).toBe('Saldo Xendit');
     expect((await resident.get(e('/portal/virtual-accounts'))).body.amount_due).toBe(0);
+  });
+
+  it('a transfer whose callback never came is found by the hourly sweep and recorded once', async () => {
+    const { unitId, resident, invoiceIds } = await residentWithInvoices([90_000]);
+    const va = (await resident.post(e('/portal/virtual-accounts'), { bank: 'BRI' })).body;
+    const accountId = [...fake.virtualAccounts.values()].find(
+      (v) => v.virtual_account.channel_properties.virtual_account_number === va.account_number,
+    )!.id;
+    const lost = fake.transferToVa(accountId, 90_000);
+    const hourly = RECONCILE_EVERY_MS * VA_SWEEP_EVERY_SLOTS;
+    // Not on the hourly slot: only charges are asked about, and this estate may have none open.
+    const offSlot = new Date(Math.floor(Date.now() / hourly) * hourly + RECONCILE_EVERY_MS);
+    await planReconciliation(server.app, offSlot);
+    await runJobs();
+    expect(await paymentsOfUnit(unitId)).toHaveLength(0);
+    // On the hourly slot the estate's accounts are swept; a second sweep finds nothing new.
+    const onSlot = new Date(Math.ceil(Date.now() / hourly) * hourly);
+    await planReconciliation(server.app, onSlot);
+    await new JobRunner(server.app, { jobs: allJobs, now: () => new Date(onSlot.getTime() + 1000), workerId: 'sweep' }).runDue();
+    expect((await paymentsOfUnit(unitId)).map((p) => [p.method, Number(p.amount), p.reference])).toEqual([
+      ['bank_transfer', 90_000, lost.id],
+    ]);
+    expect(await invoiceStatuses(unitId, invoiceIds)).toEqual(['paid']);
+    await planReconciliation(server.app, new Date(onSlot.getTime() + hourly));
+    await new JobRunner(server.app, { jobs: allJobs, now: () => new Date(onSlot.getTime() + hourly + 1000), workerId: 'sweep-2' }).runDue();
+    expect(await paymentsOfUnit(unitId)).toHaveLength(1);
+    // The callback arriving after all changes nothing.
+    await fake.sendWebhook(webhookUrl(), fake.vaPaymentSucceededBody(lost), { token: CALLBACK_TOKEN });
+    await runJobs();
+    expect(await paymentsOfUnit(unitId)).toHaveLength(1);
   });
 
   it('a transfer when nothing is owed becomes credit and the treasurer is told', async () => {

@@ -82,6 +82,8 @@ export interface PaymentGateway {
   ensureVirtualAccount?(input: { reference: string; bank: VaBank; name: string }): Promise<GatewayVirtualAccount>;
   /** A transfer into the account `accountId`, or null when the gateway does not know it (yet). */
   getVaPayment?(accountId: string, paymentId: string, around?: string | null): Promise<GatewayVaPayment | null>;
+  /** The account's transfers made since `since`: how a transfer whose callback never came is found. */
+  listVaPayments?(accountId: string, since: Date): Promise<GatewayVaPayment[]>;
   /** Proves the keys and the address work, without moving money. */
   testConnection(): Promise<void>;
 }

@@ -10,6 +10,8 @@ import type { ChargeRow } from './charge-service.ts';
 import { GatewayFailure, type PaymentGateway } from './gateway.ts';
 import { configuredGateway } from './gateway-settings.ts';
 import { settleCharge } from './settle.ts';
+import { settleVaTransfer } from './settle-virtual-account.ts';
+import type { VirtualAccountRow } from './virtual-accounts.ts';
 
 /**
  * Webhooks can be lost (Xendit does not retry forever, a desktop has no public address): every few minutes each
@@ -22,6 +24,42 @@ export const RECONCILE_EVERY_MS = 5 * 60_000;
 const RECONCILE_WINDOW_MS = 3 * 24 * 3600_000;
 
 export type ReconcileResult = { checked: number; settled: number; expired: number; failed: number };
+
+/**
+ * Transfers into units' virtual accounts are asked about once an hour (every twelfth slot), over the last two days:
+ * a callback that never came still becomes the unit's payment, once (settleVaTransfer records each transfer id once).
+ * An hour, not five minutes: an estate has an account per unit and bank, and each is one call to the gateway.
+ */
+export const VA_SWEEP_EVERY_SLOTS = 12;
+const VA_WINDOW_MS = 2 * 24 * 3600_000;
+
+export type VaSweepResult = { accounts: number; recorded: number; failed: number };
+
+export async function reconcileVirtualAccounts(store: ScopedStore, dataDir: string, now = new Date()): Promise<VaSweepResult> {
+  const accounts = (await store
+    .live('unit_virtual_accounts')
+    .whereNotNull('unit_virtual_accounts.gateway_id')
+    .where('unit_virtual_accounts.provider', 'xendit')
+    .orderBy('unit_virtual_accounts.id')) as VirtualAccountRow[];
+  const result: VaSweepResult = { accounts: 0, recorded: 0, failed: 0 };
+  if (!accounts.length) return result;
+  const { gateway } = await configuredGateway(store, dataDir, { requireEnabled: false, provider: 'xendit' });
+  if (!gateway.listVaPayments) return result;
+  const since = new Date(now.getTime() - VA_WINDOW_MS);
+  for (const account of accounts) {
+    result.accounts++;
+    try {
+      for (const remote of await gateway.listVaPayments(account.gateway_id!, since)) {
+        if (remote.status !== 'paid' || remote.accountId !== account.gateway_id) continue;
+        if ((await settleVaTransfer(store, account, remote)) === 'recorded') result.recorded++;
+      }
+    } catch (err) {
+      if (!(err instanceof GatewayFailure)) throw err;
+      result.failed++;
+    }
+  }
+  return result;
+}
 
 export async function reconcileOnlineCharges(store: ScopedStore, dataDir: string, now = new Date()): Promise<ReconcileResult> {
   const since = new Date(now.getTime() - RECONCILE_WINDOW_MS).toISOString();
@@ -93,21 +131,32 @@ export const reconcileOnlineChargesJob = defineJob({
   transactional: false,
   maxAttempts: 3,
   leaseMs: 5 * 60_000,
-  run: async (ctx) => {
+  run: async (ctx, payload) => {
     await reconcileOnlineCharges(ctx.store(), ctx.app.dataDir, ctx.now);
+    if (payload.slot % VA_SWEEP_EVERY_SLOTS === 0) await reconcileVirtualAccounts(ctx.store(), ctx.app.dataDir, ctx.now);
   },
 });
 
-/** Plans one reconciliation per estate that has open charges, keyed on the five-minute slot. */
+/**
+ * Plans one reconciliation per estate that has open charges, keyed on the five-minute slot; on the hourly slot also
+ * for every estate with virtual accounts.
+ */
 export async function planReconciliation(app: AppContext, now: Date): Promise<number> {
   const knex = platformKnex(app.db.knex);
   const since = new Date(now.getTime() - RECONCILE_WINDOW_MS).toISOString();
-  const estates = (await knex('online_charges')
+  const slot = Math.floor(now.getTime() / RECONCILE_EVERY_MS);
+  const withCharges = (await knex('online_charges')
     .where({ status: 'pending' })
     .whereNull('deleted_at')
     .where('created_at', '>=', since)
     .distinct('estate_id')) as Array<{ estate_id: string }>;
-  const slot = Math.floor(now.getTime() / RECONCILE_EVERY_MS);
+  const withAccounts =
+    slot % VA_SWEEP_EVERY_SLOTS === 0
+      ? ((await knex('unit_virtual_accounts').whereNull('deleted_at').whereNotNull('gateway_id').distinct('estate_id')) as Array<{
+          estate_id: string;
+        }>)
+      : [];
+  const estates = [...new Map([...withCharges, ...withAccounts].map((e) => [e.estate_id, e])).values()];
   for (const { estate_id } of estates) {
     await enqueueJob(knex, reconcileOnlineChargesJob, { slot }, { estateId: estate_id, key: `${estate_id}:${slot}` });
   }

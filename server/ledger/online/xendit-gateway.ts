@@ -82,6 +82,14 @@ export class XenditGateway implements PaymentGateway {
     const window = Number.isNaN(at)
       ? {}
       : { createdGte: new Date(at - 2 * 86_400_000), createdLte: new Date(Math.min(at + 2 * 86_400_000, Date.now() + 86_400_000)) };
+    return (await this.vaPayments(accountId, window)).find((p) => p.id === paymentId) ?? null;
+  }
+
+  listVaPayments(accountId: string, since: Date): Promise<GatewayVaPayment[]> {
+    return this.vaPayments(accountId, { createdGte: since });
+  }
+
+  private async vaPayments(accountId: string, window: { createdGte?: Date; createdLte?: Date }): Promise<GatewayVaPayment[]> {
     const answer = (await call(() => this.methods.getPaymentsByPaymentMethodId({ paymentMethodId: accountId, limit: 100, ...window }))) as {
       data?: Array<{
         id?: unknown;
@@ -92,13 +100,15 @@ export class XenditGateway implements PaymentGateway {
         payment_method?: { id?: unknown };
       }>;
     };
-    const p = (answer.data ?? []).find((x) => x.id === paymentId);
-    if (!p) return null;
-    const amount = Number(p.amount);
-    if (!Number.isSafeInteger(amount)) return null;
-    const status = p.status === 'SUCCEEDED' ? 'paid' : p.status === 'FAILED' ? 'failed' : 'pending';
-    const paidAt = typeof p.updated === 'string' && !Number.isNaN(Date.parse(p.updated)) ? new Date(p.updated).toISOString() : null;
-    return { id: paymentId, accountId: String(p.payment_method?.id ?? accountId), status, amount, paidAt };
+    const out: GatewayVaPayment[] = [];
+    for (const p of answer.data ?? []) {
+      const amount = Number(p.amount);
+      if (typeof p.id !== 'string' || !Number.isSafeInteger(amount)) continue;
+      const status = p.status === 'SUCCEEDED' ? 'paid' : p.status === 'FAILED' ? 'failed' : 'pending';
+      const paidAt = typeof p.updated === 'string' && !Number.isNaN(Date.parse(p.updated)) ? new Date(p.updated).toISOString() : null;
+      out.push({ id: p.id, accountId: String(p.payment_method?.id ?? accountId), status, amount, paidAt });
+    }
+    return out;
   }
 
   async getCharge(gatewayId: string): Promise<GatewayCharge> {
