@@ -167,6 +167,7 @@ export async function recordPayment(
       template: 'payment_received',
       cause: { kind: 'payment_received', id: payment.id },
       unitId: unit.id,
+      unitCode: unit.code,
       vars: { jumlah: rupiahText(amount), link_kuitansi: messageLinks.receipt(tx.estateId, payment.id), link_bayar: messageLinks.bills() },
     });
     // The same shape serializePayment reads back, built from what was just written: a new payment has no reversal

@@ -27,6 +27,8 @@ export interface EnqueueMessageInput {
   /** What the message is about: one cause reaches each resident once per channel, however often it is enqueued. */
   cause: { kind: string; id: string };
   unitId: string | null;
+  /** The unit's code when the caller has it at hand (recording a payment does): one read fewer. */
+  unitCode?: string;
   /** Default: whoever lives in `unitId` on the estate's today. */
   residentIds?: string[];
   vars?: TemplateVars;
@@ -144,9 +146,11 @@ export async function enqueueMessage(store: ScopedStore, input: EnqueueMessageIn
     );
     const enabled = await enabledChannels(tx);
     const template = await templateFor(tx, input.template);
-    const unitCode = input.unitId
-      ? (((await tx.query('units').where('units.id', input.unitId).first('code')) as { code: string } | undefined)?.code ?? '')
-      : '';
+    const unitCode =
+      input.unitCode ??
+      (input.unitId
+        ? (((await tx.query('units').where('units.id', input.unitId).first('code')) as { code: string } | undefined)?.code ?? '')
+        : '');
     const written: MessageRow[] = [];
     const zoneWhatsapp: MessageChannel = enabled.wa_gateway ? 'wa_gateway' : 'wa_link';
     for (const occupant of occupants) {

@@ -41,7 +41,11 @@ function unmatchedRoute(req: Request): string {
  * per-request work is a UUID, a header, a listener and one buffered log write: no file write happens on the request.
  */
 export function observeRequests(log: Logger, metrics: ServerMetrics | null) {
-  const logsRequests = () => log.isLevelEnabled('info');
+  // The access line is built only from fields that hold nothing personal (a sane or generated id, the method, the
+  // route pattern, status, duration, error code), so it skips the logger's redaction pass, which walks every
+  // configured key through two levels of nesting and cost ~25 times the line itself on every request.
+  const access = log.child({}, { redact: { paths: [] } });
+  const logsRequests = () => access.isLevelEnabled('info');
   return (req: Request, res: Response, next: NextFunction): void => {
     const started = performance.now();
     const incoming = req.headers['x-request-id'];
@@ -59,7 +63,7 @@ export function observeRequests(log: Logger, metrics: ServerMetrics | null) {
       const line: Record<string, unknown> = { req_id: id, method: req.method, route, status, ms: Math.round(ms * 10) / 10 };
       const code = (req as Observed)[ERROR_CODE];
       if (code) line.error_code = code;
-      log.info(line, 'request');
+      access.info(line, 'request');
     });
     next();
   };
