@@ -124,6 +124,12 @@ export const desktopRoutes: PageRoute[] = [
     page: page(() => import('../../features/messages/MessagesPage.tsx')),
   },
   {
+    path: '/settings/messages',
+    access: 'messages.settings',
+    nav: { label: 'messages.channels_nav', icon: 'settings', section: 'admin' },
+    page: page(() => import('../../features/messages/ChannelSettingsPage.tsx')),
+  },
+  {
     path: '/jobs',
     access: 'jobs.read',
     nav: { label: 'jobs.nav', icon: 'alert', section: 'admin' },
