@@ -130,6 +130,12 @@ export const desktopRoutes: PageRoute[] = [
     page: page(() => import('../../features/messages/ChannelSettingsPage.tsx')),
   },
   {
+    path: '/settings/message-templates',
+    access: 'messages.settings',
+    nav: { label: 'messages.templates_nav', icon: 'settings', section: 'admin' },
+    page: page(() => import('../../features/messages/TemplatesPage.tsx')),
+  },
+  {
     path: '/jobs',
     access: 'jobs.read',
     nav: { label: 'jobs.nav', icon: 'alert', section: 'admin' },
