@@ -84,4 +84,30 @@ describe('arrears page in Chromium', () => {
     expect(pageErrors(page)).toEqual([]);
     await context.close();
   });
+
+  it('sends a reminder by hand to the ticked units after a preview of what each resident receives', async () => {
+    const { context, page } = await newPage(browser, DESKTOP);
+    await signIn(page, `${server.url}/login`, treasurer.email, treasurer.password);
+    await page.goto(`${server.url}/arrears?year=2026`);
+    const grid = page.getByTestId('arrears-grid');
+    await waitForText(grid, 'Siti Rahmawati');
+    await grid.getByRole('checkbox', { name: 'Pilih untuk pengingat A-10' }).check();
+    const batch = page.getByTestId('reminder-batch');
+    await batch.getByRole('button', { name: 'Pratinjau pengingat (1 unit)' }).click();
+    const preview = batch.getByTestId('reminder-preview');
+    await waitForText(preview, 'A-10 · Siti Rahmawati');
+    await waitForText(preview, '400.000');
+    // A preview writes nothing.
+    const reminders = () => server.db.knex('messages').where({ estate_id: estateId, template_key: 'overdue_digest' });
+    expect(await reminders()).toHaveLength(0);
+    await screenshot(page, 'arrears-03-reminder-preview-id');
+    await batch.getByRole('button', { name: 'Kirim 1 pengingat' }).click();
+    await waitForText(batch.getByRole('status'), '1 pengingat diantrekan.');
+    const sent = await reminders();
+    expect(sent.map((m) => [m.channel, m.recipient])).toEqual([['wa_link', '628112345678']]);
+    expect(sent[0].body_text).toContain('A-10');
+    expect(await grid.getByRole('checkbox', { name: 'Pilih untuk pengingat A-10' }).isChecked()).toBe(false);
+    expect(pageErrors(page)).toEqual([]);
+    await context.close();
+  });
 });

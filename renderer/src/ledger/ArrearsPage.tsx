@@ -6,7 +6,9 @@ import { formatNumber, formatRupiah } from '../format/rupiah.ts';
 import { useApiData } from '../hooks/useApiData.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { useSearchParams } from '../router/navigation.ts';
-import { useEstateId } from '../session/SessionProvider.tsx';
+import { useState } from 'react';
+import { ReminderBatch } from '../features/messages/ReminderBatch.tsx';
+import { useEstateId, useSession } from '../session/SessionProvider.tsx';
 import { api, estatePath, type ArrearsReport } from './api.ts';
 import { formatPeriodShort } from '../format/date.ts';
 import { ExportButtons } from './ExportButtons.tsx';
@@ -21,6 +23,16 @@ export default function ArrearsPage() {
   const calendar = useEstateCalendar();
   const { t, locale } = useI18n();
   const estateId = useEstateId();
+  const { can } = useSession();
+  const canRemind = can('messages.send');
+  const [chosen, setChosen] = useState<Set<string>>(new Set());
+  const toggle = (unitId: string) =>
+    setChosen((c) => {
+      const next = new Set(c);
+      if (next.has(unitId)) next.delete(unitId);
+      else next.add(unitId);
+      return next;
+    });
   const [params, setParams] = useSearchParams();
   const year = Number(params.get('year') ?? calendar.period().slice(0, 4));
   const sort = params.get('sort') === 'amount' ? 'amount' : 'unit';
@@ -64,6 +76,7 @@ export default function ArrearsPage() {
         )}
       </div>
       {error ? <ErrorBanner error={error} onRetry={reload} /> : null}
+      {canRemind && data && data.grid.length > 0 && <ReminderBatch unitIds={[...chosen]} onDone={() => setChosen(new Set())} />}
       {data && data.grid.length === 0 && (
         <p className="muted" data-testid="arrears-none">
           {t('ledger.arrears_none')}
@@ -74,6 +87,16 @@ export default function ArrearsPage() {
           <table className="table arrears-grid" data-testid="arrears-grid">
             <thead>
               <tr>
+                {canRemind && (
+                  <th>
+                    <input
+                      type="checkbox"
+                      aria-label={t('messages.reminder_select_all')}
+                      checked={chosen.size > 0 && chosen.size === data.grid.length}
+                      onChange={(e) => setChosen(e.target.checked ? new Set(data.grid.map((r) => r.unit_id)) : new Set())}
+                    />
+                  </th>
+                )}
                 <th aria-sort={sort === 'unit' ? 'ascending' : 'none'}>{sortButton('unit', t('ledger.col_unit'))}</th>
                 <th>{t('ledger.arrears_col_owner')}</th>
                 <th>{t('ledger.arrears_col_phone')}</th>
@@ -90,6 +113,16 @@ export default function ArrearsPage() {
             <tbody>
               {data.grid.map((row) => (
                 <tr key={row.unit_id} data-unit={row.code}>
+                  {canRemind && (
+                    <td>
+                      <input
+                        type="checkbox"
+                        aria-label={`${t('messages.reminder_select')} ${row.code}`}
+                        checked={chosen.has(row.unit_id)}
+                        onChange={() => toggle(row.unit_id)}
+                      />
+                    </td>
+                  )}
                   <th scope="row">
                     <Link href={`/units/${row.unit_id}/account`}>{row.code}</Link>
                   </th>

@@ -89,4 +89,11 @@ export default {
   tpl_guest_arrived: 'Guest arrived at the gate',
   tpl_announcement: 'Announcement',
   tpl_vote_opened: 'Vote opened',
+  reminder_select: 'Choose for a reminder',
+  reminder_select_all: 'Choose all units shown',
+  reminder_preview: 'Preview reminders ({count} units)',
+  reminder_send: 'Send {count} reminders',
+  reminder_sent: '{count} reminders queued.',
+  reminder_open_list: 'WhatsApp links are in Resident messages.',
+  reminder_nothing: 'None of the chosen units owes anything today.',
 };

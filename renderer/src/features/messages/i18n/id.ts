@@ -89,4 +89,11 @@ export default {
   tpl_guest_arrived: 'Tamu tiba di gerbang',
   tpl_announcement: 'Pengumuman',
   tpl_vote_opened: 'Pemungutan suara dibuka',
+  reminder_select: 'Pilih untuk pengingat',
+  reminder_select_all: 'Pilih semua unit yang tampil',
+  reminder_preview: 'Pratinjau pengingat ({count} unit)',
+  reminder_send: 'Kirim {count} pengingat',
+  reminder_sent: '{count} pengingat diantrekan.',
+  reminder_open_list: 'Tautan WhatsApp ada di Pesan warga.',
+  reminder_nothing: 'Tidak ada unit terpilih yang masih berutang hari ini.',
 };
