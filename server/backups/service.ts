@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
@@ -21,7 +22,7 @@ import { backupsToKeep } from './retention.ts';
  * hosted instance on PostgreSQL is backed up by its operator's PostgreSQL tooling (server/README.md).
  */
 const SETTINGS_KEY = 'backups';
-const FILE_PATTERN = /^klustera-(\d{4}-\d{2}-\d{2})-(\d{6})\.sqlite$/;
+const FILE_PATTERN = /^klustera-(\d{4}-\d{2}-\d{2})-(\d{6})-[0-9a-f]{6}\.sqlite$/;
 const INTERRUPTED_AFTER_MS = 30 * 60_000;
 
 /** Removing what a failed step left: a path that is gone (or was never a folder) is not an error of its own. */
@@ -172,7 +173,9 @@ export function localTimeOf(now: Date, zone: string): string {
 function fileNameAt(now: Date, zone: string): string {
   const local = new Date(now.getTime() + zoneOffsetMs(zone, now.getTime()));
   const hms = [local.getUTCHours(), local.getUTCMinutes(), local.getUTCSeconds()].map((n) => String(n).padStart(2, '0')).join('');
-  return `klustera-${localDateOfInstant(now.toISOString(), zone)}-${hms}.sqlite`;
+  // Two backups in one second (a click while the schedule runs) must not share a file: removing the older one by the
+  // retention policy would remove the newer one's copy with it.
+  return `klustera-${localDateOfInstant(now.toISOString(), zone)}-${hms}-${randomBytes(3).toString('hex')}.sqlite`;
 }
 
 export function backupsDir(app: AppContext): string {
