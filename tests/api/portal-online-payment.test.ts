@@ -35,7 +35,7 @@ describe('GET /portal/online-payment', () => {
   it('is off until the office switches the gateway on, then names the methods and nothing secret', async () => {
     const before = await resident.get(e('/portal/online-payment'));
     expect(before.status).toBe(200);
-    expect(before.body).toEqual({ enabled: false, methods: [] });
+    expect(before.body).toEqual({ enabled: false, provider: null, methods: [], va_banks: [], ewallet_channels: [] });
 
     const saved = await admin.put(e('/settings/payment-gateway'), {
       provider: 'xendit',
@@ -50,7 +50,7 @@ describe('GET /portal/online-payment', () => {
 
     const after = await resident.get(e('/portal/online-payment'));
     expect(after.status).toBe(200);
-    expect(after.body).toEqual({ enabled: true, methods: ['qris'] });
+    expect(after.body).toEqual({ enabled: true, provider: 'xendit', methods: ['qris'], va_banks: [], ewallet_channels: [] });
     expect(after.text).not.toContain(SECRET_KEY);
     expect(after.text).not.toContain(CALLBACK_TOKEN);
     expect(after.text).not.toContain('127.0.0.1');
@@ -63,7 +63,13 @@ describe('GET /portal/online-payment', () => {
       fee_bearer: 'estate',
     });
     expect(off.status, off.text).toBe(200);
-    expect((await resident.get(e('/portal/online-payment'))).body).toEqual({ enabled: false, methods: [] });
+    expect((await resident.get(e('/portal/online-payment'))).body).toEqual({
+      enabled: false,
+      provider: null,
+      methods: [],
+      va_banks: [],
+      ewallet_channels: [],
+    });
   });
 
   it('is not for the office: a treasurer without a residence is refused', async () => {
