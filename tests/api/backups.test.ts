@@ -2,31 +2,35 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { backupSchedule } from '../../server/backups/index.ts';
 import { decryptFile } from '../../server/backups/encrypted-file.ts';
 import { backupStatus, runBackup } from '../../server/backups/service.ts';
-import { apiClient, setupEstate, startTestServer, TEST_BACKEND, userWithRole, type ApiClient, type TestServer } from '../support/server.ts';
+import { createTestDatabase } from '../setup/pg-database.ts';
+import { apiClient, setupEstate, startTestServer, userWithRole, type ApiClient, type TestServer } from '../support/server.ts';
 
 /**
  * Scheduled backups of the built-in database: a checked copy in the data folder, an encrypted copy in a second folder
  * (a USB disk), old ones removed by the retention policy, every result listed for the office and a warning on the
  * dashboard when the last one failed or none is recent. PostgreSQL installations are backed up by their operator.
  */
-const onSqlite = TEST_BACKEND === 'sqlite';
-
 let server: TestServer;
 let admin: ApiClient;
 let estateId: string;
 let usb: string;
 
+let dataDir: string;
+
 beforeAll(async () => {
-  server = await startTestServer();
+  // A data folder of its own: the built-in database, in the PostgreSQL run of the suite too.
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'klustera-test-'));
+  server = await startTestServer({ dataDir });
   ({ client: admin, estateId } = await setupEstate(server.url));
   usb = fs.mkdtempSync(path.join(os.tmpdir(), 'klustera-usb-'));
 });
 afterAll(async () => {
   await server?.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
   fs.rmSync(usb, { recursive: true, force: true });
 });
 
@@ -51,7 +55,7 @@ const settings = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-describe.runIf(onSqlite)('backups on the built-in database', () => {
+describe('backups on the built-in database', () => {
   it('a backup made by hand is a checked copy that opens, listed with its checks', async () => {
     const before = await admin.get('/installation/backups');
     expect(before.status).toBe(200);
@@ -215,13 +219,21 @@ describe.runIf(onSqlite)('backups on the built-in database', () => {
   });
 });
 
-describe.runIf(!onSqlite)('backups on PostgreSQL', () => {
+describe('backups on PostgreSQL', () => {
   it('are left to the database operator: nothing to run here, and the dashboard does not warn', async () => {
-    const view = await admin.get('/installation/backups');
-    expect(view.body).toMatchObject({ available: false, backups: [], status: { state: 'unavailable' } });
-    const started = await admin.post('/installation/backups', {});
-    expect(started.status).toBe(409);
-    expect(started.body.error.code).toBe('BACKUPS_NOT_HERE');
-    expect((await admin.get(`/estates/${estateId}/dashboard`)).body.backup.state).toBe('unavailable');
+    const database = await createTestDatabase(inject('pgUrl'));
+    const pg = await startTestServer({ databaseUrl: database.url });
+    try {
+      const { client, estateId: pgEstate } = await setupEstate(pg.url);
+      const view = await client.get('/installation/backups');
+      expect(view.body).toMatchObject({ available: false, backups: [], status: { state: 'unavailable' } });
+      const started = await client.post('/installation/backups', {});
+      expect(started.status).toBe(409);
+      expect(started.body.error.code).toBe('BACKUPS_NOT_HERE');
+      expect((await client.get(`/estates/${pgEstate}/dashboard`)).body.backup.state).toBe('unavailable');
+    } finally {
+      await pg.close();
+      await database.drop();
+    }
   });
 });
