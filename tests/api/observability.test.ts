@@ -260,7 +260,12 @@ describe('GET /metrics', () => {
     const { estateId, client } = await setupEstate(server.url);
     expect((await client.post(`/estates/${estateId}/residents`, { name: 'Warga Satu' })).status).toBe(201);
     const at = new Date(Date.now() - 90_000).toISOString();
-    // The resident's change waits for a hosted instance that never acknowledges it: make it 90 s old.
+    // The resident's change waits for a hosted instance that never acknowledges it: make it 90 s old (put back after
+    // the scrape, so the journal still dates each row's last change).
+    const stamped = (await server.db.knex('outbox').where({ estate_id: estateId }).select('id', 'created_at')) as Array<{
+      id: string;
+      created_at: string;
+    }>;
     await server.db.knex('outbox').where({ estate_id: estateId }).update({ created_at: at });
     await server.db.knex('jobs').insert({
       id: crypto.randomUUID(),
@@ -287,6 +292,7 @@ describe('GET /metrics', () => {
     expect(sample(text, 'klustera_jobs', { status: 'failed' })).toBe(1);
     expect(sample(text, 'klustera_sync_oldest_pending_change_age_seconds', { estate_id: estateId })).toBeGreaterThanOrEqual(90);
     expect(sample(text, 'klustera_sync_last_success_age_seconds', { estate_id: estateId })).toBeGreaterThanOrEqual(600);
+    for (const row of stamped) await server.db.knex('outbox').where({ id: row.id }).update({ created_at: row.created_at });
   });
 
   it('answers on the main port only to the bearer token, 404 otherwise', async () => {

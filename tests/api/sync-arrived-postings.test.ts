@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { newId } from '../../server/db/ids.ts';
 import { nowIso } from '../../server/db/clock.ts';
+import { auditRow, SYSTEM_ACTOR } from '../../server/db/scoped-store.ts';
 import { runSyncCycle } from '../../server/sync/desktop-service.ts';
 import { platformDb } from '../../server/sync/platform-db.ts';
 import type { ApiClient, TestServer } from '../support/server.ts';
@@ -30,7 +31,7 @@ describe('money facts arriving on a site that is not the home', () => {
   it('a batch of 60 payments without postings asks for the cash-book lock once and posts nothing', async () => {
     const unit = await office.post(e('/units'), { code: 'P-1', occupancy: 'vacant' });
     expect(unit.status, unit.text).toBe(201);
-    // Rows written the way a desktop's history arrives in a first upload: payments with their outbox rows only.
+    // Rows written the way a desktop's history arrives in a first upload: payments with their journal rows.
     const at = nowIso();
     const ids: string[] = [];
     await desktop.db.knex.transaction(async (trx) => {
@@ -58,6 +59,9 @@ describe('money facts arriving on a site that is not the home', () => {
           site_id: desktop.app.sync.siteId,
           created_at: at,
         });
+        await trx('audit_log').insert(
+          auditRow(SYSTEM_ACTOR, estateId, { action: 'payments.record', table: 'payments', rowId: id, after: { amount: 150_000 } }, at),
+        );
       }
     });
     const statements: string[] = [];

@@ -103,7 +103,7 @@ describe('an acknowledged notice meets the other site’s later insert of it', (
     const releaseNotice = await holdBack(['ledger_notices']);
     await releaseCash();
     const held = (await db(desktop)('ledger_notices').where({ id: notice.id }).first()) as Record<string, unknown>;
-    const raisedThere = { ...held, acknowledged_at: null, acknowledged_by: null, updated_at: new Date().toISOString() };
+    const raisedThere = { ...held, acknowledged_at: null, acknowledged_by: null };
     const hlc = cloud.app.sync.clock.tick();
     const change: SyncChange = {
       table: 'ledger_notices',
