@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { localDateOfInstant } from '../calendar/calendar.ts';
 import { backupsToKeep, isoWeekOf } from './retention.ts';
 
 // Nightly backups at 02:00 Jakarta (19:00 UTC the evening before), from 2026-09-01 to 2026-11-30.
@@ -9,7 +10,7 @@ function nightly(from: string, days: number) {
     return { id: at, started_at: at };
   });
 }
-const local = (id: string) => new Date(Date.parse(id) + 7 * 3_600_000).toISOString().slice(0, 10);
+const local = (id: string) => localDateOfInstant(id, 'Asia/Jakarta');
 
 describe('backup retention', () => {
   it('ISO weeks start on Monday and belong to the year of their Thursday', () => {

@@ -73,6 +73,13 @@ describe('announcements in Chromium', () => {
     await page.keyboard.type('Minggu pagi');
     await page.getByRole('button', { name: 'Tebal' }).click();
     await page.keyboard.type(' jam 07.00, kumpul di pos satpam.');
+    // A link is asked for in the page, wrapping the words chosen before.
+    await page.keyboard.press('Shift+Home');
+    await page.getByRole('button', { name: 'Tautan', exact: true }).click();
+    const linkField = page.getByTestId('announcement-link').getByLabel('Alamat tautan (https://…)');
+    await linkField.fill('https://griya-asri.example/kerja-bakti');
+    await linkField.press('Enter');
+    await expect.poll(() => editor.innerHTML()).toContain('href="https://griya-asri.example/kerja-bakti"');
     await page.getByLabel('Blok tertentu').check();
     await page.locator('input[name="blocks"]').fill('A');
     await screenshot(page, 'announcements-office-form-id');

@@ -52,14 +52,28 @@ export function AnnouncementForm({ onDone }: { onDone: (a: Announcement) => void
   const [error, setError] = useState<unknown>(null);
   const [problem, setProblem] = useState<string | null>(null);
 
-  const format = (command: 'bold' | 'italic' | 'insertUnorderedList' | 'createLink') => {
+  const format = (command: 'bold' | 'italic' | 'insertUnorderedList') => {
     editor.current?.focus();
-    if (command === 'createLink') {
-      const href = window.prompt(t('announcements.link_prompt'), 'https://');
-      if (href) document.execCommand('createLink', false, href);
-      return;
-    }
     document.execCommand(command);
+  };
+  // A link is asked for in the page (Electron has no window.prompt); the selection it wraps is kept while the
+  // address is typed, since focusing the field moves it.
+  const [link, setLink] = useState<{ href: string; range: Range | null } | null>(null);
+  const askLink = () => {
+    const selection = window.getSelection();
+    const range = selection && selection.rangeCount && editor.current?.contains(selection.anchorNode) ? selection.getRangeAt(0) : null;
+    setLink({ href: 'https://', range });
+  };
+  const addLink = () => {
+    if (!link) return;
+    editor.current?.focus();
+    if (link.range) {
+      const selection = window.getSelection();
+      selection?.removeAllRanges();
+      selection?.addRange(link.range);
+    }
+    if (/^https?:\/\/\S+$/i.test(link.href.trim())) document.execCommand('createLink', false, link.href.trim());
+    setLink(null);
   };
 
   const submit = async (e: React.FormEvent) => {
@@ -112,10 +126,33 @@ export function AnnouncementForm({ onDone }: { onDone: (a: Announcement) => void
           <button type="button" className="btn btn--small" onClick={() => format('insertUnorderedList')}>
             {t('announcements.list')}
           </button>
-          <button type="button" className="btn btn--small" onClick={() => format('createLink')}>
+          <button type="button" className="btn btn--small" onClick={askLink}>
             {t('announcements.link')}
           </button>
         </div>
+        {link && (
+          <div className="announcement-toolbar" data-testid="announcement-link">
+            <input
+              className="input input--small"
+              aria-label={t('announcements.link_prompt')}
+              inputMode="url"
+              value={link.href}
+              onChange={(e) => setLink({ ...link, href: e.target.value })}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter') {
+                  e.preventDefault();
+                  addLink();
+                }
+              }}
+            />
+            <button type="button" className="btn btn--small btn--primary" onClick={addLink}>
+              {t('announcements.link')}
+            </button>
+            <button type="button" className="btn btn--small" onClick={() => setLink(null)}>
+              {t('common.cancel')}
+            </button>
+          </div>
+        )}
         <div
           ref={editor}
           className="announcement-editor"
