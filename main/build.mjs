@@ -12,7 +12,8 @@ const common = {
   format: 'cjs',
   // Electron 38 embeds Node 22 and Chromium 140.
   target: ['node22', 'chrome140'],
-  external: ['electron'],
+  // electron-updater is loaded from the packaged node_modules only when an update feed is configured.
+  external: ['electron', 'electron-updater'],
   sourcemap: 'linked',
   logLevel: 'warning',
 };

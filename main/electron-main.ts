@@ -9,6 +9,7 @@ import { menuLabelsFor } from './menu-labels.ts';
 import { isSafeExternalUrl } from './navigation-policy.ts';
 import { resolveNodeRuntime } from './node-runtime.ts';
 import { startServerChild, type ServerChild } from './server-child.ts';
+import { resolveUpdateFeed, UPDATE_CHECK_INTERVAL_MS, UpdateFeedError } from './update-feed.ts';
 import { buildWindowOptions } from './window-options.ts';
 import { guardSession, guardWebContents } from './window-guards.ts';
 
@@ -56,6 +57,33 @@ async function startEmbeddedServer(args: LaunchArgs, dataDir: string): Promise<S
     app.exit(1);
   });
   return child;
+}
+
+/**
+ * Checks the configured feed in the background; a failed check is logged and retried at the next interval, and an
+ * update is installed only when the app quits, so a guard-post kiosk is never restarted in the middle of a shift.
+ */
+async function startUpdateChecks(args: LaunchArgs): Promise<void> {
+  let feed: ReturnType<typeof resolveUpdateFeed>;
+  try {
+    feed = resolveUpdateFeed({ flag: args.updateFeed, env: process.env });
+  } catch (error) {
+    if (!(error instanceof UpdateFeedError)) throw error;
+    console.error(`[update] ${error.message}; update checks are off`);
+    return;
+  }
+  // Development runs have no packaged app-update metadata to compare against.
+  if (!feed.enabled || !app.isPackaged) return;
+  const { autoUpdater } = await import('electron-updater');
+  autoUpdater.setFeedURL({ provider: 'generic', url: feed.url });
+  autoUpdater.autoDownload = true;
+  autoUpdater.autoInstallOnAppQuit = true;
+  autoUpdater.on('error', (error: Error) => console.error(`[update] ${error.message}`));
+  const check = (): void => {
+    autoUpdater.checkForUpdatesAndNotify().catch((error: unknown) => console.error(`[update] ${(error as Error).message}`));
+  };
+  setTimeout(check, 30_000).unref();
+  setInterval(check, UPDATE_CHECK_INTERVAL_MS).unref();
 }
 
 function installMenu(args: LaunchArgs, serverUrl: string, dataDir: string | null): void {
@@ -123,6 +151,7 @@ async function main(args: LaunchArgs): Promise<void> {
   });
   installMenu(args, serverUrl, dataDir);
   windows.open(args.kiosk ? 'kiosk' : 'office');
+  void startUpdateChecks(args);
 
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) windows?.open(args.kiosk ? 'kiosk' : 'office');

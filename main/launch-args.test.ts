@@ -9,12 +9,20 @@ describe('parseLaunchArgs', () => {
       host: undefined,
       dataDir: undefined,
       serverUrl: undefined,
+      updateFeed: undefined,
     });
   });
 
   it('reads kiosk, port, host and data dir in both spellings', () => {
     const args = parseLaunchArgs(['electron', '.', '--kiosk', '--port', '8080', '--host=0.0.0.0', '--data-dir', '/srv/k']);
-    expect(args).toEqual({ kiosk: true, port: 8080, host: '0.0.0.0', dataDir: '/srv/k', serverUrl: undefined });
+    expect(args).toEqual({ kiosk: true, port: 8080, host: '0.0.0.0', dataDir: '/srv/k', serverUrl: undefined, updateFeed: undefined });
+  });
+
+  it('reads the update feed flag, which needs a value', () => {
+    expect(parseLaunchArgs(['--update-feed', 'https://updates.example.id/klustera']).updateFeed).toBe(
+      'https://updates.example.id/klustera',
+    );
+    expect(() => parseLaunchArgs(['--update-feed'])).toThrow(/--update-feed needs a value/);
   });
 
   it('ignores switches that Chromium or Playwright add', () => {

@@ -13,13 +13,15 @@ export interface LaunchArgs {
   dataDir: string | undefined;
   /** Use an already-running Klustera server (e.g. the office PC) instead of starting one. */
   serverUrl: string | undefined;
+  /** An update feed (see update-feed.ts); undefined falls back to KLUSTERA_UPDATE_FEED, else no updates. */
+  updateFeed: string | undefined;
 }
 
 export class LaunchArgsError extends Error {
   override name = 'LaunchArgsError';
 }
 
-const VALUE_FLAGS = new Set(['--port', '--host', '--data-dir', '--server-url']);
+const VALUE_FLAGS = new Set(['--port', '--host', '--data-dir', '--server-url', '--update-feed']);
 
 function readFlags(argv: readonly string[]): Map<string, string | true> {
   const flags = new Map<string, string | true>();
@@ -78,5 +80,6 @@ export function parseLaunchArgs(argv: readonly string[]): LaunchArgs {
     host: stringFlag(flags, '--host'),
     dataDir: stringFlag(flags, '--data-dir'),
     serverUrl: parseServerUrl(flags.get('--server-url')),
+    updateFeed: stringFlag(flags, '--update-feed'),
   };
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,5 +62,29 @@ describe('electron-builder.yml', () => {
     expect(config.linux.target).toEqual(['AppImage', 'deb']);
     expect(config.win.target).toEqual(['nsis']);
     expect(config.mac.target).toEqual(['dmg']);
+  });
+
+  it('runs the native-module check after packing and checks no update feed unless one is configured', async () => {
+    const config = await loadConfig();
+    expect(config.afterPack).toBe('installers/after-pack.cjs');
+    expect(typeof (require('./installers/after-pack.cjs') as { default: unknown }).default).toBe('function');
+    expect(config.publish).toBeNull();
+  });
+
+  it('installs per user on Windows, in Indonesian with English available', async () => {
+    const config = await loadConfig();
+    expect(config.nsis.perMachine).toBe(false);
+    expect(config.nsis.oneClick).toBe(false);
+    expect(config.nsis.installerLanguages).toEqual(['id_ID', 'en_US']);
+    expect(config.nsis.language).toBe('1057');
+  });
+
+  it('has an application icon of at least 512×512 in the build resources', async () => {
+    const config = await loadConfig();
+    const png = readFileSync(path.join(repoRoot, config.directories.buildResources, 'icon.png'));
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    // IHDR: width and height are the first two big-endian words after the 8-byte signature and chunk header.
+    expect(png.readUInt32BE(16)).toBeGreaterThanOrEqual(512);
+    expect(png.readUInt32BE(20)).toBe(png.readUInt32BE(16));
   });
 });
