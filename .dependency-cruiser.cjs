@@ -33,6 +33,7 @@ const DB_PUBLIC = ['scoped-store.ts', 'platform-store.ts', 'clock.ts', 'ids.ts',
  */
 const DB_INTERNAL_EXCEPTIONS = {
   'knex.ts': [
+    { from: '^server/backups/restore\\.ts$', reason: "the office's restore opens the staged copy of a backup to migrate and compare it" },
     // dialectOf: row locks, the cash book's estate lock and the receipt counter use PostgreSQL's locking clauses
     // (FOR UPDATE, advisory locks), which SQLite does not have and does not need (one writer at a time).
     { from: '^server/ledger/row-lock\\.ts$', reason: 'PostgreSQL row and advisory locks' },
@@ -55,11 +56,17 @@ const DB_INTERNAL_EXCEPTIONS = {
   'backup.ts': [
     // the installation's scheduled backups copy the database file and re-read the copy's cash books
     { from: '^server/backups/service\\.ts$', reason: 'scheduled backups copy and check the database file' },
+    { from: '^server/backups/restore\\.ts$', reason: "the office's restore copies, checks and replaces the database file" },
+  ],
+  'migrate.ts': [
+    // a backup from an older version is migrated in its staging folder, never in the live database
+    { from: '^server/backups/restore\\.ts$', reason: "the office's restore migrates the staged copy of an older backup" },
   ],
   'sync-context.ts': [
     // create-admin and seed-demo run from the command line before any server: they build the platform store's
     // sync context themselves.
     { from: '^server/system/(create-admin|seed-demo)\\.ts$', reason: 'command-line bootstrap outside a request' },
+    { from: '^server/backups/restore\\.ts$', reason: 'the staged copy of a backup is written to outside any request store' },
   ],
 };
 

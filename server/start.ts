@@ -191,8 +191,27 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       throw new Error(`--metrics-port ${opts.metrics.port}: ${(err as Error).message}`);
     }
   }
-  const syncLoop = (opts.liveSync ?? (opts.backgroundJobs !== false && opts.schedules !== false)) ? new SyncLoop(app) : null;
+  let syncLoop = (opts.liveSync ?? (opts.backgroundJobs !== false && opts.schedules !== false)) ? new SyncLoop(app) : null;
   await syncLoop?.start();
+  const reopen = db.reopen;
+  if (reopen && served === db) {
+    app.replaceDatabase = async (swap) => {
+      await syncLoop?.stop();
+      const jobsWereRunning = opts.backgroundJobs !== false;
+      await runner.stop();
+      try {
+        await reopen(swap);
+      } finally {
+        // The file in place may be another installation's copy: its site identity is the one to sync as.
+        app.sync = await loadSyncContext(db.knex);
+        if (jobsWereRunning) runner.start();
+        if (syncLoop) {
+          syncLoop = new SyncLoop(app);
+          await syncLoop.start();
+        }
+      }
+    };
+  }
   return {
     url,
     port,

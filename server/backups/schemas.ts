@@ -34,6 +34,10 @@ const backupRow = z.object({
 export const backupStatusResponse = z.object({
   state: z.enum(['ok', 'pending', 'failed', 'missing', 'unavailable']),
   last_ok_at: z.string().nullable(),
+  /** The office restored the books from this backup (shown for two weeks after). */
+  restored_from: z
+    .object({ backup_at: z.string().nullable(), restored_at: z.string(), source: z.string(), by_user_id: z.string().nullable() })
+    .nullable(),
 });
 
 export const backupsResponse = z.object({

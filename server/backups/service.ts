@@ -15,6 +15,7 @@ import { ConflictError, ValidationError } from '../http/errors.ts';
 import { openSecret, sealSecret, secretsKey } from '../secrets/index.ts';
 import { ENCRYPTED_SUFFIX, encryptFile } from './encrypted-file.ts';
 import { backupsToKeep } from './retention.ts';
+import { RESTORED_NOTICE_MS, readRestoredFrom } from './restore-marker.ts';
 
 /**
  * The installation's scheduled backups (SQLite: the desktop and the mini PC). Each backup is a checked copy of the
@@ -303,8 +304,16 @@ async function pruneBackups(app: AppContext, settings: StoredSettings, zone: str
 
 export type BackupState = 'ok' | 'pending' | 'failed' | 'missing' | 'unavailable';
 
+/** What the dashboard shows: the backups' state and, for two weeks after the office restored one, which one it was. */
+export async function backupStatus(app: AppContext, now: Date = new Date()) {
+  const state = await backupState(app, now);
+  const restored = app.db.dialect === 'sqlite' ? await readRestoredFrom(app.db.knex) : null;
+  const recent = restored && now.getTime() - Date.parse(restored.restored_at) < RESTORED_NOTICE_MS ? restored : null;
+  return { ...state, restored_from: recent };
+}
+
 /** What the dashboard warns about: the last backup failed, or none succeeded for 36 hours (or ever, once set up a day and a half ago). */
-export async function backupStatus(app: AppContext, now: Date = new Date()): Promise<{ state: BackupState; last_ok_at: string | null }> {
+async function backupState(app: AppContext, now: Date): Promise<{ state: BackupState; last_ok_at: string | null }> {
   if (app.db.dialect !== 'sqlite') return { state: 'unavailable', last_ok_at: null };
   const knex = platformKnex(app.db.knex);
   const lastOk = (await knex('backups').where({ status: 'ok' }).orderBy('started_at', 'desc').first('started_at')) as

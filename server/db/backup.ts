@@ -197,6 +197,30 @@ function keepOwnership(current: string, replacement: string): void {
 }
 
 /**
+ * Puts `incoming` (a checked database file in the data folder, so the rename stays on one file system) in place of
+ * the database, keeping the current one in `backups/` under a name with the time. The caller holds the data folder:
+ * the restore's lock, or the server that has closed every connection to the file (the office's restore).
+ */
+export async function replaceDatabaseFile(dataDir: string, incoming: string): Promise<{ previous: string | null }> {
+  const target = sqliteFile(dataDir);
+  let previous: string | null = null;
+  if (fs.existsSync(target)) {
+    keepOwnership(target, incoming);
+    previous = path.join(dataDir, 'backups', `klustera-before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}.sqlite`);
+    await keepCurrent(dataDir, previous);
+    retireLog(target);
+  }
+  fs.renameSync(incoming, target);
+  fsyncPath(dataDir, 'r');
+  return { previous };
+}
+
+/** Copies `source` to `target` and checks every page of the copy: a file at `target` is always whole and checked. */
+export function copyCheckedDatabase(source: string, target: string): Promise<void> {
+  return copyVerified(source, target, 'integrity_check');
+}
+
+/**
  * Replaces the database with a backup. Refused while a server uses the data folder: it would keep acknowledging
  * payments into a file that is no longer the database. A server started meanwhile waits for the restore to end.
  * The current file is kept beside it so a wrong restore can itself be undone.
@@ -205,24 +229,14 @@ export async function restoreDatabase(dataDir: string, backupFile: string): Prom
   const lock = tryLockDataDir(dataDir, 'restore');
   if (!lock) throw new DataDirBusyError(dataDir, readLockHolder(dataDir), 'restore');
   try {
-    const target = sqliteFile(dataDir);
     // Brought into the data folder and checked completely before anything there changes.
     const incoming = path.join(dataDir, 'klustera.sqlite.restoring');
     await copyVerified(backupFile, incoming, 'integrity_check');
-    let previous: string | null = null;
     try {
-      if (fs.existsSync(target)) {
-        keepOwnership(target, incoming);
-        previous = path.join(dataDir, 'backups', `klustera-before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}.sqlite`);
-        await keepCurrent(dataDir, previous);
-        retireLog(target);
-      }
-      fs.renameSync(incoming, target);
-      fsyncPath(dataDir, 'r');
+      return await replaceDatabaseFile(dataDir, incoming);
     } finally {
       fs.rmSync(incoming, { force: true });
     }
-    return { previous };
   } finally {
     lock.release();
   }

@@ -32,6 +32,11 @@ export interface Database {
   /** The SQLite file, when the database is the embedded one. */
   file?: string;
   close(): Promise<void>;
+  /**
+   * SQLite: closes every connection to the file, runs `swap` (which may put another file in its place), then opens
+   * the file again on the same knex instance, so everything holding it (rate limiters, job runner) keeps working.
+   */
+  reopen?(swap: () => Promise<void>): Promise<void>;
 }
 
 export interface OpenOptions {
@@ -128,7 +133,7 @@ export function openDatabase(opts: OpenOptions): Database {
       { klusteraDialect: 'sqlite', klusteraSqlite: holder },
     ),
   );
-  const checkpointer = opts.backgroundCheckpoint ? startCheckpointer(file) : null;
+  let checkpointer = opts.backgroundCheckpoint ? startCheckpointer(file) : null;
   return {
     knex,
     dialect: 'sqlite',
@@ -136,6 +141,18 @@ export function openDatabase(opts: OpenOptions): Database {
     close: async () => {
       await checkpointer?.stop();
       await knex.destroy();
+    },
+    reopen: async (swap) => {
+      await checkpointer?.stop();
+      checkpointer = null;
+      await knex.destroy();
+      holder.connection = null;
+      try {
+        await swap();
+      } finally {
+        knex.initialize();
+        checkpointer = opts.backgroundCheckpoint ? startCheckpointer(file) : null;
+      }
     },
   };
 }

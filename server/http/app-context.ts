@@ -20,6 +20,14 @@ export interface AppContext {
   live?: LiveFeed;
   /** This server's logger, metrics and readiness (`observability/`); absent in hand-built contexts. */
   observability?: ServerObservability;
+  /**
+   * The SQLite server's way to put another database file in place (the office's restore): background work paused,
+   * every connection closed while `swap` runs, then the file opened again. Absent on PostgreSQL and in hand-built
+   * contexts.
+   */
+  replaceDatabase?: (swap: () => Promise<void>) => Promise<void>;
+  /** True while the database file is being replaced: requests answer 503 `SERVER_BUSY` until it is open again. */
+  replacingDatabase?: boolean;
 }
 
 export interface ServerOptions {

@@ -61,6 +61,12 @@ export function createApp(app: AppContext, opts: { rendererDir?: string } = {}):
   });
 
   const api = express.Router();
+  // While the office's restore puts another database file in place no connection is open: asked again shortly.
+  api.use((_req, res, next) => {
+    if (!app.replacingDatabase) return next();
+    res.setHeader('Retry-After', '2');
+    res.status(503).json({ error: { code: 'SERVER_BUSY', message: 'Data sedang dipulihkan dari cadangan. Coba lagi sebentar lagi.' } });
+  });
   // A sync push carries rows whole, proofs and attachments as base64: its own larger limit, for that route only and
   // still bounded (server/sync/README.md). The parser below then finds the body read and leaves it.
   api.post('/sync/push', express.json({ limit: PUSH_BODY_MAX_BYTES, strict: false }), syncPushTooLarge);

@@ -19,7 +19,7 @@ import { billingRoutes, noticeRoutes, onlinePaymentRoutes, paymentRoutes, portal
 import { jobRoutes } from '../jobs/routes.ts';
 import { calendarRoutes } from '../calendar/routes.ts';
 import { publicUrlRoutes } from '../public-url/index.ts';
-import { backupRoutes } from '../backups/index.ts';
+import { backupRoutes, restoreRoutes } from '../backups/index.ts';
 import { syncRoutes } from '../sync/routes.ts';
 import { fieldConflictRoutes } from '../sync/field-conflict-routes.ts';
 import { digestRoutes } from '../sync/digest-routes.ts';
@@ -56,6 +56,7 @@ export const allRoutes: RouteDef[] = [
   ...calendarRoutes,
   ...publicUrlRoutes,
   ...backupRoutes,
+  ...restoreRoutes,
   ...syncRoutes,
   ...fieldConflictRoutes,
   ...digestRoutes,
