@@ -7,6 +7,7 @@ import { useApiData } from '../hooks/useApiData.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { Link } from '../router/Link.tsx';
 import { useEstateId, useSession } from '../session/SessionProvider.tsx';
+import { useEstateCalendar } from '../session/useEstateCalendar.ts';
 import { api, estatePath, type Dashboard } from './api.ts';
 import { BilledCollectedChart } from './BilledCollectedChart.tsx';
 import { LedgerNoticesPanel } from './LedgerNoticesPanel.tsx';
@@ -64,6 +65,21 @@ function BackupWarning({ state }: { state: Dashboard['backup']['state'] }) {
   );
 }
 
+/** After the office restored a backup, everyone reading the figures should know which day they come from. */
+function RestoredNotice({ restored }: { restored: Dashboard['backup']['restored_from'] }) {
+  const { t, locale } = useI18n();
+  const calendar = useEstateCalendar();
+  if (!restored) return null;
+  return (
+    <p className="banner" role="status" data-testid="restored-notice">
+      {t('backups.dashboard_restored', {
+        restored: calendar.formatDateTime(restored.restored_at, locale),
+        when: restored.backup_at ? calendar.formatDateTime(restored.backup_at, locale) : '—',
+      })}
+    </p>
+  );
+}
+
 export default function DashboardPage() {
   const { t, locale } = useI18n();
   const estateId = useEstateId();
@@ -80,6 +96,7 @@ export default function DashboardPage() {
       {error ? <ErrorBanner error={error} onRetry={reload} /> : null}
       <LedgerNoticesPanel />
       {data && <BackupWarning state={data.backup.state} />}
+      {data && <RestoredNotice restored={data.backup.restored_from} />}
       {data && (data.setup.units === 0 || data.setup.invoices === 0) && <FirstSteps setup={data.setup} />}
       {data && data.setup.units > 0 && data.setup.invoices > 0 && (
         <>

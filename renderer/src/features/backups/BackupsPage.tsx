@@ -9,6 +9,7 @@ import { useApiData } from '../../hooks/useApiData.ts';
 import { useApiForm } from '../../hooks/useApiForm.ts';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { useEstateCalendar } from '../../session/useEstateCalendar.ts';
+import { RestorePanel } from './RestorePanel.tsx';
 
 const FIELDS = ['time', 'keep_daily', 'keep_weekly', 'keep_monthly', 'copy_folder', 'passphrase'] as const;
 const TONE: Record<string, BadgeTone> = { running: 'amber', ok: 'green', failed: 'red' };
@@ -229,6 +230,7 @@ export default function BackupsPage() {
               </tbody>
             </table>
           </div>
+          <RestorePanel backups={data.backups} />
         </>
       )}
     </>
