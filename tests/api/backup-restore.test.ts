@@ -137,6 +137,26 @@ describe('restore from the office', () => {
     expect((await admin.get('/installation/restores/..%2F..%2Fetc')).status).toBe(404);
   });
 
+  it('migrates a backup from an older version in its staging copy, leaving the live file alone', async () => {
+    const older = path.join(work, 'versi-lama.sqlite');
+    fs.copyFileSync(backupFile, older);
+    // The backup as the version before the newest migration left it: that migration's index back, its row gone.
+    const db = new Database(older);
+    db.exec('create index outbox_hlc_index on outbox (hlc)');
+    db.prepare('delete from knex_migrations where name like ?').run('20261206000100_outbox_single_clock_index%');
+    db.close();
+    const liveMigrations = await server.app.db.knex('knex_migrations').count({ n: '*' });
+    const staged = await upload(admin, older);
+    expect(staged.status, staged.text).toBe(201);
+    expect(staged.body.migrated).toContain('20261206000100_outbox_single_clock_index');
+    expect(staged.body.estates[0].backup).toEqual(atBackup[0]);
+    const copy = new Database(path.join(staging(), staged.body.id, 'klustera.sqlite'), { readonly: true });
+    expect(copy.prepare("select count(*) as n from sqlite_master where name = 'outbox_hlc_index'").get()).toEqual({ n: 0 });
+    copy.close();
+    expect(await server.app.db.knex('knex_migrations').count({ n: '*' })).toEqual(liveMigrations);
+    expect((await admin.delete(`/installation/restores/${staged.body.id}`)).status).toBe(204);
+  });
+
   it('stages a listed backup, compares it exactly, and switches once to exactly the backup', async () => {
     const live = await liveFigures();
     const staged = await admin.post('/installation/restores', { backup_id: backupId });
