@@ -1,0 +1,253 @@
+#!/usr/bin/env node
+// `npm run dist:deb`: the headless server as a Debian package (klustera-server) for a mini PC or a Raspberry Pi-class
+// board, built with dpkg-deb from what this checkout already has: the server's release bundle, the built renderer,
+// bin/ and the production dependencies with the native better-sqlite3 built for the Node running this script.
+//
+//   npm run dist:deb                  build the server bundle and the renderer, then the package
+//   npm run dist:deb -- --no-build    package the existing dist/server/release and renderer/dist
+//   npm run dist:deb -- --out DIR     where the .deb goes (default dist/installers)
+//
+// Prints the path of the .deb on stdout. See installers/README.md.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import zlib from 'node:zlib';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const here = path.join(root, 'installers', 'deb');
+
+export const PACKAGE_NAME = 'klustera-server';
+export const INSTALL_DIR = '/usr/lib/klustera';
+/** The oldest Node the server supports (package.json `engines`). */
+export const NODE_MIN = '20.19';
+
+/** Debian's name for the CPU a Node binary was built for. */
+export function debianArchitecture(nodeArch) {
+  const names = { x64: 'amd64', arm64: 'arm64', arm: 'armhf', ia32: 'i386', riscv64: 'riscv64', ppc64: 'ppc64el', s390x: 's390x' };
+  const name = names[nodeArch];
+  if (!name) throw new Error(`no Debian architecture for Node's ${nodeArch}`);
+  return name;
+}
+
+/**
+ * The nodejs versions the package can run on. better-sqlite3's .node file only loads into the Node major it was built
+ * for (each major has its own ABI), so the upper bound is as real as the lower one: a Node 20 build on a machine that
+ * upgrades to Node 22 must be rebuilt, and apt says so instead of the service failing to start.
+ */
+export function nodeDependency(nodeVersion) {
+  const major = Number(nodeVersion.split('.')[0]);
+  const [minMajor, minMinor] = NODE_MIN.split('.').map(Number);
+  const lower = major > minMajor ? `${major}.0` : `${minMajor}.${minMinor}`;
+  if (major < minMajor || (major === minMajor && Number(nodeVersion.split('.')[1]) < minMinor)) {
+    throw new Error(`Node ${nodeVersion} is older than ${NODE_MIN}, the oldest the server supports`);
+  }
+  return `nodejs (>= ${lower}), nodejs (<< ${major + 1})`;
+}
+
+export function controlFile({ version, architecture, nodeVersion, installedSizeKb }) {
+  return [
+    `Package: ${PACKAGE_NAME}`,
+    `Version: ${version}`,
+    `Architecture: ${architecture}`,
+    'Maintainer: Klustera contributors <klustera@users.noreply.github.com>',
+    `Installed-Size: ${installedSizeKb}`,
+    `Depends: ${nodeDependency(nodeVersion)}, passwd, init-system-helpers`,
+    // The desktop package (electron-builder) also installs /usr/bin/klustera.
+    'Conflicts: klustera',
+    'Section: web',
+    'Priority: optional',
+    'Homepage: https://github.com/klustera/klustera',
+    'Description: Klustera housing estate server (headless)',
+    ' Klustera mengelola perumahan dan RT/RW: data unit dan warga, tagihan iuran,',
+    ' pembayaran dan kuitansi, buku kas, pos satpam dan portal warga.',
+    ' .',
+    ' This package runs the server without a desktop, as the klustera system',
+    ' service on port 4780; browsers on the estate network open its pages. Data',
+    ' lives in /var/lib/klustera and stays when the package is removed (not purged).',
+    '',
+  ].join('\n');
+}
+
+/**
+ * The packaged unit: installers/systemd/klustera.service with the package's paths, reading /etc/default/klustera
+ * (which systemd lets override the defaults set here), so there is one set of hardening lines to keep.
+ */
+export function packagedUnit(unitText) {
+  const execStart = 'ExecStart=/usr/local/bin/klustera serve --host 0.0.0.0 --data-dir /var/lib/klustera';
+  if (!unitText.includes(execStart)) throw new Error('installers/systemd/klustera.service: ExecStart changed, update packagedUnit()');
+  return unitText
+    .replace(/^Documentation=.*$/m, `Documentation=file:///usr/share/doc/${PACKAGE_NAME}/README.md`)
+    .replace(/^Environment=PORT=(.*)$/m, 'Environment=PORT=$1\nEnvironment=HOST=0.0.0.0\nEnvironmentFile=-/etc/default/klustera')
+    .replace(execStart, 'ExecStart=/usr/bin/klustera serve --host ${HOST} --data-dir /var/lib/klustera $KLUSTERA_OPTS');
+}
+
+/**
+ * The installed production packages: every package-lock entry not marked dev-only. Optional packages for other
+ * platforms are in the lock but not on disk, and are left out.
+ */
+export function productionPackages(lock, exists) {
+  return Object.entries(lock.packages ?? {})
+    .filter(([key, entry]) => key.startsWith('node_modules/') && !entry.dev && !entry.link && exists(key))
+    .map(([key]) => key)
+    .sort();
+}
+
+// Compiler leftovers and sources of the native module: the .node file is all it loads.
+const SKIP_IN_PACKAGES = [
+  /^better-sqlite3\/(deps|src)$/,
+  /^better-sqlite3\/build\/(?!Release(\/|$))/,
+  /^better-sqlite3\/build\/Release\/(?!better_sqlite3\.node$)/,
+];
+
+function copyTree(from, to, relative, skip) {
+  const stat = fs.lstatSync(from);
+  if (stat.isSymbolicLink()) {
+    fs.symlinkSync(fs.readlinkSync(from), to);
+  } else if (stat.isDirectory()) {
+    fs.mkdirSync(to, { recursive: true, mode: 0o755 });
+    for (const entry of fs.readdirSync(from)) {
+      const rel = relative ? `${relative}/${entry}` : entry;
+      if (skip(rel, entry)) continue;
+      copyTree(path.join(from, entry), path.join(to, entry), rel, skip);
+    }
+  } else {
+    fs.mkdirSync(path.dirname(to), { recursive: true, mode: 0o755 });
+    fs.copyFileSync(from, to);
+    fs.chmodSync(to, stat.mode & 0o111 ? 0o755 : 0o644);
+  }
+}
+
+function copyProductionModules(stage) {
+  const lock = JSON.parse(fs.readFileSync(path.join(root, 'package-lock.json'), 'utf8'));
+  const packages = productionPackages(lock, (key) => fs.existsSync(path.join(root, key, 'package.json')));
+  for (const key of packages) {
+    const pkgRel = key.replace(/^node_modules\//, '');
+    // Nested node_modules are entries of their own in the lock; copying them here would drag dev-only ones along.
+    copyTree(path.join(root, key), path.join(stage, key), '', (rel, name) => {
+      if (name === 'node_modules') return true;
+      const full = `${pkgRel}/${rel}`;
+      return SKIP_IN_PACKAGES.some((pattern) => pattern.test(full));
+    });
+  }
+  return packages.length;
+}
+
+function directorySizeKb(dir) {
+  let bytes = 0;
+  const walk = (d) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile()) bytes += fs.statSync(full).size;
+    }
+  };
+  walk(dir);
+  return Math.ceil(bytes / 1024);
+}
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], ...options });
+  if (result.error) throw result.error;
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${result.status}`);
+  return result;
+}
+
+function writeFile(file, text, mode = 0o644) {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
+  fs.writeFileSync(file, text);
+  fs.chmodSync(file, mode);
+}
+
+export function buildDeb({ build = true, outDir = path.join(root, 'dist', 'installers') } = {}) {
+  const note = (message) => process.stderr.write(`[deb] ${message}\n`);
+  if (build) {
+    note('npm run build:server');
+    run('npm', ['run', '--silent', 'build:server']);
+    note('npm run build:renderer');
+    run('npm', ['run', '--silent', 'build:renderer']);
+  }
+  for (const needed of ['dist/server/release/cli.mjs', 'renderer/dist/index.html']) {
+    if (!fs.existsSync(path.join(root, needed))) throw new Error(`${needed} is missing: run without --no-build`);
+  }
+  const architecture = spawnSync('dpkg', ['--print-architecture'], { encoding: 'utf8' }).stdout?.trim();
+  if (!architecture) throw new Error('dpkg --print-architecture failed: build the package on Debian or Ubuntu');
+  if (architecture !== debianArchitecture(process.arch)) {
+    throw new Error(`this Node is for ${process.arch} but dpkg says ${architecture}: the native module would not load`);
+  }
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  const nodeVersion = process.versions.node;
+
+  fs.mkdirSync(outDir, { recursive: true });
+  const stage = fs.mkdtempSync(path.join(outDir, '.deb-stage-'));
+  try {
+    fs.chmodSync(stage, 0o755);
+    const app = path.join(stage, INSTALL_DIR.slice(1));
+    note(`staging in ${stage}`);
+    copyTree(path.join(root, 'dist', 'server', 'release'), path.join(app, 'dist', 'server', 'release'), '', (_, name) =>
+      name.endsWith('.map'),
+    );
+    copyTree(path.join(root, 'renderer', 'dist'), path.join(app, 'renderer', 'dist'), '', () => false);
+    for (const file of ['klustera.mjs', 'server-bundle.mjs'])
+      copyTree(path.join(root, 'bin', file), path.join(app, 'bin', file), '', () => false);
+    writeFile(path.join(app, 'package.json'), `${JSON.stringify({ ...pkg, devDependencies: undefined, scripts: undefined }, null, 2)}\n`);
+    const count = copyProductionModules(app);
+    note(`${count} production packages`);
+
+    // The native module must load into this Node: it is the one the package depends on.
+    const nativeFile = path.join(app, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
+    if (!fs.existsSync(nativeFile)) throw new Error('better-sqlite3 has no built better_sqlite3.node: run npm rebuild better-sqlite3');
+    const Database = createRequire(path.join(app, 'package.json'))('better-sqlite3');
+    new Database(':memory:').close();
+
+    // /usr/bin/node explicitly: a newer Node earlier on PATH could not load the native module.
+    writeFile(path.join(stage, 'usr/bin/klustera'), `#!/bin/sh\nexec /usr/bin/node ${INSTALL_DIR}/bin/klustera.mjs "$@"\n`, 0o755);
+    writeFile(
+      path.join(stage, 'lib/systemd/system/klustera.service'),
+      packagedUnit(fs.readFileSync(path.join(root, 'installers/systemd/klustera.service'), 'utf8')),
+    );
+    writeFile(path.join(stage, 'etc/default/klustera'), fs.readFileSync(path.join(here, 'default'), 'utf8'));
+    const doc = path.join(stage, 'usr/share/doc', PACKAGE_NAME);
+    writeFile(path.join(doc, 'README.md'), fs.readFileSync(path.join(root, 'installers/README.md'), 'utf8'));
+    writeFile(
+      path.join(doc, 'copyright'),
+      `Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\nUpstream-Name: Klustera\n\nFiles: *\nCopyright: Klustera contributors\nLicense: ${pkg.license}\n`,
+    );
+    writeFile(
+      path.join(doc, 'changelog.gz'),
+      zlib.gzipSync(
+        `${PACKAGE_NAME} (${pkg.version}) stable; urgency=medium\n\n  * Release ${pkg.version}.\n\n -- Klustera contributors <klustera@users.noreply.github.com>  ${new Date().toUTCString().replace('GMT', '+0000')}\n`,
+        {
+          level: 9,
+        },
+      ),
+    );
+
+    const debian = path.join(stage, 'DEBIAN');
+    const installedSizeKb = directorySizeKb(stage);
+    writeFile(path.join(debian, 'control'), controlFile({ version: pkg.version, architecture, nodeVersion, installedSizeKb }));
+    writeFile(path.join(debian, 'conffiles'), '/etc/default/klustera\n');
+    for (const script of ['postinst', 'prerm', 'postrm'])
+      writeFile(path.join(debian, script), fs.readFileSync(path.join(here, script), 'utf8'), 0o755);
+
+    const deb = path.join(outDir, `${PACKAGE_NAME}_${pkg.version}_${architecture}.deb`);
+    note(`dpkg-deb --build → ${path.relative(root, deb)}`);
+    run('dpkg-deb', ['--root-owner-group', '-Zgzip', '--build', stage, deb], { stdio: ['ignore', 'ignore', 'inherit'] });
+    return deb;
+  } finally {
+    fs.rmSync(stage, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  const { values } = parseArgs({ options: { 'no-build': { type: 'boolean' }, out: { type: 'string' } } });
+  try {
+    const deb = buildDeb({ build: !values['no-build'], outDir: values.out ? path.resolve(values.out) : undefined });
+    process.stdout.write(`${deb}\n`);
+  } catch (err) {
+    process.stderr.write(`[deb] ${err.message}\n`);
+    process.exit(1);
+  }
+}
