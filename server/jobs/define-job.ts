@@ -31,6 +31,13 @@ export interface JobDef<P = unknown> {
   maxAttempts?: number;
   /** How long a claimed job may run before another process may take it over. Default 60 s; renewed while running. */
   leaseMs?: number;
+  /**
+   * Default false: the job runs alone in its runner, nothing else beside it. True only for a job whose time goes on
+   * waiting for the outside world and whose writes are short transactions of their own that are safe to repeat (a
+   * gateway's webhook, re-read over HTTP and settled once per payment id): up to the runner's `concurrency` of them
+   * run at once. Work that changes much shared state in one go (a billing run, an import, a backup, sync) stays alone.
+   */
+  overlaps?: boolean;
 }
 
 export function defineJob<P>(def: JobDef<P>): JobDef<P> {

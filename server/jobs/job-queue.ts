@@ -130,6 +130,22 @@ export async function completeJob(knex: Knex | Knex.Transaction, jobId: string, 
   return rows.length === 1;
 }
 
+/**
+ * `completeJob` for several jobs in one statement (jobs of one runner that finished together); the ids this worker
+ * still held, and so marked done. A missing id's lease was lost and its work must not count.
+ */
+export async function completeJobs(knex: Knex, jobIds: readonly string[], worker: string, now: Date): Promise<Set<string>> {
+  if (!jobIds.length) return new Set();
+  const at = now.toISOString();
+  const rows = await rawRows<{ id: string }>(
+    knex,
+    `update "jobs" set "status" = 'done', "finished_at" = ?, "updated_at" = ?, "locked_by" = null, "locked_until" = null, "last_error" = null ` +
+      `where "id" in (${jobIds.map(() => '?').join(', ')}) and "locked_by" = ? and "status" = 'running' returning "id"`,
+    [at, at, ...jobIds, worker],
+  );
+  return new Set(rows.map((r) => r.id));
+}
+
 /** A failed try: back to the queue after a backoff, or `failed` for good once its tries are used up. */
 export async function failJob(knex: Knex, job: JobRow, worker: string, error: unknown, now: Date): Promise<'retry' | 'failed'> {
   // The office reads this: an AppError's message is already written for people; anything else keeps its class name.

@@ -8,18 +8,34 @@ import type { AppContext } from '../http/app-context.ts';
 import type { JobContext, JobDef, ScheduleDef } from './define-job.ts';
 import { onJobsEnqueued } from './wakeup.ts';
 import { logger, type Logger } from '../observability/index.ts';
-import { claimDueJobs, completeJob, dropLease, failJob, holdLease, releaseExpiredLeases, renewLease, type JobRow } from './job-queue.ts';
+import {
+  claimDueJobs,
+  completeJob,
+  completeJobs,
+  dropLease,
+  failJob,
+  holdLease,
+  releaseExpiredLeases,
+  renewLease,
+  type JobRow,
+} from './job-queue.ts';
 
 const DEFAULT_LEASE_MS = 60_000;
+/** Jobs that may overlap (`overlaps`) running at once in one runner when nothing says otherwise. */
+export const DEFAULT_JOB_CONCURRENCY = 8;
 const SCHEDULER_LEASE = 'scheduler';
+/** Claims per background round; a round ends by waiting for its last job, so a busy queue is not cut into short ones. */
+const TICK_CLAIMS = 200;
 
 export interface RunnerOptions {
   jobs: JobDef<any>[];
   schedules?: ScheduleDef[];
   /** How often to look for due jobs when idle. */
   pollMs?: number;
-  /** Jobs claimed per look. */
+  /** Jobs claimed per look at most (default: the free slots of `concurrency`). */
   batch?: number;
+  /** How many jobs that may overlap run at once (default DEFAULT_JOB_CONCURRENCY); 1 runs every job alone. */
+  concurrency?: number;
   /** The clock, injectable so tests can run a schedule at 23:30 in Jayapura. */
   now?: () => Date;
   workerId?: string;
@@ -35,6 +51,23 @@ export interface RunOutcome {
 function inTransaction<T>(knex: Knex, body: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
   const onSqlite = sqliteTransaction(knex);
   return onSqlite ? onSqlite(body) : knex.transaction(body);
+}
+
+/** `KLUSTERA_JOB_CONCURRENCY`: unset for the default, else a whole number from 1 to 64; anything else stops the start. */
+export function jobConcurrencyFromEnv(value: string | undefined = process.env.KLUSTERA_JOB_CONCURRENCY): number {
+  if (value === undefined || value === '') return DEFAULT_JOB_CONCURRENCY;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 64)
+    throw new Error(`KLUSTERA_JOB_CONCURRENCY must be a whole number from 1 to 64, got ${value}`);
+  return n;
+}
+
+/** A claimed job, its lease renewed until it has run. */
+interface HeldJob {
+  job: JobRow;
+  def: JobDef<any>;
+  lost: boolean;
+  heartbeat: NodeJS.Timeout;
 }
 
 class LeaseLost extends Error {
@@ -62,6 +95,10 @@ export class JobRunner {
   /** Wall-clock time of the last finished round or job, for readiness (not the injectable clock: probes use real time). */
   private lastTickMs: number | null = null;
   private readonly outcomeListeners = new Set<(outcome: RunOutcome) => void>();
+  private readonly concurrency: number;
+  /** The round running now; the next waits for it. */
+  private rounds: Promise<unknown> = Promise.resolve();
+  private completing: { ids: string[]; marked: Promise<Set<string>> } | null = null;
 
   constructor(
     private readonly app: AppContext,
@@ -70,6 +107,7 @@ export class JobRunner {
     for (const def of opts.jobs) this.defs.set(def.name, def);
     this.schedules = opts.schedules ?? [];
     this.clock = opts.now ?? (() => new Date());
+    this.concurrency = Math.max(1, opts.concurrency ?? DEFAULT_JOB_CONCURRENCY);
     this.workerId = opts.workerId ?? `${os.hostname().slice(0, 30)}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`;
   }
 
@@ -140,7 +178,7 @@ export class JobRunner {
   /** One round: plan schedules if this process leads, release dead leases, run what is due. True if it ran anything. */
   async tick(): Promise<boolean> {
     await this.planSchedules();
-    const outcomes = await this.runDue();
+    const outcomes = await this.runDue(TICK_CLAIMS);
     this.lastTickMs = Date.now();
     return outcomes.length > 0;
   }
@@ -173,47 +211,141 @@ export class JobRunner {
     return planned;
   }
 
-  /** Claims and runs due jobs until none are left (bounded by `rounds`); what happened to each. */
-  async runDue(rounds = 20): Promise<RunOutcome[]> {
+  /**
+   * Claims and runs due jobs until none are left (at most `rounds` claims); what happened to each. Jobs that may
+   * overlap run up to `concurrency` at once; any other job waits until nothing else runs and runs alone. Claims are
+   * sized to the free slots, so a claimed job starts at once unless it waits for one that runs alone. Rounds of one
+   * runner follow each other, so these bounds hold for the runner as a whole.
+   */
+  runDue(rounds = 20): Promise<RunOutcome[]> {
+    const round = this.rounds.then(() => this.drain(rounds));
+    this.rounds = round.catch(() => {});
+    return round;
+  }
+
+  private async drain(rounds: number): Promise<RunOutcome[]> {
     const outcomes: RunOutcome[] = [];
-    await releaseExpiredLeases(this.knex, this.clock());
-    for (let round = 0; round < rounds; round++) {
-      const now = this.clock();
-      const claimed = await claimDueJobs(
-        this.knex,
-        this.workerId,
-        [...this.defs.keys()],
-        this.opts.batch ?? 5,
-        now,
-        (name) => this.defs.get(name)?.leaseMs ?? DEFAULT_LEASE_MS,
-      );
-      if (!claimed.length) break;
-      for (const job of claimed) {
-        const outcome = await this.runOne(job);
-        outcomes.push(outcome);
-        // A long queue keeps the runner busy without finishing a round: each job done shows it is alive.
-        this.lastTickMs = Date.now();
-        for (const listener of this.outcomeListeners) listener(outcome);
+    const ready: HeldJob[] = [];
+    const inFlight = new Set<Promise<void>>();
+    let aloneRunning = false;
+    let claims = 0;
+    // False once a claim found fewer due jobs than it asked for: the queue is empty until a job is enqueued here.
+    let more = true;
+    let wake: (() => void) | null = null;
+    let woken = false;
+    const notify = () => {
+      woken = true;
+      wake?.();
+    };
+    const unsubscribe = onJobsEnqueued(() => {
+      more = true;
+      notify();
+    });
+    const launch = () => {
+      while (ready.length) {
+        const held = ready[0];
+        if (held.def.overlaps ? aloneRunning || inFlight.size >= this.concurrency : inFlight.size > 0) return;
+        ready.shift();
+        if (!held.def.overlaps) aloneRunning = true;
+        let running: Promise<void> | null = null;
+        const settled = (outcome: RunOutcome) => {
+          inFlight.delete(running!);
+          if (!held.def.overlaps) aloneRunning = false;
+          outcomes.push(outcome);
+          // A long queue keeps the runner busy without finishing a round: each job done shows it is alive.
+          this.lastTickMs = Date.now();
+          for (const listener of this.outcomeListeners) listener(outcome);
+          launch();
+          notify();
+        };
+        running = this.runOne(held).then(settled, (err) => {
+          // Not even its failure could be written: the lease runs out and the job goes back to the queue.
+          this.log.error({ job: held.job.name, job_id: held.job.id, err }, 'job runner: a job could not be settled');
+          settled({ id: held.job.id, name: held.job.name, result: 'lost' });
+        });
+        inFlight.add(running);
+      }
+    };
+    try {
+      await releaseExpiredLeases(this.knex, this.clock());
+      for (;;) {
+        woken = false;
+        const free = this.concurrency - inFlight.size - ready.length;
+        // Nothing is claimed while a job runs alone or waits to: what is claimed now would only wait, leased.
+        if (more && claims < rounds && free > 0 && !aloneRunning && !ready.some((h) => !h.def.overlaps)) {
+          const limit = Math.min(free, this.opts.batch ?? this.concurrency);
+          more = false;
+          const claimed = await this.claim(limit);
+          if (claimed.length) claims++;
+          if (claimed.length === limit) more = true;
+          ready.push(...claimed);
+          launch();
+          continue;
+        }
+        if (!inFlight.size && !ready.length) break;
+        if (!woken) await new Promise<void>((resolve) => (wake = resolve));
+        wake = null;
+      }
+    } finally {
+      unsubscribe();
+      // Claimed jobs are always run: their leases are this runner's.
+      while (inFlight.size || ready.length) {
+        launch();
+        await Promise.race(inFlight);
       }
     }
     return outcomes;
   }
 
-  private async runOne(job: JobRow): Promise<RunOutcome> {
-    const def = this.defs.get(job.name)!;
-    const leaseMs = def.leaseMs ?? DEFAULT_LEASE_MS;
-    let lost = false;
-    const heartbeat = setInterval(
-      () => {
-        renewLease(this.knex, job.id, this.workerId, new Date(this.clock().getTime() + leaseMs))
-          .then((held) => {
-            if (!held) lost = true;
-          })
-          .catch(() => {});
-      },
-      Math.max(250, leaseMs / 3),
+  private async claim(limit: number): Promise<HeldJob[]> {
+    const claimed = await claimDueJobs(
+      this.knex,
+      this.workerId,
+      [...this.defs.keys()],
+      limit,
+      this.clock(),
+      (name) => this.defs.get(name)?.leaseMs ?? DEFAULT_LEASE_MS,
     );
-    heartbeat.unref();
+    return claimed.map((job) => {
+      const def = this.defs.get(job.name)!;
+      const leaseMs = def.leaseMs ?? DEFAULT_LEASE_MS;
+      const held: HeldJob = { job, def, lost: false, heartbeat: null as unknown as NodeJS.Timeout };
+      // Renewed from the claim on, not from the start: a job waiting behind one that runs alone keeps its lease too.
+      held.heartbeat = setInterval(
+        () => {
+          renewLease(this.knex, job.id, this.workerId, new Date(this.clock().getTime() + leaseMs))
+            .then((kept) => {
+              if (!kept) held.lost = true;
+            })
+            .catch(() => {});
+        },
+        Math.max(250, leaseMs / 3),
+      );
+      held.heartbeat.unref();
+      return held;
+    });
+  }
+
+  /**
+   * Marks a non-transactional job done. Jobs finishing in the same turn of the event loop (on SQLite, those whose
+   * writes shared one commit) are marked in one statement.
+   */
+  private completeSoon(jobId: string): Promise<boolean> {
+    let batch = this.completing;
+    if (!batch) {
+      const ids: string[] = [];
+      const marked = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        this.completing = null;
+        return completeJobs(this.knex, ids, this.workerId, this.clock());
+      });
+      batch = this.completing = { ids, marked };
+    }
+    batch.ids.push(jobId);
+    return batch.marked.then((done) => done.has(jobId));
+  }
+
+  private async runOne(held: HeldJob): Promise<RunOutcome> {
+    const { job, def } = held;
     try {
       const payload = def.schema.parse(JSON.parse(job.payload));
       const context = (trx: Knex.Transaction | null): JobContext => ({
@@ -230,13 +362,12 @@ export class JobRunner {
       });
       if (def.transactional === false) {
         await def.run(context(null), payload);
-        if (lost || !(await completeJob(this.knex, job.id, this.workerId, this.clock())))
-          return { id: job.id, name: job.name, result: 'lost' };
+        if (held.lost || !(await this.completeSoon(job.id))) return { id: job.id, name: job.name, result: 'lost' };
       } else {
         await inTransaction(this.knex, async (trx) => {
           await def.run(context(trx), payload);
           // The work and its completion mark commit together, or not at all if another process took the job over.
-          if (lost || !(await completeJob(trx, job.id, this.workerId, this.clock()))) throw new LeaseLost();
+          if (held.lost || !(await completeJob(trx, job.id, this.workerId, this.clock()))) throw new LeaseLost();
         });
       }
       return { id: job.id, name: job.name, result: 'done' };
@@ -247,7 +378,7 @@ export class JobRunner {
       else this.log.warn({ job: job.name, job_id: job.id, attempt: job.attempts, err }, 'job failed; it will be tried again');
       return { id: job.id, name: job.name, result };
     } finally {
-      clearInterval(heartbeat);
+      clearInterval(held.heartbeat);
     }
   }
 }

@@ -18,7 +18,7 @@ import { syncRunJob, syncSchedule } from '../sync/sync-job.ts';
 import { backupJob, backupSchedule } from '../backups/index.ts';
 import { defineJob, defineSchedule, type JobDef, type ScheduleDef } from './define-job.ts';
 import { enqueueJob, pruneFinishedJobs } from './job-queue.ts';
-import { JobRunner } from './job-runner.ts';
+import { JobRunner, jobConcurrencyFromEnv } from './job-runner.ts';
 import { platformKnex } from '../db/platform-store.ts';
 
 const PRUNE_EVERY_MS = 6 * 3_600_000;
@@ -69,5 +69,10 @@ export const allSchedules: ScheduleDef[] = [
 
 /** The server's runner: every job, and the schedules when `schedules` is on (tests drive time themselves). */
 export function serverJobRunner(app: AppContext, opts: { schedules?: boolean; now?: () => Date } = {}): JobRunner {
-  return new JobRunner(app, { jobs: allJobs, schedules: opts.schedules === false ? [] : allSchedules, now: opts.now });
+  return new JobRunner(app, {
+    jobs: allJobs,
+    schedules: opts.schedules === false ? [] : allSchedules,
+    now: opts.now,
+    concurrency: jobConcurrencyFromEnv(),
+  });
 }

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { z } from 'zod';
 import { openDatabase } from '../../server/db/knex.ts';
@@ -5,7 +7,8 @@ import { sqliteTransaction } from '../../server/db/sqlite-direct.ts';
 import type { AppContext } from '../../server/http/app-context.ts';
 import { defineJob, defineSchedule, retryDelayMs } from '../../server/jobs/define-job.ts';
 import { completeJob, enqueueJob } from '../../server/jobs/job-queue.ts';
-import { JobRunner } from '../../server/jobs/job-runner.ts';
+import { JobRunner, jobConcurrencyFromEnv } from '../../server/jobs/job-runner.ts';
+import { platformKnex } from '../../server/db/platform-store.ts';
 import { markWebhookProcessed, receiveWebhook } from '../../server/jobs/webhook-inbox.ts';
 import { createTestDatabase, type TestDatabase } from '../setup/pg-database.ts';
 import { apiClient, setupEstate, startTestServer, userWithRole, type ApiClient, type TestServer } from '../support/server.ts';
@@ -48,6 +51,76 @@ const flaky = defineJob({
   },
 });
 
+/**
+ * A slow gateway: it holds every request until `gather` are waiting together or none has arrived for `idleMs`, and
+ * keeps, per label, the most requests it held at once while that label's was held.
+ */
+async function slowGateway(gather: number, idleMs: number) {
+  const held = new Map<string, () => void>();
+  const alongside = new Map<string, number>();
+  let highWater = 0;
+  let timer: NodeJS.Timeout | null = null;
+  const releaseAll = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    for (const answer of [...held.values()]) answer();
+  };
+  const server = http.createServer((req, res) => {
+    const label = new URL(req.url ?? '/', 'http://gateway').searchParams.get('label') ?? '';
+    held.set(label, () => {
+      held.delete(label);
+      res.end('{"status":"PAID"}');
+    });
+    highWater = Math.max(highWater, held.size);
+    for (const l of held.keys()) alongside.set(l, Math.max(alongside.get(l) ?? 0, held.size));
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (held.size >= gather) releaseAll();
+    else timer = setTimeout(releaseAll, idleMs);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/charge`,
+    highWater: () => highWater,
+    alongside: (label: string) => alongside.get(label),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Labels of the jobs running now in this test process (every runner), and any label seen starting twice at once. */
+const runningNow = new Set<string>();
+const ranTwiceAtOnce: string[] = [];
+
+async function askGateway(ctx: { app: AppContext; jobId: string; trx: Knex | null }, payload: { label: string; url: string }) {
+  if (runningNow.has(payload.label)) ranTwiceAtOnce.push(payload.label);
+  runningNow.add(payload.label);
+  try {
+    await (await fetch(`${payload.url}?label=${encodeURIComponent(payload.label)}`)).text();
+    await (ctx.trx ?? platformKnex(ctx.app.db.knex))('test_job_effects').insert({ job: payload.label, worker: ctx.jobId });
+  } finally {
+    runningNow.delete(payload.label);
+  }
+}
+
+/** Waits on the gateway like a webhook's re-read, its write its own: may overlap. */
+const gatewayRead = defineJob({
+  name: 'test.gateway-read',
+  schema: z.object({ label: z.string(), url: z.string() }),
+  transactional: false,
+  overlaps: true,
+  run: askGateway,
+});
+
+/** Calls the same gateway but is not declared to overlap: it must run alone. */
+const aloneGatewayRead = defineJob({
+  name: 'test.gateway-read-alone',
+  schema: z.object({ label: z.string(), url: z.string() }),
+  run: async (ctx, payload) => {
+    if (runningNow.size) ranTwiceAtOnce.push(`${payload.label} beside ${[...runningNow].join(',')}`);
+    await askGateway(ctx, payload);
+  },
+});
+
 const backends = [
   { name: 'sqlite', databaseUrl: () => undefined as string | undefined },
   { name: 'postgres', databaseUrl: () => pg.url },
@@ -84,6 +157,7 @@ describe.each(backends)('durable jobs on $name', ({ name, databaseUrl }) => {
   // Jobs are enqueued at the real now: keep the runners' clock ahead of it however long the earlier tests took.
   beforeEach(() => {
     clock = new Date(Math.max(clock.getTime(), Date.now() + 1000));
+    ranTwiceAtOnce.length = 0;
   });
 
   it('exists only if the write that enqueued it committed, and a dedupe key makes one job of many enqueues', async () => {
@@ -232,6 +306,80 @@ describe.each(backends)('durable jobs on $name', ({ name, databaseUrl }) => {
     } finally {
       for (const db of others) await db.close();
     }
+  });
+
+  it('overlaps jobs that wait on the gateway up to its concurrency, and runs a job not declared to overlap alone', async () => {
+    const gateway = await slowGateway(8, 400);
+    try {
+      const labels: string[] = [];
+      for (let i = 0; i < 8; i++) labels.push((await enqueue(gatewayRead, `wave-${i}`, gateway.url)).label);
+      await enqueue(aloneGatewayRead, 'alone', gateway.url);
+      for (let i = 8; i < 11; i++) labels.push((await enqueue(gatewayRead, `wave-${i}`, gateway.url)).label);
+      const r = new JobRunner(server.app, {
+        jobs: [gatewayRead, aloneGatewayRead],
+        now: () => clock,
+        workerId: 'overlap-1',
+        concurrency: 8,
+      });
+      const outcomes = await r.runDue();
+      expect(outcomes.map((o) => o.result)).toEqual(Array(12).fill('done'));
+      // All eight of the first wave were at the gateway at once (one at a time before), and never more than eight.
+      expect(gateway.highWater()).toBe(8);
+      // Nothing reached the gateway while the job that must run alone was there.
+      expect(gateway.alongside('alone')).toBe(1);
+      expect(ranTwiceAtOnce).toEqual([]);
+      for (const label of [...labels, 'alone']) expect(Number(await effects(label))).toBe(1);
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it('never runs a job twice at once while runners of several processes overlap their jobs', async () => {
+    const others =
+      name === 'postgres'
+        ? [
+            openDatabase({ dataDir: server.dataDir, databaseUrl: databaseUrl() }),
+            openDatabase({ dataDir: server.dataDir, databaseUrl: databaseUrl() }),
+          ]
+        : [];
+    const gateway = await slowGateway(6, 20);
+    try {
+      const apps = [server.app, ...others.map((db) => ({ ...server.app, db }))];
+      const labels: string[] = [];
+      for (let i = 0; i < 60; i++)
+        labels.push((await enqueue(i % 10 === 9 ? aloneGatewayRead : gatewayRead, `side-${i}`, gateway.url)).label);
+      const workers = apps.flatMap((app, i) =>
+        [0, 1].map(
+          (j) =>
+            new JobRunner(app, { jobs: [gatewayRead, aloneGatewayRead], now: () => clock, workerId: `side-${i}-${j}`, concurrency: 4 }),
+        ),
+      );
+      const outcomes = (await Promise.all(workers.map((w) => w.runDue(100)))).flat();
+      expect(outcomes.filter((o) => o.result === 'done')).toHaveLength(labels.length);
+      // Runners of one process may still run side by side (each alone job is alone in its own runner only).
+      expect(ranTwiceAtOnce.filter((l) => !l.includes(' beside '))).toEqual([]);
+      const rows = await knex('test_job_effects').whereLike('job', 'side-%').select('job');
+      expect(rows).toHaveLength(labels.length);
+      expect(new Set(rows.map((r: { job: string }) => r.job)).size).toBe(labels.length);
+      expect(gateway.highWater()).toBeGreaterThan(1);
+    } finally {
+      await gateway.close();
+      for (const db of others) await db.close();
+    }
+  });
+
+  async function enqueue(def: typeof gatewayRead, label: string, url: string) {
+    await enqueueJob(knex, def, { label, url }, { estateId });
+    return { label };
+  }
+});
+
+describe('the job concurrency setting', () => {
+  it('is 8 unless KLUSTERA_JOB_CONCURRENCY says otherwise, and refuses a value that is not a whole number from 1 to 64', () => {
+    expect(jobConcurrencyFromEnv(undefined)).toBe(8);
+    expect(jobConcurrencyFromEnv('1')).toBe(1);
+    expect(jobConcurrencyFromEnv('16')).toBe(16);
+    for (const bad of ['0', '65', '2.5', 'many', '-3']) expect(() => jobConcurrencyFromEnv(bad)).toThrow(/KLUSTERA_JOB_CONCURRENCY/);
   });
 });
 

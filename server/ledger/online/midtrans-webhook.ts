@@ -106,6 +106,8 @@ export const processMidtransNotificationJob = defineJob({
   // It talks to Midtrans: no transaction is held across the call; settling is its own transaction, idempotent per charge.
   transactional: false,
   maxAttempts: 10,
+  // Its time goes on Midtrans's answer; settling is one short transaction, idempotent per charge.
+  overlaps: true,
   run: async (ctx, payload) => {
     const event = await platformKnex(ctx.app.db.knex)('webhook_events').where({ id: payload.webhook_event_id }).first();
     if (!event || event.status === 'processed') return;

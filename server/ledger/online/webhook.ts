@@ -112,6 +112,8 @@ export const processXenditWebhookJob = defineJob({
   // is idempotent per charge, so a crash between it and the job's completion mark repeats nothing.
   transactional: false,
   maxAttempts: 10,
+  // Its time goes on the gateway's answer; settling is one short transaction, idempotent per payment id.
+  overlaps: true,
   run: async (ctx, payload) => {
     const event = await platformKnex(ctx.app.db.knex)('webhook_events').where({ id: payload.webhook_event_id }).first();
     if (!event || event.status === 'processed') return;
