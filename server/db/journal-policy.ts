@@ -48,6 +48,8 @@ export const AUDIT_ONLY_TABLES: readonly string[] = [
   // channel accounts' secrets are sealed with this site's key.
   'messages',
   'message_channels',
+  // Bound to this installation's VAPID key (webpush/): another site could not send to them.
+  'webpush_subscriptions',
   'password_resets',
   'sync_link_codes',
   'sync_credentials',
@@ -98,6 +100,8 @@ export const SECRET_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   sync_credentials: ['token_hash'],
   payment_gateways: ['secret_key_enc', 'callback_token_enc'],
   message_channels: ['secret_enc'],
+  // The browser's authentication secret: with the endpoint, enough to encrypt to the resident's phone.
+  webpush_subscriptions: ['auth'],
 };
 
 export function isSynced(table: string): boolean {

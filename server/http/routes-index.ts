@@ -28,6 +28,7 @@ import { liveRoutes } from '../live/index.ts';
 import { messageRoutes } from '../messages/index.ts';
 import { announcementRoutes, portalAnnouncementRoutes } from '../announcements/index.ts';
 import { notificationRoutes } from '../notifications/index.ts';
+import { webpushRoutes } from '../webpush/index.ts';
 
 /** Every HTTP route of the API, in one list: the pipeline mounts it, OpenAPI and the permission test read it. */
 export const allRoutes: RouteDef[] = [
@@ -66,4 +67,5 @@ export const allRoutes: RouteDef[] = [
   ...announcementRoutes,
   ...portalAnnouncementRoutes,
   ...notificationRoutes,
+  ...webpushRoutes,
 ];

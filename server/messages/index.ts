@@ -15,4 +15,5 @@ export {
 export { TEMPLATE_KEYS, type TemplateKey, type TemplateVars } from './templates.ts';
 export { messageRoutes } from './routes.ts';
 export { sendMessageJob } from './send-job.ts';
+export { queueNoticePushes, type NoticeForPush } from './push-notices.ts';
 export { planRemindersJob, remindersSchedule } from './reminders.ts';

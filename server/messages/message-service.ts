@@ -4,6 +4,7 @@ import type { ScopedStore } from '../db/scoped-store.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
 import { enqueueJob } from '../jobs/job-queue.ts';
 import { formatRupiah, rupiah } from '../money/rupiah.ts';
+import { residentsWithPush } from '../webpush/index.ts';
 import { enabledChannels } from './channel-settings.ts';
 import { whatsappNumber, waMeLink } from './phone.ts';
 import type { MessageRow } from './message-row.ts';
@@ -121,6 +122,15 @@ async function preferencesOf(store: ScopedStore, residentIds: string[]): Promise
   );
 }
 
+/**
+ * What the portal's bell carries also goes to the phones of residents who turned push on, whatever channels they chose
+ * (turning push on is that choice); the other templates only when a resident or cause names `webpush`.
+ */
+const PUSH_TEMPLATES = new Set<string>(['payment_received', 'proof_rejected', 'announcement', 'guest_arrived']);
+
+/** The channels that leave the server through a sending job. */
+const SENT_BY_JOB = new Set<string>(['wa_gateway', 'email', 'webpush']);
+
 function recipientFor(channel: MessageChannel, occupant: Occupant): string | null {
   if (channel === 'wa_link' || channel === 'wa_gateway') return whatsappNumber(occupant.phone);
   if (channel === 'email') return occupant.email && occupant.email.includes('@') ? occupant.email.trim() : null;
@@ -145,6 +155,14 @@ export async function enqueueMessage(store: ScopedStore, input: EnqueueMessageIn
       occupants.map((o) => o.resident_id),
     );
     const enabled = await enabledChannels(tx);
+    const pushTemplate = PUSH_TEMPLATES.has(input.template);
+    const withPush =
+      pushTemplate || input.channels?.includes('webpush') || [...prefs.values()].some((p) => p.channels?.includes('webpush'))
+        ? await residentsWithPush(
+            tx,
+            occupants.map((o) => o.resident_id),
+          )
+        : new Set<string>();
     const template = await templateFor(tx, input.template);
     const unitCode =
       input.unitCode ??
@@ -157,9 +175,12 @@ export async function enqueueMessage(store: ScopedStore, input: EnqueueMessageIn
       const pref = prefs.get(occupant.resident_id);
       if (pref?.opted_out) continue;
       const wanted = input.channels ?? pref?.channels ?? [zoneWhatsapp, ...(enabled.email ? (['email'] as const) : [])];
-      const channels = [...new Set(wanted.map((c) => (c === 'wa_gateway' && !enabled.wa_gateway ? 'wa_link' : c)))].filter(
-        (c) => c !== 'email' || enabled.email,
-      );
+      const channels = [
+        ...new Set([
+          ...wanted.map((c) => (c === 'wa_gateway' && !enabled.wa_gateway ? 'wa_link' : c)),
+          ...(pushTemplate ? (['webpush'] as const) : []),
+        ]),
+      ].filter((c) => (c !== 'email' || enabled.email) && (c !== 'webpush' || withPush.has(occupant.resident_id)));
       const rendered = renderMessage(template, { unit: unitCode, ...input.vars, nama: occupant.name });
       for (const channel of channels) {
         const recipient = recipientFor(channel, occupant);
@@ -215,7 +236,7 @@ export async function enqueueMessage(store: ScopedStore, input: EnqueueMessageIn
         );
         if (!row) continue;
         written.push(row);
-        if (channel === 'wa_gateway' || channel === 'email') {
+        if (SENT_BY_JOB.has(channel)) {
           await enqueueJob(
             tx.knex,
             sendMessageJob,
@@ -317,7 +338,7 @@ export async function retryMessage(store: ScopedStore, id: string, baseUrl: stri
       'messages.retry',
     );
     if (!changed.length) throw new ConflictError('MESSAGE_NOT_FAILED', 'Hanya pesan yang gagal atau dibatalkan yang dapat dikirim ulang.');
-    if (row.channel === 'wa_gateway' || row.channel === 'email') {
+    if (SENT_BY_JOB.has(row.channel)) {
       await enqueueJob(tx.knex, sendMessageJob, { message_id: id }, { estateId: tx.estateId, key: `message:${id}:retry:${nowIso()}` });
     }
   });

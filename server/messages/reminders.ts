@@ -6,7 +6,7 @@ import type { ScopedStore } from '../db/scoped-store.ts';
 import type { AppContext } from '../http/app-context.ts';
 import { defineJob, defineSchedule } from '../jobs/define-job.ts';
 import { enqueueJob } from '../jobs/job-queue.ts';
-import { dateText, enqueueMessage, messageLinks, periodText, rupiahText } from './message-service.ts';
+import { dateText, enqueueMessage, messageLinks, periodText, rupiahText, type MessageChannel } from './message-service.ts';
 import type { TemplateKey } from './templates.ts';
 
 /**
@@ -92,7 +92,7 @@ export interface ReminderBatchItem {
   unit_id: string;
   unit_code: string;
   resident_name: string;
-  channel: 'wa_link' | 'wa_gateway' | 'email' | 'portal';
+  channel: MessageChannel;
   amount: number;
   text: string;
 }

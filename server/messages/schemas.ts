@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { TEMPLATE_KEYS, TEMPLATE_VARIABLES } from './templates.ts';
 
-export const MESSAGE_CHANNELS = ['wa_link', 'wa_gateway', 'email', 'portal'] as const;
+export const MESSAGE_CHANNELS = ['wa_link', 'wa_gateway', 'email', 'portal', 'webpush'] as const;
 export const MESSAGE_STATUSES = ['queued', 'sending', 'sent', 'delivered', 'read', 'failed', 'cancelled'] as const;
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Format jam HH:MM.');

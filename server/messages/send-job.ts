@@ -9,6 +9,7 @@ import type { MessageRow } from './message-row.ts';
 import { nextSendingSlot, type SentCounts } from './sending-window.ts';
 import { withBaseUrl } from './templates.ts';
 import { DeliveryError, sendEmail, sendWhatsappGateway } from './transports.ts';
+import { sendPushMessage } from './push-sending.ts';
 
 /** Tries of one message (each after a longer wait: 2 s, 4 s, 8 s, 16 s) before the office sees it failed. */
 export const MESSAGE_MAX_ATTEMPTS = 5;
@@ -139,6 +140,9 @@ export const sendMessageJob = defineJob({
           html: withBaseUrl(row.body_html ?? row.body_text, ctx.app.publicUrl),
           attachments,
         });
+    } else if (row.channel === 'webpush') {
+      // No quiet hours: the phone decides whether a notification makes a sound (server/webpush/README.md).
+      send = () => sendPushMessage(ctx.app, store, row);
     } else {
       return;
     }

@@ -1,5 +1,6 @@
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { nowIso } from '../db/clock.ts';
+import { queueNoticePushes } from '../messages/index.ts';
 import type { NOTIFICATION_KINDS } from './schemas.ts';
 
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
@@ -37,6 +38,7 @@ export async function notifyUnits(tx: ScopedStore, notices: NewNotification[]): 
     })),
   );
   for (const unitId of new Set(notices.map((n) => n.unitId))) await tx.announce('notifications', unitId);
+  await queueNoticePushes(tx, notices);
 }
 
 /** What a resident's bell holds: notices of the units they live in, for the whole unit or for them alone. */

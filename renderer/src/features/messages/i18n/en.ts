@@ -18,6 +18,7 @@ export default {
   channel_wa_gateway: 'WhatsApp gateway',
   channel_email: 'Email',
   channel_portal: 'Portal',
+  channel_webpush: 'Push notification',
   status_queued: 'Waiting',
   status_sending: 'Sending',
   status_sent: 'Sent',

@@ -18,6 +18,7 @@ export default {
   channel_wa_gateway: 'WhatsApp gateway',
   channel_email: 'Email',
   channel_portal: 'Portal',
+  channel_webpush: 'Notifikasi push',
   status_queued: 'Menunggu',
   status_sending: 'Mengirim',
   status_sent: 'Terkirim',
