@@ -58,10 +58,6 @@ const DB_INTERNAL_EXCEPTIONS = {
     { from: '^server/backups/service\\.ts$', reason: 'scheduled backups copy and check the database file' },
     { from: '^server/backups/restore\\.ts$', reason: "the office's restore copies, checks and replaces the database file" },
   ],
-  'migrate.ts': [
-    // a backup from an older version is migrated in its staging folder, never in the live database
-    { from: '^server/backups/restore\\.ts$', reason: "the office's restore migrates the staged copy of an older backup" },
-  ],
   'sync-context.ts': [
     // create-admin and seed-demo run from the command line before any server: they build the platform store's
     // sync context themselves.

@@ -2,11 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { verifyAllCashbooks } from '../cashbook/index.ts';
-import { assertKlusteraDatabase, copyCheckedDatabase, replaceDatabaseFile } from '../db/backup.ts';
+import { assertKlusteraDatabase, copyCheckedDatabase, migrateCopy, replaceDatabaseFile } from '../db/backup.ts';
 import { nowIso } from '../db/clock.ts';
 import { newId } from '../db/ids.ts';
 import { openDatabase, type Database } from '../db/knex.ts';
-import { migrateToLatest, migrationStatus } from '../db/migrate.ts';
 import { PlatformStore, platformKnex } from '../db/platform-store.ts';
 import type { Actor } from '../db/scoped-store.ts';
 import { loadSyncContext } from '../db/sync-context.ts';
@@ -223,15 +222,17 @@ export async function stageRestore(app: AppContext, source: RestoreSource): Prom
     }
     for (const leftover of ['upload.bin', 'decrypted.sqlite']) fs.rmSync(path.join(dir, leftover), { force: true });
     const { migrated, figures, lastChange } = await withStagedDatabase(dir, async (db) => {
-      const status = await migrationStatus(db);
-      if (status.unknown.length) {
+      let migrated: string[];
+      try {
+        // The copy made before migrating belongs to the staging folder and goes with it.
+        migrated = await migrateCopy(db, path.join(dir, 'before-migrating'));
+      } catch (err) {
+        if ((err as { code?: unknown }).code !== 'UNKNOWN_MIGRATIONS') throw err;
         throw new UnprocessableError(
           'BACKUP_NEWER_SCHEMA',
           'Cadangan ini dibuat oleh Klustera versi yang lebih baru. Perbarui aplikasi dulu, lalu pulihkan lagi.',
         );
       }
-      // The copy made before migrating belongs to the staging folder and goes with it.
-      const result = await migrateToLatest(db, { backupDir: path.join(dir, 'before-migrating') });
       const broken = (await verifyAllCashbooks(db.knex)).filter((c) => !c.result.ok);
       if (broken.length) {
         throw new UnprocessableError(
@@ -240,7 +241,7 @@ export async function stageRestore(app: AppContext, source: RestoreSource): Prom
         );
       }
       const last = (await db.knex('audit_log').max({ at: 'created_at' })) as Array<{ at: string | null }>;
-      return { migrated: result.applied, figures: await estateFigures(db.knex), lastChange: last[0]?.at ?? null };
+      return { migrated, figures: await estateFigures(db.knex), lastChange: last[0]?.at ?? null };
     });
     fs.rmSync(path.join(dir, 'before-migrating'), { recursive: true, force: true });
     if (!figures.length) throw new UnprocessableError('BACKUP_UNUSABLE', 'Cadangan ini tidak berisi perumahan apa pun.');

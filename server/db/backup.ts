@@ -7,6 +7,8 @@ import Database from 'better-sqlite3';
 import knexFactory, { type Knex } from 'knex';
 import { sqliteFile } from '../config.ts';
 import { DataDirBusyError, isAlive, readLockHolder, tryLockDataDir } from './data-dir-lock.ts';
+import type { Database as OpenDatabase } from './knex.ts';
+import { migrateToLatest } from './migrate.ts';
 
 /**
  * Backups and restores of the SQLite file.
@@ -240,6 +242,14 @@ export async function restoreDatabase(dataDir: string, backupFile: string): Prom
   } finally {
     lock.release();
   }
+}
+
+/**
+ * Brings a staged copy of a backup to this version's schema, the copy made before migrating going to `backupDir`;
+ * the names of the migrations applied. A copy written by a newer version throws `UnknownMigrationsError` unchanged.
+ */
+export async function migrateCopy(db: OpenDatabase, backupDir: string): Promise<string[]> {
+  return (await migrateToLatest(db, { backupDir })).applied;
 }
 
 /** Runs `read` on a read-only connection to a backup file: the scheduled backup checks its copy's cash books so. */
