@@ -3,6 +3,7 @@ import { platformKnex } from '../db/platform-store.ts';
 import { estateToday } from '../calendar/calendar.ts';
 import { defineJob, defineSchedule } from '../jobs/define-job.ts';
 import { enqueueJob } from '../jobs/job-queue.ts';
+import { queueBackupUpload } from './s3-upload.ts';
 import { installationZone, localTimeOf, readBackupSettings, runBackup } from './service.ts';
 
 export const backupJob = defineJob({
@@ -14,7 +15,9 @@ export const backupJob = defineJob({
   // A large database's copy and check may take minutes; the lease is renewed while it runs.
   leaseMs: 10 * 60_000,
   run: async (ctx, payload) => {
-    await runBackup(ctx.app, payload.trigger, ctx.now);
+    const backup = await runBackup(ctx.app, payload.trigger, ctx.now);
+    // Checked first, then uploaded by its own job: a bucket that is down never makes the backup itself run again.
+    await queueBackupUpload(ctx.app, backup.id);
   },
 });
 

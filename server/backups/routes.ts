@@ -3,7 +3,8 @@ import { platformKnex } from '../db/platform-store.ts';
 import { defineRoutes } from '../http/route.ts';
 import { ConflictError } from '../http/errors.ts';
 import { backupJob } from './job.ts';
-import { backupSettingsBody, backupSettingsResponse, backupStartedResponse, backupsResponse } from './schemas.ts';
+import { testS3Connection } from './s3-upload.ts';
+import { backupSettingsBody, backupSettingsResponse, backupStartedResponse, backupsResponse, s3TestResponse } from './schemas.ts';
 import { backupStatus, backupsDir, listBackups, readBackupSettings, saveBackupSettings, settingsView } from './service.ts';
 
 const tags = ['installation'];
@@ -61,5 +62,14 @@ export const backupRoutes = defineRoutes([
       const job = await enqueueJob(knex, backupJob, { trigger: 'manual' });
       return { job_id: job.id, enqueued: job.enqueued };
     },
+  },
+  {
+    method: 'post',
+    path: '/installation/backups/s3-test',
+    permission: 'installation.write',
+    tags,
+    summary: 'Test the saved S3 bucket: write a small object, read it back and delete it',
+    response: s3TestResponse,
+    handler: ({ app }) => testS3Connection(app),
   },
 ]);

@@ -1,14 +1,17 @@
 import { z } from 'zod';
+import { s3SettingsBody, s3SettingsView } from './s3-settings.ts';
 import { backupSettingsSchema } from './service.ts';
 
 export const backupSettingsBody = backupSettingsSchema
   .extend({
     /** Write-only: a new passphrase, null to forget it, absent to keep the stored one. */
     passphrase: z.string().max(200).nullable().optional(),
+    /** The S3-compatible bucket: absent keeps the stored one, null forgets it. */
+    s3: s3SettingsBody.nullable().optional(),
   })
   .strict();
 
-const settingsResponse = backupSettingsSchema.extend({ has_passphrase: z.boolean() });
+const settingsResponse = backupSettingsSchema.extend({ has_passphrase: z.boolean(), s3: s3SettingsView.nullable() });
 
 const backupRow = z.object({
   id: z.string(),
@@ -29,6 +32,19 @@ const backupRow = z.object({
   copies: z.array(z.object({ folder: z.string(), file: z.string().nullable(), ok: z.boolean(), error: z.string().nullable() })),
   error: z.string().nullable(),
   pruned: z.boolean(),
+  /** The upload to the S3-compatible bucket, when one is set up. */
+  remote: z
+    .object({
+      status: z.enum(['pending', 'retrying', 'ok', 'failed', 'skipped']),
+      bucket: z.string(),
+      key: z.string(),
+      bytes: z.number().nullable(),
+      attempts: z.number(),
+      error: z.string().nullable(),
+      uploaded_at: z.string().nullable(),
+      pruned: z.boolean(),
+    })
+    .nullable(),
 });
 
 export const backupStatusResponse = z.object({
@@ -51,3 +67,4 @@ export type BackupsAnswer = z.infer<typeof backupsResponse>;
 
 export const backupSettingsResponse = settingsResponse;
 export const backupStartedResponse = z.object({ job_id: z.string(), enqueued: z.boolean() });
+export const s3TestResponse = z.object({ ok: z.literal(true), bucket: z.string(), key: z.string() });

@@ -14,7 +14,9 @@ import type { AppContext } from '../http/app-context.ts';
 import { ConflictError, ValidationError } from '../http/errors.ts';
 import { openSecret, sealSecret, secretsKey } from '../secrets/index.ts';
 import { ENCRYPTED_SUFFIX, encryptFile } from './encrypted-file.ts';
+import { remoteView } from './remote-upload.ts';
 import { backupsToKeep } from './retention.ts';
+import { prepareS3Settings, type S3SettingsInput, type StoredS3Settings, viewOfS3Settings } from './s3-settings.ts';
 import { RESTORED_NOTICE_MS, readRestoredFrom } from './restore-marker.ts';
 
 /**
@@ -49,8 +51,9 @@ export const backupSettingsSchema = z.object({
 });
 export type BackupSettings = z.infer<typeof backupSettingsSchema>;
 
-interface StoredSettings extends BackupSettings {
+export interface StoredSettings extends BackupSettings {
   passphrase_enc: string | null;
+  s3: StoredS3Settings | null;
 }
 
 const DEFAULTS: StoredSettings = {
@@ -61,6 +64,7 @@ const DEFAULTS: StoredSettings = {
   keep_monthly: 12,
   copy_folder: null,
   passphrase_enc: null,
+  s3: null,
 };
 
 export async function readBackupSettings(knex: Knex): Promise<StoredSettings> {
@@ -77,17 +81,19 @@ export async function readBackupSettings(knex: Knex): Promise<StoredSettings> {
 
 const PASSPHRASE_CONTEXT = 'installation_settings:backups:passphrase';
 
-function passphraseOf(app: AppContext, settings: StoredSettings): string | null {
+export function passphraseOf(app: AppContext, settings: StoredSettings): string | null {
   return settings.passphrase_enc ? openSecret(secretsKey(app.dataDir), settings.passphrase_enc, PASSPHRASE_CONTEXT) : null;
 }
 
 export function settingsView(settings: StoredSettings) {
-  const { passphrase_enc, ...rest } = settings;
-  return { ...rest, has_passphrase: Boolean(passphrase_enc) };
+  const { passphrase_enc, s3, ...rest } = settings;
+  return { ...rest, has_passphrase: Boolean(passphrase_enc), s3: viewOfS3Settings(s3) };
 }
 
 export interface SettingsInput extends BackupSettings {
   passphrase?: string | null;
+  /** Absent keeps the stored bucket, null forgets it. */
+  s3?: S3SettingsInput | null;
 }
 
 function assertWritableFolder(folder: string): void {
@@ -136,6 +142,11 @@ export async function saveBackupSettings(app: AppContext, actor: Actor, input: S
   if (folder !== null && !passphraseEnc) {
     throw new ConflictError('BACKUP_PASSPHRASE_REQUIRED', 'Salinan ke disk lain dienkripsi: isi kata sandi cadangan dulu.', 'passphrase');
   }
+  const s3 = input.s3 === undefined ? current.s3 : input.s3 === null ? null : prepareS3Settings(app.dataDir, current.s3, input.s3);
+  // Only encrypted backups leave the machine.
+  if (s3?.enabled && !passphraseEnc) {
+    throw new ConflictError('BACKUP_PASSPHRASE_REQUIRED', 'Cadangan ke S3 dienkripsi: isi kata sandi cadangan dulu.', 'passphrase');
+  }
   if (folder !== null) assertWritableFolder(folder);
   const next: StoredSettings = {
     enabled: input.enabled,
@@ -145,6 +156,7 @@ export async function saveBackupSettings(app: AppContext, actor: Actor, input: S
     keep_monthly: input.keep_monthly,
     copy_folder: folder,
     passphrase_enc: passphraseEnc,
+    s3,
   };
   await new PlatformStore(app.db.knex, actor, app.sync).transaction(async (tx) => {
     const at = nowIso();
@@ -350,5 +362,6 @@ export async function listBackups(app: AppContext) {
     copies: r.copies ? (JSON.parse(r.copies as string) as BackupCopy[]) : [],
     error: (r.error as string | null) ?? null,
     pruned: Boolean(r.pruned_at),
+    remote: remoteView(r.remote as string | null),
   }));
 }

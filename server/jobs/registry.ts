@@ -15,7 +15,7 @@ import { planRemindersJob, remindersSchedule, sendMessageJob } from '../messages
 import type { AppContext } from '../http/app-context.ts';
 import { residentPassRenewalJob, residentPassRenewalSchedule } from '../passes/renewal-job.ts';
 import { syncRunJob, syncSchedule } from '../sync/sync-job.ts';
-import { backupJob, backupSchedule } from '../backups/index.ts';
+import { backupJob, backupSchedule, backupUploadJob } from '../backups/index.ts';
 import { defineJob, defineSchedule, type JobDef, type ScheduleDef } from './define-job.ts';
 import { enqueueJob, pruneFinishedJobs } from './job-queue.ts';
 import { JobRunner, jobConcurrencyFromEnv } from './job-runner.ts';
@@ -55,6 +55,7 @@ export const allJobs: JobDef<any>[] = [
   reconcileOnlineChargesJob,
   publishAnnouncementJob,
   backupJob,
+  backupUploadJob,
 ];
 
 export const allSchedules: ScheduleDef[] = [

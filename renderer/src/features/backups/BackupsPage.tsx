@@ -10,9 +10,11 @@ import { useApiForm } from '../../hooks/useApiForm.ts';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { useEstateCalendar } from '../../session/useEstateCalendar.ts';
 import { RestorePanel } from './RestorePanel.tsx';
+import { EMPTY_S3, S3_FIELDS, S3SettingsFields, s3Payload } from './S3SettingsFields.tsx';
 
-const FIELDS = ['time', 'keep_daily', 'keep_weekly', 'keep_monthly', 'copy_folder', 'passphrase'] as const;
+const FIELDS = ['time', 'keep_daily', 'keep_weekly', 'keep_monthly', 'copy_folder', 'passphrase', ...S3_FIELDS] as const;
 const TONE: Record<string, BadgeTone> = { running: 'amber', ok: 'green', failed: 'red' };
+const REMOTE_TONE: Record<string, BadgeTone> = { pending: 'amber', retrying: 'amber', ok: 'green', failed: 'red', skipped: 'grey' };
 
 type Settings = BackupsAnswer['settings'];
 
@@ -32,6 +34,7 @@ export default function BackupsPage() {
   const { data, error, reload } = useApiData((signal) => api.get<BackupsAnswer>('/installation/backups', undefined, signal), 'backups');
   const [draft, setDraft] = useState<Settings | null>(null);
   const [passphrase, setPassphrase] = useState('');
+  const [s3Secret, setS3Secret] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
   const [savedNotice, setSavedNotice] = useState<string | null>(null);
   const [actionError, setActionError] = useState<unknown>(null);
@@ -39,12 +42,13 @@ export default function BackupsPage() {
     if (data && !draft) setDraft(data.settings);
   }, [data, draft]);
   const running = data?.backups.some((b) => b.status === 'running') ?? false;
-  // While one runs, the list follows it to its result.
+  // While one runs, or waits for its upload, the list follows it to its result.
+  const uploading = data?.backups.some((b) => b.remote?.status === 'pending') ?? false;
   useEffect(() => {
-    if (!running) return;
+    if (!running && !uploading) return;
     const timer = setInterval(reload, 1500);
     return () => clearInterval(timer);
-  }, [running, reload]);
+  }, [running, uploading, reload]);
 
   const backupNow = async () => {
     setActionError(null);
@@ -62,9 +66,12 @@ export default function BackupsPage() {
     void form.submit(async () => {
       const body = { ...draft, copy_folder: draft.copy_folder?.trim() || null, ...(passphrase ? { passphrase } : {}) };
       const { has_passphrase: _has, ...payload } = body as Settings & { passphrase?: string };
-      const saved = await apiRequest<Settings>('PUT', '/installation/backups/settings', { body: payload });
+      const saved = await apiRequest<Settings>('PUT', '/installation/backups/settings', {
+        body: { ...payload, s3: s3Payload(draft.s3, s3Secret) },
+      });
       setDraft(saved);
       setPassphrase('');
+      setS3Secret('');
       setSavedNotice(t('backups.saved'));
       reload();
     });
@@ -178,6 +185,21 @@ export default function BackupsPage() {
                   }}
                 />
               </Field>
+              <S3SettingsFields
+                value={draft.s3 ?? EMPTY_S3}
+                onChange={(next, field) => {
+                  setSavedNotice(null);
+                  setDraft((d) => (d ? { ...d, s3: next } : d));
+                  if (field) form.clearField(field);
+                }}
+                secret={s3Secret}
+                onSecret={(secret) => {
+                  setS3Secret(secret);
+                  form.clearField('s3.secret_key');
+                }}
+                errors={form.fieldErrors}
+                saved={Boolean(data.settings.s3)}
+              />
               <div className="form__actions">
                 <button type="submit" className="btn btn--primary" disabled={form.submitting}>
                   {t('common.save')}
@@ -217,6 +239,16 @@ export default function BackupsPage() {
                     <td className="num">{b.pruned ? t('backups.pruned') : sizeOf(b.bytes)}</td>
                     <td>
                       {b.copies.length ? b.copies.map((c) => (c.ok ? t('backups.copy_ok') : t('backups.copy_failed'))).join(', ') : '—'}
+                      {b.remote && (
+                        <div data-testid="backup-remote">
+                          <Badge tone={REMOTE_TONE[b.remote.status] ?? 'grey'}>
+                            {b.remote.pruned ? t('backups.remote_pruned') : t(`backups.remote_${b.remote.status}`)}
+                          </Badge>
+                          {(b.remote.status === 'retrying' || b.remote.status === 'skipped') && b.remote.error && (
+                            <div className="muted">{b.remote.error}</div>
+                          )}
+                        </div>
+                      )}
                     </td>
                   </tr>
                 ))}
