@@ -59,7 +59,6 @@ export function controlFile({ version, architecture, nodeVersion, installedSizeK
     'Conflicts: klustera',
     'Section: web',
     'Priority: optional',
-    'Homepage: https://github.com/klustera/klustera',
     'Description: Klustera housing estate server (headless)',
     ' Klustera mengelola perumahan dan RT/RW: data unit dan warga, tagihan iuran,',
     ' pembayaran dan kuitansi, buku kas, pos satpam dan portal warga.',
