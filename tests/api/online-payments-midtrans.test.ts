@@ -345,6 +345,36 @@ describe.each(['sqlite', 'postgres'] as const)('online payments through Midtrans
     expect(await chargeRow(charge.id)).toMatchObject({ status: 'paid', payment_id: online.id });
   });
 
+  it('a Snap answer lost on the way leaves no charge stuck: Midtrans refuses the used order id once, and the next tap makes a fresh order', async () => {
+    const r = await residentWithInvoice(55_000);
+    const pay = () => r.resident.post(e('/portal/online-charges'), { method: 'qris', invoice_ids: [r.invoiceId] });
+    fake.loseNextSnapAnswer = true;
+    const lostAnswer = await pay();
+    expect(lostAnswer.status).toBe(502);
+    expect(lostAnswer.body.error.code).toBe('GATEWAY_UNAVAILABLE');
+    const charges = () => knex()('online_charges').where({ estate_id: estateId, unit_id: r.unitId }).orderBy('created_at');
+    const [lost] = await charges();
+    expect(lost).toMatchObject({ status: 'creating' });
+    // Midtrans made the order but its answer never came: asked again under the same order id, it refuses.
+    expect(fake.orders.has(midtransOrderId(lost.reference))).toBe(true);
+    const refused = await pay();
+    expect(refused.status).toBe(502);
+    expect(await charges()).toMatchObject([{ id: lost.id, status: 'failed' }]);
+    expect((await chargeRow(lost.id)).last_error).toContain('sudah digunakan');
+
+    const fresh = await pay();
+    expect(fresh.status, fresh.text).toBe(201);
+    expect(fresh.body).toMatchObject({ status: 'pending' });
+    expect(fresh.body.reference).not.toBe(lost.reference);
+    expect(fresh.body.checkout_url).toContain('/snap/v4/redirection/');
+    fake.settle(midtransOrderId(fresh.body.reference));
+    const sent = await fake.notify(notifyUrl(), fake.notificationBody(midtransOrderId(fresh.body.reference)));
+    expect(sent.status).toBe(200);
+    await runJobs();
+    expect(await paymentsOfUnit(r.unitId)).toHaveLength(1);
+    expect(await invoiceStatus(r.unitId, r.invoiceId)).toBe('paid');
+  });
+
   it('with no notification at all, reconciliation settles a paid charge and expires one whose invoice was paid in cash', async () => {
     const paid = await charged(70_000);
     fake.settle(paid.orderId);

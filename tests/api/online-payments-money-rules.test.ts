@@ -312,6 +312,13 @@ describe.each(['sqlite', 'postgres'] as const)('online payment money rules on %s
     expect(audit.map((a: { action: string }) => a.action)).toEqual(
       expect.arrayContaining(['online_charges.refund_requested', 'online_charges.refunded']),
     );
+    // The office's list of charges shows the refund beside the charge.
+    const listed = (await treasurer.get(e(`/online-charges?unit_id=${unitId}`))).body.items;
+    expect(listed.find((c: { id: string }) => c.id === charge.id).refund).toMatchObject({
+      status: 'refunded',
+      amount: 120_000,
+      reason: 'Warga pindah',
+    });
     // Another amount after the refund is refused.
     const other = await refund(charge.id, { amount: 1_000, reason: 'Lagi' });
     expect(other.status).toBe(409);

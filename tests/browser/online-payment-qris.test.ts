@@ -200,9 +200,25 @@ describe('paying a bill by QRIS in Chromium', () => {
       /Unit B-7: pembayaran PAY\d+ sebesar Rp\s150\.000 menjadi saldo titipan karena tagihan INV\/2026\/12\/\d+ sudah lunas\./,
     );
     await screenshot(desk, 'online-payment-09-charges-notices-id');
+
+    // The late December payment is sent back from the office: whole, with a reason, through Xendit.
+    const lateRow = desk.getByTestId('online-charge-row').first();
+    await lateRow.getByTestId('online-charge-refund').click();
+    const refundForm = desk.getByTestId('online-refund-form');
+    await waitForText(refundForm, 'Kembalikan dana ke warga — B-7');
+    await waitForText(refundForm, 'Dibayar Rp 150.000 lewat QRIS');
+    await refundForm.getByLabel('Alasan').fill('Sudah dibayar tunai');
+    await screenshot(desk, 'online-payment-09b-refund-form-id');
+    await refundForm.getByRole('button', { name: 'Kembalikan seluruhnya' }).click();
+    await waitForText(desk.getByTestId('online-refund-done'), 'Dana Rp 150.000 dikembalikan. Pembayaran dibatalkan: Sudah dibayar tunai.');
+    await waitForText(lateRow, 'Dikembalikan Rp 150.000');
+    expect(await lateRow.getByTestId('online-charge-refund').count()).toBe(0);
+    expect([...fake.refunds.values()].map((r) => r.amount)).toEqual([150_000]);
+    await screenshot(desk, 'online-payment-09c-refunded-id');
     await desk.getByRole('button', { name: 'EN', exact: true }).click();
     await waitForText(desk.getByRole('heading', { level: 1 }), 'Online payments');
     await waitForText(desk.getByTestId('online-charge-row').filter({ hasText: 'Paid' }), 'B-7');
+    await waitForText(desk.getByTestId('online-charge-row').first(), 'Refunded Rp 150,000');
     await waitForText(desk.getByTestId('secret-key-state'), 'saved');
     await screenshot(desk, 'online-payment-10-settings-en');
     expect(pageErrors(desk)).toEqual([]);

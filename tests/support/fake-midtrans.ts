@@ -57,6 +57,8 @@ export class FakeMidtrans {
   private server!: http.Server;
   url = '';
   down = false;
+  /** The next Snap order is made, and then its answer is lost on the way (the connection drops). */
+  loseNextSnapAnswer = false;
 
   constructor(readonly serverKey: string) {}
 
@@ -222,6 +224,11 @@ export class FakeMidtrans {
         expiry: body.expiry,
         transaction: null,
       });
+      if (this.loseNextSnapAnswer) {
+        this.loseNextSnapAnswer = false;
+        req.socket.destroy();
+        return;
+      }
       return send(res, 201, { token, redirect_url: `${this.url}/snap/v4/redirection/${token}` });
     }
 

@@ -198,11 +198,20 @@ export async function createOnlineCharge(store: ScopedStore, dataDir: string, re
     });
   } catch (err) {
     if (!(err instanceof GatewayFailure)) throw err;
+    // A refusal (4xx) is final for this reference: asking again under it gets the same answer — Midtrans, for one,
+    // refuses an order_id it has seen once, even when its first answer never reached us. The intent ends as failed,
+    // so the resident's next tap makes a new generation with a reference of its own instead of a charge stuck in
+    // "creating". A timeout, a 5xx or a 429 leaves it creating: the same reference is tried again.
+    const refused = err.status !== null && err.status >= 400 && err.status < 500 && err.status !== 408 && err.status !== 429;
     await store.updateWhere(
       'online_charges',
       (q) => q.where('online_charges.id', row!.id).where('online_charges.status', 'creating'),
-      { last_error: `${err.status ?? '-'} ${err.code ?? ''} ${err.message}`.slice(0, 500), updated_at: nowIso() },
-      'online_charges.gateway_error',
+      {
+        ...(refused ? { status: 'failed' } : {}),
+        last_error: `${err.status ?? '-'} ${err.code ?? ''} ${err.message}`.slice(0, 500),
+        updated_at: nowIso(),
+      },
+      refused ? 'online_charges.refused' : 'online_charges.gateway_error',
     );
     throw new GatewayUnavailableError();
   }
@@ -247,6 +256,22 @@ function isEnded(row: ChargeRow): boolean {
   return row.status === 'pending' && row.expires_at !== null && row.expires_at <= nowIso();
 }
 
+function refundSummary(row: ChargeRow): OfficeChargeView['refund'] {
+  const refund = row as ChargeRow & {
+    refund_status: 'requesting' | 'refunded' | 'failed' | null;
+    refund_amount: number | string | null;
+    refund_reason: string | null;
+    refunded_at: string | null;
+  };
+  if (!refund.refund_status) return null;
+  return {
+    status: refund.refund_status,
+    amount: Number(refund.refund_amount),
+    reason: refund.refund_reason ?? '',
+    refunded_at: refund.refunded_at,
+  };
+}
+
 /** The office's list of charges, newest first. */
 export async function listOnlineCharges(
   store: ScopedStore,
@@ -273,7 +298,7 @@ export async function listOnlineCharges(
     : [];
   const codes = new Map(units.map((u) => [u.id, u.code]));
   return {
-    items: rows.map((r) => ({ ...chargeView(r), unit_code: codes.get(r.unit_id) ?? null })),
+    items: rows.map((r) => ({ ...chargeView(r), unit_code: codes.get(r.unit_id) ?? null, refund: refundSummary(r) })),
     total: Number(n),
     limit: q.limit,
     offset: q.offset,

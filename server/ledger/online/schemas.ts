@@ -136,7 +136,18 @@ export type OnlineChargeView = z.infer<typeof onlineChargeResponse>;
 /** The office's list: newest first, by status and unit. */
 export const chargeListQuery = z.object({ status: z.enum(CHARGE_STATUSES).optional(), unit_id: id.optional(), ...paging }).strict();
 /** The office sees which unit by its code; the resident's own answer has no need of it. */
-export const officeChargeResponse = onlineChargeResponse.extend({ unit_code: z.string().nullable() });
+export const officeChargeResponse = onlineChargeResponse.extend({
+  unit_code: z.string().nullable(),
+  /** A refund asked for from the office, and how far it got; null when there is none. */
+  refund: z
+    .object({
+      status: z.enum(['requesting', 'refunded', 'failed']),
+      amount: z.number().int(),
+      reason: z.string(),
+      refunded_at: z.string().nullable(),
+    })
+    .nullable(),
+});
 export type OfficeChargeView = z.infer<typeof officeChargeResponse>;
 export const onlineChargePageResponse = pageOf(officeChargeResponse);
 

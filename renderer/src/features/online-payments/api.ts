@@ -3,6 +3,7 @@ import type {
   GatewaySettings,
   OfficeChargeView,
   OnlineChargeView,
+  OnlineRefundView,
   PortalOnlinePayment,
   VirtualAccountView,
 } from '../../../../server/ledger/online/schemas.ts';
@@ -66,6 +67,8 @@ export const onlinePaymentApi = {
       status ? { status, limit: 50 } : { limit: 50 },
       signal,
     ),
+  refund: (estateId: string, chargeId: string, body: { amount?: number; reason: string }) =>
+    api.post<OnlineRefundView>(estatePath(estateId, `/online-charges/${chargeId}/refund`), body),
 };
 
 const apiPut = <T>(path: string, body: unknown) => apiRequest<T>('PUT', path, { body });
