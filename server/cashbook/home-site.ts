@@ -1,5 +1,10 @@
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { ConflictError } from '../http/errors.ts';
+import { queryTemplate } from '../db/query-template.ts';
+
+// Asked on every payment and cash-book line: compiled once, and with its limit written into the SQL so SQLite keeps
+// the prepared statement instead of compiling it again for each bound limit.
+const homeSiteQuery = queryTemplate<'id'>((knex, p) => knex('estates').where({ id: p.id }).first('cashbook_home_site_id'));
 
 /**
  * The cash book is one hash chain per estate: two sites appending while apart would both write the entry after the
@@ -9,9 +14,7 @@ import { ConflictError } from '../http/errors.ts';
  */
 export async function isCashbookHome(tx: ScopedStore): Promise<boolean> {
   // The estate row is the scope itself, not estate-scoped data, so it is read by id.
-  const row = (await tx.knex('estates').where({ id: tx.estateId }).first('cashbook_home_site_id')) as
-    | { cashbook_home_site_id: string | null }
-    | undefined;
+  const [row] = await homeSiteQuery<{ cashbook_home_site_id: string | null }>(tx.knex, { id: tx.estateId });
   const home = row?.cashbook_home_site_id ?? null;
   return home === null || home === tx.sync.siteId;
 }

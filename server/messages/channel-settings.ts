@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { queryTemplate } from '../db/query-template.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { ConflictError } from '../http/errors.ts';
 import { openSecret, sealSecret, secretsKey } from '../secrets/index.ts';
@@ -140,9 +141,14 @@ export async function gatewayAccount(
   };
 }
 
+// Read on every message queued, so on every payment: compiled once (db/query-template.ts).
+const enabledChannelsQuery = queryTemplate<'estateId'>((knex, p) =>
+  knex('message_channels').where({ estate_id: p.estateId }).whereNull('deleted_at').select('channel', 'enabled'),
+);
+
 /** Which channels are switched on, for choosing a resident's default channel. */
 export async function enabledChannels(store: ScopedStore): Promise<{ email: boolean; wa_gateway: boolean }> {
-  const rows = (await store.live('message_channels').select('channel', 'enabled', 'secret_enc')) as ChannelRow[];
+  const rows = await store.select<Pick<ChannelRow, 'channel' | 'enabled'>>(enabledChannelsQuery, {});
   const on = (c: string) => rows.some((r) => r.channel === c && Boolean(r.enabled));
   return { email: on('email'), wa_gateway: on('wa_gateway') };
 }

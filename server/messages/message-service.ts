@@ -1,5 +1,6 @@
 import { estateToday } from '../calendar/calendar.ts';
 import { nowIso } from '../db/clock.ts';
+import { queryTemplate } from '../db/query-template.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
 import { enqueueJob } from '../jobs/job-queue.ts';
@@ -43,9 +44,7 @@ export interface EnqueueMessageInput {
 
 /** The template an estate uses for `key`: its own wording or the default. */
 export async function templateFor(store: ScopedStore, key: TemplateKey): Promise<TemplateText> {
-  const row = (await store.live('message_templates').where('message_templates.key', key).first('subject', 'body')) as
-    | { subject: string | null; body: string }
-    | undefined;
+  const [row] = await store.select<{ subject: string | null; body: string }>(templateQuery, { key });
   const fallback = DEFAULT_TEMPLATES[key];
   return row ? { subject: row.subject ?? fallback.subject, body: row.body } : fallback;
 }
@@ -81,21 +80,52 @@ interface Occupant {
   email: string | null;
 }
 
-/** Who lives in the unit today (the residency rule: occupancy not removed, moved in, not yet moved out). */
-async function occupantsOf(store: ScopedStore, unitId: string): Promise<Occupant[]> {
-  const today = estateToday(await store.timezone());
-  return store
-    .query('unit_occupancies')
+// The reads below run for every message queued (every payment queues its receipt message): each is compiled once
+// (db/query-template.ts) instead of being built with knex on every call.
+const occupantsQuery = queryTemplate<'estateId' | 'unitId' | 'today'>((knex, p) =>
+  knex('unit_occupancies')
     .join('residents', (j) =>
       j.on('residents.id', '=', 'unit_occupancies.resident_id').andOn('residents.estate_id', '=', 'unit_occupancies.estate_id'),
     )
-    .where('unit_occupancies.unit_id', unitId)
+    .where('unit_occupancies.estate_id', p.estateId)
+    .where('unit_occupancies.unit_id', p.unitId)
     .whereNull('unit_occupancies.deleted_at')
     .whereNull('residents.deleted_at')
-    .where((q) => q.whereNull('unit_occupancies.moved_in_on').orWhere('unit_occupancies.moved_in_on', '<=', today))
-    .where((q) => q.whereNull('unit_occupancies.moved_out_on').orWhere('unit_occupancies.moved_out_on', '>', today))
+    .where((q) => q.whereNull('unit_occupancies.moved_in_on').orWhere('unit_occupancies.moved_in_on', '<=', p.today))
+    .where((q) => q.whereNull('unit_occupancies.moved_out_on').orWhere('unit_occupancies.moved_out_on', '>', p.today))
     .distinct('residents.id as resident_id', 'residents.name', 'residents.phone', 'residents.email')
-    .orderBy('residents.name');
+    .orderBy('residents.name'),
+);
+
+const templateQuery = queryTemplate<'estateId' | 'key'>((knex, p) =>
+  knex('message_templates').where({ estate_id: p.estateId, key: p.key }).whereNull('deleted_at').first('subject', 'body'),
+);
+
+/** Residents per template: a unit has a few, so one compiled statement per count covers them. */
+const PREFERENCE_TEMPLATES_UP_TO = 8;
+const preferencesQueries = new Map<number, ReturnType<typeof queryTemplate<string>>>();
+function preferencesQuery(count: number) {
+  let query = preferencesQueries.get(count);
+  if (!query) {
+    query = queryTemplate<string>((knex, p) =>
+      knex('message_preferences')
+        .where('estate_id', p.estateId)
+        .whereNull('deleted_at')
+        .whereIn(
+          'resident_id',
+          Array.from({ length: count }, (_, i) => p[`resident${i}`]),
+        )
+        .select('resident_id', 'channels', 'opted_out'),
+    );
+    preferencesQueries.set(count, query);
+  }
+  return query;
+}
+
+/** Who lives in the unit today (the residency rule: occupancy not removed, moved in, not yet moved out). */
+async function occupantsOf(store: ScopedStore, unitId: string): Promise<Occupant[]> {
+  const today = estateToday(await store.timezone());
+  return store.select<Occupant>(occupantsQuery, { unitId, today });
 }
 
 async function residentsByIds(store: ScopedStore, ids: string[]): Promise<Occupant[]> {
@@ -113,10 +143,17 @@ interface Preference {
 
 async function preferencesOf(store: ScopedStore, residentIds: string[]): Promise<Map<string, Preference>> {
   if (!residentIds.length) return new Map();
-  const rows = (await store
-    .live('message_preferences')
-    .whereIn('message_preferences.resident_id', residentIds)
-    .select('resident_id', 'channels', 'opted_out')) as { resident_id: string; channels: string | null; opted_out: boolean | number }[];
+  type PreferenceRow = { resident_id: string; channels: string | null; opted_out: boolean | number };
+  const rows =
+    residentIds.length <= PREFERENCE_TEMPLATES_UP_TO
+      ? await store.select<PreferenceRow>(
+          preferencesQuery(residentIds.length),
+          Object.fromEntries(residentIds.map((id, i) => [`resident${i}`, id])),
+        )
+      : ((await store
+          .live('message_preferences')
+          .whereIn('message_preferences.resident_id', residentIds)
+          .select('resident_id', 'channels', 'opted_out')) as PreferenceRow[]);
   return new Map(
     rows.map((r) => [r.resident_id, { channels: r.channels ? JSON.parse(r.channels) : null, opted_out: Boolean(r.opted_out) }]),
   );
