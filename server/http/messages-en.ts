@@ -417,6 +417,9 @@ export const MESSAGES_EN: Record<string, string> = {
   'Hanya pesan wa.me yang ditandai terkirim oleh pengurus.': 'Only wa.me messages are ticked as sent by the office.',
   'Pesan ini tidak menunggu untuk dikirim.': 'This message is not waiting to be sent.',
   'Hanya pesan yang gagal atau dibatalkan yang dapat dikirim ulang.': 'Only a failed or cancelled message can be sent again.',
+  // push notifications (webpush/)
+  'Alamat layanan push ini tidak dikenal.': 'This push service address is not one the server sends to.',
+  'Kunci langganan push tidak sah.': 'The push subscription keys are not valid.',
   'Simpan pengaturan email terlebih dahulu.': 'Save the email settings first.',
   'Alamat email tidak valid.': 'The email address is not valid.',
   'Simpan pengaturan gateway WhatsApp terlebih dahulu.': 'Save the WhatsApp gateway settings first.',

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { useLocation } from '../../router/navigation.ts';
 import { useSession } from '../../session/SessionProvider.tsx';
@@ -9,6 +9,7 @@ import { Link } from '../../router/Link.tsx';
 import { PendingInvitations } from '../../pages/users/PendingInvitations.tsx';
 import { UserMenu } from '../UserMenu.tsx';
 import { NotificationBell } from '../../features/notifications/NotificationBell.tsx';
+import { linkPortalManifest, registerPortalWorker } from '../../features/notifications/portal-app.ts';
 import type { Face } from '../types.ts';
 
 /** Phone-first: one column, a slim header, content at reading width even on a laptop. */
@@ -18,6 +19,12 @@ export function PortalShell({ face, children }: { face: Face; children: ReactNod
   const { pathname } = useLocation();
   const { membership } = session;
   const navRoutes = face.routes.filter((route) => route.nav && mayOpen(session, route.access));
+  // Installable as an app, and able to show pushes, from any portal page.
+  useEffect(() => {
+    const unlink = linkPortalManifest();
+    void registerPortalWorker().catch(() => undefined);
+    return unlink;
+  }, []);
   return (
     <div className="portal">
       <header className="portal__header">

@@ -9,6 +9,7 @@ import { Link } from '../../router/Link.tsx';
 import { useEstateId } from '../../session/SessionProvider.tsx';
 import { useEstateCalendar } from '../../session/useEstateCalendar.ts';
 import { notificationApi, noticeKey } from './api.ts';
+import { PushSwitch } from './PushSwitch.tsx';
 
 /** The bell's list: newest first, each marked read on its own or all at once; a notice opens what it is about. */
 export default function NotificationsPage() {
@@ -44,6 +45,7 @@ export default function NotificationsPage() {
           ) : null
         }
       />
+      <PushSwitch estateId={estateId} />
       {list.error ? <ErrorBanner error={list.error} onRetry={list.reload} /> : null}
       {actionError ? <ErrorBanner error={actionError} /> : null}
       {list.data && list.data.items.length === 0 && <p className="muted">{t('notifications.empty')}</p>}

@@ -11,4 +11,10 @@ export default {
   kind_walk_in: 'Tamu tanpa janji tiba di gerbang: {name}',
   kind_guest_arrived: 'Tamu Anda tiba di gerbang: {name}',
   kind_announcement: 'Pengumuman: {name}',
+  push_title: 'Notifikasi di perangkat ini',
+  push_on_hint:
+    'Aktif: pembayaran, bukti transfer ditolak, pengumuman dan tamu di gerbang muncul sebagai notifikasi, juga saat portal tertutup.',
+  push_off_hint: 'Nyalakan untuk menerima notifikasi di ponsel ini. Pasang portal ke layar utama agar terbuka seperti aplikasi.',
+  push_denied: 'Notifikasi diblokir di peramban ini. Izinkan notifikasi untuk situs ini di pengaturan peramban, lalu coba lagi.',
+  push_unsupported: 'Peramban ini tidak mendukung notifikasi push. Di iPhone, pasang portal ke layar utama terlebih dahulu.',
 };
