@@ -12,7 +12,7 @@ import { creditOfUnit, liveAllocations, openInvoicesOfUnit, outstandingOfUnit } 
 import { getRecord, unitCodes } from './records.ts';
 import { lockUnit } from './row-lock.ts';
 import { payerToRecord } from './payer.ts';
-import { enqueueMessage, messageLinks, rupiahText } from '../messages/index.ts';
+import { enqueueMessage, messageLinks, rupiahText, withdrawSettledReminders } from '../messages/index.ts';
 
 // Defined beside the request and response schemas, which the renderer reads as types without this module's I/O.
 import { PAYMENT_METHODS } from './payment-schemas.ts';
@@ -163,6 +163,12 @@ export async function recordPayment(
       },
       { newPayment: true },
     );
+    const owedBefore = new Map(open.map((i) => [i.id, Number(i.outstanding)]));
+    await withdrawSettledReminders(tx, {
+      unitId: unit.id,
+      settledInvoiceIds: plan.allocations.filter((a) => Number(a.amount) >= owedBefore.get(a.invoice_id)!).map((a) => a.invoice_id),
+      unitSettled: plan.allocations.reduce((s, a) => s + Number(a.amount), 0) >= open.reduce((s, i) => s + Number(i.outstanding), 0),
+    });
     await enqueueMessage(tx, {
       template: 'payment_received',
       cause: { kind: 'payment_received', id: payment.id },

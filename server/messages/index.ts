@@ -11,6 +11,7 @@ export {
   rupiahText,
   type EnqueueMessageInput,
   type MessageChannel,
+  withdrawSettledReminders,
 } from './message-service.ts';
 export { TEMPLATE_KEYS, type TemplateKey, type TemplateVars } from './templates.ts';
 export { messageRoutes } from './routes.ts';

@@ -287,6 +287,40 @@ export async function enqueueMessage(store: ScopedStore, input: EnqueueMessageIn
   });
 }
 
+/** Reminders about one invoice, planned each day. */
+const INVOICE_REMINDER_KINDS = ['reminder_h3', 'reminder_h1', 'reminder_h_plus1'];
+/** Reminders about everything a unit owes: the monthly digest and the office's batch by hand. */
+const UNIT_REMINDER_KINDS = ['overdue_digest', 'manual_reminder'];
+
+/**
+ * Inside a payment's transaction: reminders still waiting about what it settled are withdrawn, so the wa.me list the
+ * treasurer works through no longer offers them and no gateway sends them. Those about one invoice go when that
+ * invoice is paid in full; those about the whole unit only when the unit owes nothing more (after part of it they
+ * stay: the rest is still owed, though the amount they name is what was owed when they were written).
+ */
+export async function withdrawSettledReminders(
+  store: ScopedStore,
+  input: { unitId: string; settledInvoiceIds: readonly string[]; unitSettled: boolean },
+): Promise<void> {
+  if (!input.settledInvoiceIds.length && !input.unitSettled) return;
+  await store.updateWhere(
+    'messages',
+    (q) =>
+      q.where('messages.status', 'queued').where((which) => {
+        if (input.settledInvoiceIds.length) {
+          which.where((w) =>
+            w.whereIn('messages.cause_kind', INVOICE_REMINDER_KINDS).whereIn('messages.cause_id', [...input.settledInvoiceIds]),
+          );
+        }
+        if (input.unitSettled) {
+          which.orWhere((w) => w.whereIn('messages.cause_kind', UNIT_REMINDER_KINDS).where('messages.unit_id', input.unitId));
+        }
+      }),
+    { status: 'cancelled', failure_reason: 'Tagihan sudah lunas.', updated_at: nowIso() },
+    'messages.cancel',
+  );
+}
+
 export function serializeMessage(row: MessageRow & { unit_code?: string | null; resident_name?: string | null }, baseUrl: string): Message {
   const text = withBaseUrl(row.body_text, baseUrl);
   return {

@@ -349,6 +349,28 @@ describe.each(['sqlite', 'postgres'] as const)('messages on %s', (backendName) =
     expect(await count()).toBe(1);
   });
 
+  it("withdraws a hand reminder from the office's wa.me list once the unit has paid all it owed, not after part of it", async () => {
+    const u = await unitWithResident({ phone: '081244441111' }, { amount: 150_000, due_date: '2026-11-20' });
+    const batch = await treasurer.post(e('/messages/reminders'), { unit_ids: [u.unitId] });
+    expect(batch.body.queued).toBe(1);
+    const waiting = async () =>
+      (await treasurer.get(e(`/messages?channel=wa_link&status=queued&unit_id=${u.unitId}`))).body.items.map(
+        (m: { template_key: string }) => m.template_key,
+      );
+    expect(await waiting()).toEqual(['overdue_digest']);
+    await pay(u.unitId, 50_000);
+    // Part paid: the rest is still owed, the reminder stays; the receipt joins it.
+    expect((await waiting()).sort()).toEqual(['overdue_digest', 'payment_received']);
+    await pay(u.unitId, 100_000);
+    expect(await waiting()).toEqual(['payment_received', 'payment_received']);
+    const reminder = await knex()('messages').where({ estate_id: estateId, unit_id: u.unitId, cause_kind: 'manual_reminder' }).first();
+    expect(reminder).toMatchObject({ status: 'cancelled', failure_reason: 'Tagihan sudah lunas.' });
+    // Ticking it off afterwards is refused: it was never sent.
+    const tick = await treasurer.post(e(`/messages/${reminder.id}/mark-sent`));
+    expect(tick.status).toBe(409);
+    expect(tick.body.error.code).toBe('MESSAGE_NOT_QUEUED');
+  });
+
   it('marks a message cut off between sending and marking as failed for the office, never sends it again', async () => {
     await useGateway({});
     const { unitId } = await unitWithResident({ phone: '081266660000' });
