@@ -53,7 +53,7 @@ describe('recording a payment', () => {
     const messages = await server.db.knex('messages').where({ cause_id: res.body.id, template_key: 'payment_received' });
     expect(messages.length).toBe(2);
     const perPaymentReads = built.filter((sql) =>
-      /\b(estates|message_templates|message_channels|message_preferences|unit_occupancies)\b/.test(sql),
+      /\b(estates|message_templates|message_channels|message_preferences|unit_occupancies|webpush_subscriptions)\b/.test(sql),
     );
     // Background work (the job runner, settings caches) may run its own statements meanwhile: only the payment's count.
     expect(perPaymentReads).toEqual([]);
