@@ -16,6 +16,7 @@ import { DEFAULT_SERVER_OPTIONS } from './http/app-context.ts';
 import { runSyncCommand } from './sync/sync-command.ts';
 import { packageVersion } from './start.ts';
 import { metricsTokenFromEnv } from './observability/index.ts';
+import { exportEstate, importEstate } from './estate-transfer/service.ts';
 
 const USAGE = `klustera — housing estate management
 
@@ -34,6 +35,8 @@ Usage:
                  the data folder; an encrypted copy (.klbk) opens with the passphrase in FILE or KLUSTERA_BACKUP_PASSPHRASE
   klustera verify-cashbook [--data-dir DIR] [--database-url …]   exit 1 when a cash-book hash chain is broken
   klustera sync [--data-dir DIR] [--database-url …]   one push+pull with the linked hosted instance; exit 1 on an error
+  klustera export-estate <estate-id> <file.tar.gz> [--data-dir DIR] [--database-url …]   one estate as an archive
+  klustera import-estate <file.tar.gz> [--data-dir DIR] [--database-url …]   an estate archive as a new estate here
 
 Data folder: --data-dir, else KLUSTERA_DATA_DIR, else ${defaultDataDir()}
 Database: --database-url, else DATABASE_URL, else the SQLite file in the data folder.`;
@@ -207,6 +210,41 @@ export async function main(argv: string[]): Promise<number> {
         } finally {
           await db.close();
         }
+      }
+      case 'export-estate': {
+        const [estateId, file] = rest;
+        if (!estateId || !file) throw new Error('export-estate needs an estate id and a target file: klustera export-estate <id> <file>');
+        const db = openDatabase({ dataDir, databaseUrl });
+        try {
+          await migrateToLatest(db);
+          const sync = await loadSyncContext(db.knex);
+          const target = path.resolve(file);
+          const manifest = await exportEstate(db, estateId, sync.siteId, () => fs.createWriteStream(target));
+          if (!manifest) throw new Error(`no estate ${estateId} in this database`);
+          const rows = manifest.tables.reduce((sum, t) => sum + t.rows, 0);
+          console.log(`Estate "${manifest.estate_name}" written to ${target}: ${rows} rows, ${manifest.files.length} files.`);
+        } finally {
+          await db.close();
+        }
+        return 0;
+      }
+      case 'import-estate': {
+        const file = rest[0];
+        if (!file || !fs.existsSync(file)) throw new Error('import-estate needs an existing archive: klustera import-estate <file>');
+        const db = openDatabase({ dataDir, databaseUrl });
+        try {
+          await migrateToLatest(db);
+          const sync = await loadSyncContext(db.knex);
+          const out = await importEstate(db, fs.createReadStream(file), { actor: { userId: null, role: 'system' }, sync });
+          const a = out.accounts;
+          console.log(
+            `Estate "${out.estate_name}" (${out.estate_id}) imported: ${out.rows} rows, ${out.files} files; accounts: ` +
+              `${a.same_id} already here, ${a.matched_by_email} matched by e-mail, ${a.created_invited} created as invited (send them an invite link).`,
+          );
+        } finally {
+          await db.close();
+        }
+        return 0;
       }
       default:
         console.error(`Unknown command "${command}".\n\n${USAGE}`);

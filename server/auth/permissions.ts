@@ -15,6 +15,8 @@ export const PERMISSIONS = {
   'estates.create': ['platform_admin'],
   'estates.read': EVERYONE,
   'estates.update': ADMIN,
+  // the whole estate as one archive, to move it to another installation: everything the estate holds
+  'estates.export': ADMIN,
   // this server as a whole (the address phones open): the installation's administrator, not one estate's
   'installation.write': ['platform_admin'],
   // the platform console: every estate's status and usage, the platform's administrators, any account's estates

@@ -444,4 +444,27 @@ export const MESSAGES_EN: Record<string, string> = {
   'Pilih berkas lampiran.': 'Choose a file to attach.',
   'Lampiran harus berupa gambar (JPG, PNG, WebP) atau PDF.': 'An attachment must be a picture (JPG, PNG, WebP) or a PDF.',
   'Paling banyak {} lampiran per pengumuman.': 'At most {} attachments per announcement.',
+  // Moving an estate between installations (server/estate-transfer/, db/estate-archive.ts, db/estate-load.ts).
+  'Arsip perumahan terlalu besar.': 'The estate archive is too large.',
+  'Isi arsip tidak dikenal: {}.': 'Unknown entry in the archive: {}.',
+  'Berkas ini bukan arsip perumahan Klustera yang utuh.': 'This file is not a complete Klustera estate archive.',
+  'Arsip tidak memuat manifest.json.': 'The archive has no manifest.json.',
+  'manifest.json arsip tidak dapat dibaca.': "The archive's manifest.json cannot be read.",
+  'Isi arsip tidak cocok dengan sidik SHA-256-nya ({}).': 'The archive does not match its SHA-256 checksum ({}).',
+  'Arsip memuat berkas yang tidak tercatat ({}).': 'The archive holds a file its manifest does not list ({}).',
+  'Baris tabel {} tidak dapat dibaca.': 'A row of table {} cannot be read.',
+  'Arsip ini dibuat oleh versi Klustera yang lebih baru. Perbarui Klustera di sini terlebih dahulu.':
+    'This archive was made by a newer version of Klustera. Update Klustera here first.',
+  'Arsip tidak memuat perumahannya.': 'The archive does not hold its estate.',
+  'Tabel {} tidak dikenal di sini.': 'Table {} is unknown here.',
+  'Kolom {}.{} tidak dikenal di sini.': 'Column {}.{} is unknown here.',
+  'Nilai {}.{} tidak dikenal.': 'Unknown value in {}.{}.',
+  'Baris {} milik perumahan lain.': 'A row of {} belongs to another estate.',
+  'Jumlah baris {} tidak cocok dengan manifest.': 'The number of rows of {} does not match the manifest.',
+  'Perumahan ini sudah ada di instalasi ini.': 'This estate already exists on this installation.',
+  'Sebagian data arsip ini sudah ada di instalasi ini (perumahan lain).':
+    "Some of this archive's data already exists on this installation (in another estate).",
+  'Isi arsip tidak dapat dimasukkan ke basis data ini.': "The archive's contents cannot be written to this database.",
+  'Baris akun tidak dapat dibaca.': 'An account row cannot be read.',
+  'Kirim arsip perumahan (.tar.gz) sebagai isi permintaan.': 'Send the estate archive (.tar.gz) as the request body.',
 };

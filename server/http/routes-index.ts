@@ -24,6 +24,7 @@ import { syncRoutes } from '../sync/routes.ts';
 import { fieldConflictRoutes } from '../sync/field-conflict-routes.ts';
 import { digestRoutes } from '../sync/digest-routes.ts';
 import { platformRoutes } from '../platform/routes.ts';
+import { estateTransferRoutes } from '../estate-transfer/routes.ts';
 import { liveRoutes } from '../live/index.ts';
 import { messageRoutes } from '../messages/index.ts';
 import { announcementRoutes, portalAnnouncementRoutes } from '../announcements/index.ts';
@@ -62,6 +63,7 @@ export const allRoutes: RouteDef[] = [
   ...fieldConflictRoutes,
   ...digestRoutes,
   ...platformRoutes,
+  ...estateTransferRoutes,
   ...liveRoutes,
   ...messageRoutes,
   ...announcementRoutes,
