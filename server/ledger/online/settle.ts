@@ -27,11 +27,11 @@ export async function settleCharge(
   store: ScopedStore,
   chargeId: string,
   remote: GatewayCharge,
-  opts: { webhookEventId?: string } = {},
+  /** `unitId`: the charge's unit, when the caller has read the charge already (a charge never changes unit). */
+  opts: { webhookEventId?: string; unitId?: string } = {},
 ): Promise<SettleOutcome> {
   return store.transaction(async (tx) => {
-    const first = (await tx.get<ChargeRow>('online_charges', chargeId, 'Tagihan online'))!;
-    await lockUnit(tx, first.unit_id);
+    await lockUnit(tx, opts.unitId ?? (await tx.get<ChargeRow>('online_charges', chargeId, 'Tagihan online'))!.unit_id);
     // Read again under the lock: a duplicate event settled meanwhile is seen here.
     const charge = (await tx.get<ChargeRow>('online_charges', chargeId, 'Tagihan online'))!;
     const done = async (outcome: SettleOutcome) => {

@@ -115,7 +115,9 @@ export const processXenditWebhookJob = defineJob({
   // Its time goes on the gateway's answer; settling is one short transaction, idempotent per payment id.
   overlaps: true,
   run: async (ctx, payload) => {
-    const event = await platformKnex(ctx.app.db.knex)('webhook_events').where({ id: payload.webhook_event_id }).first();
+    const event = await platformKnex(ctx.app.db.knex)('webhook_events')
+      .where({ id: payload.webhook_event_id })
+      .first('id', 'status', 'body');
     if (!event || event.status === 'processed') return;
     const body = JSON.parse(event.body) as XenditCallback;
     const store = ctx.store();
@@ -145,7 +147,7 @@ export const processXenditWebhookJob = defineJob({
     if (remote.reference !== charge.reference) return finish(`gateway charge ${gatewayId} belongs to ${remote.reference}`);
 
     if (remote.status === 'paid') {
-      await settleCharge(store, charge.id, remote, { webhookEventId: event.id });
+      await settleCharge(store, charge.id, remote, { webhookEventId: event.id, unitId: charge.unit_id });
       return;
     }
     if (remote.status === 'expired' || remote.status === 'failed') {
