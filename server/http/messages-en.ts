@@ -467,4 +467,31 @@ export const MESSAGES_EN: Record<string, string> = {
   'Isi arsip tidak dapat dimasukkan ke basis data ini.': "The archive's contents cannot be written to this database.",
   'Baris akun tidak dapat dibaca.': 'An account row cannot be read.',
   'Kirim arsip perumahan (.tar.gz) sebagai isi permintaan.': 'Send the estate archive (.tar.gz) as the request body.',
+  'Pilih berkas cadangan.': 'Choose a backup file.',
+  'Pemulihan yang disiapkan': 'The prepared restore',
+  'Pemulihan dari kantor hanya untuk database bawaan (SQLite). Di server PostgreSQL, perumahan dipindahkan dengan ekspor dan impor per perumahan.':
+    'Restoring from the office is only for the built-in database (SQLite). On a PostgreSQL server, estates are moved with per-estate export and import.',
+  'Cadangan yang dipilih': 'The chosen backup',
+  'Cadangan ini terenkripsi: isi kata sandi cadangannya.': "This backup is encrypted: enter the backup's passphrase.",
+  'Kata sandi cadangan salah, atau berkas cadangannya rusak.': 'The backup passphrase is wrong, or the backup file is damaged.',
+  'Berkas ini bukan cadangan Klustera yang utuh (rusak, terpotong, atau bukan cadangan). Tidak ada yang diubah.':
+    'This file is not a whole Klustera backup (damaged, cut short, or not a backup). Nothing was changed.',
+  'Cadangan ini dibuat oleh Klustera versi yang lebih baru. Perbarui aplikasi dulu, lalu pulihkan lagi.':
+    'This backup was made by a newer version of Klustera. Update the app first, then restore again.',
+  'Rantai buku kas di cadangan ini rusak ({}): cadangan ini tidak dapat dipulihkan.':
+    'The cash book chain in this backup is broken ({}): this backup cannot be restored.',
+  'Cadangan ini tidak berisi perumahan apa pun.': 'This backup holds no estate.',
+  'Pemulihan sedang berjalan. Tunggu sampai selesai.': 'A restore is under way. Wait until it is finished.',
+  'Ketik nama perumahan \"{}\" persis untuk memastikan.': 'Type the estate name \"{}\" exactly to confirm.',
+  'Salinan yang disiapkan tidak utuh lagi. Siapkan pemulihan dari awal.':
+    'The prepared copy is no longer whole. Prepare the restore again.',
+  'Data sedang dipulihkan dari cadangan. Coba lagi sebentar lagi.': 'The data is being restored from a backup. Try again in a moment.',
+  kosong: 'empty',
+  'lebih dari {} karakter': 'more than {} characters',
+  'harus diawali http:// atau https://': 'must start with http:// or https://',
+  'tidak boleh memuat nama pengguna, sandi atau garis miring terbalik': 'must not hold a user name, password or backslash',
+  'hanya skema, nama host dan port, tanpa jalur, ? atau #': 'only scheme, host name and port, no path, ? or #',
+  'nama host atau port tidak dapat dibaca': 'the host name or port cannot be read',
+  'nama host tidak dapat dibaca': 'the host name cannot be read',
+  'port lebih dari 65535': 'port above 65535',
 };
