@@ -192,6 +192,7 @@ async function placeAccounts(
   const accountOf = new Map<string, string>();
   const platform = new PlatformStore(trx, opts.actor, opts.sync);
   for await (const user of rowsOf(dir, 'users')) {
+    result.rows++;
     if (typeof user.id !== 'string' || Object.keys(user).some((k) => !(USER_COLUMNS as readonly string[]).includes(k))) {
       throw invalid('Baris akun tidak dapat dibaca.');
     }
