@@ -73,7 +73,15 @@ export function residentName(n: number): string {
   return `${GIVEN[n % GIVEN.length]} ${FAMILY[Math.floor(n / GIVEN.length) % FAMILY.length]} ${n}`;
 }
 
-export async function seedEstate(units: number, opts: { batch?: number; databaseUrl?: string } = {}): Promise<SeededEstate> {
+export async function seedEstate(
+  units: number,
+  opts: {
+    batch?: number;
+    databaseUrl?: string;
+    /** Give each resident a mobile number, so WhatsApp reaches them (messages are only written for reachable residents). */
+    phones?: boolean;
+  } = {},
+): Promise<SeededEstate> {
   const started = process.hrtime.bigint();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'klustera-bench-'));
   const perBlock = Math.ceil(units / BLOCKS.length);
@@ -103,7 +111,7 @@ export async function seedEstate(units: number, opts: { batch?: number; database
           } as Parameters<typeof createUnit>[1]);
           await createResident(tx, {
             name: residentName(n),
-            phone: null,
+            phone: opts.phones ? `0812${String(n).padStart(8, '0')}` : null,
             email: null,
             unit_id: unit.id,
             relation: 'owner',
