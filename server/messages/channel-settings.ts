@@ -3,7 +3,7 @@ import { queryTemplate } from '../db/query-template.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { ConflictError } from '../http/errors.ts';
 import { openSecret, sealSecret, secretsKey } from '../secrets/index.ts';
-import type { ChannelSettings, emailChannelBody, gatewayChannelBody } from './schemas.ts';
+import { CLOUD_API_DEFAULT_BASE_URL, type ChannelSettings, type emailChannelBody, type gatewayChannelBody } from './schemas.ts';
 import { DEFAULT_SENDING_RULES, type SendingRules } from './sending-window.ts';
 import type { EmailAccount, GatewayAccount } from './transports.ts';
 
@@ -44,9 +44,11 @@ export async function channelSettings(store: ScopedStore): Promise<ChannelSettin
     },
     wa_gateway: {
       enabled: Boolean(gateway?.enabled),
-      provider: (gateway?.provider as 'fonnte' | 'waha') ?? 'fonnte',
+      provider: (gateway?.provider as GatewayAccount['provider']) ?? 'fonnte',
       base_url: g.base_url ?? null,
       session: g.session ?? null,
+      phone_number_id: g.phone_number_id ?? null,
+      cloud_templates: g.cloud_templates ?? {},
       per_minute: g.per_minute,
       per_day: g.per_day,
       min_gap_s: g.min_gap_s,
@@ -94,6 +96,7 @@ export function saveEmailChannel(store: ScopedStore, dataDir: string, body: z.in
 export function saveGatewayChannel(store: ScopedStore, dataDir: string, body: z.infer<typeof gatewayChannelBody>) {
   const { enabled, token, provider, ...settings } = body;
   if (settings.max_gap_s < settings.min_gap_s) settings.max_gap_s = settings.min_gap_s;
+  if (provider === 'cloud_api') settings.base_url = settings.base_url || CLOUD_API_DEFAULT_BASE_URL;
   return saveChannel(store, dataDir, 'wa_gateway', provider, enabled, settings, token);
 }
 
@@ -129,7 +132,14 @@ export async function gatewayAccount(
   const token = opened(store, dataDir, row);
   if (!token) return null;
   return {
-    account: { provider: row.provider === 'waha' ? 'waha' : 'fonnte', base_url: s.base_url, token, session: s.session ?? null },
+    account: {
+      provider: row.provider === 'waha' || row.provider === 'cloud_api' ? row.provider : 'fonnte',
+      base_url: s.base_url,
+      token,
+      session: s.session ?? null,
+      phone_number_id: s.phone_number_id ?? null,
+      cloud_templates: s.cloud_templates ?? {},
+    },
     rules: {
       quiet_from: s.quiet_from,
       quiet_to: s.quiet_to,

@@ -11,6 +11,8 @@ export interface MessageRow {
   subject: string | null;
   body_text: string;
   body_html: string | null;
+  /** JSON of the variables a WhatsApp gateway message was rendered from. */
+  template_vars?: string | null;
   status: Message['status'];
   failure_reason: string | null;
   attempts: number;

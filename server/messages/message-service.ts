@@ -218,7 +218,8 @@ export async function enqueueMessage(store: ScopedStore, input: EnqueueMessageIn
           ...(pushTemplate ? (['webpush'] as const) : []),
         ]),
       ].filter((c) => (c !== 'email' || enabled.email) && (c !== 'webpush' || withPush.has(occupant.resident_id)));
-      const rendered = renderMessage(template, { unit: unitCode, ...input.vars, nama: occupant.name });
+      const vars = { unit: unitCode, ...input.vars, nama: occupant.name };
+      const rendered = renderMessage(template, vars);
       for (const channel of channels) {
         const recipient = recipientFor(channel, occupant);
         if (!recipient) continue;
@@ -259,6 +260,8 @@ export async function enqueueMessage(store: ScopedStore, input: EnqueueMessageIn
             subject: rendered.subject,
             body_text: rendered.text,
             body_html: channel === 'email' ? rendered.html : null,
+            // The Cloud API sends an approved template filled with these values rather than the text.
+            template_vars: channel === 'wa_gateway' ? JSON.stringify(vars) : null,
             // The portal bell shows what is written; nothing has to travel.
             status: channel === 'portal' ? 'sent' : 'queued',
             attempts: 0,

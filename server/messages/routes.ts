@@ -181,7 +181,14 @@ export const messageRoutes = defineRoutes([
         if (!gateway) throw new ConflictError('MESSAGE_CHANNEL_NOT_SET', 'Simpan pengaturan gateway WhatsApp terlebih dahulu.');
         const number = whatsappNumber(ctx.body.to);
         if (!number) throw new ValidationError('Nomor WhatsApp tidak valid.', 'to');
-        const id = await sendWhatsappGateway(gateway.account, number, text);
+        // The Cloud API sends only approved templates: Meta's own hello_world stands in for a test.
+        const id = await sendWhatsappGateway(
+          gateway.account.provider === 'cloud_api'
+            ? { ...gateway.account, cloud_templates: { test: { name: 'hello_world', language: 'en_US', params: [] } } }
+            : gateway.account,
+          number,
+          { text, template_key: 'test' },
+        );
         return { ok: true as const, provider_message_id: id };
       } catch (err) {
         if (err instanceof DeliveryError) throw new UnprocessableError('MESSAGE_TEST_FAILED', `Pesan uji gagal: ${err.message}`);

@@ -56,25 +56,62 @@ export const emailChannelBody = z.object({
   password: z.string().max(500).optional(),
 });
 
-export const gatewayChannelBody = z.object({
-  enabled: z.boolean(),
-  provider: z.enum(['fonnte', 'waha']),
-  base_url: z
+export const GATEWAY_PROVIDERS = ['fonnte', 'waha', 'cloud_api'] as const;
+/** Meta's Graph API, used when the office leaves the address empty; a sandbox or a local stand-in may replace it. */
+export const CLOUD_API_DEFAULT_BASE_URL = 'https://graph.facebook.com/v21.0';
+
+/** A Klustera template's approved Meta template; `params` overrides the order of its body parameters. */
+export const cloudTemplateMapping = z.object({
+  name: z
     .string()
     .trim()
-    .url()
-    .max(500)
-    .regex(/^https?:\/\//i, 'Alamat harus http:// atau https://.'),
-  session: z.string().max(100).nullable().optional(),
-  per_minute: z.number().int().min(1).max(120).default(10),
-  per_day: z.number().int().min(1).max(10_000).default(300),
-  min_gap_s: z.number().int().min(0).max(600).default(3),
-  max_gap_s: z.number().int().min(0).max(600).default(12),
-  quiet_from: hhmm.nullable().default('21:00'),
-  quiet_to: hhmm.nullable().default('07:00'),
-  /** Write-only; left out keeps the stored one. */
-  token: z.string().max(500).optional(),
+    .regex(/^[a-z0-9_]{1,512}$/, 'Nama template Meta: huruf kecil, angka dan garis bawah.'),
+  language: z
+    .string()
+    .trim()
+    .regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'Kode bahasa seperti id atau en_US.')
+    .default('id'),
+  params: z.array(z.enum(TEMPLATE_VARIABLES)).max(20).optional(),
 });
+
+export const gatewayChannelBody = z
+  .object({
+    enabled: z.boolean(),
+    provider: z.enum(GATEWAY_PROVIDERS),
+    base_url: z
+      .string()
+      .trim()
+      .url()
+      .max(500)
+      .regex(/^https?:\/\//i, 'Alamat harus http:// atau https://.')
+      .optional(),
+    session: z.string().max(100).nullable().optional(),
+    /** Cloud API: the sending number's id in the Meta business account. */
+    phone_number_id: z
+      .string()
+      .trim()
+      .regex(/^\d{5,30}$/, 'Phone number ID berupa angka.')
+      .nullable()
+      .optional(),
+    /** Cloud API: Klustera template → approved Meta template. */
+    cloud_templates: z.partialRecord(z.enum(TEMPLATE_KEYS), cloudTemplateMapping).optional(),
+    per_minute: z.number().int().min(1).max(120).default(10),
+    per_day: z.number().int().min(1).max(10_000).default(300),
+    min_gap_s: z.number().int().min(0).max(600).default(3),
+    max_gap_s: z.number().int().min(0).max(600).default(12),
+    quiet_from: hhmm.nullable().default('21:00'),
+    quiet_to: hhmm.nullable().default('07:00'),
+    /** Write-only; left out keeps the stored one. */
+    token: z.string().max(500).optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (b.provider !== 'cloud_api' && !b.base_url) {
+      ctx.addIssue({ code: 'custom', path: ['base_url'], message: 'Alamat gateway wajib diisi.' });
+    }
+    if (b.provider === 'cloud_api' && !b.phone_number_id) {
+      ctx.addIssue({ code: 'custom', path: ['phone_number_id'], message: 'Phone number ID wajib diisi.' });
+    }
+  });
 
 export const channelSettingsResponse = z.object({
   email: z.object({
@@ -89,9 +126,11 @@ export const channelSettingsResponse = z.object({
   }),
   wa_gateway: z.object({
     enabled: z.boolean(),
-    provider: z.enum(['fonnte', 'waha']),
+    provider: z.enum(GATEWAY_PROVIDERS),
     base_url: z.string().nullable(),
     session: z.string().nullable(),
+    phone_number_id: z.string().nullable(),
+    cloud_templates: z.partialRecord(z.enum(TEMPLATE_KEYS), cloudTemplateMapping),
     per_minute: z.number().int(),
     per_day: z.number().int(),
     min_gap_s: z.number().int(),

@@ -7,7 +7,7 @@ import { enqueueJob } from '../jobs/job-queue.ts';
 import { emailAccount, gatewayAccount } from './channel-settings.ts';
 import type { MessageRow } from './message-row.ts';
 import { nextSendingSlot, type SentCounts } from './sending-window.ts';
-import { withBaseUrl } from './templates.ts';
+import { type TemplateVars, withBaseUrl } from './templates.ts';
 import { DeliveryError, sendEmail, sendWhatsappGateway } from './transports.ts';
 import { sendPushMessage } from './push-sending.ts';
 
@@ -123,7 +123,12 @@ export const sendMessageJob = defineJob({
         await later(ctx, store, row, slot);
         return;
       }
-      send = () => sendWhatsappGateway(gateway.account, row.recipient!, withBaseUrl(row.body_text, ctx.app.publicUrl));
+      send = () =>
+        sendWhatsappGateway(gateway.account, row.recipient!, {
+          text: withBaseUrl(row.body_text, ctx.app.publicUrl),
+          template_key: row.template_key,
+          vars: storedVars(row, ctx.app.publicUrl),
+        });
     } else if (row.channel === 'email') {
       const account = await emailAccount(store, dataDir);
       if (!account) {
@@ -185,6 +190,13 @@ export const sendMessageJob = defineJob({
     }
   },
 });
+
+/** The variables the message was rendered from, links with the public address filled in. */
+function storedVars(row: MessageRow, publicUrl: string): TemplateVars {
+  if (!row.template_vars) return {};
+  const vars = JSON.parse(row.template_vars) as Record<string, string>;
+  return Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, withBaseUrl(String(v), publicUrl)]));
+}
 
 async function receiptAttachment(store: ScopedStore, paymentId: string, publicUrl: string) {
   // Lazy for the same reason as the ledger: receipts read the ledger, which enqueues messages.

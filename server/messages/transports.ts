@@ -1,4 +1,5 @@
 import nodemailer from 'nodemailer';
+import { DEFAULT_TEMPLATES, isTemplateKey, type TemplateVariable, type TemplateVars } from './templates.ts';
 
 /**
  * The channels that talk to the outside world: SMTP email (nodemailer), a Fonnte-style WhatsApp gateway and WAHA.
@@ -68,12 +69,28 @@ export async function sendEmail(account: EmailAccount, message: EmailMessage): P
   }
 }
 
+export interface CloudTemplateMapping {
+  name: string;
+  language: string;
+  params?: TemplateVariable[];
+}
+
 export interface GatewayAccount {
-  provider: 'fonnte' | 'waha';
+  provider: 'fonnte' | 'waha' | 'cloud_api';
   base_url: string;
   token: string;
   /** WAHA's session name. */
   session: string | null;
+  /** Cloud API: the sending number's id and the approved template for each Klustera template. */
+  phone_number_id?: string | null;
+  cloud_templates?: Partial<Record<string, CloudTemplateMapping>>;
+}
+
+/** What a WhatsApp gateway sends: the rendered text, and for the Cloud API the template and its values. */
+export interface WhatsappMessage {
+  text: string;
+  template_key?: string;
+  vars?: TemplateVars;
 }
 
 async function post(url: string, init: RequestInit): Promise<{ status: number; body: unknown }> {
@@ -137,6 +154,67 @@ export async function sendWaha(account: GatewayAccount, number: string, text: st
   throw new DeliveryError(`WAHA: ${describe(body)} (HTTP ${status})`, !(status === 401 || status === 403 || status === 422));
 }
 
-export async function sendWhatsappGateway(account: GatewayAccount, number: string, text: string): Promise<string | null> {
-  return account.provider === 'waha' ? sendWaha(account, number, text) : sendFonnte(account, number, text);
+const VARIABLE = /\{([a-z_]+)\}/g;
+
+/**
+ * The body parameters {{1}}, {{2}}, … of a Klustera template's approved Meta template: the variables of Klustera's
+ * default wording in the order they first appear (payment received: nama, unit, jumlah, link_kuitansi), unless the
+ * mapping names its own order.
+ */
+export function cloudParamOrder(templateKey: string, mapping: CloudTemplateMapping): TemplateVariable[] {
+  if (mapping.params) return mapping.params;
+  if (!isTemplateKey(templateKey)) return [];
+  const names = [...DEFAULT_TEMPLATES[templateKey].body.matchAll(VARIABLE)].map((m) => m[1] as TemplateVariable);
+  return [...new Set(names)];
+}
+
+/** Meta refuses a parameter that is empty or holds new lines, tabs or more than four spaces in a row. */
+function cloudParamText(value: string | undefined): string {
+  const text = (value ?? '')
+    .replace(/[\r\n\t]+/g, ' ')
+    .replace(/ {4,}/g, '   ')
+    .trim();
+  return text ? text.slice(0, 1024) : '-';
+}
+
+/**
+ * WhatsApp Cloud API (Meta): `POST <base>/<phone_number_id>/messages` with `Authorization: Bearer <token>` and an
+ * approved template. Plain text is allowed by Meta only inside the 24 hours after the resident last wrote, which
+ * Klustera cannot know, so a Klustera template without an approved mapping is not sent. Errors come as
+ * `{error: {message, type, code, error_subcode, fbtrace_id}}`: 4xx (token, parameters, template) are final; 429, 5xx
+ * and the rate limit (code 130429, 80007, 4) are tried again.
+ */
+export async function sendCloudApi(account: GatewayAccount, number: string, message: WhatsappMessage): Promise<string | null> {
+  const mapping = message.template_key ? account.cloud_templates?.[message.template_key] : undefined;
+  if (!mapping) {
+    throw new DeliveryError(`Template WhatsApp Cloud API belum diatur untuk "${message.template_key ?? '-'}".`, false);
+  }
+  const parameters = cloudParamOrder(message.template_key!, mapping).map((name) => ({
+    type: 'text',
+    text: cloudParamText(message.vars?.[name]),
+  }));
+  const template: Record<string, unknown> = { name: mapping.name, language: { code: mapping.language || 'id' } };
+  if (parameters.length) template.components = [{ type: 'body', parameters }];
+  const { status, body } = await post(
+    `${(account.base_url || 'https://graph.facebook.com/v21.0').replace(/\/+$/, '')}/${encodeURIComponent(account.phone_number_id ?? '')}/messages`,
+    {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${account.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ messaging_product: 'whatsapp', recipient_type: 'individual', to: number, type: 'template', template }),
+    },
+  );
+  if (status >= 200 && status < 300) {
+    const id = (body as { messages?: { id?: unknown }[] } | null)?.messages?.[0]?.id;
+    return id === undefined || id === null ? null : String(id);
+  }
+  const error = ((body ?? {}) as { error?: { message?: unknown; code?: unknown; error_subcode?: unknown } }).error;
+  const code = Number(error?.code);
+  const rateLimited = status === 429 || code === 130429 || code === 80007 || code === 4;
+  const text = error?.message ? `${String(error.message).slice(0, 300)}${Number.isFinite(code) ? ` [${code}]` : ''}` : describe(body);
+  throw new DeliveryError(`WhatsApp Cloud API: ${text} (HTTP ${status})`, rateLimited || status >= 500 || status < 400);
+}
+
+export async function sendWhatsappGateway(account: GatewayAccount, number: string, message: WhatsappMessage): Promise<string | null> {
+  if (account.provider === 'cloud_api') return sendCloudApi(account, number, message);
+  return account.provider === 'waha' ? sendWaha(account, number, message.text) : sendFonnte(account, number, message.text);
 }
