@@ -91,17 +91,19 @@ describe('the portal as an app with push notifications', () => {
     // The worker shows a push as a notification under the message's tag, opening only portal pages.
     const sw = context.serviceWorkers().find((w) => w.url().endsWith('/portal-sw.js')) ?? (await context.waitForEvent('serviceworker'));
     const shown = await sw.evaluate(async () => {
-      const scope = self as unknown as ServiceWorkerGlobalScope;
+      // The test's TypeScript knows the page's globals, not a worker's: the two it uses are named here.
+      const scope = self as unknown as { registration: ServiceWorkerRegistration; dispatchEvent(event: Event): boolean };
+      const PushEventOf = (self as unknown as { PushEvent: new (type: string, init: { data: string }) => Event }).PushEvent;
       const show = (data: unknown) =>
         new Promise<void>((resolve) => {
-          const event = new PushEvent('push', { data: JSON.stringify(data) });
+          const event = new PushEventOf('push', { data: JSON.stringify(data) });
           scope.dispatchEvent(event);
           setTimeout(resolve, 300);
         });
       await show({ title: 'Pembayaran diterima', body: 'Rp 150.000', url: '/portal/bills', tag: 'm-1' });
       await show({ title: 'Tautan luar', body: 'x', url: 'https://contoh.invalid/', tag: 'm-2' });
       const list = await scope.registration.getNotifications();
-      return list.map((n) => ({ title: n.title, body: n.body, tag: n.tag, url: n.data.url }));
+      return list.map((n: Notification) => ({ title: n.title, body: n.body, tag: n.tag, url: n.data.url }));
     });
     expect(shown).toEqual(
       expect.arrayContaining([
