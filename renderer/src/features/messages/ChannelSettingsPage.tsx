@@ -13,7 +13,59 @@ type Email = ChannelSettings['email'];
 type Gateway = ChannelSettings['wa_gateway'];
 
 const EMAIL_FIELDS = ['host', 'port', 'user', 'from_address', 'from_name', 'password'] as const;
-const GATEWAY_FIELDS = ['base_url', 'session', 'per_minute', 'per_day', 'quiet_from', 'quiet_to', 'token'] as const;
+const GATEWAY_FIELDS = ['base_url', 'session', 'phone_number_id', 'per_minute', 'per_day', 'quiet_from', 'quiet_to', 'token'] as const;
+type CloudTemplates = Gateway['cloud_templates'];
+const CLOUD_TEMPLATE_KEYS: (keyof CloudTemplates)[] = [
+  'invoice_new',
+  'reminder_h3',
+  'reminder_h1',
+  'reminder_h_plus1',
+  'overdue_digest',
+  'payment_received',
+  'proof_rejected',
+  'guest_arrived',
+  'announcement',
+  'vote_opened',
+];
+
+/** Cloud API: each Klustera template's approved Meta template (name and language); an empty name is not sent. */
+function CloudTemplateFields({ value, onChange }: { value: CloudTemplates; onChange: (v: CloudTemplates) => void }) {
+  const { t, tDynamic } = useI18n();
+  const edit = (key: keyof CloudTemplates, patch: { name?: string; language?: string }) => {
+    const next = { ...(value[key] ?? { name: '', language: 'id' }), ...patch };
+    onChange({ ...value, [key]: next });
+  };
+  return (
+    <fieldset className="form__section" data-testid="cloud-templates">
+      <legend>{t('messages.cloud_templates')}</legend>
+      <p className="muted">{t('messages.cloud_templates_hint')}</p>
+      {CLOUD_TEMPLATE_KEYS.map((key) => (
+        <div className="form__row" key={key}>
+          <Field label={`${tDynamic(`messages.tpl_${key}`, key)} — ${t('messages.cloud_template_name')}`}>
+            <input
+              className="input"
+              name={`cloud_template_${key}`}
+              spellCheck={false}
+              autoComplete="off"
+              value={value[key]?.name ?? ''}
+              onChange={(e) => edit(key, { name: e.target.value })}
+            />
+          </Field>
+          <Field label={t('messages.cloud_template_language')}>
+            <input
+              className="input"
+              name={`cloud_language_${key}`}
+              spellCheck={false}
+              autoComplete="off"
+              value={value[key]?.language ?? 'id'}
+              onChange={(e) => edit(key, { language: e.target.value })}
+            />
+          </Field>
+        </div>
+      ))}
+    </fieldset>
+  );
+}
 
 /** A test message through a saved channel, to an address or number the office types; the answer in plain words. */
 function TestSend({ estateId, channel }: { estateId: string; channel: 'email' | 'wa_gateway' }) {
@@ -184,8 +236,13 @@ function GatewayCard({ estateId, initial, onSaved }: { estateId: string; initial
         body: {
           enabled: draft.enabled,
           provider: draft.provider,
-          base_url: draft.base_url ?? '',
+          // The Cloud API's address may stay empty: Meta's own is used.
+          base_url: draft.provider === 'cloud_api' ? draft.base_url || undefined : (draft.base_url ?? ''),
           session: draft.provider === 'waha' ? draft.session || 'default' : null,
+          phone_number_id: draft.provider === 'cloud_api' ? draft.phone_number_id || null : null,
+          cloud_templates: Object.fromEntries(
+            Object.entries(draft.cloud_templates ?? {}).filter(([, m]) => m?.name.trim()),
+          ) as CloudTemplates,
           per_minute: Number(draft.per_minute),
           per_day: Number(draft.per_day),
           min_gap_s: draft.min_gap_s,
@@ -224,9 +281,15 @@ function GatewayCard({ estateId, initial, onSaved }: { estateId: string; initial
           >
             <option value="fonnte">{t('messages.provider_fonnte')}</option>
             <option value="waha">{t('messages.provider_waha')}</option>
+            <option value="cloud_api">{t('messages.provider_cloud_api')}</option>
           </select>
         </Field>
-        <Field label={t('messages.gateway_base_url')} hint={t('messages.gateway_base_url_hint')} error={form.fieldErrors.base_url} required>
+        <Field
+          label={t('messages.gateway_base_url')}
+          hint={t(draft.provider === 'cloud_api' ? 'messages.cloud_base_url_hint' : 'messages.gateway_base_url_hint')}
+          error={form.fieldErrors.base_url}
+          required={draft.provider !== 'cloud_api'}
+        >
           <input
             className="input"
             name="base_url"
@@ -241,6 +304,18 @@ function GatewayCard({ estateId, initial, onSaved }: { estateId: string; initial
         {draft.provider === 'waha' && (
           <Field label={t('messages.gateway_session')} error={form.fieldErrors.session}>
             <input className="input" name="session" value={draft.session ?? ''} onChange={(e) => set('session', e.target.value)} />
+          </Field>
+        )}
+        {draft.provider === 'cloud_api' && (
+          <Field label={t('messages.cloud_phone_number_id')} error={form.fieldErrors.phone_number_id} required>
+            <input
+              className="input"
+              name="phone_number_id"
+              inputMode="numeric"
+              autoComplete="off"
+              value={draft.phone_number_id ?? ''}
+              onChange={(e) => set('phone_number_id', e.target.value)}
+            />
           </Field>
         )}
         <Field
@@ -302,19 +377,22 @@ function GatewayCard({ estateId, initial, onSaved }: { estateId: string; initial
         </Field>
       </div>
       <p className="muted">{t('messages.throttle_note')}</p>
+      {draft.provider === 'cloud_api' && (
+        <CloudTemplateFields value={draft.cloud_templates ?? {}} onChange={(v) => set('cloud_templates', v)} />
+      )}
       <div className="form__actions">
         <button type="submit" className="btn btn--primary" disabled={form.submitting}>
           {t('common.save')}
         </button>
       </div>
-      {initial.base_url && <TestSend estateId={estateId} channel="wa_gateway" />}
+      {(initial.base_url || initial.phone_number_id) && <TestSend estateId={estateId} channel="wa_gateway" />}
     </form>
   );
 }
 
 /**
  * Where messages to residents go out besides the wa.me list the treasurer sends by hand: an SMTP account for email
- * and a WhatsApp gateway (Fonnte-style or a self-hosted WAHA). Secrets are write-only; each channel has a test send.
+ * and a WhatsApp gateway (Fonnte-style, a self-hosted WAHA, or Meta's Cloud API with approved templates). Secrets are write-only; each channel has a test send.
  */
 export default function ChannelSettingsPage() {
   const { t } = useI18n();
