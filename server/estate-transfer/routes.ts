@@ -49,6 +49,7 @@ export const estateTransferRoutes = defineRoutes([
       'Import an estate archive made by GET /estates/{id}/export as a new estate, in one transaction (409 ESTATE_EXISTS, 422 ARCHIVE_TAMPERED / ARCHIVE_SCHEMA_NEWER / ARCHIVE_INVALID, 413 ARCHIVE_TOO_LARGE)',
     raw: true,
     status: 201,
+    produces: ['application/json'],
     response: estateImportResponse,
     handler: async ({ app, req, res, actor }) => {
       const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
