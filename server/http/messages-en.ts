@@ -494,4 +494,9 @@ export const MESSAGES_EN: Record<string, string> = {
   'nama host atau port tidak dapat dibaca': 'the host name or port cannot be read',
   'nama host tidak dapat dibaca': 'the host name cannot be read',
   'port lebih dari 65535': 'port above 65535',
+  'Nama template Meta: huruf kecil, angka dan garis bawah.': 'Meta template name: lower-case letters, digits and underscores.',
+  'Kode bahasa seperti id atau en_US.': 'A language code such as id or en_US.',
+  'Phone number ID berupa angka.': 'The phone number ID is a number.',
+  'Alamat gateway wajib diisi.': 'The gateway address is required.',
+  'Phone number ID wajib diisi.': 'The phone number ID is required.',
 };
