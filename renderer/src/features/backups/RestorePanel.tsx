@@ -157,7 +157,7 @@ export function RestorePanel({ backups }: { backups: BackupsAnswer['backups'] })
 
   if (done) {
     return (
-      <section className="card" data-testid="restore-done">
+      <section className="card" style={{ marginTop: 16 }} data-testid="restore-done">
         <h2 className="card__title">{t('backups.restore_title')}</h2>
         <p className="banner banner--success" role="status">
           {t('backups.restore_done', {
@@ -176,7 +176,7 @@ export function RestorePanel({ backups }: { backups: BackupsAnswer['backups'] })
   }
 
   return (
-    <section className="card" data-testid="restore-panel">
+    <section className="card" style={{ marginTop: 16 }} data-testid="restore-panel">
       <h2 className="card__title">{t('backups.restore_title')}</h2>
       <p className="muted">{t('backups.restore_intro')}</p>
       {error ? <ErrorBanner error={error} /> : null}
