@@ -366,9 +366,14 @@ export class ScopedStore {
     if (!/^[a-z_]+$/.test(table)) throw new Error(`not a table name: ${table}`);
     const row: Row = definedOnly({ id: newId(), created_at: nowIso(), ...values, estate_id: this.estateId });
     const columns = Object.keys(row);
+    // A caller-made id (deterministic: derived from the same identity as the conflict columns) can collide too. On
+    // PostgreSQL two first inserts at once may meet on the primary key before the named constraint, which ON CONFLICT
+    // with a target does not cover (a unique violation, not "nothing"); without a target any collision is "exists".
+    const target =
+      values.id !== undefined && !conflictColumns.includes('id') ? '' : ` (${conflictColumns.map((c) => `"${c}"`).join(', ')})`;
     const sql =
       `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')}) ` +
-      `on conflict (${conflictColumns.map((c) => `"${c}"`).join(', ')}) do nothing returning "id"`;
+      `on conflict${target} do nothing returning "id"`;
     return this.transaction(async (tx) => {
       const inserted = await tx.rows(
         sql,
