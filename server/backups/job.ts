@@ -4,6 +4,7 @@ import { estateToday } from '../calendar/calendar.ts';
 import { defineJob, defineSchedule } from '../jobs/define-job.ts';
 import { enqueueJob } from '../jobs/job-queue.ts';
 import { queueBackupUpload } from './s3-upload.ts';
+import { queueFailedUploadsAgain } from './upload-again.ts';
 import { installationZone, localTimeOf, readBackupSettings, runBackup } from './service.ts';
 
 export const backupJob = defineJob({
@@ -16,6 +17,8 @@ export const backupJob = defineJob({
   leaseMs: 10 * 60_000,
   run: async (ctx, payload) => {
     const backup = await runBackup(ctx.app, payload.trigger, ctx.now);
+    // Uploads that failed before (keys refused, bucket away for hours) go first, oldest first, then tonight's.
+    await queueFailedUploadsAgain(ctx.app);
     // Checked first, then uploaded by its own job: a bucket that is down never makes the backup itself run again.
     await queueBackupUpload(ctx.app, backup.id);
   },

@@ -14,6 +14,8 @@ export interface RemoteUpload {
   error: string | null;
   uploaded_at: string | null;
   pruned_at: string | null;
+  /** How many times a failed upload was put back in the queue (the next night's run, or "upload again"). */
+  rounds?: number;
 }
 
 export function parseRemote(raw: string | null | undefined): RemoteUpload | null {

@@ -4,7 +4,15 @@ import { defineRoutes } from '../http/route.ts';
 import { ConflictError } from '../http/errors.ts';
 import { backupJob } from './job.ts';
 import { testS3Connection } from './s3-upload.ts';
-import { backupSettingsBody, backupSettingsResponse, backupStartedResponse, backupsResponse, s3TestResponse } from './schemas.ts';
+import {
+  backupSettingsBody,
+  backupSettingsResponse,
+  backupStartedResponse,
+  backupsResponse,
+  s3TestResponse,
+  uploadAgainResponse,
+} from './schemas.ts';
+import { queueFailedUploadsAgain } from './upload-again.ts';
 import { backupStatus, backupsDir, listBackups, readBackupSettings, saveBackupSettings, settingsView } from './service.ts';
 
 const tags = ['installation'];
@@ -61,6 +69,24 @@ export const backupRoutes = defineRoutes([
       if (running) return { job_id: running.id, enqueued: false };
       const job = await enqueueJob(knex, backupJob, { trigger: 'manual' });
       return { job_id: job.id, enqueued: job.enqueued };
+    },
+  },
+  {
+    method: 'post',
+    path: '/installation/backups/upload-again',
+    permission: 'installation.write',
+    tags,
+    status: 202,
+    summary: 'Upload again, oldest first, the backups whose upload to the S3 bucket failed (jobs; a second click queues nothing more)',
+    response: uploadAgainResponse,
+    handler: async ({ app }) => {
+      if (app.db.dialect !== 'sqlite') {
+        throw new ConflictError(
+          'BACKUPS_NOT_HERE',
+          'Cadangan dari aplikasi hanya untuk database bawaan (SQLite); PostgreSQL dicadangkan oleh pengelola servernya.',
+        );
+      }
+      return queueFailedUploadsAgain(app);
     },
   },
   {

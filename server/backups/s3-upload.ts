@@ -55,6 +55,15 @@ export function describeS3Failure(err: unknown): Failure {
   return { code: 'BACKUP_S3_FAILED', message: `Unggahan gagal (${code ?? 'error'}).`, permanent: false };
 }
 
+/** How a backup's error names its failed upload; the part that goes once the upload succeeds after all. */
+const UPLOAD_FAILED = 'Unggahan ke S3 gagal: ';
+
+function withoutUploadFailure(error: string | null): string | null {
+  if (!error) return null;
+  const rest = error.split('; ').filter((part) => !part.startsWith(UPLOAD_FAILED));
+  return rest.length ? rest.join('; ') : null;
+}
+
 export function objectKeyOf(settings: NonNullable<StoredSettings['s3']>, fileName: string): string {
   return `${settings.prefix}${fileName}${ENCRYPTED_SUFFIX}`;
 }
@@ -100,8 +109,8 @@ export async function queueBackupUpload(app: AppContext, backupId: string): Prom
 
 export async function uploadBackup(app: AppContext, backupId: string, attempt: number): Promise<void> {
   const knex = platformKnex(app.db.knex);
-  const row = (await knex('backups').where({ id: backupId }).first('file_name', 'pruned_at', 'remote', 'error')) as
-    | { file_name: string | null; pruned_at: string | null; remote: string | null; error: string | null }
+  const row = (await knex('backups').where({ id: backupId }).first('status', 'file_name', 'pruned_at', 'remote', 'error')) as
+    | { status: string; file_name: string | null; pruned_at: string | null; remote: string | null; error: string | null }
     | undefined;
   const remote = parseRemote(row?.remote);
   if (!row || !remote || remote.status === 'ok') return;
@@ -120,10 +129,11 @@ export async function uploadBackup(app: AppContext, backupId: string, attempt: n
     await save({ status: final ? 'failed' : 'retrying', error: message });
     if (!final) return;
     // The backup itself is marked: the list and the dashboard show it, and its local file stays.
-    const text = `Unggahan ke S3 gagal: ${message}`;
+    const text = `${UPLOAD_FAILED}${message}`;
+    const before = withoutUploadFailure(row.error);
     await knex('backups')
       .where({ id: backupId })
-      .update({ status: 'failed', error: row.error ? `${row.error}; ${text}` : text });
+      .update({ status: 'failed', error: before ? `${before}; ${text}` : text });
   };
   const passphrase = passphraseOf(app, settings);
   const target = s3TargetOf(app.dataDir, s3);
@@ -138,6 +148,14 @@ export async function uploadBackup(app: AppContext, backupId: string, attempt: n
     const head = await headObject(target, key);
     if (!head || head.bytes !== put.bytes || (put.etag && head.etag && put.etag !== head.etag)) throw new UploadMismatch();
     await save({ status: 'ok', endpoint: s3.endpoint, bucket: s3.bucket, key, bytes: put.bytes, error: null, uploaded_at: nowIso() });
+    // Uploaded on a later try (the next night's run, or "upload again"): the backup is whole again, and the dashboard
+    // stops warning unless something else about it failed.
+    const rest = withoutUploadFailure(row.error);
+    if (row.status === 'failed' && rest !== row.error) {
+      await knex('backups')
+        .where({ id: backupId })
+        .update({ status: rest ? 'failed' : 'ok', error: rest });
+    }
   } catch (err) {
     const failure = describeS3Failure(err);
     const final = failure.permanent || attempt >= UPLOAD_ATTEMPTS;

@@ -68,3 +68,5 @@ export type BackupsAnswer = z.infer<typeof backupsResponse>;
 export const backupSettingsResponse = settingsResponse;
 export const backupStartedResponse = z.object({ job_id: z.string(), enqueued: z.boolean() });
 export const s3TestResponse = z.object({ ok: z.literal(true), bucket: z.string(), key: z.string() });
+/** How many failed uploads went back in the queue (0 when none failed, or a click before was quicker). */
+export const uploadAgainResponse = z.object({ queued: z.number().int() });

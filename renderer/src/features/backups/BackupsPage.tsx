@@ -60,6 +60,22 @@ export default function BackupsPage() {
       setActionError(cause);
     }
   };
+  // Uploads that failed for good while the backup's file is still here: "upload again" puts them back in the queue.
+  const uploadFailed = data?.backups.filter((b) => b.remote?.status === 'failed' && b.file_name).length ?? 0;
+  const [uploadingAgain, setUploadingAgain] = useState(false);
+  const uploadAgain = async () => {
+    setActionError(null);
+    setUploadingAgain(true);
+    try {
+      const answer = await api.post<{ queued: number }>('/installation/backups/upload-again', {});
+      setNotice(t('backups.upload_again_started', { count: answer.queued }));
+      reload();
+    } catch (cause) {
+      setActionError(cause);
+    } finally {
+      setUploadingAgain(false);
+    }
+  };
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     if (!draft) return;
@@ -102,6 +118,11 @@ export default function BackupsPage() {
                 : t('backups.never')}
             </p>
             <p className="muted">{t('backups.folder', { folder: data.folder ?? '' })}</p>
+            {uploadFailed > 0 && (
+              <p className="banner" data-testid="backups-upload-failed">
+                {t('backups.upload_failed_hint', { count: uploadFailed })}
+              </p>
+            )}
             {notice && (
               <p className="banner banner--success" role="status">
                 {notice}
@@ -118,6 +139,17 @@ export default function BackupsPage() {
               >
                 {running ? t('backups.running') : t('backups.now')}
               </button>
+              {uploadFailed > 0 && (
+                <button
+                  type="button"
+                  className="btn"
+                  disabled={uploadingAgain || uploading}
+                  onClick={() => void uploadAgain()}
+                  data-testid="backup-upload-again"
+                >
+                  {t('backups.upload_again')}
+                </button>
+              )}
             </div>
           </section>
           {draft && (

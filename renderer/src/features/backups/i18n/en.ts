@@ -74,6 +74,10 @@ export default {
   remote_ok: 'S3: uploaded',
   remote_failed: 'S3: failed',
   remote_skipped: 'S3: skipped',
+  upload_again: 'Upload again',
+  upload_failed_hint:
+    '{count} backup(s) could not be uploaded to the S3 bucket. Fix the bucket settings below (or wait until it can be reached), then press "Upload again". The next nightly backup also tries them again.',
+  upload_again_started: '{count} backup(s) are being uploaded again. The list below shows the result.',
   remote_pruned: 'S3: removed (retention)',
   error_BACKUP_S3_ENDPOINT_INVALID: 'The S3 server address must be a URL without the bucket name.',
   error_BACKUP_S3_REGION_INVALID: 'Invalid S3 region.',

@@ -74,6 +74,10 @@ export default {
   remote_ok: 'S3: terunggah',
   remote_failed: 'S3: gagal',
   remote_skipped: 'S3: dilewati',
+  upload_again: 'Unggah ulang',
+  upload_failed_hint:
+    '{count} cadangan gagal diunggah ke bucket S3. Perbaiki pengaturan bucket di bawah (atau tunggu sampai bisa dihubungi), lalu tekan "Unggah ulang". Cadangan malam berikutnya juga mencobanya lagi.',
+  upload_again_started: '{count} cadangan sedang diunggah ulang. Hasilnya tampil di daftar di bawah.',
   remote_pruned: 'S3: dihapus (kebijakan simpan)',
   error_BACKUP_S3_ENDPOINT_INVALID: 'Alamat server S3 harus berupa URL tanpa nama bucket.',
   error_BACKUP_S3_REGION_INVALID: 'Region S3 tidak valid.',
