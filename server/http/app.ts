@@ -72,6 +72,8 @@ export function createApp(app: AppContext, opts: { rendererDir?: string } = {}):
   api.post('/sync/push', express.json({ limit: PUSH_BODY_MAX_BYTES, strict: false }), syncPushTooLarge);
   // Gateway callbacks are stored byte for byte: their parser keeps the raw body, with a limit of its own.
   api.post('/webhooks/:provider', ...webhookBodyParser());
+  // An estate's WhatsApp status callbacks are signed over their bytes: the same parser keeps them.
+  api.post('/estates/:estate_id/webhooks/:provider', ...webhookBodyParser());
   api.use(express.json({ limit: '1mb', strict: false }));
   const limiter = loginRateLimiter(app.db.knex, 'password', app.options.loginRateLimitPerMinute);
   for (const p of ['/auth/login', '/auth/token', '/setup', '/invites/:code/accept']) api.post(p, limiter);

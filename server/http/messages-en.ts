@@ -499,4 +499,12 @@ export const MESSAGES_EN: Record<string, string> = {
   'Phone number ID berupa angka.': 'The phone number ID is a number.',
   'Alamat gateway wajib diisi.': 'The gateway address is required.',
   'Phone number ID wajib diisi.': 'The phone number ID is required.',
+  // WhatsApp status callbacks and the delivery report (messages/status-webhooks.ts, messages/delivery-report.ts).
+  'Tanda tangan callback tidak sah.': 'Invalid callback signature.',
+  'Verify token tidak cocok.': 'The verify token does not match.',
+  'Pilih tanggal atau satu pengumuman.': 'Choose a date or one announcement.',
+  'Format tanggal YYYY-MM-DD.': 'Date format YYYY-MM-DD.',
+  'Tanggal tidak valid.': 'Invalid date.',
+  'WhatsApp Cloud API: pesan gagal terkirim.': 'WhatsApp Cloud API: the message could not be delivered.',
+  'WAHA: pesan gagal terkirim (ack ERROR).': 'WAHA: the message could not be delivered (ack ERROR).',
 };

@@ -26,7 +26,7 @@ import { digestRoutes } from '../sync/digest-routes.ts';
 import { platformRoutes } from '../platform/routes.ts';
 import { estateTransferRoutes } from '../estate-transfer/routes.ts';
 import { liveRoutes } from '../live/index.ts';
-import { messageRoutes } from '../messages/index.ts';
+import { messageRoutes, messageStatusRoutes } from '../messages/index.ts';
 import { announcementRoutes, portalAnnouncementRoutes } from '../announcements/index.ts';
 import { notificationRoutes } from '../notifications/index.ts';
 import { webpushRoutes } from '../webpush/index.ts';
@@ -66,6 +66,7 @@ export const allRoutes: RouteDef[] = [
   ...estateTransferRoutes,
   ...liveRoutes,
   ...messageRoutes,
+  ...messageStatusRoutes,
   ...announcementRoutes,
   ...portalAnnouncementRoutes,
   ...notificationRoutes,

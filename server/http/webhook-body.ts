@@ -47,3 +47,8 @@ export function rawWebhookBody(req: Request): string | null {
     throw new BadRequestError('WEBHOOK_MALFORMED', 'Isi callback bukan teks UTF-8.');
   }
 }
+
+/** The webhook's body bytes as received, for a signature computed over exactly those bytes (null when none were kept). */
+export function rawWebhookBytes(req: Request): Buffer | null {
+  return rawBodies.get(req) ?? null;
+}

@@ -56,6 +56,9 @@ export async function channelSettings(store: ScopedStore): Promise<ChannelSettin
       quiet_from: g.quiet_from,
       quiet_to: g.quiet_to,
       has_token: Boolean(gateway?.secret_enc),
+      has_webhook_secret: Boolean(g.webhook_secret_enc),
+      has_webhook_verify_token: Boolean(g.webhook_verify_token_enc),
+      status_webhook_url: null,
     },
   };
 }
@@ -68,10 +71,19 @@ async function saveChannel(
   enabled: boolean,
   settings: Record<string, unknown>,
   secret: string | undefined,
+  /** Settings sealed inside the JSON (the status webhook's keys): undefined keeps the stored one, '' removes it. */
+  sealedSettings: Record<string, string | undefined> = {},
 ): Promise<ChannelSettings> {
   const key = secretsKey(dataDir);
   return store.transaction(async (tx) => {
     const existing = await channelRow(tx, channel);
+    const stored = existing ? (JSON.parse(existing.settings) as Record<string, unknown>) : {};
+    for (const [name, value] of Object.entries(sealedSettings)) {
+      const field = `${name}_enc`;
+      if (value === undefined) {
+        if (typeof stored[field] === 'string') settings[field] = stored[field];
+      } else if (value !== '') settings[field] = sealSecret(key, value, sealContext(tx.estateId, `${channel}:${name}`));
+    }
     const secretEnc =
       secret === undefined
         ? (existing?.secret_enc ?? null)
@@ -94,10 +106,13 @@ export function saveEmailChannel(store: ScopedStore, dataDir: string, body: z.in
 }
 
 export function saveGatewayChannel(store: ScopedStore, dataDir: string, body: z.infer<typeof gatewayChannelBody>) {
-  const { enabled, token, provider, ...settings } = body;
+  const { enabled, token, provider, webhook_secret, webhook_verify_token, ...settings } = body;
   if (settings.max_gap_s < settings.min_gap_s) settings.max_gap_s = settings.min_gap_s;
   if (provider === 'cloud_api') settings.base_url = settings.base_url || CLOUD_API_DEFAULT_BASE_URL;
-  return saveChannel(store, dataDir, 'wa_gateway', provider, enabled, settings, token);
+  return saveChannel(store, dataDir, 'wa_gateway', provider, enabled, settings, token, {
+    webhook_secret,
+    webhook_verify_token,
+  });
 }
 
 function opened(store: ScopedStore, dataDir: string, row: ChannelRow): string | null {
@@ -161,4 +176,30 @@ export async function enabledChannels(store: ScopedStore): Promise<{ email: bool
   const rows = await store.select<Pick<ChannelRow, 'channel' | 'enabled'>>(enabledChannelsQuery, {});
   const on = (c: string) => rows.some((r) => r.channel === c && Boolean(r.enabled));
   return { email: on('email'), wa_gateway: on('wa_gateway') };
+}
+
+/**
+ * The keys an estate's WhatsApp status callbacks are checked with, and which provider sends them; null when the
+ * gateway is not a provider that reports statuses. A gateway switched off later still reports on what it sent.
+ */
+export async function statusWebhookKeys(
+  store: ScopedStore,
+  dataDir: string,
+): Promise<{ provider: GatewayAccount['provider']; secret: string | null; verifyToken: string | null } | null> {
+  const row = await channelRow(store, 'wa_gateway');
+  if (!row) return null;
+  const s = JSON.parse(row.settings) as Record<string, unknown>;
+  const open = (name: string) => {
+    const sealed = s[`${name}_enc`];
+    return typeof sealed === 'string' ? openSecret(secretsKey(dataDir), sealed, sealContext(store.estateId, `wa_gateway:${name}`)) : null;
+  };
+  const provider = row.provider === 'waha' || row.provider === 'cloud_api' ? row.provider : 'fonnte';
+  return { provider, secret: open('webhook_secret'), verifyToken: open('webhook_verify_token') };
+}
+
+/** Where the estate's provider posts statuses, on the installation's public address (null for Fonnte). */
+export function withStatusWebhookUrl(settings: ChannelSettings, publicUrl: string, estateId: string): ChannelSettings {
+  const path = settings.wa_gateway.provider === 'cloud_api' ? 'whatsapp-cloud' : settings.wa_gateway.provider === 'waha' ? 'waha' : null;
+  const url = path ? `${publicUrl.replace(/\/+$/, '')}/api/v1/estates/${estateId}/webhooks/${path}` : null;
+  return { ...settings, wa_gateway: { ...settings.wa_gateway, status_webhook_url: url } };
 }

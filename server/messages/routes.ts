@@ -2,7 +2,14 @@ import { nowIso } from '../db/clock.ts';
 import { ConflictError, UnprocessableError, ValidationError } from '../http/errors.ts';
 import { defineRoutes } from '../http/route.ts';
 import { estateParams, idParams } from '../http/schemas.ts';
-import { channelSettings, emailAccount, gatewayAccount, saveEmailChannel, saveGatewayChannel } from './channel-settings.ts';
+import {
+  channelSettings,
+  emailAccount,
+  gatewayAccount,
+  saveEmailChannel,
+  saveGatewayChannel,
+  withStatusWebhookUrl,
+} from './channel-settings.ts';
 import {
   listMessages,
   markMessageSent,
@@ -134,7 +141,7 @@ export const messageRoutes = defineRoutes([
     summary: "The estate's email and WhatsApp gateway accounts (secrets are never returned, only whether they are set)",
     params: estateParams,
     response: channelSettingsResponse,
-    handler: async (ctx) => channelSettings(ctx.store!),
+    handler: async (ctx) => withStatusWebhookUrl(await channelSettings(ctx.store!), ctx.app.publicUrl, ctx.store!.estateId),
   },
   {
     method: 'put',
@@ -145,7 +152,8 @@ export const messageRoutes = defineRoutes([
     params: estateParams,
     body: emailChannelBody,
     response: channelSettingsResponse,
-    handler: async (ctx) => saveEmailChannel(ctx.store!, ctx.app.dataDir, ctx.body),
+    handler: async (ctx) =>
+      withStatusWebhookUrl(await saveEmailChannel(ctx.store!, ctx.app.dataDir, ctx.body), ctx.app.publicUrl, ctx.store!.estateId),
   },
   {
     method: 'put',
@@ -156,7 +164,8 @@ export const messageRoutes = defineRoutes([
     params: estateParams,
     body: gatewayChannelBody,
     response: channelSettingsResponse,
-    handler: async (ctx) => saveGatewayChannel(ctx.store!, ctx.app.dataDir, ctx.body),
+    handler: async (ctx) =>
+      withStatusWebhookUrl(await saveGatewayChannel(ctx.store!, ctx.app.dataDir, ctx.body), ctx.app.publicUrl, ctx.store!.estateId),
   },
   {
     method: 'post',

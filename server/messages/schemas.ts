@@ -103,6 +103,13 @@ export const gatewayChannelBody = z
     quiet_to: hhmm.nullable().default('07:00'),
     /** Write-only; left out keeps the stored one. */
     token: z.string().max(500).optional(),
+    /**
+     * Write-only, '' removes it: the key status callbacks are signed with (the Meta app's secret; WAHA's webhook HMAC
+     * key). Without it no callback is believed.
+     */
+    webhook_secret: z.string().max(500).optional(),
+    /** Write-only, '' removes it: the Cloud API's verify token, echoed back when Meta checks the callback address. */
+    webhook_verify_token: z.string().max(200).optional(),
   })
   .superRefine((b, ctx) => {
     if (b.provider !== 'cloud_api' && !b.base_url) {
@@ -138,6 +145,10 @@ export const channelSettingsResponse = z.object({
     quiet_from: z.string().nullable(),
     quiet_to: z.string().nullable(),
     has_token: z.boolean(),
+    has_webhook_secret: z.boolean(),
+    has_webhook_verify_token: z.boolean(),
+    /** Where the provider posts delivered/read statuses (Cloud API and WAHA), to enter in its dashboard. */
+    status_webhook_url: z.string().nullable(),
   }),
 });
 export type ChannelSettings = z.infer<typeof channelSettingsResponse>;
@@ -200,4 +211,47 @@ export const preferencesResponse = z.object({
   resident_id: z.string(),
   channels: z.array(z.enum(MESSAGE_CHANNELS)).nullable(),
   opted_out: z.boolean(),
+});
+
+/** Which messages a delivery report covers: one cause (an announcement), or one template on one day of the estate. */
+export const deliveryReportQuery = z.object({
+  template_key: z.enum(TEMPLATE_KEYS).optional(),
+  cause_id: z.string().max(64).optional(),
+  /** The estate's calendar day the messages were queued on. */
+  date: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'Format tanggal YYYY-MM-DD.')
+    .optional(),
+});
+
+const statusCounts = z.object({
+  queued: z.number().int(),
+  sent: z.number().int(),
+  delivered: z.number().int(),
+  read: z.number().int(),
+  failed: z.number().int(),
+  cancelled: z.number().int(),
+});
+
+export const deliveryReportResponse = z.object({
+  channels: z.array(statusCounts.extend({ channel: z.enum(MESSAGE_CHANNELS), total: z.number().int() })),
+  units_total: z.number().int(),
+  /** Units none of whose messages has reached a resident yet. */
+  not_reached: z.array(
+    z.object({
+      unit_id: z.string(),
+      unit_code: z.string().nullable(),
+      messages: z.array(
+        z.object({ channel: z.enum(MESSAGE_CHANNELS), status: z.enum(MESSAGE_STATUSES), failure_reason: z.string().nullable() }),
+      ),
+    }),
+  ),
+});
+export type DeliveryReport = z.infer<typeof deliveryReportResponse>;
+
+export const statusWebhookAck = z.object({ received: z.literal(true), applied: z.number().int() });
+export const cloudVerifyQuery = z.object({
+  'hub.mode': z.string().max(50).optional(),
+  'hub.verify_token': z.string().max(200).optional(),
+  'hub.challenge': z.string().max(200).optional(),
 });

@@ -5,6 +5,7 @@
 // `{error: {message, type, code, error_subcode, fbtrace_id}}` (401 code 190 for a bad token, 400 code 100 for a bad
 // body, 404 for another number id). `failNext(n, status)` makes the next n sends answer that status (500, or 429 with
 // code 130429) to exercise retries.
+import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -20,8 +21,52 @@ export interface FakeWhatsappCloud {
   /** Every request that reached the server, answered or refused. */
   requests: number;
   failNext(n: number, status?: 500 | 429): void;
+  /**
+   * Meta's status callback as its webhook sends it: `{object: 'whatsapp_business_account', entry: [{id, changes:
+   * [{field: 'messages', value: {messaging_product, metadata, statuses}}]}]}`, signed `X-Hub-Signature-256:
+   * sha256=<HMAC-SHA256 of the body with the app secret>`. Answers the receiver's status and body.
+   */
+  postStatuses(webhookUrl: string, appSecret: string, statuses: CloudStatus[]): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
 }
+
+export interface CloudStatus {
+  id: string;
+  status: 'sent' | 'delivered' | 'read' | 'failed';
+  recipient_id?: string;
+  errors?: { code: number; title: string; message?: string; error_data?: { details: string } }[];
+}
+
+/** The body Meta posts for these statuses, as bytes (what the signature covers). */
+export function cloudStatusBody(phoneNumberId: string, statuses: CloudStatus[]): string {
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  return JSON.stringify({
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: '102290129340398',
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: '6281100000000', phone_number_id: phoneNumberId },
+              statuses: statuses.map((s) => ({
+                id: s.id,
+                status: s.status,
+                timestamp,
+                recipient_id: s.recipient_id ?? '6281200000000',
+                ...(s.status === 'failed' ? { errors: s.errors ?? [] } : { pricing: { billable: true, category: 'utility' } }),
+              })),
+            },
+          },
+        ],
+      },
+    ],
+  });
+}
+
+export const cloudSignature = (appSecret: string, body: string) => `sha256=${createHmac('sha256', appSecret).update(body).digest('hex')}`;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -105,6 +150,16 @@ export async function startFakeWhatsappCloud(phoneNumberId: string, token: strin
     failNext(n, status = 500) {
       failing = n;
       failStatus = status;
+    },
+    async postStatuses(webhookUrl, appSecret, statuses) {
+      const body = cloudStatusBody(phoneNumberId, statuses);
+      const res = await fetch(webhookUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-hub-signature-256': cloudSignature(appSecret, body) },
+        body,
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : null };
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

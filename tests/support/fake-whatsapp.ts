@@ -4,6 +4,9 @@
 // - WAHA: `POST /api/sendText`, `X-Api-Key`, JSON `{session, chatId: "<number>@c.us", text}`; answers the message
 //   with its `id`.
 // `failNext(n)` makes the next n sends answer 500, to exercise retries.
+// WAHA's webhook: `postAck` posts a `message.ack` event (`{id, timestamp, session, event, payload: {id, ack, ackName}}`)
+// signed as WAHA does with an HMAC key: `X-Webhook-Hmac` (hex HMAC-SHA512 of the body), `X-Webhook-Hmac-Algorithm`.
+import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -19,8 +22,25 @@ export interface FakeWhatsapp {
   url: string;
   sent: FakeWhatsappSend[];
   failNext(n: number): void;
+  postAck(webhookUrl: string, hmacKey: string, messageId: string, ack: WahaAck): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
 }
+
+export const WAHA_ACKS = { ERROR: -1, PENDING: 0, SERVER: 1, DEVICE: 2, READ: 3, PLAYED: 4 } as const;
+export type WahaAck = keyof typeof WAHA_ACKS;
+
+export function wahaAckBody(messageId: string, ack: WahaAck, session = 'default'): string {
+  return JSON.stringify({
+    id: `evt_${messageId.slice(-8)}_${ack}`,
+    timestamp: Date.now(),
+    session,
+    engine: 'WEBJS',
+    event: 'message.ack',
+    payload: { id: messageId, from: messageId.split('_')[1] ?? '', fromMe: true, ack: WAHA_ACKS[ack], ackName: ack },
+  });
+}
+
+export const wahaSignature = (hmacKey: string, body: string) => createHmac('sha512', hmacKey).update(body).digest('hex');
 
 async function body(req: http.IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
@@ -73,6 +93,20 @@ export async function startFakeWhatsapp(kind: 'fonnte' | 'waha', token: string):
     sent,
     failNext(n) {
       failing = n;
+    },
+    async postAck(webhookUrl, hmacKey, messageId, ack) {
+      const body = wahaAckBody(messageId, ack);
+      const res = await fetch(webhookUrl, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-webhook-hmac': wahaSignature(hmacKey, body),
+          'x-webhook-hmac-algorithm': 'sha512',
+        },
+        body,
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : null };
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
