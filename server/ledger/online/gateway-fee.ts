@@ -37,3 +37,31 @@ export function grossForDues(method: string, dues: number): { gross: number; fee
   while (gross - feeOn(method, gross) < dues) gross += 1;
   return { gross, fee: gross - dues };
 }
+
+/** The most a treasurer may enter as the fee per transfer into a virtual account (a typo guard, rupiah). */
+export const MAX_VA_FEE = 50_000;
+
+/**
+ * The fee per transfer into a virtual account at `bank`: the estate's own figure for that bank (a bank on the
+ * switcher model has its own agreed fee), else the standard flat rule. A VA fee does not depend on the amount.
+ */
+export function vaFeeFor(vaFees: Readonly<Record<string, number>> | null | undefined, bank: string): number {
+  const own = vaFees?.[bank];
+  return typeof own === 'number' && Number.isInteger(own) && own >= 0 ? own : FEE_RULES.va.flat;
+}
+
+/**
+ * How a transfer of `amount` into a virtual account is split. The estate bears the fee: the whole amount pays the
+ * unit's bills and the fee is the estate's expense. The resident bears it: the portal asked for the dues plus the
+ * fee, so the fee is taken off the transfer and the rest pays the bills — the ledger records what reaches the
+ * estate, as a QRIS charge grossed up for the resident does. A transfer no larger than the fee cannot carry it; the
+ * estate bears that one fee, so the cash book still follows the gateway's balance.
+ */
+export function splitVaTransfer(
+  feeBearer: string,
+  fee: number,
+  amount: number,
+): { dues: number; fee: number; bornBy: 'estate' | 'resident' } {
+  if (feeBearer === 'resident' && amount > fee) return { dues: amount - fee, fee, bornBy: 'resident' };
+  return { dues: amount, fee, bornBy: 'estate' };
+}

@@ -7,6 +7,8 @@ import type { PaymentGateway } from './gateway.ts';
 import { MidtransGateway } from './midtrans-gateway.ts';
 import type { GatewaySettings, gatewaySettingsBody } from './schemas.ts';
 import { XenditGateway } from './xendit-gateway.ts';
+import { vaFeeFor } from './gateway-fee.ts';
+import { VA_BANKS } from './gateway.ts';
 
 export interface GatewayRow {
   id: string;
@@ -19,6 +21,8 @@ export interface GatewayRow {
   va_banks?: string | null;
   ewallet_channels?: string | null;
   fee_bearer: string;
+  /** JSON `{ bank: rupiah }`: the estate's own fee per transfer into a virtual account at that bank. */
+  va_fees?: string | null;
   secret_key_enc: string | null;
   callback_token_enc: string | null;
   updated_at: string;
@@ -55,6 +59,17 @@ function gatewayFor(row: GatewayRow, secretKey: string): PaymentGateway {
   return new XenditGateway({ secretKey, baseUrl: row.base_url });
 }
 
+/** The stored fee per bank as written, without the defaults. */
+export function storedVaFees(row: Pick<GatewayRow, 'va_fees'> | undefined): Record<string, number> {
+  return row?.va_fees ? (JSON.parse(row.va_fees) as Record<string, number>) : {};
+}
+
+/** The fee per transfer at every bank: the estate's own figure, else the standard one. */
+export function vaFeesView(row: Pick<GatewayRow, 'va_fees'> | undefined): GatewaySettings['va_fees'] {
+  const stored = storedVaFees(row);
+  return Object.fromEntries(VA_BANKS.map((bank) => [bank, vaFeeFor(stored, bank)])) as GatewaySettings['va_fees'];
+}
+
 /** Midtrans signs its notifications with the server key; only Xendit has a callback token of its own. */
 const needsCallbackToken = (provider: string) => provider !== 'midtrans';
 
@@ -69,6 +84,7 @@ export function gatewayView(row: GatewayRow | undefined, provider = 'xendit'): G
       va_banks: [],
       ewallet_channels: [],
       fee_bearer: 'estate',
+      va_fees: vaFeesView(undefined),
       has_secret_key: false,
       has_callback_token: false,
       updated_at: null,
@@ -83,6 +99,7 @@ export function gatewayView(row: GatewayRow | undefined, provider = 'xendit'): G
     va_banks: row.va_banks ? JSON.parse(row.va_banks) : [],
     ewallet_channels: row.ewallet_channels ? JSON.parse(row.ewallet_channels) : [],
     fee_bearer: row.fee_bearer as GatewaySettings['fee_bearer'],
+    va_fees: vaFeesView(row),
     has_secret_key: Boolean(row.secret_key_enc),
     has_callback_token: Boolean(row.callback_token_enc),
     updated_at: row.updated_at,
@@ -108,6 +125,8 @@ export async function saveGatewaySettings(
       va_banks: JSON.stringify([...new Set(body.va_banks ?? [])]),
       ewallet_channels: JSON.stringify([...new Set(body.ewallet_channels ?? [])]),
       fee_bearer: body.fee_bearer,
+      // Left out, the stored fees stay (like the secrets): a client that does not know them does not reset them.
+      va_fees: JSON.stringify(body.va_fees ? { ...storedVaFees(existing), ...body.va_fees } : storedVaFees(existing)),
       secret_key_enc: seal('secret_key', body.secret_key, existing?.secret_key_enc),
       callback_token_enc: seal('callback_token', body.callback_token, existing?.callback_token_enc),
     };

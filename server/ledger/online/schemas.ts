@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { id, pageOf, paging } from '../../http/schemas.ts';
-import { EWALLET_CHANNELS, ONLINE_METHODS, VA_BANKS } from './gateway.ts';
+import { EWALLET_CHANNELS, ONLINE_METHODS, VA_BANKS, type VaBank } from './gateway.ts';
+import { MAX_VA_FEE } from './gateway-fee.ts';
 
 export const GATEWAY_PROVIDERS = ['xendit', 'midtrans'] as const;
 export const FEE_BEARERS = ['estate', 'resident'] as const;
@@ -13,6 +14,12 @@ const baseUrl = z
   .max(300)
   .regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'Alamat harus diawali http:// atau https://')
   .transform((u) => u.replace(/\/+$/, ''));
+
+const vaFee = z.number().int('Harus bilangan bulat.').min(0, 'Minimal 0.').max(MAX_VA_FEE, `Maksimal ${MAX_VA_FEE}.`);
+const vaFeesBody = z
+  .object(Object.fromEntries(VA_BANKS.map((b) => [b, vaFee.optional()])) as Record<VaBank, z.ZodOptional<typeof vaFee>>)
+  .strict();
+const vaFeesResponse = z.object(Object.fromEntries(VA_BANKS.map((b) => [b, z.number().int()])) as Record<VaBank, z.ZodNumber>);
 
 /** An estate's gateway account. A secret left out keeps the stored one; secrets are never answered back. */
 export const gatewaySettingsBody = z
@@ -37,6 +44,8 @@ export const gatewaySettingsBody = z
     ewallet_channels: z.array(z.enum(EWALLET_CHANNELS)).max(EWALLET_CHANNELS.length).optional(),
     /** Who pays the gateway's fee: the estate (booked as an expense) or the resident (added to the charge, later). */
     fee_bearer: z.enum(FEE_BEARERS),
+    /** The fee per transfer into a virtual account, per bank (rupiah, VAT included); a bank left out keeps its fee. */
+    va_fees: vaFeesBody.optional(),
     secret_key: secret.optional(),
     callback_token: secret.optional(),
   })
@@ -69,6 +78,8 @@ export const gatewaySettingsResponse = z.object({
   va_banks: z.array(z.enum(VA_BANKS)),
   ewallet_channels: z.array(z.enum(EWALLET_CHANNELS)),
   fee_bearer: z.enum(FEE_BEARERS),
+  /** The fee per transfer into a virtual account at each bank (the estate's own figure, else the standard one). */
+  va_fees: vaFeesResponse,
   has_secret_key: z.boolean(),
   has_callback_token: z.boolean(),
   updated_at: z.string().nullable(),
@@ -184,12 +195,16 @@ export const virtualAccountResponse = z.object({
   status: z.enum(['creating', 'active']),
   account_number: z.string().nullable(),
   account_name: z.string().nullable(),
+  /** The bank's fee the resident adds to a transfer when the estate has the resident bear it (0 otherwise). */
+  fee_amount: z.number().int(),
   created_at: z.string(),
 });
 export type VirtualAccountView = z.infer<typeof virtualAccountResponse>;
 export const unitVirtualAccountsResponse = z.object({
   unit_id: z.string(),
   amount_due: z.number().int(),
+  /** Who bears the bank's fee per transfer; `resident`: transfer `amount_due` plus the account's `fee_amount`. */
+  fee_bearer: z.enum(FEE_BEARERS),
   items: z.array(virtualAccountResponse),
 });
 export const virtualAccountBody = z.object({ unit_id: id.optional(), bank: z.enum(VA_BANKS) }).strict();

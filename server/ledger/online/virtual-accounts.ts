@@ -6,7 +6,8 @@ import { deterministicId } from '../deterministic-id.ts';
 import { creditOfUnit, outstandingOfUnit } from '../ledger-store.ts';
 import { GatewayUnavailableError } from './charge-service.ts';
 import { GatewayFailure, type VaBank } from './gateway.ts';
-import { configuredGateway } from './gateway-settings.ts';
+import { vaFeeFor } from './gateway-fee.ts';
+import { configuredGateway, gatewayRow, storedVaFees, type GatewayRow } from './gateway-settings.ts';
 import type { VirtualAccountView } from './schemas.ts';
 
 export interface VirtualAccountRow {
@@ -44,7 +45,15 @@ export function virtualAccountReference(estateId: string, unitId: string, provid
   return `kl-${estateId}-${digest}`;
 }
 
-export function virtualAccountView(row: VirtualAccountRow): VirtualAccountView {
+/**
+ * What a resident adds to a transfer into the account at `bank` so the dues arrive whole: the bank's fee when the
+ * estate has residents bear the gateway's fee, else nothing (the estate books it as an expense).
+ */
+export function residentVaFee(gateway: GatewayRow | undefined, bank: string): number {
+  return gateway?.fee_bearer === 'resident' ? vaFeeFor(storedVaFees(gateway), bank) : 0;
+}
+
+export function virtualAccountView(row: VirtualAccountRow, gateway: GatewayRow | undefined): VirtualAccountView {
   return {
     id: row.id,
     unit_id: row.unit_id,
@@ -52,6 +61,7 @@ export function virtualAccountView(row: VirtualAccountRow): VirtualAccountView {
     status: row.status,
     account_number: row.status === 'active' ? row.account_number : null,
     account_name: row.account_name,
+    fee_amount: residentVaFee(gateway, row.bank),
     created_at: row.created_at,
   };
 }
@@ -64,7 +74,14 @@ export async function unitVirtualAccounts(store: ScopedStore, unitId: string) {
     .where('unit_virtual_accounts.unit_id', unitId)
     .orderBy('unit_virtual_accounts.bank')) as VirtualAccountRow[];
   const due = Math.max(0, (await outstandingOfUnit(store, unitId)) - (await creditOfUnit(store, unitId)));
-  return { unit_id: unitId, amount_due: due, items: rows.map(virtualAccountView) };
+  // Fixed accounts exist at Xendit only; its row says who bears the fee even while Midtrans takes the charges.
+  const gateway = await gatewayRow(store, 'xendit');
+  return {
+    unit_id: unitId,
+    amount_due: due,
+    fee_bearer: gateway?.fee_bearer === 'resident' ? ('resident' as const) : ('estate' as const),
+    items: rows.map((row) => virtualAccountView(row, gateway)),
+  };
 }
 
 /**
@@ -106,7 +123,7 @@ export async function ensureUnitVirtualAccount(
   const read = async () =>
     (await store.query('unit_virtual_accounts').where('unit_virtual_accounts.reference', reference).first()) as VirtualAccountRow;
   let row = await read();
-  if (row.status === 'active') return virtualAccountView(row);
+  if (row.status === 'active') return virtualAccountView(row, configured.row);
 
   const at = nowIso();
   const stale = new Date(Date.now() - CLAIM_MS).toISOString();
@@ -128,7 +145,7 @@ export async function ensureUnitVirtualAccount(
       row = await read();
       if (row.status === 'active' || !row.claimed_at) break;
     }
-    return virtualAccountView(row);
+    return virtualAccountView(row, configured.row);
   }
 
   try {
@@ -157,5 +174,5 @@ export async function ensureUnitVirtualAccount(
     );
     throw new GatewayUnavailableError();
   }
-  return virtualAccountView(await read());
+  return virtualAccountView(await read(), configured.row);
 }

@@ -5,10 +5,20 @@ import { Field } from '../../components/Field.tsx';
 import { useApiData } from '../../hooks/useApiData.ts';
 import { useApiForm } from '../../hooks/useApiForm.ts';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
-import { GatewayMethodsFields, type MethodChoice } from './GatewayMethodsFields.tsx';
+import { GatewayMethodsFields, VA_BANK_CODES, type MethodChoice } from './GatewayMethodsFields.tsx';
+import { VaFeeFields, vaFeeDraft, vaFeesInput, type VaFeeDraft } from './VaFeeFields.tsx';
 import { onlinePaymentApi, type GatewayProvider, type GatewaySettings } from './api.ts';
 
-const FIELDS = ['enabled', 'base_url', 'snap_base_url', 'secret_key', 'callback_token', 'methods', 'fee_bearer'] as const;
+const FIELDS = [
+  'enabled',
+  'base_url',
+  'snap_base_url',
+  'secret_key',
+  'callback_token',
+  'methods',
+  'fee_bearer',
+  ...VA_BANK_CODES.map((bank) => `va_fees.${bank}`),
+];
 
 /** A secret that was saved is never shown again: the field says so and stays empty unless it is being replaced. */
 function SecretField({
@@ -71,6 +81,7 @@ export function GatewaySettingsCard({ estateId }: { estateId: string }) {
   const [callbackToken, setCallbackToken] = useState('');
   const [feeBearer, setFeeBearer] = useState<'estate' | 'resident'>('estate');
   const [choice, setChoice] = useState<MethodChoice>({ methods: ['qris'], vaBanks: [], ewalletChannels: [] });
+  const [vaFees, setVaFees] = useState<VaFeeDraft>({});
   const [saved, setSaved] = useState(false);
   const [testing, setTesting] = useState(false);
   const [test, setTest] = useState<{ ok: true } | { ok: false; reason: string } | null>(null);
@@ -83,6 +94,7 @@ export function GatewaySettingsCard({ estateId }: { estateId: string }) {
     setBaseUrl(data.base_url ?? '');
     setSnapBaseUrl(data.snap_base_url ?? '');
     setFeeBearer(data.fee_bearer);
+    setVaFees(vaFeeDraft(data.va_fees));
     setChoice({ methods: data.methods, vaBanks: data.va_banks, ewalletChannels: data.ewallet_channels });
   }, [data]);
 
@@ -97,13 +109,14 @@ export function GatewaySettingsCard({ estateId }: { estateId: string }) {
         base_url: baseUrl.trim() === '' ? null : baseUrl.trim(),
         ...(midtrans ? { snap_base_url: snapBaseUrl.trim() === '' ? null : snapBaseUrl.trim() } : {}),
         methods: midtrans ? choice.methods.filter((m) => m !== 'va') : choice.methods,
-        ...(choice.methods.includes('va') && !midtrans ? { va_banks: choice.vaBanks } : {}),
+        ...(choice.methods.includes('va') && !midtrans ? { va_banks: choice.vaBanks, va_fees: vaFeesInput(vaFees, choice.vaBanks) } : {}),
         ...(choice.methods.includes('ewallet') ? { ewallet_channels: choice.ewalletChannels } : {}),
         fee_bearer: feeBearer,
         ...(secretKey.trim() ? { secret_key: secretKey.trim() } : {}),
         ...(callbackToken.trim() && !midtrans ? { callback_token: callbackToken.trim() } : {}),
       });
       setCurrent(answer);
+      setVaFees(vaFeeDraft(answer.va_fees));
       setSecretKey('');
       setCallbackToken('');
       setSaved(true);
@@ -252,6 +265,18 @@ export function GatewaySettingsCard({ estateId }: { estateId: string }) {
           <option value="resident">{t('online.fee_bearer_resident')}</option>
         </select>
       </Field>
+      {!midtrans && choice.methods.includes('va') && (
+        <VaFeeFields
+          banks={VA_BANK_CODES.filter((bank) => choice.vaBanks.includes(bank))}
+          value={vaFees}
+          onChange={(next) => {
+            setVaFees(next);
+            for (const bank of VA_BANK_CODES) form.clearField(`va_fees.${bank}`);
+          }}
+          feeBearer={feeBearer}
+          errors={form.fieldErrors}
+        />
+      )}
       {form.formError && <ErrorBanner error={form.formError} />}
       {saved && (
         <p className="banner banner--success" role="status" data-testid="gateway-saved">

@@ -8,7 +8,8 @@ import { onlinePaymentApi, type VirtualAccount } from './api.ts';
 
 /**
  * The unit's own account number at a bank: made the first time a resident picks that bank, then the same number for
- * good. Any transfer into it pays the unit's oldest bills, so it is shown with what the unit owes now.
+ * good. Any transfer into it pays the unit's oldest bills, so it is shown with what the unit owes now, and, when the
+ * resident bears the bank's fee, the fee and the amount to transfer: the fee comes off each transfer before it pays.
  */
 export function PayByVirtualAccount({ estateId, banks }: { estateId: string; banks: readonly string[] }) {
   const { t } = useI18n();
@@ -30,6 +31,8 @@ export function PayByVirtualAccount({ estateId, banks }: { estateId: string; ban
   };
 
   const account = chosen ?? null;
+  // The bank's fee the resident adds to each transfer when the estate has residents bear it (0 when the estate does).
+  const fee = account ? (list.data?.items.find((v) => v.bank === account.bank)?.fee_amount ?? account.fee_amount) : 0;
   return (
     <div className="pay-online__va" data-testid="pay-va">
       {failure ? <ErrorBanner error={failure} /> : null}
@@ -78,9 +81,28 @@ export function PayByVirtualAccount({ estateId, banks }: { estateId: string; ban
               <dd data-testid="pay-va-due">{formatRupiah(list.data.amount_due)}</dd>
             </div>
           )}
+          {list.data && fee > 0 && list.data.amount_due > 0 && (
+            <>
+              <div className="bank-details__row">
+                <dt>{t('online.va_fee')}</dt>
+                <dd data-testid="pay-va-fee">{formatRupiah(fee)}</dd>
+              </div>
+              <div className="bank-details__row">
+                <dt>{t('online.va_transfer')}</dt>
+                <dd data-testid="pay-va-transfer">
+                  <strong>{formatRupiah(list.data.amount_due + fee)}</strong>
+                </dd>
+                <CopyButton text={String(list.data.amount_due + fee)} testId="pay-va-transfer-copy" />
+              </div>
+            </>
+          )}
         </dl>
       )}
-      {account?.account_number && <p className="muted">{t('online.va_hint')}</p>}
+      {account?.account_number && (
+        <p className="muted" data-testid="pay-va-hint">
+          {fee > 0 ? t('online.va_hint_fee', { fee: formatRupiah(fee) }) : t('online.va_hint')}
+        </p>
+      )}
     </div>
   );
 }

@@ -28,6 +28,8 @@ export interface GatewaySettingsInput {
   snap_base_url?: string | null;
   methods: Array<'qris' | 'va' | 'ewallet'>;
   va_banks?: string[];
+  /** The fee per transfer into a virtual account, per bank (rupiah). */
+  va_fees?: Record<string, number>;
   ewallet_channels?: string[];
   fee_bearer: 'estate' | 'resident';
   secret_key?: string;
@@ -47,7 +49,7 @@ export const onlinePaymentApi = {
       ...(mobileNumber ? { mobile_number: mobileNumber } : {}),
     }),
   portalVirtualAccounts: (estateId: string, signal?: AbortSignal) =>
-    api.get<{ unit_id: string; amount_due: number; items: VirtualAccountView[] }>(
+    api.get<{ unit_id: string; amount_due: number; fee_bearer: 'estate' | 'resident'; items: VirtualAccountView[] }>(
       estatePath(estateId, '/portal/virtual-accounts'),
       undefined,
       signal,

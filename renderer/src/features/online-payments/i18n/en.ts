@@ -33,6 +33,14 @@ export default {
   va_pending: 'The number is being created. Open this again in a moment.',
   va_number: 'Virtual account number',
   va_due: 'Amount due now',
+  va_fee: 'Bank fee per transfer',
+  va_transfer: 'Amount to transfer',
+  va_hint_fee:
+    'The bank fee of {fee} per transfer is paid by the resident: transfer the bill plus that fee. The fee comes off each transfer, which then pays the oldest bill first; anything extra becomes the unit’s credit.',
+  va_fee_title: 'Fee per virtual account transfer (Rp)',
+  va_fee_hint_estate: 'Xendit’s fee on each incoming transfer, VAT included. Booked as a cash-book expense "Biaya payment gateway".',
+  va_fee_hint_resident:
+    'Xendit’s fee on each incoming transfer, VAT included. The portal asks residents to transfer the bill plus this fee; the transfer is recorded less the fee.',
   va_hint: 'Transfer from any banking app. Each transfer pays the oldest bill first; anything extra becomes the unit’s credit.',
   method_ewallet: 'E-wallet',
   ewallet_creating: 'Preparing…',

@@ -32,6 +32,14 @@ export default {
   va_pending: 'Nomor sedang dibuat. Coba buka lagi sebentar lagi.',
   va_number: 'Nomor virtual account',
   va_due: 'Tagihan saat ini',
+  va_fee: 'Biaya bank per transfer',
+  va_transfer: 'Jumlah yang ditransfer',
+  va_hint_fee:
+    'Biaya bank {fee} per transfer ditanggung warga: transfer tagihan ditambah biaya itu. Setiap transfer dipotong biaya, lalu melunasi tagihan terlama dulu; kelebihannya menjadi saldo unit.',
+  va_fee_title: 'Biaya per transfer virtual account (Rp)',
+  va_fee_hint_estate: 'Biaya Xendit untuk setiap transfer masuk, termasuk PPN. Dicatat sebagai pengeluaran kas "Biaya payment gateway".',
+  va_fee_hint_resident:
+    'Biaya Xendit untuk setiap transfer masuk, termasuk PPN. Portal meminta warga mentransfer tagihan ditambah biaya ini; transfernya dicatat setelah dipotong biaya.',
   va_hint: 'Transfer dari aplikasi bank mana pun. Setiap transfer melunasi tagihan terlama dulu; kelebihannya menjadi saldo unit.',
   method_ewallet: 'E-wallet',
   ewallet_creating: 'Menyiapkan…',
