@@ -8,7 +8,7 @@ import {
   restoreUploadBody,
   stagedRestoreResponse,
 } from './restore-schemas.ts';
-import { RESTORE_UPLOAD_MAX_BYTES, cancelRestore, stageRestore, stagedRestore, switchToStaged } from './restore.ts';
+import { RESTORE_UPLOAD_MAX_BYTES, cancelRestore, restoreIncomingFolder, stageRestore, stagedRestore, switchToStaged } from './restore.ts';
 
 const tags = ['installation'];
 
@@ -29,17 +29,18 @@ export const restoreRoutes = defineRoutes([
     path: '/installation/restores/upload',
     permission: 'installation.write',
     tags,
-    upload: { field: 'file', maxBytes: RESTORE_UPLOAD_MAX_BYTES },
+    // Up to 200 MB: streamed to disk as it arrives, never held in memory.
+    upload: { field: 'file', maxBytes: RESTORE_UPLOAD_MAX_BYTES, toFolder: restoreIncomingFolder },
     body: restoreUploadBody,
     status: 201,
     summary: 'Prepare a restore of an uploaded backup file (.sqlite, or .klbk with its passphrase)',
     response: stagedRestoreResponse,
-    handler: ({ app, body, file }) => {
+    handler: ({ app, body, fileOnDisk: file }) => {
       if (!file) throw new ValidationError('Pilih berkas cadangan.', 'file', 'FILE_REQUIRED');
       return stageRestore(app, {
         kind: 'upload',
         fileName: file.originalname,
-        content: file.buffer,
+        path: file.path,
         passphrase: body.passphrase || undefined,
       });
     },

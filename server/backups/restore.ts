@@ -28,6 +28,15 @@ import { backupsDir } from './service.ts';
 export const RESTORE_UPLOAD_MAX_BYTES = 200 * 1024 * 1024;
 
 const STAGING = 'restore-staging';
+/**
+ * Where an uploaded backup is streamed while it arrives: beside the staging folder, not in it, since preparing a
+ * restore empties the staging folder and would remove another upload still arriving.
+ */
+const INCOMING = 'restore-incoming';
+
+export function restoreIncomingFolder(app: AppContext): string {
+  return path.join(app.dataDir, INCOMING);
+}
 const STAGED_FILE = 'klustera.sqlite';
 const MANIFEST = 'restore.json';
 const ID_PATTERN = /^[0-9a-f-]{36}$/;
@@ -165,7 +174,12 @@ async function withStagedDatabase<T>(dir: string, use: (db: Database) => Promise
 
 export type RestoreSource =
   | { kind: 'listed'; backupId: string }
-  | { kind: 'upload'; fileName: string; content: Buffer; passphrase?: string };
+  | {
+      kind: 'upload';
+      fileName: string /** The upload as streamed to disk; moved into the staging folder. */;
+      path: string;
+      passphrase?: string;
+    };
 
 async function sourceFile(app: AppContext, dir: string, source: RestoreSource) {
   if (source.kind === 'listed') {
@@ -183,7 +197,8 @@ async function sourceFile(app: AppContext, dir: string, source: RestoreSource) {
     };
   }
   const uploaded = path.join(dir, 'upload.bin');
-  fs.writeFileSync(uploaded, source.content, { mode: 0o600 });
+  fs.renameSync(source.path, uploaded);
+  fs.chmodSync(uploaded, 0o600);
   let file = uploaded;
   if (isEncryptedBackup(uploaded)) {
     if (!source.passphrase) {

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import crypto from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
@@ -224,12 +225,14 @@ export function mountRoutes(router: Router, app: AppContext, defs: RouteDef[]): 
       ctx.params = parseWith(def.params, req.params, 'params');
       ctx.query = parseWith(def.query, req.query, 'query');
       if (def.upload) {
-        ctx.file = (req as Request & { file?: RequestContext['file'] }).file;
+        const file = (req as Request & { file?: RequestContext['file'] & RequestContext['fileOnDisk'] }).file;
+        if (def.upload.toFolder) ctx.fileOnDisk = file;
+        else ctx.file = file;
         ctx.fields = Object.fromEntries(
           Object.entries((req.body ?? {}) as Record<string, unknown>).filter(([, v]) => typeof v === 'string'),
         ) as Record<string, string>;
         assertSafeValue(ctx.fields, '');
-        if (ctx.file) assertSafeValue(ctx.file.originalname, def.upload.field);
+        if (file) assertSafeValue(file.originalname, def.upload.field);
         ctx.body = parseWith(def.body, ctx.fields, 'body');
       } else {
         ctx.body = parseWith(def.body, req.body, 'body');
@@ -259,8 +262,22 @@ export function mountRoutes(router: Router, app: AppContext, defs: RouteDef[]): 
     };
     const handlers: express.RequestHandler[] = [];
     if (def.upload) {
+      const toFolder = def.upload.toFolder;
+      const storage = toFolder
+        ? multer.diskStorage({
+            destination: (_req, _file, done) => {
+              try {
+                const folder = toFolder(app);
+                fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
+                done(null, folder);
+              } catch (err) {
+                done(err as Error, '');
+              }
+            },
+          })
+        : multer.memoryStorage();
       const upload = multer({
-        storage: multer.memoryStorage(),
+        storage,
         limits: { fileSize: def.upload.maxBytes, files: 1, fields: 20, fieldSize: 64 * 1024, parts: 30 },
       });
       const single = upload.single(def.upload.field);
@@ -280,6 +297,10 @@ export function mountRoutes(router: Router, app: AppContext, defs: RouteDef[]): 
           await run(prepared.get(req)!, req, res);
         } catch (err) {
           next(err);
+        } finally {
+          // Whatever the answer, an upload streamed to disk does not stay behind unless the handler moved it.
+          const onDisk = (req as Request & { file?: { path?: string } }).file?.path;
+          if (toFolder && onDisk) fs.rmSync(onDisk, { force: true });
         }
       });
     } else {

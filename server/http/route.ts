@@ -15,6 +15,16 @@ export interface UploadedFile {
   buffer: Buffer;
 }
 
+/** An upload streamed to a file (routes with `upload.toFolder`): never held in memory whole. */
+export interface UploadedFileOnDisk {
+  fieldname: string;
+  originalname: string;
+  mimetype: string;
+  size: number;
+  /** Removed after the handler has answered: a handler that keeps it moves it elsewhere first. */
+  path: string;
+}
+
 export interface RequestContext<B = any, Q = any, P = any> {
   app: AppContext;
   req: Request;
@@ -23,6 +33,7 @@ export interface RequestContext<B = any, Q = any, P = any> {
   query: Q;
   body: B;
   file?: UploadedFile;
+  fileOnDisk?: UploadedFileOnDisk;
   /** Other multipart text fields of an upload route. */
   fields: Record<string, string>;
   auth: AuthInfo | null;
@@ -50,7 +61,15 @@ export interface RouteDef<B = any, Q = any, P = any> {
   /** Accepts an `Idempotency-Key` header: a retried request gets the first answer and writes nothing new. */
   idempotent?: boolean;
   /** multipart/form-data with one file field. */
-  upload?: { field: string; maxBytes: number };
+  upload?: {
+    field: string;
+    maxBytes: number;
+    /**
+     * Large uploads: streamed to a file in this folder (inside the data folder) with the size cap enforced while
+     * streaming, instead of held in memory. An upload over the cap is 413 and its partial file is removed.
+     */
+    toFolder?: (app: AppContext) => string;
+  };
   /** The handler writes the response itself (files, streams). */
   raw?: boolean;
   /** Produces a non-JSON body (documented in OpenAPI). */

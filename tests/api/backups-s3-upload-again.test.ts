@@ -135,12 +135,12 @@ describe('failed uploads to the S3 bucket are uploaded again', () => {
     const objects = [...s3.buckets.get(BUCKET)!.keys()].sort();
     const list = (await admin.get('/installation/backups')).body.backups as Array<{
       file_name: string | null;
-      remote: { key: string; pruned: boolean };
+      remote: { status: string; key: string; pruned: boolean } | null;
     }>;
     expect(objects).toEqual(
       list
         .filter((b) => b.remote?.status === 'ok' && !b.remote.pruned)
-        .map((b) => b.remote.key)
+        .map((b) => b.remote!.key)
         .sort(),
     );
     expect(objects).toHaveLength(3);
