@@ -13,7 +13,18 @@ type Email = ChannelSettings['email'];
 type Gateway = ChannelSettings['wa_gateway'];
 
 const EMAIL_FIELDS = ['host', 'port', 'user', 'from_address', 'from_name', 'password'] as const;
-const GATEWAY_FIELDS = ['base_url', 'session', 'phone_number_id', 'per_minute', 'per_day', 'quiet_from', 'quiet_to', 'token'] as const;
+const GATEWAY_FIELDS = [
+  'base_url',
+  'session',
+  'phone_number_id',
+  'per_minute',
+  'per_day',
+  'quiet_from',
+  'quiet_to',
+  'token',
+  'webhook_secret',
+  'webhook_verify_token',
+] as const;
 type CloudTemplates = Gateway['cloud_templates'];
 const CLOUD_TEMPLATE_KEYS: (keyof CloudTemplates)[] = [
   'invoice_new',
@@ -223,6 +234,8 @@ function GatewayCard({ estateId, initial, onSaved }: { estateId: string; initial
   const form = useApiForm(GATEWAY_FIELDS);
   const [draft, setDraft] = useState(initial);
   const [token, setToken] = useState('');
+  const [webhookSecret, setWebhookSecret] = useState('');
+  const [verifyToken, setVerifyToken] = useState('');
   const [saved, setSaved] = useState(false);
   const set = <K extends keyof Gateway>(key: K, value: Gateway[K]) => {
     setSaved(false);
@@ -250,9 +263,13 @@ function GatewayCard({ estateId, initial, onSaved }: { estateId: string; initial
           quiet_from: draft.quiet_from || null,
           quiet_to: draft.quiet_to || null,
           ...(token ? { token } : {}),
+          ...(webhookSecret && draft.provider !== 'fonnte' ? { webhook_secret: webhookSecret } : {}),
+          ...(verifyToken && draft.provider === 'cloud_api' ? { webhook_verify_token: verifyToken } : {}),
         },
       });
       setToken('');
+      setWebhookSecret('');
+      setVerifyToken('');
       setSaved(true);
       onSaved(answer);
     });
@@ -379,6 +396,63 @@ function GatewayCard({ estateId, initial, onSaved }: { estateId: string; initial
       <p className="muted">{t('messages.throttle_note')}</p>
       {draft.provider === 'cloud_api' && (
         <CloudTemplateFields value={draft.cloud_templates ?? {}} onChange={(v) => set('cloud_templates', v)} />
+      )}
+      {draft.provider !== 'fonnte' && (
+        <fieldset className="form__section" data-testid="status-webhook">
+          <legend>{t('messages.status_webhook_title')}</legend>
+          <p className="muted">{t('messages.status_webhook_hint')}</p>
+          <Field label={t('messages.status_webhook_url')}>
+            {initial.status_webhook_url && initial.provider === draft.provider ? (
+              <input
+                className="input"
+                name="status_webhook_url"
+                readOnly
+                value={initial.status_webhook_url}
+                onFocus={(e) => e.target.select()}
+              />
+            ) : (
+              <p className="muted">{t('messages.status_webhook_save_first')}</p>
+            )}
+          </Field>
+          <div className="form__row">
+            <Field
+              label={t(draft.provider === 'cloud_api' ? 'messages.webhook_secret_cloud' : 'messages.webhook_secret_waha')}
+              hint={initial.has_webhook_secret ? t('messages.secret_kept') : undefined}
+              error={form.fieldErrors.webhook_secret}
+            >
+              <input
+                className="input"
+                name="webhook_secret"
+                type="password"
+                autoComplete="new-password"
+                value={webhookSecret}
+                onChange={(e) => {
+                  setWebhookSecret(e.target.value);
+                  form.clearField('webhook_secret');
+                }}
+              />
+            </Field>
+            {draft.provider === 'cloud_api' && (
+              <Field
+                label={t('messages.webhook_verify_token')}
+                hint={initial.has_webhook_verify_token ? t('messages.secret_kept') : t('messages.webhook_verify_token_hint')}
+                error={form.fieldErrors.webhook_verify_token}
+              >
+                <input
+                  className="input"
+                  name="webhook_verify_token"
+                  type="password"
+                  autoComplete="new-password"
+                  value={verifyToken}
+                  onChange={(e) => {
+                    setVerifyToken(e.target.value);
+                    form.clearField('webhook_verify_token');
+                  }}
+                />
+              </Field>
+            )}
+          </div>
+        </fieldset>
       )}
       <div className="form__actions">
         <button type="submit" className="btn btn--primary" disabled={form.submitting}>

@@ -8,6 +8,7 @@ import { useApiData } from '../../hooks/useApiData.ts';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { useEstateId, useSession } from '../../session/SessionProvider.tsx';
 import { useEstateCalendar } from '../../session/useEstateCalendar.ts';
+import { DeliveryReport } from './DeliveryReport.tsx';
 
 const TONE: Record<string, BadgeTone> = {
   queued: 'amber',
@@ -48,6 +49,7 @@ export default function MessagesPage() {
     <>
       <PageHeader title={t('messages.title')} />
       <p className="muted">{t('messages.intro')}</p>
+      <DeliveryReport />
       <div className="toolbar" role="tablist">
         {FILTERS.map((f) => (
           <button

@@ -105,4 +105,23 @@ export default {
   reminder_sent: '{count} reminders queued.',
   reminder_open_list: 'WhatsApp links are in Resident messages.',
   reminder_nothing: 'None of the chosen units owes anything today.',
+  // How far a batch reached (DeliveryReport.tsx) and the WhatsApp status callbacks (channel settings).
+  delivery_title: 'Delivery',
+  delivery_intro:
+    'How far the messages of one day reached: "Delivered" and "Read" come from the WhatsApp provider (Cloud API or WAHA with a callback key); email and wa.me show only "Sent".',
+  delivery_template: 'Messages',
+  delivery_date: 'Day',
+  delivery_total: 'Total',
+  delivery_none: 'No such messages on this day.',
+  not_reached_title: 'Units not reached yet: {count} of {total}',
+  not_reached_none: 'Every unit was reached.',
+  status_webhook_title: 'Delivered and read statuses',
+  status_webhook_hint:
+    'Enter this address in the provider (Meta: the app\'s WhatsApp webhook, "messages" field; WAHA: the session\'s webhook with the message.ack event and an HMAC key) so that delivered and read messages show here.',
+  status_webhook_url: 'Callback address',
+  status_webhook_save_first: 'Save the gateway first to see the callback address.',
+  webhook_secret_cloud: 'Meta app secret',
+  webhook_secret_waha: 'Webhook HMAC key',
+  webhook_verify_token: 'Verify token',
+  webhook_verify_token_hint: 'Any word you choose; enter the same one in Meta.',
 };

@@ -105,4 +105,23 @@ export default {
   reminder_sent: '{count} pengingat diantrekan.',
   reminder_open_list: 'Tautan WhatsApp ada di Pesan warga.',
   reminder_nothing: 'Tidak ada unit terpilih yang masih berutang hari ini.',
+  // How far a batch reached (DeliveryReport.tsx) and the WhatsApp status callbacks (channel settings).
+  delivery_title: 'Keterkiriman',
+  delivery_intro:
+    'Sejauh mana pesan satu hari sampai: "Sampai" dan "Dibaca" dilaporkan penyedia WhatsApp (Cloud API atau WAHA dengan kunci callback); email dan wa.me hanya menunjukkan "Terkirim".',
+  delivery_template: 'Pesan',
+  delivery_date: 'Hari',
+  delivery_total: 'Jumlah',
+  delivery_none: 'Tidak ada pesan seperti ini pada hari ini.',
+  not_reached_title: 'Unit yang belum terjangkau: {count} dari {total}',
+  not_reached_none: 'Semua unit sudah terjangkau.',
+  status_webhook_title: 'Status terkirim dan dibaca',
+  status_webhook_hint:
+    'Masukkan alamat ini di penyedia (Meta: webhook WhatsApp aplikasi, kolom "messages"; WAHA: webhook sesi dengan event message.ack dan kunci HMAC) agar pesan yang sampai dan dibaca tampil di sini.',
+  status_webhook_url: 'Alamat callback',
+  status_webhook_save_first: 'Simpan gateway terlebih dahulu untuk melihat alamat callback.',
+  webhook_secret_cloud: 'App secret Meta',
+  webhook_secret_waha: 'Kunci HMAC webhook',
+  webhook_verify_token: 'Verify token',
+  webhook_verify_token_hint: 'Kata bebas pilihan Anda; isi yang sama di Meta.',
 };
