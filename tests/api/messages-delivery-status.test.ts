@@ -166,6 +166,24 @@ describe.each(['sqlite', 'postgres'] as const)('WhatsApp delivery statuses on %s
     expect(await auditCount()).toBe(audits);
   });
 
+  it('ends at read whatever order concurrent delivered and read callbacks land in, each move made once', async () => {
+    const { causeId, providerId } = await sentMessage();
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        cloud.postStatuses(hook('whatsapp-cloud'), APP_SECRET, [{ id: providerId, status: i % 2 ? 'read' : 'delivered' }]),
+      ),
+    );
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    const applied = answers.reduce((n, a) => n + a.body.applied, 0);
+    expect(applied).toBeGreaterThanOrEqual(1);
+    expect(applied).toBeLessThanOrEqual(2);
+    expect(await statusOf(causeId)).toBe('read');
+    const moves = await knex()('audit_log')
+      .where({ entity_table: 'messages', entity_id: (await messageOf(causeId)).id })
+      .whereIn('action', ['messages.delivered', 'messages.read']);
+    expect(moves).toHaveLength(applied);
+  });
+
   it('takes read before delivered as read, and a failure with its reason', async () => {
     const first = await sentMessage();
     const second = await sentMessage();
