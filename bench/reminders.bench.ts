@@ -157,7 +157,7 @@ async function main(): Promise<number> {
     const r = ratio(productMs, baselineMs);
     return report({
       name: 'reminders',
-      description: `daily reminder planning (H-1, WhatsApp gateway), ${UNITS} units owing, one transaction (median of ${RUNS} fresh days)`,
+      description: `daily reminder planning (H-1, WhatsApp gateway), ${UNITS} units owing, a transaction per 500 units (median of ${RUNS} fresh days)`,
       scenarios: {
         plan_reminders: {
           median_ms: productMs,

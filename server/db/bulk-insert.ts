@@ -24,3 +24,34 @@ export async function insertValues(knex: Knex | Knex.Transaction, table: string,
     await rawRows(knex, head + slice.map(() => perRow).join(', '), bindings);
   }
 }
+
+/**
+ * `insertValues` for rows that may exist already (planning run again, two processes planning at once): each row whose
+ * `conflictColumns` match an existing one is skipped (`on conflict … do nothing`, SQLite ≥ 3.35 and PostgreSQL, where
+ * a concurrent insert of the same key waits for the other transaction rather than failing). Answers the ids written.
+ * Rows should come in one fixed order (sorted by the conflict columns) so two writers on PostgreSQL take the unique
+ * index's locks in the same order and cannot deadlock.
+ */
+export async function insertValuesUnlessExists(
+  knex: Knex | Knex.Transaction,
+  table: string,
+  rows: Row[],
+  conflictColumns: readonly string[],
+): Promise<Set<string>> {
+  const written = new Set<string>();
+  if (!rows.length) return written;
+  const columns = Object.keys(rows[0]);
+  const perRow = `(${columns.map(() => '?').join(', ')})`;
+  const head = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values `;
+  const tail = ` on conflict (${conflictColumns.map((c) => `"${c}"`).join(', ')}) do nothing returning "id"`;
+  const batch = Math.max(1, Math.floor(MAX_BINDINGS / columns.length));
+  for (let i = 0; i < rows.length; i += batch) {
+    const slice = rows.slice(i, i + batch);
+    const bindings: Knex.Value[] = [];
+    for (const row of slice) for (const c of columns) bindings.push(row[c] === undefined ? null : (row[c] as Knex.Value));
+    for (const { id } of await rawRows<{ id: string }>(knex, head + slice.map(() => perRow).join(', ') + tail, bindings)) {
+      written.add(id);
+    }
+  }
+  return written;
+}

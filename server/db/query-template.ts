@@ -67,3 +67,37 @@ export function queryTemplate<P extends string>(
     return rawRows<T>(knex, c.sql, bindings);
   };
 }
+
+type Template = ReturnType<typeof queryTemplate<string>>;
+
+/**
+ * A query with an `in (…)` list, compiled once per list length up to `maxLength` (a unit's few residents), since a
+ * compiled statement has a fixed number of placeholders. `build` gets the list's parameter names to pass to
+ * `whereIn`; `forLength` answers undefined for a longer list, which the caller then builds with knex.
+ */
+export function queryTemplatePerLength<P extends string>(
+  maxLength: number,
+  build: (knex: Knex, params: Record<P, string>, list: string[]) => Knex.QueryBuilder | Knex.Raw,
+): { forLength(length: number): Template | undefined; values(list: readonly unknown[]): Record<string, unknown> } {
+  const byLength = new Map<number, Template>();
+  const names = (length: number) => Array.from({ length }, (_, i) => `item${i}`);
+  return {
+    forLength(length) {
+      if (length < 1 || length > maxLength) return undefined;
+      let template = byLength.get(length);
+      if (!template) {
+        const list = names(length);
+        template = queryTemplate<string>((knex, p) =>
+          build(
+            knex,
+            p as Record<P, string>,
+            list.map((name) => p[name]),
+          ),
+        );
+        byLength.set(length, template);
+      }
+      return template;
+    },
+    values: (list) => Object.fromEntries(list.map((value, i) => [`item${i}`, value])),
+  };
+}

@@ -3,7 +3,7 @@ import { NotFoundError } from '../http/errors.ts';
 import type { Role } from '../auth/permissions.ts';
 import { nowIso } from './clock.ts';
 import { newId } from './ids.ts';
-import { insertValues } from './bulk-insert.ts';
+import { insertValues, insertValuesUnlessExists } from './bulk-insert.ts';
 import { rawRows, sqliteTransaction } from './sqlite-direct.ts';
 import type { SyncContext } from './sync-context.ts';
 import { isSynced, withoutSecrets } from './journal-policy.ts';
@@ -382,6 +382,28 @@ export class ScopedStore {
       if (!inserted.length) return undefined;
       await tx.audit(action, table, row.id as string, undefined, row, 'insert');
       return row as T;
+    });
+  }
+
+  /**
+   * `insertUnlessExists` for many rows at once (the day's reminders): multi-row `insert … on conflict do nothing`,
+   * each row written journaled exactly as `insertUnlessExists` journals it; answers the rows written. Pass the rows
+   * in one fixed order (sorted by `conflictColumns`) so two writers on PostgreSQL cannot deadlock on the unique index.
+   */
+  async insertManyUnlessExists<T = Row>(
+    table: string,
+    rows: Row[],
+    conflictColumns: readonly string[],
+    action = `${table}.create`,
+  ): Promise<T[]> {
+    if (!/^[a-z_]+$/.test(table)) throw new Error(`not a table name: ${table}`);
+    const at = nowIso();
+    const full = rows.map((values) => ({ id: newId(), created_at: at, ...values, estate_id: this.estateId }));
+    return this.transaction(async (tx) => {
+      const ids = await insertValuesUnlessExists(tx.knex, table, full, conflictColumns);
+      const written = full.filter((row) => ids.has(row.id));
+      for (const row of written) await tx.audit(action, table, row.id, undefined, row, 'insert');
+      return written as unknown as T[];
     });
   }
 

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { nowIso } from '../db/clock.ts';
+import { insertValuesUnlessExists } from '../db/bulk-insert.ts';
 import { newId } from '../db/ids.ts';
 import { dialectOf } from '../db/knex.ts';
 import { rawRows } from '../db/sqlite-direct.ts';
@@ -68,6 +69,37 @@ export async function enqueueJob<P>(
   }
   const existing = await knex('jobs').where({ name: def.name, dedupe_key: opts.key }).first('id');
   return { id: existing.id as string, enqueued: false };
+}
+
+/**
+ * Many jobs of one kind, each with its own key, in multi-row inserts (the day's reminders queue one sending job per
+ * message): a key that exists already is skipped as with `enqueueJob`. Pass the transaction of the write that causes
+ * them. Answers how many were enqueued.
+ */
+export async function enqueueJobs<P>(
+  knex: Knex | Knex.Transaction,
+  def: JobDef<P>,
+  items: readonly { payload: P; key: string; runAt?: Date }[],
+  estateId: string | null,
+): Promise<number> {
+  if (!items.length) return 0;
+  const at = nowIso();
+  const rows = items.map((item) => ({
+    id: newId(),
+    estate_id: estateId,
+    name: def.name,
+    payload: JSON.stringify(def.schema.parse(item.payload) ?? null),
+    dedupe_key: item.key,
+    status: 'pending',
+    attempts: 0,
+    max_attempts: def.maxAttempts ?? 8,
+    run_at: (item.runAt ?? new Date()).toISOString(),
+    created_at: at,
+    updated_at: at,
+  }));
+  const written = await insertValuesUnlessExists(knex, 'jobs', rows, ['name', 'dedupe_key']);
+  if (written.size) jobsEnqueued();
+  return written.size;
 }
 
 /**

@@ -1,28 +1,29 @@
 import { estateToday } from '../calendar/calendar.ts';
 import { nowIso } from '../db/clock.ts';
-import { queryTemplate } from '../db/query-template.ts';
+import { queryTemplate, queryTemplatePerLength } from '../db/query-template.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
 import { enqueueJob } from '../jobs/job-queue.ts';
 import { formatRupiah, rupiah } from '../money/rupiah.ts';
 import { residentsWithPush } from '../webpush/index.ts';
 import { enabledChannels } from './channel-settings.ts';
-import { whatsappNumber, waMeLink } from './phone.ts';
-import type { MessageRow } from './message-row.ts';
-import type { Message, MESSAGE_CHANNELS } from './schemas.ts';
-import { sendMessageJob } from './send-job.ts';
+import { waMeLink } from './phone.ts';
 import {
-  BASE_URL_MARK,
-  DEFAULT_TEMPLATES,
-  renderMessage,
-  withBaseUrl,
-  type TemplateKey,
-  type TemplateText,
-  type TemplateVars,
-} from './templates.ts';
+  MESSAGE_IDENTITY,
+  messageValues,
+  planMessages,
+  pushMatters,
+  SENT_BY_JOB,
+  type MessageChannel,
+  type Occupant,
+  type Preference,
+} from './message-plan.ts';
+import type { MessageRow } from './message-row.ts';
+import type { Message } from './schemas.ts';
+import { sendMessageJob } from './send-job.ts';
+import { BASE_URL_MARK, DEFAULT_TEMPLATES, withBaseUrl, type TemplateKey, type TemplateText, type TemplateVars } from './templates.ts';
 
-export type MessageChannel = (typeof MESSAGE_CHANNELS)[number];
-export type { MessageRow };
+export type { MessageChannel, MessageRow };
 
 export interface EnqueueMessageInput {
   template: TemplateKey;
@@ -73,13 +74,6 @@ export function periodText(period: string): string {
   return `${MONTHS[m - 1]} ${y}`;
 }
 
-interface Occupant {
-  resident_id: string;
-  name: string;
-  phone: string | null;
-  email: string | null;
-}
-
 // The reads below run for every message queued (every payment queues its receipt message): each is compiled once
 // (db/query-template.ts) instead of being built with knex on every call.
 const occupantsQuery = queryTemplate<'estateId' | 'unitId' | 'today'>((knex, p) =>
@@ -102,25 +96,13 @@ const templateQuery = queryTemplate<'estateId' | 'key'>((knex, p) =>
 );
 
 /** Residents per template: a unit has a few, so one compiled statement per count covers them. */
-const PREFERENCE_TEMPLATES_UP_TO = 8;
-const preferencesQueries = new Map<number, ReturnType<typeof queryTemplate<string>>>();
-function preferencesQuery(count: number) {
-  let query = preferencesQueries.get(count);
-  if (!query) {
-    query = queryTemplate<string>((knex, p) =>
-      knex('message_preferences')
-        .where('estate_id', p.estateId)
-        .whereNull('deleted_at')
-        .whereIn(
-          'resident_id',
-          Array.from({ length: count }, (_, i) => p[`resident${i}`]),
-        )
-        .select('resident_id', 'channels', 'opted_out'),
-    );
-    preferencesQueries.set(count, query);
-  }
-  return query;
-}
+const preferencesQuery = queryTemplatePerLength<'estateId'>(8, (knex, p, residentIds) =>
+  knex('message_preferences')
+    .where('estate_id', p.estateId)
+    .whereNull('deleted_at')
+    .whereIn('resident_id', residentIds)
+    .select('resident_id', 'channels', 'opted_out'),
+);
 
 /** Who lives in the unit today (the residency rule: occupancy not removed, moved in, not yet moved out). */
 async function occupantsOf(store: ScopedStore, unitId: string): Promise<Occupant[]> {
@@ -136,48 +118,27 @@ async function residentsByIds(store: ScopedStore, ids: string[]): Promise<Occupa
     .select('residents.id as resident_id', 'residents.name', 'residents.phone', 'residents.email');
 }
 
-interface Preference {
-  channels: MessageChannel[] | null;
-  opted_out: boolean;
-}
-
-async function preferencesOf(store: ScopedStore, residentIds: string[]): Promise<Map<string, Preference>> {
+/** The residents' own choices of channel (none: the estate's default). */
+export async function preferencesOf(store: ScopedStore, residentIds: string[]): Promise<Map<string, Preference>> {
   if (!residentIds.length) return new Map();
   type PreferenceRow = { resident_id: string; channels: string | null; opted_out: boolean | number };
-  const rows =
-    residentIds.length <= PREFERENCE_TEMPLATES_UP_TO
-      ? await store.select<PreferenceRow>(
-          preferencesQuery(residentIds.length),
-          Object.fromEntries(residentIds.map((id, i) => [`resident${i}`, id])),
-        )
-      : ((await store
-          .live('message_preferences')
-          .whereIn('message_preferences.resident_id', residentIds)
-          .select('resident_id', 'channels', 'opted_out')) as PreferenceRow[]);
+  const template = preferencesQuery.forLength(residentIds.length);
+  const rows = template
+    ? await store.select<PreferenceRow>(template, preferencesQuery.values(residentIds))
+    : ((await store
+        .live('message_preferences')
+        .whereIn('message_preferences.resident_id', residentIds)
+        .select('resident_id', 'channels', 'opted_out')) as PreferenceRow[]);
   return new Map(
     rows.map((r) => [r.resident_id, { channels: r.channels ? JSON.parse(r.channels) : null, opted_out: Boolean(r.opted_out) }]),
   );
 }
 
 /**
- * What the portal's bell carries also goes to the phones of residents who turned push on, whatever channels they chose
- * (turning push on is that choice); the other templates only when a resident or cause names `webpush`.
- */
-const PUSH_TEMPLATES = new Set<string>(['payment_received', 'proof_rejected', 'announcement', 'guest_arrived']);
-
-/** The channels that leave the server through a sending job. */
-const SENT_BY_JOB = new Set<string>(['wa_gateway', 'email', 'webpush']);
-
-function recipientFor(channel: MessageChannel, occupant: Occupant): string | null {
-  if (channel === 'wa_link' || channel === 'wa_gateway') return whatsappNumber(occupant.phone);
-  if (channel === 'email') return occupant.email && occupant.email.includes('@') ? occupant.email.trim() : null;
-  return occupant.resident_id;
-}
-
-/**
  * Queues `input.template` for the unit's residents, inside the caller's transaction (the write that causes it): the
  * messages and their sending jobs exist exactly when that write commits. Residents who opted out, or who cannot be
- * reached on a channel, get nothing there. Returns the messages written now (none when the cause was queued before).
+ * reached on a channel, get nothing there (message-plan.ts). Returns the messages written now (none when the cause
+ * was queued before).
  */
 export async function enqueueMessage(store: ScopedStore, input: EnqueueMessageInput): Promise<MessageRow[]> {
   return store.transaction(async (tx) => {
@@ -187,19 +148,12 @@ export async function enqueueMessage(store: ScopedStore, input: EnqueueMessageIn
         ? await occupantsOf(tx, input.unitId)
         : [];
     if (!occupants.length) return [];
-    const prefs = await preferencesOf(
-      tx,
-      occupants.map((o) => o.resident_id),
-    );
+    const residentIds = occupants.map((o) => o.resident_id);
+    const prefs = await preferencesOf(tx, residentIds);
     const enabled = await enabledChannels(tx);
-    const pushTemplate = PUSH_TEMPLATES.has(input.template);
-    const withPush =
-      pushTemplate || input.channels?.includes('webpush') || [...prefs.values()].some((p) => p.channels?.includes('webpush'))
-        ? await residentsWithPush(
-            tx,
-            occupants.map((o) => o.resident_id),
-          )
-        : new Set<string>();
+    const withPush = pushMatters(input.template, input.channels, prefs.values())
+      ? await residentsWithPush(tx, residentIds)
+      : new Set<string>();
     const template = await templateFor(tx, input.template);
     const unitCode =
       input.unitCode ??
@@ -207,83 +161,35 @@ export async function enqueueMessage(store: ScopedStore, input: EnqueueMessageIn
         ? (((await tx.query('units').where('units.id', input.unitId).first('code')) as { code: string } | undefined)?.code ?? '')
         : '');
     const written: MessageRow[] = [];
-    const zoneWhatsapp: MessageChannel = enabled.wa_gateway ? 'wa_gateway' : 'wa_link';
-    for (const occupant of occupants) {
-      const pref = prefs.get(occupant.resident_id);
-      if (pref?.opted_out) continue;
-      const wanted = input.channels ?? pref?.channels ?? [zoneWhatsapp, ...(enabled.email ? (['email'] as const) : [])];
-      const channels = [
-        ...new Set([
-          ...wanted.map((c) => (c === 'wa_gateway' && !enabled.wa_gateway ? 'wa_link' : c)),
-          ...(pushTemplate ? (['webpush'] as const) : []),
-        ]),
-      ].filter((c) => (c !== 'email' || enabled.email) && (c !== 'webpush' || withPush.has(occupant.resident_id)));
-      const vars = { unit: unitCode, ...input.vars, nama: occupant.name };
-      const rendered = renderMessage(template, vars);
-      for (const channel of channels) {
-        const recipient = recipientFor(channel, occupant);
-        if (!recipient) continue;
-        const at = nowIso();
-        if (input.preview) {
-          written.push({
-            id: '',
-            unit_id: input.unitId,
-            resident_id: occupant.resident_id,
-            channel,
-            recipient,
-            template_key: input.template,
-            subject: rendered.subject,
-            body_text: rendered.text,
-            body_html: null,
-            status: 'queued',
-            failure_reason: null,
-            attempts: 0,
-            next_attempt_at: null,
-            cause_kind: input.cause.kind,
-            cause_id: input.cause.id,
-            provider_message_id: null,
-            sent_at: null,
-            created_at: at,
-            updated_at: at,
-            resident_name: occupant.name,
-          } as MessageRow);
-          continue;
-        }
-        const row = await tx.insertUnlessExists<MessageRow>(
-          'messages',
-          {
-            unit_id: input.unitId,
-            resident_id: occupant.resident_id,
-            channel,
-            recipient,
-            template_key: input.template,
-            subject: rendered.subject,
-            body_text: rendered.text,
-            body_html: channel === 'email' ? rendered.html : null,
-            // The Cloud API sends an approved template filled with these values rather than the text.
-            template_vars: channel === 'wa_gateway' ? JSON.stringify(vars) : null,
-            // The portal bell shows what is written; nothing has to travel.
-            status: channel === 'portal' ? 'sent' : 'queued',
-            attempts: 0,
-            next_attempt_at: input.notBefore?.toISOString() ?? null,
-            cause_kind: input.cause.kind,
-            cause_id: input.cause.id,
-            sent_at: channel === 'portal' ? at : null,
-            updated_at: at,
-          },
-          ['estate_id', 'cause_kind', 'cause_id', 'resident_id', 'channel'],
-          'messages.enqueue',
+    for (const planned of planMessages(input, occupants, { template, unitCode, prefs, enabled, withPush })) {
+      const at = nowIso();
+      const values = messageValues(planned, input, at);
+      if (input.preview) {
+        written.push({
+          ...values,
+          id: '',
+          body_html: null,
+          template_vars: undefined,
+          status: 'queued',
+          next_attempt_at: null,
+          sent_at: null,
+          failure_reason: null,
+          provider_message_id: null,
+          created_at: at,
+          resident_name: planned.occupant.name,
+        } as MessageRow);
+        continue;
+      }
+      const row = await tx.insertUnlessExists<MessageRow>('messages', values, MESSAGE_IDENTITY, 'messages.enqueue');
+      if (!row) continue;
+      written.push(row);
+      if (SENT_BY_JOB.has(row.channel)) {
+        await enqueueJob(
+          tx.knex,
+          sendMessageJob,
+          { message_id: row.id },
+          { estateId: tx.estateId, key: `message:${row.id}:0`, runAt: input.notBefore },
         );
-        if (!row) continue;
-        written.push(row);
-        if (SENT_BY_JOB.has(channel)) {
-          await enqueueJob(
-            tx.knex,
-            sendMessageJob,
-            { message_id: row.id },
-            { estateId: tx.estateId, key: `message:${row.id}:0`, runAt: input.notBefore },
-          );
-        }
       }
     }
     return written;

@@ -6,6 +6,7 @@ import type { ScopedStore } from '../db/scoped-store.ts';
 import type { AppContext } from '../http/app-context.ts';
 import { defineJob, defineSchedule } from '../jobs/define-job.ts';
 import { enqueueJob } from '../jobs/job-queue.ts';
+import { enqueueMessages } from './message-batch.ts';
 import { dateText, enqueueMessage, messageLinks, periodText, rupiahText, type MessageChannel } from './message-service.ts';
 import type { TemplateKey } from './templates.ts';
 
@@ -37,53 +38,94 @@ async function owedInvoices(store: ScopedStore, where: (q: Knex.QueryBuilder) =>
     .map((i) => ({ id: i.id, unit_id: i.unit_id, period: i.period, due_date: i.due_date, outstanding: i.outstanding }));
 }
 
-/** Queues the day's reminders for the estate; returns how many messages were written. */
-export async function queueDailyReminders(store: ScopedStore, today: string): Promise<number> {
-  const days: Record<string, TemplateKey> = {
+/** Units per write transaction when planning: SQLite's write lock is let go between two (payments, the gate). */
+export const PLAN_UNITS_PER_TRANSACTION = 500;
+
+/** Invoice reminders owed on `today`: the template for each due date it looks at. */
+function reminderDays(today: string): Record<string, TemplateKey> {
+  return {
     [addDaysToDate(today, 3)]: 'reminder_h3',
     [addDaysToDate(today, 1)]: 'reminder_h1',
     [addDaysToDate(today, -1)]: 'reminder_h_plus1',
   };
-  return store.transaction(async (tx) => {
-    let written = 0;
-    for (const invoice of await owedInvoices(tx, (q) => q.whereIn('i.due_date', Object.keys(days)))) {
-      const template = days[invoice.due_date];
-      const rows = await enqueueMessage(tx, {
-        template,
-        cause: { kind: template, id: invoice.id },
-        unitId: invoice.unit_id,
-        vars: {
-          jumlah: rupiahText(invoice.outstanding),
-          periode: periodText(invoice.period),
-          jatuh_tempo: dateText(invoice.due_date),
-          link_bayar: messageLinks.bills(),
-        },
-      });
-      written += rows.length;
-    }
-    if (today.endsWith('-01')) written += await queueOverdueDigests(tx, today);
-    return written;
-  });
 }
 
-async function queueOverdueDigests(store: ScopedStore, today: string): Promise<number> {
-  const byUnit = new Map<string, OwedInvoice[]>();
-  for (const invoice of await owedInvoices(store, (q) => q.where('i.due_date', '<', today))) {
-    byUnit.set(invoice.unit_id, [...(byUnit.get(invoice.unit_id) ?? []), invoice]);
-  }
+/**
+ * The units with an invoice `where` selects, in a fixed order, cut into groups of `size`: a plain read of the
+ * invoices; what each still owes is worked out per group, inside the group's transaction.
+ */
+async function unitGroups(store: ScopedStore, where: (q: Knex.QueryBuilder) => void, size: number): Promise<string[][]> {
+  const q = store.knex('invoices as i').where('i.estate_id', store.estateId);
+  where(q);
+  const units = ((await q.distinct('i.unit_id')) as { unit_id: string }[]).map((r) => r.unit_id).sort();
+  const groups: string[][] = [];
+  for (let i = 0; i < units.length; i += size) groups.push(units.slice(i, i + size));
+  return groups;
+}
+
+/**
+ * Queues the day's reminders for the estate; returns how many messages were written. The invoices due on the days
+ * looked at are read once to find their units, then each group of units is planned in a transaction of its own (`enqueueMessages`),
+ * reading again inside it what its invoices still owe: a payment made since the first read has withdrawn its
+ * reminders and must not see them queued after all. Each group commits on its own, and a cause is queued at most
+ * once (messages are unique per cause, resident and channel), so a run cut off midway, run again, or running at the
+ * same time in another process writes each reminder exactly once.
+ */
+export async function queueDailyReminders(
+  store: ScopedStore,
+  today: string,
+  unitsPerTransaction = PLAN_UNITS_PER_TRANSACTION,
+): Promise<number> {
+  const days = reminderDays(today);
+  const dueDays = Object.keys(days);
   let written = 0;
-  for (const [unitId, invoices] of byUnit) {
-    const rows = await enqueueMessage(store, {
-      template: 'overdue_digest',
-      cause: { kind: 'overdue_digest', id: `${unitId}:${today.slice(0, 7)}` },
-      unitId,
-      vars: {
-        jumlah: rupiahText(invoices.reduce((sum, i) => sum + i.outstanding, 0)),
-        periode: [...new Set(invoices.map((i) => periodText(i.period)))].join(', '),
-        link_bayar: messageLinks.bills(),
-      },
+  for (const units of await unitGroups(store, (q) => q.whereIn('i.due_date', dueDays), unitsPerTransaction)) {
+    written += await store.transaction(async (tx) => {
+      const owed = await owedInvoices(tx, (q) => q.whereIn('i.due_date', dueDays).whereIn('i.unit_id', units));
+      const causes = owed
+        .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+        .map((invoice) => {
+          const template = days[invoice.due_date];
+          return {
+            template,
+            cause: { kind: template, id: invoice.id },
+            unitId: invoice.unit_id,
+            vars: {
+              jumlah: rupiahText(invoice.outstanding),
+              periode: periodText(invoice.period),
+              jatuh_tempo: dateText(invoice.due_date),
+              link_bayar: messageLinks.bills(),
+            },
+          };
+        });
+      return (await enqueueMessages(tx, causes)).length;
     });
-    written += rows.length;
+  }
+  if (today.endsWith('-01')) written += await queueOverdueDigests(store, today, unitsPerTransaction);
+  return written;
+}
+
+async function queueOverdueDigests(store: ScopedStore, today: string, unitsPerTransaction: number): Promise<number> {
+  const overdue = (q: Knex.QueryBuilder) => q.where('i.due_date', '<', today);
+  let written = 0;
+  for (const units of await unitGroups(store, overdue, unitsPerTransaction)) {
+    written += await store.transaction(async (tx) => {
+      const byUnit = new Map<string, OwedInvoice[]>();
+      for (const invoice of await owedInvoices(tx, (q) => overdue(q).whereIn('i.unit_id', units))) {
+        byUnit.set(invoice.unit_id, [...(byUnit.get(invoice.unit_id) ?? []), invoice]);
+      }
+      const causes = [...byUnit].map(([unitId, invoices]) => ({
+        template: 'overdue_digest' as const,
+        cause: { kind: 'overdue_digest', id: `${unitId}:${today.slice(0, 7)}` },
+        unitId,
+        vars: {
+          jumlah: rupiahText(invoices.reduce((sum, i) => sum + i.outstanding, 0)),
+          periode: [...new Set(invoices.map((i) => periodText(i.period)))].join(', '),
+          link_bayar: messageLinks.bills(),
+        },
+      }));
+      return (await enqueueMessages(tx, causes)).length;
+    });
   }
   return written;
 }

@@ -126,12 +126,16 @@ export interface RenderedMessage {
 }
 
 export function renderMessage(template: TemplateText, vars: TemplateVars): RenderedMessage {
+  return { ...renderText(template, vars), html: renderHtml(template.body, vars) };
+}
+
+/** `renderMessage` without the HTML, which only email needs. */
+export function renderText(template: TemplateText, vars: TemplateVars): Omit<RenderedMessage, 'html'> {
   return {
     subject: fillTemplate(template.subject, vars)
       .replace(/[\r\n]+/g, ' ')
       .slice(0, 300),
     text: fillTemplate(template.body, vars),
-    html: renderHtml(template.body, vars),
   };
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { nowIso } from '../db/clock.ts';
-import { queryTemplate } from '../db/query-template.ts';
+import { queryTemplatePerLength } from '../db/query-template.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
 import type { AppContext } from '../http/app-context.ts';
 import { UnprocessableError } from '../http/errors.ts';
@@ -102,39 +102,24 @@ export async function unsubscribe(store: ScopedStore, residentId: string, endpoi
 
 // Asked for every receipt message, so on every payment: compiled once per count of residents (a unit has a few)
 // instead of built with knex on each call (db/query-template.ts).
-const PUSH_TEMPLATES_UP_TO = 8;
-const withPushQueries = new Map<number, ReturnType<typeof queryTemplate<string>>>();
-function withPushQuery(count: number) {
-  let query = withPushQueries.get(count);
-  if (!query) {
-    query = queryTemplate<string>((knex, p) =>
-      knex('webpush_subscriptions')
-        .where('estate_id', p.estateId)
-        .whereNull('deleted_at')
-        .whereIn(
-          'resident_id',
-          Array.from({ length: count }, (_, i) => p[`resident${i}`]),
-        )
-        .distinct('resident_id'),
-    );
-    withPushQueries.set(count, query);
-  }
-  return query;
-}
+const withPushQuery = queryTemplatePerLength<'estateId'>(8, (knex, p, residentIds) =>
+  knex('webpush_subscriptions')
+    .where('estate_id', p.estateId)
+    .whereNull('deleted_at')
+    .whereIn('resident_id', residentIds)
+    .distinct('resident_id'),
+);
 
 /** Which of these residents have push on at least one device. */
 export async function residentsWithPush(store: ScopedStore, residentIds: string[]): Promise<Set<string>> {
   if (!residentIds.length) return new Set();
-  const rows =
-    residentIds.length <= PUSH_TEMPLATES_UP_TO
-      ? await store.select<{ resident_id: string }>(
-          withPushQuery(residentIds.length),
-          Object.fromEntries(residentIds.map((id, i) => [`resident${i}`, id])),
-        )
-      : ((await store
-          .live('webpush_subscriptions')
-          .whereIn('webpush_subscriptions.resident_id', residentIds)
-          .distinct('webpush_subscriptions.resident_id')) as { resident_id: string }[]);
+  const template = withPushQuery.forLength(residentIds.length);
+  const rows = template
+    ? await store.select<{ resident_id: string }>(template, withPushQuery.values(residentIds))
+    : ((await store
+        .live('webpush_subscriptions')
+        .whereIn('webpush_subscriptions.resident_id', residentIds)
+        .distinct('webpush_subscriptions.resident_id')) as { resident_id: string }[]);
   return new Set(rows.map((r) => r.resident_id));
 }
 
