@@ -74,7 +74,8 @@ export const SUMMARY_AUDITED_TABLES: readonly string[] = [
  */
 export const SITE_LOCAL_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   // An administrator of one installation (the hosted instance, an office desktop) is not one of the other's.
-  users: ['last_login_at', 'is_platform_admin'],
+  // Sign-in failures and the lockout they lead to are counted where the attempts were made.
+  users: ['last_login_at', 'is_platform_admin', 'failed_logins', 'locked_until'],
   // The hosted instance suspends its own service to an estate; the office's desktop keeps its books open. Each site
   // records who writes the cash book as seen from itself (null: this site).
   estates: ['suspended_at', 'cashbook_home_site_id'],

@@ -377,6 +377,9 @@ export const MESSAGES_EN: Record<string, string> = {
     'A sync upload over {} MB is refused. Update the application on the office desktop.',
   'Tabel {} tidak ikut disinkronkan.': 'Table {} is not synced.',
   'Perubahan ini milik perumahan lain dan ditolak.': 'This change belongs to another estate and was refused.',
+  'Administrator platform tidak ikut disinkronkan.': 'Platform administrators are not synced.',
+  'Akun ini juga dipakai di luar perumahan ini dan tidak bisa diubah lewat sinkronisasi.':
+    'This account is also used outside this estate and cannot be changed through sync.',
   'Server awan tidak dapat dihubungi. Sinkronisasi dicoba lagi nanti.': 'The hosted instance cannot be reached. Sync will try again later.',
   'Alamat server awan tidak sah.': 'The hosted instance address is not valid.',
   'Terlalu banyak permintaan sinkronisasi yang menunggu. Dicoba lagi nanti.': 'Too many sync requests are waiting. Try again later.',

@@ -14,6 +14,7 @@ import { postArrivedMoneyFacts, POSTED_FACT_TABLES, type MoneyFact } from '../le
 import { differsOnlyInIssue, incomingIssueWins } from './issue-merge.ts';
 import { incomingWins, isAppendOnly, NOT_CARRIED_TABLES, rowFromTransport, sameFact } from './merge-policy.ts';
 import type { SyncChange } from './sync-change.ts';
+import { checkAccountChanges, endSessionsOfRemovedMembers, refusePlatformChange } from './account-sync.ts';
 
 type Row = Record<string, unknown>;
 
@@ -67,12 +68,16 @@ export async function applyChanges(
     if (!isCarried(change.table)) {
       throw new ForbiddenError(`Tabel ${change.table} tidak ikut disinkronkan.`, 'SYNC_TABLE_REFUSED');
     }
-    if (change.row.id !== change.row_id || change.row.estate_id !== estateId) {
+    refusePlatformChange(change);
+    // An account belongs to no estate: account-sync.ts decides what of it another site may write.
+    if (change.row.id !== change.row_id || (change.table === 'users' ? 'estate_id' in change.row : change.row.estate_id !== estateId)) {
       throw new ForbiddenError('Perubahan ini milik perumahan lain dan ditolak.', 'SYNC_FOREIGN_ESTATE');
     }
   }
   const stored = changes.map((change) => rowFromTransport(change.table, change.row));
   if (stored.includes(null)) throw new ConflictError('SYNC_BATCH_REJECTED', 'Server awan menolak sebagian perubahan. Hubungi pengelola.');
+  const heldBack = await checkAccountChanges(trx, estateId, changes);
+  const removedMembers = new Set<string>();
   const at = nowIso();
   const touchedUnits = new Set<string>();
   const touchedResidents = new Set<string>();
@@ -86,11 +91,15 @@ export async function applyChanges(
   const heldRows = batched ? await heldRowsOf(trx, changes) : null;
   const writes = new PendingWrites(trx, batched);
   for (const [index, change] of changes.entries()) {
+    if (heldBack.has(index)) {
+      result.unchanged++;
+      continue;
+    }
     const row = withoutSiteLocal(change.table, stored[index]!);
     const held = heldRows
       ? heldRows.get(rowKey(change.table, change.row_id))
       : ((await trx(change.table).where({ id: change.row_id }).first()) as Row | undefined);
-    if (held && held.estate_id !== estateId) {
+    if (held && change.table !== 'users' && held.estate_id !== estateId) {
       throw new ForbiddenError('Perubahan ini milik perumahan lain dan ditolak.', 'SYNC_FOREIGN_ESTATE');
     }
     // Columns a per-field merge took from the change, with their versions (undefined: the whole row).
@@ -164,6 +173,7 @@ export async function applyChanges(
     if ((change.table === 'payment_allocations' || change.table === 'invoice_adjustments') && typeof row.invoice_id === 'string') {
       touchedInvoices.add(row.invoice_id);
     }
+    if (change.table === 'memberships' && (row.deleted_at || row.deactivated_at)) removedMembers.add(String(row.user_id));
     if (change.table === 'units') touchedUnits.add(change.row_id);
     else if (change.table === 'residents') touchedResidents.add(change.row_id);
     else if (change.table === 'unit_occupancies') {
@@ -188,6 +198,8 @@ export async function applyChanges(
   if (touchedInvoices.size) {
     await noticeOverpaidInvoices(new ScopedStore(trx, estateId, SYSTEM_ACTOR, opts.sync), [...touchedInvoices]);
   }
+  // A member removed or switched off on the other site, with no role left anywhere here, is signed out here too.
+  if (removedMembers.size) await endSessionsOfRemovedMembers(trx, estateId, opts.sync, removedMembers, at);
   // Losing values of fields both sites changed while apart, kept once the batch's own rows are in (apply-reference.ts).
   if (losingValues.length) {
     result.conflicts += await keepLosingValues(new ScopedStore(trx, estateId, SYSTEM_ACTOR, opts.sync), losingValues);

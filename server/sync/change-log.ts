@@ -5,6 +5,7 @@ import { BATCH_MAX_BYTES, BATCH_SIZE, NOT_CARRIED_TABLES, rowForTransport } from
 import { withoutSiteLocal } from './apply-changes.ts';
 import { fieldVersionsOf, mergesPerField, versionsForTransport } from './field-versions.ts';
 import type { SyncChange } from './sync-change.ts';
+import { withAccountRows } from './account-sync.ts';
 
 type Row = Record<string, unknown>;
 
@@ -21,7 +22,34 @@ export interface OutboxEntry {
  * Outbox entries as changes: one per row (its last operation and newest clock value), carrying the row as it is now.
  * A row that no longer exists is left out (rows are tombstoned, not deleted, so this does not happen in practice).
  */
-export async function entriesAsChanges(knex: Knex | Knex.Transaction, entries: readonly OutboxEntry[]): Promise<SyncChange[]> {
+export async function entriesAsChanges(
+  knex: Knex | Knex.Transaction,
+  estateId: string,
+  entries: readonly OutboxEntry[],
+  opts: { platformAdminsOutside: boolean },
+): Promise<SyncChange[]> {
+  const changes = await changesOf(knex, entries);
+  return withAccountRows(knex, estateId, changes, (ids) => accountChanges(knex, ids), opts.platformAdminsOutside);
+}
+
+/** The accounts as they are now, each as a change with the clock value of its newest journal row (none: left out). */
+async function accountChanges(knex: Knex | Knex.Transaction, userIds: readonly string[]): Promise<Map<string, SyncChange>> {
+  const newest = new Map<string, OutboxEntry>();
+  for (let i = 0; i < userIds.length; i += 200) {
+    const rows = (await knex('outbox')
+      .where('table_name', 'users')
+      .whereIn('row_id', userIds.slice(i, i + 200))
+      .select('id', 'table_name', 'row_id', 'op', 'hlc', 'site_id')) as OutboxEntry[];
+    for (const row of rows) {
+      const seen = newest.get(row.row_id);
+      if (!seen || row.hlc > seen.hlc) newest.set(row.row_id, row);
+    }
+  }
+  const changes = await changesOf(knex, [...newest.values()]);
+  return new Map(changes.map((c) => [c.row_id, c]));
+}
+
+async function changesOf(knex: Knex | Knex.Transaction, entries: readonly OutboxEntry[]): Promise<SyncChange[]> {
   const latest = new Map<string, OutboxEntry>();
   for (const entry of entries) {
     const key = `${entry.table_name}\u0000${entry.row_id}`;
@@ -126,25 +154,43 @@ export function cutPushBatches(
   });
 }
 
-/** The desktop's own changes of the estate not yet acknowledged by the hosted instance, oldest clock value first. */
+/**
+ * The desktop's own changes of the estate not yet acknowledged by the hosted instance, oldest clock value first: the
+ * estate's rows, and the account-wide changes (a password changed by its owner, journaled for no estate) of the
+ * estate's members.
+ */
 export async function pendingEntries(knex: Knex | Knex.Transaction, estateId: string, siteId: string): Promise<OutboxEntry[]> {
-  return knex('outbox')
-    .where({ estate_id: estateId, site_id: siteId })
-    .whereNull('synced_at')
-    .whereNotIn('table_name', NOT_CARRIED_TABLES as string[])
-    .orderBy('hlc')
-    .limit(BATCH_SIZE)
-    .select('id', 'table_name', 'row_id', 'op', 'hlc', 'site_id');
+  const columns = ['id', 'table_name', 'row_id', 'op', 'hlc', 'site_id'];
+  const [estate, accounts] = await Promise.all([
+    pendingQuery(knex, siteId).where('estate_id', estateId).orderBy('hlc').limit(BATCH_SIZE).select(columns),
+    pendingQuery(knex, siteId).where(membersAccountRows(knex, estateId)).orderBy('hlc').limit(BATCH_SIZE).select(columns),
+  ]);
+  if (!accounts.length) return estate;
+  return [...estate, ...accounts].sort((a, b) => (a.hlc < b.hlc ? -1 : a.hlc > b.hlc ? 1 : 0)).slice(0, BATCH_SIZE);
 }
 
 export async function pendingCount(knex: Knex | Knex.Transaction, estateId: string, siteId: string): Promise<number> {
-  const row = (await knex('outbox')
-    .where({ estate_id: estateId, site_id: siteId })
-    .whereNull('synced_at')
-    .whereNotIn('table_name', NOT_CARRIED_TABLES as string[])
+  const row = (await pendingQuery(knex, siteId)
+    .where((q) => q.where('estate_id', estateId).orWhere(membersAccountRows(knex, estateId)))
     .count({ n: '*' })
     .first()) as { n: number | string };
   return Number(row.n);
+}
+
+function pendingQuery(knex: Knex | Knex.Transaction, siteId: string): Knex.QueryBuilder {
+  return knex('outbox')
+    .where({ site_id: siteId })
+    .whereNull('synced_at')
+    .whereNotIn('table_name', NOT_CARRIED_TABLES as string[]);
+}
+
+/** Outbox rows of account-wide changes (no estate) to accounts that are members of the estate. */
+function membersAccountRows(knex: Knex | Knex.Transaction, estateId: string) {
+  return (q: Knex.QueryBuilder) =>
+    q
+      .whereNull('estate_id')
+      .where('table_name', 'users')
+      .whereIn('row_id', knex('memberships').where('estate_id', estateId).select('user_id'));
 }
 
 /**
@@ -167,25 +213,43 @@ export async function changeLogAfter(
 ): Promise<{ changes: SyncChange[]; cursor: string; more: boolean }> {
   const pg = dialectOf(knex) === 'postgres';
   const [txid, seq] = parseCursor(cursor);
-  const query = knex('outbox').where('estate_id', estateId);
-  if (pg) {
-    query
-      .whereRaw('("txid" > ? or ("txid" = ? and "seq" > ?))', [txid, txid, seq])
-      .whereRaw('"txid" < pg_snapshot_xmin(pg_current_snapshot())::text::bigint')
-      .orderBy([{ column: 'txid' }, { column: 'seq' }])
-      .select('id', 'table_name', 'row_id', 'op', 'hlc', 'site_id', 'txid', 'seq');
-  } else {
-    query
-      .where('rowid', '>', seq)
-      .orderBy('rowid')
-      .select('id', 'table_name', 'row_id', 'op', 'hlc', 'site_id', knex.raw('0 as txid'), 'rowid as seq');
-  }
-  const scanned = (await query.limit(BATCH_SIZE)) as (OutboxEntry & { txid: string | number; seq: string | number })[];
+  type Scanned = OutboxEntry & { txid: string | number; seq: string | number };
+  const after = (query: Knex.QueryBuilder) => {
+    if (pg) {
+      query
+        .whereRaw('("txid" > ? or ("txid" = ? and "seq" > ?))', [txid, txid, seq])
+        .whereRaw('"txid" < pg_snapshot_xmin(pg_current_snapshot())::text::bigint')
+        .orderBy([{ column: 'txid' }, { column: 'seq' }])
+        .select('id', 'table_name', 'row_id', 'op', 'hlc', 'site_id', 'txid', 'seq');
+    } else {
+      query
+        .where('rowid', '>', seq)
+        .orderBy('rowid')
+        .select('id', 'table_name', 'row_id', 'op', 'hlc', 'site_id', knex.raw('0 as txid'), 'rowid as seq');
+    }
+    return query.limit(BATCH_SIZE) as Promise<Scanned[]>;
+  };
+  // The estate's rows, and the account-wide changes of its members' accounts (journaled for no estate): two reads in
+  // the same order, merged, so each keeps its index.
+  const [estate, accounts] = await Promise.all([
+    after(knex('outbox').where('estate_id', estateId)),
+    after(knex('outbox').where(membersAccountRows(knex, estateId))),
+  ]);
+  const key = (e: Scanned): [bigint, bigint] => [BigInt(e.txid), BigInt(e.seq)];
+  const scanned = accounts.length
+    ? [...estate, ...accounts]
+        .sort((a, b) => {
+          const [at, as] = key(a);
+          const [bt, bs] = key(b);
+          return at !== bt ? (at < bt ? -1 : 1) : as < bs ? -1 : as > bs ? 1 : 0;
+        })
+        .slice(0, BATCH_SIZE)
+    : estate;
   if (!scanned.length) return { changes: [], cursor, more: false };
   const last = scanned[scanned.length - 1];
   const wanted = scanned.filter((e) => e.site_id !== excludeSiteId && !NOT_CARRIED_TABLES.includes(e.table_name));
   return {
-    changes: await entriesAsChanges(knex, wanted),
+    changes: await entriesAsChanges(knex, estateId, wanted, { platformAdminsOutside: true }),
     cursor: `${last.txid}:${last.seq}`,
     more: scanned.length === BATCH_SIZE,
   };

@@ -227,7 +227,7 @@ async function syncCycle(app: AppContext, estateId: string, faults: SyncFaults, 
         if (!entries.length) break;
         // Cut by encoded size as well as by count: one body stays under the hosted instance's push limit even when
         // rows carry proofs or attachments (server/sync/README.md).
-        for (const batch of cutPushBatches(entries, await entriesAsChanges(knex, entries))) {
+        for (const batch of cutPushBatches(entries, await entriesAsChanges(knex, estateId, entries, { platformAdminsOutside: false }))) {
           const answer = readAnswer(pushResponse, await callCloud(link.cloud_url, '/sync/push', new EncodedJson(batch.body), link.token));
           faults.beforeAck?.();
           for (let i = 0; i < batch.entry_ids.length; i += 500) {

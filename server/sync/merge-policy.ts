@@ -24,11 +24,11 @@ export const APPEND_ONLY_TABLES: readonly string[] = [
 ];
 
 /**
- * Synced tables this step does not carry: accounts and memberships are platform rows (a desktop must not be able to
- * make a platform administrator on the hosted instance), and the estate row itself is created by pairing. They stay
- * in the outbox, unacknowledged, for the step that syncs accounts.
+ * Synced tables sync does not carry: an invite code and a membership invitation are redeemed on the site that made
+ * them (their links name its address), and the estate row itself is created by pairing. Accounts and memberships
+ * travel under the rules of account-sync.ts.
  */
-export const NOT_CARRIED_TABLES: readonly string[] = ['users', 'memberships', 'invites', 'membership_invitations', 'estates'];
+export const NOT_CARRIED_TABLES: readonly string[] = ['invites', 'membership_invitations', 'estates'];
 
 /**
  * Reference columns that are set once and never unset (an acknowledgement), with the columns that belong to them. Per

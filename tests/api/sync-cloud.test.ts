@@ -327,7 +327,7 @@ describe('sync between an office desktop and the hosted instance', () => {
         },
       ],
     });
-    expect(users.body.error.code).toBe('SYNC_TABLE_REFUSED');
+    expect(users.body.error.code).toBe('SYNC_PLATFORM_ADMIN_REFUSED');
     expect((await db(cloud)('units').where({ id: foreignRow.id }).first()).notes).toBe(foreignRow.notes);
     expect(await db(cloud)('units').where({ id: own }).first()).toBeUndefined();
     expect(await db(cloud)('sync_batches').where('id', 'like', 'tampered-%').whereNot('id', 'tampered-amount')).toEqual([]);

@@ -542,13 +542,14 @@ async function expectHealedBooks(offices: Office[]) {
       const other = offices[1 - n];
       await Promise.all(
         tables.map(async (table) => {
+          const heldBack = table === 'memberships' ? await accountsHeldBack(o.desktop) : new Set<string>();
           const held = (await dbOf(o.desktop)(table).whereIn('estate_id', [o.estateId, other.estateId]).select('*')) as Row[];
           const here = canonicalRows(
             table,
-            held.filter((r) => r.estate_id === o.estateId),
+            held.filter((r) => r.estate_id === o.estateId && !heldBack.has(r.user_id as string)),
           );
           // The other office's estate never reaches this desktop.
-          expect(held.length - here.length, `desktop ${n} holds ${table} of the other estate`).toBe(0);
+          expect(held.filter((r) => r.estate_id !== o.estateId).length, `desktop ${n} holds ${table} of the other estate`).toBe(0);
           // On the hosted instance no row of this estate sits under another estate.
           const ids = here.map((r) => r.id as string);
           const hosted = (await dbOf(cloud)(table)
@@ -565,6 +566,21 @@ async function expectHealedBooks(offices: Office[]) {
       await expectLedgerHolds(cloud, o.estateId, `cloud ${n}`);
     }),
   );
+}
+
+/**
+ * The desktop's accounts whose e-mail is another account's on the hosted instance (its administrator, set up with the
+ * same e-mail as the hosted one's): held back with their memberships, by design (server/sync/README.md).
+ */
+async function accountsHeldBack(desktop: TestServer): Promise<Set<string>> {
+  const mine = (await dbOf(desktop)('users').whereNotNull('email').select('id', 'email')) as { id: string; email: string }[];
+  const hosted = (await dbOf(cloud)('users')
+    .whereIn(
+      'email',
+      mine.map((u) => u.email),
+    )
+    .select('id', 'email')) as { id: string; email: string }[];
+  return new Set(mine.filter((u) => hosted.some((h) => h.email === u.email && h.id !== u.id)).map((u) => u.id));
 }
 
 /** Scenarios every run includes, before the random ones. */
