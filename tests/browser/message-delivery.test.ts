@@ -4,7 +4,17 @@ import { JobRunner } from '../../server/jobs/job-runner.ts';
 import { allJobs } from '../../server/jobs/registry.ts';
 import { startFakeWhatsapp, type FakeWhatsapp } from '../support/fake-whatsapp.ts';
 import { setupEstate, startTestServer, userWithRole, type ApiClient, type TestServer } from '../support/server.ts';
-import { DESKTOP, launchChromium, newPage, noHorizontalScroll, pageErrors, screenshot, signIn, waitForText } from './support/browser.ts';
+import {
+  DESKTOP,
+  PHONE,
+  launchChromium,
+  newPage,
+  noHorizontalScroll,
+  pageErrors,
+  screenshot,
+  signIn,
+  waitForText,
+} from './support/browser.ts';
 
 /**
  * Delivered and read statuses on the office's screens at 1366×768: the WAHA stand-in posts signed message.ack
@@ -95,6 +105,19 @@ describe('delivery statuses on the office screens', () => {
     await waitForText(report, 'Unit yang belum terjangkau: 1 dari 3');
     expect(await noHorizontalScroll(page)).toBe(true);
     await screenshot(page, 'message-delivery-desktop-id');
+    expect(pageErrors(page)).toEqual([]);
+    await context.close();
+  });
+
+  it('fits a phone', async () => {
+    const { context, page } = await newPage(browser, PHONE);
+    await signIn(page, `${server.url}/login`, treasurer.email, treasurer.password);
+    await page.goto(`${server.url}/messages`);
+    const report = page.getByTestId('delivery-report');
+    await report.locator('select[name="delivery_template"]').selectOption('payment_received');
+    await waitForText(report, 'Unit yang belum terjangkau: 1 dari 3');
+    expect(await noHorizontalScroll(page)).toBe(true);
+    await screenshot(page, 'message-delivery-phone-id');
     expect(pageErrors(page)).toEqual([]);
     await context.close();
   });
