@@ -17,6 +17,7 @@ import { runSyncCommand } from './sync/sync-command.ts';
 import { packageVersion } from './start.ts';
 import { metricsTokenFromEnv } from './observability/index.ts';
 import { exportEstate, importEstate } from './estate-transfer/service.ts';
+import { fileBucketFromConfig, useFileBucket } from './files/index.ts';
 
 const USAGE = `klustera — housing estate management
 
@@ -27,6 +28,10 @@ Usage:
                  (KLUSTERA_PUBLIC_URL; otherwise the office settings, else the LAN address when serving on 0.0.0.0)
                  [--metrics-port 9464]   Prometheus /metrics on 127.0.0.1 only (KLUSTERA_METRICS_PORT; or
                  KLUSTERA_METRICS_TOKEN for /metrics on the main port behind a bearer token)
+                 [--files-s3-endpoint https://s3.example.com --files-s3-bucket NAME [--files-s3-region us-east-1]
+                 [--files-s3-path-style]]   uploaded files (proofs, attachments) in an S3-compatible bucket instead of
+                 the database, for several server processes (KLUSTERA_FILES_S3_ENDPOINT, _BUCKET, _REGION, _PATH_STYLE=1;
+                 the key pair only from KLUSTERA_FILES_S3_ACCESS_KEY_ID and KLUSTERA_FILES_S3_SECRET_ACCESS_KEY)
   klustera migrate [--data-dir DIR] [--database-url …]
   klustera create-admin --name NAME (--email EMAIL | --phone PHONE) --password PASSWORD [--estate NAME]
   klustera seed-demo [--data-dir DIR] [--database-url …]
@@ -49,6 +54,10 @@ const OPTIONS = {
   'trust-proxy': { type: 'string' },
   'public-url': { type: 'string' },
   'metrics-port': { type: 'string' },
+  'files-s3-endpoint': { type: 'string' },
+  'files-s3-bucket': { type: 'string' },
+  'files-s3-region': { type: 'string' },
+  'files-s3-path-style': { type: 'boolean' },
   name: { type: 'string' },
   email: { type: 'string' },
   phone: { type: 'string' },
@@ -76,6 +85,14 @@ export async function main(argv: string[]): Promise<number> {
   const dataDir = values['data-dir'] ? path.resolve(values['data-dir']) : defaultDataDir();
   const databaseUrl = values['database-url'] ?? process.env.DATABASE_URL;
   try {
+    // Serving and exporting an estate read uploaded files: both need to know where their bytes are.
+    const files = fileBucketFromConfig({
+      endpoint: values['files-s3-endpoint'],
+      bucket: values['files-s3-bucket'],
+      region: values['files-s3-region'],
+      pathStyle: values['files-s3-path-style'],
+    });
+    useFileBucket(files);
     switch (command) {
       case 'serve': {
         const port = values.port !== undefined ? Number(values.port) : Number(process.env.PORT ?? 4780);
@@ -94,10 +111,12 @@ export async function main(argv: string[]): Promise<number> {
           options: trustProxy === undefined ? undefined : { trustProxy },
           publicUrl: values['public-url'] ?? (process.env.KLUSTERA_PUBLIC_URL || undefined),
           metrics: metricsPort !== undefined || metricsToken ? { port: metricsPort, token: metricsToken } : undefined,
+          files,
         });
         const health = await server.db.knex('users').first('id');
         console.log(`Klustera is ready at ${server.url}${values.kiosk ? '/kiosk' : ''}`);
         console.log(`  data: ${databaseUrl ? 'PostgreSQL' : server.dataDir}`);
+        if (files) console.log(`  uploaded files: bucket ${files.bucket} at ${files.endpoint}`);
         if (!health) console.log(`  first run: open ${server.url} to set up your estate and its first administrator`);
         if (values.host === '0.0.0.0')
           console.log('  listening on every network interface: residents on the estate Wi-Fi can open the portal');

@@ -4,6 +4,8 @@ import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { defaultDataDir } from './config.ts';
+import { useFileBucket } from './files/index.ts';
+import type { S3Target } from './object-storage/index.ts';
 import { lockDataDir } from './db/data-dir-lock.ts';
 import { openDatabase, type Database } from './db/knex.ts';
 import { LiveFeed } from './db/live-changes.ts';
@@ -55,6 +57,8 @@ export interface StartOptions {
    * `Authorization: Bearer <token>`. Neither: no metrics are kept and `/metrics` is 404.
    */
   metrics?: { port?: number; token?: string | null };
+  /** The S3-compatible bucket new uploads go to (`--files-s3-*`, server/files/); absent or null: the database. */
+  files?: S3Target | null;
 }
 
 export interface RunningServer {
@@ -92,6 +96,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     throw new Error(`--public-url ${opts.publicUrl}: ${(err as Error).message}`);
   }
   const databaseUrl = opts.databaseUrl ?? process.env.DATABASE_URL ?? undefined;
+  useFileBucket(opts.files ?? null);
   const log = opts.logger ?? (await configureProcessLogger(dataDir));
   // One server per SQLite file, and none while a restore swaps the file underneath (see db/data-dir-lock.ts).
   const lock = databaseUrl ? null : await lockDataDir(dataDir, 'server', { waitMs: opts.waitForRestoreMs ?? 60_000 });

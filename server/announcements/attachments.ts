@@ -1,9 +1,11 @@
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../http/errors.ts';
 import type { UploadedFile } from '../http/route.ts';
+import { loadFile, withSavedFile } from '../files/index.ts';
 import { getAnnouncement } from './announcement-service.ts';
 
-/** Pictures and PDFs of an announcement (a map, the committee's letter), kept in the database like transfer proofs. */
+/** Pictures and PDFs of an announcement (a map, the committee's letter), kept like transfer proofs
+ * (server/files/: in the database, or in the files bucket of a hosted instance so configured). */
 export const ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024;
 export const ATTACHMENTS_PER_ANNOUNCEMENT = 10;
 
@@ -20,31 +22,41 @@ export async function addAttachment(store: ScopedStore, announcementId: string, 
   if (!file) throw new ValidationError('Pilih berkas lampiran.', 'file');
   const mime = sniffMime(file.buffer);
   if (!mime) throw new ValidationError('Lampiran harus berupa gambar (JPG, PNG, WebP) atau PDF.', 'file', 'UNSUPPORTED_FILE_TYPE');
-  return store.transaction(async (tx) => {
-    const announcement = await getAnnouncement(tx, announcementId);
-    // What residents were shown stays what it was: files are added before it is published.
-    if (announcement.status === 'published') throw new ConflictError('ALREADY_PUBLISHED', 'Pengumuman ini sudah terbit.');
-    const [{ n }] = await tx.live('announcement_attachments').where('announcement_id', announcementId).count({ n: '*' });
-    if (Number(n) >= ATTACHMENTS_PER_ANNOUNCEMENT) {
-      throw new ConflictError('TOO_MANY_ATTACHMENTS', `Paling banyak ${ATTACHMENTS_PER_ANNOUNCEMENT} lampiran per pengumuman.`, 'file');
-    }
-    const filename = (file.originalname || 'lampiran').replace(/[^\w.\- ()]+/g, '_').slice(0, 200);
-    const row = await tx.insert<{ id: string }>('announcement_attachments', {
-      announcement_id: announcementId,
-      filename,
-      mime,
-      size: file.buffer.length,
-      data: file.buffer,
-    });
-    return { id: row.id, filename, mime, size: file.buffer.length };
-  });
+  // Checked before the bytes are stored anywhere, and again in the transaction that writes the row.
+  await getAnnouncement(store, announcementId);
+  return withSavedFile(store.estateId, file.buffer, (saved) =>
+    store.transaction(async (tx) => {
+      const announcement = await getAnnouncement(tx, announcementId);
+      // What residents were shown stays what it was: files are added before it is published.
+      if (announcement.status === 'published') throw new ConflictError('ALREADY_PUBLISHED', 'Pengumuman ini sudah terbit.');
+      const [{ n }] = await tx.live('announcement_attachments').where('announcement_id', announcementId).count({ n: '*' });
+      if (Number(n) >= ATTACHMENTS_PER_ANNOUNCEMENT) {
+        throw new ConflictError('TOO_MANY_ATTACHMENTS', `Paling banyak ${ATTACHMENTS_PER_ANNOUNCEMENT} lampiran per pengumuman.`, 'file');
+      }
+      const filename = (file.originalname || 'lampiran').replace(/[^\w.\- ()]+/g, '_').slice(0, 200);
+      const row = await tx.insert<{ id: string }>('announcement_attachments', {
+        id: saved.id,
+        announcement_id: announcementId,
+        filename,
+        mime,
+        size: file.buffer.length,
+        data: saved.bytes,
+        stored_in: saved.stored_in,
+        sha256: saved.sha256,
+      });
+      return { id: row.id, filename, mime, size: file.buffer.length };
+    }),
+  );
 }
 
 export async function readAttachment(store: ScopedStore, announcementId: string, attachmentId: string) {
   const row = (await store
     .live('announcement_attachments')
     .where({ id: attachmentId, announcement_id: announcementId })
-    .first('filename', 'mime', 'data')) as { filename: string; mime: string; data: Buffer } | undefined;
+    .first('id', 'filename', 'mime', 'data', 'stored_in', 'sha256')) as
+    | { id: string; filename: string; mime: string; data: Buffer; stored_in: string; sha256: string | null }
+    | undefined;
   if (!row) throw new NotFoundError('Lampiran');
-  return row;
+  const data = await loadFile(store.estateId, { id: row.id, stored_in: row.stored_in, sha256: row.sha256, bytes: row.data });
+  return { filename: row.filename, mime: row.mime, data };
 }

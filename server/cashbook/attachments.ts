@@ -1,10 +1,11 @@
-import { createHash } from 'node:crypto';
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { NotFoundError, ValidationError } from '../http/errors.ts';
 import type { UploadedFile } from '../http/route.ts';
+import { loadFile, withSavedFile } from '../files/index.ts';
 import { getEntry } from './service.ts';
 
-/** Proof of an expense or income (a nota, a transfer screenshot), kept in the database so backups carry it. */
+/** Proof of an expense or income (a nota, a transfer screenshot), kept in the database so backups carry it (or,
+ * on a hosted instance so configured, in its files bucket: server/files/). */
 export const ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024;
 const ALLOWED = new Map([
   ['image/jpeg', [0xff, 0xd8, 0xff]],
@@ -20,20 +21,25 @@ export async function addAttachment(store: ScopedStore, entryId: string, file: U
   if (!magic || !magic.every((b, i) => file.buffer[i] === b)) {
     throw new ValidationError('Bukti harus berupa JPEG, PNG, WebP atau PDF.', 'file', 'UNSUPPORTED_FILE_TYPE');
   }
-  return store.transaction(async (tx) => {
-    await getEntry(tx, entryId);
-    const row = await tx.appendOnly('cashbook_attachments', {
-      entry_id: entryId,
-      filename: file.originalname.replace(/[^\w .()-]/g, '_').slice(0, 200) || 'bukti',
-      content_type: file.mimetype,
-      size_bytes: file.size,
-      sha256: createHash('sha256').update(file.buffer).digest('hex'),
-      content: file.buffer,
-      uploaded_by: tx.actor.userId ?? null,
-    });
-    const { content: _content, ...meta } = row as Record<string, unknown>;
-    return meta;
-  });
+  await getEntry(store, entryId);
+  return withSavedFile(store.estateId, file.buffer, (saved) =>
+    store.transaction(async (tx) => {
+      await getEntry(tx, entryId);
+      const row = await tx.appendOnly('cashbook_attachments', {
+        id: saved.id,
+        entry_id: entryId,
+        filename: file.originalname.replace(/[^\w .()-]/g, '_').slice(0, 200) || 'bukti',
+        content_type: file.mimetype,
+        size_bytes: file.size,
+        sha256: saved.sha256,
+        content: saved.bytes,
+        stored_in: saved.stored_in,
+        uploaded_by: tx.actor.userId ?? null,
+      });
+      const { content: _content, stored_in: _storedIn, ...meta } = row as Record<string, unknown>;
+      return meta;
+    }),
+  );
 }
 
 export async function listAttachments(store: ScopedStore, entryId: string) {
@@ -49,5 +55,6 @@ export async function listAttachments(store: ScopedStore, entryId: string) {
 export async function getAttachment(store: ScopedStore, id: string) {
   const row = await store.query('cashbook_attachments').where('cashbook_attachments.id', id).first();
   if (!row) throw new NotFoundError('Lampiran');
-  return row as { filename: string; content_type: string; content: Buffer };
+  const content = await loadFile(store.estateId, { id: row.id, stored_in: row.stored_in, sha256: row.sha256, bytes: row.content });
+  return { filename: row.filename as string, content_type: row.content_type as string, content };
 }

@@ -81,10 +81,23 @@ class JsonLines {
 }
 
 /**
+ * The bytes of an uploaded file kept outside its row (`stored_in` = 'bucket', server/files/); the archive carries
+ * them in place of the row's empty byte column, as a file kept in the database, so the archive is whole wherever
+ * the source kept them.
+ */
+export type FileBytesReader = (row: Row) => Promise<Buffer>;
+
+/**
  * Writes estate `estateId` into the empty staging folder `dir` in the layout of estate-archive.ts and returns its
  * manifest, or null when there is no such estate.
  */
-export async function dumpEstate(db: Database, estateId: string, dir: string, sourceSiteId: string): Promise<EstateManifest | null> {
+export async function dumpEstate(
+  db: Database,
+  estateId: string,
+  dir: string,
+  sourceSiteId: string,
+  readStoredElsewhere?: FileBytesReader,
+): Promise<EstateManifest | null> {
   const schemaVersion = codeSchemaVersion();
   return inSnapshot(db, async (trx) => {
     const estate = (await trx('estates').where({ id: estateId }).first()) as Row | undefined;
@@ -108,6 +121,11 @@ export async function dumpEstate(db: Database, estateId: string, dir: string, so
       for await (const page of pages) {
         for (const row of page) {
           const rowNo = lines.rows;
+          if (row.stored_in === 'bucket' && readStoredElsewhere) {
+            const bytes = await readStoredElsewhere(row);
+            for (const [column, value] of Object.entries(row)) if (Buffer.isBuffer(value)) row[column] = bytes;
+            row.stored_in = 'database';
+          }
           for (const [column, value] of Object.entries(row)) {
             if (dropped.includes(column)) delete row[column];
             else if (cleared.includes(column)) row[column] = null;

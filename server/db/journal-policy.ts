@@ -79,6 +79,11 @@ export const SITE_LOCAL_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   // The hosted instance suspends its own service to an estate; the office's desktop keeps its books open. Each site
   // records who writes the cash book as seen from itself (null: this site).
   estates: ['suspended_at', 'cashbook_home_site_id'],
+  // Where a file's bytes are kept is each site's own (a hosted instance's bucket, an office's database): sync
+  // carries the bytes themselves (server/files/README.md).
+  payment_proofs: ['stored_in'],
+  cashbook_attachments: ['stored_in'],
+  announcement_attachments: ['stored_in'],
 };
 
 /** Whether a change to `columns` of a row of `table` is synced: the table is, and not every column is site-local. */

@@ -8,6 +8,7 @@ import { type LoadedEstate, loadEstate } from '../db/estate-load.ts';
 import type { Database } from '../db/knex.ts';
 import type { Actor } from '../db/scoped-store.ts';
 import type { SyncContext } from '../db/sync-context.ts';
+import { loadFile } from '../files/index.ts';
 import { AppError, PayloadTooLargeError, UnprocessableError } from '../http/errors.ts';
 
 /**
@@ -42,7 +43,9 @@ export async function exportEstate(
   open: (manifest: EstateManifest) => Writable,
 ): Promise<EstateManifest | null> {
   return inStagingFolder('klustera-export-', async (dir) => {
-    const manifest = await dumpEstate(db, estateId, dir, siteId);
+    const manifest = await dumpEstate(db, estateId, dir, siteId, (row) =>
+      loadFile(estateId, { id: String(row.id), stored_in: 'bucket', sha256: row.sha256 as string | null, bytes: null }),
+    );
     if (!manifest) return null;
     await packArchive(dir, manifest, open(manifest));
     return manifest;

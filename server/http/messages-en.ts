@@ -67,6 +67,10 @@ export const MESSAGES_EN: Record<string, string> = {
   'Unggahan berisi terlalu banyak bagian.': 'The upload has too many parts.',
   'Unggahan multipart/form-data rusak atau tidak lengkap.': 'The multipart/form-data upload is broken or incomplete.',
   'Terlalu banyak percobaan. Coba lagi sebentar lagi.': 'Too many attempts. Try again in a moment.',
+  // Uploaded files' bytes (files/file-storage.ts).
+  'Tempat penyimpanan berkas sedang tidak dapat dihubungi. Coba lagi sebentar lagi.':
+    'The file storage cannot be reached right now. Try again in a moment.',
+  'Isi berkas tidak sama dengan yang tercatat saat diunggah.': 'The file content differs from what was recorded at upload.',
 
   // What was not found ("{} tidak ditemukan.").
   Data: 'Data',
@@ -84,6 +88,7 @@ export const MESSAGES_EN: Record<string, string> = {
   Lampiran: 'Attachment',
   Bukti: 'Proof',
   'Bukti transfer': 'Transfer proof',
+  'Isi berkas': 'File content',
   Gerbang: 'Gate',
   Petugas: 'Guard',
   Kunjungan: 'Visit',

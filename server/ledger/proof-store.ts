@@ -1,6 +1,7 @@
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { BadRequestError, ConflictError, NotFoundError } from '../http/errors.ts';
 import type { UploadedFile } from '../http/route.ts';
+import { loadFile, type SavedFile, withSavedFile } from '../files/index.ts';
 import { appendRows } from './ledger-rows.ts';
 import { getRecord } from './records.ts';
 import { lockUnit } from './row-lock.ts';
@@ -16,37 +17,71 @@ function sniffMime(buf: Buffer): string | null {
   return null;
 }
 
-export async function appendProof(tx: ScopedStore, ownerTable: 'payments' | 'payment_submissions', ownerId: string, file: UploadedFile) {
+/** A proof checked by its content, before its bytes are stored anywhere. */
+export interface CheckedProof {
+  filename: string;
+  mime: string;
+  buffer: Buffer;
+}
+
+export function checkProof(file: UploadedFile): CheckedProof {
   const mime = sniffMime(file.buffer);
   if (!mime) throw new BadRequestError('INVALID_PROOF', 'Bukti harus berupa gambar (JPG, PNG, WebP) atau PDF.', 'file');
   const filename = (file.originalname || 'bukti').replace(/[^\w.\- ]+/g, '_').slice(0, 200);
-  const [row] = await appendRows(tx, 'payment_proofs', [
-    { owner_table: ownerTable, owner_id: ownerId, filename, mime, size: file.buffer.length, data: file.buffer },
+  return { filename, mime, buffer: file.buffer };
+}
+
+/** The proof's row, its bytes already stored (`saved`, see server/files: in this row or in the bucket). */
+export async function appendProof(
+  tx: ScopedStore,
+  ownerTable: 'payments' | 'payment_submissions',
+  ownerId: string,
+  proof: CheckedProof,
+  saved: SavedFile,
+) {
+  const { filename, mime } = proof;
+  const size = proof.buffer.length;
+  await appendRows(tx, 'payment_proofs', [
+    {
+      id: saved.id,
+      owner_table: ownerTable,
+      owner_id: ownerId,
+      filename,
+      mime,
+      size,
+      data: saved.bytes,
+      stored_in: saved.stored_in,
+      sha256: saved.sha256,
+    },
   ]);
-  return { id: row.id as string, filename, mime, size: file.buffer.length };
+  return { id: saved.id, filename, mime, size };
 }
 
 export async function attachPaymentProof(store: ScopedStore, paymentId: string, file: UploadedFile | undefined) {
   if (!file) throw new BadRequestError('VALIDATION_FAILED', 'File bukti wajib diunggah.', 'file');
-  return store.transaction(async (tx) => {
-    const payment = await getRecord<{ unit_id: string }>(tx, 'payments', paymentId, 'Pembayaran');
-    // One proof per payment: two uploads at once are checked one after the other.
-    await lockUnit(tx, payment.unit_id);
-    const existing = await tx.query('payment_proofs').where({ owner_table: 'payments', owner_id: paymentId }).first('id');
-    if (existing) throw new ConflictError('PROOF_EXISTS', 'Pembayaran ini sudah punya bukti.');
-    const proof = await appendProof(tx, 'payments', paymentId, file);
-    await tx.audit('payments.attach_proof', 'payment_proofs', proof.id, undefined, {
-      payment_id: paymentId,
-      filename: proof.filename,
-      mime: proof.mime,
-      size: proof.size,
-    });
-    return proof;
-  });
+  const checked = checkProof(file);
+  return withSavedFile(store.estateId, checked.buffer, (saved) =>
+    store.transaction(async (tx) => {
+      const payment = await getRecord<{ unit_id: string }>(tx, 'payments', paymentId, 'Pembayaran');
+      // One proof per payment: two uploads at once are checked one after the other.
+      await lockUnit(tx, payment.unit_id);
+      const existing = await tx.query('payment_proofs').where({ owner_table: 'payments', owner_id: paymentId }).first('id');
+      if (existing) throw new ConflictError('PROOF_EXISTS', 'Pembayaran ini sudah punya bukti.');
+      const proof = await appendProof(tx, 'payments', paymentId, checked, saved);
+      await tx.audit('payments.attach_proof', 'payment_proofs', proof.id, undefined, {
+        payment_id: paymentId,
+        filename: proof.filename,
+        mime: proof.mime,
+        size: proof.size,
+      });
+      return proof;
+    }),
+  );
 }
 
 export async function readProof(store: ScopedStore, ownerTable: 'payments' | 'payment_submissions', ownerId: string) {
   const row = await store.query('payment_proofs').where({ owner_table: ownerTable, owner_id: ownerId }).first();
   if (!row) throw new NotFoundError('Bukti');
-  return { filename: row.filename as string, mime: row.mime as string, data: row.data as Buffer };
+  const data = await loadFile(store.estateId, { id: row.id, stored_in: row.stored_in, sha256: row.sha256, bytes: row.data });
+  return { filename: row.filename as string, mime: row.mime as string, data };
 }

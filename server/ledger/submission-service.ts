@@ -4,7 +4,8 @@ import { ConflictError, NotFoundError } from '../http/errors.ts';
 import type { UploadedFile } from '../http/route.ts';
 import { enqueueMessage, messageLinks, rupiahText } from '../messages/index.ts';
 import { normalizePaidAt, recordPayment, type PaymentMethod } from './payment-service.ts';
-import { appendProof } from './proof-store.ts';
+import { appendProof, type CheckedProof, checkProof } from './proof-store.ts';
+import { discardFile, loadFile, type SavedFile, saveFile, withSavedFile } from '../files/index.ts';
 import { unitCodes } from './records.ts';
 import { lockRow } from './row-lock.ts';
 
@@ -32,20 +33,24 @@ interface SubmissionRow {
   updated_at: string;
 }
 
-export async function submitTransferProof(
-  store: ScopedStore,
-  input: {
-    unit_id: string;
-    resident_id: string | null;
-    amount: number;
-    method: PaymentMethod;
-    paid_at: string;
-    reference?: string | null;
-    note?: string | null;
-    invoice_ids?: string[] | null;
-  },
-  file: UploadedFile | undefined,
-) {
+interface SubmissionInput {
+  unit_id: string;
+  resident_id: string | null;
+  amount: number;
+  method: PaymentMethod;
+  paid_at: string;
+  reference?: string | null;
+  note?: string | null;
+  invoice_ids?: string[] | null;
+}
+
+export async function submitTransferProof(store: ScopedStore, input: SubmissionInput, file: UploadedFile | undefined) {
+  const proof = file ? checkProof(file) : null;
+  if (!proof) return recordSubmission(store, input, null);
+  return withSavedFile(store.estateId, proof.buffer, (saved) => recordSubmission(store, input, { proof, saved }));
+}
+
+async function recordSubmission(store: ScopedStore, input: SubmissionInput, file: { proof: CheckedProof; saved: SavedFile } | null) {
   return store.transaction(async (tx) => {
     const paidAt = normalizePaidAt(input.paid_at, await tx.timezone());
     for (const id of input.invoice_ids ?? []) {
@@ -73,7 +78,7 @@ export async function submitTransferProof(
       },
       'payment_submissions.create',
     );
-    if (file) await appendProof(tx, 'payment_submissions', row.id, file);
+    if (file) await appendProof(tx, 'payment_submissions', row.id, file.proof, file.saved);
     await tx.announce('proofs', input.unit_id);
     return serializeSubmission(tx, row);
   });
@@ -106,6 +111,18 @@ export interface VerifyCorrection {
 }
 
 export async function verifySubmission(store: ScopedStore, id: string, correction: VerifyCorrection = {}) {
+  // The payment's copy of the proof is stored before the transaction commits: removed again should it not commit.
+  let copied: SavedFile | null = null;
+  try {
+    return await verifyInTransaction(store, id, correction, (file) => (copied = file));
+  } catch (err) {
+    const orphan = copied as SavedFile | null;
+    if (orphan) await discardFile(store.estateId, orphan).catch(() => {});
+    throw err;
+  }
+}
+
+function verifyInTransaction(store: ScopedStore, id: string, correction: VerifyCorrection, copiedProof: (file: SavedFile) => void) {
   return store.transaction(async (tx) => {
     const sub = await pendingSubmission(tx, id);
     const paidAt = correction.paid_at ? normalizePaidAt(correction.paid_at, await tx.timezone()) : sub.paid_at;
@@ -127,12 +144,10 @@ export async function verifySubmission(store: ScopedStore, id: string, correctio
     // The proof travels with the payment it became.
     const proof = await tx.query('payment_proofs').where({ owner_table: 'payment_submissions', owner_id: sub.id }).first();
     if (proof) {
-      await appendProof(tx, 'payments', payment.id, {
-        originalname: proof.filename,
-        mimetype: proof.mime,
-        size: Number(proof.size),
-        buffer: proof.data,
-      } as UploadedFile);
+      const buffer = await loadFile(tx.estateId, { id: proof.id, stored_in: proof.stored_in, sha256: proof.sha256, bytes: proof.data });
+      const saved = await saveFile(tx.estateId, buffer);
+      copiedProof(saved);
+      await appendProof(tx, 'payments', payment.id, { filename: proof.filename, mime: proof.mime, buffer }, saved);
     }
     const updated = await tx.update<SubmissionRow & Record<string, unknown>>(
       'payment_submissions',

@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import { dialectOf } from '../db/knex.ts';
 import { createHash } from 'node:crypto';
-import { BATCH_MAX_BYTES, BATCH_SIZE, NOT_CARRIED_TABLES, rowForTransport } from './merge-policy.ts';
+import { loadFile } from '../files/index.ts';
+import { BATCH_MAX_BYTES, BATCH_SIZE, BINARY_COLUMNS, NOT_CARRIED_TABLES, rowForTransport } from './merge-policy.ts';
 import { withoutSiteLocal } from './apply-changes.ts';
 import { fieldVersionsOf, mergesPerField, versionsForTransport } from './field-versions.ts';
 import type { SyncChange } from './sync-change.ts';
@@ -70,6 +71,7 @@ async function changesOf(knex: Knex | Knex.Transaction, entries: readonly Outbox
   for (const [key, entry] of latest) {
     const row = rows.get(key);
     if (!row) continue;
+    await withFileBytes(entry.table_name, row);
     changes.push({
       table: entry.table_name,
       row_id: entry.row_id,
@@ -90,6 +92,19 @@ async function changesOf(knex: Knex | Knex.Transaction, entries: readonly Outbox
     }
   }
   return changes;
+}
+
+/** A file whose bytes this site keeps in its bucket travels with them, as every site's rows do (server/files/). */
+async function withFileBytes(table: string, row: Row): Promise<void> {
+  const columns = BINARY_COLUMNS[table];
+  if (!columns || row.stored_in !== 'bucket') return;
+  const bytes = await loadFile(String(row.estate_id), {
+    id: String(row.id),
+    stored_in: 'bucket',
+    sha256: (row.sha256 as string | null) ?? null,
+    bytes: null,
+  });
+  for (const column of columns) row[column] = bytes;
 }
 
 /** One push: its id, its body already encoded, and the outbox rows it acknowledges once the hosted instance answers. */

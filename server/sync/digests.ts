@@ -5,6 +5,7 @@ import { nowIso } from '../db/clock.ts';
 import { dialectOf } from '../db/knex.ts';
 import type { AppContext } from '../http/app-context.ts';
 import { isCarried, withoutSiteLocal } from './apply-changes.ts';
+import { BINARY_COLUMNS } from './merge-policy.ts';
 import { platformDb } from './platform-db.ts';
 
 /**
@@ -60,9 +61,11 @@ export async function estateDigests(knex: Knex | Knex.Transaction, estateId: str
       >[];
       for (const raw of rows) {
         const row = withoutSiteLocal(table, raw);
+        // A file's recorded SHA-256 stands for its bytes, which one site may keep in a bucket (server/files/).
+        const bytesByHash = typeof row.sha256 === 'string' ? (BINARY_COLUMNS[table] ?? []) : [];
         hash.update(String(row.id)).update('\u001e');
         for (const column of Object.keys(row).sort()) {
-          if (NOT_DIGESTED.has(column)) continue;
+          if (NOT_DIGESTED.has(column) || bytesByHash.includes(column)) continue;
           hash.update(column).update('\u001f').update(spelled(row[column])).update('\u001f');
         }
         hash.update('\n');

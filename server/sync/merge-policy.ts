@@ -64,6 +64,7 @@ export function setOnceIncomingWins(
 export const BINARY_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   payment_proofs: ['data'],
   cashbook_attachments: ['content'],
+  announcement_attachments: ['data'],
 };
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;

@@ -1,0 +1,16 @@
+/** Uploaded files' bytes, in the database or an S3-compatible bucket (README, "Uploaded files"). */
+export { fileBucketFromConfig, type FileBucketFlags } from './bucket-config.ts';
+export {
+  discardFile,
+  type FileRow,
+  FileStorageUnavailableError,
+  loadFile,
+  newFilesStoredIn,
+  objectKey,
+  type SavedFile,
+  saveFile,
+  sha256Of,
+  type StoredIn,
+  useFileBucket,
+  withSavedFile,
+} from './file-storage.ts';

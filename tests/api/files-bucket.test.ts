@@ -1,0 +1,290 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import zlib from 'node:zlib';
+import knexFactory, { type Knex } from 'knex';
+import S3rver from 's3rver';
+import tar from 'tar-stream';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type ServerProcess, spawnServer } from '../../bench/lib/server-process.ts';
+import { getObject, putObject, deleteObject, type S3Target } from '../../server/object-storage/index.ts';
+import { createTestDatabase, type TestDatabase } from '../setup/pg-database.ts';
+import { type ApiClient, apiClient, setupEstate, userWithRole } from '../support/server.ts';
+
+/**
+ * Uploaded files in an S3-compatible bucket (server/files/): real `klustera serve` processes on one PostgreSQL
+ * (`pgUrl`), A and B sharing an s3rver bucket on 127.0.0.1, C given a bucket address where nothing listens.
+ */
+const BUCKET = 'klustera-files';
+const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000a49444154789c6300010000050001', 'hex');
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n', 'latin1');
+
+let pgdb: TestDatabase;
+let knex: Knex;
+let s3rver: S3rver;
+let target: S3Target;
+const dirs: string[] = [];
+const procs: ServerProcess[] = [];
+let a: string;
+let b: string;
+let c: string;
+let estateId: string;
+let otherEstateId: string;
+let admin: ApiClient;
+let treasurerOnA: ApiClient;
+let resident: ApiClient;
+let unitId: string;
+
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'klustera-files-'));
+  dirs.push(dir);
+  return dir;
+}
+
+/** A port on 127.0.0.1 that nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function serve(endpoint: string): Promise<string> {
+  const proc = await spawnServer(tempDir(), {
+    DATABASE_URL: pgdb.url,
+    KLUSTERA_PUBLIC_URL: '',
+    KLUSTERA_VALIDATE_RESPONSES: '1',
+    KLUSTERA_FILES_S3_ENDPOINT: endpoint,
+    KLUSTERA_FILES_S3_BUCKET: BUCKET,
+    KLUSTERA_FILES_S3_PATH_STYLE: '1',
+    KLUSTERA_FILES_S3_ACCESS_KEY_ID: 'S3RVER',
+    KLUSTERA_FILES_S3_SECRET_ACCESS_KEY: 'S3RVER',
+  });
+  procs.push(proc);
+  return proc.url;
+}
+
+/** The same signed-in browser, talking to another process. */
+function on(url: string, client: ApiClient): ApiClient {
+  const other = apiClient(url);
+  other.cookie = client.cookie;
+  other.csrf = client.csrf;
+  return other;
+}
+
+async function ok<T = any>(p: Promise<{ status: number; body: T; text: string }>): Promise<T> {
+  const res = await p;
+  if (res.status !== 200 && res.status !== 201) throw new Error(`${res.status} ${res.text}`);
+  return res.body;
+}
+
+async function download(url: string, client: ApiClient, p: string) {
+  const res = await fetch(`${url}/api/v1${p}`, { headers: { cookie: client.cookie ?? '' } });
+  const bytes = Buffer.from(await res.arrayBuffer());
+  return { status: res.status, bytes, type: res.headers.get('content-type'), json: () => JSON.parse(bytes.toString('utf8')) };
+}
+
+const key = (estate: string, fileId: string) => `estates/${estate}/files/${fileId}`;
+
+beforeAll(async () => {
+  pgdb = await createTestDatabase(inject('pgUrl'));
+  knex = knexFactory({ client: 'pg', connection: pgdb.url, pool: { min: 0, max: 2 } });
+  s3rver = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    silent: true,
+    directory: tempDir(),
+    configureBuckets: [{ name: BUCKET, configs: [] }],
+  });
+  const { port } = (await s3rver.run()) as { port: number };
+  const endpoint = `http://127.0.0.1:${port}`;
+  target = { endpoint, region: 'us-east-1', bucket: BUCKET, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', pathStyle: true };
+  // One after the other: the first start migrates the empty database.
+  a = await serve(endpoint);
+  b = await serve(endpoint);
+  c = await serve(`http://127.0.0.1:${await closedPort()}`);
+  const setup = await setupEstate(a);
+  admin = setup.client;
+  estateId = setup.estateId;
+  const base = `/estates/${estateId}`;
+  unitId = (await ok(admin.post(`${base}/units`, { code: 'A-12', type: 'rumah', occupancy: 'occupied' }))).id;
+  const record = await ok(
+    admin.post(`${base}/residents`, { name: 'Budi Santoso', unit_id: unitId, relation: 'owner', phone: '081234567890' }),
+  );
+  await ok(
+    admin.post(`${base}/users`, {
+      name: 'Budi',
+      email: 'budi@griya-asri.id',
+      role: 'resident',
+      password: 'rahasia-budi-1',
+      resident_id: record.id,
+    }),
+  );
+  resident = apiClient(a);
+  await ok(resident.post('/auth/login', { login: 'budi@griya-asri.id', password: 'rahasia-budi-1' }));
+  treasurerOnA = (await userWithRole(a, admin, estateId, 'treasurer')).client;
+  otherEstateId = (await ok(admin.post('/estates', { name: 'Perumahan Taman Sari', timezone: 'Asia/Jakarta' }))).id;
+}, 180_000);
+
+afterAll(async () => {
+  for (const p of procs) await p.stop();
+  await knex?.destroy();
+  await pgdb?.drop();
+  await s3rver?.close();
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('uploaded files in an S3-compatible bucket', () => {
+  let submissionId: string;
+
+  it('a proof a resident uploads through A is read by the treasurer through B, and its bytes are in the bucket only', async () => {
+    const sent = await ok(
+      resident.upload(
+        `/estates/${estateId}/portal/transfer-proofs`,
+        { amount: '150000', paid_at: '2026-11-06', reference: 'BCA 1' },
+        { file: { filename: 'bukti.png', content: PNG, type: 'image/png' } },
+      ),
+    );
+    submissionId = sent.id;
+    const row = await knex('payment_proofs').where({ owner_table: 'payment_submissions', owner_id: submissionId }).first();
+    expect(row).toMatchObject({ estate_id: estateId, stored_in: 'bucket', size: PNG.length });
+    expect(Buffer.from(row.data).length).toBe(0);
+    expect(row.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect((await getObject(target, key(estateId, row.id), 1 << 20))?.equals(PNG)).toBe(true);
+
+    const read = await download(b, treasurerOnA, `/estates/${estateId}/transfer-proofs/${submissionId}/proof`);
+    expect(read.status).toBe(200);
+    expect(read.type).toContain('image/png');
+    expect(read.bytes.equals(PNG)).toBe(true);
+    const own = await download(b, resident, `/estates/${estateId}/portal/transfer-proofs/${submissionId}/proof`);
+    expect(own.bytes.equals(PNG)).toBe(true);
+  });
+
+  it("verifying the proof on B gives the payment its own copy, under the estate's prefix", async () => {
+    const verified = await ok(on(b, treasurerOnA).post(`/estates/${estateId}/transfer-proofs/${submissionId}/verify`, {}));
+    const paymentId = verified.payment.id;
+    const proof = await knex('payment_proofs').where({ owner_table: 'payments', owner_id: paymentId }).first();
+    expect(proof.stored_in).toBe('bucket');
+    expect((await getObject(target, key(estateId, proof.id), 1 << 20))?.equals(PNG)).toBe(true);
+    const read = await download(a, treasurerOnA, `/estates/${estateId}/payments/${paymentId}/proof`);
+    expect(read.status).toBe(200);
+    expect(read.bytes.equals(PNG)).toBe(true);
+  });
+
+  it('with the bucket unreachable an upload answers 503 FILE_STORAGE_UNAVAILABLE and writes nothing', async () => {
+    const count = async (table: string) => Number((await knex(table).where({ estate_id: estateId }).count({ n: '*' }))[0].n);
+    const before = {
+      submissions: await count('payment_submissions'),
+      proofs: await count('payment_proofs'),
+      outbox: await count('outbox'),
+    };
+    const res = await on(c, resident).upload(
+      `/estates/${estateId}/portal/transfer-proofs`,
+      { amount: '150000', paid_at: '2026-11-07', reference: 'BCA 2' },
+      { file: { filename: 'bukti.png', content: PNG, type: 'image/png' } },
+    );
+    expect(res.status, res.text).toBe(503);
+    expect(res.body.error.code).toBe('FILE_STORAGE_UNAVAILABLE');
+    const paid = await ok(
+      admin.post(`/estates/${estateId}/payments`, { unit_id: unitId, amount: 50_000, method: 'cash', paid_at: '2026-11-05' }),
+    );
+    const afterPayment = { proofs: await count('payment_proofs'), outbox: await count('outbox') };
+    const attach = await on(c, admin).upload(
+      `/estates/${estateId}/payments/${paid.id}/proof`,
+      {},
+      { file: { filename: 'nota.pdf', content: PDF, type: 'application/pdf' } },
+    );
+    expect(attach.status, attach.text).toBe(503);
+    expect(attach.body.error.code).toBe('FILE_STORAGE_UNAVAILABLE');
+    expect(await count('payment_submissions')).toBe(before.submissions);
+    expect(await count('payment_proofs')).toBe(afterPayment.proofs);
+    expect(await count('outbox')).toBe(afterPayment.outbox);
+    expect(afterPayment.proofs).toBe(before.proofs);
+    // Reading a file kept in the bucket through C: the same clear answer, not a 5xx of the server's own making.
+    const read = await download(c, treasurerOnA, `/estates/${estateId}/transfer-proofs/${submissionId}/proof`);
+    expect(read.status).toBe(503);
+    expect(read.json().error.code).toBe('FILE_STORAGE_UNAVAILABLE');
+  });
+
+  it("another estate's file is 404 through this estate's routes, and its object sits under its own estate", async () => {
+    const other = `/estates/${otherEstateId}`;
+    const otherUnit = (await ok(admin.post(`${other}/units`, { code: 'B-01', type: 'rumah', occupancy: 'occupied' }))).id;
+    const paid = await ok(admin.post(`${other}/payments`, { unit_id: otherUnit, amount: 75_000, method: 'cash', paid_at: '2026-11-05' }));
+    const proof = await ok(
+      admin.upload(`${other}/payments/${paid.id}/proof`, {}, { file: { filename: 'nota.pdf', content: PDF, type: 'application/pdf' } }),
+    );
+    expect((await getObject(target, key(otherEstateId, proof.id), 1 << 20))?.equals(PDF)).toBe(true);
+    expect(await getObject(target, key(estateId, proof.id), 1 << 20)).toBeNull();
+
+    const crossed = await download(b, treasurerOnA, `/estates/${estateId}/payments/${paid.id}/proof`);
+    expect(crossed.status).toBe(404);
+    expect(crossed.bytes.includes(PDF)).toBe(false);
+    const asAdmin = await download(b, admin, `/estates/${estateId}/payments/${paid.id}/proof`);
+    expect(asAdmin.status).toBe(404);
+    // The treasurer of the first estate is no member of the other.
+    expect((await download(b, treasurerOnA, `${other}/payments/${paid.id}/proof`)).status).toBe(404);
+    expect((await download(b, admin, `${other}/payments/${paid.id}/proof`)).bytes.equals(PDF)).toBe(true);
+  });
+
+  it('a missing object answers 404 FILE_CONTENT_MISSING and altered bytes 409 FILE_CONTENT_MISMATCH', async () => {
+    const paid = await ok(
+      admin.post(`/estates/${estateId}/payments`, { unit_id: unitId, amount: 20_000, method: 'cash', paid_at: '2026-11-05' }),
+    );
+    const proof = await ok(
+      admin.upload(
+        `/estates/${estateId}/payments/${paid.id}/proof`,
+        {},
+        { file: { filename: 'bukti.png', content: PNG, type: 'image/png' } },
+      ),
+    );
+    const objectKey = key(estateId, proof.id);
+    await putObject(target, objectKey, PDF);
+    const altered = await download(b, treasurerOnA, `/estates/${estateId}/payments/${paid.id}/proof`);
+    expect(altered.status).toBe(409);
+    expect(altered.json().error.code).toBe('FILE_CONTENT_MISMATCH');
+    await deleteObject(target, objectKey);
+    const missing = await download(a, treasurerOnA, `/estates/${estateId}/payments/${paid.id}/proof`);
+    expect(missing.status).toBe(404);
+    expect(missing.json().error.code).toBe('FILE_CONTENT_MISSING');
+    // Put back, for the export below.
+    await putObject(target, objectKey, PNG);
+  });
+
+  it("the estate's export carries the bytes of files kept in the bucket, as files of the archive", async () => {
+    const res = await fetch(`${b}/api/v1/estates/${estateId}/export`, { headers: { cookie: admin.cookie ?? '' } });
+    expect(res.status, res.status === 200 ? '' : await res.text()).toBe(200);
+    const entries = new Map<string, Buffer>();
+    const extract = tar.extract();
+    extract.on('entry', (header, stream, next) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        entries.set(header.name, Buffer.concat(chunks));
+        next();
+      });
+    });
+    const archive = zlib.gunzipSync(Buffer.from(await res.arrayBuffer()));
+    await new Promise<void>((resolve, reject) => {
+      extract.on('finish', resolve).on('error', reject);
+      Readable.from([archive]).pipe(extract);
+    });
+    const proofsEntry = [...entries.keys()].find((name) => name.endsWith('payment_proofs.jsonl'));
+    expect(proofsEntry).toBeDefined();
+    const rows = entries
+      .get(proofsEntry!)!
+      .toString('utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(rows.length).toBe(3);
+    for (const row of rows) {
+      expect(row.stored_in).toBe('database');
+      const bytes = entries.get(row.data.$file);
+      expect(bytes?.length).toBe(row.size);
+      expect(bytes?.equals(PNG)).toBe(true);
+    }
+  });
+});
