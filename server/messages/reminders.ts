@@ -199,6 +199,9 @@ export const planRemindersJob = defineJob({
   name: 'messages.plan-reminders',
   schema: z.object({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }),
   leaseMs: 10 * 60_000,
+  // Each group of units commits on its own (queueDailyReminders); in the runner's one transaction the whole run would
+  // hold SQLite's write lock again. Running it twice is harmless: a cause is queued once.
+  transactional: false,
   run: async (ctx, { day }) => {
     await queueDailyReminders(ctx.store(), day);
   },
