@@ -63,13 +63,16 @@ async function readBody(response: Response): Promise<unknown> {
 export async function apiRequest<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
   const upper = method.toUpperCase();
   const isForm = options.body instanceof FormData;
+  // A file sent as the whole body (an estate archive): its own type, never JSON.
+  const isFile = options.body instanceof Blob;
   const headers: Record<string, string> = {
     Accept: 'application/json',
     ...languageHeaders(),
     ...writeHeaders(upper),
     ...options.headers,
   };
-  if (options.body !== undefined && !isForm) headers['Content-Type'] = 'application/json';
+  if (isFile) headers['Content-Type'] ??= (options.body as Blob).type || 'application/octet-stream';
+  else if (options.body !== undefined && !isForm) headers['Content-Type'] = 'application/json';
 
   let response: Response;
   try {
@@ -78,7 +81,7 @@ export async function apiRequest<T>(method: string, path: string, options: Reque
       headers,
       credentials: 'same-origin',
       signal: options.signal,
-      body: options.body === undefined ? undefined : isForm ? (options.body as FormData) : JSON.stringify(options.body),
+      body: options.body === undefined ? undefined : isForm || isFile ? (options.body as FormData | Blob) : JSON.stringify(options.body),
     });
   } catch (cause) {
     if ((cause as Error)?.name === 'AbortError') throw cause;

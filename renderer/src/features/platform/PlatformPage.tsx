@@ -6,6 +6,7 @@ import type { MessageKey, Vars } from '../../i18n/messages.ts';
 import type { Report } from './report.ts';
 import { CreateEstateCard } from './CreateEstateCard.tsx';
 import { EstatesTable } from './EstatesTable.tsx';
+import { ImportEstateCard } from './ImportEstateCard.tsx';
 import { PlatformAdminsCard } from './PlatformAdminsCard.tsx';
 import { UserLookupCard } from './UserLookupCard.tsx';
 import './platform.css';
@@ -39,7 +40,10 @@ export default function PlatformPage() {
       {error ? <ErrorBanner error={error} /> : null}
       <EstatesTable version={version} report={report} />
       <div className="grid grid--2 platform__cards">
-        <CreateEstateCard onCreated={changed} />
+        <div className="platform__stack">
+          <CreateEstateCard onCreated={changed} />
+          <ImportEstateCard onImported={changed} />
+        </div>
         <div className="platform__stack">
           <UserLookupCard version={version} onChanged={changed} report={report} />
           <PlatformAdminsCard version={version} onChanged={changed} report={report} />

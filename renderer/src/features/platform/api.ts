@@ -6,7 +6,8 @@ import type {
   PlatformEstateList,
   UserLookup,
 } from '../../../../server/platform/schemas.ts';
-import { api } from '../../api/client.ts';
+import type { EstateImportResponse } from '../../../../server/estate-transfer/schemas.ts';
+import { api, apiRequest } from '../../api/client.ts';
 
 export type { PlatformAdmin, PlatformEstate, UserLookup };
 
@@ -23,3 +24,7 @@ export const listPlatformAdmins = (signal?: AbortSignal) => api.get<PlatformAdmi
 export const grantPlatformAdmin = (userId: string) => api.post<PlatformAdmin>('/platform/admins', { user_id: userId });
 export const revokePlatformAdmin = (userId: string) => api.delete<void>(`/platform/admins/${userId}`);
 export const lookUpUser = (q: string) => api.get<UserLookup>('/platform/users', { q });
+
+/** An estate archive (made by another installation's export) as a new estate here; the file is the whole body. */
+export const importEstateArchive = (archive: File) =>
+  apiRequest<EstateImportResponse>('POST', '/platform/estates/import', { body: archive, headers: { 'Content-Type': 'application/gzip' } });

@@ -9,6 +9,7 @@ import { useApiForm } from '../../hooks/useApiForm.ts';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { useSession } from '../../session/SessionProvider.tsx';
 import { BankAccountSettings } from './BankAccountSettings.tsx';
+import { EstateExportCard } from './EstateExportCard.tsx';
 
 const FIELDS = ['public_url'] as const;
 
@@ -104,6 +105,7 @@ export default function PublicUrlSettingsPage() {
         </form>
       )}
       {membership && <BankAccountSettings estateId={membership.estate_id} />}
+      {membership && can('estates.export') && <EstateExportCard estateId={membership.estate_id} />}
     </>
   );
 }

@@ -65,4 +65,20 @@ export default {
   suspended_screen_title: 'Estate suspended',
   suspended_screen_body:
     'The Klustera service for this estate has been suspended by the service operator. Its data is kept. Contact the estate committee.',
+  import_title: 'Import an estate from an archive',
+  import_intro:
+    'The archive is made on the installation it comes from, under Settings → "Download estate archive". The estate arrives as a new estate in one transaction; a refused archive writes nothing.',
+  import_file: 'Archive file (.tar.gz)',
+  import_file_hint: 'Its contents are checked against their SHA-256 checksums before anything is written.',
+  import_submit: 'Import estate',
+  import_busy: 'Importing…',
+  import_done: 'Imported as a new estate: {name} ({rows} rows, {files} files, {invited} new accounts invited).',
+  error_ARCHIVE_TAMPERED:
+    'This archive was refused: it changed after it was downloaded (it does not match its SHA-256 checksums). Download it again from the installation it comes from.',
+  error_ARCHIVE_SCHEMA_NEWER:
+    'This archive was made by a newer version of Klustera. Update Klustera on this server first, then import again.',
+  error_ARCHIVE_TOO_LARGE: "This archive is too large for this server. Ask the server's operator to raise the import limit.",
+  error_ARCHIVE_INVALID: 'This file is not a complete Klustera estate archive.',
+  error_ARCHIVE_CONTENT_TYPE: 'Choose an estate archive file (.tar.gz).',
+  error_ESTATE_EXISTS: 'This estate already exists on this server. Nothing was changed.',
 } satisfies Translation<typeof source>;

@@ -63,4 +63,20 @@ export default {
   suspended_screen_title: 'Perumahan dinonaktifkan',
   suspended_screen_body:
     'Layanan Klustera untuk perumahan ini sedang dinonaktifkan oleh pengelola layanan. Data tetap tersimpan. Hubungi pengurus perumahan.',
+  import_title: 'Impor perumahan dari arsip',
+  import_intro:
+    'Arsip dibuat di instalasi asal lewat Pengaturan → "Unduh arsip perumahan". Perumahan masuk sebagai perumahan baru dalam satu transaksi; arsip yang ditolak tidak menulis apa pun.',
+  import_file: 'Berkas arsip (.tar.gz)',
+  import_file_hint: 'Isi arsip diperiksa dengan sidik SHA-256-nya sebelum dimasukkan.',
+  import_submit: 'Impor perumahan',
+  import_busy: 'Mengimpor…',
+  import_done: 'Diimpor sebagai perumahan baru: {name} ({rows} baris data, {files} berkas, {invited} akun baru diundang).',
+  error_ARCHIVE_TAMPERED:
+    'Arsip ini ditolak: isinya berubah sejak diunduh (tidak cocok dengan sidik SHA-256-nya). Unduh ulang dari instalasi asal.',
+  error_ARCHIVE_SCHEMA_NEWER:
+    'Arsip ini dibuat oleh Klustera versi yang lebih baru. Perbarui Klustera di server ini dulu, lalu impor lagi.',
+  error_ARCHIVE_TOO_LARGE: 'Arsip ini terlalu besar untuk server ini. Minta pengelola server menaikkan batas impor.',
+  error_ARCHIVE_INVALID: 'Berkas ini bukan arsip perumahan Klustera yang utuh.',
+  error_ARCHIVE_CONTENT_TYPE: 'Pilih berkas arsip perumahan (.tar.gz).',
+  error_ESTATE_EXISTS: 'Perumahan ini sudah ada di server ini. Tidak ada yang diubah.',
 };

@@ -29,4 +29,9 @@ export default {
   bank_account_holder: 'Account holder',
   bank_saved: 'Account saved. Residents see it in the portal.',
   bank_admin_only: 'Only the estate administrators can change the account.',
+  export_title: 'Move the estate to another server',
+  export_intro:
+    "Download all of this estate's data as one archive file (.tar.gz): units, residents, invoices, payments, the cash book and uploaded files. Whoever runs the destination server (for example the hosted instance) imports it as a new estate; nothing changes here.",
+  export_private: "The archive holds residents' personal data and is not encrypted: keep and send it with care.",
+  export_download: 'Download estate archive',
 };

@@ -29,4 +29,9 @@ export default {
   bank_account_holder: 'Atas nama',
   bank_saved: 'Rekening disimpan. Warga melihatnya di portal.',
   bank_admin_only: 'Hanya pengurus (admin perumahan) yang dapat mengubah rekening.',
+  export_title: 'Pindahkan perumahan ke server lain',
+  export_intro:
+    'Unduh seluruh data perumahan ini sebagai satu berkas arsip (.tar.gz): unit, warga, tagihan, pembayaran, buku kas, dan berkas unggahan. Pengelola server tujuan (misalnya server awan) mengimpornya sebagai perumahan baru; data di sini tidak berubah.',
+  export_private: 'Arsip ini berisi data pribadi warga dan tidak dienkripsi: simpan dan kirim dengan hati-hati.',
+  export_download: 'Unduh arsip perumahan',
 };
