@@ -30,6 +30,7 @@ let waha: FakeWhatsapp;
 let admin: ApiClient;
 let estateId: string;
 let treasurer: { email: string; password: string };
+let announcementId: string;
 
 const inEnglish = (context: BrowserContext) => context.addInitScript(() => localStorage.setItem('klustera.language', 'en'));
 
@@ -69,11 +70,23 @@ beforeAll(async () => {
     expect(paid.status, paid.text).toBe(201);
     payments.push(paid.body.id);
   }
+  const draft = await admin.post(e('/announcements'), {
+    title: 'Kerja bakti Minggu pagi',
+    body_html: '<p>Kumpul di pos satpam pukul 07.00.</p>',
+    channels: ['portal', 'whatsapp'],
+  });
+  expect(draft.status, draft.text).toBe(201);
+  announcementId = draft.body.id;
+  expect((await admin.post(e(`/announcements/${announcementId}/publish`), { publish_at: null })).status).toBe(200);
   await new JobRunner(server.app, { jobs: allJobs, now: () => new Date(), workerId: 'w-browser' }).runDue();
   const rows = await server.db.knex('messages').whereIn('cause_id', payments).where({ channel: 'wa_gateway' }).orderBy('recipient');
   expect(rows.map((r) => r.status)).toEqual(['sent', 'sent', 'sent']);
   const hook = `${server.url}/api/v1/estates/${estateId}/webhooks/waha`;
-  // A-1 read, A-2 delivered, A-3 nothing yet.
+  const announced = await server.db.knex('messages').where({ cause_id: announcementId, channel: 'wa_gateway' }).orderBy('recipient');
+  expect(announced.map((r) => r.status)).toEqual(['sent', 'sent', 'sent']);
+  // The announcement read on A-2's phone only.
+  expect((await waha.postAck(hook, WAHA_HMAC, announced[1].provider_message_id, 'READ')).body.applied).toBe(1);
+  // Payments: A-1 read, A-2 delivered, A-3 nothing yet.
   expect((await waha.postAck(hook, WAHA_HMAC, rows[0].provider_message_id, 'READ')).body.applied).toBe(1);
   expect((await waha.postAck(hook, WAHA_HMAC, rows[1].provider_message_id, 'DEVICE')).body.applied).toBe(1);
   const t = await userWithRole(server.url, admin, estateId, 'treasurer');
@@ -105,6 +118,25 @@ describe('delivery statuses on the office screens', () => {
     await waitForText(report, 'Unit yang belum terjangkau: 1 dari 3');
     expect(await noHorizontalScroll(page)).toBe(true);
     await screenshot(page, 'message-delivery-desktop-id');
+    expect(pageErrors(page)).toEqual([]);
+    await context.close();
+  });
+
+  it("opens one announcement's WhatsApp reach from its report", async () => {
+    const { context, page } = await newPage(browser, DESKTOP);
+    await signIn(page, `${server.url}/login`, treasurer.email, treasurer.password);
+    await page.goto(`${server.url}/announcements/${announcementId}`);
+    await page.getByRole('link', { name: 'WhatsApp dan email: terkirim, sampai dan dibaca per unit' }).click();
+    const report = page.getByTestId('delivery-report');
+    await waitForText(report, 'Satu pengumuman, semua pesannya.');
+    await waitForText(report, 'Unit yang belum terjangkau: 2 dari 3');
+    expect(await report.getByTestId('delivery-wa_gateway-read').textContent()).toBe('1');
+    expect(await report.getByTestId('delivery-wa_gateway-sent').textContent()).toBe('2');
+    const notReached = await report.getByTestId('not-reached-unit').allTextContents();
+    expect(notReached.map((text) => text.slice(0, 3))).toEqual(['A-1', 'A-3']);
+    await screenshot(page, 'message-delivery-announcement-id');
+    await report.getByRole('button', { name: 'Pilih per hari' }).click();
+    await expect.poll(() => report.locator('select[name="delivery_template"]').count()).toBe(1);
     expect(pageErrors(page)).toEqual([]);
     await context.close();
   });

@@ -97,6 +97,11 @@ export default function AnnouncementReportPage({ params }: PageProps) {
               </span>
             ))}
           </div>
+          {report.data.channels.some((c) => c.channel !== 'portal') && (
+            <p>
+              <Link href={`/messages?announcement=${id}`}>{t('announcements.outbox_statuses')}</Link>
+            </p>
+          )}
           <p>{t('announcements.not_reached', { count: report.data.not_reached.length })}</p>
           <div className="table-wrap">
             <table className="table" data-testid="delivery-units">

@@ -5,6 +5,7 @@ import { ErrorBanner } from '../../components/ErrorMessage.tsx';
 import { Field } from '../../components/Field.tsx';
 import { useApiData } from '../../hooks/useApiData.ts';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
+import { useSearchParams } from '../../router/navigation.ts';
 import { useEstateId } from '../../session/SessionProvider.tsx';
 import { useEstateCalendar } from '../../session/useEstateCalendar.ts';
 
@@ -30,39 +31,52 @@ export function DeliveryReport() {
   const calendar = useEstateCalendar();
   const [template, setTemplate] = useState<(typeof BATCH_TEMPLATES)[number]>('announcement');
   const [date, setDate] = useState(() => calendar.today());
+  // Opened from an announcement's report: that announcement's messages, whatever day they were queued.
+  const [params, setParams] = useSearchParams();
+  const announcement = params.get('announcement');
+  const query = announcement ? { template_key: 'announcement', cause_id: announcement } : { template_key: template, date };
   const { data, error, reload } = useApiData(
-    (signal) => api.get<Report>(`/estates/${estateId}/messages/delivery`, { template_key: template, date }, signal),
-    `${estateId}:delivery:${template}:${date}`,
+    (signal) => api.get<Report>(`/estates/${estateId}/messages/delivery`, query, signal),
+    `${estateId}:delivery:${JSON.stringify(query)}`,
   );
   return (
     <section className="card" data-testid="delivery-report">
       <h2 className="card__title">{t('messages.delivery_title')}</h2>
       <p className="muted">{t('messages.delivery_intro')}</p>
-      <div className="form__row">
-        <Field label={t('messages.delivery_template')}>
-          <select
-            className="input"
-            name="delivery_template"
-            value={template}
-            onChange={(e) => setTemplate(e.target.value as (typeof BATCH_TEMPLATES)[number])}
-          >
-            {BATCH_TEMPLATES.map((key) => (
-              <option key={key} value={key}>
-                {tDynamic(`messages.tpl_${key}`, key)}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field label={t('messages.delivery_date')}>
-          <input
-            className="input"
-            name="delivery_date"
-            type="date"
-            value={date}
-            onChange={(e) => e.target.value && setDate(e.target.value)}
-          />
-        </Field>
-      </div>
+      {announcement ? (
+        <p>
+          {t('messages.delivery_one_announcement')}{' '}
+          <button type="button" className="btn btn--secondary btn--small" onClick={() => setParams({ announcement: undefined })}>
+            {t('messages.delivery_by_day')}
+          </button>
+        </p>
+      ) : (
+        <div className="form__row">
+          <Field label={t('messages.delivery_template')}>
+            <select
+              className="input"
+              name="delivery_template"
+              value={template}
+              onChange={(e) => setTemplate(e.target.value as (typeof BATCH_TEMPLATES)[number])}
+            >
+              {BATCH_TEMPLATES.map((key) => (
+                <option key={key} value={key}>
+                  {tDynamic(`messages.tpl_${key}`, key)}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label={t('messages.delivery_date')}>
+            <input
+              className="input"
+              name="delivery_date"
+              type="date"
+              value={date}
+              onChange={(e) => e.target.value && setDate(e.target.value)}
+            />
+          </Field>
+        </div>
+      )}
       {error ? <ErrorBanner error={error} onRetry={reload} /> : null}
       {data && data.channels.length === 0 && <p className="muted">{t('messages.delivery_none')}</p>}
       {data && data.channels.length > 0 && (

@@ -59,6 +59,7 @@ export default {
   col_block: 'Block',
   col_read_at: 'Read',
   col_readers: 'Readers',
+  outbox_statuses: 'WhatsApp and email: sent, delivered and read per unit',
   not_reached: 'Not reached yet: {count} units',
   not_read_yet: 'Not yet',
   unpin: 'Unpin',

@@ -56,6 +56,7 @@ export default {
   col_block: 'Blok',
   col_read_at: 'Dibaca',
   col_readers: 'Pembaca',
+  outbox_statuses: 'WhatsApp dan email: terkirim, sampai dan dibaca per unit',
   not_reached: 'Belum terjangkau: {count} unit',
   not_read_yet: 'Belum',
   unpin: 'Lepas sematan',

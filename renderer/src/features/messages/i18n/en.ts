@@ -111,6 +111,8 @@ export default {
     'How far the messages of one day reached: "Delivered" and "Read" come from the WhatsApp provider (Cloud API or WAHA with a callback key); email and wa.me show only "Sent".',
   delivery_template: 'Messages',
   delivery_date: 'Day',
+  delivery_one_announcement: 'One announcement, all its messages.',
+  delivery_by_day: 'Choose by day',
   delivery_total: 'Total',
   delivery_none: 'No such messages on this day.',
   not_reached_title: 'Units not reached yet: {count} of {total}',

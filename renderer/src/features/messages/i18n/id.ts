@@ -111,6 +111,8 @@ export default {
     'Sejauh mana pesan satu hari sampai: "Sampai" dan "Dibaca" dilaporkan penyedia WhatsApp (Cloud API atau WAHA dengan kunci callback); email dan wa.me hanya menunjukkan "Terkirim".',
   delivery_template: 'Pesan',
   delivery_date: 'Hari',
+  delivery_one_announcement: 'Satu pengumuman, semua pesannya.',
+  delivery_by_day: 'Pilih per hari',
   delivery_total: 'Jumlah',
   delivery_none: 'Tidak ada pesan seperti ini pada hari ini.',
   not_reached_title: 'Unit yang belum terjangkau: {count} dari {total}',
