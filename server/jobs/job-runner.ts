@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import type { Knex } from 'knex';
 import { ScopedStore, SYSTEM_ACTOR } from '../db/scoped-store.ts';
+import { dialectOf } from '../db/knex.ts';
 import { platformKnex } from '../db/platform-store.ts';
 import { sqliteTransaction } from '../db/sqlite-direct.ts';
 import type { AppContext } from '../http/app-context.ts';
@@ -26,6 +27,15 @@ export const DEFAULT_JOB_CONCURRENCY = 8;
 const SCHEDULER_LEASE = 'scheduler';
 /** Claims per background round; a round ends by waiting for its last job, so a busy queue is not cut into short ones. */
 const TICK_CLAIMS = 200;
+/**
+ * How often a round looks for jobs whose runner died and renews or asks for the scheduler lease when no schedule is
+ * due. Both are writes; done on every round, a queue taking a job every few milliseconds (webhooks at 200/s) spent
+ * more statements on them than on its jobs. A dead runner's jobs wait their lease out anyway, and the lease is held
+ * for minutes, so seconds here change nothing anyone waits for.
+ */
+const LEASE_SWEEP_MS = 1_000;
+const LEASE_RENEW_MS = 10_000;
+const LEASE_ASK_MS = 2_000;
 
 export interface RunnerOptions {
   jobs: JobDef<any>[];
@@ -45,6 +55,11 @@ export interface RunOutcome {
   id: string;
   name: string;
   result: 'done' | 'retry' | 'failed' | 'lost';
+}
+
+/** Whether `ms` have passed since `since` by the real clock or by the runner's own (which tests move by hours). */
+function elapsed(since: { real: number; clock: number }, now: Date, ms: number): boolean {
+  return performance.now() - since.real >= ms || Math.abs(now.getTime() - since.clock) >= ms;
 }
 
 /** Runs `body` in one transaction on either database. */
@@ -99,6 +114,11 @@ export class JobRunner {
   /** The round running now; the next waits for it. */
   private rounds: Promise<unknown> = Promise.resolve();
   private completing: { ids: string[]; marked: Promise<Set<string>> } | null = null;
+  /** When leases were last swept and the scheduler lease last held or asked for (real and injected clock). */
+  private swept: { real: number; clock: number } | null = null;
+  private leaseAsked: { real: number; clock: number; leading: boolean } | null = null;
+  /** False when the last round found the queue empty: the next round waits for a job or the poll. */
+  private leftWork = false;
 
   constructor(
     private readonly app: AppContext,
@@ -149,17 +169,20 @@ export class JobRunner {
       const worked = await this.running;
       this.running = null;
       if (this.stopped) return;
-      // Straight on while there is work or a job was enqueued meanwhile; otherwise wait a poll interval.
-      this.timer = setTimeout(loop, worked || this.nudged ? 0 : (this.opts.pollMs ?? 1000));
+      // Straight on while a round stopped with work left or a job was enqueued meanwhile; a round that ran jobs
+      // until the queue was empty waits for the next job or a poll interval, like an idle one.
+      this.timer = setTimeout(loop, (worked && this.leftWork) || this.nudged ? 0 : (this.opts.pollMs ?? 1000));
       this.timer.unref();
     };
-    // The enqueuing transaction may still be open when this fires: on SQLite the claim waits for the one
-    // connection, so it sees the committed job; on PostgreSQL a miss is caught by the next poll.
+    // The enqueuing transaction may still be open when this fires. On SQLite the claim waits for the one connection,
+    // so it sees the committed job and can start at once; on PostgreSQL it waits a moment, and a miss is caught by
+    // the next poll.
+    const nudgeDelay = dialectOf(this.app.db.knex) === 'sqlite' ? 0 : 5;
     this.unsubscribe = onJobsEnqueued(() => {
       this.nudged = true;
       if (this.timer && !this.running) {
         clearTimeout(this.timer);
-        this.timer = setTimeout(loop, 5);
+        this.timer = setTimeout(loop, nudgeDelay);
         this.timer.unref();
       }
     });
@@ -172,6 +195,7 @@ export class JobRunner {
     this.unsubscribe?.();
     if (this.timer) clearTimeout(this.timer);
     await this.running;
+    this.leaseAsked = null;
     if (this.schedules.length) await dropLease(this.knex, SCHEDULER_LEASE, this.workerId).catch(() => {});
   }
 
@@ -187,14 +211,19 @@ export class JobRunner {
   async planSchedules(): Promise<string[]> {
     if (!this.schedules.length) return [];
     const now = this.clock();
+    const due = this.schedules.some((s) => {
+      const last = this.lastPlanned.get(s.name);
+      return last === undefined || now.getTime() - last >= s.everyMs;
+    });
     const longest = Math.max(...this.schedules.map((s) => s.everyMs));
-    const leads = await holdLease(
-      this.knex,
-      SCHEDULER_LEASE,
-      this.workerId,
-      now,
-      new Date(now.getTime() + Math.min(longest, 5 * 60_000) * 2),
-    );
+    const leaseMs = Math.min(longest, 5 * 60_000) * 2;
+    const asked = this.leaseAsked;
+    // A leader renews well before its lease ends and whenever it has something to plan; another process asks every
+    // few seconds.
+    const askEvery = asked?.leading ? Math.min(LEASE_RENEW_MS, leaseMs / 3) : LEASE_ASK_MS;
+    if (asked && !(due && asked.leading) && !elapsed(asked, now, askEvery)) return [];
+    const leads = await holdLease(this.knex, SCHEDULER_LEASE, this.workerId, now, new Date(now.getTime() + leaseMs));
+    this.leaseAsked = { real: performance.now(), clock: now.getTime(), leading: leads };
     if (!leads) return [];
     const planned: string[] = [];
     for (const schedule of this.schedules) {
@@ -267,7 +296,11 @@ export class JobRunner {
       }
     };
     try {
-      await releaseExpiredLeases(this.knex, this.clock());
+      const now = this.clock();
+      if (!this.swept || elapsed(this.swept, now, LEASE_SWEEP_MS)) {
+        await releaseExpiredLeases(this.knex, now);
+        this.swept = { real: performance.now(), clock: now.getTime() };
+      }
       for (;;) {
         woken = false;
         const free = this.concurrency - inFlight.size - ready.length;
@@ -282,7 +315,11 @@ export class JobRunner {
           launch();
           continue;
         }
-        if (!inFlight.size && !ready.length) break;
+        if (!inFlight.size && !ready.length) {
+          // `more` is still true only when the claims ran out before the queue did.
+          this.leftWork = more;
+          break;
+        }
         if (!woken) await new Promise<void>((resolve) => (wake = resolve));
         wake = null;
       }

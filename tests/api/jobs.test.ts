@@ -368,6 +368,43 @@ describe.each(backends)('durable jobs on $name', ({ name, databaseUrl }) => {
     }
   });
 
+  it('works through a stream of jobs without writing its scheduler lease or sweeping leases on every round', async () => {
+    let planned = 0;
+    const schedule = defineSchedule({
+      name: 'test-lease-quiet',
+      everyMs: 60_000,
+      plan: async () => {
+        planned++;
+      },
+    });
+    // The real clock: a started runner plans one interval after its start, so nothing here is due.
+    const worker = new JobRunner(server.app, { jobs: [recordEffect], schedules: [schedule], workerId: `quiet-${name}`, pollMs: 50 });
+    const lease = async () =>
+      (await knex('job_leases').where({ name: 'scheduler' }).first('holder', 'expires_at')) as
+        | { holder: string; expires_at: string }
+        | undefined;
+    worker.start();
+    try {
+      const deadline = Date.now() + 10_000;
+      while ((await lease())?.holder !== `quiet-${name}` && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      const held = await lease();
+      expect(held?.holder).toBe(`quiet-${name}`);
+      // One job at a time, each enqueued after the last finished: every one is a round of its own.
+      for (let i = 0; i < 15; i++) {
+        await enqueueJob(knex, recordEffect, { label: `quiet-${name}-${i}` }, { estateId });
+        const until = Date.now() + 10_000;
+        while (Number(await effects(`quiet-${name}-${i}`)) < 1 && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+        expect(Number(await effects(`quiet-${name}-${i}`))).toBe(1);
+      }
+      // Renewed at most every 10 s (its lease runs two minutes), not by each of the rounds above.
+      expect(await lease()).toEqual(held);
+      expect(planned).toBe(0);
+    } finally {
+      await worker.stop();
+    }
+    expect(await lease()).toBeUndefined();
+  });
+
   async function enqueue(def: typeof gatewayRead, label: string, url: string) {
     await enqueueJob(knex, def, { label, url }, { estateId });
     return { label };
