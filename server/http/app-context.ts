@@ -41,6 +41,16 @@ export interface ServerOptions {
   trustProxy: TrustProxy;
   /** How often an open live-updates stream asks again whether its session and membership still hold. */
   liveRecheckMs: number;
+  /**
+   * Sync digests (sync/digests.ts) hash every row of an estate's synced tables: compared at most this often per link
+   * (`KLUSTERA_SYNC_DIGEST_MINUTES`, default 15; 0 after every cycle that moved something).
+   */
+  syncDigestIntervalMs: number;
+}
+
+function digestIntervalMs(text: string | undefined): number {
+  const minutes = Number(text);
+  return (text?.trim() && Number.isFinite(minutes) && minutes >= 0 ? minutes : 15) * 60_000;
 }
 
 export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
@@ -51,4 +61,5 @@ export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
   secureCookies: false,
   trustProxy: parseTrustProxy(process.env.KLUSTERA_TRUST_PROXY) ?? 'loopback',
   liveRecheckMs: 30_000,
+  syncDigestIntervalMs: digestIntervalMs(process.env.KLUSTERA_SYNC_DIGEST_MINUTES),
 };

@@ -7,7 +7,7 @@ import { SYSTEM_ACTOR, type ScopedStore } from '../db/scoped-store.ts';
 import type { AppContext } from '../http/app-context.ts';
 import { AppError, ConflictError, NotFoundError, UnprocessableError } from '../http/errors.ts';
 import { applyChanges } from './apply-changes.ts';
-import { compareDigestsWithCloud, digestAlert } from './digests.ts';
+import { compareDigestsWithCloud, type DigestCheckState, digestAlert, digestComparisonDue } from './digests.ts';
 import { cutPushBatches, entriesAsChanges, pendingCount, pendingEntries } from './change-log.ts';
 import { MAX_REMOTE_LEAD_MS } from './hlc.ts';
 import { CLOCK_SKEW_WARNING_MS } from './merge-policy.ts';
@@ -285,8 +285,17 @@ async function syncCycle(app: AppContext, estateId: string, faults: SyncFaults, 
     });
   }
   summary.waiting = await pendingCount(knex, estateId, app.sync.siteId);
-  // Nothing left to send after a cycle that moved something: both sides should now hold the same rows (digests.ts).
-  if (summary.ok && summary.waiting === 0 && summary.pushed + summary.pulled > 0) await compareDigestsWithCloud(app, estateId);
+  // Nothing left to send after a cycle that moved something: both sides should now hold the same rows (digests.ts),
+  // compared when due (not in the first upload, at most once per interval).
+  if (summary.ok && summary.waiting === 0 && summary.pushed + summary.pulled > 0) {
+    // `link` was read before this cycle: its last_sync_at is null while this is the link's first upload.
+    const checked = (await knex('sync_links').where({ id: link.id }).first('digest_checked_at', 'digest_diverged')) as Omit<
+      DigestCheckState,
+      'last_sync_at'
+    >;
+    if (digestComparisonDue({ ...checked, last_sync_at: link.last_sync_at }, Date.now(), app.options.syncDigestIntervalMs))
+      await compareDigestsWithCloud(app, estateId);
+  }
   return summary;
 }
 

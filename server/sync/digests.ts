@@ -96,6 +96,34 @@ async function cloudDigests(cloudUrl: string, token: string): Promise<Digests> {
   return digestsResponse.parse(await res.json()).tables;
 }
 
+/** What a link remembers of its last comparison, and whether its first upload has been through. */
+export interface DigestCheckState {
+  digest_checked_at: string | null;
+  digest_diverged: string | null;
+  /** Null until a cycle of this link has finished. */
+  last_sync_at: string | null;
+}
+
+/**
+ * Whether the cycle that just moved something compares digests. Hashing every row of a large estate on both sides is
+ * heavy, so: not during the link's first upload (the cycle that sends the whole estate; the next cycle that moves
+ * something compares), and at most once per `intervalMs` per link. While an alert stands it is checked again after
+ * every such cycle, so a repaired table clears without waiting for the interval.
+ */
+export function digestComparisonDue(link: DigestCheckState, nowMs: number, intervalMs: number): boolean {
+  if (!link.last_sync_at) return false;
+  const standing = (() => {
+    try {
+      const parsed = JSON.parse(link.digest_diverged ?? '[]');
+      return Array.isArray(parsed) && parsed.length > 0;
+    } catch {
+      return false;
+    }
+  })();
+  if (standing || !link.digest_checked_at) return true;
+  return nowMs - Date.parse(link.digest_checked_at) >= intervalMs;
+}
+
 /**
  * Compares this desktop's digests with the hosted instance's and keeps the tables that differ on the link (an empty
  * list clears an earlier alert). A write landing on either side between the two reads could make a table differ for

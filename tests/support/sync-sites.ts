@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '../setup/pg-database.ts';
+import type { ServerOptions } from '../../server/http/app-context.ts';
 import { type ApiClient, setupEstate, startTestServer, type TestServer } from './server.ts';
 
 /**
@@ -22,7 +23,10 @@ export interface SyncSites {
   close(): Promise<void>;
 }
 
-export async function startSyncSites(pgUrl: string, opts: { desktopLiveSync?: boolean } = {}): Promise<SyncSites> {
+export async function startSyncSites(
+  pgUrl: string,
+  opts: { desktopLiveSync?: boolean; desktopOptions?: Partial<ServerOptions> } = {},
+): Promise<SyncSites> {
   let pgdb: TestDatabase | undefined;
   let cloud: TestServer | undefined;
   let desktop: TestServer | undefined;
@@ -37,7 +41,12 @@ export async function startSyncSites(pgUrl: string, opts: { desktopLiveSync?: bo
     pgdb = await createTestDatabase(pgUrl);
     cloud = await startTestServer({ databaseUrl: pgdb.url });
     const home = await setupEstate(cloud.url, 'Pengelola Awan');
-    desktop = await startTestServer({ dataDir: desktopDir, liveSync: opts.desktopLiveSync });
+    desktop = await startTestServer({
+      dataDir: desktopDir,
+      liveSync: opts.desktopLiveSync,
+      // Suites compare digests after every cycle that moved something; the throttle's own test sets an interval.
+      options: { syncDigestIntervalMs: 0, ...opts.desktopOptions },
+    });
     const own = await setupEstate(desktop.url);
     return {
       cloud,
