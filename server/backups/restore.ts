@@ -37,6 +37,23 @@ const INCOMING = 'restore-incoming';
 export function restoreIncomingFolder(app: AppContext): string {
   return path.join(app.dataDir, INCOMING);
 }
+
+/**
+ * An upload cut off by a stopped server leaves its partial file in the incoming folder. One still arriving is written
+ * to all the time, so a file untouched for an hour is such a leftover.
+ */
+function removeAbandonedUploads(app: AppContext): void {
+  const folder = restoreIncomingFolder(app);
+  const before = Date.now() - 3_600_000;
+  for (const name of fs.existsSync(folder) ? fs.readdirSync(folder) : []) {
+    const file = path.join(folder, name);
+    try {
+      if (fs.statSync(file).mtimeMs < before) fs.rmSync(file, { force: true });
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+}
 const STAGED_FILE = 'klustera.sqlite';
 const MANIFEST = 'restore.json';
 const ID_PATTERN = /^[0-9a-f-]{36}$/;
@@ -221,6 +238,7 @@ export async function stageRestore(app: AppContext, source: RestoreSource): Prom
   const root = stagingRoot(app);
   // One restore is prepared at a time: a new choice replaces an earlier one the office did not switch to.
   fs.rmSync(root, { recursive: true, force: true });
+  removeAbandonedUploads(app);
   const id = newId();
   const dir = path.join(root, id);
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });

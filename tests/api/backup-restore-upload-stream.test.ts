@@ -114,6 +114,12 @@ describe('the restore upload is streamed to disk', () => {
     const atBackup = await estateFigures(server.app.db.knex);
     expect((await admin.post(`/estates/${estateId}/units`, { code: 'Z-09', type: 'rumah', occupancy: 'occupied' })).status).toBe(201);
     const file = path.join(dataDir, 'backups', row.file_name);
+    // What an upload cut off by a stopped server left two hours ago goes with the next restore prepared.
+    fs.mkdirSync(incoming(), { recursive: true });
+    const abandoned = path.join(incoming(), 'cut-off-upload');
+    fs.writeFileSync(abandoned, 'partial');
+    const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
+    fs.utimesSync(abandoned, twoHoursAgo, twoHoursAgo);
     const staged = await admin.upload(
       '/installation/restores/upload',
       {},

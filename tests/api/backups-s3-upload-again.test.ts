@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { backupJob } from '../../server/backups/job.ts';
 import { queueBackupUpload } from '../../server/backups/s3-upload.ts';
 import { runBackup } from '../../server/backups/service.ts';
 import { enqueueJob } from '../../server/jobs/job-queue.ts';
+import { createTestDatabase } from '../setup/pg-database.ts';
 import { type FakeS3, startFakeS3 } from '../support/fake-s3.ts';
 import { type ApiClient, setupEstate, startTestServer, type TestServer, userWithRole } from '../support/server.ts';
 
@@ -145,5 +146,21 @@ describe('failed uploads to the S3 bucket are uploaded again', () => {
     );
     expect(objects).toHaveLength(3);
     expect(await dashboardState()).toBe('ok');
+  });
+});
+
+describe('upload again on PostgreSQL', () => {
+  it('answers 409 with the backups code and queues nothing: its operator backs that database up', async () => {
+    const database = await createTestDatabase(inject('pgUrl'));
+    const pg = await startTestServer({ databaseUrl: database.url, backgroundJobs: false });
+    try {
+      const { client } = await setupEstate(pg.url);
+      const res = await client.post('/installation/backups/upload-again', {});
+      expect([res.status, res.body.error.code]).toEqual([409, 'BACKUPS_NOT_HERE']);
+      expect(Number((await pg.db.knex('jobs').where('name', 'system.backup-upload').count({ n: '*' }))[0].n)).toBe(0);
+    } finally {
+      await pg.close();
+      await database.drop();
+    }
   });
 });
