@@ -240,4 +240,39 @@ describe.each(['sqlite', 'postgres'] as const)('reminder planning in groups on %
       if (other !== server) await other.close();
     }
   });
+
+  // Last: on the estate's first of a month the runs above would plan these units' digests too.
+  it('on the first of a month plans one overdue digest per unit owing, in groups, once', async () => {
+    const owing = [];
+    for (let i = 0; i < 5; i++) {
+      const u = await unitOwing({ phone: `08126000000${i}` }, '2026-09-10');
+      const more = await admin.post(e('/charges'), {
+        name: 'Iuran',
+        period: '2026-10',
+        unit_ids: [u.unitId],
+        amount: 50_000,
+        due_date: '2026-10-10',
+      });
+      expect(more.status, more.text).toBe(201);
+      owing.push(u);
+    }
+    const store = storeOf(server);
+    await queueDailyReminders(store, '2030-01-01', 2);
+    const units = new Set(owing.map((u) => u.unitId));
+    const digests = (await knex()('messages').where({ estate_id: estateId, cause_kind: 'overdue_digest' })).filter((m) =>
+      units.has(m.unit_id),
+    );
+    expect(digests).toHaveLength(5);
+    expect(digests.map((m) => m.cause_id).sort()).toEqual([...units].map((id) => `${id}:2030-01`).sort());
+    for (const m of digests) {
+      // Both invoices in one digest: their sum and their periods.
+      expect(m.body_text).toMatch(/Rp\s200\.000 \(/);
+      expect(m.body_text).toContain('September 2026');
+      expect(m.body_text).toContain('Oktober 2026');
+    }
+    await expectJournaledOnce(digests);
+    const before = (await knex()('messages').where({ estate_id: estateId, cause_kind: 'overdue_digest' })).length;
+    await queueDailyReminders(store, '2030-01-01', 3);
+    expect((await knex()('messages').where({ estate_id: estateId, cause_kind: 'overdue_digest' })).length).toBe(before);
+  });
 });
