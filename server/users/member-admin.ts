@@ -24,6 +24,8 @@ interface MemberRow {
   phone: string | null;
   status: string;
   is_platform_admin: unknown;
+  /** An active account without a password here: its row came by sync from the site that keeps its credentials. */
+  no_password: unknown;
 }
 
 async function member(tx: ScopedStore, membershipId: string): Promise<MemberRow> {
@@ -41,6 +43,7 @@ async function member(tx: ScopedStore, membershipId: string): Promise<MemberRow>
       'users.phone',
       'users.status',
       'users.is_platform_admin',
+      tx.knex.raw('case when users.password_hash is null then 1 else 0 end as no_password'),
     )) as MemberRow | undefined;
   if (!row) throw new NotFoundError('Anggota');
   return row;
@@ -80,7 +83,10 @@ async function assertAccountOnlyHere(tx: ScopedStore, m: MemberRow): Promise<voi
     .whereNot({ estate_id: tx.estateId })
     .whereNull('deleted_at')
     .first('id');
-  if (elsewhere || m.is_platform_admin)
+  // An active account that arrived by sync without its password hash works in another estate on the other site
+  // (server/sync/README.md): a password set here would be refused there, so it is its owner's to change, there.
+  const credentialsElsewhere = m.status === 'active' && Number(m.no_password) === 1;
+  if (elsewhere || m.is_platform_admin || credentialsElsewhere)
     throw new ForbiddenError(
       'Akun ini juga dipakai di perumahan lain, jadi kata sandinya hanya bisa diganti oleh pemiliknya.',
       'ACCOUNT_OUTSIDE_ESTATE',

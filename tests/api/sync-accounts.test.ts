@@ -320,4 +320,23 @@ describe('a tampered desktop batch about accounts is refused and writes nothing'
     );
     expect((await signIn(cloud, 'lain@uji.id', 'rahasia-lain-1')).status).toBe(200);
   });
+
+  it('an account of another estate that joins this one reaches the desktop without its password, and keeps it there', async () => {
+    const invited = await cloudAdmin.post(e('/users'), { name: 'Orang Lain', email: 'lain@uji.id', role: 'staff' });
+    expect(invited.status, invited.text).toBe(201);
+    const there = await signIn(cloud, 'lain@uji.id', 'rahasia-lain-1');
+    const accepted = await there.client.post(`/membership-invitations/${invited.body.membership_invitation.id}/accept`);
+    expect(accepted.status, accepted.text).toBe(200);
+    await syncUntilQuiet();
+    const userId = (await db(cloud)('users').where({ email: 'lain@uji.id' }).first()).id as string;
+    const row = await db(desktop)('users').where({ id: userId }).first();
+    expect(row).toMatchObject({ email: 'lain@uji.id', status: 'active', password_hash: null });
+    const membership = await db(desktop)('memberships').where({ user_id: userId, estate_id: estateId }).first();
+    expect(membership).toMatchObject({ role: 'staff', deactivated_at: null });
+    expect((await signIn(desktop, 'lain@uji.id', 'rahasia-lain-1')).status).toBe(401);
+    // The office cannot give it a password here either: the hosted instance would refuse it, and it is not theirs.
+    const reset = await office.post(e(`/memberships/${membership.id}/password-reset`));
+    expect(reset.status, reset.text).toBe(403);
+    expect(reset.body.error.code).toBe('ACCOUNT_OUTSIDE_ESTATE');
+  });
 });
