@@ -244,7 +244,7 @@ async function idsOf(server: TestServer, table: string, estateId: string, filter
   return ((await (filter ? filter(q) : q)) as { id: string }[]).map((r) => r.id);
 }
 
-/** A signed-in resident of the hosted instance for a resident row it holds (accounts never travel). */
+/** A signed-in resident of the hosted instance for a resident row it holds (the account reaches the desktop by sync). */
 async function residentOnCloud(o: Office, residentId: string): Promise<ApiClient> {
   const held = o.residents.get(residentId);
   if (held) return held;
