@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from './knex.ts';
-import { queryTemplate, withIntegerConstantsInlined } from './query-template.ts';
+import { queryTemplate, queryTemplatePerLength, withIntegerConstantsInlined } from './query-template.ts';
 import type { SqliteHolder } from './sqlite-direct.ts';
 
 let dir: string;
@@ -99,6 +99,27 @@ describe('queryTemplate', () => {
     ]);
     expect(sql).toBe('select \'?\' as "a?", `b?` from t where x = ? and y = ? and z = ? limit 10');
     expect(slots).toEqual([{ param: 'x' }, { value: 'text' }, { value: 1.5 }]);
+  });
+
+  it('compiles an in-list query once per list length, and leaves lists longer than its limit to the caller', async () => {
+    const lengths: number[] = [];
+    const sizes = queryTemplatePerLength<'owner'>(3, (knex, p, ids) => {
+      lengths.push(ids.length);
+      return knex('things').where('owner', p.owner).whereIn('id', ids).orderBy('id').select('id', 'size');
+    });
+    const run = (ids: string[]) => sizes.forLength(ids.length)!(db.knex, { owner: 'x', ...sizes.values(ids) });
+    expect(await run(['a', 'b'])).toEqual([
+      { id: 'a', size: 1 },
+      { id: 'b', size: 5 },
+    ]);
+    expect(await run(['b', 'c'])).toEqual([{ id: 'b', size: 5 }]);
+    expect(await run(['d', 'a', 'c'])).toEqual([
+      { id: 'a', size: 1 },
+      { id: 'd', size: 7 },
+    ]);
+    expect(lengths).toEqual([2, 3]);
+    expect(sizes.forLength(4)).toBeUndefined();
+    expect(sizes.forLength(0)).toBeUndefined();
   });
 
   it('refuses a parameter written into the SQL text, where a later value could not reach it', async () => {
