@@ -9,7 +9,10 @@ import S3rver from 's3rver';
 import tar from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type ServerProcess, spawnServer } from '../../bench/lib/server-process.ts';
-import { getObject, putObject, deleteObject, type S3Target } from '../../server/object-storage/index.ts';
+import { useFileBucket } from '../../server/files/index.ts';
+import { deleteObject, getObject, putObject, type S3Target } from '../../server/object-storage/index.ts';
+import { entriesAsChanges, type OutboxEntry } from '../../server/sync/change-log.ts';
+import { estateDigests } from '../../server/sync/digests.ts';
 import { createTestDatabase, type TestDatabase } from '../setup/pg-database.ts';
 import { type ApiClient, apiClient, setupEstate, userWithRole } from '../support/server.ts';
 
@@ -251,6 +254,39 @@ describe('uploaded files in an S3-compatible bucket', () => {
     expect(missing.json().error.code).toBe('FILE_CONTENT_MISSING');
     // Put back, for the export below.
     await putObject(target, objectKey, PNG);
+  });
+
+  it('sync carries the bytes of a bucket file, and digests see it as equal to the same file kept in a database', async () => {
+    // What the hosted instance's pull answers, built here with the same bucket the processes use.
+    useFileBucket(target);
+    try {
+      const entries = (await knex('outbox')
+        .where({ estate_id: estateId, table_name: 'payment_proofs' })
+        .select('id', 'table_name', 'row_id', 'op', 'hlc', 'site_id')) as OutboxEntry[];
+      const changes = await entriesAsChanges(knex, estateId, entries, { platformAdminsOutside: true });
+      const proofs = changes.filter((change) => change.table === 'payment_proofs');
+      expect(proofs.length).toBe(3);
+      for (const change of proofs) {
+        expect(change.row.stored_in).toBeUndefined();
+        expect(Buffer.from(String(change.row.data), 'base64').equals(PNG)).toBe(true);
+      }
+      // The same rows with their bytes in the row, as an office desktop holds them after the pull.
+      const before = (await estateDigests(knex, estateId)).payment_proofs;
+      const rows = await knex('payment_proofs').where({ estate_id: estateId });
+      const asOffice = rows.map((row) => ({ ...row, data: PNG, stored_in: 'database' }));
+      let asOfficeDigest: unknown;
+      const trx = await knex.transaction();
+      try {
+        for (const row of asOffice) await trx('payment_proofs').where({ id: row.id }).update({ data: row.data, stored_in: row.stored_in });
+        asOfficeDigest = (await estateDigests(trx, estateId)).payment_proofs;
+      } finally {
+        await trx.rollback();
+      }
+      expect(asOfficeDigest).toEqual(before);
+      expect((await knex('payment_proofs').where({ estate_id: estateId, stored_in: 'bucket' })).length).toBe(3);
+    } finally {
+      useFileBucket(null);
+    }
   });
 
   it("the estate's export carries the bytes of files kept in the bucket, as files of the archive", async () => {
