@@ -177,6 +177,46 @@ describe('uploaded files in an S3-compatible bucket', () => {
     expect(read.bytes.equals(PNG)).toBe(true);
   });
 
+  it('cash-book and announcement attachments uploaded through A are in the bucket and read through B', async () => {
+    const cb = `/estates/${estateId}/cashbook`;
+    const account = await ok(
+      admin.post(`${cb}/accounts`, { name: 'Kas Bendahara', kind: 'cash', opening_balance: 500_000, opening_date: '2026-09-30' }),
+    );
+    const entry = await ok(
+      admin.post(`${cb}/entries`, {
+        account_id: account.id,
+        direction: 'out',
+        amount: 75_000,
+        category: 'repairs',
+        entry_date: '2026-11-02',
+        description: 'Lampu jalan',
+      }),
+    );
+    const nota = await ok(
+      admin.upload(`${cb}/entries/${entry.id}/attachments`, {}, { file: { filename: 'nota.pdf', content: PDF, type: 'application/pdf' } }),
+    );
+    expect(nota.stored_in).toBeUndefined();
+    expect(await knex('cashbook_attachments').where({ id: nota.id }).first('stored_in')).toEqual({ stored_in: 'bucket' });
+    expect((await getObject(target, key(estateId, nota.id), 1 << 20))?.equals(PDF)).toBe(true);
+    const notaRead = await download(b, treasurerOnA, `${cb}/attachments/${nota.id}`);
+    expect([notaRead.status, notaRead.bytes.equals(PDF)]).toEqual([200, true]);
+
+    const draft = await ok(admin.post(`/estates/${estateId}/announcements`, { title: 'Peta', body_html: '<p>Lihat peta</p>' }));
+    const map = await ok(
+      admin.upload(
+        `/estates/${estateId}/announcements/${draft.id}/attachments`,
+        {},
+        { file: { filename: 'peta.png', content: PNG, type: 'image/png' } },
+      ),
+    );
+    expect(await knex('announcement_attachments').where({ id: map.id }).first('stored_in', 'sha256')).toMatchObject({
+      stored_in: 'bucket',
+    });
+    expect((await getObject(target, key(estateId, map.id), 1 << 20))?.equals(PNG)).toBe(true);
+    const mapRead = await download(b, admin, `/estates/${estateId}/announcements/${draft.id}/attachments/${map.id}`);
+    expect([mapRead.status, mapRead.bytes.equals(PNG)]).toEqual([200, true]);
+  });
+
   it('with the bucket unreachable an upload answers 503 FILE_STORAGE_UNAVAILABLE and writes nothing', async () => {
     const count = async (table: string) => Number((await knex(table).where({ estate_id: estateId }).count({ n: '*' }))[0].n);
     const before = {
