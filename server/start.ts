@@ -114,10 +114,12 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     if (served !== db) await served.close();
     await db.close();
   };
-  const sync = await loadSyncContext(db.knex);
   const host = opts.host ?? '127.0.0.1';
+  let sync: Awaited<ReturnType<typeof loadSyncContext>>;
   let storedUrl: string | null;
   try {
+    // A start that fails here must let go of the database: its checkpointer thread would keep the process alive.
+    sync = await loadSyncContext(db.knex);
     storedUrl = await readStoredPublicUrl(db.knex);
   } catch (err) {
     await closeDatabases();

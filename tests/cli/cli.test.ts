@@ -104,6 +104,24 @@ describe('klustera CLI', () => {
     expect(err.code).toBe(1);
     expect(err.stderr).toContain('29991231000000_from_the_future');
   });
+
+  it('stops, saying why, when its sync clock cannot start, instead of hanging with the database open', async () => {
+    const dir = tempDir();
+    await klustera('migrate', '--data-dir', dir);
+    const db = new Database(path.join(dir, 'klustera.sqlite'));
+    // The clock starts past the newest outbox stamp; a stamp in another format stops the start.
+    db.pragma('foreign_keys = OFF');
+    db.prepare(
+      "insert into outbox (id, estate_id, table_name, row_id, op, hlc, site_id, created_at) values ('o1', 'e1', 'units', 'u1', 'insert', '1764900000000-00000-elsewhere', 'elsewhere', '2026-12-01T00:00:00.000Z')",
+    ).run();
+    db.close();
+    const started = Date.now();
+    const err = await klustera('serve', '--port', '0', '--data-dir', dir).catch((e) => e);
+    expect(err.killed, 'the server kept running after its start failed').toBe(false);
+    expect(err.code).toBe(1);
+    expect(err.stderr).toContain('not an HLC timestamp');
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
 });
 
 describe('release bundle for packaging', () => {
