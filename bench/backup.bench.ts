@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { newId } from '../server/db/ids.ts';
+import { encodeHlc } from '../server/sync/hlc.ts';
 import { report, ratio, ROOT_DIR } from './lib/report.ts';
 import { bearerToken, seedEstate } from './lib/seed-estate.ts';
 import { spawnServer } from './lib/server-process.ts';
@@ -91,7 +92,7 @@ function growHistory(file: string, estateId: string, mb: number): { months: numb
           ['payments', paymentId, { amount: total, unit_id: unitId }],
         ] as const) {
           insertAudit.run(newId(), estateId, `${table}.create`, table, id, JSON.stringify(after), at);
-          insertOutbox.run(newId(), estateId, table, id, `${Date.parse(at)}-00000-site-bench`, at, at);
+          insertOutbox.run(newId(), estateId, table, id, encodeHlc({ millis: Date.parse(at), counter: 0 }, 'site-bench'), at, at);
         }
         rows += 8;
       });

@@ -146,7 +146,17 @@ async function rawCopy(file: string, estateId: string, url: string): Promise<{ s
     await client.query('begin');
     await insertMany(client, 'estates', sqlite.prepare('select * from estates where id = ?').all(estateId) as Record<string, unknown>[]);
     for (const table of tables) {
-      const all = sqlite.prepare(`select * from "${table}" where estate_id = ?`).all(estateId) as Record<string, unknown>[];
+      // Accounts carry no estate_id: the rows the estate's outbox names are its own.
+      const byEstate = (sqlite.prepare(`select name from pragma_table_info('${table}')`).all() as { name: string }[]).some(
+        (c) => c.name === 'estate_id',
+      );
+      const all = (
+        byEstate
+          ? sqlite.prepare(`select * from "${table}" where estate_id = ?`).all(estateId)
+          : sqlite
+              .prepare(`select * from "${table}" where id in (select row_id from outbox where estate_id = ? and table_name = ?)`)
+              .all(estateId, table)
+      ) as Record<string, unknown>[];
       await insertMany(client, table, all);
       rows += all.length;
     }
