@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { midtransOrderId } from '../../server/ledger/online/midtrans-gateway.ts';
 import { startFakeMidtrans, type FakeMidtrans } from '../support/fake-midtrans.ts';
-import { setupEstate, startTestServer, userWithRole, type ApiClient, type TestServer } from '../support/server.ts';
+import { startTestServer, type ApiClient, type TestServer } from '../support/server.ts';
+import { billedUnit } from './support/billed-unit.ts';
 import {
   DESKTOP,
   PHONE,
@@ -35,23 +36,14 @@ beforeAll(async () => {
   server = await startTestServer();
   fake = await startFakeMidtrans(SERVER_KEY);
   browser = await launchChromium();
-  ({ client: admin, estateId } = await setupEstate(server.url));
-  const e = (p: string) => `/estates/${estateId}${p}`;
-  const unit = await admin.post(e('/units'), { code: 'C-3', block: 'C' });
-  expect(unit.status).toBe(201);
-  const charged = await admin.post(e('/charges'), {
-    name: 'Iuran IPL',
-    amount: 175_000,
-    period: '2026-11',
-    due_date: '2026-11-20',
-    unit_ids: [unit.body.id],
-  });
-  expect(charged.status, charged.text).toBe(201);
-  const sari = await admin.post(e('/residents'), { name: 'Sari Wulandari', unit_id: unit.body.id, relation: 'owner' });
-  const r = await userWithRole(server.url, admin, estateId, 'resident', { resident_id: sari.body.id });
-  resident = { email: r.email, password: r.password };
-  const t = await userWithRole(server.url, admin, estateId, 'treasurer');
-  treasurer = { email: t.email, password: t.password };
+  const billed = await billedUnit(
+    server.url,
+    { code: 'C-3', block: 'C' },
+    { amount: 175_000, periods: [['2026-11', '2026-11-20']] },
+    'Sari Wulandari',
+  );
+  ({ admin, estateId, resident } = billed);
+  treasurer = { email: billed.treasurer.email, password: billed.treasurer.password };
 }, 60_000);
 
 afterAll(async () => {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startFakeXendit, type FakeXendit } from '../support/fake-xendit.ts';
-import { setupEstate, startTestServer, userWithRole, type ApiClient, type TestServer } from '../support/server.ts';
+import { startTestServer, type ApiClient, type TestServer } from '../support/server.ts';
+import { billedUnit } from './support/billed-unit.ts';
 import {
   DESKTOP,
   PHONE,
@@ -35,29 +36,21 @@ beforeAll(async () => {
   server = await startTestServer();
   fake = await startFakeXendit(SECRET_KEY);
   browser = await launchChromium();
-  ({ client: admin, estateId } = await setupEstate(server.url));
-  const e = (p: string) => `/estates/${estateId}${p}`;
-  const unit = await admin.post(e('/units'), { code: 'B-7', block: 'B' });
-  expect(unit.status).toBe(201);
-  unitId = unit.body.id;
-  for (const [period, due] of [
-    ['2026-11', '2026-11-20'],
-    ['2026-12', '2026-12-20'],
-  ]) {
-    const charged = await admin.post(e('/charges'), {
-      name: 'Iuran IPL',
+  const billed = await billedUnit(
+    server.url,
+    { code: 'B-7', block: 'B' },
+    {
       amount: 150_000,
-      period,
-      due_date: due,
-      unit_ids: [unit.body.id],
-    });
-    expect(charged.status, charged.text).toBe(201);
-  }
-  const budi = await admin.post(e('/residents'), { name: 'Budi Santoso', unit_id: unit.body.id, relation: 'owner' });
-  const r = await userWithRole(server.url, admin, estateId, 'resident', { resident_id: budi.body.id });
-  resident = { email: r.email, password: r.password };
-  const t = await userWithRole(server.url, admin, estateId, 'treasurer');
-  treasurer = { email: t.email, password: t.password };
+      periods: [
+        ['2026-11', '2026-11-20'],
+        ['2026-12', '2026-12-20'],
+      ],
+    },
+    'Budi Santoso',
+  );
+  ({ admin, estateId, resident } = billed);
+  unitId = billed.unitId;
+  treasurer = { email: billed.treasurer.email, password: billed.treasurer.password };
 }, 60_000);
 
 afterAll(async () => {
