@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ValidationError } from '../http/errors.ts';
 import { openSecret, sealSecret, secretsKey } from '../secrets/index.ts';
-import type { S3Target } from './s3-client.ts';
+import type { S3Target } from '../object-storage/index.ts';
 
 /**
  * The S3-compatible bucket backups are uploaded to: what the office types (endpoint, region, bucket, prefix, access

@@ -11,7 +11,7 @@ import { enqueueJob } from '../jobs/job-queue.ts';
 import { ENCRYPTED_SUFFIX, encryptFile } from './encrypted-file.ts';
 import { parseRemote, type RemoteUpload } from './remote-upload.ts';
 import { backupsToKeep } from './retention.ts';
-import { deleteObject, headObject, putObject, putObjectFile, S3RequestError, type S3Target } from './s3-client.ts';
+import { deleteObject, headObject, putObject, putObjectFile, S3RequestError, type S3Target } from '../object-storage/index.ts';
 import { s3TargetOf } from './s3-settings.ts';
 import { backupsDir, installationZone, passphraseOf, readBackupSettings, type StoredSettings } from './service.ts';
 

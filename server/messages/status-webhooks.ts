@@ -1,4 +1,5 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { sameSecret } from '../secrets/index.ts';
 import { nowIso } from '../db/clock.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { ForbiddenError, UnauthenticatedError } from '../http/errors.ts';
@@ -30,13 +31,6 @@ const MOVES_FROM: Record<ReportedStatus, string[]> = {
 /** At most this many statuses of one callback are applied: a provider batches a few, never thousands. */
 const MAX_EVENTS = 200;
 
-function sameDigest(given: string, expectedHex: string): boolean {
-  // Hashing first gives both sides one length, so the comparison's time says nothing about the signature.
-  const a = createHash('sha256').update(given.trim().toLowerCase()).digest();
-  const b = createHash('sha256').update(expectedHex).digest();
-  return timingSafeEqual(a, b);
-}
-
 /** The estate's key for this provider, or 401 when the estate uses another provider or has not set one. */
 async function keyFor(store: ScopedStore, dataDir: string, provider: 'cloud_api' | 'waha'): Promise<string> {
   let keys: Awaited<ReturnType<typeof statusWebhookKeys>>;
@@ -59,10 +53,7 @@ export async function verifyCloudSubscription(
   const given = query['hub.verify_token'] ?? '';
   // Compared as hashes of both sides: one length, so the time taken says nothing about the token.
   const match =
-    query['hub.mode'] === 'subscribe' &&
-    keys?.provider === 'cloud_api' &&
-    !!keys.verifyToken &&
-    timingSafeEqual(createHash('sha256').update(given).digest(), createHash('sha256').update(keys.verifyToken).digest());
+    query['hub.mode'] === 'subscribe' && keys?.provider === 'cloud_api' && !!keys.verifyToken && sameSecret(given, keys.verifyToken);
   if (!match) throw new ForbiddenError('Verify token tidak cocok.', 'MESSAGE_WEBHOOK_VERIFY_FAILED');
   return query['hub.challenge'] ?? '';
 }
@@ -85,7 +76,8 @@ export async function cloudStatusEvents(
   const secret = await keyFor(store, dataDir, 'cloud_api');
   const header = headers['x-hub-signature-256'];
   if (!raw || typeof header !== 'string' || !header.startsWith('sha256=')) throw SIGNATURE_INVALID();
-  if (!sameDigest(header.slice('sha256='.length), createHmac('sha256', secret).update(raw).digest('hex'))) throw SIGNATURE_INVALID();
+  if (!sameSecret(header.slice('sha256='.length).trim().toLowerCase(), createHmac('sha256', secret).update(raw).digest('hex')))
+    throw SIGNATURE_INVALID();
 
   const events: StatusEvent[] = [];
   const entries = isObject(body) && Array.isArray(body.entry) ? body.entry : [];
@@ -134,7 +126,7 @@ export async function wahaStatusEvents(
   const header = headers['x-webhook-hmac'];
   const algorithm = headers['x-webhook-hmac-algorithm'];
   if (!raw || typeof header !== 'string' || (algorithm !== undefined && algorithm !== 'sha512')) throw SIGNATURE_INVALID();
-  if (!sameDigest(header, createHmac('sha512', secret).update(raw).digest('hex'))) throw SIGNATURE_INVALID();
+  if (!sameSecret(header.trim().toLowerCase(), createHmac('sha512', secret).update(raw).digest('hex'))) throw SIGNATURE_INVALID();
 
   if (!isObject(body) || body.event !== 'message.ack' || !isObject(body.payload)) return [];
   const id = shortText(body.payload.id);

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backupsToKeep } from '../../server/backups/retention.ts';
-import { getObjectToFile, objectLocation } from '../../server/backups/s3-client.ts';
+import { getObjectToFile, objectLocation } from '../../server/object-storage/index.ts';
 import { queueBackupUpload, UPLOAD_ATTEMPTS } from '../../server/backups/s3-upload.ts';
 import { runBackup } from '../../server/backups/service.ts';
 import { captureLogger } from '../support/log-capture.ts';

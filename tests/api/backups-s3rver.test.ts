@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getObjectToFile } from '../../server/backups/s3-client.ts';
+import { getObjectToFile } from '../../server/object-storage/index.ts';
 import { type ApiClient, setupEstate, startTestServer, type TestServer } from '../support/server.ts';
 
 /**

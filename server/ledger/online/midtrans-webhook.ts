@@ -1,4 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { sameSecret } from '../../secrets/index.ts';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { nowIso } from '../../db/clock.ts';
@@ -42,13 +43,6 @@ export function midtransSignature(orderId: string, statusCode: string, grossAmou
     .digest('hex');
 }
 
-function sameSignature(given: string, expected: string): boolean {
-  // Hashing first gives both sides one length, so the comparison's time says nothing about the signature's.
-  const a = createHash('sha256').update(given.toLowerCase()).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
-}
-
 export async function receiveMidtransNotification(
   app: AppContext,
   headers: Record<string, string | string[] | undefined>,
@@ -72,7 +66,7 @@ export async function receiveMidtransNotification(
   } catch {
     throw SIGNATURE_INVALID();
   }
-  if (!sameSignature(signature, midtransSignature(orderId, statusCode, gross, serverKey))) throw SIGNATURE_INVALID();
+  if (!sameSecret(signature.toLowerCase(), midtransSignature(orderId, statusCode, gross, serverKey))) throw SIGNATURE_INVALID();
 
   const transactionId = text(n.transaction_id, 100);
   const transactionStatus = text(n.transaction_status, 40);

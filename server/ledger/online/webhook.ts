@@ -1,9 +1,10 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { nowIso } from '../../db/clock.ts';
 import { platformKnex } from '../../db/platform-store.ts';
 import { SYSTEM_ACTOR, ScopedStore } from '../../db/scoped-store.ts';
+import { sameSecret } from '../../secrets/index.ts';
 import { BadRequestError, UnauthenticatedError } from '../../http/errors.ts';
 import type { AppContext } from '../../http/app-context.ts';
 import { defineJob } from '../../jobs/define-job.ts';
@@ -46,13 +47,6 @@ function isVaTransfer(body: XenditCallback): boolean {
 function referenceOf(body: XenditCallback): unknown {
   if (isVaTransfer(body)) return body.data?.payment_method?.reference_id;
   return body.data?.reference_id ?? body.reference_id ?? body.external_id;
-}
-
-function sameSecret(given: string, expected: string): boolean {
-  // Hashing first gives both sides one length, so the comparison's time says nothing about the token's.
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
 }
 
 const shortText = (v: unknown, max = 200): string | null => (typeof v === 'string' && v.length > 0 && v.length <= max ? v : null);
