@@ -2,6 +2,7 @@ import { nowIso } from '../db/clock.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { BadRequestError, NotFoundError } from '../http/errors.ts';
 import { announcementPlainText, cleanAnnouncementHtml } from './announcement-html.ts';
+import { noStatusCounts } from '../messages/index.ts';
 import { outboxCounts } from './channel-messages.ts';
 import type { Channel, STATUSES } from './schemas.ts';
 
@@ -168,9 +169,15 @@ export async function deliveryReport(store: ScopedStore, id: string) {
     id,
     status: row.status,
     recipients: units.length,
-    channels: (list(row.channels) as Channel[]).map((channel) =>
-      channel === 'portal' ? { channel, delivered: units.length, read } : { channel, ...outbox[channel] },
-    ),
+    // The portal's posts are counted like messages: an unread one is delivered, a read one read (not both).
+    channels: [
+      ...(list(row.channels) as Channel[]).map((channel) =>
+        channel === 'portal'
+          ? { channel, ...noStatusCounts(), total: units.length, delivered: units.length - read, read }
+          : { channel, ...outbox[channel] },
+      ),
+      ...(outbox.push.total ? [{ channel: 'push' as const, ...outbox.push }] : []),
+    ],
     units: units.map((u) => ({ ...u, readers: readersOf.get(u.unit_id) ?? 0 })),
     not_reached: units.filter((u) => !u.read_at).map((u) => ({ unit_id: u.unit_id, code: u.code })),
   };

@@ -1,5 +1,5 @@
 import type { ScopedStore } from '../db/scoped-store.ts';
-import { enqueueMessage, type MessageChannel } from '../messages/index.ts';
+import { countStatus, enqueueMessage, type MessageChannel, noStatusCounts } from '../messages/index.ts';
 import type { Channel } from './schemas.ts';
 
 /** The office's choice in the outbox's terms: WhatsApp through the gateway when the estate has one, else wa.me links. */
@@ -34,7 +34,11 @@ export async function queueChannelMessages(
   }
 }
 
-/** Per channel the office chose, how many of the announcement's messages went out and how many were read. */
+/**
+ * Per channel the office chose, its messages by status, counted by the messages' own rule (`countStatus`, the one the
+ * batch delivery report uses): WhatsApp is the gateway's messages and the wa.me links, email the emails. The push
+ * notices that go with every announcement to residents who turned push on are counted apart, not as WhatsApp.
+ */
 export async function outboxCounts(store: ScopedStore, announcementId: string) {
   const rows = (await store
     .query('messages')
@@ -42,12 +46,16 @@ export async function outboxCounts(store: ScopedStore, announcementId: string) {
     .groupBy('channel', 'status')
     .select('channel', 'status')
     .count({ n: '*' })) as { channel: MessageChannel; status: string; n: number | string }[];
-  const counts = { whatsapp: { delivered: 0, read: 0 }, email: { delivered: 0, read: 0 } };
+  const counts = { whatsapp: noStatusCounts(), email: noStatusCounts(), push: noStatusCounts() };
+  const OF_CHANNEL: Partial<Record<MessageChannel, keyof typeof counts>> = {
+    wa_gateway: 'whatsapp',
+    wa_link: 'whatsapp',
+    email: 'email',
+    webpush: 'push',
+  };
   for (const r of rows) {
-    const channel = r.channel === 'email' ? counts.email : r.channel === 'portal' ? null : counts.whatsapp;
-    if (!channel) continue;
-    if (['sent', 'delivered', 'read'].includes(r.status)) channel.delivered += Number(r.n);
-    if (r.status === 'read') channel.read += Number(r.n);
+    const channel = OF_CHANNEL[r.channel];
+    if (channel) countStatus(counts[channel], r.status, Number(r.n));
   }
   return counts;
 }

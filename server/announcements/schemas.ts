@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { booleanish, id, paging, text } from '../http/schemas.ts';
+import { statusCounts } from '../messages/index.ts';
 
 export const CHANNELS = ['portal', 'whatsapp', 'email'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -53,12 +54,8 @@ export const officeListItem = announcementResponse.omit({ body_html: true, attac
 });
 export const officeListResponse = z.object({ items: z.array(officeListItem), total: z.number().int() });
 
-export const channelCount = z.object({
-  channel: z.enum(CHANNELS),
-  // null: the channel has no count here (its messages are counted by the messages outbox)
-  delivered: z.number().int().nullable(),
-  read: z.number().int().nullable(),
-});
+/** A channel the office chose, or the push notices sent with it, and its messages by status (the outbox's counts). */
+export const channelCount = statusCounts.extend({ channel: z.enum([...CHANNELS, 'push']), total: z.number().int() });
 
 export const deliveryReportResponse = z.object({
   id: z.string(),

@@ -6,6 +6,38 @@ import { MESSAGE_CHANNELS, type DeliveryReport } from './schemas.ts';
 
 type Channel = (typeof MESSAGE_CHANNELS)[number];
 
+/** A channel's messages by status, each message counted once, under its status now. */
+export interface StatusCounts {
+  total: number;
+  queued: number;
+  sent: number;
+  delivered: number;
+  read: number;
+  failed: number;
+  cancelled: number;
+}
+
+export const noStatusCounts = (): StatusCounts => ({
+  total: 0,
+  queued: 0,
+  sent: 0,
+  delivered: 0,
+  read: 0,
+  failed: 0,
+  cancelled: 0,
+});
+
+/**
+ * The one rule both reports count by (the batch's here, an announcement's in announcements/): a message handed to its
+ * transport but not yet answered ('sending') still waits, so it counts as queued; every other status is its own count,
+ * so a read message is read and not also delivered or sent.
+ */
+export function countStatus(counts: StatusCounts, status: string, n = 1): void {
+  counts.total += n;
+  const bucket = status === 'sending' ? 'queued' : status;
+  if (bucket !== 'total' && Object.hasOwn(counts, bucket)) counts[bucket as keyof StatusCounts] += n;
+}
+
 interface ReportRow {
   unit_id: string | null;
   unit_code: string | null;
@@ -63,12 +95,10 @@ export async function deliveryReport(
   for (const r of rows) {
     let c = channels.get(r.channel);
     if (!c) {
-      c = { channel: r.channel, total: 0, queued: 0, sent: 0, delivered: 0, read: 0, failed: 0, cancelled: 0 };
+      c = { channel: r.channel, ...noStatusCounts() };
       channels.set(r.channel, c);
     }
-    c.total++;
-    const bucket = r.status === 'sending' ? 'queued' : r.status;
-    if (bucket in c && bucket !== 'channel' && bucket !== 'total') (c as unknown as Record<string, number>)[bucket]++;
+    countStatus(c, r.status);
     if (!r.unit_id) continue;
     const unit = units.get(r.unit_id) ?? { unit_code: r.unit_code, reached: false, messages: [] };
     unit.reached ||= reached(r);

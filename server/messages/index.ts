@@ -15,6 +15,8 @@ export {
 } from './message-service.ts';
 export { TEMPLATE_KEYS, type TemplateKey, type TemplateVars } from './templates.ts';
 export { messageRoutes } from './routes.ts';
+export { countStatus, noStatusCounts, type StatusCounts } from './delivery-report.ts';
+export { statusCounts } from './schemas.ts';
 export { messageStatusRoutes } from './status-routes.ts';
 export { sendMessageJob } from './send-job.ts';
 export { queueNoticePushes, type NoticeForPush } from './push-notices.ts';

@@ -224,7 +224,8 @@ export const deliveryReportQuery = z.object({
     .optional(),
 });
 
-const statusCounts = z.object({
+/** A channel's messages by status (delivery-report.ts `countStatus`); the announcement's report uses it too. */
+export const statusCounts = z.object({
   queued: z.number().int(),
   sent: z.number().int(),
   delivered: z.number().int(),

@@ -102,7 +102,10 @@ describe.each(['sqlite', 'postgres'] as const)('announcements on %s', (backend) 
     expect((await w.residents.ownerA1.get(`${w.base}/portal/notifications`)).body.unread).toBe(before - 1);
 
     report = await w.admin.get(`${w.base}/announcements/${a.id}/delivery`);
-    expect(report.body.channels).toEqual([{ channel: 'portal', delivered: 2, read: 1 }]);
+    // Each unit counted once, under where it is now: one read, the other delivered and not read yet.
+    expect(report.body.channels).toEqual([
+      { channel: 'portal', total: 2, queued: 0, sent: 0, delivered: 1, read: 1, failed: 0, cancelled: 0 },
+    ]);
     expect(report.body.units.find((u: { code: string }) => u.code === 'A-1')).toMatchObject({ readers: 1 });
     expect(report.body.not_reached.map((u: { code: string }) => u.code)).toEqual(['A-2']);
     const list = await w.admin.get(`${w.base}/announcements`);
@@ -244,8 +247,8 @@ describe.each(['sqlite', 'postgres'] as const)('announcements on %s', (backend) 
     expect(messages[0].body_text).not.toMatch(/<|alert\(1\)|javascript:/);
     const report = await w.admin.get(`${w.base}/announcements/${a.id}/delivery`);
     expect(report.body.channels).toEqual([
-      { channel: 'portal', delivered: 1, read: 0 },
-      { channel: 'whatsapp', delivered: 0, read: 0 },
+      { channel: 'portal', total: 1, queued: 0, sent: 0, delivered: 1, read: 0, failed: 0, cancelled: 0 },
+      { channel: 'whatsapp', total: 1, queued: 1, sent: 0, delivered: 0, read: 0, failed: 0, cancelled: 0 },
     ]);
   });
 

@@ -332,4 +332,44 @@ describe.each(['sqlite', 'postgres'] as const)('WhatsApp delivery statuses on %s
     const other = await treasurer.get(e(`/messages/delivery?date=${estateToday(zone)}`, otherEstateId));
     expect(other.status).toBe(404);
   });
+
+  it("counts an announcement's WhatsApp messages by the batch report's rule: sent, delivered, read and failed apart", async () => {
+    const unitIds: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const code = `P-${++unitNo}`;
+      const unit = (await admin.post(e('/units'), { code, type: 'rumah', occupancy: 'occupied' })).body;
+      const phone = `0813${String(70_000_000 + unitNo)}`;
+      const resident = await admin.post(e('/residents'), { name: `Warga ${code}`, unit_id: unit.id, relation: 'owner', phone });
+      expect(resident.status, resident.text).toBe(201);
+      unitIds.push(unit.id);
+    }
+    const created = await admin.post(e('/announcements'), {
+      title: 'Air mati Sabtu',
+      body_html: '<p>Pukul 08.00–12.00</p>',
+      target_unit_ids: unitIds,
+      channels: ['portal', 'whatsapp'],
+    });
+    expect(created.status, created.text).toBe(201);
+    const id = created.body.id as string;
+    expect((await admin.post(e(`/announcements/${id}/publish`), { publish_at: null })).status).toBe(200);
+    await runAt(new Date());
+    const messages = await knex()('messages').where({ cause_kind: 'announcement', cause_id: id });
+    expect(messages.map((m: { channel: string; status: string }) => `${m.channel}:${m.status}`)).toEqual(Array(4).fill('wa_gateway:sent'));
+    const [read, delivered, failed] = messages.map((m: { provider_message_id: string }) => m.provider_message_id);
+    expect((await waha.postAck(hook('waha'), WAHA_HMAC, read, 'READ')).body.applied).toBe(1);
+    expect((await waha.postAck(hook('waha'), WAHA_HMAC, delivered, 'DEVICE')).body.applied).toBe(1);
+    expect((await waha.postAck(hook('waha'), WAHA_HMAC, failed, 'ERROR')).body.applied).toBe(1);
+
+    const report = await treasurer.get(e(`/announcements/${id}/delivery`));
+    expect(report.status, report.text).toBe(200);
+    const whatsapp = report.body.channels.find((c: { channel: string }) => c.channel === 'whatsapp');
+    // Not "3 delivered": the one still only sent, the delivered one and the read one each count once, under their status.
+    expect(whatsapp).toEqual({ channel: 'whatsapp', total: 4, queued: 0, sent: 1, delivered: 1, read: 1, failed: 1, cancelled: 0 });
+    expect(report.body.channels.find((c: { channel: string }) => c.channel === 'portal')).toMatchObject({ total: 4, delivered: 4 });
+    // The batch report of the same announcement counts the same messages the same way.
+    const batch = await treasurer.get(e(`/messages/delivery?template_key=announcement&cause_id=${id}`));
+    expect(batch.status, batch.text).toBe(200);
+    const { channel: _whatsapp, ...counts } = whatsapp;
+    expect(batch.body.channels).toEqual([{ channel: 'wa_gateway', ...counts }]);
+  });
 });

@@ -152,7 +152,14 @@ describe('announcements in Chromium', () => {
       expect(await page.locator('[data-testid="delivery-unit"][data-read="yes"]').innerText()).toContain('A-1');
       expect(await page.locator('[data-testid="delivery-unit"][data-read="no"]').innerText()).toContain('A-2');
       expect(await page.getByTestId('delivery-report').innerText()).not.toContain('B-1');
-      await waitForText(page.getByTestId('delivery-channel-portal'), language === 'id' ? '2 terkirim · 1 dibaca' : '2 delivered · 1 read');
+      // One unit read it, the other has it unread: one each, not "2 delivered".
+      await waitForText(page.getByTestId('delivery-channel-portal'), language === 'id' ? 'Portal warga' : 'Resident portal');
+      expect(await page.getByTestId('delivery-portal-delivered').innerText()).toBe('1');
+      expect(await page.getByTestId('delivery-portal-read').innerText()).toBe('1');
+      expect(await page.getByTestId('delivery-portal-sent').innerText()).toBe('0');
+      expect(await page.getByTestId('delivery-counts').locator('th').allTextContents()).toContain(
+        language === 'id' ? 'Sampai' : 'Delivered',
+      );
       expect(await noHorizontalScroll(page)).toBe(true);
       await screenshot(page, `announcements-office-report-${language}`);
       if (language === 'en') {

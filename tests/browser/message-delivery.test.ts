@@ -126,6 +126,13 @@ describe('delivery statuses on the office screens', () => {
     const { context, page } = await newPage(browser, DESKTOP);
     await signIn(page, `${server.url}/login`, treasurer.email, treasurer.password);
     await page.goto(`${server.url}/announcements/${announcementId}`);
+    // The announcement's own report counts its WhatsApp messages as the outbox does: two only sent, one read.
+    const own = page.getByTestId('delivery-channel-whatsapp');
+    await waitForText(own, 'WhatsApp');
+    expect(await own.getByTestId('delivery-whatsapp-sent').textContent()).toBe('2');
+    expect(await own.getByTestId('delivery-whatsapp-delivered').textContent()).toBe('0');
+    expect(await own.getByTestId('delivery-whatsapp-read').textContent()).toBe('1');
+    await screenshot(page, 'message-delivery-announcement-report-id');
     await page.getByRole('link', { name: 'WhatsApp dan email: terkirim, sampai dan dibaca per unit' }).click();
     const report = page.getByTestId('delivery-report');
     await waitForText(report, 'Satu pengumuman, semua pesannya.');

@@ -12,6 +12,9 @@ import { AnnouncementBody } from './AnnouncementBody.tsx';
 import { announcementApi } from './api.ts';
 import './announcements.css';
 
+/** The statuses the batch delivery report shows too, in its words; a read message is counted as read only. */
+const COUNTS = ['queued', 'sent', 'delivered', 'read', 'failed'] as const;
+
 /** One announcement for the office: its text, and who it reached (per channel, per unit, and who not yet). */
 export default function AnnouncementReportPage({ params }: PageProps) {
   const { t, locale } = useI18n();
@@ -87,15 +90,33 @@ export default function AnnouncementReportPage({ params }: PageProps) {
       {report.data && (
         <div data-testid="delivery-report">
           <p>{t('announcements.recipients', { count: report.data.recipients })}</p>
-          <div className="delivery-channels">
-            {report.data.channels.map((c) => (
-              <span key={c.channel} data-testid={`delivery-channel-${c.channel}`}>
-                <strong>{t(`announcements.channel_${c.channel}`)}</strong>:{' '}
-                {c.delivered === null
-                  ? t('announcements.channel_outbox')
-                  : t('announcements.channel_counts', { delivered: c.delivered, read: c.read ?? 0 })}
-              </span>
-            ))}
+          <div className="table-wrap">
+            <table className="table" data-testid="delivery-counts">
+              <thead>
+                <tr>
+                  <th>{t('announcements.col_channel')}</th>
+                  {COUNTS.map((k) => (
+                    <th key={k} className="num">
+                      {t(`messages.status_${k}`)}
+                    </th>
+                  ))}
+                  <th className="num">{t('messages.delivery_total')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {report.data.channels.map((c) => (
+                  <tr key={c.channel} data-testid={`delivery-channel-${c.channel}`}>
+                    <td>{t(`announcements.channel_${c.channel}`)}</td>
+                    {COUNTS.map((k) => (
+                      <td key={k} className="num" data-testid={`delivery-${c.channel}-${k}`}>
+                        {c[k]}
+                      </td>
+                    ))}
+                    <td className="num">{c.total}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           </div>
           {report.data.channels.some((c) => c.channel !== 'portal') && (
             <p>
