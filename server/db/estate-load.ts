@@ -49,6 +49,12 @@ async function* rowsOf(dir: string, table: string): AsyncIterable<Row> {
 }
 
 /**
+ * Where an uploaded file's bytes go on this installation (server/files/): the row to insert, its bytes perhaps put
+ * elsewhere first. Called for every row of every table, in the import's transaction.
+ */
+export type FileKeeper = (table: string, row: Row) => Promise<Row>;
+
+/**
  * Inserts the estate unpacked in `dir` (checked against `manifest` by unpackArchive) as a new estate, in one
  * transaction: all of it, or nothing. Ids are kept as they are: the cash book's hash chain covers them (and who
  * recorded each entry), so the chain verifies here as it did there.
@@ -57,7 +63,7 @@ export async function loadEstate(
   db: Database,
   dir: string,
   manifest: EstateManifest,
-  opts: { actor: Actor; sync: SyncContext },
+  opts: { actor: Actor; sync: SyncContext; keepFile?: FileKeeper },
 ): Promise<LoadedEstate> {
   if (manifest.schema_version > codeSchemaVersion()) {
     throw new UnprocessableError(
@@ -104,7 +110,7 @@ export async function loadEstate(
             }
           }
           if (table !== 'estates' && row.estate_id !== estateId) throw invalid(`Baris ${table} milik perumahan lain.`);
-          batch.push(row);
+          batch.push(opts.keepFile ? await opts.keepFile(table, row) : row);
           count++;
           if (batch.length >= BATCH_ROWS || bytes >= BATCH_BYTES) {
             await trx(table).insert(batch);

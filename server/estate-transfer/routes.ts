@@ -46,7 +46,7 @@ export const estateTransferRoutes = defineRoutes([
     permission: 'platform.manage',
     tags,
     summary:
-      'Import an estate archive made by GET /estates/{id}/export as a new estate, in one transaction (409 ESTATE_EXISTS, 422 ARCHIVE_TAMPERED / ARCHIVE_SCHEMA_NEWER / ARCHIVE_INVALID, 413 ARCHIVE_TOO_LARGE)',
+      'Import an estate archive made by GET /estates/{id}/export as a new estate, in one transaction (409 ESTATE_EXISTS, 422 ARCHIVE_TAMPERED / ARCHIVE_SCHEMA_NEWER / ARCHIVE_INVALID, 413 ARCHIVE_TOO_LARGE, 503 FILE_STORAGE_UNAVAILABLE when files go to a bucket out of reach)',
     raw: true,
     status: 201,
     produces: ['application/json'],

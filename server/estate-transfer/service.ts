@@ -8,7 +8,7 @@ import { type LoadedEstate, loadEstate } from '../db/estate-load.ts';
 import type { Database } from '../db/knex.ts';
 import type { Actor } from '../db/scoped-store.ts';
 import type { SyncContext } from '../db/sync-context.ts';
-import { loadFile } from '../files/index.ts';
+import { ArrivedFiles, loadFile } from '../files/index.ts';
 import { AppError, PayloadTooLargeError, UnprocessableError } from '../http/errors.ts';
 
 /**
@@ -66,7 +66,20 @@ export async function importEstate(
   return inStagingFolder('klustera-import-', async (dir) => {
     try {
       const manifest = await unpackArchive(input, dir, opts.maxBytes ?? importMaxBytes());
-      return await loadEstate(db, dir, manifest, opts);
+      // Files go where this installation keeps uploads, put one by one as their rows are read; an import that fails
+      // removes what it put (the estate is new here, so no other row names those objects).
+      const files = new ArrivedFiles(manifest.estate_id);
+      const keepFile = async (table: string, row: Record<string, unknown>) => {
+        const kept = files.place(table, row);
+        await files.store();
+        return kept;
+      };
+      try {
+        return await loadEstate(db, dir, manifest, { ...opts, keepFile });
+      } catch (err) {
+        await files.discard();
+        throw err;
+      }
     } catch (err) {
       if (err instanceof ArchiveError) throw archiveFailure(err);
       throw err;

@@ -99,6 +99,15 @@ export async function saveFile(estateId: string, content: Buffer): Promise<Saved
   return { id, stored_in: configured.kind, sha256: sha256Of(content), bytes };
 }
 
+/**
+ * Puts bytes that arrived whole with their row (by sync or an estate import, `arrived-files.ts`) as the object of
+ * file `fileId`, the key an upload of that row would have had. Only on an instance with a bucket.
+ */
+export async function putArrivedBytes(estateId: string, fileId: string, bytes: Buffer): Promise<void> {
+  if (!bucket) throw new FileStorageUnavailableError();
+  await bucket.put(objectKey(estateId, fileId), bytes).catch(unavailable);
+}
+
 /** Removes a file's bytes; a bucket that cannot be reached leaves the object behind (logged by the caller). */
 export async function discardFile(estateId: string, file: { id: string; stored_in: StoredIn }): Promise<void> {
   const store = file.stored_in === 'bucket' ? bucket : databaseStore;

@@ -1,4 +1,5 @@
 /** Uploaded files' bytes, in the database or an S3-compatible bucket (README, "Uploaded files"). */
+export { ArrivedFiles } from './arrived-files.ts';
 export { fileBucketFromConfig, type FileBucketFlags } from './bucket-config.ts';
 export {
   discardFile,

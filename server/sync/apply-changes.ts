@@ -5,6 +5,7 @@ import { newId } from '../db/ids.ts';
 import { isSynced, SITE_LOCAL_COLUMNS } from '../db/journal-policy.ts';
 import { auditRow, ScopedStore, SYSTEM_ACTOR } from '../db/scoped-store.ts';
 import type { SyncContext } from '../db/sync-context.ts';
+import { ArrivedFiles } from '../files/index.ts';
 import { ConflictError, ForbiddenError } from '../http/errors.ts';
 import { currentUnitsOf, reindexUnitSearch } from '../units/search-terms.ts';
 import { noticeOverpaidInvoices } from '../ledger/index.ts';
@@ -90,6 +91,8 @@ export async function applyChanges(
   const batched = new Set(changes.map((c) => rowKey(c.table, c.row_id))).size === changes.length;
   const heldRows = batched ? await heldRowsOf(trx, changes) : null;
   const writes = new PendingWrites(trx, batched);
+  // Proofs and attachments go where this instance keeps uploads (a bucket, or the row): server/files/README.md.
+  const files = new ArrivedFiles(estateId);
   for (const [index, change] of changes.entries()) {
     if (heldBack.has(index)) {
       result.unchanged++;
@@ -145,11 +148,12 @@ export async function applyChanges(
           result.unchanged++;
           continue;
         }
-        const patch = { ...row };
+        // Rows holding bytes merge whole (field-versions.ts), so a file is placed here, where its row is written.
+        const patch = { ...files.place(change.table, row, held) };
         delete patch.id;
         delete patch.estate_id;
         await trx(change.table).where({ id: change.row_id }).update(bindable(patch, sqlite));
-      } else await writes.insert(change.table, bindable(row, sqlite));
+      } else await writes.insert(change.table, bindable(files.place(change.table, row), sqlite));
     }
     await writes.journal(
       'audit_log',
@@ -204,6 +208,9 @@ export async function applyChanges(
   if (losingValues.length) {
     result.conflicts += await keepLosingValues(new ScopedStore(trx, estateId, SYSTEM_ACTOR, opts.sync), losingValues);
   }
+  // Last, once the database took every row of the batch: a refused batch never reaches the bucket, and a bucket out of
+  // reach refuses the batch (503 FILE_STORAGE_UNAVAILABLE) so the caller's transaction writes nothing.
+  await files.store();
   return result;
 }
 
