@@ -90,6 +90,39 @@ describe('queryTemplate', () => {
     expect(prepared[1]).toMatch(/ limit 2 offset 1$/);
   });
 
+  it('writes a page’s LIMIT and OFFSET parameters into the SQLite statement, one statement per page', async () => {
+    const connection = (db.knex.userParams as { klusteraSqlite: SqliteHolder }).klusteraSqlite.connection!;
+    const prepared: string[] = [];
+    const prepare = connection.prepare;
+    Object.defineProperty(connection, 'prepare', {
+      configurable: true,
+      value: (sql: string) => {
+        prepared.push(sql);
+        return prepare(sql);
+      },
+    });
+    const paged: string[] = [];
+    try {
+      const page = queryTemplate<'owner' | 'limit' | 'offset'>((knex, p) =>
+        knex.raw('select id from things where owner = ? and id <> ? order by id limit ? offset ?', [p.owner, 'limit ?', p.limit, p.offset]),
+      );
+      expect(await page(db.knex, { owner: 'x', limit: 2, offset: 0 })).toEqual([{ id: 'a' }, { id: 'b' }]);
+      expect(await page(db.knex, { owner: 'x', limit: 2, offset: 0 })).toEqual([{ id: 'a' }, { id: 'b' }]);
+      expect(await page(db.knex, { owner: 'x', limit: 2, offset: 2 })).toEqual([{ id: 'd' }]);
+      paged.push(...prepared.filter((sql) => sql.startsWith('select id from things')));
+      // Not an integer: bound as it came (SQLite refuses it), never written into the text.
+      await expect(page(db.knex, { owner: 'x', limit: '1; drop table things', offset: 0 })).rejects.toThrow();
+    } finally {
+      Object.defineProperty(connection, 'prepare', { configurable: true, value: prepare });
+    }
+    const texts = paged;
+    expect(texts).toContain('select id from things where owner = ? and id <> ? order by id limit 2 offset 0');
+    expect(texts).toContain('select id from things where owner = ? and id <> ? order by id limit 2 offset 2');
+    // Two pages, two statements (the connection keeps each prepared by its text); none with a bound LIMIT.
+    expect(new Set(texts).size).toBe(2);
+    expect(await db.knex('things').count({ n: '*' })).toEqual([{ n: 4 }]);
+  });
+
   it('leaves placeholders in quoted text, strings and non-integer constants as they are', () => {
     const { sql, slots } = withIntegerConstantsInlined('select \'?\' as "a?", `b?` from t where x = ? and y = ? and z = ? limit ?', [
       { param: 'x' },
