@@ -32,7 +32,7 @@ const DB_PUBLIC = ['scoped-store.ts', 'platform-store.ts', 'clock.ts', 'ids.ts',
  * internal module; each entry is a path regex of the importing file.
  */
 const DB_INTERNAL_EXCEPTIONS = {
-  // moving one estate between installations copies its tables as they are (server/README.md, "Moving an estate")
+  // moving one estate between installations copies its tables as they are (server/estate-transfer/README.md)
   'estate-archive.ts': [{ from: '^server/estate-transfer/service\\.ts$', reason: "the estate archive's format and its checks" }],
   'estate-dump.ts': [{ from: '^server/estate-transfer/service\\.ts$', reason: 'reads every table of one estate in one snapshot' }],
   'estate-load.ts': [{ from: '^server/estate-transfer/service\\.ts$', reason: 'writes an archived estate in one transaction' }],

@@ -24,7 +24,7 @@ export interface LoadedEstate {
   estate_name: string;
   rows: number;
   files: number;
-  /** How the archive's accounts met this installation's (see "Moving an estate" in server/README.md). */
+  /** How the archive's accounts met this installation's (see "Accounts" in server/estate-transfer/README.md). */
   accounts: { same_id: number; matched_by_email: number; created_invited: number };
 }
 

@@ -12,7 +12,7 @@ import { ArrivedFiles, loadFile } from '../files/index.ts';
 import { AppError, PayloadTooLargeError, UnprocessableError } from '../http/errors.ts';
 
 /**
- * Moving one estate between installations (server/README.md, "Moving an estate"): the archive is staged in a
+ * Moving one estate between installations (server/estate-transfer/README.md): the archive is staged in a
  * temporary folder on both sides, so the database is read in one short snapshot and written in one transaction,
  * never while bytes wait on the network.
  */

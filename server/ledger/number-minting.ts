@@ -12,7 +12,7 @@ import {
 
 /**
  * Minting human numbers on this site: each site of an estate counts under its own code (see "Numbers" in
- * server/README.md), so two sites working offline at once never mint the same number and the estate's unique
+ * server/ledger/README.md), so two sites working offline at once never mint the same number and the estate's unique
  * indexes on invoice, payment and receipt numbers hold after their rows meet.
  */
 

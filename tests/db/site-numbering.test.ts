@@ -25,7 +25,7 @@ const UNIT_IDS = Array.from({ length: 10 }, () => newId());
 const HOSTED = 'site-hosted-1';
 const DESKTOP = 'site-desktop-b';
 
-// The formats server/README.md documents ("Numbers").
+// The formats server/ledger/README.md documents ("Numbers").
 const INVOICE_FORMAT = /^INV(-[A-HJ-NP-Z]{1,2})?\/\d{4}\/\d{2}\/\d{4,}$/;
 const PAYMENT_FORMAT = /^PAY(-[A-HJ-NP-Z]{1,2})?\d{8}\d{3,}$/;
 const RECEIPT_FORMAT = /^KW(-[A-HJ-NP-Z]{1,2})?\d{8}\d{3,}$/;
