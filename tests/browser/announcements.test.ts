@@ -172,6 +172,11 @@ describe('announcements in Chromium', () => {
         await phone.page.goto(`${server.url}/announcements`);
         await waitForText(phone.page.getByTestId('announcement-row'), TITLE);
         await screenshot(phone.page, 'announcements-office-list-phone-en');
+        // The report's channel table fits a phone: it scrolls inside its frame, the page does not.
+        await phone.page.getByRole('link', { name: TITLE }).click();
+        await waitForText(phone.page.getByTestId('delivery-channel-portal'), 'Resident portal');
+        expect(await noHorizontalScroll(phone.page)).toBe(true);
+        await screenshot(phone.page, 'announcements-office-report-phone-en');
         await phone.context.close();
       }
       expect(pageErrors(page)).toEqual([]);
