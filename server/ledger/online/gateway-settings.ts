@@ -167,6 +167,45 @@ export interface ConfiguredGateway {
   ewalletChannels: string[];
 }
 
+/**
+ * Opened secrets and the provider's client, kept per estate and provider for as long as the row's sealed values,
+ * addresses and methods stay the same: every callback and charge asks for them, and opening two sealed values and
+ * building the client each time was a tenth of a payment callback's work. The row is still read each time, so a
+ * change saved by any server process is used at once.
+ */
+interface OpenedGateway {
+  fingerprint: string;
+  key: Buffer;
+  secretKey: string | null;
+  callbackToken: string | null;
+  gateway: PaymentGateway | null;
+}
+const openedByEstate = new Map<string, OpenedGateway>();
+const OPENED_KEPT = 500;
+
+function openedGateway(estateId: string, provider: string, row: GatewayRow, key: Buffer): OpenedGateway {
+  const id = `${estateId}:${provider}`;
+  const fingerprint = JSON.stringify([
+    row.provider,
+    row.secret_key_enc,
+    row.callback_token_enc,
+    row.base_url,
+    row.snap_base_url ?? null,
+    row.methods,
+  ]);
+  const known = openedByEstate.get(id);
+  if (known && known.fingerprint === fingerprint && known.key === key) return known;
+  const secretKey = row.secret_key_enc ? openSecret(key, row.secret_key_enc, sealContext(estateId, provider, 'secret_key')) : null;
+  const callbackToken = row.callback_token_enc
+    ? openSecret(key, row.callback_token_enc, sealContext(estateId, provider, 'callback_token'))
+    : null;
+  const fresh = { fingerprint, key, secretKey, callbackToken, gateway: secretKey ? gatewayFor(row, secretKey) : null };
+  openedByEstate.delete(id);
+  if (openedByEstate.size >= OPENED_KEPT) openedByEstate.delete(openedByEstate.keys().next().value as string);
+  openedByEstate.set(id, fresh);
+  return fresh;
+}
+
 /** The estate's gateway with its secrets opened; 409 when it has no usable keys (or they were sealed elsewhere). */
 export async function configuredGateway(
   store: ScopedStore,
@@ -178,17 +217,14 @@ export async function configuredGateway(
   if (!row || (opts.requireEnabled !== false && !row.enabled)) {
     throw new ConflictError('GATEWAY_NOT_ENABLED', 'Pembayaran online belum diaktifkan oleh pengurus.');
   }
-  const key = secretsKey(dataDir);
-  const secretKey = row.secret_key_enc ? openSecret(key, row.secret_key_enc, sealContext(store.estateId, provider, 'secret_key')) : null;
-  const callbackToken = row.callback_token_enc
-    ? openSecret(key, row.callback_token_enc, sealContext(store.estateId, provider, 'callback_token'))
-    : null;
+  const opened = openedGateway(store.estateId, provider, row, secretsKey(dataDir));
+  const { secretKey, callbackToken } = opened;
   if (!secretKey || (needsCallbackToken(provider) && !callbackToken)) {
     throw new ConflictError('GATEWAY_KEYS_MISSING', 'Isi secret key dan callback token sebelum mengaktifkan pembayaran online.');
   }
   return {
     row,
-    gateway: gatewayFor(row, secretKey),
+    gateway: opened.gateway ?? gatewayFor(row, secretKey),
     secretKey,
     callbackToken,
     methods: JSON.parse(row.methods),
