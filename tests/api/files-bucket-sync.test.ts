@@ -406,7 +406,7 @@ describe('an estate archive imported into an instance with a bucket', () => {
     ).id as string;
     const exported = await download(office, `/estates/${moved}/export`);
     expect(exported.status).toBe(200);
-    const post = (url: string, archive = exported.bytes) =>
+    const post = (url: string, archive: Buffer = exported.bytes) =>
       fetch(`${url}/api/v1/platform/estates/import`, {
         method: 'POST',
         headers: { cookie: cloudAdmin.cookie ?? '', 'x-csrf-token': cloudAdmin.csrf ?? '', 'content-type': 'application/gzip' },
