@@ -62,10 +62,19 @@ export function directSqlite(knex: Knex | Knex.Transaction): Runnable | null {
 }
 
 /** Rows of a `?`-placeholder statement, directly when safe, through `knex.raw` otherwise (and on PostgreSQL). */
-export async function rawRows<T>(knex: Knex | Knex.Transaction, sql: string, bindings: readonly unknown[]): Promise<T[]> {
+export async function rawRows<T>(
+  knex: Knex | Knex.Transaction,
+  sql: string,
+  bindings: readonly unknown[],
+  /** PostgreSQL: run as this named prepared statement (parsed once per connection; see query-template.ts). */
+  preparedName?: string,
+): Promise<T[]> {
   const direct = directSqlite(knex);
   if (direct) return direct(sql, bindings) as T[];
-  const result = await knex.raw(sql, bindings as Knex.RawBinding[]);
+  const query = knex.raw(sql, bindings as Knex.RawBinding[]);
+  // knex hands `options` to pg's query config; pg prepares a named statement once per connection and reuses it.
+  if (preparedName) query.options({ name: preparedName });
+  const result = await query;
   return (Array.isArray(result) ? result : result.rows) as T[];
 }
 
