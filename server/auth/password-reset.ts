@@ -4,6 +4,7 @@ import { PlatformStore } from '../db/platform-store.ts';
 import { SYSTEM_ACTOR } from '../db/scoped-store.ts';
 import type { SyncContext } from '../db/sync-context.ts';
 import { GoneError, NotFoundError } from '../http/errors.ts';
+import { refuseIfShared } from '../sync/shared-accounts.ts';
 import { randomToken, sha256Hex } from './passwords.ts';
 
 /** Long enough to pass a link over WhatsApp and open it, short enough that a forwarded chat is soon harmless. */
@@ -77,6 +78,9 @@ export async function openResetLink(knex: Knex, token: string): Promise<ResetRow
 export async function useResetLink(knex: Knex, sync: SyncContext, token: string, passwordHash: string): Promise<string> {
   return new PlatformStore(knex, SYSTEM_ACTOR, sync).transaction(async (platform) => {
     const link = await openResetLink(platform.knex as Knex, token);
+    // A link handed out before the account joined another estate on the hosted instance: its password is no longer
+    // this office's to set (server/sync/shared-accounts.ts), and the hosted instance would refuse it.
+    await refuseIfShared(platform.knex, link.user_id);
     const tx = platform.withActor({ userId: link.user_id, role: 'system' });
     const at = nowIso();
     const write = { estateId: link.estate_id };

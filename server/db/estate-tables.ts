@@ -20,6 +20,8 @@ export const TABLES_LEFT_BEHIND: Readonly<Record<string, string>> = {
   sync_link_codes: 'pairing codes',
   sync_credentials: 'desktop credentials issued by this hosted instance',
   sync_batches: 'batches this hosted instance applied',
+  sync_shared_accounts: 'accounts this desktop learnt are shared with another estate on its hosted instance',
+  sync_set_aside: "this desktop's changes its hosted instance refused",
   jobs: "this installation's queue",
   webhook_events: "the gateway's deliveries to this installation",
   idempotency_keys: 'replay cache of requests to this installation',

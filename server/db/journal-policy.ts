@@ -30,6 +30,10 @@ export const UNJOURNALED_TABLES: readonly string[] = [
   'sync_links',
   'sync_batches',
   'sync_conflicts',
+  // a desktop's own record of accounts shared with another estate on the hosted instance, and of its changes the
+  // hosted instance refused for that reason (server/sync/shared-accounts.ts)
+  'sync_shared_accounts',
+  'sync_set_aside',
   // the unit search's index, derived from units, residents and their links on each site (server/units/search-terms.ts)
   'unit_search_terms',
 ];

@@ -385,6 +385,8 @@ export const MESSAGES_EN: Record<string, string> = {
   'Administrator platform tidak ikut disinkronkan.': 'Platform administrators are not synced.',
   'Akun ini juga dipakai di luar perumahan ini dan tidak bisa diubah lewat sinkronisasi.':
     'This account is also used outside this estate and cannot be changed through sync.',
+  'Perubahan e-mail, nomor HP atau kata sandi akun ini tidak dikirim ke server awan: akun ini juga dipakai di perumahan lain di sana, jadi hanya pemiliknya yang dapat mengubahnya. Di komputer kantor perubahan ini tetap berlaku.':
+    "This change to the account's e-mail, phone or password was not sent to the hosted instance: the account is also used in another estate there, so only its owner can change it. On the office desktop the change still applies.",
   'Server awan tidak dapat dihubungi. Sinkronisasi dicoba lagi nanti.': 'The hosted instance cannot be reached. Sync will try again later.',
   'Alamat server awan tidak sah.': 'The hosted instance address is not valid.',
   'Terlalu banyak permintaan sinkronisasi yang menunggu. Dicoba lagi nanti.': 'Too many sync requests are waiting. Try again later.',

@@ -12,6 +12,14 @@ import { cutPushBatches, entriesAsChanges, pendingCount, pendingEntries } from '
 import { MAX_REMOTE_LEAD_MS } from './hlc.ts';
 import { CLOCK_SKEW_WARNING_MS } from './merge-policy.ts';
 import { platformDb, schemaVersion } from './platform-db.ts';
+import {
+  ACCOUNT_REFUSED_CODE,
+  recordArrivedAccounts,
+  type SetAsideChange,
+  setAsideChanges,
+  setAsideSharedAccountChanges,
+  withoutSharedCredentials,
+} from './shared-accounts.ts';
 import { handshakeResponse, pairResponse, pullResponse, pushResponse } from './schemas.ts';
 
 export interface SyncLink {
@@ -227,7 +235,8 @@ async function syncCycle(app: AppContext, estateId: string, faults: SyncFaults, 
         if (!entries.length) break;
         // Cut by encoded size as well as by count: one body stays under the hosted instance's push limit even when
         // rows carry proofs or attachments (server/sync/README.md).
-        for (const batch of cutPushBatches(entries, await entriesAsChanges(knex, estateId, entries, { platformAdminsOutside: false }))) {
+        const changes = await entriesAsChanges(knex, estateId, entries, { platformAdminsOutside: false });
+        for (const batch of cutPushBatches(entries, await withoutSharedCredentials(knex, estateId, changes))) {
           const answer = readAnswer(pushResponse, await callCloud(link.cloud_url, '/sync/push', new EncodedJson(batch.body), link.token));
           faults.beforeAck?.();
           for (let i = 0; i < batch.entry_ids.length; i += 500) {
@@ -243,7 +252,10 @@ async function syncCycle(app: AppContext, estateId: string, faults: SyncFaults, 
         }
       }
     };
-    await pushWaiting();
+    // A change to an account that meanwhile joined another estate on the hosted instance is refused there for the
+    // whole batch. The pull below tells which accounts those are; their waiting changes are then set aside and the
+    // rest goes up (shared-accounts.ts), so one such change never holds back the estate's later ones.
+    let refused = await pushUnlessAccountRefused(pushWaiting);
 
     let cursor = link.pull_cursor;
     let posted = 0;
@@ -252,6 +264,7 @@ async function syncCycle(app: AppContext, estateId: string, faults: SyncFaults, 
       await new PlatformStore(knex, SYSTEM_ACTOR, app.sync).transaction(async (tx) => {
         const trx = tx.knex as Knex.Transaction;
         posted += (await applyChanges(trx, estateId, page.changes, { acknowledged: true, sync: app.sync })).posted ?? 0;
+        await recordArrivedAccounts(trx, estateId, page.changes);
         // The cursor moves in the transaction that applied the changes: a crash leaves both or neither.
         await trx('sync_links').where({ id: link.id }).update({ pull_cursor: page.cursor, updated_at: nowIso() });
       });
@@ -259,6 +272,10 @@ async function syncCycle(app: AppContext, estateId: string, faults: SyncFaults, 
       summary.pulled += page.changes.length;
       cursor = page.cursor;
       if (!page.more) break;
+    }
+    for (let round = 0; refused; round++) {
+      if (round === 3 || !(await setAsideSharedAccountChanges(knex, app.sync, estateId, app.sync.siteId))) throw refused;
+      refused = await pushUnlessAccountRefused(pushWaiting);
     }
     // Money the hosted instance took was just posted to this site's cash book (the home): the entries go up now, so a
     // cycle ends with one chain on both sides.
@@ -299,6 +316,17 @@ async function syncCycle(app: AppContext, estateId: string, faults: SyncFaults, 
   return summary;
 }
 
+/** Runs the push; a refusal for an account that works elsewhere on the hosted instance is returned, not thrown. */
+async function pushUnlessAccountRefused(push: () => Promise<void>): Promise<SyncRemoteError | null> {
+  try {
+    await push();
+    return null;
+  } catch (err) {
+    if (err instanceof SyncRemoteError && err.code === ACCOUNT_REFUSED_CODE) return err;
+    throw err;
+  }
+}
+
 export interface SyncStatus {
   linked: boolean;
   cloud_url: string | null;
@@ -312,6 +340,8 @@ export interface SyncStatus {
   digest_alert: ReturnType<typeof digestAlert>;
   /** While a cycle uploads: rows sent of those waiting when it started; null otherwise. */
   progress: UploadProgress | null;
+  /** Account changes the hosted instance refused (the account works in another estate there), set aside. */
+  set_aside: SetAsideChange[];
 }
 
 const CLOCK_WARNING =
@@ -342,6 +372,7 @@ export async function syncStatus(app: AppContext, estateId: string): Promise<Syn
     clock_far_off: skew !== null && Math.abs(Number(skew)) > MAX_REMOTE_LEAD_MS,
     digest_alert: digestAlert(link as Parameters<typeof digestAlert>[0]),
     progress: uploadProgress(app, estateId),
+    set_aside: await setAsideChanges(knex, estateId),
   };
 }
 

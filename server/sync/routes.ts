@@ -42,6 +42,7 @@ function inLanguage<T extends Partial<SyncStatus & SyncSummary>>(req: Request, v
   if ('error' in value) out.error = translate(value.error);
   if (value.clock_warning) out.clock_warning = translateMessage(value.clock_warning, language);
   if (value.digest_alert) out.digest_alert = { ...value.digest_alert, message: translateMessage(value.digest_alert.message, language) };
+  if (value.set_aside) out.set_aside = value.set_aside.map((item) => ({ ...item, message: translateMessage(item.message, language) }));
   return out;
 }
 

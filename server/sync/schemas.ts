@@ -78,6 +78,17 @@ export const syncStatusResponse = z.object({
   digest_alert: z.object({ tables: z.array(z.string()), checked_at: z.string().nullable(), message: z.string() }).nullable(),
   /** While a cycle uploads: outbox rows sent of those waiting when it started (a large first upload); null otherwise. */
   progress: z.object({ sent: z.number().int(), total: z.number().int() }).nullable(),
+  /** Account changes the hosted instance refused because the account works in another estate there, set aside. */
+  set_aside: z.array(
+    z.object({
+      id: z.string(),
+      user_id: z.string(),
+      name: z.string().nullable(),
+      created_at: z.string(),
+      code: z.string(),
+      message: z.string(),
+    }),
+  ),
 });
 
 export const syncRunResponse = z.object({

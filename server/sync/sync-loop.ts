@@ -6,6 +6,7 @@ import type { AppContext } from '../http/app-context.ts';
 import { logOf } from '../observability/index.ts';
 import { applyChanges } from './apply-changes.ts';
 import { linkedEstates, readLink, runSyncCycle, type SyncLink, type SyncSummary } from './desktop-service.ts';
+import { recordArrivedAccounts } from './shared-accounts.ts';
 import { platformDb } from './platform-db.ts';
 import { MAX_PULL_WAIT_MS } from './pull-wait.ts';
 import { pullResponse } from './schemas.ts';
@@ -239,6 +240,7 @@ class EstateSync {
         // The minute cycle or a manual run got here first: this page is read again from the newer cursor.
         if (!current || current.pull_cursor !== link.pull_cursor) return;
         await applyChanges(trx, this.estateId, page.changes, { acknowledged: true, sync: this.app.sync });
+        await recordArrivedAccounts(trx, this.estateId, page.changes);
         await trx('sync_links').where({ id: link.id }).update({ pull_cursor: page.cursor, last_sync_at: nowIso(), updated_at: nowIso() });
       });
       for (const change of page.changes) this.app.sync.clock.receiveRemote(change.hlc);

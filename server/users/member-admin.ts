@@ -7,6 +7,7 @@ import { endAccountSessions, newResetToken, RESET_LINK_MINUTES, resetLinkUrl } f
 import { grantableRoles, type Role } from '../auth/permissions.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../http/errors.ts';
 import { whatsappDigits } from '../residents/index.ts';
+import { sharedOnHostedInstance } from '../sync/shared-accounts.ts';
 import { inviteLinks } from './service.ts';
 
 /**
@@ -85,7 +86,8 @@ async function assertAccountOnlyHere(tx: ScopedStore, m: MemberRow): Promise<voi
     .first('id');
   // An active account that arrived by sync without its password hash works in another estate on the other site
   // (server/sync/README.md): a password set here would be refused there, so it is its owner's to change, there.
-  const credentialsElsewhere = m.status === 'active' && Number(m.no_password) === 1;
+  // Or its row last came from the hosted instance without the hash it has here: it joined another estate there.
+  const credentialsElsewhere = (m.status === 'active' && Number(m.no_password) === 1) || (await sharedOnHostedInstance(tx.knex, m.user_id));
   if (elsewhere || m.is_platform_admin || credentialsElsewhere)
     throw new ForbiddenError(
       'Akun ini juga dipakai di perumahan lain, jadi kata sandinya hanya bisa diganti oleh pemiliknya.',

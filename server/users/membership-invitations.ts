@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { nowIso } from '../db/clock.ts';
 import { PlatformStore } from '../db/platform-store.ts';
+import { flushJournal, outboxRow } from '../db/scoped-store.ts';
 import type { SyncContext } from '../db/sync-context.ts';
 import { isRole } from '../auth/permissions.ts';
 import { insertMembership } from '../estates/index.ts';
@@ -71,7 +72,28 @@ export async function acceptMembershipInvitation(knex: Knex, sync: SyncContext, 
       .whereNull('deleted_at')
       .first('id');
     if (!member) await insertMembership(tx, { estate_id: inv.estate_id, user_id: userId, role: inv.role, resident_id: inv.resident_id });
+    await journalAccountForOtherEstates(tx, userId, inv.estate_id);
   });
+}
+
+/**
+ * The account now works in one more estate: its row goes again to every other estate it belongs to, so a linked
+ * desktop of such an estate receives it (without its password hash, account-sync.ts) and knows that the account's
+ * sign-in is no longer its office's to change (server/sync/shared-accounts.ts). The row itself is unchanged; the
+ * outbox row names only `updated_at`, so no column's version moves past a change the desktop made.
+ */
+async function journalAccountForOtherEstates(tx: PlatformStore, userId: string, joined: string): Promise<void> {
+  const others = (await tx
+    .query('memberships')
+    .where({ user_id: userId })
+    .whereNot({ estate_id: joined })
+    .whereNull('deleted_at')
+    .distinct('estate_id')) as { estate_id: string }[];
+  if (!others.length) return;
+  const at = nowIso();
+  // Written and announced now, so a desktop waiting on a pull of such an estate hears of it within a second.
+  const outbox = others.map((o) => outboxRow(tx.sync, o.estate_id, 'users', userId, 'update', at, ['updated_at']));
+  await flushJournal(tx.knex as Knex.Transaction, { audit: [], outbox });
 }
 
 export async function declineMembershipInvitation(knex: Knex, sync: SyncContext, userId: string, id: string): Promise<void> {

@@ -40,6 +40,7 @@ function status(skew: number, farOff: boolean) {
     clock_warning: 'server text',
     clock_far_off: farOff,
     digest_alert: null,
+    set_aside: [],
     progress: null,
   };
 }

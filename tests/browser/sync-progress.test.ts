@@ -39,6 +39,7 @@ function status(progress: { sent: number; total: number } | null, lastSync: stri
     clock_skew_ms: 0,
     clock_warning: null,
     digest_alert: null,
+    set_aside: [],
     progress,
   };
 }

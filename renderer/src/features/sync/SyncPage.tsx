@@ -196,6 +196,19 @@ export default function SyncPage() {
               </>
             )}
           </dl>
+          {current.set_aside.length > 0 && (
+            <div className="sync-set-aside" data-testid="sync-set-aside">
+              <h3>{t('sync.set_aside_title')}</h3>
+              <ul>
+                {current.set_aside.map((item) => (
+                  <li key={item.id} data-user-id={item.user_id}>
+                    <small className="muted">{calendar.formatDateTime(item.created_at, locale)}</small>{' '}
+                    {t('sync.set_aside_item', { name: item.name ?? t('sync.set_aside_unknown') })}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
           {runForm.formError && <ErrorBanner error={runForm.formError} />}
           <div className="form__actions">
             <button

@@ -47,4 +47,8 @@ export default {
   error_SYNC_BATCH_TOO_LARGE:
     'An upload to the hosted instance is too large. Update Klustera on this computer; the changes stay saved here.',
   error_SYNC_FAILED: 'Sync failed. It will try again later.',
+  set_aside_title: 'Account changes not sent to the hosted instance',
+  set_aside_item:
+    '{name}: a change of e-mail, phone or password was not sent, because this account is also used in another estate on the hosted instance. Only its owner can change it there; on this computer the change still applies. Everything else keeps syncing.',
+  set_aside_unknown: 'A removed account',
 };

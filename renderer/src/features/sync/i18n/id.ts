@@ -49,4 +49,8 @@ export default {
   error_SYNC_BATCH_TOO_LARGE:
     'Kiriman ke server awan terlalu besar. Perbarui aplikasi Klustera di komputer ini; perubahan tetap tersimpan di sini.',
   error_SYNC_FAILED: 'Sinkronisasi gagal. Dicoba lagi nanti.',
+  set_aside_title: 'Perubahan akun yang tidak dikirim ke server awan',
+  set_aside_item:
+    '{name}: perubahan e-mail, nomor HP atau kata sandi tidak dikirim, karena akun ini juga dipakai di perumahan lain di server awan. Hanya pemiliknya yang dapat mengubahnya di sana; di komputer ini perubahan tetap berlaku. Sinkronisasi lainnya berjalan seperti biasa.',
+  set_aside_unknown: 'Akun yang sudah dihapus',
 };
