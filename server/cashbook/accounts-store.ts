@@ -27,8 +27,14 @@ const defaultAccountQuery = queryTemplate<'estateId' | 'kind'>((knex, p) =>
     .first(),
 );
 
-export async function defaultAccountFor(tx: ScopedStore, kind: AccountKind): Promise<CashbookAccountRow> {
+/** The kind's default account if the estate has one; read without the cash-book lock, nothing is created. */
+export async function existingDefaultAccount(tx: ScopedStore, kind: AccountKind): Promise<CashbookAccountRow | undefined> {
   const [existing] = await tx.select<CashbookAccountRow>(defaultAccountQuery, { kind });
+  return existing;
+}
+
+export async function defaultAccountFor(tx: ScopedStore, kind: AccountKind): Promise<CashbookAccountRow> {
+  const existing = await existingDefaultAccount(tx, kind);
   if (existing) return existing;
   return tx.insert<CashbookAccountRow & Record<string, unknown>>(
     'cashbook_accounts',

@@ -106,10 +106,15 @@ export async function appendCashbookEntries(
  * cannot share a seq and a month cannot close under an entry being written into it.
  */
 export async function lockCashbook(tx: ScopedStore): Promise<void> {
-  if (dialectOf(tx.knex as never) === 'postgres') {
-    await tx.knex.raw('select pg_advisory_xact_lock(hashtext(?))', [`cashbook:${tx.estateId}`]);
-  }
+  if (dialectOf(tx.knex as never) !== 'postgres') return;
+  // Held until the transaction ends, so asking again (a posting, then the append it calls) needs no round trip.
+  if (cashbookLocked.has(tx.knex)) return;
+  await tx.knex.raw('select pg_advisory_xact_lock(hashtext(?))', [`cashbook:${tx.estateId}`]);
+  if (tx.inTransaction) cashbookLocked.add(tx.knex);
 }
+
+/** The transactions (each store's knex inside one: one per transaction and estate) holding their cash-book lock. */
+const cashbookLocked = new WeakSet<object>();
 
 const entryBySourceQuery = queryTemplate<'estateId' | 'sourceType' | 'sourceId' | 'direction'>((knex, p) =>
   knex('cashbook_entries')

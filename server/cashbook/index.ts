@@ -3,7 +3,7 @@
  * own; tests beside the code may still reach inside.
  */
 export { summarizeAccounts } from './balances.ts';
-export { postCreditRefund, postGatewayFee, postPaymentReversal, postPaymentToCashbook } from './posting.ts';
+export { defaultPaymentAccountId, postCreditRefund, postGatewayFee, postPaymentReversal, postPaymentToCashbook } from './posting.ts';
 export { namedAccountFor } from './accounts-store.ts';
 export { isCashbookHome } from './home-site.ts';
 export { verifyAllCashbooks } from './verify.ts';

@@ -1,7 +1,7 @@
 import { accountKindForMethod } from './categories.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { appendCashbookEntries, findEntryBySource, lockCashbook, type CashbookEntryRow } from './append-entry.ts';
-import { defaultAccountFor } from './accounts-store.ts';
+import { defaultAccountFor, existingDefaultAccount } from './accounts-store.ts';
 import { estateToday, localDateOfInstant } from '../calendar/calendar.ts';
 import { isCashbookHome } from './home-site.ts';
 import { isPeriodClosed } from './period-closing-store.ts';
@@ -56,6 +56,15 @@ export interface CreditRefundPosting {
   refunded_at: string;
   recorded_by: string | null;
   description?: string | null;
+}
+
+/**
+ * The account a payment of `method` lands in when nobody chose one, if the estate has it already (else null, and the
+ * posting makes it under the lock). Read before a payment takes the estate's locks, so the posting asks one thing
+ * less while every other payment of the estate waits.
+ */
+export async function defaultPaymentAccountId(tx: ScopedStore, method: string): Promise<string | null> {
+  return (await existingDefaultAccount(tx, accountKindForMethod(method)))?.id ?? null;
 }
 
 export async function postPaymentToCashbook(

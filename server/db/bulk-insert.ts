@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { dialectOf } from './knex.ts';
 import { rawRows } from './sqlite-direct.ts';
 
 type Row = Record<string, unknown>;
@@ -54,4 +55,41 @@ export async function insertValuesUnlessExists(
     }
   }
   return written;
+}
+
+export interface TableRows {
+  table: string;
+  rows: Row[];
+}
+
+/**
+ * Rows of several tables written by one statement on PostgreSQL: each table's multi-row insert is a data-modifying
+ * `with` part, and `finalSelect` (a `select …` with `?` placeholders, e.g. the commit's notifications) the statement's
+ * own query. PostgreSQL checks foreign keys once the whole statement has run, so a part may reference rows another
+ * part inserts. Each round trip made while an estate-wide lock is held (payment numbers, the cash book) delays every
+ * other writer of the estate; this is one instead of one per table. Rows of one table must name the same columns.
+ * Over the binding limit, on SQLite, or with one part and no select, it is `insertValues` for each table in order.
+ */
+export async function insertTogether(
+  knex: Knex | Knex.Transaction,
+  parts: TableRows[],
+  finalSelect?: { sql: string; bindings: unknown[] },
+): Promise<void> {
+  const present = parts.filter((p) => p.rows.length);
+  const columnsOf = (rows: Row[]) => Object.keys(rows[0]);
+  const bindingCount = present.reduce((n, p) => n + p.rows.length * columnsOf(p.rows).length, 0) + (finalSelect?.bindings.length ?? 0);
+  if (dialectOf(knex) !== 'postgres' || bindingCount > MAX_BINDINGS || present.length + (finalSelect ? 1 : 0) < 2) {
+    for (const part of present) await insertValues(knex, part.table, part.rows);
+    if (finalSelect) await rawRows(knex, finalSelect.sql, finalSelect.bindings);
+    return;
+  }
+  const bindings: unknown[] = [];
+  const ctes = present.map((part, i) => {
+    const columns = columnsOf(part.rows);
+    const perRow = `(${columns.map(() => '?').join(', ')})`;
+    for (const row of part.rows) for (const c of columns) bindings.push(row[c] === undefined ? null : row[c]);
+    return `w${i} as (insert into "${part.table}" (${columns.map((c) => `"${c}"`).join(', ')}) values ${part.rows.map(() => perRow).join(', ')})`;
+  });
+  if (finalSelect) bindings.push(...finalSelect.bindings);
+  await rawRows(knex, `with ${ctes.join(', ')} ${finalSelect?.sql ?? 'select 1'}`, bindings);
 }

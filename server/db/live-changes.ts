@@ -74,6 +74,23 @@ export async function announceOutbox(knex: Knex | Knex.Transaction, estateIds: I
   else deliver();
 }
 
+/**
+ * PostgreSQL: `announceOutbox`'s notifications as a `select` to end a statement that writes the outbox rows
+ * (bulk-insert.ts `insertTogether`), so announcing them costs no round trip of its own. Undefined when there is
+ * nothing to announce or on SQLite, whose listeners `announceOutbox` reaches after the commit.
+ */
+export function outboxSignalSelect(
+  knex: Knex | Knex.Transaction,
+  estateIds: Iterable<string>,
+): { sql: string; bindings: unknown[] } | undefined {
+  const ids = [...new Set(estateIds)];
+  if (!ids.length || dialectOf(knex) !== 'postgres') return undefined;
+  return {
+    sql: `select pg_notify(n.channel, n.payload) from (values ${ids.map(() => '(?, ?)').join(', ')}) as n(channel, payload)`,
+    bindings: ids.flatMap((id) => [LIVE_CHANNEL, JSON.stringify({ estate_id: id, topic: OUTBOX_SIGNAL })]),
+  };
+}
+
 function parseOutboxSignal(text: string): string | null {
   try {
     const value = JSON.parse(text) as { estate_id?: unknown; topic?: unknown };

@@ -115,7 +115,7 @@ function withPagingInlined(t: SqliteTemplate, values: Record<string, unknown>): 
  * hash, so the same text always has the same name and two texts never share one. A statement prepared before another
  * process's migration changed a `select *`'s table fails until this process restarts, as it would with its old code.
  */
-function preparedStatementName(sql: string): string {
+export function preparedStatementName(sql: string): string {
   return `kq_${createHash('sha1').update(sql).digest('hex').slice(0, 24)}`;
 }
 

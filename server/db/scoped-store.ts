@@ -3,13 +3,14 @@ import { NotFoundError } from '../http/errors.ts';
 import type { Role } from '../auth/permissions.ts';
 import { nowIso } from './clock.ts';
 import { newId } from './ids.ts';
-import { insertValues, insertValuesUnlessExists } from './bulk-insert.ts';
+import { insertTogether, insertValues, insertValuesUnlessExists, type TableRows } from './bulk-insert.ts';
+import { preparedStatementName } from './query-template.ts';
 import { rawRows, sqliteTransaction } from './sqlite-direct.ts';
 import type { SyncContext } from './sync-context.ts';
 import { isSynced, withoutSecrets } from './journal-policy.ts';
 import { changeRows, type RowFilter } from './change-rows.ts';
 import { readsOpenTransactions, scopedKnex } from './row-security.ts';
-import { announceChange, announceOutbox, type LiveTopic } from './live-changes.ts';
+import { announceChange, announceOutbox, outboxSignalSelect, type LiveTopic } from './live-changes.ts';
 
 export interface Actor {
   userId: string | null;
@@ -106,17 +107,23 @@ export async function writeAuditAndOutbox(
 export interface Journal {
   audit: Row[];
   outbox: Row[];
+  /** Rows nothing in the transaction reads back (the idempotency record of a request), written with the journal. */
+  atCommit?: TableRows[];
 }
 
 export async function flushJournal(trx: Knex.Transaction, journal: Journal): Promise<void> {
-  await insertValues(trx, 'audit_log', journal.audit.splice(0));
   const outbox = journal.outbox.splice(0);
-  await insertValues(trx, 'outbox', outbox);
+  const estates = outbox.flatMap((row) => (typeof row.estate_id === 'string' ? [row.estate_id] : []));
   // Sync pushes (desktop) and answers waiting pulls (hosted) within a second of the commit instead of the minute.
-  await announceOutbox(
+  // On PostgreSQL the notifications end the statement that writes the rows: one round trip for the whole journal,
+  // made while the transaction still holds whatever estate-wide lock it took.
+  const signal = outboxSignalSelect(trx, estates);
+  await insertTogether(
     trx,
-    outbox.flatMap((row) => (typeof row.estate_id === 'string' ? [row.estate_id] : [])),
+    [...(journal.atCommit?.splice(0) ?? []), { table: 'audit_log', rows: journal.audit.splice(0) }, { table: 'outbox', rows: outbox }],
+    signal,
   );
+  if (!signal) await announceOutbox(trx, estates);
 }
 
 // One statement, so two transactions minting the first number of a day cannot both find no row and both insert it:
@@ -141,9 +148,12 @@ function findSql(table: string, includeDeleted: boolean): string {
 type EstateTemplate = (knex: Knex | Knex.Transaction, values: never) => Promise<unknown[]>;
 
 const ESTATE_MARKER = ':estate_id';
-const estateStatements = new Map<string, { text: string; slots: ('estate' | 'value')[] }>();
-/** `sql` with its estate markers turned into placeholders, and which placeholder takes what. */
-function estateStatement(sql: string): { text: string; slots: ('estate' | 'value')[] } {
+const estateStatements = new Map<string, { text: string; slots: ('estate' | 'value')[]; name: string }>();
+/**
+ * `sql` with its estate markers turned into placeholders, which placeholder takes what, and its prepared statement's
+ * name on PostgreSQL (query-template.ts): these are the fixed statements of the busiest paths.
+ */
+function estateStatement(sql: string): { text: string; slots: ('estate' | 'value')[]; name: string } {
   let compiled = estateStatements.get(sql);
   if (!compiled) {
     const slots: ('estate' | 'value')[] = [];
@@ -152,7 +162,7 @@ function estateStatement(sql: string): { text: string; slots: ('estate' | 'value
       return '?';
     });
     if (!slots.includes('estate')) throw new Error(`statement names no ${ESTATE_MARKER}: ${sql}`);
-    compiled = { text, slots };
+    compiled = { text, slots, name: preparedStatementName(text) };
     estateStatements.set(sql, compiled);
   }
   return compiled;
@@ -260,12 +270,13 @@ export class ScopedStore {
    * store's estate, the other `?` take `bindings` in order. Domain code names where the estate goes, never its value.
    */
   async estateRows<T = Row>(sql: string, bindings: readonly unknown[] = []): Promise<T[]> {
-    const { text, slots } = estateStatement(sql);
+    const { text, slots, name } = estateStatement(sql);
     let next = 0;
     return rawRows<T>(
       this.knex,
       text,
       slots.map((slot) => (slot === 'estate' ? this.estateId : bindings[next++])),
+      name,
     );
   }
 
@@ -318,6 +329,50 @@ export class ScopedStore {
       await tx.audit(action, table, row.id as string, undefined, row, 'insert');
       return row as unknown as T;
     });
+  }
+
+  /**
+   * Append-only rows of several tables in one statement on PostgreSQL (a payment, its allocations and its credit
+   * movement: see bulk-insert.ts `insertTogether`), each journaled as `appendOnly` journals it when its part names an
+   * `action`, else with its outbox rows only, as `ledger-rows.ts` does. Parts in order: a row may reference an earlier
+   * part's. Returns each part's rows as written.
+   */
+  async appendTogether(parts: Array<{ table: string; rows: Row[]; action?: string }>): Promise<Row[][]> {
+    const at = nowIso();
+    const written = parts.map((part) => part.rows.map((r) => ({ id: newId(), created_at: at, ...r, estate_id: this.estateId })));
+    return this.transaction(async (tx) => {
+      await insertTogether(
+        tx.knex,
+        // One row as appendOnly writes it; several as insertValues does (the first row's columns, undefined as null).
+        parts.map((part, i) => ({ table: part.table, rows: written[i].length === 1 ? [definedOnly(written[i][0])] : written[i] })),
+      );
+      for (const [i, part] of parts.entries()) {
+        if (part.action) for (const row of written[i]) await tx.audit(part.action, part.table, row.id as string, undefined, row, 'insert');
+        else if (written[i].length)
+          await tx.outboxMany(
+            part.table,
+            written[i].map((r) => r.id as string),
+            'insert',
+          );
+      }
+      return written;
+    });
+  }
+
+  /**
+   * A row nothing in this transaction reads back (a request's idempotency record), written with the journal just
+   * before the commit: on PostgreSQL in the journal's own statement. Not journaled itself. Outside a transaction,
+   * written now.
+   */
+  async writeAtCommit(table: string, row: Row): Promise<void> {
+    if (!this.journal) {
+      await insertValues(this.knex, table, [row]);
+      return;
+    }
+    const pending = (this.journal.atCommit ??= []);
+    const last = pending[pending.length - 1];
+    if (last?.table === table && Object.keys(last.rows[0]).join() === Object.keys(row).join()) last.rows.push(row);
+    else pending.push({ table, rows: [row] });
   }
 
   async update<T = Row>(table: string, id: string, patch: Row, action = `${table}.update`): Promise<T> {

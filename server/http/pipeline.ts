@@ -13,7 +13,6 @@ import { ScopedStore, type Actor } from '../db/scoped-store.ts';
 import { platformKnex } from '../db/platform-store.ts';
 import { nowIso } from '../db/clock.ts';
 import { newId } from '../db/ids.ts';
-import { insertValues } from '../db/bulk-insert.ts';
 import { queryTemplate } from '../db/query-template.ts';
 import { dialectOf } from '../db/knex.ts';
 import type { Knex } from 'knex';
@@ -118,18 +117,17 @@ async function withIdempotency(
       const earlier = await replay(tx.knex);
       if (earlier) return earlier;
       const body = await run(tx);
-      await insertValues(tx.knex, 'idempotency_keys', [
-        {
-          id: newId(),
-          estate_id: store.estateId,
-          idem_key: key,
-          route,
-          request_hash: requestHash,
-          status_code: status,
-          response: JSON.stringify(body ?? null),
-          created_at: nowIso(),
-        },
-      ]);
+      // Written with the journal, in its statement on PostgreSQL: a payment holds the estate's locks until it commits.
+      await tx.writeAtCommit('idempotency_keys', {
+        id: newId(),
+        estate_id: store.estateId,
+        idem_key: key,
+        route,
+        request_hash: requestHash,
+        status_code: status,
+        response: JSON.stringify(body ?? null),
+        created_at: nowIso(),
+      });
       return { status, body, replayed: false };
     });
   } catch (err) {

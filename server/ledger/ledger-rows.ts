@@ -41,18 +41,20 @@ export interface CreditMovementRow {
   refund_id?: string | null;
 }
 
+/** The allocation rows to write (none for a zero amount), every row with the same columns. */
+export function allocationRows(rows: AllocationRow[]): Row[] {
+  return rows.filter((r) => r.amount !== 0).map((r) => ({ reverses_allocation_id: null, ...r }));
+}
+
+/** The credit movement rows to write (none for a zero amount), every row with the same columns. */
+export function creditMovementRows(rows: CreditMovementRow[]): Row[] {
+  return rows.filter((r) => r.amount !== 0).map((r) => ({ payment_id: null, invoice_id: null, refund_id: null, ...r }));
+}
+
 export async function appendAllocations(tx: ScopedStore, rows: AllocationRow[]): Promise<Row[]> {
-  return appendRows(
-    tx,
-    'payment_allocations',
-    rows.filter((r) => r.amount !== 0).map((r) => ({ reverses_allocation_id: null, ...r })),
-  );
+  return appendRows(tx, 'payment_allocations', allocationRows(rows));
 }
 
 export async function appendCreditMovements(tx: ScopedStore, rows: CreditMovementRow[]): Promise<Row[]> {
-  return appendRows(
-    tx,
-    'credit_movements',
-    rows.filter((r) => r.amount !== 0).map((r) => ({ payment_id: null, invoice_id: null, refund_id: null, ...r })),
-  );
+  return appendRows(tx, 'credit_movements', creditMovementRows(rows));
 }

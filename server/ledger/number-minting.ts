@@ -34,9 +34,12 @@ export async function mintInvoiceNumbers(tx: ScopedStore, period: Period, count:
   return numbers;
 }
 
-/** The next payment number of the estate-local day `localDate`; call inside the transaction that writes the payment. */
-export async function mintPaymentNumber(tx: ScopedStore, localDate: string): Promise<string> {
-  const site = await siteCodeOf(tx);
+/**
+ * The next payment number of the estate-local day `localDate`; call inside the transaction that writes the payment.
+ * `site`: this site's code (`siteCodeOf`) when the caller read it already, before the counter's row lock.
+ */
+export async function mintPaymentNumber(tx: ScopedStore, localDate: string, site?: string): Promise<string> {
+  site ??= await siteCodeOf(tx);
   return formatPaymentNumber(localDate, await tx.nextSequence(paymentSequenceName(localDate, site)), site);
 }
 

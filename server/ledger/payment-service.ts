@@ -1,13 +1,14 @@
 import { DateTime } from 'luxon';
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { nowIso, parseExplicitInstant } from '../db/clock.ts';
+import { newId } from '../db/ids.ts';
 import { BadRequestError, ConflictError, NotFoundError } from '../http/errors.ts';
 import { rupiah, type Rupiah } from '../money/rupiah.ts';
-import { mintPaymentNumber } from './number-minting.ts';
+import { mintPaymentNumber, siteCodeOf } from './number-minting.ts';
 import { localDateOfInstant } from '../calendar/calendar.ts';
-import { postCreditRefund, postPaymentReversal, postPaymentToCashbook } from '../cashbook/index.ts';
+import { defaultPaymentAccountId, postCreditRefund, postPaymentReversal, postPaymentToCashbook } from '../cashbook/index.ts';
 import { AllocationError, allocateToOldestInvoices, planPaymentReversal } from './allocation.ts';
-import { appendAllocations, appendCreditMovements } from './ledger-rows.ts';
+import { allocationRows, appendAllocations, appendCreditMovements, creditMovementRows } from './ledger-rows.ts';
 import { creditOfUnit, liveAllocations, openInvoicesOfUnit, outstandingOfUnit } from './ledger-store.ts';
 import { getRecord, unitCodes } from './records.ts';
 import { lockUnit } from './row-lock.ts';
@@ -120,35 +121,66 @@ export async function recordPayment(
       throw err;
     }
 
+    // Everything that needs no estate-wide lock comes first. From the payment number on (its counter's row) and the
+    // cash book's lock, every other payment of the estate waits for this one to commit, so what follows the number
+    // is only what must: the rows, the chain head, the journal (db/README.md "Payments on PostgreSQL").
     const recordedOn = localDateOfInstant(nowIso(), zone);
-    const payment = await tx.appendOnly<PaymentRow & Record<string, unknown>>(
-      'payments',
+    const paymentId = newId();
+    const owedBefore = new Map(open.map((i) => [i.id, Number(i.outstanding)]));
+    await withdrawSettledReminders(tx, {
+      unitId: unit.id,
+      settledInvoiceIds: plan.allocations.filter((a) => Number(a.amount) >= owedBefore.get(a.invoice_id)!).map((a) => a.invoice_id),
+      unitSettled: plan.allocations.reduce((s, a) => s + Number(a.amount), 0) >= open.reduce((s, i) => s + Number(i.outstanding), 0),
+    });
+    await enqueueMessage(tx, {
+      template: 'payment_received',
+      cause: { kind: 'payment_received', id: paymentId },
+      unitId: unit.id,
+      unitCode: unit.code,
+      vars: { jumlah: rupiahText(amount), link_kuitansi: messageLinks.receipt(tx.estateId, paymentId), link_bayar: messageLinks.bills() },
+    });
+    const accountId = opts.cashbookAccountId ?? (await defaultPaymentAccountId(tx, input.method));
+    const site = await siteCodeOf(tx);
+    const number = await mintPaymentNumber(tx, recordedOn, site);
+    // The payment, its allocations and its credit in one statement (PostgreSQL checks the references at its end).
+    const [[payment]] = (await tx.appendTogether([
       {
-        unit_id: unit.id,
-        number: await mintPaymentNumber(tx, recordedOn),
-        amount,
-        method: input.method,
-        paid_at: paidAt,
-        reference: input.reference ?? null,
-        notes: input.notes ?? null,
-        source: opts.source ?? 'office',
-        submission_id: opts.submissionId ?? null,
-        recorded_by: tx.actor.userId,
-        ...payer,
+        table: 'payments',
+        action: 'payments.record',
+        rows: [
+          {
+            id: paymentId,
+            unit_id: unit.id,
+            number,
+            amount,
+            method: input.method,
+            paid_at: paidAt,
+            reference: input.reference ?? null,
+            notes: input.notes ?? null,
+            source: opts.source ?? 'office',
+            submission_id: opts.submissionId ?? null,
+            recorded_by: tx.actor.userId,
+            ...payer,
+          },
+        ],
       },
-      'payments.record',
-    );
-    await appendAllocations(
-      tx,
-      plan.allocations.map((a) => ({
-        unit_id: unit.id,
-        invoice_id: a.invoice_id,
-        payment_id: payment.id,
-        amount: a.amount,
-        reason: 'payment' as const,
-      })),
-    );
-    await appendCreditMovements(tx, [{ unit_id: unit.id, amount: plan.excess, kind: 'payment_excess', payment_id: payment.id }]);
+      {
+        table: 'payment_allocations',
+        rows: allocationRows(
+          plan.allocations.map((a) => ({
+            unit_id: unit.id,
+            invoice_id: a.invoice_id,
+            payment_id: paymentId,
+            amount: a.amount,
+            reason: 'payment' as const,
+          })),
+        ),
+      },
+      {
+        table: 'credit_movements',
+        rows: creditMovementRows([{ unit_id: unit.id, amount: plan.excess, kind: 'payment_excess', payment_id: paymentId }]),
+      },
+    ])) as unknown as [[PaymentRow]];
     await postPaymentToCashbook(
       tx,
       {
@@ -159,23 +191,10 @@ export async function recordPayment(
         method: input.method,
         paid_at: paidAt,
         recorded_by: tx.actor.userId,
-        account_id: opts.cashbookAccountId,
+        account_id: accountId,
       },
       { newPayment: true },
     );
-    const owedBefore = new Map(open.map((i) => [i.id, Number(i.outstanding)]));
-    await withdrawSettledReminders(tx, {
-      unitId: unit.id,
-      settledInvoiceIds: plan.allocations.filter((a) => Number(a.amount) >= owedBefore.get(a.invoice_id)!).map((a) => a.invoice_id),
-      unitSettled: plan.allocations.reduce((s, a) => s + Number(a.amount), 0) >= open.reduce((s, i) => s + Number(i.outstanding), 0),
-    });
-    await enqueueMessage(tx, {
-      template: 'payment_received',
-      cause: { kind: 'payment_received', id: payment.id },
-      unitId: unit.id,
-      unitCode: unit.code,
-      vars: { jumlah: rupiahText(amount), link_kuitansi: messageLinks.receipt(tx.estateId, payment.id), link_bayar: messageLinks.bills() },
-    });
     // The same shape serializePayment reads back, built from what was just written: a new payment has no reversal
     // and no proof, its allocations are the plan's and its credit is the plan's excess.
     const invoiceById = new Map(open.map((i) => [i.id, i]));
