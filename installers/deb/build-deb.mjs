@@ -9,8 +9,10 @@
 //
 // Prints the path of the .deb on stdout. See installers/README.md.
 import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -47,14 +49,19 @@ export function nodeDependency(nodeVersion) {
   return `nodejs (>= ${lower}), nodejs (<< ${major + 1})`;
 }
 
-export function controlFile({ version, architecture, nodeVersion, installedSizeKb }) {
+/**
+ * `libraryDepends`: the shared libraries the native modules link against, as dpkg-shlibdeps names them
+ * (e.g. `libc6 (>= 2.34), libgcc-s1 (>= 3.0), libstdc++6 (>= 11)`).
+ */
+export function controlFile({ version, architecture, nodeVersion, installedSizeKb, libraryDepends = '' }) {
   return [
     `Package: ${PACKAGE_NAME}`,
     `Version: ${version}`,
     `Architecture: ${architecture}`,
     'Maintainer: Klustera contributors <klustera@users.noreply.github.com>',
     `Installed-Size: ${installedSizeKb}`,
-    `Depends: ${nodeDependency(nodeVersion)}, passwd, init-system-helpers`,
+    // init-system-helpers 1.54: the deb-systemd-helper and deb-systemd-invoke that debhelper's scripts of 2022 on use.
+    `Depends: ${[nodeDependency(nodeVersion), libraryDepends, 'passwd', 'init-system-helpers (>= 1.54~)'].filter(Boolean).join(', ')}`,
     // The desktop package (electron-builder) also installs /usr/bin/klustera.
     'Conflicts: klustera',
     'Section: web',
@@ -94,12 +101,45 @@ export function productionPackages(lock, exists) {
     .sort();
 }
 
-// Compiler leftovers and sources of the native module: the .node file is all it loads.
-const SKIP_IN_PACKAGES = [
-  /^better-sqlite3\/(deps|src)$/,
-  /^better-sqlite3\/build\/(?!Release(\/|$))/,
-  /^better-sqlite3\/build\/Release\/(?!better_sqlite3\.node$)/,
-];
+// Compiler leftovers and sources of the native modules (the .node file is all they load), the prebuilt usb modules
+// for other systems and CPUs, and files that only serve the packages' own development: none is read at run time.
+export function skippedInPackages(platform = process.platform, arch = process.arch) {
+  return [
+    /^better-sqlite3\/(deps|src)$/,
+    /^better-sqlite3\/build\/(?!Release(\/|$))/,
+    /^better-sqlite3\/build\/Release\/(?!better_sqlite3\.node$)/,
+    /^usb\/libusb$/,
+    new RegExp(`^usb/prebuilds/(?!${platform}-${arch}(/|$))`),
+    // Debian's C library is glibc.
+    /^usb\/prebuilds\/[^/]+\/[^/]*\.musl\.node$/,
+    /(^|\/)\.(eslintrc(\.\w+)?|npmignore|gitattributes|gitignore|editorconfig|travis\.yml|husky|github)$/,
+    /^@swc\/helpers\/scripts$/,
+    // pino's documentation site, which loads scripts from CDNs.
+    /^pino\/index\.html$/,
+  ];
+}
+
+const ELF_MAGIC = Buffer.from([0x7f, 0x45, 0x4c, 0x46]);
+
+function firstBytes(file, count) {
+  const buffer = Buffer.alloc(count);
+  const fd = fs.openSync(file, 'r');
+  try {
+    return buffer.subarray(0, fs.readSync(fd, buffer, 0, count, 0));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Executable only if it can be executed: a script with a #! line or an ELF program. npm packages set the bit on
+ * licences and typings and leave it off scripts; a .node file is a shared library, loaded, never run.
+ */
+export function packagedMode(name, head) {
+  if (name.endsWith('.node')) return 0o644;
+  if (head.subarray(0, 2).toString('latin1') === '#!' || head.subarray(0, 4).equals(ELF_MAGIC)) return 0o755;
+  return 0o644;
+}
 
 function copyTree(from, to, relative, skip) {
   const stat = fs.lstatSync(from);
@@ -115,11 +155,12 @@ function copyTree(from, to, relative, skip) {
   } else {
     fs.mkdirSync(path.dirname(to), { recursive: true, mode: 0o755 });
     fs.copyFileSync(from, to);
-    fs.chmodSync(to, stat.mode & 0o111 ? 0o755 : 0o644);
+    fs.chmodSync(to, packagedMode(path.basename(to), firstBytes(from, 4)));
   }
 }
 
 function copyProductionModules(stage) {
+  const skipped = skippedInPackages();
   const lock = JSON.parse(fs.readFileSync(path.join(root, 'package-lock.json'), 'utf8'));
   const packages = productionPackages(lock, (key) => fs.existsSync(path.join(root, key, 'package.json')));
   for (const key of packages) {
@@ -128,10 +169,50 @@ function copyProductionModules(stage) {
     copyTree(path.join(root, key), path.join(stage, key), '', (rel, name) => {
       if (name === 'node_modules') return true;
       const full = `${pkgRel}/${rel}`;
-      return SKIP_IN_PACKAGES.some((pattern) => pattern.test(full));
+      return skipped.some((pattern) => pattern.test(full));
     });
   }
   return packages.length;
+}
+
+/**
+ * debian/copyright in the machine-readable format. The npm packages under node_modules keep their own licence files
+ * next to their code, where their licences ask for them to travel.
+ */
+export function copyrightFile(license) {
+  if (license !== 'AGPL-3.0-or-later') throw new Error(`package.json's licence is ${license}: update copyrightFile()`);
+  return [
+    'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/',
+    'Upstream-Name: Klustera',
+    'Upstream-Contact: Klustera contributors <klustera@users.noreply.github.com>',
+    '',
+    'Files: *',
+    'Copyright: 2025-2026 Klustera contributors',
+    `License: ${license}`,
+    '',
+    'Files: usr/lib/klustera/node_modules/*',
+    'Copyright: the authors of each package, as its licence file says',
+    'License: npm-packages',
+    '',
+    `License: ${license}`,
+    ' This program is free software: you can redistribute it and/or modify it under',
+    ' the terms of the GNU Affero General Public License as published by the Free',
+    ' Software Foundation, either version 3 of the License, or (at your option) any',
+    ' later version.',
+    ' .',
+    ' This program is distributed in the hope that it will be useful, but WITHOUT',
+    ' ANY WARRANTY; without even the implied warranty of MERCHANTABILITY or FITNESS',
+    ' FOR A PARTICULAR PURPOSE. See the GNU Affero General Public License for more',
+    ' details.',
+    ' .',
+    ' The full text is at https://www.gnu.org/licenses/agpl-3.0.txt.',
+    '',
+    'License: npm-packages',
+    ' Each package in /usr/lib/klustera/node_modules is under the licence named in',
+    ' its package.json, whose text (MIT, ISC, BSD, Apache-2.0 and others) is in the',
+    " package's own LICENSE file.",
+    '',
+  ].join('\n');
 }
 
 function directorySizeKb(dir) {
@@ -158,6 +239,55 @@ function writeFile(file, text, mode = 0o644) {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
   fs.writeFileSync(file, text);
   fs.chmodSync(file, mode);
+}
+
+/** Every ELF file under `dir` (the native modules and the binaries some packages ship). */
+function elfFiles(dir) {
+  const found = [];
+  const walk = (d) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile() && firstBytes(full, 4).equals(ELF_MAGIC)) found.push(full);
+    }
+  };
+  walk(dir);
+  return found.sort();
+}
+
+/**
+ * The Depends entries for the libraries `files` link against, from dpkg-shlibdeps (dpkg-dev), which wants a
+ * debian/control to read: a throwaway one in a folder of its own.
+ */
+function sharedLibraryDepends(files) {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'klustera-shlibdeps-'));
+  try {
+    writeFile(path.join(work, 'debian', 'control'), `Source: ${PACKAGE_NAME}\n\nPackage: ${PACKAGE_NAME}\nArchitecture: any\n`);
+    const result = spawnSync('dpkg-shlibdeps', ['-O', ...files], { cwd: work, encoding: 'utf8' });
+    if (result.error || result.status !== 0) {
+      throw new Error(`dpkg-shlibdeps failed (apt-get install dpkg-dev): ${result.error?.message ?? result.stderr.trim()}`);
+    }
+    const line = result.stdout.split('\n').find((l) => l.startsWith('shlibs:Depends='));
+    return line ? line.slice('shlibs:Depends='.length).trim() : '';
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function md5sums(stage) {
+  const lines = [];
+  const walk = (d) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory() && full !== path.join(stage, 'DEBIAN')) walk(full);
+      else if (entry.isFile()) {
+        const hash = crypto.createHash('md5').update(fs.readFileSync(full)).digest('hex');
+        lines.push(`${hash}  ${path.relative(stage, full)}`);
+      }
+    }
+  };
+  walk(stage);
+  return `${lines.sort().join('\n')}\n`;
 }
 
 export function buildDeb({ build = true, outDir = path.join(root, 'dist', 'installers') } = {}) {
@@ -198,6 +328,8 @@ export function buildDeb({ build = true, outDir = path.join(root, 'dist', 'insta
     // The native module must load into this Node: it is the one the package depends on.
     const nativeFile = path.join(app, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
     if (!fs.existsSync(nativeFile)) throw new Error('better-sqlite3 has no built better_sqlite3.node: run npm rebuild better-sqlite3');
+    // Built with debugging symbols, as node-gyp leaves it: stripped the way dh_strip strips, before the load check.
+    run('strip', ['--remove-section=.comment', '--remove-section=.note', '--strip-unneeded', nativeFile]);
     const Database = createRequire(path.join(app, 'package.json'))('better-sqlite3');
     new Database(':memory:').close();
 
@@ -210,10 +342,7 @@ export function buildDeb({ build = true, outDir = path.join(root, 'dist', 'insta
     writeFile(path.join(stage, 'etc/default/klustera'), fs.readFileSync(path.join(here, 'default'), 'utf8'));
     const doc = path.join(stage, 'usr/share/doc', PACKAGE_NAME);
     writeFile(path.join(doc, 'README.md'), fs.readFileSync(path.join(root, 'installers/README.md'), 'utf8'));
-    writeFile(
-      path.join(doc, 'copyright'),
-      `Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\nUpstream-Name: Klustera\n\nFiles: *\nCopyright: Klustera contributors\nLicense: ${pkg.license}\n`,
-    );
+    writeFile(path.join(doc, 'copyright'), copyrightFile(pkg.license));
     writeFile(
       path.join(doc, 'changelog.gz'),
       zlib.gzipSync(
@@ -224,12 +353,23 @@ export function buildDeb({ build = true, outDir = path.join(root, 'dist', 'insta
       ),
     );
 
+    writeFile(
+      path.join(stage, 'usr/share/man/man1/klustera.1.gz'),
+      zlib.gzipSync(fs.readFileSync(path.join(here, 'klustera.1')), { level: 9 }),
+    );
+    writeFile(path.join(stage, 'usr/share/lintian/overrides', PACKAGE_NAME), fs.readFileSync(path.join(here, 'lintian-overrides'), 'utf8'));
+
+    const libraryDepends = sharedLibraryDepends(elfFiles(app));
     const debian = path.join(stage, 'DEBIAN');
     const installedSizeKb = directorySizeKb(stage);
-    writeFile(path.join(debian, 'control'), controlFile({ version: pkg.version, architecture, nodeVersion, installedSizeKb }));
+    writeFile(
+      path.join(debian, 'control'),
+      controlFile({ version: pkg.version, architecture, nodeVersion, installedSizeKb, libraryDepends }),
+    );
     writeFile(path.join(debian, 'conffiles'), '/etc/default/klustera\n');
     for (const script of ['postinst', 'prerm', 'postrm'])
       writeFile(path.join(debian, script), fs.readFileSync(path.join(here, script), 'utf8'), 0o755);
+    writeFile(path.join(debian, 'md5sums'), md5sums(stage));
 
     const deb = path.join(outDir, `${PACKAGE_NAME}_${pkg.version}_${architecture}.deb`);
     note(`dpkg-deb --build → ${path.relative(root, deb)}`);

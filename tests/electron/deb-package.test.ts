@@ -20,7 +20,16 @@ const builder = (await import(path.join(debDir, 'build-deb.mjs'))) as {
   debianArchitecture(nodeArch: string): string;
   packagedUnit(unitText: string): string;
   productionPackages(lock: { packages: Record<string, LockEntry> }, exists: (key: string) => boolean): string[];
-  controlFile(fields: { version: string; architecture: string; nodeVersion: string; installedSizeKb: number }): string;
+  controlFile(fields: {
+    version: string;
+    architecture: string;
+    nodeVersion: string;
+    installedSizeKb: number;
+    libraryDepends?: string;
+  }): string;
+  packagedMode(name: string, head: Buffer): number;
+  skippedInPackages(platform: string, arch: string): RegExp[];
+  copyrightFile(license: string): string;
 };
 
 const repoUnit = readFileSync(path.join(repoRoot, 'installers', 'systemd', 'klustera.service'), 'utf8');
@@ -41,6 +50,48 @@ describe('headless .deb', () => {
     expect(control).toMatch(/^Package: klustera-server\nVersion: 0\.1\.0\nArchitecture: arm64\n/);
     expect(control).toContain('\nDepends: nodejs (>= 20.19), nodejs (<< 21), ');
     expect(control.endsWith('\n')).toBe(true);
+  });
+
+  it('depends on the libraries its native modules link against and on the init-system-helpers its scripts use', () => {
+    const control = builder.controlFile({
+      version: '0.1.0',
+      architecture: 'amd64',
+      nodeVersion: '22.23.5',
+      installedSizeKb: 1,
+      libraryDepends: 'libc6 (>= 2.34), libudev1 (>= 183)',
+    });
+    expect(control).toContain(
+      '\nDepends: nodejs (>= 22.0), nodejs (<< 23), libc6 (>= 2.34), libudev1 (>= 183), passwd, init-system-helpers (>= 1.54~)\n',
+    );
+  });
+
+  it('marks executable only scripts with a #! line and ELF programs, never a .node library or a licence', () => {
+    const elf = Buffer.from([0x7f, 0x45, 0x4c, 0x46]);
+    expect(builder.packagedMode('better_sqlite3.node', elf)).toBe(0o644);
+    expect(builder.packagedMode('esbuild', elf)).toBe(0o755);
+    expect(builder.packagedMode('klustera.mjs', Buffer.from('#!/u'))).toBe(0o755);
+    expect(builder.packagedMode('LICENSE', Buffer.from('The '))).toBe(0o644);
+    expect(builder.packagedMode('index.js', Buffer.from('modu'))).toBe(0o644);
+  });
+
+  it('has a machine-readable copyright file with a notice and a licence paragraph for every licence it names', () => {
+    const copyright = builder.copyrightFile('AGPL-3.0-or-later');
+    expect(copyright).toMatch(/^Format: https:\/\/www\.debian\.org\/doc\/packaging-manuals\/copyright-format\/1\.0\/\n/);
+    expect(copyright).toMatch(/\nCopyright: \d{4}(-\d{4})? Klustera contributors\n/);
+    const paragraphs = copyright.split('\n\n');
+    const named = new Set(paragraphs.filter((p) => p.startsWith('Files:')).map((p) => /\nLicense: (.+)/.exec(p)?.[1]));
+    const defined = new Set(paragraphs.filter((p) => p.startsWith('License:')).map((p) => /^License: (.+)/.exec(p)?.[1]));
+    expect([...named].sort()).toEqual([...defined].sort());
+    expect(() => builder.copyrightFile('MIT')).toThrow(/update copyrightFile/);
+  });
+
+  it('gives a reason for every lintian override, and ships a manual page for /usr/bin/klustera', () => {
+    const lines = readFileSync(path.join(debDir, 'lintian-overrides'), 'utf8').split('\n');
+    const overrides = lines.filter((line) => line.startsWith('klustera-server: '));
+    expect(overrides.length).toBeGreaterThan(0);
+    for (const override of overrides) expect(lines[lines.indexOf(override) - 1]).toMatch(/^# \S/);
+    expect(lines.every((line) => line === '' || line.startsWith('#') || line.startsWith('klustera-server: '))).toBe(true);
+    expect(readFileSync(path.join(debDir, 'klustera.1'), 'utf8')).toMatch(/^\.TH KLUSTERA 1 /);
   });
 
   it("names the architecture as dpkg does for Node's CPU names", () => {
@@ -105,6 +156,32 @@ describe('headless .deb', () => {
       'node_modules/esbuild/node_modules/@esbuild/linux-x64',
       'node_modules/express',
     ]);
+  });
+
+  it("leaves out other systems' prebuilt usb modules, native sources and the packages' development files", () => {
+    const skipped = (file: string) => builder.skippedInPackages('linux', 'x64').some((pattern) => pattern.test(file));
+    for (const kept of [
+      'usb/prebuilds/linux-x64',
+      'usb/prebuilds/linux-x64/node.napi.glibc.node',
+      'better-sqlite3/build/Release/better_sqlite3.node',
+      'pino/index.js',
+      'express/index.js',
+    ])
+      expect(skipped(kept), kept).toBe(false);
+    for (const left of [
+      'usb/prebuilds/linux-arm64',
+      'usb/prebuilds/android-arm',
+      'usb/prebuilds/linux-x64/node.napi.musl.node',
+      'usb/libusb',
+      'better-sqlite3/src',
+      'better-sqlite3/build/Release/obj.target',
+      'function-bind/test/.eslintrc',
+      'jszip/.eslintrc.js',
+      'busboy/.npmignore',
+      'unzipper/.gitattributes',
+      'pino/index.html',
+    ])
+      expect(skipped(left), left).toBe(true);
   });
 
   it('has maintainer scripts that parse, create the user only when missing and delete data only on purge', () => {
