@@ -4,7 +4,7 @@ import { isRole } from '../auth/permissions.ts';
 import { PlatformStore } from '../db/platform-store.ts';
 import { SYSTEM_ACTOR } from '../db/scoped-store.ts';
 import type { SyncContext } from '../db/sync-context.ts';
-import { ConflictError, ForbiddenError } from '../http/errors.ts';
+import { AppError, ConflictError, ForbiddenError } from '../http/errors.ts';
 import { canonicalValue } from './field-merge.ts';
 import type { SyncChange } from './sync-change.ts';
 
@@ -27,11 +27,15 @@ function refusePlatform(): never {
   throw new ForbiddenError('Administrator platform tidak ikut disinkronkan.', 'SYNC_PLATFORM_ADMIN_REFUSED');
 }
 
-function refuseOutside(): never {
-  throw new ForbiddenError(
-    'Akun ini juga dipakai di luar perumahan ini dan tidak bisa diubah lewat sinkronisasi.',
-    'SYNC_ACCOUNT_OUTSIDE_ESTATE',
-  );
+const OUTSIDE_MESSAGE = 'Akun ini juga dipakai di luar perumahan ini dan tidak bisa diubah lewat sinkronisasi.';
+
+/**
+ * `account`: the account whose sign-in the change would alter. The answer names it, so the desktop that made the
+ * change can set it aside and send the rest (shared-accounts.ts), also when it never heard the account is shared.
+ */
+function refuseOutside(account?: string): never {
+  if (!account) throw new ForbiddenError(OUTSIDE_MESSAGE, 'SYNC_ACCOUNT_OUTSIDE_ESTATE');
+  throw new AppError(403, 'SYNC_ACCOUNT_OUTSIDE_ESTATE', OUTSIDE_MESSAGE, undefined, [{ table: 'users', row_id: account }]);
 }
 
 /**
@@ -122,7 +126,7 @@ export async function checkAccountChanges(trx: Knex.Transaction, estateId: strin
       for (const column of CREDENTIAL_COLUMNS) {
         const incoming = change.row[column];
         if (!(column in change.row) || (column === 'password_hash' && incoming === null)) continue;
-        if (canonicalValue(incoming) !== canonicalValue(held[column])) refuseOutside();
+        if (canonicalValue(incoming) !== canonicalValue(held[column])) refuseOutside(change.row_id);
       }
       heldBack.add(index);
       continue;

@@ -15,6 +15,7 @@ import { platformDb, schemaVersion } from './platform-db.ts';
 import {
   ACCOUNT_REFUSED_CODE,
   recordArrivedAccounts,
+  recordRefusedAccounts,
   type SetAsideChange,
   setAsideChanges,
   setAsideSharedAccountChanges,
@@ -35,7 +36,16 @@ export interface SyncLink {
 }
 
 /** An answer of the hosted instance that refused a request, or the hosted instance being out of reach. */
-export class SyncRemoteError extends UnprocessableError {}
+export class SyncRemoteError extends UnprocessableError {
+  constructor(
+    code: string,
+    message: string,
+    /** The hosted instance's `details`, as it sent them (the account a refused push named). */
+    readonly remoteDetails?: unknown,
+  ) {
+    super(code, message);
+  }
+}
 
 const UNREACHABLE = 'Server awan tidak dapat dihubungi. Sinkronisasi dicoba lagi nanti.';
 const UNREADABLE = 'Jawaban server awan tidak dapat dibaca. Periksa alamat server awan.';
@@ -72,8 +82,9 @@ async function callCloud<T = unknown>(cloudUrl: string, path: string, body: unkn
     parsed = undefined;
   }
   if (!res.ok) {
-    const error = (parsed as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
-    if (typeof error?.code === 'string' && typeof error.message === 'string') throw new SyncRemoteError(error.code, error.message);
+    const error = (parsed as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
+    if (typeof error?.code === 'string' && typeof error.message === 'string')
+      throw new SyncRemoteError(error.code, error.message, error.details);
     throw new SyncRemoteError('SYNC_CLOUD_UNREACHABLE', UNREACHABLE);
   }
   return parsed as T;
@@ -274,6 +285,7 @@ async function syncCycle(app: AppContext, estateId: string, faults: SyncFaults, 
       if (!page.more) break;
     }
     for (let round = 0; refused; round++) {
+      await recordRefusedAccounts(knex, estateId, refused.remoteDetails);
       if (round === 3 || !(await setAsideSharedAccountChanges(knex, app.sync, estateId, app.sync.siteId))) throw refused;
       refused = await pushUnlessAccountRefused(pushWaiting);
     }

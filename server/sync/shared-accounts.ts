@@ -47,6 +47,24 @@ export async function recordArrivedAccounts(trx: Knex.Transaction, estateId: str
   }
 }
 
+/**
+ * The accounts a refused push named (`details` of the hosted instance's answer, account-sync.ts): shared there too,
+ * also when no row without a hash has come yet (an account that joined the other estate before the hosted instance
+ * journaled such joins). Anything else in `details` is ignored.
+ */
+export async function recordRefusedAccounts(knex: Knex, estateId: string, details: unknown): Promise<void> {
+  if (!Array.isArray(details)) return;
+  const ids = details
+    .map((d) => (d && typeof d === 'object' && (d as Row).table === 'users' ? (d as Row).row_id : undefined))
+    .filter((id): id is string => typeof id === 'string' && id.length > 0 && id.length <= 36);
+  if (!ids.length) return;
+  const at = nowIso();
+  await knex('sync_shared_accounts')
+    .insert([...new Set(ids)].map((userId) => ({ estate_id: estateId, user_id: userId, marked_at: at })))
+    .onConflict(['estate_id', 'user_id'])
+    .ignore();
+}
+
 /** Whether the account's row last arrived from a hosted instance without its hash (any estate linked here). */
 export async function sharedOnHostedInstance(knex: Knex | Knex.Transaction, userId: string): Promise<boolean> {
   return Boolean(await platformKnex(knex)('sync_shared_accounts').where({ user_id: userId }).first('user_id'));

@@ -183,4 +183,27 @@ describe('an account the desktop made that joined another estate on the hosted i
     expect((await db(cloud)('users').where({ id: tono.userId }).first()).password_hash).toBe(hostedHash);
     expect((await office.get(e('/sync'))).body.set_aside).toHaveLength(1);
   });
+
+  it('an account that joined another estate before such joins were journaled is named by the refusal and set aside', async () => {
+    const wati = await officeMember('Bu Wati', 'wati@griya-asri.id', 'rahasia-wati-1');
+    await joinOtherEstate(wati);
+    // As a hosted instance of before this rule: the join left nothing in this estate's change log.
+    await db(cloud)('outbox').where({ table_name: 'users', row_id: wati.userId, estate_id: estateId, columns: '["updated_at"]' }).del();
+    const link = await resetLink(wati.membershipId);
+    expect((await apiClient(desktop.url).post(`/password-resets/${link}`, { password: 'sandi-baru-wati-2' })).status).toBe(200);
+    const paid = await office.post(e('/payments'), { unit_id: unitId, amount: 75000, method: 'cash', paid_at: '2026-06-05T03:00:00.000Z' });
+    expect(paid.status, paid.text).toBe(201);
+
+    const summary = await run();
+    expect(summary.ok, JSON.stringify(summary)).toBe(true);
+    expect(summary.waiting).toBe(0);
+    expect(await db(cloud)('payments').where({ id: paid.body.id }).first()).toBeDefined();
+    expect(await signIn(cloud, wati.email, wati.password)).toBe(200);
+    expect(await db(desktop)('sync_shared_accounts').where({ user_id: wati.userId }).first()).toBeDefined();
+    expect((await office.get(e('/sync'))).body.set_aside.map((x: { user_id: string }) => x.user_id)).toContain(wati.userId);
+    // From now on the office is refused here too.
+    const refused = await office.post(e(`/memberships/${wati.membershipId}/password-reset`));
+    expect(refused.status, refused.text).toBe(403);
+    expect(refused.body.error.code).toBe('ACCOUNT_OUTSIDE_ESTATE');
+  });
 });
