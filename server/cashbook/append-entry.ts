@@ -4,7 +4,7 @@ import { newId } from '../db/ids.ts';
 import { dialectOf } from '../db/knex.ts';
 import { NotFoundError, ValidationError } from '../http/errors.ts';
 import { entryHash, GENESIS_HASH, HASHED_FIELDS, type ChainedEntry } from './entry-hash.ts';
-import { assertPeriodsOpen } from './period-closing-store.ts';
+import { assertPeriodsOpen, monthClosedError } from './period-closing-store.ts';
 import { assertCashbookHome } from './home-site.ts';
 import { queryTemplate } from '../db/query-template.ts';
 
@@ -32,6 +32,15 @@ const chainHeadQuery = queryTemplate<'estateId'>((knex, p) =>
   knex('cashbook_entries').where('estate_id', p.estateId).orderBy('seq', 'desc').first('seq', 'hash'),
 );
 
+// The latest close or reopen of one month (a month is closed when its latest event is a close: period-closing-store.ts)
+// and the chain head, as one row.
+const MONTH_AND_HEAD_SQL = `select
+    (select e.action from cashbook_period_events e where e.estate_id = :estate_id and e.period = ?
+      order by e.created_at desc, e.id desc limit 1) as period_action,
+    h.seq, h.hash
+  from (select 1 as one) o
+  left join (select c.seq, c.hash from cashbook_entries c where c.estate_id = :estate_id order by c.seq desc limit 1) h on 1 = 1`;
+
 export function normalizeEntry(row: Record<string, unknown>): CashbookEntryRow {
   return { ...(row as unknown as CashbookEntryRow), seq: Number(row.seq), amount: Number(row.amount) };
 }
@@ -54,18 +63,30 @@ export async function appendCashbookEntries(
     await lockCashbook(t);
     // homeChecked: the caller asked isCashbookHome in this transaction and posts nothing when it is not.
     if (!opts.homeChecked) await assertCashbookHome(t);
-    await assertPeriodsOpen(
-      t,
-      drafts.map((d) => d.entry_date),
-    );
-    // accountsChecked: the caller read the accounts as live rows of this estate inside this same transaction.
-    if (!opts.accountsChecked) {
-      const accountIds = [...new Set(drafts.map((d) => d.account_id))];
-      const found = await t.live('cashbook_accounts').whereIn('cashbook_accounts.id', accountIds).select('id');
-      if (found.length !== accountIds.length) throw new NotFoundError('Akun kas');
+    const periods = [...new Set(drafts.map((d) => d.entry_date.slice(0, 7)))];
+    let head: { seq: number | string; hash: string } | undefined;
+    if (periods.length === 1 && opts.accountsChecked) {
+      // A payment's line: its month and the chain head in one statement, since every other payment of the estate
+      // waits while this one holds the lock.
+      const [row] = await t.estateRows<{ period_action: string | null; seq: number | string | null; hash: string | null }>(
+        MONTH_AND_HEAD_SQL,
+        [periods[0]],
+      );
+      if (row?.period_action === 'close') throw monthClosedError(periods[0]);
+      if (row?.seq != null && row.hash != null) head = { seq: row.seq, hash: row.hash };
+    } else {
+      await assertPeriodsOpen(
+        t,
+        drafts.map((d) => d.entry_date),
+      );
+      // accountsChecked: the caller read the accounts as live rows of this estate inside this same transaction.
+      if (!opts.accountsChecked) {
+        const accountIds = [...new Set(drafts.map((d) => d.account_id))];
+        const found = await t.live('cashbook_accounts').whereIn('cashbook_accounts.id', accountIds).select('id');
+        if (found.length !== accountIds.length) throw new NotFoundError('Akun kas');
+      }
+      [head] = await t.select<{ seq: number | string; hash: string }>(chainHeadQuery, {});
     }
-
-    const [head] = await t.select<{ seq: number | string; hash: string }>(chainHeadQuery, {});
     let seq = head ? Number(head.seq) : 0;
     let prevHash: string = head ? head.hash : GENESIS_HASH;
 

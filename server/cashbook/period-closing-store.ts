@@ -47,16 +47,18 @@ export async function isPeriodClosed(tx: ScopedStore, period: string): Promise<b
   return (await periodStates(tx, [period])).get(period)?.action === 'close';
 }
 
+export function monthClosedError(period: string): ConflictError {
+  return new ConflictError(
+    'MONTH_CLOSED',
+    `Buku kas bulan ${period} sudah ditutup; buka kembali dengan alasan untuk mencatat transaksi di bulan itu.`,
+    'entry_date',
+  );
+}
+
 export async function assertPeriodsOpen(tx: ScopedStore, dates: string[]): Promise<void> {
   const periods = [...new Set(dates.map((d) => d.slice(0, 7)))];
   const states = await periodStates(tx, periods);
   for (const period of periods) {
-    if (states.get(period)?.action === 'close') {
-      throw new ConflictError(
-        'MONTH_CLOSED',
-        `Buku kas bulan ${period} sudah ditutup; buka kembali dengan alasan untuk mencatat transaksi di bulan itu.`,
-        'entry_date',
-      );
-    }
+    if (states.get(period)?.action === 'close') throw monthClosedError(period);
   }
 }
