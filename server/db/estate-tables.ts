@@ -67,9 +67,9 @@ export async function columnsOf(knex: Knex | Knex.Transaction, table: string): P
 
 /**
  * The estate tables an archive carries, parents before children (foreign keys), so rows can be inserted in the
- * order they are read.
+ * order they are read. `everyTable`: also the estate tables an archive leaves behind (sync writes some of them).
  */
-export async function estateTablesInOrder(knex: Knex | Knex.Transaction): Promise<string[]> {
+export async function estateTablesInOrder(knex: Knex | Knex.Transaction, opts: { everyTable?: boolean } = {}): Promise<string[]> {
   let tables: string[];
   let edges: { table: string; ref: string }[];
   if (dialectOf(knex) === 'postgres') {
@@ -103,7 +103,9 @@ export async function estateTablesInOrder(knex: Knex | Knex.Transaction): Promis
     }
   }
   // Tables tests make for themselves are not the estate's.
-  const carried = new Set(tables.filter((t) => !(t in TABLES_LEFT_BEHIND) && !t.startsWith('test_') && /^[a-z_]+$/.test(t)));
+  const carried = new Set(
+    tables.filter((t) => (opts.everyTable || !(t in TABLES_LEFT_BEHIND)) && !t.startsWith('test_') && /^[a-z_]+$/.test(t)),
+  );
   const order: string[] = [];
   const visiting = new Set<string>();
   const visit = (table: string) => {

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { nowIso } from '../db/clock.ts';
 import { dialectOf } from '../db/knex.ts';
 import { newId } from '../db/ids.ts';
+import { estateTablesInOrder } from '../db/estate-tables.ts';
 import { isSynced, SITE_LOCAL_COLUMNS } from '../db/journal-policy.ts';
 import { auditRow, ScopedStore, SYSTEM_ACTOR } from '../db/scoped-store.ts';
 import type { SyncContext } from '../db/sync-context.ts';
@@ -90,7 +91,7 @@ export async function applyChanges(
   // second change meets the first as before.
   const batched = new Set(changes.map((c) => rowKey(c.table, c.row_id))).size === changes.length;
   const heldRows = batched ? await heldRowsOf(trx, changes) : null;
-  const writes = new PendingWrites(trx, batched);
+  const writes = new PendingWrites(trx, batched, batched ? await tablesParentsFirst(trx) : []);
   // Proofs and attachments go where this instance keeps uploads (a bucket, or the row): server/files/README.md.
   const files = new ArrivedFiles(estateId);
   for (const [index, change] of changes.entries()) {
@@ -229,6 +230,19 @@ async function keepForReview(trx: Knex.Transaction, estateId: string, change: Sy
   });
 }
 
+// The schema changes only with a migration, which a running server does not take: read once per backend.
+const tableOrders = new Map<string, Promise<string[]>>();
+function tablesParentsFirst(trx: Knex.Transaction): Promise<string[]> {
+  const dialect = dialectOf(trx);
+  let order = tableOrders.get(dialect);
+  if (!order) {
+    order = estateTablesInOrder(trx, { everyTable: true });
+    order.catch(() => tableOrders.delete(dialect));
+    tableOrders.set(dialect, order);
+  }
+  return order;
+}
+
 // Rows a statement: well under SQLite's 32,766 and PostgreSQL's 65,535 bound values for the widest synced table.
 const ROWS_PER_STATEMENT = 200;
 
@@ -264,6 +278,8 @@ class PendingWrites {
   constructor(
     private readonly trx: Knex.Transaction,
     private readonly batched: boolean,
+    /** Estate tables, parents before children (foreign keys). */
+    private readonly order: readonly string[],
   ) {}
 
   async insert(table: string, row: Row): Promise<void> {
@@ -282,9 +298,13 @@ class PendingWrites {
     if (pending.length) {
       const byTable = new Map<string, Row[]>();
       for (const { table, row } of pending) byTable.set(table, [...(byTable.get(table) ?? []), row]);
+      // Parents before children: a batch that begins with a payment whose invoice comes later in it is still one
+      // insert per table. Accounts and other tables without an estate come first; they are everyone's parents.
+      const rank = (table: string) => this.order.indexOf(table);
+      const tables = [...byTable.keys()].sort((a, b) => rank(a) - rank(b));
       try {
         await this.trx.transaction(async (savepoint) => {
-          for (const [table, rows] of byTable) await insertChunked(savepoint, table, rows);
+          for (const table of tables) await insertChunked(savepoint, table, byTable.get(table)!);
         });
       } catch {
         for (const { table, row } of pending) await this.trx(table).insert(row);

@@ -232,7 +232,9 @@ export async function changeLogAfter(
   const after = (query: Knex.QueryBuilder) => {
     if (pg) {
       query
-        .whereRaw('("txid" > ? or ("txid" = ? and "seq" > ?))', [txid, txid, seq])
+        // A row comparison, not `txid > ? or (txid = ? and seq > ?)`: PostgreSQL starts the (estate_id, txid, seq)
+        // index scan at the cursor instead of walking every earlier entry of the estate on each page.
+        .whereRaw('("txid", "seq") > (?::bigint, ?::bigint)', [txid, seq])
         .whereRaw('"txid" < pg_snapshot_xmin(pg_current_snapshot())::text::bigint')
         .orderBy([{ column: 'txid' }, { column: 'seq' }])
         .select('id', 'table_name', 'row_id', 'op', 'hlc', 'site_id', 'txid', 'seq');
