@@ -6,7 +6,7 @@ import { NotFoundError, ValidationError } from '../http/errors.ts';
 import { entryHash, GENESIS_HASH, HASHED_FIELDS, type ChainedEntry } from './entry-hash.ts';
 import { assertPeriodsOpen, monthClosedError } from './period-closing-store.ts';
 import { assertCashbookHome } from './home-site.ts';
-import { queryTemplate } from '../db/query-template.ts';
+import { preparedStatementName, queryTemplate } from '../db/query-template.ts';
 
 export type CashbookEntryRow = ChainedEntry;
 
@@ -130,9 +130,11 @@ export async function lockCashbook(tx: ScopedStore): Promise<void> {
   if (dialectOf(tx.knex as never) !== 'postgres') return;
   // Held until the transaction ends, so asking again (a posting, then the append it calls) needs no round trip.
   if (cashbookLocked.has(tx.knex)) return;
-  await tx.knex.raw('select pg_advisory_xact_lock(hashtext(?))', [`cashbook:${tx.estateId}`]);
+  await tx.knex.raw(LOCK_SQL, [`cashbook:${tx.estateId}`]).options({ name: preparedStatementName(LOCK_SQL) });
   if (tx.inTransaction) cashbookLocked.add(tx.knex);
 }
+
+const LOCK_SQL = 'select pg_advisory_xact_lock(hashtext(?))';
 
 /** The transactions (each store's knex inside one: one per transaction and estate) holding their cash-book lock. */
 const cashbookLocked = new WeakSet<object>();

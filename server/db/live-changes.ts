@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type { Knex } from 'knex';
 import type pg from 'pg';
 import { dialectOf } from './knex.ts';
+import { preparedStatementName } from './query-template.ts';
 
 /**
  * Live updates for kiosks and portals: a write says which kind of data of which estate (and unit) changed, and every
@@ -34,9 +35,11 @@ function localKey(knex: Knex | Knex.Transaction): object {
 }
 
 /** Announces `change` from inside (or outside) a write's transaction; see the module comment. */
+const NOTIFY_SQL = 'select pg_notify(?, ?)';
+
 export async function announceChange(knex: Knex | Knex.Transaction, change: LiveChange): Promise<void> {
   if (dialectOf(knex) === 'postgres') {
-    await knex.raw('select pg_notify(?, ?)', [LIVE_CHANNEL, JSON.stringify(change)]);
+    await knex.raw(NOTIFY_SQL, [LIVE_CHANNEL, JSON.stringify(change)]).options({ name: preparedStatementName(NOTIFY_SQL) });
     return;
   }
   const deliver = () => {

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { dialectOf } from './knex.ts';
+import { preparedStatementName } from './query-template.ts';
 import type { DatabaseParams } from './sqlite-direct.ts';
 
 /**
@@ -96,14 +97,18 @@ export async function enterScope(trx: Knex.Transaction, scope: RowScope): Promis
   const entered = scopesOf(trx);
   if (scope === PLATFORM) {
     if (entered.platform) return;
-    await trx.raw("select set_config('klustera.scope', 'platform', true)");
+    await trx.raw(PLATFORM_SQL).options({ name: preparedStatementName(PLATFORM_SQL) });
     entered.platform = true;
   } else {
     if (entered.estate === scope) return;
-    await trx.raw("select set_config('klustera.estate_id', ?, true)", [scope]);
+    // Every scoped transaction starts with it: a named prepared statement, parsed once per connection.
+    await trx.raw(ESTATE_SQL, [scope]).options({ name: preparedStatementName(ESTATE_SQL) });
     entered.estate = scope;
   }
 }
+
+const PLATFORM_SQL = "select set_config('klustera.scope', 'platform', true)";
+const ESTATE_SQL = "select set_config('klustera.estate_id', ?, true)";
 
 /**
  * Only the app role's connections need a scope named: the owner's name the platform scope for their whole session

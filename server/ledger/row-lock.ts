@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { dialectOf } from '../db/knex.ts';
+import { preparedStatementName } from '../db/query-template.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
 
 /**
@@ -30,10 +31,11 @@ export async function lockUnits(tx: ScopedStore, unitIds: Iterable<string>): Pro
   const ids = [...new Set(unitIds)].sort();
   for (let i = 0; i < ids.length; i += 1000) {
     const chunk = ids.slice(i, i + 1000);
-    await tx.knex.raw(
-      `select "id" from "units" where "estate_id" = ? and "id" in (${chunk.map(() => '?').join(', ')}) order by "id" for no key update`,
-      [tx.estateId, ...chunk],
-    );
+    const sql = `select "id" from "units" where "estate_id" = ? and "id" in (${chunk.map(() => '?').join(', ')}) order by "id" for no key update`;
+    // Every payment locks its unit: a named prepared statement for the usual one or few units.
+    const query = tx.knex.raw(sql, [tx.estateId, ...chunk]);
+    if (chunk.length <= 8) query.options({ name: preparedStatementName(sql) });
+    await query;
   }
   return true;
 }
