@@ -36,6 +36,9 @@ const DB_INTERNAL_EXCEPTIONS = {
   'estate-archive.ts': [{ from: '^server/estate-transfer/service\\.ts$', reason: "the estate archive's format and its checks" }],
   'estate-dump.ts': [{ from: '^server/estate-transfer/service\\.ts$', reason: 'reads every table of one estate in one snapshot' }],
   'estate-load.ts': [{ from: '^server/estate-transfer/service\\.ts$', reason: 'writes an archived estate in one transaction' }],
+  'estate-tables.ts': [
+    { from: '^server/sync/apply-changes\\.ts$', reason: "a push batch's new rows go in table by table, parents first (foreign keys)" },
+  ],
   'knex.ts': [
     { from: '^server/backups/restore\\.ts$', reason: "the office's restore opens the staged copy of a backup to migrate and compare it" },
     // dialectOf: row locks, the cash book's estate lock and the receipt counter use PostgreSQL's locking clauses

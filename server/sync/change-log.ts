@@ -209,6 +209,20 @@ function membersAccountRows(knex: Knex | Knex.Transaction, estateId: string) {
 }
 
 /**
+ * Reads a page of the change log walking the (estate_id, txid, seq) index from the cursor. A first upload journals
+ * 100,000 rows in a minute, faster than PostgreSQL's statistics follow; with a table it still believed small, the
+ * planner fetched every entry after the cursor and sorted them for each page of 500 (70 ms a page, the upload's
+ * largest cost), where the index hands them over in order (0.2 ms). Bitmap scans and sorts are priced out for this
+ * transaction only; with no index to use the planner still sorts.
+ */
+function pageInIndexOrder<T>(read: (trx: Knex.Transaction) => Promise<T>) {
+  return async (trx: Knex.Transaction): Promise<T> => {
+    await trx.raw('set local enable_bitmapscan = off; set local enable_sort = off');
+    return read(trx);
+  };
+}
+
+/**
  * The hosted instance's change log of one estate after `cursor`, without the asking site's own changes.
  *
  * Why not order by clock value or by a plain sequence: on PostgreSQL two transactions take their values in one order
@@ -248,10 +262,9 @@ export async function changeLogAfter(
   };
   // The estate's rows, and the account-wide changes of its members' accounts (journaled for no estate): two reads in
   // the same order, merged, so each keeps its index.
-  const [estate, accounts] = await Promise.all([
-    after(knex('outbox').where('estate_id', estateId)),
-    after(knex('outbox').where(membersAccountRows(knex, estateId))),
-  ]);
+  const read = (k: Knex | Knex.Transaction) =>
+    Promise.all([after(k('outbox').where('estate_id', estateId)), after(k('outbox').where(membersAccountRows(k, estateId)))]);
+  const [estate, accounts] = pg && !knex.isTransaction ? await knex.transaction(pageInIndexOrder(read)) : await read(knex);
   const key = (e: Scanned): [bigint, bigint] => [BigInt(e.txid), BigInt(e.seq)];
   const scanned = accounts.length
     ? [...estate, ...accounts]
