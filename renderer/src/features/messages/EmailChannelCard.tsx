@@ -1,9 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import type { ChannelSettings } from '../../../../server/messages/schemas.ts';
 import { apiRequest } from '../../api/client.ts';
-import { ErrorBanner } from '../../components/ErrorMessage.tsx';
 import { useApiForm } from '../../hooks/useApiForm.ts';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
+import { ChannelCard } from './ChannelCard.tsx';
 import { ChannelTestSend } from './ChannelTestSend.tsx';
 import { SecretInput, SettingInput } from './SettingInput.tsx';
 
@@ -52,19 +52,19 @@ export function EmailChannelCard({
     });
   };
   return (
-    <form className="card form" onSubmit={onSubmit} noValidate data-testid="channel-email">
-      <h2 className="card__title">{t('messages.email_title')}</h2>
-      <p className="muted">{t('messages.email_intro')}</p>
-      {saved && (
-        <p className="banner banner--success" role="status">
-          {t('messages.channel_saved')}
-        </p>
-      )}
-      {form.formError && <ErrorBanner error={form.formError} />}
-      <label className="switch">
-        <input type="checkbox" checked={draft.enabled} onChange={(e) => set('enabled', e.target.checked)} />
-        <span>{t('messages.email_enabled')}</span>
-      </label>
+    <ChannelCard
+      testId="channel-email"
+      title={t('messages.email_title')}
+      intro={t('messages.email_intro')}
+      enabledLabel={t('messages.email_enabled')}
+      enabled={draft.enabled}
+      onEnabled={(on) => set('enabled', on)}
+      saved={saved}
+      formError={form.formError}
+      submitting={form.submitting}
+      onSubmit={onSubmit}
+      after={initial.host && <ChannelTestSend estateId={estateId} channel="email" />}
+    >
       <div className="form__row">
         <SettingInput
           label={t('messages.smtp_host')}
@@ -129,12 +129,6 @@ export function EmailChannelCard({
           onValue={(v) => set('from_name', v)}
         />
       </div>
-      <div className="form__actions">
-        <button type="submit" className="btn btn--primary" disabled={form.submitting}>
-          {t('common.save')}
-        </button>
-      </div>
-      {initial.host && <ChannelTestSend estateId={estateId} channel="email" />}
-    </form>
+    </ChannelCard>
   );
 }

@@ -1,10 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import type { ChannelSettings } from '../../../../server/messages/schemas.ts';
 import { apiRequest } from '../../api/client.ts';
-import { ErrorBanner } from '../../components/ErrorMessage.tsx';
 import { Field } from '../../components/Field.tsx';
 import { useApiForm } from '../../hooks/useApiForm.ts';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
+import { ChannelCard } from './ChannelCard.tsx';
 import { ChannelTestSend } from './ChannelTestSend.tsx';
 import { CloudTemplateFields, type CloudTemplates } from './CloudTemplateFields.tsx';
 import { SecretInput, SettingInput } from './SettingInput.tsx';
@@ -88,19 +88,19 @@ export function GatewayChannelCard({
     });
   };
   return (
-    <form className="card form" onSubmit={onSubmit} noValidate data-testid="channel-wa-gateway">
-      <h2 className="card__title">{t('messages.gateway_title')}</h2>
-      <p className="muted">{t('messages.gateway_intro')}</p>
-      {saved && (
-        <p className="banner banner--success" role="status">
-          {t('messages.channel_saved')}
-        </p>
-      )}
-      {form.formError && <ErrorBanner error={form.formError} />}
-      <label className="switch">
-        <input type="checkbox" checked={draft.enabled} onChange={(e) => set('enabled', e.target.checked)} />
-        <span>{t('messages.gateway_enabled')}</span>
-      </label>
+    <ChannelCard
+      testId="channel-wa-gateway"
+      title={t('messages.gateway_title')}
+      intro={t('messages.gateway_intro')}
+      enabledLabel={t('messages.gateway_enabled')}
+      enabled={draft.enabled}
+      onEnabled={(on) => set('enabled', on)}
+      saved={saved}
+      formError={form.formError}
+      submitting={form.submitting}
+      onSubmit={onSubmit}
+      after={(initial.base_url || initial.phone_number_id) && <ChannelTestSend estateId={estateId} channel="wa_gateway" />}
+    >
       <div className="form__row">
         <Field label={t('messages.gateway_provider')} required>
           <select
@@ -210,12 +210,6 @@ export function GatewayChannelCard({
           onVerifyToken={secret('webhook_verify_token', setVerifyToken)}
         />
       )}
-      <div className="form__actions">
-        <button type="submit" className="btn btn--primary" disabled={form.submitting}>
-          {t('common.save')}
-        </button>
-      </div>
-      {(initial.base_url || initial.phone_number_id) && <ChannelTestSend estateId={estateId} channel="wa_gateway" />}
-    </form>
+    </ChannelCard>
   );
 }
