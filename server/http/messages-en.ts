@@ -76,6 +76,7 @@ export const MESSAGES_EN: Record<string, string> = {
   Data: 'Data',
   'Alamat API': 'API address',
   'Konflik sinkronisasi': 'Sync conflict',
+  'Perubahan akun yang disisihkan': 'Set-aside account change',
   Perumahan: 'Estate',
   Unit: 'Unit',
   Tagihan: 'Invoice',
@@ -184,6 +185,7 @@ export const MESSAGES_EN: Record<string, string> = {
   'Tidak dapat membuat kode unik; coba lagi.': 'Could not create a unique code; try again.',
   'Unit tidak ditemukan.': 'Unit not found.',
   'Data yang berkonflik sudah tidak ada.': 'The data in conflict no longer exists.',
+  'Perubahan akun ini sudah ditandai selesai ditangani.': 'This account change is already marked as handled.',
   'Pilih warga pemegang kartu.': 'Choose the resident who holds the pass.',
   'Warga ini tidak tinggal di unit tersebut.': 'This resident does not live in that unit.',
 

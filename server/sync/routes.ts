@@ -15,6 +15,7 @@ import {
 } from './cloud-service.ts';
 import { pullWhenChanged } from './pull-wait.ts';
 import { runSyncCycleExclusive, syncLoopOf } from './sync-loop.ts';
+import { markSetAsideHandled } from './shared-accounts.ts';
 import { linkToCloud, syncStatus, unlinkFromCloud, type SyncStatus, type SyncSummary } from './desktop-service.ts';
 import {
   credentialListResponse,
@@ -28,6 +29,7 @@ import {
   pullResponse,
   pushBody,
   pushResponse,
+  setAsideParams,
   syncRunResponse,
   syncStatusResponse,
 } from './schemas.ts';
@@ -166,6 +168,20 @@ export const syncRoutes = defineRoutes([
     handler: async ({ app, store }) => {
       await unlinkFromCloud(store!);
       await syncLoopOf(app)?.refresh();
+    },
+  },
+  {
+    method: 'post',
+    path: '/estates/:estate_id/sync/set-aside/:set_aside_id/mark-handled',
+    // Whoever may link and unlink: putting the account right by hand (the person signs in with the account the
+    // hosted instance knows) is an administrator's work.
+    permission: 'settings.write',
+    summary: 'Mark a set-aside account change as handled: it leaves the list, the record stays (again: 409)',
+    params: setAsideParams,
+    response: syncStatusResponse,
+    handler: async ({ app, store, params, req }) => {
+      await markSetAsideHandled(store!, params.set_aside_id);
+      return inLanguage(req, await syncStatus(app, store!.estateId));
     },
   },
   {

@@ -91,6 +91,9 @@ export const syncStatusResponse = z.object({
   ),
 });
 
+/** One set-aside account change of the estate (`sync_set_aside`), marked handled by the office. */
+export const setAsideParams = z.object({ estate_id: id, set_aside_id: z.string().max(64) });
+
 export const syncRunResponse = z.object({
   ok: z.boolean(),
   pushed: z.number().int(),

@@ -2,9 +2,9 @@ import type { Knex } from 'knex';
 import { nowIso } from '../db/clock.ts';
 import { newId } from '../db/ids.ts';
 import { PlatformStore, platformKnex } from '../db/platform-store.ts';
-import { SYSTEM_ACTOR } from '../db/scoped-store.ts';
+import { SYSTEM_ACTOR, type ScopedStore } from '../db/scoped-store.ts';
 import type { SyncContext } from '../db/sync-context.ts';
-import { ForbiddenError } from '../http/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError } from '../http/errors.ts';
 import type { SyncChange } from './sync-change.ts';
 
 /**
@@ -162,11 +162,12 @@ export interface SetAsideChange {
   message: string;
 }
 
-/** The estate's set-aside changes for the Sinkronisasi page, newest first (the message in Indonesian). */
+/** The estate's set-aside changes not handled yet, for the Sinkronisasi page, newest first (the message in Indonesian). */
 export async function setAsideChanges(knex: Knex | Knex.Transaction, estateId: string): Promise<SetAsideChange[]> {
   const rows = (await knex('sync_set_aside')
     .leftJoin('users', 'users.id', 'sync_set_aside.row_id')
     .where('sync_set_aside.estate_id', estateId)
+    .whereNull('sync_set_aside.handled_at')
     .orderBy([
       { column: 'sync_set_aside.created_at', order: 'desc' },
       { column: 'sync_set_aside.id', order: 'desc' },
@@ -181,4 +182,26 @@ export async function setAsideChanges(knex: Knex | Knex.Transaction, estateId: s
     code: String(r.code),
     message: SET_ASIDE_MESSAGE,
   }));
+}
+
+/** The answer to marking a set-aside change that is already marked (a replay, or another office was first). */
+export const SET_ASIDE_HANDLED_CODE = 'SYNC_SET_ASIDE_HANDLED';
+
+/**
+ * The office has put the account right by hand (the person signs in with the account the hosted instance knows):
+ * the change leaves the Sinkronisasi page. The row stays, with who marked it and when, and the marking is audited.
+ * Marking it again is refused (409) and changes nothing; two offices at once: the second is refused.
+ */
+export async function markSetAsideHandled(store: ScopedStore, id: string): Promise<void> {
+  await store.transaction(async (tx) => {
+    const held = (await tx.query('sync_set_aside').where('sync_set_aside.id', id).first('id', 'handled_at')) as Row | undefined;
+    if (!held) throw new NotFoundError('Perubahan akun yang disisihkan');
+    const marked = await tx.updateWhere(
+      'sync_set_aside',
+      (q) => q.where('id', id).whereNull('handled_at'),
+      { handled_at: nowIso(), handled_by: tx.actor.userId },
+      'sync.set_aside.handled',
+    );
+    if (!marked.length) throw new ConflictError(SET_ASIDE_HANDLED_CODE, 'Perubahan akun ini sudah ditandai selesai ditangani.');
+  });
 }

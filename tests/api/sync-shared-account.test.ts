@@ -181,7 +181,17 @@ describe('an account the desktop made that joined another estate on the hosted i
     expect((await db(cloud)('memberships').where({ id: tono.membershipId }).first()).role).toBe('staff');
     expect(await db(cloud)('payments').where({ id: again.body.id }).first()).toBeDefined();
     expect((await db(cloud)('users').where({ id: tono.userId }).first()).password_hash).toBe(hostedHash);
-    expect((await office.get(e('/sync'))).body.set_aside).toHaveLength(1);
+    const [kept] = (await office.get(e('/sync'))).body.set_aside as { id: string }[];
+
+    // Once he signs in with his hosted account here too, the office marks the change handled: it leaves the list,
+    // stays recorded, and later cycles neither bring it back nor send anything of it.
+    const handled = await office.post(e(`/sync/set-aside/${kept.id}/mark-handled`));
+    expect(handled.status, handled.text).toBe(200);
+    expect(handled.body.set_aside).toEqual([]);
+    await syncUntilQuiet();
+    expect((await office.get(e('/sync'))).body).toMatchObject({ last_error: null, waiting: 0, set_aside: [] });
+    expect((await db(desktop)('sync_set_aside').where({ id: kept.id }).first()).handled_at).toBeTruthy();
+    expect(await db(cloud)('audit_log').where({ action: 'sync.set_aside.handled' }).first()).toBeUndefined();
   });
 
   it('an account that joined another estate before such joins were journaled is named by the refusal and set aside', async () => {

@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { ADMIN, setupEstate, startTestServer, type TestServer } from '../support/server.ts';
+import { newId } from '../../server/db/ids.ts';
+import { platformDb } from '../../server/sync/platform-db.ts';
+import { ADMIN, setupEstate, startTestServer, userWithRole, type ApiClient, type TestServer } from '../support/server.ts';
 import {
   DESKTOP,
   launchChromium,
@@ -24,11 +26,12 @@ import {
 let desktop: TestServer;
 let browser: Browser;
 let estateId: string;
+let admin: ApiClient;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'klustera-sync-set-aside-'));
 
 beforeAll(async () => {
   desktop = await startTestServer({ dataDir });
-  estateId = (await setupEstate(desktop.url)).estateId;
+  ({ estateId, client: admin } = await setupEstate(desktop.url));
   browser = await launchChromium();
 }, 120_000);
 
@@ -88,4 +91,98 @@ describe('an account change set aside by sync on the Sinkronisasi page', () => {
       await context.close();
     }, 60_000);
   }
+});
+
+/** An account of this estate and a change of it set aside, as a real sync cycle leaves them. */
+async function setAsideChangeOf(name: string, createdAt: string): Promise<string> {
+  const n = Math.random().toString(36).slice(2, 8);
+  const made = await admin.post(`/estates/${estateId}/users`, { name, email: `akun-${n}@griya-asri.id`, role: 'staff' });
+  expect(made.status, made.text).toBe(201);
+  const id = newId();
+  await platformDb(desktop.app)('sync_set_aside').insert({
+    id,
+    estate_id: estateId,
+    outbox_id: newId(),
+    table_name: 'users',
+    row_id: made.body.user.id,
+    code: 'SYNC_ACCOUNT_OUTSIDE_ESTATE',
+    created_at: createdAt,
+  });
+  return id;
+}
+
+describe('the office marks a set-aside account change as handled', () => {
+  it('after confirming in the page, the change leaves the list without a reload; the record stays (desktop, id and en)', async () => {
+    // Linked, as pairing leaves it (the hosted instance is never called: nobody presses "sync now" here).
+    const at = new Date().toISOString();
+    await platformDb(desktop.app)('sync_links').insert({
+      id: newId(),
+      estate_id: estateId,
+      cloud_url: 'https://awan.klustera.id',
+      token: 'tidak-dipakai',
+      pull_cursor: '',
+      created_at: at,
+      updated_at: at,
+    });
+    const tono = await setAsideChangeOf('Pak Tono Wibisono', '2026-11-30T04:58:00.000Z');
+    const sari = await setAsideChangeOf('Bu Sari Lestari', '2026-11-30T05:10:00.000Z');
+
+    const { context, page } = await newPage(browser, DESKTOP);
+    await signIn(page, `${desktop.url}/login`, ADMIN.email, ADMIN.password);
+    await page.goto(`${desktop.url}/settings/sync`);
+    const list = page.getByTestId('sync-set-aside');
+    await waitForText(list, 'Bu Sari Lestari');
+    const item = (id: string) => list.locator(`li[data-set-aside-id="${id}"]`);
+    expect(await item(tono).textContent()).toContain('Pak Tono Wibisono');
+    await screenshot(page, 'sync-set-aside-03-handle-buttons-id-desktop');
+
+    // Cancelled: nothing changes.
+    await item(tono).getByRole('button', { name: 'Sudah ditangani' }).click();
+    const dialog = page.getByTestId('confirm-dialog');
+    await waitForText(dialog, 'Lakukan ini setelah akun Pak Tono Wibisono dibereskan');
+    await screenshot(page, 'sync-set-aside-04-confirm-id-desktop');
+    await dialog.getByRole('button', { name: 'Batal' }).click();
+    expect(await dialog.count()).toBe(0);
+    expect(await item(tono).count()).toBe(1);
+    expect((await platformDb(desktop.app)('sync_set_aside').where({ id: tono }).first()).handled_at).toBeNull();
+
+    await item(tono).getByRole('button', { name: 'Sudah ditangani' }).click();
+    await dialog.getByRole('button', { name: 'Sudah ditangani' }).click();
+    await waitForText(page.getByTestId('sync-notice'), 'Perubahan akun ditandai sudah ditangani.');
+    expect(await item(tono).count()).toBe(0);
+    expect(await item(sari).count()).toBe(1);
+    const row = await platformDb(desktop.app)('sync_set_aside').where({ id: tono }).first();
+    expect(row.handled_at).toBeTruthy();
+    expect(row.handled_by).toBeTruthy();
+    expect(await noHorizontalScroll(page)).toBe(true);
+    await screenshot(page, 'sync-set-aside-05-handled-id-desktop');
+
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
+    await item(sari).getByRole('button', { name: 'Mark as handled' }).click();
+    await waitForText(dialog, 'Do this once the account of Bu Sari Lestari has been put right');
+    await screenshot(page, 'sync-set-aside-06-confirm-en-desktop');
+    await dialog.getByRole('button', { name: 'Mark as handled' }).click();
+    await waitForText(page.getByTestId('sync-notice'), 'The account change is marked as handled.');
+    expect(await list.count()).toBe(0);
+    await screenshot(page, 'sync-set-aside-07-handled-en-desktop');
+    await page.getByRole('button', { name: 'ID', exact: true }).click();
+    expect(pageErrors(page)).toEqual([]);
+    await context.close();
+  }, 90_000);
+
+  it('shows the treasurer the list without the button (only administrators manage sync)', async () => {
+    const wati = await setAsideChangeOf('Bu Wati', '2026-11-30T06:00:00.000Z');
+    const treasurer = await userWithRole(desktop.url, admin, estateId, 'treasurer');
+    const { context, page } = await newPage(browser, PHONE);
+    await signIn(page, `${desktop.url}/login`, treasurer.email, treasurer.password);
+    await page.goto(`${desktop.url}/settings/sync`);
+    const list = page.getByTestId('sync-set-aside');
+    await waitForText(list, 'Bu Wati');
+    expect(await list.locator(`li[data-set-aside-id="${wati}"]`).count()).toBe(1);
+    expect(await page.getByTestId('sync-set-aside-handle').count()).toBe(0);
+    expect(await noHorizontalScroll(page)).toBe(true);
+    await screenshot(page, 'sync-set-aside-08-treasurer-id-phone');
+    expect(pageErrors(page)).toEqual([]);
+    await context.close();
+  }, 60_000);
 });

@@ -85,6 +85,27 @@ export default function SyncPage() {
     });
   };
 
+  // A change marked elsewhere meanwhile answers 409: the list is read again either way, so it shows what is open.
+  const [handleError, setHandleError] = useState<unknown>();
+  const onHandled = async (item: SyncStatus['set_aside'][number]) => {
+    const name = item.name ?? t('sync.set_aside_unknown');
+    const yes = await confirm({
+      title: t('sync.set_aside_handle_title'),
+      text: t('sync.set_aside_handle_text', { name }),
+      confirmLabel: t('sync.set_aside_handle'),
+    });
+    if (!yes) return;
+    setNotice(null);
+    setHandleError(undefined);
+    try {
+      setFresh(await api.post<SyncStatus>(`${base}/set-aside/${encodeURIComponent(item.id)}/mark-handled`));
+      setNotice({ key: 'sync.set_aside_handled' });
+    } catch (err) {
+      setHandleError(err);
+      await refresh().catch(() => undefined);
+    }
+  };
+
   const errorText = (error: { code: string; message: string }) => lookupError(language, error.code) ?? error.message;
   const skewMinutes = current?.clock_skew_ms ? Math.max(1, Math.round(Math.abs(current.clock_skew_ms) / 60_000)) : 0;
 
@@ -201,12 +222,25 @@ export default function SyncPage() {
               <h3>{t('sync.set_aside_title')}</h3>
               <ul>
                 {current.set_aside.map((item) => (
-                  <li key={item.id} data-user-id={item.user_id}>
-                    <small className="muted">{calendar.formatDateTime(item.created_at, locale)}</small>{' '}
-                    {t('sync.set_aside_item', { name: item.name ?? t('sync.set_aside_unknown') })}
+                  <li key={item.id} data-user-id={item.user_id} data-set-aside-id={item.id}>
+                    <span>
+                      <small className="muted">{calendar.formatDateTime(item.created_at, locale)}</small>{' '}
+                      {t('sync.set_aside_item', { name: item.name ?? t('sync.set_aside_unknown') })}
+                    </span>
+                    {admin && (
+                      <button
+                        type="button"
+                        className="btn btn--secondary"
+                        onClick={() => void onHandled(item)}
+                        data-testid="sync-set-aside-handle"
+                      >
+                        {t('sync.set_aside_handle')}
+                      </button>
+                    )}
                   </li>
                 ))}
               </ul>
+              {handleError ? <ErrorBanner error={handleError} /> : null}
             </div>
           )}
           {runForm.formError && <ErrorBanner error={runForm.formError} />}

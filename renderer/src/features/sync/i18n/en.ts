@@ -51,4 +51,10 @@ export default {
   set_aside_item:
     '{name}: a change of e-mail, phone or password was not sent, because this account is also used in another estate on the hosted instance. Only its owner can change it there; on this computer the change still applies. Everything else keeps syncing.',
   set_aside_unknown: 'A removed account',
+  set_aside_handle: 'Mark as handled',
+  set_aside_handle_title: 'Mark as handled?',
+  set_aside_handle_text:
+    'Do this once the account of {name} has been put right, for example its owner signs in with their hosted account. The change leaves this list; its record stays in the audit log.',
+  set_aside_handled: 'The account change is marked as handled.',
+  error_SYNC_SET_ASIDE_HANDLED: 'This account change is already marked as handled.',
 };

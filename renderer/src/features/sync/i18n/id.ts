@@ -53,4 +53,10 @@ export default {
   set_aside_item:
     '{name}: perubahan e-mail, nomor HP atau kata sandi tidak dikirim, karena akun ini juga dipakai di perumahan lain di server awan. Hanya pemiliknya yang dapat mengubahnya di sana; di komputer ini perubahan tetap berlaku. Sinkronisasi lainnya berjalan seperti biasa.',
   set_aside_unknown: 'Akun yang sudah dihapus',
+  set_aside_handle: 'Sudah ditangani',
+  set_aside_handle_title: 'Tandai sudah ditangani?',
+  set_aside_handle_text:
+    'Lakukan ini setelah akun {name} dibereskan, misalnya pemiliknya masuk dengan akun server awannya. Perubahan ini hilang dari daftar; catatannya tetap tersimpan di log audit.',
+  set_aside_handled: 'Perubahan akun ditandai sudah ditangani.',
+  error_SYNC_SET_ASIDE_HANDLED: 'Perubahan akun ini sudah ditandai selesai ditangani.',
 };
