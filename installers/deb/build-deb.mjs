@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run dist:deb`: the headless server as a Debian package (klustera-server) for a mini PC or a Raspberry Pi-class
 // board, built with dpkg-deb from what this checkout already has: the server's release bundle, the built renderer,
-// bin/ and the production dependencies with the native better-sqlite3 built for the Node running this script.
+// bin/ and the npm packages the bundle loads, with the native better-sqlite3 built for the Node running this script.
 //
 //   npm run dist:deb                  build the server bundle and the renderer, then the package
 //   npm run dist:deb -- --no-build    package the existing dist/server/release and renderer/dist
@@ -11,7 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,14 +91,75 @@ export function packagedUnit(unitText) {
 }
 
 /**
- * The installed production packages: every package-lock entry not marked dev-only. Optional packages for other
- * platforms are in the lock but not on disk, and are left out.
+ * Dependencies in package.json that the installed server never loads, with the reason. They stay out of the package
+ * together with whatever only they pull in; `bundleImports` checks at build time that the bundle asks for none of them.
  */
-export function productionPackages(lock, exists) {
-  return Object.entries(lock.packages ?? {})
-    .filter(([key, entry]) => key.startsWith('node_modules/') && !entry.dev && !entry.link && exists(key))
-    .map(([key]) => key)
-    .sort();
+export const NOT_RUN_BY_THE_SERVER = {
+  // tsx brings esbuild and its Go binary for this CPU (about 22 MB).
+  tsx: 'bin/klustera.mjs runs the TypeScript sources through it only where there is no bundle; the package ships the bundle',
+  'electron-updater': "the desktop window's update check (main/), which the headless package does not have",
+};
+
+/**
+ * The packages the server needs at run time: package.json's dependencies except `leftOut`, and everything they load
+ * in turn (dependencies, optional and peer dependencies that are installed), each found the way Node's resolver finds
+ * it, from the requiring package's own node_modules up to the top. Optional packages for other platforms are in the
+ * lock but not on disk, and are left out; so are dev-only entries, which `npm ci --omit=dev` does not install.
+ */
+export function runtimePackages(lock, exists, leftOut = Object.keys(NOT_RUN_BY_THE_SERVER)) {
+  const entries = lock.packages ?? {};
+  const installed = (key) => Boolean(entries[key]) && !entries[key].dev && !entries[key].link && exists(key);
+  const find = (from, name) => {
+    for (let base = from; ; base = base.slice(0, Math.max(0, base.lastIndexOf('/node_modules/')))) {
+      const key = `${base ? `${base}/` : ''}node_modules/${name}`;
+      if (installed(key)) return key;
+      if (!base) return null;
+    }
+  };
+  const root = entries[''] ?? {};
+  const needed = new Set();
+  const queue = [];
+  for (const name of Object.keys({ ...root.dependencies, ...root.optionalDependencies })) {
+    if (leftOut.includes(name)) continue;
+    const key = find('', name);
+    if (!key) throw new Error(`${name} is in package.json's dependencies but not installed: run npm ci`);
+    queue.push(key);
+  }
+  while (queue.length > 0) {
+    const key = queue.shift();
+    if (needed.has(key)) continue;
+    needed.add(key);
+    const entry = entries[key];
+    for (const name of Object.keys({ ...entry.dependencies, ...entry.optionalDependencies, ...entry.peerDependencies })) {
+      const found = find(key, name);
+      if (found) queue.push(found);
+    }
+  }
+  return [...needed].sort();
+}
+
+/**
+ * The npm packages a bundle file loads: its import statements, import() calls, require() calls (in the worker
+ * sources it carries as strings) and createRequire(import.meta.url)("…") calls and resolves. Node's built-ins are
+ * not packages. A package name, not a file: `csv-parse/sync` is `csv-parse`, `@scope/name/x` is `@scope/name`.
+ */
+export function bundleImports(source) {
+  const patterns = [
+    /^import\s[^;]*?\sfrom\s*["']([^"']+)["']/gm,
+    /^import\s*["']([^"']+)["']/gm,
+    /\bimport\(\s*["']([^"']+)["']\s*\)/g,
+    /\brequire\(\s*["']([^"']+)["']\s*\)/g,
+    /\bcreateRequire\w*\(import\.meta\.url\)(?:\.resolve)?\(\s*["']([^"']+)["']\s*\)/g,
+  ];
+  const names = new Set();
+  for (const pattern of patterns) {
+    for (const [, specifier] of source.matchAll(pattern)) {
+      if (/^(\.|\/|node:)/.test(specifier) || builtinModules.includes(specifier.split('/')[0])) continue;
+      const parts = specifier.split('/');
+      names.add(specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]);
+    }
+  }
+  return [...names].sort();
 }
 
 // Compiler leftovers and sources of the native modules (the .node file is all they load), the prebuilt usb modules
@@ -159,20 +220,37 @@ function copyTree(from, to, relative, skip) {
   }
 }
 
-function copyProductionModules(stage) {
+function copyRuntimeModules(stage) {
   const skipped = skippedInPackages();
   const lock = JSON.parse(fs.readFileSync(path.join(root, 'package-lock.json'), 'utf8'));
-  const packages = productionPackages(lock, (key) => fs.existsSync(path.join(root, key, 'package.json')));
+  const packages = runtimePackages(lock, (key) => fs.existsSync(path.join(root, key, 'package.json')));
   for (const key of packages) {
     const pkgRel = key.replace(/^node_modules\//, '');
-    // Nested node_modules are entries of their own in the lock; copying them here would drag dev-only ones along.
+    // Nested node_modules are entries of their own in the lock; copying them here would drag unneeded ones along.
     copyTree(path.join(root, key), path.join(stage, key), '', (rel, name) => {
       if (name === 'node_modules') return true;
       const full = `${pkgRel}/${rel}`;
       return skipped.some((pattern) => pattern.test(full));
     });
   }
-  return packages.length;
+  return packages;
+}
+
+/** Fails when a file of the release bundle loads a package that `packages` (lock keys) has not at the top level. */
+function checkBundleImports(releaseDir, packages) {
+  const shipped = new Set(packages);
+  const walk = (dir) =>
+    fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+      const full = path.join(dir, entry.name);
+      return entry.isDirectory() ? walk(full) : entry.name.endsWith('.mjs') ? [full] : [];
+    });
+  for (const file of walk(releaseDir)) {
+    for (const name of bundleImports(fs.readFileSync(file, 'utf8'))) {
+      if (!shipped.has(`node_modules/${name}`)) {
+        throw new Error(`${path.relative(root, file)} loads ${name}, which the package would not carry (NOT_RUN_BY_THE_SERVER?)`);
+      }
+    }
+  }
 }
 
 /**
@@ -321,9 +399,16 @@ export function buildDeb({ build = true, outDir = path.join(root, 'dist', 'insta
     copyTree(path.join(root, 'renderer', 'dist'), path.join(app, 'renderer', 'dist'), '', () => false);
     for (const file of ['klustera.mjs', 'server-bundle.mjs'])
       copyTree(path.join(root, 'bin', file), path.join(app, 'bin', file), '', () => false);
-    writeFile(path.join(app, 'package.json'), `${JSON.stringify({ ...pkg, devDependencies: undefined, scripts: undefined }, null, 2)}\n`);
-    const count = copyProductionModules(app);
-    note(`${count} production packages`);
+    const dependencies = Object.fromEntries(Object.entries(pkg.dependencies).filter(([name]) => !(name in NOT_RUN_BY_THE_SERVER)));
+    writeFile(
+      path.join(app, 'package.json'),
+      `${JSON.stringify({ ...pkg, dependencies, devDependencies: undefined, scripts: undefined }, null, 2)}\n`,
+    );
+    const packages = copyRuntimeModules(app);
+    checkBundleImports(path.join(root, 'dist', 'server', 'release'), packages);
+    note(
+      `${packages.length} packages the server loads (left out: ${Object.keys(NOT_RUN_BY_THE_SERVER).join(', ')} and what only they need)`,
+    );
 
     // The native module must load into this Node: it is the one the package depends on.
     const nativeFile = path.join(app, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');

@@ -13,13 +13,18 @@ const debDir = path.join(repoRoot, 'installers', 'deb');
 interface LockEntry {
   dev?: boolean;
   link?: boolean;
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
 }
 // A computed specifier keeps tsc from wanting types for the plain-JavaScript build script.
 const builder = (await import(path.join(debDir, 'build-deb.mjs'))) as {
   nodeDependency(nodeVersion: string): string;
   debianArchitecture(nodeArch: string): string;
   packagedUnit(unitText: string): string;
-  productionPackages(lock: { packages: Record<string, LockEntry> }, exists: (key: string) => boolean): string[];
+  NOT_RUN_BY_THE_SERVER: Record<string, string>;
+  runtimePackages(lock: { packages: Record<string, LockEntry> }, exists: (key: string) => boolean, leftOut?: string[]): string[];
+  bundleImports(source: string): string[];
   controlFile(fields: {
     version: string;
     architecture: string;
@@ -140,21 +145,77 @@ describe('headless .deb', () => {
     });
   }
 
-  it('ships production packages only, and only those installed on this platform', () => {
+  it('ships what the dependencies load, found as Node finds it, without the run-from-source tools and what only they need', () => {
     const lock = {
       packages: {
-        '': {},
-        'node_modules/express': {},
-        'node_modules/vitest': { dev: true },
-        'node_modules/esbuild/node_modules/@esbuild/linux-x64': {},
+        '': { dependencies: { express: '^5', knex: '^3', pg: '^8', tsx: '^4' }, devDependencies: { vitest: '^4' } },
+        'node_modules/express': { dependencies: { debug: '^4', 'path-to-regexp': '^8' } },
+        'node_modules/debug': { dependencies: { ms: '^2' } },
+        'node_modules/ms': {},
+        // express's own copy, nested: the top-level one below is another version that only tsx's tree uses.
+        'node_modules/express/node_modules/path-to-regexp': {},
+        'node_modules/path-to-regexp': {},
+        // knex's optional peers: pg is installed (a dependency of its own), sqlite3 is not.
+        'node_modules/knex': { dependencies: { debug: '^4' }, peerDependencies: { pg: '*', sqlite3: '*' } },
+        'node_modules/pg': { optionalDependencies: { 'pg-cloudflare': '^1' } },
+        'node_modules/pg-cloudflare': {},
+        'node_modules/tsx': { dependencies: { esbuild: '~0.28', 'path-to-regexp': '^8', debug: '^4' } },
+        'node_modules/esbuild': { optionalDependencies: { '@esbuild/linux-x64': '0.28', '@esbuild/darwin-arm64': '0.28' } },
+        'node_modules/@esbuild/linux-x64': {},
         'node_modules/@esbuild/darwin-arm64': {},
+        'node_modules/vitest': { dev: true },
         'node_modules/klustera-linked': { link: true },
       },
     };
-    const installed = new Set(['node_modules/express', 'node_modules/vitest', 'node_modules/esbuild/node_modules/@esbuild/linux-x64']);
-    expect(builder.productionPackages(lock, (key) => installed.has(key))).toEqual([
-      'node_modules/esbuild/node_modules/@esbuild/linux-x64',
+    const notOnDisk = new Set(['node_modules/@esbuild/darwin-arm64', 'node_modules/pg-cloudflare']);
+    const exists = (key: string) => !notOnDisk.has(key);
+    expect(builder.runtimePackages(lock, exists, ['tsx'])).toEqual([
+      'node_modules/debug',
       'node_modules/express',
+      'node_modules/express/node_modules/path-to-regexp',
+      'node_modules/knex',
+      'node_modules/ms',
+      'node_modules/pg',
+    ]);
+    // Without the list, tsx's whole tree comes along (the package used to carry it).
+    expect(builder.runtimePackages(lock, exists, [])).toContain('node_modules/@esbuild/linux-x64');
+    expect(() => builder.runtimePackages(lock, (key) => key !== 'node_modules/pg', ['tsx'])).toThrow(
+      /pg is in package\.json's dependencies but not installed/,
+    );
+  });
+
+  it('leaves out of the package only dependencies that are in package.json and that the server never loads', () => {
+    const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    for (const name of Object.keys(builder.NOT_RUN_BY_THE_SERVER)) expect(pkg.dependencies, name).toHaveProperty(name);
+  });
+
+  it('reads the packages a bundle loads from its imports, import() calls, requires and createRequire calls', () => {
+    const bundle = [
+      "import { createRequire as __klusteraRequire } from 'node:module'; const require = __klusteraRequire(import.meta.url);",
+      'import express from "express";',
+      'import { z as z7 } from "zod";',
+      'import {',
+      '  parse',
+      '} from "csv-parse/sync";',
+      'import "@scope/side-effect/register";',
+      'import fs from "fs";',
+      'import { helper } from "./local.mjs";',
+      'const roll = await import("pino-roll");',
+      'const pg = createRequire2(import.meta.url)("pg");',
+      'const driver = createRequire3(import.meta.url).resolve("better-sqlite3");',
+      "const worker = `const { parentPort } = require('node:worker_threads'); const x = require('exceljs');`;",
+      'const sql = \'select id from "units" where x = 1\';',
+      'knex.raw(`delete from ${table}`);',
+    ].join('\n');
+    expect(builder.bundleImports(bundle)).toEqual([
+      '@scope/side-effect',
+      'better-sqlite3',
+      'csv-parse',
+      'exceljs',
+      'express',
+      'pg',
+      'pino-roll',
+      'zod',
     ]);
   });
 
