@@ -1,10 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import zlib from 'node:zlib';
-import { Readable } from 'node:stream';
-import tar from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { repackArchive } from '../support/estate-archive.ts';
 import { createTestDatabase, type TestDatabase } from '../setup/pg-database.ts';
 import { type ApiClient, apiClient, setupEstate, startTestServer, type TestServer, userWithRole } from '../support/server.ts';
 
@@ -56,31 +54,6 @@ async function postArchive(client: ApiClient, archive: Buffer) {
   });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
-/** The archive's entries, changed by `edit`, packed again. */
-async function repack(archive: Buffer, edit: (entries: Map<string, Buffer>) => void): Promise<Buffer> {
-  const entries = new Map<string, Buffer>();
-  const extract = tar.extract();
-  extract.on('entry', (header, stream, next) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (c: Buffer) => chunks.push(c));
-    stream.on('end', () => {
-      entries.set(header.name, Buffer.concat(chunks));
-      next();
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    extract.on('finish', resolve).on('error', reject);
-    Readable.from([zlib.gunzipSync(archive)]).pipe(extract);
-  });
-  edit(entries);
-  const pack = tar.pack();
-  for (const [name, content] of entries) pack.entry({ name }, content);
-  pack.finalize();
-  const chunks: Buffer[] = [];
-  for await (const c of pack) chunks.push(c as Buffer);
-  return zlib.gzipSync(Buffer.concat(chunks));
 }
 
 /** What the office sees of the books: every number that must survive the move. */
@@ -192,7 +165,7 @@ describe('moving an estate between installations', () => {
   });
 
   it('an archive with a changed byte, from a newer schema or not an archive at all writes nothing', async () => {
-    const tampered = await repack(archive, (entries) => {
+    const tampered = await repackArchive(archive, (entries) => {
       const name = [...entries.keys()].find((n) => n.startsWith('files/payment_proofs/'))!;
       const bytes = Buffer.from(entries.get(name)!);
       bytes[bytes.length - 1] ^= 0xff;
@@ -201,11 +174,11 @@ describe('moving an estate between installations', () => {
     const tamperedAnswer = await postArchive(platformAdmin, tampered);
     expect(tamperedAnswer.status).toBe(422);
     expect(tamperedAnswer.body.error.code).toBe('ARCHIVE_TAMPERED');
-    const editedRows = await repack(archive, (entries) => {
+    const editedRows = await repackArchive(archive, (entries) => {
       entries.set('tables/payments.jsonl', Buffer.from(entries.get('tables/payments.jsonl')!.toString().replace('200000', '900000')));
     });
     expect((await postArchive(platformAdmin, editedRows)).body.error.code).toBe('ARCHIVE_TAMPERED');
-    const newer = await repack(archive, (entries) => {
+    const newer = await repackArchive(archive, (entries) => {
       const manifest = JSON.parse(entries.get('manifest.json')!.toString());
       entries.set('manifest.json', Buffer.from(JSON.stringify({ ...manifest, schema_version: '29991231000000_future' })));
     });

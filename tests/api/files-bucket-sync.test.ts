@@ -1,22 +1,14 @@
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { Readable } from 'node:stream';
-import zlib from 'node:zlib';
-import knexFactory, { type Knex } from 'knex';
-import S3rver from 's3rver';
-import tar from 'tar-stream';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type ServerProcess, spawnServer } from '../../bench/lib/server-process.ts';
+import type { Knex } from 'knex';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useFileBucket } from '../../server/files/index.ts';
 import { getObject, type S3Target } from '../../server/object-storage/index.ts';
 import { entriesAsChanges, type OutboxEntry } from '../../server/sync/change-log.ts';
 import { estateDigests } from '../../server/sync/digests.ts';
 import { platformDb } from '../../server/sync/platform-db.ts';
-import { createTestDatabase, type TestDatabase } from '../setup/pg-database.ts';
-import { type ApiClient, apiClient, setupEstate, startTestServer, type TestServer } from '../support/server.ts';
+import { type BucketRig, objectKey as key, ok, PDF, PNG, startBucketRig } from '../support/files-bucket.ts';
+import { repackArchive } from '../support/estate-archive.ts';
+import { type ApiClient, setupEstate, startTestServer, type TestServer } from '../support/server.ts';
 
 /**
  * Files that arrive by sync or by an estate import on an instance that keeps uploads in a bucket (server/files/,
@@ -24,21 +16,15 @@ import { type ApiClient, apiClient, setupEstate, startTestServer, type TestServe
  * instance (`klustera serve` on PostgreSQL `pgUrl`, A with an s3rver bucket on 127.0.0.1, C on the same database with a
  * bucket address where nothing listens).
  */
-const BUCKET = 'klustera-files';
-const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000a49444154789c6300010000050001', 'hex');
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n', 'latin1');
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
-let pgdb: TestDatabase;
+let rig: BucketRig;
 let cloudDb: Knex;
-let s3rver: S3rver;
 let target: S3Target;
 let unreachable: S3Target;
 /** Keys of the objects written to and removed from the bucket, in order (s3rver's event notifications). */
 const puts: string[] = [];
 const removals: string[] = [];
-const dirs: string[] = [];
-const procs: ServerProcess[] = [];
 let a: string;
 let c: string;
 let desktop: TestServer;
@@ -47,50 +33,7 @@ let office: ApiClient;
 let estateId: string;
 let unitId: string;
 const e = (p: string) => `/estates/${estateId}${p}`;
-const key = (estate: string, fileId: string) => `estates/${estate}/files/${fileId}`;
 const desktopDb = () => platformDb(desktop.app);
-
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'klustera-files-sync-'));
-  dirs.push(dir);
-  return dir;
-}
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function serve(endpoint: string): Promise<string> {
-  const proc = await spawnServer(tempDir(), {
-    DATABASE_URL: pgdb.url,
-    KLUSTERA_PUBLIC_URL: '',
-    KLUSTERA_VALIDATE_RESPONSES: '1',
-    KLUSTERA_FILES_S3_ENDPOINT: endpoint,
-    KLUSTERA_FILES_S3_BUCKET: BUCKET,
-    KLUSTERA_FILES_S3_PATH_STYLE: '1',
-    KLUSTERA_FILES_S3_ACCESS_KEY_ID: 'S3RVER',
-    KLUSTERA_FILES_S3_SECRET_ACCESS_KEY: 'S3RVER',
-  });
-  procs.push(proc);
-  return proc.url;
-}
-
-function on(url: string, client: ApiClient): ApiClient {
-  const other = apiClient(url);
-  other.cookie = client.cookie;
-  other.csrf = client.csrf;
-  return other;
-}
-
-async function ok<T = any>(p: Promise<{ status: number; body: T; text: string }>): Promise<T> {
-  const res = await p;
-  if (res.status !== 200 && res.status !== 201) throw new Error(`${res.status} ${res.text}`);
-  return res.body;
-}
 
 async function download(client: ApiClient, p: string) {
   const res = await fetch(`${client.baseUrl}/api/v1${p}`, { headers: { cookie: client.cookie ?? '' } });
@@ -126,58 +69,28 @@ async function cloudCount(table: string, where: Record<string, unknown>): Promis
 }
 
 /** The archive with its manifest changed by `edit`, packed again (the manifest lists sums, it is not signed). */
-async function withManifest(archive: Buffer, edit: (manifest: { tables: { name: string; rows: number }[] }) => void): Promise<Buffer> {
-  const entries = new Map<string, Buffer>();
-  const extract = tar.extract();
-  extract.on('entry', (header, stream, next) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.on('end', () => {
-      entries.set(header.name, Buffer.concat(chunks));
-      next();
-    });
+function withManifest(archive: Buffer, edit: (manifest: { tables: { name: string; rows: number }[] }) => void): Promise<Buffer> {
+  return repackArchive(archive, (entries) => {
+    const manifest = JSON.parse(entries.get('manifest.json')!.toString('utf8'));
+    edit(manifest);
+    entries.set('manifest.json', Buffer.from(JSON.stringify(manifest)));
   });
-  await new Promise<void>((resolve, reject) => {
-    extract.on('finish', resolve).on('error', reject);
-    Readable.from([zlib.gunzipSync(archive)]).pipe(extract);
-  });
-  const manifest = JSON.parse(entries.get('manifest.json')!.toString('utf8'));
-  edit(manifest);
-  entries.set('manifest.json', Buffer.from(JSON.stringify(manifest)));
-  const pack = tar.pack();
-  for (const [name, content] of entries) pack.entry({ name }, content);
-  pack.finalize();
-  const chunks: Buffer[] = [];
-  for await (const chunk of pack) chunks.push(chunk as Buffer);
-  return zlib.gzipSync(Buffer.concat(chunks));
 }
 
 beforeAll(async () => {
-  pgdb = await createTestDatabase(inject('pgUrl'));
-  cloudDb = knexFactory({ client: 'pg', connection: pgdb.url, pool: { min: 0, max: 2 } });
-  s3rver = new S3rver({
-    address: '127.0.0.1',
-    port: 0,
-    silent: true,
-    directory: tempDir(),
-    configureBuckets: [{ name: BUCKET, configs: [] }],
-  });
-  s3rver.on('event', (event) => {
+  rig = await startBucketRig('klustera-files-sync-');
+  ({ knex: cloudDb, target, unreachable } = rig);
+  rig.s3rver.on('event', (event) => {
     for (const record of event.Records) {
       if (record.eventName === 'ObjectCreated:Put') puts.push(record.s3.object.key);
       if (record.eventName === 'ObjectRemoved:Delete') removals.push(record.s3.object.key);
     }
   });
-  const { port } = await s3rver.run();
-  const endpoint = `http://127.0.0.1:${port}`;
-  target = { endpoint, region: 'us-east-1', bucket: BUCKET, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', pathStyle: true };
-  const closed = `http://127.0.0.1:${await closedPort()}`;
-  unreachable = { ...target, endpoint: closed };
   // One after the other: the first start migrates the empty database.
-  a = await serve(endpoint);
-  c = await serve(closed);
+  a = await rig.serve(target.endpoint);
+  c = await rig.serve(unreachable.endpoint);
   cloudAdmin = (await setupEstate(a, 'Pengelola Awan')).client;
-  desktop = await startTestServer({ dataDir: tempDir(), liveSync: false, options: { syncDigestIntervalMs: 0 } });
+  desktop = await startTestServer({ dataDir: rig.tempDir(), liveSync: false, options: { syncDigestIntervalMs: 0 } });
   const own = await setupEstate(desktop.url);
   office = own.client;
   estateId = own.estateId;
@@ -190,11 +103,7 @@ beforeAll(async () => {
 afterAll(async () => {
   useFileBucket(null);
   await desktop?.close();
-  for (const p of procs) await p.stop();
-  await cloudDb?.destroy();
-  await pgdb?.drop();
-  await s3rver?.close();
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+  await rig?.close();
 });
 
 describe('files that arrive by sync on an instance with a bucket', () => {

@@ -1,35 +1,20 @@
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { Readable } from 'node:stream';
-import zlib from 'node:zlib';
-import knexFactory, { type Knex } from 'knex';
-import S3rver from 's3rver';
-import tar from 'tar-stream';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type ServerProcess, spawnServer } from '../../bench/lib/server-process.ts';
+import type { Knex } from 'knex';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useFileBucket } from '../../server/files/index.ts';
 import { deleteObject, getObject, putObject, type S3Target } from '../../server/object-storage/index.ts';
 import { entriesAsChanges, type OutboxEntry } from '../../server/sync/change-log.ts';
 import { estateDigests } from '../../server/sync/digests.ts';
-import { createTestDatabase, type TestDatabase } from '../setup/pg-database.ts';
+import { type BucketRig, objectKey as key, ok, PDF, PNG, sameBrowserOn as on, startBucketRig } from '../support/files-bucket.ts';
+import { archiveEntries } from '../support/estate-archive.ts';
 import { type ApiClient, apiClient, setupEstate, userWithRole } from '../support/server.ts';
 
 /**
  * Uploaded files in an S3-compatible bucket (server/files/): real `klustera serve` processes on one PostgreSQL
  * (`pgUrl`), A and B sharing an s3rver bucket on 127.0.0.1, C given a bucket address where nothing listens.
  */
-const BUCKET = 'klustera-files';
-const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000a49444154789c6300010000050001', 'hex');
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n', 'latin1');
-
-let pgdb: TestDatabase;
+let rig: BucketRig;
 let knex: Knex;
-let s3rver: S3rver;
 let target: S3Target;
-const dirs: string[] = [];
-const procs: ServerProcess[] = [];
 let a: string;
 let b: string;
 let c: string;
@@ -40,75 +25,19 @@ let treasurerOnA: ApiClient;
 let resident: ApiClient;
 let unitId: string;
 
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'klustera-files-'));
-  dirs.push(dir);
-  return dir;
-}
-
-/** A port on 127.0.0.1 that nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function serve(endpoint: string): Promise<string> {
-  const proc = await spawnServer(tempDir(), {
-    DATABASE_URL: pgdb.url,
-    KLUSTERA_PUBLIC_URL: '',
-    KLUSTERA_VALIDATE_RESPONSES: '1',
-    KLUSTERA_FILES_S3_ENDPOINT: endpoint,
-    KLUSTERA_FILES_S3_BUCKET: BUCKET,
-    KLUSTERA_FILES_S3_PATH_STYLE: '1',
-    KLUSTERA_FILES_S3_ACCESS_KEY_ID: 'S3RVER',
-    KLUSTERA_FILES_S3_SECRET_ACCESS_KEY: 'S3RVER',
-  });
-  procs.push(proc);
-  return proc.url;
-}
-
-/** The same signed-in browser, talking to another process. */
-function on(url: string, client: ApiClient): ApiClient {
-  const other = apiClient(url);
-  other.cookie = client.cookie;
-  other.csrf = client.csrf;
-  return other;
-}
-
-async function ok<T = any>(p: Promise<{ status: number; body: T; text: string }>): Promise<T> {
-  const res = await p;
-  if (res.status !== 200 && res.status !== 201) throw new Error(`${res.status} ${res.text}`);
-  return res.body;
-}
-
 async function download(url: string, client: ApiClient, p: string) {
   const res = await fetch(`${url}/api/v1${p}`, { headers: { cookie: client.cookie ?? '' } });
   const bytes = Buffer.from(await res.arrayBuffer());
   return { status: res.status, bytes, type: res.headers.get('content-type'), json: () => JSON.parse(bytes.toString('utf8')) };
 }
 
-const key = (estate: string, fileId: string) => `estates/${estate}/files/${fileId}`;
-
 beforeAll(async () => {
-  pgdb = await createTestDatabase(inject('pgUrl'));
-  knex = knexFactory({ client: 'pg', connection: pgdb.url, pool: { min: 0, max: 2 } });
-  s3rver = new S3rver({
-    address: '127.0.0.1',
-    port: 0,
-    silent: true,
-    directory: tempDir(),
-    configureBuckets: [{ name: BUCKET, configs: [] }],
-  });
-  const { port } = (await s3rver.run()) as { port: number };
-  const endpoint = `http://127.0.0.1:${port}`;
-  target = { endpoint, region: 'us-east-1', bucket: BUCKET, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', pathStyle: true };
+  rig = await startBucketRig('klustera-files-');
+  ({ knex, target } = rig);
   // One after the other: the first start migrates the empty database.
-  a = await serve(endpoint);
-  b = await serve(endpoint);
-  c = await serve(`http://127.0.0.1:${await closedPort()}`);
+  a = await rig.serve(target.endpoint);
+  b = await rig.serve(target.endpoint);
+  c = await rig.serve(rig.unreachable.endpoint);
   const setup = await setupEstate(a);
   admin = setup.client;
   estateId = setup.estateId;
@@ -133,11 +62,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  for (const p of procs) await p.stop();
-  await knex?.destroy();
-  await pgdb?.drop();
-  await s3rver?.close();
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+  await rig?.close();
 });
 
 describe('uploaded files in an S3-compatible bucket', () => {
@@ -332,21 +257,7 @@ describe('uploaded files in an S3-compatible bucket', () => {
   it("the estate's export carries the bytes of files kept in the bucket, as files of the archive", async () => {
     const res = await fetch(`${b}/api/v1/estates/${estateId}/export`, { headers: { cookie: admin.cookie ?? '' } });
     expect(res.status, res.status === 200 ? '' : await res.text()).toBe(200);
-    const entries = new Map<string, Buffer>();
-    const extract = tar.extract();
-    extract.on('entry', (header, stream, next) => {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        entries.set(header.name, Buffer.concat(chunks));
-        next();
-      });
-    });
-    const archive = zlib.gunzipSync(Buffer.from(await res.arrayBuffer()));
-    await new Promise<void>((resolve, reject) => {
-      extract.on('finish', resolve).on('error', reject);
-      Readable.from([archive]).pipe(extract);
-    });
+    const entries = await archiveEntries(Buffer.from(await res.arrayBuffer()));
     const proofsEntry = [...entries.keys()].find((name) => name.endsWith('payment_proofs.jsonl'));
     expect(proofsEntry).toBeDefined();
     const rows = entries

@@ -1,11 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import zlib from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import tar from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repackArchive } from '../support/estate-archive.ts';
 import { ADMIN, type ApiClient, setupEstate, startTestServer, type TestServer, userWithRole } from '../support/server.ts';
 import { DESKTOP, launchChromium, newPage, noHorizontalScroll, pageErrors, screenshot, signIn, waitForText } from './support/browser.ts';
 
@@ -26,31 +24,6 @@ let archive: Buffer;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'klustera-transfer-'));
 
 const inEnglish = (context: BrowserContext) => context.addInitScript(() => localStorage.setItem('klustera.language', 'en'));
-
-/** The archive's entries, changed by `edit`, packed again. */
-async function repack(source: Buffer, edit: (entries: Map<string, Buffer>) => void): Promise<Buffer> {
-  const entries = new Map<string, Buffer>();
-  const extract = tar.extract();
-  extract.on('entry', (header, stream, next) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (c: Buffer) => chunks.push(c));
-    stream.on('end', () => {
-      entries.set(header.name, Buffer.concat(chunks));
-      next();
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    extract.on('finish', resolve).on('error', reject);
-    Readable.from([zlib.gunzipSync(source)]).pipe(extract);
-  });
-  edit(entries);
-  const pack = tar.pack();
-  for (const [name, content] of entries) pack.entry({ name }, content);
-  pack.finalize();
-  const chunks: Buffer[] = [];
-  for await (const c of pack) chunks.push(c as Buffer);
-  return zlib.gzipSync(Buffer.concat(chunks));
-}
 
 function saved(name: string, bytes: Buffer): string {
   const file = path.join(work, name);
@@ -110,10 +83,10 @@ describe('moving an estate, in the browser', () => {
   });
 
   it('the platform console imports it as a new estate and says why it refuses the others', async () => {
-    const tampered = await repack(archive, (entries) => {
+    const tampered = await repackArchive(archive, (entries) => {
       entries.set('tables/units.jsonl', Buffer.from(entries.get('tables/units.jsonl')!.toString().replace('D-12', 'D-13')));
     });
-    const newer = await repack(archive, (entries) => {
+    const newer = await repackArchive(archive, (entries) => {
       const manifest = JSON.parse(entries.get('manifest.json')!.toString());
       entries.set('manifest.json', Buffer.from(JSON.stringify({ ...manifest, schema_version: '29991231000000_future' })));
     });
