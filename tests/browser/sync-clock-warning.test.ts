@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { ADMIN, setupEstate, startTestServer, type TestServer } from '../support/server.ts';
 import { DESKTOP, launchChromium, newPage, noHorizontalScroll, pageErrors, screenshot, signIn, waitForText } from './support/browser.ts';
+import { syncStatusAnswer } from './support/sync-status.ts';
 
 /**
  * An office computer whose date is years off the hosted instance's: the Sinkronisasi page says so in days, and that the
@@ -30,19 +31,7 @@ afterAll(async () => {
 });
 
 function status(skew: number, farOff: boolean) {
-  return {
-    linked: true,
-    cloud_url: 'https://awan.klustera.id',
-    last_sync_at: '2026-11-30T05:00:00.000Z',
-    waiting: 0,
-    last_error: null,
-    clock_skew_ms: skew,
-    clock_warning: 'server text',
-    clock_far_off: farOff,
-    digest_alert: null,
-    set_aside: [],
-    progress: null,
-  };
+  return syncStatusAnswer({ clock_skew_ms: skew, clock_warning: 'server text', clock_far_off: farOff });
 }
 
 describe('the clock warning on the Sinkronisasi page', () => {

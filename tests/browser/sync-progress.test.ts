@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { ADMIN, setupEstate, startTestServer, type TestServer } from '../support/server.ts';
 import { DESKTOP, launchChromium, newPage, noHorizontalScroll, pageErrors, screenshot, signIn, waitForText } from './support/browser.ts';
+import { syncStatusAnswer } from './support/sync-status.ts';
 
 /**
  * A large first upload on the Sinkronisasi page: while a cycle runs, the page asks for the status every second and
@@ -30,18 +31,7 @@ afterAll(async () => {
 });
 
 function status(progress: { sent: number; total: number } | null, lastSync: string | null) {
-  return {
-    linked: true,
-    cloud_url: 'https://awan.klustera.id',
-    last_sync_at: lastSync,
-    waiting: progress ? progress.total - progress.sent : 0,
-    last_error: null,
-    clock_skew_ms: 0,
-    clock_warning: null,
-    digest_alert: null,
-    set_aside: [],
-    progress,
-  };
+  return syncStatusAnswer({ last_sync_at: lastSync, waiting: progress ? progress.total - progress.sent : 0, progress });
 }
 
 describe('the progress of a large first upload on the Sinkronisasi page', () => {

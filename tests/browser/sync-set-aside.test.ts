@@ -17,6 +17,7 @@ import {
   signIn,
   waitForText,
 } from './support/browser.ts';
+import { syncStatusAnswer } from './support/sync-status.ts';
 
 /**
  * An account change the hosted instance refused (the account joined another estate there) is set aside and shown on
@@ -41,17 +42,7 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-const status = {
-  linked: true,
-  cloud_url: 'https://awan.klustera.id',
-  last_sync_at: '2026-11-30T05:00:00.000Z',
-  waiting: 0,
-  last_error: null,
-  clock_skew_ms: 0,
-  clock_warning: null,
-  clock_far_off: false,
-  digest_alert: null,
-  progress: null,
+const status = syncStatusAnswer({
   set_aside: [
     {
       id: 'sa-1',
@@ -62,7 +53,7 @@ const status = {
       message: 'ditampilkan dari terjemahan halaman',
     },
   ],
-};
+});
 
 describe('an account change set aside by sync on the Sinkronisasi page', () => {
   for (const [size, viewport] of [
