@@ -5,31 +5,21 @@ import { newId } from '../db/ids.ts';
 import { dialectOf } from '../db/knex.ts';
 import { rawRows } from '../db/sqlite-direct.ts';
 import { retryDelayMs, type JobDef } from './define-job.ts';
-import { jobsEnqueued } from './wakeup.ts';
+import type { JobRow } from './job-row.ts';
+import { jobsEnqueued, type JobHold } from './wakeup.ts';
 
-export interface JobRow {
-  id: string;
-  estate_id: string | null;
-  name: string;
-  payload: string;
-  dedupe_key: string | null;
-  status: 'pending' | 'running' | 'done' | 'failed';
-  attempts: number;
-  max_attempts: number;
-  run_at: string;
-  locked_by: string | null;
-  locked_until: string | null;
-  last_error: string | null;
-  created_at: string;
-  updated_at: string;
-  finished_at: string | null;
-}
+export type { JobRow } from './job-row.ts';
 
 export interface EnqueueOptions {
   estateId?: string | null;
   /** Same name and key as an existing job: nothing new is enqueued. */
   key?: string;
   runAt?: Date;
+  /**
+   * A slot of this process's runner (`holdJobHere`): the job is written claimed by it, and `held` in the answer is
+   * what the caller hands to `hold.start` once its transaction has committed. Not used when the job already existed.
+   */
+  hold?: JobHold | null;
 }
 
 /**
@@ -41,32 +31,40 @@ export async function enqueueJob<P>(
   def: JobDef<P>,
   payload: P,
   opts: EnqueueOptions = {},
-): Promise<{ id: string; enqueued: boolean }> {
+): Promise<{ id: string; enqueued: boolean; held?: JobRow }> {
   const checked = def.schema.parse(payload);
   const at = nowIso();
-  const row = {
+  const runAt = opts.runAt ?? new Date();
+  // Held only when it is due now: a job for later waits in the queue like any other.
+  const hold = opts.hold && runAt.getTime() <= Date.now() ? opts.hold : null;
+  const row: JobRow = {
     id: newId(),
     estate_id: opts.estateId ?? null,
     name: def.name,
     payload: JSON.stringify(checked ?? null),
     dedupe_key: opts.key ?? null,
-    status: 'pending',
-    attempts: 0,
+    status: hold ? 'running' : 'pending',
+    attempts: hold ? 1 : 0,
     max_attempts: def.maxAttempts ?? 8,
-    run_at: (opts.runAt ?? new Date()).toISOString(),
+    run_at: runAt.toISOString(),
+    locked_by: hold?.workerId ?? null,
+    locked_until: hold?.lockedUntil.toISOString() ?? null,
+    last_error: null,
     created_at: at,
     updated_at: at,
+    finished_at: null,
+  };
+  const written = () => {
+    if (hold) return { id: row.id, enqueued: true, held: row };
+    jobsEnqueued();
+    return { id: row.id, enqueued: true };
   };
   if (row.dedupe_key === null) {
     await knex('jobs').insert(row);
-    jobsEnqueued();
-    return { id: row.id, enqueued: true };
+    return written();
   }
   const inserted = await knex('jobs').insert(row).onConflict(['name', 'dedupe_key']).ignore().returning('id');
-  if (inserted.length) {
-    jobsEnqueued();
-    return { id: row.id, enqueued: true };
-  }
+  if (inserted.length) return written();
   const existing = await knex('jobs').where({ name: def.name, dedupe_key: opts.key }).first('id');
   return { id: existing.id as string, enqueued: false };
 }

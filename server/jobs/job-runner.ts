@@ -7,7 +7,7 @@ import { platformKnex } from '../db/platform-store.ts';
 import { sqliteTransaction } from '../db/sqlite-direct.ts';
 import type { AppContext } from '../http/app-context.ts';
 import type { JobContext, JobDef, ScheduleDef } from './define-job.ts';
-import { onJobsEnqueued } from './wakeup.ts';
+import { offerJobHolds, onJobsEnqueued, type JobHold } from './wakeup.ts';
 import { logger, type Logger } from '../observability/index.ts';
 import {
   claimDueJobs,
@@ -119,6 +119,14 @@ export class JobRunner {
   private leaseAsked: { real: number; clock: number; leading: boolean } | null = null;
   /** False when the last round found the queue empty: the next round waits for a job or the poll. */
   private leftWork = false;
+  /** Jobs written already claimed by this runner (`hold`): reserved, waiting for their commit, or running. */
+  private holding = 0;
+  private readonly heldRuns = new Set<Promise<unknown>>();
+  private stopOffering: (() => void) | null = null;
+  /** Starts the next round now instead of at the poll (set while started). */
+  private nudge: (() => void) | null = null;
+  /** The running round's view: jobs it claimed and has not finished, whether one runs alone, and its wake-up. */
+  private round: { load: () => number; blocksHolds: () => boolean; backlog: () => boolean; wake: () => void } | null = null;
 
   constructor(
     private readonly app: AppContext,
@@ -178,23 +186,29 @@ export class JobRunner {
     // so it sees the committed job and can start at once; on PostgreSQL it waits a moment, and a miss is caught by
     // the next poll.
     const nudgeDelay = dialectOf(this.app.db.knex) === 'sqlite' ? 0 : 5;
-    this.unsubscribe = onJobsEnqueued(() => {
+    this.nudge = () => {
       this.nudged = true;
       if (this.timer && !this.running) {
         clearTimeout(this.timer);
         this.timer = setTimeout(loop, nudgeDelay);
         this.timer.unref();
       }
-    });
+    };
+    this.unsubscribe = onJobsEnqueued(this.nudge);
     this.timer = setTimeout(loop, 0);
     this.timer.unref();
+    this.stopOffering = offerJobHolds(this.app.db.knex, (name) => this.hold(name));
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     this.unsubscribe?.();
+    this.stopOffering?.();
+    this.stopOffering = null;
+    this.nudge = null;
     if (this.timer) clearTimeout(this.timer);
     await this.running;
+    while (this.heldRuns.size) await Promise.allSettled([...this.heldRuns]);
     this.leaseAsked = null;
     if (this.schedules.length) await dropLease(this.knex, SCHEDULER_LEASE, this.workerId).catch(() => {});
   }
@@ -270,10 +284,20 @@ export class JobRunner {
       more = true;
       notify();
     });
+    this.round = {
+      load: () => inFlight.size + ready.length,
+      blocksHolds: () => aloneRunning || ready.some((h) => !h.def.overlaps),
+      backlog: () => more,
+      // A held job finished: a slot is free, or a job waiting to run alone may start.
+      wake: () => {
+        launch();
+        notify();
+      },
+    };
     const launch = () => {
       while (ready.length) {
         const held = ready[0];
-        if (held.def.overlaps ? aloneRunning || inFlight.size >= this.concurrency : inFlight.size > 0) return;
+        if (held.def.overlaps ? aloneRunning || inFlight.size + this.holding >= this.concurrency : inFlight.size + this.holding > 0) return;
         ready.shift();
         if (!held.def.overlaps) aloneRunning = true;
         let running: Promise<void> | null = null;
@@ -303,7 +327,7 @@ export class JobRunner {
       }
       for (;;) {
         woken = false;
-        const free = this.concurrency - inFlight.size - ready.length;
+        const free = this.concurrency - inFlight.size - ready.length - this.holding;
         // Nothing is claimed while a job runs alone or waits to: what is claimed now would only wait, leased.
         if (more && claims < rounds && free > 0 && !aloneRunning && !ready.some((h) => !h.def.overlaps)) {
           const limit = Math.min(free, this.opts.batch ?? this.concurrency);
@@ -325,6 +349,7 @@ export class JobRunner {
       }
     } finally {
       unsubscribe();
+      this.round = null;
       // Claimed jobs are always run: their leases are this runner's.
       while (inFlight.size || ready.length) {
         launch();
@@ -343,24 +368,79 @@ export class JobRunner {
       this.clock(),
       (name) => this.defs.get(name)?.leaseMs ?? DEFAULT_LEASE_MS,
     );
-    return claimed.map((job) => {
-      const def = this.defs.get(job.name)!;
-      const leaseMs = def.leaseMs ?? DEFAULT_LEASE_MS;
-      const held: HeldJob = { job, def, lost: false, heartbeat: null as unknown as NodeJS.Timeout };
-      // Renewed from the claim on, not from the start: a job waiting behind one that runs alone keeps its lease too.
-      held.heartbeat = setInterval(
-        () => {
-          renewLease(this.knex, job.id, this.workerId, new Date(this.clock().getTime() + leaseMs))
-            .then((kept) => {
-              if (!kept) held.lost = true;
-            })
-            .catch(() => {});
-        },
-        Math.max(250, leaseMs / 3),
-      );
-      held.heartbeat.unref();
-      return held;
-    });
+    return claimed.map((job) => this.leased(job));
+  }
+
+  /** A job this runner holds, its lease renewed until it has run. */
+  private leased(job: JobRow): HeldJob {
+    const def = this.defs.get(job.name)!;
+    const leaseMs = def.leaseMs ?? DEFAULT_LEASE_MS;
+    const held: HeldJob = { job, def, lost: false, heartbeat: null as unknown as NodeJS.Timeout };
+    // Renewed from the claim on, not from the start: a job waiting behind one that runs alone keeps its lease too.
+    held.heartbeat = setInterval(
+      () => {
+        renewLease(this.knex, job.id, this.workerId, new Date(this.clock().getTime() + leaseMs))
+          .then((kept) => {
+            if (!kept) held.lost = true;
+          })
+          .catch(() => {});
+      },
+      Math.max(250, leaseMs / 3),
+    );
+    held.heartbeat.unref();
+    return held;
+  }
+
+  /**
+   * A slot for a job about to be enqueued here, written already claimed by this runner and run once its transaction
+   * has committed: no claim, no wait for a round (a gateway's callback is processed as soon as it is stored). Only
+   * jobs that may overlap, only while a slot is free and no job runs or waits to run alone.
+   */
+  private hold(name: string): JobHold | null {
+    const def = this.defs.get(name);
+    if (!def?.overlaps || this.stopped) return null;
+    if (this.round?.blocksHolds()) return null;
+    // Jobs already waiting in the queue go first: a new one joins them rather than overtaking them.
+    if (this.leftWork || this.round?.backlog()) return null;
+    if ((this.round?.load() ?? 0) + this.holding >= this.concurrency) return null;
+    this.holding++;
+    let used = false;
+    const done = () => {
+      this.holding--;
+      // The running round may claim into the slot; with no round running, jobs left waiting because the slots were
+      // held are claimed now rather than at the next poll.
+      if (this.round) this.round.wake();
+      else if (this.leftWork) this.nudge?.();
+    };
+    return {
+      workerId: this.workerId,
+      lockedUntil: new Date(this.clock().getTime() + (def.leaseMs ?? DEFAULT_LEASE_MS)),
+      release: () => {
+        if (used) return;
+        used = true;
+        done();
+      },
+      start: (job) => {
+        if (used) return;
+        used = true;
+        const run = this.runOne(this.leased(job))
+          .then(
+            (outcome) => {
+              this.lastTickMs = Date.now();
+              for (const listener of this.outcomeListeners) listener(outcome);
+            },
+            (err) => {
+              this.log.error({ job: job.name, job_id: job.id, err }, 'job runner: a job could not be settled');
+              for (const listener of this.outcomeListeners) listener({ id: job.id, name: job.name, result: 'lost' });
+            },
+          )
+          .finally(() => {
+            this.heldRuns.delete(run);
+            done();
+          });
+        this.heldRuns.add(run);
+      },
+    };
   }
 
   /**

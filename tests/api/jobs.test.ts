@@ -7,7 +7,8 @@ import { sqliteTransaction } from '../../server/db/sqlite-direct.ts';
 import type { AppContext } from '../../server/http/app-context.ts';
 import { defineJob, defineSchedule, retryDelayMs } from '../../server/jobs/define-job.ts';
 import { completeJob, enqueueJob } from '../../server/jobs/job-queue.ts';
-import { JobRunner, jobConcurrencyFromEnv } from '../../server/jobs/job-runner.ts';
+import { JobRunner, jobConcurrencyFromEnv, type RunOutcome } from '../../server/jobs/job-runner.ts';
+import { holdJobHere } from '../../server/jobs/wakeup.ts';
 import { platformKnex } from '../../server/db/platform-store.ts';
 import { markWebhookProcessed, receiveWebhook } from '../../server/jobs/webhook-inbox.ts';
 import { createTestDatabase, type TestDatabase } from '../setup/pg-database.ts';
@@ -403,6 +404,124 @@ describe.each(backends)('durable jobs on $name', ({ name, databaseUrl }) => {
       await worker.stop();
     }
     expect(await lease()).toBeUndefined();
+  });
+
+  it('runs a job enqueued with a slot of this process’s runner without a claim, and a held job whose process died is run once after its lease', async () => {
+    // A job quick to run: the gateway answers at once.
+    const gateway = await slowGateway(1, 0);
+    const worker = new JobRunner(server.app, {
+      jobs: [gatewayRead, aloneGatewayRead],
+      workerId: `holder-${name}`,
+      concurrency: 2,
+      pollMs: 3_600_000,
+    });
+    const outcomes: RunOutcome[] = [];
+    // The runner offers its slots to whoever enqueues through its own database handle (on PostgreSQL the app's role).
+    const appKnex = server.app.db.knex;
+    worker.onOutcome((o) => outcomes.push(o));
+    try {
+      // No runner started: no slot; a job that must run alone, or one the runner does not know: no slot either.
+      expect(holdJobHere(appKnex, gatewayRead.name)).toBeNull();
+      worker.start();
+      expect(holdJobHere(appKnex, aloneGatewayRead.name)).toBeNull();
+      expect(holdJobHere(appKnex, recordEffect.name)).toBeNull();
+      // Another database's enqueuer never gets this runner's slot.
+      expect(holdJobHere({}, gatewayRead.name)).toBeNull();
+
+      const hold = holdJobHere(appKnex, gatewayRead.name)!;
+      expect(hold.workerId).toBe(`holder-${name}`);
+      const label = `held-${name}`;
+      const { held } = await inTransaction(platformKnex(appKnex), (trx) =>
+        enqueueJob(trx, gatewayRead, { label, url: gateway.url }, { estateId, hold }),
+      );
+      // Written claimed by the runner: no other runner can take it.
+      expect(await knex('jobs').where({ id: held!.id }).first()).toMatchObject({
+        status: 'running',
+        attempts: 1,
+        locked_by: `holder-${name}`,
+      });
+      // (The real clock: the tests' clock is minutes ahead, past the lease.)
+      const thief = new JobRunner(server.app, { jobs: [gatewayRead], workerId: `thief-${name}` });
+      expect((await thief.runDue()).find((o) => o.id === held!.id)).toBeUndefined();
+      hold.start(held!);
+      // Starting it twice runs it once.
+      hold.start(held!);
+      const until = Date.now() + 10_000;
+      while (!outcomes.some((o) => o.id === held!.id) && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+      expect(outcomes.filter((o) => o.id === held!.id)).toEqual([{ id: held!.id, name: gatewayRead.name, result: 'done' }]);
+      expect(Number(await effects(label))).toBe(1);
+      expect(await knex('jobs').where({ id: held!.id }).first()).toMatchObject({ status: 'done', attempts: 1, locked_by: null });
+
+      // Slots run out at the runner's concurrency, and come back when released.
+      const a = holdJobHere(appKnex, gatewayRead.name)!;
+      const b = holdJobHere(appKnex, gatewayRead.name)!;
+      expect(holdJobHere(appKnex, gatewayRead.name)).toBeNull();
+      a.release();
+      a.release();
+      const c = holdJobHere(appKnex, gatewayRead.name)!;
+      expect(c).not.toBeNull();
+      expect(holdJobHere(appKnex, gatewayRead.name)).toBeNull();
+
+      // The process "dies" after the enqueuing transaction committed and before the job started: its lease stays.
+      const orphan = `held-orphan-${name}`;
+      const { id } = await enqueueJob(platformKnex(appKnex), gatewayRead, { label: orphan, url: gateway.url }, { estateId, hold: b });
+      const other = () => new JobRunner(server.app, { jobs: [gatewayRead], now: () => clock, workerId: `heir-${name}` });
+      clock = new Date();
+      expect((await other().runDue()).find((o) => o.id === id)).toBeUndefined();
+      clock = new Date(clock.getTime() + 61_000);
+      expect((await other().runDue()).filter((o) => o.id === id).map((o) => o.result)).toEqual(['done']);
+      expect(Number(await effects(orphan))).toBe(1);
+      expect(await knex('jobs').where({ id }).first()).toMatchObject({ status: 'done', attempts: 2 });
+      // Both slots held: a job enqueued now waits in the queue, and is claimed as soon as a slot comes back (the
+      // runner's poll is an hour); until then a new job is not let past it.
+      const queued = `held-queued-${name}`;
+      await enqueueJob(platformKnex(appKnex), gatewayRead, { label: queued, url: gateway.url }, { estateId });
+      await new Promise((r) => setTimeout(r, 200));
+      expect(Number(await effects(queued))).toBe(0);
+      c.release();
+      expect(holdJobHere(appKnex, gatewayRead.name)).toBeNull();
+      const claimedBy = Date.now() + 10_000;
+      while (Number(await effects(queued)) < 1 && Date.now() < claimedBy) await new Promise((r) => setTimeout(r, 5));
+      expect(Number(await effects(queued))).toBe(1);
+      b.release();
+    } finally {
+      await worker.stop();
+      await gateway.close();
+    }
+    // A stopped runner offers no slot.
+    expect(holdJobHere(appKnex, gatewayRead.name)).toBeNull();
+  });
+
+  it('processes a stored webhook in the receiving process at once, and once however often it is delivered', async () => {
+    const processed: string[] = [];
+    const processWebhook = defineJob({
+      name: 'test.process-webhook-here',
+      schema: z.object({ webhook_event_id: z.string() }),
+      transactional: false,
+      overlaps: true,
+      run: async (ctx, payload) => {
+        processed.push(payload.webhook_event_id);
+        await inTransaction(platformKnex(ctx.app.db.knex), (trx) => markWebhookProcessed(trx, payload.webhook_event_id));
+      },
+    });
+    const worker = new JobRunner(server.app, { jobs: [processWebhook], workerId: `webhooks-${name}`, pollMs: 3_600_000 });
+    worker.start();
+    try {
+      const delivery = { provider: 'xendit', eventId: `evt_${name}_here`, estateId, headers: {}, body: '{"status":"PAID"}' };
+      const results = await Promise.all(Array.from({ length: 6 }, () => receiveWebhook(server.app.db.knex, delivery, processWebhook)));
+      const [stored] = results.filter((r) => !r.duplicate);
+      expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+      const job = await knex('jobs').where({ name: processWebhook.name }).first();
+      // Claimed by this runner as it was written, not left for a claim.
+      expect(job.attempts).toBe(1);
+      const until = Date.now() + 10_000;
+      while (processed.length < 1 && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+      expect(processed).toEqual([stored.id]);
+      expect((await knex('webhook_events').where({ id: stored.id }).first()).status).toBe('processed');
+    } finally {
+      await worker.stop();
+    }
+    expect(processed).toHaveLength(1);
   });
 
   async function enqueue(def: typeof gatewayRead, label: string, url: string) {
