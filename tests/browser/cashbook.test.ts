@@ -1,7 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator } from 'playwright-core';
 import { setupEstate, startTestServer, userWithRole, type ApiClient, type TestServer } from '../support/server.ts';
-import { DESKTOP, launchChromium, newPage, pageErrors, screenshot, signIn, waitForText } from './support/browser.ts';
+import {
+  DESKTOP,
+  launchChromium,
+  newPage,
+  noHorizontalScroll,
+  PHONE,
+  pageErrors,
+  screenshot,
+  signIn,
+  waitForText,
+} from './support/browser.ts';
 
 /**
  * The treasurer's cash book in Chromium at 1366×768: a category added by its name from the entry form, the running
@@ -72,8 +82,31 @@ describe('cash book in Chromium', () => {
     await waitForText(confirm, 'di bawah nol');
     await waitForText(confirm, 'Rp 90.000');
     await screenshot(page, 'cashbook-02-below-zero-confirm-id');
+    // Recording money really spent takes nothing away: a primary button, the focus still on Cancel.
+    expect(await confirm.getByTestId('confirm-dialog-confirm').getAttribute('class')).toBe('btn btn--primary');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Batal');
     await confirm.getByRole('button', { name: 'Batal' }).click();
     await confirm.waitFor({ state: 'detached' });
+    expect(await entries.locator('tr', { hasText: 'Perbaikan lampu jalan' }).count()).toBe(0);
+
+    // The same question in English and on a phone; Escape answers no.
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
+    await form.getByRole('button', { name: 'Save' }).click();
+    await waitForText(confirm, 'takes Kas RT below zero');
+    expect(await confirm.getByTestId('confirm-dialog-confirm').textContent()).toBe('Record anyway');
+    await screenshot(page, 'cashbook-02b-below-zero-confirm-en');
+    await page.setViewportSize(PHONE);
+    await screenshot(page, 'cashbook-02c-below-zero-confirm-en-phone');
+    await page.keyboard.press('Escape');
+    await confirm.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'ID', exact: true }).click();
+    await form.getByRole('button', { name: 'Simpan' }).click();
+    await waitForText(confirm, 'di bawah nol');
+    expect(await noHorizontalScroll(page)).toBe(true);
+    await screenshot(page, 'cashbook-02d-below-zero-confirm-id-phone');
+    await page.keyboard.press('Escape');
+    await confirm.waitFor({ state: 'detached' });
+    await page.setViewportSize(DESKTOP);
     expect(await entries.locator('tr', { hasText: 'Perbaikan lampu jalan' }).count()).toBe(0);
 
     await form.getByRole('button', { name: 'Simpan' }).click();

@@ -88,6 +88,7 @@ describe('platform console in Chromium', () => {
     const dialog = page.getByTestId('confirm-dialog');
     await waitForText(dialog, 'Semua datanya tetap tersimpan');
     await screenshot(page, 'platform-02-confirm-id');
+    expect(await dialog.getByTestId('confirm-dialog-confirm').getAttribute('class')).toBe('btn btn--danger');
     await dialog.getByRole('button', { name: 'Nonaktifkan' }).click();
     await waitForText(page.getByTestId('platform-notice'), 'Taman Melati dinonaktifkan.');
     await waitForText(melatiRow, 'Dinonaktifkan');

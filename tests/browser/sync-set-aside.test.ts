@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { newId } from '../../server/db/ids.ts';
 import { platformDb } from '../../server/sync/platform-db.ts';
 import { ADMIN, setupEstate, startTestServer, userWithRole, type ApiClient, type TestServer } from '../support/server.ts';
@@ -132,9 +132,18 @@ describe('the office marks a set-aside account change as handled', () => {
     const dialog = page.getByTestId('confirm-dialog');
     await waitForText(dialog, 'Lakukan ini setelah akun Pak Tono Wibisono dibereskan');
     await screenshot(page, 'sync-set-aside-04-confirm-id-desktop');
+    // Marking a note as handled takes nothing away: a primary button, not a red one.
+    expect(await confirmTone(page)).toEqual({ tone: 'primary', confirmClass: 'btn btn--primary', focused: 'Batal' });
     await dialog.getByRole('button', { name: 'Batal' }).click();
     expect(await dialog.count()).toBe(0);
     expect(await item(tono).count()).toBe(1);
+    expect((await platformDb(desktop.app)('sync_set_aside').where({ id: tono }).first()).handled_at).toBeNull();
+
+    // Escape cancels too.
+    await item(tono).getByRole('button', { name: 'Sudah ditangani' }).click();
+    await waitForText(dialog, 'Lakukan ini setelah akun Pak Tono Wibisono dibereskan');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
     expect((await platformDb(desktop.app)('sync_set_aside').where({ id: tono }).first()).handled_at).toBeNull();
 
     await item(tono).getByRole('button', { name: 'Sudah ditangani' }).click();
@@ -161,6 +170,50 @@ describe('the office marks a set-aside account change as handled', () => {
     await context.close();
   }, 90_000);
 
+  it('asks about a set-aside change with a primary button and about unlinking with a danger one (phone, id and en)', async () => {
+    const dewi = await setAsideChangeOf('Bu Dewi Anggraini', '2026-11-30T05:30:00.000Z');
+    const { context, page } = await newPage(browser, PHONE);
+    await signIn(page, `${desktop.url}/login`, ADMIN.email, ADMIN.password);
+    await page.goto(`${desktop.url}/settings/sync`);
+    const handle = page.getByTestId('sync-set-aside').locator(`li[data-set-aside-id="${dewi}"]`).getByRole('button');
+    const dialog = page.getByTestId('confirm-dialog');
+
+    await handle.click();
+    await waitForText(dialog, 'Bu Dewi Anggraini');
+    expect(await confirmTone(page)).toEqual({ tone: 'primary', confirmClass: 'btn btn--primary', focused: 'Batal' });
+    expect(await noHorizontalScroll(page)).toBe(true);
+    await screenshot(page, 'sync-set-aside-09-confirm-id-phone');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+
+    // Unlinking stops the estate's sync: red, and the focus on Cancel so Enter does not unlink.
+    await page.getByTestId('sync-unlink').click();
+    await waitForText(dialog, 'Putuskan tautan dengan server awan?');
+    expect(await confirmTone(page)).toEqual({ tone: 'danger', confirmClass: 'btn btn--danger', focused: 'Batal' });
+    expect(await noHorizontalScroll(page)).toBe(true);
+    await screenshot(page, 'sync-set-aside-10-unlink-confirm-id-phone');
+    await page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await platformDb(desktop.app)('sync_links').where({ estate_id: estateId }).first()).toBeTruthy();
+
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
+    await handle.click();
+    await waitForText(dialog, 'Do this once the account of Bu Dewi Anggraini has been put right');
+    expect(await confirmTone(page)).toEqual({ tone: 'primary', confirmClass: 'btn btn--primary', focused: 'Cancel' });
+    await screenshot(page, 'sync-set-aside-11-confirm-en-phone');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByTestId('sync-unlink').click();
+    await waitForText(dialog, 'Unlink from the hosted instance?');
+    expect(await confirmTone(page)).toEqual({ tone: 'danger', confirmClass: 'btn btn--danger', focused: 'Cancel' });
+    await screenshot(page, 'sync-set-aside-12-unlink-confirm-en-phone');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await platformDb(desktop.app)('sync_links').where({ estate_id: estateId }).first()).toBeTruthy();
+    await page.getByRole('button', { name: 'ID', exact: true }).click();
+    expect(pageErrors(page)).toEqual([]);
+    await context.close();
+  }, 60_000);
+
   it('shows the treasurer the list without the button (only administrators manage sync)', async () => {
     const wati = await setAsideChangeOf('Bu Wati', '2026-11-30T06:00:00.000Z');
     const treasurer = await userWithRole(desktop.url, admin, estateId, 'treasurer');
@@ -177,3 +230,13 @@ describe('the office marks a set-aside account change as handled', () => {
     await context.close();
   }, 60_000);
 });
+
+/** The open confirmation's tone, its confirm button's classes and the label of the button that has the focus. */
+async function confirmTone(page: Page): Promise<{ tone: string | null; confirmClass: string | null; focused: string | null }> {
+  const dialog = page.getByTestId('confirm-dialog');
+  return {
+    tone: await dialog.getAttribute('data-tone'),
+    confirmClass: await dialog.getByTestId('confirm-dialog-confirm').getAttribute('class'),
+    focused: await page.evaluate(() => document.activeElement?.textContent ?? null),
+  };
+}

@@ -116,6 +116,8 @@ export default function CashbookPage() {
           balance: formatRupiah(acc?.balance ?? 0),
         }),
         confirmLabel: t('ledger.below_zero_confirm'),
+        // Records money really spent, nothing is taken away or reversed; the question is a second look, not a warning.
+        tone: 'primary',
       });
       if (!yes) return false;
       await postIdempotent(path, { ...body, confirm_below_zero: true }, newIdempotencyKey());

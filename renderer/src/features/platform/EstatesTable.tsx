@@ -33,6 +33,7 @@ export function EstatesTable({ version, report }: { version: number; report: Rep
         title: t('platform.suspend_title', { name: estate.name }),
         text: t('platform.suspend_text'),
         confirmLabel: t('platform.suspend'),
+        tone: 'danger',
       }))
     )
       return;

@@ -21,6 +21,7 @@ export function PlatformAdminsCard({ version, onChanged, report }: { version: nu
       title: t('platform.admin_revoke_title', { name: admin.name }),
       text: t('platform.admin_revoke_text'),
       confirmLabel: t('platform.admin_revoke'),
+      tone: 'danger',
     });
     if (!yes) return;
     try {

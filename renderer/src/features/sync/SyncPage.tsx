@@ -76,7 +76,12 @@ export default function SyncPage() {
 
   const { confirm, dialog } = useConfirmDialog();
   const onUnlink = async () => {
-    const yes = await confirm({ title: t('sync.unlink_title'), text: t('sync.unlink_text'), confirmLabel: t('sync.unlink') });
+    const yes = await confirm({
+      title: t('sync.unlink_title'),
+      text: t('sync.unlink_text'),
+      confirmLabel: t('sync.unlink'),
+      tone: 'danger',
+    });
     if (!yes) return;
     await runForm.submit(async () => {
       await api.delete(`${base}/link`);
@@ -93,6 +98,8 @@ export default function SyncPage() {
       title: t('sync.set_aside_handle_title'),
       text: t('sync.set_aside_handle_text', { name }),
       confirmLabel: t('sync.set_aside_handle'),
+      // Marks a note as dealt with; nothing is removed or sent.
+      tone: 'primary',
     });
     if (!yes) return;
     setNotice(null);
