@@ -59,21 +59,27 @@ function visibleInvoices(knex: Knex, p: Record<Params | 'visiblePeriod', string>
 const invoiceCountQuery = queryTemplate<Params | 'visiblePeriod'>((knex, p) =>
   knex.from(visibleInvoices(knex, p).as('v')).count({ n: '*' }),
 );
+// The page carries the count of all visible invoices (a window over the whole result, taken before the limit): one
+// statement per page instead of two. Only a page past the end, which has no row to carry it, counts apart.
 const invoicePageQuery = queryTemplate<Params | 'visiblePeriod' | 'limit' | 'offset'>((knex, p) =>
-  knex.raw('select * from ? as v order by v.period desc, v.number asc limit ? offset ?', [visibleInvoices(knex, p), p.limit, p.offset]),
+  knex.raw('select v.*, count(*) over () as page_total from ? as v order by v.period desc, v.number asc limit ? offset ?', [
+    visibleInvoices(knex, p),
+    p.limit,
+    p.offset,
+  ]),
 );
 
 export async function portalInvoices(store: ScopedStore, view: PortalView, q: { limit: number; offset: number }) {
   const values = { unitId: view.unitId, visiblePeriod: view.visibleFrom.slice(0, 7) };
-  const [count] = await store.select<{ n: unknown }>(invoiceCountQuery, values);
-  const rows = await store.select(invoicePageQuery, { ...values, limit: q.limit, offset: q.offset });
+  const rows = await store.select<Record<string, unknown>>(invoicePageQuery, { ...values, limit: q.limit, offset: q.offset });
+  const total = rows.length ? n(rows[0].page_total) : n((await store.select<{ n: unknown }>(invoiceCountQuery, values))[0]?.n);
   const today = estateToday(await store.timezone());
   return {
     items: rows.map((r) => {
       const inv = toInvoiceBalance(r);
       return { ...inv, unit_code: view.unitCode, overdue: isOverdue(inv, today) };
     }),
-    total: n(count?.n),
+    total,
     limit: q.limit,
     offset: q.offset,
   };
@@ -100,7 +106,8 @@ const paymentCountQuery = queryTemplate<PaymentParams>((knex, p) => visiblePayme
 
 // Reversal, left-over credit and the first proof of each payment on the page, as columns of the page itself.
 const paymentPageQuery = queryTemplate<PaymentParams | 'limit' | 'offset'>((knex, p) => {
-  const page = paymentPage(knex, p, '*');
+  // With the count of all visible payments, as the invoice page carries its own.
+  const page = paymentPage(knex, p, 'pg.*, count(*) over () as page_total');
   const credit = knex('credit_movements as cm')
     .whereRaw("cm.estate_id = pp.estate_id and cm.payment_id = pp.id and cm.kind = 'payment_excess'")
     .select(knex.raw('coalesce(sum(cm.amount), 0)'));
@@ -143,9 +150,9 @@ const pageAllocationsQuery = queryTemplate<PaymentParams | 'limit' | 'offset'>((
 /** The unit's payments the occupant may see, newest first, in the shape of the office's payment list. */
 export async function portalPayments(store: ScopedStore, view: PortalView, q: { limit: number; offset: number }) {
   const values = { unitId: view.unitId, residentId: view.residentId, visibleFrom: view.visibleFromInstant };
-  const [count] = await store.select<{ n: unknown }>(paymentCountQuery, values);
   const paged = { ...values, limit: q.limit, offset: q.offset };
   const rows = await store.select<Record<string, any>>(paymentPageQuery, paged);
+  const total = rows.length ? n(rows[0].page_total) : n((await store.select<{ n: unknown }>(paymentCountQuery, values))[0]?.n);
   const allocationRows = rows.length ? await store.select<Record<string, any>>(pageAllocationsQuery, paged) : [];
   const byPayment = new Map<string, Array<{ invoice_id: string; invoice_number: string; period: string; amount: number }>>();
   for (const a of allocationRows) {
@@ -176,7 +183,7 @@ export async function portalPayments(store: ScopedStore, view: PortalView, q: { 
           : null,
     };
   });
-  return { items, total: n(count?.n), limit: q.limit, offset: q.offset };
+  return { items, total, limit: q.limit, offset: q.offset };
 }
 
 /** Whether the occupant may see this payment (its receipt, for one): the same rule as the list. */

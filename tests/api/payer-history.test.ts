@@ -201,6 +201,9 @@ describe.each([
       const paged = await tenantB.get(`${base()}/portal/payments?limit=2&offset=2`);
       expect(paged.body.items.map((p: { id: string }) => p.id)).toEqual([ids.b_night, ids.b_before]);
       expect(paged.body.total).toBe(4);
+      // A page past the end has no row to carry the count: the count still comes.
+      const beyond = await tenantB.get(`${base()}/portal/payments?limit=2&offset=10`);
+      expect(beyond.body).toMatchObject({ items: [], total: 4, limit: 2, offset: 10 });
     });
 
     it("B sees what the unit still owes from before, but not A's paid months", async () => {
@@ -213,6 +216,11 @@ describe.each([
         ['2026-04', 'partial', 30000],
       ]);
       expect(invoices.body.total).toBe(2);
+      const second = await tenantB.get(`${base()}/portal/invoices?limit=1&offset=1`);
+      expect(second.body.items.map((i: { period: string }) => i.period)).toEqual(['2026-04']);
+      expect(second.body.total).toBe(2);
+      const beyond = await tenantB.get(`${base()}/portal/invoices?limit=1&offset=5`);
+      expect(beyond.body).toMatchObject({ items: [], total: 2, limit: 1, offset: 5 });
       const balance = await tenantB.get(`${base()}/portal/balance`);
       expect(balance.body).toEqual({ unit_id: unitId, outstanding: 30000, credit: 0 });
     });
