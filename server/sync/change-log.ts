@@ -222,6 +222,14 @@ function pageInIndexOrder<T>(read: (trx: Knex.Transaction) => Promise<T>) {
   };
 }
 
+/** Entries one pull may walk past without sending them (the asking site's own, tables not carried) before it answers. */
+const MOST_SCANNED_PER_PULL = 50_000;
+/** Windows of the change log after the first page grow fourfold up to this many entries. */
+const LARGEST_WINDOW = 20_000;
+
+/** What a window of the change log reads of each entry: enough to place it and to tell whether the asker wants it. */
+type Scanned = { id: string; site_id: string; table_name: string; txid: string | number; seq: string | number };
+
 /**
  * The hosted instance's change log of one estate after `cursor`, without the asking site's own changes.
  *
@@ -233,6 +241,16 @@ function pageInIndexOrder<T>(read: (trx: Knex.Transaction) => Promise<T>) {
  * appear there again. The pull reads only those, ordered by (txid, seq), and the cursor is the last (txid, seq) read,
  * so it only ever moves over settled ground. A long transaction holds the line back (changes arrive later, none are
  * lost). SQLite has one writer at a time, so insertion order (rowid) is commit order there.
+ *
+ * The line is taken once per pull and every read of the pull stays below it: the estate's rows and the members'
+ * account rows are read by two statements, and a line taken by each could let the later one's cursor pass rows the
+ * earlier one could not see yet.
+ *
+ * After a desktop's first upload the log holds its own 100,000 changes, which a pull does not send back. A pull reads
+ * windows of light columns (the first one page long, then growing) and walks on until it has a page of wanted
+ * entries, the log ends, or it has walked past MOST_SCANNED_PER_PULL entries; the cursor is the last entry walked
+ * over, so the desktop crosses its own changes in a few requests instead of one per 500. Only the wanted entries are
+ * then read whole.
  */
 export async function changeLogAfter(
   knex: Knex,
@@ -241,48 +259,103 @@ export async function changeLogAfter(
   cursor: string,
 ): Promise<{ changes: SyncChange[]; cursor: string; more: boolean }> {
   const pg = dialectOf(knex) === 'postgres';
-  const [txid, seq] = parseCursor(cursor);
-  type Scanned = OutboxEntry & { txid: string | number; seq: string | number };
+  const isWanted = (e: Scanned) => e.site_id !== excludeSiteId && !NOT_CARRIED_TABLES.includes(e.table_name);
+  const walk = async (k: Knex | Knex.Transaction) => {
+    const line = pg ? await settledLine(k) : null;
+    let from = parseCursor(cursor);
+    const wanted: Scanned[] = [];
+    let last: Scanned | undefined;
+    let walked = 0;
+    let more = false;
+    for (let size = BATCH_SIZE; ; size = Math.min(size * 4, LARGEST_WINDOW, MOST_SCANNED_PER_PULL - walked)) {
+      const { entries, full } = await windowAfter(k, estateId, from, line, size);
+      let taken = 0;
+      for (; taken < entries.length && wanted.length < BATCH_SIZE; taken++) {
+        last = entries[taken];
+        if (isWanted(last)) wanted.push(last);
+      }
+      walked += taken;
+      if (wanted.length === BATCH_SIZE) {
+        more = taken < entries.length || full;
+        break;
+      }
+      if (!full || !last) break;
+      if (walked >= MOST_SCANNED_PER_PULL) {
+        more = true;
+        break;
+      }
+      from = [String(last.txid), String(last.seq)];
+    }
+    return { entries: await entriesById(k, wanted), last, more };
+  };
+  const { entries, last, more } = pg && !knex.isTransaction ? await knex.transaction(pageInIndexOrder(walk)) : await walk(knex);
+  if (!last) return { changes: [], cursor, more: false };
+  return {
+    changes: await entriesAsChanges(knex, estateId, entries, { platformAdminsOutside: true }),
+    cursor: `${last.txid}:${last.seq}`,
+    more,
+  };
+}
+
+/** Below this transaction id every transaction has finished (see `changeLogAfter`). */
+async function settledLine(knex: Knex | Knex.Transaction): Promise<string> {
+  const result = (await knex.raw('select pg_snapshot_xmin(pg_current_snapshot())::text as line')) as { rows: { line: string }[] };
+  return result.rows[0].line;
+}
+
+/**
+ * Up to `size` entries after `from` in commit order: the estate's rows and the account-wide changes of its members'
+ * accounts (journaled for no estate), two reads in the same order, merged, so each keeps its index. `full`: a read
+ * stopped at `size`, so the log may go on after the last entry.
+ */
+async function windowAfter(
+  knex: Knex | Knex.Transaction,
+  estateId: string,
+  [txid, seq]: [string, string],
+  line: string | null,
+  size: number,
+): Promise<{ entries: Scanned[]; full: boolean }> {
   const after = (query: Knex.QueryBuilder) => {
-    if (pg) {
+    if (line !== null) {
       query
         // A row comparison, not `txid > ? or (txid = ? and seq > ?)`: PostgreSQL starts the (estate_id, txid, seq)
         // index scan at the cursor instead of walking every earlier entry of the estate on each page.
         .whereRaw('("txid", "seq") > (?::bigint, ?::bigint)', [txid, seq])
-        .whereRaw('"txid" < pg_snapshot_xmin(pg_current_snapshot())::text::bigint')
+        .whereRaw('"txid" < ?::bigint', [line])
         .orderBy([{ column: 'txid' }, { column: 'seq' }])
-        .select('id', 'table_name', 'row_id', 'op', 'hlc', 'site_id', 'txid', 'seq');
+        .select('id', 'site_id', 'table_name', 'txid', 'seq');
     } else {
-      query
-        .where('rowid', '>', seq)
-        .orderBy('rowid')
-        .select('id', 'table_name', 'row_id', 'op', 'hlc', 'site_id', knex.raw('0 as txid'), 'rowid as seq');
+      query.where('rowid', '>', seq).orderBy('rowid').select('id', 'site_id', 'table_name', knex.raw('0 as txid'), 'rowid as seq');
     }
-    return query.limit(BATCH_SIZE) as Promise<Scanned[]>;
+    return query.limit(size) as Promise<Scanned[]>;
   };
-  // The estate's rows, and the account-wide changes of its members' accounts (journaled for no estate): two reads in
-  // the same order, merged, so each keeps its index.
-  const read = (k: Knex | Knex.Transaction) =>
-    Promise.all([after(k('outbox').where('estate_id', estateId)), after(k('outbox').where(membersAccountRows(k, estateId)))]);
-  const [estate, accounts] = pg && !knex.isTransaction ? await knex.transaction(pageInIndexOrder(read)) : await read(knex);
+  const [estate, accounts] = await Promise.all([
+    after(knex('outbox').where('estate_id', estateId)),
+    after(knex('outbox').where(membersAccountRows(knex, estateId))),
+  ]);
+  const full = estate.length === size || accounts.length === size;
+  if (!accounts.length) return { entries: estate, full };
   const key = (e: Scanned): [bigint, bigint] => [BigInt(e.txid), BigInt(e.seq)];
-  const scanned = accounts.length
-    ? [...estate, ...accounts]
-        .sort((a, b) => {
-          const [at, as] = key(a);
-          const [bt, bs] = key(b);
-          return at !== bt ? (at < bt ? -1 : 1) : as < bs ? -1 : as > bs ? 1 : 0;
-        })
-        .slice(0, BATCH_SIZE)
-    : estate;
-  if (!scanned.length) return { changes: [], cursor, more: false };
-  const last = scanned[scanned.length - 1];
-  const wanted = scanned.filter((e) => e.site_id !== excludeSiteId && !NOT_CARRIED_TABLES.includes(e.table_name));
-  return {
-    changes: await entriesAsChanges(knex, estateId, wanted, { platformAdminsOutside: true }),
-    cursor: `${last.txid}:${last.seq}`,
-    more: scanned.length === BATCH_SIZE,
-  };
+  // Each read holds every entry up to its own last one, so the first `size` of the two together are all there are.
+  const entries = [...estate, ...accounts]
+    .sort((a, b) => {
+      const [at, as] = key(a);
+      const [bt, bs] = key(b);
+      return at !== bt ? (at < bt ? -1 : 1) : as < bs ? -1 : as > bs ? 1 : 0;
+    })
+    .slice(0, size);
+  return { entries, full };
+}
+
+/** The whole outbox rows of scanned entries, in their order. */
+async function entriesById(knex: Knex | Knex.Transaction, scanned: readonly Scanned[]): Promise<OutboxEntry[]> {
+  const byId = new Map<string, OutboxEntry>();
+  for (let i = 0; i < scanned.length; i += BATCH_SIZE) {
+    const ids = scanned.slice(i, i + BATCH_SIZE).map((e) => e.id);
+    const rows = (await knex('outbox').whereIn('id', ids).select('id', 'table_name', 'row_id', 'op', 'hlc', 'site_id')) as OutboxEntry[];
+    for (const row of rows) byId.set(row.id, row);
+  }
+  return scanned.map((e) => byId.get(e.id)).filter((e): e is OutboxEntry => e !== undefined);
 }
 
 function parseCursor(cursor: string): [string, string] {
