@@ -61,6 +61,10 @@ describe('cash book in Chromium', () => {
     await form.getByLabel('Status').selectOption('out');
     await form.getByLabel('Kategori').selectOption({ label: '+ Kategori baru' });
     const prompt = page.getByTestId('prompt-dialog');
+    await prompt.getByLabel('Nama kategori baru').waitFor();
+    // Naming a category takes nothing away: a primary button, not a red one.
+    expect(await prompt.getAttribute('data-tone')).toBe('primary');
+    expect(await prompt.getByTestId('prompt-dialog-confirm').getAttribute('class')).toBe('btn btn--primary');
     await prompt.getByLabel('Nama kategori baru').fill('Lomba 17-an');
     await prompt.getByRole('button', { name: 'Lanjutkan' }).click();
     await expect.poll(() => selectedText(form.getByLabel('Kategori'))).toBe('Lomba 17-an');

@@ -130,7 +130,7 @@ export default function CashbookPage() {
       setEntry({ ...entry, category: value });
       return;
     }
-    const name = await ask(t('ledger.category_new_prompt'));
+    const name = await ask(t('ledger.category_new_prompt'), { tone: 'primary' });
     if (!name) return;
     await act(async () => {
       const added = await api.post<CashbookCategory>(estatePath(estateId, '/cashbook/categories'), { name, direction: entry.direction });
@@ -333,7 +333,13 @@ export default function CashbookPage() {
                   type="button"
                   className="btn btn--ghost"
                   onClick={async () => {
-                    const period = await ask(t('ledger.close_month'), { initial: calendar.period(), type: 'month' });
+                    const period = await ask(t('ledger.close_month'), {
+                      initial: calendar.period(),
+                      type: 'month',
+                      // Nothing is removed or reversed, and the month can be reopened with a reason (POST …/cashbook/reopen).
+                      tone: 'primary',
+                      confirmLabel: t('ledger.close_month'),
+                    });
                     if (period)
                       void act(async () => {
                         await api.post(estatePath(estateId, '/cashbook/close'), { period });

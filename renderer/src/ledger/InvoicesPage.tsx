@@ -45,7 +45,13 @@ export default function InvoicesPage() {
   const { ask, dialog } = usePromptDialog();
   const [actionError, setActionError] = useState<unknown>(null);
   const voidInvoice = async (inv: Invoice) => {
-    const reason = await ask(t('ledger.void_reason_prompt'));
+    // Takes a bill away for good: red, and the button says what it does.
+    const reason = await ask(t('ledger.void_reason_prompt'), {
+      tone: 'danger',
+      confirmLabel: t('ledger.void_confirm'),
+      title: t('ledger.void_confirm_title', { number: inv.number, amount: formatRupiah(inv.total) }),
+      text: t('ledger.void_confirm_text'),
+    });
     if (!reason) return;
     setActionError(null);
     try {

@@ -71,7 +71,14 @@ export default function PaymentDetailPage({ params }: PageProps) {
     }
   };
   const reverse = async () => {
-    const reason = await ask(t('ledger.reverse_reason_prompt'));
+    if (!p) return;
+    // Reverses money already recorded: red, and the button says what it does.
+    const reason = await ask(t('ledger.reverse_reason_prompt'), {
+      tone: 'danger',
+      confirmLabel: t('ledger.reverse'),
+      title: t('ledger.reverse_confirm_title', { number: p.payment_number, amount: formatRupiah(p.amount) }),
+      text: t('ledger.reverse_confirm_text'),
+    });
     if (!reason) return;
     setActionError(null);
     try {

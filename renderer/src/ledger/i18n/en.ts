@@ -94,6 +94,9 @@ export default {
   all_statuses: 'All statuses',
   void_invoice: 'Void',
   void_reason_prompt: 'Reason for voiding the invoice:',
+  void_confirm: 'Void invoice',
+  void_confirm_title: 'Void invoice {number} of {amount}?',
+  void_confirm_text: 'The invoice is no longer billed. Voiding cannot be undone.',
 
   payments_title: 'Payments',
   record_payment: 'Record payment',
@@ -120,6 +123,9 @@ export default {
   printed: 'Slip sent to the printer.',
   reverse: 'Reverse payment',
   reverse_reason_prompt: 'Reason for the reversal:',
+  reverse_confirm_title: 'Reverse payment {number} of {amount}?',
+  reverse_confirm_text:
+    'The invoices it paid are open again, the credit it left is taken back, and the cash book gets a reversing line. A reversal cannot be undone.',
   reversed_because: 'Reversed: {reason}',
 
   cashbook_title: 'Cash book',

@@ -92,6 +92,9 @@ export default {
   all_statuses: 'Semua status',
   void_invoice: 'Batalkan',
   void_reason_prompt: 'Alasan pembatalan tagihan:',
+  void_confirm: 'Batalkan tagihan',
+  void_confirm_title: 'Batalkan tagihan {number} sebesar {amount}?',
+  void_confirm_text: 'Tagihan ini tidak ditagihkan lagi. Pembatalan tidak bisa diurungkan.',
 
   payments_title: 'Pembayaran',
   record_payment: 'Catat pembayaran',
@@ -118,6 +121,9 @@ export default {
   printed: 'Struk dikirim ke printer.',
   reverse: 'Batalkan pembayaran',
   reverse_reason_prompt: 'Alasan pembatalan:',
+  reverse_confirm_title: 'Batalkan pembayaran {number} sebesar {amount}?',
+  reverse_confirm_text:
+    'Tagihan yang dibayarnya terbuka lagi, saldo titipan darinya ditarik kembali, dan buku kas mendapat baris pembalik. Pembatalan tidak bisa diurungkan.',
   reversed_because: 'Dibatalkan: {reason}',
 
   cashbook_title: 'Buku kas',
