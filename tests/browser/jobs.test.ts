@@ -119,6 +119,10 @@ describe('questions asked in the page, not with window.prompt (the desktop windo
     expect(await dialog.isVisible()).toBe(true);
     expect((await promptState(page)).disabled).toBe(true);
     await screenshot(page, 'desktop-payment-reverse-dialog-empty-id');
+    // The field stops at the 500 characters the server takes, instead of the server refusing a longer reason.
+    await dialog.getByRole('textbox').focus();
+    await page.keyboard.insertText('x'.repeat(600));
+    expect((await dialog.getByRole('textbox').inputValue()).length).toBe(500);
     // Escape answers no, even with a reason typed: nothing is written.
     await dialog.getByRole('textbox').fill('Salah unit');
     await page.keyboard.press('Escape');

@@ -17,6 +17,8 @@ export interface PromptOptions {
   title?: string;
   /** The consequence, shown above the field. */
   text?: string;
+  /** The most characters the server takes for this answer (a reason: 500), so the field stops there instead. */
+  maxLength?: number;
 }
 
 interface Pending extends PromptOptions {
@@ -107,7 +109,14 @@ export function usePromptDialog(): {
           <span className="field__label" id="prompt-dialog-label">
             {pending.label}
           </span>
-          <input ref={inputRef} className="input" type={pending.type ?? 'text'} value={value} onChange={(e) => setValue(e.target.value)} />
+          <input
+            ref={inputRef}
+            className="input"
+            type={pending.type ?? 'text'}
+            maxLength={pending.maxLength}
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+          />
         </label>
         <div className="prompt-dialog__actions">
           <button type="button" className="btn btn--secondary" onClick={() => finish(null)}>

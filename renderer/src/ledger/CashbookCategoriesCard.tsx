@@ -20,7 +20,7 @@ export function CashbookCategoriesCard(props: {
   const path = (c: CashbookCategory, tail = '') => estatePath(estateId, `/cashbook/categories/${encodeURIComponent(c.code)}${tail}`);
 
   const rename = async (c: CashbookCategory) => {
-    const name = await ask(t('ledger.category_rename_prompt', { name: c.name }), { initial: c.name, tone: 'primary' });
+    const name = await ask(t('ledger.category_rename_prompt', { name: c.name }), { initial: c.name, tone: 'primary', maxLength: 80 });
     if (!name || name.trim() === c.name) return;
     await props.act(async () => {
       await api.patch(path(c), { name });

@@ -130,7 +130,7 @@ export default function CashbookPage() {
       setEntry({ ...entry, category: value });
       return;
     }
-    const name = await ask(t('ledger.category_new_prompt'), { tone: 'primary' });
+    const name = await ask(t('ledger.category_new_prompt'), { tone: 'primary', maxLength: 80 });
     if (!name) return;
     await act(async () => {
       const added = await api.post<CashbookCategory>(estatePath(estateId, '/cashbook/categories'), { name, direction: entry.direction });

@@ -51,6 +51,7 @@ export default function InvoicesPage() {
       confirmLabel: t('ledger.void_confirm'),
       title: t('ledger.void_confirm_title', { number: inv.number, amount: formatRupiah(inv.total) }),
       text: t('ledger.void_confirm_text'),
+      maxLength: 500,
     });
     if (!reason) return;
     setActionError(null);

@@ -78,6 +78,7 @@ export default function PaymentDetailPage({ params }: PageProps) {
       confirmLabel: t('ledger.reverse'),
       title: t('ledger.reverse_confirm_title', { number: p.payment_number, amount: formatRupiah(p.amount) }),
       text: t('ledger.reverse_confirm_text'),
+      maxLength: 500,
     });
     if (!reason) return;
     setActionError(null);
