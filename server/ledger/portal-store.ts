@@ -1,5 +1,4 @@
 import type { Knex } from 'knex';
-import { dialectOf } from '../db/knex.ts';
 import { queryTemplate } from '../db/query-template.ts';
 import type { ScopedStore } from '../db/scoped-store.ts';
 import { invoiceBalancesQuery, isOverdue, overflowOfUnit, toInvoiceBalance } from './invoice-balance.ts';
@@ -112,23 +111,6 @@ const paymentPageQuery = queryTemplate<PaymentParams | 'limit' | 'offset'>((knex
   const credit = knex('credit_movements as cm')
     .whereRaw("cm.estate_id = pp.estate_id and cm.payment_id = pp.id and cm.kind = 'payment_excess'")
     .select(knex.raw('coalesce(sum(cm.amount), 0)'));
-  // What each payment paid, per invoice, as one JSON column: one statement per page instead of two.
-  const perInvoice = knex('payment_allocations as pa')
-    .join('invoices as i', (j) => j.on('i.id', '=', 'pa.invoice_id').andOn('i.estate_id', '=', 'pa.estate_id'))
-    .whereRaw('pa.estate_id = pp.estate_id and pa.payment_id = pp.id')
-    .groupBy('pa.invoice_id', 'i.number', 'i.period')
-    .select('pa.invoice_id', 'i.number', 'i.period')
-    .sum({ amount: 'pa.amount' });
-  const allocations =
-    dialectOf(knex) === 'postgres'
-      ? knex.raw(
-          "(select coalesce(json_agg(json_build_object('invoice_id', a.invoice_id, 'number', a.number, 'period', a.period, 'amount', a.amount)), '[]'::json) from (?) as a)",
-          [perInvoice],
-        )
-      : knex.raw(
-          "(select json_group_array(json_object('invoice_id', a.invoice_id, 'number', a.number, 'period', a.period, 'amount', a.amount)) from (?) as a)",
-          [perInvoice],
-        );
   const firstProof = knex('payment_proofs as f')
     .whereRaw("f.estate_id = pp.estate_id and f.owner_table = 'payments' and f.owner_id = pp.id")
     .min('f.id');
@@ -139,7 +121,6 @@ const paymentPageQuery = queryTemplate<PaymentParams | 'limit' | 'offset'>((knex
     .select(
       'pp.*',
       credit.as('excess_credit'),
-      knex.raw('? as allocations_json', [allocations]),
       'r.id as reversal_id',
       'r.reason as reversal_reason',
       'r.created_at as reversed_at',
@@ -155,25 +136,33 @@ const paymentPageQuery = queryTemplate<PaymentParams | 'limit' | 'offset'>((knex
     ]);
 });
 
+// What each payment of the same page paid, per invoice: one statement for the whole page.
+const pageAllocationsQuery = queryTemplate<PaymentParams | 'limit' | 'offset'>((knex, p) =>
+  knex('payment_allocations as pa')
+    .join('invoices as i', (j) => j.on('i.id', '=', 'pa.invoice_id').andOn('i.estate_id', '=', 'pa.estate_id'))
+    .where('pa.estate_id', p.estateId)
+    .whereIn('pa.payment_id', knex.from(knex.raw('(?) as ids', [paymentPage(knex, p, 'pg.id')])).select('ids.id'))
+    .groupBy('pa.payment_id', 'pa.invoice_id', 'i.number', 'i.period')
+    .select('pa.payment_id', 'pa.invoice_id', 'i.number', 'i.period')
+    .sum({ amount: 'pa.amount' }),
+);
+
 /** The unit's payments the occupant may see, newest first, in the shape of the office's payment list. */
 export async function portalPayments(store: ScopedStore, view: PortalView, q: { limit: number; offset: number }) {
   const values = { unitId: view.unitId, residentId: view.residentId, visibleFrom: view.visibleFromInstant };
   const paged = { ...values, limit: q.limit, offset: q.offset };
   const rows = await store.select<Record<string, any>>(paymentPageQuery, paged);
   const total = rows.length ? n(rows[0].page_total) : n((await store.select<{ n: unknown }>(paymentCountQuery, values))[0]?.n);
+  const allocationRows = rows.length ? await store.select<Record<string, any>>(pageAllocationsQuery, paged) : [];
+  const byPayment = new Map<string, Array<{ invoice_id: string; invoice_number: string; period: string; amount: number }>>();
+  for (const a of allocationRows) {
+    const list = byPayment.get(a.payment_id) ?? [];
+    list.push({ invoice_id: a.invoice_id, invoice_number: a.number, period: a.period, amount: n(a.amount) });
+    byPayment.set(a.payment_id, list);
+  }
   const items = rows.map((row) => {
     const reversed = row.reversal_id != null;
-    // PostgreSQL hands json over parsed, SQLite as text.
-    const paid = (typeof row.allocations_json === 'string' ? JSON.parse(row.allocations_json) : (row.allocations_json ?? [])) as Array<
-      Record<string, unknown>
-    >;
-    const allocations = paid
-      .map((a) => ({
-        invoice_id: a.invoice_id as string,
-        invoice_number: a.number as string,
-        period: a.period as string,
-        amount: n(a.amount),
-      }))
+    const allocations = (byPayment.get(row.id) ?? [])
       .filter((a) => a.amount > 0 || !reversed)
       .sort((a, b) => (a.period + a.invoice_number < b.period + b.invoice_number ? -1 : 1));
     return {
