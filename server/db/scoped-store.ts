@@ -148,12 +148,19 @@ function findSql(table: string, includeDeleted: boolean): string {
 type EstateTemplate = (knex: Knex | Knex.Transaction, values: never) => Promise<unknown[]>;
 
 const ESTATE_MARKER = ':estate_id';
-const estateStatements = new Map<string, { text: string; slots: ('estate' | 'value')[]; name: string }>();
+/**
+ * Statements with more placeholders than this run unnamed: the long `in (…)` lists of batch work (the search terms of
+ * 400 units). PostgreSQL's cached generic plan of such a statement cannot use the values, and for a table filled
+ * faster than its statistics (a first upload) it scanned the estate's every unit and compared each with the list:
+ * 15–20 ms a statement, where a plan made for the values takes 2 ms. Planning once per run costs little beside that.
+ */
+const MAX_PREPARED_PLACEHOLDERS = 16;
+const estateStatements = new Map<string, { text: string; slots: ('estate' | 'value')[]; name?: string }>();
 /**
  * `sql` with its estate markers turned into placeholders, which placeholder takes what, and its prepared statement's
  * name on PostgreSQL (query-template.ts): these are the fixed statements of the busiest paths.
  */
-function estateStatement(sql: string): { text: string; slots: ('estate' | 'value')[]; name: string } {
+function estateStatement(sql: string): { text: string; slots: ('estate' | 'value')[]; name?: string } {
   let compiled = estateStatements.get(sql);
   if (!compiled) {
     const slots: ('estate' | 'value')[] = [];
@@ -162,7 +169,7 @@ function estateStatement(sql: string): { text: string; slots: ('estate' | 'value
       return '?';
     });
     if (!slots.includes('estate')) throw new Error(`statement names no ${ESTATE_MARKER}: ${sql}`);
-    compiled = { text, slots, name: preparedStatementName(text) };
+    compiled = { text, slots, name: slots.length <= MAX_PREPARED_PLACEHOLDERS ? preparedStatementName(text) : undefined };
     estateStatements.set(sql, compiled);
   }
   return compiled;
