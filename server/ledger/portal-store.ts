@@ -136,16 +136,16 @@ const paymentPageQuery = queryTemplate<PaymentParams | 'limit' | 'offset'>((knex
     ]);
 });
 
-// What each payment of the same page paid, per invoice: one statement for the whole page.
-const pageAllocationsQuery = queryTemplate<PaymentParams | 'limit' | 'offset'>((knex, p) =>
-  knex('payment_allocations as pa')
-    .join('invoices as i', (j) => j.on('i.id', '=', 'pa.invoice_id').andOn('i.estate_id', '=', 'pa.estate_id'))
-    .where('pa.estate_id', p.estateId)
-    .whereIn('pa.payment_id', knex.from(knex.raw('(?) as ids', [paymentPage(knex, p, 'pg.id')])).select('ids.id'))
-    .groupBy('pa.payment_id', 'pa.invoice_id', 'i.number', 'i.period')
-    .select('pa.payment_id', 'pa.invoice_id', 'i.number', 'i.period')
-    .sum({ amount: 'pa.amount' }),
-);
+// What each payment of the page paid, per invoice: one statement for the whole page, by the page's own ids (walking
+// the visible payments a second time to find them cost as much as the page itself).
+function pageAllocationsSql(count: number): string {
+  return (
+    'select pa."payment_id", pa."invoice_id", i."number", i."period", sum(pa."amount") as "amount" from "payment_allocations" pa ' +
+    'join "invoices" i on i."id" = pa."invoice_id" and i."estate_id" = pa."estate_id" ' +
+    `where pa."estate_id" = :estate_id and pa."payment_id" in (${Array.from({ length: count }, () => '?').join(', ')}) ` +
+    'group by pa."payment_id", pa."invoice_id", i."number", i."period"'
+  );
+}
 
 /** The unit's payments the occupant may see, newest first, in the shape of the office's payment list. */
 export async function portalPayments(store: ScopedStore, view: PortalView, q: { limit: number; offset: number }) {
@@ -153,7 +153,12 @@ export async function portalPayments(store: ScopedStore, view: PortalView, q: { 
   const paged = { ...values, limit: q.limit, offset: q.offset };
   const rows = await store.select<Record<string, any>>(paymentPageQuery, paged);
   const total = rows.length ? n(rows[0].page_total) : n((await store.select<{ n: unknown }>(paymentCountQuery, values))[0]?.n);
-  const allocationRows = rows.length ? await store.select<Record<string, any>>(pageAllocationsQuery, paged) : [];
+  const allocationRows = rows.length
+    ? await store.estateRows<Record<string, any>>(
+        pageAllocationsSql(rows.length),
+        rows.map((r) => r.id),
+      )
+    : [];
   const byPayment = new Map<string, Array<{ invoice_id: string; invoice_number: string; period: string; amount: number }>>();
   for (const a of allocationRows) {
     const list = byPayment.get(a.payment_id) ?? [];
