@@ -43,6 +43,41 @@ describe('electron-builder.yml', () => {
     }
   });
 
+  it('leaves out of the package the tools that only run the server from sources, and keeps what the server loads', async () => {
+    // electron-builder's own matcher for node_modules, built from the `files` exclusions as packing builds it.
+    const { getNodeModuleFileMatcher } = require('app-builder-lib/out/fileMatcher.js') as {
+      getNodeModuleFileMatcher(
+        appDir: string,
+        destination: string,
+        expand: (s: string) => string,
+        platformOptions: Record<string, unknown>,
+        packager: { config: Record<string, any>; debugLogger: { isEnabled: boolean } },
+      ): { createFilter(): (file: string, stat: { isDirectory(): boolean }) => boolean };
+    };
+    const filter = getNodeModuleFileMatcher(
+      repoRoot,
+      '/out',
+      (s) => s,
+      {},
+      { config: await loadConfig(), debugLogger: { isEnabled: false } },
+    ).createFilter();
+    const packed = (file: string) => filter(path.join(repoRoot, file), { isDirectory: () => false });
+    for (const file of [
+      'node_modules/tsx/dist/cli.mjs',
+      'node_modules/esbuild/bin/esbuild',
+      'node_modules/@esbuild/linux-x64/bin/esbuild',
+    ]) {
+      expect(packed(file), file).toBe(false);
+    }
+    for (const file of ['node_modules/better-sqlite3/lib/index.js', 'node_modules/pg/lib/index.js', 'node_modules/knex/knex.js']) {
+      expect(packed(file), file).toBe(true);
+    }
+    // Nothing the packaged server runs imports them: it starts the release bundle, found without esbuild.
+    expect(readFileSync(path.join(repoRoot, 'bin/server-bundle.mjs'), 'utf8')).toMatch(
+      /if \(!fs\.existsSync\(path\.join\(root, 'server', 'cli\.ts'\)\)\) \{\n\s+const release/,
+    );
+  });
+
   it('ships the entry point package.json names', async () => {
     const pkg = require('./package.json') as { main: string };
     const files = await filePatterns();
