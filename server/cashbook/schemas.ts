@@ -158,7 +158,14 @@ export const cashbookVerifyResponse = z.object({
 
 export const cashbookPeriodListResponse = z.object({
   items: z.array(
-    z.object({ period: z.string(), status: z.enum(['open', 'closed']), changed_at: z.string(), reason: z.string().nullable() }),
+    z.object({
+      period: z.string(),
+      status: z.enum(['open', 'closed']),
+      changed_at: z.string(),
+      /** Who closed or reopened it last; null when that account is gone or the change came without one. */
+      changed_by_name: z.string().nullable(),
+      reason: z.string().nullable(),
+    }),
   ),
 });
 export const cashbookCloseResponse = z.object({
@@ -189,3 +196,4 @@ export type CashbookAccount = z.infer<typeof cashbookAccountResponse>;
 export type CashbookEntry = z.infer<typeof cashbookEntryResponse>;
 export type CashbookAttachment = z.infer<typeof cashbookAttachmentResponse>;
 export type CashbookVerification = z.infer<typeof cashbookVerifyResponse>;
+export type CashbookPeriod = z.infer<typeof cashbookPeriodListResponse>['items'][number];

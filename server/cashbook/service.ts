@@ -358,12 +358,24 @@ export async function verifyCashbook(store: ScopedStore) {
   return verifyCashbookChain(store.knex, store.estateId);
 }
 
+/** Each month's latest close or reopen, newest month first, with the name of who made it (for the office's list). */
 export async function listPeriods(store: ScopedStore) {
-  const states = await periodStates(store);
+  const states = [...(await periodStates(store)).values()];
+  const actorIds = [...new Set(states.map((e) => e.actor_user_id).filter((id): id is string => Boolean(id)))];
+  const users: { id: string; name: string }[] = actorIds.length
+    ? await store.knex('users').whereIn('id', actorIds).select('id', 'name')
+    : [];
+  const names = new Map(users.map((u) => [u.id, u.name]));
   return {
-    items: [...states.values()]
+    items: states
       .sort((a, b) => b.period.localeCompare(a.period))
-      .map((e) => ({ period: e.period, status: e.action === 'close' ? 'closed' : 'open', changed_at: e.created_at, reason: e.reason })),
+      .map((e) => ({
+        period: e.period,
+        status: e.action === 'close' ? 'closed' : 'open',
+        changed_at: e.created_at,
+        changed_by_name: (e.actor_user_id && names.get(e.actor_user_id)) || null,
+        reason: e.reason,
+      })),
   };
 }
 

@@ -172,6 +172,10 @@ describe('cash book', () => {
     expect(close.status).toBe(201);
     expect(close.body.accounts.find((a: any) => a.id === cash)).toMatchObject({ period_opening: 2_000_000, period_closing: 750_000 });
     expect((await admin.post(`${cb()}/close`, { period: '2026-10' })).body.error.code).toBe('MONTH_ALREADY_CLOSED');
+    const closed = await admin.get(`${cb()}/periods`);
+    expect(closed.body.items).toEqual([
+      { period: '2026-10', status: 'closed', changed_at: close.body.closed_at, changed_by_name: 'Ibu Ketua', reason: null },
+    ]);
 
     const entry = {
       account_id: cash,

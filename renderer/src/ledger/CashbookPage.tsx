@@ -4,6 +4,7 @@ import { isApiError } from '../api/errors.ts';
 import { useConfirmDialog } from '../components/ConfirmDialog.tsx';
 import { accountName } from './account-name.ts';
 import { CashbookCategoriesCard } from './CashbookCategoriesCard.tsx';
+import { ClosedMonthsCard } from './ClosedMonthsCard.tsx';
 import { ErrorBanner } from '../components/ErrorMessage.tsx';
 import { Field, allFieldsValid } from '../components/Field.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
@@ -366,6 +367,7 @@ export default function CashbookPage() {
             </div>
           </section>
         )}
+        {can('cashbook.read') && <ClosedMonthsCard version={version} ask={ask} act={act} onReopened={setNotice} />}
         {can('cashbook.write') && categories.data && <CashbookCategoriesCard categories={categories.data.items} act={act} />}
       </div>
       {notice && (
@@ -377,7 +379,7 @@ export default function CashbookPage() {
       {can('cashbook.write') && (
         <form className="card form" onSubmit={addEntry} noValidate data-testid="cashbook-entry-form">
           <h2 className="card__title">{t('ledger.new_entry')}</h2>
-          <div className="ledger-form">
+          <div className="ledger-form ledger-form--fields">
             <Field label={t('ledger.account')} required error={form.fieldErrors.account_id}>
               <select className="input" value={entry.account_id} onChange={(e) => setEntry({ ...entry, account_id: e.target.value })}>
                 {accounts.data?.items.map((a) => (
