@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { setupEstate, startTestServer, userWithRole, type ApiClient, type TestServer } from '../support/server.ts';
 import {
   DESKTOP,
@@ -23,6 +23,12 @@ let browser: Browser;
 let admin: ApiClient;
 let estateId: string;
 let treasurer: { email: string; password: string };
+
+/** On a phone-sized window the side menu slides out of view (a CSS transition); a picture taken meanwhile shows it halfway. */
+const sideMenuSettled = (page: Page) =>
+  page.locator('.sidebar').evaluate(async (el) => {
+    await Promise.all(el.getAnimations().map((a) => a.finished.catch(() => undefined)));
+  });
 
 const selectedText = (select: Locator) => select.evaluate((el: HTMLSelectElement) => el.selectedOptions[0]?.textContent ?? '');
 
@@ -100,6 +106,7 @@ describe('cash book in Chromium', () => {
     expect(await confirm.getByTestId('confirm-dialog-confirm').textContent()).toBe('Record anyway');
     await screenshot(page, 'cashbook-02b-below-zero-confirm-en');
     await page.setViewportSize(PHONE);
+    await sideMenuSettled(page);
     await screenshot(page, 'cashbook-02c-below-zero-confirm-en-phone');
     await page.keyboard.press('Escape');
     await confirm.waitFor({ state: 'detached' });
