@@ -58,7 +58,9 @@ export async function measureBillingRun(opts: {
   rawInsert: (input: RawBillingInsert) => number | Promise<number>;
 }): Promise<BillingRunFigures> {
   const seeded = await seedEstate(opts.units, { databaseUrl: opts.databaseUrl });
-  const db = openDatabase({ dataDir: seeded.dataDir, databaseUrl: opts.databaseUrl });
+  // Opened as the server opens it (start.ts): on SQLite the log is flushed and copied back by the background
+  // checkpointer, not inside the run's COMMIT.
+  const db = openDatabase({ dataDir: seeded.dataDir, databaseUrl: opts.databaseUrl, backgroundCheckpoint: true });
   try {
     await migrateToLatest(db);
     const sync = await loadSyncContext(db.knex);
@@ -69,6 +71,11 @@ export async function measureBillingRun(opts: {
     const units = (await store.live('units').select('id')) as Array<{ id: string }>;
     await opts.beforeRuns?.();
 
+    // Each measured step starts from a settled file: the previous step's log copied back, so neither pays for the
+    // other's checkpoint.
+    const settle = async () => {
+      if (db.dialect === 'sqlite') await db.knex.raw('pragma wal_checkpoint(TRUNCATE)');
+    };
     const product: number[] = [];
     const baseline: number[] = [];
     let invoices = 0;
@@ -76,6 +83,7 @@ export async function measureBillingRun(opts: {
     for (let r = 0; r < opts.runs; r++) {
       // Alternate product and baseline so cache, file and table growth affect both alike; each bills a fresh period.
       const period = `2026-${String(r + 1).padStart(2, '0')}` as Period;
+      await settle();
       const started = process.hrtime.bigint();
       const run = await runBilling(store, { period, due_date: `${period}-10` });
       product.push(Number(process.hrtime.bigint() - started) / 1e6);
@@ -83,6 +91,7 @@ export async function measureBillingRun(opts: {
       lines = run.lines_created;
       if (run.invoices_created !== opts.units) throw new Error(`expected ${opts.units} invoices, got ${run.invoices_created}`);
       const rawPeriod = `2027-${String(r + 1).padStart(2, '0')}` as Period;
+      await settle();
       baseline.push(await opts.rawInsert({ file: db.file, estateId: seeded.estateId, units, period: rawPeriod, feeIds }));
     }
     const rerunStarted = process.hrtime.bigint();

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { dialectOf } from './knex.ts';
-import { rawRows } from './sqlite-direct.ts';
+import { directSqliteWriteEach, rawRows } from './sqlite-direct.ts';
 
 type Row = Record<string, unknown>;
 
@@ -17,6 +17,11 @@ export async function insertValues(knex: Knex | Knex.Transaction, table: string,
   const columns = Object.keys(rows[0]);
   const perRow = `(${columns.map(() => '?').join(', ')})`;
   const head = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values `;
+  const fill = (i: number, values: unknown[]) => {
+    const row = rows[i];
+    for (let c = 0; c < columns.length; c++) values[c] = row[columns[c]] ?? null;
+  };
+  if (rows.length > 1 && directSqliteWriteEach(knex, head + perRow, rows.length, fill)) return;
   const batch = Math.max(1, Math.floor(MAX_BINDINGS / columns.length));
   for (let i = 0; i < rows.length; i += batch) {
     const slice = rows.slice(i, i + batch);

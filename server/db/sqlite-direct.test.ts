@@ -4,6 +4,7 @@ import path from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from './knex.ts';
+import { insertValues } from './bulk-insert.ts';
 import { directSqlite, rawRows, sqliteTransaction } from './sqlite-direct.ts';
 
 let dir: string;
@@ -219,5 +220,29 @@ describe('group commit', () => {
     expect(outcomes.map((o) => (o as PromiseRejectedResult).reason.message)).toEqual(['no a', 'no b']);
     expect(statements).toEqual(['BEGIN', 'ROLLBACK']);
     expect(await count()).toBe(before);
+  });
+});
+
+describe('many rows through one prepared statement', () => {
+  it('writes every row, and a failing row leaves none of the others even when the transaction goes on', async () => {
+    const before = await count();
+    await sqliteTransaction(db.knex)!(async (trx) => {
+      await insertValues(trx, 'notes', [{ text: 'one' }, { text: 'two' }, { text: 'three' }]);
+      expect(directSqlite(trx)).not.toBeNull();
+      await expect(insertValues(trx, 'notes', [{ text: 'four' }, { text: 'five' }, { text: null }, { text: 'six' }])).rejects.toThrow(
+        /NOT NULL/,
+      );
+      await insertValues(trx, 'notes', [{ text: 'seven' }, { text: 'eight' }]);
+    });
+    const texts = (await db.knex('notes').where('id', '>', 0).orderBy('id').select('text')).map((r) => r.text).slice(before);
+    expect(texts).toEqual(['one', 'two', 'three', 'seven', 'eight']);
+  });
+
+  it('runs as one atomic write outside a transaction too', async () => {
+    const before = await count();
+    await expect(insertValues(db.knex, 'notes', [{ text: 'a' }, { text: null }])).rejects.toThrow(/NOT NULL/);
+    expect(await count()).toBe(before);
+    await insertValues(db.knex, 'notes', [{ text: 'b' }, { text: 'c' }]);
+    expect(await count()).toBe(before + 2);
   });
 });

@@ -61,6 +61,46 @@ export function directSqlite(knex: Knex | Knex.Transaction): Runnable | null {
   return (sql, bindings) => run(connection, sql, bindings);
 }
 
+/**
+ * Runs one write statement for each of `count` lists of values, prepared once and directly on the connection, when
+ * that is safe for `knex` right now (as `directSqlite`); false when it is not and nothing ran. Many rows through one
+ * single-row statement cost SQLite what one multi-row statement does, without first building and converting a binding
+ * list of tens of thousands of values. A savepoint keeps the whole as atomic as one statement: a row that fails
+ * leaves none of the others written.
+ */
+export function directSqliteWriteEach(
+  knex: Knex | Knex.Transaction,
+  sql: string,
+  count: number,
+  /** Fills `values` (reused from row to row) with the values of row `i`. */
+  fill: (i: number, values: unknown[]) => void,
+): boolean {
+  if (!directSqlite(knex)) return false;
+  const connection = holderOf(knex)!.connection!;
+  const statement = connection.prepare(sql);
+  if (statement.reader) return false;
+  statement.safeIntegers(false);
+  const values: unknown[] = [];
+  run(connection, `savepoint ${EACH_SAVEPOINT}`, []);
+  try {
+    for (let i = 0; i < count; i++) {
+      fill(i, values);
+      for (let v = 0; v < values.length; v++) {
+        const value = values[v];
+        if (value === undefined || typeof value === 'boolean' || value instanceof Date) values[v] = formatBinding(value);
+      }
+      statement.run(values);
+    }
+  } catch (err) {
+    run(connection, `rollback to ${EACH_SAVEPOINT}`, []);
+    run(connection, `release ${EACH_SAVEPOINT}`, []);
+    throw err;
+  }
+  run(connection, `release ${EACH_SAVEPOINT}`, []);
+  return true;
+}
+const EACH_SAVEPOINT = 'klustera_each';
+
 /** Rows of a `?`-placeholder statement, directly when safe, through `knex.raw` otherwise (and on PostgreSQL). */
 export async function rawRows<T>(
   knex: Knex | Knex.Transaction,

@@ -10,7 +10,7 @@ import { invoiceBalancesQuery, isOverdue, toInvoiceBalance } from './invoice-bal
 import { lockName, lockUnits } from './row-lock.ts';
 import { billingSettingsOf } from './billing-settings.ts';
 import { beginRun, endRun, reportProgress } from './billing-progress.ts';
-import { deterministicId, invoiceLineId } from './deterministic-id.ts';
+import { deterministicId, invoiceLineIds } from './deterministic-id.ts';
 import { feeLinesForUnit, type BillableUnit, type FeeLine } from './fee-amount.ts';
 import { loadFeeDefinitions } from './fee-service.ts';
 import { lateFeeFor } from './late-fee.ts';
@@ -200,32 +200,35 @@ async function commitRun(tx: ScopedStore, input: BillingRunInput, runId: string,
     }));
     // A line's id follows from its invoice's like the invoice's from its unit and period: the same month billed on two
     // sites before they meet gives the same lines, not a second set.
-    const lines = chunk.flatMap((p) => [
-      ...p.lines.map((l, k) => ({
-        id: invoiceLineId(p.id, k),
-        invoice_id: p.id,
-        fee_type_id: l.fee_type_id,
-        fee_rate_id: l.fee_rate_id,
-        source_invoice_id: null,
-        description: l.description,
-        quantity: l.quantity,
-        unit_amount: l.unit_amount,
-        amount: l.amount,
-        created_at: at,
-      })),
-      ...p.lateFees.map((l) => ({
-        id: invoiceLineId(p.id, { lateFeeFor: l.source_invoice_id }),
-        invoice_id: p.id,
-        fee_type_id: null,
-        fee_rate_id: null,
-        source_invoice_id: l.source_invoice_id,
-        description: `Denda keterlambatan ${l.source_number}`,
-        quantity: '1',
-        unit_amount: l.amount,
-        amount: l.amount,
-        created_at: at,
-      })),
-    ]);
+    const lines = chunk.flatMap((p) => {
+      const lineId = invoiceLineIds(p.id);
+      return [
+        ...p.lines.map((l, k) => ({
+          id: lineId(k),
+          invoice_id: p.id,
+          fee_type_id: l.fee_type_id,
+          fee_rate_id: l.fee_rate_id,
+          source_invoice_id: null,
+          description: l.description,
+          quantity: l.quantity,
+          unit_amount: l.unit_amount,
+          amount: l.amount,
+          created_at: at,
+        })),
+        ...p.lateFees.map((l) => ({
+          id: lineId({ lateFeeFor: l.source_invoice_id }),
+          invoice_id: p.id,
+          fee_type_id: null,
+          fee_rate_id: null,
+          source_invoice_id: l.source_invoice_id,
+          description: `Denda keterlambatan ${l.source_number}`,
+          quantity: '1',
+          unit_amount: l.amount,
+          amount: l.amount,
+          created_at: at,
+        })),
+      ];
+    });
     await appendRows(tx, 'invoices', invoices);
     await appendRows(tx, 'invoice_lines', lines);
     reportProgress(runId, Math.min(i + CHUNK, progress.total));

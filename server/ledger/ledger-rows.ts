@@ -13,7 +13,13 @@ type Row = Record<string, unknown>;
 export async function appendRows(tx: ScopedStore, table: string, rows: Row[]): Promise<Row[]> {
   if (!rows.length) return [];
   const at = nowIso();
-  const full = rows.map((r) => ({ id: newId(), created_at: at, ...r, estate_id: tx.estateId }));
+  // The callers' rows are built for this call; completing them in place spares a copy of each (40,000 in a billing run).
+  for (const r of rows) {
+    r.id ??= newId();
+    r.created_at ??= at;
+    r.estate_id = tx.estateId;
+  }
+  const full = rows;
   await insertValues(tx.knex, table, full);
   await tx.outboxMany(
     table,

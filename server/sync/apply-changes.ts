@@ -246,6 +246,13 @@ function tablesParentsFirst(trx: Knex.Transaction): Promise<string[]> {
 // Rows a statement: well under SQLite's 32,766 and PostgreSQL's 65,535 bound values for the widest synced table.
 const ROWS_PER_STATEMENT = 200;
 
+/** Adds `value` to the list kept under `key` (a batch groups hundreds of rows under one table). */
+function appendTo<K, V>(lists: Map<K, V[]>, key: K, value: V): void {
+  const list = lists.get(key);
+  if (list) list.push(value);
+  else lists.set(key, [value]);
+}
+
 function rowKey(table: string, rowId: string): string {
   return `${table}\u0000${rowId}`;
 }
@@ -253,7 +260,7 @@ function rowKey(table: string, rowId: string): string {
 /** The rows already held for the changes, one query per table (tables were checked by `isCarried`). */
 async function heldRowsOf(trx: Knex.Transaction, changes: readonly SyncChange[]): Promise<Map<string, Row>> {
   const byTable = new Map<string, string[]>();
-  for (const c of changes) byTable.set(c.table, [...(byTable.get(c.table) ?? []), c.row_id]);
+  for (const c of changes) appendTo(byTable, c.table, c.row_id);
   const held = new Map<string, Row>();
   for (const [table, ids] of byTable) {
     for (let i = 0; i < ids.length; i += ROWS_PER_STATEMENT) {
@@ -289,7 +296,7 @@ class PendingWrites {
 
   async journal(table: 'audit_log' | 'outbox', row: Row): Promise<void> {
     if (!this.batched) return void (await this.trx(table).insert(row));
-    this.journals.set(table, [...(this.journals.get(table) ?? []), row]);
+    appendTo(this.journals, table, row);
   }
 
   async flush(): Promise<void> {
@@ -297,7 +304,7 @@ class PendingWrites {
     this.rows = [];
     if (pending.length) {
       const byTable = new Map<string, Row[]>();
-      for (const { table, row } of pending) byTable.set(table, [...(byTable.get(table) ?? []), row]);
+      for (const { table, row } of pending) appendTo(byTable, table, row);
       // Parents before children: a batch that begins with a payment whose invoice comes later in it is still one
       // insert per table. Accounts and other tables without an estate come first; they are everyone's parents.
       const rank = (table: string) => this.order.indexOf(table);
